@@ -1,0 +1,298 @@
+//===- Attributes.cpp - Registration of coast's attributes ----------------===//
+//
+// One ParsedAttrInfo per attribute of SPEC section 1, each with the GNU
+// spelling (`__attribute__((async))`, `__async__` is normalized to it), the
+// scoped C23 spelling `[[coast::async]]` and the unscoped `[[async]]`: Clang
+// matches plugin spellings by their unscoped name in __has_c_attribute and
+// only parses arguments of spellings it finds that way, so the unscoped one
+// must exist for `[[coast::must_destruct(f)]]` to parse.
+//
+// Placement is checked here (`coast-attribute`); whether a must_destruct
+// destructor exists and has the right signature is checked at the end of the
+// translation unit, so that destructors may be declared after their struct.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ClangCompat.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/Basic/ParsedAttrInfo.h"
+#include "clang/Sema/ParsedAttr.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <string>
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+bool AttrsInert = false;
+
+const char *annotationOf(CoastAttr A) {
+  switch (A) {
+  case CoastAttr::Async:
+    return "coast.async";
+  case CoastAttr::BoxAsync:
+    return "coast.box_async";
+  case CoastAttr::ReturnsSend:
+    return "coast.returns_send";
+  case CoastAttr::NotSend:
+    return "coast.not_send";
+  case CoastAttr::MustDestruct:
+    return "coast.must_destruct";
+  }
+  llvm_unreachable("unknown coast attribute");
+}
+
+/// True for an annotation that names \p A ("coast.x" or "coast.x:args").
+bool annotationIs(StringRef Annotation, CoastAttr A) {
+  StringRef Name = annotationOf(A);
+  return Annotation == Name ||
+         (Annotation.starts_with(Name) && Annotation[Name.size()] == ':');
+}
+
+const AnnotateAttr *findCoastAttr(const Decl *D, CoastAttr A) {
+  for (const Decl *R : D->redecls())
+    for (const auto *AA : R->specific_attrs<AnnotateAttr>())
+      if (annotationIs(AA->getAnnotation(), A))
+        return AA;
+  return nullptr;
+}
+
+void diagAttr(Sema &S, SourceLocation Loc, StringRef Message) {
+  DiagnosticsEngine &DE = S.getDiagnostics();
+  unsigned ID = DE.getCustomDiagID(DiagnosticsEngine::Error,
+                                   "%0 [coast-attribute]");
+  S.Diag(Loc, ID) << Message;
+}
+
+/// The type a declaration of an async function pointer declares: a pointer to
+/// function, or a function type behind a typedef.
+bool isFunctionPointerLike(QualType T) {
+  T = T.getCanonicalType();
+  if (T->isFunctionType())
+    return true;
+  if (const auto *PT = T->getAs<PointerType>())
+    return PT->getPointeeType()->isFunctionType();
+  return false;
+}
+
+bool declaresFunctionPointer(const Decl *D) {
+  if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+    return isFunctionPointerLike(TD->getUnderlyingType());
+  if (const auto *VD = dyn_cast<DeclaratorDecl>(D))
+    return !isa<FunctionDecl>(D) && isFunctionPointerLike(VD->getType());
+  return false;
+}
+
+bool isRecord(const Decl *D) {
+  if (const auto *RD = dyn_cast<RecordDecl>(D))
+    return RD->isStruct() || RD->isUnion();
+  return false;
+}
+
+bool isRecordTypedef(const Decl *D) {
+  const auto *TD = dyn_cast<TypedefNameDecl>(D);
+  return TD && TD->getUnderlyingType()->isRecordType();
+}
+
+std::string attrName(const ParsedAttr &A) {
+  return "'" + A.getAttrName()->getName().str() + "'";
+}
+
+/// Shared shape of the five attributes: spellings, argument counts, and the
+/// AnnotateAttr that records an accepted one.
+class CoastAttrInfo : public ParsedAttrInfo {
+public:
+  explicit CoastAttrInfo(CoastAttr Kind) : Kind(Kind) {}
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D,
+                                   const ParsedAttr &A) const override {
+    if (AttrsInert)
+      return AttributeApplied;
+    std::string Args;
+    if (!checkArgs(S, D, A, Args))
+      return AttributeNotApplied;
+    std::string Annotation = annotationOf(Kind);
+    if (!Args.empty())
+      Annotation += ":" + Args;
+    D->addAttr(AnnotateAttr::Create(S.Context, Annotation, nullptr, 0,
+                                    A.getRange()));
+    return AttributeApplied;
+  }
+
+protected:
+  /// Validates the arguments of \p A on \p D, collecting what the annotation
+  /// records in \p Args.
+  virtual bool checkArgs(Sema &S, const Decl *D, const ParsedAttr &A,
+                         std::string &Args) const {
+    if (A.getNumArgs() == 0)
+      return true;
+    diagAttr(S, A.getLoc(), attrName(A) + " takes no arguments");
+    return false;
+  }
+
+  bool reject(Sema &S, const ParsedAttr &A, StringRef Where) const {
+    diagAttr(S, A.getLoc(), attrName(A) + " only applies to " + Where.str());
+    return false;
+  }
+
+  CoastAttr Kind;
+};
+
+#define COAST_SPELLINGS(Name)                                                  \
+  static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, Name},                 \
+                                   {ParsedAttr::AS_C23, "coast::" Name},       \
+                                   {ParsedAttr::AS_C23, Name}};                \
+  Spellings = S
+
+struct AsyncAttrInfo : CoastAttrInfo {
+  AsyncAttrInfo() : CoastAttrInfo(CoastAttr::Async) {
+    COAST_SPELLINGS("async");
+  }
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isa<FunctionDecl>(D) || declaresFunctionPointer(D))
+      return true;
+    return reject(S, A, "functions and declarations of function pointers");
+  }
+};
+
+struct BoxAsyncAttrInfo : CoastAttrInfo {
+  BoxAsyncAttrInfo() : CoastAttrInfo(CoastAttr::BoxAsync) {
+    COAST_SPELLINGS("box_async");
+  }
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isa<FunctionDecl>(D))
+      return true;
+    return reject(S, A, "functions");
+  }
+};
+
+struct ReturnsSendAttrInfo : CoastAttrInfo {
+  ReturnsSendAttrInfo() : CoastAttrInfo(CoastAttr::ReturnsSend) {
+    COAST_SPELLINGS("returns_send");
+  }
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isa<FunctionDecl>(D) || declaresFunctionPointer(D))
+      return true;
+    return reject(S, A,
+                  "async functions and declarations of async function "
+                  "pointers");
+  }
+};
+
+struct NotSendAttrInfo : CoastAttrInfo {
+  NotSendAttrInfo() : CoastAttrInfo(CoastAttr::NotSend) {
+    COAST_SPELLINGS("not_send");
+  }
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isRecord(D) || isRecordTypedef(D))
+      return true;
+    return reject(S, A, "structs, unions and typedefs of them");
+  }
+};
+
+struct MustDestructAttrInfo : CoastAttrInfo {
+  MustDestructAttrInfo() : CoastAttrInfo(CoastAttr::MustDestruct) {
+    OptArgs = 15;
+    COAST_SPELLINGS("must_destruct");
+  }
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A,
+                            const Decl *D) const override {
+    if (isRecord(D) || isa<ParmVarDecl>(D))
+      return true;
+    if (const auto *FD = dyn_cast<FunctionDecl>(D);
+        FD && FD->getReturnType()->isPointerType())
+      return true;
+    return reject(S, A,
+                  "structs, functions returning a pointer and parameters");
+  }
+
+protected:
+  bool checkArgs(Sema &S, const Decl *D, const ParsedAttr &A,
+                 std::string &Args) const override {
+    unsigned N = A.getNumArgs();
+    if (!isRecord(D)) {
+      if (N == 0)
+        return true;
+      diagAttr(S, A.getLoc(),
+               "'must_destruct' on a function or parameter takes no "
+               "destructors: write 'must_destruct()'");
+      return false;
+    }
+    if (N == 0) {
+      diagAttr(S, A.getLoc(),
+               "'must_destruct' on a struct needs at least one destructor");
+      return false;
+    }
+    for (unsigned I = 0; I != N; ++I) {
+      StringRef Name;
+      if (A.isArgIdent(I)) {
+        Name = identOf(A.getArgAsIdent(I))->getName();
+      } else if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
+                     A.getArgAsExpr(I)->IgnoreParenImpCasts());
+                 DRE && isa<FunctionDecl>(DRE->getDecl())) {
+        Name = DRE->getDecl()->getName();
+      } else {
+        diagAttr(S, A.getArgAsExpr(I)->getBeginLoc(),
+                 "'must_destruct' arguments must name destructor functions");
+        return false;
+      }
+      if (!Args.empty())
+        Args += ",";
+      Args += Name.str();
+    }
+    return true;
+  }
+};
+
+ParsedAttrInfoRegistry::Add<AsyncAttrInfo> RegAsync("coast-async", "");
+ParsedAttrInfoRegistry::Add<BoxAsyncAttrInfo> RegBoxAsync("coast-box_async",
+                                                         "");
+ParsedAttrInfoRegistry::Add<ReturnsSendAttrInfo>
+    RegReturnsSend("coast-returns_send", "");
+ParsedAttrInfoRegistry::Add<NotSendAttrInfo> RegNotSend("coast-not_send", "");
+ParsedAttrInfoRegistry::Add<MustDestructAttrInfo>
+    RegMustDestruct("coast-must_destruct", "");
+
+} // namespace
+
+bool hasCoastAttr(const Decl *D, CoastAttr A) {
+  return findCoastAttr(D, A) != nullptr;
+}
+
+bool isAsyncFunction(const FunctionDecl *FD) {
+  return hasCoastAttr(FD, CoastAttr::Async) ||
+         hasCoastAttr(FD, CoastAttr::BoxAsync);
+}
+
+llvm::SmallVector<StringRef, 2> mustDestructNames(const Decl *D) {
+  llvm::SmallVector<StringRef, 2> Names;
+  const AnnotateAttr *AA = findCoastAttr(D, CoastAttr::MustDestruct);
+  if (!AA)
+    return Names;
+  StringRef Args = AA->getAnnotation().drop_front(
+      StringRef(annotationOf(CoastAttr::MustDestruct)).size());
+  if (Args.consume_front(":"))
+    Args.split(Names, ',');
+  return Names;
+}
+
+SourceLocation coastAttrLoc(const Decl *D, CoastAttr A) {
+  const AnnotateAttr *AA = findCoastAttr(D, A);
+  return AA ? AA->getLocation() : SourceLocation();
+}
+
+void setCoastAttrsInert(bool Inert) { AttrsInert = Inert; }
+
+} // namespace coast

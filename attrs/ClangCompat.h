@@ -1,0 +1,34 @@
+//===- ClangCompat.h - Differences between the supported Clang majors ----===//
+//
+// coast builds against Clang 19 and 22. Every API difference the project
+// meets is wrapped here, so the rest of the code reads the same for both.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_ATTRS_CLANGCOMPAT_H
+#define COAST_ATTRS_CLANGCOMPAT_H
+
+#include "clang/Basic/Version.h"
+#include "clang/Sema/ParsedAttr.h"
+
+namespace coast {
+
+inline clang::IdentifierInfo *identOf(const clang::IdentifierLoc *IL) {
+#if CLANG_VERSION_MAJOR >= 22
+  return IL->getIdentifierInfo();
+#else
+  return IL->Ident;
+#endif
+}
+
+inline clang::SourceLocation locOf(const clang::IdentifierLoc *IL) {
+#if CLANG_VERSION_MAJOR >= 22
+  return IL->getLoc();
+#else
+  return IL->Loc;
+#endif
+}
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,83 @@
+//===- AsyncAST.cpp - Recognizing coast's constructs in the AST -----------===//
+
+#include "AsyncAST.h"
+#include "CoastAttrs.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+std::optional<MarkKind> markerCall(const Expr *E) {
+  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenImpCasts());
+  if (!CE || CE->getNumArgs() != 0)
+    return std::nullopt;
+  const FunctionDecl *FD = CE->getDirectCallee();
+  if (!FD || !FD->getIdentifier())
+    return std::nullopt;
+  return llvm::StringSwitch<std::optional<MarkKind>>(FD->getName())
+      .Case("__coast_await", MarkKind::Await)
+      .Case("__coast_box", MarkKind::Box)
+      .Case("__coast_block_on", MarkKind::BlockOn)
+      .Case("__coast_spawn", MarkKind::Spawn)
+      .Default(std::nullopt);
+}
+
+const BinaryOperator *asComma(const Expr *E) {
+  const auto *BO = dyn_cast<BinaryOperator>(E);
+  return BO && BO->getOpcode() == BO_Comma ? BO : nullptr;
+}
+
+} // namespace
+
+std::optional<Mark> matchMark(const Expr *E) {
+  const auto *PE = dyn_cast<ParenExpr>(E);
+  if (!PE)
+    return std::nullopt;
+  const BinaryOperator *Outer = asComma(PE->getSubExpr());
+  if (!Outer)
+    return std::nullopt;
+  // (__coast_spawn(), (void)(call), (coast_task *)0)
+  if (const BinaryOperator *Inner = asComma(Outer->getLHS())) {
+    std::optional<MarkKind> K = markerCall(Inner->getLHS());
+    if (K != MarkKind::Spawn)
+      return std::nullopt;
+    const auto *Cast = dyn_cast<CStyleCastExpr>(Inner->getRHS());
+    if (!Cast)
+      return std::nullopt;
+    return Mark{*K, E, Cast->getSubExpr()->IgnoreParens()};
+  }
+  // (__coast_await(), (e))
+  std::optional<MarkKind> K = markerCall(Outer->getLHS());
+  if (!K || *K == MarkKind::Spawn)
+    return std::nullopt;
+  return Mark{*K, E, Outer->getRHS()->IgnoreParens()};
+}
+
+const FunctionDecl *asyncCallee(const Expr *E) {
+  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParens());
+  if (!CE)
+    return nullptr;
+  const FunctionDecl *FD = CE->getDirectCallee();
+  return FD && isAsyncFunction(FD) ? FD : nullptr;
+}
+
+const char *markName(MarkKind K) {
+  switch (K) {
+  case MarkKind::Await:
+    return "await";
+  case MarkKind::Box:
+    return "box";
+  case MarkKind::BlockOn:
+    return "coast_block_on";
+  case MarkKind::Spawn:
+    return "coast_spawn";
+  }
+  llvm_unreachable("unknown mark");
+}
+
+} // namespace coast

@@ -1,0 +1,43 @@
+//===- AsyncAST.h - Recognizing coast's constructs in the AST -------------===//
+//
+// coast.h spells await, box, coast_block_on and coast_spawn as comma
+// expressions whose left side calls a marker function (`__coast_await()`),
+// so that the program type-checks as written; this file turns those shapes
+// back into what the user wrote. Checks and lowering ask only these helpers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_CHECKS_ASYNCAST_H
+#define COAST_CHECKS_ASYNCAST_H
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+
+#include <optional>
+
+namespace coast {
+
+enum class MarkKind { Await, Box, BlockOn, Spawn };
+
+/// One use of a coast operation: `await(f(x))` and friends.
+struct Mark {
+  MarkKind Kind;
+  /// The whole expression the macro expanded to (a ParenExpr).
+  const clang::Expr *Whole;
+  /// What the user passed, parentheses stripped: usually a call.
+  const clang::Expr *Operand;
+};
+
+/// Recognizes \p E as the outermost node of a coast operation.
+std::optional<Mark> matchMark(const clang::Expr *E);
+
+/// The async function \p E calls directly, or null. \p E is the operand of
+/// a mark or any expression; parentheses are looked through.
+const clang::FunctionDecl *asyncCallee(const clang::Expr *E);
+
+/// The spelling users see for a mark, for messages ("await").
+const char *markName(MarkKind K);
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,93 @@
+//===- AsyncCallChecks.cpp - Where futures are created and consumed -------===//
+
+#include "AsyncCallChecks.h"
+#include "AsyncAST.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace clang;
+
+namespace coast {
+
+CheckHandler::~CheckHandler() = default;
+
+namespace {
+
+class AsyncCallVisitor : public RecursiveASTVisitor<AsyncCallVisitor> {
+public:
+  explicit AsyncCallVisitor(CheckHandler &H) : Handler(H) {}
+
+  bool TraverseFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody())
+      return true;
+    Current = FD;
+    CurrentIsAsync = isAsyncFunction(FD);
+    OfferedAsyncFix = false;
+    bool Result = RecursiveASTVisitor::TraverseFunctionDecl(FD);
+    Current = nullptr;
+    return Result;
+  }
+
+  // No future is created in an unevaluated operand.
+  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
+    return true;
+  }
+
+  // Pre-order: a mark is seen before the call it consumes.
+  bool VisitParenExpr(ParenExpr *PE) {
+    std::optional<Mark> M = matchMark(PE);
+    if (!M || !Current)
+      return true;
+    if (M->Kind == MarkKind::Await && !CurrentIsAsync)
+      reportAwaitOutsideAsync(PE);
+    const Expr *Operand = M->Operand;
+    // await(box(p(x))): the box consumes the call, the await the box.
+    if (std::optional<Mark> Inner = matchMark(Operand);
+        Inner && Inner->Kind == MarkKind::Box && M->Kind != MarkKind::Box)
+      return true;
+    if (M->Kind != MarkKind::Box && !asyncCallee(Operand)) {
+      Handler.notAFuture(Operand->getSourceRange(), markName(M->Kind));
+      return true;
+    }
+    Consumed.insert(Operand);
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Callee = asyncCallee(CE);
+    if (!Callee || !Current || Consumed.count(CE))
+      return true;
+    if (CurrentIsAsync)
+      Handler.unawaitedFuture(CE->getSourceRange(), Callee->getName());
+    else
+      Handler.syncCall(CE->getSourceRange(), Callee->getName(),
+                       Callee->getLocation());
+    return true;
+  }
+
+private:
+  void reportAwaitOutsideAsync(const ParenExpr *PE) {
+    SourceLocation Fix;
+    if (!OfferedAsyncFix && Current->getBeginLoc().isFileID())
+      Fix = Current->getBeginLoc();
+    OfferedAsyncFix = true;
+    Handler.awaitOutsideAsync(PE->getBeginLoc(), Current->getName(), Fix);
+  }
+
+  CheckHandler &Handler;
+  const FunctionDecl *Current = nullptr;
+  bool CurrentIsAsync = false;
+  bool OfferedAsyncFix = false;
+  llvm::DenseSet<const Expr *> Consumed;
+};
+
+} // namespace
+
+void runAsyncCallChecks(ASTContext &Ctx, CheckHandler &Handler) {
+  AsyncCallVisitor V(Handler);
+  V.TraverseDecl(Ctx.getTranslationUnitDecl());
+}
+
+} // namespace coast

@@ -1,0 +1,24 @@
+//===- AsyncCallChecks.h - Where futures are created and consumed ---------===//
+//
+// coast-await-outside-async, coast-sync-call, coast-unawaited-future and
+// coast-not-a-future: every call of an async function creates a future that
+// exactly one operation (await, coast_block_on, coast_spawn) must consume,
+// and await only makes sense inside an async function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_CHECKS_ASYNCCALLCHECKS_H
+#define COAST_CHECKS_ASYNCCALLCHECKS_H
+
+#include "CheckHandler.h"
+
+#include "clang/AST/ASTContext.h"
+
+namespace coast {
+
+/// Checks every function definition of the translation unit.
+void runAsyncCallChecks(clang::ASTContext &Ctx, CheckHandler &Handler);
+
+} // namespace coast
+
+#endif

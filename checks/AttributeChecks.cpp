@@ -1,0 +1,86 @@
+//===- AttributeChecks.cpp - Attribute rules needing the whole unit -------===//
+
+#include "AttributeChecks.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+
+#include <string>
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+/// True if \p FD can destruct a value of record type \p RT: its one
+/// parameter is the record or a pointer to it.
+bool destructs(const FunctionDecl *FD, QualType RT) {
+  if (FD->getNumParams() != 1)
+    return false;
+  QualType P = FD->getParamDecl(0)->getType().getCanonicalType();
+  if (const auto *PT = P->getAs<PointerType>())
+    P = PT->getPointeeType();
+  return P.getUnqualifiedType() == RT.getCanonicalType().getUnqualifiedType();
+}
+
+class AttributeVisitor : public RecursiveASTVisitor<AttributeVisitor> {
+public:
+  AttributeVisitor(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
+
+  bool VisitRecordDecl(RecordDecl *RD) {
+    if (!RD->isThisDeclarationADefinition())
+      return true;
+    for (StringRef Name : mustDestructNames(RD))
+      checkDestructor(RD, Name);
+    return true;
+  }
+
+  bool VisitDecl(Decl *D) {
+    if (!hasCoastAttr(D, CoastAttr::ReturnsSend) ||
+        hasCoastAttr(D, CoastAttr::Async) ||
+        hasCoastAttr(D, CoastAttr::BoxAsync))
+      return true;
+    if (D->getPreviousDecl())
+      return true; // reported at the first declaration
+    Handler.attribute(coastAttrLoc(D, CoastAttr::ReturnsSend),
+                      "'returns_send' needs an async function or async "
+                      "function pointer: add 'async'");
+    return true;
+  }
+
+private:
+  void checkDestructor(const RecordDecl *RD, StringRef Name) {
+    SourceLocation Loc = coastAttrLoc(RD, CoastAttr::MustDestruct);
+    const FunctionDecl *Found = nullptr;
+    for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(
+             DeclarationName(&Ctx.Idents.get(Name))))
+      if (const auto *FD = dyn_cast<FunctionDecl>(ND))
+        Found = FD;
+    QualType RT = Ctx.getRecordType(RD);
+    std::string Type = RT.getAsString(Ctx.getPrintingPolicy());
+    if (!Found) {
+      Handler.attribute(Loc, "destructor '" + Name.str() + "' of '" + Type +
+                                 "' is not a declared function");
+      return;
+    }
+    if (!destructs(Found, RT))
+      Handler.attribute(Loc,
+                        "destructor '" + Name.str() + "' must take one '" +
+                            Type + " *' or '" + Type + "' parameter",
+                        Found->getLocation(),
+                        "'" + Name.str() + "' declared here");
+  }
+
+  ASTContext &Ctx;
+  CheckHandler &Handler;
+};
+
+} // namespace
+
+void runAttributeChecks(ASTContext &Ctx, CheckHandler &Handler) {
+  AttributeVisitor V(Ctx, Handler);
+  V.TraverseDecl(Ctx.getTranslationUnitDecl());
+}
+
+} // namespace coast

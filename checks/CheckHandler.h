@@ -1,0 +1,64 @@
+//===- CheckHandler.h - What coast's analyses report ----------------------===//
+//
+// The analyses in checks/ and the lowering's planner never build diagnostics:
+// they call one method per coast diagnostic with plain data, and the front
+// ends (the plugin, coast-check) implement this interface to turn the calls
+// into `coast-*` diagnostics with notes and fix-its (the shape of Clang's
+// ThreadSafetyHandler and ConsumedWarningsHandlerBase).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_CHECKS_CHECKHANDLER_H
+#define COAST_CHECKS_CHECKHANDLER_H
+
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace coast {
+
+class CheckHandler {
+public:
+  virtual ~CheckHandler();
+
+  /// `await` in a function that is not async [coast-await-outside-async].
+  /// \param AwaitLoc the await.
+  /// \param Function the enclosing function's name.
+  /// \param AddAsyncAt where inserting `async ` fixes it; invalid for no fix.
+  virtual void awaitOutsideAsync(clang::SourceLocation AwaitLoc,
+                                 llvm::StringRef Function,
+                                 clang::SourceLocation AddAsyncAt) {}
+
+  /// An async function called from a synchronous one [coast-sync-call].
+  /// \param Call the call, which the fix-it wraps in coast_block_on(...).
+  /// \param Callee the async function's name.
+  /// \param CalleeDecl its declaration, for a note.
+  virtual void syncCall(clang::SourceRange Call, llvm::StringRef Callee,
+                        clang::SourceLocation CalleeDecl) {}
+
+  /// A future created and never consumed [coast-unawaited-future].
+  /// \param Call the call, which the fix-it wraps in await(...).
+  /// \param Callee the async function's name.
+  virtual void unawaitedFuture(clang::SourceRange Call,
+                               llvm::StringRef Callee) {}
+
+  /// The operand of await, coast_block_on or coast_spawn is not a call of an
+  /// async function [coast-not-a-future].
+  /// \param Operand the operand. \param Operation "await", ...
+  virtual void notAFuture(clang::SourceRange Operand,
+                          llvm::StringRef Operation) {}
+
+  /// A construct the lowering cannot support [coast-unsupported].
+  /// \param Reason a sentence fragment: what, and what to do instead.
+  virtual void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) {}
+
+  /// An attribute that is wrong where it is [coast-attribute].
+  /// \param Note where the cause is, invalid for none; \param NoteText its
+  /// message.
+  virtual void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
+                         clang::SourceLocation Note = {},
+                         llvm::StringRef NoteText = {}) {}
+};
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,14 @@
+//===- Checks.cpp - Every coast check, in one call ------------------------===//
+
+#include "Checks.h"
+#include "AsyncCallChecks.h"
+#include "AttributeChecks.h"
+
+namespace coast {
+
+void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
+  runAttributeChecks(Ctx, Handler);
+  runAsyncCallChecks(Ctx, Handler);
+}
+
+} // namespace coast

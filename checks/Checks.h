@@ -1,0 +1,21 @@
+//===- Checks.h - Every coast check, in one call --------------------------===//
+//
+// The single entry point the front ends (plugin, coast-check) run on a
+// translation unit, so that they all run the same checks.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_CHECKS_CHECKS_H
+#define COAST_CHECKS_CHECKS_H
+
+#include "CheckHandler.h"
+
+#include "clang/AST/ASTContext.h"
+
+namespace coast {
+
+void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler);
+
+} // namespace coast
+
+#endif

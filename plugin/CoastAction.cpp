@@ -1,0 +1,256 @@
+//===- CoastAction.cpp - The plugin's entry point -------------------------===//
+//
+// `clang -fplugin=coast-plugin.so` adds this action before the main one.
+// When the compile generates code, it checks and lowers the main file in a
+// nested parse and swaps the lowered text in as the main file, so the rest
+// of the same invocation compiles the lowered code; on an error it fails the
+// compile. When it does not (-fsyntax-only, -ast-dump, building a PCH), it
+// checks the AST the compile builds anyway. A main file that never mentions
+// coast skips the nested parse and costs nothing but a raw lex.
+//
+// Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Checks.h"
+#include "CoastAttrs.h"
+#include "DiagnosticReporter.h"
+#include "NestedParse.h"
+#include "lower/Lowering.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+bool generatesCode(frontend::ActionKind K) {
+  switch (K) {
+  case frontend::EmitAssembly:
+  case frontend::EmitBC:
+  case frontend::EmitLLVM:
+  case frontend::EmitLLVMOnly:
+  case frontend::EmitCodeGenOnly:
+  case frontend::EmitObj:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool keywordsDefined(Preprocessor &PP) {
+  return PP.isMacroDefined("await") && PP.isMacroDefined("async");
+}
+
+/// Whether the main file's tokens can spell coast code at all: a raw lex,
+/// no preprocessing. Code reaching coast only through macros defined
+/// elsewhere is caught by CheckConsumer, never compiled unlowered.
+bool mentionsCoast(CompilerInstance &CI) {
+  SourceManager &SM = CI.getSourceManager();
+  FileID Main = SM.getMainFileID();
+  llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
+  Lexer Lex(Main, Buf, SM, CI.getLangOpts());
+  Token Tok;
+  while (!Lex.LexFromRawLexer(Tok)) {
+    if (!Tok.is(tok::raw_identifier))
+      continue;
+    StringRef Id = Tok.getRawIdentifier();
+    if (Id.starts_with("coast") || Id.starts_with("__coast") ||
+        llvm::StringSwitch<bool>(Id)
+            .Cases("async", "await", "box", "box_async", "__async__", true)
+            .Cases("__box_async__", "returns_send", "must_destruct", true)
+            .Default(false))
+      return true;
+  }
+  return false;
+}
+
+/// Runs the checks (and the lowering's planning, for coast-unsupported) on
+/// the AST of the compile itself.
+class CheckConsumer : public ASTConsumer {
+public:
+  /// \param Unlowered the compile generates code from this AST, which was
+  /// not lowered: async code in it must be an error.
+  CheckConsumer(CompilerInstance &CI, bool Unlowered)
+      : CI(CI), Unlowered(Unlowered) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
+                                Ctx.getLangOpts(),
+                                keywordsDefined(CI.getPreprocessor()));
+    runAllChecks(Ctx, Reporter);
+    if (Unlowered) {
+      if (hasAsyncCode(Ctx))
+        Reporter.unsupported(
+            Ctx.getSourceManager().getLocForStartOfFile(
+                Ctx.getSourceManager().getMainFileID()),
+            "this file reaches async code only through macros defined in "
+            "other files; spell 'async' or 'await' in it");
+      return;
+    }
+    lowerMainFile(Ctx, Reporter, /*Emit=*/false);
+  }
+
+private:
+  CompilerInstance &CI;
+  bool Unlowered;
+};
+
+/// The nested parse's consumer: checks, then lowers if all is well.
+class LoweringConsumer : public ASTConsumer {
+public:
+  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
+      : CI(CI), Result(Result) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
+                                Ctx.getLangOpts(),
+                                keywordsDefined(CI.getPreprocessor()));
+    runAllChecks(Ctx, Reporter);
+    bool Emit = !CI.getDiagnostics().hasErrorOccurred();
+    Result = lowerMainFile(Ctx, Reporter, Emit);
+  }
+
+private:
+  CompilerInstance &CI;
+  LoweringResult &Result;
+};
+
+/// Makes the outer compile fail without printing anything: the nested parse
+/// has printed the errors already, through the same client.
+void markFailed(CompilerInstance &CI) {
+  DiagnosticsEngine &D = CI.getDiagnostics();
+  bool Owns = D.ownsClient();
+  std::unique_ptr<DiagnosticConsumer> Owned = D.takeClient();
+  DiagnosticConsumer *Client = Owns ? Owned.release() : D.getClient();
+  IgnoringDiagConsumer Ignore;
+  D.setClient(&Ignore, /*ShouldOwnClient=*/false);
+  D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
+                             "coast: the async code has errors"));
+  D.setClient(Client, Owns);
+}
+
+/// Makes \p Text the main file's contents. The file keeps its FileEntry, so
+/// quoted includes, __FILE__, -MD and debug info see the same file.
+void replaceMainFile(CompilerInstance &CI, StringRef Text) {
+  SourceManager &SM = CI.getSourceManager();
+  FileID Main = SM.getMainFileID();
+  OptionalFileEntryRef FE = SM.getFileEntryRefForID(Main);
+  StringRef Name = SM.getBufferOrFake(Main).getBufferIdentifier();
+  std::unique_ptr<llvm::MemoryBuffer> Buf =
+      llvm::MemoryBuffer::getMemBufferCopy(Text, Name);
+  if (FE) {
+    SM.overrideFileContents(*FE, std::move(Buf));
+    SM.setMainFileID(SM.createFileID(*FE, SourceLocation(), SrcMgr::C_User));
+  } else {
+    SM.setMainFileID(SM.createFileID(std::move(Buf), SrcMgr::C_User));
+  }
+}
+
+/// Clears the attributes' inert mode once the lowered code is parsed.
+class LoweredConsumer : public ASTConsumer {
+public:
+  void HandleTranslationUnit(ASTContext &) override {
+    setCoastAttrsInert(false);
+  }
+};
+
+class CoastAction : public PluginASTAction {
+protected:
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    for (const std::string &A : Args) {
+      StringRef Arg(A);
+      if (Arg.consume_front("dump=") && !Arg.empty()) {
+        DumpFile = Arg.str();
+        continue;
+      }
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
+                                 "unknown coast plugin argument '%0' "
+                                 "(known: dump=<file>)"))
+          << A;
+      return false;
+    }
+    return true;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    if (inNestedParse())
+      return std::make_unique<ASTConsumer>();
+    if (!generatesCode(CI.getFrontendOpts().ProgramAction))
+      return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/false);
+    if (!mentionsCoast(CI))
+      return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/true);
+
+    LoweringResult Result;
+    bool Ok = runNestedParse(CI, nestedInput(CI),
+                             [&Result](CompilerInstance &N) {
+                               return std::make_unique<LoweringConsumer>(
+                                   N, Result);
+                             });
+    if (!Ok || !Result.Ok) {
+      markFailed(CI);
+      replaceMainFile(CI, "");
+      return std::make_unique<ASTConsumer>();
+    }
+    // The nested parse printed the user's warnings; the compile of the
+    // lowered code would print them again, at shifted columns.
+    CI.getDiagnostics().setIgnoreAllWarnings(true);
+    if (!Result.Text)
+      return std::make_unique<ASTConsumer>();
+    if (!DumpFile.empty())
+      dump(CI, *Result.Text);
+    replaceMainFile(CI, *Result.Text);
+    setCoastAttrsInert(true);
+    return std::make_unique<LoweredConsumer>();
+  }
+
+private:
+  /// The nested parse reads the main file from its path, so that quoted
+  /// includes resolve; standard input can only be handed over as a buffer.
+  FrontendInputFile nestedInput(CompilerInstance &CI) {
+    // Clang runs one input per -cc1; this action is not the one that began
+    // the source file, so its own getCurrentInput() is empty.
+    const FrontendInputFile &In = CI.getFrontendOpts().Inputs.front();
+    if (In.isFile() && In.getFile() != "-")
+      return In;
+    SourceManager &SM = CI.getSourceManager();
+    return FrontendInputFile(SM.getBufferOrFake(SM.getMainFileID()),
+                             In.getKind(), In.isSystem());
+  }
+
+  void dump(CompilerInstance &CI, StringRef Text) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(DumpFile, EC, llvm::sys::fs::OF_Text);
+    if (!EC) {
+      OS << Text;
+      return;
+    }
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
+                               "cannot write coast dump file '%0': %1"))
+        << DumpFile << EC.message();
+  }
+
+  std::string DumpFile;
+};
+
+FrontendPluginRegistry::Add<CoastAction> Registration("coast",
+                                                      "coast: async C");
+
+} // namespace
+
+} // namespace coast

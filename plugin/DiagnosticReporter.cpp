@@ -1,0 +1,94 @@
+//===- DiagnosticReporter.cpp - coast diagnostics as Clang diagnostics ----===//
+
+#include "DiagnosticReporter.h"
+
+#include "clang/Lex/Lexer.h"
+
+#include <string>
+
+using namespace clang;
+
+namespace coast {
+
+DiagnosticBuilder DiagnosticReporter::report(DiagnosticsEngine::Level L,
+                                             SourceLocation Loc,
+                                             StringRef Name, StringRef Text) {
+  unsigned ID = L == DiagnosticsEngine::Note
+                    ? Diags.getCustomDiagID(L, "%0")
+                    : Diags.getCustomDiagID(L, "%0 [%1]");
+  DiagnosticBuilder DB = Diags.Report(Loc, ID);
+  DB << Text;
+  if (L != DiagnosticsEngine::Note)
+    DB << Name;
+  return DB;
+}
+
+/// Adds the fix-it that wraps \p R in `Open(` ... `)`, when \p R is plain
+/// text of one file (not inside a macro definition).
+void DiagnosticReporter::wrapFixIt(DiagnosticBuilder &DB, SourceRange R,
+                                   StringRef Open) {
+  CharSourceRange CR = Lexer::makeFileCharRange(
+      CharSourceRange::getTokenRange(R), SM, LO);
+  if (CR.isInvalid())
+    return;
+  DB << FixItHint::CreateInsertion(CR.getBegin(), (Open + "(").str())
+     << FixItHint::CreateInsertion(CR.getEnd(), ")");
+}
+
+void DiagnosticReporter::awaitOutsideAsync(SourceLocation AwaitLoc,
+                                           StringRef Function,
+                                           SourceLocation AddAsyncAt) {
+  DiagnosticBuilder DB =
+      report(DiagnosticsEngine::Error, AwaitLoc, "coast-await-outside-async",
+             ("'await' in '" + Function + "', which is not async").str());
+  if (AddAsyncAt.isValid())
+    DB << FixItHint::CreateInsertion(AddAsyncAt,
+                                     Keywords ? "async " : "coast_async ");
+}
+
+void DiagnosticReporter::syncCall(SourceRange Call, StringRef Callee,
+                                  SourceLocation CalleeDecl) {
+  {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Call.getBegin(), "coast-sync-call",
+        ("async function '" + Callee +
+         "' called from a synchronous function; its future must be run by "
+         "coast_block_on")
+            .str());
+    DB << Call;
+    wrapFixIt(DB, Call, "coast_block_on");
+  }
+  report(DiagnosticsEngine::Note, CalleeDecl, "",
+         ("'" + Callee + "' declared async here").str());
+}
+
+void DiagnosticReporter::unawaitedFuture(SourceRange Call, StringRef Callee) {
+  DiagnosticBuilder DB = report(
+      DiagnosticsEngine::Error, Call.getBegin(), "coast-unawaited-future",
+      ("future of async function '" + Callee + "' is never awaited").str());
+  DB << Call;
+  wrapFixIt(DB, Call, Keywords ? "await" : "coast_await");
+}
+
+void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
+  DiagnosticBuilder DB =
+      report(DiagnosticsEngine::Error, Operand.getBegin(),
+             "coast-not-a-future",
+             ("operand of '" + Operation +
+              "' must be a call of an async function")
+                 .str());
+  DB << Operand;
+}
+
+void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
+  report(DiagnosticsEngine::Error, Loc, "coast-unsupported", Reason);
+}
+
+void DiagnosticReporter::attribute(SourceLocation Loc, StringRef Message,
+                                   SourceLocation Note, StringRef NoteText) {
+  report(DiagnosticsEngine::Error, Loc, "coast-attribute", Message);
+  if (Note.isValid())
+    report(DiagnosticsEngine::Note, Note, "", NoteText);
+}
+
+} // namespace coast

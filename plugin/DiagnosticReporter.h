@@ -1,0 +1,57 @@
+//===- DiagnosticReporter.h - coast diagnostics as Clang diagnostics ------===//
+//
+// Implements CheckHandler for the plugin: each call becomes a Clang error or
+// warning whose text ends with its `[coast-*]` name, with notes and fix-its.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_DIAGNOSTICREPORTER_H
+#define COAST_PLUGIN_DIAGNOSTICREPORTER_H
+
+#include "CheckHandler.h"
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace coast {
+
+class DiagnosticReporter : public CheckHandler {
+public:
+  /// \param Keywords whether coast.h's keyword macros (await, async) are
+  /// defined, so fix-its can use them rather than the coast_ spellings.
+  DiagnosticReporter(clang::DiagnosticsEngine &Diags,
+                     const clang::SourceManager &SM,
+                     const clang::LangOptions &LO, bool Keywords)
+      : Diags(Diags), SM(SM), LO(LO), Keywords(Keywords) {}
+
+  void awaitOutsideAsync(clang::SourceLocation AwaitLoc,
+                         llvm::StringRef Function,
+                         clang::SourceLocation AddAsyncAt) override;
+  void syncCall(clang::SourceRange Call, llvm::StringRef Callee,
+                clang::SourceLocation CalleeDecl) override;
+  void unawaitedFuture(clang::SourceRange Call,
+                       llvm::StringRef Callee) override;
+  void notAFuture(clang::SourceRange Operand,
+                  llvm::StringRef Operation) override;
+  void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
+  void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
+                 clang::SourceLocation Note,
+                 llvm::StringRef NoteText) override;
+
+private:
+  clang::DiagnosticBuilder report(clang::DiagnosticsEngine::Level L,
+                                  clang::SourceLocation Loc,
+                                  llvm::StringRef Name, llvm::StringRef Text);
+  void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
+                 llvm::StringRef Open);
+
+  clang::DiagnosticsEngine &Diags;
+  const clang::SourceManager &SM;
+  const clang::LangOptions &LO;
+  bool Keywords;
+};
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,399 @@
+//===- AsyncFunctionPlan.cpp - Suspension points and frame variables ------===//
+//
+// Stage 1 of the lowering. Finds the suspension points (awaits) and the
+// statement shape each stands in; decides which variables live in the frame;
+// collects the references to rewrite. Anything outside what the later stages
+// can lower is reported here as coast-unsupported.
+//
+// A local lives in the frame when a suspension point follows its declaration
+// inside its scope: only then can its value or address be needed after a
+// resume. Parameters always live in the frame. Everything else stays an
+// ordinary C local of the poll function; resuming never jumps into its scope
+// after its declaration, so C's rules for it are unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AsyncFunctionPlan.h"
+#include "AsyncAST.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+/// A local's declaration and the end of the scope it is visible in.
+struct LocalScope {
+  const VarDecl *Var;
+  const DeclStmt *DS;
+  unsigned DeclOffset;
+  unsigned ScopeEnd;
+};
+
+class Planner {
+public:
+  Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
+          CheckHandler &H, AsyncFunctionPlan &Plan)
+      : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), SourceOf(S), Handler(H),
+        Plan(Plan) {}
+
+  bool run();
+
+private:
+  CharSourceRange fileRangeOf(const Stmt *S) const {
+    return Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(S->getSourceRange()), SM,
+        Ctx.getLangOpts());
+  }
+  unsigned offsetOf(SourceLocation L) const {
+    return SM.getFileOffset(SM.getExpansionLoc(L));
+  }
+  void fail(SourceLocation L, const llvm::Twine &Why) {
+    Handler.unsupported(L, Why.str());
+    Ok = false;
+  }
+
+  void walkStatement(const Stmt *S, unsigned ScopeEnd);
+  void walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd, bool InForInit);
+  bool tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
+                const VarDecl *Var = nullptr,
+                const BinaryOperator *Assign = nullptr);
+  void collectMarks();
+  void chooseFrameVars();
+  bool checkFrameType(const VarDecl *VD);
+  void collectRefs();
+  std::string uniqueField(StringRef Name);
+  bool printableType(QualType T) const;
+
+  const FunctionDecl *FD;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const FrameSourceFn &SourceOf;
+  CheckHandler &Handler;
+  AsyncFunctionPlan &Plan;
+  bool Ok = true;
+
+  std::vector<LocalScope> Locals;
+  std::vector<unsigned> PointOffsets;
+  llvm::DenseSet<const Expr *> Classified;
+  llvm::StringSet<> FieldNames;
+};
+
+bool Planner::run() {
+  Plan.FD = FD;
+  Plan.Name = FD->getName().str();
+  if (FD->isVariadic())
+    fail(FD->getLocation(), "async function '" + Plan.Name +
+                                "' is variadic; async functions take a fixed "
+                                "list of parameters");
+  if (!FD->hasWrittenPrototype())
+    fail(FD->getLocation(), "async function '" + Plan.Name +
+                                "' needs a prototype (write '(void)' for no "
+                                "parameters)");
+  if (!Ok)
+    return false;
+  if (!printableType(FD->getReturnType()))
+    fail(FD->getLocation(), "the return type of async function '" +
+                                Plan.Name + "' has no name; name it with a "
+                                "typedef at file scope");
+  const auto *Body = cast<CompoundStmt>(FD->getBody());
+  if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
+    fail(FD->getLocation(), "async function '" + Plan.Name +
+                                "' is defined by a macro; the lowering needs "
+                                "its definition written out");
+    return false;
+  }
+  walkStatement(Body, offsetOf(Body->getRBracLoc()));
+  collectMarks();
+  if (!Ok)
+    return false;
+  chooseFrameVars();
+  if (!Ok)
+    return false;
+  collectRefs();
+  return Ok;
+}
+
+/// Walks the statements that stand in statement position; expressions (a
+/// condition, a `for` step) are not entered: an await there is outside the
+/// supported shapes and collectMarks reports it.
+void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
+  if (!S)
+    return;
+  if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+    unsigned End = offsetOf(CS->getRBracLoc());
+    for (const Stmt *Child : CS->body())
+      walkStatement(Child, End);
+    return;
+  }
+  if (const auto *DS = dyn_cast<DeclStmt>(S))
+    return walkDeclStmt(DS, ScopeEnd, /*InForInit=*/false);
+  if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+    if (const Expr *V = RS->getRetValue())
+      tryPoint(V, AwaitForm::Return, RS);
+    return;
+  }
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    if (tryPoint(E, AwaitForm::Statement, E))
+      return;
+    if (const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParens());
+        BO && BO->getOpcode() == BO_Assign)
+      tryPoint(BO->getRHS(), AwaitForm::Assign, E, nullptr, BO);
+    return;
+  }
+  if (const auto *If = dyn_cast<IfStmt>(S)) {
+    walkStatement(If->getThen(), ScopeEnd);
+    walkStatement(If->getElse(), ScopeEnd);
+    return;
+  }
+  if (const auto *W = dyn_cast<WhileStmt>(S))
+    return walkStatement(W->getBody(), ScopeEnd);
+  if (const auto *D = dyn_cast<DoStmt>(S))
+    return walkStatement(D->getBody(), ScopeEnd);
+  if (const auto *F = dyn_cast<ForStmt>(S)) {
+    unsigned End = offsetOf(F->getEndLoc());
+    if (const auto *Init = dyn_cast_or_null<DeclStmt>(F->getInit()))
+      walkDeclStmt(Init, End, /*InForInit=*/true);
+    walkStatement(F->getBody(), End);
+    return;
+  }
+  if (const auto *Sw = dyn_cast<SwitchStmt>(S))
+    return walkStatement(Sw->getBody(), ScopeEnd);
+  if (const auto *SC = dyn_cast<SwitchCase>(S))
+    return walkStatement(SC->getSubStmt(), ScopeEnd);
+  if (const auto *L = dyn_cast<LabelStmt>(S))
+    return walkStatement(L->getSubStmt(), ScopeEnd);
+  if (const auto *A = dyn_cast<AttributedStmt>(S))
+    return walkStatement(A->getSubStmt(), ScopeEnd);
+}
+
+void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
+                           bool InForInit) {
+  for (const Decl *D : DS->decls()) {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD || !VD->hasLocalStorage())
+      continue;
+    Locals.push_back({VD, DS, offsetOf(VD->getLocation()), ScopeEnd});
+    if (InForInit)
+      Plan.ForInit[DS] = true;
+    if (const Expr *Init = VD->getInit()) {
+      if (tryPoint(Init, AwaitForm::Init, DS, VD) && InForInit)
+        fail(Init->getBeginLoc(),
+             "'await' in the initializer of a 'for' loop is not supported "
+             "yet; declare the variable before the loop");
+    }
+  }
+}
+
+bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
+                       const VarDecl *Var, const BinaryOperator *Assign) {
+  std::optional<Mark> M = matchMark(E->IgnoreImpCasts());
+  if (!M || M->Kind != MarkKind::Await)
+    return false;
+  Classified.insert(M->Whole);
+  const FunctionDecl *Callee = asyncCallee(M->Operand);
+  if (!Callee)
+    return true; // coast-not-a-future, reported by the checks
+  SuspendPoint P;
+  P.State = Plan.Points.size() + 1;
+  P.Form = Form;
+  P.Await = M->Whole;
+  P.Anchor = Anchor;
+  P.Call = cast<CallExpr>(M->Operand);
+  P.Callee = Callee;
+  P.Source = SourceOf(Callee);
+  P.Var = Var;
+  P.Assign = Assign;
+  Plan.Points.push_back(P);
+  PointOffsets.push_back(offsetOf(M->Whole->getBeginLoc()));
+  if (!fileRangeOf(Anchor).isValid())
+    fail(M->Whole->getBeginLoc(),
+         "this 'await' is written inside a macro definition; write it in the "
+         "function body");
+  return true;
+}
+
+/// Every await in the body must have been classified by the walk, and no
+/// await may hide inside another await's operand.
+void Planner::collectMarks() {
+  struct MarkFinder : RecursiveASTVisitor<MarkFinder> {
+    Planner &P;
+    explicit MarkFinder(Planner &P) : P(P) {}
+    bool VisitParenExpr(ParenExpr *PE) {
+      std::optional<Mark> M = matchMark(PE);
+      if (!M)
+        return true;
+      if (M->Kind == MarkKind::Box) {
+        P.fail(PE->getBeginLoc(), "'box(...)' calls are not supported yet");
+        return true;
+      }
+      if (M->Kind != MarkKind::Await || P.Classified.count(PE))
+        return true;
+      P.fail(PE->getBeginLoc(),
+             "'await' is supported as a statement, an initializer, the right "
+             "side of '=' or the value of 'return'; await in other "
+             "expressions is not supported yet");
+      return true;
+    }
+  } Finder(*this);
+  Finder.TraverseStmt(FD->getBody());
+  for (const SuspendPoint &Pt : Plan.Points)
+    for (const Expr *Arg : Pt.Call->arguments()) {
+      MarkFinder Nested(*this);
+      Nested.TraverseStmt(const_cast<Expr *>(Arg));
+    }
+}
+
+/// Frames spell types as Clang prints them; an unnamed struct prints as
+/// "struct (unnamed at ...)", which no declaration can use.
+bool Planner::printableType(QualType T) const {
+  std::string S = T.getAsString(Ctx.getPrintingPolicy());
+  return S.find("(unnamed") == std::string::npos &&
+         S.find("(anonymous") == std::string::npos;
+}
+
+std::string Planner::uniqueField(StringRef Name) {
+  std::string Field = Name.str();
+  // Names the frame's own members use are reserved ("__h", "__ret", "__aw").
+  for (unsigned N = 1; Field.rfind("__", 0) == 0 ||
+                       !FieldNames.insert(Field).second;
+       ++N)
+    Field = (Name + "__" + llvm::Twine(N)).str();
+  return Field;
+}
+
+bool Planner::checkFrameType(const VarDecl *VD) {
+  QualType T = VD->getType();
+  std::string Name = VD->getName().str();
+  if (T->isVariablyModifiedType()) {
+    fail(VD->getLocation(),
+         "variable-length array '" + Name +
+             "' is live across an 'await'; frames have a fixed size");
+    return false;
+  }
+  // Types declared inside the function are not visible where the frame
+  // struct is defined.
+  for (QualType Cur = T;;) {
+    const Type *Ty = Cur.getTypePtr();
+    const Decl *Local = nullptr;
+    if (const auto *TT = Ty->getAs<TypedefType>())
+      Local = TT->getDecl();
+    else if (const auto *TagT = Ty->getAs<TagType>())
+      Local = TagT->getDecl();
+    if (Local && Local->getDeclContext()->isFunctionOrMethod()) {
+      fail(VD->getLocation(),
+           "'" + Name +
+               "' is live across an 'await' and its type is declared inside "
+               "the function; declare the type at file scope");
+      return false;
+    }
+    QualType Next = Cur.getSingleStepDesugaredType(Ctx);
+    if (Next == Cur) {
+      if (const auto *PT = Ty->getAs<PointerType>())
+        Next = PT->getPointeeType();
+      else if (const auto *AT = Ctx.getAsArrayType(Cur))
+        Next = AT->getElementType();
+      else
+        break;
+    }
+    Cur = Next;
+  }
+  if (!printableType(T)) {
+    fail(VD->getLocation(), "'" + Name +
+                                "' is live across an 'await' and its type "
+                                "has no name; name it with a typedef at file "
+                                "scope");
+    return false;
+  }
+  if (Ctx.getDeclAlign(VD).getQuantity() > 16) {
+    fail(VD->getLocation(), "'" + Name +
+                                "' is live across an 'await' and aligned to "
+                                "more than 16 bytes, more than frames are");
+    return false;
+  }
+  return true;
+}
+
+void Planner::chooseFrameVars() {
+  for (const ParmVarDecl *P : FD->parameters()) {
+    if (P->getName().empty()) {
+      fail(P->getLocation(), "parameters of async functions need names");
+      continue;
+    }
+    if (!checkFrameType(P))
+      continue;
+    Plan.VarIndex[P] = Plan.Vars.size();
+    Plan.Vars.push_back({P, uniqueField(P->getName())});
+  }
+  llvm::DenseSet<const DeclStmt *> Rewritten;
+  for (const LocalScope &L : Locals) {
+    bool LiveAcross = llvm::any_of(PointOffsets, [&](unsigned Off) {
+      return Off > L.DeclOffset && Off < L.ScopeEnd;
+    });
+    if (!LiveAcross || !checkFrameType(L.Var))
+      continue;
+    if (Plan.ForInit.count(L.DS)) {
+      const Expr *Init = L.Var->getInit();
+      if (!L.Var->getType()->isScalarType() ||
+          (Init && isa<InitListExpr>(Init))) {
+        fail(L.Var->getLocation(),
+             "'" + L.Var->getName() +
+                 "' is declared in a 'for' initializer and live across an "
+                 "'await'; only scalars can be, declare it before the loop");
+        continue;
+      }
+    }
+    Plan.VarIndex[L.Var] = Plan.Vars.size();
+    Plan.Vars.push_back({L.Var, uniqueField(L.Var->getName())});
+    if (Rewritten.insert(L.DS).second)
+      Plan.FrameDecls.push_back(L.DS);
+  }
+}
+
+/// References are rewritten where their tokens are written; one that comes
+/// from the body of a macro cannot be rewritten without rewriting the macro.
+void Planner::collectRefs() {
+  struct RefFinder : RecursiveASTVisitor<RefFinder> {
+    Planner &P;
+    explicit RefFinder(Planner &P) : P(P) {}
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD || !P.Plan.frameVar(VD))
+        return true;
+      SourceLocation L = DRE->getLocation();
+      if (L.isMacroID()) {
+        SourceLocation Spelled = P.SM.getSpellingLoc(L);
+        if (!P.SM.isMacroArgExpansion(L) ||
+            !P.SM.isWrittenInMainFile(Spelled)) {
+          StringRef Macro = Lexer::getImmediateMacroName(
+              L, P.SM, P.Ctx.getLangOpts());
+          P.fail(DRE->getLocation(),
+                 "'" + VD->getName() + "' is live across an 'await' and " +
+                     "used inside the definition of macro '" + Macro +
+                     "'; pass it to the macro as an argument");
+          return true;
+        }
+      }
+      P.Plan.Refs.push_back(DRE);
+      return true;
+    }
+  } Finder(*this);
+  Finder.TraverseStmt(FD->getBody());
+}
+
+} // namespace
+
+bool planAsyncFunction(const FunctionDecl *FD, ASTContext &Ctx,
+                       const FrameSourceFn &SourceOf, CheckHandler &Handler,
+                       AsyncFunctionPlan &Plan) {
+  return Planner(FD, Ctx, SourceOf, Handler, Plan).run();
+}
+
+} // namespace coast

@@ -1,0 +1,162 @@
+//===- FrameLayout.cpp - The frame of an async function -------------------===//
+
+#include "FrameLayout.h"
+#include "GeneratedNames.h"
+
+#include "llvm/ADT/Twine.h"
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+bool returnsVoid(const FunctionDecl *FD) {
+  return FD->getReturnType()->isVoidType();
+}
+
+/// Frames store values in unqualified storage: a const local is assigned
+/// once when its declaration runs, which a const member would forbid.
+QualType storageType(const LoweringContext &LC, QualType T) {
+  Qualifiers Quals;
+  return LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
+}
+
+/// `static` for functions only this translation unit can see.
+std::string linkage(const FunctionDecl *FD) {
+  return FD->isExternallyVisible() ? "" : "static __attribute__((unused)) ";
+}
+
+std::string paramList(const FunctionDecl *FD, const LoweringContext &LC,
+                      bool Named) {
+  std::string S = "struct coast_alloc *__a";
+  for (unsigned I = 0; I != FD->getNumParams(); ++I) {
+    S += ", " + LC.typeName(FD->getParamDecl(I)->getType());
+    if (Named)
+      S += " __p" + std::to_string(I);
+  }
+  return S;
+}
+
+std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
+  std::string S = frameType(P.Name) + " {\n  struct coast_frame __h;\n";
+  if (!returnsVoid(P.FD))
+    S += "  " + LC.typeName(storageType(LC, P.FD->getReturnType())) +
+         " __ret;\n";
+  for (const FrameVar &V : P.Vars)
+    S += "  " + LC.typeName(storageType(LC, V.Decl->getType())) + " " +
+         V.Field + ";\n";
+  if (!P.Points.empty()) {
+    S += "  union {\n";
+    for (const SuspendPoint &Pt : P.Points) {
+      std::string N = std::to_string(Pt.State);
+      if (Pt.Source == FrameSource::Embedded)
+        S += "    " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
+      else
+        S += "    struct coast_frame *p" + N + ";\n";
+    }
+    S += "  } __aw;\n";
+  }
+  return S + "};\n";
+}
+
+std::string childFunction(const AsyncFunctionPlan &P) {
+  std::string S = "static struct coast_frame *" +
+                  generatedName(P.Name, "child") +
+                  "(struct coast_frame *__h) {\n";
+  if (!P.Points.empty()) {
+    S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
+         " *)__h;\n  switch (__h->state) {\n";
+    for (const SuspendPoint &Pt : P.Points) {
+      S += "  case " + std::to_string(Pt.State) + ": return ";
+      S += Pt.Source == FrameSource::Embedded
+               ? "&__co->" + childMember(Pt) + ".__h;\n"
+               : "__co->" + childMember(Pt) + ";\n";
+    }
+    S += "  }\n";
+  }
+  return S + "  return 0;\n}\n";
+}
+
+std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
+  std::string Sites = "0";
+  std::string S;
+  if (!P.Points.empty()) {
+    Sites = generatedName(P.Name, "sites");
+    S += "static const struct coast_site " + Sites + "[] = {";
+    for (const SuspendPoint &Pt : P.Points) {
+      PresumedLoc PL =
+          LC.SM.getPresumedLoc(LC.SM.getExpansionLoc(Pt.Await->getBeginLoc()));
+      S += "{" + std::to_string(PL.getLine()) + ", " +
+           std::to_string(PL.getColumn()) + "}, ";
+    }
+    S += "};\n";
+  }
+  std::string Frame = frameType(P.Name);
+  bool Void = returnsVoid(P.FD);
+  std::string File = LC.fileLiteral(P.FD->getLocation());
+  S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
+       " = {\n  " + generatedName(P.Name, "poll") + ", " +
+       generatedName(P.Name, "child") + ", sizeof(" + Frame + "),\n  " +
+       (Void ? "0, 0" : "__builtin_offsetof(" + Frame + ", __ret), sizeof(((" +
+                            Frame + " *)0)->__ret)") +
+       ",\n  \"" + P.Name + "\", " + File + ", " + Sites + ", " +
+       std::to_string(P.Points.size()) + "\n};\n";
+  return S;
+}
+
+std::string initFunction(const AsyncFunctionPlan &P,
+                         const LoweringContext &LC) {
+  std::string S = "static inline void " + generatedName(P.Name, "init") +
+                  "(" + frameType(P.Name) + " *__co";
+  for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
+    S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +
+         std::to_string(I);
+  S += ") {\n  __co->__h.fn = &" + generatedName(P.Name, "fn") +
+       ";\n  __co->__h.state = COAST_STATE_START;\n  __co->__h.flags = 0;\n";
+  for (unsigned I = 0; I != P.FD->getNumParams(); ++I) {
+    const FrameVar *V = P.frameVar(P.FD->getParamDecl(I));
+    S += "  " + LC.store("__co->" + V->Field, V->Decl->getType(),
+                         "__p" + std::to_string(I), false) +
+         "\n";
+  }
+  return S + "}\n";
+}
+
+std::string startFunction(const AsyncFunctionPlan &P,
+                          const LoweringContext &LC) {
+  std::string Frame = frameType(P.Name);
+  std::string S = linkage(P.FD) + "struct coast_frame *" +
+                  generatedName(P.Name, "start") + "(" +
+                  paramList(P.FD, LC, true) + ") {\n  " + Frame +
+                  " *__co = (" + Frame +
+                  " *)__a->alloc(__a, sizeof *__co);\n  if (!__co)\n    "
+                  "return 0;\n  " +
+                  generatedName(P.Name, "init") + "(__co";
+  for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
+    S += ", __p" + std::to_string(I);
+  return S + ");\n  return &__co->__h;\n}\n";
+}
+
+} // namespace
+
+std::string childMember(const SuspendPoint &Pt) {
+  return (Pt.Source == FrameSource::Embedded ? "__aw.s" : "__aw.p") +
+         std::to_string(Pt.State);
+}
+
+std::string startPrototype(const FunctionDecl *Callee,
+                           const LoweringContext &LC) {
+  return linkage(Callee) + "struct coast_frame *" +
+         generatedName(Callee->getName(), "start") + "(" +
+         paramList(Callee, LC, false) + ");\n";
+}
+
+std::string framePrelude(const AsyncFunctionPlan &P,
+                         const LoweringContext &LC) {
+  return frameStruct(P, LC) + "static int " + generatedName(P.Name, "poll") +
+         "(struct coast_frame *, struct coast_cx *);\n" + childFunction(P) +
+         descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
+}
+
+} // namespace coast

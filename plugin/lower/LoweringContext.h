@@ -1,0 +1,86 @@
+//===- LoweringContext.h - Text edits of the lowering ---------------------===//
+//
+// The lowering rewrites the user's text rather than printing the AST, so that
+// everything it does not need to touch (macros, comments, formatting, the
+// exact spelling of every initializer) stays as written. Edits come in two
+// kinds:
+//  - renames of single tokens (a frame variable becomes `__co->name`),
+//    applied at once;
+//  - replacements of a statement or expression, whose text is computed only
+//    when applied. They are applied innermost first, so a replacement reads
+//    its operands' text with every inner edit already made.
+//
+// Replacements never change the number of lines they replace (generated code
+// goes on one line, then newlines pad), and generated blocks between user
+// code end with a #line marker, so the user's code keeps its line numbers in
+// diagnostics and debug info.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_LOWER_LOWERINGCONTEXT_H
+#define COAST_PLUGIN_LOWER_LOWERINGCONTEXT_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace coast {
+
+class LoweringContext {
+public:
+  explicit LoweringContext(clang::ASTContext &Ctx);
+
+  clang::ASTContext &Ctx;
+  const clang::SourceManager &SM;
+
+  /// `__typeof__(T)`: usable as a declaration's type whatever T's declarator
+  /// syntax (arrays, function pointers).
+  std::string typeName(clang::QualType T) const;
+
+  /// The file range of \p R (a macro argument maps to where it is written);
+  /// invalid if \p R is not one piece of file text.
+  clang::CharSourceRange fileRange(clang::SourceRange R) const;
+  /// The current text of \p R, with edits inside it applied.
+  std::string text(clang::SourceRange R) const;
+  /// Extends a statement's range over the `;` that ends it.
+  clang::CharSourceRange withSemicolon(clang::CharSourceRange R) const;
+
+  /// The presumed file name of \p L as a C string literal.
+  std::string fileLiteral(clang::SourceLocation L) const;
+  /// `#line N "file"` for \p L's presumed position, as a line of its own.
+  std::string lineMarker(clang::SourceLocation L) const;
+  /// Spaces that bring a fresh line to \p L's column.
+  std::string columnPad(clang::SourceLocation L) const;
+
+  /// C for storing \p Value into the lvalue \p Dest of type \p T as an
+  /// initialization would, const members and arrays included.
+  std::string store(llvm::StringRef Dest, clang::QualType T,
+                    llvm::StringRef Value, bool ValueIsInitList) const;
+
+  void rename(clang::SourceLocation TokenLoc, llvm::StringRef NewText);
+  /// Schedules a replacement of \p R by the text \p Make returns when it is
+  /// applied. The replacement is padded to keep \p R's line count.
+  void replace(clang::CharSourceRange R, std::function<std::string()> Make);
+  /// Applies the scheduled replacements, innermost first.
+  void applyReplacements();
+
+  std::string mainFileText() const;
+
+private:
+  struct Replacement {
+    clang::CharSourceRange Range;
+    unsigned Length;
+    std::function<std::string()> Make;
+  };
+
+  clang::Rewriter RW;
+  std::vector<Replacement> Pending;
+};
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * coast/future.h - the future ABI.
+ *
+ * Every async function, whether lowered by the plugin or written by hand in
+ * the runtime, is a *frame* plus a *poll* function.  This header is the whole
+ * contract between lowered code, the executor and hand-written leaf futures;
+ * docs/future-abi.md explains it with an example.
+ *
+ * Frame rules:
+ *  1. A frame starts with struct coast_frame.  Its result, if any, lives at
+ *     fn->ret_offset and is valid once poll has returned COAST_READY.
+ *  2. A frame never moves once it has been polled: locals of async functions
+ *     live in it and their addresses are taken freely.
+ *  3. poll(f, cx) runs f until it completes (COAST_READY) or must wait
+ *     (COAST_PENDING).  Before returning COAST_PENDING it has arranged for
+ *     the task in cx to be woken (directly or through a sub-future).
+ *  4. Cancellation (dropping a started future): set COAST_F_CANCEL in flags,
+ *     then poll until COAST_READY.  A cancelled future produces no result; it
+ *     cancels the sub-future it awaits, releases what it owns and may return
+ *     COAST_PENDING while asynchronous clean-up runs.
+ *  5. A frame in state COAST_STATE_START owns nothing but its arguments and
+ *     may be discarded without a poll.
+ *
+ * Calls whose callee frame size is unknown to the caller (another
+ * translation unit, a function pointer, a boxed call) go through the callee's
+ * start function, COAST_START(name):
+ *
+ *     struct coast_frame *name__coast_start(struct coast_alloc *a, params...);
+ *
+ * which takes fn->size bytes from a, stores the arguments and returns the
+ * frame in state COAST_STATE_START (NULL when a is out of memory).  The caller
+ * gives the memory back with a->free once the frame is READY.
+ */
+#ifndef COAST_FUTURE_H
+#define COAST_FUTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum coast_poll {
+	COAST_PENDING = 0,
+	COAST_READY = 1,
+};
+
+#define COAST_STATE_START 0u
+#define COAST_STATE_DONE 0xffffffffu
+
+/* frame->flags */
+#define COAST_F_CANCEL 0x1u /* unwind from the current suspension point */
+
+struct coast_frame;
+struct coast_cx;
+struct coast_task;
+
+typedef int (*coast_poll_fn)(struct coast_frame *f, struct coast_cx *cx);
+
+/* Where a suspension point stands in the user's source, for task dumps. */
+struct coast_site {
+	unsigned line;
+	unsigned col;
+};
+
+/* Static description of one async function; shared by all its frames. */
+struct coast_fn {
+	coast_poll_fn poll;
+	/* The sub-future f awaits in its current state, or NULL. */
+	struct coast_frame *(*child)(struct coast_frame *f);
+	size_t size;       /* sizeof the whole frame */
+	size_t ret_offset; /* where the result lives in the frame */
+	size_t ret_size;   /* 0 for void */
+	const char *name;  /* the user's function name */
+	const char *file;  /* the user's source file */
+	/* sites[s - 1] is suspension point s; nsites of them. */
+	const struct coast_site *sites;
+	unsigned nsites;
+};
+
+struct coast_frame {
+	const struct coast_fn *fn;
+	uint32_t state; /* COAST_STATE_START, a suspension point, or DONE */
+	uint32_t flags; /* COAST_F_* */
+};
+
+/*
+ * Frame memory for callees whose size only the callee knows.  The task's
+ * frame stack is strictly LIFO: free must be called in reverse allocation
+ * order, which awaiting guarantees.
+ */
+struct coast_alloc {
+	void *(*alloc)(struct coast_alloc *a, size_t size);
+	void (*free)(struct coast_alloc *a, void *p, size_t size);
+};
+
+/* What a poll function gets besides its frame. */
+struct coast_cx {
+	struct coast_task *task;    /* the task being polled; wakers come from it */
+	struct coast_alloc *frames; /* the task's LIFO frame stack */
+};
+
+#define COAST_START(name) name##__coast_start
+
+/* The result of a READY frame, typed by the caller who knows T. */
+#define COAST_RESULT(T, f) \
+	(*(T *)(void *)((char *)(f) + (f)->fn->ret_offset))
+
+#endif /* COAST_FUTURE_H */

@@ -1,0 +1,195 @@
+/*
+ * internal.h - declarations shared by the runtime's source files.
+ *
+ * Nothing here is part of the ABI: lowered code sees only coast/future.h and
+ * coast/runtime.h.  The tests include this header to drive subsystems
+ * directly, so it states who may call what.
+ *
+ * Subsystems:
+ *   task.c      tasks (header + root frame), the state word, wakers, joins,
+ *               the per-task frame stack
+ *   executor.c  the run queue, the runtime lock, block_on, spawn, detach,
+ *               the runtime's timer registry (heap from timer.c)
+ *   timer.c     the timer min-heap and the monotonic clock
+ *   sleep.c, yield.c, join.c   hand-written leaf futures
+ */
+#ifndef COAST_INTERNAL_H
+#define COAST_INTERNAL_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coast/future.h"
+#include "coast/runtime.h"
+
+/* Errors are returned as -errno through this one macro. */
+#define COAST__ERR(e) (-(e))
+
+#define coast__container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---------------------------------------------------------------- tasks */
+
+/*
+ * One chunk of a task's frame stack.  Chunks are linked from the top down;
+ * frames inside a chunk never move, a new chunk is malloc'd when the top one
+ * is full (see task.c).
+ */
+struct coast__chunk;
+
+/*
+ * A task: this header, then (aligned to max_align_t) its root frame, in one
+ * allocation made by coast__task_alloc.  The protocol for every field is at
+ * the top of task.c.
+ */
+struct coast_task {
+	/* State bits and reference count; see task.c. */
+	_Atomic uint64_t state;
+	/* Run queue link: only touched by the queue's owner, under its lock. */
+	struct coast_task *next;
+	/*
+	 * The joiner's waker.  Owned by the handle holder while
+	 * COAST__ST_JOIN_WAITING is clear, by whoever sets COMPLETE once it is
+	 * set.
+	 */
+	coast_waker *join_waker;
+	/* block_on's root: its completion broadcasts the executor's condvar.
+	 * Written before the task is published, read-only afterwards. */
+	bool is_root;
+	/* The frame stack, handed to polls as cx->frames.  Only the thread
+	 * that has the task RUNNING touches it (or the last reference). */
+	struct coast_alloc frames;
+	struct coast__chunk *top;   /* the chunk frames come from, or NULL */
+	struct coast__chunk *spare; /* one empty chunk kept to avoid churn */
+};
+
+/*
+ * State bits (low bits of task->state).  The reference count sits above
+ * COAST__ST_REF_SHIFT.  The invariant of each bit is with its definition in
+ * task.c; they are here so tests can inspect the word.
+ */
+#define COAST__ST_SCHEDULED (UINT64_C(1) << 0)
+#define COAST__ST_RUNNING (UINT64_C(1) << 1)
+#define COAST__ST_NOTIFIED (UINT64_C(1) << 2)
+#define COAST__ST_COMPLETE (UINT64_C(1) << 3)
+#define COAST__ST_JOIN_WAITING (UINT64_C(1) << 4)
+#define COAST__ST_REF_SHIFT 16
+#define COAST__ST_REF_ONE (UINT64_C(1) << COAST__ST_REF_SHIFT)
+#define COAST__ST_FLAGS (COAST__ST_REF_ONE - 1)
+
+/* What the caller of a wake must do. */
+enum coast__notify {
+	COAST__NOTIFY_NOTHING, /* already queued, running (now NOTIFIED) or done */
+	COAST__NOTIFY_SUBMIT,  /* push the task; the queue's reference is taken */
+	COAST__NOTIFY_DEALLOC, /* a consuming wake dropped the last reference */
+};
+
+/* After a poll returned COAST_PENDING. */
+enum coast__idle {
+	COAST__IDLE_OK,       /* idle; the runner's reference was dropped */
+	COAST__IDLE_NOTIFIED, /* woken during the poll: push it again, the
+	                         runner's reference becomes the queue's */
+	COAST__IDLE_DEALLOC,  /* idle and that was the last reference */
+};
+
+/* Joining. */
+enum coast__join {
+	COAST__JOIN_WAITING,  /* the joiner's waker is registered */
+	COAST__JOIN_COMPLETE, /* the task is done: its result is readable */
+};
+
+/* The task a root frame from coast__task_alloc belongs to. */
+struct coast_task *coast__task_of(struct coast_frame *root);
+struct coast_frame *coast__task_root(struct coast_task *t);
+
+/* Makes a freshly allocated task live: refs references, SCHEDULED set. */
+void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
+
+/* Transitions; each is one atomic step, see task.c for the rules. */
+void coast__task_transition_to_running(struct coast_task *t);
+enum coast__idle coast__task_transition_to_idle(struct coast_task *t);
+void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
+enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
+						      bool consume_ref);
+bool coast__task_is_complete(struct coast_task *t);
+void coast__task_ref(struct coast_task *t);
+void coast__task_unref(struct coast_task *t);
+
+/* Join protocol, used by join.c; only the handle holder may call. */
+enum coast__join coast__task_join_register(struct coast_task *t,
+					   struct coast_cx *cx);
+void coast__task_join_unregister(struct coast_task *t);
+
+/* Frees a task whose reference count reached zero. */
+void coast__task_dealloc(struct coast_task *t);
+
+/* The child function of leaf futures: they never await a sub-future. */
+struct coast_frame *coast__no_child(struct coast_frame *f);
+
+/* Tasks allocated and not yet freed, for tests and dumps. */
+size_t coast__task_live(void);
+
+/* The task this thread is polling, or NULL. */
+struct coast_task *coast__task_current(void);
+
+/* ------------------------------------------------------------- executor */
+
+/* Queues a task whose SCHEDULED bit the caller just set.  Any thread. */
+void coast__schedule(struct coast_task *t);
+
+/* Polls t once on the calling thread; t was popped from a run queue. */
+void coast__task_run(struct coast_task *t);
+
+/* ---------------------------------------------------------------- timers */
+
+#define COAST__TIMER_NONE SIZE_MAX
+
+/*
+ * An intrusive timer.  All fields belong to the heap's owner and are only
+ * touched under its lock; index is COAST__TIMER_NONE when not in a heap.
+ */
+struct coast__timer {
+	uint64_t deadline; /* ms on CLOCK_MONOTONIC */
+	uint64_t seq;      /* insertion order: FIFO among equal deadlines */
+	size_t index;      /* position in the heap array */
+	coast_waker *waker;
+};
+
+/* A binary min-heap of timers ordered by (deadline, seq). */
+struct coast__timer_heap {
+	struct coast__timer **v;
+	size_t len;
+	size_t cap;
+	uint64_t seq;
+};
+
+/* The heap functions do no locking: call them under the owner's lock. */
+void coast__timer_init(struct coast__timer *t);
+int coast__timer_heap_insert(struct coast__timer_heap *h,
+			     struct coast__timer *t);
+void coast__timer_heap_remove(struct coast__timer_heap *h,
+			      struct coast__timer *t);
+struct coast__timer *coast__timer_heap_min(const struct coast__timer_heap *h);
+void coast__timer_heap_free(struct coast__timer_heap *h);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+uint64_t coast__now_ms(void);
+
+/*
+ * The runtime's timers (executor.c).  start arms t to wake w at deadline;
+ * on success the timer owns w, on -ENOMEM the caller still does.  cancel
+ * disarms t and returns the waker it owned, or NULL when t already fired
+ * (its waker was woken and consumed).  fired says whether an armed timer has
+ * fired.  Any thread.
+ */
+int coast__timer_start(struct coast__timer *t, uint64_t deadline,
+		       coast_waker *w);
+coast_waker *coast__timer_cancel(struct coast__timer *t);
+bool coast__timer_fired(struct coast__timer *t);
+/* Armed timers of the runtime, for tests. */
+size_t coast__timer_count(void);
+
+#endif /* COAST_INTERNAL_H */

@@ -1,0 +1,545 @@
+/*
+ * task.c - tasks: allocation with the root frame, the state word and its
+ * transitions, reference counting, wakers, the join handshake and the
+ * per-task frame stack.
+ *
+ * Nothing here knows about run queues or threads: the executor (executor.c
+ * now, the work-stealing scheduler later) pops a task, calls
+ * coast__task_transition_to_running, polls, and then either
+ * coast__task_complete or coast__task_transition_to_idle; wakes that must
+ * queue a task call coast__schedule.
+ *
+ * The state word
+ * --------------
+ * task->state holds five flag bits and, above COAST__ST_REF_SHIFT, the
+ * reference count.  Every change is one compare-and-swap on the whole word,
+ * so a transition sees flags and count consistently (the shape of tokio's
+ * runtime/task/state.rs).
+ *
+ *   SCHEDULED     the task is in a run queue, or is about to be pushed by
+ *                 the thread that set the bit.  The queue owns one reference.
+ *                 Never together with RUNNING or COMPLETE.
+ *   RUNNING       exactly one thread is polling the root frame; it owns the
+ *                 reference the queue had.  Only that thread touches the
+ *                 frames and the frame stack.
+ *   NOTIFIED      woken while RUNNING.  Only set together with RUNNING; the
+ *                 runner turns it into SCHEDULED after a pending poll.
+ *   COMPLETE      the root frame returned COAST_READY.  Its result is
+ *                 readable by whoever saw the bit with acquire ordering; the
+ *                 task is never polled or queued again.
+ *   JOIN_WAITING  task->join_waker holds the joiner's waker.  While clear,
+ *                 the handle holder owns the field; once set, the thread that
+ *                 sets COMPLETE owns it (and wakes it).
+ *
+ * References are held by: the handle (spawn) or block_on, the run queue
+ * while SCHEDULED (the runner while RUNNING), and every waker.  The task is
+ * freed when the count reaches zero.
+ *
+ * Rules
+ *  1. A wake (coast__task_transition_to_notified) always performs a
+ *     successful CAS, even when it changes no flag.
+ *  2. Only the thread that moved the task from idle to SCHEDULED pushes it,
+ *     so a task is in at most one queue once.
+ *  3. After a pending poll, the runner clears RUNNING and, in the same step,
+ *     either turns NOTIFIED into SCHEDULED (and pushes) or drops its
+ *     reference.
+ *  4. COMPLETE is set by the runner in the step that clears RUNNING.
+ *
+ * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
+ * wakes and the runner's transitions are totally ordered.  A wake ordered
+ * before transition_to_running is acquired by it, so the poll sees whatever
+ * the waker published before waking.  A wake between transition_to_running
+ * and transition_to_idle finds RUNNING and sets NOTIFIED, which rule 3 turns
+ * into another poll.  A wake after transition_to_idle finds the task idle and
+ * queues it (rule 2).  Without rule 1, a waker that saw SCHEDULED and did not
+ * write could be ordered after the runner's read of its data (store-load).
+ *
+ * The join handshake: the joiner stores its waker in join_waker and then sets
+ * JOIN_WAITING by CAS unless COMPLETE is set; the completer sets COMPLETE and
+ * reads JOIN_WAITING in one step.  So exactly one of them owns the waker
+ * afterwards: the joiner when its CAS failed, the completer otherwise.  A
+ * joiner that stops waiting clears JOIN_WAITING by CAS unless COMPLETE is
+ * set; when it is, the completer still wakes the (stale) waker, which is
+ * harmless: a spurious wake.  The joiner's waker is a reference to the
+ * joining task, and a join frame is polled by that one task only, so a
+ * registered waker never needs replacing.
+ *
+ * The frame stack
+ * ---------------
+ * cx->frames hands out frames of callees whose size the caller cannot know.
+ * Callers free in reverse order (awaiting is nested), so a bump allocator in
+ * chunks suffices: a full chunk gets a successor from malloc and frames
+ * already handed out never move.  Invariant: the top chunk, when there is
+ * one, is not empty; a chunk that empties is popped and kept as the spare so
+ * that a frame straddling a chunk boundary in a loop does not malloc each
+ * time.
+ */
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Space before the root frame, so that the frame is max_align_t aligned. */
+#define TASK_HDR                                                          \
+	((sizeof(struct coast_task) + alignof(max_align_t) - 1) &         \
+	 ~(alignof(max_align_t) - 1))
+
+#ifndef COAST_FRAME_CHUNK
+#define COAST_FRAME_CHUNK 4096 /* bytes of frames per chunk, by default */
+#endif
+
+#define REFS(s) ((s) >> COAST__ST_REF_SHIFT)
+
+struct coast__chunk {
+	struct coast__chunk *prev; /* the chunk below, or NULL */
+	size_t cap;                /* bytes in data */
+	size_t used;               /* bytes handed out, from the start */
+	max_align_t data[];
+};
+
+static atomic_size_t live_tasks;
+
+static size_t align_up(size_t n)
+{
+	return (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+}
+
+/* ------------------------------------------------------------ frame stack */
+
+static void *stack_alloc(struct coast_alloc *a, size_t size)
+{
+	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
+	struct coast__chunk *c = t->top;
+	size_t n, cap;
+	void *p;
+
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	n = align_up(size ? size : 1);
+	if (!c || c->cap - c->used < n) {
+		if (t->spare && t->spare->cap >= n) {
+			c = t->spare;
+			t->spare = NULL;
+		} else {
+			cap = n > COAST_FRAME_CHUNK ? n : COAST_FRAME_CHUNK;
+			c = malloc(sizeof(*c) + cap);
+			if (!c)
+				return NULL;
+			c->cap = cap;
+		}
+		c->used = 0;
+		c->prev = t->top;
+		t->top = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void stack_free(struct coast_alloc *a, void *p, size_t size)
+{
+	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
+	struct coast__chunk *c = t->top;
+	size_t n = align_up(size ? size : 1);
+
+	if (!p)
+		return;
+	/* Not the top frame: lowered code broke the LIFO discipline. */
+	if (!c || c->used < n || (char *)c->data + c->used - n != (char *)p)
+		abort();
+	c->used -= n;
+	if (c->used)
+		return;
+	t->top = c->prev;
+	if (t->spare && t->spare->cap >= c->cap) {
+		free(c);
+	} else {
+		free(t->spare);
+		t->spare = c;
+	}
+}
+
+static void stack_release(struct coast_task *t)
+{
+	struct coast__chunk *c, *prev;
+
+	for (c = t->top; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
+	free(t->spare);
+	t->top = NULL;
+	t->spare = NULL;
+}
+
+_Noreturn void coast__out_of_frames(const char *fn)
+{
+	fprintf(stderr, "coast: out of memory for a frame of '%s'\n",
+		fn ? fn : "?");
+	abort();
+}
+
+/* --------------------------------------------------- task allocation */
+
+static void *task_block_alloc(struct coast_alloc *a, size_t size)
+{
+	struct coast_task *t;
+
+	(void)a;
+	if (size > SIZE_MAX - TASK_HDR)
+		return NULL;
+	t = malloc(TASK_HDR + size);
+	if (!t)
+		return NULL;
+	atomic_init(&t->state, 0);
+	t->next = NULL;
+	t->join_waker = NULL;
+	t->is_root = false;
+	t->frames.alloc = stack_alloc;
+	t->frames.free = stack_free;
+	t->top = NULL;
+	t->spare = NULL;
+	/* relaxed: a statistic, no memory is published through it. */
+	atomic_fetch_add_explicit(&live_tasks, 1, memory_order_relaxed);
+	return (char *)t + TASK_HDR;
+}
+
+/* Frees a root frame that never became a task (rule 5 of future.h). */
+static void task_block_free(struct coast_alloc *a, void *p, size_t size)
+{
+	(void)a;
+	(void)size;
+	if (p)
+		coast__task_dealloc(coast__task_of(p));
+}
+
+struct coast_alloc coast__task_alloc = {
+	.alloc = task_block_alloc,
+	.free = task_block_free,
+};
+
+static void *box_alloc(struct coast_alloc *a, size_t size)
+{
+	(void)a;
+	return malloc(size ? size : 1);
+}
+
+static void box_free(struct coast_alloc *a, void *p, size_t size)
+{
+	(void)a;
+	(void)size;
+	free(p);
+}
+
+struct coast_alloc coast__box_alloc = {
+	.alloc = box_alloc,
+	.free = box_free,
+};
+
+struct coast_task *coast__task_of(struct coast_frame *root)
+{
+	return (struct coast_task *)(void *)((char *)root - TASK_HDR);
+}
+
+struct coast_frame *coast__task_root(struct coast_task *t)
+{
+	return (struct coast_frame *)(void *)((char *)t + TASK_HDR);
+}
+
+struct coast_frame *coast__no_child(struct coast_frame *f)
+{
+	(void)f;
+	return NULL;
+}
+
+void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
+{
+	t->is_root = is_root;
+	/* Not yet shared: the push that publishes it orders this store. */
+	atomic_store_explicit(&t->state,
+			      (uint64_t)refs * COAST__ST_REF_ONE |
+				      COAST__ST_SCHEDULED,
+			      memory_order_relaxed);
+}
+
+void coast__task_dealloc(struct coast_task *t)
+{
+	stack_release(t);
+	atomic_fetch_sub_explicit(&live_tasks, 1, memory_order_relaxed);
+	free(t);
+}
+
+size_t coast__task_live(void)
+{
+	return atomic_load_explicit(&live_tasks, memory_order_relaxed);
+}
+
+/* ----------------------------------------------------------- references */
+
+void coast__task_ref(struct coast_task *t)
+{
+	/*
+	 * relaxed: a new reference is made from one the caller holds, so the
+	 * task cannot be freed concurrently (the Arc argument).
+	 */
+	uint64_t prev = atomic_fetch_add_explicit(&t->state, COAST__ST_REF_ONE,
+						  memory_order_relaxed);
+
+	if (REFS(prev) >= (UINT64_MAX >> COAST__ST_REF_SHIFT) - 1)
+		abort(); /* count overflow: a reference leak */
+}
+
+void coast__task_unref(struct coast_task *t)
+{
+	/*
+	 * acq_rel: release publishes this holder's writes to whoever frees;
+	 * acquire makes the freeing thread see every other holder's.
+	 */
+	uint64_t prev = atomic_fetch_sub_explicit(&t->state, COAST__ST_REF_ONE,
+						  memory_order_acq_rel);
+
+	if (REFS(prev) == 0)
+		abort(); /* underflow: a reference dropped twice */
+	if (REFS(prev) == 1)
+		coast__task_dealloc(t);
+}
+
+/* ---------------------------------------------------------- transitions */
+
+/* Queue -> RUNNING.  Only the thread that popped t may call. */
+void coast__task_transition_to_running(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+
+	do {
+		if (!(cur & COAST__ST_SCHEDULED) ||
+		    (cur & (COAST__ST_RUNNING | COAST__ST_COMPLETE)))
+			abort();
+		next = (cur & ~COAST__ST_SCHEDULED) | COAST__ST_RUNNING;
+		/* acquire: see what every waker published before its wake. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+}
+
+/* After a pending poll (rule 3).  Only the runner may call. */
+enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+	enum coast__idle out;
+
+	do {
+		if (!(cur & COAST__ST_RUNNING))
+			abort();
+		if (cur & COAST__ST_NOTIFIED) {
+			next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
+			       COAST__ST_SCHEDULED;
+			out = COAST__IDLE_NOTIFIED;
+		} else {
+			next = (cur & ~COAST__ST_RUNNING) - COAST__ST_REF_ONE;
+			out = REFS(next) ? COAST__IDLE_OK : COAST__IDLE_DEALLOC;
+		}
+		/*
+		 * release: the next poll (wherever it runs) must see this
+		 * poll's writes to the frames; acquire: for the dealloc case.
+		 */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	return out;
+}
+
+/*
+ * After the root frame returned COAST_READY (rule 4).  Wakes the joiner if
+ * one waits.  The caller still holds the runner's reference and drops it
+ * with coast__task_unref.  Only the runner may call.
+ */
+void coast__task_complete(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+	coast_waker *w;
+
+	do {
+		if (!(cur & COAST__ST_RUNNING))
+			abort();
+		next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
+		       COAST__ST_COMPLETE;
+		/*
+		 * release: publishes the result to the joiner; acquire: to
+		 * read join_waker, written before JOIN_WAITING was set.
+		 */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (cur & COAST__ST_JOIN_WAITING) {
+		/* We own join_waker now: the joiner can no longer clear
+		 * JOIN_WAITING, its CAS requires COMPLETE clear. */
+		w = t->join_waker;
+		t->join_waker = NULL;
+		coast_waker_wake(w);
+	}
+}
+
+/*
+ * A wake.  With consume_ref the caller's reference is given up: it becomes
+ * the queue's on COAST__NOTIFY_SUBMIT, is dropped otherwise.  Any thread.
+ */
+enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
+						      bool consume_ref)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+	enum coast__notify out;
+
+	do {
+		next = cur;
+		out = COAST__NOTIFY_NOTHING;
+		if (cur & (COAST__ST_COMPLETE | COAST__ST_SCHEDULED |
+			   COAST__ST_NOTIFIED)) {
+			/* done, queued, or already due for another poll */
+		} else if (cur & COAST__ST_RUNNING) {
+			next |= COAST__ST_NOTIFIED;
+		} else {
+			next |= COAST__ST_SCHEDULED;
+			out = COAST__NOTIFY_SUBMIT;
+		}
+		if (out == COAST__NOTIFY_SUBMIT) {
+			if (!consume_ref)
+				next += COAST__ST_REF_ONE;
+		} else if (consume_ref) {
+			next -= COAST__ST_REF_ONE;
+			if (!REFS(next))
+				out = COAST__NOTIFY_DEALLOC;
+		}
+		/*
+		 * Always a successful CAS, even with next == cur (rule 1).
+		 * release: the poll after this wake sees what the waker
+		 * wrote before waking; acquire: for the dealloc case.
+		 */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	return out;
+}
+
+bool coast__task_is_complete(struct coast_task *t)
+{
+	/* acquire: the caller reads the result next. */
+	return atomic_load_explicit(&t->state, memory_order_acquire) &
+	       COAST__ST_COMPLETE;
+}
+
+/* --------------------------------------------------------------- joins */
+
+/*
+ * Registers the joiner (the task polling cx) unless t is complete.  Only
+ * the holder of t's handle may call, always from the same task.
+ */
+enum coast__join coast__task_join_register(struct coast_task *t,
+					   struct coast_cx *cx)
+{
+	/* acquire: on COMPLETE the caller reads the result. */
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
+	coast_waker *w;
+
+	if (cur & COAST__ST_COMPLETE)
+		return COAST__JOIN_COMPLETE;
+	if (cur & COAST__ST_JOIN_WAITING)
+		return COAST__JOIN_WAITING; /* a spurious poll: still armed */
+	t->join_waker = coast_waker_get(cx);
+	do {
+		if (cur & COAST__ST_COMPLETE) {
+			/* Our CAS lost to the completer: the field is ours. */
+			w = t->join_waker;
+			t->join_waker = NULL;
+			coast_waker_drop(w);
+			return COAST__JOIN_COMPLETE;
+		}
+		/* release: publishes join_waker to the completer;
+		 * acquire on failure: we may read the result next. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, cur | COAST__ST_JOIN_WAITING,
+		memory_order_acq_rel, memory_order_acquire));
+	return COAST__JOIN_WAITING;
+}
+
+/* The joiner stops waiting (cancellation).  Only the handle holder. */
+void coast__task_join_unregister(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	coast_waker *w;
+
+	do {
+		/* Not waiting, or the completer owns (and wakes) the waker. */
+		if (!(cur & COAST__ST_JOIN_WAITING) ||
+		    (cur & COAST__ST_COMPLETE))
+			return;
+		/* acquire: the field was last written by us, but keep the
+		 * handshake symmetric with complete. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, cur & ~COAST__ST_JOIN_WAITING,
+		memory_order_acq_rel, memory_order_relaxed));
+	w = t->join_waker;
+	t->join_waker = NULL;
+	coast_waker_drop(w);
+}
+
+/* --------------------------------------------------------------- wakers */
+
+/*
+ * A coast_waker is a task reference in disguise: the pointer is the task's
+ * and is never dereferenced as a coast_waker.  A waker with a vtable (for
+ * wakers that are not tasks) can replace this without changing the API.
+ */
+static struct coast_task *waker_task(coast_waker *w)
+{
+	return (struct coast_task *)(void *)w;
+}
+
+coast_waker *coast_waker_get(struct coast_cx *cx)
+{
+	coast__task_ref(cx->task);
+	return (coast_waker *)(void *)cx->task;
+}
+
+void coast_waker_wake_by_ref(coast_waker *w)
+{
+	struct coast_task *t;
+
+	if (!w)
+		return;
+	t = waker_task(w);
+	if (coast__task_transition_to_notified(t, false) ==
+	    COAST__NOTIFY_SUBMIT)
+		coast__schedule(t);
+}
+
+void coast_waker_wake(coast_waker *w)
+{
+	struct coast_task *t;
+
+	if (!w)
+		return;
+	t = waker_task(w);
+	switch (coast__task_transition_to_notified(t, true)) {
+	case COAST__NOTIFY_SUBMIT:
+		coast__schedule(t);
+		break;
+	case COAST__NOTIFY_DEALLOC:
+		coast__task_dealloc(t);
+		break;
+	case COAST__NOTIFY_NOTHING:
+		break;
+	}
+}
+
+void coast_waker_drop(coast_waker *w)
+{
+	if (w)
+		coast__task_unref(waker_task(w));
+}

@@ -1,0 +1,267 @@
+/*
+ * test-task.c - tasks: state-word transitions, reference counting, the
+ * frame stack, and wakers called from a foreign thread.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+
+#include "test.h"
+
+#define FLAGS(t) (atomic_load(&(t)->state) & COAST__ST_FLAGS)
+#define REFS(t) (atomic_load(&(t)->state) >> COAST__ST_REF_SHIFT)
+
+static struct coast_task *new_task(void)
+{
+	void *root = coast__task_alloc.alloc(&coast__task_alloc, 64);
+
+	ASSERT(root != NULL);
+	ASSERT((uintptr_t)root % alignof(max_align_t) == 0);
+	return coast__task_of(root);
+}
+
+/* Every transition on its own, the test playing queue and runner. */
+TEST_IMPL(task_transitions)
+{
+	struct coast_task *t = new_task();
+
+	ASSERT(coast__task_of(coast__task_root(t)) == t);
+	ASSERT_EQ(coast__task_live(), 1);
+	coast__task_init(t, 2, false); /* handle + queue */
+	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED);
+	ASSERT_EQ(REFS(t), 2);
+
+	/* Already queued: nothing to do, no reference taken. */
+	ASSERT_EQ(coast__task_transition_to_notified(t, false),
+		  COAST__NOTIFY_NOTHING);
+	ASSERT_EQ(REFS(t), 2);
+
+	coast__task_transition_to_running(t);
+	ASSERT_EQ(FLAGS(t), COAST__ST_RUNNING);
+
+	/* A wake while running is remembered, then requeues. */
+	ASSERT_EQ(coast__task_transition_to_notified(t, false),
+		  COAST__NOTIFY_NOTHING);
+	ASSERT_EQ(FLAGS(t), COAST__ST_RUNNING | COAST__ST_NOTIFIED);
+	ASSERT_EQ(coast__task_transition_to_notified(t, false),
+		  COAST__NOTIFY_NOTHING);
+	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_NOTIFIED);
+	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED);
+	ASSERT_EQ(REFS(t), 2);
+
+	/* Pending without a wake: idle, the runner's reference dropped. */
+	coast__task_transition_to_running(t);
+	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_OK);
+	ASSERT_EQ(FLAGS(t), 0);
+	ASSERT_EQ(REFS(t), 1);
+
+	/* A wake of an idle task submits it and takes the queue's ref. */
+	ASSERT_EQ(coast__task_transition_to_notified(t, false),
+		  COAST__NOTIFY_SUBMIT);
+	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED);
+	ASSERT_EQ(REFS(t), 2);
+
+	coast__task_transition_to_running(t);
+	coast__task_complete(t);
+	ASSERT_EQ(FLAGS(t), COAST__ST_COMPLETE);
+	ASSERT(coast__task_is_complete(t));
+	coast__task_unref(t); /* the runner's */
+	ASSERT_EQ(REFS(t), 1);
+
+	/* Wakes after completion do nothing. */
+	ASSERT_EQ(coast__task_transition_to_notified(t, false),
+		  COAST__NOTIFY_NOTHING);
+	ASSERT_EQ(FLAGS(t), COAST__ST_COMPLETE);
+	coast__task_unref(t); /* the handle's: frees */
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
+/* A consuming wake of a finished task drops the last reference. */
+TEST_IMPL(task_wake_consumes_ref)
+{
+	struct coast_task *t = new_task();
+
+	coast__task_init(t, 1, false);
+	coast__task_transition_to_running(t);
+	coast__task_ref(t); /* a waker */
+	coast__task_complete(t);
+	coast__task_unref(t); /* the runner's */
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT_EQ(coast__task_transition_to_notified(t, true),
+		  COAST__NOTIFY_DEALLOC);
+	coast__task_dealloc(t);
+	ASSERT_EQ(coast__task_live(), 0);
+
+	/* By value while running: the reference goes, NOTIFIED stays. */
+	t = new_task();
+	coast__task_init(t, 1, false);
+	coast__task_transition_to_running(t);
+	coast__task_ref(t);
+	ASSERT_EQ(coast__task_transition_to_notified(t, true),
+		  COAST__NOTIFY_NOTHING);
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_NOTIFIED);
+	coast__task_transition_to_running(t);
+	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_DEALLOC);
+	coast__task_dealloc(t);
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
+/* LIFO frames across many chunks: aligned, never moved, reused. */
+TEST_IMPL(task_frame_stack)
+{
+	enum { N = 300 };
+	struct coast_task *t = new_task();
+	struct coast_alloc *a = &t->frames;
+	unsigned char *p[N];
+	size_t size[N];
+	int round, i;
+	size_t j;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < N; i++) {
+			size[i] = (size_t)(i * 37 % 500) + (i % 7 == 0 ? 0 : 1);
+			p[i] = a->alloc(a, size[i]);
+			ASSERT(p[i] != NULL);
+			ASSERT((uintptr_t)p[i] % alignof(max_align_t) == 0);
+			memset(p[i], i & 0xff, size[i]);
+		}
+		/* Nothing overlapped or moved: every pattern intact. */
+		for (i = 0; i < N; i++)
+			for (j = 0; j < size[i]; j++)
+				ASSERT_EQ(p[i][j], i & 0xff);
+		for (i = N - 1; i >= 0; i--)
+			a->free(a, p[i], size[i]);
+		ASSERT(t->top == NULL);
+	}
+
+	/* A frame that straddles a chunk boundary, again and again. */
+	p[0] = a->alloc(a, 4000);
+	for (i = 0; i < 1000; i++) {
+		p[1] = a->alloc(a, 200);
+		ASSERT(p[1] != NULL);
+		a->free(a, p[1], 200);
+	}
+	a->free(a, p[0], 4000);
+
+	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
+/* Frames larger than a chunk, and a task freed with frames still out. */
+TEST_IMPL(task_frame_stack_large)
+{
+	struct coast_task *t = new_task();
+	struct coast_alloc *a = &t->frames;
+	unsigned char *small = a->alloc(a, 16);
+	unsigned char *big = a->alloc(a, 1 << 20);
+	unsigned char *after = a->alloc(a, 16);
+
+	ASSERT(small && big && after);
+	memset(big, 0xab, 1 << 20);
+	ASSERT(after < big || after >= big + (1 << 20));
+	a->free(a, after, 16);
+	a->free(a, big, 1 << 20);
+	/* small is still allocated: dealloc releases the chunks. */
+	ASSERT(a->alloc(a, SIZE_MAX - 8) == NULL);
+	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
+/* ------------------------------------------------- foreign-thread wakes */
+
+struct wake_shared {
+	_Atomic(coast_waker *) waker;
+	atomic_uint counter; /* bumped by the foreign thread before a wake */
+	atomic_uint ack;     /* what the task saw at its last poll */
+	unsigned n;
+	int pingpong;
+};
+
+struct wake_frame {
+	struct coast_frame h;
+	unsigned ret; /* polls it took */
+	struct wake_shared *sh;
+};
+
+TEST_FN(wake_fn, struct wake_frame, wake_poll);
+
+static int wake_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct wake_frame *w = (struct wake_frame *)f;
+	unsigned c;
+
+	w->ret++;
+	if (f->state == COAST_STATE_START) {
+		atomic_store(&w->sh->waker, coast_waker_get(cx));
+		f->state = 1;
+	}
+	c = atomic_load_explicit(&w->sh->counter, memory_order_acquire);
+	atomic_store_explicit(&w->sh->ack, c, memory_order_release);
+	return c == w->sh->n ? COAST_READY : COAST_PENDING;
+}
+
+static void *waker_thread(void *arg)
+{
+	struct wake_shared *sh = arg;
+	coast_waker *w;
+	unsigned i;
+
+	while (!(w = atomic_load(&sh->waker)))
+		sched_yield();
+	for (i = 1; i <= sh->n; i++) {
+		/* Ping-pong: the task must see every step, or we hang
+		 * (and the runner's time limit fails the test). */
+		if (sh->pingpong)
+			while (atomic_load_explicit(&sh->ack,
+						    memory_order_acquire) != i - 1)
+				sched_yield();
+		atomic_store_explicit(&sh->counter, i, memory_order_release);
+		coast_waker_wake_by_ref(w);
+	}
+	coast_waker_drop(w);
+	return NULL;
+}
+
+static void foreign_wake(unsigned n, int pingpong)
+{
+	struct wake_shared sh = { .n = n, .pingpong = pingpong };
+	struct wake_frame *f = test_frame_new(&coast__task_alloc, &wake_fn);
+	unsigned polls = 0;
+	pthread_t th;
+
+	atomic_init(&sh.waker, NULL);
+	atomic_init(&sh.counter, 0);
+	atomic_init(&sh.ack, 0);
+	f->sh = &sh;
+	ASSERT_EQ(pthread_create(&th, NULL, waker_thread, &sh), 0);
+	ASSERT_EQ(coast__block_on(&f->h, &polls), 0);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT(polls >= 2);
+	if (pingpong)
+		ASSERT(polls >= n);
+	ASSERT_EQ(atomic_load(&sh.ack), n);
+	ASSERT_EQ(coast__task_live(), 0);
+}
+
+/* Each wake is waited for: a single lost wake-up hangs the task. */
+TEST_IMPL(task_foreign_wake_pingpong)
+{
+	foreign_wake(2000, 1);
+	return 0;
+}
+
+/* Wakes racing with polls: the last one must still be seen. */
+TEST_IMPL(task_foreign_wake_burst)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		foreign_wake(5000, 0);
+	return 0;
+}

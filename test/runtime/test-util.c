@@ -1,0 +1,168 @@
+/*
+ * test-util.c - hand-written futures shared by the runtime tests, written
+ * as the plugin would lower them: a frame with a state, sub-futures taken
+ * from cx->frames through start functions, polled until READY, then freed.
+ */
+#include "test.h"
+
+/* ---------------------------------------------------------------- sleeper */
+
+struct sleeper {
+	struct coast_frame h;
+	int ret;
+	uint64_t ms;
+	int id;
+	int *log;
+	int *nlog;
+	struct coast_frame *sub;
+};
+
+TEST_FN(sleeper_fn, struct sleeper, sleeper_poll);
+
+static int sleeper_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sleeper *s = (struct sleeper *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		s->sub = COAST_START(coast_sleep_ms)(cx->frames, s->ms);
+		if (!s->sub)
+			coast__out_of_frames("sleeper");
+		f->state = 1;
+		/* fall through */
+	case 1:
+		if (test_poll(s->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
+		test_free(cx, s->sub);
+		s->sub = NULL;
+		if (s->log)
+			s->log[(*s->nlog)++] = s->id;
+		s->ret = s->id;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+struct coast_frame *test_sleeper_start(struct coast_alloc *a, uint64_t ms,
+				       int id, int *log, int *nlog)
+{
+	struct sleeper *s = test_frame_new(a, &sleeper_fn);
+
+	s->ms = ms;
+	s->id = id;
+	s->log = log;
+	s->nlog = nlog;
+	return &s->h;
+}
+
+/* ---------------------------------------------------------------- yielder */
+
+struct yielder {
+	struct coast_frame h;
+	int ret;
+	int yields;
+	int id;
+	int *log;
+	int *nlog;
+	int i;
+	struct coast_frame *sub;
+};
+
+TEST_FN(yielder_fn, struct yielder, yielder_poll);
+
+static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yielder *y = (struct yielder *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (y->i = 0; y->i < y->yields; y->i++) {
+			if (y->log)
+				y->log[(*y->nlog)++] = y->id;
+			y->sub = COAST_START(coast_yield)(cx->frames);
+			if (!y->sub)
+				coast__out_of_frames("yielder");
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(y->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			test_free(cx, y->sub);
+			y->sub = NULL;
+		}
+		y->ret = y->id;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+struct coast_frame *test_yielder_start(struct coast_alloc *a, int yields,
+				       int id, int *log, int *nlog)
+{
+	struct yielder *y = test_frame_new(a, &yielder_fn);
+
+	y->yields = yields;
+	y->id = id;
+	y->log = log;
+	y->nlog = nlog;
+	return &y->h;
+}
+
+/* --------------------------------------------------------------- join_all */
+
+struct join_all {
+	struct coast_frame h;
+	int ret;
+	coast_task **tasks;
+	size_t n;
+	char *outs;
+	size_t out_size;
+	size_t i;
+	struct coast_frame *sub;
+};
+
+TEST_FN(join_all_fn, struct join_all, join_all_poll);
+
+static int join_all_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct join_all *j = (struct join_all *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (j->i = 0; j->i < j->n; j->i++) {
+			j->sub = COAST_START(coast_join)(
+				cx->frames, j->tasks[j->i],
+				j->outs ? j->outs + j->i * j->out_size : NULL);
+			if (!j->sub)
+				coast__out_of_frames("join_all");
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(j->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			if (COAST_RESULT(int, j->sub) == 0)
+				j->ret++;
+			test_free(cx, j->sub);
+			j->sub = NULL;
+		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+struct coast_frame *test_join_all_start(struct coast_alloc *a,
+					coast_task **tasks, size_t n,
+					void *outs, size_t out_size)
+{
+	struct join_all *j = test_frame_new(a, &join_all_fn);
+
+	j->tasks = tasks;
+	j->n = n;
+	j->outs = outs;
+	j->out_size = out_size;
+	return &j->h;
+}

@@ -1,0 +1,61 @@
+/*
+ * test-yield.c - coast_yield: round-robin order among ready tasks, and
+ * cancelling a pending yield.
+ */
+#include "test.h"
+
+/* Each yield sends the task behind every other ready task. */
+TEST_IMPL(yield_interleave)
+{
+	static const int expect[] = { 1, 2, 1, 2, 1, 2 };
+	coast_task *t[2];
+	int log[6], nlog = 0, joined = 0;
+
+	t[0] = coast__spawn(test_yielder_start(&coast__task_alloc, 3, 1, log,
+					       &nlog));
+	t[1] = coast__spawn(test_yielder_start(&coast__task_alloc, 3, 2, log,
+					       &nlog));
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, 2,
+						      NULL, 0),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, 2);
+	ASSERT_EQ(nlog, 6);
+	ASSERT(!memcmp(log, expect, sizeof(expect)));
+	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(coast_yield(), 0); /* the blocking version */
+	return 0;
+}
+
+struct yield_canceller {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(yield_canceller_fn, struct yield_canceller, yield_canceller_poll);
+
+static int yield_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yield_canceller *y = (struct yield_canceller *)f;
+	struct coast_frame *sub = COAST_START(coast_yield)(cx->frames);
+
+	ASSERT_EQ(test_poll(sub, cx), COAST_PENDING);
+	sub->flags |= COAST_F_CANCEL;
+	ASSERT_EQ(test_poll(sub, cx), COAST_READY);
+	y->ret = COAST_RESULT(int, sub);
+	test_free(cx, sub);
+	return COAST_READY;
+}
+
+TEST_IMPL(yield_cancel)
+{
+	int ret = 0;
+
+	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
+						 &yield_canceller_fn),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * test.h - helpers for the runtime tests: test definition, assertions, and
+ * the pieces of hand-written futures (the same shapes lowered code has).
+ *
+ * Each test runs in its own forked child (runner.c), so a failed assertion
+ * simply aborts, and global runtime state never leaks between tests.
+ */
+#ifndef COAST_TEST_H
+#define COAST_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COAST_NO_KEYWORDS
+#include "coast.h"
+#include "internal.h"
+
+#define TEST_DECLARE(name) int run_test_##name(void);
+#define TEST_IMPL(name)                \
+	int run_test_##name(void);     \
+	int run_test_##name(void)
+
+#define ASSERT(expr)                                                       \
+	do {                                                               \
+		if (!(expr)) {                                             \
+			fprintf(stderr, "%s:%d: assertion failed: %s\n",   \
+				__FILE__, __LINE__, #expr);                \
+			abort();                                           \
+		}                                                          \
+	} while (0)
+
+#define ASSERT_EQ(a, b)                                                    \
+	do {                                                               \
+		long long a_ = (long long)(a), b_ = (long long)(b);        \
+		if (a_ != b_) {                                            \
+			fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", \
+				__FILE__, __LINE__, #a, #b, a_, b_);       \
+			abort();                                           \
+		}                                                          \
+	} while (0)
+
+/* Milliseconds on the monotonic clock, with sub-millisecond precision. */
+static inline double test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Defines the static description of a hand-written frame type whose result
+ * field is named ret, and declares its poll function.
+ */
+#define TEST_FN(var, frame_t, pollfn)                                       \
+	static int pollfn(struct coast_frame *f, struct coast_cx *cx);      \
+	static const struct coast_fn var = {                                \
+		.poll = pollfn,                                             \
+		.child = coast__no_child,                                   \
+		.size = sizeof(frame_t),                                    \
+		.ret_offset = offsetof(frame_t, ret),                       \
+		.ret_size = sizeof(((frame_t *)0)->ret),                    \
+		.name = #pollfn,                                            \
+		.file = __FILE__,                                           \
+	}
+
+/* A zeroed frame of fn from a, in state COAST_STATE_START. */
+static inline void *test_frame_new(struct coast_alloc *a,
+				   const struct coast_fn *fn)
+{
+	struct coast_frame *f = a->alloc(a, fn->size);
+
+	if (!f)
+		coast__out_of_frames(fn->name);
+	memset(f, 0, fn->size);
+	f->fn = fn;
+	return f;
+}
+
+/* Polls the awaited sub-future *sub (rule 3/4 of future.h). */
+static inline int test_poll(struct coast_frame *sub, struct coast_cx *cx)
+{
+	return sub->fn->poll(sub, cx);
+}
+
+/* Gives a READY sub-frame back to the task's frame stack. */
+static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)
+{
+	cx->frames->free(cx->frames, sub, sub->fn->size);
+}
+
+/*
+ * Hand-written futures shared by the tests (test-util.c), with their start
+ * functions in the ABI's shape.  The log, when not NULL, records the order
+ * of events: log[(*nlog)++] = id (single-threaded executor, no locking).
+ */
+
+/* Sleeps ms (through coast_sleep_ms's start function), logs id; returns id. */
+struct coast_frame *test_sleeper_start(struct coast_alloc *a, uint64_t ms,
+				       int id, int *log, int *nlog);
+/* yields times: logs id, then awaits coast_yield; returns id. */
+struct coast_frame *test_yielder_start(struct coast_alloc *a, int yields,
+				       int id, int *log, int *nlog);
+/* Joins tasks[0..n) in order, results to outs[i * out_size] (or NULL);
+ * returns how many joins returned 0. */
+struct coast_frame *test_join_all_start(struct coast_alloc *a,
+					coast_task **tasks, size_t n,
+					void *outs, size_t out_size);
+
+#endif /* COAST_TEST_H */
