@@ -220,8 +220,8 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   return true;
 }
 
-/// Every await in the body must have been classified by the walk, and no
-/// await may hide inside another await's operand.
+/// Every await in the body must have been classified by the walk; one inside
+/// another await's operand never is.
 void Planner::collectMarks() {
   struct MarkFinder : RecursiveASTVisitor<MarkFinder> {
     Planner &P;
@@ -244,11 +244,6 @@ void Planner::collectMarks() {
     }
   } Finder(*this);
   Finder.TraverseStmt(FD->getBody());
-  for (const SuspendPoint &Pt : Plan.Points)
-    for (const Expr *Arg : Pt.Call->arguments()) {
-      MarkFinder Nested(*this);
-      Nested.TraverseStmt(const_cast<Expr *>(Arg));
-    }
 }
 
 /// Frames spell types as Clang prints them; an unnamed struct prints as

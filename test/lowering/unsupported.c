@@ -1,0 +1,98 @@
+// Constructs the lowering cannot support (yet) are rejected by name with
+// coast-unsupported, never compiled wrongly; the accepted forms next to them
+// compile.
+// RUN: %coast -fsyntax-only -Xclang -verify %s
+// RUN: not %coast -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=COMPILE
+// RUN: test ! -e %t.o
+// COMPILE: error: 'await' is supported as a statement
+#include <coast.h>
+
+async int one(void) { return 1; }
+async int twice(int x) { return 2 * x; }
+
+// Awaits inside larger expressions are not in the first slice.
+async int in_expressions(int x)
+{
+	int a = await(one()) + 1; // expected-error {{'await' is supported as a statement, an initializer, the right side of '=' or the value of 'return'; await in other expressions is not supported yet [coast-unsupported]}}
+	if (await(one())) // expected-error {{await in other expressions is not supported yet}}
+		x++;
+	while (x < await(one())) // expected-error {{await in other expressions is not supported yet}}
+		x++;
+	x += await(one()); // expected-error {{await in other expressions is not supported yet}}
+	return a + x;
+}
+
+// An await inside another await's arguments.
+async int nested(void)
+{
+	return await(twice(await(one()))); // expected-error {{await in other expressions is not supported yet}}
+}
+
+// The accepted forms, for contrast.
+async int accepted(int x)
+{
+	int a = await(one());
+	x = await(twice(a));
+	await(one());
+	return await(twice(x));
+}
+
+// A variable-length array cannot live in a fixed-size frame.
+async int vla(int n)
+{
+	int buf[n]; // expected-error {{variable-length array 'buf' is live across an 'await'; frames have a fixed size [coast-unsupported]}}
+	buf[0] = 1;
+	await(one());
+	return buf[0];
+}
+
+// A VLA whose scope ends before the await is fine.
+async int vla_before(int n)
+{
+	{
+		int buf[n];
+		buf[0] = n;
+		n = buf[0];
+	}
+	await(one());
+	return n;
+}
+
+// Types declared in the function cannot type frame variables.
+async int local_type(void)
+{
+	struct local { int v; } l = {1}; // expected-error {{'l' is live across an 'await' and its type is declared inside the function; declare the type at file scope [coast-unsupported]}}
+	await(one());
+	return l.v;
+}
+
+#define TWICE_N (n * 2)
+// A frame variable used inside a macro's definition cannot be renamed.
+async int macro_body(int n)
+{
+	await(one());
+	return TWICE_N; // expected-error {{'n' is live across an 'await' and used inside the definition of macro 'TWICE_N'; pass it to the macro as an argument [coast-unsupported]}}
+}
+
+#define DOUBLE(v) ((v) * 2)
+// Passed as a macro argument, it can.
+async int macro_arg(int n)
+{
+	await(one());
+	return DOUBLE(n);
+}
+
+// Variadic async functions have no fixed frame.
+async int variadic(int n, ...) // expected-error {{async function 'variadic' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
+{
+	return n;
+}
+
+// An await in a for loop's initializer.
+async int for_init(void)
+{
+	int s = 0;
+	for (int i = await(one()); i < 3; i++) // expected-error {{'await' in the initializer of a 'for' loop is not supported yet; declare the variable before the loop [coast-unsupported]}}
+		s += i;
+	return s;
+}
