@@ -1,0 +1,52 @@
+// Frame layout: an awaited callee defined earlier in the file is embedded in
+// the caller's frame (no allocation); callees awaited at different
+// suspension points share storage; a callee defined later, or in another
+// file (coast_yield), is called through its start function on the task's
+// frame stack; only locals live across an await take frame space.
+// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
+// RUN: FileCheck %s < %t.lowered.c
+// RUN: not grep -n 'malloc *(' %t.lowered.c
+#include <coast.h>
+
+async int leaf(int x)
+{
+	await(coast_yield());
+	return x + 1;
+}
+
+async int later(int x);
+
+// CHECK-LABEL: struct caller__coast_frame {
+// CHECK-NEXT:   struct coast_frame __h;
+// CHECK-NEXT:   __typeof__(int) __ret;
+// CHECK-NEXT:   __typeof__(int) n;
+// CHECK-NEXT:   __typeof__(int) kept;
+// CHECK-NEXT:   union {
+// CHECK-NEXT:     struct leaf__coast_frame s1;
+// CHECK-NEXT:     struct leaf__coast_frame s2;
+// CHECK-NEXT:     struct coast_frame *p3;
+// CHECK-NEXT:   } __aw;
+// CHECK-NEXT: };
+async int caller(int n)
+{
+	int kept = await(leaf(n));
+	{
+		int scratch = kept * 2; // dead before the next await: a C local
+		n += scratch;
+	}
+	n = await(leaf(n));
+	return await(later(n + kept));
+}
+// CHECK: { leaf__coast_init(&__co->__aw.s1, __co->n);
+// CHECK: __co->__aw.p3 = later__coast_start(__cx->frames, __co->n + __co->kept);
+
+// CHECK-LABEL: struct later__coast_frame {
+async int later(int x)
+{
+	return await(leaf(x));
+}
+
+int main(void)
+{
+	return coast_block_on(caller(1)) == 0;
+}
