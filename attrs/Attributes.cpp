@@ -19,6 +19,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/Basic/CharInfo.h"
 #include "clang/Basic/ParsedAttrInfo.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
@@ -221,38 +222,87 @@ struct MustDestructAttrInfo : CoastAttrInfo {
 protected:
   bool checkArgs(Sema &S, const Decl *D, const ParsedAttr &A,
                  std::string &Args) const override {
-    unsigned N = A.getNumArgs();
+    llvm::SmallVector<std::pair<StringRef, SourceLocation>, 4> Names;
+    if (!destructorNames(S, A, Names))
+      return false;
     if (!isRecord(D)) {
-      if (N == 0)
+      if (Names.empty())
         return true;
       diagAttr(S, A.getLoc(),
                "'must_destruct' on a function or parameter takes no "
                "destructors: write 'must_destruct()'");
       return false;
     }
-    if (N == 0) {
+    if (Names.empty()) {
       diagAttr(S, A.getLoc(),
                "'must_destruct' on a struct needs at least one destructor");
       return false;
     }
-    for (unsigned I = 0; I != N; ++I) {
-      StringRef Name;
-      if (A.isArgIdent(I)) {
-        Name = identOf(A.getArgAsIdent(I))->getName();
-      } else if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(
-                     A.getArgAsExpr(I)->IgnoreParenImpCasts());
-                 DRE && isa<FunctionDecl>(DRE->getDecl())) {
-        Name = DRE->getDecl()->getName();
-      } else {
-        diagAttr(S, A.getArgAsExpr(I)->getBeginLoc(),
-                 "'must_destruct' arguments must name destructor functions");
-        return false;
-      }
+    for (const auto &[Name, Loc] : Names) {
       if (!Args.empty())
         Args += ",";
       Args += Name.str();
     }
     return true;
+  }
+
+private:
+  /// Collects the destructor names \p A lists. coast.h passes them as one
+  /// string ("d1, d2"), because the parser only takes the first argument of
+  /// a plugin attribute as an identifier and looks the others up as
+  /// expressions, which fails for destructors declared after the struct;
+  /// hand-written attributes may name functions directly.
+  static bool
+  destructorNames(Sema &S, const ParsedAttr &A,
+                  llvm::SmallVectorImpl<std::pair<StringRef, SourceLocation>>
+                      &Names) {
+    const char *Bad = "'must_destruct' arguments must name destructor "
+                      "functions";
+    unsigned N = A.getNumArgs();
+    if (N == 1 && A.isArgExpr(0))
+      if (const auto *SL = dyn_cast_or_null<StringLiteral>(
+              A.getArgAsExpr(0)->IgnoreParenImpCasts())) {
+        if (!SL->isOrdinary()) {
+          diagAttr(S, SL->getBeginLoc(), Bad);
+          return false;
+        }
+        StringRef List = SL->getString().trim();
+        if (List.empty())
+          return true;
+        llvm::SmallVector<StringRef, 4> Parts;
+        List.split(Parts, ',');
+        for (StringRef Part : Parts) {
+          Part = Part.trim();
+          if (!isIdentifier(Part)) {
+            diagAttr(S, SL->getBeginLoc(), Bad);
+            return false;
+          }
+          Names.push_back({Part, SL->getBeginLoc()});
+        }
+        return true;
+      }
+    for (unsigned I = 0; I != N; ++I) {
+      if (A.isArgIdent(I)) {
+        const IdentifierLoc *IL = A.getArgAsIdent(I);
+        Names.push_back({identOf(IL)->getName(), locOf(IL)});
+        continue;
+      }
+      const Expr *E = A.getArgAsExpr(I);
+      const auto *DRE =
+          E ? dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()) : nullptr;
+      if (!DRE || !isa<FunctionDecl>(DRE->getDecl())) {
+        diagAttr(S, E ? E->getBeginLoc() : A.getLoc(), Bad);
+        return false;
+      }
+      Names.push_back({DRE->getDecl()->getName(), DRE->getBeginLoc()});
+    }
+    return true;
+  }
+
+  static bool isIdentifier(StringRef Name) {
+    if (Name.empty() || isDigit(Name.front()))
+      return false;
+    return llvm::all_of(Name, [](char C) { return isAsciiIdentifierContinue(C); });
   }
 };
 

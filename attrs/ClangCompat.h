@@ -8,6 +8,7 @@
 #ifndef COAST_ATTRS_CLANGCOMPAT_H
 #define COAST_ATTRS_CLANGCOMPAT_H
 
+#include "clang/AST/ASTContext.h"
 #include "clang/Basic/Version.h"
 #include "clang/Sema/ParsedAttr.h"
 
@@ -26,6 +27,17 @@ inline clang::SourceLocation locOf(const clang::IdentifierLoc *IL) {
   return IL->getLoc();
 #else
   return IL->Loc;
+#endif
+}
+
+/// The type `struct S` (or union) of a record declaration. 22 folded the
+/// elaborated keyword into TagType and dropped getRecordType.
+inline clang::QualType recordTypeOf(const clang::ASTContext &Ctx,
+                                    const clang::RecordDecl *RD) {
+#if CLANG_VERSION_MAJOR >= 22
+  return Ctx.getCanonicalTagType(RD);
+#else
+  return Ctx.getRecordType(RD);
 #endif
 }
 

@@ -1,6 +1,7 @@
 //===- AttributeChecks.cpp - Attribute rules needing the whole unit -------===//
 
 #include "AttributeChecks.h"
+#include "ClangCompat.h"
 #include "CoastAttrs.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -57,7 +58,7 @@ private:
              DeclarationName(&Ctx.Idents.get(Name))))
       if (const auto *FD = dyn_cast<FunctionDecl>(ND))
         Found = FD;
-    QualType RT = Ctx.getRecordType(RD);
+    QualType RT = recordTypeOf(Ctx, RD);
     std::string Type = RT.getAsString(Ctx.getPrintingPolicy());
     if (!Found) {
       Handler.attribute(Loc, "destructor '" + Name.str() + "' of '" + Type +

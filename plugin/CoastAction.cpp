@@ -66,8 +66,14 @@ bool mentionsCoast(CompilerInstance &CI) {
     StringRef Id = Tok.getRawIdentifier();
     if (Id.starts_with("coast") || Id.starts_with("__coast") ||
         llvm::StringSwitch<bool>(Id)
-            .Cases("async", "await", "box", "box_async", "__async__", true)
-            .Cases("__box_async__", "returns_send", "must_destruct", true)
+            .Case("async", true)
+            .Case("await", true)
+            .Case("box", true)
+            .Case("box_async", true)
+            .Case("__async__", true)
+            .Case("__box_async__", true)
+            .Case("returns_send", true)
+            .Case("must_destruct", true)
             .Default(false))
       return true;
   }
@@ -196,11 +202,10 @@ protected:
       return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/true);
 
     LoweringResult Result;
-    bool Ok = runNestedParse(CI, nestedInput(CI),
-                             [&Result](CompilerInstance &N) {
-                               return std::make_unique<LoweringConsumer>(
-                                   N, Result);
-                             });
+    bool Ok =
+        runNestedParse(CI, nestedInput(CI), [&Result](CompilerInstance &N) {
+          return std::make_unique<LoweringConsumer>(N, Result);
+        });
     if (!Ok || !Result.Ok) {
       markFailed(CI);
       replaceMainFile(CI, "");

@@ -11,8 +11,8 @@ using namespace clang;
 namespace coast {
 
 DiagnosticBuilder DiagnosticReporter::report(DiagnosticsEngine::Level L,
-                                             SourceLocation Loc,
-                                             StringRef Name, StringRef Text) {
+                                             SourceLocation Loc, StringRef Name,
+                                             StringRef Text) {
   unsigned ID = L == DiagnosticsEngine::Note
                     ? Diags.getCustomDiagID(L, "%0")
                     : Diags.getCustomDiagID(L, "%0 [%1]");
@@ -27,8 +27,8 @@ DiagnosticBuilder DiagnosticReporter::report(DiagnosticsEngine::Level L,
 /// text of one file (not inside a macro definition).
 void DiagnosticReporter::wrapFixIt(DiagnosticBuilder &DB, SourceRange R,
                                    StringRef Open) {
-  CharSourceRange CR = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(R), SM, LO);
+  CharSourceRange CR =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LO);
   if (CR.isInvalid())
     return;
   DB << FixItHint::CreateInsertion(CR.getBegin(), (Open + "(").str())
@@ -71,12 +71,10 @@ void DiagnosticReporter::unawaitedFuture(SourceRange Call, StringRef Callee) {
 }
 
 void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
-  DiagnosticBuilder DB =
-      report(DiagnosticsEngine::Error, Operand.getBegin(),
-             "coast-not-a-future",
-             ("operand of '" + Operation +
-              "' must be a call of an async function")
-                 .str());
+  DiagnosticBuilder DB = report(
+      DiagnosticsEngine::Error, Operand.getBegin(), "coast-not-a-future",
+      ("operand of '" + Operation + "' must be a call of an async function")
+          .str());
   DB << Operand;
 }
 

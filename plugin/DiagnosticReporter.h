@@ -36,8 +36,7 @@ public:
                   llvm::StringRef Operation) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
-                 clang::SourceLocation Note,
-                 llvm::StringRef NoteText) override;
+                 clang::SourceLocation Note, llvm::StringRef NoteText) override;
 
 private:
   clang::DiagnosticBuilder report(clang::DiagnosticsEngine::Level L,

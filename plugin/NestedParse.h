@@ -21,8 +21,8 @@
 
 namespace coast {
 
-using ConsumerFactory =
-    std::function<std::unique_ptr<clang::ASTConsumer>(clang::CompilerInstance &)>;
+using ConsumerFactory = std::function<std::unique_ptr<clang::ASTConsumer>(
+    clang::CompilerInstance &)>;
 
 /// Parses \p Input with \p Outer's options (syntax only) and runs the
 /// consumer \p Make returns on it. Returns false if it reported an error.

@@ -100,8 +100,8 @@ bool Planner::run() {
   if (!Ok)
     return false;
   if (!printableType(FD->getReturnType()))
-    fail(FD->getLocation(), "the return type of async function '" +
-                                Plan.Name + "' has no name; name it with a "
+    fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
+                                "' has no name; name it with a "
                                 "typedef at file scope");
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
@@ -257,9 +257,8 @@ bool Planner::printableType(QualType T) const {
 std::string Planner::uniqueField(StringRef Name) {
   std::string Field = Name.str();
   // Names the frame's own members use are reserved ("__h", "__ret", "__aw").
-  for (unsigned N = 1; Field.rfind("__", 0) == 0 ||
-                       !FieldNames.insert(Field).second;
-       ++N)
+  for (unsigned N = 1;
+       Field.rfind("__", 0) == 0 || !FieldNames.insert(Field).second; ++N)
     Field = (Name + "__" + llvm::Twine(N)).str();
   return Field;
 }
@@ -367,8 +366,8 @@ void Planner::collectRefs() {
         SourceLocation Spelled = P.SM.getSpellingLoc(L);
         if (!P.SM.isMacroArgExpansion(L) ||
             !P.SM.isWrittenInMainFile(Spelled)) {
-          StringRef Macro = Lexer::getImmediateMacroName(
-              L, P.SM, P.Ctx.getLangOpts());
+          StringRef Macro =
+              Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts());
           P.fail(DRE->getLocation(),
                  "'" + VD->getName() + "' is live across an 'await' and " +
                      "used inside the definition of macro '" + Macro +

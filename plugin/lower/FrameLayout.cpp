@@ -98,8 +98,9 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
        " = {\n  " + generatedName(P.Name, "poll") + ", " +
        generatedName(P.Name, "child") + ", sizeof(" + Frame + "),\n  " +
-       (Void ? "0, 0" : "__builtin_offsetof(" + Frame + ", __ret), sizeof(((" +
-                            Frame + " *)0)->__ret)") +
+       (Void ? "0, 0"
+             : "__builtin_offsetof(" + Frame + ", __ret), sizeof(((" + Frame +
+                   " *)0)->__ret)") +
        ",\n  \"" + P.Name + "\", " + File + ", " + Sites + ", " +
        std::to_string(P.Points.size()) + "\n};\n";
   return S;
@@ -107,17 +108,18 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
 
 std::string initFunction(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
-  std::string S = "static inline void " + generatedName(P.Name, "init") +
-                  "(" + frameType(P.Name) + " *__co";
+  std::string S = "static inline void " + generatedName(P.Name, "init") + "(" +
+                  frameType(P.Name) + " *__co";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +
          std::to_string(I);
   S += ") {\n  __co->__h.fn = &" + generatedName(P.Name, "fn") +
-       ";\n  __co->__h.state = COAST_STATE_START;\n  __co->__h.flags = 0;\n";
+       ";\n  __co->__h.state = " + StateStart + ";\n  __co->__h.flags = 0;\n";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I) {
     const FrameVar *V = P.frameVar(P.FD->getParamDecl(I));
-    S += "  " + LC.store("__co->" + V->Field, V->Decl->getType(),
-                         "__p" + std::to_string(I), false) +
+    S += "  " +
+         LC.store("__co->" + V->Field, V->Decl->getType(),
+                  "__p" + std::to_string(I), false) +
          "\n";
   }
   return S + "}\n";
@@ -128,8 +130,8 @@ std::string startFunction(const AsyncFunctionPlan &P,
   std::string Frame = frameType(P.Name);
   std::string S = linkage(P.FD) + "struct coast_frame *" +
                   generatedName(P.Name, "start") + "(" +
-                  paramList(P.FD, LC, true) + ") {\n  " + Frame +
-                  " *__co = (" + Frame +
+                  paramList(P.FD, LC, true) + ") {\n  " + Frame + " *__co = (" +
+                  Frame +
                   " *)__a->alloc(__a, sizeof *__co);\n  if (!__co)\n    "
                   "return 0;\n  " +
                   generatedName(P.Name, "init") + "(__co";

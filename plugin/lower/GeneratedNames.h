@@ -18,6 +18,19 @@
 
 namespace coast {
 
+/// coast/future.h's macros, spelled out: lowered code must compile from a
+/// preprocessed file too (-save-temps), where no macro is left.
+constexpr const char *StateStart = "0u";         // COAST_STATE_START
+constexpr const char *StateDone = "0xffffffffu"; // COAST_STATE_DONE
+constexpr const char *FlagCancel = "1u";         // COAST_F_CANCEL
+
+/// COAST_RESULT(T, F) of coast/future.h.
+inline std::string resultOf(llvm::StringRef T, llvm::StringRef F) {
+  return ("(*(" + T + " *)(void *)((char *)(" + F + ") + (" + F +
+          ")->fn->ret_offset))")
+      .str();
+}
+
 inline std::string generatedName(llvm::StringRef Function,
                                  llvm::StringRef What) {
   return (Function + "__coast_" + What).str();

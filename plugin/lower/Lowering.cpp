@@ -132,8 +132,8 @@ void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
   const auto *Call = cast<CallExpr>(M.Operand);
   const FunctionDecl *Callee = asyncCallee(Call);
   LC.replace(LC.fileRange(M.Whole->getSourceRange()), [&LC, M, Call, Callee] {
-    std::string Start = generatedName(Callee->getName(), "start") +
-                        "(&coast__task_alloc";
+    std::string Start =
+        generatedName(Callee->getName(), "start") + "(&coast__task_alloc";
     for (const Expr *A : Call->arguments())
       Start += ", " + LC.text(A->getSourceRange());
     Start += ")";
@@ -160,8 +160,8 @@ void MainFileLowering::emit(LoweringContext &LC) {
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(FD->getBeginLoc());
-      std::string Text = "\n" + Protos + LC.lineMarker(Begin) +
-                         LC.columnPad(Begin);
+      std::string Text =
+          "\n" + Protos + LC.lineMarker(Begin) + LC.columnPad(Begin);
       LC.replace(CharSourceRange::getCharRange(Begin, Begin),
                  [Text] { return Text; });
     }

@@ -31,9 +31,8 @@ std::string LoweringContext::text(SourceRange R) const {
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
-  std::optional<Token> Next =
-      Lexer::findNextToken(R.getEnd().getLocWithOffset(-1), SM,
-                           Ctx.getLangOpts());
+  std::optional<Token> Next = Lexer::findNextToken(
+      R.getEnd().getLocWithOffset(-1), SM, Ctx.getLangOpts());
   if (!Next || !Next->is(tok::semi))
     return R;
   return CharSourceRange::getCharRange(R.getBegin(), Next->getEndLoc());
@@ -60,16 +59,14 @@ std::string LoweringContext::columnPad(SourceLocation L) const {
   return std::string(Col > 0 ? Col - 1 : 0, ' ');
 }
 
-std::string LoweringContext::store(StringRef Dest, QualType T,
-                                   StringRef Value,
+std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
                                    bool ValueIsInitList) const {
   if (T->isScalarType() && !ValueIsInitList)
     return (Dest + " = " + Value + ";").str();
   // A temporary initialized exactly as the user's declaration, then copied:
   // works for arrays, string literals, init lists and const members alike.
   return ("{ " + typeName(T.getUnqualifiedType()) + " __coast_t = " + Value +
-          "; __builtin_memcpy(&" + Dest +
-          ", &__coast_t, sizeof __coast_t); }")
+          "; __builtin_memcpy(&" + Dest + ", &__coast_t, sizeof __coast_t); }")
       .str();
 }
 

@@ -55,8 +55,8 @@ void StateMachineEmitter::run(const std::string &Prelude) {
              [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
-  std::string Tail = epilogue() + LC.lineMarker(Body->getRBracLoc()) +
-                     LC.columnPad(AfterBody);
+  std::string Tail =
+      epilogue() + LC.lineMarker(Body->getRBracLoc()) + LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
              [Tail] { return Tail; });
 }
@@ -167,8 +167,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Value = Child + ".__ret";
   } else {
     if (!RT->isVoidType()) {
-      S += LC.typeName(RT) + " __coast_r = COAST_RESULT(" + LC.typeName(RT) +
-           ", " + Child + "); ";
+      S += LC.typeName(RT) +
+           " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
       Value = "__coast_r";
     }
     std::string A = allocator(Pt);
@@ -198,16 +198,17 @@ std::string StateMachineEmitter::header() const {
   std::string S = "static int " + generatedName(P.Name, "poll") +
                   "(struct coast_frame *__coast_h, struct coast_cx *__cx) { " +
                   Frame + " *__co = (" + Frame +
-                  " *)__coast_h; (void)__cx; if (__coast_h->flags & "
-                  "COAST_F_CANCEL) goto __coast_drop; switch "
-                  "(__coast_h->state) { case COAST_STATE_START: break; ";
+                  " *)__coast_h; (void)__cx; if (__coast_h->flags & " +
+                  FlagCancel + ") goto __coast_drop; switch " +
+                  "(__coast_h->state) { case " + StateStart + ": break; ";
   for (const SuspendPoint &Pt : P.Points)
     S += "case " + std::to_string(Pt.State) + ": goto __coast_s" +
          std::to_string(Pt.State) + "; ";
   S += "default: return COAST_READY; }\n";
   // Inside the body every return finishes the future; the for's step runs
   // after the store and leaves the poll function.
-  S += "#define return for (__co->__h.state = COAST_STATE_DONE;; ({ return "
+  S += std::string("#define return for (__co->__h.state = ") + StateDone +
+       ";; ({ return "
        "COAST_READY; }))";
   if (!P.FD->getReturnType()->isVoidType())
     S += " __co->__ret =";
@@ -215,16 +216,18 @@ std::string StateMachineEmitter::header() const {
 }
 
 std::string StateMachineEmitter::epilogue() const {
-  std::string S = "\n#undef return\n__co->__h.state = COAST_STATE_DONE; "
+  std::string S = std::string("\n#undef return\n__co->__h.state = ") +
+                  StateDone +
+                  "; "
                   "return COAST_READY; __coast_pending: return COAST_PENDING; "
                   "__coast_drop: switch (__co->__h.state) { ";
   for (const SuspendPoint &Pt : P.Points) {
     std::string Child = "__co->" + childMember(Pt);
     S += "case " + std::to_string(Pt.State) + ": ";
     if (Pt.Source == FrameSource::Embedded) {
-      S += Child + ".__h.flags |= COAST_F_CANCEL; ";
+      S += Child + ".__h.flags |= " + FlagCancel + "; ";
     } else {
-      S += Child + "->flags |= COAST_F_CANCEL; ";
+      S += Child + "->flags |= " + FlagCancel + "; ";
     }
     S += "if (" + pollCall(Pt) + " == COAST_PENDING) return COAST_PENDING; ";
     if (Pt.Source != FrameSource::Embedded) {
@@ -233,7 +236,7 @@ std::string StateMachineEmitter::epilogue() const {
     }
     S += "break; ";
   }
-  return S + "} __co->__h.state = COAST_STATE_DONE; return COAST_READY; }\n";
+  return S + "} __co->__h.state = " + StateDone + "; return COAST_READY; }\n";
 }
 
 } // namespace

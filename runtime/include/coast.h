@@ -29,7 +29,12 @@
 #define coast_box_async __attribute__((__box_async__))
 #define coast_returns_send __attribute__((__returns_send__))
 #define coast_not_send __attribute__((__not_send__))
-#define coast_must_destruct(...) __attribute__((__must_destruct__(__VA_ARGS__)))
+/*
+ * The destructor names travel as one string: Clang would look up every name
+ * after the first as an expression, and a destructor may be declared after
+ * its struct.
+ */
+#define coast_must_destruct(...) __attribute__((__must_destruct__(#__VA_ARGS__)))
 
 /*
  * Marks for the plugin: each operation is a comma expression whose left side
