@@ -103,15 +103,23 @@ bool isRecordTypedef(const Decl *D) {
   return TD && TD->getUnderlyingType()->isRecordType();
 }
 
+/// The attribute's name as the user knows it: `__async__` is `async`.
 std::string attrName(const ParsedAttr &A) {
-  return "'" + A.getAttrName()->getName().str() + "'";
+  StringRef Name = A.getAttrName()->getName();
+  if (Name.size() > 4 && Name.starts_with("__") && Name.ends_with("__"))
+    Name = Name.drop_front(2).drop_back(2);
+  return "'" + Name.str() + "'";
 }
 
 /// Shared shape of the five attributes: spellings, argument counts, and the
 /// AnnotateAttr that records an accepted one.
 class CoastAttrInfo : public ParsedAttrInfo {
 public:
-  explicit CoastAttrInfo(CoastAttr Kind) : Kind(Kind) {}
+  explicit CoastAttrInfo(CoastAttr Kind) : Kind(Kind) {
+    // Arguments are counted by checkArgs, so that a wrong count is a
+    // coast-attribute error like every other misuse.
+    HasCustomParsing = 1;
+  }
 
   AttrHandling handleDeclAttribute(Sema &S, Decl *D,
                                    const ParsedAttr &A) const override {

@@ -30,9 +30,33 @@ public:
     return Result;
   }
 
-  // No future is created in an unevaluated operand.
-  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
-    return true;
+  // No future is created in an unevaluated operand: sizeof and _Alignof of
+  // an expression (unless its type is variably modified), typeof, and the
+  // parts of _Generic other than the selected association.
+  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *E) {
+    if (E->isArgumentType() ||
+        E->getArgumentExpr()->getType()->isVariablyModifiedType())
+      return RecursiveASTVisitor::TraverseUnaryExprOrTypeTraitExpr(E);
+    return traverseUnevaluated(E->getArgumentExpr(),
+                               E->getKind() == UETT_SizeOf ? "sizeof"
+                                                           : "_Alignof");
+  }
+
+  bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc TL) {
+    return traverseUnevaluated(TL.getUnderlyingExpr(), "typeof");
+  }
+
+  bool TraverseGenericSelectionExpr(GenericSelectionExpr *E) {
+    if (E->isResultDependent())
+      return true;
+    for (const GenericSelectionExpr::Association A : E->associations())
+      if (A.getAssociationExpr() != E->getResultExpr() &&
+          !traverseUnevaluated(A.getAssociationExpr(), "_Generic"))
+        return false;
+    if (E->isExprPredicate() &&
+        !traverseUnevaluated(E->getControllingExpr(), "_Generic"))
+      return false;
+    return TraverseStmt(E->getResultExpr());
   }
 
   // Pre-order: a mark is seen before the call it consumes.
@@ -40,6 +64,17 @@ public:
     std::optional<Mark> M = matchMark(PE);
     if (!M || !Current)
       return true;
+    if (Unevaluated) {
+      // In an async function the lowering reports it, with the other awaits
+      // it cannot lower.
+      if (M->Kind == MarkKind::Await && !CurrentIsAsync)
+        Handler.unsupported(PE->getBeginLoc(),
+                            ("'await' in the operand of '" +
+                             llvm::StringRef(Unevaluated) +
+                             "', which is never evaluated; await outside it")
+                                .str());
+      return true;
+    }
     if (M->Kind == MarkKind::Await && !CurrentIsAsync)
       reportAwaitOutsideAsync(PE);
     const Expr *Operand = M->Operand;
@@ -57,7 +92,7 @@ public:
 
   bool VisitCallExpr(CallExpr *CE) {
     const FunctionDecl *Callee = asyncCallee(CE);
-    if (!Callee || !Current || Consumed.count(CE))
+    if (!Callee || !Current || Unevaluated || Consumed.count(CE))
       return true;
     if (CurrentIsAsync)
       Handler.unawaitedFuture(CE->getSourceRange(), Callee->getName());
@@ -68,6 +103,15 @@ public:
   }
 
 private:
+  bool traverseUnevaluated(Expr *E, const char *Operator) {
+    const char *Outer = Unevaluated;
+    if (!Outer)
+      Unevaluated = Operator;
+    bool Result = TraverseStmt(E);
+    Unevaluated = Outer;
+    return Result;
+  }
+
   void reportAwaitOutsideAsync(const ParenExpr *PE) {
     SourceLocation Fix;
     if (!OfferedAsyncFix && Current->getBeginLoc().isFileID())
@@ -80,6 +124,9 @@ private:
   const FunctionDecl *Current = nullptr;
   bool CurrentIsAsync = false;
   bool OfferedAsyncFix = false;
+  /// The outermost operator ("sizeof") whose operand is being traversed
+  /// without being evaluated, or null.
+  const char *Unevaluated = nullptr;
   llvm::DenseSet<const Expr *> Consumed;
 };
 

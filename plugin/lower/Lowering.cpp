@@ -160,8 +160,8 @@ void MainFileLowering::emit(LoweringContext &LC) {
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(FD->getBeginLoc());
-      std::string Text =
-          "\n" + Protos + LC.lineMarker(Begin) + LC.columnPad(Begin);
+      std::string Text = "\n" + LC.pinned(Protos, Begin) +
+                         LC.lineMarker(Begin) + LC.columnPad(Begin);
       LC.replace(CharSourceRange::getCharRange(Begin, Begin),
                  [Text] { return Text; });
     }

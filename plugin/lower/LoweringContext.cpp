@@ -54,6 +54,17 @@ std::string LoweringContext::lineMarker(SourceLocation L) const {
   return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n";
 }
 
+std::string LoweringContext::pinned(StringRef Lines, SourceLocation L) const {
+  std::string Marker = lineMarker(L);
+  std::string Out;
+  while (!Lines.empty()) {
+    auto [Line, Rest] = Lines.split('\n');
+    Out += Marker + Line.str() + "\n";
+    Lines = Rest;
+  }
+  return Out;
+}
+
 std::string LoweringContext::columnPad(SourceLocation L) const {
   unsigned Col = SM.getPresumedLoc(SM.getExpansionLoc(L)).getColumn();
   return std::string(Col > 0 ? Col - 1 : 0, ' ');

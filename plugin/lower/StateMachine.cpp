@@ -49,14 +49,15 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   const auto *Body = cast<CompoundStmt>(P.FD->getBody());
   SourceLocation Begin = LC.SM.getExpansionLoc(P.FD->getBeginLoc());
   SourceLocation LBrace = Body->getLBracLoc();
-  std::string Head = "\n" + Prelude + LC.lineMarker(Begin) + header() +
+  std::string Head = "\n" + LC.pinned(Prelude + header(), Begin) +
                      LC.lineMarker(LBrace) + LC.columnPad(LBrace);
   LC.replace(CharSourceRange::getCharRange(Begin, LBrace),
              [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
   std::string Tail =
-      epilogue() + LC.lineMarker(Body->getRBracLoc()) + LC.columnPad(AfterBody);
+      "\n#undef return\n" + LC.pinned(epilogue(), Body->getRBracLoc()) +
+      LC.lineMarker(Body->getRBracLoc()) + LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
              [Tail] { return Tail; });
 }
@@ -216,8 +217,7 @@ std::string StateMachineEmitter::header() const {
 }
 
 std::string StateMachineEmitter::epilogue() const {
-  std::string S = std::string("\n#undef return\n__co->__h.state = ") +
-                  StateDone +
+  std::string S = std::string("__co->__h.state = ") + StateDone +
                   "; "
                   "return COAST_READY; __coast_pending: return COAST_PENDING; "
                   "__coast_drop: switch (__co->__h.state) { ";
