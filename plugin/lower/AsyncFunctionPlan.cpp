@@ -65,6 +65,7 @@ private:
   bool tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
+  void checkArgumentLifetimes(const CallExpr *Call);
   void collectMarks();
   void chooseFrameVars();
   bool checkFrameType(const VarDecl *VD);
@@ -213,11 +214,42 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   P.Assign = Assign;
   Plan.Points.push_back(P);
   PointOffsets.push_back(offsetOf(M->Whole->getBeginLoc()));
+  checkArgumentLifetimes(P.Call);
   if (!fileRangeOf(Anchor).isValid())
     fail(M->Whole->getBeginLoc(),
          "this 'await' is written inside a macro definition; write it in the "
          "function body");
   return true;
+}
+
+/// An awaited callee may keep pointers from its arguments across its own
+/// suspensions. A compound literal lives in the poll function's C frame,
+/// which is gone when the task resumes: its address must not go there.
+void Planner::checkArgumentLifetimes(const CallExpr *Call) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    Planner &P;
+    explicit Finder(Planner &P) : P(P) {}
+    void check(const Expr *Pointer, const Expr *Sub) {
+      if (const auto *CL = dyn_cast<CompoundLiteralExpr>(Sub->IgnoreParens());
+          CL && !CL->isFileScope())
+        P.fail(Pointer->getBeginLoc(),
+               "the address of a compound literal is passed to an awaited "
+               "call, but the literal does not live across the 'await'; "
+               "declare it as a local variable");
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->getOpcode() == UO_AddrOf)
+        check(UO, UO->getSubExpr());
+      return true;
+    }
+    bool VisitImplicitCastExpr(ImplicitCastExpr *ICE) {
+      if (ICE->getCastKind() == CK_ArrayToPointerDecay)
+        check(ICE, ICE->getSubExpr());
+      return true;
+    }
+  } F(*this);
+  for (const Expr *Arg : Call->arguments())
+    F.TraverseStmt(const_cast<Expr *>(Arg));
 }
 
 /// Every await in the body must have been classified by the walk; one inside

@@ -15,11 +15,18 @@ bool returnsVoid(const FunctionDecl *FD) {
   return FD->getReturnType()->isVoidType();
 }
 
-/// Frames store values in unqualified storage: a const local is assigned
-/// once when its declaration runs, which a const member would forbid.
-QualType storageType(const LoweringContext &LC, QualType T) {
+/// The declaration of a frame member holding a value of type \p T. Frames
+/// store values without const: a const local is assigned once when its
+/// declaration runs, which a const member would forbid. volatile stays: the
+/// program may rely on it.
+std::string storageDecl(const LoweringContext &LC, QualType T,
+                        StringRef Name) {
+  bool Volatile = T.isVolatileQualified() ||
+                  LC.Ctx.getBaseElementType(T).isVolatileQualified();
   Qualifiers Quals;
-  return LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
+  QualType Bare =
+      LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
+  return (Volatile ? "volatile " : "") + LC.typeName(Bare) + " " + Name.str();
 }
 
 /// `static` for functions only this translation unit can see.
@@ -41,11 +48,9 @@ std::string paramList(const FunctionDecl *FD, const LoweringContext &LC,
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S = frameType(P.Name) + " {\n  struct coast_frame __h;\n";
   if (!returnsVoid(P.FD))
-    S += "  " + LC.typeName(storageType(LC, P.FD->getReturnType())) +
-         " __ret;\n";
+    S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
   for (const FrameVar &V : P.Vars)
-    S += "  " + LC.typeName(storageType(LC, V.Decl->getType())) + " " +
-         V.Field + ";\n";
+    S += "  " + storageDecl(LC, V.Decl->getType(), V.Field) + ";\n";
   if (!P.Points.empty()) {
     S += "  union {\n";
     for (const SuspendPoint &Pt : P.Points) {
