@@ -31,6 +31,8 @@ clang = os.path.join(config.coast_llvm_bin, "clang")
 inc = "-I" + config.coast_include
 libs = config.coast_libcoast + " -lpthread"
 if config.coast_sanitize:
+    # Programs under test are sanitized too, lowered code included.
+    inc += " -g -fsanitize=" + config.coast_sanitize
     libs += " -fsanitize=" + config.coast_sanitize
 
 coast = "%s -fplugin=%s %s" % (clang, config.coast_plugin, inc)
