@@ -2,10 +2,16 @@
 //
 // One ParsedAttrInfo per attribute of SPEC section 1, each with the GNU
 // spelling (`__attribute__((async))`, `__async__` is normalized to it), the
-// scoped C23 spelling `[[coast::async]]` and the unscoped `[[async]]`: Clang
-// matches plugin spellings by their unscoped name in __has_c_attribute and
-// only parses arguments of spellings it finds that way, so the unscoped one
-// must exist for `[[coast::must_destruct(f)]]` to parse.
+// scoped C23 spelling `[[coast::async]]` (and `[[coast::__async__]]`) and the
+// unscoped `[[async]]`: Clang matches plugin spellings by their unscoped name
+// in __has_c_attribute and only parses arguments of spellings it finds that
+// way, so the unscoped one must exist for `[[coast::must_destruct(f)]]` to
+// parse.
+//
+// must_destruct's destructors arrive as identifiers, as expressions naming
+// functions, or (from coast.h's macro) as one string "d1, d2": the parser
+// takes only the first argument of a plugin attribute as an identifier and
+// looks the others up, which fails for destructors declared after the struct.
 //
 // Placement is checked here (`coast-attribute`); whether a must_destruct
 // destructor exists and has the right signature is checked at the end of the
@@ -155,10 +161,16 @@ protected:
   CoastAttr Kind;
 };
 
+// Clang strips the underscores of `__async__` for GNU spellings only; the
+// C23 `[[coast::__async__]]` is spelled out, for code that includes coast.h
+// with its keyword macros (which would expand `[[coast::async]]`).
 #define COAST_SPELLINGS(Name)                                                  \
-  static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, Name},                 \
-                                   {ParsedAttr::AS_C23, "coast::" Name},       \
-                                   {ParsedAttr::AS_C23, Name}};                \
+  static constexpr Spelling S[] = {                                            \
+      {ParsedAttr::AS_GNU, Name},                                              \
+      {ParsedAttr::AS_C23, "coast::" Name},                                    \
+      {ParsedAttr::AS_C23, Name},                                              \
+      {ParsedAttr::AS_C23, "coast::__" Name "__"},                             \
+      {ParsedAttr::AS_C23, "__" Name "__"}};                                   \
   Spellings = S
 
 struct AsyncAttrInfo : CoastAttrInfo {
@@ -260,10 +272,9 @@ private:
   /// a plugin attribute as an identifier and looks the others up as
   /// expressions, which fails for destructors declared after the struct;
   /// hand-written attributes may name functions directly.
-  static bool
-  destructorNames(Sema &S, const ParsedAttr &A,
-                  llvm::SmallVectorImpl<std::pair<StringRef, SourceLocation>>
-                      &Names) {
+  static bool destructorNames(
+      Sema &S, const ParsedAttr &A,
+      llvm::SmallVectorImpl<std::pair<StringRef, SourceLocation>> &Names) {
     const char *Bad = "'must_destruct' arguments must name destructor "
                       "functions";
     unsigned N = A.getNumArgs();
@@ -310,7 +321,8 @@ private:
   static bool isIdentifier(StringRef Name) {
     if (Name.empty() || isDigit(Name.front()))
       return false;
-    return llvm::all_of(Name, [](char C) { return isAsciiIdentifierContinue(C); });
+    return llvm::all_of(Name,
+                        [](char C) { return isAsciiIdentifierContinue(C); });
   }
 };
 

@@ -58,6 +58,21 @@ std::optional<Mark> matchMark(const Expr *E) {
   return Mark{*K, E, Outer->getRHS()->IgnoreParens()};
 }
 
+std::optional<Mark> operandMark(const Mark &M) {
+  // The operand as the macro wrote it, before matchMark stripped its
+  // parentheses: a nested mark is itself a ParenExpr.
+  const BinaryOperator *Outer = asComma(cast<ParenExpr>(M.Whole)->getSubExpr());
+  const Expr *E = Outer->getRHS();
+  if (const BinaryOperator *Inner = asComma(Outer->getLHS()))
+    E = cast<CStyleCastExpr>(Inner->getRHS())->getSubExpr();
+  while (const auto *PE = dyn_cast<ParenExpr>(E)) {
+    if (std::optional<Mark> Nested = matchMark(PE))
+      return Nested;
+    E = PE->getSubExpr();
+  }
+  return std::nullopt;
+}
+
 const FunctionDecl *asyncCallee(const Expr *E) {
   const auto *CE = dyn_cast<CallExpr>(E->IgnoreParens());
   if (!CE)

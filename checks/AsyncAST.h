@@ -31,6 +31,10 @@ struct Mark {
 /// Recognizes \p E as the outermost node of a coast operation.
 std::optional<Mark> matchMark(const clang::Expr *E);
 
+/// The mark \p M's operand is, as in `await(box(p(x)))`; parentheses
+/// around it are looked through.
+std::optional<Mark> operandMark(const Mark &M);
+
 /// The async function \p E calls directly, or null. \p E is the operand of
 /// a mark or any expression; parentheses are looked through.
 const clang::FunctionDecl *asyncCallee(const clang::Expr *E);

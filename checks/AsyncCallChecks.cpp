@@ -37,12 +37,12 @@ public:
     if (E->isArgumentType() ||
         E->getArgumentExpr()->getType()->isVariablyModifiedType())
       return RecursiveASTVisitor::TraverseUnaryExprOrTypeTraitExpr(E);
-    return traverseUnevaluated(E->getArgumentExpr(),
-                               E->getKind() == UETT_SizeOf ? "sizeof"
-                                                           : "_Alignof");
+    const char *Operator = E->getKind() == UETT_SizeOf ? "sizeof" : "_Alignof";
+    return traverseUnevaluated(E->getArgumentExpr(), Operator);
   }
 
-  bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc TL) {
+  // Clang 22 passes a second argument (TraverseQualifier); 19 passes one.
+  bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc TL, bool = true) {
     return traverseUnevaluated(TL.getUnderlyingExpr(), "typeof");
   }
 
@@ -78,11 +78,18 @@ public:
     if (M->Kind == MarkKind::Await && !CurrentIsAsync)
       reportAwaitOutsideAsync(PE);
     const Expr *Operand = M->Operand;
-    // await(box(p(x))): the box consumes the call, the await the box.
-    if (std::optional<Mark> Inner = matchMark(Operand);
-        Inner && Inner->Kind == MarkKind::Box && M->Kind != MarkKind::Box)
+    // Clang has reported what is wrong with it.
+    if (Operand->containsErrors())
       return true;
-    if (M->Kind != MarkKind::Box && !asyncCallee(Operand)) {
+    // await(box(p(x))): the box consumes the call, the await the box.
+    if (std::optional<Mark> Inner = operandMark(*M);
+        Inner && Inner->Kind == MarkKind::Box && M->Kind != MarkKind::Box) {
+      Consumed.insert(Inner->Whole);
+      return true;
+    }
+    if (M->Kind == MarkKind::Box)
+      return checkBox(*M);
+    if (!asyncCallee(Operand)) {
       Handler.notAFuture(Operand->getSourceRange(), markName(M->Kind));
       return true;
     }
@@ -103,6 +110,44 @@ public:
   }
 
 private:
+  /// box(call) creates a future like a direct call does: something must
+  /// consume it.
+  bool checkBox(const Mark &M) {
+    const auto *CE = dyn_cast<CallExpr>(M.Operand);
+    if (!CE) {
+      Handler.notAFuture(M.Operand->getSourceRange(), markName(M.Kind));
+      // One error is enough for box(box(p(x))).
+      if (std::optional<Mark> Inner = operandMark(M))
+        Consumed.insert(Inner->Whole);
+      return true;
+    }
+    Consumed.insert(CE);
+    if (Consumed.count(M.Whole))
+      return true;
+    const NamedDecl *Callee = calleeDecl(CE);
+    StringRef Name = Callee && Callee->getIdentifier() ? Callee->getName()
+                                                       : "function pointer";
+    if (CurrentIsAsync)
+      Handler.unawaitedFuture(M.Whole->getSourceRange(), Name);
+    else
+      Handler.syncCall(M.Whole->getSourceRange(), Name,
+                       Callee ? Callee->getLocation() : SourceLocation());
+    return true;
+  }
+
+  /// The function or pointer a call names: `f`, `p`, `obj->poll`.
+  static const NamedDecl *calleeDecl(const CallExpr *CE) {
+    const Expr *E = CE->getCallee()->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E);
+        UO && UO->getOpcode() == UO_Deref)
+      E = UO->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return DRE->getDecl();
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      return ME->getMemberDecl();
+    return nullptr;
+  }
+
   bool traverseUnevaluated(Expr *E, const char *Operator) {
     const char *Outer = Unevaluated;
     if (!Outer)
@@ -113,8 +158,10 @@ private:
   }
 
   void reportAwaitOutsideAsync(const ParenExpr *PE) {
+    // main cannot be async: its awaits want coast_block_on instead.
     SourceLocation Fix;
-    if (!OfferedAsyncFix && Current->getBeginLoc().isFileID())
+    if (!OfferedAsyncFix && !Current->isMain() &&
+        Current->getBeginLoc().isFileID())
       Fix = Current->getBeginLoc();
     OfferedAsyncFix = true;
     Handler.awaitOutsideAsync(PE->getBeginLoc(), Current->getName(), Fix);

@@ -25,6 +25,21 @@ bool destructs(const FunctionDecl *FD, QualType RT) {
   return P.getUnqualifiedType() == RT.getCanonicalType().getUnqualifiedType();
 }
 
+/// True if \p FD's one parameter names a record spelled like \p RD's but
+/// declared anew in the parameter list (`void close(struct conn *)` before
+/// any `struct conn`), so that the types print alike yet differ.
+bool takesLocalNamesake(const FunctionDecl *FD, const RecordDecl *RD) {
+  if (FD->getNumParams() != 1)
+    return false;
+  QualType P = FD->getParamDecl(0)->getType();
+  if (const auto *PT = P->getAs<PointerType>())
+    P = PT->getPointeeType();
+  const RecordDecl *Other = P->getAsRecordDecl();
+  return Other && Other->getIdentifier() &&
+         Other->getIdentifier() == RD->getIdentifier() &&
+         Other->getCanonicalDecl() != RD->getCanonicalDecl();
+}
+
 class AttributeVisitor : public RecursiveASTVisitor<AttributeVisitor> {
 public:
   AttributeVisitor(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
@@ -65,12 +80,17 @@ private:
                                  "' is not a declared function");
       return;
     }
-    if (!destructs(Found, RT))
-      Handler.attribute(Loc,
-                        "destructor '" + Name.str() + "' must take one '" +
-                            Type + " *' or '" + Type + "' parameter",
-                        Found->getLocation(),
-                        "'" + Name.str() + "' declared here");
+    if (destructs(Found, RT))
+      return;
+    std::string Note = "'" + Name.str() + "' declared here";
+    if (takesLocalNamesake(Found, RD))
+      Note += ", where '" + Type +
+              "' is a new type local to its parameter list; declare '" + Type +
+              ";' before it";
+    Handler.attribute(Loc,
+                      "destructor '" + Name.str() + "' must take one '" + Type +
+                          " *' or '" + Type + "' parameter",
+                      Found->getLocation(), Note);
   }
 
   ASTContext &Ctx;

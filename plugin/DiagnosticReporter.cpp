@@ -58,8 +58,9 @@ void DiagnosticReporter::syncCall(SourceRange Call, StringRef Callee,
     DB << Call;
     wrapFixIt(DB, Call, "coast_block_on");
   }
-  report(DiagnosticsEngine::Note, CalleeDecl, "",
-         ("'" + Callee + "' declared async here").str());
+  if (CalleeDecl.isValid())
+    report(DiagnosticsEngine::Note, CalleeDecl, "",
+           ("'" + Callee + "' declared async here").str());
 }
 
 void DiagnosticReporter::unawaitedFuture(SourceRange Call, StringRef Callee) {
