@@ -3,6 +3,7 @@
 #include "AsyncCallChecks.h"
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
+#include "EvaluatedVisitor.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/ADT/DenseSet.h"
@@ -15,7 +16,7 @@ CheckHandler::~CheckHandler() = default;
 
 namespace {
 
-class AsyncCallVisitor : public RecursiveASTVisitor<AsyncCallVisitor> {
+class AsyncCallVisitor : public EvaluatedVisitor<AsyncCallVisitor> {
 public:
   explicit AsyncCallVisitor(CheckHandler &H) : Handler(H) {}
 
@@ -25,38 +26,9 @@ public:
     Current = FD;
     CurrentIsAsync = isAsyncFunction(FD);
     OfferedAsyncFix = false;
-    bool Result = RecursiveASTVisitor::TraverseFunctionDecl(FD);
+    bool Result = EvaluatedVisitor::TraverseFunctionDecl(FD);
     Current = nullptr;
     return Result;
-  }
-
-  // No future is created in an unevaluated operand: sizeof and _Alignof of
-  // an expression (unless its type is variably modified), typeof, and the
-  // parts of _Generic other than the selected association.
-  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *E) {
-    if (E->isArgumentType() ||
-        E->getArgumentExpr()->getType()->isVariablyModifiedType())
-      return RecursiveASTVisitor::TraverseUnaryExprOrTypeTraitExpr(E);
-    const char *Operator = E->getKind() == UETT_SizeOf ? "sizeof" : "_Alignof";
-    return traverseUnevaluated(E->getArgumentExpr(), Operator);
-  }
-
-  // Clang 22 passes a second argument (TraverseQualifier); 19 passes one.
-  bool TraverseTypeOfExprTypeLoc(TypeOfExprTypeLoc TL, bool = true) {
-    return traverseUnevaluated(TL.getUnderlyingExpr(), "typeof");
-  }
-
-  bool TraverseGenericSelectionExpr(GenericSelectionExpr *E) {
-    if (E->isResultDependent())
-      return true;
-    for (const GenericSelectionExpr::Association A : E->associations())
-      if (A.getAssociationExpr() != E->getResultExpr() &&
-          !traverseUnevaluated(A.getAssociationExpr(), "_Generic"))
-        return false;
-    if (E->isExprPredicate() &&
-        !traverseUnevaluated(E->getControllingExpr(), "_Generic"))
-      return false;
-    return TraverseStmt(E->getResultExpr());
   }
 
   // Pre-order: a mark is seen before the call it consumes.
@@ -65,9 +37,7 @@ public:
     if (!M || !Current)
       return true;
     if (Unevaluated) {
-      // In an async function the lowering reports it, with the other awaits
-      // it cannot lower.
-      if (M->Kind == MarkKind::Await && !CurrentIsAsync)
+      if (M->Kind == MarkKind::Await)
         Handler.unsupported(PE->getBeginLoc(),
                             ("'await' in the operand of '" +
                              llvm::StringRef(Unevaluated) +
@@ -109,6 +79,15 @@ public:
     return true;
   }
 
+  bool traverseUnevaluated(Expr *E, const char *Operator) {
+    const char *Outer = Unevaluated;
+    if (!Outer)
+      Unevaluated = Operator;
+    bool Result = TraverseStmt(E);
+    Unevaluated = Outer;
+    return Result;
+  }
+
 private:
   /// box(call) creates a future like a direct call does: something must
   /// consume it.
@@ -146,15 +125,6 @@ private:
     if (const auto *ME = dyn_cast<MemberExpr>(E))
       return ME->getMemberDecl();
     return nullptr;
-  }
-
-  bool traverseUnevaluated(Expr *E, const char *Operator) {
-    const char *Outer = Unevaluated;
-    if (!Outer)
-      Unevaluated = Operator;
-    bool Result = TraverseStmt(E);
-    Unevaluated = Outer;
-    return Result;
   }
 
   void reportAwaitOutsideAsync(const ParenExpr *PE) {

@@ -16,6 +16,7 @@
 #include "AsyncFunctionPlan.h"
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
+#include "EvaluatedVisitor.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -255,7 +256,8 @@ void Planner::checkArgumentLifetimes(const CallExpr *Call) {
 /// Every await in the body must have been classified by the walk; one inside
 /// another await's operand never is.
 void Planner::collectMarks() {
-  struct MarkFinder : RecursiveASTVisitor<MarkFinder> {
+  // Awaits in unevaluated operands are the checks' to report.
+  struct MarkFinder : EvaluatedVisitor<MarkFinder> {
     Planner &P;
     explicit MarkFinder(Planner &P) : P(P) {}
     bool VisitParenExpr(ParenExpr *PE) {

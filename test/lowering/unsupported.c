@@ -110,3 +110,11 @@ async int literal_args(void)
 	int c = await(sum3(local)); // a frame variable: fine
 	return a + b + c;
 }
+
+// An await in an operand C never evaluates.
+async int unevaluated(void)
+{
+	int n = sizeof(await(one())); // expected-error {{'await' in the operand of 'sizeof', which is never evaluated; await outside it [coast-unsupported]}}
+	__typeof__(await(one())) m = 0; // expected-error {{'await' in the operand of 'typeof', which is never evaluated}}
+	return n + m + _Generic(await(one()), int: 1, default: 0); // expected-error {{'await' in the operand of '_Generic', which is never evaluated}}
+}
