@@ -101,9 +101,10 @@ public:
                 Ctx.getSourceManager().getMainFileID()),
             "this file reaches async code only through macros defined in "
             "other files; spell 'async' or 'await' in it");
-      return;
+    } else {
+      lowerMainFile(Ctx, Reporter, /*Emit=*/false);
     }
-    lowerMainFile(Ctx, Reporter, /*Emit=*/false);
+    Reporter.flush();
   }
 
 private:
@@ -122,8 +123,10 @@ public:
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
     runAllChecks(Ctx, Reporter);
-    bool Emit = !CI.getDiagnostics().hasErrorOccurred();
+    bool Emit =
+        !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
     Result = lowerMainFile(Ctx, Reporter, Emit);
+    Reporter.flush();
   }
 
 private:

@@ -4,6 +4,7 @@
 
 #include "clang/Lex/Lexer.h"
 
+#include <algorithm>
 #include <string>
 
 using namespace clang;
@@ -35,59 +36,97 @@ void DiagnosticReporter::wrapFixIt(DiagnosticBuilder &DB, SourceRange R,
      << FixItHint::CreateInsertion(CR.getEnd(), ")");
 }
 
+void DiagnosticReporter::defer(SourceLocation Loc,
+                               std::function<void()> Emit) {
+  Pending.push_back({Loc, Pending.size(), std::move(Emit)});
+}
+
+void DiagnosticReporter::flush() {
+  // In source order, as Clang's own analyses report; a diagnostic's notes
+  // are emitted by its own closure, so they stay with it.
+  std::sort(Pending.begin(), Pending.end(),
+            [this](const Deferred &A, const Deferred &B) {
+              if (A.Loc.isValid() && B.Loc.isValid() && A.Loc != B.Loc)
+                return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);
+              if (A.Loc.isValid() != B.Loc.isValid())
+                return A.Loc.isValid();
+              return A.Order < B.Order;
+            });
+  for (Deferred &D : Pending)
+    D.Emit();
+  Pending.clear();
+}
+
 void DiagnosticReporter::awaitOutsideAsync(SourceLocation AwaitLoc,
                                            StringRef Function,
                                            SourceLocation AddAsyncAt) {
-  DiagnosticBuilder DB =
-      report(DiagnosticsEngine::Error, AwaitLoc, "coast-await-outside-async",
-             ("'await' in '" + Function + "', which is not async").str());
-  if (AddAsyncAt.isValid())
-    DB << FixItHint::CreateInsertion(AddAsyncAt,
-                                     Keywords ? "async " : "coast_async ");
+  HasErrors = true;
+  defer(AwaitLoc, [this, AwaitLoc, Function = Function.str(), AddAsyncAt] {
+    DiagnosticBuilder DB =
+        report(DiagnosticsEngine::Error, AwaitLoc, "coast-await-outside-async",
+               "'await' in '" + Function + "', which is not async");
+    if (AddAsyncAt.isValid())
+      DB << FixItHint::CreateInsertion(AddAsyncAt,
+                                       Keywords ? "async " : "coast_async ");
+  });
 }
 
 void DiagnosticReporter::syncCall(SourceRange Call, StringRef Callee,
                                   SourceLocation CalleeDecl) {
-  {
-    DiagnosticBuilder DB = report(
-        DiagnosticsEngine::Error, Call.getBegin(), "coast-sync-call",
-        ("async function '" + Callee +
-         "' called from a synchronous function; its future must be run by "
-         "coast_block_on")
-            .str());
-    DB << Call;
-    wrapFixIt(DB, Call, "coast_block_on");
-  }
-  if (CalleeDecl.isValid())
-    report(DiagnosticsEngine::Note, CalleeDecl, "",
-           ("'" + Callee + "' declared async here").str());
+  HasErrors = true;
+  defer(Call.getBegin(), [this, Call, Callee = Callee.str(), CalleeDecl] {
+    {
+      DiagnosticBuilder DB = report(
+          DiagnosticsEngine::Error, Call.getBegin(), "coast-sync-call",
+          "async function '" + Callee +
+              "' called from a synchronous function; its future must be run "
+              "by coast_block_on");
+      DB << Call;
+      wrapFixIt(DB, Call, "coast_block_on");
+    }
+    if (CalleeDecl.isValid())
+      report(DiagnosticsEngine::Note, CalleeDecl, "",
+             "'" + Callee + "' declared async here");
+  });
 }
 
 void DiagnosticReporter::unawaitedFuture(SourceRange Call, StringRef Callee) {
-  DiagnosticBuilder DB = report(
-      DiagnosticsEngine::Error, Call.getBegin(), "coast-unawaited-future",
-      ("future of async function '" + Callee + "' is never awaited").str());
-  DB << Call;
-  wrapFixIt(DB, Call, Keywords ? "await" : "coast_await");
+  HasErrors = true;
+  defer(Call.getBegin(), [this, Call, Callee = Callee.str()] {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Call.getBegin(), "coast-unawaited-future",
+        "future of async function '" + Callee + "' is never awaited");
+    DB << Call;
+    wrapFixIt(DB, Call, Keywords ? "await" : "coast_await");
+  });
 }
 
 void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
-  DiagnosticBuilder DB = report(
-      DiagnosticsEngine::Error, Operand.getBegin(), "coast-not-a-future",
-      ("operand of '" + Operation + "' must be a call of an async function")
-          .str());
-  DB << Operand;
+  HasErrors = true;
+  defer(Operand.getBegin(), [this, Operand, Operation = Operation.str()] {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Operand.getBegin(), "coast-not-a-future",
+        "operand of '" + Operation + "' must be a call of an async function");
+    DB << Operand;
+  });
 }
 
 void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
-  report(DiagnosticsEngine::Error, Loc, "coast-unsupported", Reason);
+  HasErrors = true;
+  defer(Loc, [this, Loc, Reason = Reason.str()] {
+    report(DiagnosticsEngine::Error, Loc, "coast-unsupported", Reason);
+  });
 }
 
 void DiagnosticReporter::attribute(SourceLocation Loc, StringRef Message,
                                    SourceLocation Note, StringRef NoteText) {
-  report(DiagnosticsEngine::Error, Loc, "coast-attribute", Message);
-  if (Note.isValid())
-    report(DiagnosticsEngine::Note, Note, "", NoteText);
+  HasErrors = true;
+  defer(Loc,
+        [this, Loc, Message = Message.str(), Note, NoteText = NoteText.str()] {
+          report(DiagnosticsEngine::Error, Loc, "coast-attribute", Message);
+          if (Note.isValid())
+            report(DiagnosticsEngine::Note, Note, "", NoteText);
+        });
 }
 
 } // namespace coast

@@ -3,6 +3,9 @@
 // Implements CheckHandler for the plugin: each call becomes a Clang error or
 // warning whose text ends with its `[coast-*]` name, with notes and fix-its.
 //
+// Diagnostics are buffered and emitted in source order by flush(), so the
+// output does not depend on which analysis found what first.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef COAST_PLUGIN_DIAGNOSTICREPORTER_H
@@ -13,6 +16,9 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
+
+#include <functional>
+#include <vector>
 
 namespace coast {
 
@@ -38,7 +44,18 @@ public:
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
 
+  /// True once any error has been reported (emitted or not).
+  bool hasErrors() const { return HasErrors; }
+  /// Emits the buffered diagnostics in source order.
+  void flush();
+
 private:
+  struct Deferred {
+    clang::SourceLocation Loc;
+    size_t Order; ///< report order, for ties
+    std::function<void()> Emit;
+  };
+  void defer(clang::SourceLocation Loc, std::function<void()> Emit);
   clang::DiagnosticBuilder report(clang::DiagnosticsEngine::Level L,
                                   clang::SourceLocation Loc,
                                   llvm::StringRef Name, llvm::StringRef Text);
@@ -49,6 +66,8 @@ private:
   const clang::SourceManager &SM;
   const clang::LangOptions &LO;
   bool Keywords;
+  bool HasErrors = false;
+  std::vector<Deferred> Pending;
 };
 
 } // namespace coast
