@@ -67,6 +67,7 @@ private:
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
   void checkArgumentLifetimes(const CallExpr *Call);
+  void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
   bool checkFrameType(const VarDecl *VD);
@@ -216,11 +217,23 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   Plan.Points.push_back(P);
   PointOffsets.push_back(offsetOf(M->Whole->getBeginLoc()));
   checkArgumentLifetimes(P.Call);
+  for (const Expr *Arg : P.Call->arguments())
+    requireText(Arg);
+  if (Assign)
+    requireText(Assign->getLHS());
   if (!fileRangeOf(Anchor).isValid())
     fail(M->Whole->getBeginLoc(),
          "this 'await' is written inside a macro definition; write it in the "
          "function body");
   return true;
+}
+
+/// The lowering copies \p S's text into what it generates; a piece that
+/// starts and ends in different macro expansions has no text of its own.
+void Planner::requireText(const Stmt *S) {
+  if (!fileRangeOf(S).isValid())
+    fail(S->getBeginLoc(), "this code is split across a macro's definition "
+                           "and its use; the lowering cannot rewrite it");
 }
 
 /// An awaited callee may keep pointers from its arguments across its own
@@ -380,8 +393,12 @@ void Planner::chooseFrameVars() {
     }
     Plan.VarIndex[L.Var] = Plan.Vars.size();
     Plan.Vars.push_back({L.Var, uniqueField(L.Var->getName())});
-    if (Rewritten.insert(L.DS).second)
+    if (const Expr *Init = L.Var->getInit())
+      requireText(Init);
+    if (Rewritten.insert(L.DS).second) {
       Plan.FrameDecls.push_back(L.DS);
+      requireText(L.DS);
+    }
   }
 }
 

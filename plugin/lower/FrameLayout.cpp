@@ -19,13 +19,11 @@ bool returnsVoid(const FunctionDecl *FD) {
 /// store values without const: a const local is assigned once when its
 /// declaration runs, which a const member would forbid. volatile stays: the
 /// program may rely on it.
-std::string storageDecl(const LoweringContext &LC, QualType T,
-                        StringRef Name) {
+std::string storageDecl(const LoweringContext &LC, QualType T, StringRef Name) {
   bool Volatile = T.isVolatileQualified() ||
                   LC.Ctx.getBaseElementType(T).isVolatileQualified();
   Qualifiers Quals;
-  QualType Bare =
-      LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
+  QualType Bare = LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
   return (Volatile ? "volatile " : "") + LC.typeName(Bare) + " " + Name.str();
 }
 

@@ -10,6 +10,7 @@
 #include "StateMachine.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -98,6 +99,18 @@ bool MainFileLowering::plan() {
     }
   }
   Functions = mainFileFunctions(Ctx);
+  for (const FunctionDecl *FD : Functions)
+    for (const Mark &M : runtimeMarks(FD))
+      if (!Lexer::makeFileCharRange(
+               CharSourceRange::getTokenRange(M.Whole->getSourceRange()), SM,
+               Ctx.getLangOpts())
+               .isValid()) {
+        Handler.unsupported(M.Whole->getBeginLoc(),
+                            std::string(markName(M.Kind)) +
+                                " is written inside a macro definition; write "
+                                "it where the macro is used");
+        Ok = false;
+      }
   for (const FunctionDecl *FD : Functions) {
     if (!isAsyncFunction(FD))
       continue;

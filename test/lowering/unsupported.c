@@ -118,3 +118,13 @@ async int unevaluated(void)
 	__typeof__(await(one())) m = 0; // expected-error {{'await' in the operand of 'typeof', which is never evaluated}}
 	return n + m + _Generic(await(one()), int: 1, default: 0); // expected-error {{'await' in the operand of '_Generic', which is never evaluated}}
 }
+
+#define PLUS_ONE(call) coast_block_on(call) + 1
+#define RUN(call) coast_block_on(call)
+// coast_block_on inside a larger macro body cannot be rewritten; a macro that
+// is only the operation can.
+int sync_user(void)
+{
+	int a = RUN(one());
+	return a + PLUS_ONE(one()); // expected-error {{coast_block_on is written inside a macro definition; write it where the macro is used [coast-unsupported]}}
+}
