@@ -5,7 +5,8 @@
 #   19       plugin + runtime against Clang 19, the whole lit suite  (build/19)
 #   22       the same against Clang 22                               (build/22)
 #   tsan     runtime only under ThreadSanitizer, built with clang-19 (build/tsan)
-#   asan     runtime only under AddressSanitizer, clang-19           (build/asan)
+#   asan     everything under AddressSanitizer, clang-19: the runtime and
+#            every program the lowering tests compile   (build/asan)
 #   install  `cmake --install` of build/19 into a temporary prefix: the
 #            layout of SPEC section 5, then examples/countdown.c built with
 #            pkg-config's flags and run (counts as one test)
@@ -151,7 +152,7 @@ for s in "${stages[@]}"; do
 	case $s in
 	19 | 22) lit_stage "$s" -DCOAST_LLVM_VERSION="$s" ;;
 	tsan) lit_stage tsan -DCOAST_LLVM_VERSION=19 -DCOAST_BUILD_PLUGIN=OFF -DCOAST_SANITIZE=thread ;;
-	asan) lit_stage asan -DCOAST_LLVM_VERSION=19 -DCOAST_BUILD_PLUGIN=OFF -DCOAST_SANITIZE=address ;;
+	asan) lit_stage asan -DCOAST_LLVM_VERSION=19 -DCOAST_SANITIZE=address ;;
 	install) install_check ;;
 	esac
 done
