@@ -337,6 +337,20 @@ ParsedAttrInfoRegistry::Add<MustDestructAttrInfo>
 
 } // namespace
 
+bool mentionsCoast(const ASTContext &Ctx) {
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(D);
+        FD && FD->getIdentifier() && FD->getName().starts_with("__coast_"))
+      return true;
+    if (!D->hasAttrs())
+      continue;
+    for (const auto *AA : D->specific_attrs<AnnotateAttr>())
+      if (AA->getAnnotation().starts_with("coast."))
+        return true;
+  }
+  return false;
+}
+
 bool hasCoastAttr(const Decl *D, CoastAttr A) {
   return findCoastAttr(D, A) != nullptr;
 }

@@ -12,6 +12,7 @@
 #ifndef COAST_ATTRS_COASTATTRS_H
 #define COAST_ATTRS_COASTATTRS_H
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -25,6 +26,12 @@ bool hasCoastAttr(const clang::Decl *D, CoastAttr A);
 
 /// True for functions declared `async` or `box_async`.
 bool isAsyncFunction(const clang::FunctionDecl *FD);
+
+/// True if the translation unit can contain coast code: a file-scope
+/// declaration carries a coast attribute, or coast.h's marks are declared.
+/// Files that never include coast.h answer false after a scan of their
+/// file-scope declarations, and every check can skip them.
+bool mentionsCoast(const clang::ASTContext &Ctx);
 
 /// The destructor names of a `must_destruct(...)` struct; empty for the
 /// ownership form `must_destruct()` and for declarations without it.

@@ -51,10 +51,12 @@ bool keywordsDefined(Preprocessor &PP) {
   return PP.isMacroDefined("await") && PP.isMacroDefined("async");
 }
 
-/// Whether the main file's tokens can spell coast code at all: a raw lex,
-/// no preprocessing. Code reaching coast only through macros defined
-/// elsewhere is caught by CheckConsumer, never compiled unlowered.
-bool mentionsCoast(CompilerInstance &CI) {
+/// Whether the main file's tokens can spell code to lower: a raw lex, no
+/// preprocessing. `box(...)`, `returns_send` and `must_destruct` need no
+/// lowering of their own (a box is awaited or spawned); the checks of the
+/// compile itself still see them. Code reaching coast only through macros
+/// defined elsewhere is caught by CheckConsumer, never compiled unlowered.
+bool mayNeedLowering(CompilerInstance &CI) {
   SourceManager &SM = CI.getSourceManager();
   FileID Main = SM.getMainFileID();
   llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
@@ -68,12 +70,9 @@ bool mentionsCoast(CompilerInstance &CI) {
         llvm::StringSwitch<bool>(Id)
             .Case("async", true)
             .Case("await", true)
-            .Case("box", true)
             .Case("box_async", true)
             .Case("__async__", true)
             .Case("__box_async__", true)
-            .Case("returns_send", true)
-            .Case("must_destruct", true)
             .Default(false))
       return true;
   }
@@ -90,6 +89,8 @@ public:
       : CI(CI), Unlowered(Unlowered) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (!coast::mentionsCoast(Ctx))
+      return; // a file that never met coast costs one scan, nothing more
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
@@ -201,7 +202,7 @@ protected:
       return std::make_unique<ASTConsumer>();
     if (!generatesCode(CI.getFrontendOpts().ProgramAction))
       return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/false);
-    if (!mentionsCoast(CI))
+    if (!mayNeedLowering(CI))
       return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/true);
 
     LoweringResult Result;

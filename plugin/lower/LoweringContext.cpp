@@ -13,8 +13,53 @@ using namespace clang;
 namespace coast {
 
 LoweringContext::LoweringContext(ASTContext &Ctx)
-    : Ctx(Ctx), SM(Ctx.getSourceManager()) {
-  RW.setSourceMgr(Ctx.getSourceManager(), Ctx.getLangOpts());
+    : Ctx(Ctx), SM(Ctx.getSourceManager()),
+      Original(SM.getBufferData(SM.getMainFileID())) {}
+
+unsigned LoweringContext::offsetOf(SourceLocation L) const {
+  assert(SM.getFileID(L) == SM.getMainFileID() &&
+         "the lowering edits the main file only");
+  return SM.getFileOffset(L);
+}
+
+std::pair<size_t, size_t> LoweringContext::editsWithin(unsigned Begin,
+                                                       unsigned End) const {
+  auto First = std::lower_bound(
+      Edits.begin(), Edits.end(), Begin,
+      [](const Edit &E, unsigned Off) { return E.Begin < Off; });
+  if (End > Begin)
+    while (First != Edits.end() && First->Begin == Begin && First->End == Begin)
+      ++First;
+  auto Last = First;
+  while (Last != Edits.end() && Last->Begin < End) {
+    assert(Last->End <= End && "edits overlap without nesting");
+    ++Last;
+  }
+  return {First - Edits.begin(), Last - Edits.begin()};
+}
+
+std::string LoweringContext::textOf(unsigned Begin, unsigned End) const {
+  auto [First, Last] = editsWithin(Begin, End);
+  std::string Out;
+  unsigned Pos = Begin;
+  for (size_t I = First; I != Last; ++I) {
+    Out += Original.slice(Pos, Edits[I].Begin);
+    Out += Edits[I].Text;
+    Pos = Edits[I].End;
+  }
+  Out += Original.slice(Pos, End);
+  return Out;
+}
+
+void LoweringContext::addEdit(unsigned Begin, unsigned End, std::string Text) {
+  auto [First, Last] = editsWithin(Begin, End);
+  Edits.erase(Edits.begin() + First, Edits.begin() + Last);
+  // Insertions at one offset keep the order they were made in.
+  if (Begin == End)
+    while (First < Edits.size() && Edits[First].Begin == Begin &&
+           Edits[First].End == Begin)
+      ++First;
+  Edits.insert(Edits.begin() + First, Edit{Begin, End, std::move(Text)});
 }
 
 std::string LoweringContext::typeName(QualType T) const {
@@ -27,7 +72,10 @@ CharSourceRange LoweringContext::fileRange(SourceRange R) const {
 }
 
 std::string LoweringContext::text(SourceRange R) const {
-  return RW.getRewrittenText(fileRange(R));
+  CharSourceRange CR = fileRange(R);
+  if (CR.isInvalid())
+    return "";
+  return textOf(offsetOf(CR.getBegin()), offsetOf(CR.getEnd()));
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
@@ -84,42 +132,41 @@ std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
 void LoweringContext::rename(SourceLocation TokenLoc, StringRef NewText) {
   SourceLocation L = SM.getSpellingLoc(TokenLoc);
   unsigned Len = Lexer::MeasureTokenLength(L, SM, Ctx.getLangOpts());
-  RW.ReplaceText(L, Len, NewText);
+  unsigned Off = offsetOf(L);
+  addEdit(Off, Off + Len, NewText.str());
 }
 
 void LoweringContext::replace(CharSourceRange R,
                               std::function<std::string()> Make) {
   assert(R.isValid() && R.isCharRange() && "replace takes file char ranges");
   unsigned Len = SM.getFileOffset(R.getEnd()) - SM.getFileOffset(R.getBegin());
-  Pending.push_back({R, Len, std::move(Make)});
+  Pending.push_back({R, Len, Pending.size(), std::move(Make)});
 }
 
 void LoweringContext::applyReplacements() {
   // Innermost first: a range is applied before any range containing it.
   std::sort(Pending.begin(), Pending.end(),
-            [this](const Replacement &A, const Replacement &B) {
+            [](const Replacement &A, const Replacement &B) {
               if (A.Length != B.Length)
                 return A.Length < B.Length;
-              return SM.isBeforeInTranslationUnit(A.Range.getBegin(),
-                                                  B.Range.getBegin());
+              return A.Order < B.Order;
             });
   for (Replacement &Rep : Pending) {
-    std::string Old = RW.getRewrittenText(Rep.Range);
+    unsigned Begin = offsetOf(Rep.Range.getBegin());
+    unsigned End = offsetOf(Rep.Range.getEnd());
+    std::string Old = textOf(Begin, End);
     std::string New = Rep.Make();
     size_t OldLines = llvm::count(Old, '\n');
     size_t NewLines = llvm::count(New, '\n');
     if (NewLines < OldLines)
       New.append(OldLines - NewLines, '\n');
-    RW.ReplaceText(Rep.Range, New);
+    addEdit(Begin, End, std::move(New));
   }
   Pending.clear();
 }
 
 std::string LoweringContext::mainFileText() const {
-  FileID Main = SM.getMainFileID();
-  if (const auto *B = RW.getRewriteBufferFor(Main))
-    return std::string(B->begin(), B->end());
-  return SM.getBufferData(Main).str();
+  return textOf(0, Original.size());
 }
 
 } // namespace coast

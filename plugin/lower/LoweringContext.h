@@ -10,6 +10,11 @@
 //    when applied. They are applied innermost first, so a replacement reads
 //    its operands' text with every inner edit already made.
 //
+// Edits are kept in main-file offsets, sorted, in a flat vector: reading the
+// current text of a range costs a binary search and that range's edits
+// (Clang's Rewriter walks its buffer from the start on every read, which
+// made lowering quadratic in the file's size).
+//
 // Replacements never change the number of lines they replace (generated code
 // goes on one line, then newlines pad), and generated blocks between user
 // code end with a #line marker, so the user's code keeps its line numbers in
@@ -22,7 +27,6 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
-#include "clang/Rewrite/Core/Rewriter.h"
 
 #include <functional>
 #include <string>
@@ -78,10 +82,26 @@ private:
   struct Replacement {
     clang::CharSourceRange Range;
     unsigned Length;
+    size_t Order; ///< scheduling order, for ties
     std::function<std::string()> Make;
   };
 
-  clang::Rewriter RW;
+  /// Text that stands for the original [Begin, End) of the main file.
+  /// Empty ranges are insertions at Begin.
+  struct Edit {
+    unsigned Begin;
+    unsigned End;
+    std::string Text;
+  };
+  unsigned offsetOf(clang::SourceLocation L) const;
+  std::string textOf(unsigned Begin, unsigned End) const;
+  /// Edits [First, Last) inside [Begin, End): an insertion at either end of
+  /// a non-empty range belongs to the text around it, not to the range.
+  std::pair<size_t, size_t> editsWithin(unsigned Begin, unsigned End) const;
+  void addEdit(unsigned Begin, unsigned End, std::string Text);
+
+  llvm::StringRef Original;
+  std::vector<Edit> Edits; ///< sorted by (Begin, End), never overlapping
   std::vector<Replacement> Pending;
 };
 
