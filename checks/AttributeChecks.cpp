@@ -53,7 +53,9 @@ public:
   }
 
   bool VisitDecl(Decl *D) {
-    if (!hasCoastAttr(D, CoastAttr::ReturnsSend) ||
+    // Attributes are inherited by redeclarations: no attributes here means
+    // none on any earlier declaration either.
+    if (!D->hasAttrs() || !hasCoastAttr(D, CoastAttr::ReturnsSend) ||
         hasCoastAttr(D, CoastAttr::Async) ||
         hasCoastAttr(D, CoastAttr::BoxAsync))
       return true;

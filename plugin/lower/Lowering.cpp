@@ -68,6 +68,8 @@ private:
   ASTContext &Ctx;
   CheckHandler &Handler;
   std::vector<const FunctionDecl *> Functions;
+  /// The coast_block_on and coast_spawn marks of each function.
+  llvm::DenseMap<const FunctionDecl *, std::vector<Mark>> MarksOf;
   std::deque<AsyncFunctionPlan> Plans; // stable: replacements point in
   llvm::DenseMap<const FunctionDecl *, const AsyncFunctionPlan *> PlanOf;
   /// Async functions whose definitions are lowered so far, in source order.
@@ -98,9 +100,8 @@ bool MainFileLowering::plan() {
       Ok = false;
     }
   }
-  Functions = mainFileFunctions(Ctx);
   for (const FunctionDecl *FD : Functions)
-    for (const Mark &M : runtimeMarks(FD))
+    for (const Mark &M : MarksOf[FD])
       if (!Lexer::makeFileCharRange(
                CharSourceRange::getTokenRange(M.Whole->getSourceRange()), SM,
                Ctx.getLangOpts())
@@ -132,7 +133,7 @@ std::string MainFileLowering::prototypesFor(const FunctionDecl *FD,
     for (const SuspendPoint &Pt : P->Points)
       if (Pt.Source != FrameSource::Embedded)
         Callees.push_back(Pt.Callee);
-  for (const Mark &M : runtimeMarks(FD))
+  for (const Mark &M : MarksOf.lookup(FD))
     Callees.push_back(asyncCallee(M.Operand));
   std::string S;
   for (const FunctionDecl *C : Callees)
@@ -166,7 +167,7 @@ void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
 void MainFileLowering::emit(LoweringContext &LC) {
   for (const FunctionDecl *FD : Functions) {
     std::string Protos = prototypesFor(FD, LC);
-    for (const Mark &M : runtimeMarks(FD))
+    for (const Mark &M : MarksOf[FD])
       rewriteMark(M, LC);
     if (const AsyncFunctionPlan *P = PlanOf.lookup(FD)) {
       StartDeclared.insert(generatedName(P->Name, "start"));
@@ -184,7 +185,13 @@ void MainFileLowering::emit(LoweringContext &LC) {
 
 LoweringResult MainFileLowering::run(bool Emit) {
   LoweringResult R;
-  if (!hasAsyncCode(Ctx))
+  Functions = mainFileFunctions(Ctx);
+  bool HasAsync = false;
+  for (const FunctionDecl *FD : Functions) {
+    MarksOf[FD] = runtimeMarks(FD);
+    HasAsync |= isAsyncFunction(FD) || !MarksOf[FD].empty();
+  }
+  if (!HasAsync)
     return R;
   // Lowered code names the runtime's ABI; only coast.h declares it.
   if (Ctx.getTranslationUnitDecl()
