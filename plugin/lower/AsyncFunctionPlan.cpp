@@ -66,6 +66,12 @@ private:
   bool tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
+  bool hasAwait(const Expr *E);
+  void addAnchor(const Stmt *S, AnchorKind Kind,
+                 std::initializer_list<const Expr *> Parts);
+  void registerExprAwaits(const Expr *E, const Stmt *Anchor);
+  SuspendPoint *addPoint(const Mark &M, AwaitForm Form, const Stmt *Anchor);
+  std::string addTemp(const char *Prefix, QualType T);
   void checkArgumentLifetimes(const CallExpr *Call);
   void requireText(const Stmt *S);
   void collectMarks();
@@ -139,36 +145,64 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
   if (const auto *DS = dyn_cast<DeclStmt>(S))
     return walkDeclStmt(DS, ScopeEnd, /*InForInit=*/false);
   if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
-    if (const Expr *V = RS->getRetValue())
-      tryPoint(V, AwaitForm::Return, RS);
+    const Expr *V = RS->getRetValue();
+    if (V && !tryPoint(V, AwaitForm::Return, RS) && hasAwait(V))
+      addAnchor(RS, AnchorKind::Return, {V});
     return;
   }
   if (const auto *E = dyn_cast<Expr>(S)) {
     if (tryPoint(E, AwaitForm::Statement, E))
       return;
     if (const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParens());
-        BO && BO->getOpcode() == BO_Assign)
-      tryPoint(BO->getRHS(), AwaitForm::Assign, E, nullptr, BO);
+        BO && BO->getOpcode() == BO_Assign && !hasAwait(BO->getLHS()) &&
+        tryPoint(BO->getRHS(), AwaitForm::Assign, E, nullptr, BO))
+      return;
+    if (hasAwait(E))
+      addAnchor(E, AnchorKind::ExprStmt, {E});
     return;
   }
   if (const auto *If = dyn_cast<IfStmt>(S)) {
+    if (hasAwait(If->getCond()))
+      addAnchor(If, AnchorKind::If, {If->getCond()});
     walkStatement(If->getThen(), ScopeEnd);
     walkStatement(If->getElse(), ScopeEnd);
     return;
   }
-  if (const auto *W = dyn_cast<WhileStmt>(S))
+  if (const auto *W = dyn_cast<WhileStmt>(S)) {
+    if (hasAwait(W->getCond()))
+      addAnchor(W, AnchorKind::While, {W->getCond()});
     return walkStatement(W->getBody(), ScopeEnd);
-  if (const auto *D = dyn_cast<DoStmt>(S))
+  }
+  if (const auto *D = dyn_cast<DoStmt>(S)) {
+    if (hasAwait(D->getCond()))
+      addAnchor(D, AnchorKind::Do, {D->getCond()});
     return walkStatement(D->getBody(), ScopeEnd);
+  }
   if (const auto *F = dyn_cast<ForStmt>(S)) {
     unsigned End = offsetOf(F->getEndLoc());
-    if (const auto *Init = dyn_cast_or_null<DeclStmt>(F->getInit()))
-      walkDeclStmt(Init, End, /*InForInit=*/true);
+    const auto *InitDecl = dyn_cast_or_null<DeclStmt>(F->getInit());
+    const auto *InitExpr = dyn_cast_or_null<Expr>(F->getInit());
+    bool InitAwaits = hasAwait(InitExpr);
+    if (InitDecl)
+      for (const Decl *D : InitDecl->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          InitAwaits |= hasAwait(VD->getInit());
+    // A loop whose condition or step awaits becomes `for (;;)`; its
+    // initializer becomes an ordinary statement before it.
+    bool Rewrite =
+        InitAwaits || hasAwait(F->getCond()) || hasAwait(F->getInc());
+    if (Rewrite)
+      addAnchor(F, AnchorKind::For, {InitExpr, F->getCond(), F->getInc()});
+    if (InitDecl)
+      walkDeclStmt(InitDecl, End, /*InForInit=*/!Rewrite);
     walkStatement(F->getBody(), End);
     return;
   }
-  if (const auto *Sw = dyn_cast<SwitchStmt>(S))
+  if (const auto *Sw = dyn_cast<SwitchStmt>(S)) {
+    if (hasAwait(Sw->getCond()))
+      addAnchor(Sw, AnchorKind::Switch, {Sw->getCond()});
     return walkStatement(Sw->getBody(), ScopeEnd);
+  }
   if (const auto *SC = dyn_cast<SwitchCase>(S))
     return walkStatement(SC->getSubStmt(), ScopeEnd);
   if (const auto *L = dyn_cast<LabelStmt>(S))
@@ -186,12 +220,9 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     Locals.push_back({VD, DS, offsetOf(VD->getLocation()), ScopeEnd});
     if (InForInit)
       Plan.ForInit[DS] = true;
-    if (const Expr *Init = VD->getInit()) {
-      if (tryPoint(Init, AwaitForm::Init, DS, VD) && InForInit)
-        fail(Init->getBeginLoc(),
-             "'await' in the initializer of a 'for' loop is not supported "
-             "yet; declare the variable before the loop");
-    }
+    if (const Expr *Init = VD->getInit())
+      if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init))
+        registerExprAwaits(Init, DS);
   }
 }
 
@@ -200,32 +231,124 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   std::optional<Mark> M = matchMark(E->IgnoreImpCasts());
   if (!M || M->Kind != MarkKind::Await)
     return false;
-  Classified.insert(M->Whole);
-  const FunctionDecl *Callee = asyncCallee(M->Operand);
+  // An await in the callee's arguments needs a prelude: the general path.
+  if (const auto *Call = dyn_cast<CallExpr>(M->Operand))
+    for (const Expr *Arg : Call->arguments())
+      if (hasAwait(Arg))
+        return false;
+  if (SuspendPoint *P = addPoint(*M, Form, Anchor)) {
+    P->Var = Var;
+    P->Assign = Assign;
+    if (Assign)
+      requireText(Assign->getLHS());
+  }
+  return true;
+}
+
+SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
+                                const Stmt *Anchor) {
+  Classified.insert(M.Whole);
+  const FunctionDecl *Callee = asyncCallee(M.Operand);
   if (!Callee)
-    return true; // coast-not-a-future, reported by the checks
+    return nullptr; // coast-not-a-future, reported by the checks
   SuspendPoint P;
   P.State = Plan.Points.size() + 1;
   P.Form = Form;
-  P.Await = M->Whole;
+  P.Await = M.Whole;
   P.Anchor = Anchor;
-  P.Call = cast<CallExpr>(M->Operand);
+  P.Call = cast<CallExpr>(M.Operand);
   P.Callee = Callee;
   P.Source = SourceOf(Callee);
-  P.Var = Var;
-  P.Assign = Assign;
-  Plan.Points.push_back(P);
-  PointOffsets.push_back(offsetOf(M->Whole->getBeginLoc()));
+  if (Form == AwaitForm::Expression) {
+    requireText(M.Whole);
+    if (!Callee->getReturnType()->isVoidType())
+      P.Temp = addTemp("__t", Callee->getReturnType());
+  }
+  PointOffsets.push_back(offsetOf(M.Whole->getBeginLoc()));
+  if (!fileRangeOf(Anchor).isValid())
+    fail(M.Whole->getBeginLoc(),
+         "this 'await' is written inside a macro definition; write it in the "
+         "function body");
   checkArgumentLifetimes(P.Call);
   for (const Expr *Arg : P.Call->arguments())
     requireText(Arg);
-  if (Assign)
-    requireText(Assign->getLHS());
-  if (!fileRangeOf(Anchor).isValid())
-    fail(M->Whole->getBeginLoc(),
-         "this 'await' is written inside a macro definition; write it in the "
-         "function body");
-  return true;
+  Plan.Points.push_back(P);
+  return &Plan.Points.back();
+}
+
+std::string Planner::addTemp(const char *Prefix, QualType T) {
+  std::string Name = Prefix + std::to_string(Plan.Temps.size() + 1);
+  if (!printableType(T))
+    fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
+                                "' has a type without a name; name it with "
+                                "a typedef at file scope");
+  Plan.Temps.push_back({Name, T});
+  return Name;
+}
+
+bool Planner::hasAwait(const Expr *E) {
+  if (!E)
+    return false;
+  if (std::optional<Mark> M = matchMark(E); M && M->Kind == MarkKind::Await)
+    return true;
+  bool Found = false;
+  forEachEvaluatedChild(E,
+                        [&](const Expr *C) { Found = Found || hasAwait(C); });
+  return Found;
+}
+
+void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
+                        std::initializer_list<const Expr *> Parts) {
+  ExprAnchor A;
+  A.S = S;
+  A.Kind = Kind;
+  if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
+    A.BreakFlag = addTemp("__b", Ctx.IntTy);
+  requireText(S);
+  for (const Expr *E : Parts)
+    if (E)
+      registerExprAwaits(E, S);
+  Plan.Anchors.push_back(A);
+}
+
+/// Registers the awaits of \p E, which belongs to \p Anchor, and the
+/// operators that sequence or skip them.
+void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
+  if (std::optional<Mark> M = matchMark(E); M && M->Kind == MarkKind::Await) {
+    registerExprAwaits(M->Operand, Anchor); // awaits in its arguments first
+    addPoint(*M, AwaitForm::Expression, Anchor);
+    return;
+  }
+  if (isa<BinaryConditionalOperator>(E) && hasAwait(E))
+    fail(E->getBeginLoc(), "'await' in the GNU 'a ?: b' operator is not "
+                           "supported; write 'a ? a : b' with a local");
+  QualType SplitType;
+  bool Split = false;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if ((BO->getOpcode() == BO_LAnd || BO->getOpcode() == BO_LOr) &&
+        hasAwait(BO->getRHS())) {
+      Split = true;
+      SplitType = Ctx.IntTy;
+    } else if (BO->getOpcode() == BO_Comma && hasAwait(BO->getRHS())) {
+      Split = true;
+      SplitType = BO->getType();
+    }
+  } else if (const auto *CO = dyn_cast<ConditionalOperator>(E);
+             CO &&
+             (hasAwait(CO->getTrueExpr()) || hasAwait(CO->getFalseExpr()))) {
+    Split = true;
+    SplitType = CO->getType();
+  }
+  if (Split) {
+    SplitOp Op;
+    Op.E = E;
+    requireText(E);
+    if (!SplitType->isVoidType())
+      Op.Temp = addTemp("__c", SplitType);
+    Plan.Splits.push_back(Op);
+  }
+  forEachEvaluatedChild(E,
+                        [&](const Expr *C) { registerExprAwaits(C, Anchor); });
 }
 
 /// The lowering copies \p S's text into what it generates; a piece that
@@ -284,9 +407,8 @@ void Planner::collectMarks() {
       if (M->Kind != MarkKind::Await || P.Classified.count(PE))
         return true;
       P.fail(PE->getBeginLoc(),
-             "'await' is supported as a statement, an initializer, the right "
-             "side of '=' or the value of 'return'; await in other "
-             "expressions is not supported yet");
+             "'await' inside a statement expression is not supported yet; "
+             "compute the value in a statement before it");
       return true;
     }
   } Finder(*this);
@@ -434,6 +556,26 @@ void Planner::collectRefs() {
 }
 
 } // namespace
+
+void forEachEvaluatedChild(const Expr *E,
+                           llvm::function_ref<void(const Expr *)> F) {
+  if (const auto *U = dyn_cast<UnaryExprOrTypeTraitExpr>(E)) {
+    if (!U->isArgumentType() &&
+        U->getArgumentExpr()->getType()->isVariablyModifiedType())
+      F(U->getArgumentExpr());
+    return;
+  }
+  if (const auto *G = dyn_cast<GenericSelectionExpr>(E)) {
+    if (!G->isResultDependent())
+      F(G->getResultExpr());
+    return;
+  }
+  if (isa<StmtExpr>(E))
+    return;
+  for (const Stmt *Child : E->children())
+    if (const auto *C = dyn_cast_or_null<Expr>(Child))
+      F(C);
+}
 
 bool planAsyncFunction(const FunctionDecl *FD, ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,

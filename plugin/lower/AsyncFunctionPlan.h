@@ -6,10 +6,16 @@
 // StateMachine.cpp turn it into text; Lowering.cpp drives the stages over the
 // translation unit.
 //
-// What the lowering supports so far: awaits standing as a statement,
-// as the initializer of a local, as the right side of `=`, or as the value of
-// `return`, in any block, branch or loop. Everything else is reported as
-// coast-unsupported, never lowered wrongly.
+// Awaits standing as a statement, as the initializer of a local, as the
+// right side of `=` or as the value of `return` are lowered in place. An
+// await anywhere else in an evaluated expression is an Expression point: its
+// statement (the anchor) is preceded by a prelude that runs the await into a
+// frame temporary, and the await itself reads the temporary. Operators that
+// sequence or skip an operand holding an await (&&, ||, ?:, the comma) are
+// split: the prelude evaluates them with if statements, into a temporary,
+// as C would. Loop conditions and steps holding awaits turn their loop into
+// `for (;;)` with the prelude inside. Unsupported constructs are reported
+// as coast-unsupported, never lowered wrongly.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +30,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <functional>
@@ -41,10 +48,27 @@ enum class FrameSource {
 
 /// The statement shape an await stands in.
 enum class AwaitForm {
-  Statement, ///< `await(f(x));`
-  Init,      ///< `T v = await(f(x));`
-  Assign,    ///< `lhs = await(f(x));`
-  Return,    ///< `return await(f(x));`
+  Statement,  ///< `await(f(x));`
+  Init,       ///< `T v = await(f(x));`
+  Assign,     ///< `lhs = await(f(x));`
+  Return,     ///< `return await(f(x));`
+  Expression, ///< anywhere else: the result goes to a frame temporary
+};
+
+/// An operator that sequences or skips an operand holding an await.
+struct SplitOp {
+  const clang::Expr *E = nullptr; ///< &&, ||, ?: or comma
+  std::string Temp;               ///< frame member with its value; "" if void
+};
+
+/// A statement whose expressions hold Expression points.
+enum class AnchorKind { ExprStmt, Return, If, Switch, While, Do, For };
+
+struct ExprAnchor {
+  const clang::Stmt *S = nullptr;
+  AnchorKind Kind = AnchorKind::ExprStmt;
+  /// Do and For: the frame member telling a `break` in the body apart.
+  std::string BreakFlag;
 };
 
 struct SuspendPoint {
@@ -59,6 +83,7 @@ struct SuspendPoint {
   FrameSource Source = FrameSource::FrameStack;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
+  std::string Temp; ///< Expression: frame member with the result; "" if void
 };
 
 /// A parameter or local that lives in the frame.
@@ -74,6 +99,11 @@ struct AsyncFunctionPlan {
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;
   llvm::DenseMap<const clang::VarDecl *, unsigned> VarIndex;
+  /// Expression points' anchors, split operators and the frame temporaries
+  /// they use (member name, type).
+  std::vector<ExprAnchor> Anchors;
+  std::vector<SplitOp> Splits;
+  std::vector<std::pair<std::string, clang::QualType>> Temps;
   /// Every reference to a frame variable, to be rewritten to its field.
   std::vector<const clang::DeclRefExpr *> Refs;
   /// Declarations of frame variables, rewritten into stores.
@@ -91,7 +121,19 @@ struct AsyncFunctionPlan {
         return &P;
     return nullptr;
   }
+  const SplitOp *splitFor(const clang::Expr *E) const {
+    for (const SplitOp &S : Splits)
+      if (S.E == E)
+        return &S;
+    return nullptr;
+  }
 };
+
+/// Calls \p F on the operands of \p E that C evaluates, in an order C allows:
+/// not the operand of sizeof, _Alignof or typeof, nor _Generic's unselected
+/// associations, nor the statements of a statement expression.
+void forEachEvaluatedChild(const clang::Expr *E,
+                           llvm::function_ref<void(const clang::Expr *)> F);
 
 /// Decides how the frame of \p Callee is provided to a caller; given by the
 /// driver, which knows which functions it has already lowered.

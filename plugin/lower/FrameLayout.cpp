@@ -49,6 +49,8 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
   for (const FrameVar &V : P.Vars)
     S += "  " + storageDecl(LC, V.Decl->getType(), V.Field) + ";\n";
+  for (const auto &[Name, T] : P.Temps)
+    S += "  " + storageDecl(LC, T, Name) + ";\n";
   if (!P.Points.empty()) {
     S += "  union {\n";
     for (const SuspendPoint &Pt : P.Points) {

@@ -210,6 +210,14 @@ LoweringResult MainFileLowering::run(bool Emit) {
   LoweringContext LC(Ctx);
   emit(LC);
   R.Text = LC.mainFileText();
+  if (LC.inconsistent()) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    Handler.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
+                        "internal error: the lowering of this file made "
+                        "overlapping edits; please report it with the file");
+    R.Ok = false;
+    R.Text.reset();
+  }
   return R;
 }
 

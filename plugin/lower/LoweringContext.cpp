@@ -32,7 +32,10 @@ std::pair<size_t, size_t> LoweringContext::editsWithin(unsigned Begin,
       ++First;
   auto Last = First;
   while (Last != Edits.end() && Last->Begin < End) {
-    assert(Last->End <= End && "edits overlap without nesting");
+    // Edits nest or are disjoint by construction; if that ever breaks, the
+    // text is wrong: fail the compile rather than emit it.
+    if (Last->End > End)
+      Inconsistent = true;
     ++Last;
   }
   return {First - Edits.begin(), Last - Edits.begin()};
@@ -72,10 +75,13 @@ CharSourceRange LoweringContext::fileRange(SourceRange R) const {
 }
 
 std::string LoweringContext::text(SourceRange R) const {
-  CharSourceRange CR = fileRange(R);
-  if (CR.isInvalid())
+  return textOf(fileRange(R));
+}
+
+std::string LoweringContext::textOf(CharSourceRange R) const {
+  if (R.isInvalid())
     return "";
-  return textOf(offsetOf(CR.getBegin()), offsetOf(CR.getEnd()));
+  return textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {

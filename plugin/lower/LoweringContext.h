@@ -50,6 +50,8 @@ public:
   clang::CharSourceRange fileRange(clang::SourceRange R) const;
   /// The current text of \p R, with edits inside it applied.
   std::string text(clang::SourceRange R) const;
+  /// The current text of the file range \p R.
+  std::string textOf(clang::CharSourceRange R) const;
   /// Extends a statement's range over the `;` that ends it.
   clang::CharSourceRange withSemicolon(clang::CharSourceRange R) const;
 
@@ -77,6 +79,9 @@ public:
   void applyReplacements();
 
   std::string mainFileText() const;
+  /// True if two edits overlapped without nesting: a bug of the lowering,
+  /// whose text must then not be compiled.
+  bool inconsistent() const { return Inconsistent; }
 
 private:
   struct Replacement {
@@ -103,6 +108,7 @@ private:
   llvm::StringRef Original;
   std::vector<Edit> Edits; ///< sorted by (Begin, End), never overlapping
   std::vector<Replacement> Pending;
+  mutable bool Inconsistent = false;
 };
 
 } // namespace coast

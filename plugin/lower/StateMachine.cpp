@@ -5,13 +5,21 @@
 #include "GeneratedNames.h"
 
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+
+#include <memory>
 
 using namespace clang;
 
 namespace coast {
 
 namespace {
+
+/// What an Expression point or split operator reads once its prelude ran.
+std::string valueOf(const std::string &Temp) {
+  return Temp.empty() ? "((void)0)" : "__co->" + Temp;
+}
 
 class StateMachineEmitter {
 public:
@@ -26,6 +34,10 @@ private:
   std::string declText(const DeclStmt *DS, bool ForInit) const;
   void rewritePoint(const SuspendPoint &Pt);
   std::string pointText(const SuspendPoint &Pt) const;
+  std::string prelude(const Expr *E) const;
+  std::string splitText(const SplitOp &Op) const;
+  std::string anchorText(const ExprAnchor &A) const;
+  std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
   std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
@@ -36,6 +48,10 @@ private:
   const AsyncFunctionPlan &P;
   LoweringContext &LC;
   std::string Frame;
+  /// The code of each Expression point and split operator, shared by the
+  /// copies of this emitter that the replacements hold.
+  std::shared_ptr<llvm::DenseMap<const Expr *, std::string>> Code =
+      std::make_shared<llvm::DenseMap<const Expr *, std::string>>();
 };
 
 void StateMachineEmitter::run(const std::string &Prelude) {
@@ -43,8 +59,32 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   for (const DeclStmt *DS : P.FrameDecls)
     rewriteDecl(DS);
   for (const SuspendPoint &Pt : P.Points)
-    if (Pt.Form != AwaitForm::Init)
+    if (Pt.Form != AwaitForm::Init && Pt.Form != AwaitForm::Expression)
       rewritePoint(Pt);
+  // Expression points and split operators read their temporaries; their
+  // anchors run them first (replacements apply innermost first, so anchors
+  // see the temporaries in their operands' text).
+  //
+  // Once replaced, their operands' text is gone; so each one's code is made
+  // when it is replaced (its operands are final then) and kept for the
+  // anchor.
+  for (const SuspendPoint &Pt : P.Points)
+    if (Pt.Form == AwaitForm::Expression)
+      LC.replace(LC.fileRange(Pt.Await->getSourceRange()), [Self = *this, &Pt] {
+        std::string S = Self.prelude(Pt.Call->getCallee());
+        for (const Expr *A : Pt.Call->arguments())
+          S += Self.prelude(A);
+        (*Self.Code)[Pt.Await] = S + Self.pointText(Pt) + " ";
+        return valueOf(Pt.Temp);
+      });
+  for (const SplitOp &Op : P.Splits)
+    LC.replace(LC.fileRange(Op.E->getSourceRange()), [Self = *this, &Op] {
+      (*Self.Code)[Op.E] = Self.splitText(Op);
+      return valueOf(Op.Temp);
+    });
+  for (const ExprAnchor &A : P.Anchors)
+    LC.replace(statementRange(A.S),
+               [Self = *this, &A] { return Self.anchorText(A); });
 
   const auto *Body = cast<CompoundStmt>(P.FD->getBody());
   SourceLocation Begin = LC.SM.getExpansionLoc(P.FD->getBeginLoc());
@@ -75,8 +115,29 @@ void StateMachineEmitter::renameRefs() {
 
 CharSourceRange StateMachineEmitter::statementRange(const Stmt *S) const {
   CharSourceRange R = LC.fileRange(S->getSourceRange());
-  if (isa<DeclStmt>(S))
-    return R; // its range ends with its ';'
+  if (isa<DeclStmt>(S) || isa<CompoundStmt>(S) || isa<NullStmt>(S))
+    return R; // they end with their own ';' or '}'
+  // A statement ending in a sub-statement (if, while, for, label) ends where
+  // that sub-statement does.
+  const Stmt *Last = S;
+  while (true) {
+    if (const auto *If = dyn_cast<IfStmt>(Last))
+      Last = If->getElse() ? If->getElse() : If->getThen();
+    else if (const auto *W = dyn_cast<WhileStmt>(Last))
+      Last = W->getBody();
+    else if (const auto *F = dyn_cast<ForStmt>(Last))
+      Last = F->getBody();
+    else if (const auto *Sw = dyn_cast<SwitchStmt>(Last))
+      Last = Sw->getBody();
+    else if (const auto *L = dyn_cast<LabelStmt>(Last))
+      Last = L->getSubStmt();
+    else if (const auto *C = dyn_cast<SwitchCase>(Last))
+      Last = C->getSubStmt();
+    else
+      break;
+  }
+  if (isa<DeclStmt>(Last) || isa<CompoundStmt>(Last) || isa<NullStmt>(Last))
+    return R;
   return LC.withSemicolon(R);
 }
 
@@ -117,8 +178,11 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
         S += pointText(Pt);
         IsPoint = true;
       }
-    if (!IsPoint)
+    if (!IsPoint) {
+      if (const Expr *Init = VD->getInit())
+        S += prelude(Init);
       S += varStore(VD);
+    }
     S += " ";
   }
   return S + ";";
@@ -191,8 +255,116 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += P.FD->getReturnType()->isVoidType() ? std::string("return; ")
                                              : "return " + Value + "; ";
     break;
+  case AwaitForm::Expression:
+    if (!Pt.Temp.empty())
+      S += LC.store("__co->" + Pt.Temp, RT, Value, false) + " ";
+    break;
   }
   return S + "}";
+}
+
+/// The statements that run the awaits and split operators of \p E, in an
+/// order C allows, leaving their values in frame temporaries.
+std::string StateMachineEmitter::prelude(const Expr *E) const {
+  auto It = Code->find(E);
+  if (It != Code->end())
+    return It->second;
+  assert(!P.splitFor(E) &&
+         (!P.pointFor(E) || P.pointFor(E)->Form != AwaitForm::Expression) &&
+         "an operand's code is made before its anchor's");
+  std::string S;
+  forEachEvaluatedChild(E, [&](const Expr *C) { S += prelude(C); });
+  return S;
+}
+
+/// `a && b`, `a || b`, `a ? b : c` and `a, b` with an await where C
+/// evaluates it only after, or only if: the same sequence with statements.
+std::string StateMachineEmitter::splitText(const SplitOp &Op) const {
+  std::string T = "__co->" + Op.Temp;
+  auto Store = [&](const Expr *V) {
+    std::string Value = LC.text(V->getSourceRange());
+    if (Op.Temp.empty())
+      return "(void)(" + Value + "); ";
+    return LC.store(T, Op.E->getType(), Value, false) + " ";
+  };
+  if (const auto *BO = dyn_cast<BinaryOperator>(Op.E)) {
+    const Expr *L = BO->getLHS(), *R = BO->getRHS();
+    std::string S = prelude(L);
+    if (BO->getOpcode() == BO_Comma)
+      return S + "(void)(" + LC.text(L->getSourceRange()) + "); " + prelude(R) +
+             Store(R);
+    bool And = BO->getOpcode() == BO_LAnd;
+    S += T + " = !!(" + LC.text(L->getSourceRange()) + "); if (" +
+         (And ? "" : "!") + T + ") { " + prelude(R) + T + " = !!(" +
+         LC.text(R->getSourceRange()) + "); } ";
+    return S;
+  }
+  const auto *CO = cast<ConditionalOperator>(Op.E);
+  return prelude(CO->getCond()) + "if (" +
+         LC.text(CO->getCond()->getSourceRange()) + ") { " +
+         prelude(CO->getTrueExpr()) + Store(CO->getTrueExpr()) + "} else { " +
+         prelude(CO->getFalseExpr()) + Store(CO->getFalseExpr()) + "} ";
+}
+
+/// A loop body's text as a statement (an expression statement gets its ';').
+std::string StateMachineEmitter::bodyText(const Stmt *Body) const {
+  return LC.textOf(statementRange(Body));
+}
+
+std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
+  auto Text = [&](const Stmt *S) { return LC.text(S->getSourceRange()); };
+  switch (A.Kind) {
+  case AnchorKind::ExprStmt: {
+    const auto *E = cast<Expr>(A.S);
+    return "{ " + prelude(E) + Text(E) + "; }";
+  }
+  case AnchorKind::Return: {
+    const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
+    return "{ " + prelude(V) + "return " + Text(V) + "; }";
+  }
+  case AnchorKind::If:
+    return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +
+           LC.textOf(statementRange(A.S)) + " }";
+  case AnchorKind::Switch:
+    return "{ " + prelude(cast<SwitchStmt>(A.S)->getCond()) +
+           LC.textOf(statementRange(A.S)) + " }";
+  case AnchorKind::While: {
+    // `continue` in the body reaches the condition again, as in a while.
+    const auto *W = cast<WhileStmt>(A.S);
+    return "for (;;) { " + prelude(W->getCond()) + "if (!(" +
+           Text(W->getCond()) + ")) break; " + bodyText(W->getBody()) + " }";
+  }
+  case AnchorKind::Do: {
+    // The inner do runs the body once: `continue` leaves it through its
+    // condition, which clears the flag; `break` leaves it with the flag set.
+    const auto *D = cast<DoStmt>(A.S);
+    std::string Flag = "__co->" + A.BreakFlag;
+    return "for (;;) { " + Flag + " = 1; do " + bodyText(D->getBody()) +
+           " while ((" + Flag + " = 0)); if (" + Flag + ") break; " +
+           prelude(D->getCond()) + "if (!(" + Text(D->getCond()) +
+           ")) break; }";
+  }
+  case AnchorKind::For: {
+    const auto *F = cast<ForStmt>(A.S);
+    std::string Flag = "__co->" + A.BreakFlag;
+    std::string S = "{ ";
+    if (const Stmt *Init = F->getInit()) {
+      if (const auto *E = dyn_cast<Expr>(Init))
+        S += prelude(E) + Text(E) + "; ";
+      else
+        S += LC.textOf(statementRange(Init)) + " ";
+    }
+    S += "for (;;) { ";
+    if (const Expr *Cond = F->getCond())
+      S += prelude(Cond) + "if (!(" + Text(Cond) + ")) break; ";
+    S += Flag + " = 1; do " + bodyText(F->getBody()) + " while ((" + Flag +
+         " = 0)); if (" + Flag + ") break; ";
+    if (const Expr *Inc = F->getInc())
+      S += prelude(Inc) + "(void)(" + Text(Inc) + "); ";
+    return S + "} }";
+  }
+  }
+  llvm_unreachable("unknown anchor kind");
 }
 
 std::string StateMachineEmitter::header() const {
