@@ -114,6 +114,26 @@ async int aggregates(void)
 	return arr[0] + arr[1] + arr[2] + p.x + p.y + x + *w;
 }
 
+// Anchors nest: a rewritten loop or if whose body awaits too.
+async int nesting(int n)
+{
+	int total = 0;
+	if (await(val(n)) > 1) {
+		int inner = await(val(5));
+		total += inner;
+	}
+	while (await(val(total)) < 40) {
+		total = await(val(total + 10));
+		do {
+			total += await(val(1));
+		} while (await(val(total)) % 2);
+	}
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < await(val(2)); j++)
+			total += await(val(i * 10 + j));
+	return total;
+}
+
 int main(void)
 {
 	// CHECK: operands 1256
@@ -126,6 +146,8 @@ int main(void)
 	printf("conditions %d\n", coast_block_on(conditions(4)));
 	// CHECK-NEXT: aggregates 71
 	printf("aggregates %d\n", coast_block_on(aggregates()));
+	// CHECK-NEXT: nesting 62
+	printf("nesting %d\n", coast_block_on(nesting(3)));
 	printf("calls %d\n", calls);
 	return 0;
 }
