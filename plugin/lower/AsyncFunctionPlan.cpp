@@ -76,6 +76,7 @@ private:
   void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
+  void shareSlots(const std::vector<const LocalScope *> &Resident);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
   std::string uniqueField(StringRef Name);
@@ -492,9 +493,11 @@ void Planner::chooseFrameVars() {
     }
     if (!checkFrameType(P))
       continue;
+    std::string Name = uniqueField(P->getName());
     Plan.VarIndex[P] = Plan.Vars.size();
-    Plan.Vars.push_back({P, uniqueField(P->getName())});
+    Plan.Vars.push_back({P, Name, Name, 0});
   }
+  std::vector<const LocalScope *> Resident;
   llvm::DenseSet<const DeclStmt *> Rewritten;
   for (const LocalScope &L : Locals) {
     bool LiveAcross = llvm::any_of(PointOffsets, [&](unsigned Off) {
@@ -513,14 +516,43 @@ void Planner::chooseFrameVars() {
         continue;
       }
     }
-    Plan.VarIndex[L.Var] = Plan.Vars.size();
-    Plan.Vars.push_back({L.Var, uniqueField(L.Var->getName())});
+    Resident.push_back(&L);
     if (const Expr *Init = L.Var->getInit())
       requireText(Init);
     if (Rewritten.insert(L.DS).second) {
       Plan.FrameDecls.push_back(L.DS);
       requireText(L.DS);
     }
+  }
+  shareSlots(Resident);
+}
+
+/// Locals whose scopes are disjoint are never live together: they share a
+/// slot (a union in the frame). Intervals in source order, each slot taking
+/// the first local that starts after its current occupant's scope ended.
+void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
+  std::vector<unsigned> SlotEnd;
+  std::vector<unsigned> SlotOf;
+  std::vector<unsigned> SlotSize;
+  for (const LocalScope *L : Resident) {
+    unsigned Slot = 0;
+    while (Slot < SlotEnd.size() && SlotEnd[Slot] > L->DeclOffset)
+      ++Slot;
+    if (Slot == SlotEnd.size()) {
+      SlotEnd.push_back(0);
+      SlotSize.push_back(0);
+    }
+    SlotEnd[Slot] = L->ScopeEnd;
+    ++SlotSize[Slot];
+    SlotOf.push_back(Slot);
+  }
+  for (size_t I = 0; I != Resident.size(); ++I) {
+    const VarDecl *VD = Resident[I]->Var;
+    std::string Name = uniqueField(VD->getName());
+    unsigned Slot = SlotSize[SlotOf[I]] > 1 ? SlotOf[I] + 1 : 0;
+    std::string Field = Slot ? "__s" + std::to_string(Slot) + "." + Name : Name;
+    Plan.VarIndex[VD] = Plan.Vars.size();
+    Plan.Vars.push_back({VD, Field, Name, Slot});
   }
 }
 

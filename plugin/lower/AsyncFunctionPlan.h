@@ -89,7 +89,11 @@ struct SuspendPoint {
 /// A parameter or local that lives in the frame.
 struct FrameVar {
   const clang::VarDecl *Decl = nullptr;
+  /// Its member of the frame, as `__co->` is followed: `name`, or
+  /// `__sN.name` when it shares slot N with locals of disjoint scopes.
   std::string Field;
+  std::string Name;  ///< the member's own name
+  unsigned Slot = 0; ///< 0: a member of its own
 };
 
 struct AsyncFunctionPlan {

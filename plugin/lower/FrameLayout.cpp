@@ -5,6 +5,8 @@
 
 #include "llvm/ADT/Twine.h"
 
+#include <algorithm>
+
 using namespace clang;
 
 namespace coast {
@@ -47,8 +49,19 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S = frameType(P.Name) + " {\n  struct coast_frame __h;\n";
   if (!returnsVoid(P.FD))
     S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
-  for (const FrameVar &V : P.Vars)
-    S += "  " + storageDecl(LC, V.Decl->getType(), V.Field) + ";\n";
+  unsigned Slots = 0;
+  for (const FrameVar &V : P.Vars) {
+    if (V.Slot == 0)
+      S += "  " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+    Slots = std::max(Slots, V.Slot);
+  }
+  for (unsigned Slot = 1; Slot <= Slots; ++Slot) {
+    S += "  union {\n";
+    for (const FrameVar &V : P.Vars)
+      if (V.Slot == Slot)
+        S += "    " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+    S += "  } __s" + std::to_string(Slot) + ";\n";
+  }
   for (const auto &[Name, T] : P.Temps)
     S += "  " + storageDecl(LC, T, Name) + ";\n";
   if (!P.Points.empty()) {

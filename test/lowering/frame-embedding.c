@@ -46,6 +46,31 @@ async int later(int x)
 	return await(leaf(x));
 }
 
+// Locals of disjoint scopes share storage; a local of the enclosing scope
+// does not share with them.
+// CHECK-LABEL: struct siblings__coast_frame {
+// CHECK:        __typeof__(int) whole;
+// CHECK-NEXT:   union {
+// CHECK-NEXT:     __typeof__(int[64]) first;
+// CHECK-NEXT:     __typeof__(double) second;
+// CHECK-NEXT:   } __s1;
+async int siblings(int n)
+{
+	int whole = n;
+	if (n) {
+		int first[64] = {n};
+		await(leaf(1));
+		whole += first[0];
+	} else {
+		double second = n;
+		await(leaf(2));
+		whole += (int)second;
+	}
+	await(leaf(3));
+	return whole;
+}
+// CHECK: __co->__s1.first[0]
+
 int main(void)
 {
 	return coast_block_on(caller(1)) == 0;
