@@ -1,5 +1,5 @@
 /*
- * countdown.c - coast's demo: three countdowns run at once on one thread.
+ * countdown.c - coast's demo: three countdowns run at once.
  *
  * Each countdown is a normal-looking function marked async; await() is
  * where it would block.  coast_spawn starts the three together, await of

@@ -14,6 +14,8 @@
 #define COAST_H
 
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "coast/runtime.h"
 
@@ -86,6 +88,34 @@ coast_async coast_returns_send int coast_sleep_ms(uint64_t ms);
 
 /* Lets other tasks run.  Returns 0. */
 coast_async coast_returns_send int coast_yield(void);
+
+/*
+ * Socket and fd operations.  Each is its syscall that suspends the task
+ * instead of blocking the thread (without the plugin: that blocks the
+ * thread), retries EINTR, and returns the syscall's result or -errno
+ * (-EBADF, -ECONNRESET, -EPIPE: never SIGPIPE).  Any fd works; listening and
+ * connecting sockets and fds that are not sockets are switched to
+ * O_NONBLOCK by the async versions.
+ */
+
+/* A connection: its fd (non-blocking, close-on-exec) or -errno. */
+coast_async coast_returns_send int coast_accept(int fd, struct sockaddr *addr,
+						socklen_t *addrlen);
+/* Connects fd to addr: 0 or -errno. */
+coast_async coast_returns_send int coast_connect(int fd,
+						 const struct sockaddr *addr,
+						 socklen_t addrlen);
+/* Like read(2): bytes read, 0 at end of stream, or -errno. */
+coast_async coast_returns_send ssize_t coast_read(int fd, void *buf, size_t n);
+/* Like write(2): bytes written (maybe fewer than n) or -errno. */
+coast_async coast_returns_send ssize_t coast_write(int fd, const void *buf,
+						   size_t n);
+/* Like recv(2) with flags: bytes received, 0 at end of stream, or -errno. */
+coast_async coast_returns_send ssize_t coast_recv(int fd, void *buf, size_t n,
+						  int flags);
+/* Like send(2) with flags (MSG_NOSIGNAL added): bytes sent or -errno. */
+coast_async coast_returns_send ssize_t coast_send(int fd, const void *buf,
+						  size_t n, int flags);
 
 #ifdef COAST_PLUGIN
 /*

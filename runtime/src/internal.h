@@ -8,15 +8,20 @@
  * Subsystems:
  *   task.c      tasks (header + root frame), the state word, wakers, joins,
  *               the per-task frame stack
- *   executor.c  the run queue, the runtime lock, block_on, spawn, detach,
- *               the runtime's timer registry (heap from timer.c)
+ *   scheduler.c the workers: run loop, LIFO slot, stealing, parking, the
+ *               budget; block_on, spawn, detach
+ *   queue.c     the local run queue (bounded, stealable) and the injection
+ *               queue
+ *   reactor.c   the driver a parked worker runs: epoll (reactor_epoll.c)
+ *               and the runtime's timers (heap from timer.c), fd waits
  *   timer.c     the timer min-heap and the monotonic clock
- *   sleep.c, yield.c, join.c   hand-written leaf futures
+ *   sleep.c, yield.c, join.c, io.c   hand-written leaf futures
  */
 #ifndef COAST_INTERNAL_H
 #define COAST_INTERNAL_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,7 +53,8 @@ struct coast__chunk;
 struct coast_task {
 	/* State bits and reference count; see task.c. */
 	_Atomic uint64_t state;
-	/* Run queue link: only touched by the queue's owner, under its lock. */
+	/* Injection queue link: touched under the injection queue's lock, or
+	 * by the thread that holds a batch it took out of (or builds for) it. */
 	struct coast_task *next;
 	/*
 	 * The joiner's waker.  Owned by the handle holder while
@@ -56,7 +62,7 @@ struct coast_task {
 	 * set.
 	 */
 	coast_waker *join_waker;
-	/* block_on's root: its completion broadcasts the executor's condvar.
+	/* block_on's root: its completion broadcasts block_on's condvar.
 	 * Written before the task is published, read-only afterwards. */
 	bool is_root;
 	/* The frame stack, handed to polls as cx->frames.  Only the thread
@@ -112,6 +118,7 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
 void coast__task_transition_to_running(struct coast_task *t);
 enum coast__idle coast__task_transition_to_idle(struct coast_task *t);
 void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
+void coast__task_complete_release(struct coast_task *t); /* drops it */
 enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 						      bool consume_ref);
 bool coast__task_is_complete(struct coast_task *t);
@@ -135,13 +142,85 @@ size_t coast__task_live(void);
 /* The task this thread is polling, or NULL. */
 struct coast_task *coast__task_current(void);
 
-/* ------------------------------------------------------------- executor */
+/* ------------------------------------------------------------ scheduler */
 
-/* Queues a task whose SCHEDULED bit the caller just set.  Any thread. */
+/*
+ * Queues a task whose SCHEDULED bit the caller just set (a wake).  Any
+ * thread: on a worker of the runtime it goes to that worker's LIFO slot
+ * (when woken by the task being polled) or local queue, elsewhere to the
+ * injection queue.  See scheduler.c.
+ */
 void coast__schedule(struct coast_task *t);
 
-/* Polls t once on the calling thread; t was popped from a run queue. */
-void coast__task_run(struct coast_task *t);
+/* The index of the worker the calling thread is, or -1 off the runtime. */
+int coast__worker_id(void);
+/* Workers of the running runtime (0 before it started). */
+unsigned coast__worker_count(void);
+
+/*
+ * The cooperative budget: each poll of a task may complete this many
+ * operations without suspending before leaf futures make it yield.
+ * coast__budget_spend takes one unit; false means "exhausted: wake yourself
+ * and return COAST_PENDING".  Always true off the runtime.
+ */
+#define COAST__BUDGET 128
+bool coast__budget_spend(void);
+
+/* ------------------------------------------------------------ run queues */
+
+/*
+ * A worker's bounded local run queue (queue.c): a ring of task pointers,
+ * pushed and popped by its owner, stolen from by other workers.  The
+ * capacity is a power of two; test builds may shrink it.
+ */
+#ifndef COAST_LOCAL_QUEUE_CAP
+#define COAST_LOCAL_QUEUE_CAP 256u
+#endif
+
+struct coast__local_queue {
+	/* Low 32 bits: "real" head (next pop); high: "steal" head (first
+	 * slot a stealer is still copying).  Equal when nobody steals. */
+	_Atomic uint64_t head;
+	/* Next push position; only the owner writes it. */
+	_Atomic uint32_t tail;
+	_Atomic(struct coast_task *) buf[COAST_LOCAL_QUEUE_CAP];
+};
+
+/* The global injection queue: a mutex-protected FIFO through task->next. */
+struct coast__inject {
+	pthread_mutex_t lock;
+	struct coast_task *head, *tail;
+	_Atomic size_t len; /* written under lock, read without for hints */
+};
+
+void coast__local_init(struct coast__local_queue *q);
+/* Owner only.  Overflow moves half the queue (and t) to inject. */
+void coast__local_push(struct coast__local_queue *q, struct coast_task *t,
+		       struct coast__inject *inject);
+/* Owner only: the oldest task, or NULL. */
+struct coast_task *coast__local_pop(struct coast__local_queue *q);
+/* Any thread: a hint (exact only for the owner). */
+uint32_t coast__local_len(struct coast__local_queue *q);
+/*
+ * The owner of dst steals half of src into dst and returns one of the
+ * stolen tasks (NULL when there was nothing or another stealer is busy
+ * with src).
+ */
+struct coast_task *coast__local_steal(struct coast__local_queue *src,
+				      struct coast__local_queue *dst);
+
+void coast__inject_init(struct coast__inject *q);
+void coast__inject_push(struct coast__inject *q, struct coast_task *t);
+/* Pushes the list first..last of n tasks (linked through next). */
+void coast__inject_push_list(struct coast__inject *q, struct coast_task *first,
+			     struct coast_task *last, size_t n);
+/* Up to max tasks, oldest first, as a list; *n is set to the count. */
+struct coast_task *coast__inject_pop_batch(struct coast__inject *q, size_t max,
+					   size_t *n);
+static inline size_t coast__inject_len(struct coast__inject *q)
+{
+	return atomic_load_explicit(&q->len, memory_order_relaxed);
+}
 
 /* ---------------------------------------------------------------- timers */
 
@@ -179,7 +258,7 @@ void coast__timer_heap_free(struct coast__timer_heap *h);
 uint64_t coast__now_ms(void);
 
 /*
- * The runtime's timers (executor.c).  start arms t to wake w at deadline;
+ * The runtime's timers (reactor.c).  start arms t to wake w at deadline;
  * on success the timer owns w, on -ENOMEM the caller still does.  cancel
  * disarms t and returns the waker it owned, or NULL when t already fired
  * (its waker was woken and consumed).  fired says whether an armed timer has
@@ -191,5 +270,56 @@ coast_waker *coast__timer_cancel(struct coast__timer *t);
 bool coast__timer_fired(struct coast__timer *t);
 /* Armed timers of the runtime, for tests. */
 size_t coast__timer_count(void);
+
+/* --------------------------------------------------------------- reactor */
+
+/* Directions of an fd wait. */
+#define COAST__IO_READ 0x1u
+#define COAST__IO_WRITE 0x2u
+
+/*
+ * One task waiting for an fd to become ready, an intrusive node (in the
+ * waiting frame) on the fd's wait list.  All fields but fd and events
+ * belong to the reactor and are touched under the fd's lock; linked says
+ * whether the node is on the list (armed, not yet fired or cancelled).
+ */
+struct coast__io_wait {
+	struct coast__io_wait *next, *prev;
+	coast_waker *waker;
+	int fd;
+	unsigned events; /* COAST__IO_* */
+	bool linked;
+};
+
+/*
+ * The fd-wait protocol mirrors the timers': start arms w for fd (the
+ * reactor then owns waker; on error the caller still does, -EBADF, -EPERM
+ * for fds epoll refuses, -ENOMEM); cancel disarms and returns the waker, or
+ * NULL when w already fired; fired says whether an armed wait fired.
+ * An error or hang-up on the fd fires every wait on it.  Any thread.
+ */
+void coast__io_wait_init(struct coast__io_wait *w);
+int coast__io_wait_start(struct coast__io_wait *w, int fd, unsigned events,
+			 coast_waker *waker);
+coast_waker *coast__io_wait_cancel(struct coast__io_wait *w);
+bool coast__io_wait_fired(struct coast__io_wait *w);
+
+/*
+ * The driver (reactor.c): the epoll instance and the timer heap, polled by
+ * one parked worker at a time (scheduler.c).  init is called once when the
+ * runtime starts: 0 or -errno.
+ */
+int coast__reactor_init(void);
+/* The driver lock: try_lock gives it to the caller or says another has it. */
+bool coast__driver_try_lock(void);
+void coast__driver_unlock(void);
+/*
+ * Holder of the driver lock only: waits for fd events, an interrupt or the
+ * earliest timer (not at all when block is false), wakes the tasks of
+ * ready waits and expired timers, and returns how many it woke.
+ */
+size_t coast__driver_turn(bool block);
+/* Makes a blocking turn return soon.  Any thread. */
+void coast__driver_interrupt(void);
 
 #endif /* COAST_INTERNAL_H */

@@ -1,7 +1,7 @@
 /*
  * sleep.c - coast_sleep_ms: the async leaf future and its blocking version.
  *
- * The future arms a runtime timer (executor.c) holding a waker of the
+ * The future arms a runtime timer (reactor.c) holding a waker of the
  * sleeping task and completes once the timer has fired.  It is written
  * exactly as lowered code would be: a frame starting with struct
  * coast_frame, a static struct coast_fn, and the start function the plugin
@@ -10,7 +10,7 @@
  * States: START (unarmed, owns nothing), SLEEP_WAIT (armed: the timer owns
  * a waker until it fires or is cancelled), DONE.  Cancellation (rule 4 of
  * future.h) in SLEEP_WAIT disarms the timer and drops the waker it owned;
- * if the timer fired meanwhile, the executor has already consumed the waker.
+ * if the timer fired meanwhile, the driver has already consumed the waker.
  *
  * The blocking coast_sleep_ms is what programs built without the plugin
  * call: it sleeps the thread.

@@ -3,11 +3,11 @@
  * transitions, reference counting, wakers, the join handshake and the
  * per-task frame stack.
  *
- * Nothing here knows about run queues or threads: the executor (executor.c
- * now, the work-stealing scheduler later) pops a task, calls
- * coast__task_transition_to_running, polls, and then either
- * coast__task_complete or coast__task_transition_to_idle; wakes that must
- * queue a task call coast__schedule.
+ * Nothing here knows about run queues or threads: the scheduler
+ * (scheduler.c) pops a task, calls coast__task_transition_to_running,
+ * polls, and then either coast__task_complete_release or
+ * coast__task_transition_to_idle; wakes that must queue a task call
+ * coast__schedule.
  *
  * The state word
  * --------------
@@ -43,7 +43,9 @@
  *  3. After a pending poll, the runner clears RUNNING and, in the same step,
  *     either turns NOTIFIED into SCHEDULED (and pushes) or drops its
  *     reference.
- *  4. COMPLETE is set by the runner in the step that clears RUNNING.
+ *  4. COMPLETE is set by the runner in the step that clears RUNNING (and,
+ *     in the scheduler, drops the runner's reference: whoever sees
+ *     COMPLETE then holds the last references).
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -354,35 +356,77 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
 }
 
 /*
- * After the root frame returned COAST_READY (rule 4).  Wakes the joiner if
- * one waits.  The caller still holds the runner's reference and drops it
- * with coast__task_unref.  Only the runner may call.
+ * Rule 4: COMPLETE set, RUNNING cleared, and with release the runner's
+ * reference dropped, in one step.  Returns the joiner's waker to wake (or
+ * NULL) and stores in *dealloc whether that was the last reference.
+ *
+ * join_waker is read before the CAS, from a state that has JOIN_WAITING:
+ * the joiner published it before setting the bit (release, read here with
+ * acquire) and can only take it back by a CAS that clears the bit, which
+ * would make ours fail and the loop read the word again.  Reading it after
+ * the CAS would not be safe with release: once the runner's reference is
+ * gone, a joiner polled spuriously may see COMPLETE and free the task.
  */
-void coast__task_complete(struct coast_task *t)
+static coast_waker *complete(struct coast_task *t, bool release,
+			     bool *dealloc)
 {
-	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
 	uint64_t next;
 	coast_waker *w;
 
 	do {
 		if (!(cur & COAST__ST_RUNNING))
 			abort();
+		w = (cur & COAST__ST_JOIN_WAITING) ? t->join_waker : NULL;
 		next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
 		       COAST__ST_COMPLETE;
+		if (release)
+			next -= COAST__ST_REF_ONE;
 		/*
-		 * release: publishes the result to the joiner; acquire: to
-		 * read join_waker, written before JOIN_WAITING was set.
+		 * release: publishes the result to the joiner and this
+		 * holder's writes to whoever frees; acquire: to read
+		 * join_waker (above) and for the dealloc case.
 		 */
 	} while (!atomic_compare_exchange_weak_explicit(
 		&t->state, &cur, next, memory_order_acq_rel,
-		memory_order_relaxed));
-	if (cur & COAST__ST_JOIN_WAITING) {
-		/* We own join_waker now: the joiner can no longer clear
-		 * JOIN_WAITING, its CAS requires COMPLETE clear. */
-		w = t->join_waker;
+		memory_order_acquire));
+	/* We own join_waker now: the joiner can no longer clear
+	 * JOIN_WAITING, its CAS requires COMPLETE clear.  The field is left
+	 * as is: t may be gone already when release is set. */
+	*dealloc = release && !REFS(next);
+	return w;
+}
+
+/*
+ * After the root frame returned COAST_READY.  Wakes the joiner if one
+ * waits.  The caller still holds the runner's reference and drops it with
+ * coast__task_unref.  Only the runner may call.
+ */
+void coast__task_complete(struct coast_task *t)
+{
+	bool dealloc;
+	coast_waker *w = complete(t, false, &dealloc);
+
+	if (w) {
 		t->join_waker = NULL;
 		coast_waker_wake(w);
 	}
+}
+
+/*
+ * The same, dropping the runner's reference in the step that sets
+ * COMPLETE, so that whoever sees COMPLETE (a block_on, a joiner) holds the
+ * last references: when it returns, the task is gone.  t must not be used
+ * after this call.  Only the runner may call.
+ */
+void coast__task_complete_release(struct coast_task *t)
+{
+	bool dealloc;
+	coast_waker *w = complete(t, true, &dealloc);
+
+	if (dealloc)
+		coast__task_dealloc(t);
+	coast_waker_wake(w);
 }
 
 /*

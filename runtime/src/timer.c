@@ -3,7 +3,7 @@
  *
  * All of a timer heap's operations: insert, remove (cancellation), minimum.
  * The heap does no locking and knows nothing of wakers beyond carrying one:
- * its owner (executor.c today, the reactor's driver later) holds its lock
+ * its owner (reactor.c, the driver) holds its lock
  * around every call, reads the minimum for its sleep deadline, and removes
  * expired timers to wake them.
  *

@@ -26,6 +26,21 @@ struct test_entry {
 
 #include "test-list.h"
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+/*
+ * TSan sleeps a second at exit while other threads run, to catch their
+ * last races; every test leaves the runtime's workers running, so that
+ * second would be paid per test.  A tenth is plenty for parked workers.
+ */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "atexit_sleep_ms=100";
+}
+#endif
+#endif
+
 static int timeout_ms(void)
 {
 	const char *s = getenv("COAST_TEST_TIMEOUT");

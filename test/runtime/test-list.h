@@ -34,6 +34,15 @@ TEST_DECLARE(sleep_cancel_after_fire)
 TEST_DECLARE(sleep_blocking)
 TEST_DECLARE(yield_interleave)
 TEST_DECLARE(yield_cancel)
+TEST_DECLARE(sched_steal)
+TEST_DECLARE(sched_million)
+TEST_DECLARE(sched_foreign_wakes)
+TEST_DECLARE(sched_timers_under_load)
+TEST_DECLARE(io_echo)
+TEST_DECLARE(io_peer_reset)
+TEST_DECLARE(io_bad_fd)
+TEST_DECLARE(io_cancel)
+TEST_DECLARE(io_blocking)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -75,4 +84,15 @@ TASK_LIST_START
 
   TEST_ENTRY(yield_interleave)
   TEST_ENTRY(yield_cancel)
+
+  TEST_ENTRY(sched_steal)
+  TEST_ENTRY(sched_million)
+  TEST_ENTRY(sched_foreign_wakes)
+  TEST_ENTRY(sched_timers_under_load)
+
+  TEST_ENTRY(io_echo)
+  TEST_ENTRY(io_peer_reset)
+  TEST_ENTRY(io_bad_fd)
+  TEST_ENTRY(io_cancel)
+  TEST_ENTRY(io_blocking)
 TASK_LIST_END

@@ -99,6 +99,8 @@ TEST_IMPL(timer_fire_order)
 	int ids[N];
 	size_t i;
 
+	test_workers(1); /* the order of one run queue */
+
 	for (i = 0; i < N; i++) {
 		tasks[i] = coast__spawn(test_sleeper_start(
 			&coast__task_alloc, ms[i], (int)i, log, &nlog));

@@ -11,6 +11,8 @@ TEST_IMPL(yield_interleave)
 	coast_task *t[2];
 	int log[6], nlog = 0, joined = 0;
 
+	test_workers(1); /* the order of one run queue */
+
 	t[0] = coast__spawn(test_yielder_start(&coast__task_alloc, 3, 1, log,
 					       &nlog));
 	t[1] = coast__spawn(test_yielder_start(&coast__task_alloc, 3, 2, log,

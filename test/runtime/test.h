@@ -43,6 +43,34 @@
 		}                                                          \
 	} while (0)
 
+/*
+ * Runs the runtime with n workers: call before the first block_on (each
+ * test is a fresh process).  Tests whose expected order assumes one thread
+ * (FIFO among ready tasks, unsynchronised logs) use 1.
+ */
+static inline void test_workers(unsigned n)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", n);
+	setenv("COAST_WORKERS", s, 1);
+}
+
+/*
+ * Waits up to 5 s for the live task count to drop to n: with several
+ * workers, a task's last reference may be dropped on another worker just
+ * after the block_on that observed its effect returned.
+ */
+static inline size_t test_live_settle(size_t n)
+{
+	struct timespec tick = { 0, 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 5000 && coast__task_live() != n; i++)
+		nanosleep(&tick, NULL);
+	return coast__task_live();
+}
+
 /* Milliseconds on the monotonic clock, with sub-millisecond precision. */
 static inline double test_now_ms(void)
 {
@@ -86,6 +114,25 @@ static inline int test_poll(struct coast_frame *sub, struct coast_cx *cx)
 {
 	return sub->fn->poll(sub, cx);
 }
+
+/*
+ * One await in a hand-written poll function whose body is a switch on
+ * f->state (case labels may sit inside loops, as in lowered code): starts
+ * the sub-future into sub, records suspension point st, polls, and on READY
+ * stores the result (type T) in out and frees the sub-frame.
+ */
+#define TEST_AWAIT(st, sub, start, T, out)                                  \
+	(sub) = (start);                                                    \
+	if (!(sub))                                                         \
+		coast__out_of_frames(__func__);                             \
+	f->state = (st);                                                    \
+	/* fall through */                                                  \
+	case (st):                                                          \
+	if (test_poll((sub), cx) == COAST_PENDING)                          \
+		return COAST_PENDING;                                       \
+	(out) = COAST_RESULT(T, (sub));                                     \
+	test_free(cx, (sub));                                               \
+	(sub) = NULL
 
 /* Gives a READY sub-frame back to the task's frame stack. */
 static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)

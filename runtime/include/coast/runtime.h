@@ -10,6 +10,8 @@
 #define COAST_RUNTIME_H
 
 #include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "future.h"
 
@@ -49,14 +51,19 @@ COAST_EXTERN extern struct coast_alloc coast__task_alloc;
 COAST_EXTERN extern struct coast_alloc coast__box_alloc;
 
 /*
- * Runs root (from coast__task_alloc) to completion on the calling thread,
- * together with every task it spawns, and copies its result (fn->ret_size
- * bytes) to out when out is not NULL.  Returns 0, -ENOMEM when root is NULL,
- * or -EDEADLK when called from inside a running task.
+ * Runs root (from coast__task_alloc) to completion on the runtime's
+ * workers (starting them the first time) while the calling thread sleeps,
+ * and copies its result (fn->ret_size bytes) to out when out is not NULL.
+ * Returns 0, -ENOMEM when root is NULL, -EDEADLK when called from inside a
+ * running task, or the -errno that kept the runtime from starting.
  */
 COAST_EXTERN int coast__block_on(struct coast_frame *root, void *out);
 
-/* Makes root (from coast__task_alloc) a task; NULL when root is NULL. */
+/*
+ * Makes root (from coast__task_alloc) a task that runs on any worker; NULL
+ * when root is NULL.  Tasks spawned before the first coast__block_on wait
+ * for it to start the workers.
+ */
 COAST_EXTERN coast_task *coast__spawn(struct coast_frame *root);
 
 /* Lets a task run on without a handle; its result is discarded. */
@@ -73,6 +80,20 @@ COAST_EXTERN struct coast_frame *coast_yield__coast_start(struct coast_alloc *a)
 COAST_EXTERN struct coast_frame *coast_join__coast_start(struct coast_alloc *a,
 							  coast_task *t,
 							  void *out);
+COAST_EXTERN struct coast_frame *coast_accept__coast_start(
+	struct coast_alloc *a, int fd, struct sockaddr *addr,
+	socklen_t *addrlen);
+COAST_EXTERN struct coast_frame *coast_connect__coast_start(
+	struct coast_alloc *a, int fd, const struct sockaddr *addr,
+	socklen_t addrlen);
+COAST_EXTERN struct coast_frame *coast_read__coast_start(
+	struct coast_alloc *a, int fd, void *buf, size_t n);
+COAST_EXTERN struct coast_frame *coast_write__coast_start(
+	struct coast_alloc *a, int fd, const void *buf, size_t n);
+COAST_EXTERN struct coast_frame *coast_recv__coast_start(
+	struct coast_alloc *a, int fd, void *buf, size_t n, int flags);
+COAST_EXTERN struct coast_frame *coast_send__coast_start(
+	struct coast_alloc *a, int fd, const void *buf, size_t n, int flags);
 
 /* Called by lowered code when a frame stack allocation fails. */
 COAST_EXTERN _Noreturn void coast__out_of_frames(const char *fn);

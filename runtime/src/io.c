@@ -1,0 +1,437 @@
+/*
+ * io.c - the socket and fd leaf futures, coast_accept, coast_connect,
+ * coast_read, coast_write, coast_recv, coast_send, and their blocking
+ * versions for programs built without the plugin.
+ *
+ * One frame type serves all six (an op code picks the syscall); each op has
+ * its own struct coast_fn, because the result is int for accept/connect and
+ * ssize_t for the others.  Every op:
+ *   - tries the syscall without blocking (MSG_DONTWAIT for sockets; fds
+ *     that are not sockets are switched to O_NONBLOCK, as are listening
+ *     and connecting sockets, which have no per-call flag);
+ *   - retries on EINTR; on EAGAIN arms a reactor wait for the direction it
+ *     needs (reactor.c) holding a waker, and returns COAST_PENDING; when the
+ *     wait fired, tries again;
+ *   - returns the syscall's result or -errno (-EBADF for a bad fd, -EPIPE or
+ *     -ECONNRESET for a peer gone: sends use MSG_NOSIGNAL);
+ *   - on COAST_F_CANCEL disarms its wait and drops the waker (F4 of
+ *     reactor.c); an op that already completed is not undone.
+ * Each attempt that completes at once spends one unit of the task's budget
+ * (scheduler.c); with the budget gone the op yields first, so a task
+ * reading a fast socket in a loop cannot starve the others.
+ *
+ * States: START, IO_WAIT (a reactor wait is armed and owns a waker),
+ * IO_YIELD (woke itself to spend no budget), DONE.
+ *
+ * accept returns sockets that are non-blocking and close-on-exec, in both
+ * versions; connect's result is 0 or -errno (SO_ERROR after the wait).
+ * write/send may write less than asked, like write(2); read/recv return 0
+ * at end of stream.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define COAST_NO_KEYWORDS
+#include "coast.h"
+#include "internal.h"
+
+enum io_op { OP_ACCEPT, OP_CONNECT, OP_READ, OP_WRITE, OP_RECV, OP_SEND };
+enum { IO_WAIT = 1, IO_YIELD = 2 };
+
+struct io_frame {
+	struct coast_frame h;
+	union {
+		ssize_t s;
+		int i;
+	} ret;
+	enum io_op op;
+	int fd;
+	int flags;
+	bool not_sock; /* read/write: the fd is not a socket */
+	bool blocking; /* the blocking version: never change the fd's mode */
+	bool connecting;
+	void *buf;
+	size_t n;
+	struct sockaddr *addr;
+	socklen_t *addrlenp;
+	const struct sockaddr *caddr;
+	socklen_t caddrlen;
+	struct coast__io_wait wait;
+};
+
+static int io_poll(struct coast_frame *f, struct coast_cx *cx);
+
+#define IO_FN(var, opname, rtype)                                       \
+	static const struct coast_fn var = {                            \
+		.poll = io_poll,                                        \
+		.child = coast__no_child,                               \
+		.size = sizeof(struct io_frame),                        \
+		.ret_offset = offsetof(struct io_frame, ret),           \
+		.ret_size = sizeof(rtype),                              \
+		.name = opname,                                         \
+		.file = __FILE__,                                       \
+	}
+
+IO_FN(accept_fn, "coast_accept", int);
+IO_FN(connect_fn, "coast_connect", int);
+IO_FN(read_fn, "coast_read", ssize_t);
+IO_FN(write_fn, "coast_write", ssize_t);
+IO_FN(recv_fn, "coast_recv", ssize_t);
+IO_FN(send_fn, "coast_send", ssize_t);
+
+static bool would_block(int e)
+{
+	return e == EAGAIN || e == EWOULDBLOCK;
+}
+
+/* 0 or -errno; keeps the fd's other flags. */
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return COAST__ERR(errno);
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return COAST__ERR(errno);
+	return 0;
+}
+
+/* SO_ERROR of a socket whose connect was in progress: 0 or -errno. */
+static int connect_result(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return COAST__ERR(errno);
+	return err ? COAST__ERR(err) : 0;
+}
+
+/*
+ * One non-blocking attempt, EINTR retried.  Returns the result or -errno;
+ * -EAGAIN with *dir set when the op must wait.
+ */
+static ssize_t attempt(struct io_frame *x, unsigned *dir)
+{
+	ssize_t r;
+	int err;
+
+	for (;;) {
+		switch (x->op) {
+		case OP_ACCEPT:
+			*dir = COAST__IO_READ;
+			r = accept4(x->fd, x->addr, x->addrlenp,
+				    SOCK_NONBLOCK | SOCK_CLOEXEC);
+			break;
+		case OP_CONNECT:
+			*dir = COAST__IO_WRITE;
+			if (x->connecting)
+				return connect_result(x->fd);
+			r = connect(x->fd, x->caddr, x->caddrlen);
+			if (r < 0 && (errno == EINPROGRESS || errno == EINTR)) {
+				/* EINTR: it goes on asynchronously too. */
+				x->connecting = true;
+				return COAST__ERR(EAGAIN);
+			}
+			break;
+		case OP_READ:
+		case OP_RECV:
+			*dir = COAST__IO_READ;
+			if (x->not_sock) {
+				r = read(x->fd, x->buf, x->n);
+				break;
+			}
+			r = recv(x->fd, x->buf, x->n, x->flags | MSG_DONTWAIT);
+			if (r < 0 && errno == ENOTSOCK && x->op == OP_READ) {
+				err = x->blocking ? 0 : set_nonblock(x->fd);
+				if (err)
+					return err;
+				x->not_sock = true;
+				continue;
+			}
+			break;
+		case OP_WRITE:
+		case OP_SEND:
+			*dir = COAST__IO_WRITE;
+			if (x->not_sock) {
+				r = write(x->fd, x->buf, x->n);
+				break;
+			}
+			r = send(x->fd, x->buf, x->n,
+				 x->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (r < 0 && errno == ENOTSOCK && x->op == OP_WRITE) {
+				err = x->blocking ? 0 : set_nonblock(x->fd);
+				if (err)
+					return err;
+				x->not_sock = true;
+				continue;
+			}
+			break;
+		default:
+			abort(); /* an op this file never sets */
+		}
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return would_block(errno) ? COAST__ERR(EAGAIN)
+						  : COAST__ERR(errno);
+	}
+}
+
+static int io_done(struct io_frame *x, ssize_t r)
+{
+	if (x->op == OP_ACCEPT || x->op == OP_CONNECT)
+		x->ret.i = (int)r;
+	else
+		x->ret.s = r;
+	x->h.state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static int io_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct io_frame *x = (struct io_frame *)f;
+	coast_waker *w;
+	unsigned dir = 0;
+	ssize_t r;
+
+	if (f->state == COAST_STATE_DONE)
+		return COAST_READY;
+	if (f->flags & COAST_F_CANCEL) {
+		if (f->state == IO_WAIT)
+			coast_waker_drop(coast__io_wait_cancel(&x->wait));
+		return io_done(x, COAST__ERR(ECANCELED));
+	}
+	switch (f->state) {
+	case COAST_STATE_START:
+		if (x->fd < 0)
+			return io_done(x, COAST__ERR(EBADF));
+		if (x->op == OP_ACCEPT || x->op == OP_CONNECT) {
+			r = set_nonblock(x->fd);
+			if (r)
+				return io_done(x, r);
+		}
+		if (!coast__budget_spend()) {
+			coast_waker_wake(coast_waker_get(cx));
+			f->state = IO_YIELD;
+			return COAST_PENDING;
+		}
+		break;
+	case IO_YIELD:
+		break;
+	case IO_WAIT:
+		/* A spurious poll leaves the wait armed with our waker. */
+		if (!coast__io_wait_fired(&x->wait))
+			return COAST_PENDING;
+		break;
+	default:
+		abort(); /* a state this function never sets */
+	}
+	r = attempt(x, &dir);
+	if (r != COAST__ERR(EAGAIN))
+		return io_done(x, r);
+	w = coast_waker_get(cx);
+	r = coast__io_wait_start(&x->wait, x->fd, dir, w);
+	if (r) {
+		coast_waker_drop(w);
+		return io_done(x, r);
+	}
+	f->state = IO_WAIT;
+	return COAST_PENDING;
+}
+
+static struct io_frame *io_new(struct coast_alloc *a, const struct coast_fn *fn,
+			       enum io_op op, int fd)
+{
+	struct io_frame *x = a->alloc(a, fn->size);
+
+	if (!x)
+		return NULL;
+	x->h.fn = fn;
+	x->h.state = COAST_STATE_START;
+	x->h.flags = 0;
+	x->ret.s = 0;
+	x->op = op;
+	x->fd = fd;
+	x->flags = 0;
+	x->not_sock = false;
+	x->blocking = false;
+	x->connecting = false;
+	x->buf = NULL;
+	x->n = 0;
+	x->addr = NULL;
+	x->addrlenp = NULL;
+	x->caddr = NULL;
+	x->caddrlen = 0;
+	coast__io_wait_init(&x->wait);
+	return x;
+}
+
+COAST_EXTERN struct coast_frame *
+coast_accept__coast_start(struct coast_alloc *a, int fd, struct sockaddr *addr,
+			  socklen_t *addrlen)
+{
+	struct io_frame *x = io_new(a, &accept_fn, OP_ACCEPT, fd);
+
+	if (!x)
+		return NULL;
+	x->addr = addr;
+	x->addrlenp = addrlen;
+	return &x->h;
+}
+
+COAST_EXTERN struct coast_frame *
+coast_connect__coast_start(struct coast_alloc *a, int fd,
+			   const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct io_frame *x = io_new(a, &connect_fn, OP_CONNECT, fd);
+
+	if (!x)
+		return NULL;
+	x->caddr = addr;
+	x->caddrlen = addrlen;
+	return &x->h;
+}
+
+static struct coast_frame *buf_start(struct coast_alloc *a,
+				     const struct coast_fn *fn, enum io_op op,
+				     int fd, void *buf, size_t n, int flags)
+{
+	struct io_frame *x = io_new(a, fn, op, fd);
+
+	if (!x)
+		return NULL;
+	x->buf = buf;
+	x->n = n;
+	x->flags = flags;
+	return &x->h;
+}
+
+COAST_EXTERN struct coast_frame *
+coast_read__coast_start(struct coast_alloc *a, int fd, void *buf, size_t n)
+{
+	return buf_start(a, &read_fn, OP_READ, fd, buf, n, 0);
+}
+
+COAST_EXTERN struct coast_frame *
+coast_write__coast_start(struct coast_alloc *a, int fd, const void *buf,
+			 size_t n)
+{
+	return buf_start(a, &write_fn, OP_WRITE, fd, (void *)buf, n, 0);
+}
+
+COAST_EXTERN struct coast_frame *
+coast_recv__coast_start(struct coast_alloc *a, int fd, void *buf, size_t n,
+			int flags)
+{
+	return buf_start(a, &recv_fn, OP_RECV, fd, buf, n, flags);
+}
+
+COAST_EXTERN struct coast_frame *
+coast_send__coast_start(struct coast_alloc *a, int fd, const void *buf,
+			size_t n, int flags)
+{
+	return buf_start(a, &send_fn, OP_SEND, fd, (void *)buf, n, flags);
+}
+
+/* ------------------------------------------------------ blocking versions */
+
+/*
+ * The same attempt, then poll(2) instead of the reactor: the fd may be
+ * non-blocking (accept's results are), so EAGAIN must wait here too.
+ */
+static ssize_t io_block(struct io_frame *x)
+{
+	struct pollfd p;
+	unsigned dir = 0;
+	ssize_t r;
+
+	if (x->fd < 0)
+		return COAST__ERR(EBADF);
+	for (;;) {
+		r = attempt(x, &dir);
+		if (r != COAST__ERR(EAGAIN))
+			return r;
+		p.fd = x->fd;
+		p.events = dir == COAST__IO_READ ? POLLIN : POLLOUT;
+		p.revents = 0;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return COAST__ERR(errno);
+	}
+}
+
+static struct io_frame io_blank(enum io_op op, int fd)
+{
+	struct io_frame x;
+
+	memset(&x, 0, sizeof(x));
+	x.op = op;
+	x.fd = fd;
+	x.blocking = true;
+	coast__io_wait_init(&x.wait);
+	return x;
+}
+
+COAST_EXTERN int coast_accept(int fd, struct sockaddr *addr,
+			      socklen_t *addrlen)
+{
+	struct io_frame x = io_blank(OP_ACCEPT, fd);
+
+	x.addr = addr;
+	x.addrlenp = addrlen;
+	return (int)io_block(&x);
+}
+
+COAST_EXTERN int coast_connect(int fd, const struct sockaddr *addr,
+			       socklen_t addrlen)
+{
+	struct io_frame x = io_blank(OP_CONNECT, fd);
+
+	x.caddr = addr;
+	x.caddrlen = addrlen;
+	return (int)io_block(&x);
+}
+
+COAST_EXTERN ssize_t coast_read(int fd, void *buf, size_t n)
+{
+	struct io_frame x = io_blank(OP_READ, fd);
+
+	x.buf = buf;
+	x.n = n;
+	return io_block(&x);
+}
+
+COAST_EXTERN ssize_t coast_write(int fd, const void *buf, size_t n)
+{
+	struct io_frame x = io_blank(OP_WRITE, fd);
+
+	x.buf = (void *)buf;
+	x.n = n;
+	return io_block(&x);
+}
+
+COAST_EXTERN ssize_t coast_recv(int fd, void *buf, size_t n, int flags)
+{
+	struct io_frame x = io_blank(OP_RECV, fd);
+
+	x.buf = buf;
+	x.n = n;
+	x.flags = flags;
+	return io_block(&x);
+}
+
+COAST_EXTERN ssize_t coast_send(int fd, const void *buf, size_t n, int flags)
+{
+	struct io_frame x = io_blank(OP_SEND, fd);
+
+	x.buf = (void *)buf;
+	x.n = n;
+	x.flags = flags;
+	return io_block(&x);
+}

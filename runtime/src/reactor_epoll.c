@@ -1,0 +1,130 @@
+/*
+ * reactor_epoll.c - the epoll backend of reactor.c, included by it (the
+ * shape of Redis' ae_epoll.c): a small set of static functions with fixed
+ * names, so another backend (kqueue) is another file with the same names.
+ *
+ *   backend_create()            the poller and its interrupt fd
+ *   backend_arm(fd, ev, added)  (re)arm fd for one shot of COAST__IO_* ev
+ *   backend_wait(timeout_ms)    wait, fill the event array, drain interrupts
+ *   backend_interrupt()         make a concurrent backend_wait return
+ *
+ * Registrations are one-shot (EPOLLONESHOT, level-triggered): each wait
+ * arms the fd, the first event disarms it, and arming checks readiness at
+ * once, so an fd that became ready between a failed read and the arm still
+ * fires.  It costs one epoll_ctl per wait; in exchange the reactor never
+ * needs to know when the user closes an fd: an fd closed and reopened under
+ * the same number is simply not registered any more (MOD says ENOENT, we
+ * ADD).  Persistent edge-triggered registrations would save that syscall
+ * but need an owned fd type the raw-fd API does not have.
+ */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define BACKEND_MAX_EVENTS 256
+#define BACKEND_INTERRUPT UINT64_MAX /* data of the eventfd's event */
+
+struct backend_event {
+	int fd;
+	unsigned events; /* COAST__IO_*, both on error or hang-up */
+};
+
+static struct {
+	int epfd;
+	int efd; /* eventfd: written by backend_interrupt */
+	struct epoll_event ev[BACKEND_MAX_EVENTS];
+	struct backend_event out[BACKEND_MAX_EVENTS];
+} be = { .epfd = -1, .efd = -1 };
+
+static int backend_create(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.u64 = BACKEND_INTERRUPT };
+	int err;
+
+	be.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (be.epfd < 0)
+		return COAST__ERR(errno);
+	be.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (be.efd < 0)
+		goto err;
+	if (epoll_ctl(be.epfd, EPOLL_CTL_ADD, be.efd, &ev))
+		goto err;
+	return 0;
+err:
+	err = errno;
+	if (be.efd >= 0)
+		close(be.efd);
+	close(be.epfd);
+	be.efd = be.epfd = -1;
+	return COAST__ERR(err);
+}
+
+/* Call under fd's slot lock.  *added says whether we ADDed fd before. */
+static int backend_arm(int fd, unsigned events, bool *added)
+{
+	struct epoll_event ev = { .events = EPOLLONESHOT,
+				  .data.u64 = (uint64_t)fd };
+
+	if (events & COAST__IO_READ)
+		ev.events |= EPOLLIN | EPOLLRDHUP;
+	if (events & COAST__IO_WRITE)
+		ev.events |= EPOLLOUT;
+	if (*added) {
+		if (!epoll_ctl(be.epfd, EPOLL_CTL_MOD, fd, &ev))
+			return 0;
+		if (errno != ENOENT)
+			return COAST__ERR(errno);
+		/* Closed and reopened under the same number. */
+	}
+	if (!epoll_ctl(be.epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		*added = true;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return COAST__ERR(errno);
+	/* Registered by an earlier life of the slot (dup'ed fd). */
+	*added = true;
+	return epoll_ctl(be.epfd, EPOLL_CTL_MOD, fd, &ev) ? COAST__ERR(errno)
+							   : 0;
+}
+
+/* Returns the number of fd events in be.out (interrupts drained). */
+static int backend_wait(int timeout_ms)
+{
+	uint64_t junk;
+	int n, i, k = 0;
+	uint32_t e;
+
+	n = epoll_wait(be.epfd, be.ev, BACKEND_MAX_EVENTS, timeout_ms);
+	if (n < 0)
+		return 0; /* EINTR: the caller re-checks timers and loops */
+	for (i = 0; i < n; i++) {
+		if (be.ev[i].data.u64 == BACKEND_INTERRUPT) {
+			/* Nonblocking: EAGAIN when another drain won. */
+			if (read(be.efd, &junk, sizeof(junk)) < 0)
+				(void)0;
+			continue;
+		}
+		e = be.ev[i].events;
+		be.out[k].fd = (int)be.ev[i].data.u64;
+		be.out[k].events = 0;
+		if (e & (EPOLLIN | EPOLLRDHUP))
+			be.out[k].events |= COAST__IO_READ;
+		if (e & EPOLLOUT)
+			be.out[k].events |= COAST__IO_WRITE;
+		if (e & (EPOLLERR | EPOLLHUP))
+			be.out[k].events |= COAST__IO_READ | COAST__IO_WRITE;
+		k++;
+	}
+	return k;
+}
+
+static void backend_interrupt(void)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN means the counter is saturated: a wake is pending anyway. */
+	if (write(be.efd, &one, sizeof(one)) < 0)
+		(void)0;
+}

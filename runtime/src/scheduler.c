@@ -1,0 +1,658 @@
+/*
+ * scheduler.c - the multi-threaded work-stealing scheduler: workers, their
+ * run loop, the LIFO slot, stealing, parking and unparking, the budget, and
+ * the entry points coast__block_on, coast__spawn, coast_detach.
+ *
+ * One global runtime, started by the first coast__block_on: N workers
+ * (COAST_WORKERS, default the online CPUs), each a thread with
+ *   - a LIFO slot: the task most recently woken by the task it polls (a
+ *     message's receiver runs next, while the data is in cache);
+ *   - a bounded local queue (queue.c) other workers steal half of;
+ * and one global injection queue for wakes from threads that are not
+ * workers, overflow, and block_on's roots.  Tasks themselves are task.c's:
+ * this file only moves SCHEDULED tasks between queues and polls them.
+ *
+ * The run loop of a worker:
+ *   1. the LIFO slot, at most 3 times in a row (then it goes to the queue's
+ *      back, so two tasks waking each other cannot starve the queue);
+ *   2. every 61st task the injection queue first (fairness for foreign
+ *      wakes), and a non-blocking turn of the driver (I/O and timers make
+ *      progress while nobody is idle);
+ *   3. the local queue, then a batch from the injection queue (its share:
+ *      len / N + 1, at most half a ring);
+ *   4. searching: steal half of another worker's queue, from a random one;
+ *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
+ *      the worker's condvar.
+ * A task woken by itself (coast_yield) goes to the back of the local queue.
+ *
+ * Parking and notification.  rt.nidle counts workers on the idle list,
+ * rt.nsearching workers looking for work (stealing, or just woken).
+ *  P1. Whoever makes work available (a push to any queue) then calls
+ *      notify: a seq_cst fence, then if nobody searches and someone is idle,
+ *      it pops an idle worker under idle_lock, counts it as searching, and
+ *      unparks it.  Nobody searching yet someone idle is the only case that
+ *      needs a wake: a searcher will find the work or, by P3, re-check.
+ *  P2. A worker about to park puts itself on the idle list (nidle++), stops
+ *      searching (nsearching--), issues a seq_cst fence and re-checks every
+ *      queue; it sleeps only if all are empty.
+ *  P3. A searcher that finds work stops searching; the last one to stop
+ *      (nsearching 1 -> 0) fences, re-checks every queue and notifies if
+ *      work is left.
+ *  P4. Parkers remember an unpark that comes before the park (state
+ *      NOTIFIED); an unpark of a worker parked in the driver interrupts the
+ *      backend's wait (eventfd), one parked on its condvar signals it.
+ *  P5. A woken worker takes itself off the idle list if it is still there
+ *      (a driver event or timer woke it, not a notify) and searches.
+ *
+ * Why no wake-up is lost.  Take a push W and a worker that parks.  Both
+ * sides run store; seq_cst fence; load (W: push, fence, load nsearching and
+ * nidle; parker: nidle++ and nsearching--, fence, load queues).  By the
+ * fences' total order either the parker's loads see W's push (it does not
+ * sleep) or W's loads see the parker's stores: nsearching without it and
+ * nidle with it.  Then if nsearching is 0, W pops some idle worker (maybe
+ * this one) and unparks it (P4: not lost even before it sleeps); if
+ * nsearching > 0, a searcher S is counted, and S either finds the work or
+ * reaches P2 (then S's own re-check sees W, as above) or P3 (its re-check
+ * sees W).  The same argument covers a driver event: the parked driver
+ * worker is woken by the backend itself.
+ *
+ * Busy workers are never woken: the work in their queues is stolen by a
+ * searcher or run when they come back (P2 re-check covers the moment they
+ * run out).  A task in a LIFO slot is not stealable; it runs right after
+ * the poll in progress on that worker.
+ *
+ * coast__block_on (from a thread that is not polling a task) starts the
+ * runtime, injects the root and sleeps on rt.bo_cond until the root is
+ * COMPLETE; the worker that completes a root broadcasts under rt.bo_lock,
+ * after setting COMPLETE, and block_on checks COMPLETE under the same lock:
+ * the broadcast cannot fall between its check and its wait.
+ *
+ * Who may touch what: a worker's LIFO slot, tick, searching and in_poll
+ * flags only by its own thread; its local queue per queue.c; its parker
+ * state under its parker lock; idle-list links and `idle` under idle_lock.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_WORKERS 1024
+#define MAX_LIFO_POLLS 3
+#define TICK_INTERVAL 61 /* prime: decorrelates from task patterns */
+
+enum park_state {
+	PARK_EMPTY,
+	PARK_NOTIFIED,    /* an unpark waits to be consumed */
+	PARK_ON_CONDVAR,  /* asleep on cond */
+	PARK_IN_DRIVER,   /* asleep in the driver's backend wait */
+};
+
+struct worker {
+	struct coast__local_queue q;
+	unsigned id;
+	/* Owner only. */
+	struct coast_task *lifo;
+	unsigned lifo_polls;
+	unsigned tick;
+	bool searching;
+	bool in_poll;           /* polling a task: its wakes go to lifo */
+	bool parked_in_driver;  /* wakes during a parked turn: no notify */
+	uint32_t rng;
+	/* Under idle_lock. */
+	bool idle;
+	struct worker *idle_next;
+	/* Under park_lock (P4). */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	enum park_state park;
+};
+
+static struct {
+	unsigned n;
+	struct worker *w;
+	_Atomic bool started; /* release: publishes n and w */
+	int start_err;
+	struct coast__inject inject;
+	pthread_mutex_t idle_lock;
+	struct worker *idle_head;
+	_Atomic unsigned nidle;
+	_Atomic unsigned nsearching;
+	pthread_mutex_t bo_lock;
+	pthread_cond_t bo_cond;
+} rt = {
+	.inject = { .lock = PTHREAD_MUTEX_INITIALIZER },
+	.idle_lock = PTHREAD_MUTEX_INITIALIZER,
+	.bo_lock = PTHREAD_MUTEX_INITIALIZER,
+	.bo_cond = PTHREAD_COND_INITIALIZER,
+};
+
+static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
+
+/* The worker this thread is, NULL for other threads. */
+static _Thread_local struct worker *me;
+/* The task this thread is polling; see coast__block_on's -EDEADLK. */
+static _Thread_local struct coast_task *current;
+static _Thread_local int budget;
+
+static void *worker_main(void *arg);
+
+/* ------------------------------------------------------------ notifying */
+
+static bool started(void)
+{
+	return atomic_load_explicit(&rt.started, memory_order_acquire);
+}
+
+/* Any queue non-empty.  Called after a seq_cst fence (P2, P3). */
+static bool work_visible(void)
+{
+	unsigned i;
+
+	if (coast__inject_len(&rt.inject))
+		return true;
+	for (i = 0; i < rt.n; i++)
+		if (coast__local_len(&rt.w[i].q))
+			return true;
+	return false;
+}
+
+static void unpark(struct worker *w)
+{
+	enum park_state prev;
+
+	pthread_mutex_lock(&w->park_lock);
+	prev = w->park;
+	w->park = PARK_NOTIFIED;
+	if (prev == PARK_ON_CONDVAR)
+		pthread_cond_signal(&w->park_cond);
+	pthread_mutex_unlock(&w->park_lock);
+	if (prev == PARK_IN_DRIVER)
+		coast__driver_interrupt();
+}
+
+/* P1: after making work available. */
+static void notify(void)
+{
+	struct worker *w;
+
+	if (!started())
+		return; /* the first block_on starts workers; they look */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&rt.nsearching, memory_order_seq_cst) ||
+	    !atomic_load_explicit(&rt.nidle, memory_order_seq_cst))
+		return;
+	pthread_mutex_lock(&rt.idle_lock);
+	w = rt.idle_head;
+	if (!w || atomic_load_explicit(&rt.nsearching, memory_order_seq_cst)) {
+		pthread_mutex_unlock(&rt.idle_lock);
+		return;
+	}
+	rt.idle_head = w->idle_next;
+	w->idle_next = NULL;
+	w->idle = false;
+	atomic_fetch_sub_explicit(&rt.nidle, 1, memory_order_seq_cst);
+	/* Counted as searching on its behalf: no more wakes until it looks. */
+	atomic_fetch_add_explicit(&rt.nsearching, 1, memory_order_seq_cst);
+	pthread_mutex_unlock(&rt.idle_lock);
+	unpark(w);
+}
+
+/* P3. */
+static void end_search(struct worker *w)
+{
+	if (!w->searching)
+		return;
+	w->searching = false;
+	if (atomic_fetch_sub_explicit(&rt.nsearching, 1,
+				      memory_order_seq_cst) != 1)
+		return;
+	atomic_thread_fence(memory_order_seq_cst);
+	if (work_visible())
+		notify();
+}
+
+/* ------------------------------------------------------------- queueing */
+
+static void push_local(struct worker *w, struct coast_task *t)
+{
+	coast__local_push(&w->q, t, &rt.inject);
+	if (!w->parked_in_driver)
+		notify();
+}
+
+static void push_remote(struct coast_task *t)
+{
+	coast__inject_push(&rt.inject, t);
+	notify();
+}
+
+void coast__schedule(struct coast_task *t)
+{
+	struct worker *w = me;
+	struct coast_task *prev;
+
+	if (!w) {
+		push_remote(t);
+		return;
+	}
+	if (w->in_poll) {
+		/* Woken by the task being polled: it runs next here. */
+		prev = w->lifo;
+		w->lifo = t;
+		if (prev)
+			push_local(w, prev);
+		return;
+	}
+	push_local(w, t);
+}
+
+/* A new task (spawn): the back of the queue, keeping spawn order. */
+static void schedule_new(struct coast_task *t)
+{
+	if (me)
+		push_local(me, t);
+	else
+		push_remote(t);
+}
+
+int coast__worker_id(void)
+{
+	return me ? (int)me->id : -1;
+}
+
+unsigned coast__worker_count(void)
+{
+	return started() ? rt.n : 0;
+}
+
+bool coast__budget_spend(void)
+{
+	if (!current)
+		return true;
+	if (budget > 0) {
+		budget--;
+		return true;
+	}
+	return false;
+}
+
+struct coast_task *coast__task_current(void)
+{
+	return current;
+}
+
+/* ------------------------------------------------------------- polling */
+
+static void run_task(struct worker *w, struct coast_task *t)
+{
+	struct coast_frame *root = coast__task_root(t);
+	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	int r;
+
+	coast__task_transition_to_running(t);
+	current = t;
+	budget = COAST__BUDGET;
+	w->in_poll = true;
+	r = root->fn->poll(root, &cx);
+	if (r == COAST_READY) {
+		bool root = t->is_root;
+
+		/* Still in_poll: the joiner it wakes runs next, here.  The
+		 * runner's reference goes with COMPLETE: t may be freed by
+		 * a joiner or block_on from here on. */
+		coast__task_complete_release(t);
+		w->in_poll = false;
+		current = NULL;
+		if (root) {
+			/* block_on checks COMPLETE under this lock. */
+			pthread_mutex_lock(&rt.bo_lock);
+			pthread_cond_broadcast(&rt.bo_cond);
+			pthread_mutex_unlock(&rt.bo_lock);
+		}
+		return;
+	}
+	w->in_poll = false;
+	current = NULL;
+	switch (coast__task_transition_to_idle(t)) {
+	case COAST__IDLE_NOTIFIED:
+		push_local(w, t); /* woken by itself: yield to the queue */
+		break;
+	case COAST__IDLE_DEALLOC:
+		/*
+		 * Pending and unreachable: no waker, no handle.  Nothing can
+		 * poll it again, so its frames are freed without a cancel
+		 * poll (see docs/future-abi.md, "Open issues").
+		 */
+		coast__task_dealloc(t);
+		break;
+	case COAST__IDLE_OK:
+		break;
+	}
+}
+
+/* A batch from the injection queue: one to run, the rest queued here. */
+static struct coast_task *take_injected(struct worker *w)
+{
+	size_t len = coast__inject_len(&rt.inject), n, max;
+	struct coast_task *first, *t, *next;
+
+	if (!len)
+		return NULL;
+	max = len / rt.n + 1;
+	if (max > COAST_LOCAL_QUEUE_CAP / 2)
+		max = COAST_LOCAL_QUEUE_CAP / 2;
+	first = coast__inject_pop_batch(&rt.inject, max, &n);
+	if (!first)
+		return NULL;
+	for (t = first->next; t; t = next) {
+		next = t->next;
+		t->next = NULL;
+		coast__local_push(&w->q, t, &rt.inject);
+	}
+	first->next = NULL;
+	if (n > 1)
+		notify();
+	return first;
+}
+
+static void maintenance(struct worker *w)
+{
+	(void)w;
+	if (coast__driver_try_lock()) {
+		coast__driver_turn(false);
+		coast__driver_unlock();
+	}
+}
+
+static struct coast_task *next_task(struct worker *w)
+{
+	struct coast_task *t = w->lifo;
+	size_t n;
+
+	if (t) {
+		w->lifo = NULL;
+		if (w->lifo_polls < MAX_LIFO_POLLS) {
+			w->lifo_polls++;
+			return t;
+		}
+		coast__local_push(&w->q, t, &rt.inject);
+	}
+	w->lifo_polls = 0;
+	if (++w->tick % TICK_INTERVAL == 0) {
+		maintenance(w);
+		t = coast__inject_pop_batch(&rt.inject, 1, &n);
+		if (t)
+			return t;
+	}
+	t = coast__local_pop(&w->q);
+	if (t)
+		return t;
+	return take_injected(w);
+}
+
+static uint32_t xorshift(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+static struct coast_task *search(struct worker *w)
+{
+	struct coast_task *t;
+	unsigned i, start, v;
+
+	if (!w->searching) {
+		/* At most half the workers steal at once (tokio's limit). */
+		if (2 * atomic_load_explicit(&rt.nsearching,
+					     memory_order_relaxed) >= rt.n)
+			return NULL;
+		w->searching = true;
+		atomic_fetch_add_explicit(&rt.nsearching, 1,
+					  memory_order_seq_cst);
+	}
+	start = xorshift(&w->rng) % rt.n;
+	for (i = 0; i < rt.n; i++) {
+		v = (start + i) % rt.n;
+		if (v == w->id)
+			continue;
+		t = coast__local_steal(&rt.w[v].q, &w->q);
+		if (t)
+			return t;
+	}
+	return take_injected(w);
+}
+
+/* --------------------------------------------------------------- parking */
+
+static void park_sleep(struct worker *w)
+{
+	if (coast__driver_try_lock()) {
+		pthread_mutex_lock(&w->park_lock);
+		if (w->park == PARK_NOTIFIED) {
+			w->park = PARK_EMPTY;
+			pthread_mutex_unlock(&w->park_lock);
+			coast__driver_unlock();
+			return;
+		}
+		w->park = PARK_IN_DRIVER;
+		pthread_mutex_unlock(&w->park_lock);
+		w->parked_in_driver = true;
+		coast__driver_turn(true);
+		w->parked_in_driver = false;
+		pthread_mutex_lock(&w->park_lock);
+		w->park = PARK_EMPTY;
+		pthread_mutex_unlock(&w->park_lock);
+		coast__driver_unlock();
+		return;
+	}
+	pthread_mutex_lock(&w->park_lock);
+	if (w->park != PARK_NOTIFIED) {
+		w->park = PARK_ON_CONDVAR;
+		while (w->park == PARK_ON_CONDVAR)
+			pthread_cond_wait(&w->park_cond, &w->park_lock);
+	}
+	w->park = PARK_EMPTY;
+	pthread_mutex_unlock(&w->park_lock);
+}
+
+static void park(struct worker *w)
+{
+	struct worker **p;
+	bool counted = false;
+
+	/* P2 */
+	pthread_mutex_lock(&rt.idle_lock);
+	w->idle = true;
+	w->idle_next = rt.idle_head;
+	rt.idle_head = w;
+	atomic_fetch_add_explicit(&rt.nidle, 1, memory_order_seq_cst);
+	pthread_mutex_unlock(&rt.idle_lock);
+	if (w->searching) {
+		w->searching = false;
+		atomic_fetch_sub_explicit(&rt.nsearching, 1,
+					  memory_order_seq_cst);
+	}
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!work_visible())
+		park_sleep(w);
+
+	/* P5 */
+	pthread_mutex_lock(&rt.idle_lock);
+	if (w->idle) {
+		for (p = &rt.idle_head; *p != w; p = &(*p)->idle_next)
+			;
+		*p = w->idle_next;
+		w->idle_next = NULL;
+		w->idle = false;
+		atomic_fetch_sub_explicit(&rt.nidle, 1, memory_order_seq_cst);
+		counted = true;
+	}
+	if (counted)
+		atomic_fetch_add_explicit(&rt.nsearching, 1,
+					  memory_order_seq_cst);
+	w->searching = true; /* else notify counted us already */
+	pthread_mutex_unlock(&rt.idle_lock);
+	/* A notify that raced with our own wake-up: drop it (at worst the
+	 * next park returns at once: a spurious loop, never a lost wake). */
+	pthread_mutex_lock(&w->park_lock);
+	w->park = PARK_EMPTY;
+	pthread_mutex_unlock(&w->park_lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct coast_task *t;
+
+	me = w;
+	for (;;) {
+		t = next_task(w);
+		if (!t)
+			t = search(w);
+		if (t) {
+			end_search(w);
+			run_task(w, t);
+			continue;
+		}
+		park(w);
+	}
+	return NULL;
+}
+
+/* -------------------------------------------------------------- startup */
+
+static unsigned workers_wanted(void)
+{
+	const char *s = getenv("COAST_WORKERS");
+	long n = 0;
+	char *end;
+
+	if (s && *s) {
+		n = strtol(s, &end, 10);
+		if (*end || n < 1)
+			n = 0; /* not a count: the default */
+	}
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+static void rt_start(void)
+{
+	struct sigaction sa;
+	pthread_attr_t attr;
+	pthread_t th;
+	unsigned n = workers_wanted(), i, ok = 0;
+	int err;
+
+	/*
+	 * A peer closing mid-write must be -EPIPE, not a dead process.  The
+	 * I/O leaves send with MSG_NOSIGNAL; this covers pipes.  Only a
+	 * default disposition is changed: a program's own handler stays.
+	 */
+	if (!sigaction(SIGPIPE, NULL, &sa) && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+	err = coast__reactor_init();
+	if (err) {
+		rt.start_err = err;
+		return;
+	}
+	rt.w = calloc(n, sizeof(*rt.w));
+	if (!rt.w) {
+		rt.start_err = COAST__ERR(ENOMEM);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		coast__local_init(&rt.w[i].q);
+		rt.w[i].id = i;
+		rt.w[i].rng = 0x9e3779b9u * (i + 1);
+		pthread_mutex_init(&rt.w[i].park_lock, NULL);
+		pthread_cond_init(&rt.w[i].park_cond, NULL);
+		rt.w[i].park = PARK_EMPTY;
+	}
+	rt.n = n;
+	atomic_store_explicit(&rt.started, true, memory_order_release);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < n; i++)
+		if (!pthread_create(&th, &attr, worker_main, &rt.w[i]))
+			ok++;
+	pthread_attr_destroy(&attr);
+	/* Workers that did not start have empty queues and never idle:
+	 * nobody notifies them, and stealing from them finds nothing. */
+	if (!ok)
+		rt.start_err = COAST__ERR(EAGAIN);
+}
+
+/* ---------------------------------------------------------- entry points */
+
+int coast__block_on(struct coast_frame *root, void *out)
+{
+	struct coast_task *t;
+	const struct coast_fn *fn;
+	int err;
+
+	if (!root)
+		return COAST__ERR(ENOMEM);
+	if (current) {
+		/* Waiting here would block the task that must make progress.
+		 * The frame is unstarted (rule 5): discarding it is safe. */
+		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		return COAST__ERR(EDEADLK);
+	}
+	pthread_once(&rt_once, rt_start);
+	err = rt.start_err;
+	if (err) {
+		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		return err;
+	}
+	t = coast__task_of(root);
+	coast__task_init(t, 2, true); /* ours and the queue's */
+	schedule_new(t);
+	pthread_mutex_lock(&rt.bo_lock);
+	while (!coast__task_is_complete(t))
+		pthread_cond_wait(&rt.bo_cond, &rt.bo_lock);
+	pthread_mutex_unlock(&rt.bo_lock);
+
+	fn = root->fn;
+	if (out && fn->ret_size)
+		memcpy(out, (char *)root + fn->ret_offset, fn->ret_size);
+	coast__task_unref(t);
+	return 0;
+}
+
+_Noreturn void coast__block_on_failed(int err, const char *fn)
+{
+	fprintf(stderr, "coast: coast_block_on(%s(...)) failed: %s\n",
+		fn ? fn : "?", strerror(-err));
+	abort();
+}
+
+coast_task *coast__spawn(struct coast_frame *root)
+{
+	struct coast_task *t;
+
+	if (!root)
+		return NULL;
+	t = coast__task_of(root);
+	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	schedule_new(t);
+	return t;
+}
+
+void coast_detach(coast_task *t)
+{
+	if (t)
+		coast__task_unref(t);
+}

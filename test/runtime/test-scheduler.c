@@ -1,0 +1,400 @@
+/*
+ * test-scheduler.c - the multi-threaded scheduler: tasks stolen across
+ * workers, a million tasks spawned and joined, wakes from eight foreign
+ * threads, timers firing in order while every worker is busy.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
+#include "test.h"
+
+/* ------------------------------------------------------------- stealing */
+
+/* Spins a little, records the worker it ran on, yields, records again. */
+struct marker {
+	struct coast_frame h;
+	int ret;
+	atomic_uint *seen; /* bit i: worker i ran a marker */
+	int dummy;
+	struct coast_frame *sub;
+};
+
+TEST_FN(marker_fn, struct marker, marker_poll);
+
+static void spin_us(unsigned us)
+{
+	double end = test_now_ms() + us / 1000.0;
+
+	while (test_now_ms() < end)
+		;
+}
+
+static int marker_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct marker *m = (struct marker *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		ASSERT(coast__worker_id() >= 0);
+		atomic_fetch_or(m->seen, 1u << coast__worker_id());
+		spin_us(50);
+		TEST_AWAIT(1, m->sub, COAST_START(coast_yield)(cx->frames), int,
+			   m->dummy);
+		atomic_fetch_or(m->seen, 1u << coast__worker_id());
+		m->ret = 1;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* Spawns n markers from one task and joins them. */
+struct spawn_markers {
+	struct coast_frame h;
+	int ret;
+	int n;
+	atomic_uint *seen;
+	coast_task **tasks;
+	struct coast_frame *sub;
+};
+
+TEST_FN(spawn_markers_fn, struct spawn_markers, spawn_markers_poll);
+
+static int spawn_markers_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct spawn_markers *s = (struct spawn_markers *)f;
+	struct marker *m;
+	int i;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		s->tasks = calloc((size_t)s->n, sizeof(*s->tasks));
+		ASSERT(s->tasks != NULL);
+		for (i = 0; i < s->n; i++) {
+			m = test_frame_new(&coast__task_alloc, &marker_fn);
+			m->seen = s->seen;
+			s->tasks[i] = coast__spawn(&m->h);
+			ASSERT(s->tasks[i] != NULL);
+		}
+		TEST_AWAIT(1, s->sub,
+			   test_join_all_start(cx->frames, s->tasks,
+					       (size_t)s->n, NULL, 0),
+			   int, s->ret);
+		free(s->tasks);
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* One spawner fills its own queue: idle workers must steal to help. */
+TEST_IMPL(sched_steal)
+{
+	struct spawn_markers *s;
+	atomic_uint seen;
+	int joined = 0, distinct = 0;
+	unsigned i;
+
+	test_workers(4);
+	atomic_init(&seen, 0);
+	s = test_frame_new(&coast__task_alloc, &spawn_markers_fn);
+	s->n = 2000;
+	s->seen = &seen;
+	ASSERT_EQ(coast__block_on(&s->h, &joined), 0);
+	ASSERT_EQ(joined, 2000);
+	ASSERT_EQ(coast__worker_count(), 4);
+	for (i = 0; i < 4; i++)
+		distinct += !!(atomic_load(&seen) & (1u << i));
+	fprintf(stderr, "sched_steal: markers ran on %d of 4 workers\n",
+		distinct);
+	ASSERT(distinct >= 2);
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
+/* ------------------------------------------------------ a million tasks */
+
+struct tiny {
+	struct coast_frame h;
+	int ret;
+	int v;
+};
+
+TEST_FN(tiny_fn, struct tiny, tiny_poll);
+
+static int tiny_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct tiny *t = (struct tiny *)f;
+
+	(void)cx;
+	t->ret = t->v + 1;
+	return COAST_READY;
+}
+
+/* Spawns and joins total tasks, batch at a time, summing results. */
+struct million {
+	struct coast_frame h;
+	long long ret;
+	int total, batch, done, i;
+	int out;
+	coast_task **tasks;
+	struct coast_frame *sub;
+	int r;
+};
+
+TEST_FN(million_fn, struct million, million_poll);
+
+static int million_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct million *m = (struct million *)f;
+	struct tiny *t;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		m->tasks = calloc((size_t)m->batch, sizeof(*m->tasks));
+		ASSERT(m->tasks != NULL);
+		for (m->done = 0; m->done < m->total; m->done += m->batch) {
+			for (m->i = 0; m->i < m->batch; m->i++) {
+				t = test_frame_new(&coast__task_alloc, &tiny_fn);
+				t->v = m->done + m->i;
+				m->tasks[m->i] = coast__spawn(&t->h);
+				ASSERT(m->tasks[m->i] != NULL);
+			}
+			for (m->i = 0; m->i < m->batch; m->i++) {
+				TEST_AWAIT(1, m->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, m->tasks[m->i],
+						   &m->out),
+					   int, m->r);
+				ASSERT_EQ(m->r, 0);
+				ASSERT_EQ(m->out, m->done + m->i + 1);
+				m->ret += m->out;
+			}
+		}
+		free(m->tasks);
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(sched_million)
+{
+	struct million *m = test_frame_new(&coast__task_alloc, &million_fn);
+	long long sum = 0, n = 1000000;
+	double t0 = test_now_ms(), dt;
+
+	m->total = (int)n;
+	m->batch = 10000;
+	ASSERT_EQ(coast__block_on(&m->h, &sum), 0);
+	dt = test_now_ms() - t0;
+	ASSERT_EQ(sum, n * (n + 1) / 2);
+	fprintf(stderr, "sched_million: %lld spawn+join in %.0f ms, %.0f ns each"
+			" (%u workers)\n",
+		n, dt, dt * 1e6 / (double)n, coast__worker_count());
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* ------------------------------------------------------ foreign wakes */
+
+enum { NTHREADS = 8, ROUNDS = 2000 };
+
+struct pong_shared {
+	_Atomic(coast_waker *) waker;
+	atomic_uint counter; /* bumped by the thread before each wake */
+	atomic_uint ack;     /* what the task saw at its last poll */
+};
+
+struct pong {
+	struct coast_frame h;
+	unsigned ret;
+	struct pong_shared *sh;
+};
+
+TEST_FN(pong_fn, struct pong, pong_poll);
+
+static int pong_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct pong *p = (struct pong *)f;
+	unsigned c;
+
+	p->ret++;
+	if (f->state == COAST_STATE_START) {
+		atomic_store(&p->sh->waker, coast_waker_get(cx));
+		f->state = 1;
+	}
+	c = atomic_load_explicit(&p->sh->counter, memory_order_acquire);
+	atomic_store_explicit(&p->sh->ack, c, memory_order_release);
+	return c == ROUNDS ? COAST_READY : COAST_PENDING;
+}
+
+static void *pong_thread(void *arg)
+{
+	struct pong_shared *sh = arg;
+	coast_waker *w;
+	unsigned i;
+
+	while (!(w = atomic_load(&sh->waker)))
+		sched_yield();
+	for (i = 1; i <= ROUNDS; i++) {
+		/* Each step waits for the task to see the previous one: a
+		 * single lost wake-up hangs (the runner's limit fails it). */
+		while (atomic_load_explicit(&sh->ack, memory_order_acquire) !=
+		       i - 1)
+			sched_yield();
+		atomic_store_explicit(&sh->counter, i, memory_order_release);
+		coast_waker_wake_by_ref(w);
+	}
+	coast_waker_drop(w);
+	return NULL;
+}
+
+/* Eight threads ping-pong with eight tasks at once, through wakers. */
+TEST_IMPL(sched_foreign_wakes)
+{
+	static struct pong_shared sh[NTHREADS];
+	coast_task *tasks[NTHREADS];
+	pthread_t th[NTHREADS];
+	unsigned polls[NTHREADS];
+	struct pong *p;
+	int joined = 0, i;
+
+	for (i = 0; i < NTHREADS; i++) {
+		atomic_init(&sh[i].waker, NULL);
+		atomic_init(&sh[i].counter, 0);
+		atomic_init(&sh[i].ack, 0);
+		p = test_frame_new(&coast__task_alloc, &pong_fn);
+		p->sh = &sh[i];
+		tasks[i] = coast__spawn(&p->h);
+		ASSERT_EQ(pthread_create(&th[i], NULL, pong_thread, &sh[i]), 0);
+	}
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
+						      tasks, NTHREADS, polls,
+						      sizeof(unsigned)),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, NTHREADS);
+	for (i = 0; i < NTHREADS; i++) {
+		ASSERT_EQ(pthread_join(th[i], NULL), 0);
+		ASSERT(polls[i] >= ROUNDS);
+		ASSERT_EQ(atomic_load(&sh[i].ack), ROUNDS);
+	}
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* --------------------------------------------------- timers under load */
+
+enum { NSLEEP = 12, NBUSY = 6, SPACING_MS = 25 };
+
+struct busy {
+	struct coast_frame h;
+	int ret;
+	atomic_int *stop;
+	int dummy;
+	struct coast_frame *sub;
+};
+
+TEST_FN(busy_fn, struct busy, busy_poll);
+
+/* Burns CPU in short polls, yielding, until told to stop. */
+static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct busy *b = (struct busy *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		while (!atomic_load(b->stop)) {
+			spin_us(20);
+			TEST_AWAIT(1, b->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   b->dummy);
+			b->ret++;
+		}
+		return COAST_READY;
+	}
+	abort();
+}
+
+struct timed {
+	struct coast_frame h;
+	int ret; /* the order it woke in */
+	uint64_t ms;
+	double t0;
+	double *late; /* ms after its deadline, stored on wake */
+	atomic_int *seq;
+	int r;
+	struct coast_frame *sub;
+};
+
+TEST_FN(timed_fn, struct timed, timed_poll);
+
+static int timed_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct timed *t = (struct timed *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, t->sub, COAST_START(coast_sleep_ms)(cx->frames,
+								  t->ms),
+			   int, t->r);
+		ASSERT_EQ(t->r, 0);
+		*t->late = test_now_ms() - t->t0 - (double)t->ms;
+		t->ret = atomic_fetch_add(t->seq, 1);
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* Sleepers armed in shuffled order wake in deadline order, on time, while
+ * more busy tasks than workers keep every worker from idling. */
+TEST_IMPL(sched_timers_under_load)
+{
+	coast_task *busy[NBUSY], *timed[NSLEEP];
+	struct timed *tf[NSLEEP];
+	int order[NSLEEP], joined = 0, i, k;
+	atomic_int stop, seq;
+	double t0 = test_now_ms(), late[NSLEEP], worst = 0;
+	struct busy *b;
+
+	atomic_init(&stop, 0);
+	atomic_init(&seq, 0);
+	for (i = 0; i < NBUSY; i++) {
+		b = test_frame_new(&coast__task_alloc, &busy_fn);
+		b->stop = &stop;
+		busy[i] = coast__spawn(&b->h);
+	}
+	for (i = 0; i < NSLEEP; i++) {
+		k = (i * 7) % NSLEEP; /* 0, 7, 2, 9, ...: a permutation */
+		tf[k] = test_frame_new(&coast__task_alloc, &timed_fn);
+		tf[k]->ms = (uint64_t)(k + 1) * SPACING_MS;
+		tf[k]->t0 = t0;
+		tf[k]->seq = &seq;
+		tf[k]->late = &late[k];
+		timed[k] = coast__spawn(&tf[k]->h);
+	}
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
+						      timed, NSLEEP, order,
+						      sizeof(int)),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, NSLEEP);
+	atomic_store(&stop, 1);
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, busy,
+						      NBUSY, NULL, 0),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, NBUSY);
+	for (i = 0; i < NSLEEP; i++) {
+		ASSERT_EQ(order[i], i);
+		/* Whole-ms clock: up to 1 ms early; "on time" is generous
+		 * for sanitizer builds on loaded machines. */
+		ASSERT(late[i] > -1.5);
+		ASSERT(late[i] < 2000.0);
+		if (late[i] > worst)
+			worst = late[i];
+	}
+	fprintf(stderr, "sched_timers_under_load: %d sleepers in order, "
+			"worst %.2f ms late\n", NSLEEP, worst);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
