@@ -8,14 +8,18 @@
 // checks the AST the compile builds anyway. A main file that never mentions
 // coast skips the nested parse and costs nothing but a raw lex.
 //
-// Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C.
+// Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
+// -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
+// size.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CheckConsumer.h"
 #include "Checks.h"
 #include "CoastAttrs.h"
 #include "DiagnosticReporter.h"
 #include "NestedParse.h"
+#include "lower/FrameSizeReport.h"
 #include "lower/Lowering.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -47,10 +51,6 @@ bool generatesCode(frontend::ActionKind K) {
   }
 }
 
-bool keywordsDefined(Preprocessor &PP) {
-  return PP.isMacroDefined("await") && PP.isMacroDefined("async");
-}
-
 /// Whether the main file's tokens can spell code to lower: a raw lex, no
 /// preprocessing. `box(...)`, `returns_send` and `must_destruct` need no
 /// lowering of their own (a box is awaited or spawned); the checks of the
@@ -78,40 +78,6 @@ bool mayNeedLowering(CompilerInstance &CI) {
   }
   return false;
 }
-
-/// Runs the checks (and the lowering's planning, for coast-unsupported) on
-/// the AST of the compile itself.
-class CheckConsumer : public ASTConsumer {
-public:
-  /// \param Unlowered the compile generates code from this AST, which was
-  /// not lowered: async code in it must be an error.
-  CheckConsumer(CompilerInstance &CI, bool Unlowered)
-      : CI(CI), Unlowered(Unlowered) {}
-
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    if (!coast::mentionsCoast(Ctx))
-      return; // a file that never met coast costs one scan, nothing more
-    DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
-                                Ctx.getLangOpts(),
-                                keywordsDefined(CI.getPreprocessor()));
-    runAllChecks(Ctx, Reporter);
-    if (Unlowered) {
-      if (hasAsyncCode(Ctx))
-        Reporter.unsupported(
-            Ctx.getSourceManager().getLocForStartOfFile(
-                Ctx.getSourceManager().getMainFileID()),
-            "this file reaches async code only through macros defined in "
-            "other files; spell 'async' or 'await' in it");
-    } else {
-      lowerMainFile(Ctx, Reporter, /*Emit=*/false);
-    }
-    Reporter.flush();
-  }
-
-private:
-  CompilerInstance &CI;
-  bool Unlowered;
-};
 
 /// The nested parse's consumer: checks, then lowers if all is well.
 class LoweringConsumer : public ASTConsumer {
@@ -166,12 +132,32 @@ void replaceMainFile(CompilerInstance &CI, StringRef Text) {
   }
 }
 
-/// Clears the attributes' inert mode once the lowered code is parsed.
+/// Clears the attributes' inert mode once the lowered code is parsed, and
+/// reports frame sizes when asked.
 class LoweredConsumer : public ASTConsumer {
 public:
-  void HandleTranslationUnit(ASTContext &) override {
+  LoweredConsumer(CompilerInstance &CI, std::string FrameSizesFile)
+      : CI(CI), FrameSizesFile(std::move(FrameSizesFile)) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
     setCoastAttrsInert(false);
+    if (FrameSizesFile.empty())
+      return;
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(FrameSizesFile, EC, llvm::sys::fs::OF_Append);
+    if (!EC) {
+      writeFrameSizes(Ctx, OS);
+      return;
+    }
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
+                               "cannot write coast frame sizes to '%0': %1"))
+        << FrameSizesFile << EC.message();
   }
+
+private:
+  CompilerInstance &CI;
+  std::string FrameSizesFile;
 };
 
 class CoastAction : public PluginASTAction {
@@ -184,10 +170,14 @@ protected:
         DumpFile = Arg.str();
         continue;
       }
+      if (Arg.consume_front("frame-sizes=") && !Arg.empty()) {
+        FrameSizesFile = Arg.str();
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
-                                 "(known: dump=<file>)"))
+                                 "(known: dump=<file>, frame-sizes=<file>)"))
           << A;
       return false;
     }
@@ -201,9 +191,9 @@ protected:
     if (inNestedParse())
       return std::make_unique<ASTConsumer>();
     if (!generatesCode(CI.getFrontendOpts().ProgramAction))
-      return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/false);
+      return createCheckConsumer(CI, /*Unlowered=*/false);
     if (!mayNeedLowering(CI))
-      return std::make_unique<CheckConsumer>(CI, /*Unlowered=*/true);
+      return createCheckConsumer(CI, /*Unlowered=*/true);
 
     LoweringResult Result;
     bool Ok =
@@ -224,7 +214,7 @@ protected:
       dump(CI, *Result.Text);
     replaceMainFile(CI, *Result.Text);
     setCoastAttrsInert(true);
-    return std::make_unique<LoweredConsumer>();
+    return std::make_unique<LoweredConsumer>(CI, FrameSizesFile);
   }
 
 private:
@@ -255,6 +245,7 @@ private:
   }
 
   std::string DumpFile;
+  std::string FrameSizesFile;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

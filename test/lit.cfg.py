@@ -7,6 +7,7 @@
 #   %gcc          gcc, coast.h on the path
 #   %coast-libs   libcoast and its system libraries, for linking
 #   %coast-plugin the plugin's path
+#   %coast-check  the coast-check tool
 #   %coast-equiv  builds %s with and without the plugin, runs both, fails if
 #                 their output differs, prints it
 import os
@@ -41,6 +42,7 @@ config.substitutions.append(
     ("%coast-equiv", "sh %s/test/tools/equiv.sh %%s %%t '%s' '%s' '%s'"
      % (config.coast_src_root, coast, plain, libs)))
 config.substitutions.append(("%coast-plugin", config.coast_plugin))
+config.substitutions.append(("%coast-check", config.coast_check))
 config.substitutions.append(("%plain", plain))
 config.substitutions.append(("%gcc", "gcc " + inc))
 config.substitutions.append(("%clang", clang))

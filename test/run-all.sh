@@ -108,7 +108,7 @@ install_check() {
 	else
 		for rel in include/coast.h lib/libcoast.a lib/libcoast.so \
 			lib/coast/coast-plugin.so lib/pkgconfig/coast.pc \
-			lib/cmake/coast/coast-config.cmake; do
+			lib/cmake/coast/coast-config.cmake bin/coast-check; do
 			if [ ! -e "$prefix/usr/$rel" ]; then
 				echo "install: missing $rel" >&2
 				ok=0

@@ -1,15 +1,16 @@
 //===- DiagnosticReporter.h - coast diagnostics as Clang diagnostics ------===//
 //
-// Implements CheckHandler for the plugin: each call becomes a Clang error or
-// warning whose text ends with its `[coast-*]` name, with notes and fix-its.
+// Implements CheckHandler for every front end (the plugin, coast-check): each
+// call becomes a Clang error or warning whose text ends with its `[coast-*]`
+// name, with notes and fix-its. The names are those of DiagnosticCatalog.h.
 //
 // Diagnostics are buffered and emitted in source order by flush(), so the
 // output does not depend on which analysis found what first.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COAST_PLUGIN_DIAGNOSTICREPORTER_H
-#define COAST_PLUGIN_DIAGNOSTICREPORTER_H
+#ifndef COAST_FRONTEND_DIAGNOSTICREPORTER_H
+#define COAST_FRONTEND_DIAGNOSTICREPORTER_H
 
 #include "CheckHandler.h"
 

@@ -1,0 +1,56 @@
+//===- CheckConsumer.cpp - Checking a parsed translation unit -------------===//
+
+#include "CheckConsumer.h"
+#include "Checks.h"
+#include "CoastAttrs.h"
+#include "DiagnosticReporter.h"
+#include "lower/Lowering.h"
+
+using namespace clang;
+
+namespace coast {
+
+bool keywordsDefined(Preprocessor &PP) {
+  return PP.isMacroDefined("await") && PP.isMacroDefined("async");
+}
+
+namespace {
+
+class CheckConsumer : public ASTConsumer {
+public:
+  CheckConsumer(CompilerInstance &CI, bool Unlowered)
+      : CI(CI), Unlowered(Unlowered) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (!mentionsCoast(Ctx))
+      return; // a file that never met coast costs one scan, nothing more
+    DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
+                                Ctx.getLangOpts(),
+                                keywordsDefined(CI.getPreprocessor()));
+    runAllChecks(Ctx, Reporter);
+    if (Unlowered) {
+      if (hasAsyncCode(Ctx))
+        Reporter.unsupported(
+            Ctx.getSourceManager().getLocForStartOfFile(
+                Ctx.getSourceManager().getMainFileID()),
+            "this file reaches async code only through macros defined in "
+            "other files; spell 'async' or 'await' in it");
+    } else {
+      lowerMainFile(Ctx, Reporter, /*Emit=*/false);
+    }
+    Reporter.flush();
+  }
+
+private:
+  CompilerInstance &CI;
+  bool Unlowered;
+};
+
+} // namespace
+
+std::unique_ptr<ASTConsumer> createCheckConsumer(CompilerInstance &CI,
+                                                 bool Unlowered) {
+  return std::make_unique<CheckConsumer>(CI, Unlowered);
+}
+
+} // namespace coast

@@ -1,0 +1,35 @@
+//===- CheckConsumer.h - Checking a parsed translation unit ---------------===//
+//
+// The ASTConsumer every front end uses to check an AST it parsed without
+// lowering it: the plugin under -fsyntax-only (and for compiles with nothing
+// to lower), coast-check for every translation unit. It runs runAllChecks and
+// the lowering's planner (coast-unsupported) and reports through
+// DiagnosticReporter, so the front ends print the same diagnostics.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_FRONTEND_CHECKCONSUMER_H
+#define COAST_FRONTEND_CHECKCONSUMER_H
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Lex/Preprocessor.h"
+
+#include <memory>
+
+namespace coast {
+
+/// Whether coast.h's keyword macros (`await`, `async`) are defined, so that
+/// fix-its may spell them rather than the coast_ forms.
+bool keywordsDefined(clang::Preprocessor &PP);
+
+/// The consumer that checks the AST \p CI builds.
+/// \param Unlowered the compile generates code from this AST, which was not
+/// lowered: async code in it is an error (coast-unsupported) instead of being
+/// planned.
+std::unique_ptr<clang::ASTConsumer>
+createCheckConsumer(clang::CompilerInstance &CI, bool Unlowered);
+
+} // namespace coast
+
+#endif

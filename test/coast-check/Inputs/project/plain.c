@@ -1,0 +1,2 @@
+// No coast at all.
+int plain(int x) { return x + 1; }
