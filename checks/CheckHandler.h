@@ -12,7 +12,10 @@
 #define COAST_CHECKS_CHECKHANDLER_H
 
 #include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+
+#include <string>
 
 namespace coast {
 
@@ -46,6 +49,28 @@ public:
   /// \param Operand the operand. \param Operation "await", ...
   virtual void notAFuture(clang::SourceRange Operand,
                           llvm::StringRef Operation) {}
+
+  /// One await of a recursion cycle: \p Caller awaits \p Callee at \p Loc.
+  struct CycleCall {
+    clang::SourceLocation Loc;
+    std::string Caller;
+    std::string Callee;
+  };
+
+  /// Async functions awaiting each other in a cycle, none of them
+  /// box_async [coast-recursion-needs-box]; once per cycle.
+  /// \param Definition the definition of the cycle's first function in
+  /// source order. \param Function its name.
+  /// \param Replace the token to replace for the fix-it (`async` and its
+  /// spellings), invalid when \p InsertAt is used instead.
+  /// \param With the replacement, or the text to insert at \p InsertAt.
+  /// \param Calls the awaits that make up the cycle, in source order.
+  virtual void recursionNeedsBox(clang::SourceLocation Definition,
+                                 llvm::StringRef Function,
+                                 clang::CharSourceRange Replace,
+                                 clang::SourceLocation InsertAt,
+                                 llvm::StringRef With,
+                                 llvm::ArrayRef<CycleCall> Calls) {}
 
   /// A construct the lowering cannot support [coast-unsupported].
   /// \param Reason a sentence fragment: what, and what to do instead.

@@ -3,12 +3,14 @@
 #include "Checks.h"
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
+#include "RecursionCheck.h"
 
 namespace coast {
 
 void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runAttributeChecks(Ctx, Handler);
   runAsyncCallChecks(Ctx, Handler);
+  runRecursionCheck(Ctx, Handler);
 }
 
 } // namespace coast

@@ -111,6 +111,36 @@ void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
   });
 }
 
+void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
+                                           StringRef Function,
+                                           CharSourceRange Replace,
+                                           SourceLocation InsertAt,
+                                           StringRef With,
+                                           ArrayRef<CycleCall> Calls) {
+  HasErrors = true;
+  defer(Definition, [this, Definition, Function = Function.str(), Replace,
+                     InsertAt, With = With.str(),
+                     Calls = std::vector<CycleCall>(Calls.begin(),
+                                                    Calls.end())] {
+    {
+      DiagnosticBuilder DB =
+          report(DiagnosticsEngine::Error, Definition,
+                 "coast-recursion-needs-box",
+                 "recursion in an async function requires boxing: make '" +
+                     Function + "' box_async");
+      if (Replace.isValid())
+        DB << FixItHint::CreateReplacement(Replace, With);
+      else if (InsertAt.isValid())
+        DB << FixItHint::CreateInsertion(InsertAt, With);
+    }
+    for (const CycleCall &C : Calls)
+      report(DiagnosticsEngine::Note, C.Loc, "",
+             C.Caller == C.Callee
+                 ? "'" + C.Caller + "' awaits itself here"
+                 : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
+  });
+}
+
 void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
   HasErrors = true;
   defer(Loc, [this, Loc, Reason = Reason.str()] {

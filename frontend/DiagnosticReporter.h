@@ -41,6 +41,11 @@ public:
                        llvm::StringRef Callee) override;
   void notAFuture(clang::SourceRange Operand,
                   llvm::StringRef Operation) override;
+  void recursionNeedsBox(clang::SourceLocation Definition,
+                         llvm::StringRef Function,
+                         clang::CharSourceRange Replace,
+                         clang::SourceLocation InsertAt, llvm::StringRef With,
+                         llvm::ArrayRef<CycleCall> Calls) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
