@@ -81,6 +81,60 @@ const FunctionDecl *asyncCallee(const Expr *E) {
   return FD && isAsyncFunction(FD) ? FD : nullptr;
 }
 
+bool isAsyncPointerType(QualType T) {
+  for (int Level = 0; Level != 2; ++Level) {
+    while (const auto *TT = T->getAs<TypedefType>()) {
+      if (hasCoastAttr(TT->getDecl(), CoastAttr::Async))
+        return true;
+      T = TT->getDecl()->getUnderlyingType();
+    }
+    const auto *PT = T->getAs<PointerType>();
+    if (!PT)
+      return false;
+    T = PT->getPointeeType(); // `fn_t *p` with `typedef int fn_t(int) async`
+  }
+  return false;
+}
+
+bool isAsyncPointerCallee(const Expr *Callee) {
+  const Expr *E = Callee->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_Deref)
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  const ValueDecl *D = nullptr;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    D = DRE->getDecl();
+  else if (const auto *ME = dyn_cast<MemberExpr>(E))
+    D = ME->getMemberDecl();
+  if (!D || isa<FunctionDecl>(D))
+    return false;
+  return hasCoastAttr(D, CoastAttr::Async) || isAsyncPointerType(D->getType());
+}
+
+std::optional<FutureCall> futureCall(const Mark &M) {
+  FutureCall FC;
+  const Expr *Operand = M.Operand;
+  if (std::optional<Mark> Inner = operandMark(M)) {
+    if (Inner->Kind != MarkKind::Box)
+      return std::nullopt;
+    FC.Boxed = true;
+    Operand = Inner->Operand;
+  }
+  FC.Call = dyn_cast<CallExpr>(Operand);
+  if (!FC.Call)
+    return std::nullopt;
+  if ((FC.Callee = asyncCallee(FC.Call))) {
+    FC.Proto = FC.Callee->getType()->getAs<FunctionProtoType>();
+  } else if (FC.Boxed && isAsyncPointerCallee(FC.Call->getCallee())) {
+    if (const auto *PT =
+            FC.Call->getCallee()->getType()->getAs<PointerType>())
+      FC.Proto = PT->getPointeeType()->getAs<FunctionProtoType>();
+  }
+  if (!FC.Proto)
+    return std::nullopt;
+  return FC;
+}
+
 const char *markName(MarkKind K) {
   switch (K) {
   case MarkKind::Await:

@@ -39,6 +39,29 @@ std::optional<Mark> operandMark(const Mark &M);
 /// a mark or any expression; parentheses are looked through.
 const clang::FunctionDecl *asyncCallee(const clang::Expr *E);
 
+/// True if \p Callee (a call's callee expression) is an async function
+/// pointer: a variable, parameter or field declared `async`, or of a
+/// typedef declared `async`.
+bool isAsyncPointerCallee(const clang::Expr *Callee);
+
+/// True if \p T is an async function pointer type: through a typedef
+/// declared `async` (directly or as the pointee).
+bool isAsyncPointerType(clang::QualType T);
+
+/// What an await, coast_spawn or coast_block_on runs.
+struct FutureCall {
+  const clang::CallExpr *Call = nullptr;
+  /// The async function called directly; null through a pointer.
+  const clang::FunctionDecl *Callee = nullptr;
+  const clang::FunctionProtoType *Proto = nullptr;
+  /// Written as box(...): the callee's frame gets its own allocation.
+  bool Boxed = false;
+};
+
+/// The future mark \p M runs: a direct call of an async function, or a
+/// box(...) of one or of a call through an async function pointer.
+std::optional<FutureCall> futureCall(const Mark &M);
+
 /// The spelling users see for a mark, for messages ("await").
 const char *markName(MarkKind K);
 

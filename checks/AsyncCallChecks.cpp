@@ -59,6 +59,13 @@ public:
     }
     if (M->Kind == MarkKind::Box)
       return checkBox(*M);
+    // await(p(x)) through an async pointer: coast-dyn-call-needs-box, from
+    // VisitCallExpr, and nothing else.
+    if (const auto *CE = dyn_cast<CallExpr>(Operand);
+        CE && isAsyncPointerCallee(CE->getCallee())) {
+      Consumed.insert(Operand);
+      return true;
+    }
     if (!asyncCallee(Operand)) {
       Handler.notAFuture(Operand->getSourceRange(), markName(M->Kind));
       return true;
@@ -68,6 +75,11 @@ public:
   }
 
   bool VisitCallExpr(CallExpr *CE) {
+    if (Current && !Unevaluated && isAsyncPointerCallee(CE->getCallee()) &&
+        !Boxed.count(CE)) {
+      Handler.dynCallNeedsBox(CE->getSourceRange(), calleeName(CE));
+      return true;
+    }
     const FunctionDecl *Callee = asyncCallee(CE);
     if (!Callee || !Current || Unevaluated || Consumed.count(CE))
       return true;
@@ -100,18 +112,28 @@ private:
         Consumed.insert(Inner->Whole);
       return true;
     }
+    if (!asyncCallee(CE) && !isAsyncPointerCallee(CE->getCallee())) {
+      Handler.notAFuture(M.Operand->getSourceRange(), markName(M.Kind));
+      return true;
+    }
     Consumed.insert(CE);
+    Boxed.insert(CE);
     if (Consumed.count(M.Whole))
       return true;
     const NamedDecl *Callee = calleeDecl(CE);
-    StringRef Name = Callee && Callee->getIdentifier() ? Callee->getName()
-                                                       : "function pointer";
+    StringRef Name = calleeName(CE);
     if (CurrentIsAsync)
       Handler.unawaitedFuture(M.Whole->getSourceRange(), Name);
     else
       Handler.syncCall(M.Whole->getSourceRange(), Name,
                        Callee ? Callee->getLocation() : SourceLocation());
     return true;
+  }
+
+  static StringRef calleeName(const CallExpr *CE) {
+    const NamedDecl *Callee = calleeDecl(CE);
+    return Callee && Callee->getIdentifier() ? Callee->getName()
+                                             : "function pointer";
   }
 
   /// The function or pointer a call names: `f`, `p`, `obj->poll`.
@@ -145,6 +167,8 @@ private:
   /// without being evaluated, or null.
   const char *Unevaluated = nullptr;
   llvm::DenseSet<const Expr *> Consumed;
+  /// Calls written inside box(...).
+  llvm::DenseSet<const Expr *> Boxed;
 };
 
 } // namespace

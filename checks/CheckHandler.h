@@ -50,6 +50,21 @@ public:
   virtual void notAFuture(clang::SourceRange Operand,
                           llvm::StringRef Operation) {}
 
+  /// A call through an async function pointer outside box(...)
+  /// [coast-dyn-call-needs-box]. \param Call the call, which the fix-it wraps
+  /// in box(...). \param Pointer the pointer's name.
+  virtual void dynCallNeedsBox(clang::SourceRange Call,
+                               llvm::StringRef Pointer) {}
+
+  /// An async function or pointer meets a synchronous function pointer, or
+  /// the reverse [coast-fnptr-mismatch].
+  /// \param Where the value. \param Message what meets what.
+  /// \param Target the declaration receiving it, for a note (may be
+  /// invalid). \param TargetNote the note's text.
+  virtual void fnptrMismatch(clang::SourceRange Where, llvm::StringRef Message,
+                             clang::SourceLocation Target,
+                             llvm::StringRef TargetNote) {}
+
   /// One await of a recursion cycle: \p Caller awaits \p Callee at \p Loc.
   struct CycleCall {
     clang::SourceLocation Loc;

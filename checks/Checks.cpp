@@ -3,6 +3,7 @@
 #include "Checks.h"
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
+#include "FnPtrMismatchCheck.h"
 #include "RecursionCheck.h"
 
 namespace coast {
@@ -11,6 +12,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runAttributeChecks(Ctx, Handler);
   runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
+  runFnPtrMismatchCheck(Ctx, Handler);
 }
 
 } // namespace coast

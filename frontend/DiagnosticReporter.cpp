@@ -111,6 +111,36 @@ void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
   });
 }
 
+void DiagnosticReporter::dynCallNeedsBox(SourceRange Call, StringRef Pointer) {
+  HasErrors = true;
+  defer(Call.getBegin(), [this, Call, Pointer = Pointer.str()] {
+    DiagnosticBuilder DB =
+        report(DiagnosticsEngine::Error, Call.getBegin(),
+               "coast-dyn-call-needs-box",
+               "call through async function pointer '" + Pointer +
+                   "' must be boxed: the callee's frame size is known only "
+                   "at run time");
+    DB << Call;
+    wrapFixIt(DB, Call, Keywords ? "box" : "coast_box");
+  });
+}
+
+void DiagnosticReporter::fnptrMismatch(SourceRange Where, StringRef Message,
+                                       SourceLocation Target,
+                                       StringRef TargetNote) {
+  HasErrors = true;
+  defer(Where.getBegin(), [this, Where, Message = Message.str(), Target,
+                           TargetNote = TargetNote.str()] {
+    {
+      DiagnosticBuilder DB = report(DiagnosticsEngine::Error, Where.getBegin(),
+                                    "coast-fnptr-mismatch", Message);
+      DB << Where;
+    }
+    if (Target.isValid())
+      report(DiagnosticsEngine::Note, Target, "", TargetNote);
+  });
+}
+
 void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
                                            StringRef Function,
                                            CharSourceRange Replace,

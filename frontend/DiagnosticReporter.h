@@ -1,8 +1,9 @@
 //===- DiagnosticReporter.h - coast diagnostics as Clang diagnostics ------===//
 //
-// Implements CheckHandler for every front end (the plugin, coast-check): each
-// call becomes a Clang error or warning whose text ends with its `[coast-*]`
-// name, with notes and fix-its. The names are those of DiagnosticCatalog.h.
+// Implements CheckHandler for every front end (the plugin, coast-check, the
+// clang-tidy module through report()): each call becomes a Clang error or
+// warning whose text ends with its `[coast-*]` name, with notes and fix-its.
+// The names are those of DiagnosticCatalog.h.
 //
 // Diagnostics are buffered and emitted in source order by flush(), so the
 // output does not depend on which analysis found what first.
@@ -41,6 +42,11 @@ public:
                        llvm::StringRef Callee) override;
   void notAFuture(clang::SourceRange Operand,
                   llvm::StringRef Operation) override;
+  void dynCallNeedsBox(clang::SourceRange Call,
+                       llvm::StringRef Pointer) override;
+  void fnptrMismatch(clang::SourceRange Where, llvm::StringRef Message,
+                     clang::SourceLocation Target,
+                     llvm::StringRef TargetNote) override;
   void recursionNeedsBox(clang::SourceLocation Definition,
                          llvm::StringRef Function,
                          clang::CharSourceRange Replace,
@@ -55,6 +61,17 @@ public:
   /// Emits the buffered diagnostics in source order.
   void flush();
 
+protected:
+  /// Starts one diagnostic or note: everything the reporter emits goes
+  /// through here, in flush(). \param Name its coast-* name; empty for a
+  /// note, which belongs to the diagnostic started before it. The default
+  /// reports a custom Clang diagnostic "Text [Name]" to the DiagnosticsEngine;
+  /// the clang-tidy module overrides it to report through its checks.
+  virtual clang::DiagnosticBuilder report(clang::DiagnosticsEngine::Level L,
+                                          clang::SourceLocation Loc,
+                                          llvm::StringRef Name,
+                                          llvm::StringRef Text);
+
 private:
   struct Deferred {
     clang::SourceLocation Loc;
@@ -62,9 +79,6 @@ private:
     std::function<void()> Emit;
   };
   void defer(clang::SourceLocation Loc, std::function<void()> Emit);
-  clang::DiagnosticBuilder report(clang::DiagnosticsEngine::Level L,
-                                  clang::SourceLocation Loc,
-                                  llvm::StringRef Name, llvm::StringRef Text);
   void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
                  llvm::StringRef Open);
 

@@ -68,7 +68,7 @@ int in_macro(void) {
 
 // Taking the address is not a call: accepted here (storing it in a plain
 // pointer is coast-fnptr-mismatch's business).
-int (*address(void))(int) { return &fetch; }
+int (*address(void))(int) { return &fetch; } // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
 
 // An async function calling another one is not a synchronous caller, and
 // code outside any function creates no future.

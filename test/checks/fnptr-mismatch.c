@@ -1,0 +1,53 @@
+// coast-fnptr-mismatch: an async function's value may only go where an async
+// function pointer is expected, and a synchronous one never there: in
+// assignments, initializers (fields of initializer lists too), arguments,
+// returns and casts. Unknown kinds (void *, results of calls) are accepted.
+// RUN: %coast -fsyntax-only -Xclang -verify %s
+#include <coast.h>
+
+async int fetch(int id);
+int compute(int id);
+typedef async int (*fetch_fn)(int id);
+typedef int (*compute_fn)(int id);
+
+struct ops {
+	fetch_fn read; // expected-note 2 {{declared async here}}
+	compute_fn hash; // expected-note {{declared synchronous here}}
+};
+
+void take_async(fetch_fn f); // expected-note {{declared async here}}
+void take_sync(compute_fn f); // expected-note {{declared synchronous here}}
+
+// Each flow, wrong.
+void wrong(void)
+{
+	fetch_fn f = compute; // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected [coast-fnptr-mismatch]}} expected-note {{declared async here}}
+	compute_fn c = fetch; // expected-error {{async 'fetch' where a synchronous function pointer 'c' is expected; its value is an async function's, callable only with box(...) [coast-fnptr-mismatch]}} expected-note {{declared synchronous here}}
+	struct ops o = {compute, fetch}; // expected-error {{synchronous 'compute' where an async function pointer 'read' is expected}} expected-error {{async 'fetch' where a synchronous function pointer 'hash' is expected}}
+	o.read = &compute; // expected-error {{synchronous 'compute' where an async function pointer 'read' is expected}}
+	take_async(compute); // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}}
+	take_sync(fetch); // expected-error {{async 'fetch' where a synchronous function pointer 'f' is expected}}
+	c = (compute_fn)fetch; // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
+	f = (fetch_fn)c; // expected-error {{synchronous 'c' where an async function pointer is expected}}
+	(void)f;
+	(void)o;
+}
+
+compute_fn give_sync(void) { return fetch; } // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
+
+// Each flow, right.
+fetch_fn give_async(void) { return fetch; }
+static const struct ops table = {.read = fetch, .hash = compute};
+void right(void *anything)
+{
+	fetch_fn f = fetch;
+	compute_fn c = &compute;
+	struct ops o = table;
+	o.read = f;
+	take_async(fetch);
+	take_sync(compute);
+	take_async(0);
+	anything = (void *)compute;
+	(void)c;
+	(void)o;
+}
