@@ -233,10 +233,13 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   if (!M || M->Kind != MarkKind::Await)
     return false;
   // An await in the callee's arguments needs a prelude: the general path.
-  if (const auto *Call = dyn_cast<CallExpr>(M->Operand))
-    for (const Expr *Arg : Call->arguments())
+  if (std::optional<FutureCall> FC = futureCall(*M)) {
+    if (hasAwait(FC->Call->getCallee()))
+      return false;
+    for (const Expr *Arg : FC->Call->arguments())
       if (hasAwait(Arg))
         return false;
+  }
   if (SuspendPoint *P = addPoint(*M, Form, Anchor)) {
     P->Var = Var;
     P->Assign = Assign;
@@ -249,21 +252,28 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
 SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
                                 const Stmt *Anchor) {
   Classified.insert(M.Whole);
-  const FunctionDecl *Callee = asyncCallee(M.Operand);
-  if (!Callee)
-    return nullptr; // coast-not-a-future, reported by the checks
+  std::optional<FutureCall> FC = futureCall(M);
+  if (!FC)
+    return nullptr; // reported by the checks
   SuspendPoint P;
   P.State = Plan.Points.size() + 1;
   P.Form = Form;
   P.Await = M.Whole;
   P.Anchor = Anchor;
-  P.Call = cast<CallExpr>(M.Operand);
-  P.Callee = Callee;
-  P.Source = SourceOf(Callee);
+  P.Call = FC->Call;
+  P.Callee = FC->Callee;
+  P.Proto = FC->Proto;
+  P.Source = FC->Boxed ? FrameSource::Box : SourceOf(FC->Callee);
+  QualType RT = FC->Proto->getReturnType();
+  if (!printableType(RT))
+    fail(M.Whole->getBeginLoc(), "the awaited function's return type has no "
+                                 "name; name it with a typedef at file scope");
+  if (!FC->Callee)
+    requireText(FC->Call->getCallee());
   if (Form == AwaitForm::Expression) {
     requireText(M.Whole);
-    if (!Callee->getReturnType()->isVoidType())
-      P.Temp = addTemp("__t", Callee->getReturnType());
+    if (!RT->isVoidType())
+      P.Temp = addTemp("__t", RT);
   }
   PointOffsets.push_back(offsetOf(M.Whole->getBeginLoc()));
   if (!fileRangeOf(Anchor).isValid())
@@ -316,7 +326,8 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
 /// operators that sequence or skip them.
 void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
   if (std::optional<Mark> M = matchMark(E); M && M->Kind == MarkKind::Await) {
-    registerExprAwaits(M->Operand, Anchor); // awaits in its arguments first
+    if (std::optional<FutureCall> FC = futureCall(*M))
+      registerExprAwaits(FC->Call, Anchor); // awaits in its operands first
     addPoint(*M, AwaitForm::Expression, Anchor);
     return;
   }
@@ -401,10 +412,6 @@ void Planner::collectMarks() {
       std::optional<Mark> M = matchMark(PE);
       if (!M)
         return true;
-      if (M->Kind == MarkKind::Box) {
-        P.fail(PE->getBeginLoc(), "'box(...)' calls are not supported yet");
-        return true;
-      }
       if (M->Kind != MarkKind::Await || P.Classified.count(PE))
         return true;
       P.fail(PE->getBeginLoc(),

@@ -79,7 +79,9 @@ struct SuspendPoint {
   /// DeclStmt (Init) or the ReturnStmt.
   const clang::Stmt *Anchor = nullptr;
   const clang::CallExpr *Call = nullptr;
+  /// The async function awaited; null for a boxed call through a pointer.
   const clang::FunctionDecl *Callee = nullptr;
+  const clang::FunctionProtoType *Proto = nullptr;
   FrameSource Source = FrameSource::FrameStack;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`

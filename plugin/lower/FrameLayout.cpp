@@ -160,6 +160,19 @@ std::string startFunction(const AsyncFunctionPlan &P,
 
 } // namespace
 
+std::string startCallee(const FunctionDecl *Callee,
+                        const FunctionProtoType *Proto, StringRef PointerText,
+                        const LoweringContext &LC) {
+  if (Callee)
+    return generatedName(Callee->getName(), "start");
+  // An async function's value is its start function (see Lowering.cpp), so
+  // an async pointer holds one: call it with its real type.
+  std::string S = "((struct coast_frame *(*)(struct coast_alloc *";
+  for (QualType T : Proto->param_types())
+    S += ", " + LC.typeName(T);
+  return S + "))(" + PointerText.str() + "))";
+}
+
 std::string childMember(const SuspendPoint &Pt) {
   return (Pt.Source == FrameSource::Embedded ? "__aw.s" : "__aw.p") +
          std::to_string(Pt.State);

@@ -26,6 +26,13 @@ std::string framePrelude(const AsyncFunctionPlan &Plan,
 std::string startPrototype(const clang::FunctionDecl *Callee,
                            const LoweringContext &LC);
 
+/// The function to call to start a future: \p Callee's start function, or,
+/// for a boxed call through a pointer (\p Callee null), the pointer (the
+/// text \p PointerText) cast to the start function type \p Proto implies.
+std::string startCallee(const clang::FunctionDecl *Callee,
+                        const clang::FunctionProtoType *Proto,
+                        llvm::StringRef PointerText, const LoweringContext &LC);
+
 /// The member of `__co` that holds the callee frame of \p Pt: the embedded
 /// frame (`__aw.s3`) or the pointer to it (`__aw.p3`).
 std::string childMember(const SuspendPoint &Pt);

@@ -4,6 +4,7 @@
 #include "AsyncAST.h"
 #include "AsyncFunctionPlan.h"
 #include "CoastAttrs.h"
+#include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 #include "LoweringContext.h"
@@ -22,33 +23,61 @@ namespace coast {
 
 namespace {
 
-/// The coast_block_on and coast_spawn marks of one function body.
-std::vector<Mark> runtimeMarks(const FunctionDecl *FD) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    std::vector<Mark> Found;
+/// What the lowering rewrites in one declaration outside async frames:
+/// coast_block_on and coast_spawn, and async functions used as values.
+struct DeclUses {
+  std::vector<Mark> Marks;
+  /// References to async functions other than as a call's callee: their
+  /// value becomes the start function's (what box(p(x)) calls).
+  std::vector<const DeclRefExpr *> FunctionValues;
+};
+
+DeclUses usesIn(const Stmt *S) {
+  struct Finder : EvaluatedVisitor<Finder> {
+    DeclUses Found;
+    llvm::DenseSet<const Expr *> Callees;
     bool VisitParenExpr(ParenExpr *PE) {
       if (std::optional<Mark> M = matchMark(PE);
           M && (M->Kind == MarkKind::BlockOn || M->Kind == MarkKind::Spawn) &&
-          asyncCallee(M->Operand))
-        Found.push_back(*M);
+          futureCall(*M))
+        Found.Marks.push_back(*M);
+      return true;
+    }
+    bool VisitCallExpr(CallExpr *CE) {
+      Callees.insert(CE->getCallee()->IgnoreParenImpCasts());
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl());
+          FD && isAsyncFunction(FD))
+        Found.FunctionValues.push_back(DRE);
       return true;
     }
   } F;
-  F.TraverseStmt(FD->getBody());
+  F.TraverseStmt(const_cast<Stmt *>(S));
+  llvm::erase_if(F.Found.FunctionValues,
+                 [&](const DeclRefExpr *DRE) { return F.Callees.count(DRE); });
   return F.Found;
 }
 
-/// Function definitions in the order the lowering visits them: the main
-/// file's, in source order.
-std::vector<const FunctionDecl *> mainFileFunctions(ASTContext &Ctx) {
-  std::vector<const FunctionDecl *> Out;
+/// The code of a top-level declaration: a function's body, a variable's
+/// initializer.
+const Stmt *codeOf(const Decl *D) {
+  if (const auto *FD = dyn_cast<FunctionDecl>(D))
+    return FD->doesThisDeclarationHaveABody() ? FD->getBody() : nullptr;
+  if (const auto *VD = dyn_cast<VarDecl>(D))
+    return VD->getInit();
+  return nullptr;
+}
+
+/// The main file's top-level declarations with code, in source order.
+std::vector<const Decl *> mainFileDecls(ASTContext &Ctx) {
+  std::vector<const Decl *> Out;
   const SourceManager &SM = Ctx.getSourceManager();
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-    const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (FD && FD->doesThisDeclarationHaveABody() &&
-        SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
-      Out.push_back(FD);
-  }
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
+    if (codeOf(D) &&
+        SM.isWrittenInMainFile(SM.getExpansionLoc(D->getLocation())))
+      Out.push_back(D);
   return Out;
 }
 
@@ -61,15 +90,14 @@ public:
 private:
   bool plan();
   void emit(LoweringContext &LC);
-  std::string prototypesFor(const FunctionDecl *FD, LoweringContext &LC);
+  std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
   FrameSource sourceOf(const FunctionDecl *Callee) const;
 
   ASTContext &Ctx;
   CheckHandler &Handler;
-  std::vector<const FunctionDecl *> Functions;
-  /// The coast_block_on and coast_spawn marks of each function.
-  llvm::DenseMap<const FunctionDecl *, std::vector<Mark>> MarksOf;
+  std::vector<const Decl *> Decls;
+  llvm::DenseMap<const Decl *, DeclUses> UsesOf;
   std::deque<AsyncFunctionPlan> Plans; // stable: replacements point in
   llvm::DenseMap<const FunctionDecl *, const AsyncFunctionPlan *> PlanOf;
   /// Async functions whose definitions are lowered so far, in source order.
@@ -100,8 +128,20 @@ bool MainFileLowering::plan() {
       Ok = false;
     }
   }
-  for (const FunctionDecl *FD : Functions)
-    for (const Mark &M : MarksOf[FD])
+  for (const Decl *D : Decls) {
+    for (const DeclRefExpr *DRE : UsesOf[D].FunctionValues) {
+      SourceLocation L = DRE->getLocation();
+      if (L.isMacroID() && (!SM.isMacroArgExpansion(L) ||
+                            !SM.isWrittenInMainFile(SM.getSpellingLoc(L)))) {
+        Handler.unsupported(L, "async function '" +
+                                   DRE->getDecl()->getNameAsString() +
+                                   "' is used as a value inside a macro "
+                                   "definition; use it where the macro is "
+                                   "used");
+        Ok = false;
+      }
+    }
+    for (const Mark &M : UsesOf[D].Marks)
       if (!Lexer::makeFileCharRange(
                CharSourceRange::getTokenRange(M.Whole->getSourceRange()), SM,
                Ctx.getLangOpts())
@@ -112,8 +152,10 @@ bool MainFileLowering::plan() {
                                 "it where the macro is used");
         Ok = false;
       }
-  for (const FunctionDecl *FD : Functions) {
-    if (!isAsyncFunction(FD))
+  }
+  for (const Decl *D : Decls) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !isAsyncFunction(FD))
       continue;
     Plans.emplace_back();
     auto SourceOf = [this](const FunctionDecl *C) { return sourceOf(C); };
@@ -125,16 +167,22 @@ bool MainFileLowering::plan() {
   return Ok;
 }
 
-/// Prototypes of the start functions \p FD calls that are not declared yet.
-std::string MainFileLowering::prototypesFor(const FunctionDecl *FD,
+/// Prototypes of the start functions \p D's code uses that are not declared
+/// yet.
+std::string MainFileLowering::prototypesFor(const Decl *D,
                                             LoweringContext &LC) {
   std::vector<const FunctionDecl *> Callees;
-  if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
-    for (const SuspendPoint &Pt : P->Points)
-      if (Pt.Source != FrameSource::Embedded)
-        Callees.push_back(Pt.Callee);
-  for (const Mark &M : MarksOf.lookup(FD))
-    Callees.push_back(asyncCallee(M.Operand));
+  if (const auto *FD = dyn_cast<FunctionDecl>(D))
+    if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
+      for (const SuspendPoint &Pt : P->Points)
+        if (Pt.Callee && Pt.Source != FrameSource::Embedded)
+          Callees.push_back(Pt.Callee);
+  const DeclUses &U = UsesOf[D];
+  for (const Mark &M : U.Marks)
+    if (const FunctionDecl *C = futureCall(M)->Callee)
+      Callees.push_back(C);
+  for (const DeclRefExpr *DRE : U.FunctionValues)
+    Callees.push_back(cast<FunctionDecl>(DRE->getDecl()));
   std::string S;
   for (const FunctionDecl *C : Callees)
     if (StartDeclared.insert(generatedName(C->getName(), "start")).second)
@@ -143,19 +191,23 @@ std::string MainFileLowering::prototypesFor(const FunctionDecl *FD,
 }
 
 void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
-  const auto *Call = cast<CallExpr>(M.Operand);
-  const FunctionDecl *Callee = asyncCallee(Call);
-  LC.replace(LC.fileRange(M.Whole->getSourceRange()), [&LC, M, Call, Callee] {
+  FutureCall FC = *futureCall(M);
+  LC.replace(LC.fileRange(M.Whole->getSourceRange()), [&LC, M, FC] {
     std::string Start =
-        generatedName(Callee->getName(), "start") + "(&coast__task_alloc";
-    for (const Expr *A : Call->arguments())
+        startCallee(FC.Callee, FC.Proto,
+                    FC.Callee ? ""
+                              : LC.text(FC.Call->getCallee()->getSourceRange()),
+                    LC) +
+        "(&coast__task_alloc";
+    for (const Expr *A : FC.Call->arguments())
       Start += ", " + LC.text(A->getSourceRange());
     Start += ")";
     if (M.Kind == MarkKind::Spawn)
       return "coast__spawn(" + Start + ")";
-    QualType RT = Callee->getReturnType();
+    QualType RT = FC.Proto->getReturnType();
     bool Void = RT->isVoidType();
-    std::string Name = Callee->getName().str();
+    std::string Name =
+        FC.Callee ? FC.Callee->getName().str() : "function pointer";
     return "({ " + (Void ? "" : LC.typeName(RT) + " __coast_r; ") +
            "int __coast_rc = coast__block_on(" + Start + ", " +
            (Void ? "0" : "&__coast_r") +
@@ -165,15 +217,32 @@ void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
 }
 
 void MainFileLowering::emit(LoweringContext &LC) {
-  for (const FunctionDecl *FD : Functions) {
-    std::string Protos = prototypesFor(FD, LC);
-    for (const Mark &M : MarksOf[FD])
+  for (const Decl *D : Decls) {
+    std::string Protos = prototypesFor(D, LC);
+    const DeclUses &U = UsesOf[D];
+    for (const Mark &M : U.Marks)
       rewriteMark(M, LC);
-    if (const AsyncFunctionPlan *P = PlanOf.lookup(FD)) {
+    llvm::DenseSet<unsigned> Renamed; // a macro argument may expand twice
+    for (const DeclRefExpr *DRE : U.FunctionValues) {
+      if (!Renamed
+               .insert(
+                   LC.SM.getSpellingLoc(DRE->getLocation()).getRawEncoding())
+               .second)
+        continue;
+      // The function's own declaration may be gone (its definition became
+      // a poll function): spell its type out.
+      std::string Name = DRE->getDecl()->getNameAsString();
+      std::string Type =
+          LC.typeName(Ctx.getPointerType(DRE->getDecl()->getType()));
+      LC.rename(DRE->getLocation(),
+                "(*(" + Type + ")" + generatedName(Name, "start") + ")");
+    }
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (const AsyncFunctionPlan *P = FD ? PlanOf.lookup(FD) : nullptr) {
       StartDeclared.insert(generatedName(P->Name, "start"));
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
-      SourceLocation Begin = LC.SM.getExpansionLoc(FD->getBeginLoc());
+      SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
       std::string Text = "\n" + LC.pinned(Protos, Begin) +
                          LC.lineMarker(Begin) + LC.columnPad(Begin);
       LC.replace(CharSourceRange::getCharRange(Begin, Begin),
@@ -185,11 +254,13 @@ void MainFileLowering::emit(LoweringContext &LC) {
 
 LoweringResult MainFileLowering::run(bool Emit) {
   LoweringResult R;
-  Functions = mainFileFunctions(Ctx);
+  Decls = mainFileDecls(Ctx);
   bool HasAsync = false;
-  for (const FunctionDecl *FD : Functions) {
-    MarksOf[FD] = runtimeMarks(FD);
-    HasAsync |= isAsyncFunction(FD) || !MarksOf[FD].empty();
+  for (const Decl *D : Decls) {
+    const DeclUses &U = UsesOf[D] = usesIn(codeOf(D));
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    HasAsync |= (FD && isAsyncFunction(FD)) || !U.Marks.empty() ||
+                !U.FunctionValues.empty();
   }
   if (!HasAsync)
     return R;
@@ -224,9 +295,14 @@ LoweringResult MainFileLowering::run(bool Emit) {
 } // namespace
 
 bool hasAsyncCode(ASTContext &Ctx) {
-  for (const FunctionDecl *FD : mainFileFunctions(Ctx))
-    if (isAsyncFunction(FD) || !runtimeMarks(FD).empty())
+  for (const Decl *D : mainFileDecls(Ctx)) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (FD && isAsyncFunction(FD))
       return true;
+    DeclUses U = usesIn(codeOf(D));
+    if (!U.Marks.empty() || !U.FunctionValues.empty())
+      return true;
+  }
   return false;
 }
 

@@ -210,7 +210,8 @@ std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
 std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   std::string N = std::to_string(Pt.State);
   std::string Child = "__co->" + childMember(Pt);
-  StringRef Callee = Pt.Callee->getName();
+  std::string Callee =
+      Pt.Callee ? Pt.Callee->getName().str() : "function pointer";
   std::string Args;
   for (const Expr *A : Pt.Call->arguments())
     Args += ", " + LC.text(A->getSourceRange());
@@ -219,14 +220,16 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
-    S += Child + " = " + generatedName(Callee, "start") + "(" + allocator(Pt) +
-         Args + "); if (!" + Child + ") coast__out_of_frames(\"" +
-         Callee.str() + "\"); ";
+    std::string Start = startCallee(
+        Pt.Callee, Pt.Proto,
+        Pt.Callee ? "" : LC.text(Pt.Call->getCallee()->getSourceRange()), LC);
+    S += Child + " = " + Start + "(" + allocator(Pt) + Args + "); if (!" +
+         Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
   S += "__co->__h.state = " + N + "; __coast_s" + N + ": if (" + pollCall(Pt) +
        " == COAST_PENDING) goto __coast_pending; ";
 
-  QualType RT = Pt.Callee->getReturnType();
+  QualType RT = Pt.Proto->getReturnType();
   std::string Value;
   if (Pt.Source == FrameSource::Embedded) {
     Value = Child + ".__ret";
