@@ -14,6 +14,22 @@ bool keywordsDefined(Preprocessor &PP) {
   return PP.isMacroDefined("await") && PP.isMacroDefined("async");
 }
 
+void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
+                          bool Unlowered) {
+  runAllChecks(Ctx, Reporter);
+  if (Unlowered) {
+    if (hasAsyncCode(Ctx))
+      Reporter.unsupported(
+          Ctx.getSourceManager().getLocForStartOfFile(
+              Ctx.getSourceManager().getMainFileID()),
+          "this file reaches async code only through macros defined in "
+          "other files; spell 'async' or 'await' in it");
+  } else {
+    lowerMainFile(Ctx, Reporter, /*Emit=*/false);
+  }
+  Reporter.flush();
+}
+
 namespace {
 
 class CheckConsumer : public ASTConsumer {
@@ -27,18 +43,7 @@ public:
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
-    runAllChecks(Ctx, Reporter);
-    if (Unlowered) {
-      if (hasAsyncCode(Ctx))
-        Reporter.unsupported(
-            Ctx.getSourceManager().getLocForStartOfFile(
-                Ctx.getSourceManager().getMainFileID()),
-            "this file reaches async code only through macros defined in "
-            "other files; spell 'async' or 'await' in it");
-    } else {
-      lowerMainFile(Ctx, Reporter, /*Emit=*/false);
-    }
-    Reporter.flush();
+    checkTranslationUnit(Ctx, Reporter, Unlowered);
   }
 
 private:

@@ -2,9 +2,11 @@
 //
 // The ASTConsumer every front end uses to check an AST it parsed without
 // lowering it: the plugin under -fsyntax-only (and for compiles with nothing
-// to lower), coast-check for every translation unit. It runs runAllChecks and
-// the lowering's planner (coast-unsupported) and reports through
-// DiagnosticReporter, so the front ends print the same diagnostics.
+// to lower), coast-check for every translation unit. It runs runAllChecks
+// and the lowering's planner (coast-unsupported) and reports through
+// DiagnosticReporter, so the front ends print the same diagnostics; the
+// clang-tidy module calls the same code, checkTranslationUnit, with its own
+// reporter.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,9 +21,18 @@
 
 namespace coast {
 
+class DiagnosticReporter;
+
 /// Whether coast.h's keyword macros (`await`, `async`) are defined, so that
 /// fix-its may spell them rather than the coast_ forms.
 bool keywordsDefined(clang::Preprocessor &PP);
+
+/// Runs every check and the lowering's planner on \p Ctx and flushes
+/// \p Reporter: what the consumer below does, for front ends that bring
+/// their own consumer and reporter (the clang-tidy module).
+/// \param Unlowered as for createCheckConsumer.
+void checkTranslationUnit(clang::ASTContext &Ctx, DiagnosticReporter &Reporter,
+                          bool Unlowered);
 
 /// The consumer that checks the AST \p CI builds.
 /// \param Unlowered the compile generates code from this AST, which was not

@@ -8,6 +8,9 @@
 #   %coast-libs   libcoast and its system libraries, for linking
 #   %coast-plugin the plugin's path
 #   %coast-check  the coast-check tool
+#   %clang-tidy   clang-tidy of the same LLVM with coast's module loaded
+#                 (feature `clang-tidy`: when both exist)
+#   %coast-tidy   the module's path
 #   %coast-equiv  builds %s with and without the plugin, runs both, fails if
 #                 their output differs, prints it
 import os
@@ -43,6 +46,14 @@ config.substitutions.append(
      % (config.coast_src_root, coast, plain, libs)))
 config.substitutions.append(("%coast-plugin", config.coast_plugin))
 config.substitutions.append(("%coast-check", config.coast_check))
+# clang-tidy only sees the checks of a module built for its own LLVM major.
+tidy = os.path.join(config.coast_llvm_bin, "clang-tidy")
+if config.coast_tidy and os.access(tidy, os.X_OK):
+    config.available_features.add("clang-tidy")
+    config.substitutions.append(("%coast-tidy", config.coast_tidy))
+    # Before %clang, which lit would otherwise substitute into it.
+    config.substitutions.insert(
+        0, ("%clang-tidy", "%s --load=%s" % (tidy, config.coast_tidy)))
 config.substitutions.append(("%plain", plain))
 config.substitutions.append(("%gcc", "gcc " + inc))
 config.substitutions.append(("%clang", clang))

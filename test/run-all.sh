@@ -9,7 +9,10 @@
 #            every program the lowering tests compile   (build/asan)
 #   install  `cmake --install` of build/19 into a temporary prefix: the
 #            layout of SPEC section 5, then examples/countdown.c built with
-#            pkg-config's flags and run (counts as one test)
+#            pkg-config's flags and run (one test), then coast as users
+#            consume it, from that prefix: test/install/consumers.sh
+#            (examples/cmake-project, the wrong-compiler message, the
+#            runtime under gcc, every snippet of docs/ci.md; one test each)
 #
 # Ends with exactly one line `N passed, M failed` (lit's passed/failed counts
 # summed over the builds, plus the install check) and exits non-zero when M
@@ -107,8 +110,10 @@ install_check() {
 		ok=0
 	else
 		for rel in include/coast.h lib/libcoast.a lib/libcoast.so \
-			lib/coast/coast-plugin.so lib/pkgconfig/coast.pc \
-			lib/cmake/coast/coast-config.cmake bin/coast-check; do
+			lib/coast/coast-plugin.so lib/coast/coast-tidy.so \
+			lib/pkgconfig/coast.pc lib/pkgconfig/coast-runtime.pc \
+			lib/cmake/coast/coast-config.cmake \
+			lib/cmake/coast/coast-config-version.cmake bin/coast-check; do
 			if [ ! -e "$prefix/usr/$rel" ]; then
 				echo "install: missing $rel" >&2
 				ok=0
@@ -137,10 +142,20 @@ install_check() {
 			ok=0
 		fi
 	fi
+	local cp=0 cf=0
+	if [ $ok = 1 ]; then
+		note "install: consumers (test/install/consumers.sh)"
+		"$root/test/install/consumers.sh" "$prefix/usr" | tee "$prefix/consumers.log"
+		cp=$(grep -c '^PASS: ' "$prefix/consumers.log" || :)
+		cf=$(grep -c '^FAIL: ' "$prefix/consumers.log" || :)
+		[ "$cp" != 0 ] || cf=$((cf + 1)) # it did not run
+	fi
 	rm -rf "$prefix"
+	passed=$((passed + cp))
+	failed=$((failed + cf))
 	if [ $ok = 1 ]; then
 		passed=$((passed + 1))
-		report+=("install: ok")
+		report+=("install: ok; consumers: $cp ok, $cf bad")
 	else
 		failed=$((failed + 1))
 		report+=("install: FAILED")

@@ -5,7 +5,8 @@
 #
 # Usage: tools/install-deps.sh [--update] [--all]
 #   (default)  what building, installing and the demo need: Clang 19
-#   --all      also Clang 22, gdb and gcc: everything test/run-all.sh uses
+#   --all      also Clang 22, gdb, gcc, pre-commit: everything test/run-all.sh
+#              uses
 #   --update   run `apt-get update` even when nothing is missing
 # Runs apt-get through sudo unless already root.
 set -euo pipefail
@@ -22,10 +23,14 @@ for arg in "$@"; do
 done
 
 packages=(cmake ninja-build python3 pkg-config
-	clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libclang-rt-19-dev)
+	clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libclang-rt-19-dev
+	clang-tidy-19)
 if [ $all = 1 ]; then
-	packages+=(gdb gcc
-		clang-22 libclang-22-dev llvm-22-dev llvm-22-tools libclang-rt-22-dev)
+	# gcc, make, git, python3-yaml and pre-commit: the consumers of
+	# test/install/consumers.sh (runtime without the plugin, docs/ci.md).
+	packages+=(gdb gcc make git python3-yaml pre-commit
+		clang-22 libclang-22-dev llvm-22-dev llvm-22-tools libclang-rt-22-dev
+		clang-tidy-22)
 fi
 
 missing=()
