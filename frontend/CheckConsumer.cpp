@@ -22,8 +22,8 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
       Reporter.unsupported(
           Ctx.getSourceManager().getLocForStartOfFile(
               Ctx.getSourceManager().getMainFileID()),
-          "this file reaches async code only through macros defined in "
-          "other files; spell 'async' or 'await' in it");
+          "this file uses async code but never spells a coast name, so the "
+          "plugin did not lower it; include <coast.h> in it");
   } else {
     lowerMainFile(Ctx, Reporter, /*Emit=*/false);
   }
