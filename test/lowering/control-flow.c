@@ -99,6 +99,19 @@ async int loops(void)
 	return sum + w;
 }
 
+// Loop bodies without braces: the loop variable lives across the await
+// (regression: it was left out of the frame, as its scope seemed to end
+// where the await's macro starts).
+async int braceless(void)
+{
+	int sum = 0;
+	for (int i = 0; i < 3; i++)
+		await(id(sum += i));
+	for (int j = 0; j < 2; j++)
+		sum += await(id(j * 10));
+	return sum;
+}
+
 int main(void)
 {
 	// CHECK: early 0
@@ -117,6 +130,8 @@ int main(void)
 	int s1 = coast_block_on(switches(1));
 	printf("switches %d %d %d %d\n", s0, s1, coast_block_on(switches(2)),
 	       coast_block_on(switches(9)));
+	// CHECK-NEXT: braceless 13
+	printf("braceless %d\n", coast_block_on(braceless()));
 	// CHECK-NEXT: loops 115
 	printf("loops %d\n", coast_block_on(loops()));
 	return 0;
