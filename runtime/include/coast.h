@@ -117,13 +117,72 @@ coast_async coast_returns_send ssize_t coast_recv(int fd, void *buf, size_t n,
 coast_async coast_returns_send ssize_t coast_send(int fd, const void *buf,
 						  size_t n, int flags);
 
+/*
+ * Runs fn(arg) on the blocking pool (threads made on demand, at most
+ * COAST_BLOCKING_THREADS, default 512; idle ones retire) and returns what
+ * fn returned, without holding a worker while fn blocks.  Cancelling the
+ * awaiting future waits for a running fn to return (a queued one never
+ * runs; the result is then -ECANCELED), so arg may point into the
+ * caller's frame.  -EINVAL for a NULL fn; -EAGAIN (or another -errno of
+ * pthread_create) when no pool thread can be made.  Without the plugin it
+ * calls fn(arg).
+ */
+coast_async coast_returns_send int coast_blocking(int (*fn)(void *arg),
+						  void *arg);
+
+/*
+ * Channels (coast_chan_new in coast/runtime.h).  Sends elem_size bytes from
+ * elem, waiting while the channel is full: 0, or -EPIPE once it is closed.
+ */
+coast_async coast_returns_send int coast_chan_send(coast_chan *ch,
+						   const void *elem);
+/*
+ * Receives the oldest element into elem, waiting while the channel is
+ * empty: 0, or -EPIPE when it is closed and empty.  A cancelled send or
+ * receive leaves the channel as if it had never been called (or, if it had
+ * completed, as it completed).  -EINVAL for a NULL channel.
+ */
+coast_async coast_returns_send int coast_chan_recv(coast_chan *ch, void *elem);
+
+/*
+ * Locks m, waiting in order of arrival: 0 (-EINVAL for NULL).  Cancelled
+ * while waiting, it leaves the queue; cancelled after the mutex was handed
+ * to it, it passes the mutex on.  Not a blocking lock for the checks.
+ */
+coast_async coast_returns_send int coast_mutex_lock(coast_mutex *m);
+
 #ifdef COAST_PLUGIN
 /*
  * Waits for a spawned task and consumes its handle; the task's result (if
- * any) is copied to out when out is not NULL.  Returns 0, or -EINVAL for a
- * NULL handle (a spawn that failed for lack of memory).
+ * any) is copied to out when out is not NULL.  Returns 0, -ECANCELED when
+ * the task ended by cancellation (coast_cancel; out is untouched), or
+ * -EINVAL for a NULL handle (a spawn that failed for lack of memory).
  */
 coast_async coast_returns_send int coast_join(coast_task *t, void *out);
+
+/*
+ * Joins t, waiting at most ms milliseconds: 0 with the result in out, or
+ * -ETIMEDOUT once the deadline passed and t has been cancelled and has
+ * finished its cancellation (if t completes with a result before the
+ * cancellation reaches it, that result is returned with 0 after all).
+ * -ECANCELED when t ended by another coast_cancel, -EINVAL for NULL.
+ * Consumes the handle.
+ */
+coast_async coast_returns_send int coast_join_timeout(coast_task *t,
+						      uint64_t ms, void *out);
+
+/*
+ * Waits for the first of the n tasks to complete with a result, cancels
+ * the others and waits until they have finished: 0 with the winner's
+ * index in *index (when index is not NULL) and its result in out; the
+ * losers' results are discarded.  Every handle is consumed, and each entry
+ * of tasks is set to NULL as it is.  -ECANCELED when every task ended
+ * cancelled; -EINVAL when n is 0 or an entry is NULL (a failed spawn: the
+ * other tasks are cancelled and consumed all the same).
+ */
+coast_async coast_returns_send int coast_join_any(coast_task **tasks,
+						  size_t n, size_t *index,
+						  void *out);
 #endif
 
 #endif /* COAST_H */

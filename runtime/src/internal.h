@@ -15,6 +15,8 @@
  *   reactor.c   the driver a parked worker runs: epoll (reactor_epoll.c)
  *               and the runtime's timers (heap from timer.c), fd waits
  *   timer.c     the timer min-heap and the monotonic clock
+ *   blocking.c  the blocking pool and coast_blocking
+ *   chan.c, mutex.c   channels and the async mutex
  *   sleep.c, yield.c, join.c, io.c   hand-written leaf futures
  */
 #ifndef COAST_INTERNAL_H
@@ -65,6 +67,9 @@ struct coast_task {
 	/* block_on's root: its completion broadcasts block_on's condvar.
 	 * Written before the task is published, read-only afterwards. */
 	bool is_root;
+	/* The root frame has been polled with COAST_F_CANCEL.  Only the
+	 * thread that has the task RUNNING touches it. */
+	bool cancel_polled;
 	/* The frame stack, handed to polls as cx->frames.  Only the thread
 	 * that has the task RUNNING touches it (or the last reference). */
 	struct coast_alloc frames;
@@ -82,6 +87,7 @@ struct coast_task {
 #define COAST__ST_NOTIFIED (UINT64_C(1) << 2)
 #define COAST__ST_COMPLETE (UINT64_C(1) << 3)
 #define COAST__ST_JOIN_WAITING (UINT64_C(1) << 4)
+#define COAST__ST_CANCELLED (UINT64_C(1) << 5)
 #define COAST__ST_REF_SHIFT 16
 #define COAST__ST_REF_ONE (UINT64_C(1) << COAST__ST_REF_SHIFT)
 #define COAST__ST_FLAGS (COAST__ST_REF_ONE - 1)
@@ -99,12 +105,17 @@ enum coast__idle {
 	COAST__IDLE_NOTIFIED, /* woken during the poll: push it again, the
 	                         runner's reference becomes the queue's */
 	COAST__IDLE_DEALLOC,  /* idle and that was the last reference */
+	COAST__IDLE_CANCEL,   /* that was the last reference of a task never
+	                         cancelled: now CANCELLED and SCHEDULED, the
+	                         runner's reference becomes the queue's; push
+	                         it for its cancellation poll */
 };
 
 /* Joining. */
 enum coast__join {
 	COAST__JOIN_WAITING,  /* the joiner's waker is registered */
 	COAST__JOIN_COMPLETE, /* the task is done: its result is readable */
+	COAST__JOIN_CANCELLED, /* the task is done by cancellation: no result */
 };
 
 /* The task a root frame from coast__task_alloc belongs to. */
@@ -115,7 +126,8 @@ struct coast_frame *coast__task_root(struct coast_task *t);
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
 
 /* Transitions; each is one atomic step, see task.c for the rules. */
-void coast__task_transition_to_running(struct coast_task *t);
+/* Returns whether the task is CANCELLED: poll it with COAST_F_CANCEL. */
+bool coast__task_transition_to_running(struct coast_task *t);
 enum coast__idle coast__task_transition_to_idle(struct coast_task *t);
 void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
 void coast__task_complete_release(struct coast_task *t); /* drops it */
@@ -129,6 +141,13 @@ void coast__task_unref(struct coast_task *t);
 enum coast__join coast__task_join_register(struct coast_task *t,
 					   struct coast_cx *cx);
 void coast__task_join_unregister(struct coast_task *t);
+
+/*
+ * Asks for t's cancellation poll (coast_cancel): unless t is COMPLETE, sets
+ * CANCELLED and wakes t like a waker would (queueing it when idle).  Any
+ * thread holding a reference to t.
+ */
+void coast__task_cancel(struct coast_task *t);
 
 /* Frees a task whose reference count reached zero. */
 void coast__task_dealloc(struct coast_task *t);
@@ -303,6 +322,8 @@ int coast__io_wait_start(struct coast__io_wait *w, int fd, unsigned events,
 			 coast_waker *waker);
 coast_waker *coast__io_wait_cancel(struct coast__io_wait *w);
 bool coast__io_wait_fired(struct coast__io_wait *w);
+/* Waits armed on fd, for tests. */
+size_t coast__io_wait_count(int fd);
 
 /*
  * The driver (reactor.c): the epoll instance and the timer heap, polled by
@@ -321,5 +342,19 @@ void coast__driver_unlock(void);
 size_t coast__driver_turn(bool block);
 /* Makes a blocking turn return soon.  Any thread. */
 void coast__driver_interrupt(void);
+
+/* --------------------------------------------------------- blocking pool */
+
+/* How long a pool thread waits for work before it exits (blocking.c);
+ * tests shorten it before the first coast_blocking. */
+extern uint64_t coast__blocking_idle_ms;
+/* Threads of the blocking pool now, for tests. */
+unsigned coast__blocking_threads(void);
+
+/* ------------------------------------------------------------------ sync */
+
+/* Futures waiting on ch / m now, for tests (chan.c, mutex.c). */
+size_t coast__chan_waiters(coast_chan *ch);
+size_t coast__mutex_waiters(coast_mutex *m);
 
 #endif /* COAST_INTERNAL_H */

@@ -65,9 +65,14 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 		return join_done(j, COAST__ERR(EINVAL));
 	if (f->state != COAST_STATE_START && f->state != JOIN_WAIT)
 		abort(); /* a state this function never sets */
-	if (coast__task_join_register(j->task, cx) == COAST__JOIN_WAITING) {
+	switch (coast__task_join_register(j->task, cx)) {
+	case COAST__JOIN_WAITING:
 		f->state = JOIN_WAIT;
 		return COAST_PENDING;
+	case COAST__JOIN_CANCELLED:
+		return join_done(j, COAST__ERR(ECANCELED));
+	case COAST__JOIN_COMPLETE:
+		break;
 	}
 	/* COMPLETE was read with acquire ordering: the result is visible. */
 	root = coast__task_root(j->task);
@@ -91,4 +96,272 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 	j->task = t;
 	j->out = out;
 	return &j->h;
+}
+
+/* ------------------------------------------------ join_any, join_timeout */
+
+/*
+ * coast_join_any(tasks, n, &index, out) and coast_join_timeout(t, ms, out):
+ * one frame type, "a join set", waits for the first of n tasks to complete
+ * with a result, optionally until a deadline, then cancels the others and
+ * waits for them to finish.  Every handle is consumed whatever happens;
+ * join_any sets each entry of tasks to NULL as it consumes it (the array is
+ * the set's state: entries still non-NULL are the tasks still owned).
+ *
+ * States
+ *   START  nothing registered.
+ *   WAIT   the joining task's waker is registered with every owned task
+ *          (task.c's join handshake, one join_waker per task) and, with a
+ *          deadline, with a timer.  A task that completes wakes us; we scan
+ *          the set in index order: the first found complete with a result
+ *          wins (on one poll, the lowest index among those done), tasks
+ *          found ended by cancellation are consumed and skipped.
+ *   DRAIN  the outcome is known (a winner, the deadline, a NULL entry): the
+ *          timer is disarmed, every task left is cancelled (task.c rule 5)
+ *          and we wait for each to complete, still through its join waker.
+ *          After a timeout, a task that completes with a result anyway (its
+ *          cancellation came too late) becomes the winner: no result is
+ *          thrown away for a timeout.
+ * Cancelling the join set itself (COAST_F_CANCEL) cancels every task left,
+ * unregisters and drops the handles without waiting: a spawned task owns
+ * everything it uses, so its clean-up may finish after we are gone.
+ */
+enum { SET_WAIT = 1, SET_DRAIN = 2 };
+
+struct joinset_frame {
+	struct coast_frame h;
+	int ret;
+	coast_task **tasks;
+	size_t n;
+	size_t *index;
+	void *out;
+	uint64_t ms;
+	bool timed;
+	bool timer_armed;
+	coast_task *one; /* join_timeout's task: tasks points here */
+	struct coast__timer timer;
+};
+
+static int joinset_poll(struct coast_frame *f, struct coast_cx *cx);
+
+static const struct coast_fn join_any_fn = {
+	.poll = joinset_poll,
+	.child = coast__no_child,
+	.size = sizeof(struct joinset_frame),
+	.ret_offset = offsetof(struct joinset_frame, ret),
+	.ret_size = sizeof(int),
+	.name = "coast_join_any",
+	.file = __FILE__,
+};
+
+static const struct coast_fn join_timeout_fn = {
+	.poll = joinset_poll,
+	.child = coast__no_child,
+	.size = sizeof(struct joinset_frame),
+	.ret_offset = offsetof(struct joinset_frame, ret),
+	.ret_size = sizeof(int),
+	.name = "coast_join_timeout",
+	.file = __FILE__,
+};
+
+static void set_consume(struct joinset_frame *s, size_t i)
+{
+	coast__task_unref(s->tasks[i]);
+	s->tasks[i] = NULL;
+}
+
+/* The result of the complete task i goes to out; it is consumed. */
+static void set_win(struct joinset_frame *s, size_t i)
+{
+	struct coast_frame *root = coast__task_root(s->tasks[i]);
+
+	if (s->out && root->fn->ret_size)
+		memcpy(s->out, (char *)root + root->fn->ret_offset,
+		       root->fn->ret_size);
+	if (s->index)
+		*s->index = i;
+	s->ret = 0;
+	set_consume(s, i);
+}
+
+static void set_disarm(struct joinset_frame *s)
+{
+	if (s->timer_armed) {
+		coast_waker_drop(coast__timer_cancel(&s->timer));
+		s->timer_armed = false;
+	}
+}
+
+static int set_finish(struct joinset_frame *s)
+{
+	set_disarm(s);
+	s->h.state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Starts DRAIN with result ret. */
+static void set_drain(struct joinset_frame *s, int ret)
+{
+	size_t i;
+
+	set_disarm(s);
+	s->ret = ret;
+	for (i = 0; i < s->n; i++)
+		if (s->tasks[i])
+			coast__task_cancel(s->tasks[i]);
+	s->h.state = SET_DRAIN;
+}
+
+static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct joinset_frame *s = (struct joinset_frame *)f;
+	coast_waker *w;
+	size_t i;
+	bool left;
+	int r;
+
+	if (f->state == COAST_STATE_DONE)
+		return COAST_READY;
+	if (f->flags & COAST_F_CANCEL) {
+		for (i = 0; i < s->n; i++) {
+			if (!s->tasks[i])
+				continue;
+			coast__task_join_unregister(s->tasks[i]);
+			coast__task_cancel(s->tasks[i]);
+			set_consume(s, i);
+		}
+		s->ret = COAST__ERR(ECANCELED);
+		return set_finish(s);
+	}
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (i = 0; i < s->n && s->tasks[i]; i++)
+			;
+		if (!s->n || i < s->n) {
+			set_drain(s, COAST__ERR(EINVAL));
+			break;
+		}
+		if (s->timed) {
+			uint64_t now = coast__now_ms();
+
+			w = coast_waker_get(cx);
+			r = coast__timer_start(&s->timer,
+					       s->ms > UINT64_MAX - now
+						       ? UINT64_MAX
+						       : now + s->ms,
+					       w);
+			if (r) {
+				coast_waker_drop(w);
+				set_drain(s, r);
+				break;
+			}
+			s->timer_armed = true;
+		}
+		f->state = SET_WAIT;
+		/* fall through */
+	case SET_WAIT:
+		left = false;
+		for (i = 0; i < s->n; i++) {
+			if (!s->tasks[i])
+				continue;
+			switch (coast__task_join_register(s->tasks[i], cx)) {
+			case COAST__JOIN_WAITING:
+				left = true;
+				continue;
+			case COAST__JOIN_CANCELLED:
+				set_consume(s, i);
+				continue;
+			case COAST__JOIN_COMPLETE:
+				set_win(s, i);
+				break;
+			}
+			break;
+		}
+		if (i < s->n) {
+			set_drain(s, 0);
+		} else if (!left) {
+			s->ret = COAST__ERR(ECANCELED); /* all ended cancelled */
+			return set_finish(s);
+		} else if (s->timer_armed && coast__timer_fired(&s->timer)) {
+			s->timer_armed = false; /* its waker was consumed */
+			set_drain(s, COAST__ERR(ETIMEDOUT));
+		} else {
+			return COAST_PENDING;
+		}
+		break;
+	case SET_DRAIN:
+		break;
+	default:
+		abort(); /* a state this function never sets */
+	}
+	/* SET_DRAIN */
+	left = false;
+	for (i = 0; i < s->n; i++) {
+		if (!s->tasks[i])
+			continue;
+		switch (coast__task_join_register(s->tasks[i], cx)) {
+		case COAST__JOIN_WAITING:
+			left = true;
+			break;
+		case COAST__JOIN_COMPLETE:
+			if (s->ret == COAST__ERR(ETIMEDOUT)) {
+				set_win(s, i); /* too late to cancel */
+				break;
+			}
+			/* fall through: a loser's result is discarded */
+		case COAST__JOIN_CANCELLED:
+			set_consume(s, i);
+			break;
+		}
+	}
+	if (left)
+		return COAST_PENDING;
+	return set_finish(s);
+}
+
+static struct joinset_frame *joinset_new(struct coast_alloc *a,
+					 const struct coast_fn *fn)
+{
+	struct joinset_frame *s = a->alloc(a, fn->size);
+
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->h.fn = fn;
+	s->h.state = COAST_STATE_START;
+	s->h.flags = 0;
+	coast__timer_init(&s->timer);
+	return s;
+}
+
+COAST_EXTERN struct coast_frame *
+coast_join_any__coast_start(struct coast_alloc *a, coast_task **tasks,
+			    size_t n, size_t *index, void *out)
+{
+	struct joinset_frame *s = joinset_new(a, &join_any_fn);
+
+	if (!s)
+		return NULL;
+	s->tasks = tasks;
+	s->n = tasks ? n : 0;
+	s->index = index;
+	s->out = out;
+	return &s->h;
+}
+
+COAST_EXTERN struct coast_frame *
+coast_join_timeout__coast_start(struct coast_alloc *a, coast_task *t,
+				uint64_t ms, void *out)
+{
+	struct joinset_frame *s = joinset_new(a, &join_timeout_fn);
+
+	if (!s)
+		return NULL;
+	s->one = t;
+	s->tasks = &s->one;
+	s->n = 1;
+	s->out = out;
+	s->ms = ms;
+	s->timed = true;
+	return &s->h;
 }

@@ -203,6 +203,21 @@ coast_waker *coast__io_wait_cancel(struct coast__io_wait *w)
 	return k;
 }
 
+size_t coast__io_wait_count(int fd)
+{
+	struct fd_slot *s = slot_get(fd, false);
+	struct coast__io_wait *w;
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	for (w = s->head; w; w = w->next)
+		n++;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
 bool coast__io_wait_fired(struct coast__io_wait *w)
 {
 	struct fd_slot *s = slot_get(w->fd, false);

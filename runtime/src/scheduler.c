@@ -292,7 +292,11 @@ static void run_task(struct worker *w, struct coast_task *t)
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	int r;
 
-	coast__task_transition_to_running(t);
+	if (coast__task_transition_to_running(t)) {
+		/* Rule 5 of task.c: only the runner writes frame->flags. */
+		t->cancel_polled = true;
+		root->flags |= COAST_F_CANCEL;
+	}
 	current = t;
 	budget = COAST__BUDGET;
 	w->in_poll = true;
@@ -320,12 +324,18 @@ static void run_task(struct worker *w, struct coast_task *t)
 	case COAST__IDLE_NOTIFIED:
 		push_local(w, t); /* woken by itself: yield to the queue */
 		break;
-	case COAST__IDLE_DEALLOC:
+	case COAST__IDLE_CANCEL:
 		/*
-		 * Pending and unreachable: no waker, no handle.  Nothing can
-		 * poll it again, so its frames are freed without a cancel
-		 * poll (see docs/future-abi.md, "Open issues").
+		 * Pending and unreachable: no waker, no handle.  Rule 7 of
+		 * task.c: it gets its cancellation poll, so what its frames
+		 * own is released.
 		 */
+		push_local(w, t);
+		break;
+	case COAST__IDLE_DEALLOC:
+		/* Unreachable again after its cancellation poll: a future that
+		 * returned pending with no wake arranged.  Nothing can poll
+		 * it; its frames are freed as they are. */
 		coast__task_dealloc(t);
 		break;
 	case COAST__IDLE_OK:
@@ -653,6 +663,16 @@ coast_task *coast__spawn(struct coast_frame *root)
 
 void coast_detach(coast_task *t)
 {
+	/* A pending task nothing else references is cancelled (task.c,
+	 * rule 7). */
 	if (t)
 		coast__task_unref(t);
+}
+
+int coast_cancel(coast_task *t)
+{
+	if (!t)
+		return COAST__ERR(EINVAL);
+	coast__task_cancel(t);
+	return 0;
 }

@@ -30,6 +30,12 @@
  *   JOIN_WAITING  task->join_waker holds the joiner's waker.  While clear,
  *                 the handle holder owns the field; once set, the thread that
  *                 sets COMPLETE owns it (and wakes it).
+ *   CANCELLED     the task is to be dropped at its current suspension point:
+ *                 every poll from the one after the bit was set on is a
+ *                 cancellation poll (the runner sets COAST_F_CANCEL in the
+ *                 root frame's flags, which only the runner touches).  Never
+ *                 cleared before COMPLETE; with COMPLETE it means "ended by
+ *                 a cancellation poll: no result" (rule 6).
  *
  * References are held by: the handle (spawn) or block_on, the run queue
  * while SCHEDULED (the runner while RUNNING), and every waker.  The task is
@@ -46,6 +52,23 @@
  *  4. COMPLETE is set by the runner in the step that clears RUNNING (and,
  *     in the scheduler, drops the runner's reference: whoever sees
  *     COMPLETE then holds the last references).
+ *  5. Cancelling (coast__task_cancel) sets CANCELLED and wakes, in one CAS,
+ *     unless COMPLETE or CANCELLED is already set; so a task is cancelled
+ *     at most once, and the wake makes the next poll (on whichever worker)
+ *     a cancellation poll.  Nobody but the runner writes frame->flags.
+ *  6. The step that sets COMPLETE keeps CANCELLED only if the root frame
+ *     was actually polled with COAST_F_CANCEL (task->cancel_polled): a
+ *     cancel that lands during the poll that completes normally loses,
+ *     and the result stands.
+ *  7. The last reference of a task that is not COMPLETE (a pending task
+ *     nothing can wake: no handle, no waker, not queued) is not freed but
+ *     resurrected for a cancellation poll: whoever dropped it sets
+ *     CANCELLED | SCHEDULED with one reference (the queue's) and pushes it.
+ *     With a count of zero nobody else can see the task, so a plain store
+ *     suffices (in unref); in transition_to_idle it is the same CAS.  A
+ *     task that loses its last reference again while CANCELLED (its
+ *     cancellation poll returned pending without arranging a wake: a
+ *     broken future) is freed as is.
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -199,6 +222,7 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->next = NULL;
 	t->join_waker = NULL;
 	t->is_root = false;
+	t->cancel_polled = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;
 	t->top = NULL;
@@ -304,14 +328,32 @@ void coast__task_unref(struct coast_task *t)
 
 	if (REFS(prev) == 0)
 		abort(); /* underflow: a reference dropped twice */
-	if (REFS(prev) == 1)
+	if (REFS(prev) != 1)
+		return;
+	if (prev & (COAST__ST_COMPLETE | COAST__ST_CANCELLED)) {
 		coast__task_dealloc(t);
+		return;
+	}
+	/*
+	 * Rule 7: pending and unreachable.  The count is zero, so this thread
+	 * is the only one that can see t (acquire above: it sees every other
+	 * holder's writes); the push that follows publishes the store.
+	 */
+	atomic_store_explicit(&t->state,
+			      COAST__ST_REF_ONE | COAST__ST_SCHEDULED |
+				      COAST__ST_CANCELLED,
+			      memory_order_relaxed);
+	coast__schedule(t);
 }
 
 /* ---------------------------------------------------------- transitions */
 
-/* Queue -> RUNNING.  Only the thread that popped t may call. */
-void coast__task_transition_to_running(struct coast_task *t)
+/*
+ * Queue -> RUNNING.  Only the thread that popped t may call.  Returns
+ * whether CANCELLED is set: the poll that follows must be a cancellation
+ * poll (rule 5).
+ */
+bool coast__task_transition_to_running(struct coast_task *t)
 {
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
 	uint64_t next;
@@ -325,6 +367,7 @@ void coast__task_transition_to_running(struct coast_task *t)
 	} while (!atomic_compare_exchange_weak_explicit(
 		&t->state, &cur, next, memory_order_acq_rel,
 		memory_order_relaxed));
+	return next & COAST__ST_CANCELLED;
 }
 
 /* After a pending poll (rule 3).  Only the runner may call. */
@@ -341,6 +384,11 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
 			next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
 			       COAST__ST_SCHEDULED;
 			out = COAST__IDLE_NOTIFIED;
+		} else if (REFS(cur) == 1 && !(cur & COAST__ST_CANCELLED)) {
+			/* Rule 7: the runner's reference becomes the queue's. */
+			next = (cur & ~COAST__ST_RUNNING) | COAST__ST_SCHEDULED |
+			       COAST__ST_CANCELLED;
+			out = COAST__IDLE_CANCEL;
 		} else {
 			next = (cur & ~COAST__ST_RUNNING) - COAST__ST_REF_ONE;
 			out = REFS(next) ? COAST__IDLE_OK : COAST__IDLE_DEALLOC;
@@ -380,6 +428,8 @@ static coast_waker *complete(struct coast_task *t, bool release,
 		w = (cur & COAST__ST_JOIN_WAITING) ? t->join_waker : NULL;
 		next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
 		       COAST__ST_COMPLETE;
+		if (!t->cancel_polled)
+			next &= ~COAST__ST_CANCELLED; /* rule 6 */
 		if (release)
 			next -= COAST__ST_REF_ONE;
 		/*
@@ -471,6 +521,40 @@ enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 	return out;
 }
 
+void coast__task_cancel(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+	bool submit;
+
+	do {
+		/* Rule 5: done, or cancelled already (its wake was sent). */
+		if (cur & (COAST__ST_COMPLETE | COAST__ST_CANCELLED))
+			return;
+		next = cur | COAST__ST_CANCELLED;
+		submit = false;
+		if (cur & (COAST__ST_SCHEDULED | COAST__ST_NOTIFIED)) {
+			/* due for a poll already: it will see the bit */
+		} else if (cur & COAST__ST_RUNNING) {
+			next |= COAST__ST_NOTIFIED;
+		} else {
+			next |= COAST__ST_SCHEDULED;
+			next += COAST__ST_REF_ONE; /* the queue's */
+			submit = true;
+		}
+		/*
+		 * release: like a wake, the poll after it must see the bit and
+		 * whatever the canceller wrote before; acquire: on submit we
+		 * take over the task's queue link (t->next), last written by
+		 * the thread that ran it before it went idle.
+		 */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (submit)
+		coast__schedule(t);
+}
+
 bool coast__task_is_complete(struct coast_task *t)
 {
 	/* acquire: the caller reads the result next. */
@@ -492,7 +576,8 @@ enum coast__join coast__task_join_register(struct coast_task *t,
 	coast_waker *w;
 
 	if (cur & COAST__ST_COMPLETE)
-		return COAST__JOIN_COMPLETE;
+		return (cur & COAST__ST_CANCELLED) ? COAST__JOIN_CANCELLED
+						   : COAST__JOIN_COMPLETE;
 	if (cur & COAST__ST_JOIN_WAITING)
 		return COAST__JOIN_WAITING; /* a spurious poll: still armed */
 	t->join_waker = coast_waker_get(cx);
@@ -502,7 +587,9 @@ enum coast__join coast__task_join_register(struct coast_task *t,
 			w = t->join_waker;
 			t->join_waker = NULL;
 			coast_waker_drop(w);
-			return COAST__JOIN_COMPLETE;
+			return (cur & COAST__ST_CANCELLED)
+				       ? COAST__JOIN_CANCELLED
+				       : COAST__JOIN_COMPLETE;
 		}
 		/* release: publishes join_waker to the completer;
 		 * acquire on failure: we may read the result next. */

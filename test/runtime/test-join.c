@@ -111,3 +111,156 @@ TEST_IMPL(join_cancel)
 	ASSERT_EQ(coast__task_live(), 0);
 	return 0;
 }
+
+/* ------------------------------------------------ join_timeout, join_any */
+
+static coast_task *spawn_sleeper(uint64_t ms, int id)
+{
+	coast_task *t = coast__spawn(
+		test_sleeper_start(&coast__task_alloc, ms, id, NULL, NULL));
+
+	ASSERT(t != NULL);
+	return t;
+}
+
+static int block_on_int(struct coast_frame *root)
+{
+	int ret = 12345;
+
+	ASSERT_EQ(coast__block_on(root, &ret), 0);
+	return ret;
+}
+
+/* In time: the result.  Too late: -ETIMEDOUT, the task cancelled and gone. */
+TEST_IMPL(join_timeout)
+{
+	int out = 0;
+	double t0;
+
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+			  &coast__task_alloc, spawn_sleeper(5, 7), 5000, &out)),
+		  0);
+	ASSERT_EQ(out, 7);
+	ASSERT_EQ(coast__timer_count(), 0);
+
+	out = -1;
+	t0 = test_now_ms();
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+			  &coast__task_alloc, spawn_sleeper(100000, 8), 20,
+			  &out)),
+		  -ETIMEDOUT);
+	ASSERT(test_now_ms() - t0 >= 19.0);
+	ASSERT(test_now_ms() - t0 < 5000.0);
+	ASSERT_EQ(out, -1);
+	ASSERT_EQ(coast__timer_count(), 0); /* deadline and the task's sleep */
+	ASSERT_EQ(test_live_settle(0), 0);
+
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+			  &coast__task_alloc, NULL, 10, &out)),
+		  -EINVAL);
+	ASSERT_EQ(coast__timer_count(), 0);
+	return 0;
+}
+
+/* The first to finish wins; the others are cancelled and waited for. */
+TEST_IMPL(join_any)
+{
+	coast_task *t[3];
+	size_t index = 99;
+	int out = -1, i;
+	double t0 = test_now_ms();
+
+	t[0] = spawn_sleeper(100000, 0);
+	t[1] = spawn_sleeper(10, 1);
+	t[2] = spawn_sleeper(200000, 2);
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
+							   t, 3, &index, &out)),
+		  0);
+	ASSERT_EQ(index, 1);
+	ASSERT_EQ(out, 1);
+	ASSERT(test_now_ms() - t0 < 5000.0);
+	for (i = 0; i < 3; i++)
+		ASSERT(t[i] == NULL); /* every handle consumed */
+	/* The losers finished their cancellation before join_any returned. */
+	ASSERT_EQ(coast__timer_count(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Bad sets: empty, a NULL entry (the others still consumed), all cancelled. */
+TEST_IMPL(join_any_errors)
+{
+	coast_task *t[2];
+	size_t index = 99;
+	int out = -1;
+
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
+							   t, 0, &index, &out)),
+		  -EINVAL);
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, NULL, 2, &index, &out)),
+		  -EINVAL);
+	t[0] = spawn_sleeper(100000, 0);
+	t[1] = NULL;
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
+							   t, 2, &index, &out)),
+		  -EINVAL);
+	ASSERT(t[0] == NULL);
+	ASSERT_EQ(coast__timer_count(), 0);
+
+	t[0] = spawn_sleeper(100000, 0);
+	t[1] = spawn_sleeper(100000, 1);
+	ASSERT_EQ(coast_cancel(t[0]), 0);
+	ASSERT_EQ(coast_cancel(t[1]), 0);
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
+							   t, 2, &index, &out)),
+		  -ECANCELED);
+	ASSERT_EQ(index, 99);
+	ASSERT_EQ(out, -1);
+	ASSERT_EQ(coast__timer_count(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* A join_any that is itself cancelled cancels and releases every task. */
+struct any_canceller {
+	struct coast_frame h;
+	int ret;
+	coast_task *t[4];
+	size_t index;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(any_canceller_fn, struct any_canceller, any_canceller_poll);
+
+static int any_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct any_canceller *a = (struct any_canceller *)f;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		a->t[i] = spawn_sleeper(100000, i);
+	a->sub = COAST_START(coast_join_any)(cx->frames, a->t, 4, &a->index,
+					     &a->out);
+	ASSERT_EQ(test_poll(a->sub, cx), COAST_PENDING);
+	a->sub->flags |= COAST_F_CANCEL;
+	ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
+	a->ret = COAST_RESULT(int, a->sub);
+	test_free(cx, a->sub);
+	for (i = 0; i < 4; i++)
+		ASSERT(a->t[i] == NULL);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(join_any_cancel)
+{
+	ASSERT_EQ(block_on_int(test_frame_new(&coast__task_alloc,
+					      &any_canceller_fn)),
+		  -ECANCELED);
+	/* The tasks finish their cancellation on their own. */
+	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT_EQ(coast__timer_count(), 0);
+	return 0;
+}

@@ -103,7 +103,13 @@ TEST_IMPL(task_wake_consumes_ref)
 		  COAST__NOTIFY_NOTHING);
 	ASSERT_EQ(REFS(t), 1);
 	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_NOTIFIED);
-	coast__task_transition_to_running(t);
+	ASSERT(!coast__task_transition_to_running(t));
+	/* Pending and unreachable: requeued for its cancellation poll. */
+	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_CANCEL);
+	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED | COAST__ST_CANCELLED);
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT(coast__task_transition_to_running(t));
+	/* Still pending after it: freed as it is. */
 	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_DEALLOC);
 	coast__task_dealloc(t);
 	ASSERT_EQ(coast__task_live(), 0);

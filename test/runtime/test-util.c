@@ -1,7 +1,8 @@
 /*
  * test-util.c - hand-written futures shared by the runtime tests, written
  * as the plugin would lower them: a frame with a state, sub-futures taken
- * from cx->frames through start functions, polled until READY, then freed.
+ * from cx->frames through start functions, polled until READY, then freed;
+ * a cancellation poll drops the awaited sub-future (test_drop).
  */
 #include "test.h"
 
@@ -23,6 +24,8 @@ static int sleeper_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sleeper *s = (struct sleeper *)f;
 
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &s->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		s->sub = COAST_START(coast_sleep_ms)(cx->frames, s->ms);
@@ -76,6 +79,8 @@ static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct yielder *y = (struct yielder *)f;
 
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &y->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (y->i = 0; y->i < y->yields; y->i++) {
@@ -130,6 +135,8 @@ static int join_all_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct join_all *j = (struct join_all *)f;
 
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &j->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (j->i = 0; j->i < j->n; j->i++) {

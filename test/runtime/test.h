@@ -141,6 +141,25 @@ static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)
 }
 
 /*
+ * The drop path of a hand-written frame with one awaited sub-future *sub
+ * (NULL when none), as lowered code has it: cancel the sub-future, poll it
+ * to READY, free it, finish.  Call when f->flags has COAST_F_CANCEL.
+ */
+static inline int test_drop(struct coast_frame *f, struct coast_frame **sub,
+			    struct coast_cx *cx)
+{
+	if (*sub) {
+		(*sub)->flags |= COAST_F_CANCEL;
+		if (test_poll(*sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		test_free(cx, *sub);
+		*sub = NULL;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
  * Hand-written futures shared by the tests (test-util.c), with their start
  * functions in the ABI's shape.  The log, when not NULL, records the order
  * of events: log[(*nlog)++] = id (single-threaded executor, no locking).

@@ -9,6 +9,8 @@
 #ifndef COAST_RUNTIME_H
 #define COAST_RUNTIME_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -66,8 +68,65 @@ COAST_EXTERN int coast__block_on(struct coast_frame *root, void *out);
  */
 COAST_EXTERN coast_task *coast__spawn(struct coast_frame *root);
 
-/* Lets a task run on without a handle; its result is discarded. */
+/*
+ * Lets a task run on without a handle; its result is discarded.  A task
+ * that is pending with nothing left to wake it (no handle, no waker) gets
+ * its cancellation poll instead of being freed with its frames as they are.
+ */
 COAST_EXTERN void coast_detach(coast_task *t);
+
+/*
+ * Cancels a task: its root future is dropped at its current suspension
+ * point (polled with COAST_F_CANCEL on whichever worker runs it next, so
+ * awaited sub-futures are cancelled and what they hold released).  Does
+ * not consume the handle: await(coast_join(t, &out)) then returns
+ * -ECANCELED, or 0 with the result if the task completed before the
+ * cancellation reached it.  Cancelling a finished task, or cancelling
+ * twice, changes nothing.  Any thread.  Returns 0, or -EINVAL for NULL.
+ */
+COAST_EXTERN int coast_cancel(coast_task *t);
+
+/*
+ * Channels: bounded FIFO queues of fixed-size elements between tasks
+ * (multi-producer; several receivers work too).  await(coast_chan_send(ch,
+ * &v)) and await(coast_chan_recv(ch, &v)) are declared in coast.h.
+ */
+typedef struct coast_chan coast_chan;
+
+/* A channel of cap elements of elem_size bytes; NULL with errno EINVAL
+ * (cap or elem_size 0) or ENOMEM. */
+COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size);
+/*
+ * Closes ch: sends fail with -EPIPE from now on, receives return what is
+ * buffered and then -EPIPE; every waiting operation is woken.  0, or
+ * -EINVAL for NULL.
+ */
+COAST_EXTERN int coast_chan_close(coast_chan *ch);
+/* Frees ch; no operation may be in progress on it. */
+COAST_EXTERN void coast_chan_free(coast_chan *ch);
+
+/*
+ * A fair async mutex: await(coast_mutex_lock(&m)) suspends the task until
+ * the mutex is its own, in order of arrival; coast_mutex_unlock hands it
+ * to the longest waiter.  Unlike a pthread mutex it may be held across an
+ * await and unlocked by another task.  The fields are private.
+ */
+typedef struct coast_mutex {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool locked;
+	struct coast__mutex_waiter *head, *tail;
+} coast_mutex;
+
+#define COAST_MUTEX_INIT \
+	{ PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, NULL, NULL }
+
+/* 0 or -errno. */
+COAST_EXTERN int coast_mutex_init(coast_mutex *m);
+/* 0, or -EBUSY while it is locked or awaited, -EINVAL for NULL. */
+COAST_EXTERN int coast_mutex_destroy(coast_mutex *m);
+/* Unlocks m: 0, -EPERM when it is not locked, -EINVAL for NULL. */
+COAST_EXTERN int coast_mutex_unlock(coast_mutex *m);
 
 /*
  * Start functions of the runtime's async operations (coast.h declares the
@@ -80,6 +139,19 @@ COAST_EXTERN struct coast_frame *coast_yield__coast_start(struct coast_alloc *a)
 COAST_EXTERN struct coast_frame *coast_join__coast_start(struct coast_alloc *a,
 							  coast_task *t,
 							  void *out);
+COAST_EXTERN struct coast_frame *coast_join_timeout__coast_start(
+	struct coast_alloc *a, coast_task *t, uint64_t ms, void *out);
+COAST_EXTERN struct coast_frame *coast_join_any__coast_start(
+	struct coast_alloc *a, coast_task **tasks, size_t n, size_t *index,
+	void *out);
+COAST_EXTERN struct coast_frame *coast_blocking__coast_start(
+	struct coast_alloc *a, int (*fn)(void *), void *arg);
+COAST_EXTERN struct coast_frame *coast_chan_send__coast_start(
+	struct coast_alloc *a, coast_chan *ch, const void *elem);
+COAST_EXTERN struct coast_frame *coast_chan_recv__coast_start(
+	struct coast_alloc *a, coast_chan *ch, void *elem);
+COAST_EXTERN struct coast_frame *coast_mutex_lock__coast_start(
+	struct coast_alloc *a, coast_mutex *m);
 COAST_EXTERN struct coast_frame *coast_accept__coast_start(
 	struct coast_alloc *a, int fd, struct sockaddr *addr,
 	socklen_t *addrlen);

@@ -1,0 +1,226 @@
+/*
+ * test-blocking.c - the blocking pool: results, calls running in parallel
+ * while the workers stay free, the thread cap, idle threads retiring, and
+ * cancellation of a queued call (never runs) and of a running call (waits
+ * for it: the call may borrow the caller's frame).
+ */
+#include <stdatomic.h>
+
+#include "test.h"
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+struct job {
+	int ms;
+	int value;
+	atomic_int started;
+	atomic_int finished;
+	char *write_to; /* a buffer in the caller's frame, or NULL */
+};
+
+static atomic_int running_now, running_max;
+
+static int job_fn(void *arg)
+{
+	struct job *j = arg;
+	int now = atomic_fetch_add(&running_now, 1) + 1, max;
+
+	max = atomic_load(&running_max);
+	while (now > max && !atomic_compare_exchange_weak(&running_max, &max,
+							   now))
+		;
+	atomic_store(&j->started, 1);
+	sleep_ms(j->ms);
+	if (j->write_to)
+		memcpy(j->write_to, "written", 8); /* after the cancel */
+	atomic_fetch_sub(&running_now, 1);
+	atomic_store(&j->finished, 1);
+	return j->value;
+}
+
+/*
+ * A task that awaits coast_blocking(job_fn, job); with borrow, the job
+ * writes into this frame's buffer.
+ */
+struct caller {
+	struct coast_frame h;
+	int ret;
+	struct job *job;
+	bool borrow;
+	char buf[16];
+	struct coast_frame *sub;
+};
+
+TEST_FN(caller_fn, struct caller, caller_poll);
+
+static int caller_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct caller *c = (struct caller *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &c->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		if (c->borrow)
+			c->job->write_to = c->buf;
+		TEST_AWAIT(1, c->sub,
+			   COAST_START(coast_blocking)(cx->frames, job_fn,
+						       c->job),
+			   int, c->ret);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+static coast_task *spawn_caller(struct job *j, bool borrow)
+{
+	struct caller *c = test_frame_new(&coast__task_alloc, &caller_fn);
+
+	c->job = j;
+	c->borrow = borrow;
+	return coast__spawn(&c->h);
+}
+
+static int join_int(coast_task *t)
+{
+	int ret = 0, out = -1;
+
+	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
+							  t, &out),
+				  &ret),
+		  0);
+	return ret ? ret : out;
+}
+
+TEST_IMPL(blocking_result)
+{
+	struct job j = { .ms = 5, .value = 42 };
+	int ret = 0;
+
+	ASSERT_EQ(join_int(spawn_caller(&j, false)), 42);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_blocking)(
+					  &coast__task_alloc, NULL, NULL),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, -EINVAL);
+	ASSERT_EQ(coast_blocking(job_fn, &j), 42); /* the blocking version */
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Eight 50 ms calls on one worker finish together: they do not hold it. */
+TEST_IMPL(blocking_parallel)
+{
+	enum { N = 8 };
+	static struct job j[N];
+	coast_task *t[N];
+	int outs[N], joined = 0, i;
+	double t0;
+
+	test_workers(1);
+	t0 = test_now_ms();
+	for (i = 0; i < N; i++) {
+		j[i].ms = 50;
+		j[i].value = i;
+		t[i] = spawn_caller(&j[i], false);
+	}
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, N,
+						      outs, sizeof(int)),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, N);
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(outs[i], i);
+	fprintf(stderr, "blocking_parallel: %d x 50 ms in %.1f ms, %d at once\n",
+		N, test_now_ms() - t0, atomic_load(&running_max));
+	ASSERT(test_now_ms() - t0 < 50.0 * N / 2);
+	ASSERT(atomic_load(&running_max) > 1);
+	return 0;
+}
+
+/* COAST_BLOCKING_THREADS caps the pool; idle threads retire. */
+TEST_IMPL(blocking_cap_and_retire)
+{
+	enum { N = 6 };
+	static struct job j[N];
+	coast_task *t[N];
+	int joined = 0, i;
+	double t0 = test_now_ms();
+
+	setenv("COAST_BLOCKING_THREADS", "2", 1);
+	coast__blocking_idle_ms = 50;
+	for (i = 0; i < N; i++) {
+		j[i].ms = 20;
+		t[i] = spawn_caller(&j[i], false);
+	}
+	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, N,
+						      NULL, 0),
+				  &joined),
+		  0);
+	ASSERT_EQ(joined, N);
+	ASSERT(atomic_load(&running_max) <= 2);
+	ASSERT(test_now_ms() - t0 >= 20.0 * N / 2 - 1);
+	ASSERT(coast__blocking_threads() <= 2);
+	for (i = 0; i < 500 && coast__blocking_threads(); i++)
+		sleep_ms(2);
+	ASSERT_EQ(coast__blocking_threads(), 0);
+	return 0;
+}
+
+/*
+ * Cancelling a task whose call is running waits for the call: it writes
+ * into the task's frame after the cancel, and the join only returns once
+ * it has finished (ASan would see a write to a freed frame otherwise).
+ */
+TEST_IMPL(blocking_cancel_running)
+{
+	static struct job j = { .ms = 60, .value = 1 };
+	coast_task *t = spawn_caller(&j, true);
+	coast_task *other;
+	double t0;
+
+	other = coast__spawn(
+		test_yielder_start(&coast__task_alloc, 1, 0, NULL, NULL));
+	ASSERT_EQ(join_int(other), 0); /* starts the runtime */
+	while (!atomic_load(&j.started))
+		sleep_ms(1);
+	t0 = test_now_ms();
+	ASSERT_EQ(coast_cancel(t), 0);
+	ASSERT_EQ(join_int(t), -ECANCELED);
+	ASSERT_EQ(atomic_load(&j.finished), 1);
+	fprintf(stderr, "blocking_cancel_running: join waited %.1f ms\n",
+		test_now_ms() - t0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* A queued call that is cancelled never runs. */
+TEST_IMPL(blocking_cancel_queued)
+{
+	static struct job a = { .ms = 80, .value = 1 }, b = { .ms = 1 };
+	coast_task *ta, *tb;
+
+	setenv("COAST_BLOCKING_THREADS", "1", 1);
+	test_workers(1); /* a's call is queued first */
+	ta = spawn_caller(&a, false);
+	tb = spawn_caller(&b, false);
+	ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
+			  &coast__task_alloc, 3, 0, NULL, NULL))),
+		  0);
+	while (!atomic_load(&a.started))
+		sleep_ms(1);
+	ASSERT_EQ(coast_cancel(tb), 0);
+	ASSERT_EQ(join_int(tb), -ECANCELED);
+	ASSERT_EQ(atomic_load(&a.finished), 0); /* did not wait for a */
+	ASSERT_EQ(join_int(ta), 1);
+	sleep_ms(5);
+	ASSERT_EQ(atomic_load(&b.started), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
