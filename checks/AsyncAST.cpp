@@ -96,16 +96,20 @@ bool isAsyncPointerType(QualType T) {
   return false;
 }
 
-bool isAsyncPointerCallee(const Expr *Callee) {
-  const Expr *E = Callee->IgnoreParenImpCasts();
+const ValueDecl *namedDecl(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(E);
-      UO && UO->getOpcode() == UO_Deref)
+      UO && (UO->getOpcode() == UO_Deref || UO->getOpcode() == UO_AddrOf))
     E = UO->getSubExpr()->IgnoreParenImpCasts();
-  const ValueDecl *D = nullptr;
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    D = DRE->getDecl();
-  else if (const auto *ME = dyn_cast<MemberExpr>(E))
-    D = ME->getMemberDecl();
+    return DRE->getDecl();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return ME->getMemberDecl();
+  return nullptr;
+}
+
+bool isAsyncPointerCallee(const Expr *Callee) {
+  const ValueDecl *D = namedDecl(Callee);
   if (!D || isa<FunctionDecl>(D))
     return false;
   return hasCoastAttr(D, CoastAttr::Async) || isAsyncPointerType(D->getType());
@@ -126,8 +130,7 @@ std::optional<FutureCall> futureCall(const Mark &M) {
   if ((FC.Callee = asyncCallee(FC.Call))) {
     FC.Proto = FC.Callee->getType()->getAs<FunctionProtoType>();
   } else if (FC.Boxed && isAsyncPointerCallee(FC.Call->getCallee())) {
-    if (const auto *PT =
-            FC.Call->getCallee()->getType()->getAs<PointerType>())
+    if (const auto *PT = FC.Call->getCallee()->getType()->getAs<PointerType>())
       FC.Proto = PT->getPointeeType()->getAs<FunctionProtoType>();
   }
   if (!FC.Proto)

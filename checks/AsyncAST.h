@@ -39,6 +39,10 @@ std::optional<Mark> operandMark(const Mark &M);
 /// a mark or any expression; parentheses are looked through.
 const clang::FunctionDecl *asyncCallee(const clang::Expr *E);
 
+/// The function, variable or field \p E names: `f`, `&f`, `p`, `*p`,
+/// `obj->poll`; null for anything else.
+const clang::ValueDecl *namedDecl(const clang::Expr *E);
+
 /// True if \p Callee (a call's callee expression) is an async function
 /// pointer: a variable, parameter or field declared `async`, or of a
 /// typedef declared `async`.

@@ -120,7 +120,7 @@ private:
     Boxed.insert(CE);
     if (Consumed.count(M.Whole))
       return true;
-    const NamedDecl *Callee = calleeDecl(CE);
+    const NamedDecl *Callee = namedDecl(CE->getCallee());
     StringRef Name = calleeName(CE);
     if (CurrentIsAsync)
       Handler.unawaitedFuture(M.Whole->getSourceRange(), Name);
@@ -131,22 +131,9 @@ private:
   }
 
   static StringRef calleeName(const CallExpr *CE) {
-    const NamedDecl *Callee = calleeDecl(CE);
+    const NamedDecl *Callee = namedDecl(CE->getCallee());
     return Callee && Callee->getIdentifier() ? Callee->getName()
                                              : "function pointer";
-  }
-
-  /// The function or pointer a call names: `f`, `p`, `obj->poll`.
-  static const NamedDecl *calleeDecl(const CallExpr *CE) {
-    const Expr *E = CE->getCallee()->IgnoreParenImpCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(E);
-        UO && UO->getOpcode() == UO_Deref)
-      E = UO->getSubExpr()->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      return DRE->getDecl();
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      return ME->getMemberDecl();
-    return nullptr;
   }
 
   void reportAwaitOutsideAsync(const ParenExpr *PE) {

@@ -32,15 +32,7 @@ Kind targetKind(const Decl *D, QualType T) {
 
 /// What a value is, and its name for messages.
 Kind valueKind(const Expr *E, std::string &Name) {
-  E = E->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(E);
-      UO && UO->getOpcode() == UO_AddrOf)
-    E = UO->getSubExpr()->IgnoreParenImpCasts();
-  const ValueDecl *D = nullptr;
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    D = DRE->getDecl();
-  else if (const auto *ME = dyn_cast<MemberExpr>(E))
-    D = ME->getMemberDecl();
+  const ValueDecl *D = namedDecl(E);
   if (!D)
     return Kind::Unknown;
   Name = D->getNameAsString();
@@ -63,7 +55,7 @@ public:
 
   bool VisitBinaryOperator(BinaryOperator *BO) {
     if (BO->getOpcode() == BO_Assign)
-      check(BO->getRHS(), declOf(BO->getLHS()), BO->getLHS()->getType());
+      check(BO->getRHS(), namedDecl(BO->getLHS()), BO->getLHS()->getType());
     return true;
   }
 
@@ -116,25 +108,16 @@ public:
   }
 
 private:
-  static const Decl *declOf(const Expr *E) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      return DRE->getDecl();
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      return ME->getMemberDecl();
-    return nullptr;
-  }
-
   void check(const Expr *Value, const Decl *Target, QualType TargetType) {
     Kind To = targetKind(Target, TargetType);
     std::string Name;
     Kind From = valueKind(Value, Name);
     if (To == Kind::Unknown || From == Kind::Unknown || To == From)
       return;
-    std::string What = Target && isa<NamedDecl>(Target)
-                           ? " '" + cast<NamedDecl>(Target)->getNameAsString() +
-                                 "'"
-                           : "";
+    std::string What =
+        Target && isa<NamedDecl>(Target)
+            ? " '" + cast<NamedDecl>(Target)->getNameAsString() + "'"
+            : "";
     std::string Message =
         From == Kind::Async
             ? "async '" + Name + "' where a synchronous function pointer" +
