@@ -1,0 +1,380 @@
+/*
+ * http_hello.c - a minimal HTTP/1.1 server on 127.0.0.1 that answers every
+ * request with `hello\n`, one task per connection, with keep-alive and
+ * pipelining.
+ *
+ *   http_hello [PORT [MAX_CONNECTIONS]]
+ *
+ * Same arguments as echo_server.c: PORT 0 (the default) picks a free port,
+ * printed on stdout as `listening on 127.0.0.1:PORT`; with
+ * MAX_CONNECTIONS > 0 the server stops accepting after that many
+ * connections and exits once they are all done.
+ *
+ * Each connection reads into a buffer, answers every complete request head
+ * (up to the blank line) found there, writes the answers in one go (so
+ * pipelined requests cost one write), and keeps the connection open unless
+ * the client said `Connection: close` (or spoke HTTP/1.0 without
+ * `Connection: keep-alive`).  A request body announced by Content-Length
+ * is read and ignored.  Build:
+ *
+ *   $(pkg-config --variable=clang coast) $(pkg-config --cflags coast) \
+ *       examples/http_hello.c $(pkg-config --libs coast) -o http_hello
+ */
+#define _GNU_SOURCE /* memmem, strncasecmp */
+#include <coast.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define IN_SIZE 8192
+#define OUT_SIZE 16384
+
+/* What one request head asks for. */
+struct request {
+	bool keep_alive; /* the connection stays open after the answer */
+	bool head;	 /* HEAD: the answer has no body */
+	size_t body;	 /* Content-Length of the request body */
+};
+
+enum { HEAD_INCOMPLETE = 0, HEAD_BAD = -1, HEAD_TOO_BIG = -2 };
+
+/* Case-insensitive: does the comma-separated list v[0..n) hold token t? */
+static bool has_token(const char *v, size_t n, const char *t)
+{
+	size_t tl = strlen(t);
+	size_t i = 0;
+
+	while (i < n) {
+		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		size_t s = i;
+		while (i < n && v[i] != ',')
+			i++;
+		size_t e = i;
+		while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		if (e - s == tl && strncasecmp(v + s, t, tl) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Parses the request head at the start of p[0..n): its length through the
+ * blank line, HEAD_INCOMPLETE when the blank line is not there yet, or
+ * HEAD_BAD.
+ */
+static long parse_head(const char *p, size_t n, struct request *req)
+{
+	const char *end = memmem(p, n, "\r\n\r\n", 4);
+
+	if (!end)
+		return HEAD_INCOMPLETE;
+	const char *eol = memchr(p, '\r', (size_t)(end - p) + 2);
+	/* METHOD SP TARGET SP HTTP/1.x */
+	const char *sp1 = memchr(p, ' ', (size_t)(eol - p));
+	if (!sp1 || sp1 == p)
+		return HEAD_BAD;
+	const char *sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+	if (!sp2 || sp2 == sp1 + 1 || eol - sp2 - 1 != 8 ||
+	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+	    (sp2[8] != '0' && sp2[8] != '1'))
+		return HEAD_BAD;
+	bool http11 = sp2[8] == '1';
+	bool said_close = false, said_keep = false;
+
+	req->head = sp1 - p == 4 && memcmp(p, "HEAD", 4) == 0;
+	req->body = 0;
+	for (const char *line = eol + 2; line < end + 2;) {
+		const char *le = memchr(line, '\r', (size_t)(end + 2 - line));
+		if (le[1] != '\n')
+			return HEAD_BAD;
+		const char *colon = memchr(line, ':', (size_t)(le - line));
+		if (!colon || colon == line)
+			return HEAD_BAD;
+		size_t nl = (size_t)(colon - line);
+		const char *v = colon + 1;
+		while (v < le && (*v == ' ' || *v == '\t'))
+			v++;
+		size_t vl = (size_t)(le - v);
+		if (nl == 10 && strncasecmp(line, "connection", 10) == 0) {
+			said_close |= has_token(v, vl, "close");
+			said_keep |= has_token(v, vl, "keep-alive");
+		} else if (nl == 14 &&
+			   strncasecmp(line, "content-length", 14) == 0) {
+			size_t len = 0;
+			const char *d = v;
+			for (; d < le && *d >= '0' && *d <= '9'; d++) {
+				if (len > ((size_t)1 << 40))
+					return HEAD_BAD;
+				len = len * 10 + (size_t)(*d - '0');
+			}
+			if (d == v)
+				return HEAD_BAD;
+			req->body = len;
+		} else if (nl == 17 &&
+			   strncasecmp(line, "transfer-encoding", 17) == 0) {
+			return HEAD_BAD; /* no chunked bodies here */
+		}
+		line = le + 2;
+	}
+	req->keep_alive = http11 ? !said_close : said_keep && !said_close;
+	return end + 4 - p;
+}
+
+/* Appends the answer to req at out + len; returns the new length. */
+static size_t answer(char *out, size_t len, const struct request *req)
+{
+	static const char body[] = "hello\n";
+	int n = snprintf(out + len, OUT_SIZE - len,
+			 "HTTP/1.1 200 OK\r\n"
+			 "Content-Type: text/plain\r\n"
+			 "Content-Length: %zu\r\n"
+			 "Connection: %s\r\n"
+			 "\r\n%s",
+			 sizeof body - 1,
+			 req->keep_alive ? "keep-alive" : "close",
+			 req->head ? "" : body);
+	return len + (size_t)n;
+}
+
+/* Room one answer needs in the output buffer, with margin. */
+#define ANSWER_MAX 256
+
+static const char bad_request[] = "HTTP/1.1 400 Bad Request\r\n"
+				  "Content-Length: 0\r\n"
+				  "Connection: close\r\n\r\n";
+static const char too_big[] = "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+			      "Content-Length: 0\r\n"
+			      "Connection: close\r\n\r\n";
+
+/* Writes all n bytes of buf: n, or -errno. */
+async ssize_t write_all(int fd, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = await(coast_write(fd, buf + done, n - done));
+		if (w < 0)
+			return w;
+		done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+/*
+ * Serves one connection until the client closes it, asks to, or sends
+ * something malformed; then closes it.  When `finished` is not NULL, tells
+ * the accept loop so.
+ */
+async void serve(int fd, coast_chan *finished)
+{
+	char in[IN_SIZE];
+	char out[OUT_SIZE];
+	size_t have = 0;   /* bytes in `in` */
+	size_t skip = 0;   /* body bytes still to read and drop */
+	bool open = true;  /* keep reading requests */
+	bool refused = false; /* answered 400 or 431 */
+
+	while (open) {
+		size_t off = 0, outlen = 0;
+
+		/* Answer every complete request in the buffer. */
+		while (open) {
+			if (skip > 0) {
+				size_t k = have - off < skip ? have - off : skip;
+				off += k;
+				skip -= k;
+				if (skip > 0)
+					break;
+			}
+			struct request req;
+			long r = parse_head(in + off, have - off, &req);
+			if (r == HEAD_INCOMPLETE) {
+				if (off == 0 && have == sizeof in) {
+					/* The head fills the buffer. */
+					memcpy(out + outlen, too_big,
+					       sizeof too_big - 1);
+					outlen += sizeof too_big - 1;
+					open = false;
+					refused = true;
+				}
+				break;
+			}
+			if (r == HEAD_BAD) {
+				memcpy(out + outlen, bad_request,
+				       sizeof bad_request - 1);
+				outlen += sizeof bad_request - 1;
+				open = false;
+				refused = true;
+				break;
+			}
+			off += (size_t)r;
+			skip = req.body;
+			if (outlen + ANSWER_MAX > sizeof out) {
+				if (await(write_all(fd, out, outlen)) < 0)
+					goto done;
+				outlen = 0;
+			}
+			outlen = answer(out, outlen, &req);
+			open = req.keep_alive;
+		}
+		if (outlen > 0 && await(write_all(fd, out, outlen)) < 0)
+			break;
+		if (!open)
+			break;
+
+		/* Keep the unparsed rest and read more. */
+		memmove(in, in + off, have - off);
+		have -= off;
+		ssize_t n = await(coast_read(fd, in + have, sizeof in - have));
+		if (n <= 0) {
+			if (n < 0 && n != -ECONNRESET)
+				fprintf(stderr, "http_hello: read: %s\n",
+					strerror((int)-n));
+			break;
+		}
+		have += (size_t)n;
+	}
+	if (refused) {
+		/*
+		 * Closing with unread request bytes would reset the
+		 * connection, and the client could lose our answer: send
+		 * FIN, then drop what still comes (a bounded amount).
+		 */
+		shutdown(fd, SHUT_WR);
+		for (size_t dropped = 0; dropped < 1 << 20;) {
+			ssize_t n = await(coast_read(fd, in, sizeof in));
+			if (n <= 0)
+				break;
+			dropped += (size_t)n;
+		}
+	}
+done:
+	close(fd);
+	if (finished) {
+		int one = 1;
+		await(coast_chan_send(finished, &one));
+	}
+}
+
+/*
+ * Accepts connections on lfd, max of them (0: forever), then waits for
+ * them all to finish.  Returns the number served, or -errno.
+ */
+async long accept_loop(int lfd, long max)
+{
+	coast_chan *finished = NULL;
+	long accepted = 0;
+
+	if (max > 0) {
+		/* Room for every connection: a finishing task never waits. */
+		finished = coast_chan_new((size_t)max, sizeof(int));
+		if (!finished)
+			return -errno;
+	}
+	while (max == 0 || accepted < max) {
+		int fd = await(coast_accept(lfd, NULL, NULL));
+		if (fd < 0) {
+			if (fd == -ECONNABORTED || fd == -EINTR)
+				continue;
+			if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS ||
+			    fd == -ENOMEM) {
+				/* Out of fds: let some connections finish. */
+				await(coast_sleep_ms(10));
+				continue;
+			}
+			fprintf(stderr, "http_hello: accept: %s\n",
+				strerror(-fd));
+			break;
+		}
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		coast_task *t = coast_spawn(serve(fd, finished));
+		if (!t) {
+			fprintf(stderr, "http_hello: out of memory\n");
+			close(fd);
+			continue;
+		}
+		coast_detach(t);
+		accepted++;
+	}
+	close(lfd);
+	if (finished) {
+		for (long i = 0; i < accepted; i++) {
+			int v;
+			await(coast_chan_recv(finished, &v));
+		}
+		coast_chan_free(finished);
+	}
+	return accepted;
+}
+
+/* A listening socket on 127.0.0.1:port; prints the port.  -1 on error. */
+static int listen_on(int port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		perror("http_hello: socket");
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(fd, SOMAXCONN) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		perror("http_hello: bind/listen");
+		close(fd);
+		return -1;
+	}
+	printf("listening on 127.0.0.1:%d\n", ntohs(sa.sin_port));
+	fflush(stdout);
+	return fd;
+}
+
+static long parse_arg(const char *s, long max, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > max) {
+		fprintf(stderr, "http_hello: bad %s '%s'\n", what, s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 3) {
+		fprintf(stderr, "usage: %s [PORT [MAX_CONNECTIONS]]\n", argv[0]);
+		return 2;
+	}
+	int port = argc > 1 ? (int)parse_arg(argv[1], 65535, "port") : 0;
+	long max = argc > 2 ? parse_arg(argv[2], 1000000, "connection limit") : 0;
+	int lfd = listen_on(port);
+
+	if (lfd < 0)
+		return 1;
+	long served = coast_block_on(accept_loop(lfd, max));
+	if (served < 0) {
+		fprintf(stderr, "http_hello: %s\n", strerror((int)-served));
+		return 1;
+	}
+	printf("served %ld connections\n", served);
+	return 0;
+}
