@@ -89,6 +89,20 @@ public:
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
+    // coast.h seen without the plugin (a precompiled header built without
+    // -fplugin) declared nothing async: compiling on would quietly build
+    // the blocking program.
+    Preprocessor &PP = CI.getPreprocessor();
+    if (PP.isMacroDefined("COAST_H") && !PP.isMacroDefined("COAST_PLUGIN")) {
+      const SourceManager &SM = Ctx.getSourceManager();
+      Reporter.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
+                           "coast.h was read without the coast plugin (from "
+                           "a precompiled header built without it?); "
+                           "rebuild that header with -fplugin");
+      Result.Ok = false;
+      Reporter.flush();
+      return;
+    }
     runAllChecks(Ctx, Reporter);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
