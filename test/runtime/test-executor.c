@@ -58,7 +58,7 @@ TEST_IMPL(executor_block_on_result)
 	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &result_fn),
 				  NULL),
 		  0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -93,7 +93,7 @@ TEST_IMPL(executor_block_on_nested)
 				  &ret),
 		  0);
 	ASSERT_EQ(ret, -EDEADLK);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -162,14 +162,14 @@ static void spawn_and_join(int n, int yields)
 TEST_IMPL(executor_spawn_join)
 {
 	spawn_and_join(10, 3);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
 TEST_IMPL(executor_spawn_10000)
 {
 	spawn_and_join(10000, 2);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -267,7 +267,7 @@ TEST_IMPL(executor_spawn_detach_10000)
 	atomic_init(&count, 0);
 	wait_for(&count, 10000, 1);
 	ASSERT_EQ(atomic_load(&count), 10000);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -282,7 +282,7 @@ TEST_IMPL(executor_spawn_outside)
 	coast_detach(NULL);
 	ASSERT_EQ(coast__task_live(), 2);
 	wait_for(&count, 2, 0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -317,7 +317,7 @@ TEST_IMPL(executor_leftover_task)
 				  NULL),
 		  0);
 	ASSERT_EQ(coast__timer_count(), 0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -385,6 +385,6 @@ TEST_IMPL(executor_concurrent_block_on)
 		ASSERT_EQ(pthread_create(&th[i], NULL, block_on_thread, NULL), 0);
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(pthread_join(th[i], NULL), 0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

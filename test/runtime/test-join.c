@@ -13,7 +13,7 @@ TEST_IMPL(join_null)
 				  &ret),
 		  0);
 	ASSERT_EQ(ret, -EINVAL);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -37,7 +37,7 @@ TEST_IMPL(join_completed)
 		  0);
 	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(out, 99);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -101,14 +101,14 @@ TEST_IMPL(join_cancel)
 						     0, NULL, NULL),
 				  NULL),
 		  0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 
 	/* Cancelled after the completer took (and woke) the waker. */
 	j = test_frame_new(&coast__task_alloc, &join_canceller_fn);
 	j->after_complete = 1;
 	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
 	ASSERT_EQ(ret, -ECANCELED);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 

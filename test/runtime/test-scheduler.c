@@ -107,7 +107,7 @@ TEST_IMPL(sched_steal)
 	fprintf(stderr, "sched_steal: markers ran on %d of 4 workers\n",
 		distinct);
 	ASSERT(distinct >= 2);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 

@@ -19,7 +19,7 @@ TEST_IMPL(sleep_root)
 	ASSERT(dt >= 29.0);
 	ASSERT(dt < 5000.0);
 	ASSERT_EQ(coast__timer_count(), 0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -49,7 +49,7 @@ TEST_IMPL(sleep_await)
 	ASSERT(test_now_ms() - t0 >= 19.0);
 	ASSERT_EQ(id, 7);
 	ASSERT_EQ(nlog, 1);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -109,7 +109,7 @@ static void sleep_cancel_mode(int after_fire)
 	ASSERT_EQ(ret, -ECANCELED);
 	ASSERT_EQ(coast__timer_count(), 0);
 	/* The timer's waker was dropped: nothing keeps the task alive. */
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 }
 
 TEST_IMPL(sleep_cancel)

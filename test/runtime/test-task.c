@@ -74,7 +74,7 @@ TEST_IMPL(task_transitions)
 		  COAST__NOTIFY_NOTHING);
 	ASSERT_EQ(FLAGS(t), COAST__ST_COMPLETE);
 	coast__task_unref(t); /* the handle's: frees */
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ TEST_IMPL(task_wake_consumes_ref)
 	ASSERT_EQ(coast__task_transition_to_notified(t, true),
 		  COAST__NOTIFY_DEALLOC);
 	coast__task_dealloc(t);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 
 	/* By value while running: the reference goes, NOTIFIED stays. */
 	t = new_task();
@@ -112,7 +112,7 @@ TEST_IMPL(task_wake_consumes_ref)
 	/* Still pending after it: freed as it is. */
 	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_DEALLOC);
 	coast__task_dealloc(t);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ TEST_IMPL(task_frame_stack)
 	a->free(a, p[0], 4000);
 
 	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -175,7 +175,7 @@ TEST_IMPL(task_frame_stack_large)
 	/* small is still allocated: dealloc releases the chunks. */
 	ASSERT(a->alloc(a, SIZE_MAX - 8) == NULL);
 	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
@@ -252,7 +252,7 @@ static void foreign_wake(unsigned n, int pingpong)
 	if (pingpong)
 		ASSERT(polls >= n);
 	ASSERT_EQ(atomic_load(&sh.ack), n);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 }
 
 /* Each wake is waited for: a single lost wake-up hangs the task. */

@@ -118,6 +118,6 @@ TEST_IMPL(timer_fire_order)
 		ASSERT_EQ(ids[i], (int)i);
 	}
 	ASSERT_EQ(coast__timer_count(), 0);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

@@ -24,7 +24,7 @@ TEST_IMPL(yield_interleave)
 	ASSERT_EQ(joined, 2);
 	ASSERT_EQ(nlog, 6);
 	ASSERT(!memcmp(log, expect, sizeof(expect)));
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	ASSERT_EQ(coast_yield(), 0); /* the blocking version */
 	return 0;
 }
@@ -58,6 +58,6 @@ TEST_IMPL(yield_cancel)
 				  &ret),
 		  0);
 	ASSERT_EQ(ret, -ECANCELED);
-	ASSERT_EQ(coast__task_live(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
