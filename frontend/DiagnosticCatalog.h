@@ -27,7 +27,7 @@ llvm::ArrayRef<DiagnosticInfo> allDiagnostics();
 /// The entry for \p Name, or null.
 const DiagnosticInfo *findDiagnostic(llvm::StringRef Name);
 
-/// Splits a formatted message "text [coast-name]" into its text and name;
+/// Splits a formatted message "text [coast-NAME]" into its text and name;
 /// returns false (and leaves both alone) if it does not end in a coast name.
 bool splitCoastMessage(llvm::StringRef Message, llvm::StringRef &Text,
                        llvm::StringRef &Name);

@@ -17,7 +17,7 @@ namespace coast {
 namespace {
 
 /// Reports through clang-tidy: a diagnostic becomes ClangTidyContext::diag
-/// of the check named like it (clang-tidy prints " [coast-x]" itself, and
+/// of the check named like it (clang-tidy prints " [coast-NAME]" itself, and
 /// applies and exports its fix-its); one whose check is not enabled goes,
 /// with its notes, to a DiagnosticsEngine that drops everything.
 class TidyReporter : public DiagnosticReporter {
