@@ -18,14 +18,20 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
                           bool Unlowered) {
   runAllChecks(Ctx, Reporter);
   if (Unlowered) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    SourceLocation Start = SM.getLocForStartOfFile(SM.getMainFileID());
     if (hasAsyncCode(Ctx))
       Reporter.unsupported(
-          Ctx.getSourceManager().getLocForStartOfFile(
-              Ctx.getSourceManager().getMainFileID()),
-          "this file uses async code but never spells a coast name, so the "
-          "plugin did not lower it; include <coast.h> in it");
+          Start, "this file uses async code but never spells a coast name, "
+                 "so the plugin did not lower it; include <coast.h> in it");
+    else if (const FunctionDecl *FD = usedHeaderAsyncCode(Ctx))
+      Reporter.unsupported(
+          Start, "this file uses '" + FD->getName().str() +
+                     "', whose header has async code, but never spells a "
+                     "coast name, so the plugin did not lower it; include "
+                     "<coast.h> in it");
   } else {
-    lowerMainFile(Ctx, Reporter, /*Emit=*/false);
+    lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false);
   }
   Reporter.flush();
 }

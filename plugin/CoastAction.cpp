@@ -2,8 +2,9 @@
 //
 // `clang -fplugin=coast-plugin.so` adds this action before the main one.
 // When the compile generates code, it checks and lowers the main file in a
-// nested parse and swaps the lowered text in as the main file, so the rest
-// of the same invocation compiles the lowered code; on an error it fails the
+// nested parse and swaps the lowered text in as the main file (and as each
+// header defining static inline async functions), so the rest of the same
+// invocation compiles the lowered code; on an error it fails the
 // compile. When it does not (-fsyntax-only, -ast-dump, building a PCH), it
 // checks the AST the compile builds anyway. A main file that never mentions
 // coast skips the nested parse and costs nothing but a raw lex.
@@ -106,7 +107,7 @@ public:
     runAllChecks(Ctx, Reporter);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result = lowerMainFile(Ctx, Reporter, Emit);
+    Result = lowerTranslationUnit(Ctx, Reporter, Emit);
     Reporter.flush();
   }
 
@@ -222,11 +223,16 @@ protected:
     // The nested parse printed the user's warnings; the compile of the
     // lowered code would print them again, at shifted columns.
     CI.getDiagnostics().setIgnoreAllWarnings(true);
-    if (!Result.Text)
+    if (!Result.Text && Result.Headers.empty())
       return std::make_unique<ASTConsumer>();
     if (!DumpFile.empty())
-      dump(CI, *Result.Text);
-    replaceMainFile(CI, *Result.Text);
+      dump(CI, Result);
+    for (const LoweringResult::Header &H : Result.Headers)
+      CI.getSourceManager().overrideFileContents(
+          H.File,
+          llvm::MemoryBuffer::getMemBufferCopy(H.Text, H.File.getName()));
+    if (Result.Text)
+      replaceMainFile(CI, *Result.Text);
     setCoastAttrsInert(true);
     return std::make_unique<LoweredConsumer>(CI, FrameSizesFile);
   }
@@ -245,11 +251,17 @@ private:
                              In.getKind(), In.isSystem());
   }
 
-  void dump(CompilerInstance &CI, StringRef Text) {
+  /// Writes the lowered main file, then each lowered header after a line
+  /// naming it.
+  void dump(CompilerInstance &CI, const LoweringResult &Result) {
     std::error_code EC;
     llvm::raw_fd_ostream OS(DumpFile, EC, llvm::sys::fs::OF_Text);
     if (!EC) {
-      OS << Text;
+      if (Result.Text)
+        OS << *Result.Text;
+      for (const LoweringResult::Header &H : Result.Headers)
+        OS << "\n/* coast: lowered header " << H.File.getName() << " */\n"
+           << H.Text;
       return;
     }
     DiagnosticsEngine &D = CI.getDiagnostics();

@@ -585,7 +585,8 @@ void Planner::collectRefs() {
       if (L.isMacroID()) {
         SourceLocation Spelled = P.SM.getSpellingLoc(L);
         if (!P.SM.isMacroArgExpansion(L) ||
-            !P.SM.isWrittenInMainFile(Spelled)) {
+            P.SM.getFileID(Spelled) !=
+                P.SM.getFileID(P.SM.getExpansionLoc(P.FD->getLocation()))) {
           StringRef Macro =
               Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts());
           P.fail(DRE->getLocation(),

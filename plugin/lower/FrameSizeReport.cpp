@@ -17,7 +17,7 @@ void writeFrameSizes(ASTContext &Ctx, llvm::raw_ostream &OS) {
     const auto *RD = dyn_cast<RecordDecl>(D);
     if (!RD || !RD->isThisDeclarationADefinition() || !RD->getIdentifier() ||
         !RD->getName().ends_with(Suffix) ||
-        !SM.isWrittenInMainFile(RD->getLocation()))
+        SM.isInSystemHeader(RD->getLocation()))
       continue;
     PresumedLoc PL = SM.getPresumedLoc(RD->getLocation());
     OS << PL.getFilename() << ":" << PL.getLine() << ": "

@@ -16,6 +16,8 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <deque>
+#include <map>
+#include <memory>
 
 using namespace clang;
 
@@ -81,22 +83,36 @@ std::vector<const Decl *> mainFileDecls(ASTContext &Ctx) {
   return Out;
 }
 
-class MainFileLowering {
+/// The file \p D is written in (where its macro is used, for a declaration
+/// a macro expands to).
+FileID fileOf(const SourceManager &SM, const Decl *D) {
+  return SM.getFileID(SM.getExpansionLoc(D->getLocation()));
+}
+
+class TULowering {
 public:
-  MainFileLowering(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
+  TULowering(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
 
   LoweringResult run(bool Emit);
 
 private:
+  void collect();
+  bool checkHeaderFiles();
   bool plan();
-  void emit(LoweringContext &LC);
+  void emit();
+  LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
   FrameSource sourceOf(const FunctionDecl *Callee) const;
 
   ASTContext &Ctx;
   CheckHandler &Handler;
+  /// Declarations with code in the files to lower, in translation-unit
+  /// order: the main file, and headers that define async functions.
   std::vector<const Decl *> Decls;
+  /// Headers that define async functions, in the order first seen.
+  llvm::SmallVector<FileID, 2> HeaderFiles;
+  std::map<FileID, std::unique_ptr<LoweringContext>> Contexts;
   llvm::DenseMap<const Decl *, DeclUses> UsesOf;
   std::deque<AsyncFunctionPlan> Plans; // stable: replacements point in
   llvm::DenseMap<const FunctionDecl *, const AsyncFunctionPlan *> PlanOf;
@@ -106,7 +122,7 @@ private:
   llvm::StringSet<> StartDeclared;
 };
 
-FrameSource MainFileLowering::sourceOf(const FunctionDecl *Callee) const {
+FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
   if (hasCoastAttr(Callee, CoastAttr::BoxAsync))
     return FrameSource::Box;
   const FunctionDecl *Def = Callee->getDefinition();
@@ -114,25 +130,15 @@ FrameSource MainFileLowering::sourceOf(const FunctionDecl *Callee) const {
                                    : FrameSource::FrameStack;
 }
 
-bool MainFileLowering::plan() {
+bool TULowering::plan() {
   bool Ok = true;
   const SourceManager &SM = Ctx.getSourceManager();
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-    const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD) &&
-        !SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation()))) {
-      Handler.unsupported(FD->getLocation(),
-                          "async function '" + FD->getName().str() +
-                              "' is defined in a header; define it in a .c "
-                              "file and declare it in the header");
-      Ok = false;
-    }
-  }
   for (const Decl *D : Decls) {
     for (const DeclRefExpr *DRE : UsesOf[D].FunctionValues) {
       SourceLocation L = DRE->getLocation();
-      if (L.isMacroID() && (!SM.isMacroArgExpansion(L) ||
-                            !SM.isWrittenInMainFile(SM.getSpellingLoc(L)))) {
+      if (L.isMacroID() &&
+          (!SM.isMacroArgExpansion(L) ||
+           SM.getFileID(SM.getSpellingLoc(L)) != fileOf(SM, D))) {
         Handler.unsupported(L, "async function '" +
                                    DRE->getDecl()->getNameAsString() +
                                    "' is used as a value inside a macro "
@@ -169,8 +175,7 @@ bool MainFileLowering::plan() {
 
 /// Prototypes of the start functions \p D's code uses that are not declared
 /// yet.
-std::string MainFileLowering::prototypesFor(const Decl *D,
-                                            LoweringContext &LC) {
+std::string TULowering::prototypesFor(const Decl *D, LoweringContext &LC) {
   std::vector<const FunctionDecl *> Callees;
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
     if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
@@ -190,7 +195,7 @@ std::string MainFileLowering::prototypesFor(const Decl *D,
   return S;
 }
 
-void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
+void TULowering::rewriteMark(const Mark &M, LoweringContext &LC) {
   FutureCall FC = *futureCall(M);
   LC.replace(LC.fileRange(M.Whole->getSourceRange()), [&LC, M, FC] {
     std::string Start =
@@ -216,8 +221,17 @@ void MainFileLowering::rewriteMark(const Mark &M, LoweringContext &LC) {
   });
 }
 
-void MainFileLowering::emit(LoweringContext &LC) {
+LoweringContext &TULowering::contextFor(const Decl *D) {
+  FileID F = fileOf(Ctx.getSourceManager(), D);
+  std::unique_ptr<LoweringContext> &LC = Contexts[F];
+  if (!LC)
+    LC = std::make_unique<LoweringContext>(Ctx, F);
+  return *LC;
+}
+
+void TULowering::emit() {
   for (const Decl *D : Decls) {
+    LoweringContext &LC = contextFor(D);
     std::string Protos = prototypesFor(D, LC);
     const DeclUses &U = UsesOf[D];
     for (const Mark &M : U.Marks)
@@ -249,12 +263,80 @@ void MainFileLowering::emit(LoweringContext &LC) {
                  [Text] { return Text; });
     }
   }
-  LC.applyReplacements();
+  for (auto &[F, LC] : Contexts)
+    LC->applyReplacements();
 }
 
-LoweringResult MainFileLowering::run(bool Emit) {
+/// Which declarations to lower: every one with code in the main file, and
+/// in each header that defines an async function. Declarations of system
+/// headers are only looked at for async definitions: their bodies are not
+/// walked for marks.
+void TULowering::collect() {
+  const SourceManager &SM = Ctx.getSourceManager();
+  FileID Main = SM.getMainFileID();
+  std::vector<const Decl *> WithCode;
+  llvm::DenseSet<FileID> Lowered{Main};
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (!codeOf(D))
+      continue;
+    FileID F = fileOf(SM, D);
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    bool Async = FD && isAsyncFunction(FD);
+    if (F != Main && !Async &&
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      continue;
+    WithCode.push_back(D);
+    if (Async && Lowered.insert(F).second)
+      HeaderFiles.push_back(F);
+  }
+  for (const Decl *D : WithCode)
+    if (Lowered.count(fileOf(SM, D)))
+      Decls.push_back(D);
+}
+
+/// Headers are lowered by giving their file new contents, so each must be
+/// plain text read once: static definitions (each translation unit gets
+/// its own copy), not from a precompiled header, not included twice.
+bool TULowering::checkHeaderFiles() {
+  const SourceManager &SM = Ctx.getSourceManager();
+  bool Ok = true;
+  llvm::DenseSet<const FileEntry *> Seen;
+  for (FileID F : HeaderFiles) {
+    OptionalFileEntryRef FE = SM.getFileEntryRefForID(F);
+    if (!FE || !Seen.insert(&FE->getFileEntry()).second) {
+      Handler.unsupported(SM.getIncludeLoc(F),
+                          "this header defines async functions and is "
+                          "included more than once (or is not a file); "
+                          "give it an include guard");
+      Ok = false;
+    }
+  }
+  for (const Decl *D : Decls) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !isAsyncFunction(FD) || fileOf(SM, D) == SM.getMainFileID())
+      continue;
+    if (FD->isFromASTFile()) {
+      Handler.unsupported(FD->getLocation(),
+                          "async function '" + FD->getName().str() +
+                              "' comes from a precompiled header; include "
+                              "its header without precompiling it");
+      Ok = false;
+    } else if (FD->getStorageClass() != SC_Static) {
+      Handler.unsupported(FD->getLocation(),
+                          "async function '" + FD->getName().str() +
+                              "' is defined in a header without 'static': "
+                              "every file including it would define it; "
+                              "make it 'static inline async' or define it "
+                              "in a .c file");
+      Ok = false;
+    }
+  }
+  return Ok;
+}
+
+LoweringResult TULowering::run(bool Emit) {
   LoweringResult R;
-  Decls = mainFileDecls(Ctx);
+  collect();
   bool HasAsync = false;
   for (const Decl *D : Decls) {
     const DeclUses &U = UsesOf[D] = usesIn(codeOf(D));
@@ -264,51 +346,70 @@ LoweringResult MainFileLowering::run(bool Emit) {
   }
   if (!HasAsync)
     return R;
+  const SourceManager &SM = Ctx.getSourceManager();
   // Lowered code names the runtime's ABI; only coast.h declares it.
   if (Ctx.getTranslationUnitDecl()
           ->lookup(DeclarationName(&Ctx.Idents.get("coast__task_alloc")))
           .empty()) {
-    const SourceManager &SM = Ctx.getSourceManager();
     Handler.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
                         "this file has async code but does not include "
                         "<coast.h>, which declares the runtime it needs");
     R.Ok = false;
     return R;
   }
-  R.Ok = plan();
+  R.Ok = checkHeaderFiles() && plan();
   if (!R.Ok || !Emit)
     return R;
-  LoweringContext LC(Ctx);
-  emit(LC);
-  R.Text = LC.mainFileText();
-  if (LC.inconsistent()) {
-    const SourceManager &SM = Ctx.getSourceManager();
+  emit();
+  bool Inconsistent = false;
+  for (auto &[F, LC] : Contexts) {
+    Inconsistent |= LC->inconsistent();
+    if (F == SM.getMainFileID())
+      R.Text = LC->fileText();
+    else
+      R.Headers.push_back({*SM.getFileEntryRefForID(F), LC->fileText()});
+  }
+  if (Inconsistent) {
     Handler.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
                         "internal error: the lowering of this file made "
                         "overlapping edits; please report it with the file");
     R.Ok = false;
     R.Text.reset();
+    R.Headers.clear();
   }
   return R;
 }
 
 } // namespace
 
-bool hasAsyncCode(ASTContext &Ctx) {
-  for (const Decl *D : mainFileDecls(Ctx)) {
-    const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (FD && isAsyncFunction(FD))
-      return true;
-    DeclUses U = usesIn(codeOf(D));
-    if (!U.Marks.empty() || !U.FunctionValues.empty())
-      return true;
-  }
-  return false;
+static bool isAsyncCode(const Decl *D) {
+  const auto *FD = dyn_cast<FunctionDecl>(D);
+  if (FD && isAsyncFunction(FD))
+    return true;
+  DeclUses U = usesIn(codeOf(D));
+  return !U.Marks.empty() || !U.FunctionValues.empty();
 }
 
-LoweringResult lowerMainFile(ASTContext &Ctx, CheckHandler &Handler,
-                             bool Emit) {
-  return MainFileLowering(Ctx, Handler).run(Emit);
+bool hasAsyncCode(ASTContext &Ctx) {
+  return llvm::any_of(mainFileDecls(Ctx), isAsyncCode);
+}
+
+const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (FD && FD->isReferenced() && FD->doesThisDeclarationHaveABody() &&
+        fileOf(SM, FD) != SM.getMainFileID() &&
+        !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
+        isAsyncCode(FD))
+      return FD;
+  }
+  return nullptr;
+}
+
+LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
+                                    bool Emit) {
+  return TULowering(Ctx, Handler).run(Emit);
 }
 
 } // namespace coast

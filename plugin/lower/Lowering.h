@@ -1,6 +1,7 @@
 //===- Lowering.h - Lowering a translation unit's async code --------------===//
 //
-// The driver of the lowering stages over the main file: plans every async
+// The driver of the lowering stages over the main file and the headers that
+// define static inline async functions: plans every async
 // function (AsyncFunctionPlan), lays out its frame (FrameLayout), turns it
 // into a poll function (StateMachine), and rewrites coast_block_on and
 // coast_spawn wherever they stand. The result is C that plain Clang compiles
@@ -14,9 +15,11 @@
 #include "CheckHandler.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/Basic/FileEntry.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace coast {
 
@@ -25,16 +28,28 @@ struct LoweringResult {
   bool Ok = true;
   /// The lowered main file; empty when it has nothing to lower.
   std::optional<std::string> Text;
+  /// A lowered header: one that defines static inline async functions.
+  struct Header {
+    clang::FileEntryRef File;
+    std::string Text;
+  };
+  std::vector<Header> Headers;
 };
 
-/// Plans the lowering of the main file, reporting what cannot be lowered;
-/// with \p Emit, also produces the lowered text.
-LoweringResult lowerMainFile(clang::ASTContext &Ctx, CheckHandler &Handler,
-                             bool Emit);
+/// Plans the lowering of the main file and of the headers that define
+/// async functions, reporting what cannot be lowered; with \p Emit, also
+/// produces the lowered texts.
+LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
+                                    CheckHandler &Handler, bool Emit);
 
-/// True if the translation unit has async code the lowering would touch:
-/// async function definitions or coast operations in its main file.
+/// True if the main file has async code the lowering would touch: async
+/// function definitions or coast operations.
 bool hasAsyncCode(clang::ASTContext &Ctx);
+
+/// A function the main file uses that a (non-system) header defines with
+/// async code in it, or null: such a header needs its including file to be
+/// lowered too.
+const clang::FunctionDecl *usedHeaderAsyncCode(clang::ASTContext &Ctx);
 
 } // namespace coast
 

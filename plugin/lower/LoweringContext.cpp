@@ -12,13 +12,15 @@ using namespace clang;
 
 namespace coast {
 
-LoweringContext::LoweringContext(ASTContext &Ctx)
-    : Ctx(Ctx), SM(Ctx.getSourceManager()),
-      Original(SM.getBufferData(SM.getMainFileID())) {}
+LoweringContext::LoweringContext(ASTContext &Ctx, FileID File)
+    : Ctx(Ctx), SM(Ctx.getSourceManager()), File(File),
+      Original(SM.getBufferData(File)) {}
 
 unsigned LoweringContext::offsetOf(SourceLocation L) const {
-  assert(SM.getFileID(L) == SM.getMainFileID() &&
-         "the lowering edits the main file only");
+  if (SM.getFileID(L) != File) {
+    Inconsistent = true;
+    return 0;
+  }
   return SM.getFileOffset(L);
 }
 
@@ -171,7 +173,7 @@ void LoweringContext::applyReplacements() {
   Pending.clear();
 }
 
-std::string LoweringContext::mainFileText() const {
+std::string LoweringContext::fileText() const {
   return textOf(0, Original.size());
 }
 

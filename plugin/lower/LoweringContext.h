@@ -10,7 +10,9 @@
 //    when applied. They are applied innermost first, so a replacement reads
 //    its operands' text with every inner edit already made.
 //
-// Edits are kept in main-file offsets, sorted, in a flat vector: reading the
+// One context edits one file: the main file, or a header defining static
+// inline async functions. Edits are kept in file offsets, sorted, in a flat
+// vector: reading the
 // current text of a range costs a binary search and that range's edits
 // (Clang's Rewriter walks its buffer from the start on every read, which
 // made lowering quadratic in the file's size).
@@ -36,7 +38,7 @@ namespace coast {
 
 class LoweringContext {
 public:
-  explicit LoweringContext(clang::ASTContext &Ctx);
+  LoweringContext(clang::ASTContext &Ctx, clang::FileID File);
 
   clang::ASTContext &Ctx;
   const clang::SourceManager &SM;
@@ -78,9 +80,10 @@ public:
   /// Applies the scheduled replacements, innermost first.
   void applyReplacements();
 
-  std::string mainFileText() const;
-  /// True if two edits overlapped without nesting: a bug of the lowering,
-  /// whose text must then not be compiled.
+  /// The edited file's text with every edit applied.
+  std::string fileText() const;
+  /// True if two edits overlapped without nesting, or an edit fell outside
+  /// the file: a bug of the lowering, whose text must then not be compiled.
   bool inconsistent() const { return Inconsistent; }
 
 private:
@@ -91,7 +94,7 @@ private:
     std::function<std::string()> Make;
   };
 
-  /// Text that stands for the original [Begin, End) of the main file.
+  /// Text that stands for the original [Begin, End) of the file.
   /// Empty ranges are insertions at Begin.
   struct Edit {
     unsigned Begin;
@@ -105,6 +108,7 @@ private:
   std::pair<size_t, size_t> editsWithin(unsigned Begin, unsigned End) const;
   void addEdit(unsigned Begin, unsigned End, std::string Text);
 
+  clang::FileID File;
   llvm::StringRef Original;
   std::vector<Edit> Edits; ///< sorted by (Begin, End), never overlapping
   std::vector<Replacement> Pending;
