@@ -69,6 +69,24 @@ COAST_EXTERN int coast__block_on(struct coast_frame *root, void *out);
 COAST_EXTERN coast_task *coast__spawn(struct coast_frame *root);
 
 /*
+ * Like coast__spawn, but the task only ever runs on one worker, its home:
+ * the worker calling, or worker 0 off the runtime (where block_on's roots
+ * run too).  It is never stolen, and wakes from any thread bring it back
+ * there.  NULL when root is NULL or the runtime could not start (errno).
+ */
+COAST_EXTERN coast_task *coast__spawn_local(struct coast_frame *root);
+
+/*
+ * Makes root (from coast__task_alloc) a task of the scope s (coast.h):
+ * coast_scope_join(s) waits for it.  0, -ENOMEM when root is NULL,
+ * -EINVAL for a NULL s, -ECANCELED once the scope's join was cancelled,
+ * -EPIPE once it returned (root is freed then).
+ */
+struct coast_scope;
+COAST_EXTERN int coast__scope_spawn(struct coast_scope *s,
+				    struct coast_frame *root);
+
+/*
  * Lets a task run on without a handle; its result is discarded.  A task
  * that is pending with nothing left to wake it (no handle, no waker) gets
  * its cancellation poll instead of being freed with its frames as they are.
@@ -144,6 +162,8 @@ COAST_EXTERN struct coast_frame *coast_join_timeout__coast_start(
 COAST_EXTERN struct coast_frame *coast_join_any__coast_start(
 	struct coast_alloc *a, coast_task **tasks, size_t n, size_t *index,
 	void *out);
+COAST_EXTERN struct coast_frame *coast_scope_join__coast_start(
+	struct coast_alloc *a, struct coast_scope *s);
 COAST_EXTERN struct coast_frame *coast_blocking__coast_start(
 	struct coast_alloc *a, int (*fn)(void *), void *arg);
 COAST_EXTERN struct coast_frame *coast_chan_send__coast_start(
