@@ -85,7 +85,7 @@ std::optional<Mark> matchMark(const Expr *E) {
     if (!K)
       return std::nullopt;
     return Mark{*K, E, Call->IgnoreParens(),
-                Scope ? Scope->IgnoreParens() : nullptr};
+                Scope ? Scope->IgnoreParenImpCasts() : nullptr};
   }
   // (__coast_await(), (e))
   std::optional<MarkKind> K = markerCall(Outer->getLHS());

@@ -26,8 +26,9 @@ struct Mark {
   const clang::Expr *Whole;
   /// What the user passed, parentheses stripped: usually a call.
   const clang::Expr *Operand;
-  /// The scope pointer of coast_scope_spawn(scope, call), parentheses
-  /// stripped; null for every other kind.
+  /// The scope pointer of coast_scope_spawn(scope, call), parentheses and
+  /// implicit casts stripped (the macro's `(void)(scope)` loads a pointer
+  /// variable outside the user's parentheses); null for every other kind.
   const clang::Expr *Scope = nullptr;
 };
 

@@ -67,6 +67,15 @@ struct coast_task {
 	/* block_on's root: its completion broadcasts block_on's condvar.
 	 * Written before the task is published, read-only afterwards. */
 	bool is_root;
+	/* The worker a local task (coast__spawn_local, block_on's roots) is
+	 * pinned to, or -1: any worker.  Written before the task is
+	 * published, read-only afterwards. */
+	int home;
+	/* The scope the task was spawned in (scope.c), or NULL; written
+	 * before the task is published.  The links are the scope's, under
+	 * its lock. */
+	struct coast_scope *scope;
+	struct coast_task *scope_next, *scope_prev;
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
@@ -171,6 +180,13 @@ struct coast_task *coast__task_current(void);
  */
 void coast__schedule(struct coast_task *t);
 
+/*
+ * Queues a task just made by a spawn (its SCHEDULED bit set by
+ * coast__task_init): the back of the spawning worker's queue, the
+ * injection queue off the runtime, its home worker's for a local task.
+ */
+void coast__schedule_new(struct coast_task *t);
+
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);
 /* Workers of the running runtime (0 before it started). */
@@ -184,6 +200,14 @@ unsigned coast__worker_count(void);
  */
 #define COAST__BUDGET 128
 bool coast__budget_spend(void);
+
+/* ---------------------------------------------------------------- scopes */
+
+/*
+ * The runner of a scope's task t calls this after t completed (scope.c),
+ * with the scope's reference to t still held; it drops that reference.
+ */
+void coast__scope_task_done(struct coast_task *t);
 
 /* ------------------------------------------------------------ run queues */
 

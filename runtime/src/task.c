@@ -222,6 +222,10 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->next = NULL;
 	t->join_waker = NULL;
 	t->is_root = false;
+	t->home = -1;
+	t->scope = NULL;
+	t->scope_next = NULL;
+	t->scope_prev = NULL;
 	t->cancel_polled = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;

@@ -41,3 +41,21 @@ async int fill(void)
 	await(coast_join(coast_spawn_local(work(&a[0], 7)), 0));
 	return err ? err : a[0] + a[1] + a[2] + a[3];
 }
+
+// The scope through a pointer variable, in parentheses or not (regression:
+// the macro's load of the pointer hid its text).
+// CHECK-LABEL: through_pointer
+// CHECK: coast__scope_spawn{{[(]}}{{.*}}sp, work__coast_start
+// CHECK: coast__scope_spawn{{[(]}}{{.*}}sp, work__coast_start(&coast__task_alloc, {{.*}}slot, 2)
+async int through_pointer(coast_scope *sp, int *slot)
+{
+	return coast_scope_spawn(sp, work(slot, 1)) |
+	       coast_scope_spawn((sp), work(slot, 2));
+}
+
+// CHECK-LABEL: int sync_through_pointer(
+// CHECK: coast__scope_spawn{{[(]}}sp, work__coast_start
+int sync_through_pointer(coast_scope *sp, int *slot)
+{
+	return coast_scope_spawn(sp, work(slot, 1));
+}

@@ -66,6 +66,12 @@ TEST_DECLARE(chan_cancel_storm)
 TEST_DECLARE(mutex_fair)
 TEST_DECLARE(mutex_counter)
 TEST_DECLARE(mutex_cancel)
+TEST_DECLARE(local_never_moves)
+TEST_DECLARE(local_off_runtime)
+TEST_DECLARE(local_cancel)
+TEST_DECLARE(scope_fill)
+TEST_DECLARE(scope_cancel_join)
+TEST_DECLARE(scope_errors)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -144,4 +150,10 @@ TASK_LIST_START
   TEST_ENTRY(mutex_fair)
   TEST_ENTRY(mutex_counter)
   TEST_ENTRY(mutex_cancel)
+  TEST_ENTRY(local_never_moves)
+  TEST_ENTRY(local_off_runtime)
+  TEST_ENTRY(local_cancel)
+  TEST_ENTRY(scope_fill)
+  TEST_ENTRY(scope_cancel_join)
+  TEST_ENTRY(scope_errors)
 TASK_LIST_END
