@@ -158,6 +158,15 @@ coast_async coast_returns_send int coast_chan_send(coast_chan *ch,
 coast_async coast_returns_send int coast_chan_recv(coast_chan *ch, void *elem);
 
 /*
+ * Waits for the oneshot's value and copies it to out (when not NULL): 0,
+ * -EPIPE when the sender closed it without a value or the value was
+ * received already, -EBUSY while another recv waits on it, -EINVAL for
+ * NULL.  A cancelled recv takes nothing: the value stays for the next.
+ */
+coast_async coast_returns_send int coast_oneshot_recv(coast_oneshot *o,
+						      void *out);
+
+/*
  * Locks m, waiting in order of arrival: 0 (-EINVAL for NULL).  Cancelled
  * while waiting, it leaves the queue; cancelled after the mutex was handed
  * to it, it passes the mutex on.  Not a blocking lock for the checks.

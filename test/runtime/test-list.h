@@ -72,6 +72,9 @@ TEST_DECLARE(local_cancel)
 TEST_DECLARE(scope_fill)
 TEST_DECLARE(scope_cancel_join)
 TEST_DECLARE(scope_errors)
+TEST_DECLARE(oneshot_foreign_send)
+TEST_DECLARE(oneshot_cancel_recv)
+TEST_DECLARE(oneshot_close)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -156,4 +159,7 @@ TASK_LIST_START
   TEST_ENTRY(scope_fill)
   TEST_ENTRY(scope_cancel_join)
   TEST_ENTRY(scope_errors)
+  TEST_ENTRY(oneshot_foreign_send)
+  TEST_ENTRY(oneshot_cancel_recv)
+  TEST_ENTRY(oneshot_close)
 TASK_LIST_END

@@ -124,6 +124,30 @@ COAST_EXTERN int coast_chan_close(coast_chan *ch);
 COAST_EXTERN void coast_chan_free(coast_chan *ch);
 
 /*
+ * Oneshots: one value of a fixed size, sent once from any thread (send
+ * never waits) and received by await(coast_oneshot_recv(o, &v)) (coast.h).
+ */
+typedef struct coast_oneshot coast_oneshot;
+
+/* A oneshot for a value of size bytes (0: a bare signal); NULL with errno
+ * ENOMEM. */
+COAST_EXTERN coast_oneshot *coast_oneshot_new(size_t size);
+/*
+ * Stores the value (size bytes from value) and wakes the receiver: 0,
+ * -EALREADY when a value was sent before, -EPIPE after coast_oneshot_close,
+ * -EINVAL for NULL.  Any thread; never waits.
+ */
+COAST_EXTERN int coast_oneshot_send(coast_oneshot *o, const void *value);
+/*
+ * The sender gives up: a receiver waiting for a value that was not sent
+ * gets -EPIPE (one that was sent is still delivered), later sends fail.
+ * 0, or -EINVAL for NULL.
+ */
+COAST_EXTERN int coast_oneshot_close(coast_oneshot *o);
+/* Frees o; no recv may be in progress on it. */
+COAST_EXTERN void coast_oneshot_free(coast_oneshot *o);
+
+/*
  * A fair async mutex: await(coast_mutex_lock(&m)) suspends the task until
  * the mutex is its own, in order of arrival; coast_mutex_unlock hands it
  * to the longest waiter.  Unlike a pthread mutex it may be held across an
@@ -170,6 +194,8 @@ COAST_EXTERN struct coast_frame *coast_chan_send__coast_start(
 	struct coast_alloc *a, coast_chan *ch, const void *elem);
 COAST_EXTERN struct coast_frame *coast_chan_recv__coast_start(
 	struct coast_alloc *a, coast_chan *ch, void *elem);
+COAST_EXTERN struct coast_frame *coast_oneshot_recv__coast_start(
+	struct coast_alloc *a, coast_oneshot *o, void *out);
 COAST_EXTERN struct coast_frame *coast_mutex_lock__coast_start(
 	struct coast_alloc *a, coast_mutex *m);
 COAST_EXTERN struct coast_frame *coast_accept__coast_start(
