@@ -183,13 +183,12 @@ coast_async coast_returns_send int coast_mutex_lock(coast_mutex *m);
  */
 typedef struct coast_scope {
 	pthread_mutex_t lock;
-	struct coast_task *tasks; /* live tasks, linked through the tasks */
 	size_t pending;           /* tasks spawned and not yet complete */
 	coast_waker *waiter;      /* the join's, while it waits */
 	int state;                /* open, cancelled or joined */
 } coast_must_destruct(coast_scope_join) coast_scope;
 
-#define COAST_SCOPE_INIT { PTHREAD_MUTEX_INITIALIZER, NULL, 0, NULL, 0 }
+#define COAST_SCOPE_INIT { PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0 }
 
 /*
  * Waits until every task spawned in s (by anyone, also by its own tasks)

@@ -67,18 +67,23 @@ struct coast_task {
 	/* block_on's root: its completion broadcasts block_on's condvar.
 	 * Written before the task is published, read-only afterwards. */
 	bool is_root;
-	/* The worker a local task (coast__spawn_local, block_on's roots) is
-	 * pinned to, or -1: any worker.  Written before the task is
-	 * published, read-only afterwards. */
-	int home;
-	/* The scope the task was spawned in (scope.c), or NULL; written
-	 * before the task is published.  The links are the scope's, under
-	 * its lock. */
-	struct coast_scope *scope;
-	struct coast_task *scope_next, *scope_prev;
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
+	/* The worker a local task (coast__spawn_local, block_on's roots) is
+	 * pinned to, or -1: any worker.  Written before the task is
+	 * published, read-only afterwards.  (16 bits: the header stays small
+	 * enough for malloc's fast bins with small frames.) */
+	int16_t home;
+	/* The registry shard (task.c) of the thread that allocated it. */
+	uint16_t reg_shard;
+	/* The scope the task was spawned in (scope.c), or NULL; stored
+	 * (release) before the task is published, after its state word is
+	 * initialised, because a scope's cancellation looks for it in the
+	 * registry (acquire). */
+	_Atomic(struct coast_scope *) scope;
+	/* The registry (task.c): links under the shard's lock. */
+	struct coast_task *reg_next, *reg_prev;
 	/* The frame stack, handed to polls as cx->frames.  Only the thread
 	 * that has the task RUNNING touches it (or the last reference). */
 	struct coast_alloc frames;
@@ -167,6 +172,23 @@ struct coast_frame *coast__no_child(struct coast_frame *f);
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);
 
+/*
+ * Calls fn on every task allocated and not yet freed, holding the lock of
+ * its registry shard: fn must not free a task (nor drop a reference that
+ * may be the last) and must not allocate one.
+ */
+void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
+			 void *arg);
+
+/*
+ * For dumps: makes an idle task RUNNING with one more reference (the
+ * dumper's), so its frames hold still; false when it is queued, running,
+ * complete or being freed.  Release with coast__task_unclaim.
+ */
+bool coast__task_claim(struct coast_task *t);
+/* The state word, for printing. */
+uint64_t coast__task_state(struct coast_task *t);
+
 /* The task this thread is polling, or NULL. */
 struct coast_task *coast__task_current(void);
 
@@ -187,6 +209,14 @@ void coast__schedule(struct coast_task *t);
  */
 void coast__schedule_new(struct coast_task *t);
 
+/*
+ * Ends a dump's claim like a runner ends a pending poll: a wake that came
+ * meanwhile queues the task, and the claim's reference is dropped.  A task
+ * whose last reference that was is added to *freed (through t->next) for
+ * the caller to free with coast__task_dealloc outside the registry lock.
+ */
+void coast__task_unclaim(struct coast_task *t, struct coast_task **freed);
+
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);
 /* Workers of the running runtime (0 before it started). */
@@ -200,6 +230,12 @@ unsigned coast__worker_count(void);
  */
 #define COAST__BUDGET 128
 bool coast__budget_spend(void);
+
+/*
+ * Starts the dump thread and the SIGQUIT handler when COAST_DUMP_ON_SIGQUIT
+ * is set (dump.c); called once when the runtime starts.  0 or -errno.
+ */
+int coast__dump_install(void);
 
 /* ---------------------------------------------------------------- scopes */
 

@@ -370,7 +370,8 @@ static void run_task(struct worker *w, struct coast_task *t)
 	r = root->fn->poll(root, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
-		bool scoped = t->scope;
+		bool scoped = atomic_load_explicit(&t->scope,
+						   memory_order_relaxed);
 
 		/* Still in_poll: the joiner it wakes runs next, here.  The
 		 * runner's reference goes with COMPLETE: t may be freed by
@@ -407,6 +408,22 @@ static void run_task(struct worker *w, struct coast_task *t)
 		 * returned pending with no wake arranged.  Nothing can poll
 		 * it; its frames are freed as they are. */
 		coast__task_dealloc(t);
+		break;
+	case COAST__IDLE_OK:
+		break;
+	}
+}
+
+void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
+{
+	switch (coast__task_transition_to_idle(t)) {
+	case COAST__IDLE_NOTIFIED:
+	case COAST__IDLE_CANCEL: /* rule 7, as after a poll */
+		coast__schedule(t);
+		break;
+	case COAST__IDLE_DEALLOC:
+		t->next = *freed;
+		*freed = t;
 		break;
 	case COAST__IDLE_OK:
 		break;
@@ -656,6 +673,10 @@ static void rt_start(void)
 		sa.sa_handler = SIG_IGN;
 		sigaction(SIGPIPE, &sa, NULL);
 	}
+	err = coast__dump_install();
+	if (err)
+		fprintf(stderr, "coast: COAST_DUMP_ON_SIGQUIT: %s\n",
+			strerror(-err));
 	err = coast__reactor_init();
 	if (err) {
 		rt.start_err = err;
@@ -713,7 +734,7 @@ int coast__block_on(struct coast_frame *root, void *out)
 	}
 	t = coast__task_of(root);
 	coast__task_init(t, 2, true); /* ours and the queue's */
-	t->home = (int)rt.main;
+	t->home = (int16_t)rt.main;
 	coast__schedule_new(t);
 	pthread_mutex_lock(&rt.bo_lock);
 	while (!coast__task_is_complete(t))
@@ -762,7 +783,7 @@ coast_task *coast__spawn_local(struct coast_frame *root)
 	}
 	t = coast__task_of(root);
 	coast__task_init(t, 2, false); /* the handle's and the queue's */
-	t->home = me ? (int)me->id : (int)rt.main;
+	t->home = (int16_t)(me ? me->id : rt.main);
 	coast__schedule_new(t);
 	return t;
 }

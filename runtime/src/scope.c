@@ -4,14 +4,16 @@
  *
  * The scope lives in the spawning frame (or wherever the user put it); its
  * tasks are ordinary tasks, spawned onto any worker, that the scope holds
- * one reference to (the handle a coast_spawn would return).
+ * one reference to (the handle a coast_spawn would return) and that point
+ * to it (t->scope).  The scope keeps only their count: cancelling them
+ * walks the task registry (task.c) for the scope's tasks, which is rare
+ * and keeps the task header small.
  *
  * Protocol (every field of the scope under s->lock):
- *  1. coast__scope_spawn links the task into s->tasks and counts it in
- *     s->pending before the task is published, unless the scope is
- *     cancelled or joined.
+ *  1. coast__scope_spawn counts the task in s->pending before the task is
+ *     published, unless the scope is cancelled or joined.
  *  2. The worker that completes a scope task (scheduler.c, after setting
- *     COMPLETE) unlinks it and decrements pending; the decrement to 0 takes
+ *     COMPLETE) decrements pending; the decrement to 0 takes
  *     s->waiter.  It wakes that waker and drops the scope's reference to
  *     the task after unlocking, touching nothing of s any more: once
  *     pending is 0, the joiner may return and s may be gone.
@@ -20,14 +22,23 @@
  *     that nobody took.  It registers its waker at most once: the join
  *     frame is polled by one task for its whole life.
  *  4. A cancelled join marks the scope cancelled (further spawns fail with
- *     -ECANCELED), cancels every linked task (task.c rule 5: a task that is
- *     linked holds the scope's reference, so it is alive), and then waits
- *     as in 3.  That is what lets tasks borrow the awaiting frame: it is
+ *     -ECANCELED), cancels every task of the registry whose t->scope is s
+ *     (task.c rule 5; one that completed meanwhile ignores it), and then
+ *     waits as in 3.  A task seen in the registry is alive while its shard
+ *     is locked, and one whose t->scope is s was initialised (the spawner
+ *     stores t->scope with release after coast__task_init).
+ *  5. A spawn that raced with 4 (counted while open, t->scope stored after
+ *     the registry walk passed it) is caught by the spawner: after storing
+ *     t->scope it looks at the state again under the lock and cancels the
+ *     task itself when the scope is cancelled.  Either that look comes
+ *     after 4's state change, or the store came before the walk (both
+ *     ordered by s->lock), so no task of a cancelled scope escapes.  That is what lets tasks borrow the awaiting frame: it is
  *     not freed before the last of them completed.
  *
- * Lock order: s->lock is taken before the run-queue locks (cancelling a
- * task may queue it) and never the other way round; rule 2 holds only
- * s->lock.
+ * Lock order: registry shard, then run-queue locks (cancelling a task
+ * may queue it); s->lock is never held with another lock: rule 4 sets the
+ * state under it and cancels after unlocking (a task spawned in between
+ * was refused, by rule 1).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -60,6 +71,7 @@ static const struct coast_fn scope_join_fn = {
 int coast__scope_spawn(struct coast_scope *s, struct coast_frame *root)
 {
 	struct coast_task *t;
+	bool cancelled;
 	int err = 0;
 
 	if (!root)
@@ -71,14 +83,7 @@ int coast__scope_spawn(struct coast_scope *s, struct coast_frame *root)
 	t = coast__task_of(root);
 	pthread_mutex_lock(&s->lock);
 	if (s->state == SCOPE_OPEN) {
-		/* Rule 1. */
-		t->scope = s;
-		t->scope_prev = NULL;
-		t->scope_next = s->tasks;
-		if (s->tasks)
-			s->tasks->scope_prev = t;
-		s->tasks = t;
-		s->pending++;
+		s->pending++; /* rule 1 */
 	} else {
 		err = s->state == SCOPE_CANCELLED ? COAST__ERR(ECANCELED)
 						  : COAST__ERR(EPIPE);
@@ -89,23 +94,24 @@ int coast__scope_spawn(struct coast_scope *s, struct coast_frame *root)
 		return err;
 	}
 	coast__task_init(t, 2, false); /* the scope's and the queue's */
+	atomic_store_explicit(&t->scope, s, memory_order_release);
+	pthread_mutex_lock(&s->lock);
+	cancelled = s->state == SCOPE_CANCELLED; /* rule 5 */
+	pthread_mutex_unlock(&s->lock);
+	if (cancelled)
+		coast__task_cancel(t);
 	coast__schedule_new(t);
 	return 0;
 }
 
 void coast__scope_task_done(struct coast_task *t)
 {
-	struct coast_scope *s = t->scope;
+	struct coast_scope *s =
+		atomic_load_explicit(&t->scope, memory_order_relaxed);
 	coast_waker *w = NULL;
 
 	/* Rule 2. */
 	pthread_mutex_lock(&s->lock);
-	if (t->scope_prev)
-		t->scope_prev->scope_next = t->scope_next;
-	else
-		s->tasks = t->scope_next;
-	if (t->scope_next)
-		t->scope_next->scope_prev = t->scope_prev;
 	if (!--s->pending) {
 		w = s->waiter;
 		s->waiter = NULL;
@@ -122,24 +128,35 @@ static int join_done(struct scope_join_frame *j, int ret)
 	return COAST_READY;
 }
 
+/* Rule 4: every task of the registry that is one of s's.  Runs with the
+ * task's registry shard locked, so t is alive. */
+static void cancel_if_of(struct coast_task *t, void *s)
+{
+	if (atomic_load_explicit(&t->scope, memory_order_acquire) == s)
+		coast__task_cancel(t);
+}
+
 static int scope_join_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct scope_join_frame *j = (struct scope_join_frame *)f;
 	coast_scope *s = j->s;
-	struct coast_task *t;
 	coast_waker *stale;
+	bool cancel = false;
 
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (!s)
 		return join_done(j, COAST__ERR(EINVAL));
-	pthread_mutex_lock(&s->lock);
-	if ((f->flags & COAST_F_CANCEL) && s->state == SCOPE_OPEN) {
-		/* Rule 4. */
-		s->state = SCOPE_CANCELLED;
-		for (t = s->tasks; t; t = t->scope_next)
-			coast__task_cancel(t);
+	if (f->flags & COAST_F_CANCEL) {
+		pthread_mutex_lock(&s->lock);
+		cancel = s->state == SCOPE_OPEN;
+		if (cancel)
+			s->state = SCOPE_CANCELLED;
+		pthread_mutex_unlock(&s->lock);
 	}
+	if (cancel)
+		coast__task_foreach(cancel_if_of, s);
+	pthread_mutex_lock(&s->lock);
 	if (s->pending) {
 		/* Rule 3: one registration for the frame's life. */
 		if (!s->waiter)

@@ -105,6 +105,16 @@ COAST_EXTERN void coast_detach(coast_task *t);
 COAST_EXTERN int coast_cancel(coast_task *t);
 
 /*
+ * Prints every live task to stderr: a task waiting at a suspension point
+ * with its chain of awaits from the root down, one frame a line
+ * ("file:line:col in function", the leaf operation by name); tasks
+ * running or queued at that moment with their state only.  Returns how
+ * many tasks it listed.  Any thread; with COAST_DUMP_ON_SIGQUIT set in
+ * the environment when the runtime starts, SIGQUIT prints the same.
+ */
+COAST_EXTERN int coast_dump_tasks(void);
+
+/*
  * Channels: bounded FIFO queues of fixed-size elements between tasks
  * (multi-producer; several receivers work too).  await(coast_chan_send(ch,
  * &v)) and await(coast_chan_recv(ch, &v)) are declared in coast.h.
