@@ -24,12 +24,50 @@ std::optional<MarkKind> markerCall(const Expr *E) {
       .Case("__coast_box", MarkKind::Box)
       .Case("__coast_block_on", MarkKind::BlockOn)
       .Case("__coast_spawn", MarkKind::Spawn)
+      .Case("__coast_spawn_local", MarkKind::SpawnLocal)
+      .Case("__coast_scope_spawn", MarkKind::ScopeSpawn)
       .Default(std::nullopt);
 }
 
 const BinaryOperator *asComma(const Expr *E) {
   const auto *BO = dyn_cast<BinaryOperator>(E);
   return BO && BO->getOpcode() == BO_Comma ? BO : nullptr;
+}
+
+/// The operand of a `(void)(x)` the spawn macros write, as written.
+const Expr *voidCastOperand(const Expr *E) {
+  const auto *Cast = dyn_cast<CStyleCastExpr>(E);
+  return Cast && Cast->getType()->isVoidType() ? Cast->getSubExpr() : nullptr;
+}
+
+/// The spawn shapes, \p Inner being the left side of the outermost comma:
+///   (__coast_spawn(), (void)(call), (coast_task *)0)
+///   (__coast_spawn_local(), (void)(call), (coast_task *)0)
+///   (__coast_scope_spawn(), (void)(scope), (void)(call), 0)
+/// Stores the call and the scope as written (parentheses kept).
+std::optional<MarkKind> matchSpawn(const BinaryOperator *Inner,
+                                   const Expr *&Call, const Expr *&Scope) {
+  Call = voidCastOperand(Inner->getRHS());
+  if (!Call)
+    return std::nullopt;
+  if (const BinaryOperator *First = asComma(Inner->getLHS())) {
+    Scope = voidCastOperand(First->getRHS());
+    if (!Scope || markerCall(First->getLHS()) != MarkKind::ScopeSpawn)
+      return std::nullopt;
+    return MarkKind::ScopeSpawn;
+  }
+  std::optional<MarkKind> K = markerCall(Inner->getLHS());
+  if (K != MarkKind::Spawn && K != MarkKind::SpawnLocal)
+    return std::nullopt;
+  return K;
+}
+
+/// The operand of the mark whose outermost comma is \p Outer, as written.
+const Expr *writtenOperand(const BinaryOperator *Outer) {
+  const Expr *Call = Outer->getRHS(), *Scope = nullptr;
+  if (const BinaryOperator *Inner = asComma(Outer->getLHS()))
+    matchSpawn(Inner, Call, Scope);
+  return Call;
 }
 
 } // namespace
@@ -41,30 +79,40 @@ std::optional<Mark> matchMark(const Expr *E) {
   const BinaryOperator *Outer = asComma(PE->getSubExpr());
   if (!Outer)
     return std::nullopt;
-  // (__coast_spawn(), (void)(call), (coast_task *)0)
   if (const BinaryOperator *Inner = asComma(Outer->getLHS())) {
-    std::optional<MarkKind> K = markerCall(Inner->getLHS());
-    if (K != MarkKind::Spawn)
+    const Expr *Call = nullptr, *Scope = nullptr;
+    std::optional<MarkKind> K = matchSpawn(Inner, Call, Scope);
+    if (!K)
       return std::nullopt;
-    const auto *Cast = dyn_cast<CStyleCastExpr>(Inner->getRHS());
-    if (!Cast)
-      return std::nullopt;
-    return Mark{*K, E, Cast->getSubExpr()->IgnoreParens()};
+    return Mark{*K, E, Call->IgnoreParens(),
+                Scope ? Scope->IgnoreParenImpCasts() : nullptr};
   }
   // (__coast_await(), (e))
   std::optional<MarkKind> K = markerCall(Outer->getLHS());
-  if (!K || *K == MarkKind::Spawn)
+  if (!K || isSpawnMark(*K))
     return std::nullopt;
   return Mark{*K, E, Outer->getRHS()->IgnoreParens()};
+}
+
+bool isSpawnMark(MarkKind K) {
+  switch (K) {
+  case MarkKind::Spawn:
+  case MarkKind::SpawnLocal:
+  case MarkKind::ScopeSpawn:
+    return true;
+  case MarkKind::Await:
+  case MarkKind::Box:
+  case MarkKind::BlockOn:
+    return false;
+  }
+  llvm_unreachable("unknown mark");
 }
 
 std::optional<Mark> operandMark(const Mark &M) {
   // The operand as the macro wrote it, before matchMark stripped its
   // parentheses: a nested mark is itself a ParenExpr.
-  const BinaryOperator *Outer = asComma(cast<ParenExpr>(M.Whole)->getSubExpr());
-  const Expr *E = Outer->getRHS();
-  if (const BinaryOperator *Inner = asComma(Outer->getLHS()))
-    E = cast<CStyleCastExpr>(Inner->getRHS())->getSubExpr();
+  const Expr *E =
+      writtenOperand(asComma(cast<ParenExpr>(M.Whole)->getSubExpr()));
   while (const auto *PE = dyn_cast<ParenExpr>(E)) {
     if (std::optional<Mark> Nested = matchMark(PE))
       return Nested;
@@ -148,6 +196,10 @@ const char *markName(MarkKind K) {
     return "coast_block_on";
   case MarkKind::Spawn:
     return "coast_spawn";
+  case MarkKind::SpawnLocal:
+    return "coast_spawn_local";
+  case MarkKind::ScopeSpawn:
+    return "coast_scope_spawn";
   }
   llvm_unreachable("unknown mark");
 }

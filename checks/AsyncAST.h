@@ -1,6 +1,6 @@
 //===- AsyncAST.h - Recognizing coast's constructs in the AST -------------===//
 //
-// coast.h spells await, box, coast_block_on and coast_spawn as comma
+// coast.h spells await, box, coast_block_on and the spawns as comma
 // expressions whose left side calls a marker function (`__coast_await()`),
 // so that the program type-checks as written; this file turns those shapes
 // back into what the user wrote. Checks and lowering ask only these helpers.
@@ -17,7 +17,7 @@
 
 namespace coast {
 
-enum class MarkKind { Await, Box, BlockOn, Spawn };
+enum class MarkKind { Await, Box, BlockOn, Spawn, SpawnLocal, ScopeSpawn };
 
 /// One use of a coast operation: `await(f(x))` and friends.
 struct Mark {
@@ -26,7 +26,15 @@ struct Mark {
   const clang::Expr *Whole;
   /// What the user passed, parentheses stripped: usually a call.
   const clang::Expr *Operand;
+  /// The scope pointer of coast_scope_spawn(scope, call), parentheses and
+  /// implicit casts stripped (the macro's `(void)(scope)` loads a pointer
+  /// variable outside the user's parentheses); null for every other kind.
+  const clang::Expr *Scope = nullptr;
 };
+
+/// True for the marks that make a task of their future: coast_spawn,
+/// coast_spawn_local and coast_scope_spawn.
+bool isSpawnMark(MarkKind K);
 
 /// Recognizes \p E as the outermost node of a coast operation.
 std::optional<Mark> matchMark(const clang::Expr *E);
@@ -52,7 +60,7 @@ bool isAsyncPointerCallee(const clang::Expr *Callee);
 /// declared `async` (directly or as the pointee).
 bool isAsyncPointerType(clang::QualType T);
 
-/// What an await, coast_spawn or coast_block_on runs.
+/// What an await, a spawn or coast_block_on runs.
 struct FutureCall {
   const clang::CallExpr *Call = nullptr;
   /// The async function called directly; null through a pointer.

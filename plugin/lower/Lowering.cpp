@@ -26,7 +26,7 @@ namespace coast {
 namespace {
 
 /// What the lowering rewrites in one declaration outside async frames:
-/// coast_block_on and coast_spawn, and async functions used as values.
+/// coast_block_on and the spawns, and async functions used as values.
 struct DeclUses {
   std::vector<Mark> Marks;
   /// References to async functions other than as a call's callee: their
@@ -40,7 +40,7 @@ DeclUses usesIn(const Stmt *S) {
     llvm::DenseSet<const Expr *> Callees;
     bool VisitParenExpr(ParenExpr *PE) {
       if (std::optional<Mark> M = matchMark(PE);
-          M && (M->Kind == MarkKind::BlockOn || M->Kind == MarkKind::Spawn) &&
+          M && (M->Kind == MarkKind::BlockOn || isSpawnMark(M->Kind)) &&
           futureCall(*M))
         Found.Marks.push_back(*M);
       return true;
@@ -207,8 +207,20 @@ void TULowering::rewriteMark(const Mark &M, LoweringContext &LC) {
     for (const Expr *A : FC.Call->arguments())
       Start += ", " + LC.text(A->getSourceRange());
     Start += ")";
-    if (M.Kind == MarkKind::Spawn)
+    switch (M.Kind) {
+    case MarkKind::Spawn:
       return "coast__spawn(" + Start + ")";
+    case MarkKind::SpawnLocal:
+      return "coast__spawn_local(" + Start + ")";
+    case MarkKind::ScopeSpawn:
+      return "coast__scope_spawn(" + LC.text(M.Scope->getSourceRange()) + ", " +
+             Start + ")";
+    case MarkKind::BlockOn:
+      break;
+    case MarkKind::Await:
+    case MarkKind::Box:
+      llvm_unreachable("awaits and boxes are the state machine's");
+    }
     QualType RT = FC.Proto->getReturnType();
     bool Void = RT->isVoidType();
     std::string Name =

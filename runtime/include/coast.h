@@ -48,11 +48,18 @@ void __coast_await(void);
 void __coast_box(void);
 void __coast_block_on(void);
 void __coast_spawn(void);
+void __coast_spawn_local(void);
+void __coast_scope_spawn(void);
 
 #define coast_await(e) (__coast_await(), (e))
 #define coast_box(call) (__coast_box(), (call))
 #define coast_block_on(call) (__coast_block_on(), (call))
 #define coast_spawn(call) (__coast_spawn(), (void)(call), (coast_task *)0)
+#define coast_spawn_local(call) \
+	(__coast_spawn_local(), (void)(call), (coast_task *)0)
+/* Its value is 0 or -errno: a scope task has no handle to fail with. */
+#define coast_scope_spawn(scope, call) \
+	(__coast_scope_spawn(), (void)(scope), (void)(call), 0)
 
 #else /* !COAST_PLUGIN */
 
@@ -65,6 +72,12 @@ void __coast_spawn(void);
 #define coast_await(e) (e)
 #define coast_box(call) (call)
 #define coast_block_on(call) (call)
+/*
+ * A scope task runs to completion where it is spawned: a schedule the
+ * plugin's runtime may also pick, so the scope's borrows stay valid.  (A
+ * task that waits for a task spawned after it would block.)
+ */
+#define coast_scope_spawn(scope, call) ((void)(scope), (void)(call), 0)
 
 #endif /* COAST_PLUGIN */
 
@@ -145,11 +158,45 @@ coast_async coast_returns_send int coast_chan_send(coast_chan *ch,
 coast_async coast_returns_send int coast_chan_recv(coast_chan *ch, void *elem);
 
 /*
+ * Waits for the oneshot's value and copies it to out (when not NULL): 0,
+ * -EPIPE when the sender closed it without a value or the value was
+ * received already, -EBUSY while another recv waits on it, -EINVAL for
+ * NULL.  A cancelled recv takes nothing: the value stays for the next.
+ */
+coast_async coast_returns_send int coast_oneshot_recv(coast_oneshot *o,
+						      void *out);
+
+/*
  * Locks m, waiting in order of arrival: 0 (-EINVAL for NULL).  Cancelled
  * while waiting, it leaves the queue; cancelled after the mutex was handed
  * to it, it passes the mutex on.  Not a blocking lock for the checks.
  */
 coast_async coast_returns_send int coast_mutex_lock(coast_mutex *m);
+
+/*
+ * A scope: tasks spawned in it with coast_scope_spawn(&s, f(&local)) run in
+ * parallel on any worker and may borrow locals declared before s, because
+ * await(coast_scope_join(&s)) must consume s (must_destruct) and waits for
+ * every one of them, also when the awaiting future is cancelled (it then
+ * cancels them first).  Initialise with COAST_SCOPE_INIT.  The fields are
+ * private.
+ */
+typedef struct coast_scope {
+	pthread_mutex_t lock;
+	size_t pending;           /* tasks spawned and not yet complete */
+	coast_waker *waiter;      /* the join's, while it waits */
+	int state;                /* open, cancelled or joined */
+} coast_must_destruct(coast_scope_join) coast_scope;
+
+#define COAST_SCOPE_INIT { PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0 }
+
+/*
+ * Waits until every task spawned in s (by anyone, also by its own tasks)
+ * has finished; their results are discarded.  Cancelled, it cancels them
+ * and still waits for them.  0, or -EINVAL for NULL.  Spawning in a joined
+ * scope fails with -EPIPE.
+ */
+coast_async coast_returns_send int coast_scope_join(coast_scope *s);
 
 #ifdef COAST_PLUGIN
 /*

@@ -70,6 +70,20 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
+	/* The worker a local task (coast__spawn_local, block_on's roots) is
+	 * pinned to, or -1: any worker.  Written before the task is
+	 * published, read-only afterwards.  (16 bits: the header stays small
+	 * enough for malloc's fast bins with small frames.) */
+	int16_t home;
+	/* The registry shard (task.c) of the thread that allocated it. */
+	uint16_t reg_shard;
+	/* The scope the task was spawned in (scope.c), or NULL; stored
+	 * (release) before the task is published, after its state word is
+	 * initialised, because a scope's cancellation looks for it in the
+	 * registry (acquire). */
+	_Atomic(struct coast_scope *) scope;
+	/* The registry (task.c): links under the shard's lock. */
+	struct coast_task *reg_next, *reg_prev;
 	/* The frame stack, handed to polls as cx->frames.  Only the thread
 	 * that has the task RUNNING touches it (or the last reference). */
 	struct coast_alloc frames;
@@ -158,6 +172,23 @@ struct coast_frame *coast__no_child(struct coast_frame *f);
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);
 
+/*
+ * Calls fn on every task allocated and not yet freed, holding the lock of
+ * its registry shard: fn must not free a task (nor drop a reference that
+ * may be the last) and must not allocate one.
+ */
+void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
+			 void *arg);
+
+/*
+ * For dumps: makes an idle task RUNNING with one more reference (the
+ * dumper's), so its frames hold still; false when it is queued, running,
+ * complete or being freed.  Release with coast__task_unclaim.
+ */
+bool coast__task_claim(struct coast_task *t);
+/* The state word, for printing. */
+uint64_t coast__task_state(struct coast_task *t);
+
 /* The task this thread is polling, or NULL. */
 struct coast_task *coast__task_current(void);
 
@@ -170,6 +201,21 @@ struct coast_task *coast__task_current(void);
  * injection queue.  See scheduler.c.
  */
 void coast__schedule(struct coast_task *t);
+
+/*
+ * Queues a task just made by a spawn (its SCHEDULED bit set by
+ * coast__task_init): the back of the spawning worker's queue, the
+ * injection queue off the runtime, its home worker's for a local task.
+ */
+void coast__schedule_new(struct coast_task *t);
+
+/*
+ * Ends a dump's claim like a runner ends a pending poll: a wake that came
+ * meanwhile queues the task, and the claim's reference is dropped.  A task
+ * whose last reference that was is added to *freed (through t->next) for
+ * the caller to free with coast__task_dealloc outside the registry lock.
+ */
+void coast__task_unclaim(struct coast_task *t, struct coast_task **freed);
 
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);
@@ -184,6 +230,20 @@ unsigned coast__worker_count(void);
  */
 #define COAST__BUDGET 128
 bool coast__budget_spend(void);
+
+/*
+ * Starts the dump thread and the SIGQUIT handler when COAST_DUMP_ON_SIGQUIT
+ * is set (dump.c); called once when the runtime starts.  0 or -errno.
+ */
+int coast__dump_install(void);
+
+/* ---------------------------------------------------------------- scopes */
+
+/*
+ * The runner of a scope's task t calls this after t completed (scope.c),
+ * with the scope's reference to t still held; it drops that reference.
+ */
+void coast__scope_task_done(struct coast_task *t);
 
 /* ------------------------------------------------------------ run queues */
 

@@ -25,6 +25,20 @@
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue.
  *
+ * Local tasks (coast__spawn_local, and block_on's roots, which are local to
+ * rt.main) have a home worker and never enter a stealable queue: every
+ * push of one goes to its home's pinned queue (a mutex FIFO any thread may
+ * push to) or, when its home wakes it while polling, to the home's LIFO
+ * slot.  The home pops its pinned queue and its local queue in turn (every
+ * other task prefers the pinned one), so neither starves the other.
+ *  P6. A push to another worker's pinned queue takes idle_lock and, if
+ *      that worker is on the idle list, takes it off, counts it as
+ *      searching and unparks it (notify for one given worker).  A parker
+ *      re-checks its own pinned queue in P2 after putting itself on the
+ *      idle list under the same lock: either its re-check sees the push
+ *      or the pusher sees it idle.  Other workers' pinned queues are not
+ *      work for a searcher, so they do not count in P2/P3's re-checks.
+ *
  * Parking and notification.  rt.nidle counts workers on the idle list,
  * rt.nsearching workers looking for work (stealing, or just woken).
  *  P1. Whoever makes work available (a push to any queue) then calls
@@ -92,6 +106,7 @@ enum park_state {
 
 struct worker {
 	struct coast__local_queue q;
+	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
 	/* Owner only. */
 	struct coast_task *lifo;
@@ -115,6 +130,7 @@ static struct {
 	struct worker *w;
 	_Atomic bool started; /* release: publishes n and w */
 	int start_err;
+	unsigned main; /* home of roots and of local tasks spawned off it */
 	struct coast__inject inject;
 	pthread_mutex_t idle_lock;
 	struct worker *idle_head;
@@ -173,6 +189,29 @@ static void unpark(struct worker *w)
 		coast__driver_interrupt();
 }
 
+/* Takes w off the idle list.  Under idle_lock, w->idle set. */
+static void unidle(struct worker *w)
+{
+	struct worker **p;
+
+	for (p = &rt.idle_head; *p != w; p = &(*p)->idle_next)
+		;
+	*p = w->idle_next;
+	w->idle_next = NULL;
+	w->idle = false;
+	atomic_fetch_sub_explicit(&rt.nidle, 1, memory_order_seq_cst);
+}
+
+/* Wakes the idle worker w, counted as searching on its behalf: no more
+ * wakes until it looks.  Under idle_lock, w->idle set; unlocks it. */
+static void wake_idle(struct worker *w)
+{
+	unidle(w);
+	atomic_fetch_add_explicit(&rt.nsearching, 1, memory_order_seq_cst);
+	pthread_mutex_unlock(&rt.idle_lock);
+	unpark(w);
+}
+
 /* P1: after making work available. */
 static void notify(void)
 {
@@ -190,14 +229,17 @@ static void notify(void)
 		pthread_mutex_unlock(&rt.idle_lock);
 		return;
 	}
-	rt.idle_head = w->idle_next;
-	w->idle_next = NULL;
-	w->idle = false;
-	atomic_fetch_sub_explicit(&rt.nidle, 1, memory_order_seq_cst);
-	/* Counted as searching on its behalf: no more wakes until it looks. */
-	atomic_fetch_add_explicit(&rt.nsearching, 1, memory_order_seq_cst);
-	pthread_mutex_unlock(&rt.idle_lock);
-	unpark(w);
+	wake_idle(w);
+}
+
+/* P6: after a push to home's pinned queue by another thread. */
+static void notify_home(struct worker *home)
+{
+	pthread_mutex_lock(&rt.idle_lock);
+	if (home->idle)
+		wake_idle(home);
+	else
+		pthread_mutex_unlock(&rt.idle_lock);
 }
 
 /* P3. */
@@ -229,11 +271,35 @@ static void push_remote(struct coast_task *t)
 	notify();
 }
 
+/* A local task to its home.  Its home itself needs no wake: it looks at
+ * its pinned queue before it parks. */
+static void push_pinned(struct coast_task *t)
+{
+	struct worker *home = &rt.w[t->home];
+
+	coast__inject_push(&home->pinned, t);
+	if (me != home)
+		notify_home(home);
+}
+
+/* The back of w's queue, or of the home's pinned queue. */
+static void push_task(struct worker *w, struct coast_task *t)
+{
+	if (t->home >= 0)
+		push_pinned(t);
+	else
+		push_local(w, t);
+}
+
 void coast__schedule(struct coast_task *t)
 {
 	struct worker *w = me;
 	struct coast_task *prev;
 
+	if (t->home >= 0 && w != &rt.w[t->home]) {
+		push_pinned(t);
+		return;
+	}
 	if (!w) {
 		push_remote(t);
 		return;
@@ -243,17 +309,18 @@ void coast__schedule(struct coast_task *t)
 		prev = w->lifo;
 		w->lifo = t;
 		if (prev)
-			push_local(w, prev);
+			push_task(w, prev);
 		return;
 	}
-	push_local(w, t);
+	push_task(w, t);
 }
 
-/* A new task (spawn): the back of the queue, keeping spawn order. */
-static void schedule_new(struct coast_task *t)
+void coast__schedule_new(struct coast_task *t)
 {
-	if (me)
-		push_local(me, t);
+	if (t->home >= 0)
+		push_pinned(t);
+	else if (me)
+		push_local(me, t); /* the back: keeps spawn order */
 	else
 		push_remote(t);
 }
@@ -303,6 +370,8 @@ static void run_task(struct worker *w, struct coast_task *t)
 	r = root->fn->poll(root, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
+		bool scoped = atomic_load_explicit(&t->scope,
+						   memory_order_relaxed);
 
 		/* Still in_poll: the joiner it wakes runs next, here.  The
 		 * runner's reference goes with COMPLETE: t may be freed by
@@ -310,6 +379,8 @@ static void run_task(struct worker *w, struct coast_task *t)
 		coast__task_complete_release(t);
 		w->in_poll = false;
 		current = NULL;
+		if (scoped)
+			coast__scope_task_done(t); /* the scope's ref keeps t */
 		if (root) {
 			/* block_on checks COMPLETE under this lock. */
 			pthread_mutex_lock(&rt.bo_lock);
@@ -322,7 +393,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 	current = NULL;
 	switch (coast__task_transition_to_idle(t)) {
 	case COAST__IDLE_NOTIFIED:
-		push_local(w, t); /* woken by itself: yield to the queue */
+		push_task(w, t); /* woken by itself: yield to the queue */
 		break;
 	case COAST__IDLE_CANCEL:
 		/*
@@ -330,13 +401,29 @@ static void run_task(struct worker *w, struct coast_task *t)
 		 * task.c: it gets its cancellation poll, so what its frames
 		 * own is released.
 		 */
-		push_local(w, t);
+		push_task(w, t);
 		break;
 	case COAST__IDLE_DEALLOC:
 		/* Unreachable again after its cancellation poll: a future that
 		 * returned pending with no wake arranged.  Nothing can poll
 		 * it; its frames are freed as they are. */
 		coast__task_dealloc(t);
+		break;
+	case COAST__IDLE_OK:
+		break;
+	}
+}
+
+void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
+{
+	switch (coast__task_transition_to_idle(t)) {
+	case COAST__IDLE_NOTIFIED:
+	case COAST__IDLE_CANCEL: /* rule 7, as after a poll */
+		coast__schedule(t);
+		break;
+	case COAST__IDLE_DEALLOC:
+		t->next = *freed;
+		*freed = t;
 		break;
 	case COAST__IDLE_OK:
 		break;
@@ -377,6 +464,15 @@ static void maintenance(struct worker *w)
 	}
 }
 
+static struct coast_task *pop_pinned(struct worker *w)
+{
+	size_t n;
+
+	if (!coast__inject_len(&w->pinned))
+		return NULL;
+	return coast__inject_pop_batch(&w->pinned, 1, &n);
+}
+
 static struct coast_task *next_task(struct worker *w)
 {
 	struct coast_task *t = w->lifo;
@@ -388,7 +484,10 @@ static struct coast_task *next_task(struct worker *w)
 			w->lifo_polls++;
 			return t;
 		}
-		coast__local_push(&w->q, t, &rt.inject);
+		if (t->home >= 0)
+			coast__inject_push(&w->pinned, t);
+		else
+			coast__local_push(&w->q, t, &rt.inject);
 	}
 	w->lifo_polls = 0;
 	if (++w->tick % TICK_INTERVAL == 0) {
@@ -397,7 +496,14 @@ static struct coast_task *next_task(struct worker *w)
 		if (t)
 			return t;
 	}
+	if (w->tick & 1) {
+		t = pop_pinned(w);
+		if (t)
+			return t;
+	}
 	t = coast__local_pop(&w->q);
+	if (!t)
+		t = pop_pinned(w);
 	if (t)
 		return t;
 	return take_injected(w);
@@ -474,7 +580,6 @@ static void park_sleep(struct worker *w)
 
 static void park(struct worker *w)
 {
-	struct worker **p;
 	bool counted = false;
 
 	/* P2 */
@@ -490,18 +595,13 @@ static void park(struct worker *w)
 					  memory_order_seq_cst);
 	}
 	atomic_thread_fence(memory_order_seq_cst);
-	if (!work_visible())
+	if (!work_visible() && !coast__inject_len(&w->pinned))
 		park_sleep(w);
 
 	/* P5 */
 	pthread_mutex_lock(&rt.idle_lock);
 	if (w->idle) {
-		for (p = &rt.idle_head; *p != w; p = &(*p)->idle_next)
-			;
-		*p = w->idle_next;
-		w->idle_next = NULL;
-		w->idle = false;
-		atomic_fetch_sub_explicit(&rt.nidle, 1, memory_order_seq_cst);
+		unidle(w);
 		counted = true;
 	}
 	if (counted)
@@ -573,6 +673,10 @@ static void rt_start(void)
 		sa.sa_handler = SIG_IGN;
 		sigaction(SIGPIPE, &sa, NULL);
 	}
+	err = coast__dump_install();
+	if (err)
+		fprintf(stderr, "coast: COAST_DUMP_ON_SIGQUIT: %s\n",
+			strerror(-err));
 	err = coast__reactor_init();
 	if (err) {
 		rt.start_err = err;
@@ -585,6 +689,7 @@ static void rt_start(void)
 	}
 	for (i = 0; i < n; i++) {
 		coast__local_init(&rt.w[i].q);
+		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
@@ -596,8 +701,8 @@ static void rt_start(void)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (i = 0; i < n; i++)
-		if (!pthread_create(&th, &attr, worker_main, &rt.w[i]))
-			ok++;
+		if (!pthread_create(&th, &attr, worker_main, &rt.w[i]) && !ok++)
+			rt.main = i;
 	pthread_attr_destroy(&attr);
 	/* Workers that did not start have empty queues and never idle:
 	 * nobody notifies them, and stealing from them finds nothing. */
@@ -629,7 +734,8 @@ int coast__block_on(struct coast_frame *root, void *out)
 	}
 	t = coast__task_of(root);
 	coast__task_init(t, 2, true); /* ours and the queue's */
-	schedule_new(t);
+	t->home = (int16_t)rt.main;
+	coast__schedule_new(t);
 	pthread_mutex_lock(&rt.bo_lock);
 	while (!coast__task_is_complete(t))
 		pthread_cond_wait(&rt.bo_cond, &rt.bo_lock);
@@ -657,7 +763,28 @@ coast_task *coast__spawn(struct coast_frame *root)
 		return NULL;
 	t = coast__task_of(root);
 	coast__task_init(t, 2, false); /* the handle's and the queue's */
-	schedule_new(t);
+	coast__schedule_new(t);
+	return t;
+}
+
+coast_task *coast__spawn_local(struct coast_frame *root)
+{
+	struct coast_task *t;
+	int err;
+
+	if (!root)
+		return NULL;
+	pthread_once(&rt_once, rt_start); /* the home must exist */
+	err = rt.start_err;
+	if (err) {
+		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		errno = -err;
+		return NULL;
+	}
+	t = coast__task_of(root);
+	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	t->home = (int16_t)(me ? me->id : rt.main);
+	coast__schedule_new(t);
 	return t;
 }
 

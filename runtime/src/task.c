@@ -89,6 +89,26 @@
  * joining task, and a join frame is polled by that one task only, so a
  * registered waker never needs replacing.
  *
+ * The registry
+ * ------------
+ * Every task is on one of REG_SHARDS lists (the shard of the thread that
+ * allocated it: its worker's, or a per-thread pick elsewhere), for
+ * coast_dump_tasks.  A shard is a spinlock, a list through t->reg_*, and
+ * a count; the allocating thread links, whoever frees unlinks.  Sharding
+ * keeps the common case (spawned and freed on one worker) an uncontended
+ * lock on a line no other worker writes: it replaced a global atomic
+ * counter.  A spinlock, not a mutex: the critical sections are a few
+ * stores, and an uncontended mutex cost about twice as much per spawn.  A dump holds a shard's lock while it looks at the tasks on it,
+ * which keeps them from being freed.
+ *
+ * Dumps and the state word: a dump reads a task's frames only after
+ * claiming it (coast__task_claim): an idle task (no SCHEDULED, RUNNING or
+ * COMPLETE) with references is made RUNNING with one more reference, as
+ * if a worker polled it, so its frames cannot change underneath (wakes
+ * meanwhile set NOTIFIED); the dumper then releases it like a runner after
+ * a pending poll (scheduler.c, coast__task_unclaim).  Running and queued
+ * tasks are listed without their frames.
+ *
  * The frame stack
  * ---------------
  * cx->frames hands out frames of callees whose size the caller cannot know.
@@ -99,6 +119,7 @@
  * that a frame straddling a chunk boundary in a loop does not malloc each
  * time.
  */
+#include <sched.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +145,95 @@ struct coast__chunk {
 	max_align_t data[];
 };
 
-static atomic_size_t live_tasks;
+#define REG_SHARDS 64
+
+struct reg_shard {
+	_Alignas(64) atomic_bool locked;
+	struct coast_task *head;
+	_Atomic size_t n; /* written under lock, read without for counts */
+};
+
+static struct reg_shard reg[REG_SHARDS];
+static _Thread_local int reg_pick = -1;
+static atomic_uint reg_next;
+
+static void reg_lock(struct reg_shard *r)
+{
+	/* acquire: the previous holder's links. */
+	while (atomic_exchange_explicit(&r->locked, true,
+					memory_order_acquire)) {
+		while (atomic_load_explicit(&r->locked, memory_order_relaxed))
+			sched_yield(); /* a dump may hold it for a while */
+	}
+}
+
+static void reg_unlock(struct reg_shard *r)
+{
+	atomic_store_explicit(&r->locked, false, memory_order_release);
+}
+
+/* The allocating thread's shard: its worker's, or one picked once. */
+static unsigned reg_shard_here(void)
+{
+	int w = coast__worker_id();
+
+	if (w >= 0)
+		return (unsigned)w % REG_SHARDS;
+	if (reg_pick < 0)
+		reg_pick = (int)(atomic_fetch_add_explicit(
+					 &reg_next, 1, memory_order_relaxed) %
+				 REG_SHARDS);
+	return (unsigned)reg_pick;
+}
+
+static void reg_add(struct coast_task *t)
+{
+	struct reg_shard *r;
+
+	t->reg_shard = (uint16_t)reg_shard_here();
+	r = &reg[t->reg_shard];
+	reg_lock(r);
+	t->reg_prev = NULL;
+	t->reg_next = r->head;
+	if (r->head)
+		r->head->reg_prev = t;
+	r->head = t;
+	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
+						       memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	reg_unlock(r);
+}
+
+static void reg_remove(struct coast_task *t)
+{
+	struct reg_shard *r = &reg[t->reg_shard];
+
+	reg_lock(r);
+	if (t->reg_prev)
+		t->reg_prev->reg_next = t->reg_next;
+	else
+		r->head = t->reg_next;
+	if (t->reg_next)
+		t->reg_next->reg_prev = t->reg_prev;
+	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
+						       memory_order_relaxed) - 1,
+			      memory_order_relaxed);
+	reg_unlock(r);
+}
+
+void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
+			 void *arg)
+{
+	unsigned i;
+	struct coast_task *t;
+
+	for (i = 0; i < REG_SHARDS; i++) {
+		reg_lock(&reg[i]);
+		for (t = reg[i].head; t; t = t->reg_next)
+			fn(t, arg);
+		reg_unlock(&reg[i]);
+	}
+}
 
 static size_t align_up(size_t n)
 {
@@ -222,13 +331,14 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->next = NULL;
 	t->join_waker = NULL;
 	t->is_root = false;
+	t->home = -1;
+	atomic_init(&t->scope, NULL);
 	t->cancel_polled = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;
 	t->top = NULL;
 	t->spare = NULL;
-	/* relaxed: a statistic, no memory is published through it. */
-	atomic_fetch_add_explicit(&live_tasks, 1, memory_order_relaxed);
+	reg_add(t);
 	return (char *)t + TASK_HDR;
 }
 
@@ -293,13 +403,18 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 void coast__task_dealloc(struct coast_task *t)
 {
 	stack_release(t);
-	atomic_fetch_sub_explicit(&live_tasks, 1, memory_order_relaxed);
+	reg_remove(t);
 	free(t);
 }
 
 size_t coast__task_live(void)
 {
-	return atomic_load_explicit(&live_tasks, memory_order_relaxed);
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < REG_SHARDS; i++)
+		n += atomic_load_explicit(&reg[i].n, memory_order_relaxed);
+	return n;
 }
 
 /* ----------------------------------------------------------- references */
@@ -553,6 +668,27 @@ void coast__task_cancel(struct coast_task *t)
 		memory_order_relaxed));
 	if (submit)
 		coast__schedule(t);
+}
+
+bool coast__task_claim(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+
+	do {
+		if (!REFS(cur) || (cur & (COAST__ST_SCHEDULED |
+					  COAST__ST_RUNNING |
+					  COAST__ST_COMPLETE)))
+			return false;
+		/* acquire: see the frames as the last runner left them. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, (cur | COAST__ST_RUNNING) + COAST__ST_REF_ONE,
+		memory_order_acq_rel, memory_order_relaxed));
+	return true;
+}
+
+uint64_t coast__task_state(struct coast_task *t)
+{
+	return atomic_load_explicit(&t->state, memory_order_relaxed);
 }
 
 bool coast__task_is_complete(struct coast_task *t)

@@ -1,4 +1,4 @@
-// coast-not-a-future: the operand of await, coast_block_on, coast_spawn or
+// coast-not-a-future: the operand of await, coast_block_on, a spawn or
 // box is not a call that creates a future.
 // RUN: %coast -fsyntax-only -Xclang -verify -ferror-limit=0 %s
 #include <coast.h>
@@ -21,7 +21,7 @@ async int await_async(int id) {
   return a + b;
 }
 
-// The same for coast_block_on and coast_spawn.
+// The same for coast_block_on and the spawns.
 int block_on_value(void) {
   return coast_block_on(3); // expected-error {{operand of 'coast_block_on' must be a call of an async function [coast-not-a-future]}}
 }
@@ -31,7 +31,21 @@ int block_on_plain(void) {
 void spawn_plain(void) {
   coast_detach(coast_spawn(plain(1))); // expected-error {{operand of 'coast_spawn' must be a call of an async function [coast-not-a-future]}}
 }
+void spawn_local_plain(void) {
+  coast_detach(coast_spawn_local(plain(1))); // expected-error {{operand of 'coast_spawn_local' must be a call of an async function [coast-not-a-future]}}
+}
+async int scope_spawn_plain(coast_scope *s) {
+  return coast_scope_spawn(s, plain(1)); // expected-error {{operand of 'coast_scope_spawn' must be a call of an async function [coast-not-a-future]}}
+}
+async int scope_spawn_value(coast_scope *s, int v) {
+  return coast_scope_spawn(s, v); // expected-error {{operand of 'coast_scope_spawn' must be a call of an async function [coast-not-a-future]}}
+}
 int block_on_ok(void) { return coast_block_on(fetch(1)); }
+void spawn_ok(void) {
+  coast_detach(coast_spawn(fetch(1)));
+  coast_detach(coast_spawn_local(fetch(2)));
+}
+async int scope_spawn_ok(coast_scope *s) { return coast_scope_spawn(s, fetch(3)); }
 
 // box takes a call (through an async function pointer).
 int box_value(fetch_fn f) {

@@ -69,6 +69,24 @@ COAST_EXTERN int coast__block_on(struct coast_frame *root, void *out);
 COAST_EXTERN coast_task *coast__spawn(struct coast_frame *root);
 
 /*
+ * Like coast__spawn, but the task only ever runs on one worker, its home:
+ * the worker calling, or worker 0 off the runtime (where block_on's roots
+ * run too).  It is never stolen, and wakes from any thread bring it back
+ * there.  NULL when root is NULL or the runtime could not start (errno).
+ */
+COAST_EXTERN coast_task *coast__spawn_local(struct coast_frame *root);
+
+/*
+ * Makes root (from coast__task_alloc) a task of the scope s (coast.h):
+ * coast_scope_join(s) waits for it.  0, -ENOMEM when root is NULL,
+ * -EINVAL for a NULL s, -ECANCELED once the scope's join was cancelled,
+ * -EPIPE once it returned (root is freed then).
+ */
+struct coast_scope;
+COAST_EXTERN int coast__scope_spawn(struct coast_scope *s,
+				    struct coast_frame *root);
+
+/*
  * Lets a task run on without a handle; its result is discarded.  A task
  * that is pending with nothing left to wake it (no handle, no waker) gets
  * its cancellation poll instead of being freed with its frames as they are.
@@ -85,6 +103,16 @@ COAST_EXTERN void coast_detach(coast_task *t);
  * twice, changes nothing.  Any thread.  Returns 0, or -EINVAL for NULL.
  */
 COAST_EXTERN int coast_cancel(coast_task *t);
+
+/*
+ * Prints every live task to stderr: a task waiting at a suspension point
+ * with its chain of awaits from the root down, one frame a line
+ * ("file:line:col in function", the leaf operation by name); tasks
+ * running or queued at that moment with their state only.  Returns how
+ * many tasks it listed.  Any thread; with COAST_DUMP_ON_SIGQUIT set in
+ * the environment when the runtime starts, SIGQUIT prints the same.
+ */
+COAST_EXTERN int coast_dump_tasks(void);
 
 /*
  * Channels: bounded FIFO queues of fixed-size elements between tasks
@@ -104,6 +132,30 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size);
 COAST_EXTERN int coast_chan_close(coast_chan *ch);
 /* Frees ch; no operation may be in progress on it. */
 COAST_EXTERN void coast_chan_free(coast_chan *ch);
+
+/*
+ * Oneshots: one value of a fixed size, sent once from any thread (send
+ * never waits) and received by await(coast_oneshot_recv(o, &v)) (coast.h).
+ */
+typedef struct coast_oneshot coast_oneshot;
+
+/* A oneshot for a value of size bytes (0: a bare signal); NULL with errno
+ * ENOMEM. */
+COAST_EXTERN coast_oneshot *coast_oneshot_new(size_t size);
+/*
+ * Stores the value (size bytes from value) and wakes the receiver: 0,
+ * -EALREADY when a value was sent before, -EPIPE after coast_oneshot_close,
+ * -EINVAL for NULL.  Any thread; never waits.
+ */
+COAST_EXTERN int coast_oneshot_send(coast_oneshot *o, const void *value);
+/*
+ * The sender gives up: a receiver waiting for a value that was not sent
+ * gets -EPIPE (one that was sent is still delivered), later sends fail.
+ * 0, or -EINVAL for NULL.
+ */
+COAST_EXTERN int coast_oneshot_close(coast_oneshot *o);
+/* Frees o; no recv may be in progress on it. */
+COAST_EXTERN void coast_oneshot_free(coast_oneshot *o);
 
 /*
  * A fair async mutex: await(coast_mutex_lock(&m)) suspends the task until
@@ -144,12 +196,16 @@ COAST_EXTERN struct coast_frame *coast_join_timeout__coast_start(
 COAST_EXTERN struct coast_frame *coast_join_any__coast_start(
 	struct coast_alloc *a, coast_task **tasks, size_t n, size_t *index,
 	void *out);
+COAST_EXTERN struct coast_frame *coast_scope_join__coast_start(
+	struct coast_alloc *a, struct coast_scope *s);
 COAST_EXTERN struct coast_frame *coast_blocking__coast_start(
 	struct coast_alloc *a, int (*fn)(void *), void *arg);
 COAST_EXTERN struct coast_frame *coast_chan_send__coast_start(
 	struct coast_alloc *a, coast_chan *ch, const void *elem);
 COAST_EXTERN struct coast_frame *coast_chan_recv__coast_start(
 	struct coast_alloc *a, coast_chan *ch, void *elem);
+COAST_EXTERN struct coast_frame *coast_oneshot_recv__coast_start(
+	struct coast_alloc *a, coast_oneshot *o, void *out);
 COAST_EXTERN struct coast_frame *coast_mutex_lock__coast_start(
 	struct coast_alloc *a, coast_mutex *m);
 COAST_EXTERN struct coast_frame *coast_accept__coast_start(

@@ -1,0 +1,230 @@
+/*
+ * test-local.c - coast__spawn_local: a local task never changes thread,
+ * whether it yields, is woken by a timer the driver fires on another worker
+ * or by a blocking-pool thread, while other workers steal everything they
+ * can; spawned off the runtime it runs where block_on's root runs.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "test.h"
+
+/* Records its thread, then checks it after every kind of wake. */
+struct pinned {
+	struct coast_frame h;
+	int ret;
+	int rounds;
+	int i;
+	int dummy;
+	int worker;
+	pthread_t thread;
+	struct coast_frame *sub;
+};
+
+TEST_FN(pinned_fn, struct pinned, pinned_poll);
+
+static int nothing(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static void same_thread(struct pinned *p)
+{
+	ASSERT(pthread_equal(pthread_self(), p->thread));
+	ASSERT_EQ(coast__worker_id(), p->worker);
+}
+
+static int pinned_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct pinned *p = (struct pinned *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &p->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		p->thread = pthread_self();
+		p->worker = coast__worker_id();
+		ASSERT(p->worker >= 0);
+		for (p->i = 0; p->i < p->rounds; p->i++) {
+			TEST_AWAIT(1, p->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   p->dummy);
+			same_thread(p);
+			TEST_AWAIT(2, p->sub,
+				   COAST_START(coast_sleep_ms)(cx->frames,
+							       p->i % 4 == 0),
+				   int, p->dummy);
+			same_thread(p);
+			TEST_AWAIT(3, p->sub,
+				   COAST_START(coast_blocking)(cx->frames,
+							       nothing, NULL),
+				   int, p->dummy);
+			same_thread(p);
+		}
+		p->ret = p->worker;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+static struct coast_frame *pinned_new(int rounds)
+{
+	struct pinned *p = test_frame_new(&coast__task_alloc, &pinned_fn);
+
+	p->rounds = rounds;
+	return &p->h;
+}
+
+/* Spins, yields, spins: busy work for stealers. */
+struct busy {
+	struct coast_frame h;
+	int ret;
+	int dummy;
+	struct coast_frame *sub;
+};
+
+TEST_FN(busy_fn, struct busy, busy_poll);
+
+static void spin_us(unsigned us)
+{
+	double end = test_now_ms() + us / 1000.0;
+
+	while (test_now_ms() < end)
+		;
+}
+
+static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct busy *b = (struct busy *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		spin_us(20);
+		TEST_AWAIT(1, b->sub, COAST_START(coast_yield)(cx->frames), int,
+			   b->dummy);
+		spin_us(20);
+		b->ret = 1;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+#define NLOCAL 8
+#define NBUSY 600
+
+/* Spawns busy tasks and local ones in turn from one worker, joins all. */
+struct mixer {
+	struct coast_frame h;
+	int ret;
+	coast_task *tasks[NLOCAL + NBUSY];
+	int outs[NLOCAL + NBUSY];
+	struct coast_frame *sub;
+};
+
+TEST_FN(mixer_fn, struct mixer, mixer_poll);
+
+static int mixer_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct mixer *m = (struct mixer *)f;
+	struct busy *b;
+	int i, n = 0;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (i = 0; i < NBUSY; i++) {
+			if (i % (NBUSY / NLOCAL) == 0)
+				m->tasks[n++] = coast__spawn_local(pinned_new(40));
+			b = test_frame_new(&coast__task_alloc, &busy_fn);
+			m->tasks[n++] = coast__spawn(&b->h);
+		}
+		ASSERT_EQ(n, NLOCAL + NBUSY);
+		TEST_AWAIT(1, m->sub,
+			   test_join_all_start(cx->frames, m->tasks, (size_t)n,
+					       m->outs, sizeof(int)),
+			   int, m->ret);
+		/* Every local task stayed on the spawner's worker. */
+		for (i = 0; i < n; i += NBUSY / NLOCAL + 1)
+			ASSERT_EQ(m->outs[i], coast__worker_id());
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(local_never_moves)
+{
+	struct mixer *m;
+	int joined = 0;
+
+	test_workers(4);
+	m = test_frame_new(&coast__task_alloc, &mixer_fn);
+	ASSERT_EQ(coast__block_on(&m->h, &joined), 0);
+	ASSERT_EQ(joined, NLOCAL + NBUSY);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Reports the worker it runs on. */
+struct where {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(where_fn, struct where, where_poll);
+
+static int where_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	((struct where *)f)->ret = coast__worker_id();
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Local tasks spawned from main before block_on run on the root's worker,
+ * also when other workers are idle and looking for work. */
+TEST_IMPL(local_off_runtime)
+{
+	coast_task *t[NLOCAL];
+	int outs[NLOCAL], joined = 0, root = -1, i;
+	struct coast_frame *j;
+	struct where *w;
+
+	test_workers(4);
+	for (i = 0; i < NLOCAL; i++) {
+		t[i] = coast__spawn_local(pinned_new(10));
+		ASSERT(t[i] != NULL);
+	}
+	w = test_frame_new(&coast__task_alloc, &where_fn);
+	ASSERT_EQ(coast__block_on(&w->h, &root), 0);
+	ASSERT(root >= 0);
+	j = test_join_all_start(&coast__task_alloc, t, NLOCAL, outs,
+				sizeof(int));
+	ASSERT_EQ(coast__block_on(j, &joined), 0);
+	ASSERT_EQ(joined, NLOCAL);
+	for (i = 0; i < NLOCAL; i++)
+		ASSERT_EQ(outs[i], root);
+	ASSERT_EQ(coast__spawn_local(NULL), NULL);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* A local task is cancelled (and detached) like any other. */
+TEST_IMPL(local_cancel)
+{
+	coast_task *t;
+	struct coast_frame *j;
+	int r = 0;
+
+	test_workers(2);
+	t = coast__spawn_local(pinned_new(1000000));
+	ASSERT_EQ(coast_cancel(t), 0);
+	j = COAST_START(coast_join)(&coast__task_alloc, t, NULL);
+	ASSERT_EQ(coast__block_on(j, &r), 0);
+	ASSERT_EQ(r, -ECANCELED);
+	coast_detach(coast__spawn_local(pinned_new(3)));
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
