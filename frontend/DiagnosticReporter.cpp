@@ -171,6 +171,78 @@ void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
   });
 }
 
+void DiagnosticReporter::mustDestructLeak(SourceLocation Decl, StringRef Name,
+                                          bool Dropped,
+                                          ArrayRef<SourceLocation> Exits) {
+  HasErrors = true;
+  defer(Decl, [this, Decl, Name = Name.str(), Dropped,
+               Exits = std::vector<SourceLocation>(Exits.begin(),
+                                                   Exits.end())] {
+    report(DiagnosticsEngine::Error, Decl, "coast-must-destruct-leak",
+           Dropped ? "owned value returned by '" + Name +
+                         "' is never destructed: keep it in a local or pass "
+                         "it to a destructor"
+                   : "must_destruct value '" + Name +
+                         "' is not destructed on every path");
+    for (SourceLocation Exit : Exits)
+      report(DiagnosticsEngine::Note, Exit, "",
+             "'" + Name + "' is still owned when this path leaves its scope");
+  });
+}
+
+void DiagnosticReporter::useAfterDestruct(SourceLocation Use, StringRef Name,
+                                          SourceLocation ConsumedAt,
+                                          StringRef How) {
+  HasErrors = true;
+  defer(Use, [this, Use, Name = Name.str(), ConsumedAt, How = How.str()] {
+    report(DiagnosticsEngine::Error, Use, "coast-use-after-destruct",
+           "'" + Name + "' is used after it was consumed");
+    report(DiagnosticsEngine::Note, ConsumedAt, "",
+           "'" + Name + "' " + How + " here");
+  });
+}
+
+void DiagnosticReporter::doubleDestruct(SourceLocation At, StringRef Name,
+                                        SourceLocation FirstAt,
+                                        StringRef How) {
+  HasErrors = true;
+  defer(At, [this, At, Name = Name.str(), FirstAt, How = How.str()] {
+    report(DiagnosticsEngine::Error, At, "coast-double-destruct",
+           "'" + Name + "' is consumed twice");
+    report(DiagnosticsEngine::Note, FirstAt, "",
+           "'" + Name + "' " + How + " here");
+  });
+}
+
+void DiagnosticReporter::overwriteOwned(SourceLocation Assign, StringRef Name,
+                                        SourceLocation Decl) {
+  HasErrors = true;
+  defer(Assign, [this, Assign, Name = Name.str(), Decl] {
+    report(DiagnosticsEngine::Error, Assign, "coast-overwrite-owned",
+           "assignment to '" + Name +
+               "', which still owns a must_destruct value: destruct it first");
+    report(DiagnosticsEngine::Note, Decl, "", "'" + Name + "' declared here");
+  });
+}
+
+void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
+                                                StringRef Destructor,
+                                                bool InAsync) {
+  HasErrors = true;
+  defer(Call.getBegin(), [this, Call, Destructor = Destructor.str(), InAsync] {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Call.getBegin(),
+        "coast-async-destructor-context",
+        InAsync ? "async destructor '" + Destructor + "' must be awaited"
+                : "async destructor '" + Destructor +
+                      "' called from a synchronous function must run through "
+                      "coast_block_on");
+    DB << Call;
+    wrapFixIt(DB, Call,
+              InAsync ? (Keywords ? "await" : "coast_await") : "coast_block_on");
+  });
+}
+
 void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
   HasErrors = true;
   defer(Loc, [this, Loc, Reason = Reason.str()] {
