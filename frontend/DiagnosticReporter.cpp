@@ -150,8 +150,8 @@ void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
   HasErrors = true;
   defer(Definition, [this, Definition, Function = Function.str(), Replace,
                      InsertAt, With = With.str(),
-                     Calls = std::vector<CycleCall>(Calls.begin(),
-                                                    Calls.end())] {
+                     Calls =
+                         std::vector<CycleCall>(Calls.begin(), Calls.end())] {
     {
       DiagnosticBuilder DB =
           report(DiagnosticsEngine::Error, Definition,
@@ -176,8 +176,8 @@ void DiagnosticReporter::mustDestructLeak(SourceLocation Decl, StringRef Name,
                                           ArrayRef<SourceLocation> Exits) {
   HasErrors = true;
   defer(Decl, [this, Decl, Name = Name.str(), Dropped,
-               Exits = std::vector<SourceLocation>(Exits.begin(),
-                                                   Exits.end())] {
+               Exits =
+                   std::vector<SourceLocation>(Exits.begin(), Exits.end())] {
     report(DiagnosticsEngine::Error, Decl, "coast-must-destruct-leak",
            Dropped ? "owned value returned by '" + Name +
                          "' is never destructed: keep it in a local or pass "
@@ -190,39 +190,39 @@ void DiagnosticReporter::mustDestructLeak(SourceLocation Decl, StringRef Name,
   });
 }
 
-void DiagnosticReporter::useAfterDestruct(SourceLocation Use, StringRef Name,
-                                          SourceLocation ConsumedAt,
-                                          StringRef How) {
+void DiagnosticReporter::errorWithNote(SourceLocation Loc, StringRef Name,
+                                       std::string Text, SourceLocation NoteLoc,
+                                       std::string NoteText) {
   HasErrors = true;
-  defer(Use, [this, Use, Name = Name.str(), ConsumedAt, How = How.str()] {
-    report(DiagnosticsEngine::Error, Use, "coast-use-after-destruct",
-           "'" + Name + "' is used after it was consumed");
-    report(DiagnosticsEngine::Note, ConsumedAt, "",
-           "'" + Name + "' " + How + " here");
+  defer(Loc, [this, Loc, Name = Name.str(), Text = std::move(Text), NoteLoc,
+              NoteText = std::move(NoteText)] {
+    report(DiagnosticsEngine::Error, Loc, Name, Text);
+    report(DiagnosticsEngine::Note, NoteLoc, "", NoteText);
   });
 }
 
+void DiagnosticReporter::useAfterDestruct(SourceLocation Use, StringRef Name,
+                                          SourceLocation ConsumedAt,
+                                          StringRef How) {
+  errorWithNote(Use, "coast-use-after-destruct",
+                "'" + Name.str() + "' is used after it was consumed",
+                ConsumedAt, "'" + Name.str() + "' " + How.str() + " here");
+}
+
 void DiagnosticReporter::doubleDestruct(SourceLocation At, StringRef Name,
-                                        SourceLocation FirstAt,
-                                        StringRef How) {
-  HasErrors = true;
-  defer(At, [this, At, Name = Name.str(), FirstAt, How = How.str()] {
-    report(DiagnosticsEngine::Error, At, "coast-double-destruct",
-           "'" + Name + "' is consumed twice");
-    report(DiagnosticsEngine::Note, FirstAt, "",
-           "'" + Name + "' " + How + " here");
-  });
+                                        SourceLocation FirstAt, StringRef How) {
+  errorWithNote(At, "coast-double-destruct",
+                "'" + Name.str() + "' is consumed twice", FirstAt,
+                "'" + Name.str() + "' " + How.str() + " here");
 }
 
 void DiagnosticReporter::overwriteOwned(SourceLocation Assign, StringRef Name,
                                         SourceLocation Decl) {
-  HasErrors = true;
-  defer(Assign, [this, Assign, Name = Name.str(), Decl] {
-    report(DiagnosticsEngine::Error, Assign, "coast-overwrite-owned",
-           "assignment to '" + Name +
-               "', which still owns a must_destruct value: destruct it first");
-    report(DiagnosticsEngine::Note, Decl, "", "'" + Name + "' declared here");
-  });
+  errorWithNote(Assign, "coast-overwrite-owned",
+                "assignment to '" + Name.str() +
+                    "', which still owns a must_destruct value: destruct it "
+                    "first",
+                Decl, "'" + Name.str() + "' declared here");
 }
 
 void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
@@ -239,7 +239,8 @@ void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
                       "coast_block_on");
     DB << Call;
     wrapFixIt(DB, Call,
-              InAsync ? (Keywords ? "await" : "coast_await") : "coast_block_on");
+              InAsync ? (Keywords ? "await" : "coast_await")
+                      : "coast_block_on");
   });
 }
 

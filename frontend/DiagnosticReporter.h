@@ -20,6 +20,7 @@
 #include "clang/Basic/SourceManager.h"
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace coast {
@@ -93,6 +94,10 @@ private:
     std::function<void()> Emit;
   };
   void defer(clang::SourceLocation Loc, std::function<void()> Emit);
+  /// An error \p Text [\p Name] at \p Loc with one note.
+  void errorWithNote(clang::SourceLocation Loc, llvm::StringRef Name,
+                     std::string Text, clang::SourceLocation NoteLoc,
+                     std::string NoteText);
   void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
                  llvm::StringRef Open);
 
