@@ -45,7 +45,8 @@ public:
   MustDestructOwnership(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
 
   /// The values owned while \p AwaitedCall (the call an await runs) is
-  /// pending, in declaration order; empty for a call the flow never reached.
+  /// pending: parameters first, then locals in the order the body mentions
+  /// them; empty for a call the flow never reached.
   llvm::ArrayRef<OwnedValue> ownedAt(const clang::CallExpr *AwaitedCall) const;
 
 private:
