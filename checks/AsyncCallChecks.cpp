@@ -4,6 +4,7 @@
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
 #include "EvaluatedVisitor.h"
+#include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/ADT/DenseSet.h"
@@ -82,6 +83,9 @@ public:
     }
     const FunctionDecl *Callee = asyncCallee(CE);
     if (!Callee || !Current || Unevaluated || Consumed.count(CE))
+      return true;
+    // An async destructor's call is coast-async-destructor-context.
+    if (destructedRecord(Callee))
       return true;
     if (CurrentIsAsync)
       Handler.unawaitedFuture(CE->getSourceRange(), Callee->getName());

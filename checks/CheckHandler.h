@@ -87,6 +87,48 @@ public:
                                  llvm::StringRef With,
                                  llvm::ArrayRef<CycleCall> Calls) {}
 
+  /// A must_destruct value still owned on some path out of its scope
+  /// [coast-must-destruct-leak].
+  /// \param Decl the value's declaration, or the call whose owned result
+  /// nothing keeps. \param Name the variable, or that call's function.
+  /// \param Dropped true for such a call's result.
+  /// \param Exits where the leaking paths leave the scope, in source order.
+  virtual void mustDestructLeak(clang::SourceLocation Decl,
+                                llvm::StringRef Name, bool Dropped,
+                                llvm::ArrayRef<clang::SourceLocation> Exits) {}
+
+  /// A must_destruct value used after it was consumed on some path
+  /// [coast-use-after-destruct].
+  /// \param Use the use. \param Name the variable.
+  /// \param ConsumedAt where it was consumed. \param How what consumed it,
+  /// as a phrase ("destructed by 'conn_close'", "moved", "returned").
+  virtual void useAfterDestruct(clang::SourceLocation Use, llvm::StringRef Name,
+                                clang::SourceLocation ConsumedAt,
+                                llvm::StringRef How) {}
+
+  /// A must_destruct value consumed again on some path
+  /// [coast-double-destruct]. \param At the second consumption.
+  /// \param Name the variable. \param FirstAt, \param How the first one.
+  virtual void doubleDestruct(clang::SourceLocation At, llvm::StringRef Name,
+                              clang::SourceLocation FirstAt,
+                              llvm::StringRef How) {}
+
+  /// An assignment over a variable that still owns a must_destruct value on
+  /// some path [coast-overwrite-owned]. \param Assign the assignment.
+  /// \param Name the variable. \param Decl its declaration.
+  virtual void overwriteOwned(clang::SourceLocation Assign,
+                              llvm::StringRef Name,
+                              clang::SourceLocation Decl) {}
+
+  /// An async destructor called other than through `await` (in an async
+  /// function) or `coast_block_on` (in a synchronous one)
+  /// [coast-async-destructor-context].
+  /// \param Call the call, which the fix-it wraps.
+  /// \param Destructor its name. \param InAsync whether the caller is async.
+  virtual void asyncDestructorContext(clang::SourceRange Call,
+                                      llvm::StringRef Destructor,
+                                      bool InAsync) {}
+
   /// A construct the lowering cannot support [coast-unsupported].
   /// \param Reason a sentence fragment: what, and what to do instead.
   virtual void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) {}

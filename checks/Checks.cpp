@@ -4,6 +4,7 @@
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
 #include "FnPtrMismatchCheck.h"
+#include "MustDestructAnalysis.h"
 #include "RecursionCheck.h"
 
 namespace coast {
@@ -13,6 +14,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
   runFnPtrMismatchCheck(Ctx, Handler);
+  runMustDestructAnalysis(Ctx, Handler);
 }
 
 } // namespace coast

@@ -150,8 +150,8 @@ void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
   HasErrors = true;
   defer(Definition, [this, Definition, Function = Function.str(), Replace,
                      InsertAt, With = With.str(),
-                     Calls = std::vector<CycleCall>(Calls.begin(),
-                                                    Calls.end())] {
+                     Calls =
+                         std::vector<CycleCall>(Calls.begin(), Calls.end())] {
     {
       DiagnosticBuilder DB =
           report(DiagnosticsEngine::Error, Definition,
@@ -168,6 +168,79 @@ void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
              C.Caller == C.Callee
                  ? "'" + C.Caller + "' awaits itself here"
                  : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
+  });
+}
+
+void DiagnosticReporter::mustDestructLeak(SourceLocation Decl, StringRef Name,
+                                          bool Dropped,
+                                          ArrayRef<SourceLocation> Exits) {
+  HasErrors = true;
+  defer(Decl, [this, Decl, Name = Name.str(), Dropped,
+               Exits =
+                   std::vector<SourceLocation>(Exits.begin(), Exits.end())] {
+    report(DiagnosticsEngine::Error, Decl, "coast-must-destruct-leak",
+           Dropped ? "owned value returned by '" + Name +
+                         "' is never destructed: keep it in a local or pass "
+                         "it to a destructor"
+                   : "must_destruct value '" + Name +
+                         "' is not destructed on every path");
+    for (SourceLocation Exit : Exits)
+      report(DiagnosticsEngine::Note, Exit, "",
+             "'" + Name + "' is still owned when this path leaves its scope");
+  });
+}
+
+void DiagnosticReporter::errorWithNote(SourceLocation Loc, StringRef Name,
+                                       std::string Text, SourceLocation NoteLoc,
+                                       std::string NoteText) {
+  HasErrors = true;
+  defer(Loc, [this, Loc, Name = Name.str(), Text = std::move(Text), NoteLoc,
+              NoteText = std::move(NoteText)] {
+    report(DiagnosticsEngine::Error, Loc, Name, Text);
+    report(DiagnosticsEngine::Note, NoteLoc, "", NoteText);
+  });
+}
+
+void DiagnosticReporter::useAfterDestruct(SourceLocation Use, StringRef Name,
+                                          SourceLocation ConsumedAt,
+                                          StringRef How) {
+  errorWithNote(Use, "coast-use-after-destruct",
+                "'" + Name.str() + "' is used after it was consumed",
+                ConsumedAt, "'" + Name.str() + "' " + How.str() + " here");
+}
+
+void DiagnosticReporter::doubleDestruct(SourceLocation At, StringRef Name,
+                                        SourceLocation FirstAt, StringRef How) {
+  errorWithNote(At, "coast-double-destruct",
+                "'" + Name.str() + "' is consumed twice", FirstAt,
+                "'" + Name.str() + "' " + How.str() + " here");
+}
+
+void DiagnosticReporter::overwriteOwned(SourceLocation Assign, StringRef Name,
+                                        SourceLocation Decl) {
+  errorWithNote(Assign, "coast-overwrite-owned",
+                "assignment to '" + Name.str() +
+                    "', which still owns a must_destruct value: destruct it "
+                    "first",
+                Decl, "'" + Name.str() + "' declared here");
+}
+
+void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
+                                                StringRef Destructor,
+                                                bool InAsync) {
+  HasErrors = true;
+  defer(Call.getBegin(), [this, Call, Destructor = Destructor.str(), InAsync] {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Call.getBegin(),
+        "coast-async-destructor-context",
+        InAsync ? "async destructor '" + Destructor + "' must be awaited"
+                : "async destructor '" + Destructor +
+                      "' called from a synchronous function must run through "
+                      "coast_block_on");
+    DB << Call;
+    wrapFixIt(DB, Call,
+              InAsync ? (Keywords ? "await" : "coast_await")
+                      : "coast_block_on");
   });
 }
 

@@ -20,6 +20,7 @@
 #include "clang/Basic/SourceManager.h"
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace coast {
@@ -52,6 +53,20 @@ public:
                          clang::CharSourceRange Replace,
                          clang::SourceLocation InsertAt, llvm::StringRef With,
                          llvm::ArrayRef<CycleCall> Calls) override;
+  void mustDestructLeak(clang::SourceLocation Decl, llvm::StringRef Name,
+                        bool Dropped,
+                        llvm::ArrayRef<clang::SourceLocation> Exits) override;
+  void useAfterDestruct(clang::SourceLocation Use, llvm::StringRef Name,
+                        clang::SourceLocation ConsumedAt,
+                        llvm::StringRef How) override;
+  void doubleDestruct(clang::SourceLocation At, llvm::StringRef Name,
+                      clang::SourceLocation FirstAt,
+                      llvm::StringRef How) override;
+  void overwriteOwned(clang::SourceLocation Assign, llvm::StringRef Name,
+                      clang::SourceLocation Decl) override;
+  void asyncDestructorContext(clang::SourceRange Call,
+                              llvm::StringRef Destructor,
+                              bool InAsync) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
@@ -79,6 +94,10 @@ private:
     std::function<void()> Emit;
   };
   void defer(clang::SourceLocation Loc, std::function<void()> Emit);
+  /// An error \p Text [\p Name] at \p Loc with one note.
+  void errorWithNote(clang::SourceLocation Loc, llvm::StringRef Name,
+                     std::string Text, clang::SourceLocation NoteLoc,
+                     std::string NoteText);
   void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
                  llvm::StringRef Open);
 

@@ -17,6 +17,8 @@
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
 #include "EvaluatedVisitor.h"
+#include "MustDestructAnalysis.h"
+#include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -84,6 +86,7 @@ private:
   void shareSlots(const std::vector<const LocalScope *> &Resident);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
+  void planDrops();
   std::string uniqueField(StringRef Name);
   bool printableType(QualType T) const;
 
@@ -133,7 +136,39 @@ bool Planner::run() {
   if (!Ok)
     return false;
   collectRefs();
+  planDrops();
   return Ok;
+}
+
+/// What cancellation destructs at each suspension point: the values the
+/// must_destruct flow finds owned on every path there, each with the first
+/// destructor of its type. A value owned on some paths only would need a
+/// run-time flag; it is left alone (a leak on cancellation, never a double
+/// destruction).
+void Planner::planDrops() {
+  MustDestructOwnership Owned(FD, Ctx);
+  unsigned NextState = Plan.Points.size() + 1;
+  for (SuspendPoint &Pt : Plan.Points) {
+    Pt.FinishOnCancel = Pt.Callee && destructedRecord(Pt.Callee);
+    for (const OwnedValue &V : Owned.ownedAt(Pt.Call)) {
+      if (!V.Definite || !Plan.frameVar(V.Var))
+        continue;
+      QualType T = V.Var->getType();
+      if (const auto *PT = T->getAs<PointerType>())
+        T = PT->getPointeeType();
+      const RecordDecl *RD = mustDestructRecord(T);
+      auto Destructors = RD ? destructorsOf(RD, Ctx)
+                            : llvm::SmallVector<const FunctionDecl *, 2>();
+      if (Destructors.empty())
+        continue;
+      DropValue D{V.Var, Destructors.front(), 0};
+      if (isAsyncFunction(D.Destructor)) {
+        D.State = NextState++;
+        Plan.AsyncDrops = true;
+      }
+      Pt.Drops.push_back(D);
+    }
+  }
 }
 
 /// Walks the statements that stand in statement position; expressions (a

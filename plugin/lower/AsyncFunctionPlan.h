@@ -71,6 +71,15 @@ struct ExprAnchor {
   std::string BreakFlag;
 };
 
+/// A must_destruct value that cancellation at a suspension point destructs.
+struct DropValue {
+  const clang::VarDecl *Var = nullptr;
+  /// The first destructor its type lists.
+  const clang::FunctionDecl *Destructor = nullptr;
+  /// Async destructors are awaited in the drop path, from this state.
+  unsigned State = 0;
+};
+
 struct SuspendPoint {
   unsigned State = 0; ///< 1-based; also the index into coast_fn.sites
   AwaitForm Form = AwaitForm::Statement;
@@ -86,6 +95,10 @@ struct SuspendPoint {
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
   std::string Temp; ///< Expression: frame member with the result; "" if void
+  /// Owned here, destructed when the future is cancelled here.
+  std::vector<DropValue> Drops;
+  /// The callee is a destructor: cancelled here, it still runs to the end.
+  bool FinishOnCancel = false;
 };
 
 /// A parameter or local that lives in the frame.
@@ -114,6 +127,9 @@ struct AsyncFunctionPlan {
   std::vector<const clang::DeclRefExpr *> Refs;
   /// Declarations of frame variables, rewritten into stores.
   std::vector<const clang::DeclStmt *> FrameDecls;
+  /// Whether some drop awaits an async destructor (the frame then holds its
+  /// future).
+  bool AsyncDrops = false;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
 

@@ -3,6 +3,7 @@
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Twine.h"
 
 #include <algorithm>
@@ -75,6 +76,8 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     }
     S += "  } __aw;\n";
   }
+  if (P.AsyncDrops)
+    S += "  struct coast_frame *__coast_dtor;\n";
   return S + "};\n";
 }
 
@@ -185,9 +188,23 @@ std::string startPrototype(const FunctionDecl *Callee,
          paramList(Callee, LC, false) + ");\n";
 }
 
+/// Start functions of the async destructors the drop path awaits; C allows
+/// the declaration again where the driver declared one already.
+static std::string destructorPrototypes(const AsyncFunctionPlan &P,
+                                        const LoweringContext &LC) {
+  std::string S;
+  llvm::SmallPtrSet<const FunctionDecl *, 2> Done;
+  for (const SuspendPoint &Pt : P.Points)
+    for (const DropValue &D : Pt.Drops)
+      if (D.State && Done.insert(D.Destructor).second)
+        S += startPrototype(D.Destructor, LC);
+  return S;
+}
+
 std::string framePrelude(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
-  return frameStruct(P, LC) + "static int " + generatedName(P.Name, "poll") +
+  return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
+         generatedName(P.Name, "poll") +
          "(struct coast_frame *, struct coast_cx *);\n" + childFunction(P) +
          descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
 }

@@ -42,6 +42,7 @@ private:
   std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
+  std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
   CharSourceRange statementRange(const Stmt *S) const;
 
@@ -391,6 +392,30 @@ std::string StateMachineEmitter::header() const {
   return S + "\n";
 }
 
+/// Destructs \p D's value in the drop path: a call of its synchronous
+/// destructor, or its async destructor's future polled to completion from
+/// its own state. A pointer that is NULL owns nothing.
+std::string StateMachineEmitter::dropText(const DropValue &D) const {
+  std::string V = "__co->" + P.frameVar(D.Var)->Field;
+  bool VarIsPointer = D.Var->getType()->isPointerType();
+  bool TakesPointer = D.Destructor->getParamDecl(0)->getType()->isPointerType();
+  std::string Arg = VarIsPointer == TakesPointer ? V
+                    : VarIsPointer               ? "*" + V
+                                                 : "&" + V;
+  std::string Owns = VarIsPointer ? V : "1";
+  std::string Name = D.Destructor->getName().str();
+  if (!D.State)
+    return "if (" + Owns + ") " + Name + "(" + Arg + "); ";
+  std::string F = "__co->__coast_dtor";
+  std::string N = std::to_string(D.State);
+  return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
+         F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +
+         "); if (!" + F + ") coast__out_of_frames(\"" + Name + "\"); } case " +
+         N + ": if (" + F + ") { if (" + F + "->fn->poll(" + F +
+         ", __cx) == COAST_PENDING) return COAST_PENDING; " +
+         "__cx->frames->free(__cx->frames, " + F + ", " + F + "->fn->size); } ";
+}
+
 std::string StateMachineEmitter::epilogue() const {
   std::string S = std::string("__co->__h.state = ") + StateDone +
                   "; "
@@ -399,16 +424,19 @@ std::string StateMachineEmitter::epilogue() const {
   for (const SuspendPoint &Pt : P.Points) {
     std::string Child = "__co->" + childMember(Pt);
     S += "case " + std::to_string(Pt.State) + ": ";
-    if (Pt.Source == FrameSource::Embedded) {
-      S += Child + ".__h.flags |= " + FlagCancel + "; ";
-    } else {
-      S += Child + "->flags |= " + FlagCancel + "; ";
-    }
+    // An awaited destructor is not interrupted: it finishes, then the
+    // frame does.
+    if (!Pt.FinishOnCancel)
+      S += Child +
+           (Pt.Source == FrameSource::Embedded ? ".__h.flags" : "->flags") +
+           " |= " + FlagCancel + "; ";
     S += "if (" + pollCall(Pt) + " == COAST_PENDING) return COAST_PENDING; ";
     if (Pt.Source != FrameSource::Embedded) {
       std::string A = allocator(Pt);
       S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";
     }
+    for (const DropValue &D : Pt.Drops)
+      S += dropText(D);
     S += "break; ";
   }
   return S + "} __co->__h.state = " + StateDone + "; return COAST_READY; }\n";

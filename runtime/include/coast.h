@@ -92,6 +92,17 @@ void __coast_scope_spawn(void);
 #endif
 
 /*
+ * Leaks the must_destruct value x on purpose: the checks stop following
+ * it and nothing destructs it.  x is a variable (a struct or an owned
+ * pointer); the same with and without the plugin.
+ */
+static inline void coast__forget(const volatile void *x)
+{
+	(void)x;
+}
+#define coast_forget(x) coast__forget(&(x))
+
+/*
  * Async operations of the runtime.  With the plugin, await(coast_sleep_ms(n))
  * suspends the task; without it, coast_sleep_ms(n) sleeps the thread.
  */

@@ -1,0 +1,623 @@
+//===- MustDestructAnalysis.cpp - Linear must_destruct values -------------===//
+//
+// Two steps per function, as in Clang's Consumed.cpp:
+//
+// 1. A walk of the body (RoleCollector) decides which variables own a
+//    resource and what each reference to one does: consume it (a
+//    destructor's or a consuming parameter's argument, `return x`, a store
+//    into a field of another must_destruct value, a move into another local,
+//    coast_forget), assign it, or merely use it.
+// 2. A forward dataflow over the CFG (built with lifetime ends, so the end
+//    of each scope is an element) keeps, per variable, the set of states it
+//    may be in: owned, consumed, or holding nothing (not yet initialised, or
+//    a pointer known to be NULL after a test). Sets merge by union; a block
+//    ending in a noreturn call passes nothing on. After the fixpoint one
+//    more pass over every block reports, so each element reports once.
+//
+// Limits, on purpose: values are followed through locals and parameters,
+// not through memory (a copy stored in a plain struct or a global is a use
+// and leaves the variable owning); calls through function pointers never
+// consume.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MustDestructAnalysis.h"
+#include "AsyncAST.h"
+#include "CoastAttrs.h"
+#include "MustDestructTypes.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+/// The states a variable may be in on the paths reaching a point.
+enum : uint8_t {
+  Owned = 1,    ///< it owns its resource
+  Consumed = 2, ///< a destructor or a move took it
+  Empty = 4,    ///< nothing to destruct: not initialised, or a NULL pointer
+};
+
+struct Consumption {
+  SourceLocation At;
+  std::string How; ///< "destructed by 'conn_close'", "returned", ...
+};
+
+struct VarState {
+  uint8_t Bits = Empty;
+  const Consumption *By = nullptr; ///< one consumption reaching here
+};
+
+using State = std::vector<VarState>;
+
+/// What an assignment or initialiser puts into a variable.
+enum class Incoming { Owned, Null, Other };
+
+enum class Action { Use, Consume, Assign };
+
+struct RefRole {
+  Action A = Action::Use;
+  const Consumption *By = nullptr; ///< Consume
+  Incoming In = Incoming::Other;   ///< Assign
+  SourceLocation AssignLoc;        ///< Assign
+};
+
+bool isNull(const Expr *E, ASTContext &Ctx) {
+  return E->IgnoreParenImpCasts()->isNullPointerConstant(
+             Ctx, Expr::NPC_ValueDependentIsNotNull) != Expr::NPCK_NotNull;
+}
+
+const VarDecl *localVar(const Expr *E) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(E);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  return VD && VD->hasLocalStorage() ? VD : nullptr;
+}
+
+std::string quoted(StringRef S) { return ("'" + S + "'").str(); }
+
+/// Step 1: which variables are followed and what each reference does.
+class RoleCollector : public RecursiveASTVisitor<RoleCollector> {
+public:
+  RoleCollector(const FunctionDecl *FD, ASTContext &Ctx, CheckHandler *H)
+      : FD(FD), Ctx(Ctx), Handler(H) {}
+
+  void run() {
+    // A destructor's own parameter is what it destructs.
+    if (!destructedRecord(FD))
+      for (const ParmVarDecl *P : FD->parameters())
+        if (hasCoastAttr(P, CoastAttr::MustDestruct) ||
+            mustDestructRecord(P->getType()))
+          track(P);
+    TraverseStmt(FD->getBody());
+    if (Handler)
+      for (const CallExpr *CE : Producers)
+        if (!Kept.count(CE))
+          Handler->mustDestructLeak(CE->getBeginLoc(), calleeName(CE),
+                                    /*Dropped=*/true, {});
+  }
+
+  bool VisitParenExpr(ParenExpr *PE) {
+    if (std::optional<Mark> M = matchMark(PE))
+      MarkOf[M->Operand] = M->Kind;
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
+      return true;
+    if (mustDestructRecord(VD->getType()))
+      track(VD);
+    if (const Expr *Init = VD->getInit())
+      InitOf[VD] = into(VD, Init);
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    if (ownedResultCall(CE))
+      Producers.push_back(CE);
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee)
+      return true;
+    if (Callee->getIdentifier() && Callee->getName() == "coast__forget" &&
+        CE->getNumArgs() == 1) {
+      consume(CE->getArg(0), CE->getBeginLoc(), "forgotten");
+      return true;
+    }
+    bool Destructor = destructedRecord(Callee);
+    for (unsigned I = 0, N = CE->getNumArgs(); I != N; ++I)
+      if (consumesArgument(Callee, I))
+        consume(CE->getArg(I), CE->getBeginLoc(),
+                (Destructor ? "destructed by " : "moved into ") +
+                    quoted(Callee->getName()));
+    if (Destructor && isAsyncFunction(Callee))
+      checkAsyncDestructor(CE, Callee);
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (const Expr *V = RS->getRetValue())
+      sink(V, RS->getBeginLoc(), "returned");
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() != BO_Assign)
+      return true;
+    const Expr *LHS = BO->getLHS()->IgnoreParenImpCasts();
+    if (const VarDecl *VD = localVar(LHS)) {
+      RefRole &R = Roles[cast<DeclRefExpr>(LHS)];
+      R.A = Action::Assign;
+      R.In = into(VD, BO->getRHS());
+      R.AssignLoc = BO->getBeginLoc();
+      return true;
+    }
+    // A field of another must_destruct value takes ownership; any other
+    // place keeps a copy the checks do not follow.
+    if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
+      QualType Base = ME->getBase()->getType();
+      if (ME->isArrow())
+        if (const auto *PT = Base->getAs<PointerType>())
+          Base = PT->getPointeeType();
+      if (mustDestructRecord(Base)) {
+        const ValueDecl *Owner = namedDecl(ME->getBase());
+        sink(BO->getRHS(), BO->getBeginLoc(),
+             "moved into a field of " +
+                 (Owner ? quoted(Owner->getName()) : std::string("its owner")));
+      }
+    }
+    return true;
+  }
+
+  const FunctionDecl *FD;
+  ASTContext &Ctx;
+  CheckHandler *Handler;
+  std::vector<const VarDecl *> Vars;
+  llvm::DenseMap<const VarDecl *, unsigned> Index;
+  llvm::DenseMap<const DeclRefExpr *, RefRole> Roles;
+  llvm::DenseMap<const VarDecl *, Incoming> InitOf;
+  std::deque<Consumption> Consumptions;
+
+private:
+  void track(const VarDecl *VD) {
+    if (Index.try_emplace(VD, Vars.size()).second)
+      Vars.push_back(VD);
+  }
+
+  static std::string calleeName(const CallExpr *CE) {
+    const FunctionDecl *F = CE->getDirectCallee();
+    return F && F->getIdentifier() ? F->getName().str() : "function pointer";
+  }
+
+  /// The argument \p E is consumed at \p At: a local, its address (`&x`
+  /// to a by-pointer destructor) or what it points to (`*p` to a by-value
+  /// one) is taken; an owned call's result is kept.
+  void consume(const Expr *E, SourceLocation At, std::string How) {
+    const Expr *V = valueOperand(E);
+    if (const auto *UO = dyn_cast<UnaryOperator>(V);
+        UO && (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref))
+      V = valueOperand(UO->getSubExpr());
+    sink(V, At, std::move(How));
+  }
+
+  void sink(const Expr *E, SourceLocation At, std::string How) {
+    const Expr *V = valueOperand(E);
+    if (const auto *CO = dyn_cast<ConditionalOperator>(V)) {
+      sink(CO->getTrueExpr(), At, How);
+      sink(CO->getFalseExpr(), At, How);
+      return;
+    }
+    if (localVar(V)) {
+      Consumptions.push_back({At, std::move(How)});
+      RefRole &R = Roles[cast<DeclRefExpr>(V)];
+      R.A = Action::Consume;
+      R.By = &Consumptions.back();
+      return;
+    }
+    if (const CallExpr *CE = ownedResultCall(V))
+      Kept.insert(CE);
+  }
+
+  /// What storing \p E into the local \p To puts there. A struct copied
+  /// from another local moves out of it; a pointer copied from one is an
+  /// alias, not followed.
+  Incoming into(const VarDecl *To, const Expr *E) {
+    const Expr *V = valueOperand(E);
+    if (const auto *CO = dyn_cast<ConditionalOperator>(V)) {
+      Incoming T = into(To, CO->getTrueExpr());
+      Incoming F = into(To, CO->getFalseExpr());
+      return T == Incoming::Owned || F == Incoming::Owned ? Incoming::Owned
+             : T == Incoming::Null && F == Incoming::Null ? Incoming::Null
+                                                          : Incoming::Other;
+    }
+    if (const VarDecl *From = localVar(V)) {
+      if (!mustDestructRecord(From->getType()))
+        return Incoming::Other;
+      sink(V, V->getBeginLoc(), "moved into " + quoted(To->getName()));
+      return Incoming::Owned;
+    }
+    if (const CallExpr *CE = ownedResultCall(V)) {
+      Kept.insert(CE);
+      if (To->getType()->isPointerType())
+        track(To);
+      return Incoming::Owned;
+    }
+    return isNull(V, Ctx) ? Incoming::Null : Incoming::Other;
+  }
+
+  void checkAsyncDestructor(const CallExpr *CE, const FunctionDecl *Callee) {
+    if (!Handler)
+      return;
+    auto It = MarkOf.find(CE);
+    bool InAsync = isAsyncFunction(FD);
+    MarkKind Needed = InAsync ? MarkKind::Await : MarkKind::BlockOn;
+    // `await` in a synchronous function is coast-await-outside-async.
+    if (It != MarkOf.end() &&
+        (It->second == Needed || It->second == MarkKind::Await))
+      return;
+    Handler->asyncDestructorContext(CE->getSourceRange(), Callee->getName(),
+                                    InAsync);
+  }
+
+  llvm::DenseMap<const Expr *, MarkKind> MarkOf;
+  std::vector<const CallExpr *> Producers;
+  llvm::DenseSet<const CallExpr *> Kept;
+};
+
+/// Step 2: the flow over the CFG.
+class OwnershipFlow {
+public:
+  OwnershipFlow(const FunctionDecl *FD, ASTContext &Ctx, CheckHandler *H)
+      : FD(FD), Ctx(Ctx), Handler(H), Roles(FD, Ctx, H) {}
+
+  /// Runs the flow; reports through the handler when there is one, and
+  /// records what each awaited call owns into \p OwnedAt when given.
+  void run(llvm::DenseMap<const CallExpr *, llvm::SmallVector<OwnedValue, 2>>
+               *OwnedAt) {
+    Roles.run();
+    if (Roles.Vars.empty())
+      return;
+    CFG::BuildOptions Opts;
+    Opts.AddLifetime = true;
+    Opts.setAllAlwaysAdd();
+    std::unique_ptr<CFG> G = CFG::buildCFG(FD, FD->getBody(), &Ctx, Opts);
+    if (!G)
+      return;
+    Await = awaitedCalls();
+
+    // Parameters own their values on entry; locals hold nothing yet.
+    State Entry(Roles.Vars.size());
+    for (unsigned I = 0; I != Roles.Vars.size(); ++I)
+      if (isa<ParmVarDecl>(Roles.Vars[I]))
+        Entry[I].Bits = Owned;
+    In.assign(G->getNumBlockIDs(), std::nullopt);
+    In[G->getEntry().getBlockID()] = Entry;
+
+    std::vector<const CFGBlock *> Work{&G->getEntry()};
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      State S = *In[B->getBlockID()];
+      transfer(*B, S, /*Final=*/false);
+      propagate(*B, S, [&](const CFGBlock *Succ) { Work.push_back(Succ); });
+    }
+
+    OwnedOut = OwnedAt;
+    for (const CFGBlock *B : *G) {
+      if (!In[B->getBlockID()])
+        continue;
+      State S = *In[B->getBlockID()];
+      transfer(*B, S, /*Final=*/true);
+      if (!B->hasNoReturnElement() && leadsToExit(*B, *G))
+        checkExit(*B, S);
+    }
+    reportLeaks();
+  }
+
+private:
+  llvm::DenseSet<const CallExpr *> awaitedCalls() {
+    llvm::DenseSet<const CallExpr *> Calls;
+    struct Finder : RecursiveASTVisitor<Finder> {
+      llvm::DenseSet<const CallExpr *> *Out;
+      bool VisitParenExpr(ParenExpr *PE) {
+        if (std::optional<Mark> M = matchMark(PE);
+            M && M->Kind == MarkKind::Await)
+          if (std::optional<FutureCall> FC = futureCall(*M))
+            Out->insert(FC->Call);
+        return true;
+      }
+    } F;
+    F.Out = &Calls;
+    F.TraverseStmt(FD->getBody());
+    return Calls;
+  }
+
+  static bool leadsToExit(const CFGBlock &B, const CFG &G) {
+    for (const CFGBlock::AdjacentBlock &Succ : B.succs())
+      if (Succ.getReachableBlock() == &G.getExit())
+        return true;
+    return false;
+  }
+
+  template <typename Fn>
+  void propagate(const CFGBlock &B, const State &S, Fn Changed) {
+    if (B.hasNoReturnElement())
+      return; // exit(), abort(): nothing needs destruction on this path
+    std::optional<std::pair<unsigned, bool>> Test = nullTest(B);
+    unsigned N = 0;
+    for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+      const CFGBlock *To = Succ.getReachableBlock();
+      unsigned Edge = N++;
+      if (!To)
+        continue;
+      State Out = S;
+      if (Test) {
+        auto [Var, NullOnTrue] = *Test;
+        bool Null = (Edge == 0) == NullOnTrue;
+        Out[Var].Bits = Null ? uint8_t(Empty) : uint8_t(Out[Var].Bits & ~Empty);
+      }
+      if (merge(In[To->getBlockID()], Out))
+        Changed(To);
+    }
+  }
+
+  static bool merge(std::optional<State> &Into, const State &From) {
+    if (!Into) {
+      Into = From;
+      return true;
+    }
+    bool Changed = false;
+    for (unsigned I = 0; I != From.size(); ++I) {
+      VarState &V = (*Into)[I];
+      uint8_t Bits = V.Bits | From[I].Bits;
+      if (Bits != V.Bits) {
+        V.Bits = Bits;
+        Changed = true;
+      }
+      if (!V.By && From[I].By) {
+        V.By = From[I].By;
+        Changed = true;
+      }
+    }
+    return Changed;
+  }
+
+  /// The followed pointer a two-way block's condition tests against NULL,
+  /// and whether the true edge is the NULL one: `p`, `!p`, `p == NULL`,
+  /// `NULL != p`, `(p = open()) == NULL`.
+  std::optional<std::pair<unsigned, bool>> nullTest(const CFGBlock &B) {
+    const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition());
+    if (!Cond || B.succ_size() != 2)
+      return std::nullopt;
+    bool NullOnTrue = false;
+    const Expr *E = Cond->IgnoreParenImpCasts();
+    while (true) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(E);
+          UO && UO->getOpcode() == UO_LNot) {
+        NullOnTrue = !NullOnTrue;
+        E = UO->getSubExpr()->IgnoreParenImpCasts();
+        continue;
+      }
+      const auto *BO = dyn_cast<BinaryOperator>(E);
+      if (BO && BO->isEqualityOp()) {
+        const Expr *Other = BO->getRHS();
+        E = BO->getLHS()->IgnoreParenImpCasts();
+        if (isNull(E, Ctx)) {
+          Other = BO->getLHS();
+          E = BO->getRHS()->IgnoreParenImpCasts();
+        }
+        if (!isNull(Other, Ctx))
+          return std::nullopt;
+        if (BO->getOpcode() == BO_EQ)
+          NullOnTrue = !NullOnTrue;
+        continue;
+      }
+      if (BO && BO->getOpcode() == BO_Assign) {
+        E = BO->getLHS()->IgnoreParenImpCasts();
+        continue;
+      }
+      break;
+    }
+    const VarDecl *VD = localVar(E);
+    if (!VD || !VD->getType()->isPointerType())
+      return std::nullopt;
+    auto It = Roles.Index.find(VD);
+    if (It == Roles.Index.end())
+      return std::nullopt;
+    return std::make_pair(It->second, NullOnTrue);
+  }
+
+  void transfer(const CFGBlock &B, State &S, bool Report) {
+    for (const CFGElement &El : B) {
+      if (std::optional<CFGLifetimeEnds> LE = El.getAs<CFGLifetimeEnds>()) {
+        auto It = Roles.Index.find(LE->getVarDecl());
+        if (It == Roles.Index.end())
+          continue;
+        if (Report && (S[It->second].Bits & Owned))
+          Leaks[It->second].insert(exitLoc(LE->getTriggerStmt()));
+        S[It->second] = VarState();
+        continue;
+      }
+      std::optional<CFGStmt> CS = El.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(St))
+        reference(DRE, S, Report);
+      else if (const auto *DS = dyn_cast<DeclStmt>(St))
+        declare(DS, S);
+      else if (const auto *CE = dyn_cast<CallExpr>(St);
+               CE && Report && OwnedOut && Await.count(CE))
+        recordOwned(CE, S);
+    }
+  }
+
+  void declare(const DeclStmt *DS, State &S) {
+    for (const Decl *D : DS->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      auto It = VD ? Roles.Index.find(VD) : Roles.Index.end();
+      if (It == Roles.Index.end())
+        continue;
+      S[It->second] = VarState();
+      auto Init = Roles.InitOf.find(VD);
+      if (Init != Roles.InitOf.end())
+        S[It->second].Bits = incoming(VD, Init->second);
+    }
+  }
+
+  static uint8_t incoming(const VarDecl *VD, Incoming In) {
+    switch (In) {
+    case Incoming::Owned:
+      return Owned;
+    case Incoming::Null:
+      return Empty;
+    case Incoming::Other:
+      // A struct value is a value of its type; a pointer from elsewhere is
+      // borrowed.
+      return VD->getType()->isPointerType() ? Empty : Owned;
+    }
+    llvm_unreachable("unknown incoming value");
+  }
+
+  void reference(const DeclRefExpr *DRE, State &S, bool Report) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    auto It = VD ? Roles.Index.find(VD) : Roles.Index.end();
+    if (It == Roles.Index.end())
+      return;
+    VarState &V = S[It->second];
+    auto RI = Roles.Roles.find(DRE);
+    RefRole Role = RI == Roles.Roles.end() ? RefRole() : RI->second;
+    switch (Role.A) {
+    case Action::Use:
+      if (Report && Handler && (V.Bits & Consumed))
+        Handler->useAfterDestruct(DRE->getLocation(), VD->getName(), V.By->At,
+                                  V.By->How);
+      // Using a struct that was declared without initialiser fills it.
+      if (!VD->getType()->isPointerType() && (V.Bits & Empty))
+        V.Bits = (V.Bits & ~Empty) | Owned;
+      return;
+    case Action::Consume:
+      if (Report && Handler && (V.Bits & Consumed))
+        Handler->doubleDestruct(Role.By->At, VD->getName(), V.By->At,
+                                V.By->How);
+      V.Bits = Consumed;
+      V.By = Role.By;
+      return;
+    case Action::Assign:
+      if (Report && Handler && (V.Bits & Owned))
+        Handler->overwriteOwned(Role.AssignLoc, VD->getName(),
+                                VD->getLocation());
+      V.Bits = incoming(VD, Role.In);
+      V.By = nullptr;
+      return;
+    }
+    llvm_unreachable("unknown action");
+  }
+
+  void recordOwned(const CallExpr *CE, const State &S) {
+    llvm::SmallVector<OwnedValue, 2> &Out = (*OwnedOut)[CE];
+    for (unsigned I = 0; I != S.size(); ++I)
+      if (S[I].Bits & Owned)
+        Out.push_back({Roles.Vars[I], S[I].Bits == Owned});
+  }
+
+  /// Where a path leaves a scope: the `}`, or the return, goto or break.
+  SourceLocation exitLoc(const Stmt *Trigger) const {
+    if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
+      return CS->getRBracLoc();
+    if (Trigger)
+      return Trigger->getBeginLoc();
+    return cast<CompoundStmt>(FD->getBody())->getRBracLoc();
+  }
+
+  /// A block that leaves the function: whatever is still owned leaks there
+  /// (parameters have no lifetime end of their own).
+  void checkExit(const CFGBlock &B, const State &S) {
+    const Stmt *Exit = nullptr;
+    for (const CFGElement &El : B)
+      if (std::optional<CFGStmt> CS = El.getAs<CFGStmt>())
+        if (isa<ReturnStmt>(CS->getStmt()))
+          Exit = CS->getStmt();
+    for (unsigned I = 0; I != S.size(); ++I)
+      if (S[I].Bits & Owned)
+        Leaks[I].insert(exitLoc(Exit));
+  }
+
+  void reportLeaks() {
+    if (!Handler)
+      return;
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (auto &[I, Exits] : Leaks) {
+      std::vector<SourceLocation> Sorted(Exits.begin(), Exits.end());
+      llvm::sort(Sorted, [&](SourceLocation A, SourceLocation B) {
+        return SM.isBeforeInTranslationUnit(A, B);
+      });
+      const VarDecl *VD = Roles.Vars[I];
+      Handler->mustDestructLeak(VD->getLocation(), VD->getName(),
+                                /*Dropped=*/false, Sorted);
+    }
+  }
+
+  const FunctionDecl *FD;
+  ASTContext &Ctx;
+  CheckHandler *Handler;
+  RoleCollector Roles;
+  std::vector<std::optional<State>> In;
+  llvm::DenseSet<const CallExpr *> Await;
+  llvm::DenseMap<const CallExpr *, llvm::SmallVector<OwnedValue, 2>> *OwnedOut =
+      nullptr;
+  /// Per variable index, where its leaking paths leave.
+  std::map<unsigned, std::set<SourceLocation>> Leaks;
+};
+
+class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
+public:
+  FunctionFinder(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext())
+      OwnershipFlow(FD, Ctx, &Handler).run(nullptr);
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  CheckHandler &Handler;
+};
+
+} // namespace
+
+void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler) {
+  if (!mentionsCoast(Ctx))
+    return;
+  FunctionFinder(Ctx, Handler).TraverseDecl(Ctx.getTranslationUnitDecl());
+}
+
+MustDestructOwnership::MustDestructOwnership(const FunctionDecl *FD,
+                                             ASTContext &Ctx) {
+  if (FD->hasBody())
+    OwnershipFlow(FD, Ctx, nullptr).run(&Owned);
+}
+
+llvm::ArrayRef<OwnedValue>
+MustDestructOwnership::ownedAt(const CallExpr *AwaitedCall) const {
+  auto It = Owned.find(AwaitedCall);
+  if (It == Owned.end())
+    return {};
+  return It->second;
+}
+
+} // namespace coast

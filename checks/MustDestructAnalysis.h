@@ -1,0 +1,59 @@
+//===- MustDestructAnalysis.h - Linear must_destruct values ---------------===//
+//
+// A forward dataflow over each function's CFG that follows every value that
+// owns a must_destruct resource (SPEC sections 1 and 3): by-value locals and
+// parameters of must_destruct record types, `must_destruct()` parameters, and
+// local pointers holding the result of a `must_destruct()` function. It
+// reports coast-must-destruct-leak, coast-use-after-destruct,
+// coast-double-destruct, coast-overwrite-owned and
+// coast-async-destructor-context.
+//
+// The lowering asks the same flow which values each suspension point owns,
+// so that cancellation destructs them (MustDestructOwnership).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_CHECKS_MUSTDESTRUCTANALYSIS_H
+#define COAST_CHECKS_MUSTDESTRUCTANALYSIS_H
+
+#include "CheckHandler.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace coast {
+
+/// Runs the analysis on every function definition of the translation unit.
+void runMustDestructAnalysis(clang::ASTContext &Ctx, CheckHandler &Handler);
+
+/// A value that owns a must_destruct resource at a suspension point.
+struct OwnedValue {
+  const clang::VarDecl *Var = nullptr;
+  /// False when it is owned on some paths to the point only (the lowering
+  /// then needs a drop flag).
+  bool Definite = true;
+};
+
+/// Which values each await of one function owns while it is suspended. The
+/// results describe the AST given; they go stale when it changes.
+class MustDestructOwnership {
+public:
+  MustDestructOwnership(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
+
+  /// The values owned while \p AwaitedCall (the call an await runs) is
+  /// pending: parameters first, then locals in the order the body mentions
+  /// them; empty for a call the flow never reached.
+  llvm::ArrayRef<OwnedValue> ownedAt(const clang::CallExpr *AwaitedCall) const;
+
+private:
+  llvm::DenseMap<const clang::CallExpr *, llvm::SmallVector<OwnedValue, 2>>
+      Owned;
+};
+
+} // namespace coast
+
+#endif
