@@ -202,7 +202,7 @@ std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded)
     return generatedName(Pt.Callee->getName(), "poll") + "(&" + Child +
            ".__h, __cx)";
-  return Child + "->fn->poll(" + Child + ", __cx)";
+  return "coast__poll_child(" + Child + ", __cx)";
 }
 
 /// One line: start the callee, record the state, and the resume label
@@ -226,8 +226,11 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += Child + " = " + Start + "(" + allocator(Pt) + Args + "); if (!" +
          Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
-  S += "__co->__h.state = " + N + "; __coast_s" + N + ": if (" + pollCall(Pt) +
-       " == COAST_PENDING) goto __coast_pending; ";
+  // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
+  // with that answer.
+  S += "__co->__h.state = " + N + "; __coast_s" + N +
+       ": if ((__coast_p = " + pollCall(Pt) +
+       ") != COAST_READY) goto __coast_pending; ";
 
   QualType RT = Pt.Proto->getReturnType();
   std::string Value;
@@ -374,7 +377,8 @@ std::string StateMachineEmitter::header() const {
   std::string S = "static int " + generatedName(P.Name, "poll") +
                   "(struct coast_frame *__coast_h, struct coast_cx *__cx) { " +
                   Frame + " *__co = (" + Frame +
-                  " *)__coast_h; (void)__cx; if (__coast_h->flags & " +
+                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
+                  "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +
                   "(__coast_h->state) { case " + StateStart + ": break; ";
   for (const SuspendPoint &Pt : P.Points)
@@ -394,7 +398,7 @@ std::string StateMachineEmitter::header() const {
 std::string StateMachineEmitter::epilogue() const {
   std::string S = std::string("__co->__h.state = ") + StateDone +
                   "; "
-                  "return COAST_READY; __coast_pending: return COAST_PENDING; "
+                  "return COAST_READY; __coast_pending: return __coast_p; "
                   "__coast_drop: switch (__co->__h.state) { ";
   for (const SuspendPoint &Pt : P.Points) {
     std::string Child = "__co->" + childMember(Pt);
@@ -404,7 +408,8 @@ std::string StateMachineEmitter::epilogue() const {
     } else {
       S += Child + "->flags |= " + FlagCancel + "; ";
     }
-    S += "if (" + pollCall(Pt) + " == COAST_PENDING) return COAST_PENDING; ";
+    S += "if ((__coast_p = " + pollCall(Pt) +
+         ") != COAST_READY) return __coast_p; ";
     if (Pt.Source != FrameSource::Embedded) {
       std::string A = allocator(Pt);
       S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";

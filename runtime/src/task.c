@@ -227,6 +227,9 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->frames.free = stack_free;
 	t->top = NULL;
 	t->spare = NULL;
+	t->descended = NULL;
+	t->ndescended = 0;
+	t->descended_cap = 0;
 	/* relaxed: a statistic, no memory is published through it. */
 	atomic_fetch_add_explicit(&live_tasks, 1, memory_order_relaxed);
 	return (char *)t + TASK_HDR;
@@ -293,6 +296,7 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 void coast__task_dealloc(struct coast_task *t)
 {
 	stack_release(t);
+	free(t->descended);
 	atomic_fetch_sub_explicit(&live_tasks, 1, memory_order_relaxed);
 	free(t);
 }
