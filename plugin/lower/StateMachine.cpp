@@ -203,7 +203,7 @@ std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded)
     return generatedName(Pt.Callee->getName(), "poll") + "(&" + Child +
            ".__h, __cx)";
-  return Child + "->fn->poll(" + Child + ", __cx)";
+  return "coast__poll_child(" + Child + ", __cx)";
 }
 
 /// One line: start the callee, record the state, and the resume label
@@ -227,8 +227,11 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += Child + " = " + Start + "(" + allocator(Pt) + Args + "); if (!" +
          Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
-  S += "__co->__h.state = " + N + "; __coast_s" + N + ": if (" + pollCall(Pt) +
-       " == COAST_PENDING) goto __coast_pending; ";
+  // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
+  // with that answer.
+  S += "__co->__h.state = " + N + "; __coast_s" + N +
+       ": if ((__coast_p = " + pollCall(Pt) +
+       ") != COAST_READY) goto __coast_pending; ";
 
   QualType RT = Pt.Proto->getReturnType();
   std::string Value;
@@ -375,7 +378,8 @@ std::string StateMachineEmitter::header() const {
   std::string S = "static int " + generatedName(P.Name, "poll") +
                   "(struct coast_frame *__coast_h, struct coast_cx *__cx) { " +
                   Frame + " *__co = (" + Frame +
-                  " *)__coast_h; (void)__cx; if (__coast_h->flags & " +
+                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
+                  "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +
                   "(__coast_h->state) { case " + StateStart + ": break; ";
   for (const SuspendPoint &Pt : P.Points)
@@ -411,15 +415,15 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
   return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
          F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +
          "); if (!" + F + ") coast__out_of_frames(\"" + Name + "\"); } case " +
-         N + ": if (" + F + ") { if (" + F + "->fn->poll(" + F +
-         ", __cx) == COAST_PENDING) return COAST_PENDING; " +
+         N + ": if (" + F + ") { if ((__coast_p = coast__poll_child(" + F +
+         ", __cx)) != COAST_READY) return __coast_p; " +
          "__cx->frames->free(__cx->frames, " + F + ", " + F + "->fn->size); } ";
 }
 
 std::string StateMachineEmitter::epilogue() const {
   std::string S = std::string("__co->__h.state = ") + StateDone +
                   "; "
-                  "return COAST_READY; __coast_pending: return COAST_PENDING; "
+                  "return COAST_READY; __coast_pending: return __coast_p; "
                   "__coast_drop: switch (__co->__h.state) { ";
   for (const SuspendPoint &Pt : P.Points) {
     std::string Child = "__co->" + childMember(Pt);
@@ -430,7 +434,8 @@ std::string StateMachineEmitter::epilogue() const {
       S += Child +
            (Pt.Source == FrameSource::Embedded ? ".__h.flags" : "->flags") +
            " |= " + FlagCancel + "; ";
-    S += "if (" + pollCall(Pt) + " == COAST_PENDING) return COAST_PENDING; ";
+    S += "if ((__coast_p = " + pollCall(Pt) +
+         ") != COAST_READY) return __coast_p; ";
     if (Pt.Source != FrameSource::Embedded) {
       std::string A = allocator(Pt);
       S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";

@@ -89,6 +89,13 @@ struct coast_task {
 	struct coast_alloc frames;
 	struct coast__chunk *top;   /* the chunk frames come from, or NULL */
 	struct coast__chunk *spare; /* one empty chunk kept to avoid churn */
+	/*
+	 * Frames handed to the executor by coast__descend, each awaited by
+	 * the one below it, the root below them all: the last one is polled
+	 * first.  Touched only by the thread that has the task RUNNING.
+	 */
+	struct coast_frame **descended;
+	uint32_t ndescended, descended_cap;
 };
 
 /*
@@ -135,6 +142,9 @@ enum coast__join {
 /* The task a root frame from coast__task_alloc belongs to. */
 struct coast_task *coast__task_of(struct coast_frame *root);
 struct coast_frame *coast__task_root(struct coast_task *t);
+/* Polls t's frames, innermost descended one first (descend.c): READY once
+ * the root is, PENDING otherwise. */
+int coast__task_poll(struct coast_task *t, struct coast_cx *cx);
 
 /* Makes a freshly allocated task live: refs references, SCHEDULED set. */
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);

@@ -355,19 +355,16 @@ struct coast_task *coast__task_current(void)
 
 static void run_task(struct worker *w, struct coast_task *t)
 {
-	struct coast_frame *root = coast__task_root(t);
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	int r;
 
-	if (coast__task_transition_to_running(t)) {
-		/* Rule 5 of task.c: only the runner writes frame->flags. */
+	/* coast__task_poll sets COAST_F_CANCEL on the frames it polls. */
+	if (coast__task_transition_to_running(t))
 		t->cancel_polled = true;
-		root->flags |= COAST_F_CANCEL;
-	}
 	current = t;
 	budget = COAST__BUDGET;
 	w->in_poll = true;
-	r = root->fn->poll(root, &cx);
+	r = coast__task_poll(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,

@@ -338,6 +338,9 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->frames.free = stack_free;
 	t->top = NULL;
 	t->spare = NULL;
+	t->descended = NULL;
+	t->ndescended = 0;
+	t->descended_cap = 0;
 	reg_add(t);
 	return (char *)t + TASK_HDR;
 }
@@ -403,6 +406,7 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 void coast__task_dealloc(struct coast_task *t)
 {
 	stack_release(t);
+	free(t->descended);
 	reg_remove(t);
 	free(t);
 }

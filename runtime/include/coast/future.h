@@ -20,6 +20,13 @@
  *     COAST_PENDING while asynchronous clean-up runs.
  *  5. A frame in state COAST_STATE_START owns nothing but its arguments and
  *     may be discarded without a poll.
+ *  6. A sub-future whose size the caller does not know (a start-function
+ *     call: boxed, cross-unit, runtime operations) is polled with
+ *     coast__poll_child (coast/runtime.h), which may answer COAST_DESCEND
+ *     instead of polling it: the executor then polls that frame itself and
+ *     polls the task's frames again once it is READY.  A poll function
+ *     returns whatever a sub-future's poll returned other than COAST_READY,
+ *     so recursion of any depth runs in a bounded C stack.
  *
  * Calls whose callee frame size is unknown to the caller (another
  * translation unit, a function pointer, a boxed call) go through the callee's
@@ -40,7 +47,14 @@
 enum coast_poll {
 	COAST_PENDING = 0,
 	COAST_READY = 1,
+	COAST_DESCEND = 2, /* poll the frame coast__descend recorded first */
 };
+
+/*
+ * How many start-function calls coast__poll_child nests on the C stack
+ * before handing the next one to the executor.
+ */
+#define COAST_POLL_DEPTH 16u
 
 #define COAST_STATE_START 0u
 #define COAST_STATE_DONE 0xffffffffu
@@ -95,6 +109,7 @@ struct coast_alloc {
 struct coast_cx {
 	struct coast_task *task;    /* the task being polled; wakers come from it */
 	struct coast_alloc *frames; /* the task's LIFO frame stack */
+	unsigned depth;             /* coast__poll_child calls in progress */
 };
 
 #define COAST_START(name) name##__coast_start

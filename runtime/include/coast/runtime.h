@@ -26,6 +26,34 @@
 typedef struct coast_task coast_task;
 
 /*
+ * Makes f the frame the executor polls next for the task of cx, ahead of
+ * the frames awaiting it, and returns COAST_DESCEND (rule 6 of
+ * coast/future.h).  Polls f in place if that cannot be recorded.
+ */
+COAST_EXTERN int coast__descend(struct coast_cx *cx, struct coast_frame *f);
+
+/*
+ * Polls the sub-future child of the frame being polled, in place up to
+ * COAST_POLL_DEPTH nested calls and through the executor beyond: deep
+ * recursion through boxed or cross-unit calls costs heap, not C stack.  A
+ * child that completed (the executor ran it) answers COAST_READY.
+ */
+static inline int coast__poll_child(struct coast_frame *child,
+				    struct coast_cx *cx)
+{
+	int r;
+
+	if (child->state == COAST_STATE_DONE)
+		return COAST_READY;
+	if (cx->depth >= COAST_POLL_DEPTH)
+		return coast__descend(cx, child);
+	cx->depth++;
+	r = child->fn->poll(child, cx);
+	cx->depth--;
+	return r;
+}
+
+/*
  * Wakers.  A waker is a counted reference to a task; any thread may wake it,
  * runtime worker or not, any number of times: wakes that arrive while the
  * task runs make it run again, none is lost.

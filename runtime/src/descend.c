@@ -1,0 +1,74 @@
+/*
+ * descend.c - polling a task's frames without nesting the C stack per await.
+ *
+ * A frame awaits a start-function frame through coast__poll_child, which
+ * polls it in place up to COAST_POLL_DEPTH nested calls.  Past that the
+ * frame is pushed here and COAST_DESCEND unwinds the C stack to the
+ * executor, which then polls the pushed frame directly; once it is READY it
+ * is popped and the frames below are polled again, and their await finds
+ * it done.  So a recursion 100,000 deep uses a bounded C stack, and a wake
+ * deep in it re-polls only the frames above the last push, not the whole
+ * chain from the root (the shape of LLVM's coroutine "symmetric transfer",
+ * with the executor as the trampoline).
+ *
+ * Cancellation starts from the root again, with the records dropped: the
+ * drop paths decide what each child gets (an awaited async destructor is
+ * left to finish, not cancelled), and record the deep frames anew on their
+ * way down, so a cancelled recursion unwinds in a bounded C stack too.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+int coast__descend(struct coast_cx *cx, struct coast_frame *f)
+{
+	struct coast_task *t = cx->task;
+	int r;
+
+	if (t->ndescended == t->descended_cap) {
+		uint32_t cap = t->descended_cap ? 2 * t->descended_cap : 16;
+		struct coast_frame **d = NULL;
+
+		if (cap > t->descended_cap)
+			d = realloc(t->descended, cap * sizeof(*d));
+		if (!d) {
+			/* Out of memory: a deeper C stack is still correct. */
+			cx->depth++;
+			r = f->fn->poll(f, cx);
+			cx->depth--;
+			return r;
+		}
+		t->descended = d;
+		t->descended_cap = cap;
+	}
+	t->descended[t->ndescended++] = f;
+	return COAST_DESCEND;
+}
+
+int coast__task_poll(struct coast_task *t, struct coast_cx *cx)
+{
+	struct coast_frame *root = coast__task_root(t);
+
+	/* Rule 5 of task.c: only the runner writes frame->flags. */
+	if (t->cancel_polled && !(root->flags & COAST_F_CANCEL)) {
+		root->flags |= COAST_F_CANCEL;
+		t->ndescended = 0;
+	}
+	for (;;) {
+		struct coast_frame *f = t->ndescended
+						? t->descended[t->ndescended - 1]
+						: root;
+		int r;
+
+		cx->depth = 0;
+		r = f->fn->poll(f, cx);
+		if (r == COAST_DESCEND)
+			continue;
+		if (r == COAST_PENDING || t->ndescended == 0)
+			return r;
+		/* Its awaiter's coast__poll_child sees it done, even for a
+		 * hand-written leaf that does not mark itself. */
+		f->state = COAST_STATE_DONE;
+		t->ndescended--;
+	}
+}
