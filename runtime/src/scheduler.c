@@ -358,7 +358,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	int r;
 
-	/* coast__task_poll sets COAST_F_CANCEL on the frames it polls. */
+	/* coast__task_poll sets COAST_F_CANCEL on the root. */
 	if (coast__task_transition_to_running(t))
 		t->cancel_polled = true;
 	current = t;
