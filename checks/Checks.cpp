@@ -4,7 +4,11 @@
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
 #include "FnPtrMismatchCheck.h"
+#include "LockAcrossAwaitCheck.h"
 #include "RecursionCheck.h"
+#include "ReturnsSendViolatedCheck.h"
+#include "SendAnalysis.h"
+#include "SpawnNotSendCheck.h"
 
 namespace coast {
 
@@ -12,7 +16,11 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runAttributeChecks(Ctx, Handler);
   runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
-  runFnPtrMismatchCheck(Ctx, Handler);
+  SendAnalysis Send(Ctx);
+  runFnPtrMismatchCheck(Ctx, Send, Handler);
+  runSpawnNotSendCheck(Ctx, Send, Handler);
+  runReturnsSendViolatedCheck(Send, Handler);
+  runLockAcrossAwaitCheck(Send, Handler);
 }
 
 } // namespace coast

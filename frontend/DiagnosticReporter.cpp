@@ -36,8 +36,7 @@ void DiagnosticReporter::wrapFixIt(DiagnosticBuilder &DB, SourceRange R,
      << FixItHint::CreateInsertion(CR.getEnd(), ")");
 }
 
-void DiagnosticReporter::defer(SourceLocation Loc,
-                               std::function<void()> Emit) {
+void DiagnosticReporter::defer(SourceLocation Loc, std::function<void()> Emit) {
   Pending.push_back({Loc, Pending.size(), std::move(Emit)});
 }
 
@@ -114,12 +113,11 @@ void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
 void DiagnosticReporter::dynCallNeedsBox(SourceRange Call, StringRef Pointer) {
   HasErrors = true;
   defer(Call.getBegin(), [this, Call, Pointer = Pointer.str()] {
-    DiagnosticBuilder DB =
-        report(DiagnosticsEngine::Error, Call.getBegin(),
-               "coast-dyn-call-needs-box",
-               "call through async function pointer '" + Pointer +
-                   "' must be boxed: the callee's frame size is known only "
-                   "at run time");
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Call.getBegin(), "coast-dyn-call-needs-box",
+        "call through async function pointer '" + Pointer +
+            "' must be boxed: the callee's frame size is known only "
+            "at run time");
     DB << Call;
     wrapFixIt(DB, Call, Keywords ? "box" : "coast_box");
   });
@@ -141,33 +139,125 @@ void DiagnosticReporter::fnptrMismatch(SourceRange Where, StringRef Message,
   });
 }
 
-void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
-                                           StringRef Function,
-                                           CharSourceRange Replace,
-                                           SourceLocation InsertAt,
-                                           StringRef With,
-                                           ArrayRef<CycleCall> Calls) {
+void DiagnosticReporter::recursionNeedsBox(
+    SourceLocation Definition, StringRef Function, CharSourceRange Replace,
+    SourceLocation InsertAt, StringRef With, ArrayRef<CycleCall> Calls) {
   HasErrors = true;
-  defer(Definition, [this, Definition, Function = Function.str(), Replace,
-                     InsertAt, With = With.str(),
-                     Calls = std::vector<CycleCall>(Calls.begin(),
-                                                    Calls.end())] {
-    {
+  defer(
+      Definition, [this, Definition, Function = Function.str(), Replace,
+                   InsertAt, With = With.str(),
+                   Calls = std::vector<CycleCall>(Calls.begin(), Calls.end())] {
+        {
+          DiagnosticBuilder DB = report(
+              DiagnosticsEngine::Error, Definition, "coast-recursion-needs-box",
+              "recursion in an async function requires boxing: make '" +
+                  Function + "' box_async");
+          if (Replace.isValid())
+            DB << FixItHint::CreateReplacement(Replace, With);
+          else if (InsertAt.isValid())
+            DB << FixItHint::CreateInsertion(InsertAt, With);
+        }
+        for (const CycleCall &C : Calls)
+          report(DiagnosticsEngine::Note, C.Loc, "",
+                 C.Caller == C.Callee
+                     ? "'" + C.Caller + "' awaits itself here"
+                     : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
+      });
+}
+
+/// One or two notes per reason: where the value, lock or future comes
+/// from, and the await it crosses.
+void DiagnosticReporter::notSendNotes(ArrayRef<NotSendReason> Reasons) {
+  auto Note = [this](SourceLocation Loc, const std::string &Text) {
+    return report(DiagnosticsEngine::Note, Loc, "", Text);
+  };
+  for (const NotSendReason &R : Reasons) {
+    std::string Q = "'" + R.Name + "'";
+    switch (R.Kind) {
+    case NotSendKind::Value:
+      Note(R.Decl,
+           Q + " is not Send: its type reaches not_send '" + R.Type + "'");
+      Note(R.Await, Q + " is live across this await");
+      break;
+    case NotSendKind::ThreadLocal:
+      Note(R.Decl, Q + " points to a thread-local object");
+      if (R.Await.isValid())
+        Note(R.Await, Q + " is used across this await, maybe on another "
+                          "thread");
+      break;
+    case NotSendKind::Lock:
+      Note(R.Decl, "blocking lock " + Q + " taken here");
+      Note(R.Await, Q + " is held across this await");
+      break;
+    case NotSendKind::AwaitsNotSend:
+      Note(R.Await, "the future of " + Q + ", awaited here, is not Send");
+      break;
+    case NotSendKind::Unbound: {
+      if (R.Await.isValid())
+        Note(R.Await, Q + " awaited here");
       DiagnosticBuilder DB =
-          report(DiagnosticsEngine::Error, Definition,
-                 "coast-recursion-needs-box",
-                 "recursion in an async function requires boxing: make '" +
-                     Function + "' box_async");
-      if (Replace.isValid())
-        DB << FixItHint::CreateReplacement(Replace, With);
-      else if (InsertAt.isValid())
-        DB << FixItHint::CreateInsertion(InsertAt, With);
+          Note(R.Decl, "the future of " + Q +
+                           " is not guaranteed Send: it is not declared "
+                           "returns_send");
+      if (R.AddReturnsSendAt.isValid())
+        DB << FixItHint::CreateInsertion(R.AddReturnsSendAt,
+                                         Keywords ? "returns_send "
+                                                  : "coast_returns_send ");
+      break;
     }
-    for (const CycleCall &C : Calls)
-      report(DiagnosticsEngine::Note, C.Loc, "",
-             C.Caller == C.Callee
-                 ? "'" + C.Caller + "' awaits itself here"
-                 : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
+    case NotSendKind::Parameter:
+      Note(R.Decl, "parameter " + Q +
+                       " is not Send: its type reaches "
+                       "not_send '" +
+                       R.Type +
+                       "', and the future holds it "
+                       "until its first poll");
+      break;
+    }
+  }
+}
+
+void DiagnosticReporter::spawnNotSend(SourceRange Call, StringRef Future,
+                                      ArrayRef<NotSendReason> Reasons) {
+  HasErrors = true;
+  defer(Call.getBegin(),
+        [this, Call, Future = Future.str(),
+         Reasons = std::vector<NotSendReason>(Reasons.begin(), Reasons.end())] {
+          {
+            DiagnosticBuilder DB =
+                report(DiagnosticsEngine::Error, Call.getBegin(),
+                       "coast-spawn-not-send",
+                       "coast_spawn needs a Send future, and the future of '" +
+                           Future + "' is not Send");
+            DB << Call;
+          }
+          notSendNotes(Reasons);
+        });
+}
+
+void DiagnosticReporter::returnsSendViolated(SourceLocation Definition,
+                                             StringRef Function,
+                                             ArrayRef<NotSendReason> Reasons) {
+  HasErrors = true;
+  defer(Definition, [this, Definition, Function = Function.str(),
+                     Reasons = std::vector<NotSendReason>(Reasons.begin(),
+                                                          Reasons.end())] {
+    report(DiagnosticsEngine::Error, Definition, "coast-returns-send-violated",
+           "'" + Function +
+               "' is declared returns_send, but its future is not Send");
+    notSendNotes(Reasons);
+  });
+}
+
+void DiagnosticReporter::lockAcrossAwait(SourceLocation Await, StringRef Lock,
+                                         SourceLocation Acquired) {
+  defer(Await, [this, Await, Lock = Lock.str(), Acquired] {
+    report(DiagnosticsEngine::Warning, Await, "coast-lock-across-await",
+           "blocking lock '" + Lock +
+               "' may be held across this await; the task may resume on "
+               "another thread, and other tasks needing it block their "
+               "workers");
+    report(DiagnosticsEngine::Note, Acquired, "", "'" + Lock + "' locked here");
   });
 }
 

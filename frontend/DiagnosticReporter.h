@@ -52,6 +52,13 @@ public:
                          clang::CharSourceRange Replace,
                          clang::SourceLocation InsertAt, llvm::StringRef With,
                          llvm::ArrayRef<CycleCall> Calls) override;
+  void spawnNotSend(clang::SourceRange Call, llvm::StringRef Future,
+                    llvm::ArrayRef<NotSendReason> Reasons) override;
+  void returnsSendViolated(clang::SourceLocation Definition,
+                           llvm::StringRef Function,
+                           llvm::ArrayRef<NotSendReason> Reasons) override;
+  void lockAcrossAwait(clang::SourceLocation Await, llvm::StringRef Lock,
+                       clang::SourceLocation Acquired) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
@@ -81,6 +88,7 @@ private:
   void defer(clang::SourceLocation Loc, std::function<void()> Emit);
   void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
                  llvm::StringRef Open);
+  void notSendNotes(llvm::ArrayRef<NotSendReason> Reasons);
 
   clang::DiagnosticsEngine &Diags;
   const clang::SourceManager &SM;
