@@ -36,7 +36,8 @@ void DiagnosticReporter::wrapFixIt(DiagnosticBuilder &DB, SourceRange R,
      << FixItHint::CreateInsertion(CR.getEnd(), ")");
 }
 
-void DiagnosticReporter::defer(SourceLocation Loc, std::function<void()> Emit) {
+void DiagnosticReporter::defer(SourceLocation Loc,
+                               std::function<void()> Emit) {
   Pending.push_back({Loc, Pending.size(), std::move(Emit)});
 }
 
@@ -113,11 +114,12 @@ void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
 void DiagnosticReporter::dynCallNeedsBox(SourceRange Call, StringRef Pointer) {
   HasErrors = true;
   defer(Call.getBegin(), [this, Call, Pointer = Pointer.str()] {
-    DiagnosticBuilder DB = report(
-        DiagnosticsEngine::Error, Call.getBegin(), "coast-dyn-call-needs-box",
-        "call through async function pointer '" + Pointer +
-            "' must be boxed: the callee's frame size is known only "
-            "at run time");
+    DiagnosticBuilder DB =
+        report(DiagnosticsEngine::Error, Call.getBegin(),
+               "coast-dyn-call-needs-box",
+               "call through async function pointer '" + Pointer +
+                   "' must be boxed: the callee's frame size is known only "
+                   "at run time");
     DB << Call;
     wrapFixIt(DB, Call, Keywords ? "box" : "coast_box");
   });
@@ -139,30 +141,34 @@ void DiagnosticReporter::fnptrMismatch(SourceRange Where, StringRef Message,
   });
 }
 
-void DiagnosticReporter::recursionNeedsBox(
-    SourceLocation Definition, StringRef Function, CharSourceRange Replace,
-    SourceLocation InsertAt, StringRef With, ArrayRef<CycleCall> Calls) {
+void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
+                                           StringRef Function,
+                                           CharSourceRange Replace,
+                                           SourceLocation InsertAt,
+                                           StringRef With,
+                                           ArrayRef<CycleCall> Calls) {
   HasErrors = true;
-  defer(
-      Definition, [this, Definition, Function = Function.str(), Replace,
-                   InsertAt, With = With.str(),
-                   Calls = std::vector<CycleCall>(Calls.begin(), Calls.end())] {
-        {
-          DiagnosticBuilder DB = report(
-              DiagnosticsEngine::Error, Definition, "coast-recursion-needs-box",
-              "recursion in an async function requires boxing: make '" +
-                  Function + "' box_async");
-          if (Replace.isValid())
-            DB << FixItHint::CreateReplacement(Replace, With);
-          else if (InsertAt.isValid())
-            DB << FixItHint::CreateInsertion(InsertAt, With);
-        }
-        for (const CycleCall &C : Calls)
-          report(DiagnosticsEngine::Note, C.Loc, "",
-                 C.Caller == C.Callee
-                     ? "'" + C.Caller + "' awaits itself here"
-                     : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
-      });
+  defer(Definition, [this, Definition, Function = Function.str(), Replace,
+                     InsertAt, With = With.str(),
+                     Calls = std::vector<CycleCall>(Calls.begin(),
+                                                    Calls.end())] {
+    {
+      DiagnosticBuilder DB =
+          report(DiagnosticsEngine::Error, Definition,
+                 "coast-recursion-needs-box",
+                 "recursion in an async function requires boxing: make '" +
+                     Function + "' box_async");
+      if (Replace.isValid())
+        DB << FixItHint::CreateReplacement(Replace, With);
+      else if (InsertAt.isValid())
+        DB << FixItHint::CreateInsertion(InsertAt, With);
+    }
+    for (const CycleCall &C : Calls)
+      report(DiagnosticsEngine::Note, C.Loc, "",
+             C.Caller == C.Callee
+                 ? "'" + C.Caller + "' awaits itself here"
+                 : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
+  });
 }
 
 /// One or two notes per reason: where the value, lock or future comes
