@@ -24,11 +24,15 @@ enum class LockOp { None, Acquire, Release };
 
 LockOp pthreadOp(StringRef Name) {
   return llvm::StringSwitch<LockOp>(Name)
-      .Cases("pthread_mutex_lock", "pthread_rwlock_rdlock",
-             "pthread_rwlock_wrlock", "pthread_spin_lock", "mtx_lock",
-             LockOp::Acquire)
-      .Cases("pthread_mutex_unlock", "pthread_rwlock_unlock",
-             "pthread_spin_unlock", "mtx_unlock", LockOp::Release)
+      .Case("pthread_mutex_lock", LockOp::Acquire)
+      .Case("pthread_rwlock_rdlock", LockOp::Acquire)
+      .Case("pthread_rwlock_wrlock", LockOp::Acquire)
+      .Case("pthread_spin_lock", LockOp::Acquire)
+      .Case("mtx_lock", LockOp::Acquire)
+      .Case("pthread_mutex_unlock", LockOp::Release)
+      .Case("pthread_rwlock_unlock", LockOp::Release)
+      .Case("pthread_spin_unlock", LockOp::Release)
+      .Case("mtx_unlock", LockOp::Release)
       .Default(LockOp::None);
 }
 

@@ -105,9 +105,12 @@ bool Builder::inScope(const VarDecl *VD, const DeclStmt *DS,
 void Builder::addAddressTaken(const VarDecl *VD, const DeclStmt *DS,
                               const AddressFlow &F) {
   llvm::BitVector AfterEscape(G.getNumBlockIDs());
-  for (const Stmt *S : F.Escapes)
-    if (const CFGBlock *B = AC.getCFGStmtMap()->getBlock(const_cast<Stmt *>(S)))
-      AfterEscape |= reachableFrom(G, B);
+  for (const Stmt *S : F.Escapes) {
+    // A store the CFG does not show as such (a DeclStmt it split) is
+    // taken to happen at entry: conservative.
+    const CFGBlock *B = AC.getCFGStmtMap()->getBlock(const_cast<Stmt *>(S));
+    AfterEscape |= reachableFrom(G, B ? B : &G.getEntry());
+  }
   for (size_t I = 0; I != Commas.size(); ++I) {
     bool Held = llvm::any_of(
         F.Holders, [&](const VarDecl *H) { return LV.isLive(Commas[I], H); });

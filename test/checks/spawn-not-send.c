@@ -91,6 +91,22 @@ async int through_pointer(void) {
 	return 0;
 }
 
+// An address stored where it is not followed (a global) keeps the local
+// live at every await after the store; one given to the awaited call keeps
+// it live across that await. Both rejected.
+struct tls_ref *global_ref;
+async returns_send int fill(struct tls_ref *r);
+async int escapes(void) {
+	struct tls_ref r = make(); // expected-note {{'r' is not Send}}
+	global_ref = &r;
+	await(tick()); // expected-note {{'r' is live across this await}}
+	return 0;
+}
+async int lent_to_await(void) {
+	struct tls_ref r = make(); // expected-note {{'r' is not Send}}
+	return await(fill(&r)); // expected-note {{'r' is live across this await}}
+}
+
 // Pointers to thread-local objects and to errno.
 _Thread_local int counter;
 async int thread_local_pointer(void) {
@@ -99,6 +115,9 @@ async int thread_local_pointer(void) {
 	await(tick()); // expected-note {{'p' is used across this await, maybe on another thread}} expected-note {{'e' is used across this await}}
 	return *p + *e;
 }
+
+// A thread-local address given to the spawned future: rejected (below).
+async int takes_pointer(int *p) { return await(tick()) + *p; }
 
 // A thread-local address used only before the await: accepted.
 async int thread_local_before(void) {
@@ -165,8 +184,11 @@ void spawner(handler_fn h, async returns_send int (*sh)(int)) { // expected-note
 	coast_detach(coast_spawn(live_in_field())); // expected-error {{future of 'live_in_field' is not Send}}
 	coast_detach(coast_spawn(through_pointer())); // expected-error {{future of 'through_pointer' is not Send}}
 	coast_detach(coast_spawn(thread_local_pointer())); // expected-error {{future of 'thread_local_pointer' is not Send}}
+	coast_detach(coast_spawn(escapes())); // expected-error {{future of 'escapes' is not Send}}
+	coast_detach(coast_spawn(lent_to_await())); // expected-error {{future of 'lent_to_await' is not Send}}
 	coast_detach(coast_spawn(awaits_take_late())); // expected-error {{future of 'awaits_take_late' is not Send}}
 	coast_detach(coast_spawn(takes_param(make()))); // expected-error {{future of 'takes_param' is not Send}}
 	coast_detach(coast_spawn(awaits_elsewhere())); // expected-error {{future of 'awaits_elsewhere' is not Send}}
+	coast_detach(coast_spawn(takes_pointer(&counter))); // expected-error {{future of 'takes_pointer' is not Send}} expected-note {{'&counter' points to a thread-local object}}
 	coast_detach(coast_spawn(box(h(1)))); // expected-error {{future of 'h' is not Send}}
 }
