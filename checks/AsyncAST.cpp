@@ -129,19 +129,23 @@ const FunctionDecl *asyncCallee(const Expr *E) {
   return FD && isAsyncFunction(FD) ? FD : nullptr;
 }
 
-bool isAsyncPointerType(QualType T) {
+const TypedefNameDecl *pointerTypedefWith(QualType T, CoastAttr A) {
   for (int Level = 0; Level != 2; ++Level) {
     while (const auto *TT = T->getAs<TypedefType>()) {
-      if (hasCoastAttr(TT->getDecl(), CoastAttr::Async))
-        return true;
+      if (hasCoastAttr(TT->getDecl(), A))
+        return TT->getDecl();
       T = TT->getDecl()->getUnderlyingType();
     }
     const auto *PT = T->getAs<PointerType>();
     if (!PT)
-      return false;
+      return nullptr;
     T = PT->getPointeeType(); // `fn_t *p` with `typedef int fn_t(int) async`
   }
-  return false;
+  return nullptr;
+}
+
+bool isAsyncPointerType(QualType T) {
+  return pointerTypedefWith(T, CoastAttr::Async) != nullptr;
 }
 
 const ValueDecl *namedDecl(const Expr *E) {
@@ -184,6 +188,20 @@ std::optional<FutureCall> futureCall(const Mark &M) {
   if (!FC.Proto)
     return std::nullopt;
   return FC;
+}
+
+bool spawnRequiresSend(MarkKind K) {
+  switch (K) {
+  case MarkKind::Spawn:
+  case MarkKind::ScopeSpawn: // scope tasks run on any worker
+    return true;
+  case MarkKind::Await:
+  case MarkKind::Box:
+  case MarkKind::BlockOn:
+  case MarkKind::SpawnLocal:
+    return false;
+  }
+  llvm_unreachable("unknown mark");
 }
 
 const char *markName(MarkKind K) {

@@ -10,6 +10,8 @@
 #ifndef COAST_CHECKS_ASYNCAST_H
 #define COAST_CHECKS_ASYNCAST_H
 
+#include "CoastAttrs.h"
+
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 
@@ -60,6 +62,11 @@ bool isAsyncPointerCallee(const clang::Expr *Callee);
 /// declared `async` (directly or as the pointee).
 bool isAsyncPointerType(clang::QualType T);
 
+/// The typedef carrying \p A that \p T is spelled with, directly or as
+/// the pointee (`fn_t *p` with `typedef int fn_t(int) async`), or null.
+const clang::TypedefNameDecl *pointerTypedefWith(clang::QualType T,
+                                                 CoastAttr A);
+
 /// What an await, a spawn or coast_block_on runs.
 struct FutureCall {
   const clang::CallExpr *Call = nullptr;
@@ -73,6 +80,10 @@ struct FutureCall {
 /// The future mark \p M runs: a direct call of an async function, or a
 /// box(...) of one or of a call through an async function pointer.
 std::optional<FutureCall> futureCall(const Mark &M);
+
+/// True if the future a mark of kind \p K runs may move to another
+/// worker thread, and so must be Send.
+bool spawnRequiresSend(MarkKind K);
 
 /// The spelling users see for a mark, for messages ("await").
 const char *markName(MarkKind K);

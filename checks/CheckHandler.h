@@ -19,6 +19,34 @@
 
 namespace coast {
 
+/// Why a future is not Send (SPEC section 3).
+enum class NotSendKind {
+  Value,         ///< a value of a not_send type live across an await
+  ThreadLocal,   ///< a pointer to a thread-local object crossing an await,
+                 ///< or given to the spawned future
+  Lock,          ///< a blocking lock held across an await
+  AwaitsNotSend, ///< awaits a future of this file that is not Send
+  Unbound,       ///< awaits or is a future not declared returns_send
+  Parameter,     ///< a not_send parameter held before the first poll
+};
+
+/// One reason a future is not Send: plain data for notes.
+struct NotSendReason {
+  NotSendKind Kind;
+  /// The value, lock (as written), or awaited function or pointer.
+  std::string Name;
+  /// Value and Parameter: the not_send type reached (`struct tls_ref`).
+  std::string Type;
+  /// The value's declaration, the lock's acquisition, the argument, the
+  /// awaited function's or pointer's declaration.
+  clang::SourceLocation Decl;
+  /// The await crossed; invalid for what the spawned future holds before
+  /// its first poll.
+  clang::SourceLocation Await;
+  /// Unbound: where inserting `returns_send ` fixes it; invalid for none.
+  clang::SourceLocation AddReturnsSendAt = {};
+};
+
 class CheckHandler {
 public:
   virtual ~CheckHandler();
@@ -128,6 +156,25 @@ public:
   virtual void asyncDestructorContext(clang::SourceRange Call,
                                       llvm::StringRef Destructor,
                                       bool InAsync) {}
+  /// coast_spawn of a future that is not Send [coast-spawn-not-send].
+  /// \param Call the spawned call. \param Future the function or pointer
+  /// it calls. \param Reasons why, nearest first: one or two notes each.
+  virtual void spawnNotSend(clang::SourceRange Call, llvm::StringRef Future,
+                            llvm::ArrayRef<NotSendReason> Reasons) {}
+
+  /// A function declared returns_send whose future is not Send
+  /// [coast-returns-send-violated]. \param Definition its definition.
+  /// \param Function its name. \param Reasons why, nearest first.
+  virtual void returnsSendViolated(clang::SourceLocation Definition,
+                                   llvm::StringRef Function,
+                                   llvm::ArrayRef<NotSendReason> Reasons) {}
+
+  /// A blocking lock that may be held across an await
+  /// [coast-lock-across-await], a warning. \param Await the await.
+  /// \param Lock the lock as written. \param Acquired the call taking it.
+  virtual void lockAcrossAwait(clang::SourceLocation Await,
+                               llvm::StringRef Lock,
+                               clang::SourceLocation Acquired) {}
 
   /// A construct the lowering cannot support [coast-unsupported].
   /// \param Reason a sentence fragment: what, and what to do instead.

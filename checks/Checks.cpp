@@ -4,8 +4,12 @@
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
 #include "FnPtrMismatchCheck.h"
+#include "LockAcrossAwaitCheck.h"
 #include "MustDestructAnalysis.h"
 #include "RecursionCheck.h"
+#include "ReturnsSendViolatedCheck.h"
+#include "SendAnalysis.h"
+#include "SpawnNotSendCheck.h"
 
 namespace coast {
 
@@ -13,7 +17,11 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runAttributeChecks(Ctx, Handler);
   runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
-  runFnPtrMismatchCheck(Ctx, Handler);
+  SendAnalysis Send(Ctx);
+  runFnPtrMismatchCheck(Ctx, Send, Handler);
+  runSpawnNotSendCheck(Ctx, Send, Handler);
+  runReturnsSendViolatedCheck(Send, Handler);
+  runLockAcrossAwaitCheck(Send, Handler);
   runMustDestructAnalysis(Ctx, Handler);
 }
 

@@ -3,6 +3,7 @@
 #include "FnPtrMismatchCheck.h"
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
+#include "SendAnalysis.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/ADT/DenseSet.h"
@@ -30,12 +31,11 @@ Kind targetKind(const Decl *D, QualType T) {
   return isFunctionPointerType(T) ? Kind::Sync : Kind::Unknown;
 }
 
-/// What a value is, and its name for messages.
-Kind valueKind(const Expr *E, std::string &Name) {
-  const ValueDecl *D = namedDecl(E);
+/// What a value is, and the declaration it names.
+Kind valueKind(const Expr *E, const ValueDecl *&D) {
+  D = namedDecl(E);
   if (!D)
     return Kind::Unknown;
-  Name = D->getNameAsString();
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
     return isAsyncFunction(FD) ? Kind::Async : Kind::Sync;
   return targetKind(D, D->getType());
@@ -43,7 +43,8 @@ Kind valueKind(const Expr *E, std::string &Name) {
 
 class MismatchVisitor : public RecursiveASTVisitor<MismatchVisitor> {
 public:
-  explicit MismatchVisitor(CheckHandler &H) : Handler(H) {}
+  MismatchVisitor(SendAnalysis &Send, CheckHandler &H)
+      : Send(Send), Handler(H) {}
 
   bool TraverseFunctionDecl(FunctionDecl *FD) {
     const FunctionDecl *Outer = Current;
@@ -104,22 +105,29 @@ public:
 
   bool VisitCStyleCastExpr(CStyleCastExpr *CE) {
     check(CE->getSubExpr(), nullptr, CE->getTypeAsWritten());
+    checkVtableCast(CE);
     return true;
   }
 
 private:
   void check(const Expr *Value, const Decl *Target, QualType TargetType) {
     Kind To = targetKind(Target, TargetType);
-    std::string Name;
-    Kind From = valueKind(Value, Name);
-    if (To == Kind::Unknown || From == Kind::Unknown || To == From)
+    const ValueDecl *From = nullptr;
+    Kind FromKind = valueKind(Value, From);
+    if (To == Kind::Unknown || FromKind == Kind::Unknown)
       return;
     std::string What =
         Target && isa<NamedDecl>(Target)
             ? " '" + cast<NamedDecl>(Target)->getNameAsString() + "'"
             : "";
+    if (To == FromKind) {
+      if (To == Kind::Async)
+        checkBound(Value, From, Target, TargetType, What);
+      return;
+    }
+    std::string Name = From->getNameAsString();
     std::string Message =
-        From == Kind::Async
+        FromKind == Kind::Async
             ? "async '" + Name + "' where a synchronous function pointer" +
                   What +
                   " is expected; its value is an async function's, callable "
@@ -132,6 +140,71 @@ private:
                                             : "declared synchronous here");
   }
 
+  /// A returns_send pointer only takes functions whose future is Send
+  /// and pointers bounded the same way.
+  void checkBound(const Expr *Value, const ValueDecl *From, const Decl *Target,
+                  QualType TargetType, const std::string &What) {
+    bool Bound = (Target && hasCoastAttr(Target, CoastAttr::ReturnsSend)) ||
+                 pointerTypedefWith(TargetType, CoastAttr::ReturnsSend);
+    if (!Bound)
+      return;
+    std::string Name = From->getNameAsString();
+    std::string Message;
+    if (const auto *FD = dyn_cast<FunctionDecl>(From)) {
+      if (Send.isSend(FD))
+        return;
+      Message = "async '" + Name +
+                "' whose future is not Send where a "
+                "returns_send function pointer" +
+                What + " is expected";
+    } else {
+      if (isReturnsSendPointer(From))
+        return;
+      Message = "async function pointer '" + Name +
+                "' without returns_send "
+                "where a returns_send function pointer" +
+                What + " is expected";
+    }
+    Handler.fnptrMismatch(Value->getSourceRange(), Message,
+                          Target ? Target->getLocation() : SourceLocation(),
+                          "declared returns_send here");
+  }
+
+  /// A vtable struct whose async pointers are returns_send may be viewed
+  /// as one of the same shape without the bound, not the other way round:
+  /// a cast between pointers to them may drop bounds but not add them.
+  void checkVtableCast(const CStyleCastExpr *CE) {
+    const RecordDecl *To = pointeeRecord(CE->getType());
+    const RecordDecl *From = pointeeRecord(CE->getSubExpr()->getType());
+    if (!To || !From || To == From)
+      return;
+    auto ToField = To->field_begin();
+    for (const FieldDecl *F : From->fields()) {
+      if (ToField == To->field_end())
+        return;
+      const FieldDecl *T = *ToField++;
+      if (targetKind(F, F->getType()) != Kind::Async ||
+          targetKind(T, T->getType()) != Kind::Async ||
+          !isReturnsSendPointer(T) || isReturnsSendPointer(F))
+        continue;
+      Handler.fnptrMismatch(
+          CE->getSourceRange(),
+          "cast adds a returns_send bound: field '" + F->getNameAsString() +
+              "' is not returns_send, but '" + T->getNameAsString() + "' in '" +
+              CE->getType().getAsString() + "' is",
+          F->getLocation(), "declared without returns_send here");
+      return;
+    }
+  }
+
+  static const RecordDecl *pointeeRecord(QualType T) {
+    const auto *PT = T->getAs<PointerType>();
+    const RecordDecl *RD =
+        PT ? PT->getPointeeType()->getAsRecordDecl() : nullptr;
+    return RD ? RD->getDefinition() : nullptr;
+  }
+
+  SendAnalysis &Send;
   CheckHandler &Handler;
   const FunctionDecl *Current = nullptr;
   llvm::DenseSet<const InitListExpr *> Seen;
@@ -139,8 +212,9 @@ private:
 
 } // namespace
 
-void runFnPtrMismatchCheck(ASTContext &Ctx, CheckHandler &Handler) {
-  MismatchVisitor V(Handler);
+void runFnPtrMismatchCheck(ASTContext &Ctx, SendAnalysis &Send,
+                           CheckHandler &Handler) {
+  MismatchVisitor V(Send, Handler);
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 

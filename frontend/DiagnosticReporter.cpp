@@ -241,6 +241,99 @@ void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
     wrapFixIt(DB, Call,
               InAsync ? (Keywords ? "await" : "coast_await")
                       : "coast_block_on");
+/// One or two notes per reason: where the value, lock or future comes
+/// from, and the await it crosses.
+void DiagnosticReporter::notSendNotes(ArrayRef<NotSendReason> Reasons) {
+  auto Note = [this](SourceLocation Loc, const std::string &Text) {
+    return report(DiagnosticsEngine::Note, Loc, "", Text);
+  };
+  for (const NotSendReason &R : Reasons) {
+    std::string Q = "'" + R.Name + "'";
+    switch (R.Kind) {
+    case NotSendKind::Value:
+      Note(R.Decl,
+           Q + " is not Send: its type reaches not_send '" + R.Type + "'");
+      Note(R.Await, Q + " is live across this await");
+      break;
+    case NotSendKind::ThreadLocal:
+      Note(R.Decl, Q + " points to a thread-local object");
+      if (R.Await.isValid())
+        Note(R.Await, Q + " is used across this await, maybe on another "
+                          "thread");
+      break;
+    case NotSendKind::Lock:
+      Note(R.Decl, "blocking lock " + Q + " taken here");
+      Note(R.Await, Q + " is held across this await");
+      break;
+    case NotSendKind::AwaitsNotSend:
+      Note(R.Await, "the future of " + Q + ", awaited here, is not Send");
+      break;
+    case NotSendKind::Unbound: {
+      if (R.Await.isValid())
+        Note(R.Await, Q + " awaited here");
+      DiagnosticBuilder DB =
+          Note(R.Decl, "the future of " + Q +
+                           " is not guaranteed Send: it is not declared "
+                           "returns_send");
+      if (R.AddReturnsSendAt.isValid())
+        DB << FixItHint::CreateInsertion(R.AddReturnsSendAt,
+                                         Keywords ? "returns_send "
+                                                  : "coast_returns_send ");
+      break;
+    }
+    case NotSendKind::Parameter:
+      Note(R.Decl, "parameter " + Q +
+                       " is not Send: its type reaches "
+                       "not_send '" +
+                       R.Type +
+                       "', and the future holds it "
+                       "until its first poll");
+      break;
+    }
+  }
+}
+
+void DiagnosticReporter::spawnNotSend(SourceRange Call, StringRef Future,
+                                      ArrayRef<NotSendReason> Reasons) {
+  HasErrors = true;
+  defer(Call.getBegin(),
+        [this, Call, Future = Future.str(),
+         Reasons = std::vector<NotSendReason>(Reasons.begin(), Reasons.end())] {
+          {
+            DiagnosticBuilder DB =
+                report(DiagnosticsEngine::Error, Call.getBegin(),
+                       "coast-spawn-not-send",
+                       "coast_spawn needs a Send future, and the future of '" +
+                           Future + "' is not Send");
+            DB << Call;
+          }
+          notSendNotes(Reasons);
+        });
+}
+
+void DiagnosticReporter::returnsSendViolated(SourceLocation Definition,
+                                             StringRef Function,
+                                             ArrayRef<NotSendReason> Reasons) {
+  HasErrors = true;
+  defer(Definition, [this, Definition, Function = Function.str(),
+                     Reasons = std::vector<NotSendReason>(Reasons.begin(),
+                                                          Reasons.end())] {
+    report(DiagnosticsEngine::Error, Definition, "coast-returns-send-violated",
+           "'" + Function +
+               "' is declared returns_send, but its future is not Send");
+    notSendNotes(Reasons);
+  });
+}
+
+void DiagnosticReporter::lockAcrossAwait(SourceLocation Await, StringRef Lock,
+                                         SourceLocation Acquired) {
+  defer(Await, [this, Await, Lock = Lock.str(), Acquired] {
+    report(DiagnosticsEngine::Warning, Await, "coast-lock-across-await",
+           "blocking lock '" + Lock +
+               "' may be held across this await; the task may resume on "
+               "another thread, and other tasks needing it block their "
+               "workers");
+    report(DiagnosticsEngine::Note, Acquired, "", "'" + Lock + "' locked here");
   });
 }
 

@@ -67,6 +67,13 @@ public:
   void asyncDestructorContext(clang::SourceRange Call,
                               llvm::StringRef Destructor,
                               bool InAsync) override;
+  void spawnNotSend(clang::SourceRange Call, llvm::StringRef Future,
+                    llvm::ArrayRef<NotSendReason> Reasons) override;
+  void returnsSendViolated(clang::SourceLocation Definition,
+                           llvm::StringRef Function,
+                           llvm::ArrayRef<NotSendReason> Reasons) override;
+  void lockAcrossAwait(clang::SourceLocation Await, llvm::StringRef Lock,
+                       clang::SourceLocation Acquired) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
@@ -100,6 +107,7 @@ private:
                      std::string NoteText);
   void wrapFixIt(clang::DiagnosticBuilder &DB, clang::SourceRange R,
                  llvm::StringRef Open);
+  void notSendNotes(llvm::ArrayRef<NotSendReason> Reasons);
 
   clang::DiagnosticsEngine &Diags;
   const clang::SourceManager &SM;

@@ -5,7 +5,7 @@
 // RUN: not %coast -fsyntax-only -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
 #include <coast.h>
 
-typedef async int (*fetch_fn)(int id);
+typedef async returns_send int (*fetch_fn)(int id); // spawned below: Send
 struct ops {
 	async int (*poll)(int id);
 	int (*plain)(int id);

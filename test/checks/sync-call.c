@@ -5,7 +5,7 @@
 // RUN: not %coast -fsyntax-only -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
 #include <coast.h>
 
-async int fetch(int id); // expected-note 6 {{'fetch' declared async here}}
+async returns_send int fetch(int id); // expected-note 6 {{'fetch' declared async here}}
 typedef async int (*fetch_fn)(int id);
 struct ops { async int (*poll)(int id); }; // expected-note {{'poll' declared async here}}
 

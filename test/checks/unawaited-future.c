@@ -4,7 +4,7 @@
 // RUN: not %coast -fsyntax-only -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
 #include <coast.h>
 
-async int fetch(int id);
+async returns_send int fetch(int id); // spawned below: Send
 async void tick(void);
 async int twice(int v);
 
