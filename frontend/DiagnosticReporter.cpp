@@ -241,6 +241,9 @@ void DiagnosticReporter::asyncDestructorContext(SourceRange Call,
     wrapFixIt(DB, Call,
               InAsync ? (Keywords ? "await" : "coast_await")
                       : "coast_block_on");
+  });
+}
+
 /// One or two notes per reason: where the value, lock or future comes
 /// from, and the await it crosses.
 void DiagnosticReporter::notSendNotes(ArrayRef<NotSendReason> Reasons) {

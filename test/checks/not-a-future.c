@@ -3,7 +3,7 @@
 // RUN: %coast -fsyntax-only -Xclang -verify -ferror-limit=0 %s
 #include <coast.h>
 
-async int fetch(int id); // #fetch
+async returns_send int fetch(int id); // #fetch
 int plain(int id);
 typedef async int (*fetch_fn)(int id);
 
