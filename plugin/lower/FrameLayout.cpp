@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
 
@@ -99,6 +100,19 @@ std::string childFunction(const AsyncFunctionPlan &P) {
   return S + "  return 0;\n}\n";
 }
 
+/// The enum coast_child_alloc of a suspension point's sub-future.
+static const char *siteAlloc(FrameSource Source) {
+  switch (Source) {
+  case FrameSource::Embedded:
+    return "COAST_CHILD_EMBEDDED";
+  case FrameSource::FrameStack:
+    return "COAST_CHILD_FRAMES";
+  case FrameSource::Box:
+    return "COAST_CHILD_BOX";
+  }
+  llvm_unreachable("unknown frame source");
+}
+
 std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string Sites = "0";
   std::string S;
@@ -109,7 +123,7 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
       PresumedLoc PL =
           LC.SM.getPresumedLoc(LC.SM.getExpansionLoc(Pt.Await->getBeginLoc()));
       S += "{" + std::to_string(PL.getLine()) + ", " +
-           std::to_string(PL.getColumn()) + "}, ";
+           std::to_string(PL.getColumn()) + ", " + siteAlloc(Pt.Source) + "}, ";
     }
     S += "};\n";
   }

@@ -426,6 +426,9 @@ std::string StateMachineEmitter::epilogue() const {
                   "return COAST_READY; __coast_pending: return __coast_p; "
                   "__coast_drop: switch (__co->__h.state) { ";
   for (const SuspendPoint &Pt : P.Points) {
+    // What the runtime's shared drop path does, it does for this point.
+    if (Pt.Drops.empty() && !Pt.FinishOnCancel)
+      continue;
     std::string Child = "__co->" + childMember(Pt);
     S += "case " + std::to_string(Pt.State) + ": ";
     // An awaited destructor is not interrupted: it finishes, then the
@@ -444,7 +447,10 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  return S + "} __co->__h.state = " + StateDone + "; return COAST_READY; }\n";
+  return S +
+         "default: if ((__coast_p = coast__drop_child(__coast_h, __cx)) != "
+         "COAST_READY) return __coast_p; } __co->__h.state = " +
+         StateDone + "; return COAST_READY; }\n";
 }
 
 } // namespace

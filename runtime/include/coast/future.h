@@ -68,10 +68,21 @@ struct coast_task;
 
 typedef int (*coast_poll_fn)(struct coast_frame *f, struct coast_cx *cx);
 
-/* Where a suspension point stands in the user's source, for task dumps. */
+/* Where a suspension point's sub-future lives: what dropping it frees. */
+enum coast_child_alloc {
+	COAST_CHILD_EMBEDDED = 0, /* inside the awaiting frame */
+	COAST_CHILD_FRAMES = 1,   /* from cx->frames */
+	COAST_CHILD_BOX = 2,      /* from coast__box_alloc */
+};
+
+/*
+ * A suspension point: where it stands in the user's source (task dumps),
+ * and how its sub-future (fn->child) was allocated (coast__drop_child).
+ */
 struct coast_site {
 	unsigned line;
 	unsigned col;
+	unsigned alloc; /* enum coast_child_alloc */
 };
 
 /* Static description of one async function; shared by all its frames. */

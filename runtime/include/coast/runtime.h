@@ -33,6 +33,17 @@ typedef struct coast_task coast_task;
 COAST_EXTERN int coast__descend(struct coast_cx *cx, struct coast_frame *f);
 
 /*
+ * The drop path of a suspension point that owns nothing but its sub-future:
+ * cancels fn->child(f) and polls it until it is READY, then frees it as
+ * fn->sites[f->state - 1].alloc says.  Returns COAST_READY when done, or
+ * what the child's poll returned (rule 4 of coast/future.h: clean-up may
+ * suspend).  Lowered code uses it for every such point, so a poll function
+ * carries code only for the drops that are its own.
+ */
+COAST_EXTERN int coast__drop_child(struct coast_frame *f,
+				   struct coast_cx *cx);
+
+/*
  * Polls the sub-future child of the frame being polled, in place up to
  * COAST_POLL_DEPTH nested calls and through the executor beyond: deep
  * recursion through boxed or cross-unit calls costs heap, not C stack.  A
