@@ -214,7 +214,11 @@ coast_async coast_returns_send int coast_scope_join(coast_scope *s);
  * Waits for a spawned task and consumes its handle; the task's result (if
  * any) is copied to out when out is not NULL.  Returns 0, -ECANCELED when
  * the task ended by cancellation (coast_cancel; out is untouched), or
- * -EINVAL for a NULL handle (a spawn that failed for lack of memory).
+ * -EINVAL for a NULL handle (a spawn that failed for lack of memory) or
+ * one consumed before.  Consuming a handle twice (join, join_timeout,
+ * join_any, coast_detach) is checked while the task is still allocated:
+ * while the first join still waits, or after a detach of a task that has
+ * not finished.  After a join returned, the handle points to freed memory.
  */
 coast_async coast_returns_send int coast_join(coast_task *t, void *out);
 

@@ -785,12 +785,14 @@ coast_task *coast__spawn_local(struct coast_frame *root)
 	return t;
 }
 
-void coast_detach(coast_task *t)
+int coast_detach(coast_task *t)
 {
+	if (!t || !coast__task_take_handle(t))
+		return COAST__ERR(EINVAL);
 	/* A pending task nothing else references is cancelled (task.c,
 	 * rule 7). */
-	if (t)
-		coast__task_unref(t);
+	coast__task_unref(t);
+	return 0;
 }
 
 int coast_cancel(coast_task *t)
