@@ -164,7 +164,8 @@ coast_async coast_returns_send int coast_chan_send(coast_chan *ch,
  * Receives the oldest element into elem, waiting while the channel is
  * empty: 0, or -EPIPE when it is closed and empty.  A cancelled send or
  * receive leaves the channel as if it had never been called (or, if it had
- * completed, as it completed).  -EINVAL for a NULL channel.
+ * completed, as it completed).  -EINVAL for a NULL channel or elem (for
+ * both operations).
  */
 coast_async coast_returns_send int coast_chan_recv(coast_chan *ch, void *elem);
 
