@@ -261,7 +261,12 @@ static void end_search(struct worker *w)
 static void push_local(struct worker *w, struct coast_task *t)
 {
 	coast__local_push(&w->q, t, &rt.inject);
-	if (!w->parked_in_driver)
+	/*
+	 * P1 wakes another worker; with one, there is none, and w itself
+	 * looks at its queue before it parks.  (The fence in notify was a
+	 * quarter of a yield with one worker.)
+	 */
+	if (!w->parked_in_driver && rt.n > 1)
 		notify();
 }
 

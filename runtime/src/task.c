@@ -830,6 +830,16 @@ void coast_waker_wake(coast_waker *w)
 	}
 }
 
+void coast__task_wake_self(struct coast_cx *cx)
+{
+	/*
+	 * The task is RUNNING (we poll it), so the wake only sets NOTIFIED
+	 * and needs no reference of its own: one CAS instead of a reference
+	 * count increment and a consuming wake.
+	 */
+	coast__task_transition_to_notified(cx->task, false);
+}
+
 void coast_waker_drop(coast_waker *w)
 {
 	if (w)
