@@ -407,6 +407,7 @@ int main(void)
 	alarm(30);
 	pid_t child = fork();
 	if (child == 0) {
+		alarm(30); /* a child does not inherit the parent's */
 		close(lfd);
 		close(ctl[0]);
 		int rc = clients();
