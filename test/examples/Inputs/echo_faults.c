@@ -427,6 +427,7 @@ int main(void)
 
 	atomic_store(&stop_signals, true);
 	pthread_join(sig_thread, NULL);
+	closedir(tasks);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
 	fflush(stdout); /* the client's lines come first */
