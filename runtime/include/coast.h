@@ -164,7 +164,8 @@ coast_async coast_returns_send int coast_chan_send(coast_chan *ch,
  * Receives the oldest element into elem, waiting while the channel is
  * empty: 0, or -EPIPE when it is closed and empty.  A cancelled send or
  * receive leaves the channel as if it had never been called (or, if it had
- * completed, as it completed).  -EINVAL for a NULL channel.
+ * completed, as it completed).  -EINVAL for a NULL channel or elem (for
+ * both operations).
  */
 coast_async coast_returns_send int coast_chan_recv(coast_chan *ch, void *elem);
 
@@ -214,7 +215,11 @@ coast_async coast_returns_send int coast_scope_join(coast_scope *s);
  * Waits for a spawned task and consumes its handle; the task's result (if
  * any) is copied to out when out is not NULL.  Returns 0, -ECANCELED when
  * the task ended by cancellation (coast_cancel; out is untouched), or
- * -EINVAL for a NULL handle (a spawn that failed for lack of memory).
+ * -EINVAL for a NULL handle (a spawn that failed for lack of memory) or
+ * one consumed before.  Consuming a handle twice (join, join_timeout,
+ * join_any, coast_detach) is checked while the task is still allocated:
+ * while the first join still waits, or after a detach of a task that has
+ * not finished.  After a join returned, the handle points to freed memory.
  */
 coast_async coast_returns_send int coast_join(coast_task *t, void *out);
 

@@ -252,7 +252,7 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
-	if (!ch)
+	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
 	q = c->send ? &ch->senders : &ch->receivers;
 	pthread_mutex_lock(&ch->lock);
@@ -330,7 +330,7 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 {
 	int r;
 
-	if (!ch)
+	if (!ch || !elem)
 		return COAST__ERR(EINVAL);
 	pthread_mutex_lock(&ch->lock);
 	for (;;) {

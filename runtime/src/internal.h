@@ -109,6 +109,7 @@ struct coast_task {
 #define COAST__ST_COMPLETE (UINT64_C(1) << 3)
 #define COAST__ST_JOIN_WAITING (UINT64_C(1) << 4)
 #define COAST__ST_CANCELLED (UINT64_C(1) << 5)
+#define COAST__ST_CONSUMED (UINT64_C(1) << 6)
 #define COAST__ST_REF_SHIFT 16
 #define COAST__ST_REF_ONE (UINT64_C(1) << COAST__ST_REF_SHIFT)
 #define COAST__ST_FLAGS (COAST__ST_REF_ONE - 1)
@@ -160,6 +161,20 @@ enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 bool coast__task_is_complete(struct coast_task *t);
 void coast__task_ref(struct coast_task *t);
 void coast__task_unref(struct coast_task *t);
+
+/*
+ * Takes the spawn handle of t for a consumer (a join, a join set, a
+ * detach): false when it was taken before, a double join or detach the
+ * caller reports as -EINVAL.  Checked only while t is allocated (task.c).
+ */
+bool coast__task_take_handle(struct coast_task *t);
+
+/*
+ * The task being polled wakes itself, to be polled again after the others
+ * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
+ * cheaper.  Only from a poll of cx->task.
+ */
+void coast__task_wake_self(struct coast_cx *cx);
 
 /* Join protocol, used by join.c; only the handle holder may call. */
 enum coast__join coast__task_join_register(struct coast_task *t,

@@ -218,7 +218,7 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 				return io_done(x, r);
 		}
 		if (!coast__budget_spend()) {
-			coast_waker_wake(coast_waker_get(cx));
+			coast__task_wake_self(cx);
 			f->state = IO_YIELD;
 			return COAST_PENDING;
 		}

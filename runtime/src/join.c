@@ -11,6 +11,10 @@
  * unregisters, and in any state drops the handle: the task runs on detached.
  * A START frame discarded without a poll would leak the handle, so lowered
  * code must cancel-poll it (see docs/future-abi.md).
+ *
+ * Every start function takes the handle (coast__task_take_handle): a handle
+ * consumed before, by a join still waiting or a detach of a task still
+ * running, becomes a NULL one, answered -EINVAL without touching the task.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +97,7 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 	j->h.state = COAST_STATE_START;
 	j->h.flags = 0;
 	j->ret = 0;
-	j->task = t;
+	j->task = t && coast__task_take_handle(t) ? t : NULL;
 	j->out = out;
 	return &j->h;
 }
@@ -339,11 +343,15 @@ coast_join_any__coast_start(struct coast_alloc *a, coast_task **tasks,
 			    size_t n, size_t *index, void *out)
 {
 	struct joinset_frame *s = joinset_new(a, &join_any_fn);
+	size_t i;
 
 	if (!s)
 		return NULL;
 	s->tasks = tasks;
 	s->n = tasks ? n : 0;
+	for (i = 0; i < s->n; i++)
+		if (tasks[i] && !coast__task_take_handle(tasks[i]))
+			tasks[i] = NULL; /* not ours: a bad entry, like NULL */
 	s->index = index;
 	s->out = out;
 	return &s->h;
@@ -357,7 +365,7 @@ coast_join_timeout__coast_start(struct coast_alloc *a, coast_task *t,
 
 	if (!s)
 		return NULL;
-	s->one = t;
+	s->one = t && coast__task_take_handle(t) ? t : NULL;
 	s->tasks = &s->one;
 	s->n = 1;
 	s->out = out;

@@ -261,7 +261,12 @@ static void end_search(struct worker *w)
 static void push_local(struct worker *w, struct coast_task *t)
 {
 	coast__local_push(&w->q, t, &rt.inject);
-	if (!w->parked_in_driver)
+	/*
+	 * P1 wakes another worker; with one, there is none, and w itself
+	 * looks at its queue before it parks.  (The fence in notify was a
+	 * quarter of a yield with one worker.)
+	 */
+	if (!w->parked_in_driver && rt.n > 1)
 		notify();
 }
 
@@ -785,12 +790,14 @@ coast_task *coast__spawn_local(struct coast_frame *root)
 	return t;
 }
 
-void coast_detach(coast_task *t)
+int coast_detach(coast_task *t)
 {
+	if (!t || !coast__task_take_handle(t))
+		return COAST__ERR(EINVAL);
 	/* A pending task nothing else references is cancelled (task.c,
 	 * rule 7). */
-	if (t)
-		coast__task_unref(t);
+	coast__task_unref(t);
+	return 0;
 }
 
 int coast_cancel(coast_task *t)

@@ -36,6 +36,17 @@
  *                 root frame's flags, which only the runner touches).  Never
  *                 cleared before COMPLETE; with COMPLETE it means "ended by
  *                 a cancellation poll: no result" (rule 6).
+ *   CONSUMED      the spawn handle was taken by a join, a join set or a
+ *                 detach (coast__task_take_handle).  Never cleared.
+ *
+ * Consuming a handle twice: the handle's reference keeps the task
+ * allocated until the handle is consumed *and* the task has completed (and
+ * its wakers are gone), so a second consume finds CONSUMED set whenever it
+ * comes while the first consumer still waits, or after a detach of a task
+ * that has not finished: that is checked and answered with -EINVAL.  A
+ * consume after a join returned, or after a detach of a finished task,
+ * reads a freed task: no bit can say so without keeping every task alive
+ * (a use after free, which AddressSanitizer reports).
  *
  * References are held by: the handle (spawn) or block_on, the run queue
  * while SCHEDULED (the runner while RUNNING), and every waker.  The task is
@@ -460,9 +471,19 @@ void coast__task_unref(struct coast_task *t)
 	 */
 	atomic_store_explicit(&t->state,
 			      COAST__ST_REF_ONE | COAST__ST_SCHEDULED |
-				      COAST__ST_CANCELLED,
+				      COAST__ST_CANCELLED |
+				      (prev & COAST__ST_CONSUMED),
 			      memory_order_relaxed);
 	coast__schedule(t);
+}
+
+bool coast__task_take_handle(struct coast_task *t)
+{
+	/* relaxed: the caller's handle reference keeps t alive, and the bit
+	 * orders nothing else. */
+	return !(atomic_fetch_or_explicit(&t->state, COAST__ST_CONSUMED,
+					  memory_order_relaxed) &
+		 COAST__ST_CONSUMED);
 }
 
 /* ---------------------------------------------------------- transitions */
@@ -807,6 +828,16 @@ void coast_waker_wake(coast_waker *w)
 	case COAST__NOTIFY_NOTHING:
 		break;
 	}
+}
+
+void coast__task_wake_self(struct coast_cx *cx)
+{
+	/*
+	 * The task is RUNNING (we poll it), so the wake only sets NOTIFIED
+	 * and needs no reference of its own: one CAS instead of a reference
+	 * count increment and a consuming wake.
+	 */
+	coast__task_transition_to_notified(cx->task, false);
 }
 
 void coast_waker_drop(coast_waker *w)

@@ -47,7 +47,7 @@ static int yield_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 	switch (f->state) {
 	case COAST_STATE_START:
-		coast_waker_wake(coast_waker_get(cx));
+		coast__task_wake_self(cx);
 		f->state = YIELD_WAIT;
 		return COAST_PENDING;
 	case YIELD_WAIT:

@@ -505,3 +505,35 @@ TEST_IMPL(io_blocking)
 	close(sv[0]);
 	return 0;
 }
+
+/* A NULL buffer is the kernel's -EFAULT, in both versions, not a crash. */
+TEST_IMPL(io_null_buf)
+{
+	int p[2], sp[2];
+	ssize_t r = 0;
+
+	ASSERT_EQ(pipe(p), 0);
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	ASSERT_EQ(write(p[1], "x", 1), 1);
+	ASSERT_EQ(write(sp[1], "x", 1), 1);
+	ASSERT_EQ(coast_read(p[0], NULL, 1), -EFAULT);
+	ASSERT_EQ(coast_write(p[1], NULL, 1), -EFAULT);
+	ASSERT_EQ(coast_recv(sp[0], NULL, 1, 0), -EFAULT);
+	ASSERT_EQ(coast_send(sp[0], NULL, 1, 0), -EFAULT);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_read)(&coast__task_alloc,
+							  sp[0], NULL, 1),
+				  &r),
+		  0);
+	ASSERT_EQ(r, -EFAULT);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_write)(&coast__task_alloc,
+							   sp[0], NULL, 1),
+				  &r),
+		  0);
+	ASSERT_EQ(r, -EFAULT);
+	close(p[0]);
+	close(p[1]);
+	close(sp[0]);
+	close(sp[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}

@@ -264,3 +264,108 @@ TEST_IMPL(join_any_cancel)
 	ASSERT_EQ(coast__timer_count(), 0);
 	return 0;
 }
+
+/* ------------------------------------------------ consuming a handle twice */
+
+/*
+ * Detach, then every other consumer: the task sleeps on (the runtime has
+ * not even started), so its handle is checked, not read after a free.
+ */
+TEST_IMPL(join_after_detach)
+{
+	coast_task *t = spawn_sleeper(50, 1), *set[1];
+	size_t index = 99;
+	int out = -1;
+
+	ASSERT_EQ(coast_detach(t), 0);
+	ASSERT_EQ(coast_detach(t), -EINVAL);
+	ASSERT_EQ(coast_detach(NULL), -EINVAL);
+	ASSERT_EQ(block_on_int(COAST_START(coast_join)(&coast__task_alloc, t,
+						       &out)),
+		  -EINVAL);
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+			  &coast__task_alloc, t, 1000, &out)),
+		  -EINVAL);
+	set[0] = t;
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, set, 1, &index, &out)),
+		  -EINVAL);
+	ASSERT(set[0] == NULL);
+	ASSERT_EQ(out, -1);
+	ASSERT_EQ(index, 99);
+	/* The detached task was not disturbed: it finishes on its own. */
+	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT_EQ(coast__timer_count(), 0);
+	return 0;
+}
+
+/*
+ * A second join of a handle while the first waits: -EINVAL at once, and
+ * the first still gets the result.  Then a join_any given one handle
+ * twice: the second entry is refused, the task consumed once.
+ */
+struct join_twice {
+	struct coast_frame h;
+	int ret;
+	int out, out2;
+	coast_task *t;
+	struct coast_frame *first;
+};
+
+TEST_FN(join_twice_fn, struct join_twice, join_twice_poll);
+
+static int join_twice_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct join_twice *j = (struct join_twice *)f;
+	struct coast_frame *second;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		j->t = spawn_sleeper(100, 5);
+		j->first = COAST_START(coast_join)(cx->frames, j->t, &j->out);
+		ASSERT_EQ(test_poll(j->first, cx), COAST_PENDING);
+		second = COAST_START(coast_join)(cx->frames, j->t, &j->out2);
+		ASSERT_EQ(test_poll(second, cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(int, second), -EINVAL);
+		test_free(cx, second);
+		ASSERT_EQ(j->out2, -1);
+		f->state = 1;
+		/* fall through */
+	case 1:
+		if (test_poll(j->first, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		j->ret = COAST_RESULT(int, j->first);
+		test_free(cx, j->first);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	default:
+		abort();
+	}
+}
+
+TEST_IMPL(join_twice)
+{
+	struct join_twice *j;
+	coast_task *t[2];
+	size_t index = 99;
+	int out = -1;
+
+	test_workers(2);
+	j = test_frame_new(&coast__task_alloc, &join_twice_fn);
+	j->out = -1;
+	j->out2 = -1;
+	ASSERT_EQ(coast__block_on(&j->h, &out), 0);
+	ASSERT_EQ(out, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+
+	t[0] = t[1] = spawn_sleeper(100000, 3);
+	out = -1;
+	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
+							   t, 2, &index, &out)),
+		  -EINVAL);
+	ASSERT(t[0] == NULL && t[1] == NULL);
+	ASSERT_EQ(out, -1);
+	ASSERT_EQ(coast__timer_count(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}

@@ -486,3 +486,70 @@ TEST_IMPL(mutex_cancel)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/*
+ * NULL where a channel, an element or a mutex is expected: -EINVAL from
+ * the async operations and their blocking versions, never a crash.
+ */
+struct null_args {
+	struct coast_frame h;
+	int ret;
+	coast_chan *ch;
+	struct coast_frame *sub;
+};
+
+TEST_FN(null_args_fn, struct null_args, null_args_poll);
+
+static int null_args_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct null_args *n = (struct null_args *)f;
+	struct coast_frame *subs[5];
+	int v = 1, i;
+
+	subs[0] = COAST_START(coast_chan_send)(cx->frames, NULL, &v);
+	subs[1] = COAST_START(coast_chan_recv)(cx->frames, NULL, &v);
+	subs[2] = COAST_START(coast_chan_send)(cx->frames, n->ch, NULL);
+	subs[3] = COAST_START(coast_chan_recv)(cx->frames, n->ch, NULL);
+	subs[4] = COAST_START(coast_mutex_lock)(cx->frames, NULL);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(test_poll(subs[i], cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(int, subs[i]), -EINVAL);
+	}
+	for (i = 4; i >= 0; i--)
+		test_free(cx, subs[i]);
+	n->ret = 0;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(sync_null_args)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct null_args *n = test_frame_new(&coast__task_alloc, &null_args_fn);
+	int v = 7, ret = -1;
+
+	ASSERT(ch != NULL);
+	n->ch = ch;
+	ASSERT_EQ(coast__block_on(&n->h, &ret), 0);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(coast_chan_send(NULL, &v), -EINVAL);
+	ASSERT_EQ(coast_chan_recv(NULL, &v), -EINVAL);
+	ASSERT_EQ(coast_chan_send(ch, NULL), -EINVAL);
+	ASSERT_EQ(coast_chan_recv(ch, NULL), -EINVAL);
+	/* Refused without touching the channel: it still works. */
+	ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	v = 0;
+	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
+	ASSERT_EQ(v, 7);
+	coast_chan_free(ch);
+	coast_chan_free(NULL);
+	ASSERT_EQ(coast_mutex_init(NULL), -EINVAL);
+	ASSERT_EQ(coast_mutex_destroy(NULL), -EINVAL);
+	ASSERT_EQ(coast_mutex_unlock(NULL), -EINVAL);
+	ASSERT_EQ(coast_mutex_lock(NULL), -EINVAL);
+	coast_waker_wake(NULL);
+	coast_waker_wake_by_ref(NULL);
+	coast_waker_drop(NULL);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}

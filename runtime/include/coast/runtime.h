@@ -129,8 +129,9 @@ COAST_EXTERN int coast__scope_spawn(struct coast_scope *s,
  * Lets a task run on without a handle; its result is discarded.  A task
  * that is pending with nothing left to wake it (no handle, no waker) gets
  * its cancellation poll instead of being freed with its frames as they are.
+ * 0, or -EINVAL for NULL or a handle consumed before (see coast_join).
  */
-COAST_EXTERN void coast_detach(coast_task *t);
+COAST_EXTERN int coast_detach(coast_task *t);
 
 /*
  * Cancels a task: its root future is dropped at its current suspension
