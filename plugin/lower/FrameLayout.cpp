@@ -66,6 +66,8 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   }
   for (const auto &[Name, T] : P.Temps)
     S += "  " + storageDecl(LC, T, Name) + ";\n";
+  for (const DropFlag &F : P.Flags)
+    S += "  unsigned char " + F.Field + ";\n";
   if (!P.Points.empty()) {
     S += "  union {\n";
     for (const SuspendPoint &Pt : P.Points) {
@@ -157,6 +159,11 @@ std::string initFunction(const AsyncFunctionPlan &P,
                   "__p" + std::to_string(I), false) +
          "\n";
   }
+  // Parameters own from the start; a local owns nothing before its
+  // declaration runs (a goto may skip it).
+  for (const DropFlag &F : P.Flags)
+    S += "  __co->" + F.Field + " = " + (isa<ParmVarDecl>(F.Var) ? "1" : "0") +
+         ";\n";
   return S + "}\n";
 }
 
@@ -208,10 +215,14 @@ static std::string destructorPrototypes(const AsyncFunctionPlan &P,
                                         const LoweringContext &LC) {
   std::string S;
   llvm::SmallPtrSet<const FunctionDecl *, 2> Done;
-  for (const SuspendPoint &Pt : P.Points)
-    for (const DropValue &D : Pt.Drops)
+  auto Declare = [&](const std::vector<DropValue> &Drops) {
+    for (const DropValue &D : Drops)
       if (D.State && Done.insert(D.Destructor).second)
         S += startPrototype(D.Destructor, LC);
+  };
+  Declare(P.StartDrops);
+  for (const SuspendPoint &Pt : P.Points)
+    Declare(Pt.Drops);
   return S;
 }
 
