@@ -77,10 +77,12 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
       else
         S += "    struct coast_frame *p" + N + ";\n";
     }
+    if (P.AsyncDrops)
+      S += "    struct coast_frame *__coast_dtor;\n";
     S += "  } __aw;\n";
-  }
-  if (P.AsyncDrops)
+  } else if (P.AsyncDrops) {
     S += "  struct coast_frame *__coast_dtor;\n";
+  }
   return S + "};\n";
 }
 
@@ -200,6 +202,10 @@ std::string startCallee(const FunctionDecl *Callee,
 std::string childMember(const SuspendPoint &Pt) {
   return (Pt.Source == FrameSource::Embedded ? "__aw.s" : "__aw.p") +
          std::to_string(Pt.State);
+}
+
+std::string dtorMember(const AsyncFunctionPlan &P) {
+  return P.Points.empty() ? "__coast_dtor" : "__aw.__coast_dtor";
 }
 
 std::string startPrototype(const FunctionDecl *Callee,

@@ -442,7 +442,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
   std::string Name = D.Destructor->getName().str();
   if (!D.State)
     return "if (" + Owns + ") " + Name + "(" + Arg + "); ";
-  std::string F = "__co->__coast_dtor";
+  std::string F = "__co->" + dtorMember(P);
   std::string N = std::to_string(D.State);
   return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
          F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +
