@@ -327,6 +327,24 @@ public:
     reportLeaks();
   }
 
+  const RoleCollector &roles() const { return Roles; }
+
+  /// What a variable holds once an initialiser or assignment put \p In
+  /// there.
+  static uint8_t incoming(const VarDecl *VD, Incoming In) {
+    switch (In) {
+    case Incoming::Owned:
+      return Owned;
+    case Incoming::Null:
+      return Empty;
+    case Incoming::Other:
+      // A struct value is a value of its type; a pointer from elsewhere is
+      // borrowed.
+      return VD->getType()->isPointerType() ? Empty : Owned;
+    }
+    llvm_unreachable("unknown incoming value");
+  }
+
 private:
   llvm::DenseSet<const CallExpr *> awaitedCalls() {
     llvm::DenseSet<const CallExpr *> Calls;
@@ -478,20 +496,6 @@ private:
     }
   }
 
-  static uint8_t incoming(const VarDecl *VD, Incoming In) {
-    switch (In) {
-    case Incoming::Owned:
-      return Owned;
-    case Incoming::Null:
-      return Empty;
-    case Incoming::Other:
-      // A struct value is a value of its type; a pointer from elsewhere is
-      // borrowed.
-      return VD->getType()->isPointerType() ? Empty : Owned;
-    }
-    llvm_unreachable("unknown incoming value");
-  }
-
   void reference(const DeclRefExpr *DRE, State &S, bool Report) {
     const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
     auto It = VD ? Roles.Index.find(VD) : Roles.Index.end();
@@ -608,8 +612,51 @@ void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler) {
 
 MustDestructOwnership::MustDestructOwnership(const FunctionDecl *FD,
                                              ASTContext &Ctx) {
-  if (FD->hasBody())
-    OwnershipFlow(FD, Ctx, nullptr).run(&Owned);
+  if (!FD->hasBody())
+    return;
+  OwnershipFlow Flow(FD, Ctx, nullptr);
+  Flow.run(&Owned);
+  const RoleCollector &R = Flow.roles();
+  for (const auto &[Ref, Role] : R.Roles) {
+    const auto *VD = dyn_cast<VarDecl>(Ref->getDecl());
+    if (!VD || !R.Index.count(VD))
+      continue;
+    switch (Role.A) {
+    case Action::Use:
+      break;
+    case Action::Consume:
+      Effects[Ref] = OwnershipEffect::Release;
+      break;
+    case Action::Assign:
+      Effects[Ref] = OwnershipFlow::incoming(VD, Role.In) == coast::Owned
+                         ? OwnershipEffect::Acquire
+                         : OwnershipEffect::Release;
+      break;
+    }
+  }
+  // The flow's Use of a struct that holds nothing yet fills it.
+  for (const VarDecl *VD : R.Vars) {
+    auto Init = R.InitOf.find(VD);
+    if (Init != R.InitOf.end()) {
+      if (OwnershipFlow::incoming(VD, Init->second) == coast::Owned)
+        OwnedByDecl.insert(VD);
+    } else if (!isa<ParmVarDecl>(VD) && !VD->getType()->isPointerType()) {
+      FilledByUse.insert(VD);
+    }
+  }
+}
+
+OwnershipEffect MustDestructOwnership::effectOf(const DeclRefExpr *Ref) const {
+  auto It = Effects.find(Ref);
+  if (It != Effects.end())
+    return It->second;
+  const auto *VD = dyn_cast<VarDecl>(Ref->getDecl());
+  return VD && FilledByUse.count(VD) ? OwnershipEffect::Acquire
+                                     : OwnershipEffect::None;
+}
+
+bool MustDestructOwnership::ownedByDeclaration(const VarDecl *VD) const {
+  return OwnedByDecl.count(VD);
 }
 
 llvm::ArrayRef<OwnedValue>

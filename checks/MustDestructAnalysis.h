@@ -23,6 +23,7 @@
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace coast {
@@ -38,8 +39,19 @@ struct OwnedValue {
   bool Definite = true;
 };
 
-/// Which values each await of one function owns while it is suspended. The
-/// results describe the AST given; they go stale when it changes.
+/// What evaluating a reference does to whether its variable owns: what a
+/// drop flag must follow at run time.
+enum class OwnershipEffect {
+  None,    ///< a use that changes nothing
+  Acquire, ///< it owns from here (an owning assignment, the first use of a
+           ///< struct declared without initialiser)
+  Release, ///< it owns nothing from here (consumed, or assigned a borrowed
+           ///< or NULL pointer)
+};
+
+/// Which values each await of one function owns while it is suspended, and
+/// where the flow's ownership changes. The results describe the AST given;
+/// they go stale when it changes.
 class MustDestructOwnership {
 public:
   MustDestructOwnership(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
@@ -49,9 +61,20 @@ public:
   /// them; empty for a call the flow never reached.
   llvm::ArrayRef<OwnedValue> ownedAt(const clang::CallExpr *AwaitedCall) const;
 
+  /// What \p Ref, a reference to a followed variable, does to its ownership.
+  OwnershipEffect effectOf(const clang::DeclRefExpr *Ref) const;
+
+  /// True if the local \p VD owns once its declaration has run (it has an
+  /// initialiser that gives it a resource).
+  bool ownedByDeclaration(const clang::VarDecl *VD) const;
+
 private:
   llvm::DenseMap<const clang::CallExpr *, llvm::SmallVector<OwnedValue, 2>>
       Owned;
+  llvm::DenseMap<const clang::DeclRefExpr *, OwnershipEffect> Effects;
+  /// Struct locals declared without initialiser: every use acquires.
+  llvm::DenseSet<const clang::VarDecl *> FilledByUse;
+  llvm::DenseSet<const clang::VarDecl *> OwnedByDecl;
 };
 
 } // namespace coast

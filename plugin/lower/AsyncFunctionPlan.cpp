@@ -140,35 +140,77 @@ bool Planner::run() {
   return Ok;
 }
 
-/// What cancellation destructs at each suspension point: the values the
-/// must_destruct flow finds owned on every path there, each with the first
-/// destructor of its type. A value owned on some paths only would need a
-/// run-time flag; it is left alone (a leak on cancellation, never a double
-/// destruction).
+/// What cancellation destructs: at each suspension point, the values the
+/// must_destruct flow finds owned there; before the first poll, the
+/// parameters that take ownership. Each with the first destructor of its
+/// type. A value owned on some paths only to some point gets a drop flag,
+/// which the references the flow says acquire or release it keep up to date.
 void Planner::planDrops() {
   MustDestructOwnership Owned(FD, Ctx);
   unsigned NextState = Plan.Points.size() + 1;
+  // Values without a destructor to call, or outside the frame, are left
+  // alone.
+  auto Destructor = [&](const VarDecl *VD) -> const FunctionDecl * {
+    QualType T = VD->getType();
+    if (const auto *PT = T->getAs<PointerType>())
+      T = PT->getPointeeType();
+    const RecordDecl *RD = mustDestructRecord(T);
+    auto Destructors = RD ? destructorsOf(RD, Ctx)
+                          : llvm::SmallVector<const FunctionDecl *, 2>();
+    return Destructors.empty() || !Plan.frameVar(VD) ? nullptr
+                                                     : Destructors.front();
+  };
+  auto DropOf = [&](const VarDecl *VD) -> std::optional<DropValue> {
+    const FunctionDecl *Dtor = Destructor(VD);
+    if (!Dtor)
+      return std::nullopt;
+    DropValue D{VD, Dtor, 0, ""};
+    if (isAsyncFunction(D.Destructor)) {
+      D.State = NextState++;
+      Plan.AsyncDrops = true;
+    }
+    return D;
+  };
+
+  for (SuspendPoint &Pt : Plan.Points)
+    for (const OwnedValue &V : Owned.ownedAt(Pt.Call))
+      if (!V.Definite && !Plan.flagOf(V.Var) && Destructor(V.Var))
+        Plan.Flags.push_back({V.Var,
+                              "__coast_own_" + Plan.frameVar(V.Var)->Name,
+                              Owned.ownedByDeclaration(V.Var)});
+  for (const DeclRefExpr *Ref : Plan.Refs) {
+    if (!Plan.flagOf(cast<VarDecl>(Ref->getDecl())))
+      continue;
+    switch (Owned.effectOf(Ref)) {
+    case OwnershipEffect::None:
+      break;
+    case OwnershipEffect::Acquire:
+      Plan.FlagWrites[Ref] = true;
+      break;
+    case OwnershipEffect::Release:
+      Plan.FlagWrites[Ref] = false;
+      break;
+    }
+  }
+
   for (SuspendPoint &Pt : Plan.Points) {
     Pt.FinishOnCancel = Pt.Callee && destructedRecord(Pt.Callee);
     for (const OwnedValue &V : Owned.ownedAt(Pt.Call)) {
-      if (!V.Definite || !Plan.frameVar(V.Var))
+      std::optional<DropValue> D = DropOf(V.Var);
+      if (!D)
         continue;
-      QualType T = V.Var->getType();
-      if (const auto *PT = T->getAs<PointerType>())
-        T = PT->getPointeeType();
-      const RecordDecl *RD = mustDestructRecord(T);
-      auto Destructors = RD ? destructorsOf(RD, Ctx)
-                            : llvm::SmallVector<const FunctionDecl *, 2>();
-      if (Destructors.empty())
-        continue;
-      DropValue D{V.Var, Destructors.front(), 0};
-      if (isAsyncFunction(D.Destructor)) {
-        D.State = NextState++;
-        Plan.AsyncDrops = true;
-      }
-      Pt.Drops.push_back(D);
+      if (!V.Definite)
+        D->Flag = Plan.flagOf(V.Var)->Field;
+      Pt.Drops.push_back(*D);
     }
   }
+  // A destructor's own parameter is what it destructs.
+  if (!destructedRecord(FD))
+    for (const ParmVarDecl *P : FD->parameters())
+      if (hasCoastAttr(P, CoastAttr::MustDestruct) ||
+          mustDestructRecord(P->getType()))
+        if (std::optional<DropValue> D = DropOf(P))
+          Plan.StartDrops.push_back(*D);
 }
 
 /// Walks the statements that stand in statement position; expressions (a

@@ -78,6 +78,19 @@ struct DropValue {
   const clang::FunctionDecl *Destructor = nullptr;
   /// Async destructors are awaited in the drop path, from this state.
   unsigned State = 0;
+  /// The frame member of its drop flag when it is owned on some paths to
+  /// the point only; "" when owned on every path.
+  std::string Flag;
+};
+
+/// A value owned on some paths only at some suspension point: a frame
+/// member says at run time whether it owns. Values owned on every path have
+/// none.
+struct DropFlag {
+  const clang::VarDecl *Var = nullptr;
+  std::string Field;
+  /// Its declaration gives it a resource (the flag is set there).
+  bool OwnedByDecl = false;
 };
 
 struct SuspendPoint {
@@ -130,6 +143,13 @@ struct AsyncFunctionPlan {
   /// Whether some drop awaits an async destructor (the frame then holds its
   /// future).
   bool AsyncDrops = false;
+  /// What cancellation before the first poll destructs: the parameters
+  /// that take ownership.
+  std::vector<DropValue> StartDrops;
+  std::vector<DropFlag> Flags;
+  /// References that change a flagged value's ownership: true when it owns
+  /// from there, false when it no longer does.
+  llvm::DenseMap<const clang::DeclRefExpr *, bool> FlagWrites;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
 
@@ -141,6 +161,12 @@ struct AsyncFunctionPlan {
     for (const SuspendPoint &P : Points)
       if (P.Await == Await)
         return &P;
+    return nullptr;
+  }
+  const DropFlag *flagOf(const clang::VarDecl *VD) const {
+    for (const DropFlag &F : Flags)
+      if (F.Var == VD)
+        return &F;
     return nullptr;
   }
   const SplitOp *splitFor(const clang::Expr *E) const {

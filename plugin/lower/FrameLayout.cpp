@@ -66,6 +66,8 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   }
   for (const auto &[Name, T] : P.Temps)
     S += "  " + storageDecl(LC, T, Name) + ";\n";
+  for (const DropFlag &F : P.Flags)
+    S += "  unsigned char " + F.Field + ";\n";
   if (!P.Points.empty()) {
     S += "  union {\n";
     for (const SuspendPoint &Pt : P.Points) {
@@ -75,10 +77,12 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
       else
         S += "    struct coast_frame *p" + N + ";\n";
     }
+    if (P.AsyncDrops)
+      S += "    struct coast_frame *__coast_dtor;\n";
     S += "  } __aw;\n";
-  }
-  if (P.AsyncDrops)
+  } else if (P.AsyncDrops) {
     S += "  struct coast_frame *__coast_dtor;\n";
+  }
   return S + "};\n";
 }
 
@@ -157,6 +161,11 @@ std::string initFunction(const AsyncFunctionPlan &P,
                   "__p" + std::to_string(I), false) +
          "\n";
   }
+  // Parameters own from the start; a local owns nothing before its
+  // declaration runs (a goto may skip it).
+  for (const DropFlag &F : P.Flags)
+    S += "  __co->" + F.Field + " = " + (isa<ParmVarDecl>(F.Var) ? "1" : "0") +
+         ";\n";
   return S + "}\n";
 }
 
@@ -195,6 +204,10 @@ std::string childMember(const SuspendPoint &Pt) {
          std::to_string(Pt.State);
 }
 
+std::string dtorMember(const AsyncFunctionPlan &P) {
+  return P.Points.empty() ? "__coast_dtor" : "__aw.__coast_dtor";
+}
+
 std::string startPrototype(const FunctionDecl *Callee,
                            const LoweringContext &LC) {
   return linkage(Callee) + "struct coast_frame *" +
@@ -208,10 +221,14 @@ static std::string destructorPrototypes(const AsyncFunctionPlan &P,
                                         const LoweringContext &LC) {
   std::string S;
   llvm::SmallPtrSet<const FunctionDecl *, 2> Done;
-  for (const SuspendPoint &Pt : P.Points)
-    for (const DropValue &D : Pt.Drops)
+  auto Declare = [&](const std::vector<DropValue> &Drops) {
+    for (const DropValue &D : Drops)
       if (D.State && Done.insert(D.Destructor).second)
         S += startPrototype(D.Destructor, LC);
+  };
+  Declare(P.StartDrops);
+  for (const SuspendPoint &Pt : P.Points)
+    Declare(Pt.Drops);
   return S;
 }
 

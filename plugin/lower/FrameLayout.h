@@ -37,6 +37,11 @@ std::string startCallee(const clang::FunctionDecl *Callee,
 /// frame (`__aw.s3`) or the pointer to it (`__aw.p3`).
 std::string childMember(const SuspendPoint &Pt);
 
+/// The member of `__co` that holds the future of the async destructor a
+/// drop awaits. It shares the union of callee frames: a drop starts one
+/// only after the callee is freed, or before the first poll.
+std::string dtorMember(const AsyncFunctionPlan &Plan);
+
 } // namespace coast
 
 #endif

@@ -39,6 +39,7 @@ private:
   std::string anchorText(const ExprAnchor &A) const;
   std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
+  std::string flagStore(const VarDecl *VD) const;
   std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
@@ -109,9 +110,27 @@ void StateMachineEmitter::renameRefs() {
     SourceLocation Spelled = LC.SM.getSpellingLoc(DRE->getLocation());
     if (!Done.insert(Spelled.getRawEncoding()).second)
       continue;
-    const FrameVar *V = P.frameVar(cast<VarDecl>(DRE->getDecl()));
-    LC.rename(DRE->getLocation(), "__co->" + V->Field);
+    const auto *VD = cast<VarDecl>(DRE->getDecl());
+    std::string Member = "__co->" + P.frameVar(VD)->Field;
+    // A reference that gives or takes ownership of a flagged value updates
+    // its flag as it is evaluated: an lvalue still, so `&x`, `x = v` and
+    // reads work unchanged. Only an await suspends, never a statement
+    // between its flag update and the ownership change it stands for.
+    auto Write = P.FlagWrites.find(DRE);
+    if (Write != P.FlagWrites.end())
+      Member = "(*(__co->" + P.flagOf(VD)->Field + " = " +
+               (Write->second ? "1" : "0") + ", &" + Member + "))";
+    LC.rename(DRE->getLocation(), Member);
   }
+}
+
+/// The store that says whether \p VD owns once its declaration ran; "" for
+/// a value without drop flag.
+std::string StateMachineEmitter::flagStore(const VarDecl *VD) const {
+  const DropFlag *F = P.flagOf(VD);
+  if (!F)
+    return "";
+  return "__co->" + F->Field + " = " + (F->OwnedByDecl ? "1" : "0");
 }
 
 CharSourceRange StateMachineEmitter::statementRange(const Stmt *S) const {
@@ -171,6 +190,9 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
       if (const Expr *Init = VD->getInit())
         S += (S.empty() ? "" : ", ") + ("__co->" + P.frameVar(VD)->Field) +
              " = " + LC.text(Init->getSourceRange());
+      std::string Flag = flagStore(VD);
+      if (!Flag.empty())
+        S += (S.empty() ? "" : ", ") + Flag;
       continue;
     }
     bool IsPoint = false;
@@ -183,6 +205,9 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
       if (const Expr *Init = VD->getInit())
         S += prelude(Init);
       S += varStore(VD);
+      std::string Flag = flagStore(VD);
+      if (!Flag.empty())
+        S += " " + Flag + ";";
     }
     S += " ";
   }
@@ -250,11 +275,15 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   switch (Pt.Form) {
   case AwaitForm::Statement:
     break;
-  case AwaitForm::Init:
+  case AwaitForm::Init: {
     S += LC.store("__co->" + P.frameVar(Pt.Var)->Field, Pt.Var->getType(),
                   Value, false) +
          " ";
+    std::string Flag = flagStore(Pt.Var);
+    if (!Flag.empty())
+      S += Flag + "; ";
     break;
+  }
   case AwaitForm::Assign:
     S += LC.text(Pt.Assign->getLHS()->getSourceRange()) + " = " + Value + "; ";
     break;
@@ -398,7 +427,8 @@ std::string StateMachineEmitter::header() const {
 
 /// Destructs \p D's value in the drop path: a call of its synchronous
 /// destructor, or its async destructor's future polled to completion from
-/// its own state. A pointer that is NULL owns nothing.
+/// its own state. A pointer that is NULL owns nothing, nor a value whose
+/// drop flag is clear.
 std::string StateMachineEmitter::dropText(const DropValue &D) const {
   std::string V = "__co->" + P.frameVar(D.Var)->Field;
   bool VarIsPointer = D.Var->getType()->isPointerType();
@@ -407,10 +437,12 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
                     : VarIsPointer               ? "*" + V
                                                  : "&" + V;
   std::string Owns = VarIsPointer ? V : "1";
+  if (!D.Flag.empty())
+    Owns = "__co->" + D.Flag + (VarIsPointer ? " && " + V : "");
   std::string Name = D.Destructor->getName().str();
   if (!D.State)
     return "if (" + Owns + ") " + Name + "(" + Arg + "); ";
-  std::string F = "__co->__coast_dtor";
+  std::string F = "__co->" + dtorMember(P);
   std::string N = std::to_string(D.State);
   return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
          F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +
@@ -425,6 +457,13 @@ std::string StateMachineEmitter::epilogue() const {
                   "; "
                   "return COAST_READY; __coast_pending: return __coast_p; "
                   "__coast_drop: switch (__co->__h.state) { ";
+  // Cancelled before its first poll, the frame still owns its arguments.
+  if (!P.StartDrops.empty()) {
+    S += std::string("case ") + StateStart + ": ";
+    for (const DropValue &D : P.StartDrops)
+      S += dropText(D);
+    S += "break; ";
+  }
   for (const SuspendPoint &Pt : P.Points) {
     // What the runtime's shared drop path does, it does for this point.
     if (Pt.Drops.empty() && !Pt.FinishOnCancel)

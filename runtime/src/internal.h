@@ -228,6 +228,13 @@ struct coast_task *coast__task_current(void);
 void coast__schedule(struct coast_task *t);
 
 /*
+ * Disposes of a root frame that will not run (rule 5 of future.h): it gets
+ * its cancellation poll as a detached task, so that the arguments it owns
+ * are released; freed as it is only if the runtime could not start.
+ */
+void coast__discard_root(struct coast_frame *root);
+
+/*
  * Queues a task just made by a spawn (its SCHEDULED bit set by
  * coast__task_init): the back of the spawning worker's queue, the
  * injection queue off the runtime, its home worker's for a local task.

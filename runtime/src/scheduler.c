@@ -714,6 +714,21 @@ static void rt_start(void)
 
 /* ---------------------------------------------------------- entry points */
 
+void coast__discard_root(struct coast_frame *root)
+{
+	struct coast_task *t = coast__task_of(root);
+
+	pthread_once(&rt_once, rt_start);
+	if (rt.start_err) {
+		/* Nothing can poll it: what its arguments own leaks. */
+		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		return;
+	}
+	coast__task_init(t, 1, false); /* the queue's */
+	coast__task_cancel(t);	       /* SCHEDULED: only sets the bit */
+	coast__schedule_new(t);
+}
+
 int coast__block_on(struct coast_frame *root, void *out)
 {
 	struct coast_task *t;
@@ -723,9 +738,9 @@ int coast__block_on(struct coast_frame *root, void *out)
 	if (!root)
 		return COAST__ERR(ENOMEM);
 	if (current) {
-		/* Waiting here would block the task that must make progress.
-		 * The frame is unstarted (rule 5): discarding it is safe. */
-		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		/* Waiting here would block the task that must make
+		 * progress. */
+		coast__discard_root(root);
 		return COAST__ERR(EDEADLK);
 	}
 	pthread_once(&rt_once, rt_start);

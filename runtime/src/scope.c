@@ -77,7 +77,7 @@ int coast__scope_spawn(struct coast_scope *s, struct coast_frame *root)
 	if (!root)
 		return COAST__ERR(ENOMEM);
 	if (!s) {
-		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		coast__discard_root(root);
 		return COAST__ERR(EINVAL);
 	}
 	t = coast__task_of(root);
@@ -90,7 +90,7 @@ int coast__scope_spawn(struct coast_scope *s, struct coast_frame *root)
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (err) {
-		coast__task_alloc.free(&coast__task_alloc, root, root->fn->size);
+		coast__discard_root(root);
 		return err;
 	}
 	coast__task_init(t, 2, false); /* the scope's and the queue's */

@@ -18,8 +18,9 @@
  *     then poll until COAST_READY.  A cancelled future produces no result; it
  *     cancels the sub-future it awaits, releases what it owns and may return
  *     COAST_PENDING while asynchronous clean-up runs.
- *  5. A frame in state COAST_STATE_START owns nothing but its arguments and
- *     may be discarded without a poll.
+ *  5. A frame in state COAST_STATE_START owns nothing but its arguments,
+ *     which it may own (must_destruct arguments, a join's task handle): it
+ *     is dropped like a started one, by a cancellation poll.
  *  6. A sub-future whose size the caller does not know (a start-function
  *     call: boxed, cross-unit, runtime operations) is polled with
  *     coast__poll_child (coast/runtime.h), which may answer COAST_DESCEND
