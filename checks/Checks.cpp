@@ -6,6 +6,7 @@
 #include "FnPtrMismatchCheck.h"
 #include "MustDestructAnalysis.h"
 #include "RecursionCheck.h"
+#include "SpawnBorrowCheck.h"
 
 namespace coast {
 
@@ -15,6 +16,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runRecursionCheck(Ctx, Handler);
   runFnPtrMismatchCheck(Ctx, Handler);
   runMustDestructAnalysis(Ctx, Handler);
+  runSpawnBorrowCheck(Ctx, Handler);
 }
 
 } // namespace coast
