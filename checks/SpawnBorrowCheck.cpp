@@ -495,6 +495,9 @@ public:
     return true;
   }
 
+  // A C function body defines no function: SpawnBorrowChecker walks it.
+  bool TraverseStmt(Stmt *) { return true; }
+
 private:
   ASTContext &Ctx;
   CheckHandler &Handler;

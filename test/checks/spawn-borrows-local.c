@@ -75,6 +75,14 @@ async int carried(void) {
          await(coast_join(t3, 0));
 }
 
+// A spawn inside a designated initializer, next to one that borrows
+// nothing.
+async int in_designated(void) {
+  int x = 0; // expected-note {{'x' declared here}}
+  coast_task *ts[2] = {[1] = coast_spawn(use_int(&x)), [0] = coast_spawn(use_val(x))}; // expected-error {{future spawned with coast_spawn borrows local 'x' of 'in_designated'}} expected-note {{cannot outlive 'x'}}
+  return await(coast_join(ts[0], 0)) + await(coast_join(ts[1], 0));
+}
+
 // coast_spawn_local, and a detached spawn, from a synchronous function.
 int local_and_detached(void) {
   int x = 0;     // expected-note {{'x' declared here}}
