@@ -57,8 +57,8 @@ struct Carried {
         Locals.push_back(V);
     Unknown |= O.Unknown;
   }
-  bool operator!=(const Carried &O) const {
-    return Unknown != O.Unknown || Locals != O.Locals;
+  bool operator==(const Carried &O) const {
+    return Unknown == O.Unknown && Locals == O.Locals;
   }
 };
 
@@ -89,6 +89,17 @@ const VarDecl *storeTarget(const Expr *LHS) {
                : nullptr;
   }
   return localVar(LHS);
+}
+
+/// Calls \p F with every local \p S names.
+template <typename Fn> void forEachLocal(const Stmt *S, Fn F) {
+  if (!S)
+    return;
+  if (const auto *E = dyn_cast<Expr>(S))
+    if (const VarDecl *VD = localVar(E))
+      F(VD);
+  for (const Stmt *Child : S->children())
+    forEachLocal(Child, F);
 }
 
 /// Step 1: what one function's body does with its locals.
@@ -236,21 +247,37 @@ public:
       Fixed[P] = Carried::unknown();
     for (const VarDecl *VD : Facts.AddressTaken)
       Fixed[VD] = Carried::unknown();
-    // Least fixpoint: the tables only grow, over finitely many locals.
-    for (bool Changed = true; Changed;) {
-      Changed = false;
-      for (const auto &[VD, Sources] : Facts.Stores) {
-        Carried C;
-        if (auto It = Fixed.find(VD); It != Fixed.end())
-          C = It->second;
-        for (const Expr *S : Sources)
-          C.merge(valueOf(S));
-        Carried &Old = Carries[VD];
-        if (Old != C) {
-          Old = std::move(C);
-          Changed = true;
-        }
-      }
+    // Least fixpoint: the tables only grow, over finitely many locals. A
+    // change is passed on only to the locals whose stores read the one
+    // that changed, so a chain of n pointers costs n steps, not n rounds.
+    llvm::DenseMap<const VarDecl *, llvm::SmallVector<const VarDecl *, 2>>
+        Readers;
+    std::vector<const VarDecl *> Work;
+    llvm::DenseSet<const VarDecl *> Queued;
+    for (const auto &[VD, Sources] : Facts.Stores) {
+      for (const Expr *S : Sources)
+        forEachLocal(S, [&, VD = VD](const VarDecl *Read) {
+          Readers[Read].push_back(VD);
+        });
+      Work.push_back(VD);
+      Queued.insert(VD);
+    }
+    while (!Work.empty()) {
+      const VarDecl *VD = Work.back();
+      Work.pop_back();
+      Queued.erase(VD);
+      Carried C;
+      if (auto It = Fixed.find(VD); It != Fixed.end())
+        C = It->second;
+      for (const Expr *S : Facts.Stores.find(VD)->second)
+        C.merge(valueOf(S));
+      Carried &Old = Carries[VD];
+      if (Old == C)
+        continue;
+      Old = std::move(C);
+      for (const VarDecl *Reader : Readers.lookup(VD))
+        if (Queued.insert(Reader).second)
+          Work.push_back(Reader);
     }
   }
 
