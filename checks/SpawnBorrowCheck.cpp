@@ -284,6 +284,10 @@ public:
   /// The locals the value of \p E may hold the address of.
   Carried valueOf(const Expr *E) const {
     E = E->IgnoreParens();
+    // An lvalue whose implicit conversion was stripped (a mark's scope):
+    // an array is its address, anything else is read.
+    if (E->isGLValue())
+      return E->getType()->isArrayType() ? objectOf(E) : loadOf(E);
     if (const auto *CE = dyn_cast<CastExpr>(E)) {
       switch (CE->getCastKind()) {
       case CK_ArrayToPointerDecay:

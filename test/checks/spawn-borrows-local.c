@@ -167,6 +167,16 @@ async int scope_after(void) {
   return await(coast_scope_join(&s));
 }
 
+// Through a pointer holding the scope's address, the scope is still the
+// local one (storing its address is an escape of its own).
+async int scope_alias(void) {
+  coast_scope s = COAST_SCOPE_INIT; // expected-note {{scope 's' declared here: its tasks may borrow only locals declared before it}} expected-note {{scope 's' declared here: its tasks borrow locals}}
+  coast_scope *sp = &s; // expected-error {{scope 's' escapes 'scope_alias': its address is stored in 'sp'}}
+  int late = 0; // expected-note {{'late' declared here}}
+  coast_scope_spawn(sp, use_int(&late)); // expected-error {{future spawned into scope 's' borrows local 'late' of 'scope_alias', which does not outlive the scope}}
+  return await(coast_scope_join(&s));
+}
+
 // A scope that is not a local of the spawning function may be joined after
 // it returns; the caller's data may still be borrowed.
 async int scope_param(coast_scope *sp, int *slot) {
