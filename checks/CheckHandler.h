@@ -115,6 +115,43 @@ public:
                                  llvm::StringRef With,
                                  llvm::ArrayRef<CycleCall> Calls) {}
 
+  /// Why a borrowed local does not outlive the scope a future is spawned
+  /// into.
+  enum class ScopeLimit {
+    None,          ///< no scope: coast_spawn or coast_spawn_local
+    DeclaredAfter, ///< the local is declared after the scope, in its block
+    InnerBlock,    ///< the local's block is nested in the scope's
+    NotLocal,      ///< the scope is not a local of the spawning function
+  };
+
+  /// A spawned future carries the address of a local of the spawning
+  /// function, which its task may outlive [coast-spawn-borrows-local].
+  /// \param Arg the argument of the spawned call that carries it.
+  /// \param Spawn the spawn's spelling ("coast_spawn").
+  /// \param Local the local's name. \param LocalDecl its declaration.
+  /// \param Function the spawning function's name.
+  /// \param Limit for coast_scope_spawn, why the local does not outlive
+  /// the scope; None otherwise.
+  /// \param Scope the scope's name; \param ScopeLoc its declaration, or
+  /// the scope argument for NotLocal.
+  virtual void spawnBorrowsLocal(clang::SourceRange Arg, llvm::StringRef Spawn,
+                                 llvm::StringRef Local,
+                                 clang::SourceLocation LocalDecl,
+                                 llvm::StringRef Function, ScopeLimit Limit,
+                                 llvm::StringRef Scope,
+                                 clang::SourceLocation ScopeLoc) {}
+
+  /// A local coast_scope escapes: used other than by coast_scope_spawn,
+  /// coast_scope_join and the futures they run or that are awaited
+  /// [coast-spawn-borrows-local].
+  /// \param Use the use. \param Scope the scope's name.
+  /// \param Function the function it is a local of.
+  /// \param How what the use does, as a phrase ("its address is stored").
+  /// \param ScopeDecl the scope's declaration.
+  virtual void scopeEscapes(clang::SourceLocation Use, llvm::StringRef Scope,
+                            llvm::StringRef Function, llvm::StringRef How,
+                            clang::SourceLocation ScopeDecl) {}
+
   /// A must_destruct value still owned on some path out of its scope
   /// [coast-must-destruct-leak].
   /// \param Decl the value's declaration, or the call whose owned result

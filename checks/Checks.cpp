@@ -9,6 +9,7 @@
 #include "RecursionCheck.h"
 #include "ReturnsSendViolatedCheck.h"
 #include "SendAnalysis.h"
+#include "SpawnBorrowCheck.h"
 #include "SpawnNotSendCheck.h"
 
 namespace coast {
@@ -23,6 +24,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
   runReturnsSendViolatedCheck(Send, Handler);
   runLockAcrossAwaitCheck(Send, Handler);
   runMustDestructAnalysis(Ctx, Handler);
+  runSpawnBorrowCheck(Ctx, Handler);
 }
 
 } // namespace coast

@@ -3,6 +3,7 @@
 #include "DiagnosticReporter.h"
 
 #include "clang/Lex/Lexer.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
 #include <string>
@@ -169,6 +170,73 @@ void DiagnosticReporter::recursionNeedsBox(SourceLocation Definition,
                  ? "'" + C.Caller + "' awaits itself here"
                  : "'" + C.Caller + "' awaits '" + C.Callee + "' here");
   });
+}
+
+/// The note that says why \p Local does not outlive the scope \p Scope.
+static std::string scopeLimitNote(CheckHandler::ScopeLimit Limit,
+                                  const std::string &Local,
+                                  const std::string &Scope,
+                                  const std::string &Function) {
+  using L = CheckHandler::ScopeLimit;
+  switch (Limit) {
+  case L::None:
+    return "use a coast_scope (coast_scope_spawn) so the task cannot outlive "
+           "'" +
+           Local + "'";
+  case L::DeclaredAfter:
+    return "scope '" + Scope + "' declared here: its tasks may borrow only "
+           "locals declared before it";
+  case L::InnerBlock:
+    return "scope '" + Scope + "' declared here: '" + Local +
+           "' is declared in a block that ends before the scope's";
+  case L::NotLocal:
+    return "scope '" + Scope + "' is not a local of '" + Function +
+           "': it may be joined after '" + Function + "' returns";
+  }
+  llvm_unreachable("unknown scope limit");
+}
+
+void DiagnosticReporter::spawnBorrowsLocal(SourceRange Arg, StringRef Spawn,
+                                           StringRef Local,
+                                           SourceLocation LocalDecl,
+                                           StringRef Function, ScopeLimit Limit,
+                                           StringRef Scope,
+                                           SourceLocation ScopeLoc) {
+  HasErrors = true;
+  defer(Arg.getBegin(), [this, Arg, Spawn = Spawn.str(), Local = Local.str(),
+                         LocalDecl, Function = Function.str(), Limit,
+                         Scope = Scope.str(), ScopeLoc] {
+    std::string Text =
+        Limit == ScopeLimit::None
+            ? "future spawned with " + Spawn + " borrows local '" + Local +
+                  "' of '" + Function + "'"
+            : "future spawned into scope '" + Scope + "' borrows local '" +
+                  Local + "' of '" + Function +
+                  "', which does not outlive the scope";
+    {
+      DiagnosticBuilder DB = report(DiagnosticsEngine::Error, Arg.getBegin(),
+                                    "coast-spawn-borrows-local", Text);
+      DB << Arg;
+    }
+    report(DiagnosticsEngine::Note, LocalDecl, "",
+           "'" + Local + "' declared here");
+    report(DiagnosticsEngine::Note,
+           Limit == ScopeLimit::None ? Arg.getBegin() : ScopeLoc, "",
+           scopeLimitNote(Limit, Local, Scope, Function));
+  });
+}
+
+void DiagnosticReporter::scopeEscapes(SourceLocation Use, StringRef Scope,
+                                      StringRef Function, StringRef How,
+                                      SourceLocation ScopeDecl) {
+  errorWithNote(Use, "coast-spawn-borrows-local",
+                "scope '" + Scope.str() + "' escapes '" + Function.str() +
+                    "': " + How.str(),
+                ScopeDecl,
+                "scope '" + Scope.str() +
+                    "' declared here: its tasks borrow locals, so only "
+                    "coast_scope_spawn, coast_scope_join and futures it "
+                    "outlives may use it");
 }
 
 void DiagnosticReporter::mustDestructLeak(SourceLocation Decl, StringRef Name,

@@ -53,6 +53,14 @@ public:
                          clang::CharSourceRange Replace,
                          clang::SourceLocation InsertAt, llvm::StringRef With,
                          llvm::ArrayRef<CycleCall> Calls) override;
+  void spawnBorrowsLocal(clang::SourceRange Arg, llvm::StringRef Spawn,
+                         llvm::StringRef Local, clang::SourceLocation LocalDecl,
+                         llvm::StringRef Function, ScopeLimit Limit,
+                         llvm::StringRef Scope,
+                         clang::SourceLocation ScopeLoc) override;
+  void scopeEscapes(clang::SourceLocation Use, llvm::StringRef Scope,
+                    llvm::StringRef Function, llvm::StringRef How,
+                    clang::SourceLocation ScopeDecl) override;
   void mustDestructLeak(clang::SourceLocation Decl, llvm::StringRef Name,
                         bool Dropped,
                         llvm::ArrayRef<clang::SourceLocation> Exits) override;

@@ -312,7 +312,7 @@ TEST_IMPL(executor_leftover_task)
 	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &leaver_fn),
 				  NULL),
 		  0);
-	ASSERT_EQ(coast__task_live(), 1);
+	ASSERT_EQ(test_live_settle(1), 1);
 	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 100, 2,
 						     NULL, NULL),
 				  NULL),

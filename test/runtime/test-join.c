@@ -29,8 +29,8 @@ TEST_IMPL(join_completed)
 						     NULL, NULL),
 				  NULL),
 		  0);
-	ASSERT(coast__task_is_complete(t));
-	ASSERT_EQ(coast__task_live(), 1);
+	ASSERT(test_complete_settle(t));
+	ASSERT_EQ(test_live_settle(1), 1);
 	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, t,
 							  &out),
 				  &ret),
@@ -96,7 +96,7 @@ TEST_IMPL(join_cancel)
 	j = test_frame_new(&coast__task_alloc, &join_canceller_fn);
 	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
 	ASSERT_EQ(ret, -ECANCELED);
-	ASSERT_EQ(coast__task_live(), 1);
+	ASSERT_EQ(test_live_settle(1), 1);
 	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 100,
 						     0, NULL, NULL),
 				  NULL),

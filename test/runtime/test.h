@@ -71,6 +71,20 @@ static inline size_t test_live_settle(size_t n)
 	return coast__task_live();
 }
 
+/*
+ * Waits up to 5 s for t to complete: a spawned task may run on another
+ * worker, which a loaded machine can keep off its CPU for a while.
+ */
+static inline bool test_complete_settle(struct coast_task *t)
+{
+	struct timespec tick = { 0, 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 5000 && !coast__task_is_complete(t); i++)
+		nanosleep(&tick, NULL);
+	return coast__task_is_complete(t);
+}
+
 /* Milliseconds on the monotonic clock, with sub-millisecond precision. */
 static inline double test_now_ms(void)
 {
