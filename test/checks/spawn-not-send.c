@@ -164,7 +164,7 @@ box_async int ping(int n) { return n ? await(pong(n - 1)) : await(tick()); }
 // Futures of other files and through pointers: Send only if returns_send.
 async int elsewhere(int id); // expected-note {{the future of 'elsewhere' is not guaranteed Send: it is not declared returns_send}}
 // CHECK: fix-it:"{{.*}}":{[[@LINE-1]]:1-[[@LINE-1]]:1}:"returns_send "
-typedef async int (*handler_fn)(int id);
+typedef async int (*handler_fn)(int id); // expected-note {{the future of 'handler_fn' is not guaranteed Send: it is not declared returns_send}}
 // CHECK: fix-it:"{{.*}}":{[[@LINE-1]]:1-[[@LINE-1]]:1}:"returns_send "
 async int awaits_elsewhere(void) {
 	return await(elsewhere(1)); // expected-note {{'elsewhere' awaited here}}
@@ -191,4 +191,16 @@ void spawner(handler_fn h, async returns_send int (*sh)(int)) { // expected-note
 	coast_detach(coast_spawn(awaits_elsewhere())); // expected-error {{future of 'awaits_elsewhere' is not Send}}
 	coast_detach(coast_spawn(takes_pointer(&counter))); // expected-error {{future of 'takes_pointer' is not Send}} expected-note {{'&counter' points to a thread-local object}}
 	coast_detach(coast_spawn(box(h(1)))); // expected-error {{future of 'h' is not Send}}
+}
+
+// A pointer no declaration names, read from a table or returned by a call:
+// its typedef says whether it is bound.
+typedef async returns_send int (*send_handler_fn)(int id);
+extern handler_fn handlers[2];
+extern send_handler_fn send_handlers[2];
+send_handler_fn pick_send(int i);
+void table_spawner(void) {
+	coast_detach(coast_spawn(box(send_handlers[1](1))));
+	coast_detach(coast_spawn(box(pick_send(0)(1))));
+	coast_detach(coast_spawn(box(handlers[1](1)))); // expected-error {{coast_spawn needs a Send future, and the future of 'handler_fn' is not Send [coast-spawn-not-send]}}
 }
