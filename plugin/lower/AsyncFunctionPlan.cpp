@@ -487,17 +487,26 @@ void Planner::checkArgumentLifetimes(const CallExpr *Call) {
 }
 
 /// Every await in the body must have been classified by the walk; one inside
-/// another await's operand never is.
+/// another await's operand never is. Each must have text of its own: a
+/// macro that expands its argument twice (`#define TWICE(e) ((e) + (e))`)
+/// makes two awaits of one piece of text, which the lowering would rewrite
+/// as one.
 void Planner::collectMarks() {
   // Awaits in unevaluated operands are the checks' to report.
   struct MarkFinder : EvaluatedVisitor<MarkFinder> {
     Planner &P;
+    llvm::DenseMap<unsigned, unsigned> Copies;
     explicit MarkFinder(Planner &P) : P(P) {}
     bool VisitParenExpr(ParenExpr *PE) {
       std::optional<Mark> M = matchMark(PE);
-      if (!M)
+      if (!M || M->Kind != MarkKind::Await)
         return true;
-      if (M->Kind != MarkKind::Await || P.Classified.count(PE))
+      if (CharSourceRange R = P.fileRangeOf(PE);
+          R.isValid() && ++Copies[R.getBegin().getRawEncoding()] == 2)
+        P.fail(PE->getBeginLoc(),
+               "'await' in a macro argument that the macro expands more "
+               "than once; await into a variable and pass that");
+      if (P.Classified.count(PE))
         return true;
       P.fail(PE->getBeginLoc(),
              "'await' inside a statement expression is not supported yet; "

@@ -64,6 +64,18 @@ async int macro_arg(int n)
 	return DOUBLE(n);
 }
 
+#define SUM_TWICE(e) ((e) * 10 + (e))
+#define BOTH(s) s s
+// An await in a macro argument the macro expands twice is two awaits of
+// one text (plain C awaits twice); expanded once, it is fine.
+async int macro_arg_twice(int n)
+{
+	int a = SUM_TWICE(await(twice(n))); // expected-error {{'await' in a macro argument that the macro expands more than once; await into a variable and pass that [coast-unsupported]}}
+	BOTH(await(one());) // expected-error {{'await' in a macro argument that the macro expands more than once}}
+	int b = DOUBLE(await(twice(n)));
+	return a + SUM_TWICE(b);
+}
+
 // Variadic async functions have no fixed frame.
 async int variadic(int n, ...) // expected-error {{async function 'variadic' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
 {
