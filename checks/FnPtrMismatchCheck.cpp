@@ -73,6 +73,11 @@ public:
       ILE = ILE->getSemanticForm();
     if (!ILE || !Seen.insert(ILE).second)
       return true;
+    if (const ArrayType *AT = ILE->getType()->getAsArrayTypeUnsafe()) {
+      for (const Expr *Init : ILE->inits())
+        check(Init, nullptr, AT->getElementType());
+      return true;
+    }
     const auto *RT = ILE->getType()->getAs<RecordType>();
     if (!RT)
       return true;

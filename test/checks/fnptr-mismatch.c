@@ -33,6 +33,16 @@ void wrong(void)
 	(void)o;
 }
 
+// Elements of arrays, also arrays in fields.
+struct table {
+	fetch_fn reads[2];
+};
+static fetch_fn reads[] = {fetch, compute}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
+static compute_fn hashes[2] = {[1] = fetch}; // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
+static struct table in_field = {{compute, fetch}}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
+static fetch_fn right_reads[][2] = {{fetch, &fetch}, {0, (fetch_fn)0}};
+static compute_fn right_hashes[] = {compute, 0};
+
 compute_fn give_sync(void) { return fetch; } // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
 
 // Each flow, right.
