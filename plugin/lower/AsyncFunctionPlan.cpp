@@ -121,6 +121,11 @@ bool Planner::run() {
     fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
                                 "' has no name; name it with a "
                                 "typedef at file scope");
+  else if (!FD->getReturnType()->isVoidType() &&
+           Ctx.getTypeAlignInChars(FD->getReturnType()).getQuantity() > 16)
+    fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
+                                "' is aligned to more than 16 bytes, more "
+                                "than frames are");
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
     fail(FD->getLocation(), "async function '" + Plan.Name +
@@ -378,6 +383,10 @@ std::string Planner::addTemp(const char *Prefix, QualType T) {
     fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
                                 "' has a type without a name; name it with "
                                 "a typedef at file scope");
+  else if (Ctx.getTypeAlignInChars(T).getQuantity() > 16)
+    fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
+                                "' is aligned to more than 16 bytes, more "
+                                "than frames are");
   Plan.Temps.push_back({Name, T});
   return Name;
 }

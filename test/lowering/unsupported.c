@@ -76,6 +76,39 @@ async int macro_arg_twice(int n)
 	return a + SUM_TWICE(b);
 }
 
+// Frames are aligned to 16 bytes: a value kept in one, the result of an
+// async function and a value awaited into a temporary may not need more.
+struct line {
+	_Alignas(64) long x;
+};
+struct line make_line(long x);
+async struct line await_line(void); // declared only: its callers see it
+async struct line give_line(long x) // expected-error {{the return type of async function 'give_line' is aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+{
+	await(one());
+	return make_line(x);
+}
+async long keep_line(void)
+{
+	struct line l = make_line(1); // expected-error {{'l' is live across an 'await' and aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+	await(one());
+	return l.x;
+}
+async long read_line(void) // expected-error {{a value awaited in 'read_line' is aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+{
+	return await(await_line()).x + 1;
+}
+async long double line_before_await(void)
+{
+	long double d;
+	{
+		struct line l = make_line(2);
+		d = (long double)l.x;
+	}
+	await(one());
+	return d;
+}
+
 // Variadic async functions have no fixed frame.
 async int variadic(int n, ...) // expected-error {{async function 'variadic' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
 {
