@@ -586,6 +586,15 @@ bool Planner::checkFrameType(const VarDecl *VD) {
                                 "scope");
     return false;
   }
+  // The poll function returns at each suspension: a C cleanup would run
+  // then, and the frame member that replaces the variable has none.
+  if (VD->hasAttr<CleanupAttr>()) {
+    fail(VD->getLocation(), "'" + Name +
+                                "' is live across an 'await' and has a "
+                                "cleanup attribute; call the cleanup "
+                                "function where the block ends");
+    return false;
+  }
   if (Ctx.getDeclAlign(VD).getQuantity() > 16) {
     fail(VD->getLocation(), "'" + Name +
                                 "' is live across an 'await' and aligned to "

@@ -109,6 +109,23 @@ async long double line_before_await(void)
 	return d;
 }
 
+// A cleanup attribute would run at every suspension of the poll function;
+// on a variable whose block has no await, it runs where C runs it.
+void release(int *p);
+async int with_cleanup(void)
+{
+	{
+		__attribute__((cleanup(release))) int held = 1; // expected-error {{'held' is live across an 'await' and has a cleanup attribute; call the cleanup function where the block ends [coast-unsupported]}}
+		await(one());
+		(void)held;
+	}
+	{
+		__attribute__((cleanup(release))) int brief = 2;
+		(void)brief;
+	}
+	return await(one());
+}
+
 // Variadic async functions have no fixed frame.
 async int variadic(int n, ...) // expected-error {{async function 'variadic' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
 {
