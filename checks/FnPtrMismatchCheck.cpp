@@ -116,6 +116,17 @@ public:
 
 private:
   void check(const Expr *Value, const Decl *Target, QualType TargetType) {
+    // Each value the expression may have: both arms of `?:`, a comma's
+    // right side.
+    const Expr *E = Value->IgnoreParenImpCasts();
+    if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      check(CO->getTrueExpr(), Target, TargetType);
+      check(CO->getFalseExpr(), Target, TargetType);
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E);
+        BO && BO->getOpcode() == BO_Comma)
+      return check(BO->getRHS(), Target, TargetType);
     Kind To = targetKind(Target, TargetType);
     const ValueDecl *From = nullptr;
     Kind FromKind = valueKind(Value, From);

@@ -15,7 +15,7 @@ struct ops {
 	compute_fn hash; // expected-note {{declared synchronous here}}
 };
 
-void take_async(fetch_fn f); // expected-note {{declared async here}}
+void take_async(fetch_fn f); // expected-note 2 {{declared async here}}
 void take_sync(compute_fn f); // expected-note {{declared synchronous here}}
 
 // Each flow, wrong.
@@ -31,6 +31,16 @@ void wrong(void)
 	f = (fetch_fn)c; // expected-error {{synchronous 'c' where an async function pointer is expected}}
 	(void)f;
 	(void)o;
+}
+
+// Each arm of a conditional, the right side of a comma.
+void take_either(int c)
+{
+	fetch_fn f = c ? compute : fetch; // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}} expected-note 2 {{declared async here}}
+	take_async(c ? fetch : compute); // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}}
+	f = (take_async(f), compute); // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}}
+	f = c ? fetch : &fetch;
+	(void)f;
 }
 
 // Elements of arrays, also arrays in fields.
