@@ -161,6 +161,10 @@ const ValueDecl *namedDecl(const Expr *E) {
 }
 
 bool isAsyncPointerCallee(const Expr *Callee) {
+  // `table[i](x)`, `get()(x)`: no declaration names the pointer, its type
+  // may still say async.
+  if (isAsyncPointerType(Callee->IgnoreParenImpCasts()->getType()))
+    return true;
   const ValueDecl *D = namedDecl(Callee);
   if (!D || isa<FunctionDecl>(D))
     return false;

@@ -73,6 +73,11 @@ public:
       ILE = ILE->getSemanticForm();
     if (!ILE || !Seen.insert(ILE).second)
       return true;
+    if (const ArrayType *AT = ILE->getType()->getAsArrayTypeUnsafe()) {
+      for (const Expr *Init : ILE->inits())
+        check(Init, nullptr, AT->getElementType());
+      return true;
+    }
     const auto *RT = ILE->getType()->getAs<RecordType>();
     if (!RT)
       return true;
@@ -111,6 +116,17 @@ public:
 
 private:
   void check(const Expr *Value, const Decl *Target, QualType TargetType) {
+    // Each value the expression may have: both arms of `?:`, a comma's
+    // right side.
+    const Expr *E = Value->IgnoreParenImpCasts();
+    if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      check(CO->getTrueExpr(), Target, TargetType);
+      check(CO->getFalseExpr(), Target, TargetType);
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E);
+        BO && BO->getOpcode() == BO_Comma)
+      return check(BO->getRHS(), Target, TargetType);
     Kind To = targetKind(Target, TargetType);
     const ValueDecl *From = nullptr;
     Kind FromKind = valueKind(Value, From);

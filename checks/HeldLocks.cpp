@@ -22,6 +22,30 @@ using LockSet = llvm::SmallVector<HeldLock, 2>;
 
 enum class LockOp { None, Acquire, Release };
 
+/// Prints a lock's expression without the parentheses that cannot change
+/// its meaning, those around a primary or postfix expression, so the
+/// `&(s->mu)` a macro wrote and the `&s->mu` written by hand name one lock.
+class RedundantParensOmitted : public PrinterHelper {
+public:
+  explicit RedundantParensOmitted(const PrintingPolicy &Policy)
+      : Policy(Policy) {}
+
+  bool handledStmt(Stmt *S, raw_ostream &OS) override {
+    const auto *PE = dyn_cast<ParenExpr>(S);
+    if (!PE)
+      return false;
+    const Expr *Sub = PE->getSubExpr()->IgnoreImpCasts();
+    if (!isa<DeclRefExpr, MemberExpr, ArraySubscriptExpr, CallExpr, ParenExpr>(
+            Sub))
+      return false;
+    Sub->printPretty(OS, this, Policy);
+    return true;
+  }
+
+private:
+  const PrintingPolicy &Policy;
+};
+
 LockOp pthreadOp(StringRef Name) {
   return llvm::StringSwitch<LockOp>(Name)
       .Case("pthread_mutex_lock", LockOp::Acquire)
@@ -71,7 +95,8 @@ private:
   std::string spell(const Expr *E) const {
     std::string S;
     llvm::raw_string_ostream OS(S);
-    E->IgnoreParenImpCasts()->printPretty(OS, nullptr, Ctx.getPrintingPolicy());
+    RedundantParensOmitted Helper(Ctx.getPrintingPolicy());
+    E->IgnoreParenImpCasts()->printPretty(OS, &Helper, Ctx.getPrintingPolicy());
     return OS.str();
   }
 

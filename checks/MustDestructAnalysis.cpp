@@ -24,6 +24,7 @@
 #include "MustDestructAnalysis.h"
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
+#include "EvaluatedVisitor.h"
 #include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -90,7 +91,9 @@ const VarDecl *localVar(const Expr *E) {
 std::string quoted(StringRef S) { return ("'" + S + "'").str(); }
 
 /// Step 1: which variables are followed and what each reference does.
-class RoleCollector : public RecursiveASTVisitor<RoleCollector> {
+/// Operands C never evaluates (sizeof, typeof, the associations _Generic
+/// does not select) neither make, use nor consume a value.
+class RoleCollector : public EvaluatedVisitor<RoleCollector> {
 public:
   RoleCollector(const FunctionDecl *FD, ASTContext &Ctx, CheckHandler *H)
       : FD(FD), Ctx(Ctx), Handler(H) {}

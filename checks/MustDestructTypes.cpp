@@ -70,6 +70,8 @@ const Expr *valueOperand(const Expr *E) {
       E = M->Operand;
     } else if (const auto *PE = dyn_cast<ParenExpr>(E)) {
       E = PE->getSubExpr();
+    } else if (const auto *GS = dyn_cast<GenericSelectionExpr>(E)) {
+      E = GS->getResultExpr(); // the association C selects
     } else {
       return E;
     }

@@ -141,6 +141,32 @@ SourceLocation returnsSendInsertLoc(const ValueDecl *D) {
   return SM.isInSystemHeader(Loc) ? SourceLocation() : Loc;
 }
 
+/// Why a call through the async pointer \p Callee may not be Send: the
+/// pointer lacks returns_send. A pointer no declaration names
+/// (`table[i](x)`, `get()(x)`) is judged, and fixed, by its typedef.
+static std::optional<NotSendReason> unboundPointer(const Expr *Callee,
+                                                   SourceLocation Await) {
+  if (const ValueDecl *Ptr = namedDecl(Callee)) {
+    if (isReturnsSendPointer(Ptr))
+      return std::nullopt;
+    NotSendReason R{NotSendKind::Unbound, Ptr->getName().str(), "",
+                    Ptr->getLocation(), Await};
+    R.AddReturnsSendAt = returnsSendInsertLoc(Ptr);
+    return R;
+  }
+  QualType T = Callee->IgnoreParenImpCasts()->getType();
+  const TypedefNameDecl *TD = pointerTypedefWith(T, CoastAttr::Async);
+  if (!TD || pointerTypedefWith(T, CoastAttr::ReturnsSend))
+    return std::nullopt;
+  NotSendReason R{NotSendKind::Unbound, TD->getName().str(), "",
+                  TD->getLocation(), Await};
+  const SourceManager &SM = TD->getASTContext().getSourceManager();
+  SourceLocation Loc = SM.getExpansionLoc(TD->getBeginLoc());
+  if (!SM.isInSystemHeader(Loc))
+    R.AddReturnsSendAt = Loc;
+  return R;
+}
+
 SendAnalysis::SendAnalysis(ASTContext &Ctx) : Ctx(Ctx) {
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
     if (const auto *FD = dyn_cast<FunctionDecl>(D);
@@ -215,12 +241,9 @@ void SendAnalysis::analyze(const FunctionDecl *Def) {
         R.AddReturnsSendAt = returnsSendInsertLoc(Callee);
         F.Items.push_back({R});
       }
-    } else if (const ValueDecl *Ptr = namedDecl(S.Runs->Call->getCallee());
-               Ptr && !isReturnsSendPointer(Ptr)) {
-      NotSendReason R{NotSendKind::Unbound, Ptr->getName().str(), "",
-                      Ptr->getLocation(), Await};
-      R.AddReturnsSendAt = returnsSendInsertLoc(Ptr);
-      F.Items.push_back({R});
+    } else if (std::optional<NotSendReason> R =
+                   unboundPointer(S.Runs->Call->getCallee(), Await)) {
+      F.Items.push_back({*R});
     }
   }
   for (const VarDecl *P : SL->liveAtEntry()) {
@@ -305,12 +328,9 @@ std::vector<NotSendReason> SendAnalysis::reasons(const FutureCall &FC,
       R.AddReturnsSendAt = returnsSendInsertLoc(FC.Callee);
       Out.push_back(R);
     }
-  } else if (const ValueDecl *Ptr = namedDecl(FC.Call->getCallee());
-             Ptr && !isReturnsSendPointer(Ptr)) {
-    NotSendReason R{NotSendKind::Unbound, Ptr->getName().str(), "",
-                    Ptr->getLocation(), SourceLocation()};
-    R.AddReturnsSendAt = returnsSendInsertLoc(Ptr);
-    Out.push_back(R);
+  } else if (std::optional<NotSendReason> R =
+                 unboundPointer(FC.Call->getCallee(), SourceLocation())) {
+    Out.push_back(*R);
   }
   if (Spawner && Spawner->hasBody()) {
     AnalysisDeclContext AC(nullptr, Spawner);

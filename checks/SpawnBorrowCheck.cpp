@@ -337,6 +337,9 @@ private:
       return valueOf(BO->getRHS());
     case BO_Add:
     case BO_Sub:
+      // A difference of pointers is a number, no address.
+      if (!BO->getType()->isPointerType())
+        return Carried::unknown();
       // Pointer arithmetic stays in the object it started in.
       if (BO->getLHS()->getType()->isPointerType())
         return valueOf(BO->getLHS());

@@ -35,8 +35,12 @@ public:
     std::vector<NotSendReason> Reasons = Send.reasons(*FC, Current);
     if (Reasons.empty())
       return true;
-    const ValueDecl *Named =
-        FC->Callee ? FC->Callee : namedDecl(FC->Call->getCallee());
+    const Expr *Callee = FC->Call->getCallee();
+    const NamedDecl *Named = FC->Callee ? FC->Callee : namedDecl(Callee);
+    // A pointer no declaration names (`table[i](x)`): its typedef.
+    if (!Named)
+      Named = pointerTypedefWith(Callee->IgnoreParenImpCasts()->getType(),
+                                 CoastAttr::Async);
     // The call as written inside coast_spawn(...), not the macro's body.
     SourceRange Call(SM.getFileLoc(FC->Call->getBeginLoc()),
                      SM.getFileLoc(FC->Call->getEndLoc()));

@@ -76,6 +76,10 @@ private:
   /// True if \p Loc lies in the scope of \p VD (declared by \p DS; null
   /// for a parameter), after the declaration.
   bool inScope(const VarDecl *VD, const DeclStmt *DS, SourceLocation Loc);
+  /// True if \p Loc lies in the block that declares a local by \p DS (null
+  /// for a parameter): the local's lifetime, which a goto back over the
+  /// declaration does not end.
+  bool inBlock(const DeclStmt *DS, SourceLocation Loc);
 
   const FunctionDecl *FD;
   AnalysisDeclContext &AC;
@@ -91,12 +95,18 @@ private:
 
 bool Builder::inScope(const VarDecl *VD, const DeclStmt *DS,
                       SourceLocation Loc) {
+  return inBlock(DS, Loc) &&
+         (!DS || SM.isBeforeInTranslationUnit(
+                     SM.getExpansionLoc(VD->getLocation()), Loc));
+}
+
+bool Builder::inBlock(const DeclStmt *DS, SourceLocation Loc) {
   if (!DS)
     return true;
   const Stmt *Scope = AC.getParentMap().getParent(DS);
   if (!Scope)
     return false;
-  SourceLocation Begin = SM.getExpansionLoc(VD->getLocation());
+  SourceLocation Begin = SM.getExpansionLoc(Scope->getBeginLoc());
   SourceLocation End = SM.getExpansionLoc(Scope->getEndLoc());
   return SM.isBeforeInTranslationUnit(Begin, Loc) &&
          SM.isBeforeInTranslationUnit(Loc, End);
@@ -112,8 +122,12 @@ void Builder::addAddressTaken(const VarDecl *VD, const DeclStmt *DS,
     AfterEscape |= reachableFrom(G, B ? B : &G.getEntry());
   }
   for (size_t I = 0; I != Commas.size(); ++I) {
-    bool Held = llvm::any_of(
-        F.Holders, [&](const VarDecl *H) { return LV.isLive(Commas[I], H); });
+    // A holder may outlive the local: its address then dangles, and the
+    // local is not live past its block.
+    bool Held = inBlock(DS, SM.getExpansionLoc(Commas[I]->getBeginLoc())) &&
+                llvm::any_of(F.Holders, [&](const VarDecl *H) {
+                  return LV.isLive(Commas[I], H);
+                });
     bool Awaited = llvm::any_of(
         F.CallArgs, [&](const auto &CA) { return CA.first == Calls[I]; });
     bool Escaped =

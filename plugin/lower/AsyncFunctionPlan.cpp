@@ -121,6 +121,11 @@ bool Planner::run() {
     fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
                                 "' has no name; name it with a "
                                 "typedef at file scope");
+  else if (!FD->getReturnType()->isVoidType() &&
+           Ctx.getTypeAlignInChars(FD->getReturnType()).getQuantity() > 16)
+    fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
+                                "' is aligned to more than 16 bytes, more "
+                                "than frames are");
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
     fail(FD->getLocation(), "async function '" + Plan.Name +
@@ -378,6 +383,10 @@ std::string Planner::addTemp(const char *Prefix, QualType T) {
     fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
                                 "' has a type without a name; name it with "
                                 "a typedef at file scope");
+  else if (Ctx.getTypeAlignInChars(T).getQuantity() > 16)
+    fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
+                                "' is aligned to more than 16 bytes, more "
+                                "than frames are");
   Plan.Temps.push_back({Name, T});
   return Name;
 }
@@ -487,17 +496,26 @@ void Planner::checkArgumentLifetimes(const CallExpr *Call) {
 }
 
 /// Every await in the body must have been classified by the walk; one inside
-/// another await's operand never is.
+/// another await's operand never is. Each must have text of its own: a
+/// macro that expands its argument twice (`#define TWICE(e) ((e) + (e))`)
+/// makes two awaits of one piece of text, which the lowering would rewrite
+/// as one.
 void Planner::collectMarks() {
   // Awaits in unevaluated operands are the checks' to report.
   struct MarkFinder : EvaluatedVisitor<MarkFinder> {
     Planner &P;
+    llvm::DenseMap<unsigned, unsigned> Copies;
     explicit MarkFinder(Planner &P) : P(P) {}
     bool VisitParenExpr(ParenExpr *PE) {
       std::optional<Mark> M = matchMark(PE);
-      if (!M)
+      if (!M || M->Kind != MarkKind::Await)
         return true;
-      if (M->Kind != MarkKind::Await || P.Classified.count(PE))
+      if (CharSourceRange R = P.fileRangeOf(PE);
+          R.isValid() && ++Copies[R.getBegin().getRawEncoding()] == 2)
+        P.fail(PE->getBeginLoc(),
+               "'await' in a macro argument that the macro expands more "
+               "than once; await into a variable and pass that");
+      if (P.Classified.count(PE))
         return true;
       P.fail(PE->getBeginLoc(),
              "'await' inside a statement expression is not supported yet; "
@@ -566,6 +584,15 @@ bool Planner::checkFrameType(const VarDecl *VD) {
                                 "' is live across an 'await' and its type "
                                 "has no name; name it with a typedef at file "
                                 "scope");
+    return false;
+  }
+  // The poll function returns at each suspension: a C cleanup would run
+  // then, and the frame member that replaces the variable has none.
+  if (VD->hasAttr<CleanupAttr>()) {
+    fail(VD->getLocation(), "'" + Name +
+                                "' is live across an 'await' and has a "
+                                "cleanup attribute; call the cleanup "
+                                "function where the block ends");
     return false;
   }
   if (Ctx.getDeclAlign(VD).getQuantity() > 16) {

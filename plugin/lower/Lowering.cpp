@@ -266,6 +266,12 @@ void TULowering::emit() {
     const auto *FD = dyn_cast<FunctionDecl>(D);
     if (const AsyncFunctionPlan *P = FD ? PlanOf.lookup(FD) : nullptr) {
       StartDeclared.insert(generatedName(P->Name, "start"));
+      // The definition becomes a poll function; operands never evaluated
+      // (`sizeof(f(x))`, `__typeof__(f(x))`) still name the function.
+      if (!FD->getPreviousDecl())
+        Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
+                  LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
+                  ";\n";
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());

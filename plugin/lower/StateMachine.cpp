@@ -97,9 +97,11 @@ void StateMachineEmitter::run(const std::string &Prelude) {
              [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
-  std::string Tail =
-      "\n#undef return\n" + LC.pinned(epilogue(), Body->getRBracLoc()) +
-      LC.lineMarker(Body->getRBracLoc()) + LC.columnPad(AfterBody);
+  std::string Tail = "\n#undef return\n#undef __func__\n#undef __FUNCTION__\n"
+                     "#undef __PRETTY_FUNCTION__\n" +
+                     LC.pinned(epilogue(), Body->getRBracLoc()) +
+                     LC.lineMarker(Body->getRBracLoc()) +
+                     LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
              [Tail] { return Tail; });
 }
@@ -415,6 +417,15 @@ std::string StateMachineEmitter::header() const {
     S += "case " + std::to_string(Pt.State) + ": goto __coast_s" +
          std::to_string(Pt.State) + "; ";
   S += "default: return COAST_READY; }\n";
+  // The body's function names are the user's function's, not the poll
+  // function's (assert and logs print them).
+  auto Name = [&](PredefinedIdentKind K) {
+    return "\"" + PredefinedExpr::ComputeName(K, P.FD) + "\"\n";
+  };
+  S += "#define __func__ " + Name(PredefinedIdentKind::Func) +
+       "#define __FUNCTION__ " + Name(PredefinedIdentKind::Function) +
+       "#define __PRETTY_FUNCTION__ " +
+       Name(PredefinedIdentKind::PrettyFunction);
   // Inside the body every return finishes the future; the for's step runs
   // after the store and leaves the poll function.
   S += std::string("#define return for (__co->__h.state = ") + StateDone +

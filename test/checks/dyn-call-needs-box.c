@@ -37,3 +37,14 @@ async int not_async(struct ops *o)
 {
 	return await(box(o->plain(1))); // expected-error {{operand of 'box' must be a call of an async function [coast-not-a-future]}}
 }
+
+// A pointer no declaration names (a table's element) is one too.
+extern fetch_fn fetchers[2];
+async int from_table(void)
+{
+	return await(fetchers[1](1)); // expected-error {{call through async function pointer 'function pointer' must be boxed}}
+}
+async int from_table_boxed(void)
+{
+	return await(box(fetchers[1](1)));
+}

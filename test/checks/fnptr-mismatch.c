@@ -15,7 +15,7 @@ struct ops {
 	compute_fn hash; // expected-note {{declared synchronous here}}
 };
 
-void take_async(fetch_fn f); // expected-note {{declared async here}}
+void take_async(fetch_fn f); // expected-note 2 {{declared async here}}
 void take_sync(compute_fn f); // expected-note {{declared synchronous here}}
 
 // Each flow, wrong.
@@ -32,6 +32,26 @@ void wrong(void)
 	(void)f;
 	(void)o;
 }
+
+// Each arm of a conditional, the right side of a comma.
+void take_either(int c)
+{
+	fetch_fn f = c ? compute : fetch; // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}} expected-note 2 {{declared async here}}
+	take_async(c ? fetch : compute); // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}}
+	f = (take_async(f), compute); // expected-error {{synchronous 'compute' where an async function pointer 'f' is expected}}
+	f = c ? fetch : &fetch;
+	(void)f;
+}
+
+// Elements of arrays, also arrays in fields.
+struct table {
+	fetch_fn reads[2];
+};
+static fetch_fn reads[] = {fetch, compute}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
+static compute_fn hashes[2] = {[1] = fetch}; // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
+static struct table in_field = {{compute, fetch}}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
+static fetch_fn right_reads[][2] = {{fetch, &fetch}, {0, (fetch_fn)0}};
+static compute_fn right_hashes[] = {compute, 0};
 
 compute_fn give_sync(void) { return fetch; } // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
 

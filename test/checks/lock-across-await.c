@@ -48,6 +48,32 @@ async int released_before(struct conn *c) {
 	return 0;
 }
 
+// Released with other redundant parentheses than it was locked with (a
+// macro's `&(c)->mu`): the same lock, accepted. Parentheses that change the
+// expression name another lock.
+#define LOCK(c) pthread_mutex_lock(&(c)->mu)
+struct conn_ref { struct conn *c; };
+async int released_as_spelled_otherwise(struct conn *c, struct conn_ref *r) {
+	LOCK(c);
+	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_lock(&(c->mu));
+	pthread_mutex_unlock((&((c)->mu)));
+	pthread_mutex_lock(&(r->c)->mu);
+	pthread_mutex_unlock(&r->c->mu);
+	pthread_mutex_lock(&(*c).mu); // expected-note {{'&(*c).mu' locked here}}
+	pthread_mutex_unlock(&c[0].mu);
+	await(tick()); // expected-warning {{blocking lock '&(*c).mu' may be held across this await}}
+	pthread_mutex_unlock(&(*c).mu);
+	return 0;
+}
+async int deref_parens(struct conn **cs) {
+	pthread_mutex_lock(&(*cs)[1].mu); // expected-note {{'&(*cs)[1].mu' locked here}}
+	pthread_mutex_unlock(&cs[1]->mu);
+	await(tick()); // expected-warning {{blocking lock '&(*cs)[1].mu' may be held across this await}}
+	pthread_mutex_unlock(&(*cs)[1].mu);
+	return 0;
+}
+
 // Locked after the await: accepted.
 async int locked_after(void) {
 	await(tick());

@@ -166,6 +166,19 @@ void forgotten(int x) {
   coast_forget(d);
 }
 
+// Through the association a _Generic selects.
+void generic(int x) {
+  struct conn *c = _Generic(x, int: conn_open(x), default: NULL);
+  struct conn d = _Generic(x, long: conn_make(0), int: conn_make(x));
+  conn_close(_Generic(c, struct conn *: c));
+  conn_abort(d);
+  // Never evaluated: nothing made, used or consumed.
+  size_t n = sizeof(conn_make(x)) + sizeof(*conn_open(x)) + sizeof d;
+  __typeof__(conn_open(x)) e = (void *)0;
+  (void)n;
+  (void)e;
+}
+
 // A borrowed pointer is not owned, and a struct declared without an
 // initialiser owns nothing until it is filled.
 void borrowed(struct conn *c) { conn_use(c); }

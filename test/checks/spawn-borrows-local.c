@@ -120,6 +120,15 @@ async int accepted(int *caller, int n) {
     sum += await(coast_join(ts[i], 0));
   return sum;
 }
+// A difference of pointers into a local is a number: nothing borrowed. The
+// pointer arithmetic next to it still carries the local.
+async int pointer_difference(void) {
+  char buf[16]; // expected-note {{'buf' declared here}}
+  char *end = buf + 8;
+  int n = await(coast_join(coast_spawn(use_val(end - buf)), 0));
+  n += await(coast_join(coast_spawn(use_val(&buf[8] - &buf[0])), 0));
+  return n + await(coast_join(coast_spawn(use_str(end - 1)), 0)); // expected-error {{future spawned with coast_spawn borrows local 'buf' of 'pointer_difference'}} expected-note {{use a coast_scope}}
+}
 int accepted_sync(void) {
   int x = 0;
   return coast_block_on(use_int(&x));

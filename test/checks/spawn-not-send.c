@@ -56,6 +56,19 @@ async int block_ends_before(void) {
 	return 0;
 }
 
+// Its address kept in an untyped pointer that outlives the block: the
+// local's life ends with its block all the same.
+async int address_outlives_block(int c) {
+	void *p = 0;
+	if (c) {
+		struct tls_ref r = make();
+		p = &r;
+		use(p);
+	}
+	await(tick());
+	return p != 0;
+}
+
 // Overwritten after the await: the old value is dead across it.
 async int reassigned_after(void) {
 	struct tls_ref r = make();
@@ -82,6 +95,22 @@ async int live_in_field(void) {
 	return w.id;
 }
 
+// A pointer to a not_send local keeps it live while the pointer is, also
+// when the pointer is untyped, and before the declaration on a goto back.
+async int through_void_pointer(int n) {
+	void *p = 0;
+	{
+	again:
+		await(tick()); // expected-note {{'r' is live across this await}}
+		struct tls_ref r = make(); // expected-note {{'r' is not Send}}
+		if (p)
+			use(p);
+		p = &r;
+		if (n--)
+			goto again;
+	}
+	return 0;
+}
 // A pointer to a not_send local keeps it live while the pointer is.
 async int through_pointer(void) {
 	struct tls_ref r = make(); // expected-note {{'r' is not Send}}
@@ -164,7 +193,7 @@ box_async int ping(int n) { return n ? await(pong(n - 1)) : await(tick()); }
 // Futures of other files and through pointers: Send only if returns_send.
 async int elsewhere(int id); // expected-note {{the future of 'elsewhere' is not guaranteed Send: it is not declared returns_send}}
 // CHECK: fix-it:"{{.*}}":{[[@LINE-1]]:1-[[@LINE-1]]:1}:"returns_send "
-typedef async int (*handler_fn)(int id);
+typedef async int (*handler_fn)(int id); // expected-note {{the future of 'handler_fn' is not guaranteed Send: it is not declared returns_send}}
 // CHECK: fix-it:"{{.*}}":{[[@LINE-1]]:1-[[@LINE-1]]:1}:"returns_send "
 async int awaits_elsewhere(void) {
 	return await(elsewhere(1)); // expected-note {{'elsewhere' awaited here}}
@@ -175,6 +204,7 @@ void spawner(handler_fn h, async returns_send int (*sh)(int)) { // expected-note
 	coast_detach(coast_spawn(passed_by_value()));
 	coast_detach(coast_spawn(branch_without_await(1)));
 	coast_detach(coast_spawn(block_ends_before()));
+	coast_detach(coast_spawn(address_outlives_block(1)));
 	coast_detach(coast_spawn(reassigned_after()));
 	coast_detach(coast_spawn(thread_local_before()));
 	coast_detach(coast_spawn(awaits_take_early()));
@@ -183,6 +213,7 @@ void spawner(handler_fn h, async returns_send int (*sh)(int)) { // expected-note
 	coast_detach(coast_spawn(live_on_one_branch(1))); // expected-error {{coast_spawn needs a Send future, and the future of 'live_on_one_branch' is not Send [coast-spawn-not-send]}}
 	coast_detach(coast_spawn(live_in_field())); // expected-error {{future of 'live_in_field' is not Send}}
 	coast_detach(coast_spawn(through_pointer())); // expected-error {{future of 'through_pointer' is not Send}}
+	coast_detach(coast_spawn(through_void_pointer(1))); // expected-error {{future of 'through_void_pointer' is not Send}}
 	coast_detach(coast_spawn(thread_local_pointer())); // expected-error {{future of 'thread_local_pointer' is not Send}}
 	coast_detach(coast_spawn(escapes())); // expected-error {{future of 'escapes' is not Send}}
 	coast_detach(coast_spawn(lent_to_await())); // expected-error {{future of 'lent_to_await' is not Send}}
@@ -191,4 +222,16 @@ void spawner(handler_fn h, async returns_send int (*sh)(int)) { // expected-note
 	coast_detach(coast_spawn(awaits_elsewhere())); // expected-error {{future of 'awaits_elsewhere' is not Send}}
 	coast_detach(coast_spawn(takes_pointer(&counter))); // expected-error {{future of 'takes_pointer' is not Send}} expected-note {{'&counter' points to a thread-local object}}
 	coast_detach(coast_spawn(box(h(1)))); // expected-error {{future of 'h' is not Send}}
+}
+
+// A pointer no declaration names, read from a table or returned by a call:
+// its typedef says whether it is bound.
+typedef async returns_send int (*send_handler_fn)(int id);
+extern handler_fn handlers[2];
+extern send_handler_fn send_handlers[2];
+send_handler_fn pick_send(int i);
+void table_spawner(void) {
+	coast_detach(coast_spawn(box(send_handlers[1](1))));
+	coast_detach(coast_spawn(box(pick_send(0)(1))));
+	coast_detach(coast_spawn(box(handlers[1](1)))); // expected-error {{coast_spawn needs a Send future, and the future of 'handler_fn' is not Send [coast-spawn-not-send]}}
 }

@@ -53,6 +53,20 @@ async int twice(read_fn f, int x)
 	return await(box(f(x))) + await(box(f(x + 1)));
 }
 
+// Pointers no declaration names: an element of a table of them, a call's
+// result.
+static read_fn readers[] = {disk_read, net_read};
+
+static read_fn reader(int i)
+{
+	return readers[i];
+}
+
+async int from_table(int i)
+{
+	return await(box(readers[i](1))) + await(box(reader(1 - i)(2)));
+}
+
 int main(void)
 {
 	// CHECK: disk: 20 321
@@ -66,5 +80,8 @@ int main(void)
 	printf("block_on %d\n", coast_block_on(box(f(7))));
 	// CHECK-NEXT: twice 90
 	printf("twice %d\n", coast_block_on(twice(disk_read, 4)));
+	// CHECK-NEXT: table 210 120
+	printf("table %d %d\n", coast_block_on(from_table(0)),
+	       coast_block_on(from_table(1)));
 	return 0;
 }

@@ -64,6 +64,68 @@ async int macro_arg(int n)
 	return DOUBLE(n);
 }
 
+#define SUM_TWICE(e) ((e) * 10 + (e))
+#define BOTH(s) s s
+// An await in a macro argument the macro expands twice is two awaits of
+// one text (plain C awaits twice); expanded once, it is fine.
+async int macro_arg_twice(int n)
+{
+	int a = SUM_TWICE(await(twice(n))); // expected-error {{'await' in a macro argument that the macro expands more than once; await into a variable and pass that [coast-unsupported]}}
+	BOTH(await(one());) // expected-error {{'await' in a macro argument that the macro expands more than once}}
+	int b = DOUBLE(await(twice(n)));
+	return a + SUM_TWICE(b);
+}
+
+// Frames are aligned to 16 bytes: a value kept in one, the result of an
+// async function and a value awaited into a temporary may not need more.
+struct line {
+	_Alignas(64) long x;
+};
+struct line make_line(long x);
+async struct line await_line(void); // declared only: its callers see it
+async struct line give_line(long x) // expected-error {{the return type of async function 'give_line' is aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+{
+	await(one());
+	return make_line(x);
+}
+async long keep_line(void)
+{
+	struct line l = make_line(1); // expected-error {{'l' is live across an 'await' and aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+	await(one());
+	return l.x;
+}
+async long read_line(void) // expected-error {{a value awaited in 'read_line' is aligned to more than 16 bytes, more than frames are [coast-unsupported]}}
+{
+	return await(await_line()).x + 1;
+}
+async long double line_before_await(void)
+{
+	long double d;
+	{
+		struct line l = make_line(2);
+		d = (long double)l.x;
+	}
+	await(one());
+	return d;
+}
+
+// A cleanup attribute would run at every suspension of the poll function;
+// on a variable whose block has no await, it runs where C runs it.
+void release(int *p);
+async int with_cleanup(void)
+{
+	{
+		__attribute__((cleanup(release))) int held = 1; // expected-error {{'held' is live across an 'await' and has a cleanup attribute; call the cleanup function where the block ends [coast-unsupported]}}
+		await(one());
+		(void)held;
+	}
+	{
+		__attribute__((cleanup(release))) int brief = 2;
+		(void)brief;
+	}
+	return await(one());
+}
+
 // Variadic async functions have no fixed frame.
 async int variadic(int n, ...) // expected-error {{async function 'variadic' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
 {
