@@ -147,7 +147,13 @@ static int scope_join_poll(struct coast_frame *f, struct coast_cx *cx)
 		return COAST_READY;
 	if (!s)
 		return join_done(j, COAST__ERR(EINVAL));
-	if (f->flags & COAST_F_CANCEL) {
+	/*
+	 * The lowering never interrupts an awaited destructor, and starts one
+	 * afresh in a drop path: a join learns that its owner is being
+	 * cancelled from the task, and cancels the scope's tasks all the
+	 * same (it still waits for them: they may borrow the owner's frame).
+	 */
+	if ((f->flags & COAST_F_CANCEL) || cx->task->cancel_polled) {
 		pthread_mutex_lock(&s->lock);
 		cancel = s->state == SCOPE_OPEN;
 		if (cancel)
