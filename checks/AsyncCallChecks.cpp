@@ -7,6 +7,8 @@
 #include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
@@ -48,6 +50,8 @@ public:
     }
     if (M->Kind == MarkKind::Await && !CurrentIsAsync)
       reportAwaitOutsideAsync(PE);
+    if (M->Kind == MarkKind::BlockOn && CurrentIsAsync)
+      reportBlockOnInAsync(PE);
     const Expr *Operand = M->Operand;
     // Clang has reported what is wrong with it.
     if (Operand->containsErrors())
@@ -138,6 +142,19 @@ private:
     const NamedDecl *Callee = namedDecl(CE->getCallee());
     return Callee && Callee->getIdentifier() ? Callee->getName()
                                              : "function pointer";
+  }
+
+  void reportBlockOnInAsync(const ParenExpr *PE) {
+    // The fix replaces the macro's name, when the user spelled it: not when
+    // coast_block_on comes from another macro's body.
+    const SourceManager &SM = Current->getASTContext().getSourceManager();
+    SourceLocation Name = SM.getExpansionLoc(PE->getBeginLoc());
+    StringRef Spelled =
+        Lexer::getSourceText(CharSourceRange::getTokenRange(Name), SM,
+                             Current->getASTContext().getLangOpts());
+    if (Spelled != "coast_block_on")
+      Name = SourceLocation();
+    Handler.blockOnInAsync(PE->getSourceRange(), Name);
   }
 
   void reportAwaitOutsideAsync(const ParenExpr *PE) {

@@ -1,9 +1,10 @@
 //===- AsyncCallChecks.h - Where futures are created and consumed ---------===//
 //
-// coast-await-outside-async, coast-sync-call, coast-unawaited-future and
-// coast-not-a-future: every call of an async function creates a future that
-// exactly one operation (await, coast_block_on, coast_spawn) must consume,
-// and await only makes sense inside an async function.
+// coast-await-outside-async, coast-sync-call, coast-unawaited-future,
+// coast-not-a-future and coast-block-on-in-async: every call of an async
+// function creates a future that exactly one operation (await,
+// coast_block_on, coast_spawn) must consume, await only makes sense inside
+// an async function, and coast_block_on only outside one.
 //
 //===----------------------------------------------------------------------===//
 

@@ -78,6 +78,14 @@ public:
   virtual void notAFuture(clang::SourceRange Operand,
                           llvm::StringRef Operation) {}
 
+  /// coast_block_on inside an async function [coast-block-on-in-async]: it
+  /// would block the worker polling the task (the runtime refuses it with
+  /// -EDEADLK). \param Whole the coast_block_on(...) expression.
+  /// \param MacroName the `coast_block_on` token the fix-it replaces with
+  /// `await`; invalid when it is not spelled in a file.
+  virtual void blockOnInAsync(clang::SourceRange Whole,
+                              clang::SourceLocation MacroName) {}
+
   /// A call through an async function pointer outside box(...)
   /// [coast-dyn-call-needs-box]. \param Call the call, which the fix-it wraps
   /// in box(...). \param Pointer the pointer's name.

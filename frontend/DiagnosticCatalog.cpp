@@ -19,6 +19,10 @@ const DiagnosticInfo Catalog[] = {
      "the operand of await, coast_block_on or coast_spawn is not a call of an "
      "async function",
      false},
+    {"coast-block-on-in-async",
+     "coast_block_on inside an async function, where it would block a "
+     "worker; await the future",
+     false},
     {"coast-recursion-needs-box",
      "recursion among async functions without box_async; box one function of "
      "the cycle",

@@ -1,6 +1,7 @@
 //===- DiagnosticCatalog.h - The names of coast's diagnostics -------------===//
 //
-// Every `coast-*` diagnostic name (SPEC section 3, plus coast-not-a-future)
+// Every `coast-*` diagnostic name (SPEC section 3, plus coast-not-a-future and
+// coast-block-on-in-async)
 // with a one-line help text and its level: what coast-check's SARIF output
 // lists as rules and the clang-tidy module registers as checks. A new
 // diagnostic is added here and in DiagnosticReporter.

@@ -112,6 +112,22 @@ void DiagnosticReporter::notAFuture(SourceRange Operand, StringRef Operation) {
   });
 }
 
+void DiagnosticReporter::blockOnInAsync(SourceRange Whole,
+                                        SourceLocation MacroName) {
+  HasErrors = true;
+  defer(Whole.getBegin(), [this, Whole, MacroName] {
+    DiagnosticBuilder DB = report(
+        DiagnosticsEngine::Error, Whole.getBegin(), "coast-block-on-in-async",
+        "coast_block_on in an async function would block the worker running "
+        "its task (the runtime refuses it with -EDEADLK); await the future");
+    DB << Whole;
+    if (MacroName.isValid())
+      DB << FixItHint::CreateReplacement(
+          CharSourceRange::getTokenRange(MacroName),
+          Keywords ? "await" : "coast_await");
+  });
+}
+
 void DiagnosticReporter::dynCallNeedsBox(SourceRange Call, StringRef Pointer) {
   HasErrors = true;
   defer(Call.getBegin(), [this, Call, Pointer = Pointer.str()] {

@@ -43,6 +43,8 @@ public:
                        llvm::StringRef Callee) override;
   void notAFuture(clang::SourceRange Operand,
                   llvm::StringRef Operation) override;
+  void blockOnInAsync(clang::SourceRange Whole,
+                      clang::SourceLocation MacroName) override;
   void dynCallNeedsBox(clang::SourceRange Call,
                        llvm::StringRef Pointer) override;
   void fnptrMismatch(clang::SourceRange Where, llvm::StringRef Message,
