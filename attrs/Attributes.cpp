@@ -90,12 +90,19 @@ bool isFunctionPointerLike(QualType T) {
   return false;
 }
 
+/// Variables and fields may also be arrays of them (a table of async
+/// callbacks); typedefs may not, since an element read from one no longer
+/// carries the typedef.
 bool declaresFunctionPointer(const Decl *D) {
   if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
     return isFunctionPointerLike(TD->getUnderlyingType());
-  if (const auto *VD = dyn_cast<DeclaratorDecl>(D))
-    return !isa<FunctionDecl>(D) && isFunctionPointerLike(VD->getType());
-  return false;
+  const auto *VD = dyn_cast<DeclaratorDecl>(D);
+  if (!VD || isa<FunctionDecl>(D))
+    return false;
+  QualType T = VD->getType();
+  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  return isFunctionPointerLike(T);
 }
 
 bool isRecord(const Decl *D) {

@@ -160,12 +160,24 @@ const ValueDecl *namedDecl(const Expr *E) {
   return nullptr;
 }
 
+const ValueDecl *pointerDecl(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (!isa<ArraySubscriptExpr>(E))
+    return namedDecl(E);
+  while (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E))
+    E = ASE->getBase()->IgnoreParenImpCasts();
+  // An element of an array of a typedef'd pointer type is that typedef's,
+  // which is what its diagnostics name and fix.
+  const ValueDecl *D = namedDecl(E);
+  return D && hasCoastAttr(D, CoastAttr::Async) ? D : nullptr;
+}
+
 bool isAsyncPointerCallee(const Expr *Callee) {
   // `table[i](x)`, `get()(x)`: no declaration names the pointer, its type
   // may still say async.
   if (isAsyncPointerType(Callee->IgnoreParenImpCasts()->getType()))
     return true;
-  const ValueDecl *D = namedDecl(Callee);
+  const ValueDecl *D = pointerDecl(Callee);
   if (!D || isa<FunctionDecl>(D))
     return false;
   return hasCoastAttr(D, CoastAttr::Async) || isAsyncPointerType(D->getType());

@@ -53,9 +53,14 @@ const clang::FunctionDecl *asyncCallee(const clang::Expr *E);
 /// `obj->poll`; null for anything else.
 const clang::ValueDecl *namedDecl(const clang::Expr *E);
 
+/// The variable or field holding the function pointer \p E reads: as
+/// namedDecl, and also an array declared `async` whose element \p E is
+/// (`table[i]`, `o.fns[i][j]`).
+const clang::ValueDecl *pointerDecl(const clang::Expr *E);
+
 /// True if \p Callee (a call's callee expression) is an async function
-/// pointer: a variable, parameter or field declared `async`, or of a
-/// typedef declared `async`.
+/// pointer: a variable, parameter or field declared `async` (or an
+/// element of an array declared so), or of a typedef declared `async`.
 bool isAsyncPointerCallee(const clang::Expr *Callee);
 
 /// True if \p T is an async function pointer type: through a typedef

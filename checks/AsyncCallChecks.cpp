@@ -128,7 +128,7 @@ private:
     Boxed.insert(CE);
     if (Consumed.count(M.Whole))
       return true;
-    const NamedDecl *Callee = namedDecl(CE->getCallee());
+    const NamedDecl *Callee = pointerDecl(CE->getCallee());
     StringRef Name = calleeName(CE);
     if (CurrentIsAsync)
       Handler.unawaitedFuture(M.Whole->getSourceRange(), Name);
@@ -139,7 +139,7 @@ private:
   }
 
   static StringRef calleeName(const CallExpr *CE) {
-    const NamedDecl *Callee = namedDecl(CE->getCallee());
+    const NamedDecl *Callee = pointerDecl(CE->getCallee());
     return Callee && Callee->getIdentifier() ? Callee->getName()
                                              : "function pointer";
   }

@@ -6,6 +6,7 @@
 #include "SendAnalysis.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
 #include <string>
@@ -31,9 +32,18 @@ Kind targetKind(const Decl *D, QualType T) {
   return isFunctionPointerType(T) ? Kind::Sync : Kind::Unknown;
 }
 
+/// The declaration an assignment stores into, also for an element of an
+/// array (whose type then says what it holds).
+const ValueDecl *assignedDecl(const Expr *LHS) {
+  LHS = LHS->IgnoreParenImpCasts();
+  while (const auto *ASE = dyn_cast<ArraySubscriptExpr>(LHS))
+    LHS = ASE->getBase()->IgnoreParenImpCasts();
+  return namedDecl(LHS);
+}
+
 /// What a value is, and the declaration it names.
 Kind valueKind(const Expr *E, const ValueDecl *&D) {
-  D = namedDecl(E);
+  D = pointerDecl(E);
   if (!D)
     return Kind::Unknown;
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
@@ -56,26 +66,34 @@ public:
 
   bool VisitBinaryOperator(BinaryOperator *BO) {
     if (BO->getOpcode() == BO_Assign)
-      check(BO->getRHS(), namedDecl(BO->getLHS()), BO->getLHS()->getType());
+      check(BO->getRHS(), assignedDecl(BO->getLHS()), BO->getLHS()->getType());
     return true;
   }
 
   bool VisitVarDecl(VarDecl *VD) {
     if (const Expr *Init = VD->getInit(); Init && !isa<InitListExpr>(Init))
       check(Init, VD, VD->getType());
+    else if (Init)
+      ListOwner[semantic(cast<InitListExpr>(Init))] = VD;
     return true;
   }
 
-  bool VisitInitListExpr(InitListExpr *ILE) {
+  bool VisitInitListExpr(InitListExpr *Visited) {
     // The traversal may show either form; the semantic one maps inits to
     // fields, and is checked once.
-    if (!ILE->isSemanticForm())
-      ILE = ILE->getSemanticForm();
+    const InitListExpr *ILE = semantic(Visited);
     if (!ILE || !Seen.insert(ILE).second)
       return true;
+    // The declaration whose initializer this list is: `async` on an array
+    // of pointers covers its elements, nested lists included.
+    const Decl *Owner = ListOwner.lookup(ILE);
     if (const ArrayType *AT = ILE->getType()->getAsArrayTypeUnsafe()) {
-      for (const Expr *Init : ILE->inits())
-        check(Init, nullptr, AT->getElementType());
+      for (const Expr *Init : ILE->inits()) {
+        if (const auto *Inner = dyn_cast<InitListExpr>(Init))
+          ListOwner[semantic(Inner)] = Owner;
+        else
+          check(Init, Owner, AT->getElementType());
+      }
       return true;
     }
     const auto *RT = ILE->getType()->getAs<RecordType>();
@@ -85,7 +103,10 @@ public:
     for (const FieldDecl *F : RT->getDecl()->fields()) {
       if (I >= ILE->getNumInits())
         break;
-      if (const Expr *Init = ILE->getInit(I++))
+      const Expr *Init = ILE->getInit(I++);
+      if (const auto *Inner = dyn_cast_or_null<InitListExpr>(Init))
+        ListOwner[semantic(Inner)] = F;
+      else if (Init)
         check(Init, F, F->getType());
     }
     return true;
@@ -115,6 +136,10 @@ public:
   }
 
 private:
+  static const InitListExpr *semantic(const InitListExpr *ILE) {
+    return ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+  }
+
   void check(const Expr *Value, const Decl *Target, QualType TargetType) {
     // Each value the expression may have: both arms of `?:`, a comma's
     // right side.
@@ -224,6 +249,9 @@ private:
   CheckHandler &Handler;
   const FunctionDecl *Current = nullptr;
   llvm::DenseSet<const InitListExpr *> Seen;
+  /// The variable or field each (semantic) initializer list initializes,
+  /// recorded before the list is visited.
+  llvm::DenseMap<const InitListExpr *, const Decl *> ListOwner;
 };
 
 } // namespace

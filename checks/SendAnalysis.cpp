@@ -143,10 +143,11 @@ SourceLocation returnsSendInsertLoc(const ValueDecl *D) {
 
 /// Why a call through the async pointer \p Callee may not be Send: the
 /// pointer lacks returns_send. A pointer no declaration names
-/// (`table[i](x)`, `get()(x)`) is judged, and fixed, by its typedef.
+/// (`get()(x)`, an element of a typedef'd array) is judged, and fixed, by
+/// its typedef.
 static std::optional<NotSendReason> unboundPointer(const Expr *Callee,
                                                    SourceLocation Await) {
-  if (const ValueDecl *Ptr = namedDecl(Callee)) {
+  if (const ValueDecl *Ptr = pointerDecl(Callee)) {
     if (isReturnsSendPointer(Ptr))
       return std::nullopt;
     NotSendReason R{NotSendKind::Unbound, Ptr->getName().str(), "",

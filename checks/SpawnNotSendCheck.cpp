@@ -36,8 +36,8 @@ public:
     if (Reasons.empty())
       return true;
     const Expr *Callee = FC->Call->getCallee();
-    const NamedDecl *Named = FC->Callee ? FC->Callee : namedDecl(Callee);
-    // A pointer no declaration names (`table[i](x)`): its typedef.
+    const NamedDecl *Named = FC->Callee ? FC->Callee : pointerDecl(Callee);
+    // A pointer no declaration names (`get()(x)`): its typedef.
     if (!Named)
       Named = pointerTypedefWith(Callee->IgnoreParenImpCasts()->getType(),
                                  CoastAttr::Async);

@@ -45,11 +45,11 @@ void take_either(int c)
 
 // Elements of arrays, also arrays in fields.
 struct table {
-	fetch_fn reads[2];
+	fetch_fn reads[2]; // #field_reads
 };
-static fetch_fn reads[] = {fetch, compute}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
-static compute_fn hashes[2] = {[1] = fetch}; // expected-error {{async 'fetch' where a synchronous function pointer is expected}}
-static struct table in_field = {{compute, fetch}}; // expected-error {{synchronous 'compute' where an async function pointer is expected}}
+static fetch_fn reads[] = {fetch, compute}; // expected-error {{synchronous 'compute' where an async function pointer 'reads' is expected}} expected-note {{declared async here}}
+static compute_fn hashes[2] = {[1] = fetch}; // expected-error {{async 'fetch' where a synchronous function pointer 'hashes' is expected}} expected-note {{declared synchronous here}}
+static struct table in_field = {{compute, fetch}}; // expected-error {{synchronous 'compute' where an async function pointer 'reads' is expected}} expected-note@#field_reads {{declared async here}}
 static fetch_fn right_reads[][2] = {{fetch, &fetch}, {0, (fetch_fn)0}};
 static compute_fn right_hashes[] = {compute, 0};
 
