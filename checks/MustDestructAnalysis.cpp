@@ -223,6 +223,12 @@ private:
       sink(CO->getFalseExpr(), At, How);
       return;
     }
+    // GNU `a ?: b`: the value is a's (evaluated once) or b's.
+    if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(V)) {
+      sink(BCO->getCommon(), At, How);
+      sink(BCO->getFalseExpr(), At, How);
+      return;
+    }
     if (localVar(V)) {
       Consumptions.push_back({At, std::move(How)});
       RefRole &R = Roles[cast<DeclRefExpr>(V)];
@@ -239,8 +245,10 @@ private:
   /// alias, not followed.
   Incoming into(const VarDecl *To, const Expr *E) {
     const Expr *V = valueOperand(E);
-    if (const auto *CO = dyn_cast<ConditionalOperator>(V)) {
-      Incoming T = into(To, CO->getTrueExpr());
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(V)) {
+      // For GNU `a ?: b` the true value is a itself, evaluated once.
+      const auto *BCO = dyn_cast<BinaryConditionalOperator>(CO);
+      Incoming T = into(To, BCO ? BCO->getCommon() : CO->getTrueExpr());
       Incoming F = into(To, CO->getFalseExpr());
       return T == Incoming::Owned || F == Incoming::Owned ? Incoming::Owned
              : T == Incoming::Null && F == Incoming::Null ? Incoming::Null

@@ -143,3 +143,18 @@ async int async_leak(int x) {
   conn_close(c);
   return 0;
 }
+
+// GNU `a ?: b`: the value is one of two owned results, whichever is kept;
+// never destructed, it leaks like any other.
+must_destruct() struct conn *conn_cached(void);
+int elvis_leaks(int x) {
+  struct conn *c = conn_cached() ?: conn_open(x); // expected-error {{must_destruct value 'c' is not destructed on every path}}
+  return conn_use(c); // expected-note {{'c' is still owned when this path leaves its scope}}
+}
+int elvis_fixed(int x) {
+  struct conn *c = conn_cached() ?: conn_open(x);
+  int r = conn_use(c);
+  conn_close(c);
+  return r;
+}
+void elvis_consumed(int x) { conn_close(conn_cached() ?: conn_open(x)); }
