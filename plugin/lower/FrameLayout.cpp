@@ -68,10 +68,12 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     S += "  " + storageDecl(LC, T, Name) + ";\n";
   for (const DropFlag &F : P.Flags)
     S += "  unsigned char " + F.Field + ";\n";
-  if (!P.Points.empty()) {
+  if (P.hasChildren()) {
     S += "  union {\n";
     for (const SuspendPoint &Pt : P.Points) {
       std::string N = std::to_string(Pt.State);
+      if (Pt.Source == FrameSource::None)
+        continue;
       if (Pt.Source == FrameSource::Embedded)
         S += "    " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
       else
@@ -90,10 +92,12 @@ std::string childFunction(const AsyncFunctionPlan &P) {
   std::string S = "static struct coast_frame *" +
                   generatedName(P.Name, "child") +
                   "(struct coast_frame *__h) {\n";
-  if (!P.Points.empty()) {
+  if (P.hasChildren()) {
     S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
          " *)__h;\n  switch (__h->state) {\n";
     for (const SuspendPoint &Pt : P.Points) {
+      if (Pt.Source == FrameSource::None)
+        continue;
       S += "  case " + std::to_string(Pt.State) + ": return ";
       S += Pt.Source == FrameSource::Embedded
                ? "&__co->" + childMember(Pt) + ".__h;\n"
@@ -113,6 +117,8 @@ static const char *siteAlloc(FrameSource Source) {
     return "COAST_CHILD_FRAMES";
   case FrameSource::Box:
     return "COAST_CHILD_BOX";
+  case FrameSource::None:
+    return "COAST_CHILD_NONE";
   }
   llvm_unreachable("unknown frame source");
 }
@@ -205,7 +211,7 @@ std::string childMember(const SuspendPoint &Pt) {
 }
 
 std::string dtorMember(const AsyncFunctionPlan &P) {
-  return P.Points.empty() ? "__coast_dtor" : "__aw.__coast_dtor";
+  return P.hasChildren() ? "__aw.__coast_dtor" : "__coast_dtor";
 }
 
 std::string startPrototype(const FunctionDecl *Callee,

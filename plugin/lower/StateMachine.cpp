@@ -245,7 +245,14 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Args += ", " + LC.text(A->getSourceRange());
 
   std::string S = "{ ";
-  if (Pt.Source == FrameSource::Embedded) {
+  std::string Value;
+  if (Pt.Source == FrameSource::None) {
+    // coast_yield: back to the end of the run queue, then 0 (yield.c).
+    S += "coast__task_wake_self(__cx); __co->__h.state = " + N +
+         "; __coast_p = COAST_PENDING; goto __coast_pending; __coast_s" + N +
+         ":; ";
+    Value = "0";
+  } else if (Pt.Source == FrameSource::Embedded) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
     std::string Start = startCallee(
@@ -256,15 +263,15 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer.
-  S += "__co->__h.state = " + N + "; __coast_s" + N +
-       ": if ((__coast_p = " + pollCall(Pt) +
-       ") != COAST_READY) goto __coast_pending; ";
+  if (Pt.Source != FrameSource::None)
+    S += "__co->__h.state = " + N + "; __coast_s" + N +
+         ": if ((__coast_p = " + pollCall(Pt) +
+         ") != COAST_READY) goto __coast_pending; ";
 
   QualType RT = Pt.Proto->getReturnType();
-  std::string Value;
   if (Pt.Source == FrameSource::Embedded) {
     Value = Child + ".__ret";
-  } else {
+  } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
       S += LC.typeName(RT) +
            " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
@@ -481,6 +488,12 @@ std::string StateMachineEmitter::epilogue() const {
       continue;
     std::string Child = "__co->" + childMember(Pt);
     S += "case " + std::to_string(Pt.State) + ": ";
+    if (Pt.Source == FrameSource::None) {
+      for (const DropValue &D : Pt.Drops)
+        S += dropText(D);
+      S += "break; ";
+      continue;
+    }
     // An awaited destructor is not interrupted: it finishes, then the
     // frame does.
     if (!Pt.FinishOnCancel)

@@ -1,8 +1,9 @@
 // Frame layout: an awaited callee defined earlier in the file is embedded in
 // the caller's frame (no allocation); callees awaited at different
 // suspension points share storage; a callee defined later, or in another
-// file (coast_yield), is called through its start function on the task's
-// frame stack; only locals live across an await take frame space.
+// file, is called through its start function on the task's frame stack;
+// coast_yield() needs no frame at all; only locals live across an await
+// take frame space.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v '^#line' %t.lowered.c | FileCheck %s
 // RUN: not grep -n 'malloc *(' %t.lowered.c

@@ -74,6 +74,7 @@ enum coast_child_alloc {
 	COAST_CHILD_EMBEDDED = 0, /* inside the awaiting frame */
 	COAST_CHILD_FRAMES = 1,   /* from cx->frames */
 	COAST_CHILD_BOX = 2,      /* from coast__box_alloc */
+	COAST_CHILD_NONE = 3,     /* none: the frame suspended itself (yield) */
 };
 
 /*

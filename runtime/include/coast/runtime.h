@@ -44,6 +44,14 @@ COAST_EXTERN int coast__drop_child(struct coast_frame *f,
 				   struct coast_cx *cx);
 
 /*
+ * The task being polled wakes itself, to be polled again after the others
+ * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
+ * cheaper.  Only from a poll of cx->task.  Lowered code suspends on
+ * await(coast_yield()) with it, without a sub-future.
+ */
+COAST_EXTERN void coast__task_wake_self(struct coast_cx *cx);
+
+/*
  * Polls the sub-future child of the frame being polled, in place up to
  * COAST_POLL_DEPTH nested calls and through the executor beyond: deep
  * recursion through boxed or cross-unit calls costs heap, not C stack.  A
