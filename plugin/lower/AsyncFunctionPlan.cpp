@@ -216,6 +216,11 @@ void Planner::planDrops() {
           mustDestructRecord(P->getType()))
         if (std::optional<DropValue> D = DropOf(P))
           Plan.StartDrops.push_back(*D);
+  // Frame headers keep the state in 16 bits, 0xffff meaning done.
+  if (NextState > 0xffff)
+    fail(FD->getLocation(), "async function '" + Plan.Name +
+                                "' has more than 65534 suspension points "
+                                "(awaits and awaited destructors); split it");
 }
 
 /// Walks the statements that stand in statement position; expressions (a
@@ -665,10 +670,16 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
     ++SlotSize[Slot];
     SlotOf.push_back(Slot);
   }
+  // Slots of one local are plain members; the others are numbered unions.
+  std::vector<unsigned> UnionOf(SlotSize.size(), 0);
+  unsigned Unions = 0;
+  for (size_t S = 0; S != SlotSize.size(); ++S)
+    if (SlotSize[S] > 1)
+      UnionOf[S] = ++Unions;
   for (size_t I = 0; I != Resident.size(); ++I) {
     const VarDecl *VD = Resident[I]->Var;
     std::string Name = uniqueField(VD->getName());
-    unsigned Slot = SlotSize[SlotOf[I]] > 1 ? SlotOf[I] + 1 : 0;
+    unsigned Slot = UnionOf[SlotOf[I]];
     std::string Field = Slot ? "__s" + std::to_string(Slot) + "." + Name : Name;
     Plan.VarIndex[VD] = Plan.Vars.size();
     Plan.Vars.push_back({VD, Field, Name, Slot});

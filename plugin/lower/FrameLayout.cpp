@@ -48,7 +48,7 @@ std::string paramList(const FunctionDecl *FD, const LoweringContext &LC,
 }
 
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
-  std::string S = frameType(P.Name) + " {\n  struct coast_frame __h;\n";
+  std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
   if (!returnsVoid(P.FD))
     S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
   unsigned Slots = 0;
@@ -85,27 +85,34 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   } else if (P.AsyncDrops) {
     S += "  struct coast_frame *__coast_dtor;\n";
   }
-  return S + "};\n";
+  S += "};\n";
+  // The frame the runtime handles by pointer (start functions): the body
+  // behind a header with the descriptor.
+  return S + "struct " + generatedName(P.Name, "heap") +
+         " {\n  struct coast_frame __b;\n  " + frameType(P.Name) +
+         " __f;\n};\n";
 }
 
+/// The sub-future of each suspension point; an embedded one with its
+/// descriptor, which its frame does not hold.
 std::string childFunction(const AsyncFunctionPlan &P) {
-  std::string S = "static struct coast_frame *" +
-                  generatedName(P.Name, "child") +
-                  "(struct coast_frame *__h) {\n";
-  if (P.hasChildren()) {
-    S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
-         " *)__h;\n  switch (__h->state) {\n";
-    for (const SuspendPoint &Pt : P.Points) {
-      if (Pt.Source == FrameSource::None)
-        continue;
-      S += "  case " + std::to_string(Pt.State) + ": return ";
-      S += Pt.Source == FrameSource::Embedded
-               ? "&__co->" + childMember(Pt) + ".__h;\n"
-               : "__co->" + childMember(Pt) + ";\n";
-    }
-    S += "  }\n";
+  std::string S = "static void *" + generatedName(P.Name, "child") +
+                  "(void *__h, const struct coast_fn **__cfn) {\n  *__cfn = "
+                  "0;\n";
+  if (!P.hasChildren())
+    return S + "  (void)__h;\n  return 0;\n}\n";
+  S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
+       " *)__h;\n  switch (__co->__h.state) {\n";
+  for (const SuspendPoint &Pt : P.Points) {
+    if (Pt.Source == FrameSource::None)
+      continue;
+    S += "  case " + std::to_string(Pt.State) + ": ";
+    S += Pt.Source == FrameSource::Embedded
+             ? "*__cfn = &" + generatedName(Pt.Callee->getName(), "fn") +
+                   "; return &__co->" + childMember(Pt) + ".__h;\n"
+             : "return __co->" + childMember(Pt) + ";\n";
   }
-  return S + "  return 0;\n}\n";
+  return S + "  }\n  return 0;\n}\n";
 }
 
 /// The enum coast_child_alloc of a suspension point's sub-future.
@@ -137,17 +144,19 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     }
     S += "};\n";
   }
-  std::string Frame = frameType(P.Name);
+  std::string Heap = "struct " + generatedName(P.Name, "heap");
   bool Void = returnsVoid(P.FD);
   std::string File = LC.fileLiteral(P.FD->getLocation());
   S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
-       " = {\n  " + generatedName(P.Name, "poll") + ", " +
-       generatedName(P.Name, "child") + ", sizeof(" + Frame + "),\n  " +
+       " = {\n  coast__poll_body, " + generatedName(P.Name, "child") +
+       ", sizeof(" + Heap + "),\n  " +
        (Void ? "0, 0"
-             : "__builtin_offsetof(" + Frame + ", __ret), sizeof(((" + Frame +
-                   " *)0)->__ret)") +
+             : "__builtin_offsetof(" + Heap + ", __f.__ret), sizeof(((" + Heap +
+                   " *)0)->__f.__ret)") +
        ",\n  \"" + P.Name + "\", " + File + ", " + Sites + ", " +
-       std::to_string(P.Points.size()) + "\n};\n";
+       std::to_string(P.Points.size()) + ",\n  " +
+       generatedName(P.Name, "poll") + ", __builtin_offsetof(" + Heap +
+       ", __f)\n};\n";
   return S;
 }
 
@@ -158,8 +167,8 @@ std::string initFunction(const AsyncFunctionPlan &P,
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +
          std::to_string(I);
-  S += ") {\n  __co->__h.fn = &" + generatedName(P.Name, "fn") +
-       ";\n  __co->__h.state = " + StateStart + ";\n  __co->__h.flags = 0;\n";
+  S += std::string(") {\n  __co->__h.state = ") + StateStart +
+       ";\n  __co->__h.flags = 0;\n";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I) {
     const FrameVar *V = P.frameVar(P.FD->getParamDecl(I));
     S += "  " +
@@ -177,17 +186,18 @@ std::string initFunction(const AsyncFunctionPlan &P,
 
 std::string startFunction(const AsyncFunctionPlan &P,
                           const LoweringContext &LC) {
-  std::string Frame = frameType(P.Name);
-  std::string S = linkage(P.FD) + "struct coast_frame *" +
-                  generatedName(P.Name, "start") + "(" +
-                  paramList(P.FD, LC, true) + ") {\n  " + Frame + " *__co = (" +
-                  Frame +
-                  " *)__a->alloc(__a, sizeof *__co);\n  if (!__co)\n    "
-                  "return 0;\n  " +
-                  generatedName(P.Name, "init") + "(__co";
+  std::string Heap = "struct " + generatedName(P.Name, "heap");
+  std::string S =
+      linkage(P.FD) + "struct coast_frame *" + generatedName(P.Name, "start") +
+      "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
+      " *)__a->alloc(__a, sizeof *__w);\n  if (!__w)\n    "
+      "return 0;\n  __w->__b.fn = &" +
+      generatedName(P.Name, "fn") + ";\n  __w->__b.state = " + StateStart +
+      ";\n  __w->__b.flags = 0;\n  " + generatedName(P.Name, "init") +
+      "(&__w->__f";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", __p" + std::to_string(I);
-  return S + ");\n  return &__co->__h;\n}\n";
+  return S + ");\n  return &__w->__b;\n}\n";
 }
 
 } // namespace
@@ -242,7 +252,7 @@ std::string framePrelude(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
   return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
          generatedName(P.Name, "poll") +
-         "(struct coast_frame *, struct coast_cx *);\n" + childFunction(P) +
+         "(struct coast_head *, struct coast_cx *);\n" + childFunction(P) +
          descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
 }
 

@@ -414,7 +414,7 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 
 std::string StateMachineEmitter::header() const {
   std::string S = "static int " + generatedName(P.Name, "poll") +
-                  "(struct coast_frame *__coast_h, struct coast_cx *__cx) { " +
+                  "(struct coast_head *__coast_h, struct coast_cx *__cx) { " +
                   Frame + " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
                   "(__coast_h->flags & " +
@@ -510,9 +510,9 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  return S +
-         "default: if ((__coast_p = coast__drop_child(__coast_h, __cx)) != "
-         "COAST_READY) return __coast_p; } __co->__h.state = " +
+  return S + "default: if ((__coast_p = coast__drop_child(__coast_h, &" +
+         generatedName(P.Name, "fn") +
+         ", __cx)) != COAST_READY) return __coast_p; } __co->__h.state = " +
          StateDone + "; return COAST_READY; }\n";
 }
 

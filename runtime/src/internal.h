@@ -185,7 +185,7 @@ void coast__task_cancel(struct coast_task *t);
 void coast__task_dealloc(struct coast_task *t);
 
 /* The child function of leaf futures: they never await a sub-future. */
-struct coast_frame *coast__no_child(struct coast_frame *f);
+void *coast__no_child(void *f, const struct coast_fn **cfn);
 
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);

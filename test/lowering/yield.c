@@ -5,7 +5,7 @@
 // yield destructs what is owned there. Prints the same lowered and as plain
 // C except for the spawned part, which runs only lowered.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
-// RUN: grep -v '^#line' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
+// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // RUN: not grep -n 'coast_yield__coast_start *(' %t.lowered.c
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast %s %coast-libs -DSPAWN -o %t.spawn
@@ -14,11 +14,13 @@
 #include <stdio.h>
 
 // LOWERED-LABEL: struct forms__coast_frame {
-// LOWERED-NEXT:   struct coast_frame __h;
+// LOWERED-NEXT:   struct coast_head __h;
 // LOWERED-NEXT:   __typeof__(int) __ret;
 // LOWERED-NEXT:   __typeof__(int) n;
 // LOWERED-NEXT:   __typeof__(int) a;
 // LOWERED-NEXT:   __typeof__(int) __t1;
+// LOWERED-NEXT:   __typeof__(int) __t2;
+// LOWERED-NEXT:   __typeof__(int) __t3;
 // LOWERED-NEXT: };
 // LOWERED: coast__task_wake_self(__cx); __co->__h.state = 1;
 async int forms(int n)
