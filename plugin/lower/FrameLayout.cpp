@@ -8,6 +8,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
+#include <vector>
 
 using namespace clang;
 
@@ -17,18 +18,6 @@ namespace {
 
 bool returnsVoid(const FunctionDecl *FD) {
   return FD->getReturnType()->isVoidType();
-}
-
-/// The declaration of a frame member holding a value of type \p T. Frames
-/// store values without const: a const local is assigned once when its
-/// declaration runs, which a const member would forbid. volatile stays: the
-/// program may rely on it.
-std::string storageDecl(const LoweringContext &LC, QualType T, StringRef Name) {
-  bool Volatile = T.isVolatileQualified() ||
-                  LC.Ctx.getBaseElementType(T).isVolatileQualified();
-  Qualifiers Quals;
-  QualType Bare = LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
-  return (Volatile ? "volatile " : "") + LC.typeName(Bare) + " " + Name.str();
 }
 
 /// `static` for functions only this translation unit can see.
@@ -47,43 +36,63 @@ std::string paramList(const FunctionDecl *FD, const LoweringContext &LC,
   return S;
 }
 
+/// \p Lines, each ending in a newline, with \p Indent before each.
+std::string indented(StringRef Lines, StringRef Indent) {
+  std::string S;
+  while (!Lines.empty()) {
+    auto [Line, Rest] = Lines.split('\n');
+    S += (Indent + Line + "\n").str();
+    Lines = Rest;
+  }
+  return S;
+}
+
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
-  if (!returnsVoid(P.FD))
-    S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
   unsigned Slots = 0;
   for (const FrameVar &V : P.Vars) {
     if (V.Slot == 0)
-      S += "  " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+      S += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     Slots = std::max(Slots, V.Slot);
   }
   for (unsigned Slot = 1; Slot <= Slots; ++Slot) {
     S += "  union {\n";
     for (const FrameVar &V : P.Vars)
       if (V.Slot == Slot)
-        S += "    " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+        S += "    " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     S += "  } __s" + std::to_string(Slot) + ";\n";
   }
   for (const auto &[Name, T] : P.Temps)
-    S += "  " + storageDecl(LC, T, Name) + ";\n";
+    S += "  " + LC.storageDecl(T, Name) + ";\n";
   for (const DropFlag &F : P.Flags)
     S += "  unsigned char " + F.Field + ";\n";
-  if (P.hasChildren()) {
-    S += "  union {\n";
+  // The result is stored once nothing else of the frame is needed (the
+  // return goes through a temporary): it shares storage with the callees.
+  std::vector<std::string> Shared;
+  if (!returnsVoid(P.FD))
+    Shared.push_back(LC.storageDecl(P.FD->getReturnType(), "__ret") + ";\n");
+  if (P.hasChildren() || P.AsyncDrops) {
+    std::string Aw = "union {\n";
     for (const SuspendPoint &Pt : P.Points) {
       std::string N = std::to_string(Pt.State);
       if (Pt.Source == FrameSource::None)
         continue;
       if (Pt.Source == FrameSource::Embedded)
-        S += "    " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
+        Aw += "  " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
       else
-        S += "    struct coast_frame *p" + N + ";\n";
+        Aw += "  struct coast_frame *p" + N + ";\n";
     }
     if (P.AsyncDrops)
-      S += "    struct coast_frame *__coast_dtor;\n";
-    S += "  } __aw;\n";
-  } else if (P.AsyncDrops) {
-    S += "  struct coast_frame *__coast_dtor;\n";
+      Aw += "  struct coast_frame *__coast_dtor;\n";
+    Shared.push_back(Aw + "} __aw;\n");
+  }
+  if (Shared.size() == 1)
+    S += indented(Shared.front(), "  ");
+  if (Shared.size() > 1) {
+    S += "  union {\n";
+    for (const std::string &M : Shared)
+      S += indented(M, "    ");
+    S += "  };\n";
   }
   S += "};\n";
   // The frame the runtime handles by pointer (start functions): the body
@@ -97,12 +106,11 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
 /// descriptor, which its frame does not hold.
 std::string childFunction(const AsyncFunctionPlan &P) {
   std::string S = "static void *" + generatedName(P.Name, "child") +
-                  "(void *__h, const struct coast_fn **__cfn) {\n  *__cfn = "
-                  "0;\n";
+                  "(void *__h, const struct coast_fn **__cfn) {\n";
   if (!P.hasChildren())
-    return S + "  (void)__h;\n  return 0;\n}\n";
+    return S + "  (void)__h;\n  *__cfn = 0;\n  return 0;\n}\n";
   S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
-       " *)__h;\n  switch (__co->__h.state) {\n";
+       " *)__h;\n  *__cfn = 0;\n  switch (__co->__h.state) {\n";
   for (const SuspendPoint &Pt : P.Points) {
     if (Pt.Source == FrameSource::None)
       continue;
@@ -220,9 +228,7 @@ std::string childMember(const SuspendPoint &Pt) {
          std::to_string(Pt.State);
 }
 
-std::string dtorMember(const AsyncFunctionPlan &P) {
-  return P.hasChildren() ? "__aw.__coast_dtor" : "__coast_dtor";
-}
+std::string dtorMember() { return "__aw.__coast_dtor"; }
 
 std::string startPrototype(const FunctionDecl *Callee,
                            const LoweringContext &LC) {

@@ -434,13 +434,17 @@ std::string StateMachineEmitter::header() const {
        "#define __PRETTY_FUNCTION__ " +
        Name(PredefinedIdentKind::PrettyFunction);
   // Inside the body every return finishes the future; the for's step runs
-  // after the store and leaves the poll function.
-  S += std::string("#define return for (__co->__h.state = ") + StateDone +
-       ";; ({ return "
-       "COAST_READY; }))";
-  if (!P.FD->getReturnType()->isVoidType())
-    S += " __co->__ret =";
-  return S + "\n";
+  // after the store and leaves the poll function. The value goes through a
+  // C local: the result shares storage with what the expression may read
+  // (the callee frames, an awaited callee's own result).
+  if (P.FD->getReturnType()->isVoidType())
+    return S + "#define return for (__co->__h.state = " + StateDone +
+           ";; ({ return COAST_READY; }))\n";
+  return S + "#define return for (" +
+         LC.storageDecl(P.FD->getReturnType(), "__coast_rv") +
+         "; (__co->__h.state = " + StateDone +
+         ", 1); ({ __co->__ret = __coast_rv; return COAST_READY; })) "
+         "__coast_rv =\n";
 }
 
 /// Destructs \p D's value in the drop path: a call of its synchronous
@@ -460,7 +464,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
   std::string Name = D.Destructor->getName().str();
   if (!D.State)
     return "if (" + Owns + ") " + Name + "(" + Arg + "); ";
-  std::string F = "__co->" + dtorMember(P);
+  std::string F = "__co->" + dtorMember();
   std::string N = std::to_string(D.State);
   return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
          F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +

@@ -15,12 +15,12 @@
 
 // LOWERED-LABEL: struct forms__coast_frame {
 // LOWERED-NEXT:   struct coast_head __h;
-// LOWERED-NEXT:   __typeof__(int) __ret;
 // LOWERED-NEXT:   __typeof__(int) n;
 // LOWERED-NEXT:   __typeof__(int) a;
 // LOWERED-NEXT:   __typeof__(int) __t1;
 // LOWERED-NEXT:   __typeof__(int) __t2;
 // LOWERED-NEXT:   __typeof__(int) __t3;
+// LOWERED-NEXT:   __typeof__(int) __ret;
 // LOWERED-NEXT: };
 // LOWERED: coast__task_wake_self(__cx); __co->__h.state = 1;
 async int forms(int n)
