@@ -123,6 +123,9 @@ struct FrameVar {
   std::string Field;
   std::string Name;  ///< the member's own name
   unsigned Slot = 0; ///< 0: a member of its own
+  /// A parameter dead at every suspension point: it shares storage with the
+  /// callee frames and the result (`__in.name`).
+  bool Shared = false;
 };
 
 struct AsyncFunctionPlan {

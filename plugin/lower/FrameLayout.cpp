@@ -50,8 +50,11 @@ std::string indented(StringRef Lines, StringRef Indent) {
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
   unsigned Slots = 0;
+  std::string In;
   for (const FrameVar &V : P.Vars) {
-    if (V.Slot == 0)
+    if (V.Shared)
+      In += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+    else if (V.Slot == 0)
       S += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     Slots = std::max(Slots, V.Slot);
   }
@@ -67,8 +70,11 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   for (const DropFlag &F : P.Flags)
     S += "  unsigned char " + F.Field + ";\n";
   // The result is stored once nothing else of the frame is needed (the
-  // return goes through a temporary): it shares storage with the callees.
+  // return goes through a temporary): it shares storage with the callees,
+  // and so do the parameters dead at every suspension point.
   std::vector<std::string> Shared;
+  if (!In.empty())
+    Shared.push_back("struct {\n" + In + "} __in;\n");
   if (!returnsVoid(P.FD))
     Shared.push_back(LC.storageDecl(P.FD->getReturnType(), "__ret") + ";\n");
   if (P.hasChildren() || P.AsyncDrops) {
