@@ -11,8 +11,10 @@
 #include <coast.h>
 #include <stdio.h>
 
+// Big enough that copies are memcpy calls, which ASan checks for overlap.
 struct pair {
 	long a, b, c;
+	char pad[200];
 };
 
 struct text {
@@ -53,6 +55,27 @@ async struct pair swap(struct pair p, int wait)
 	struct pair r = { p.c, p.b, p.a };
 	await(nap());
 	return r;
+}
+
+// No locals: the result sits right behind the header, inside the storage
+// of the caller's result, which is copied from it.
+// LOWERED-LABEL: struct make__coast_frame {
+// LOWERED-NEXT:   struct coast_head __h;
+// LOWERED-NEXT:   union {
+// LOWERED-NEXT:     struct {
+// LOWERED-NEXT:       __typeof__(long) a;
+// LOWERED-NEXT:     } __in;
+// LOWERED-NEXT:     __typeof__(struct pair) __ret;
+// LOWERED-NEXT:   };
+// LOWERED-NEXT: };
+async struct pair make(long a)
+{
+	return (struct pair){ a, a + 1, a + 2 };
+}
+
+async struct pair via(long a)
+{
+	return await(make(a));
 }
 
 // The callee's result lies inside our own result's storage. p is read by
@@ -161,6 +184,9 @@ int main(void)
 	// CHECK: swap 3 2 1 / 3 2 1 / 1 2 3
 	printf("swap %ld %ld %ld / %ld %ld %ld / %ld %ld %ld\n", s.a, s.b, s.c,
 	       w.a, w.b, w.c, t.a, t.b, t.c);
+	struct pair v = coast_block_on(via(4));
+	// CHECK-NEXT: via 4 5 6
+	printf("via %ld %ld %ld\n", v.a, v.b, v.c);
 	// CHECK-NEXT: after 805
 	printf("after %d\n", coast_block_on(after(7, 5)));
 	// CHECK-NEXT: rest 9012
