@@ -3,15 +3,19 @@
 # (-fplugin-arg-coast-frame-sizes) next to the size of the same function's
 # future in Rust (frames.rs, std::mem::size_of_val), both for x86-64.
 #
-# Usage: bench/frame-size/run.sh [--llvm 19|22]   (needs rustc and build/<llvm>)
+# The figures and what makes them are in README.md.
+#
+# Usage: bench/frame-size/run.sh [--llvm 19|22]
+# (needs rustc and $COAST_BUILD_DIR/<llvm>, COAST_BUILD_DIR default <repo>/build)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here=$root/bench/frame-size
+build=${COAST_BUILD_DIR:-$root/build}
 llvm=19
 [ "${1:-}" = --llvm ] && llvm=$2
 clang=/usr/lib/llvm-$llvm/bin/clang
-plugin=$root/build/$llvm/plugin/coast-plugin.so
-[ -f "$plugin" ] || cmake --build "$root/build/$llvm" --target coast-plugin
+plugin=$build/$llvm/plugin/coast-plugin.so
+[ -f "$plugin" ] || cmake --build "$build/$llvm" --target coast-plugin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

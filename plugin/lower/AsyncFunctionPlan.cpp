@@ -7,7 +7,9 @@
 //
 // A local lives in the frame when a suspension point follows its declaration
 // inside its scope: only then can its value or address be needed after a
-// resume. Parameters always live in the frame. Everything else stays an
+// resume. Parameters always live in the frame, those dead at every
+// suspension point in storage shared with the callees' frames (liveness from
+// checks/SuspendLiveness). Everything else stays an
 // ordinary C local of the poll function; resuming never jumps into its scope
 // after its declaration, so C's rules for it are unchanged.
 //
@@ -19,6 +21,7 @@
 #include "EvaluatedVisitor.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
+#include "SuspendLiveness.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -87,6 +90,7 @@ private:
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
   void planDrops();
+  void shareDeadParameters();
   std::string uniqueField(StringRef Name);
   bool printableType(QualType T) const;
 
@@ -142,7 +146,96 @@ bool Planner::run() {
     return false;
   collectRefs();
   planDrops();
+  shareDeadParameters();
   return Ok;
+}
+
+/// Whether \p E designates (part of) \p VD's storage: `v`, `v.m`, `v.a[i]`.
+static bool designates(const Expr *E, const VarDecl *VD) {
+  for (;;) {
+    E = E->IgnoreParens();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return DRE->getDecl() == VD;
+    if (const auto *ME = dyn_cast<MemberExpr>(E); ME && !ME->isArrow())
+      E = ME->getBase();
+    else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E);
+             ASE &&
+             !ASE->getBase()->IgnoreParenImpCasts()->getType()->isPointerType())
+      E = ASE->getBase()->IgnoreParenImpCasts();
+    else
+      return false;
+  }
+}
+
+/// A parameter whose value no suspension point needs after it resumes
+/// shares storage with the callee frames: the first await that starts a
+/// callee has read it already, in the callee's arguments at the latest.
+/// Not one whose address is taken (the address may outlive the value's
+/// use), nor one cancellation may destruct (drops read it at any point).
+void Planner::shareDeadParameters() {
+  if (!Plan.hasChildren() && FD->getReturnType()->isVoidType())
+    return;
+  AnalysisDeclContext AC(nullptr, FD);
+  AC.getCFGBuildOptions().setAllAlwaysAdd();
+  std::unique_ptr<SuspendLiveness> SL = SuspendLiveness::compute(FD, AC);
+  if (!SL)
+    return;
+  llvm::DenseSet<const VarDecl *> Kept;
+  for (const SuspendPoint &Pt : Plan.Points) {
+    if (!SL->at(Pt.Await))
+      return;
+    for (const DropValue &D : Pt.Drops)
+      Kept.insert(D.Var);
+  }
+  for (const DropValue &D : Plan.StartDrops)
+    Kept.insert(D.Var);
+  for (const DropFlag &F : Plan.Flags)
+    Kept.insert(F.Var);
+  // The lowering evaluates the rest of a statement holding an Expression
+  // point, and the left side of an assigned await, after the await, in
+  // whatever order C allowed: what they read stays put.
+  struct RefFinder : RecursiveASTVisitor<RefFinder> {
+    llvm::DenseSet<const VarDecl *> &Refs;
+    explicit RefFinder(llvm::DenseSet<const VarDecl *> &R) : Refs(R) {}
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        Refs.insert(VD);
+      return true;
+    }
+  } Refs(Kept);
+  for (const SuspendPoint &Pt : Plan.Points) {
+    if (Pt.Form == AwaitForm::Expression)
+      Refs.TraverseStmt(const_cast<Stmt *>(Pt.Anchor));
+    if (Pt.Assign)
+      Refs.TraverseStmt(Pt.Assign->getLHS());
+  }
+  struct AddressFinder : RecursiveASTVisitor<AddressFinder> {
+    const VarDecl *VD;
+    bool Found = false;
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      Found |= UO->getOpcode() == UO_AddrOf && designates(UO->getSubExpr(), VD);
+      return !Found;
+    }
+    bool VisitImplicitCastExpr(ImplicitCastExpr *ICE) {
+      Found |= ICE->getCastKind() == CK_ArrayToPointerDecay &&
+               designates(ICE->getSubExpr(), VD);
+      return !Found;
+    }
+  };
+  for (FrameVar &V : Plan.Vars) {
+    if (!isa<ParmVarDecl>(V.Decl) || Kept.count(V.Decl) ||
+        llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
+          return SL->isLiveAcross(V.Decl, Pt.Await);
+        }))
+      continue;
+    AddressFinder AF;
+    AF.VD = V.Decl;
+    AF.TraverseStmt(FD->getBody());
+    if (AF.Found)
+      continue;
+    V.Shared = true;
+    V.Field = "__in." + V.Name;
+  }
 }
 
 /// What cancellation destructs: at each suspension point, the values the
@@ -216,6 +309,11 @@ void Planner::planDrops() {
           mustDestructRecord(P->getType()))
         if (std::optional<DropValue> D = DropOf(P))
           Plan.StartDrops.push_back(*D);
+  // Frame headers keep the state in 16 bits, 0xffff meaning done.
+  if (NextState > 0xffff)
+    fail(FD->getLocation(), "async function '" + Plan.Name +
+                                "' has more than 65534 suspension points "
+                                "(awaits and awaited destructors); split it");
 }
 
 /// Walks the statements that stand in statement position; expressions (a
@@ -665,10 +763,16 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
     ++SlotSize[Slot];
     SlotOf.push_back(Slot);
   }
+  // Slots of one local are plain members; the others are numbered unions.
+  std::vector<unsigned> UnionOf(SlotSize.size(), 0);
+  unsigned Unions = 0;
+  for (size_t S = 0; S != SlotSize.size(); ++S)
+    if (SlotSize[S] > 1)
+      UnionOf[S] = ++Unions;
   for (size_t I = 0; I != Resident.size(); ++I) {
     const VarDecl *VD = Resident[I]->Var;
     std::string Name = uniqueField(VD->getName());
-    unsigned Slot = SlotSize[SlotOf[I]] > 1 ? SlotOf[I] + 1 : 0;
+    unsigned Slot = UnionOf[SlotOf[I]];
     std::string Field = Slot ? "__s" + std::to_string(Slot) + "." + Name : Name;
     Plan.VarIndex[VD] = Plan.Vars.size();
     Plan.Vars.push_back({VD, Field, Name, Slot});

@@ -44,6 +44,7 @@ enum class FrameSource {
   Embedded,   ///< a member of the caller's frame (callee defined earlier)
   FrameStack, ///< the task's LIFO frame stack, through the start function
   Box,        ///< its own heap allocation (box_async callee)
+  None,       ///< no sub-future: `coast_yield()` wakes its own task, suspends
 };
 
 /// The statement shape an await stands in.
@@ -122,6 +123,9 @@ struct FrameVar {
   std::string Field;
   std::string Name;  ///< the member's own name
   unsigned Slot = 0; ///< 0: a member of its own
+  /// A parameter dead at every suspension point: it shares storage with the
+  /// callee frames and the result (`__in.name`).
+  bool Shared = false;
 };
 
 struct AsyncFunctionPlan {
@@ -168,6 +172,14 @@ struct AsyncFunctionPlan {
       if (F.Var == VD)
         return &F;
     return nullptr;
+  }
+  /// Whether some suspension point holds a sub-future (the frame then has
+  /// the union `__aw` of them).
+  bool hasChildren() const {
+    for (const SuspendPoint &P : Points)
+      if (P.Source != FrameSource::None)
+        return true;
+    return false;
   }
   const SplitOp *splitFor(const clang::Expr *E) const {
     for (const SplitOp &S : Splits)

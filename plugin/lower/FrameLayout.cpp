@@ -8,6 +8,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
+#include <vector>
 
 using namespace clang;
 
@@ -17,18 +18,6 @@ namespace {
 
 bool returnsVoid(const FunctionDecl *FD) {
   return FD->getReturnType()->isVoidType();
-}
-
-/// The declaration of a frame member holding a value of type \p T. Frames
-/// store values without const: a const local is assigned once when its
-/// declaration runs, which a const member would forbid. volatile stays: the
-/// program may rely on it.
-std::string storageDecl(const LoweringContext &LC, QualType T, StringRef Name) {
-  bool Volatile = T.isVolatileQualified() ||
-                  LC.Ctx.getBaseElementType(T).isVolatileQualified();
-  Qualifiers Quals;
-  QualType Bare = LC.Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
-  return (Volatile ? "volatile " : "") + LC.typeName(Bare) + " " + Name.str();
 }
 
 /// `static` for functions only this translation unit can see.
@@ -47,61 +36,97 @@ std::string paramList(const FunctionDecl *FD, const LoweringContext &LC,
   return S;
 }
 
+/// \p Lines, each ending in a newline, with \p Indent before each.
+std::string indented(StringRef Lines, StringRef Indent) {
+  std::string S;
+  while (!Lines.empty()) {
+    auto [Line, Rest] = Lines.split('\n');
+    S += (Indent + Line + "\n").str();
+    Lines = Rest;
+  }
+  return S;
+}
+
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
-  std::string S = frameType(P.Name) + " {\n  struct coast_frame __h;\n";
-  if (!returnsVoid(P.FD))
-    S += "  " + storageDecl(LC, P.FD->getReturnType(), "__ret") + ";\n";
+  std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
   unsigned Slots = 0;
+  std::string In;
   for (const FrameVar &V : P.Vars) {
-    if (V.Slot == 0)
-      S += "  " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+    if (V.Shared)
+      In += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+    else if (V.Slot == 0)
+      S += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     Slots = std::max(Slots, V.Slot);
   }
   for (unsigned Slot = 1; Slot <= Slots; ++Slot) {
     S += "  union {\n";
     for (const FrameVar &V : P.Vars)
       if (V.Slot == Slot)
-        S += "    " + storageDecl(LC, V.Decl->getType(), V.Name) + ";\n";
+        S += "    " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     S += "  } __s" + std::to_string(Slot) + ";\n";
   }
   for (const auto &[Name, T] : P.Temps)
-    S += "  " + storageDecl(LC, T, Name) + ";\n";
+    S += "  " + LC.storageDecl(T, Name) + ";\n";
   for (const DropFlag &F : P.Flags)
     S += "  unsigned char " + F.Field + ";\n";
-  if (!P.Points.empty()) {
-    S += "  union {\n";
+  // The result is stored once nothing else of the frame is needed (the
+  // return goes through a temporary): it shares storage with the callees,
+  // and so do the parameters dead at every suspension point.
+  std::vector<std::string> Shared;
+  if (!In.empty())
+    Shared.push_back("struct {\n" + In + "} __in;\n");
+  if (!returnsVoid(P.FD))
+    Shared.push_back(LC.storageDecl(P.FD->getReturnType(), "__ret") + ";\n");
+  if (P.hasChildren() || P.AsyncDrops) {
+    std::string Aw = "union {\n";
     for (const SuspendPoint &Pt : P.Points) {
       std::string N = std::to_string(Pt.State);
+      if (Pt.Source == FrameSource::None)
+        continue;
       if (Pt.Source == FrameSource::Embedded)
-        S += "    " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
+        Aw += "  " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
       else
-        S += "    struct coast_frame *p" + N + ";\n";
+        Aw += "  struct coast_frame *p" + N + ";\n";
     }
     if (P.AsyncDrops)
-      S += "    struct coast_frame *__coast_dtor;\n";
-    S += "  } __aw;\n";
-  } else if (P.AsyncDrops) {
-    S += "  struct coast_frame *__coast_dtor;\n";
+      Aw += "  struct coast_frame *__coast_dtor;\n";
+    Shared.push_back(Aw + "} __aw;\n");
   }
-  return S + "};\n";
+  if (Shared.size() == 1)
+    S += indented(Shared.front(), "  ");
+  if (Shared.size() > 1) {
+    S += "  union {\n";
+    for (const std::string &M : Shared)
+      S += indented(M, "    ");
+    S += "  };\n";
+  }
+  S += "};\n";
+  // The frame the runtime handles by pointer (start functions): the body
+  // behind a header with the descriptor.
+  return S + "struct " + generatedName(P.Name, "heap") +
+         " {\n  struct coast_frame __b;\n  " + frameType(P.Name) +
+         " __f;\n};\n";
 }
 
+/// The sub-future of each suspension point; an embedded one with its
+/// descriptor, which its frame does not hold.
 std::string childFunction(const AsyncFunctionPlan &P) {
-  std::string S = "static struct coast_frame *" +
-                  generatedName(P.Name, "child") +
-                  "(struct coast_frame *__h) {\n";
-  if (!P.Points.empty()) {
-    S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
-         " *)__h;\n  switch (__h->state) {\n";
-    for (const SuspendPoint &Pt : P.Points) {
-      S += "  case " + std::to_string(Pt.State) + ": return ";
-      S += Pt.Source == FrameSource::Embedded
-               ? "&__co->" + childMember(Pt) + ".__h;\n"
-               : "__co->" + childMember(Pt) + ";\n";
-    }
-    S += "  }\n";
+  std::string S = "static void *" + generatedName(P.Name, "child") +
+                  "(void *__h, const struct coast_fn **__cfn) {\n";
+  if (!P.hasChildren())
+    return S + "  (void)__h;\n  *__cfn = 0;\n  return 0;\n}\n";
+  S += "  " + frameType(P.Name) + " *__co = (" + frameType(P.Name) +
+       " *)__h;\n  *__cfn = 0;\n  switch (__co->__h.state) {\n";
+  for (const SuspendPoint &Pt : P.Points) {
+    if (Pt.Source == FrameSource::None)
+      continue;
+    S += "  case " + std::to_string(Pt.State) + ": ";
+    S += Pt.Source == FrameSource::Embedded
+             ? "*__cfn = &" + generatedName(Pt.Callee->getName(), "fn") +
+                   "; return &__co->" + childMember(Pt) + ".__h;\n"
+             : "return __co->" + childMember(Pt) + ";\n";
   }
-  return S + "  return 0;\n}\n";
+  return S + "  }\n  return 0;\n}\n";
 }
 
 /// The enum coast_child_alloc of a suspension point's sub-future.
@@ -113,6 +138,8 @@ static const char *siteAlloc(FrameSource Source) {
     return "COAST_CHILD_FRAMES";
   case FrameSource::Box:
     return "COAST_CHILD_BOX";
+  case FrameSource::None:
+    return "COAST_CHILD_NONE";
   }
   llvm_unreachable("unknown frame source");
 }
@@ -131,17 +158,19 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     }
     S += "};\n";
   }
-  std::string Frame = frameType(P.Name);
+  std::string Heap = "struct " + generatedName(P.Name, "heap");
   bool Void = returnsVoid(P.FD);
   std::string File = LC.fileLiteral(P.FD->getLocation());
   S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
-       " = {\n  " + generatedName(P.Name, "poll") + ", " +
-       generatedName(P.Name, "child") + ", sizeof(" + Frame + "),\n  " +
+       " = {\n  coast__poll_body, " + generatedName(P.Name, "child") +
+       ", sizeof(" + Heap + "),\n  " +
        (Void ? "0, 0"
-             : "__builtin_offsetof(" + Frame + ", __ret), sizeof(((" + Frame +
-                   " *)0)->__ret)") +
+             : "__builtin_offsetof(" + Heap + ", __f.__ret), sizeof(((" + Heap +
+                   " *)0)->__f.__ret)") +
        ",\n  \"" + P.Name + "\", " + File + ", " + Sites + ", " +
-       std::to_string(P.Points.size()) + "\n};\n";
+       std::to_string(P.Points.size()) + ",\n  " +
+       generatedName(P.Name, "poll") + ", __builtin_offsetof(" + Heap +
+       ", __f)\n};\n";
   return S;
 }
 
@@ -152,8 +181,8 @@ std::string initFunction(const AsyncFunctionPlan &P,
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +
          std::to_string(I);
-  S += ") {\n  __co->__h.fn = &" + generatedName(P.Name, "fn") +
-       ";\n  __co->__h.state = " + StateStart + ";\n  __co->__h.flags = 0;\n";
+  S += std::string(") {\n  __co->__h.state = ") + StateStart +
+       ";\n  __co->__h.flags = 0;\n";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I) {
     const FrameVar *V = P.frameVar(P.FD->getParamDecl(I));
     S += "  " +
@@ -171,17 +200,18 @@ std::string initFunction(const AsyncFunctionPlan &P,
 
 std::string startFunction(const AsyncFunctionPlan &P,
                           const LoweringContext &LC) {
-  std::string Frame = frameType(P.Name);
-  std::string S = linkage(P.FD) + "struct coast_frame *" +
-                  generatedName(P.Name, "start") + "(" +
-                  paramList(P.FD, LC, true) + ") {\n  " + Frame + " *__co = (" +
-                  Frame +
-                  " *)__a->alloc(__a, sizeof *__co);\n  if (!__co)\n    "
-                  "return 0;\n  " +
-                  generatedName(P.Name, "init") + "(__co";
+  std::string Heap = "struct " + generatedName(P.Name, "heap");
+  std::string S =
+      linkage(P.FD) + "struct coast_frame *" + generatedName(P.Name, "start") +
+      "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
+      " *)__a->alloc(__a, sizeof *__w);\n  if (!__w)\n    "
+      "return 0;\n  __w->__b.fn = &" +
+      generatedName(P.Name, "fn") + ";\n  __w->__b.state = " + StateStart +
+      ";\n  __w->__b.flags = 0;\n  " + generatedName(P.Name, "init") +
+      "(&__w->__f";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", __p" + std::to_string(I);
-  return S + ");\n  return &__co->__h;\n}\n";
+  return S + ");\n  return &__w->__b;\n}\n";
 }
 
 } // namespace
@@ -204,9 +234,7 @@ std::string childMember(const SuspendPoint &Pt) {
          std::to_string(Pt.State);
 }
 
-std::string dtorMember(const AsyncFunctionPlan &P) {
-  return P.Points.empty() ? "__coast_dtor" : "__aw.__coast_dtor";
-}
+std::string dtorMember() { return "__aw.__coast_dtor"; }
 
 std::string startPrototype(const FunctionDecl *Callee,
                            const LoweringContext &LC) {
@@ -236,7 +264,7 @@ std::string framePrelude(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
   return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
          generatedName(P.Name, "poll") +
-         "(struct coast_frame *, struct coast_cx *);\n" + childFunction(P) +
+         "(struct coast_head *, struct coast_cx *);\n" + childFunction(P) +
          descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
 }
 

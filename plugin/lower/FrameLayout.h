@@ -40,7 +40,7 @@ std::string childMember(const SuspendPoint &Pt);
 /// The member of `__co` that holds the future of the async destructor a
 /// drop awaits. It shares the union of callee frames: a drop starts one
 /// only after the callee is freed, or before the first poll.
-std::string dtorMember(const AsyncFunctionPlan &Plan);
+std::string dtorMember();
 
 } // namespace coast
 

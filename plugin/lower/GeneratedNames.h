@@ -1,6 +1,8 @@
 //===- GeneratedNames.h - Names of what the lowering generates ------------===//
 //
-// For an async function `f`: `struct f__coast_frame`, `f__coast_poll`,
+// For an async function `f`: `struct f__coast_frame` (the frame a caller
+// embeds), `struct f__coast_heap` (it behind a struct coast_frame, as start
+// functions allocate it), `f__coast_poll`,
 // `f__coast_init`, `f__coast_start` (the ABI symbol other translation units
 // call, see coast/future.h), `f__coast_fn`, `f__coast_child`,
 // `f__coast_sites`. Inside a poll function: `__co` (the frame), `__cx` (the
@@ -20,9 +22,9 @@ namespace coast {
 
 /// coast/future.h's macros, spelled out: lowered code must compile from a
 /// preprocessed file too (-save-temps), where no macro is left.
-constexpr const char *StateStart = "0u";         // COAST_STATE_START
-constexpr const char *StateDone = "0xffffffffu"; // COAST_STATE_DONE
-constexpr const char *FlagCancel = "1u";         // COAST_F_CANCEL
+constexpr const char *StateStart = "0u";     // COAST_STATE_START
+constexpr const char *StateDone = "0xffffu"; // COAST_STATE_DONE
+constexpr const char *FlagCancel = "1u";     // COAST_F_CANCEL
 
 /// COAST_RESULT(T, F) of coast/future.h.
 inline std::string resultOf(llvm::StringRef T, llvm::StringRef F) {

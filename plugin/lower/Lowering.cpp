@@ -125,6 +125,11 @@ private:
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
   if (hasCoastAttr(Callee, CoastAttr::BoxAsync))
     return FrameSource::Box;
+  // The runtime's yield needs no frame: the caller wakes its own task and
+  // suspends, with what the runtime's future would do (yield.c).
+  if (Callee->getName() == "coast_yield" && !Callee->isDefined() &&
+      Callee->getDeclContext()->isTranslationUnit())
+    return FrameSource::None;
   const FunctionDecl *Def = Callee->getDefinition();
   return Def && Defined.count(Def) ? FrameSource::Embedded
                                    : FrameSource::FrameStack;
@@ -180,7 +185,8 @@ std::string TULowering::prototypesFor(const Decl *D, LoweringContext &LC) {
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
     if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
       for (const SuspendPoint &Pt : P->Points)
-        if (Pt.Callee && Pt.Source != FrameSource::Embedded)
+        if (Pt.Callee && (Pt.Source == FrameSource::FrameStack ||
+                          Pt.Source == FrameSource::Box))
           Callees.push_back(Pt.Callee);
   const DeclUses &U = UsesOf[D];
   for (const Mark &M : U.Marks)

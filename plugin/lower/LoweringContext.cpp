@@ -126,6 +126,14 @@ std::string LoweringContext::columnPad(SourceLocation L) const {
   return std::string(Col > 0 ? Col - 1 : 0, ' ');
 }
 
+std::string LoweringContext::storageDecl(QualType T, StringRef Name) const {
+  bool Volatile = T.isVolatileQualified() ||
+                  Ctx.getBaseElementType(T).isVolatileQualified();
+  Qualifiers Quals;
+  QualType Bare = Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
+  return (Volatile ? "volatile " : "") + typeName(Bare) + " " + Name.str();
+}
+
 std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
                                    bool ValueIsInitList) const {
   if (T->isScalarType() && !ValueIsInitList)

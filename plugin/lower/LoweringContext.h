@@ -68,6 +68,12 @@ public:
   /// Spaces that bring a fresh line to \p L's column.
   std::string columnPad(clang::SourceLocation L) const;
 
+  /// The declaration of \p Name to hold a value of type \p T. Frames
+  /// store values without const: a const local is assigned once when its
+  /// declaration runs, which a const member would forbid. volatile stays:
+  /// the program may rely on it.
+  std::string storageDecl(clang::QualType T, llvm::StringRef Name) const;
+
   /// C for storing \p Value into the lvalue \p Dest of type \p T as an
   /// initialization would, const members and arrays included.
   std::string store(llvm::StringRef Dest, clang::QualType T,

@@ -245,7 +245,14 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Args += ", " + LC.text(A->getSourceRange());
 
   std::string S = "{ ";
-  if (Pt.Source == FrameSource::Embedded) {
+  std::string Value;
+  if (Pt.Source == FrameSource::None) {
+    // coast_yield: back to the end of the run queue, then 0 (yield.c).
+    S += "coast__task_wake_self(__cx); __co->__h.state = " + N +
+         "; __coast_p = COAST_PENDING; goto __coast_pending; __coast_s" + N +
+         ":; ";
+    Value = "0";
+  } else if (Pt.Source == FrameSource::Embedded) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
     std::string Start = startCallee(
@@ -256,15 +263,15 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer.
-  S += "__co->__h.state = " + N + "; __coast_s" + N +
-       ": if ((__coast_p = " + pollCall(Pt) +
-       ") != COAST_READY) goto __coast_pending; ";
+  if (Pt.Source != FrameSource::None)
+    S += "__co->__h.state = " + N + "; __coast_s" + N +
+         ": if ((__coast_p = " + pollCall(Pt) +
+         ") != COAST_READY) goto __coast_pending; ";
 
   QualType RT = Pt.Proto->getReturnType();
-  std::string Value;
   if (Pt.Source == FrameSource::Embedded) {
     Value = Child + ".__ret";
-  } else {
+  } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
       S += LC.typeName(RT) +
            " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
@@ -407,7 +414,7 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 
 std::string StateMachineEmitter::header() const {
   std::string S = "static int " + generatedName(P.Name, "poll") +
-                  "(struct coast_frame *__coast_h, struct coast_cx *__cx) { " +
+                  "(struct coast_head *__coast_h, struct coast_cx *__cx) { " +
                   Frame + " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
                   "(__coast_h->flags & " +
@@ -427,13 +434,17 @@ std::string StateMachineEmitter::header() const {
        "#define __PRETTY_FUNCTION__ " +
        Name(PredefinedIdentKind::PrettyFunction);
   // Inside the body every return finishes the future; the for's step runs
-  // after the store and leaves the poll function.
-  S += std::string("#define return for (__co->__h.state = ") + StateDone +
-       ";; ({ return "
-       "COAST_READY; }))";
-  if (!P.FD->getReturnType()->isVoidType())
-    S += " __co->__ret =";
-  return S + "\n";
+  // after the store and leaves the poll function. The value goes through a
+  // C local: the result shares storage with what the expression may read
+  // (the callee frames, an awaited callee's own result).
+  if (P.FD->getReturnType()->isVoidType())
+    return S + "#define return for (__co->__h.state = " + StateDone +
+           ";; ({ return COAST_READY; }))\n";
+  return S + "#define return for (" +
+         LC.storageDecl(P.FD->getReturnType(), "__coast_rv") +
+         "; (__co->__h.state = " + StateDone +
+         ", 1); ({ __co->__ret = __coast_rv; return COAST_READY; })) "
+         "__coast_rv =\n";
 }
 
 /// Destructs \p D's value in the drop path: a call of its synchronous
@@ -453,7 +464,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
   std::string Name = D.Destructor->getName().str();
   if (!D.State)
     return "if (" + Owns + ") " + Name + "(" + Arg + "); ";
-  std::string F = "__co->" + dtorMember(P);
+  std::string F = "__co->" + dtorMember();
   std::string N = std::to_string(D.State);
   return "__co->__h.state = " + N + "; " + F + " = 0; if (" + Owns + ") { " +
          F + " = " + generatedName(Name, "start") + "(__cx->frames, " + Arg +
@@ -481,6 +492,12 @@ std::string StateMachineEmitter::epilogue() const {
       continue;
     std::string Child = "__co->" + childMember(Pt);
     S += "case " + std::to_string(Pt.State) + ": ";
+    if (Pt.Source == FrameSource::None) {
+      for (const DropValue &D : Pt.Drops)
+        S += dropText(D);
+      S += "break; ";
+      continue;
+    }
     // An awaited destructor is not interrupted: it finishes, then the
     // frame does.
     if (!Pt.FinishOnCancel)
@@ -497,9 +514,9 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  return S +
-         "default: if ((__coast_p = coast__drop_child(__coast_h, __cx)) != "
-         "COAST_READY) return __coast_p; } __co->__h.state = " +
+  return S + "default: if ((__coast_p = coast__drop_child(__coast_h, &" +
+         generatedName(P.Name, "fn") +
+         ", __cx)) != COAST_READY) return __coast_p; } __co->__h.state = " +
          StateDone + "; return COAST_READY; }\n";
 }
 

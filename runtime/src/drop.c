@@ -8,22 +8,30 @@
  */
 #include "internal.h"
 
-int coast__drop_child(struct coast_frame *f, struct coast_cx *cx)
+int coast__drop_child(struct coast_head *h, const struct coast_fn *fn,
+		      struct coast_cx *cx)
 {
-	const struct coast_fn *fn = f->fn;
+	const struct coast_fn *cfn;
 	struct coast_frame *c;
+	void *sub;
 	int r;
 
-	if (f->state == COAST_STATE_START || f->state > fn->nsites)
+	if (h->state == COAST_STATE_START || h->state > fn->nsites)
 		return COAST_READY;
-	c = fn->child(f);
-	if (!c)
+	sub = fn->child(h, &cfn);
+	if (!sub)
 		return COAST_READY;
+	if (cfn) {
+		/* Embedded: polled in place, as its awaiter does. */
+		((struct coast_head *)sub)->flags |= COAST_F_CANCEL;
+		return cfn->body_poll(sub, cx);
+	}
+	c = sub;
 	c->flags |= COAST_F_CANCEL;
 	r = coast__poll_child(c, cx);
 	if (r != COAST_READY)
 		return r;
-	switch (fn->sites[f->state - 1].alloc) {
+	switch (fn->sites[h->state - 1].alloc) {
 	case COAST_CHILD_FRAMES:
 		cx->frames->free(cx->frames, c, c->fn->size);
 		break;

@@ -34,34 +34,36 @@ struct dump {
 	struct coast_task *freed;
 };
 
-static const char *frame_state(const struct coast_frame *f)
+static const char *frame_state(unsigned state)
 {
-	if (f->state == COAST_STATE_START)
+	if (state == COAST_STATE_START)
 		return " (not started)";
-	if (f->state == COAST_STATE_DONE)
+	if (state == COAST_STATE_DONE)
 		return " (done)";
 	return "";
 }
 
-static void print_frame(FILE *out, const struct coast_frame *f)
+static void print_frame(FILE *out, const struct coast_fn *fn, unsigned state)
 {
-	const struct coast_fn *fn = f->fn;
 	const struct coast_site *s;
 
-	if (fn->sites && f->state >= 1 && f->state <= fn->nsites &&
-	    f->state != COAST_STATE_DONE) {
-		s = &fn->sites[f->state - 1];
+	if (fn->sites && state >= 1 && state <= fn->nsites &&
+	    state != COAST_STATE_DONE) {
+		s = &fn->sites[state - 1];
 		fprintf(out, "    %s:%u:%u in %s\n", fn->file ? fn->file : "?",
 			s->line, s->col, fn->name ? fn->name : "?");
 		return;
 	}
-	fprintf(out, "    %s%s\n", fn->name ? fn->name : "?", frame_state(f));
+	fprintf(out, "    %s%s\n", fn->name ? fn->name : "?", frame_state(state));
 }
 
 static void dump_one(struct coast_task *t, void *arg)
 {
 	struct dump *d = arg;
 	struct coast_frame *f = coast__task_root(t);
+	const struct coast_fn *fn = NULL;
+	void *self = NULL; /* the frame as fn's callbacks take it */
+	unsigned state;
 	uint64_t st;
 	int depth;
 
@@ -78,11 +80,24 @@ static void dump_one(struct coast_task *t, void *arg)
 	fprintf(d->out, "  task %p: waiting%s\n", (void *)t,
 		(coast__task_state(t) & COAST__ST_CANCELLED) ? " (cancelled)"
 							     : "");
-	for (depth = 0; f && depth < MAX_DEPTH; depth++) {
-		print_frame(d->out, f);
-		if (f->state == COAST_STATE_START || f->state == COAST_STATE_DONE)
+	/*
+	 * Each step is a frame with its own header (f) or a lowered body
+	 * embedded in the frame above, whose descriptor that one's child
+	 * function gave (fn, self).
+	 */
+	for (depth = 0; (f || self) && depth < MAX_DEPTH; depth++) {
+		if (f) {
+			fn = f->fn;
+			self = fn->body_poll ? (char *)f + fn->body_offset
+					     : (void *)f;
+		}
+		state = fn->body_poll ? ((struct coast_head *)self)->state
+				      : f->state;
+		print_frame(d->out, fn, state);
+		if (state == COAST_STATE_START || state == COAST_STATE_DONE)
 			break;
-		f = f->fn->child ? f->fn->child(f) : NULL;
+		self = fn->child ? fn->child(self, &fn) : NULL;
+		f = fn ? NULL : self;
 	}
 	coast__task_unclaim(t, &d->freed);
 }

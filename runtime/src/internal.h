@@ -169,13 +169,6 @@ void coast__task_unref(struct coast_task *t);
  */
 bool coast__task_take_handle(struct coast_task *t);
 
-/*
- * The task being polled wakes itself, to be polled again after the others
- * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
- * cheaper.  Only from a poll of cx->task.
- */
-void coast__task_wake_self(struct coast_cx *cx);
-
 /* Join protocol, used by join.c; only the handle holder may call. */
 enum coast__join coast__task_join_register(struct coast_task *t,
 					   struct coast_cx *cx);
@@ -192,7 +185,7 @@ void coast__task_cancel(struct coast_task *t);
 void coast__task_dealloc(struct coast_task *t);
 
 /* The child function of leaf futures: they never await a sub-future. */
-struct coast_frame *coast__no_child(struct coast_frame *f);
+void *coast__no_child(void *f, const struct coast_fn **cfn);
 
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);

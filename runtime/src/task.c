@@ -398,9 +398,10 @@ struct coast_frame *coast__task_root(struct coast_task *t)
 	return (struct coast_frame *)(void *)((char *)t + TASK_HDR);
 }
 
-struct coast_frame *coast__no_child(struct coast_frame *f)
+void *coast__no_child(void *f, const struct coast_fn **cfn)
 {
 	(void)f;
+	*cfn = NULL;
 	return NULL;
 }
 

@@ -1,10 +1,11 @@
 // Frame layout: an awaited callee defined earlier in the file is embedded in
 // the caller's frame (no allocation); callees awaited at different
-// suspension points share storage; a callee defined later, or in another
-// file (coast_yield), is called through its start function on the task's
-// frame stack; only locals live across an await take frame space.
+// suspension points share storage, and with the result; a callee defined later, or in another
+// file, is called through its start function on the task's frame stack;
+// coast_yield() needs no frame at all; only locals live across an await
+// take frame space.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
-// RUN: grep -v '^#line' %t.lowered.c | FileCheck %s
+// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s
 // RUN: not grep -n 'malloc *(' %t.lowered.c
 #include <coast.h>
 
@@ -17,15 +18,17 @@ async int leaf(int x)
 async int later(int x);
 
 // CHECK-LABEL: struct caller__coast_frame {
-// CHECK-NEXT:   struct coast_frame __h;
-// CHECK-NEXT:   __typeof__(int) __ret;
+// CHECK-NEXT:   struct coast_head __h;
 // CHECK-NEXT:   __typeof__(int) n;
 // CHECK-NEXT:   __typeof__(int) kept;
 // CHECK-NEXT:   union {
-// CHECK-NEXT:     struct leaf__coast_frame s1;
-// CHECK-NEXT:     struct leaf__coast_frame s2;
-// CHECK-NEXT:     struct coast_frame *p3;
-// CHECK-NEXT:   } __aw;
+// CHECK-NEXT:     __typeof__(int) __ret;
+// CHECK-NEXT:     union {
+// CHECK-NEXT:       struct leaf__coast_frame s1;
+// CHECK-NEXT:       struct leaf__coast_frame s2;
+// CHECK-NEXT:       struct coast_frame *p3;
+// CHECK-NEXT:     } __aw;
+// CHECK-NEXT:   };
 // CHECK-NEXT: };
 async int caller(int n)
 {

@@ -7,8 +7,12 @@
  * docs/future-abi.md explains it with an example.
  *
  * Frame rules:
- *  1. A frame starts with struct coast_frame.  Its result, if any, lives at
- *     fn->ret_offset and is valid once poll has returned COAST_READY.
+ *  1. A frame the runtime handles by pointer (a task's root, a start
+ *     function's frame) starts with struct coast_frame.  Its result, if
+ *     any, lives at fn->ret_offset and is valid once poll has returned
+ *     COAST_READY.  The frame of a lowered async function embedded in its
+ *     caller's starts with struct coast_head instead: the caller knows its
+ *     descriptor (fn->child passes it on to dumps and drops).
  *  2. A frame never moves once it has been polled: locals of async functions
  *     live in it and their addresses are taken freely.
  *  3. poll(f, cx) runs f until it completes (COAST_READY) or must wait
@@ -58,7 +62,7 @@ enum coast_poll {
 #define COAST_POLL_DEPTH 16u
 
 #define COAST_STATE_START 0u
-#define COAST_STATE_DONE 0xffffffffu
+#define COAST_STATE_DONE 0xffffu
 
 /* frame->flags */
 #define COAST_F_CANCEL 0x1u /* unwind from the current suspension point */
@@ -74,6 +78,7 @@ enum coast_child_alloc {
 	COAST_CHILD_EMBEDDED = 0, /* inside the awaiting frame */
 	COAST_CHILD_FRAMES = 1,   /* from cx->frames */
 	COAST_CHILD_BOX = 2,      /* from coast__box_alloc */
+	COAST_CHILD_NONE = 3,     /* none: the frame suspended itself (yield) */
 };
 
 /*
@@ -86,11 +91,27 @@ struct coast_site {
 	unsigned alloc; /* enum coast_child_alloc */
 };
 
+/*
+ * Where a frame stopped and whether it is being cancelled: the first member
+ * of struct coast_frame (as state and flags) and all the header a lowered
+ * frame embedded in its caller's has.
+ */
+struct coast_head {
+	uint16_t state; /* COAST_STATE_START, a suspension point, or DONE */
+	uint16_t flags; /* COAST_F_* */
+};
+
 /* Static description of one async function; shared by all its frames. */
 struct coast_fn {
 	coast_poll_fn poll;
-	/* The sub-future f awaits in its current state, or NULL. */
-	struct coast_frame *(*child)(struct coast_frame *f);
+	/*
+	 * The sub-future f awaits in its current state, or NULL.  f is the
+	 * frame as poll gets it, or for a lowered function its body (at
+	 * body_offset).  A sub-future embedded in a lowered body has no
+	 * descriptor of its own: *cfn is set to it and the body's head is
+	 * returned.  Otherwise *cfn is NULL and a struct coast_frame returned.
+	 */
+	void *(*child)(void *f, const struct coast_fn **cfn);
 	size_t size;       /* sizeof the whole frame */
 	size_t ret_offset; /* where the result lives in the frame */
 	size_t ret_size;   /* 0 for void */
@@ -99,12 +120,21 @@ struct coast_fn {
 	/* sites[s - 1] is suspension point s; nsites of them. */
 	const struct coast_site *sites;
 	unsigned nsites;
+	/*
+	 * Lowered async functions only (0 in hand-written ones): the poll
+	 * function of the body, which starts with struct coast_head and sits
+	 * at body_offset in the function's start-function frame.  Their poll
+	 * is coast__poll_body (coast/runtime.h).
+	 */
+	int (*body_poll)(struct coast_head *h, struct coast_cx *cx);
+	size_t body_offset;
 };
 
+/* A frame the runtime handles by pointer. */
 struct coast_frame {
 	const struct coast_fn *fn;
-	uint32_t state; /* COAST_STATE_START, a suspension point, or DONE */
-	uint32_t flags; /* COAST_F_* */
+	uint16_t state; /* COAST_STATE_START, a suspension point, or DONE */
+	uint16_t flags; /* COAST_F_* */
 };
 
 /*

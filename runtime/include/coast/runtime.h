@@ -34,14 +34,32 @@ COAST_EXTERN int coast__descend(struct coast_cx *cx, struct coast_frame *f);
 
 /*
  * The drop path of a suspension point that owns nothing but its sub-future:
- * cancels fn->child(f) and polls it until it is READY, then frees it as
- * fn->sites[f->state - 1].alloc says.  Returns COAST_READY when done, or
- * what the child's poll returned (rule 4 of coast/future.h: clean-up may
- * suspend).  Lowered code uses it for every such point, so a poll function
- * carries code only for the drops that are its own.
+ * cancels fn->child(h) and polls it until it is READY, then frees it as
+ * fn->sites[h->state - 1].alloc says.  h is the body of a lowered frame
+ * described by fn.  Returns COAST_READY when done, or what the child's poll
+ * returned (rule 4 of coast/future.h: clean-up may suspend).  Lowered code
+ * uses it for every such point, so a poll function carries code only for
+ * the drops that are its own.
  */
-COAST_EXTERN int coast__drop_child(struct coast_frame *f,
+COAST_EXTERN int coast__drop_child(struct coast_head *h,
+				   const struct coast_fn *fn,
 				   struct coast_cx *cx);
+
+/*
+ * The poll function of every lowered async function's start-function
+ * frame: polls the body at fn->body_offset, passing COAST_F_CANCEL down
+ * and the state up, so the runtime reads and writes the frame's header as
+ * any other.
+ */
+COAST_EXTERN int coast__poll_body(struct coast_frame *f, struct coast_cx *cx);
+
+/*
+ * The task being polled wakes itself, to be polled again after the others
+ * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
+ * cheaper.  Only from a poll of cx->task.  Lowered code suspends on
+ * await(coast_yield()) with it, without a sub-future.
+ */
+COAST_EXTERN void coast__task_wake_self(struct coast_cx *cx);
 
 /*
  * Polls the sub-future child of the frame being polled, in place up to
