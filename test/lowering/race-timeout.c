@@ -44,10 +44,13 @@ async void ping(int *seen) {
   (*seen)++;
 }
 
-// A timeout inside a future that is itself under a timeout.
+// A timeout inside a future that is itself under a timeout; it holds a
+// value across its race, which its drop path destructs there.
 async int inner(int id, uint64_t ms, int *rc) {
+  struct res held = {7};
   int got = -1;
   *rc = await(coast_timeout(ms, sleeper(id, 10000), &got));
+  await(res_close(&held));
   return got;
 }
 
@@ -73,12 +76,13 @@ async int run(void) {
   // The outer deadline comes first: inner's race is cancelled with it.
   int inner_rc = 0;
   rc = await(coast_timeout(30, inner(3, 10000, &inner_rc), &v));
-  printf("outer fired: %d closed %d\n", rc == -ETIMEDOUT, closed[3]);
+  printf("outer fired: %d closed %d held %d\n", rc == -ETIMEDOUT, closed[3],
+         closed[7]);
   // The inner one does: the outer completes with inner's result.
   v = 0;
   rc = await(coast_timeout(10000, inner(4, 20, &inner_rc), &v));
-  printf("inner fired: %d %d %d closed %d\n", rc, v, inner_rc == -ETIMEDOUT,
-         closed[4]);
+  printf("inner fired: %d %d %d closed %d held %d\n", rc, v,
+         inner_rc == -ETIMEDOUT, closed[4], closed[7]);
 
   if (await(coast_timeout(10, sleeper(5, 10000), NULL)) == -ETIMEDOUT)
     printf("expression: closed %d\n", closed[5]);
@@ -111,7 +115,7 @@ int main(void) {
 // CHECK-NEXT: result dropped: 0
 // CHECK-NEXT: void: 0 1
 // CHECK-NEXT: negative: 1 started 0 closed 0
-// CHECK-NEXT: outer fired: 1 closed 1
-// CHECK-NEXT: inner fired: 0 -1 1 closed 1
+// CHECK-NEXT: outer fired: 1 closed 1 held 1
+// CHECK-NEXT: inner fired: 0 -1 1 closed 1 held 2
 // CHECK-NEXT: expression: closed 1
 // CHECK-NEXT: task cancelled: 1 closed 1
