@@ -86,7 +86,9 @@ void flattenComma(const Expr *E, llvm::SmallVectorImpl<const Expr *> &Out) {
   Out.push_back(E);
 }
 
-bool takesCall(MarkKind K) { return K == MarkKind::Timeout || K == MarkKind::Arm; }
+bool takesCall(MarkKind K) {
+  return K == MarkKind::Timeout || K == MarkKind::Arm;
+}
 
 /// The race shapes, \p Items being the flattened comma chain:
 ///   (__coast_timeout(), (void)(ms), (void)(1 ? (out) : ...), (void)(call), 0)

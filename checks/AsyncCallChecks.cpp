@@ -144,8 +144,7 @@ private:
     if (Arms.size() > MaxRaceArms)
       Handler.unsupported(M.Whole->getBeginLoc(),
                           "'coast_first' takes at most " +
-                              std::to_string(MaxRaceArms) +
-                              " arms");
+                              std::to_string(MaxRaceArms) + " arms");
     return false;
   }
 

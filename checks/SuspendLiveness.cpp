@@ -129,9 +129,9 @@ void Builder::addAddressTaken(const VarDecl *VD, const DeclStmt *DS,
                 llvm::any_of(F.Holders, [&](const VarDecl *H) {
                   return LV.isLive(Commas[I], H);
                 });
-    bool Awaited = llvm::any_of(
-        F.CallArgs,
-        [&](const auto &CA) { return llvm::is_contained(Calls[I], CA.first); });
+    bool Awaited = llvm::any_of(F.CallArgs, [&](const auto &CA) {
+      return llvm::is_contained(Calls[I], CA.first);
+    });
     bool Escaped =
         AfterEscape.test(Blocks[I]->getBlockID()) &&
         inScope(VD, DS, SM.getExpansionLoc(Commas[I]->getBeginLoc()));

@@ -511,8 +511,9 @@ void Planner::requireText(const Stmt *S) {
 }
 
 /// An awaited callee may keep pointers from its arguments across its own
-/// suspensions, and a race writes through an arm's out when it ends. A compound literal lives in the poll function's C frame,
-/// which is gone when the task resumes: its address must not go there.
+/// suspensions, and a race writes through an arm's out when it ends. A compound
+/// literal lives in the poll function's C frame, which is gone when the task
+/// resumes: its address must not go there.
 void Planner::checkLifetime(const Expr *Arg) {
   struct Finder : RecursiveASTVisitor<Finder> {
     Planner &P;

@@ -323,8 +323,7 @@ std::string StateMachineEmitter::raceStart(const SuspendPoint &Pt) const {
     std::string ArmAlloc = Arm.Boxed ? "(&coast__box_alloc)" : A;
     std::string Start = startCallee(
         Arm.Callee, Arm.Proto,
-        Arm.Callee ? "" : LC.text(Arm.Call->getCallee()->getSourceRange()),
-        LC);
+        Arm.Callee ? "" : LC.text(Arm.Call->getCallee()->getSourceRange()), LC);
     std::string Args;
     for (const Expr *E : Arm.Call->arguments())
       Args += ", " + LC.text(E->getSourceRange());
