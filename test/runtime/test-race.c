@@ -20,6 +20,27 @@ struct arm_spec {
 	uint64_t ms; /* ARM_NEST: how long its innermost frame sleeps */
 };
 
+/*
+ * test_drop for a sub-future polled with coast__poll_child, which may
+ * answer COAST_DESCEND (passed on like PENDING).
+ */
+static int drop_descending(struct coast_frame *f, struct coast_frame **sub,
+			   struct coast_cx *cx)
+{
+	int r;
+
+	if (*sub) {
+		(*sub)->flags |= COAST_F_CANCEL;
+		r = coast__poll_child(*sub, cx);
+		if (r != COAST_READY)
+			return r;
+		test_free(cx, *sub);
+		*sub = NULL;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
 /* ------------------------------------------------------------------ nest */
 
 /*
@@ -54,18 +75,8 @@ static int nest_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct nest *n = (struct nest *)f;
 	int r;
 
-	if (f->flags & COAST_F_CANCEL) {
-		if (n->sub) {
-			n->sub->flags |= COAST_F_CANCEL;
-			r = coast__poll_child(n->sub, cx);
-			if (r != COAST_READY)
-				return r;
-			test_free(cx, n->sub);
-			n->sub = NULL;
-		}
-		f->state = COAST_STATE_DONE;
-		return COAST_READY;
-	}
+	if (f->flags & COAST_F_CANCEL)
+		return drop_descending(f, &n->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		n->sub = n->depth ? nest_start(cx->frames, n->depth - 1, n->ms,
@@ -141,18 +152,8 @@ static int racer_poll(struct coast_frame *f, struct coast_cx *cx)
 	unsigned i;
 	int rc;
 
-	if (f->flags & COAST_F_CANCEL) {
-		if (r->race) {
-			r->race->flags |= COAST_F_CANCEL;
-			rc = coast__poll_child(r->race, cx);
-			if (rc != COAST_READY)
-				return rc;
-			test_free(cx, r->race);
-			r->race = NULL;
-		}
-		f->state = COAST_STATE_DONE;
-		return COAST_READY;
-	}
+	if (f->flags & COAST_F_CANCEL)
+		return drop_descending(f, &r->race, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		r->race = r->timed ? coast__timeout__coast_start(cx->frames,
