@@ -91,8 +91,8 @@ bool takesCall(MarkKind K) {
 }
 
 /// The race shapes, \p Items being the flattened comma chain:
-///   (__coast_timeout(), (void)(ms), (void)(1 ? (out) : ...), (void)(call), 0)
-///   (__coast_arm(), (void)(1 ? (out) : ...), (void)(call), 0)
+///   (__coast_timeout(), (void)(ms), (void)(out), (void)(call), 0)
+///   (__coast_arm(), (void)(out), (void)(call), 0)
 ///   (__coast_first(), (void)(arm, ...), 0)
 std::optional<Mark> matchRace(const Expr *Whole,
                               llvm::ArrayRef<const Expr *> Items) {
@@ -111,13 +111,11 @@ std::optional<Mark> matchRace(const Expr *Whole,
     return M;
   }
   const Expr *Call = voidCastOperand(Items[Want - 2]);
-  const Expr *Check = voidCastOperand(Items[Want - 3]->IgnoreParens());
-  const auto *CO =
-      Check ? dyn_cast<ConditionalOperator>(Check->IgnoreParens()) : nullptr;
-  if (!Call || !CO)
+  const Expr *Out = voidCastOperand(Items[Want - 3]);
+  if (!Call || !Out)
     return std::nullopt;
   M.Operand = Call->IgnoreParens();
-  M.Out = macroOperand(CO->getTrueExpr());
+  M.Out = macroOperand(Out);
   if (*K == MarkKind::Timeout) {
     M.Ms = voidCastOperand(Items[1]);
     if (!M.Ms)

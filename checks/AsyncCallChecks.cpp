@@ -65,6 +65,8 @@ public:
                           "'coast_arm' outside 'coast_first'; race futures "
                           "with await(coast_first(coast_arm(f(x), &out), "
                           "...))");
+    if (M->Kind == MarkKind::Timeout || M->Kind == MarkKind::Arm)
+      checkOut(*M);
     // await(box(p(x))): the box consumes the call, the await the box.
     if (std::optional<Mark> Inner = operandMark(*M);
         Inner && Inner->Kind == MarkKind::Box && M->Kind != MarkKind::Box) {
@@ -146,6 +148,38 @@ private:
                           "'coast_first' takes at most " +
                               std::to_string(MaxRaceArms) + " arms");
     return false;
+  }
+
+  /// The race copies the winner's result to out: it must be NULL or
+  /// point to a writable object of the call's result type (or be void *);
+  /// a void call's out is NULL.
+  void checkOut(const Mark &M) {
+    std::optional<FutureCall> FC = futureCall(M);
+    if (!FC || M.Out->containsErrors())
+      return;
+    ASTContext &Ctx = Current->getASTContext();
+    if (M.Out->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return;
+    QualType Result = FC->Proto->getReturnType();
+    QualType T = M.Out->getType();
+    const auto *PT = T->getAs<PointerType>();
+    QualType Pointee = PT ? PT->getPointeeType() : QualType();
+    if (PT && !Result->isVoidType() && !Pointee.isConstQualified() &&
+        (Pointee->isVoidType() ||
+         Ctx.typesAreCompatible(Pointee.getUnqualifiedType(),
+                                Result.getUnqualifiedType())))
+      return;
+    std::string Want = Result->isVoidType()
+                           ? "NULL: the call returns nothing"
+                           : "NULL or a pointer to '" +
+                                 Result.getUnqualifiedType().getAsString(
+                                     Ctx.getPrintingPolicy()) +
+                                 "', the call's result";
+    Handler.unsupported(M.Out->getBeginLoc(),
+                        std::string("the out pointer of '") + markName(M.Kind) +
+                            "' has type '" +
+                            T.getAsString(Ctx.getPrintingPolicy()) +
+                            "'; it must be " + Want);
   }
 
   /// box(call) creates a future like a direct call does: something must

@@ -74,6 +74,7 @@ private:
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
   bool hasAwait(const Expr *E);
+  void classifyAwaits(const Expr *E);
   void addAnchor(const Stmt *S, AnchorKind Kind,
                  std::initializer_list<const Expr *> Parts);
   void registerExprAwaits(const Expr *E, const Stmt *Anchor);
@@ -356,10 +357,14 @@ bool Planner::addRaceArms(const Mark &Race, SuspendPoint &P) {
     std::optional<FutureCall> FC = futureCall(Arm);
     if (!FC)
       return false;
-    if (hasAwait(Arm.Operand) || hasAwait(Arm.Out) || hasAwait(P.Ms))
+    if (hasAwait(Arm.Operand) || hasAwait(Arm.Out) || hasAwait(P.Ms)) {
       fail(Arm.Whole->getBeginLoc(),
            std::string("'await' inside the operands of '") +
                markName(Race.Kind) + "'; await into a local before it");
+      // Reported: collectMarks need not say more about them.
+      for (const Expr *E : {Arm.Operand, Arm.Out, P.Ms})
+        classifyAwaits(E);
+    }
     if (!FC->Callee)
       requireText(FC->Call->getCallee());
     requireText(Arm.Out);
@@ -434,6 +439,14 @@ std::string Planner::addTemp(const char *Prefix, QualType T) {
                                 "than frames are");
   Plan.Temps.push_back({Name, T});
   return Name;
+}
+
+void Planner::classifyAwaits(const Expr *E) {
+  if (!E)
+    return;
+  if (std::optional<Mark> M = matchMark(E); M && M->Kind == MarkKind::Await)
+    Classified.insert(M->Whole);
+  forEachEvaluatedChild(E, [&](const Expr *C) { classifyAwaits(C); });
 }
 
 bool Planner::hasAwait(const Expr *E) {

@@ -64,12 +64,13 @@ void __coast_arm(void);
 /* Its value is 0 or -errno: a scope task has no handle to fail with. */
 #define coast_scope_spawn(scope, call) \
 	(__coast_scope_spawn(), (void)(scope), (void)(call), 0)
-/* Races (below): awaited, never called on their own. */
+/*
+ * Races (below): awaited, never called on their own.  The checks compare
+ * out with the call's result type.
+ */
 #define coast_timeout(ms, call, out) \
-	(__coast_timeout(), (void)(ms), coast__out_check(call, out), \
-	 (void)(call), 0)
-#define coast_arm(call, out) \
-	(__coast_arm(), coast__out_check(call, out), (void)(call), 0)
+	(__coast_timeout(), (void)(ms), (void)(out), (void)(call), 0)
+#define coast_arm(call, out) (__coast_arm(), (void)(out), (void)(call), 0)
 #define coast_first(...) (__coast_first(), (void)(__VA_ARGS__), 0)
 
 #else /* !COAST_PLUGIN */
@@ -108,6 +109,9 @@ static inline int coast__bad_ms(long long ms)
 	return ms < 0;
 }
 
+/* A pointer type mismatch warns, as the checks do with the plugin. */
+#define coast__out_check(call, out) \
+	((void)(1 ? (out) : (__typeof__(call) *)0))
 #define coast__is_void(e) __builtin_types_compatible_p(__typeof__(e), void)
 /*
  * e's value, or 0 for a void e (so that the unused branch type-checks); an
@@ -160,8 +164,6 @@ static inline int coast__bad_ms(long long ms)
  * box(...) calls, as for await; out is NULL or points to the call's result
  * type.  Without the plugin the call runs and the value is 0.
  */
-#define coast__out_check(call, out) \
-	((void)(1 ? (out) : (__typeof__(call) *)0))
 
 /*
  * Leaks the must_destruct value x on purpose: the checks stop following

@@ -2,7 +2,7 @@
 // operands are futures as await's are (coast-not-a-future,
 // coast-dyn-call-needs-box), the arms are consumed (no
 // coast-unawaited-future) but a race must be awaited, an out pointer of
-// the wrong type is a warning, the Send of the awaiting future follows the
+// the wrong type is an error, the Send of the awaiting future follows the
 // arms', and must_destruct values flow into arms as into an await.
 // RUN: %coast -fsyntax-only -Xclang -verify -ferror-limit=0 %s
 #include <coast.h>
@@ -49,12 +49,20 @@ async int stray_arm(void) {
   return rc;
 }
 
-// The out pointer must point to the call's result type.
+// The out pointer must point to the call's result type (void * too), be
+// writable, and be NULL for a void call: the race copies the result there.
 async int wrong_out(void) {
   long l = 0;
   int i = 0;
-  int rc = await(coast_timeout(10, fetch(1), &l)); // expected-warning {{pointer type mismatch}}
+  const int c = 0;
+  void *any = &i;
+  int rc = await(coast_timeout(10, fetch(1), &l)); // expected-error {{the out pointer of 'coast_timeout' has type 'long *'; it must be NULL or a pointer to 'int', the call's result [coast-unsupported]}}
+  rc += await(coast_first(coast_arm(fetch(1), &c), coast_arm(fetch(2), &i))); // expected-error {{the out pointer of 'coast_arm' has type 'const int *'; it must be NULL or a pointer to 'int', the call's result [coast-unsupported]}}
+  rc += await(coast_timeout(10, nothing(), &i)); // expected-error {{the out pointer of 'coast_timeout' has type 'int *'; it must be NULL: the call returns nothing [coast-unsupported]}}
+  rc += await(coast_timeout(10, fetch(1), i)); // expected-error {{the out pointer of 'coast_timeout' has type 'int'; it must be NULL or a pointer to 'int', the call's result [coast-unsupported]}}
   rc += await(coast_timeout(10, fetch(1), &i));
+  rc += await(coast_timeout(10, fetch(1), any));
+  rc += await(coast_timeout(10, fetch(1), 0));
   return rc + (int)l + i;
 }
 
@@ -99,4 +107,31 @@ async int kept_and_closed(void) {
   int rc = await(coast_first(coast_arm(fetch(1), NULL), coast_arm(fetch(2), NULL)));
   res_close(&r);
   return rc;
+}
+
+// What the lowering cannot do, said once each.
+int block_on_race(void) {
+  return coast_block_on(coast_timeout(5, fetch(1), NULL)); // expected-error {{'coast_timeout' outside 'await'; races run only in async functions [coast-unsupported]}} expected-error {{operand of 'coast_block_on' must be a call of an async function [coast-not-a-future]}}
+}
+async int await_in_arm(void) {
+  return await(coast_timeout(5, fetch(await(fetch(1))), NULL)); // expected-error {{'await' inside the operands of 'coast_timeout'; await into a local before it [coast-unsupported]}}
+}
+async int literal_out(void) {
+  return await(coast_timeout(5, fetch(1), &(int){0})); // expected-error {{the address of a compound literal is passed to an awaited call}}
+}
+async int too_many(void) {
+  return await(coast_first(coast_arm(fetch(1), NULL), coast_arm(fetch(2), NULL), // expected-error {{'coast_first' takes at most 16 arms [coast-unsupported]}}
+      coast_arm(fetch(3), NULL), coast_arm(fetch(4), NULL), coast_arm(fetch(5), NULL),
+      coast_arm(fetch(6), NULL), coast_arm(fetch(7), NULL), coast_arm(fetch(8), NULL),
+      coast_arm(fetch(9), NULL), coast_arm(fetch(10), NULL), coast_arm(fetch(11), NULL),
+      coast_arm(fetch(12), NULL), coast_arm(fetch(13), NULL), coast_arm(fetch(14), NULL),
+      coast_arm(fetch(15), NULL), coast_arm(fetch(16), NULL), coast_arm(fetch(17), NULL)));
+}
+async int sixteen(void) {
+  return await(coast_first(coast_arm(fetch(1), NULL), coast_arm(fetch(2), NULL),
+      coast_arm(fetch(3), NULL), coast_arm(fetch(4), NULL), coast_arm(fetch(5), NULL),
+      coast_arm(fetch(6), NULL), coast_arm(fetch(7), NULL), coast_arm(fetch(8), NULL),
+      coast_arm(fetch(9), NULL), coast_arm(fetch(10), NULL), coast_arm(fetch(11), NULL),
+      coast_arm(fetch(12), NULL), coast_arm(fetch(13), NULL), coast_arm(fetch(14), NULL),
+      coast_arm(fetch(15), NULL), coast_arm(fetch(16), NULL)));
 }

@@ -100,6 +100,14 @@ async int run(void) {
   i = await(coast_first(coast_arm(box(op(8)), &n), coast_arm(quick(9), &v)));
   printf("tie: %d %d\n", i, n);
 
+  // Eight arms: the last is the quickest; the seven others are dropped.
+  i = await(coast_first(
+      coast_arm(sleeper(4, 10000), NULL), coast_arm(sleeper(4, 10000), NULL),
+      coast_arm(sleeper(4, 10000), NULL), coast_arm(sleeper(4, 10000), NULL),
+      coast_arm(sleeper(4, 10000), NULL), coast_arm(sleeper(4, 10000), NULL),
+      coast_arm(sleeper(4, 10000), NULL), coast_arm(half_later(9, 5), &d)));
+  printf("eight: %d %.1f closed %d\n", i, d, closed[4]);
+
   coast_chan_free(ch);
   return 0;
 }
@@ -115,3 +123,4 @@ int main(void) {
 // CHECK-NEXT: double: 2 2.5 closed 1
 // CHECK-NEXT: borrowed: 1 filled 6 closed 1
 // CHECK-NEXT: tie: 0 8
+// CHECK-NEXT: eight: 7 4.5 closed 7
