@@ -3,6 +3,8 @@
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ErrorHandling.h"
 
@@ -26,6 +28,9 @@ std::optional<MarkKind> markerCall(const Expr *E) {
       .Case("__coast_spawn", MarkKind::Spawn)
       .Case("__coast_spawn_local", MarkKind::SpawnLocal)
       .Case("__coast_scope_spawn", MarkKind::ScopeSpawn)
+      .Case("__coast_timeout", MarkKind::Timeout)
+      .Case("__coast_first", MarkKind::First)
+      .Case("__coast_arm", MarkKind::Arm)
       .Default(std::nullopt);
 }
 
@@ -62,8 +67,70 @@ std::optional<MarkKind> matchSpawn(const BinaryOperator *Inner,
   return K;
 }
 
+/// A macro argument as the user wrote it: inside the one pair of
+/// parentheses the macro put around it (the user's own are kept, and so is
+/// a macro like NULL whole).
+const Expr *macroOperand(const Expr *E) {
+  E = E->IgnoreImpCasts(); // `(void)(x)` loads x outside the parentheses
+  const auto *PE = dyn_cast<ParenExpr>(E);
+  return PE ? PE->getSubExpr() : E;
+}
+
+/// The operands of a comma chain, left to right.
+void flattenComma(const Expr *E, llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (const BinaryOperator *BO = asComma(E)) {
+    flattenComma(BO->getLHS(), Out);
+    Out.push_back(BO->getRHS());
+    return;
+  }
+  Out.push_back(E);
+}
+
+bool takesCall(MarkKind K) {
+  return K == MarkKind::Timeout || K == MarkKind::Arm;
+}
+
+/// The race shapes, \p Items being the flattened comma chain:
+///   (__coast_timeout(), (void)(ms), (void)(out), (void)(call), 0)
+///   (__coast_arm(), (void)(out), (void)(call), 0)
+///   (__coast_first(), (void)(arm, ...), 0)
+std::optional<Mark> matchRace(const Expr *Whole,
+                              llvm::ArrayRef<const Expr *> Items) {
+  std::optional<MarkKind> K = markerCall(Items[0]);
+  if (!K || (!isRaceMark(*K) && *K != MarkKind::Arm))
+    return std::nullopt;
+  size_t Want = *K == MarkKind::Timeout ? 5 : *K == MarkKind::Arm ? 4 : 3;
+  if (Items.size() != Want)
+    return std::nullopt;
+  Mark M{*K, Whole, nullptr};
+  if (*K == MarkKind::First) {
+    const Expr *Arms = voidCastOperand(Items[1]);
+    if (!Arms)
+      return std::nullopt;
+    M.Operand = Arms;
+    return M;
+  }
+  const Expr *Call = voidCastOperand(Items[Want - 2]);
+  const Expr *Out = voidCastOperand(Items[Want - 3]);
+  if (!Call || !Out)
+    return std::nullopt;
+  M.Operand = Call->IgnoreParens();
+  M.Out = macroOperand(Out);
+  if (*K == MarkKind::Timeout) {
+    M.Ms = voidCastOperand(Items[1]);
+    if (!M.Ms)
+      return std::nullopt;
+    M.Ms = macroOperand(M.Ms);
+  }
+  return M;
+}
+
 /// The operand of the mark whose outermost comma is \p Outer, as written.
 const Expr *writtenOperand(const BinaryOperator *Outer) {
+  llvm::SmallVector<const Expr *, 5> Items;
+  flattenComma(Outer, Items);
+  if (std::optional<MarkKind> K = markerCall(Items[0]); K && takesCall(*K))
+    return voidCastOperand(Items[Items.size() - 2]);
   const Expr *Call = Outer->getRHS(), *Scope = nullptr;
   if (const BinaryOperator *Inner = asComma(Outer->getLHS()))
     matchSpawn(Inner, Call, Scope);
@@ -79,6 +146,11 @@ std::optional<Mark> matchMark(const Expr *E) {
   const BinaryOperator *Outer = asComma(PE->getSubExpr());
   if (!Outer)
     return std::nullopt;
+  llvm::SmallVector<const Expr *, 5> Items;
+  flattenComma(Outer, Items);
+  if (std::optional<MarkKind> K = markerCall(Items[0]);
+      K && (isRaceMark(*K) || *K == MarkKind::Arm))
+    return matchRace(E, Items);
   if (const BinaryOperator *Inner = asComma(Outer->getLHS())) {
     const Expr *Call = nullptr, *Scope = nullptr;
     std::optional<MarkKind> K = matchSpawn(Inner, Call, Scope);
@@ -103,12 +175,63 @@ bool isSpawnMark(MarkKind K) {
   case MarkKind::Await:
   case MarkKind::Box:
   case MarkKind::BlockOn:
+  case MarkKind::Timeout:
+  case MarkKind::First:
+  case MarkKind::Arm:
     return false;
   }
   llvm_unreachable("unknown mark");
 }
 
+bool isRaceMark(MarkKind K) {
+  return K == MarkKind::Timeout || K == MarkKind::First;
+}
+
+std::optional<Mark> awaitedRace(const Mark &Await) {
+  if (Await.Kind != MarkKind::Await)
+    return std::nullopt;
+  std::optional<Mark> Inner = operandMark(Await);
+  if (!Inner || !isRaceMark(Inner->Kind))
+    return std::nullopt;
+  return Inner;
+}
+
+std::vector<const Expr *> firstOperands(const Mark &First) {
+  assert(First.Kind == MarkKind::First && "not coast_first");
+  llvm::SmallVector<const Expr *, 8> Items;
+  flattenComma(First.Operand->IgnoreParens(), Items);
+  return std::vector<const Expr *>(Items.begin(), Items.end());
+}
+
+std::vector<Mark> raceArms(const Mark &Race) {
+  if (Race.Kind == MarkKind::Timeout)
+    return {Race};
+  std::vector<Mark> Arms;
+  for (const Expr *E : firstOperands(Race))
+    for (; const auto *PE = dyn_cast<ParenExpr>(E); E = PE->getSubExpr())
+      if (std::optional<Mark> M = matchMark(PE)) {
+        if (M->Kind == MarkKind::Arm)
+          Arms.push_back(*M);
+        break;
+      }
+  return Arms;
+}
+
+std::vector<FutureCall> awaitedFutures(const Mark &M) {
+  std::vector<FutureCall> Out;
+  if (std::optional<Mark> Race = awaitedRace(M)) {
+    for (const Mark &Arm : raceArms(*Race))
+      if (std::optional<FutureCall> FC = futureCall(Arm))
+        Out.push_back(*FC);
+  } else if (std::optional<FutureCall> FC = futureCall(M)) {
+    Out.push_back(*FC);
+  }
+  return Out;
+}
+
 std::optional<Mark> operandMark(const Mark &M) {
+  if (M.Kind == MarkKind::First)
+    return std::nullopt;
   // The operand as the macro wrote it, before matchMark stripped its
   // parentheses: a nested mark is itself a ParenExpr.
   const Expr *E =
@@ -215,6 +338,9 @@ bool spawnRequiresSend(MarkKind K) {
   case MarkKind::Box:
   case MarkKind::BlockOn:
   case MarkKind::SpawnLocal:
+  case MarkKind::Timeout:
+  case MarkKind::First:
+  case MarkKind::Arm:
     return false;
   }
   llvm_unreachable("unknown mark");
@@ -234,6 +360,12 @@ const char *markName(MarkKind K) {
     return "coast_spawn_local";
   case MarkKind::ScopeSpawn:
     return "coast_scope_spawn";
+  case MarkKind::Timeout:
+    return "coast_timeout";
+  case MarkKind::First:
+    return "coast_first";
+  case MarkKind::Arm:
+    return "coast_arm";
   }
   llvm_unreachable("unknown mark");
 }

@@ -16,10 +16,21 @@
 #include "clang/AST/Expr.h"
 
 #include <optional>
+#include <vector>
 
 namespace coast {
 
-enum class MarkKind { Await, Box, BlockOn, Spawn, SpawnLocal, ScopeSpawn };
+enum class MarkKind {
+  Await,
+  Box,
+  BlockOn,
+  Spawn,
+  SpawnLocal,
+  ScopeSpawn,
+  Timeout, ///< coast_timeout(ms, call, out): a race of one arm and a timer
+  First,   ///< coast_first(coast_arm(...), ...)
+  Arm,     ///< coast_arm(call, out), an operand of coast_first
+};
 
 /// One use of a coast operation: `await(f(x))` and friends.
 struct Mark {
@@ -32,6 +43,11 @@ struct Mark {
   /// implicit casts stripped (the macro's `(void)(scope)` loads a pointer
   /// variable outside the user's parentheses); null for every other kind.
   const clang::Expr *Scope = nullptr;
+  /// The out pointer of coast_timeout and coast_arm, as written (without
+  /// the macro's parentheses).
+  const clang::Expr *Out = nullptr;
+  /// The milliseconds of coast_timeout, as written (the same).
+  const clang::Expr *Ms = nullptr;
 };
 
 /// True for the marks that make a task of their future: coast_spawn,
@@ -44,6 +60,23 @@ std::optional<Mark> matchMark(const clang::Expr *E);
 /// The mark \p M's operand is, as in `await(box(p(x)))`; parentheses
 /// around it are looked through.
 std::optional<Mark> operandMark(const Mark &M);
+
+/// The most arms coast_first takes (the runtime's race.c).
+constexpr unsigned MaxRaceArms = 16;
+
+/// True for coast_timeout and coast_first: futures an await races.
+bool isRaceMark(MarkKind K);
+
+/// The race \p Await awaits (`await(coast_timeout(...))`), if it awaits one.
+std::optional<Mark> awaitedRace(const Mark &Await);
+
+/// The operands of coast_first \p First as written, parentheses stripped
+/// (arms, unless the user wrote something else).
+std::vector<const clang::Expr *> firstOperands(const Mark &First);
+
+/// The arms of race \p Race, in order: the timeout itself, or coast_first's
+/// operands that are coast_arm marks.
+std::vector<Mark> raceArms(const Mark &Race);
 
 /// The async function \p E calls directly, or null. \p E is the operand of
 /// a mark or any expression; parentheses are looked through.
@@ -83,8 +116,13 @@ struct FutureCall {
 };
 
 /// The future mark \p M runs: a direct call of an async function, or a
-/// box(...) of one or of a call through an async function pointer.
+/// box(...) of one or of a call through an async function pointer. For
+/// an await of a race, none (see awaitedFutures).
 std::optional<FutureCall> futureCall(const Mark &M);
+
+/// Every future await \p M runs: its futureCall, or each arm's of the race
+/// it awaits (arms that run no future are left out).
+std::vector<FutureCall> awaitedFutures(const Mark &M);
 
 /// True if the future a mark of kind \p K runs may move to another
 /// worker thread, and so must be Send.

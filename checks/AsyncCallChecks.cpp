@@ -56,6 +56,21 @@ public:
     // Clang has reported what is wrong with it.
     if (Operand->containsErrors())
       return true;
+    // await(coast_timeout(...)): the await consumes the race, the race
+    // its arms, each arm its call.
+    if (std::optional<Mark> Race = awaitedRace(*M)) {
+      Consumed.insert(Race->Whole);
+      return true;
+    }
+    if (isRaceMark(M->Kind) && !checkRace(*M))
+      return true;
+    if (M->Kind == MarkKind::Arm && !Consumed.count(M->Whole))
+      Handler.unsupported(PE->getBeginLoc(),
+                          "'coast_arm' outside 'coast_first'; race futures "
+                          "with await(coast_first(coast_arm(f(x), &out), "
+                          "...))");
+    if (M->Kind == MarkKind::Timeout || M->Kind == MarkKind::Arm)
+      checkOut(*M);
     // await(box(p(x))): the box consumes the call, the await the box.
     if (std::optional<Mark> Inner = operandMark(*M);
         Inner && Inner->Kind == MarkKind::Box && M->Kind != MarkKind::Box) {
@@ -109,6 +124,68 @@ public:
   }
 
 private:
+  /// A race is a future: an await must consume it. coast_first's operands
+  /// must be arms; coast_timeout's is checked like an await's. False when
+  /// nothing is left to check.
+  bool checkRace(const Mark &M) {
+    if (!Consumed.count(M.Whole)) {
+      if (CurrentIsAsync)
+        Handler.unawaitedFuture(M.Whole->getSourceRange(), markName(M.Kind));
+      else
+        Handler.unsupported(M.Whole->getBeginLoc(),
+                            std::string("'") + markName(M.Kind) +
+                                "' outside 'await'; races run only in "
+                                "async functions");
+    }
+    if (M.Kind == MarkKind::Timeout)
+      return true;
+    std::vector<Mark> Arms = raceArms(M);
+    for (const Mark &Arm : Arms)
+      Consumed.insert(Arm.Whole);
+    for (const Expr *E : firstOperands(M)) {
+      std::optional<Mark> Arm = matchMark(E);
+      if (!Arm || Arm->Kind != MarkKind::Arm)
+        Handler.notAFuture(E->getSourceRange(), markName(M.Kind));
+    }
+    if (Arms.size() > MaxRaceArms)
+      Handler.unsupported(M.Whole->getBeginLoc(),
+                          "'coast_first' takes at most " +
+                              std::to_string(MaxRaceArms) + " arms");
+    return false;
+  }
+
+  /// The race copies the winner's result to out: it must be NULL or
+  /// point to a writable object of the call's result type (or be void *);
+  /// a void call's out is NULL.
+  void checkOut(const Mark &M) {
+    std::optional<FutureCall> FC = futureCall(M);
+    if (!FC || M.Out->containsErrors())
+      return;
+    ASTContext &Ctx = Current->getASTContext();
+    if (M.Out->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return;
+    QualType Result = FC->Proto->getReturnType();
+    QualType T = M.Out->getType();
+    const auto *PT = T->getAs<PointerType>();
+    QualType Pointee = PT ? PT->getPointeeType() : QualType();
+    if (PT && !Result->isVoidType() && !Pointee.isConstQualified() &&
+        (Pointee->isVoidType() ||
+         Ctx.typesAreCompatible(Pointee.getUnqualifiedType(),
+                                Result.getUnqualifiedType())))
+      return;
+    std::string Want = Result->isVoidType()
+                           ? "NULL: the call returns nothing"
+                           : "NULL or a pointer to '" +
+                                 Result.getUnqualifiedType().getAsString(
+                                     Ctx.getPrintingPolicy()) +
+                                 "', the call's result";
+    Handler.unsupported(M.Out->getBeginLoc(),
+                        std::string("the out pointer of '") + markName(M.Kind) +
+                            "' has type '" +
+                            T.getAsString(Ctx.getPrintingPolicy()) +
+                            "'; it must be " + Want);
+  }
+
   /// box(call) creates a future like a direct call does: something must
   /// consume it.
   bool checkBox(const Mark &M) {

@@ -362,10 +362,12 @@ private:
     struct Finder : RecursiveASTVisitor<Finder> {
       llvm::DenseSet<const CallExpr *> *Out;
       bool VisitParenExpr(ParenExpr *PE) {
+        // A race is keyed by its last arm: every arm's arguments have
+        // been evaluated there.
         if (std::optional<Mark> M = matchMark(PE);
             M && M->Kind == MarkKind::Await)
-          if (std::optional<FutureCall> FC = futureCall(*M))
-            Out->insert(FC->Call);
+          if (std::vector<FutureCall> FCs = awaitedFutures(*M); !FCs.empty())
+            Out->insert(FCs.back().Call);
         return true;
       }
     } F;

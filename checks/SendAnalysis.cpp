@@ -194,8 +194,8 @@ void SendAnalysis::analyze(const FunctionDecl *Def) {
       locksHeldAcross(AC, Points);
   llvm::SmallPtrSet<const CallExpr *, 8> Awaited;
   for (const Suspension &S : Points)
-    if (S.Runs)
-      Awaited.insert(S.Runs->Call);
+    for (const FutureCall &FC : S.Runs)
+      Awaited.insert(FC.Call);
   AddressFlow TL = threadLocalFlow(Def, AC, Awaited);
   const SourceManager &SM = Ctx.getSourceManager();
 
@@ -217,41 +217,48 @@ void SendAnalysis::analyze(const FunctionDecl *Def) {
       F.Items.push_back({{NotSendKind::Lock, L.Lock, "", L.Acquired, Await}});
       F.Locks.push_back({Await, L});
     }
-    if (!S.Runs)
-      continue;
-    for (const auto &[Call, Index] : TL.CallArgs) {
-      if (Call != S.Runs->Call)
-        continue;
-      const FunctionDecl *Target =
-          S.Runs->Callee ? S.Runs->Callee->getDefinition() : nullptr;
-      const Expr *Arg = Call->getArg(Index);
-      F.ThreadLocalArgs.push_back(
-          {Target && Info.count(Target) ? Target : nullptr, Index,
-           NotSendReason{NotSendKind::ThreadLocal, spell(Arg, Ctx), "",
-                         Arg->getBeginLoc(), Await}});
-    }
-    if (const FunctionDecl *Callee = S.Runs->Callee) {
-      if (const FunctionDecl *CalleeDef = Callee->getDefinition();
-          CalleeDef && Info.count(CalleeDef)) {
-        F.Items.push_back({{NotSendKind::AwaitsNotSend, Callee->getName().str(),
-                            "", CalleeDef->getLocation(), Await},
-                           CalleeDef});
-      } else if (!hasCoastAttr(Callee, CoastAttr::ReturnsSend)) {
-        NotSendReason R{NotSendKind::Unbound, Callee->getName().str(), "",
-                        Callee->getLocation(), Await};
-        R.AddReturnsSendAt = returnsSendInsertLoc(Callee);
-        F.Items.push_back({R});
-      }
-    } else if (std::optional<NotSendReason> R =
-                   unboundPointer(S.Runs->Call->getCallee(), Await)) {
-      F.Items.push_back({*R});
-    }
+    // A race is Send when each of its arms is.
+    for (const FutureCall &FC : S.Runs)
+      addAwaited(F, FC, TL, Await);
   }
   for (const VarDecl *P : SL->liveAtEntry()) {
     std::string Why;
     if (isNotSendType(P->getType(), Ctx, Why))
       F.Entry.push_back({NotSendKind::Parameter, P->getName().str(), Why,
                          P->getLocation(), SourceLocation()});
+  }
+}
+
+/// What awaiting \p FC at \p Await adds to \p F: a thread-local address
+/// passed to it, and its own future's Sendness.
+void SendAnalysis::addAwaited(Facts &F, const FutureCall &FC,
+                              const AddressFlow &TL, SourceLocation Await) {
+  for (const auto &[Call, Index] : TL.CallArgs) {
+    if (Call != FC.Call)
+      continue;
+    const FunctionDecl *Target =
+        FC.Callee ? FC.Callee->getDefinition() : nullptr;
+    const Expr *Arg = Call->getArg(Index);
+    F.ThreadLocalArgs.push_back(
+        {Target && Info.count(Target) ? Target : nullptr, Index,
+         NotSendReason{NotSendKind::ThreadLocal, spell(Arg, Ctx), "",
+                       Arg->getBeginLoc(), Await}});
+  }
+  if (const FunctionDecl *Callee = FC.Callee) {
+    if (const FunctionDecl *CalleeDef = Callee->getDefinition();
+        CalleeDef && Info.count(CalleeDef)) {
+      F.Items.push_back({{NotSendKind::AwaitsNotSend, Callee->getName().str(),
+                          "", CalleeDef->getLocation(), Await},
+                         CalleeDef});
+    } else if (!hasCoastAttr(Callee, CoastAttr::ReturnsSend)) {
+      NotSendReason R{NotSendKind::Unbound, Callee->getName().str(), "",
+                      Callee->getLocation(), Await};
+      R.AddReturnsSendAt = returnsSendInsertLoc(Callee);
+      F.Items.push_back({R});
+    }
+  } else if (std::optional<NotSendReason> R =
+                 unboundPointer(FC.Call->getCallee(), Await)) {
+    F.Items.push_back({*R});
   }
 }
 

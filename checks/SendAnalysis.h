@@ -44,6 +44,8 @@ struct LockAcrossAwait {
   HeldLock Lock;
 };
 
+struct AddressFlow;
+
 class SendAnalysis {
 public:
   /// Analyses every async function defined in \p Ctx's translation unit.
@@ -79,6 +81,8 @@ public:
 
 private:
   void analyze(const clang::FunctionDecl *Def);
+  void addAwaited(Facts &F, const FutureCall &FC, const AddressFlow &TL,
+                  clang::SourceLocation Await);
   void solve();
   const Facts *factsOf(const clang::FunctionDecl *FD) const;
 

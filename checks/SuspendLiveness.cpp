@@ -28,8 +28,8 @@ public:
     if (!M || M->Kind != MarkKind::Await)
       return true;
     ByComma.try_emplace(PE->getSubExpr(), *M);
-    if (std::optional<FutureCall> FC = futureCall(*M))
-      Calls.insert(FC->Call);
+    for (const FutureCall &FC : awaitedFutures(*M))
+      Calls.insert(FC.Call);
     return true;
   }
   bool VisitDeclStmt(DeclStmt *DS) {
@@ -89,7 +89,8 @@ private:
   /// Per suspension, in order: the comma, its block, what is live.
   std::vector<const Stmt *> Commas;
   std::vector<const CFGBlock *> Blocks;
-  std::vector<const CallExpr *> Calls;
+  /// The calls each suspension runs (several for a race).
+  std::vector<llvm::SmallVector<const CallExpr *, 1>> Calls;
   std::vector<llvm::SmallPtrSet<const VarDecl *, 8>> Live;
 };
 
@@ -128,8 +129,9 @@ void Builder::addAddressTaken(const VarDecl *VD, const DeclStmt *DS,
                 llvm::any_of(F.Holders, [&](const VarDecl *H) {
                   return LV.isLive(Commas[I], H);
                 });
-    bool Awaited = llvm::any_of(
-        F.CallArgs, [&](const auto &CA) { return CA.first == Calls[I]; });
+    bool Awaited = llvm::any_of(F.CallArgs, [&](const auto &CA) {
+      return llvm::is_contained(Calls[I], CA.first);
+    });
     bool Escaped =
         AfterEscape.test(Blocks[I]->getBlockID()) &&
         inScope(VD, DS, SM.getExpansionLoc(Commas[I]->getBeginLoc()));
@@ -147,11 +149,12 @@ void Builder::run(std::vector<Suspension> &Points,
       if (std::optional<CFGStmt> S = E.getAs<CFGStmt>())
         if (auto It = Body.ByComma.find(S->getStmt());
             It != Body.ByComma.end()) {
-          Points.push_back({It->second, futureCall(It->second), {}});
+          Points.push_back({It->second, awaitedFutures(It->second), {}});
           Commas.push_back(It->first);
           Blocks.push_back(B);
-          Calls.push_back(Points.back().Runs ? Points.back().Runs->Call
-                                             : nullptr);
+          Calls.emplace_back();
+          for (const FutureCall &FC : Points.back().Runs)
+            Calls.back().push_back(FC.Call);
         }
   Live.resize(Points.size());
 

@@ -35,9 +35,10 @@ namespace coast {
 /// One await of the function.
 struct Suspension {
   Mark Await;
-  /// What it runs; nullopt when the operand is not a future (reported by
+  /// What it runs: the awaited future, or each arm of an awaited race;
+  /// empty when the operand is not a future (reported by
   /// coast-not-a-future).
-  std::optional<FutureCall> Runs;
+  std::vector<FutureCall> Runs;
   /// Parameters and locals live across it, in declaration order.
   llvm::SmallVector<const clang::VarDecl *, 4> Live;
 };

@@ -77,12 +77,14 @@ private:
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
   bool hasAwait(const Expr *E);
+  void classifyAwaits(const Expr *E);
   void addAnchor(const Stmt *S, AnchorKind Kind,
                  std::initializer_list<const Expr *> Parts);
   void registerExprAwaits(const Expr *E, const Stmt *Anchor);
   SuspendPoint *addPoint(const Mark &M, AwaitForm Form, const Stmt *Anchor);
   std::string addTemp(const char *Prefix, QualType T);
-  void checkArgumentLifetimes(const CallExpr *Call);
+  bool addRaceArms(const Mark &Race, SuspendPoint &P);
+  void checkLifetime(const Expr *Arg);
   void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
@@ -437,27 +439,78 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   return true;
 }
 
+/// The arms of the race \p Race awaits at \p P; false when one is not a
+/// future (the checks report it).
+bool Planner::addRaceArms(const Mark &Race, SuspendPoint &P) {
+  std::vector<Mark> Arms = raceArms(Race);
+  if (Arms.empty() || Arms.size() > MaxRaceArms ||
+      (Race.Kind == MarkKind::First &&
+       Arms.size() != firstOperands(Race).size()))
+    return false;
+  P.Race = Race.Kind;
+  P.Ms = Race.Ms;
+  if (P.Ms)
+    requireText(P.Ms);
+  for (const Mark &Arm : Arms) {
+    std::optional<FutureCall> FC = futureCall(Arm);
+    if (!FC)
+      return false;
+    if (hasAwait(Arm.Operand) || hasAwait(Arm.Out) || hasAwait(P.Ms)) {
+      fail(Arm.Whole->getBeginLoc(),
+           std::string("'await' inside the operands of '") +
+               markName(Race.Kind) + "'; await into a local before it");
+      // Reported: collectMarks need not say more about them.
+      for (const Expr *E : {Arm.Operand, Arm.Out, P.Ms})
+        classifyAwaits(E);
+    }
+    if (!FC->Callee)
+      requireText(FC->Call->getCallee());
+    requireText(Arm.Out);
+    checkLifetime(Arm.Out);
+    for (const Expr *Arg : FC->Call->arguments()) {
+      checkLifetime(Arg);
+      requireText(Arg);
+    }
+    P.Arms.push_back({FC->Call, FC->Callee, FC->Proto, FC->Boxed, Arm.Out});
+  }
+  // The must_destruct flow keys a race by its last arm.
+  P.Call = P.Arms.back().Call;
+  P.Source = FrameSource::FrameStack;
+  P.Result = Ctx.IntTy;
+  return true;
+}
+
 SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
                                 const Stmt *Anchor) {
   Classified.insert(M.Whole);
-  std::optional<FutureCall> FC = futureCall(M);
-  if (!FC)
-    return nullptr; // reported by the checks
   SuspendPoint P;
   P.State = Plan.Points.size() + 1;
   P.Form = Form;
   P.Await = M.Whole;
   P.Anchor = Anchor;
-  P.Call = FC->Call;
-  P.Callee = FC->Callee;
-  P.Proto = FC->Proto;
-  P.Source = FC->Boxed ? FrameSource::Box : SourceOf(FC->Callee);
-  QualType RT = FC->Proto->getReturnType();
+  if (std::optional<Mark> Race = awaitedRace(M)) {
+    if (!addRaceArms(*Race, P))
+      return nullptr;
+  } else {
+    std::optional<FutureCall> FC = futureCall(M);
+    if (!FC)
+      return nullptr; // reported by the checks
+    P.Call = FC->Call;
+    P.Callee = FC->Callee;
+    P.Proto = FC->Proto;
+    P.Source = FC->Boxed ? FrameSource::Box : SourceOf(FC->Callee);
+    P.Result = FC->Proto->getReturnType();
+    if (!FC->Callee)
+      requireText(FC->Call->getCallee());
+    for (const Expr *Arg : P.Call->arguments()) {
+      checkLifetime(Arg);
+      requireText(Arg);
+    }
+  }
+  QualType RT = P.Result;
   if (!printableType(RT))
     fail(M.Whole->getBeginLoc(), "the awaited function's return type has no "
                                  "name; name it with a typedef at file scope");
-  if (!FC->Callee)
-    requireText(FC->Call->getCallee());
   if (Form == AwaitForm::Expression) {
     requireText(M.Whole);
     if (!RT->isVoidType())
@@ -468,9 +521,6 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
     fail(M.Whole->getBeginLoc(),
          "this 'await' is written inside a macro definition; write it in the "
          "function body");
-  checkArgumentLifetimes(P.Call);
-  for (const Expr *Arg : P.Call->arguments())
-    requireText(Arg);
   Plan.Points.push_back(P);
   return &Plan.Points.back();
 }
@@ -487,6 +537,14 @@ std::string Planner::addTemp(const char *Prefix, QualType T) {
                                 "than frames are");
   Plan.Temps.push_back({Name, T});
   return Name;
+}
+
+void Planner::classifyAwaits(const Expr *E) {
+  if (!E)
+    return;
+  if (std::optional<Mark> M = matchMark(E); M && M->Kind == MarkKind::Await)
+    Classified.insert(M->Whole);
+  forEachEvaluatedChild(E, [&](const Expr *C) { classifyAwaits(C); });
 }
 
 bool Planner::hasAwait(const Expr *E) {
@@ -564,9 +622,10 @@ void Planner::requireText(const Stmt *S) {
 }
 
 /// An awaited callee may keep pointers from its arguments across its own
-/// suspensions. A compound literal lives in the poll function's C frame,
-/// which is gone when the task resumes: its address must not go there.
-void Planner::checkArgumentLifetimes(const CallExpr *Call) {
+/// suspensions, and a race writes through an arm's out when it ends. A compound
+/// literal lives in the poll function's C frame, which is gone when the task
+/// resumes: its address must not go there.
+void Planner::checkLifetime(const Expr *Arg) {
   struct Finder : RecursiveASTVisitor<Finder> {
     Planner &P;
     explicit Finder(Planner &P) : P(P) {}
@@ -589,8 +648,7 @@ void Planner::checkArgumentLifetimes(const CallExpr *Call) {
       return true;
     }
   } F(*this);
-  for (const Expr *Arg : Call->arguments())
-    F.TraverseStmt(const_cast<Expr *>(Arg));
+  F.TraverseStmt(const_cast<Expr *>(Arg));
 }
 
 /// Every await in the body must have been classified by the walk; one inside

@@ -22,6 +22,7 @@
 #ifndef COAST_PLUGIN_LOWER_ASYNCFUNCTIONPLAN_H
 #define COAST_PLUGIN_LOWER_ASYNCFUNCTIONPLAN_H
 
+#include "AsyncAST.h"
 #include "CheckHandler.h"
 
 #include "clang/AST/ASTContext.h"
@@ -94,6 +95,17 @@ struct DropFlag {
   bool OwnedByDecl = false;
 };
 
+/// A future raced at a suspension point: coast_timeout's call, or one
+/// coast_arm of coast_first.
+struct RaceArm {
+  const clang::CallExpr *Call = nullptr;
+  /// The async function called; null for a boxed call through a pointer.
+  const clang::FunctionDecl *Callee = nullptr;
+  const clang::FunctionProtoType *Proto = nullptr;
+  bool Boxed = false;
+  const clang::Expr *Out = nullptr; ///< where its result goes, as written
+};
+
 struct SuspendPoint {
   unsigned State = 0; ///< 1-based; also the index into coast_fn.sites
   AwaitForm Form = AwaitForm::Statement;
@@ -113,6 +125,15 @@ struct SuspendPoint {
   std::vector<DropValue> Drops;
   /// The callee is a destructor: cancelled here, it still runs to the end.
   bool FinishOnCancel = false;
+  /// The type of the await's value.
+  clang::QualType Result;
+  /// Await for a plain await; Timeout or First for an await of a race,
+  /// whose sub-future is the runtime's race (from the frame stack) and
+  /// whose arms are started from their start functions. Call is then the
+  /// last arm's call, Callee and Proto are null.
+  MarkKind Race = MarkKind::Await;
+  const clang::Expr *Ms = nullptr; ///< coast_timeout's milliseconds
+  std::vector<RaceArm> Arms;
 };
 
 /// A parameter or local that lives in the frame.

@@ -184,10 +184,14 @@ std::string TULowering::prototypesFor(const Decl *D, LoweringContext &LC) {
   std::vector<const FunctionDecl *> Callees;
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
     if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
-      for (const SuspendPoint &Pt : P->Points)
+      for (const SuspendPoint &Pt : P->Points) {
         if (Pt.Callee && (Pt.Source == FrameSource::FrameStack ||
                           Pt.Source == FrameSource::Box))
           Callees.push_back(Pt.Callee);
+        for (const RaceArm &Arm : Pt.Arms)
+          if (Arm.Callee)
+            Callees.push_back(Arm.Callee);
+      }
   const DeclUses &U = UsesOf[D];
   for (const Mark &M : U.Marks)
     if (const FunctionDecl *C = futureCall(M)->Callee)
@@ -225,7 +229,10 @@ void TULowering::rewriteMark(const Mark &M, LoweringContext &LC) {
       break;
     case MarkKind::Await:
     case MarkKind::Box:
-      llvm_unreachable("awaits and boxes are the state machine's");
+    case MarkKind::Timeout:
+    case MarkKind::First:
+    case MarkKind::Arm:
+      llvm_unreachable("awaits, boxes and races are the state machine's");
     }
     QualType RT = FC.Proto->getReturnType();
     bool Void = RT->isVoidType();

@@ -34,6 +34,7 @@ private:
   std::string declText(const DeclStmt *DS, bool ForInit) const;
   void rewritePoint(const SuspendPoint &Pt);
   std::string pointText(const SuspendPoint &Pt) const;
+  std::string raceStart(const SuspendPoint &Pt) const;
   std::string prelude(const Expr *E) const;
   std::string splitText(const SplitOp &Op) const;
   std::string anchorText(const ExprAnchor &A) const;
@@ -252,6 +253,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
          "; __coast_p = COAST_PENDING; goto __coast_pending; __coast_s" + N +
          ":; ";
     Value = "0";
+  } else if (Pt.Race != MarkKind::Await) {
+    S += raceStart(Pt);
   } else if (Pt.Source == FrameSource::Embedded) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
@@ -268,7 +271,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
          ": if ((__coast_p = " + pollCall(Pt) +
          ") != COAST_READY) goto __coast_pending; ";
 
-  QualType RT = Pt.Proto->getReturnType();
+  QualType RT = Pt.Result;
   if (Pt.Source == FrameSource::Embedded) {
     Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
@@ -306,6 +309,38 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     break;
   }
   return S + "}";
+}
+
+/// Starts the runtime's race from the frame stack, then each arm's frame
+/// above it (LIFO: the race frees them before it is freed), and hands the
+/// arms over in order.
+std::string StateMachineEmitter::raceStart(const SuspendPoint &Pt) const {
+  std::string Child = "__co->" + childMember(Pt);
+  std::string Name = markName(Pt.Race);
+  std::string A = allocator(Pt);
+  std::string S = Child + " = ";
+  if (Pt.Race == MarkKind::Timeout)
+    S += "coast__timeout__coast_start(" + A + ", (long long)(" +
+         LC.text(Pt.Ms->getSourceRange()) + "))";
+  else
+    S += "coast__first__coast_start(" + A + ", " +
+         std::to_string(Pt.Arms.size()) + "u)";
+  S += "; if (!" + Child + ") coast__out_of_frames(\"" + Name + "\"); ";
+  for (const RaceArm &Arm : Pt.Arms) {
+    std::string ArmAlloc = Arm.Boxed ? "(&coast__box_alloc)" : A;
+    std::string Start = startCallee(
+        Arm.Callee, Arm.Proto,
+        Arm.Callee ? "" : LC.text(Arm.Call->getCallee()->getSourceRange()), LC);
+    std::string Args;
+    for (const Expr *E : Arm.Call->arguments())
+      Args += ", " + LC.text(E->getSourceRange());
+    S += "coast__race_arm(" + Child + ", " + ArmAlloc + ", " + Start + "(" +
+         ArmAlloc + Args + "), (void *)(" + LC.text(Arm.Out->getSourceRange()) +
+         "), \"" +
+         (Arm.Callee ? Arm.Callee->getName().str() : "function pointer") +
+         "\"); ";
+  }
+  return S;
 }
 
 /// The statements that run the awaits and split operators of \p E, in an

@@ -13,6 +13,7 @@
 #ifndef COAST_H
 #define COAST_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -50,6 +51,9 @@ void __coast_block_on(void);
 void __coast_spawn(void);
 void __coast_spawn_local(void);
 void __coast_scope_spawn(void);
+void __coast_timeout(void);
+void __coast_first(void);
+void __coast_arm(void);
 
 #define coast_await(e) (__coast_await(), (e))
 #define coast_box(call) (__coast_box(), (call))
@@ -60,6 +64,14 @@ void __coast_scope_spawn(void);
 /* Its value is 0 or -errno: a scope task has no handle to fail with. */
 #define coast_scope_spawn(scope, call) \
 	(__coast_scope_spawn(), (void)(scope), (void)(call), 0)
+/*
+ * Races (below): awaited, never called on their own.  The checks compare
+ * out with the call's result type.
+ */
+#define coast_timeout(ms, call, out) \
+	(__coast_timeout(), (void)(ms), (void)(out), (void)(call), 0)
+#define coast_arm(call, out) (__coast_arm(), (void)(out), (void)(call), 0)
+#define coast_first(...) (__coast_first(), (void)(__VA_ARGS__), 0)
 
 #else /* !COAST_PLUGIN */
 
@@ -79,6 +91,47 @@ void __coast_scope_spawn(void);
  */
 #define coast_scope_spawn(scope, call) ((void)(scope), (void)(call), 0)
 
+/*
+ * A race without the plugin: the call runs to completion, so it completes
+ * before any deadline and the first arm is the first to complete.  Its
+ * result (unless void) is stored through out (unless NULL).  The other
+ * arms are never evaluated.
+ */
+static inline int coast__store(void *out, const void *v, size_t n)
+{
+	if (out)
+		__builtin_memcpy(out, v, n);
+	return 0;
+}
+
+static inline int coast__bad_ms(long long ms)
+{
+	return ms < 0;
+}
+
+/* A pointer type mismatch warns, as the checks do with the plugin. */
+#define coast__out_check(call, out) \
+	((void)(1 ? (out) : (__typeof__(call) *)0))
+#define coast__is_void(e) __builtin_types_compatible_p(__typeof__(e), void)
+/*
+ * e's value, or 0 for a void e (so that the unused branch type-checks); an
+ * array of one holds it, which a struct value may initialize.
+ */
+#define coast__value(e) __builtin_choose_expr(coast__is_void(e), 0, (e))
+#define coast__run(call, out) \
+	__builtin_choose_expr( \
+		coast__is_void(call), ((call), 0), \
+		coast__store((out), \
+			     (__typeof__(coast__value(call))[1]){ \
+				     coast__value(call)}, \
+			     sizeof(coast__value(call))))
+#define coast_timeout(ms, call, out) \
+	(coast__out_check(call, out), \
+	 coast__bad_ms(ms) ? -EINVAL : coast__run(call, out))
+#define coast_arm(call, out) (coast__out_check(call, out), coast__run(call, out))
+#define coast_first(...) coast__first_of(__VA_ARGS__, 0)
+#define coast__first_of(arm0, ...) ((void)(arm0), 0)
+
 #endif /* COAST_PLUGIN */
 
 #ifndef COAST_NO_KEYWORDS
@@ -90,6 +143,27 @@ void __coast_scope_spawn(void);
 #define await coast_await
 #define box coast_box
 #endif
+
+/*
+ * Races of futures inside one task: no spawn, the futures may borrow the
+ * caller's locals, and every loser has been dropped (its cancellation ran
+ * to completion, async destructors included) before the await returns.
+ *
+ *   int rc = await(coast_timeout(ms, f(x), &out));
+ *
+ * 0 when f(x) completed within ms milliseconds (its result stored through
+ * out; NULL discards it, and a void call takes NULL), -ETIMEDOUT when the
+ * deadline came first (f(x) has been cancelled), -EINVAL for a negative ms
+ * (f(x) is dropped unpolled).
+ *
+ *   int i = await(coast_first(coast_arm(f(x), &a), coast_arm(g(), NULL)));
+ *
+ * The index of the first arm to complete (1 to 16 arms; the earlier arm
+ * wins when several are ready at one poll); its result goes through its
+ * out, the others are cancelled.  Operands are calls of async functions or
+ * box(...) calls, as for await; out is NULL or points to the call's result
+ * type.  Without the plugin the call runs and the value is 0.
+ */
 
 /*
  * Leaks the must_destruct value x on purpose: the checks stop following

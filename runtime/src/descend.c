@@ -15,6 +15,13 @@
  * drop paths decide what each child gets (an awaited async destructor is
  * left to finish, not cancelled), and record the deep frames anew on their
  * way down, so a cancelled recursion unwinds in a bounded C stack too.
+ *
+ * Futures raced in one task (race.c) are polled with coast__poll_here: it
+ * runs the frames they descend into itself and drops their records when
+ * they are pending, so the executor never polls one arm alone while the
+ * timer or another arm is what woke the task.  The price: a recursion
+ * under an arm re-walks its chain from the arm on every poll, and a
+ * recursion through races nests the C stack once per race.
  */
 #include <stdlib.h>
 
@@ -71,4 +78,32 @@ int coast__task_poll(struct coast_task *t, struct coast_cx *cx)
 		f->state = COAST_STATE_DONE;
 		t->ndescended--;
 	}
+}
+
+int coast__poll_here(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct coast_task *t = cx->task;
+	uint32_t base = t->ndescended;
+	unsigned depth = cx->depth;
+	int r = coast__poll_child(f, cx);
+
+	while (r == COAST_DESCEND) {
+		struct coast_frame *d = t->descended[t->ndescended - 1];
+
+		cx->depth = depth;
+		r = d->fn->poll(d, cx);
+		if (r == COAST_DESCEND)
+			continue;
+		if (r == COAST_PENDING)
+			break;
+		d->state = COAST_STATE_DONE;
+		t->ndescended--;
+		r = t->ndescended == base ? coast__poll_child(f, cx)
+					  : COAST_DESCEND;
+	}
+	/* Pending: the next poll walks down from f again, as cancellation
+	 * does (the records are only a shortcut). */
+	t->ndescended = base;
+	cx->depth = depth;
+	return r;
 }

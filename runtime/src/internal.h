@@ -146,6 +146,13 @@ struct coast_frame *coast__task_root(struct coast_task *t);
 /* Polls t's frames, innermost descended one first (descend.c): READY once
  * the root is, PENDING otherwise. */
 int coast__task_poll(struct coast_task *t, struct coast_cx *cx);
+/*
+ * Polls f (a sub-future of the frame being polled) to READY or PENDING,
+ * polling what it descends into itself instead of answering COAST_DESCEND
+ * (descend.c): for futures polled side by side in one task (race.c), where
+ * the executor must not poll one of them alone.
+ */
+int coast__poll_here(struct coast_frame *f, struct coast_cx *cx);
 
 /* Makes a freshly allocated task live: refs references, SCHEDULED set. */
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);

@@ -281,6 +281,26 @@ COAST_EXTERN struct coast_frame *coast_recv__coast_start(
 COAST_EXTERN struct coast_frame *coast_send__coast_start(
 	struct coast_alloc *a, int fd, const void *buf, size_t n, int flags);
 
+/*
+ * Races (race.c): await(coast_timeout(ms, f(x), out)) and
+ * await(coast_first(coast_arm(f(x), out), ...)).  Lowered code starts the
+ * race from the awaiting frame's allocator a, then each arm's frame from
+ * the same a (or boxed), hands each over with coast__race_arm in order, and
+ * awaits the race (an arm that could not be started, NULL, is reported as
+ * coast__out_of_frames(name)): its result is 0, -ETIMEDOUT or -EINVAL for a timeout,
+ * the winner's index for coast_first.  The losers are cancelled and every
+ * arm freed before it is READY; the winner's result is copied to its out
+ * (when not NULL).  coast_first takes 1 to 16 arms.
+ */
+COAST_EXTERN struct coast_frame *coast__timeout__coast_start(
+	struct coast_alloc *a, long long ms);
+COAST_EXTERN struct coast_frame *coast__first__coast_start(
+	struct coast_alloc *a, unsigned narms);
+COAST_EXTERN void coast__race_arm(struct coast_frame *race,
+				  struct coast_alloc *a,
+				  struct coast_frame *arm, void *out,
+				  const char *name);
+
 /* Called by lowered code when a frame stack allocation fails. */
 COAST_EXTERN _Noreturn void coast__out_of_frames(const char *fn);
 
