@@ -70,11 +70,12 @@ struct race_frame {
 static int race_poll(struct coast_frame *f, struct coast_cx *cx);
 
 /* The arm the race waits for first: what a task dump follows. */
-static struct coast_frame *race_child(struct coast_frame *f)
+static void *race_child(void *f, const struct coast_fn **cfn)
 {
-	struct race_frame *r = (struct race_frame *)f;
+	struct race_frame *r = f;
 	unsigned i;
 
+	*cfn = NULL;
 	for (i = 0; i < r->added; i++)
 		if (!r->arms[i].done)
 			return r->arms[i].f;
@@ -82,10 +83,10 @@ static struct coast_frame *race_child(struct coast_frame *f)
 }
 
 /* One descriptor per arity: fn->size is what the frame is freed with. */
-#define RACE_FN(n, name)                                                  \
-	{ race_poll, race_child, RACE_SIZE(n),                            \
-	  offsetof(struct race_frame, ret), sizeof(int), name, __FILE__,  \
-	  NULL, 0 }
+#define RACE_FN(n, label)                                                 \
+	{ .poll = race_poll, .child = race_child, .size = RACE_SIZE(n),   \
+	  .ret_offset = offsetof(struct race_frame, ret),                 \
+	  .ret_size = sizeof(int), .name = label, .file = __FILE__ }
 #define RACE_FNS(name)                                                    \
 	{ RACE_FN(1, name),  RACE_FN(2, name),  RACE_FN(3, name),         \
 	  RACE_FN(4, name),  RACE_FN(5, name),  RACE_FN(6, name),         \
