@@ -126,6 +126,13 @@ bool Planner::run() {
     fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
                                 "' is aligned to more than 16 bytes, more "
                                 "than frames are");
+  else if (const auto *RT = FD->getReturnType()->getAs<RecordType>();
+           RT && RT->hasConstFields())
+    // `return` stores the value by assignment (StateMachine.cpp), which C
+    // does not allow for such a type.
+    fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
+                                "' has a const-qualified member; the lowered "
+                                "'return' cannot assign it");
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
     fail(FD->getLocation(), "async function '" + Plan.Name +
