@@ -43,6 +43,7 @@ private:
   std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
+  std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
   CharSourceRange statementRange(const Stmt *S) const;
@@ -290,8 +291,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += LC.text(Pt.Assign->getLHS()->getSourceRange()) + " = " + Value + "; ";
     break;
   case AwaitForm::Return:
-    S += P.FD->getReturnType()->isVoidType() ? std::string("return; ")
-                                             : "return " + Value + "; ";
+    S += returnText(Value) + " ";
     break;
   case AwaitForm::Expression:
     if (!Pt.Temp.empty())
@@ -358,7 +358,7 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   }
   case AnchorKind::Return: {
     const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
-    return "{ " + prelude(V) + "return " + Text(V) + "; }";
+    return "{ " + prelude(V) + returnText(Text(V)) + " }";
   }
   case AnchorKind::If:
     return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +
@@ -431,9 +431,19 @@ std::string StateMachineEmitter::header() const {
   S += std::string("#define return for (__co->__h.state = ") + StateDone +
        ";; ({ return "
        "COAST_READY; }))";
-  if (!P.FD->getReturnType()->isVoidType())
+  if (!P.FD->getReturnType()->isVoidType() && !P.ReturnByCopy)
     S += " __co->__ret =";
   return S + "\n";
+}
+
+/// `return Value;` through the `return` macro of header().
+std::string StateMachineEmitter::returnText(const std::string &Value) const {
+  QualType RT = P.FD->getReturnType();
+  if (RT->isVoidType())
+    return "return;";
+  if (P.ReturnByCopy)
+    return LC.store("__co->__ret", RT, Value, false) + " return;";
+  return "return " + Value + ";";
 }
 
 /// Destructs \p D's value in the drop path: a call of its synchronous

@@ -84,13 +84,10 @@ command -v csmith >/dev/null || { echo "run.sh: csmith not found" >&2; exit 2; }
 cflags=(-O1 -w -I "$csmith_inc")
 coast_flags=(-fplugin="$plugin" -I "$root/runtime/include")
 libs=("$libcoast" -lpthread)
-# Small programs: each must build with the plugin in a few seconds. No const
-# struct members: an async function cannot return such a struct
-# (coast-unsupported, test/lowering/const-member-return.c), and Csmith's
-# functions return structs.
+# Small programs: each must build with the plugin in a few seconds.
 csmith_opts=(--max-funcs 4 --max-block-depth 3 --max-block-size 4
 	--max-expr-complexity 6 --max-array-dim 2 --max-array-len-per-dim 4
-	--max-struct-fields 5 --no-const-struct-union-fields)
+	--max-struct-fields 5)
 
 # run_one SEED DIR: prints the outcome (see the header) and a detail.
 run_one() {
@@ -107,7 +104,10 @@ run_one() {
 	timeout "$t" ./orig >orig.out 2>&1 || rc=$?
 	[ $rc != 124 ] || { echo "skip-timeout"; return; }
 	[ $rc = 0 ] || { echo "skip-fail original exit $rc"; return; }
-	"$asyncify" --seed "$s" orig.c -- "${cflags[@]}" >async.c 2>async.err ||
+	# Sparse and dense awaits, by seed.
+	local rates=(0.03 0.1 0.3)
+	"$asyncify" --seed "$s" --expr-rate "${rates[s % 3]}" orig.c -- \
+		"${cflags[@]}" >async.c 2>async.err ||
 		{ echo "bug-asyncify $(head -c 200 async.err)"; return; }
 	"$clang" "${cflags[@]}" -I "$root/runtime/include" async.c "${libs[@]}" \
 		-o plain 2>plain.err ||

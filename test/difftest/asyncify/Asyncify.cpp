@@ -14,8 +14,7 @@
 //   * some evaluated rvalues (integer, pointer, struct or union prvalues of
 //     an async function) become `await(coast_id_N(e))`, where
 //     `coast_id_N` is an async identity function generated per type, or
-//     `(await(coast_yield()), e)` (always for a struct with a const member,
-//     which an async function cannot return);
+//     `(await(coast_yield()), e)`;
 //   * `await(coast_yield());` statements before some statements of blocks,
 //     after labels, and as the first statement of a braced loop or if body.
 //
@@ -208,10 +207,7 @@ void Asyncifier::expr(const Expr *E, int Depth, bool MayWrap) {
   }
   if (InMain || !MayWrap || !isCandidate(E) || !chance(ExprRate))
     return;
-  // An async function cannot return a struct with a const member
-  // (coast-unsupported: the lowered return assigns it).
-  const auto *Record = E->getType()->getAs<RecordType>();
-  if (chance(0.25) || (Record && Record->hasConstFields()))
+  if (chance(0.25))
     wrap(E, Depth, "(await(coast_yield()), (", "))");
   else // The parentheses keep a comma expression one argument.
     wrap(E, Depth, "await(" + identityFor(E->getType()) + "((", ")))");
