@@ -53,8 +53,7 @@ using namespace llvm;
 
 namespace {
 
-cl::opt<std::string> Input(cl::Positional, cl::desc("<file.c>"),
-                           cl::Required);
+cl::opt<std::string> Input(cl::Positional, cl::desc("<file.c>"), cl::Required);
 cl::list<std::string> ClangArgs(cl::ConsumeAfter, cl::desc("<clang args>"));
 cl::opt<unsigned> Seed("seed", cl::desc("Random seed"), cl::init(1));
 cl::opt<double> ExprRate("expr-rate",
@@ -121,8 +120,8 @@ private:
   }
 
   void insert(unsigned Offset, bool Opening, int Depth, StringRef Text) {
-    Edits.push_back({Offset, Opening, Depth, unsigned(Edits.size()),
-                     Text.str()});
+    Edits.push_back(
+        {Offset, Opening, Depth, unsigned(Edits.size()), Text.str()});
   }
   void wrap(const Expr *E, int Depth, StringRef Open, StringRef Close) {
     insert(offset(E->getBeginLoc()), true, Depth, Open);
@@ -149,8 +148,8 @@ std::string Asyncifier::identityFor(QualType T) {
     raw_string_ostream OS(Decl);
     OS << "typedef ";
     T.print(OS, Policy, "coast_T" + N);
-    OS << ";\nstatic async coast_T" << N << " coast_id_" << N << "(coast_T"
-       << N << " v) { return v; }\n";
+    OS << ";\nstatic async coast_T" << N << " coast_id_" << N << "(coast_T" << N
+       << " v) { return v; }\n";
     IdDefinitions += OS.str();
   }
   return It->second;
@@ -158,8 +157,7 @@ std::string Asyncifier::identityFor(QualType T) {
 
 bool Asyncifier::isCandidate(const Expr *E) const {
   if (!E->isPRValue() || isa<InitListExpr>(E) ||
-      !inMainFile(E->getBeginLoc()) ||
-      !inMainFile(E->getEndLoc()))
+      !inMainFile(E->getBeginLoc()) || !inMainFile(E->getEndLoc()))
     return false;
   QualType T = E->getType();
   if (!T->isIntegerType() && !T->isRecordType() &&
@@ -228,8 +226,7 @@ void Asyncifier::body(const Stmt *S, int Depth) {
         End = offset(After);
     }
     if (End) {
-      insert(offset(S->getBeginLoc()), true, Depth,
-             "{ await(coast_yield()); ");
+      insert(offset(S->getBeginLoc()), true, Depth, "{ await(coast_yield()); ");
       insert(*End, false, Depth, " }");
     }
   }
