@@ -5,8 +5,8 @@
 #
 # Usage: tools/install-deps.sh [--update] [--all]
 #   (default)  what building, installing and the demo need: Clang 19
-#   --all      also Clang 22, gdb, gcc, pre-commit: everything test/run-all.sh
-#              uses
+#   --all      also Clang 22, gdb, gcc, pre-commit, csmith: everything
+#              test/run-all.sh uses
 #   --update   run `apt-get update` even when nothing is missing
 # Runs apt-get through sudo unless already root.
 set -euo pipefail
@@ -28,7 +28,8 @@ packages=(cmake ninja-build python3 pkg-config
 if [ $all = 1 ]; then
 	# gcc, make, git, python3-yaml and pre-commit: the consumers of
 	# test/install/consumers.sh (runtime without the plugin, docs/ci.md).
-	packages+=(gdb gcc make git python3-yaml pre-commit
+	# csmith and libcsmith-dev (its runtime headers): test/difftest.
+	packages+=(gdb gcc make git python3-yaml pre-commit csmith libcsmith-dev
 		clang-22 libclang-22-dev llvm-22-dev llvm-22-tools libclang-rt-22-dev
 		clang-tidy-22)
 fi

@@ -132,6 +132,8 @@ bool Planner::run() {
     fail(FD->getLocation(), "the return type of async function '" + Plan.Name +
                                 "' is aligned to more than 16 bytes, more "
                                 "than frames are");
+  if (const auto *RT = FD->getReturnType()->getAs<RecordType>())
+    Plan.ReturnByCopy = RT->hasConstFields();
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   if (!Body->getLBracLoc().isFileID() || !Body->getRBracLoc().isFileID()) {
     fail(FD->getLocation(), "async function '" + Plan.Name +
@@ -334,8 +336,12 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     return walkDeclStmt(DS, ScopeEnd, /*InForInit=*/false);
   if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
     const Expr *V = RS->getRetValue();
-    if (V && !tryPoint(V, AwaitForm::Return, RS) && hasAwait(V))
+    if (V && !tryPoint(V, AwaitForm::Return, RS) &&
+        (hasAwait(V) || Plan.ReturnByCopy)) {
       addAnchor(RS, AnchorKind::Return, {V});
+      if (Plan.ReturnByCopy)
+        requireText(V); // copied as written
+    }
     return;
   }
   if (const auto *E = dyn_cast<Expr>(S)) {

@@ -152,6 +152,10 @@ struct FrameVar {
 struct AsyncFunctionPlan {
   const clang::FunctionDecl *FD = nullptr;
   std::string Name;
+  /// The return type cannot be assigned (a struct with a const member):
+  /// each `return v;` is an anchor that copies v into the frame's result,
+  /// and the `return` macro only finishes.
+  bool ReturnByCopy = false;
   std::vector<SuspendPoint> Points;
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;

@@ -44,6 +44,7 @@ private:
   std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
+  std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
   CharSourceRange statementRange(const Stmt *S) const;
@@ -300,8 +301,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += LC.text(Pt.Assign->getLHS()->getSourceRange()) + " = " + Value + "; ";
     break;
   case AwaitForm::Return:
-    S += P.FD->getReturnType()->isVoidType() ? std::string("return; ")
-                                             : "return " + Value + "; ";
+    S += returnText(Value) + " ";
     break;
   case AwaitForm::Expression:
     if (!Pt.Temp.empty())
@@ -400,7 +400,7 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   }
   case AnchorKind::Return: {
     const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
-    return "{ " + prelude(V) + "return " + Text(V) + "; }";
+    return "{ " + prelude(V) + returnText(Text(V)) + " }";
   }
   case AnchorKind::If:
     return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +
@@ -471,8 +471,10 @@ std::string StateMachineEmitter::header() const {
   // Inside the body every return finishes the future; the for's step runs
   // after the store and leaves the poll function. The value goes through a
   // C local: the result shares storage with what the expression may read
-  // (the callee frames, an awaited callee's own result).
-  if (P.FD->getReturnType()->isVoidType())
+  // (the callee frames, an awaited callee's own result). A return type C
+  // cannot assign (a struct with a const member) is copied into the result
+  // by each return statement instead (returnText), through a temporary.
+  if (P.FD->getReturnType()->isVoidType() || P.ReturnByCopy)
     return S + "#define return for (__co->__h.state = " + StateDone +
            ";; ({ return COAST_READY; }))\n";
   return S + "#define return for (" +
@@ -480,6 +482,16 @@ std::string StateMachineEmitter::header() const {
          "; (__co->__h.state = " + StateDone +
          ", 1); ({ __co->__ret = __coast_rv; return COAST_READY; })) "
          "__coast_rv =\n";
+}
+
+/// `return Value;` through the `return` macro of header().
+std::string StateMachineEmitter::returnText(const std::string &Value) const {
+  QualType RT = P.FD->getReturnType();
+  if (RT->isVoidType())
+    return "return;";
+  if (P.ReturnByCopy)
+    return LC.store("__co->__ret", RT, Value, false) + " return;";
+  return "return " + Value + ";";
 }
 
 /// Destructs \p D's value in the drop path: a call of its synchronous
