@@ -315,17 +315,21 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
 /// above it (LIFO: the race frees them before it is freed), and hands the
 /// arms over in order.
 std::string StateMachineEmitter::raceStart(const SuspendPoint &Pt) const {
+  // The race's frame goes in a C local until every arm has started: the
+  // child's slot may share storage with the parameters the arms' arguments
+  // read (FrameLayout's union).
   std::string Child = "__co->" + childMember(Pt);
+  std::string Race = "__coast_race";
   std::string Name = markName(Pt.Race);
   std::string A = allocator(Pt);
-  std::string S = Child + " = ";
+  std::string S = "struct coast_frame *" + Race + " = ";
   if (Pt.Race == MarkKind::Timeout)
     S += "coast__timeout__coast_start(" + A + ", (long long)(" +
          LC.text(Pt.Ms->getSourceRange()) + "))";
   else
     S += "coast__first__coast_start(" + A + ", " +
          std::to_string(Pt.Arms.size()) + "u)";
-  S += "; if (!" + Child + ") coast__out_of_frames(\"" + Name + "\"); ";
+  S += "; if (!" + Race + ") coast__out_of_frames(\"" + Name + "\"); ";
   for (const RaceArm &Arm : Pt.Arms) {
     std::string ArmAlloc = Arm.Boxed ? "(&coast__box_alloc)" : A;
     std::string Start = startCallee(
@@ -334,13 +338,13 @@ std::string StateMachineEmitter::raceStart(const SuspendPoint &Pt) const {
     std::string Args;
     for (const Expr *E : Arm.Call->arguments())
       Args += ", " + LC.text(E->getSourceRange());
-    S += "coast__race_arm(" + Child + ", " + ArmAlloc + ", " + Start + "(" +
+    S += "coast__race_arm(" + Race + ", " + ArmAlloc + ", " + Start + "(" +
          ArmAlloc + Args + "), (void *)(" + LC.text(Arm.Out->getSourceRange()) +
          "), \"" +
          (Arm.Callee ? Arm.Callee->getName().str() : "function pointer") +
          "\"); ";
   }
-  return S;
+  return S + Child + " = " + Race + "; ";
 }
 
 /// The statements that run the awaits and split operators of \p E, in an
