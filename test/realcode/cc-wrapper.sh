@@ -8,9 +8,10 @@
 # Records are named by a hash of the working directory, the arguments and the
 # contents of the C files named in them, with $COAST_RC_BUILD (the build
 # directory, different for each build) replaced by <build> and files in
-# temporary directories (configure's, named at random) by <tmp>/NAME: the same
-# compile in the plain and a plugin build gets the same name, whatever
-# order a parallel make ran them in. compare.py matches them up.
+# temporary directories (configure's, named at random) by <tmp>/NAME, then
+# $COAST_RC_SED (a sed -E script: a project's own temporary names) applied:
+# the same compile in the plain and a plugin build gets the same name,
+# whatever order a parallel make ran them in. compare.py matches them up.
 set -uo pipefail
 
 : "${COAST_RC_CC:?}" "${COAST_RC_LOG:?}" "${COAST_RC_BUILD:?}"
@@ -34,6 +35,7 @@ for a in "$@"; do
 	*.c) [ ! -f "$a" ] || inputs+=("$a") ;;
 	esac
 done
+[ -z "${COAST_RC_SED:-}" ] || cmd=$(sed -E "$COAST_RC_SED" <<<"$cmd")
 key=$({
 	echo "$cmd"
 	[ ${#inputs[@]} = 0 ] || cat "${inputs[@]}"
@@ -41,5 +43,7 @@ key=$({
 text=$(<"$err")
 rm -f "$err"
 rec=$(mktemp "$COAST_RC_LOG/$key.XXXXXX")
-printf '%s\nexit %s\n%s\n' "$cmd" "$rc" "${text//"$COAST_RC_BUILD"/<build>}" >"$rec"
+text=${text//"$COAST_RC_BUILD"/<build>}
+[ -z "${COAST_RC_SED:-}" ] || text=$(sed -E "$COAST_RC_SED" <<<"$text")
+printf '%s\nexit %s\n%s\n' "$cmd" "$rc" "$text" >"$rec"
 exit $rc

@@ -34,7 +34,7 @@ build=${COAST_BUILD_DIR:-$root/build}
 jobs=${COAST_JOBS:-$(nproc)}
 quick=0
 llvm=19
-projects="sqlite3 expat"
+projects="sqlite3 expat zlib"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
@@ -88,6 +88,8 @@ build_variant() {
 	rm -rf "$dir" && mkdir -p "$dir/bld" "$dir/cc-log"
 	export COAST_RC_CC=$clang COAST_RC_LOG=$dir/cc-log COAST_RC_BUILD=$dir/bld
 	export COAST_RC_FLAGS=${flags[$v]}
+	local -n sed_script=${p}_names
+	export COAST_RC_SED=${sed_script:-}
 	s=$(date +%s)
 	if ! (cd "$dir/bld" && CC=$here/cc-wrapper.sh "${p}_build" "$src") >"$dir/build.log" 2>&1; then
 		echo "run.sh: $p $v build failed; the end of $dir/build.log:" >&2
