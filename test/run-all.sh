@@ -14,9 +14,10 @@
 #            (examples/cmake-project, the wrong-compiler message, the
 #            runtime under gcc, every snippet of docs/ci.md; one test each)
 #   realcode test/realcode/run.sh --quick with build/19's plugin: real C
-#            projects (SQLite, Expat) from Debian source packages built with
-#            and without the plugin: no diagnostics, no crash, the same test
-#            results (one test per project; needs the network)
+#            projects (SQLite, Expat, zlib) from Debian source packages
+#            built with and without the plugin: no diagnostics, no crash,
+#            the same test results (one test per project; needs the
+#            network, and root to install their build dependencies)
 #
 # Ends with exactly one line `N passed, M failed` (lit's passed/failed counts
 # summed over the builds, plus the install check) and exits non-zero when M

@@ -13,8 +13,9 @@
 #     nothing added), and none crashed;
 #   - the project's own test suite runs on each build: the same counts and
 #     the same failing tests (each project's <name>.sh says which tests).
-# Projects: sqlite3 (SQLite's TCL suite), expat (its unit tests). Lua's
-# Debian source has no test suite, hence expat.
+# Projects: sqlite3 (SQLite's TCL suite), expat (its unit tests), zlib (its
+# tests and compressed-output hashes). Lua's Debian source has no test
+# suite, hence expat.
 #
 # Prints `PASS: <project> ...` or `FAIL: <project> ...` per project with build
 # times and test counts, and ends with `N passed, M failed`; exits 1 on any
