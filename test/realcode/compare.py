@@ -5,9 +5,9 @@ crash" check of a real project's two builds.
 Each log directory holds cc-wrapper.sh's records, one per compiler
 invocation, named <key>.<random>. Same key, same compile: the plugin build
 must have made exactly the invocations of the plain build, each with the same
-exit status and the same stderr, and no compiler crash. Prints one summary
-line (`compiles: N invocations, M with C sources, identical`) or the
-differences, and exits 1 on any.
+exit status and the same stderr, and no compiler crash. Prints the
+differences, if any, then one summary line (`compiles: N invocations, M with
+C sources, K with stderr, identical`), and exits 1 on any difference.
 """
 import collections
 import os
@@ -38,6 +38,7 @@ def main():
     texts = [t for v in plugin.values() for t in v]
     compiles = sum(bool(re.search(r"\S\.c( |$)", t.splitlines()[0]))
                    for t in texts)
+    noisy = sum(bool(t.split("\n", 2)[2].strip()) for t in texts)
     crashes = [t for t in texts if CRASH.search(t)]
     differ = sorted(k for k in plain.keys() | plugin.keys()
                     if plain.get(k) != plugin.get(k))
@@ -53,7 +54,7 @@ def main():
     verdict = "identical" if not differ and not crashes else \
         f"{len(differ)} differ, {len(crashes)} crashed"
     print(f"compiles: {len(texts)} invocations, {compiles} with C sources, "
-          f"{verdict}")
+          f"{noisy} with stderr, {verdict}")
     if not texts:
         print("no compiler invocation was recorded: CC was not the wrapper")
         return 1

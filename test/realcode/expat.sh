@@ -1,5 +1,7 @@
 # test/realcode/expat.sh - Expat (the XML parser) as a real project for
 # run.sh (sourced).
+# shellcheck shell=bash disable=SC2034,SC2154
+# (sourced by run.sh, which sets clang, jobs and quick and reads <name>_deps)
 #
 # Build: Debian's source, autotools as Debian builds it (the tree is
 # upstream's git tree: buildconf.sh makes configure, once; CMake's

@@ -1,4 +1,6 @@
 # test/realcode/sqlite3.sh - SQLite as a real project for run.sh (sourced).
+# shellcheck shell=bash disable=SC2034,SC2154
+# (sourced by run.sh, which sets clang, jobs and quick and reads <name>_deps)
 #
 # Build: Debian's source, configured out of tree with Tcl; `make testfixture`
 # (the amalgamation sqlite3.c, made by tclsh, with TCL test harness sources),

@@ -1,4 +1,6 @@
 # test/realcode/zlib.sh - zlib as a real project for run.sh (sourced).
+# shellcheck shell=bash disable=SC2034,SC2154
+# (sourced by run.sh, which sets clang, jobs and quick and reads <name>_deps)
 #
 # Build: Debian's source, its own configure out of tree; static, shared and
 # 64-bit-offset libraries with the example and minigzip programs.
