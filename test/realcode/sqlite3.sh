@@ -5,9 +5,9 @@
 # Build: Debian's source, configured out of tree with Tcl; `make testfixture`
 # (the amalgamation sqlite3.c, made by tclsh, with TCL test harness sources),
 # plus the library and shell (`make all`) in full mode.
-# Tests: SQLite's TCL suite run by testfixture, as nobody when run as root
-# (its tests of file permissions fail for root; attach.test stops the run),
-# in test-run/ of the build directory. Quick mode: the files in quick_tests,
+# Tests: SQLite's TCL suite run by testfixture in test-run/ of the build
+# directory; as root, without the capabilities that bypass file permissions
+# (its permission tests fail for root, and attach.test stops the run). Quick mode: the files in quick_tests,
 # one testfixture each (seconds); full mode: the "extraquick" permutation
 # (test/extraquick.test: veryquick without its slowest files), one process.
 
@@ -41,8 +41,8 @@ sqlite3_test() {
 	fi
 	rm -rf test-run && mkdir test-run
 	if [ "$(id -u)" = 0 ]; then
-		chown nobody test-run
-		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+		as=(setpriv --bounding-set=-dac_override,-dac_read_search
+			--inh-caps=-dac_override,-dac_read_search)
 	fi
 	for f in $files; do
 		out=$(cd test-run && "${as[@]}" ../testfixture "$src/test/$f.test" 2>&1)
