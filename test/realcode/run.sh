@@ -83,21 +83,24 @@ declare -A flags=([plain]="" [plugin]="-fplugin=$plugin"
 	[no-fast-path]="-fplugin=$plugin -fplugin-arg-coast-no-fast-path")
 
 # build_variant PROJECT SRC VARIANT: one build in $work/PROJECT/VARIANT;
-# prints its wall time in seconds.
+# prints its wall and CPU time (user + system, compilers included: the
+# figure that other load on the machine does not change much).
 build_variant() {
-	local p=$1 src=$2 v=$3 dir=$work/$1/$3 s
+	local p=$1 src=$2 v=$3 dir=$work/$1/$3 TIMEFORMAT='%R %U %S' r u s
 	rm -rf "$dir" && mkdir -p "$dir/bld" "$dir/cc-log"
 	export COAST_RC_CC=$clang COAST_RC_LOG=$dir/cc-log COAST_RC_BUILD=$dir/bld
 	export COAST_RC_FLAGS=${flags[$v]}
 	local -n sed_script=${p}_names
 	export COAST_RC_SED=${sed_script:-}
-	s=$(date +%s)
-	if ! (cd "$dir/bld" && CC=$here/cc-wrapper.sh "${p}_build" "$src") >"$dir/build.log" 2>&1; then
+	# time's report goes to the group's stderr only when it times a group.
+	if ! { time { (cd "$dir/bld" && CC=$here/cc-wrapper.sh "${p}_build" "$src") \
+		>"$dir/build.log" 2>&1; }; } 2>"$dir/build.time"; then
 		echo "run.sh: $p $v build failed; the end of $dir/build.log:" >&2
 		tail -30 "$dir/build.log" >&2
 		return 1
 	fi
-	echo $(($(date +%s) - s))
+	read -r r u s <"$dir/build.time"
+	awk -v r="$r" -v u="$u" -v s="$s" 'BEGIN { printf "%.0fs (cpu %.0fs)", r, u + s }'
 }
 
 # project NAME: fetch, build each variant, compare the compiler output with
@@ -114,9 +117,9 @@ project() {
 			{ why+=("preparing the source failed: $dir/prepare.log"); return 1; }
 	fi
 	for v in $variants; do
-		log "$p: $v build (CFLAGS=$CFLAGS ${flags[$v]})"
+		log "$p: $v build (CFLAGS=$CFLAGS${flags[$v]:+ ${flags[$v]}})"
 		t=$(build_variant "$p" "$src" "$v") || { why+=("$v build failed"); return 1; }
-		stats+="$v build ${t}s"
+		stats+="$v build $t"
 		if [ "$v" != plain ]; then
 			compare=$(python3 "$here/compare.py" "$dir/plain/cc-log" "$dir/$v/cc-log") ||
 				why+=("$v: compiler output differs")
