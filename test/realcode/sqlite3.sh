@@ -31,7 +31,7 @@ sqlite3_build() {
 }
 
 # sqlite3_test SRC: one line per test file, `FILE: E errors out of N tests`
-# and the names of the failing tests.
+# and the names of the failing tests (test-run/FILE.log: the whole output).
 sqlite3_test() {
 	local src=$1 f files out r as=()
 	if [ "$quick" = 1 ]; then
@@ -45,10 +45,11 @@ sqlite3_test() {
 			--inh-caps=-dac_override,-dac_read_search)
 	fi
 	for f in $files; do
-		out=$(cd test-run && "${as[@]}" ../testfixture "$src/test/$f.test" 2>&1)
+		out=$(cd test-run && "${as[@]}" ../testfixture "$src/test/$f.test" 2>&1 |
+			tee "$f.log")
 		r=$(grep -o '[0-9]* errors out of [0-9]* tests' <<<"$out" | tail -1)
 		echo "$f: ${r:-no result line}"
-		sed -n 's/^Failures on these tests: */  failed: /p' <<<"$out"
+		sed -n 's/^!\{0,1\}Failures on these tests: */  failed: /p' <<<"$out"
 	done
 }
 
