@@ -189,10 +189,15 @@ protected:
         FrameSizesFile = Arg.str();
         continue;
       }
+      if (Arg == "no-fast-path") {
+        NoFastPath = true;
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
-                                 "(known: dump=<file>, frame-sizes=<file>)"))
+                                 "(known: dump=<file>, frame-sizes=<file>, "
+                                 "no-fast-path)"))
           << A;
       return false;
     }
@@ -207,7 +212,7 @@ protected:
       return std::make_unique<ASTConsumer>();
     if (!generatesCode(CI.getFrontendOpts().ProgramAction))
       return createCheckConsumer(CI, /*Unlowered=*/false);
-    if (!mayNeedLowering(CI))
+    if (!NoFastPath && !mayNeedLowering(CI))
       return createCheckConsumer(CI, /*Unlowered=*/true);
 
     LoweringResult Result;
@@ -272,6 +277,9 @@ private:
 
   std::string DumpFile;
   std::string FrameSizesFile;
+  /// Files without a coast name take the nested parse and the lowering too:
+  /// test/realcode puts whole real projects through that path.
+  bool NoFastPath = false;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

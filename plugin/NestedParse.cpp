@@ -62,19 +62,28 @@ bool inNestedParse() { return InNested; }
 bool runNestedParse(CompilerInstance &Outer, const FrontendInputFile &Input,
                     const ConsumerFactory &Make) {
   std::shared_ptr<CompilerInvocation> Inv = nestedInvocation(Outer);
+  // Not createDiagnostics: it reports the command line's unknown -W options,
+  // which the outer compile has reported already.
+  DiagnosticOptions &DiagOpts = Inv->getDiagnosticOpts();
+  auto *Forward = new ForwardingConsumer(Outer.getDiagnosticClient());
 #if CLANG_VERSION_MAJOR >= 22
   CompilerInstance N(Inv, Outer.getPCHContainerOperations());
   N.setVirtualFileSystem(Outer.getVirtualFileSystemPtr());
   N.setFileManager(IntrusiveRefCntPtr<FileManager>(&Outer.getFileManager()));
-  N.createDiagnostics(new ForwardingConsumer(Outer.getDiagnosticClient()),
-                      /*ShouldOwnClient=*/true);
+  auto Diags = llvm::makeIntrusiveRefCnt<DiagnosticsEngine>(
+      DiagnosticIDs::create(), DiagOpts, Forward, /*ShouldOwnClient=*/true);
+  ProcessWarningOptions(*Diags, DiagOpts, N.getVirtualFileSystem(),
+                        /*ReportDiags=*/false);
+  N.setDiagnostics(Diags);
   N.createSourceManager();
 #else
   CompilerInstance N(Outer.getPCHContainerOperations());
   N.setInvocation(Inv);
   N.setFileManager(&Outer.getFileManager());
-  N.createDiagnostics(new ForwardingConsumer(Outer.getDiagnosticClient()),
-                      /*ShouldOwnClient=*/true);
+  auto *Diags = new DiagnosticsEngine(new DiagnosticIDs(), &DiagOpts, Forward,
+                                      /*ShouldOwnClient=*/true);
+  ProcessWarningOptions(*Diags, DiagOpts, /*ReportDiags=*/false);
+  N.setDiagnostics(Diags);
   N.createSourceManager(N.getFileManager());
 #endif
   N.setTarget(&Outer.getTarget());

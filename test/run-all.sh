@@ -13,6 +13,11 @@
 #            consume it, from that prefix: test/install/consumers.sh
 #            (examples/cmake-project, the wrong-compiler message, the
 #            runtime under gcc, every snippet of docs/ci.md; one test each)
+#   realcode test/realcode/run.sh --quick with build/19's plugin: real C
+#            projects (SQLite, Expat, zlib) from Debian source packages
+#            built with and without the plugin: no diagnostics, no crash,
+#            the same test results (one test per project; needs the
+#            network, and root to install their build dependencies)
 #
 # Ends with exactly one line `N passed, M failed` (lit's passed/failed counts
 # summed over the builds, plus the install check) and exits non-zero when M
@@ -32,7 +37,7 @@ stages=()
 for arg in "$@"; do
 	case $arg in
 	--clean) clean=1 ;;
-	19 | 22 | tsan | asan | install) stages+=("$arg") ;;
+	19 | 22 | tsan | asan | install | realcode) stages+=("$arg") ;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 		exit 0
@@ -43,7 +48,7 @@ for arg in "$@"; do
 		;;
 	esac
 done
-[ ${#stages[@]} -gt 0 ] || stages=(19 22 tsan asan install)
+[ ${#stages[@]} -gt 0 ] || stages=(19 22 tsan asan install realcode)
 
 passed=0
 failed=0
@@ -162,6 +167,26 @@ install_check() {
 	fi
 }
 
+# realcode_check: test/realcode/run.sh --quick against build/19's plugin.
+realcode_check() {
+	local log=$build/realcode.log rp rf rc=0
+	note "realcode: test/realcode/run.sh --quick"
+	if [ ! -f "$build/19/CMakeCache.txt" ] ||
+		! cmake --build "$build/19" -j "$jobs" --target coast-plugin; then
+		failed=$((failed + 1))
+		report+=("realcode: no build/19 plugin (run stage 19 first)")
+		return
+	fi
+	COAST_BUILD_DIR=$build COAST_JOBS=$jobs "$root/test/realcode/run.sh" --quick |
+		tee "$log" || rc=$?
+	rp=$(grep -c '^PASS: ' "$log" || :)
+	rf=$(grep -c '^FAIL: ' "$log" || :)
+	[ "$rc" = 0 ] || [ "$rf" != 0 ] || rf=1 # it failed before any project
+	passed=$((passed + rp))
+	failed=$((failed + rf))
+	report+=("realcode: $rp ok, $rf bad")
+}
+
 start=$(date +%s)
 for s in "${stages[@]}"; do
 	case $s in
@@ -169,6 +194,7 @@ for s in "${stages[@]}"; do
 	tsan) lit_stage tsan -DCOAST_LLVM_VERSION=19 -DCOAST_BUILD_PLUGIN=OFF -DCOAST_SANITIZE=thread ;;
 	asan) lit_stage asan -DCOAST_LLVM_VERSION=19 -DCOAST_SANITIZE=address ;;
 	install) install_check ;;
+	realcode) realcode_check ;;
 	esac
 done
 

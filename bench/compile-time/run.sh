@@ -7,9 +7,10 @@
 # Inputs:
 #   sqlite3.c        a big real C file with no async code: SQLite's
 #                    amalgamation (~244k lines), made from Debian's source
-#                    package (`apt-get source sqlite3`, then `make sqlite3.c`,
-#                    which needs tclsh). It names a variable `box`, one of
-#                    coast's keywords, so the plugin cannot skip it unread.
+#                    package (tools/debian-source.sh sqlite3, then
+#                    `make sqlite3.c`, which needs tclsh). It names a
+#                    variable `box`, one of coast's keywords, so the plugin
+#                    cannot skip it unread.
 #   sqlite3-nobox.c  the same with `box` renamed: the plugin's fast path for
 #                    files that cannot contain coast code.
 #   async-heavy.c    gen-async.py's N async functions (default 200) awaiting
@@ -70,37 +71,16 @@ cmake --build "$root/build/$llvm" --target coast-plugin coast_static >&2
 # SQLite's amalgamation from Debian's source package. Prints nothing and
 # returns 1 when it cannot be had.
 fetch_sqlite() {
-	local src=$work/sqlite-src dir
+	local src bld=$work/sqlite-bld
 	[ -s "$work/sqlite3.c" ] && return 0
 	command -v tclsh >/dev/null || { log "no tclsh: cannot make sqlite3.c"; return 1; }
-	rm -rf "$src" && mkdir -p "$src"
-	if ! (cd "$src" && apt-get source --download-only sqlite3 >&2); then
-		# No deb-src entry yet: add one for the machine's own Debian mirror.
-		if [ "$(id -u)" = 0 ] && [ -d /etc/apt/sources.list.d ] &&
-			[ ! -e /etc/apt/sources.list.d/coast-bench-src.sources ]; then
-			local mirror suite
-			mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\/*\)$/\1/p' \
-				/etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
-			mirror=${mirror:-http://deb.debian.org/debian}
-			suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-			log "adding deb-src $mirror $suite to /etc/apt/sources.list.d/coast-bench-src.sources"
-			printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-				"$mirror" "$suite" >/etc/apt/sources.list.d/coast-bench-src.sources
-			apt-get update >&2 || return 1
-			(cd "$src" && apt-get source --download-only sqlite3 >&2) || return 1
-		else
-			log "apt-get source sqlite3 failed (add a deb-src line, or run as root)"
-			return 1
-		fi
-	fi
-	(cd "$src" && tar xf sqlite3_*.orig.tar.* && rm -f ./*.tar.* ./*.dsc) || return 1
-	dir=$(find "$src" -maxdepth 1 -mindepth 1 -type d | head -1)
-	mkdir -p "$dir/bld"
+	src=$("$root/tools/debian-source.sh" sqlite3 "$work/debian") || return 1
+	rm -rf "$bld" && mkdir -p "$bld"
 	log "making sqlite3.c (configure; make sqlite3.c)"
-	(cd "$dir/bld" && ../configure >/dev/null && make sqlite3.c >/dev/null) >&2 ||
+	(cd "$bld" && "$src/configure" >/dev/null && make sqlite3.c >/dev/null) >&2 ||
 		return 1
-	cp "$dir/bld/sqlite3.c" "$dir/bld/sqlite3.h" "$work/"
-	rm -rf "$src"
+	cp "$bld/sqlite3.c" "$bld/sqlite3.h" "$work/"
+	rm -rf "$bld"
 }
 
 plain_source=sqlite
