@@ -106,6 +106,7 @@ private:
 
   std::vector<LocalScope> Locals;
   std::vector<unsigned> PointOffsets;
+  std::vector<unsigned> LabelOffsets;
   llvm::DenseSet<const Expr *> Classified;
   llvm::StringSet<> FieldNames;
 };
@@ -402,8 +403,10 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
   }
   if (const auto *SC = dyn_cast<SwitchCase>(S))
     return walkStatement(SC->getSubStmt(), ScopeEnd);
-  if (const auto *L = dyn_cast<LabelStmt>(S))
+  if (const auto *L = dyn_cast<LabelStmt>(S)) {
+    LabelOffsets.push_back(offsetOf(L->getBeginLoc()));
     return walkStatement(L->getSubStmt(), ScopeEnd);
+  }
   if (const auto *A = dyn_cast<AttributedStmt>(S))
     return walkStatement(A->getSubStmt(), ScopeEnd);
 }
@@ -780,11 +783,29 @@ void Planner::chooseFrameVars() {
   }
   std::vector<const LocalScope *> Resident;
   llvm::DenseSet<const DeclStmt *> Rewritten;
-  for (const LocalScope &L : Locals) {
-    bool LiveAcross = llvm::any_of(PointOffsets, [&](unsigned Off) {
+  // After a suspension before the declaration, a goto to a label past it
+  // skips the declaration: C keeps the value the variable had. C forbids
+  // that jump for a VLA and Clang for a variable with a cleanup.
+  auto LiveAcross = [&](const LocalScope &L) {
+    auto After = [&](unsigned Off) {
       return Off > L.DeclOffset && Off < L.ScopeEnd;
-    });
-    if (!LiveAcross || !checkFrameType(L.Var))
+    };
+    auto Before = [&](unsigned Off) { return Off < L.DeclOffset; };
+    bool Skippable = !L.Var->getType()->isVariablyModifiedType() &&
+                     !L.Var->hasAttr<CleanupAttr>();
+    return llvm::any_of(PointOffsets, After) ||
+           (Skippable && llvm::any_of(PointOffsets, Before) &&
+            llvm::any_of(LabelOffsets, After));
+  };
+  // A declaration holding a frame variable becomes stores (declText): its
+  // other declarators have no C declaration left, so they go in the frame
+  // too.
+  llvm::DenseSet<const DeclStmt *> InFrame;
+  for (const LocalScope &L : Locals)
+    if (LiveAcross(L))
+      InFrame.insert(L.DS);
+  for (const LocalScope &L : Locals) {
+    if (!InFrame.count(L.DS) || !checkFrameType(L.Var))
       continue;
     if (Plan.ForInit.count(L.DS)) {
       const Expr *Init = L.Var->getInit();
