@@ -85,6 +85,7 @@ private:
   std::string addTemp(const char *Prefix, QualType T);
   bool addRaceArms(const Mark &Race, SuspendPoint &P);
   void checkLifetime(const Expr *Arg);
+  void checkStackMemory();
   void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
@@ -144,6 +145,7 @@ bool Planner::run() {
   }
   walkStatement(Body, endOffsetOf(Body->getRBracLoc()));
   collectMarks();
+  checkStackMemory();
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -628,6 +630,73 @@ void Planner::requireText(const Stmt *S) {
   if (!fileRangeOf(S).isValid())
     fail(S->getBeginLoc(), "this code is split across a macro's definition "
                            "and its use; the lowering cannot rewrite it");
+}
+
+/// The poll function returns at each suspension, and its C stack frame goes
+/// with it: a setjmp buffer would name a frame that is gone (SPEC rejects
+/// setjmp in async functions), and alloca's memory is freed. alloca is
+/// rejected only where a suspension may follow it: later in the source, in
+/// a loop holding one, or after a label a goto may return to.
+void Planner::checkStackMemory() {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    ASTContext &Ctx;
+    std::vector<const CallExpr *> ReturnsTwice, Allocas;
+    std::vector<const Stmt *> Loops;
+    explicit Finder(ASTContext &C) : Ctx(C) {}
+    bool VisitCallExpr(CallExpr *CE) {
+      unsigned ID = CE->getBuiltinCallee();
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if ((ID && Ctx.BuiltinInfo.isReturnsTwice(ID)) ||
+          (Callee && Callee->hasAttr<ReturnsTwiceAttr>()))
+        ReturnsTwice.push_back(CE);
+      switch (ID) {
+      case Builtin::BI__builtin_alloca:
+      case Builtin::BIalloca:
+      case Builtin::BI_alloca:
+      case Builtin::BI__builtin_alloca_uninitialized:
+      case Builtin::BI__builtin_alloca_with_align:
+      case Builtin::BI__builtin_alloca_with_align_uninitialized:
+        Allocas.push_back(CE);
+        break;
+      default:
+        break;
+      }
+      return true;
+    }
+    bool VisitWhileStmt(WhileStmt *S) { return Loops.push_back(S), true; }
+    bool VisitDoStmt(DoStmt *S) { return Loops.push_back(S), true; }
+    bool VisitForStmt(ForStmt *S) { return Loops.push_back(S), true; }
+  } F(Ctx);
+  F.TraverseStmt(FD->getBody());
+  auto Name = [](const CallExpr *CE) {
+    return CE->getDirectCallee()->getName().str();
+  };
+  for (const CallExpr *CE : F.ReturnsTwice)
+    fail(CE->getBeginLoc(), "'" + Name(CE) +
+                                "' in an async function: the stack frame it "
+                                "returns to again is gone once the task "
+                                "suspends");
+  auto PointIn = [&](unsigned Begin, unsigned End) {
+    return llvm::any_of(PointOffsets,
+                        [&](unsigned Off) { return Off > Begin && Off < End; });
+  };
+  for (const CallExpr *CE : F.Allocas) {
+    unsigned At = offsetOf(CE->getBeginLoc());
+    bool Suspends = PointIn(At, ~0u) ||
+                    llvm::any_of(F.Loops,
+                                 [&](const Stmt *L) {
+                                   unsigned B = offsetOf(L->getBeginLoc());
+                                   unsigned E = endOffsetOf(L->getEndLoc());
+                                   return B < At && At < E && PointIn(B, E);
+                                 }) ||
+                    llvm::any_of(LabelOffsets, [&](unsigned L) {
+                      return L < At && PointIn(L, ~0u);
+                    });
+    if (Suspends)
+      fail(CE->getBeginLoc(), "memory from 'alloca' is freed when the task "
+                              "suspends at a later 'await'; use a local "
+                              "array or malloc");
+  }
 }
 
 /// An awaited callee may keep pointers from its arguments across its own
