@@ -108,6 +108,11 @@ private:
   std::vector<LocalScope> Locals;
   std::vector<unsigned> PointOffsets;
   std::vector<unsigned> LabelOffsets;
+  struct VMTypedef {
+    const TypedefNameDecl *Decl;
+    unsigned DeclOffset, ScopeEnd;
+  };
+  std::vector<VMTypedef> VMTypedefs;
   llvm::DenseSet<const Expr *> Classified;
   llvm::StringSet<> FieldNames;
 };
@@ -416,6 +421,9 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
 void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
                            bool InForInit) {
   for (const Decl *D : DS->decls()) {
+    if (const auto *TD = dyn_cast<TypedefNameDecl>(D);
+        TD && TD->getUnderlyingType()->isVariablyModifiedType())
+      VMTypedefs.push_back({TD, offsetOf(TD->getLocation()), ScopeEnd});
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || !VD->hasLocalStorage())
       continue;
@@ -634,9 +642,10 @@ void Planner::requireText(const Stmt *S) {
 
 /// The poll function returns at each suspension, and its C stack frame goes
 /// with it: a setjmp buffer would name a frame that is gone (SPEC rejects
-/// setjmp in async functions), and alloca's memory is freed. alloca is
-/// rejected only where a suspension may follow it: later in the source, in
-/// a loop holding one, or after a label a goto may return to.
+/// setjmp in async functions), alloca's memory is freed, and so is the size
+/// of a variably modified typedef. alloca is rejected only where a
+/// suspension may follow it: later in the source, in a loop holding one, or
+/// after a label a goto may return to.
 void Planner::checkStackMemory() {
   struct Finder : RecursiveASTVisitor<Finder> {
     ASTContext &Ctx;
@@ -680,6 +689,14 @@ void Planner::checkStackMemory() {
     return llvm::any_of(PointOffsets,
                         [&](unsigned Off) { return Off > Begin && Off < End; });
   };
+  // Its size is a hidden C local, and the resume would jump into its
+  // scope.
+  for (const VMTypedef &T : VMTypedefs)
+    if (PointIn(T.DeclOffset, T.ScopeEnd))
+      fail(T.Decl->getLocation(), "variably modified type '" +
+                                      T.Decl->getName() +
+                                      "' is in scope at an 'await'; frames "
+                                      "have a fixed size");
   for (const CallExpr *CE : F.Allocas) {
     unsigned At = offsetOf(CE->getBeginLoc());
     bool Suspends = PointIn(At, ~0u) ||

@@ -1,7 +1,8 @@
 // The poll function returns at each suspension and its C stack frame goes
 // with it: setjmp in an async function, and alloca where a suspension may
 // follow it, are coast-unsupported (both compiled, and crashed or read
-// garbage once the task resumed on another stack). alloca after the last
+// garbage once the task resumed on another stack), and so is a variably
+// modified typedef in scope at an await. alloca after the last
 // await, with no loop or goto bringing one back, is accepted.
 // RUN: %coast -fsyntax-only -Xclang -verify %s
 #include <alloca.h>
@@ -64,4 +65,24 @@ async int after_last(int n)
 	for (int i = 0; i < 2; i++)
 		x += b[i];
 	return x;
+}
+
+// A variably modified typedef's size is a hidden local of the poll function
+// (the lowered code did not compile: the resume jumped into its scope).
+async int vm_typedef(int n)
+{
+	typedef int row[n]; // expected-error {{variably modified type 'row' is in scope at an 'await'; frames have a fixed size [coast-unsupported]}}
+	n = 100;
+	await(leaf(n));
+	return (int)sizeof(row);
+}
+
+// One whose scope ends before the await is fine.
+async int vm_typedef_before(int n)
+{
+	{
+		typedef int row[n];
+		n = (int)sizeof(row);
+	}
+	return await(leaf(n));
 }
