@@ -650,7 +650,7 @@ void Planner::checkStackMemory() {
   struct Finder : RecursiveASTVisitor<Finder> {
     ASTContext &Ctx;
     std::vector<const CallExpr *> ReturnsTwice, Allocas;
-    std::vector<const Stmt *> Loops;
+    std::vector<const Stmt *> Loops, IndirectGotos;
     explicit Finder(ASTContext &C) : Ctx(C) {}
     bool VisitCallExpr(CallExpr *CE) {
       unsigned ID = CE->getBuiltinCallee();
@@ -672,6 +672,9 @@ void Planner::checkStackMemory() {
       }
       return true;
     }
+    bool VisitIndirectGotoStmt(IndirectGotoStmt *S) {
+      return IndirectGotos.push_back(S), true;
+    }
     bool VisitWhileStmt(WhileStmt *S) { return Loops.push_back(S), true; }
     bool VisitDoStmt(DoStmt *S) { return Loops.push_back(S), true; }
     bool VisitForStmt(ForStmt *S) { return Loops.push_back(S), true; }
@@ -685,6 +688,11 @@ void Planner::checkStackMemory() {
                                 "' in an async function: the stack frame it "
                                 "returns to again is gone once the task "
                                 "suspends");
+  // SPEC section 1: the resume points and the drop paths are planned from
+  // the jumps the source names.
+  for (const Stmt *S : F.IndirectGotos)
+    fail(S->getBeginLoc(), "computed 'goto' in an async function; the "
+                           "lowering follows only jumps to named labels");
   auto PointIn = [&](unsigned Begin, unsigned End) {
     return llvm::any_of(PointOffsets,
                         [&](unsigned Off) { return Off > Begin && Off < End; });

@@ -132,6 +132,32 @@ async int variadic(int n, ...) // expected-error {{async function 'variadic' is 
 	return n;
 }
 
+// Computed goto (SPEC section 1); a goto to a named label is fine, and so
+// is a computed goto in a synchronous function.
+async int computed_goto(int n)
+{
+	void *target = n ? &&done : &&again;
+again:
+	await(one());
+	goto *target; // expected-error {{computed 'goto' in an async function; the lowering follows only jumps to named labels [coast-unsupported]}}
+done:
+	return n;
+}
+async int named_goto(int n)
+{
+again:
+	if (await(one()) && n-- > 0)
+		goto again;
+	return n;
+}
+int sync_computed_goto(int n)
+{
+	void *target = n ? &&done : &&done;
+	goto *target;
+done:
+	return n;
+}
+
 async int sum3(const int *v) { await(one()); return v[0] + v[1] + v[2]; }
 struct pair { int a, b; };
 async int first(struct pair p) { await(one()); return p.a; }
