@@ -275,13 +275,10 @@ COAST_EXTERN struct coast_frame *
 coast_blocking__coast_start(struct coast_alloc *a, int (*fn)(void *),
 			    void *arg)
 {
-	struct blocking_frame *b = a->alloc(a, blocking_fn.size);
+	struct blocking_frame *b = coast__frame_new(a, &blocking_fn);
 
 	if (!b)
 		return NULL;
-	b->h.fn = &blocking_fn;
-	b->h.state = COAST_STATE_START;
-	b->h.flags = 0;
 	b->ret = 0;
 	b->job.next = b->job.prev = NULL;
 	b->job.fn = fn;

@@ -292,13 +292,10 @@ static struct coast_frame *chan_start(struct coast_alloc *a,
 				      const struct coast_fn *fn, bool send,
 				      coast_chan *ch, void *elem)
 {
-	struct chan_frame *c = a->alloc(a, fn->size);
+	struct chan_frame *c = coast__frame_new(a, fn);
 
 	if (!c)
 		return NULL;
-	c->h.fn = fn;
-	c->h.state = COAST_STATE_START;
-	c->h.flags = 0;
 	c->ret = 0;
 	c->send = send;
 	c->ch = ch;

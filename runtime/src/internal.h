@@ -194,6 +194,13 @@ void coast__task_dealloc(struct coast_task *t);
 /* The child function of leaf futures: they never await a sub-future. */
 void *coast__no_child(void *f, const struct coast_fn **cfn);
 
+/*
+ * The frame of a hand-written future, fn->size bytes from a, its header in
+ * state START (the rest is the caller's to fill); NULL when a is out of
+ * memory.  The frame starts with struct coast_frame.
+ */
+void *coast__frame_new(struct coast_alloc *a, const struct coast_fn *fn);
+
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);
 

@@ -249,13 +249,10 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 static struct io_frame *io_new(struct coast_alloc *a, const struct coast_fn *fn,
 			       enum io_op op, int fd)
 {
-	struct io_frame *x = a->alloc(a, fn->size);
+	struct io_frame *x = coast__frame_new(a, fn);
 
 	if (!x)
 		return NULL;
-	x->h.fn = fn;
-	x->h.state = COAST_STATE_START;
-	x->h.flags = 0;
 	x->ret.s = 0;
 	x->op = op;
 	x->fd = fd;

@@ -89,13 +89,10 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 COAST_EXTERN struct coast_frame *
 coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 {
-	struct join_frame *j = a->alloc(a, join_fn.size);
+	struct join_frame *j = coast__frame_new(a, &join_fn);
 
 	if (!j)
 		return NULL;
-	j->h.fn = &join_fn;
-	j->h.state = COAST_STATE_START;
-	j->h.flags = 0;
 	j->ret = 0;
 	j->task = t && coast__task_take_handle(t) ? t : NULL;
 	j->out = out;
@@ -326,14 +323,11 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 static struct joinset_frame *joinset_new(struct coast_alloc *a,
 					 const struct coast_fn *fn)
 {
-	struct joinset_frame *s = a->alloc(a, fn->size);
+	struct joinset_frame *s = coast__frame_new(a, fn);
 
 	if (!s)
 		return NULL;
-	memset(s, 0, sizeof(*s));
-	s->h.fn = fn;
-	s->h.state = COAST_STATE_START;
-	s->h.flags = 0;
+	memset((char *)s + sizeof(s->h), 0, sizeof(*s) - sizeof(s->h));
 	coast__timer_init(&s->timer);
 	return s;
 }

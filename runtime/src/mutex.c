@@ -222,13 +222,10 @@ static int lock_poll(struct coast_frame *f, struct coast_cx *cx)
 COAST_EXTERN struct coast_frame *
 coast_mutex_lock__coast_start(struct coast_alloc *a, coast_mutex *m)
 {
-	struct lock_frame *l = a->alloc(a, lock_fn.size);
+	struct lock_frame *l = coast__frame_new(a, &lock_fn);
 
 	if (!l)
 		return NULL;
-	l->h.fn = &lock_fn;
-	l->h.state = COAST_STATE_START;
-	l->h.flags = 0;
 	l->ret = 0;
 	l->m = m;
 	l->w.next = l->w.prev = NULL;

@@ -211,13 +211,10 @@ COAST_EXTERN struct coast_frame *
 coast_oneshot_recv__coast_start(struct coast_alloc *a, coast_oneshot *o,
 				void *out)
 {
-	struct recv_frame *r = a->alloc(a, recv_fn.size);
+	struct recv_frame *r = coast__frame_new(a, &recv_fn);
 
 	if (!r)
 		return NULL;
-	r->h.fn = &recv_fn;
-	r->h.state = COAST_STATE_START;
-	r->h.flags = 0;
 	r->ret = 0;
 	r->o = o;
 	r->out = out;

@@ -103,13 +103,10 @@ static struct coast_frame *race_start(struct coast_alloc *a,
 				      unsigned narms, long long ms,
 				      bool timed)
 {
-	struct race_frame *r = a->alloc(a, fn->size);
+	struct race_frame *r = coast__frame_new(a, fn);
 
 	if (!r)
 		return NULL;
-	r->h.fn = fn;
-	r->h.state = COAST_STATE_START;
-	r->h.flags = 0;
 	r->ret = 0;
 	r->outcome = 0;
 	r->ms = ms;

@@ -182,13 +182,10 @@ static int scope_join_poll(struct coast_frame *f, struct coast_cx *cx)
 COAST_EXTERN struct coast_frame *
 coast_scope_join__coast_start(struct coast_alloc *a, struct coast_scope *s)
 {
-	struct scope_join_frame *j = a->alloc(a, scope_join_fn.size);
+	struct scope_join_frame *j = coast__frame_new(a, &scope_join_fn);
 
 	if (!j)
 		return NULL;
-	j->h.fn = &scope_join_fn;
-	j->h.state = COAST_STATE_START;
-	j->h.flags = 0;
 	j->ret = 0;
 	j->s = s;
 	return &j->h;

@@ -93,13 +93,10 @@ static int sleep_poll(struct coast_frame *f, struct coast_cx *cx)
 COAST_EXTERN struct coast_frame *
 coast_sleep_ms__coast_start(struct coast_alloc *a, uint64_t ms)
 {
-	struct sleep_frame *s = a->alloc(a, sleep_fn.size);
+	struct sleep_frame *s = coast__frame_new(a, &sleep_fn);
 
 	if (!s)
 		return NULL;
-	s->h.fn = &sleep_fn;
-	s->h.state = COAST_STATE_START;
-	s->h.flags = 0;
 	s->ret = 0;
 	s->ms = ms;
 	coast__timer_init(&s->timer);

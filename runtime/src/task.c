@@ -405,6 +405,18 @@ void *coast__no_child(void *f, const struct coast_fn **cfn)
 	return NULL;
 }
 
+void *coast__frame_new(struct coast_alloc *a, const struct coast_fn *fn)
+{
+	struct coast_frame *f = a->alloc(a, fn->size);
+
+	if (!f)
+		return NULL;
+	f->fn = fn;
+	f->state = COAST_STATE_START;
+	f->flags = 0;
+	return f;
+}
+
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 {
 	t->is_root = is_root;

@@ -63,13 +63,10 @@ static int yield_poll(struct coast_frame *f, struct coast_cx *cx)
 
 COAST_EXTERN struct coast_frame *coast_yield__coast_start(struct coast_alloc *a)
 {
-	struct yield_frame *y = a->alloc(a, yield_fn.size);
+	struct yield_frame *y = coast__frame_new(a, &yield_fn);
 
 	if (!y)
 		return NULL;
-	y->h.fn = &yield_fn;
-	y->h.state = COAST_STATE_START;
-	y->h.flags = 0;
 	y->ret = 0;
 	return &y->h;
 }
