@@ -283,15 +283,19 @@ const ValueDecl *namedDecl(const Expr *E) {
   return nullptr;
 }
 
-const ValueDecl *pointerDecl(const Expr *E) {
+const ValueDecl *arrayDecl(const Expr *E) {
   E = E->IgnoreParenImpCasts();
-  if (!isa<ArraySubscriptExpr>(E))
-    return namedDecl(E);
   while (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E))
     E = ASE->getBase()->IgnoreParenImpCasts();
+  return namedDecl(E);
+}
+
+const ValueDecl *pointerDecl(const Expr *E) {
+  if (!isa<ArraySubscriptExpr>(E->IgnoreParenImpCasts()))
+    return namedDecl(E);
   // An element of an array of a typedef'd pointer type is that typedef's,
   // which is what its diagnostics name and fix.
-  const ValueDecl *D = namedDecl(E);
+  const ValueDecl *D = arrayDecl(E);
   return D && hasCoastAttr(D, CoastAttr::Async) ? D : nullptr;
 }
 

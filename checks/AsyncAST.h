@@ -86,6 +86,9 @@ const clang::FunctionDecl *asyncCallee(const clang::Expr *E);
 /// `obj->poll`; null for anything else.
 const clang::ValueDecl *namedDecl(const clang::Expr *E);
 
+/// As namedDecl, also through array elements: `table` for `table[i][j]`.
+const clang::ValueDecl *arrayDecl(const clang::Expr *E);
+
 /// The variable or field holding the function pointer \p E reads: as
 /// namedDecl, and also an array declared `async` whose element \p E is
 /// (`table[i]`, `o.fns[i][j]`).

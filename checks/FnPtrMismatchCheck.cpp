@@ -32,15 +32,6 @@ Kind targetKind(const Decl *D, QualType T) {
   return isFunctionPointerType(T) ? Kind::Sync : Kind::Unknown;
 }
 
-/// The declaration an assignment stores into, also for an element of an
-/// array (whose type then says what it holds).
-const ValueDecl *assignedDecl(const Expr *LHS) {
-  LHS = LHS->IgnoreParenImpCasts();
-  while (const auto *ASE = dyn_cast<ArraySubscriptExpr>(LHS))
-    LHS = ASE->getBase()->IgnoreParenImpCasts();
-  return namedDecl(LHS);
-}
-
 /// What a value is, and the declaration it names.
 Kind valueKind(const Expr *E, const ValueDecl *&D) {
   D = pointerDecl(E);
@@ -66,7 +57,8 @@ public:
 
   bool VisitBinaryOperator(BinaryOperator *BO) {
     if (BO->getOpcode() == BO_Assign)
-      check(BO->getRHS(), assignedDecl(BO->getLHS()), BO->getLHS()->getType());
+      // An element of an array: its type says what it holds.
+      check(BO->getRHS(), arrayDecl(BO->getLHS()), BO->getLHS()->getType());
     return true;
   }
 
