@@ -14,10 +14,15 @@
 //    ending in a noreturn call passes nothing on. After the fixpoint one
 //    more pass over every block reports, so each element reports once.
 //
+// A pointer local whose one definition copies a followed pointer that is
+// itself never reassigned (`struct conn *c = a;`) is an alias: its
+// references stand for the original's, so `conn_close(c)` consumes `a`.
+//
 // Limits, on purpose: values are followed through locals and parameters,
 // not through memory (a copy stored in a plain struct or a global is a use
-// and leaves the variable owning); calls through function pointers never
-// consume.
+// and leaves the variable owning); a pointer copied into a local that is
+// assigned more than once is not followed; calls through function pointers
+// never consume.
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,6 +111,7 @@ public:
             mustDestructRecord(P->getType()))
           track(P);
     TraverseStmt(FD->getBody());
+    findAliases();
     if (Handler)
       for (const CallExpr *CE : Producers)
         if (!Kept.count(CE))
@@ -124,8 +130,20 @@ public:
       return true;
     if (mustDestructRecord(VD->getType()))
       track(VD);
-    if (const Expr *Init = VD->getInit())
+    if (const Expr *Init = VD->getInit()) {
       InitOf[VD] = into(VD, Init);
+      if (const VarDecl *From = localVar(valueOperand(Init)))
+        Copies[VD].push_back({From, nullptr});
+      else if (!isNull(Init, Ctx))
+        Copies[VD].push_back({nullptr, nullptr});
+    }
+    return true;
+  }
+
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->getOpcode() == UO_AddrOf)
+      if (const VarDecl *VD = localVar(UO->getSubExpr()->IgnoreParens()))
+        AddressTaken.insert(VD);
     return true;
   }
 
@@ -162,6 +180,11 @@ public:
       return true;
     const Expr *LHS = BO->getLHS()->IgnoreParenImpCasts();
     if (const VarDecl *VD = localVar(LHS)) {
+      if (isNull(BO->getRHS(), Ctx))
+        NullStores.insert(VD);
+      else
+        Copies[VD].push_back(
+            {localVar(valueOperand(BO->getRHS())), cast<DeclRefExpr>(LHS)});
       RefRole &R = Roles[cast<DeclRefExpr>(LHS)];
       R.A = Action::Assign;
       R.In = into(VD, BO->getRHS());
@@ -194,7 +217,76 @@ public:
   llvm::DenseMap<const VarDecl *, Incoming> InitOf;
   std::deque<Consumption> Consumptions;
 
+  /// The index of the followed value \p VD stands for: its own, or the
+  /// original's for an alias.
+  std::optional<unsigned> indexOf(const VarDecl *VD) const {
+    if (!VD)
+      return std::nullopt;
+    if (auto A = AliasOf.find(VD); A != AliasOf.end())
+      VD = A->second;
+    auto It = Index.find(VD);
+    if (It == Index.end())
+      return std::nullopt;
+    return It->second;
+  }
+
 private:
+  /// A definition of a local: the local it copies (null for any other
+  /// value), and the assignment's left side (null for the initialiser).
+  struct Copy {
+    const VarDecl *From;
+    const DeclRefExpr *Assigned;
+  };
+
+  /// Pointer locals defined once, by a copy of a followed pointer defined
+  /// once, become its aliases (transitively). The copy itself is then a
+  /// use of the original, not an assignment. Storing NULL into the
+  /// original gives it no other resource (`a = NULL` after a close); into
+  /// the alias, it ends the alias.
+  void findAliases() {
+    auto Single = [&](const VarDecl *VD) -> const Copy * {
+      auto It = Copies.find(VD);
+      if (It == Copies.end())
+        return nullptr;
+      return It->second.size() == 1 ? &It->second.front() : nullptr;
+    };
+    auto DefinedOnce = [&](const VarDecl *VD) {
+      if (isa<ParmVarDecl>(VD))
+        return !Copies.count(VD);
+      return Single(VD) != nullptr;
+    };
+    bool Changed = true;
+    while (Changed) {
+      Changed = false;
+      for (const auto &[VD, Defs] : Copies) {
+        const Copy *C = Single(VD);
+        if (!C || !C->From || AliasOf.count(VD) || Index.count(VD) ||
+            isa<ParmVarDecl>(VD) || !VD->getType()->isPointerType() ||
+            AddressTaken.count(VD) || NullStores.count(VD))
+          continue;
+        const VarDecl *Orig = C->From;
+        if (auto A = AliasOf.find(Orig); A != AliasOf.end())
+          Orig = A->second;
+        if (!Index.count(Orig) || !DefinedOnce(Orig) ||
+            !Orig->getType()->isPointerType() || AddressTaken.count(Orig))
+          continue;
+        // A copy written before the original's assignment copies
+        // something else.
+        const Copy *OrigDef = Single(Orig);
+        SourceLocation CopyAt =
+            C->Assigned ? C->Assigned->getLocation() : VD->getLocation();
+        if (OrigDef && OrigDef->Assigned &&
+            !Ctx.getSourceManager().isBeforeInTranslationUnit(
+                OrigDef->Assigned->getLocation(), CopyAt))
+          continue;
+        AliasOf[VD] = Orig;
+        if (C->Assigned)
+          Roles.erase(C->Assigned);
+        Changed = true;
+      }
+    }
+  }
+
   void track(const VarDecl *VD) {
     if (Index.try_emplace(VD, Vars.size()).second)
       Vars.push_back(VD);
@@ -286,6 +378,10 @@ private:
   llvm::DenseMap<const Expr *, MarkKind> MarkOf;
   std::vector<const CallExpr *> Producers;
   llvm::DenseSet<const CallExpr *> Kept;
+  llvm::DenseMap<const VarDecl *, llvm::SmallVector<Copy, 1>> Copies;
+  llvm::DenseSet<const VarDecl *> AddressTaken;
+  llvm::DenseSet<const VarDecl *> NullStores;
+  llvm::DenseMap<const VarDecl *, const VarDecl *> AliasOf;
 };
 
 /// Step 2: the flow over the CFG.
@@ -465,10 +561,10 @@ private:
     const VarDecl *VD = localVar(E);
     if (!VD || !VD->getType()->isPointerType())
       return std::nullopt;
-    auto It = Roles.Index.find(VD);
-    if (It == Roles.Index.end())
+    std::optional<unsigned> I = Roles.indexOf(VD);
+    if (!I)
       return std::nullopt;
-    return std::make_pair(It->second, NullOnTrue);
+    return std::make_pair(*I, NullOnTrue);
   }
 
   void transfer(const CFGBlock &B, State &S, bool Report) {
@@ -511,10 +607,10 @@ private:
 
   void reference(const DeclRefExpr *DRE, State &S, bool Report) {
     const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-    auto It = VD ? Roles.Index.find(VD) : Roles.Index.end();
-    if (It == Roles.Index.end())
+    std::optional<unsigned> I = Roles.indexOf(VD);
+    if (!I)
       return;
-    VarState &V = S[It->second];
+    VarState &V = S[*I];
     auto RI = Roles.Roles.find(DRE);
     RefRole Role = RI == Roles.Roles.end() ? RefRole() : RI->second;
     switch (Role.A) {
@@ -632,8 +728,11 @@ MustDestructOwnership::MustDestructOwnership(const FunctionDecl *FD,
   const RoleCollector &R = Flow.roles();
   for (const auto &[Ref, Role] : R.Roles) {
     const auto *VD = dyn_cast<VarDecl>(Ref->getDecl());
-    if (!VD || !R.Index.count(VD))
+    std::optional<unsigned> I = R.indexOf(VD);
+    if (!I)
       continue;
+    if (R.Vars[*I] != VD)
+      AliasRefs[Ref] = R.Vars[*I];
     switch (Role.A) {
     case Action::Use:
       break;
@@ -666,6 +765,13 @@ OwnershipEffect MustDestructOwnership::effectOf(const DeclRefExpr *Ref) const {
   const auto *VD = dyn_cast<VarDecl>(Ref->getDecl());
   return VD && FilledByUse.count(VD) ? OwnershipEffect::Acquire
                                      : OwnershipEffect::None;
+}
+
+const VarDecl *MustDestructOwnership::followedBy(const DeclRefExpr *Ref) const {
+  auto It = AliasRefs.find(Ref);
+  if (It != AliasRefs.end())
+    return It->second;
+  return dyn_cast<VarDecl>(Ref->getDecl());
 }
 
 bool MustDestructOwnership::ownedByDeclaration(const VarDecl *VD) const {

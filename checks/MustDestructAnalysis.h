@@ -64,6 +64,16 @@ public:
   /// What \p Ref, a reference to a followed variable, does to its ownership.
   OwnershipEffect effectOf(const clang::DeclRefExpr *Ref) const;
 
+  /// Every reference with an effect other than None.
+  const llvm::DenseMap<const clang::DeclRefExpr *, OwnershipEffect> &
+  effects() const {
+    return Effects;
+  }
+
+  /// The variable whose ownership \p Ref's effect changes: the one it
+  /// names, or for an alias (`struct conn *c = a;`) the original.
+  const clang::VarDecl *followedBy(const clang::DeclRefExpr *Ref) const;
+
   /// True if the local \p VD owns once its declaration has run (it has an
   /// initialiser that gives it a resource).
   bool ownedByDeclaration(const clang::VarDecl *VD) const;
@@ -72,6 +82,8 @@ private:
   llvm::DenseMap<const clang::CallExpr *, llvm::SmallVector<OwnedValue, 2>>
       Owned;
   llvm::DenseMap<const clang::DeclRefExpr *, OwnershipEffect> Effects;
+  /// References through an alias, to the original they stand for.
+  llvm::DenseMap<const clang::DeclRefExpr *, const clang::VarDecl *> AliasRefs;
   /// Struct locals declared without initialiser: every use acquires.
   llvm::DenseSet<const clang::VarDecl *> FilledByUse;
   llvm::DenseSet<const clang::VarDecl *> OwnedByDecl;

@@ -288,19 +288,40 @@ void Planner::planDrops() {
         Plan.Flags.push_back({V.Var,
                               "__coast_own_" + Plan.frameVar(V.Var)->Name,
                               Owned.ownedByDeclaration(V.Var)});
-  for (const DeclRefExpr *Ref : Plan.Refs) {
-    if (!Plan.flagOf(cast<VarDecl>(Ref->getDecl())))
-      continue;
+  auto FlagWriteAt = [&](const DeclRefExpr *Ref, const VarDecl *VD) {
+    if (!Plan.flagOf(VD))
+      return;
     switch (Owned.effectOf(Ref)) {
     case OwnershipEffect::None:
       break;
     case OwnershipEffect::Acquire:
-      Plan.FlagWrites[Ref] = true;
+      Plan.FlagWrites[Ref] = {VD, true};
       break;
     case OwnershipEffect::Release:
-      Plan.FlagWrites[Ref] = false;
+      Plan.FlagWrites[Ref] = {VD, false};
       break;
     }
+  };
+  for (const DeclRefExpr *Ref : Plan.Refs)
+    FlagWriteAt(Ref, cast<VarDecl>(Ref->getDecl()));
+  // An alias (`struct conn *c = a;`) consumes the original's resource.
+  for (const auto &[Ref, Effect] : Owned.effects()) {
+    const VarDecl *Orig = Owned.followedBy(Ref);
+    if (Orig == Ref->getDecl() || !Plan.flagOf(Orig))
+      continue;
+    if (Ref->getLocation().isMacroID() &&
+        !SM.isMacroArgExpansion(Ref->getLocation())) {
+      fail(Ref->getLocation(),
+           "'" + Ref->getDecl()->getName() + "' stands for '" +
+               Orig->getName() +
+               "', which is owned on some paths only at an "
+               "'await', and is used inside the definition of macro '" +
+               Lexer::getImmediateMacroName(Ref->getLocation(), SM,
+                                            Ctx.getLangOpts()) +
+               "'; pass it to the macro as an argument");
+      continue;
+    }
+    FlagWriteAt(Ref, Orig);
   }
 
   for (SuspendPoint &Pt : Plan.Points) {

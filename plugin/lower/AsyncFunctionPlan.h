@@ -176,9 +176,13 @@ struct AsyncFunctionPlan {
   /// that take ownership.
   std::vector<DropValue> StartDrops;
   std::vector<DropFlag> Flags;
-  /// References that change a flagged value's ownership: true when it owns
-  /// from there, false when it no longer does.
-  llvm::DenseMap<const clang::DeclRefExpr *, bool> FlagWrites;
+  /// References that change a flagged value's ownership, and the value
+  /// (the one named, or the original an alias stands for).
+  struct FlagWrite {
+    const clang::VarDecl *Var = nullptr;
+    bool Owns = false; ///< whether it owns from there
+  };
+  llvm::DenseMap<const clang::DeclRefExpr *, FlagWrite> FlagWrites;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
 

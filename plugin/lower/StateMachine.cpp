@@ -30,6 +30,8 @@ public:
 
 private:
   void renameRefs();
+  std::string flagWrite(const AsyncFunctionPlan::FlagWrite &W,
+                        const std::string &Ref) const;
   void rewriteDecl(const DeclStmt *DS);
   std::string declText(const DeclStmt *DS, bool ForInit) const;
   void rewritePoint(const SuspendPoint &Pt);
@@ -122,10 +124,25 @@ void StateMachineEmitter::renameRefs() {
     // between its flag update and the ownership change it stands for.
     auto Write = P.FlagWrites.find(DRE);
     if (Write != P.FlagWrites.end())
-      Member = "(*(__co->" + P.flagOf(VD)->Field + " = " +
-               (Write->second ? "1" : "0") + ", &" + Member + "))";
+      Member = flagWrite(Write->second, Member);
     LC.rename(DRE->getLocation(), Member);
   }
+  // References through an alias that stays a C local.
+  for (const auto &[DRE, Write] : P.FlagWrites) {
+    SourceLocation Spelled = LC.SM.getSpellingLoc(DRE->getLocation());
+    if (Done.insert(Spelled.getRawEncoding()).second)
+      LC.rename(DRE->getLocation(),
+                flagWrite(Write, DRE->getDecl()->getName().str()));
+  }
+}
+
+/// \p Ref, an lvalue still, that first records whether the value it
+/// changes owns from there.
+std::string
+StateMachineEmitter::flagWrite(const AsyncFunctionPlan::FlagWrite &W,
+                               const std::string &Ref) const {
+  return "(*(__co->" + P.flagOf(W.Var)->Field + " = " + (W.Owns ? "1" : "0") +
+         ", &" + Ref + "))";
 }
 
 /// The store that says whether \p VD owns once its declaration ran; "" for
