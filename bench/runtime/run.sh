@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/runtime/run.sh - coast against its peers (Go, C++20 coroutines,
-# pthreads; tokio when its sources are there) on the peers' workloads,
-# side by side in one run, with medians and coast/peer ratios.
+# bench/runtime/run.sh - coast against its peers (Go, tokio, C++20
+# coroutines, pthreads) on the peers' workloads, side by side in one run,
+# with medians and coast/peer ratios. tokio's programs are bench/runtime/tokio
+# when the peers' rust/ has no sources.
 #
 # usage: bench/runtime/run.sh [all|micro|servers|build]    (default: all)
 # env:   COAST_BUILD_DIR  coast's build dir with the plugin and libcoast
@@ -55,6 +56,8 @@ build_coast() {
 		$CC -fplugin="$plugin" -I"$root/runtime/include" -O2 -Wall \
 			-Wextra -Werror "$here/$p.c" "$lib" -lpthread -o "$bin/$p"
 	done
+	$CC -std=c11 -O2 -Wall -Wextra -Werror "$here/epoll_floor.c" \
+		-o "$bin/epoll_floor"
 }
 
 have_go=0 have_cpp=0 have_c=0 have_wrk=0 have_tokio=0
@@ -80,14 +83,18 @@ build_peers() {
 	else
 		echo "# skip: C pthread baseline ($CC failed)"
 	fi
-	if [[ -d "$PEERS/rust/src" ]] && command -v cargo >/dev/null &&
-		(cd "$PEERS/rust" && CARGO_TARGET_DIR=$OUT/cargo \
+	# The shared peers' rust/ has no sources; tokio/ here is the same
+	# programs, written from the peers' README.
+	local rust=$PEERS/rust
+	[[ -d $rust/src ]] || rust=$here/tokio
+	if command -v cargo >/dev/null &&
+		(cd "$rust" && CARGO_TARGET_DIR=$OUT/cargo \
 			cargo build --release --offline --quiet); then
 		cp -f "$OUT/cargo/release/tokio_micro" \
 			"$OUT/cargo/release/tokio_server" "$bin/"
 		have_tokio=1
 	else
-		echo "# skip: tokio peers (no sources under $PEERS/rust/src, or no offline build)"
+		echo "# skip: tokio peers (no offline cargo build of $rust: librust-tokio-dev librust-hyper-dev)"
 	fi
 	command -v wrk >/dev/null && have_wrk=1 ||
 		echo "# skip: http_hello (no wrk)"
@@ -184,6 +191,7 @@ run_servers() {
 		load echo go "$bin/go_server" {PORT} echo
 		[[ $have_tokio = 0 ]] || load echo tokio-mt "$bin/tokio_server" {PORT} mt echo
 		[[ $have_cpp = 0 ]] || load echo cpp-coro "$bin/cpp_server" {PORT} echo
+		load echo epoll-floor "$bin/epoll_floor" {PORT} echo
 	else
 		echo "# skip: echo_server (its client, echo_client, is Go)"
 	fi
@@ -194,6 +202,7 @@ run_servers() {
 	[[ $have_go = 0 ]] || load http go-raw "$bin/go_server" {PORT} http-raw
 	[[ $have_tokio = 0 ]] || load http tokio-mt-raw "$bin/tokio_server" {PORT} mt http-raw
 	[[ $have_cpp = 0 ]] || load http cpp-coro-raw "$bin/cpp_server" {PORT} http-raw
+	load http epoll-floor "$bin/epoll_floor" {PORT} http-raw
 }
 
 # ------------------------------------------------------------- summaries
