@@ -70,6 +70,10 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
+	/* Yielded (scheduler.c): queued by its runner without leaving
+	 * RUNNING.  Written by the runner before the push, read by the
+	 * worker that pops it. */
+	bool yielded;
 	/* The worker a local task (coast__spawn_local, block_on's roots) is
 	 * pinned to, or -1: any worker.  Written before the task is
 	 * published, read-only afterwards.  (16 bits: the header stays small
@@ -317,6 +321,9 @@ void coast__local_push(struct coast__local_queue *q, struct coast_task *t,
 		       struct coast__inject *inject);
 /* Owner only: the oldest task, or NULL. */
 struct coast_task *coast__local_pop(struct coast__local_queue *q);
+/* The same, for a queue no worker ever steals from (a runtime of one
+ * worker): no atomic read-modify-write. */
+struct coast_task *coast__local_pop_unstolen(struct coast__local_queue *q);
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

@@ -21,7 +21,9 @@
  *                 Never together with RUNNING or COMPLETE.
  *   RUNNING       exactly one thread is polling the root frame; it owns the
  *                 reference the queue had.  Only that thread touches the
- *                 frames and the frame stack.
+ *                 frames and the frame stack.  A task that yielded stays
+ *                 RUNNING in the queue its runner put it back in (task->
+ *                 yielded; scheduler.c), and the reference is the queue's.
  *   NOTIFIED      woken while RUNNING.  Only set together with RUNNING; the
  *                 runner turns it into SCHEDULED after a pending poll.
  *   COMPLETE      the root frame returned COAST_READY.  Its result is
@@ -345,6 +347,7 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->home = -1;
 	atomic_init(&t->scope, NULL);
 	t->cancel_polled = false;
+	t->yielded = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;
 	t->top = NULL;
@@ -841,16 +844,6 @@ void coast_waker_wake(coast_waker *w)
 	case COAST__NOTIFY_NOTHING:
 		break;
 	}
-}
-
-void coast__task_wake_self(struct coast_cx *cx)
-{
-	/*
-	 * The task is RUNNING (we poll it), so the wake only sets NOTIFIED
-	 * and needs no reference of its own: one CAS instead of a reference
-	 * count increment and a consuming wake.
-	 */
-	coast__task_transition_to_notified(cx->task, false);
 }
 
 void coast_waker_drop(coast_waker *w)

@@ -40,6 +40,7 @@ TEST_DECLARE(sleep_cancel_after_fire)
 TEST_DECLARE(sleep_blocking)
 TEST_DECLARE(yield_interleave)
 TEST_DECLARE(yield_cancel)
+TEST_DECLARE(yield_cancel_queued)
 TEST_DECLARE(sched_steal)
 TEST_DECLARE(sched_million)
 TEST_DECLARE(sched_foreign_wakes)
@@ -132,6 +133,7 @@ TASK_LIST_START
 
   TEST_ENTRY(yield_interleave)
   TEST_ENTRY(yield_cancel)
+  TEST_ENTRY(yield_cancel_queued)
 
   TEST_ENTRY(sched_steal)
   TEST_ENTRY(sched_million)
