@@ -94,12 +94,12 @@ struct coast_task {
 	struct coast__chunk *top;   /* the chunk frames come from, or NULL */
 	struct coast__chunk *spare; /* one empty chunk kept to avoid churn */
 	/*
-	 * Frames handed to the executor by coast__descend, each awaited by
-	 * the one below it, the root below them all: the last one is polled
-	 * first.  Touched only by the thread that has the task RUNNING.
+	 * Frames handed to the executor by coast__descend (descend.c), or
+	 * NULL before the first.  Touched only by the thread that has the
+	 * task RUNNING.  (A pointer: the counts live with the array, which
+	 * keeps the header at 96 bytes, see TASK_HDR in task.c.)
 	 */
-	struct coast_frame **descended;
-	uint32_t ndescended, descended_cap;
+	struct coast__descended *descended;
 };
 
 /*

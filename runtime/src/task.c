@@ -145,6 +145,13 @@
 	((sizeof(struct coast_task) + alignof(max_align_t) - 1) &         \
 	 ~(alignof(max_align_t) - 1))
 
+/*
+ * A task with a root frame of up to 24 bytes (a small lowered function's)
+ * is then one malloc chunk of 128 bytes, which glibc serves from its fast
+ * bins; beyond that every spawn and free took the sorted bins' slow path.
+ */
+_Static_assert(TASK_HDR <= 96, "the task header fits malloc's fast bins");
+
 #ifndef COAST_FRAME_CHUNK
 #define COAST_FRAME_CHUNK 4096 /* bytes of frames per chunk, by default */
 #endif
@@ -353,8 +360,6 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->top = NULL;
 	t->spare = NULL;
 	t->descended = NULL;
-	t->ndescended = 0;
-	t->descended_cap = 0;
 	reg_add(t);
 	return (char *)t + TASK_HDR;
 }
