@@ -128,7 +128,8 @@
  * Callers free in reverse order (awaiting is nested), so a bump allocator in
  * chunks suffices: a full chunk gets a successor from malloc and frames
  * already handed out never move.  Invariant: the top chunk, when there is
- * one, is not empty; a chunk that empties is popped and kept as the spare so
+ * one, is not empty unless it is the bottom one (kept until the task is
+ * freed); another chunk that empties is popped and kept as the spare so
  * that a frame straddling a chunk boundary in a loop does not malloc each
  * time.
  */
@@ -304,7 +305,10 @@ static void stack_free(struct coast_alloc *a, void *p, size_t size)
 	if (!c || c->used < n || (char *)c->data + c->used - n != (char *)p)
 		abort();
 	c->used -= n;
-	if (c->used)
+	/* The bottom chunk stays: a frame allocated and freed in a loop
+	 * (every await of a runtime operation) is then a bump and a
+	 * decrement. */
+	if (c->used || !c->prev)
 		return;
 	t->top = c->prev;
 	if (t->spare && t->spare->cap >= c->cap) {
