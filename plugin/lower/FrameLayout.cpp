@@ -136,8 +136,6 @@ static const char *siteAlloc(FrameSource Source) {
     return "COAST_CHILD_EMBEDDED";
   case FrameSource::FrameStack:
     return "COAST_CHILD_FRAMES";
-  case FrameSource::Box:
-    return "COAST_CHILD_BOX";
   case FrameSource::None:
     return "COAST_CHILD_NONE";
   }

@@ -1,5 +1,6 @@
-// A box_async function's frame is allocated on its own (coast__box_alloc),
-// so it can recurse; awaiting it from the same file does not embed it.
+// A box_async function's frame is allocated on its own (from the task's
+// frame stack, like another file's callee), so it can recurse; awaiting it
+// from the same file does not embed it.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: FileCheck %s --check-prefix=LOWERED < %t.lowered.c
@@ -10,7 +11,7 @@
 // LOWERED: static const struct coast_fn depth__coast_fn = {
 // LOWERED-NEXT: #line
 // LOWERED-NEXT: depth__coast_heap_poll, depth__coast_child,
-// LOWERED: depth__coast_start((&coast__box_alloc), __co->n - 1)
+// LOWERED: depth__coast_start(__cx->frames, __co->n - 1)
 #include <coast.h>
 #include <stdio.h>
 
