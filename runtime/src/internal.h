@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +38,28 @@
 
 #define coast__container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/*
+ * A spinlock, for critical sections of a few stores that never wait
+ * (the task registry, channels): one atomic exchange to take, a plain
+ * release store to give back, where a mutex costs a read-modify-write
+ * each way.  A waiter yields its CPU while the lock is held rather than
+ * spin on it: on an oversubscribed machine the holder may be preempted
+ * (and a dump holds a registry shard for a while).
+ */
+static inline void coast__spin_lock(atomic_bool *l)
+{
+	/* acquire: the previous holder's writes. */
+	while (atomic_exchange_explicit(l, true, memory_order_acquire)) {
+		while (atomic_load_explicit(l, memory_order_relaxed))
+			sched_yield();
+	}
+}
+
+static inline void coast__spin_unlock(atomic_bool *l)
+{
+	atomic_store_explicit(l, false, memory_order_release);
+}
 
 /* ---------------------------------------------------------------- tasks */
 

@@ -133,7 +133,6 @@
  * that a frame straddling a chunk boundary in a loop does not malloc each
  * time.
  */
-#include <sched.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,17 +179,12 @@ static atomic_uint reg_next;
 
 static void reg_lock(struct reg_shard *r)
 {
-	/* acquire: the previous holder's links. */
-	while (atomic_exchange_explicit(&r->locked, true,
-					memory_order_acquire)) {
-		while (atomic_load_explicit(&r->locked, memory_order_relaxed))
-			sched_yield(); /* a dump may hold it for a while */
-	}
+	coast__spin_lock(&r->locked);
 }
 
 static void reg_unlock(struct reg_shard *r)
 {
-	atomic_store_explicit(&r->locked, false, memory_order_release);
+	coast__spin_unlock(&r->locked);
 }
 
 /* The allocating thread's shard: its worker's, or one picked once. */
