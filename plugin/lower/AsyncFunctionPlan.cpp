@@ -538,7 +538,7 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
     P.Call = FC->Call;
     P.Callee = FC->Callee;
     P.Proto = FC->Proto;
-    P.Source = FC->Boxed ? FrameSource::Box : SourceOf(FC->Callee);
+    P.Source = FC->Boxed ? FrameSource::FrameStack : SourceOf(FC->Callee);
     P.Result = FC->Proto->getReturnType();
     if (!FC->Callee)
       requireText(FC->Call->getCallee());

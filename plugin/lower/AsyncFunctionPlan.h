@@ -44,7 +44,8 @@ namespace coast {
 enum class FrameSource {
   Embedded,   ///< a member of the caller's frame (callee defined earlier)
   FrameStack, ///< the task's LIFO frame stack, through the start function
-  Box,        ///< its own heap allocation (box_async callee)
+              ///< (also box_async callees and box(...) calls: awaiting
+              ///< keeps them LIFO, and only their size is unknown)
   None,       ///< no sub-future: `coast_yield()` wakes its own task, suspends
 };
 

@@ -136,12 +136,24 @@ static const char *siteAlloc(FrameSource Source) {
     return "COAST_CHILD_EMBEDDED";
   case FrameSource::FrameStack:
     return "COAST_CHILD_FRAMES";
-  case FrameSource::Box:
-    return "COAST_CHILD_BOX";
   case FrameSource::None:
     return "COAST_CHILD_NONE";
   }
   llvm_unreachable("unknown frame source");
+}
+
+/// The poll function of the start-function frame: the body's poll behind
+/// the header, which it keeps in step (COAST_F_CANCEL down, the state up).
+/// One per function rather than a shared one in the runtime: the body's
+/// poll is called directly, and inlined.
+std::string heapPoll(const AsyncFunctionPlan &P) {
+  std::string Heap = "struct " + generatedName(P.Name, "heap");
+  return "static int " + generatedName(P.Name, "heap_poll") +
+         "(struct coast_frame *__f, struct coast_cx *__cx) {\n  " + Heap +
+         " *__w = (" + Heap + " *)__f;\n  int __r;\n" +
+         "  __w->__f.__h.flags |= __f->flags;\n  __r = " +
+         generatedName(P.Name, "poll") + "(&__w->__f.__h, __cx);\n" +
+         "  __f->state = __w->__f.__h.state;\n  return __r;\n}\n";
 }
 
 std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
@@ -162,8 +174,8 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   bool Void = returnsVoid(P.FD);
   std::string File = LC.fileLiteral(P.FD->getLocation());
   S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
-       " = {\n  coast__poll_body, " + generatedName(P.Name, "child") +
-       ", sizeof(" + Heap + "),\n  " +
+       " = {\n  " + generatedName(P.Name, "heap_poll") + ", " +
+       generatedName(P.Name, "child") + ", sizeof(" + Heap + "),\n  " +
        (Void ? "0, 0"
              : "__builtin_offsetof(" + Heap + ", __f.__ret), sizeof(((" + Heap +
                    " *)0)->__f.__ret)") +
@@ -264,8 +276,9 @@ std::string framePrelude(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
   return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
          generatedName(P.Name, "poll") +
-         "(struct coast_head *, struct coast_cx *);\n" + childFunction(P) +
-         descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
+         "(struct coast_head *, struct coast_cx *);\n" + heapPoll(P) +
+         childFunction(P) + descriptor(P, LC) + initFunction(P, LC) +
+         startFunction(P, LC);
 }
 
 } // namespace coast

@@ -123,8 +123,10 @@ private:
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
+  // Never embedded (that is what lets it recurse), but awaited like a
+  // callee of another file: from the frame stack, not one malloc a call.
   if (hasCoastAttr(Callee, CoastAttr::BoxAsync))
-    return FrameSource::Box;
+    return FrameSource::FrameStack;
   // The runtime's yield needs no frame: the caller wakes its own task and
   // suspends, with what the runtime's future would do (yield.c).
   if (Callee->getName() == "coast_yield" && !Callee->isDefined() &&
@@ -185,8 +187,7 @@ std::string TULowering::prototypesFor(const Decl *D, LoweringContext &LC) {
   if (const auto *FD = dyn_cast<FunctionDecl>(D))
     if (const AsyncFunctionPlan *P = PlanOf.lookup(FD))
       for (const SuspendPoint &Pt : P->Points) {
-        if (Pt.Callee && (Pt.Source == FrameSource::FrameStack ||
-                          Pt.Source == FrameSource::Box))
+        if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
           Callees.push_back(Pt.Callee);
         for (const RaceArm &Arm : Pt.Arms)
           if (Arm.Callee)

@@ -16,6 +16,10 @@ namespace coast {
 
 namespace {
 
+/// Where every start-function sub-future's frame comes from, boxed ones
+/// too: the task's frame stack (coast/future.h).
+constexpr const char *FramesAlloc = "__cx->frames";
+
 /// What an Expression point or split operator reads once its prelude ran.
 std::string valueOf(const std::string &Temp) {
   return Temp.empty() ? "((void)0)" : "__co->" + Temp;
@@ -43,7 +47,6 @@ private:
   std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
   std::string flagStore(const VarDecl *VD) const;
-  std::string allocator(const SuspendPoint &Pt) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
   std::string returnText(const std::string &Value) const;
@@ -240,10 +243,6 @@ void StateMachineEmitter::rewritePoint(const SuspendPoint &Pt) {
              [Self = *this, &Pt] { return Self.pointText(Pt); });
 }
 
-std::string StateMachineEmitter::allocator(const SuspendPoint &Pt) const {
-  return Pt.Source == FrameSource::Box ? "(&coast__box_alloc)" : "__cx->frames";
-}
-
 std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   std::string Child = "__co->" + childMember(Pt);
   if (Pt.Source == FrameSource::Embedded)
@@ -279,8 +278,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     std::string Start = startCallee(
         Pt.Callee, Pt.Proto,
         Pt.Callee ? "" : LC.text(Pt.Call->getCallee()->getSourceRange()), LC);
-    S += Child + " = " + Start + "(" + allocator(Pt) + Args + "); if (!" +
-         Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
+    S += Child + " = " + Start + "(" + FramesAlloc + Args + "); if (!" + Child +
+         ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer.
@@ -298,7 +297,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
            " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
       Value = "__coast_r";
     }
-    std::string A = allocator(Pt);
+    std::string A = FramesAlloc;
     S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";
   }
 
@@ -338,7 +337,7 @@ std::string StateMachineEmitter::raceStart(const SuspendPoint &Pt) const {
   std::string Child = "__co->" + childMember(Pt);
   std::string Race = "__coast_race";
   std::string Name = markName(Pt.Race);
-  std::string A = allocator(Pt);
+  std::string A = FramesAlloc;
   std::string S = "struct coast_frame *" + Race + " = ";
   if (Pt.Race == MarkKind::Timeout)
     S += "coast__timeout__coast_start(" + A + ", (long long)(" +
@@ -575,7 +574,7 @@ std::string StateMachineEmitter::epilogue() const {
     S += "if ((__coast_p = " + pollCall(Pt) +
          ") != COAST_READY) return __coast_p; ";
     if (Pt.Source != FrameSource::Embedded) {
-      std::string A = allocator(Pt);
+      std::string A = FramesAlloc;
       S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";
     }
     for (const DropValue &D : Pt.Drops)

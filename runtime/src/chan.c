@@ -6,9 +6,11 @@
  * A ring of cap elements of elem_size bytes under one mutex, with two FIFO
  * lists of waiting futures (senders waiting for room, receivers waiting for
  * an element).  Multi-producer; several receivers work too (each element
- * goes to one of them).  A mutex, not a lock-free ring, on purpose: every
+ * goes to one of them).  A lock, not a lock-free ring, on purpose: every
  * operation touches the waiter lists anyway, and the critical sections are
- * a memcpy long.
+ * a memcpy long.  A spinlock (internal.h), not a mutex: one atomic
+ * exchange a section instead of two read-modify-writes, and nothing in a
+ * section waits or makes a system call (C4).
  *
  * Protocol (ch->lock guards every field and every waiter node linked in)
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
@@ -24,11 +26,17 @@
  *      still holds), so no wake-up meant for "some receiver" is lost with
  *      it.  An operation that completed is never undone: a recv that
  *      returned 0 delivered its element.
- *  C4. Wakes are done under ch->lock: a wake only takes run-queue locks,
- *      never a channel's, so the order chan -> queue is the only one (as
- *      reactor.c F3).
- *  C5. Threads blocked in the blocking versions wait on ch->cond; every
- *      push, pop and close broadcasts it when nblocked is non-zero.
+ *  C4. Wakes are done after ch->lock is released (chan_unlock): the
+ *      waiter is unlinked and marked notified under the lock, and its
+ *      waker, a task reference of its own, is all the wake touches, so
+ *      the waiter's frame may be gone by then.  A wake that comes late is
+ *      a spurious poll, which C2 handles.
+ *  C5. Threads blocked in the blocking versions sleep on ch->cond under
+ *      ch->block_lock until ch->epoch moves: every push, pop and close
+ *      moves it (under ch->lock) when nblocked is non-zero, and then
+ *      broadcasts under block_lock.  A sleeper reads epoch under
+ *      block_lock before it waits, so the broadcast cannot fall between
+ *      its check and its wait.
  * Freeing a channel with operations in flight is the caller's bug.
  */
 #include <stdlib.h>
@@ -50,9 +58,13 @@ struct waitq {
 };
 
 struct coast_chan {
-	pthread_mutex_t lock;
-	pthread_cond_t cond; /* C5 */
+	atomic_bool lock;
+	pthread_mutex_t block_lock; /* C5 */
+	pthread_cond_t cond;
 	unsigned nblocked;
+	_Atomic unsigned long epoch; /* written under lock, read under
+					block_lock */
+	bool broadcast;              /* C5: due at the next unlock */
 	size_t cap, elem_size;
 	size_t head, len;
 	bool closed;
@@ -87,31 +99,54 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 	w->linked = false;
 }
 
-/* C1: notifies the first waiter of q.  ch->lock held. */
-static void wq_notify_one(struct waitq *q)
+/*
+ * C1: notifies the first waiter of q, ch->lock held: returns its waker
+ * for chan_unlock to wake (C4), or NULL when nobody waits.
+ */
+static coast_waker *wq_notify_one(struct waitq *q)
 {
 	struct chan_waiter *w = q->head;
 	coast_waker *k;
 
 	if (!w)
-		return;
+		return NULL;
 	wq_unlink(q, w);
 	w->notified = true;
 	k = w->waker;
 	w->waker = NULL;
-	coast_waker_wake(k); /* C4; w is not touched after this */
-}
-
-static void wq_notify_all(struct waitq *q)
-{
-	while (q->head)
-		wq_notify_one(q);
+	return k;
 }
 
 static void changed(struct coast_chan *ch)
 {
-	if (ch->nblocked)
+	if (!ch->nblocked)
+		return;
+	atomic_store_explicit(&ch->epoch,
+			      atomic_load_explicit(&ch->epoch,
+						   memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	ch->broadcast = true;
+}
+
+static void chan_lock(struct coast_chan *ch)
+{
+	coast__spin_lock(&ch->lock);
+}
+
+/* Releases ch->lock, then does what had to wait for that: C5's
+ * broadcast, and the wake of k (C4; NULL: none). */
+static void chan_unlock(struct coast_chan *ch, coast_waker *k)
+{
+	bool broadcast = ch->broadcast;
+
+	ch->broadcast = false;
+	coast__spin_unlock(&ch->lock);
+	if (broadcast) {
+		pthread_mutex_lock(&ch->block_lock);
 		pthread_cond_broadcast(&ch->cond);
+		pthread_mutex_unlock(&ch->block_lock);
+	}
+	coast_waker_wake(k);
 }
 
 COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
@@ -125,9 +160,12 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 	ch = malloc(sizeof(*ch) + cap * elem_size);
 	if (!ch)
 		return NULL; /* errno is ENOMEM */
-	pthread_mutex_init(&ch->lock, NULL);
+	atomic_init(&ch->lock, false);
+	pthread_mutex_init(&ch->block_lock, NULL);
 	pthread_cond_init(&ch->cond, NULL);
 	ch->nblocked = 0;
+	atomic_init(&ch->epoch, 0);
+	ch->broadcast = false;
 	ch->cap = cap;
 	ch->elem_size = elem_size;
 	ch->head = ch->len = 0;
@@ -139,22 +177,30 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 
 COAST_EXTERN int coast_chan_close(coast_chan *ch)
 {
+	coast_waker *k;
+
 	if (!ch)
 		return COAST__ERR(EINVAL);
-	pthread_mutex_lock(&ch->lock);
+	chan_lock(ch);
 	ch->closed = true;
-	wq_notify_all(&ch->senders);
-	wq_notify_all(&ch->receivers);
 	changed(ch);
-	pthread_mutex_unlock(&ch->lock);
-	return 0;
+	/* One wake per section (C4); nobody links while closed. */
+	for (;;) {
+		k = wq_notify_one(&ch->senders);
+		if (!k)
+			k = wq_notify_one(&ch->receivers);
+		chan_unlock(ch, k);
+		if (!k)
+			return 0;
+		chan_lock(ch);
+	}
 }
 
 COAST_EXTERN void coast_chan_free(coast_chan *ch)
 {
 	if (!ch)
 		return;
-	pthread_mutex_destroy(&ch->lock);
+	pthread_mutex_destroy(&ch->block_lock);
 	pthread_cond_destroy(&ch->cond);
 	free(ch);
 }
@@ -164,17 +210,20 @@ size_t coast__chan_waiters(coast_chan *ch)
 	struct chan_waiter *w;
 	size_t n = 0;
 
-	pthread_mutex_lock(&ch->lock);
+	chan_lock(ch);
 	for (w = ch->senders.head; w; w = w->next)
 		n++;
 	for (w = ch->receivers.head; w; w = w->next)
 		n++;
-	pthread_mutex_unlock(&ch->lock);
+	chan_unlock(ch, NULL);
 	return n;
 }
 
-/* One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait). */
-static int try_send(struct coast_chan *ch, const void *elem)
+/*
+ * One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait).  *k is
+ * set to the waker to wake once the lock is released.
+ */
+static int try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
@@ -183,19 +232,19 @@ static int try_send(struct coast_chan *ch, const void *elem)
 	memcpy(ch->buf + ((ch->head + ch->len) % ch->cap) * ch->elem_size,
 	       elem, ch->elem_size);
 	ch->len++;
-	wq_notify_one(&ch->receivers);
+	*k = wq_notify_one(&ch->receivers);
 	changed(ch);
 	return 0;
 }
 
-static int try_recv(struct coast_chan *ch, void *elem)
+static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 {
 	if (!ch->len)
 		return ch->closed ? COAST__ERR(EPIPE) : COAST__ERR(EAGAIN);
 	memcpy(elem, ch->buf + ch->head * ch->elem_size, ch->elem_size);
 	ch->head = (ch->head + 1) % ch->cap;
 	ch->len--;
-	wq_notify_one(&ch->senders);
+	*k = wq_notify_one(&ch->senders);
 	changed(ch);
 	return 0;
 }
@@ -247,7 +296,7 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct chan_frame *c = (struct chan_frame *)f;
 	struct coast_chan *ch = c->ch;
 	struct waitq *q;
-	coast_waker *k;
+	coast_waker *k = NULL, *drop = NULL;
 	int r;
 
 	if (f->state == COAST_STATE_DONE)
@@ -255,35 +304,35 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
 	q = c->send ? &ch->senders : &ch->receivers;
-	pthread_mutex_lock(&ch->lock);
+	chan_lock(ch);
 	if (f->flags & COAST_F_CANCEL) {
 		if (c->w.linked) {
 			wq_unlink(q, &c->w);
-			k = c->w.waker;
+			drop = c->w.waker;
 			c->w.waker = NULL;
-			coast_waker_drop(k);
 		} else if (c->w.notified) {
 			/* C3: pass the notification on. */
 			if (c->send ? ch->len < ch->cap || ch->closed
 				    : ch->len > 0 || ch->closed)
-				wq_notify_one(q);
+				k = wq_notify_one(q);
 		}
-		pthread_mutex_unlock(&ch->lock);
+		chan_unlock(ch, k);
+		coast_waker_drop(drop);
 		return chan_done(c, COAST__ERR(ECANCELED));
 	}
 	if (c->w.linked) {
-		pthread_mutex_unlock(&ch->lock);
+		chan_unlock(ch, NULL);
 		return COAST_PENDING; /* spurious: still waiting */
 	}
 	c->w.notified = false;
-	r = c->send ? try_send(ch, c->elem) : try_recv(ch, c->elem);
+	r = c->send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r != COAST__ERR(EAGAIN)) {
-		pthread_mutex_unlock(&ch->lock);
+		chan_unlock(ch, k);
 		return chan_done(c, r);
 	}
 	c->w.waker = coast_waker_get(cx);
 	wq_push(q, &c->w); /* C2: at the back */
-	pthread_mutex_unlock(&ch->lock);
+	chan_unlock(ch, NULL);
 	f->state = CHAN_WAIT;
 	return COAST_PENDING;
 }
@@ -325,20 +374,29 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 
 static int chan_block(coast_chan *ch, bool send, void *elem)
 {
+	coast_waker *k = NULL;
+	unsigned long seen;
 	int r;
 
 	if (!ch || !elem)
 		return COAST__ERR(EINVAL);
-	pthread_mutex_lock(&ch->lock);
+	chan_lock(ch);
 	for (;;) {
-		r = send ? try_send(ch, elem) : try_recv(ch, elem);
+		r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 		if (r != COAST__ERR(EAGAIN))
 			break;
 		ch->nblocked++; /* C5 */
-		pthread_cond_wait(&ch->cond, &ch->lock);
+		seen = atomic_load_explicit(&ch->epoch, memory_order_relaxed);
+		chan_unlock(ch, NULL);
+		pthread_mutex_lock(&ch->block_lock);
+		while (atomic_load_explicit(&ch->epoch, memory_order_relaxed) ==
+		       seen)
+			pthread_cond_wait(&ch->cond, &ch->block_lock);
+		pthread_mutex_unlock(&ch->block_lock);
+		chan_lock(ch);
 		ch->nblocked--;
 	}
-	pthread_mutex_unlock(&ch->lock);
+	chan_unlock(ch, k);
 	return r;
 }
 

@@ -27,17 +27,31 @@
 
 #include "internal.h"
 
+/* The records: the last one is polled first, each awaited by the one
+ * before it, the root below them all. */
+struct coast__descended {
+	uint32_t n, cap;
+	struct coast_frame *f[];
+};
+
+static uint32_t ndescended(struct coast_task *t)
+{
+	return t->descended ? t->descended->n : 0;
+}
+
 int coast__descend(struct coast_cx *cx, struct coast_frame *f)
 {
 	struct coast_task *t = cx->task;
+	struct coast__descended *d = t->descended;
 	int r;
 
-	if (t->ndescended == t->descended_cap) {
-		uint32_t cap = t->descended_cap ? 2 * t->descended_cap : 16;
-		struct coast_frame **d = NULL;
+	if (!d || d->n == d->cap) {
+		uint32_t cap = d ? 2 * d->cap : 16;
 
-		if (cap > t->descended_cap)
-			d = realloc(t->descended, cap * sizeof(*d));
+		d = NULL;
+		if (!t->descended || cap > t->descended->cap)
+			d = realloc(t->descended,
+				    sizeof(*d) + cap * sizeof(d->f[0]));
 		if (!d) {
 			/* Out of memory: a deeper C stack is still correct. */
 			cx->depth++;
@@ -45,50 +59,55 @@ int coast__descend(struct coast_cx *cx, struct coast_frame *f)
 			cx->depth--;
 			return r;
 		}
+		if (!t->descended)
+			d->n = 0;
+		d->cap = cap;
 		t->descended = d;
-		t->descended_cap = cap;
 	}
-	t->descended[t->ndescended++] = f;
+	d->f[d->n++] = f;
 	return COAST_DESCEND;
 }
 
 int coast__task_poll(struct coast_task *t, struct coast_cx *cx)
 {
 	struct coast_frame *root = coast__task_root(t);
+	struct coast__descended *d;
 
 	/* Rule 5 of task.c: only the runner writes frame->flags. */
 	if (t->cancel_polled && !(root->flags & COAST_F_CANCEL)) {
 		root->flags |= COAST_F_CANCEL;
-		t->ndescended = 0;
+		if (t->descended)
+			t->descended->n = 0;
 	}
 	for (;;) {
-		struct coast_frame *f = t->ndescended
-						? t->descended[t->ndescended - 1]
-						: root;
+		struct coast_frame *f;
 		int r;
 
+		d = t->descended;
+		f = d && d->n ? d->f[d->n - 1] : root;
 		cx->depth = 0;
 		r = f->fn->poll(f, cx);
 		if (r == COAST_DESCEND)
 			continue;
-		if (r == COAST_PENDING || t->ndescended == 0)
+		if (r == COAST_PENDING || f == root)
 			return r;
 		/* Its awaiter's coast__poll_child sees it done, even for a
 		 * hand-written leaf that does not mark itself. */
 		f->state = COAST_STATE_DONE;
-		t->ndescended--;
+		t->descended->n--;
 	}
 }
 
 int coast__poll_here(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct coast_task *t = cx->task;
-	uint32_t base = t->ndescended;
+	uint32_t base = ndescended(t);
 	unsigned depth = cx->depth;
 	int r = coast__poll_child(f, cx);
 
 	while (r == COAST_DESCEND) {
-		struct coast_frame *d = t->descended[t->ndescended - 1];
+		struct coast__descended *rec = t->descended;
+		struct coast_frame *d = rec->f[rec->n - 1];
 
 		cx->depth = depth;
 		r = d->fn->poll(d, cx);
@@ -97,13 +116,13 @@ int coast__poll_here(struct coast_frame *f, struct coast_cx *cx)
 		if (r == COAST_PENDING)
 			break;
 		d->state = COAST_STATE_DONE;
-		t->ndescended--;
-		r = t->ndescended == base ? coast__poll_child(f, cx)
-					  : COAST_DESCEND;
+		rec->n--;
+		r = rec->n == base ? coast__poll_child(f, cx) : COAST_DESCEND;
 	}
 	/* Pending: the next poll walks down from f again, as cancellation
 	 * does (the records are only a shortcut). */
-	t->ndescended = base;
+	if (t->descended)
+		t->descended->n = base;
 	cx->depth = depth;
 	return r;
 }

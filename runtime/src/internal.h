@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +38,28 @@
 
 #define coast__container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/*
+ * A spinlock, for critical sections of a few stores that never wait
+ * (the task registry, channels): one atomic exchange to take, a plain
+ * release store to give back, where a mutex costs a read-modify-write
+ * each way.  A waiter yields its CPU while the lock is held rather than
+ * spin on it: on an oversubscribed machine the holder may be preempted
+ * (and a dump holds a registry shard for a while).
+ */
+static inline void coast__spin_lock(atomic_bool *l)
+{
+	/* acquire: the previous holder's writes. */
+	while (atomic_exchange_explicit(l, true, memory_order_acquire)) {
+		while (atomic_load_explicit(l, memory_order_relaxed))
+			sched_yield();
+	}
+}
+
+static inline void coast__spin_unlock(atomic_bool *l)
+{
+	atomic_store_explicit(l, false, memory_order_release);
+}
 
 /* ---------------------------------------------------------------- tasks */
 
@@ -70,6 +93,10 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
+	/* Yielded (scheduler.c): queued by its runner without leaving
+	 * RUNNING.  Written by the runner before the push, read by the
+	 * worker that pops it. */
+	bool yielded;
 	/* The worker a local task (coast__spawn_local, block_on's roots) is
 	 * pinned to, or -1: any worker.  Written before the task is
 	 * published, read-only afterwards.  (16 bits: the header stays small
@@ -90,12 +117,12 @@ struct coast_task {
 	struct coast__chunk *top;   /* the chunk frames come from, or NULL */
 	struct coast__chunk *spare; /* one empty chunk kept to avoid churn */
 	/*
-	 * Frames handed to the executor by coast__descend, each awaited by
-	 * the one below it, the root below them all: the last one is polled
-	 * first.  Touched only by the thread that has the task RUNNING.
+	 * Frames handed to the executor by coast__descend (descend.c), or
+	 * NULL before the first.  Touched only by the thread that has the
+	 * task RUNNING.  (A pointer: the counts live with the array, which
+	 * keeps the header at 96 bytes, see TASK_HDR in task.c.)
 	 */
-	struct coast_frame **descended;
-	uint32_t ndescended, descended_cap;
+	struct coast__descended *descended;
 };
 
 /*
@@ -317,6 +344,9 @@ void coast__local_push(struct coast__local_queue *q, struct coast_task *t,
 		       struct coast__inject *inject);
 /* Owner only: the oldest task, or NULL. */
 struct coast_task *coast__local_pop(struct coast__local_queue *q);
+/* The same, for a queue no worker ever steals from (a runtime of one
+ * worker): no atomic read-modify-write. */
+struct coast_task *coast__local_pop_unstolen(struct coast__local_queue *q);
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

@@ -16,7 +16,9 @@
  *     (not tail - real: a stealer may still be reading the old slots).
  *  3. A pop claims one slot by CAS on head, moving real (and steal with it
  *     when nobody steals).  The owner reads the slot after the CAS: only the
- *     owner writes slots, so nobody can have changed it.
+ *     owner writes slots, so nobody can have changed it.  A queue nobody
+ *     can steal from (a runtime of one worker) needs no CAS: a plain store
+ *     of head (coast__local_pop_unstolen; a yield pays no RMW for it).
  *  4. A stealer claims half of [real, tail) by CAS moving real while leaving
  *     steal where it was; only one stealer at a time (steal != real means
  *     someone is stealing: others back off).  It copies the claimed slots
@@ -171,6 +173,19 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q)
 			return atomic_load_explicit(&q->buf[real & MASK],
 						    memory_order_relaxed);
 	}
+}
+
+struct coast_task *coast__local_pop_unstolen(struct coast__local_queue *q)
+{
+	/* relaxed: only this thread writes head, tail and the slots. */
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint32_t real = real_of(head);
+
+	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
+		return NULL;
+	atomic_store_explicit(&q->head, pack(real + 1, real + 1),
+			      memory_order_relaxed);
+	return atomic_load_explicit(&q->buf[real & MASK], memory_order_relaxed);
 }
 
 /* Rule 4: claims and copies up to half of src into dst at dst_tail. */

@@ -23,7 +23,8 @@
  *   4. searching: steal half of another worker's queue, from a random one;
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
  *      the worker's condvar.
- * A task woken by itself (coast_yield) goes to the back of the local queue.
+ * A task woken by itself (coast_yield) goes to the back of the local queue,
+ * still RUNNING: no state transition for a yield (run_task).
  *
  * Local tasks (coast__spawn_local, and block_on's roots, which are local to
  * rt.main) have a home worker and never enter a stealable queue: every
@@ -114,6 +115,7 @@ struct worker {
 	unsigned tick;
 	bool searching;
 	bool in_poll;           /* polling a task: its wakes go to lifo */
+	bool yield_now;         /* the task being polled woke itself */
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	uint32_t rng;
 	/* Under idle_lock. */
@@ -358,17 +360,55 @@ struct coast_task *coast__task_current(void)
 
 /* ------------------------------------------------------------- polling */
 
+void coast__task_wake_self(struct coast_cx *cx)
+{
+	/*
+	 * From the poll run_task makes: the worker queues the task itself
+	 * after it, still RUNNING, with no atomic at all.  Otherwise (a poll
+	 * driven by hand) the task is RUNNING too, so the wake only sets
+	 * NOTIFIED and needs no reference of its own.
+	 */
+	if (me && current == cx->task) {
+		me->yield_now = true;
+		return;
+	}
+	coast__task_transition_to_notified(cx->task, false);
+}
+
+/*
+ * A task that yielded stayed RUNNING in the queue, so it is not made
+ * RUNNING again (3 CASes a yield fewer: the wake, idle, running).  Wakes
+ * and cancels meanwhile found it RUNNING and set NOTIFIED, which the
+ * transition after this poll sees; the acquire load synchronises with
+ * them as the CAS would, and makes a cancel that came meanwhile this
+ * poll's business (rule 5 of task.c).
+ */
+static void start_running(struct coast_task *t)
+{
+	uint64_t st;
+
+	if (t->yielded) {
+		t->yielded = false;
+		st = atomic_load_explicit(&t->state, memory_order_acquire);
+		if (st & COAST__ST_CANCELLED)
+			t->cancel_polled = true;
+		return;
+	}
+	/* coast__task_poll sets COAST_F_CANCEL on the root. */
+	if (coast__task_transition_to_running(t))
+		t->cancel_polled = true;
+}
+
 static void run_task(struct worker *w, struct coast_task *t)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	int r;
 
-	/* coast__task_poll sets COAST_F_CANCEL on the root. */
-	if (coast__task_transition_to_running(t))
-		t->cancel_polled = true;
+	start_running(t);
 	current = t;
 	budget = COAST__BUDGET;
 	w->in_poll = true;
+	w->yield_now = false;
 	r = coast__task_poll(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
@@ -393,9 +433,15 @@ static void run_task(struct worker *w, struct coast_task *t)
 	}
 	w->in_poll = false;
 	current = NULL;
+	if (w->yield_now) {
+		/* The runner's reference becomes the queue's. */
+		t->yielded = true;
+		push_task(w, t);
+		return;
+	}
 	switch (coast__task_transition_to_idle(t)) {
 	case COAST__IDLE_NOTIFIED:
-		push_task(w, t); /* woken by itself: yield to the queue */
+		push_task(w, t); /* woken during the poll: to the back */
 		break;
 	case COAST__IDLE_CANCEL:
 		/*
@@ -503,7 +549,8 @@ static struct coast_task *next_task(struct worker *w)
 		if (t)
 			return t;
 	}
-	t = coast__local_pop(&w->q);
+	t = rt.n > 1 ? coast__local_pop(&w->q)
+		     : coast__local_pop_unstolen(&w->q);
 	if (!t)
 		t = pop_pinned(w);
 	if (t)

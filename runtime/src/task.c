@@ -21,7 +21,9 @@
  *                 Never together with RUNNING or COMPLETE.
  *   RUNNING       exactly one thread is polling the root frame; it owns the
  *                 reference the queue had.  Only that thread touches the
- *                 frames and the frame stack.
+ *                 frames and the frame stack.  A task that yielded stays
+ *                 RUNNING in the queue its runner put it back in (task->
+ *                 yielded; scheduler.c), and the reference is the queue's.
  *   NOTIFIED      woken while RUNNING.  Only set together with RUNNING; the
  *                 runner turns it into SCHEDULED after a pending poll.
  *   COMPLETE      the root frame returned COAST_READY.  Its result is
@@ -126,11 +128,11 @@
  * Callers free in reverse order (awaiting is nested), so a bump allocator in
  * chunks suffices: a full chunk gets a successor from malloc and frames
  * already handed out never move.  Invariant: the top chunk, when there is
- * one, is not empty; a chunk that empties is popped and kept as the spare so
+ * one, is not empty unless it is the bottom one (kept until the task is
+ * freed); another chunk that empties is popped and kept as the spare so
  * that a frame straddling a chunk boundary in a loop does not malloc each
  * time.
  */
-#include <sched.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,13 @@
 #define TASK_HDR                                                          \
 	((sizeof(struct coast_task) + alignof(max_align_t) - 1) &         \
 	 ~(alignof(max_align_t) - 1))
+
+/*
+ * A task with a root frame of up to 24 bytes (a small lowered function's)
+ * is then one malloc chunk of 128 bytes, which glibc serves from its fast
+ * bins; beyond that every spawn and free took the sorted bins' slow path.
+ */
+_Static_assert(TASK_HDR <= 96, "the task header fits malloc's fast bins");
 
 #ifndef COAST_FRAME_CHUNK
 #define COAST_FRAME_CHUNK 4096 /* bytes of frames per chunk, by default */
@@ -170,17 +179,12 @@ static atomic_uint reg_next;
 
 static void reg_lock(struct reg_shard *r)
 {
-	/* acquire: the previous holder's links. */
-	while (atomic_exchange_explicit(&r->locked, true,
-					memory_order_acquire)) {
-		while (atomic_load_explicit(&r->locked, memory_order_relaxed))
-			sched_yield(); /* a dump may hold it for a while */
-	}
+	coast__spin_lock(&r->locked);
 }
 
 static void reg_unlock(struct reg_shard *r)
 {
-	atomic_store_explicit(&r->locked, false, memory_order_release);
+	coast__spin_unlock(&r->locked);
 }
 
 /* The allocating thread's shard: its worker's, or one picked once. */
@@ -295,7 +299,10 @@ static void stack_free(struct coast_alloc *a, void *p, size_t size)
 	if (!c || c->used < n || (char *)c->data + c->used - n != (char *)p)
 		abort();
 	c->used -= n;
-	if (c->used)
+	/* The bottom chunk stays: a frame allocated and freed in a loop
+	 * (every await of a runtime operation) is then a bump and a
+	 * decrement. */
+	if (c->used || !c->prev)
 		return;
 	t->top = c->prev;
 	if (t->spare && t->spare->cap >= c->cap) {
@@ -345,13 +352,12 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->home = -1;
 	atomic_init(&t->scope, NULL);
 	t->cancel_polled = false;
+	t->yielded = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;
 	t->top = NULL;
 	t->spare = NULL;
 	t->descended = NULL;
-	t->ndescended = 0;
-	t->descended_cap = 0;
 	reg_add(t);
 	return (char *)t + TASK_HDR;
 }
@@ -841,16 +847,6 @@ void coast_waker_wake(coast_waker *w)
 	case COAST__NOTIFY_NOTHING:
 		break;
 	}
-}
-
-void coast__task_wake_self(struct coast_cx *cx)
-{
-	/*
-	 * The task is RUNNING (we poll it), so the wake only sets NOTIFIED
-	 * and needs no reference of its own: one CAS instead of a reference
-	 * count increment and a consuming wake.
-	 */
-	coast__task_transition_to_notified(cx->task, false);
 }
 
 void coast_waker_drop(coast_waker *w)

@@ -1,9 +1,17 @@
-// A box_async function's frame is allocated on its own (coast__box_alloc),
-// so it can recurse; awaiting it from the same file does not embed it.
+// A box_async function's frame is allocated on its own (from the task's
+// frame stack, like another file's callee), so it can recurse; awaiting it
+// from the same file does not embed it.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: FileCheck %s --check-prefix=LOWERED < %t.lowered.c
-// LOWERED: depth__coast_start((&coast__box_alloc), __co->n - 1)
+// The runtime polls its start-function frame through a poll function made
+// for it, which calls the body's directly.
+// LOWERED: static int depth__coast_heap_poll(struct coast_frame *__f, struct coast_cx *__cx) {
+// LOWERED: __r = depth__coast_poll(&__w->__f.__h, __cx);
+// LOWERED: static const struct coast_fn depth__coast_fn = {
+// LOWERED-NEXT: #line
+// LOWERED-NEXT: depth__coast_heap_poll, depth__coast_child,
+// LOWERED: depth__coast_start(__cx->frames, __co->n - 1)
 #include <coast.h>
 #include <stdio.h>
 

@@ -6,7 +6,7 @@
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: FileCheck %s --check-prefix=LOWERED < %t.lowered.c
-// LOWERED: ((struct coast_frame *(*)(struct coast_alloc *, __typeof__(int)))(o->read))((&coast__box_alloc), 2)
+// LOWERED: ((struct coast_frame *(*)(struct coast_alloc *, __typeof__(int)))(o->read))(__cx->frames, 2)
 #include <coast.h>
 #include <stdio.h>
 

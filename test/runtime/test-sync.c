@@ -380,6 +380,49 @@ static coast_task *spawn_locker(int id, int times, int yields)
 	return coast__spawn(&l->h);
 }
 
+/* ------------------------------------------------- blocking versions */
+
+enum { BLOCKING_N = 2000 };
+
+static void *blocking_receiver(void *arg)
+{
+	coast_chan *ch = arg;
+	long sum = 0;
+	int v;
+
+	while (coast_chan_recv(ch, &v) == 0)
+		sum += v;
+	return (void *)sum;
+}
+
+/*
+ * Threads blocked in the blocking versions (C5 of chan.c): two receivers
+ * and the sender block in turn on a one-slot channel; every value arrives
+ * once, and the close wakes the receivers blocked on the empty channel.
+ */
+TEST_IMPL(chan_blocking_threads)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	pthread_t th[2];
+	long total = 0;
+	void *sum;
+	int i;
+
+	ASSERT(ch);
+	for (i = 0; i < 2; i++)
+		ASSERT(pthread_create(&th[i], NULL, blocking_receiver, ch) == 0);
+	for (i = 1; i <= BLOCKING_N; i++)
+		ASSERT_EQ(coast_chan_send(ch, &i), 0);
+	ASSERT_EQ(coast_chan_close(ch), 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], &sum);
+		total += (long)sum;
+	}
+	ASSERT_EQ(total, (long)BLOCKING_N * (BLOCKING_N + 1) / 2);
+	coast_chan_free(ch);
+	return 0;
+}
+
 /* Waiters get the mutex in order of arrival. */
 TEST_IMPL(mutex_fair)
 {

@@ -122,7 +122,7 @@ TEST_IMPL(task_frame_stack)
 	enum { N = 300 };
 	struct coast_task *t = new_task();
 	struct coast_alloc *a = &t->frames;
-	unsigned char *p[N];
+	unsigned char *p[N], *bottom = NULL;
 	size_t size[N];
 	int round, i;
 	size_t j;
@@ -132,6 +132,10 @@ TEST_IMPL(task_frame_stack)
 			size[i] = (size_t)(i * 37 % 500) + (i % 7 == 0 ? 0 : 1);
 			p[i] = a->alloc(a, size[i]);
 			ASSERT(p[i] != NULL);
+			/* Emptied, the stack starts again at its bottom. */
+			if (i == 0 && round > 0)
+				ASSERT(p[0] == bottom);
+			bottom = p[0];
 			ASSERT((uintptr_t)p[i] % alignof(max_align_t) == 0);
 			memset(p[i], i & 0xff, size[i]);
 		}
@@ -141,7 +145,8 @@ TEST_IMPL(task_frame_stack)
 				ASSERT_EQ(p[i][j], i & 0xff);
 		for (i = N - 1; i >= 0; i--)
 			a->free(a, p[i], size[i]);
-		ASSERT(t->top == NULL);
+		/* Only the bottom chunk is kept, empty. */
+		ASSERT(t->top != NULL);
 	}
 
 	/* A frame that straddles a chunk boundary, again and again. */

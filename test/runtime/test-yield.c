@@ -61,3 +61,40 @@ TEST_IMPL(yield_cancel)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+static void *cancel_later(void *arg)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&pause, NULL);
+	coast_cancel(arg);
+	return NULL;
+}
+
+/*
+ * A yielding task goes back to the queue still RUNNING (scheduler.c): a
+ * cancel that finds it there, or mid-poll, must still make its next poll
+ * the cancellation poll, although no transition to RUNNING comes to see
+ * it.  Ten million yields take far longer than the 20 ms before the
+ * cancel; were it missed, the join would get the result.
+ */
+TEST_IMPL(yield_cancel_queued)
+{
+	coast_task *t;
+	pthread_t th;
+	int ret = 0, out = 0;
+
+	test_workers(1);
+	t = coast__spawn(test_yielder_start(&coast__task_alloc, 10000000, 7,
+					    NULL, NULL));
+	ASSERT(pthread_create(&th, NULL, cancel_later, t) == 0);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
+							 t, &out),
+				  &ret),
+		  0);
+	pthread_join(th, NULL);
+	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(out, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}

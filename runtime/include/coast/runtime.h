@@ -46,14 +46,6 @@ COAST_EXTERN int coast__drop_child(struct coast_head *h,
 				   struct coast_cx *cx);
 
 /*
- * The poll function of every lowered async function's start-function
- * frame: polls the body at fn->body_offset, passing COAST_F_CANCEL down
- * and the state up, so the runtime reads and writes the frame's header as
- * any other.
- */
-COAST_EXTERN int coast__poll_body(struct coast_frame *f, struct coast_cx *cx);
-
-/*
  * The task being polled wakes itself, to be polled again after the others
  * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
  * cheaper.  Only from a poll of cx->task.  Lowered code suspends on
