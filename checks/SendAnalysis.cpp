@@ -168,7 +168,8 @@ static std::optional<NotSendReason> unboundPointer(const Expr *Callee,
   return R;
 }
 
-SendAnalysis::SendAnalysis(ASTContext &Ctx) : Ctx(Ctx) {
+SendAnalysis::SendAnalysis(ASTContext &Ctx, FunctionAnalyses &Analyses)
+    : Ctx(Ctx), Analyses(Analyses) {
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
     if (const auto *FD = dyn_cast<FunctionDecl>(D);
         FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD)) {
@@ -184,11 +185,10 @@ SendAnalysis::~SendAnalysis() = default;
 
 void SendAnalysis::analyze(const FunctionDecl *Def) {
   Facts &F = *Info[Def];
-  AnalysisDeclContext AC(nullptr, Def);
-  AC.getCFGBuildOptions().setAllAlwaysAdd();
-  std::unique_ptr<SuspendLiveness> SL = SuspendLiveness::compute(Def, AC);
+  const SuspendLiveness *SL = Analyses.liveness(Def);
   if (!SL)
     return;
+  AnalysisDeclContext &AC = Analyses.context(Def);
   llvm::ArrayRef<Suspension> Points = SL->suspensions();
   std::vector<llvm::SmallVector<HeldLock, 1>> Locks =
       locksHeldAcross(AC, Points);
