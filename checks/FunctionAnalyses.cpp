@@ -6,26 +6,25 @@ using namespace clang;
 
 namespace coast {
 
-FunctionAnalyses::Entry &FunctionAnalyses::entry(const FunctionDecl *FD) {
-  Entry &E = Entries[FD];
-  if (!E.Context) {
-    E.Context = std::make_unique<AnalysisDeclContext>(nullptr, FD);
-    E.Context->getCFGBuildOptions().setAllAlwaysAdd();
-  }
-  return E;
+std::unique_ptr<AnalysisDeclContext>
+FunctionAnalyses::makeContext(const FunctionDecl *FD) {
+  auto AC = std::make_unique<AnalysisDeclContext>(nullptr, FD);
+  AC->getCFGBuildOptions().setAllAlwaysAdd();
+  return AC;
 }
 
-AnalysisDeclContext &FunctionAnalyses::context(const FunctionDecl *FD) {
-  return *entry(FD).Context;
+const SuspendLiveness *FunctionAnalyses::liveness(const FunctionDecl *FD,
+                                                  AnalysisDeclContext &AC) {
+  auto [It, New] = Liveness.try_emplace(FD);
+  if (New)
+    It->second = SuspendLiveness::compute(FD, AC);
+  return It->second.get();
 }
 
 const SuspendLiveness *FunctionAnalyses::liveness(const FunctionDecl *FD) {
-  Entry &E = entry(FD);
-  if (!E.LivenessDone) {
-    E.Liveness = SuspendLiveness::compute(FD, *E.Context);
-    E.LivenessDone = true;
-  }
-  return E.Liveness.get();
+  if (auto It = Liveness.find(FD); It != Liveness.end())
+    return It->second.get();
+  return liveness(FD, *makeContext(FD));
 }
 
 } // namespace coast

@@ -1,11 +1,14 @@
 //===- FunctionAnalyses.h - Per-function analyses, computed once ----------===//
 //
 // The Send analysis and the lowering's planner both ask, for each async
-// function, for its CFG (every statement added), its ParentMap and which
-// values are live across each await. Building those is most of what the
-// checks cost; this cache builds each once per function and translation
-// unit. Results refer to the AST they were computed on: the checks and the
-// planner read it unchanged (the lowering edits text, never the AST).
+// function, which values are live across each await. Building the CFG and
+// Clang's LiveVariables behind that answer is most of what the checks
+// cost; this cache computes it once per function and translation unit.
+// Only the answers are kept: a function's CFG, ParentMap and LiveVariables
+// are freed once it is analysed (keeping them for a whole file cost more in
+// fresh memory than rebuilding them did). Results refer to the AST they
+// were computed on: the checks and the planner read it unchanged (the
+// lowering edits text, never the AST).
 //
 // One cache serves one translation unit, on one thread.
 //
@@ -25,22 +28,21 @@ namespace coast {
 
 class FunctionAnalyses {
 public:
-  /// \p FD's analysis context; its CFG is built with every statement added.
-  clang::AnalysisDeclContext &context(const clang::FunctionDecl *FD);
+  /// A fresh analysis context for \p FD, its CFG built with every
+  /// statement added: the one liveness() expects.
+  static std::unique_ptr<clang::AnalysisDeclContext>
+  makeContext(const clang::FunctionDecl *FD);
 
-  /// SuspendLiveness::compute over context(\p FD): null when \p FD has no
-  /// body or no CFG.
+  /// SuspendLiveness::compute for \p FD, over \p AC (from makeContext) the
+  /// first time: null when \p FD has no body or no CFG.
+  const SuspendLiveness *liveness(const clang::FunctionDecl *FD,
+                                  clang::AnalysisDeclContext &AC);
+  /// The same, over a context of its own the first time.
   const SuspendLiveness *liveness(const clang::FunctionDecl *FD);
 
 private:
-  struct Entry {
-    std::unique_ptr<clang::AnalysisDeclContext> Context;
-    std::unique_ptr<SuspendLiveness> Liveness;
-    bool LivenessDone = false;
-  };
-  Entry &entry(const clang::FunctionDecl *FD);
-
-  llvm::DenseMap<const clang::FunctionDecl *, Entry> Entries;
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<SuspendLiveness>>
+      Liveness;
 };
 
 } // namespace coast

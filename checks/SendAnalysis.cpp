@@ -185,18 +185,18 @@ SendAnalysis::~SendAnalysis() = default;
 
 void SendAnalysis::analyze(const FunctionDecl *Def) {
   Facts &F = *Info[Def];
-  const SuspendLiveness *SL = Analyses.liveness(Def);
+  std::unique_ptr<AnalysisDeclContext> AC = FunctionAnalyses::makeContext(Def);
+  const SuspendLiveness *SL = Analyses.liveness(Def, *AC);
   if (!SL)
     return;
-  AnalysisDeclContext &AC = Analyses.context(Def);
   llvm::ArrayRef<Suspension> Points = SL->suspensions();
   std::vector<llvm::SmallVector<HeldLock, 1>> Locks =
-      locksHeldAcross(AC, Points);
+      locksHeldAcross(*AC, Points);
   llvm::SmallPtrSet<const CallExpr *, 8> Awaited;
   for (const Suspension &S : Points)
     for (const FutureCall &FC : S.Runs)
       Awaited.insert(FC.Call);
-  AddressFlow TL = threadLocalFlow(Def, AC, Awaited);
+  AddressFlow TL = threadLocalFlow(Def, *AC, Awaited);
   const SourceManager &SM = Ctx.getSourceManager();
 
   for (size_t I = 0; I != Points.size(); ++I) {
