@@ -14,11 +14,12 @@
 
 namespace coast {
 
-void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler) {
+void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
+                  FunctionAnalyses &Analyses) {
   runAttributeChecks(Ctx, Handler);
   runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
-  SendAnalysis Send(Ctx);
+  SendAnalysis Send(Ctx, Analyses);
   runFnPtrMismatchCheck(Ctx, Send, Handler);
   runSpawnNotSendCheck(Ctx, Send, Handler);
   runReturnsSendViolatedCheck(Send, Handler);

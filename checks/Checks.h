@@ -9,12 +9,16 @@
 #define COAST_CHECKS_CHECKS_H
 
 #include "CheckHandler.h"
+#include "FunctionAnalyses.h"
 
 #include "clang/AST/ASTContext.h"
 
 namespace coast {
 
-void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler);
+/// Runs every check over \p Ctx's translation unit. \p Analyses may be
+/// shared with the lowering's planner, which asks for the same analyses.
+void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
+                  FunctionAnalyses &Analyses);
 
 } // namespace coast
 

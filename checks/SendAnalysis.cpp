@@ -168,7 +168,8 @@ static std::optional<NotSendReason> unboundPointer(const Expr *Callee,
   return R;
 }
 
-SendAnalysis::SendAnalysis(ASTContext &Ctx) : Ctx(Ctx) {
+SendAnalysis::SendAnalysis(ASTContext &Ctx, FunctionAnalyses &Analyses)
+    : Ctx(Ctx), Analyses(Analyses) {
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
     if (const auto *FD = dyn_cast<FunctionDecl>(D);
         FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD)) {
@@ -184,19 +185,18 @@ SendAnalysis::~SendAnalysis() = default;
 
 void SendAnalysis::analyze(const FunctionDecl *Def) {
   Facts &F = *Info[Def];
-  AnalysisDeclContext AC(nullptr, Def);
-  AC.getCFGBuildOptions().setAllAlwaysAdd();
-  std::unique_ptr<SuspendLiveness> SL = SuspendLiveness::compute(Def, AC);
+  std::unique_ptr<AnalysisDeclContext> AC = FunctionAnalyses::makeContext(Def);
+  const SuspendLiveness *SL = Analyses.liveness(Def, *AC);
   if (!SL)
     return;
   llvm::ArrayRef<Suspension> Points = SL->suspensions();
   std::vector<llvm::SmallVector<HeldLock, 1>> Locks =
-      locksHeldAcross(AC, Points);
+      locksHeldAcross(*AC, Points);
   llvm::SmallPtrSet<const CallExpr *, 8> Awaited;
   for (const Suspension &S : Points)
     for (const FutureCall &FC : S.Runs)
       Awaited.insert(FC.Call);
-  AddressFlow TL = threadLocalFlow(Def, AC, Awaited);
+  AddressFlow TL = threadLocalFlow(Def, *AC, Awaited);
   const SourceManager &SM = Ctx.getSourceManager();
 
   for (size_t I = 0; I != Points.size(); ++I) {

@@ -16,7 +16,8 @@
 // own thread), so awaiting a function whose only non-Send values are such
 // parameters keeps the awaiter Send.
 //
-// Liveness comes from SuspendLiveness.h, locks from HeldLocks.h. Results
+// Liveness comes from SuspendLiveness.h (through FunctionAnalyses.h),
+// locks from HeldLocks.h. Results
 // refer to the AST they were computed on.
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +27,7 @@
 
 #include "AsyncAST.h"
 #include "CheckHandler.h"
+#include "FunctionAnalyses.h"
 #include "HeldLocks.h"
 
 #include "clang/AST/ASTContext.h"
@@ -48,8 +50,9 @@ struct AddressFlow;
 
 class SendAnalysis {
 public:
-  /// Analyses every async function defined in \p Ctx's translation unit.
-  explicit SendAnalysis(clang::ASTContext &Ctx);
+  /// Analyses every async function defined in \p Ctx's translation unit,
+  /// with their CFGs and liveness from \p Analyses.
+  SendAnalysis(clang::ASTContext &Ctx, FunctionAnalyses &Analyses);
   ~SendAnalysis();
 
   /// The async functions defined in the unit, in source order.
@@ -87,6 +90,7 @@ private:
   const Facts *factsOf(const clang::FunctionDecl *FD) const;
 
   clang::ASTContext &Ctx;
+  FunctionAnalyses &Analyses;
   std::vector<const clang::FunctionDecl *> Order;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<Facts>> Info;
 };

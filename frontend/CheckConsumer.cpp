@@ -16,7 +16,8 @@ bool keywordsDefined(Preprocessor &PP) {
 
 void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
                           bool Unlowered) {
-  runAllChecks(Ctx, Reporter);
+  FunctionAnalyses Analyses;
+  runAllChecks(Ctx, Reporter, Analyses);
   if (Unlowered) {
     const SourceManager &SM = Ctx.getSourceManager();
     SourceLocation Start = SM.getLocForStartOfFile(SM.getMainFileID());
@@ -31,7 +32,7 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
                      "coast name, so the plugin did not lower it; include "
                      "<coast.h> in it");
   } else {
-    lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false);
+    lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false, Analyses);
   }
   Reporter.flush();
 }

@@ -104,10 +104,11 @@ public:
       Reporter.flush();
       return;
     }
-    runAllChecks(Ctx, Reporter);
+    FunctionAnalyses Analyses;
+    runAllChecks(Ctx, Reporter, Analyses);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result = lowerTranslationUnit(Ctx, Reporter, Emit);
+    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses);
     Reporter.flush();
   }
 

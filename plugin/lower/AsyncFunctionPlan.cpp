@@ -21,7 +21,6 @@
 #include "EvaluatedVisitor.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
-#include "SuspendLiveness.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -46,9 +45,9 @@ struct LocalScope {
 class Planner {
 public:
   Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
-          CheckHandler &H, AsyncFunctionPlan &Plan)
+          CheckHandler &H, FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan)
       : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), SourceOf(S), Handler(H),
-        Plan(Plan) {}
+        Analyses(Analyses), Plan(Plan) {}
 
   bool run();
 
@@ -102,6 +101,7 @@ private:
   const SourceManager &SM;
   const FrameSourceFn &SourceOf;
   CheckHandler &Handler;
+  FunctionAnalyses &Analyses;
   AsyncFunctionPlan &Plan;
   bool Ok = true;
 
@@ -187,9 +187,7 @@ static bool designates(const Expr *E, const VarDecl *VD) {
 void Planner::shareDeadParameters() {
   if (!Plan.hasChildren() && FD->getReturnType()->isVoidType())
     return;
-  AnalysisDeclContext AC(nullptr, FD);
-  AC.getCFGBuildOptions().setAllAlwaysAdd();
-  std::unique_ptr<SuspendLiveness> SL = SuspendLiveness::compute(FD, AC);
+  const SuspendLiveness *SL = Analyses.liveness(FD);
   if (!SL)
     return;
   llvm::DenseSet<const VarDecl *> Kept;
@@ -1035,8 +1033,8 @@ void forEachEvaluatedChild(const Expr *E,
 
 bool planAsyncFunction(const FunctionDecl *FD, ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
-                       AsyncFunctionPlan &Plan) {
-  return Planner(FD, Ctx, SourceOf, Handler, Plan).run();
+                       FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan) {
+  return Planner(FD, Ctx, SourceOf, Handler, Analyses, Plan).run();
 }
 
 } // namespace coast

@@ -24,6 +24,7 @@
 
 #include "AsyncAST.h"
 #include "CheckHandler.h"
+#include "FunctionAnalyses.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -231,9 +232,10 @@ using FrameSourceFn = std::function<FrameSource(const clang::FunctionDecl *)>;
 
 /// Plans the lowering of the async function definition \p FD. Reports every
 /// construct it cannot lower through \p Handler and returns false then.
+/// Liveness across awaits comes from \p Analyses.
 bool planAsyncFunction(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
-                       AsyncFunctionPlan &Plan);
+                       FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan);
 
 } // namespace coast
 

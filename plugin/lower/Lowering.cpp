@@ -91,7 +91,8 @@ FileID fileOf(const SourceManager &SM, const Decl *D) {
 
 class TULowering {
 public:
-  TULowering(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
+  TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A)
+      : Ctx(Ctx), Handler(H), Analyses(A) {}
 
   LoweringResult run(bool Emit);
 
@@ -107,6 +108,7 @@ private:
 
   ASTContext &Ctx;
   CheckHandler &Handler;
+  FunctionAnalyses &Analyses;
   /// Declarations with code in the files to lower, in translation-unit
   /// order: the main file, and headers that define async functions.
   std::vector<const Decl *> Decls;
@@ -172,7 +174,7 @@ bool TULowering::plan() {
       continue;
     Plans.emplace_back();
     auto SourceOf = [this](const FunctionDecl *C) { return sourceOf(C); };
-    if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Plans.back()))
+    if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Plans.back()))
       Ok = false;
     PlanOf[FD] = &Plans.back();
     Defined.insert(FD);
@@ -440,8 +442,8 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
 }
 
 LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
-                                    bool Emit) {
-  return TULowering(Ctx, Handler).run(Emit);
+                                    bool Emit, FunctionAnalyses &Analyses) {
+  return TULowering(Ctx, Handler, Analyses).run(Emit);
 }
 
 } // namespace coast

@@ -24,33 +24,33 @@ unsigned LoweringContext::offsetOf(SourceLocation L) const {
   return SM.getFileOffset(L);
 }
 
-std::pair<size_t, size_t> LoweringContext::editsWithin(unsigned Begin,
-                                                       unsigned End) const {
-  auto First = std::lower_bound(
-      Edits.begin(), Edits.end(), Begin,
-      [](const Edit &E, unsigned Off) { return E.Begin < Off; });
+std::pair<LoweringContext::EditMap::const_iterator,
+          LoweringContext::EditMap::const_iterator>
+LoweringContext::editsWithin(unsigned Begin, unsigned End) const {
+  auto First = Edits.lower_bound({Begin, 0, 0});
   if (End > Begin)
-    while (First != Edits.end() && First->Begin == Begin && First->End == Begin)
+    while (First != Edits.end() && First->first.Begin == Begin &&
+           First->first.End == Begin)
       ++First;
   auto Last = First;
-  while (Last != Edits.end() && Last->Begin < End) {
+  while (Last != Edits.end() && Last->first.Begin < End) {
     // Edits nest or are disjoint by construction; if that ever breaks, the
     // text is wrong: fail the compile rather than emit it.
-    if (Last->End > End)
+    if (Last->first.End > End)
       Inconsistent = true;
     ++Last;
   }
-  return {First - Edits.begin(), Last - Edits.begin()};
+  return {First, Last};
 }
 
 std::string LoweringContext::textOf(unsigned Begin, unsigned End) const {
   auto [First, Last] = editsWithin(Begin, End);
   std::string Out;
   unsigned Pos = Begin;
-  for (size_t I = First; I != Last; ++I) {
-    Out += Original.slice(Pos, Edits[I].Begin);
-    Out += Edits[I].Text;
-    Pos = Edits[I].End;
+  for (auto I = First; I != Last; ++I) {
+    Out += Original.slice(Pos, I->first.Begin);
+    Out += I->second;
+    Pos = I->first.End;
   }
   Out += Original.slice(Pos, End);
   return Out;
@@ -58,13 +58,8 @@ std::string LoweringContext::textOf(unsigned Begin, unsigned End) const {
 
 void LoweringContext::addEdit(unsigned Begin, unsigned End, std::string Text) {
   auto [First, Last] = editsWithin(Begin, End);
-  Edits.erase(Edits.begin() + First, Edits.begin() + Last);
-  // Insertions at one offset keep the order they were made in.
-  if (Begin == End)
-    while (First < Edits.size() && Edits[First].Begin == Begin &&
-           Edits[First].End == Begin)
-      ++First;
-  Edits.insert(Edits.begin() + First, Edit{Begin, End, std::move(Text)});
+  Edits.erase(First, Last);
+  Edits.emplace(EditRange{Begin, End, NextSeq++}, std::move(Text));
 }
 
 std::string LoweringContext::typeName(QualType T) const {

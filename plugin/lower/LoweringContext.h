@@ -11,11 +11,12 @@
 //    its operands' text with every inner edit already made.
 //
 // One context edits one file: the main file, or a header defining static
-// inline async functions. Edits are kept in file offsets, sorted, in a flat
-// vector: reading the
-// current text of a range costs a binary search and that range's edits
-// (Clang's Rewriter walks its buffer from the start on every read, which
-// made lowering quadratic in the file's size).
+// inline async functions. Edits are kept in file offsets, in a sorted map:
+// reading the current text of a range costs a lookup and that range's
+// edits, and adding one costs a lookup too (Clang's Rewriter walks its
+// buffer from the start on every read, and a sorted vector moves every
+// later edit on each insertion: both made lowering quadratic in the file's
+// size).
 //
 // Replacements never change the number of lines they replace (generated code
 // goes on one line, then newlines pad), and generated blocks between user
@@ -31,7 +32,9 @@
 #include "clang/Basic/SourceManager.h"
 
 #include <functional>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace coast {
@@ -100,23 +103,30 @@ private:
     std::function<std::string()> Make;
   };
 
-  /// Text that stands for the original [Begin, End) of the file.
-  /// Empty ranges are insertions at Begin.
-  struct Edit {
+  /// Where an edit's text stands: the original [Begin, End) of the file.
+  /// Empty ranges are insertions at Begin; Seq orders several at one
+  /// offset as they were made.
+  struct EditRange {
     unsigned Begin;
     unsigned End;
-    std::string Text;
+    size_t Seq;
+    bool operator<(const EditRange &O) const {
+      return std::tie(Begin, End, Seq) < std::tie(O.Begin, O.End, O.Seq);
+    }
   };
+  using EditMap = std::map<EditRange, std::string>;
   unsigned offsetOf(clang::SourceLocation L) const;
   std::string textOf(unsigned Begin, unsigned End) const;
   /// Edits [First, Last) inside [Begin, End): an insertion at either end of
   /// a non-empty range belongs to the text around it, not to the range.
-  std::pair<size_t, size_t> editsWithin(unsigned Begin, unsigned End) const;
+  std::pair<EditMap::const_iterator, EditMap::const_iterator>
+  editsWithin(unsigned Begin, unsigned End) const;
   void addEdit(unsigned Begin, unsigned End, std::string Text);
 
   clang::FileID File;
   llvm::StringRef Original;
-  std::vector<Edit> Edits; ///< sorted by (Begin, End), never overlapping
+  EditMap Edits; ///< never overlapping: nested edits are merged into one
+  size_t NextSeq = 0;
   std::vector<Replacement> Pending;
   mutable bool Inconsistent = false;
 };
