@@ -85,6 +85,7 @@ private:
   std::string addTemp(const char *Prefix, QualType T);
   bool addRaceArms(const Mark &Race, SuspendPoint &P);
   void checkLifetime(const Expr *Arg);
+  void planTypes();
   void checkStackMemory();
   void requireText(const Stmt *S);
   void collectMarks();
@@ -154,6 +155,9 @@ bool Planner::run() {
   if (!Ok)
     return false;
   chooseFrameVars();
+  if (!Ok)
+    return false;
+  planTypes();
   if (!Ok)
     return false;
   collectRefs();
@@ -546,7 +550,7 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
 
 std::string Planner::addTemp(const char *Prefix, QualType T) {
   std::string Name = Prefix + std::to_string(Plan.Temps.size() + 1);
-  if (!printableType(T))
+  if (!namesLocalType(T, Ctx) && !printableType(T))
     fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
                                 "' has a type without a name; name it with "
                                 "a typedef at file scope");
@@ -754,6 +758,18 @@ void Planner::checkLifetime(const Expr *Arg) {
   F.TraverseStmt(const_cast<Expr *>(Arg));
 }
 
+/// The types the frame spells that are defined in the body move to file
+/// scope (LocalTypes.h).
+void Planner::planTypes() {
+  std::vector<QualType> Roots;
+  for (const FrameVar &V : Plan.Vars)
+    Roots.push_back(V.Decl->getType());
+  for (const auto &[Name, T] : Plan.Temps)
+    Roots.push_back(T);
+  if (!planLocalTypes(FD, Ctx, Roots, Handler, Plan.Types))
+    Ok = false;
+}
+
 /// Every await in the body must have been classified by the walk; one inside
 /// another await's operand never is. Each must have text of its own: a
 /// macro that expands its argument twice (`#define TWICE(e) ((e) + (e))`)
@@ -811,34 +827,8 @@ bool Planner::checkFrameType(const VarDecl *VD) {
              "' is live across an 'await'; frames have a fixed size");
     return false;
   }
-  // Types declared inside the function are not visible where the frame
-  // struct is defined.
-  for (QualType Cur = T;;) {
-    const Type *Ty = Cur.getTypePtr();
-    const Decl *Local = nullptr;
-    if (const auto *TT = Ty->getAs<TypedefType>())
-      Local = TT->getDecl();
-    else if (const auto *TagT = Ty->getAs<TagType>())
-      Local = TagT->getDecl();
-    if (Local && Local->getDeclContext()->isFunctionOrMethod()) {
-      fail(VD->getLocation(),
-           "'" + Name +
-               "' is live across an 'await' and its type is declared inside "
-               "the function; declare the type at file scope");
-      return false;
-    }
-    QualType Next = Cur.getSingleStepDesugaredType(Ctx);
-    if (Next == Cur) {
-      if (const auto *PT = Ty->getAs<PointerType>())
-        Next = PT->getPointeeType();
-      else if (const auto *AT = Ctx.getAsArrayType(Cur))
-        Next = AT->getElementType();
-      else
-        break;
-    }
-    Cur = Next;
-  }
-  if (!printableType(T)) {
+  // A type defined in the body moves to file scope, named (planTypes).
+  if (!namesLocalType(T, Ctx) && !printableType(T)) {
     fail(VD->getLocation(), "'" + Name +
                                 "' is live across an 'await' and its type "
                                 "has no name; name it with a typedef at file "

@@ -24,6 +24,7 @@
 
 #include "AsyncAST.h"
 #include "CheckHandler.h"
+#include "LocalTypes.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -181,6 +182,8 @@ struct AsyncFunctionPlan {
   llvm::DenseMap<const clang::DeclRefExpr *, bool> FlagWrites;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
+  /// Types defined in the body that frame members need at file scope.
+  LocalTypePlan Types;
 
   const FrameVar *frameVar(const clang::VarDecl *VD) const {
     auto It = VarIndex.find(VD);

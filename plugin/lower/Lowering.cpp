@@ -7,6 +7,7 @@
 #include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
+#include "LocalTypes.h"
 #include "LoweringContext.h"
 #include "StateMachine.h"
 
@@ -285,6 +286,8 @@ void TULowering::emit() {
         Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
                   LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
                   ";\n";
+      // Before the frame is spelled: it names the moved types.
+      hoistLocalTypes(P->Types, FD, LC);
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());

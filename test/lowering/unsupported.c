@@ -40,14 +40,6 @@ async int vla_before(int n)
 	return n;
 }
 
-// Types declared in the function cannot type frame variables.
-async int local_type(void)
-{
-	struct local { int v; } l = {1}; // expected-error {{'l' is live across an 'await' and its type is declared inside the function; declare the type at file scope [coast-unsupported]}}
-	await(one());
-	return l.v;
-}
-
 #define TWICE_N (n * 2)
 // A frame variable used inside a macro's definition cannot be renamed.
 async int macro_body(int n)
