@@ -150,6 +150,12 @@ struct FrameVar {
   bool Shared = false;
 };
 
+/// A compound literal that lives in the frame (CompoundLiterals.h).
+struct FrameLiteral {
+  const clang::CompoundLiteralExpr *Literal = nullptr;
+  std::string Temp; ///< its frame member
+};
+
 struct AsyncFunctionPlan {
   const clang::FunctionDecl *FD = nullptr;
   std::string Name;
@@ -182,6 +188,9 @@ struct AsyncFunctionPlan {
   llvm::DenseMap<const clang::DeclRefExpr *, bool> FlagWrites;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
+  /// Compound literals whose block holds an await; their members are in
+  /// Temps.
+  std::vector<FrameLiteral> Literals;
   /// Types defined in the body that frame members need at file scope.
   LocalTypePlan Types;
 

@@ -4,6 +4,7 @@
 #include "AsyncAST.h"
 #include "AsyncFunctionPlan.h"
 #include "CoastAttrs.h"
+#include "CompoundLiterals.h"
 #include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
@@ -288,6 +289,7 @@ void TULowering::emit() {
                   ";\n";
       // Before the frame is spelled: it names the moved types.
       hoistLocalTypes(P->Types, FD, LC);
+      rewriteFrameLiterals(*P, LC);
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
