@@ -60,8 +60,7 @@ literalsInFrame(const AsyncFunctionPlan &Plan, ASTContext &Ctx) {
       continue;
     unsigned Begin = Offset(Block->getLBracLoc());
     unsigned End = Offset(Block->getRBracLoc());
-    if (llvm::any_of(Points,
-                     [&](unsigned P) { return P > Begin && P < End; }))
+    if (llvm::any_of(Points, [&](unsigned P) { return P > Begin && P < End; }))
       Out.push_back(CL);
   }
   return Out;
@@ -72,9 +71,11 @@ void rewriteFrameLiterals(const AsyncFunctionPlan &Plan, LoweringContext &LC) {
     CharSourceRange R = LC.fileRange(L.Literal->getSourceRange());
     LC.replace(R, [&LC, &L, R] {
       std::string Member = "__co->" + L.Temp;
+      // The casts keep a volatile literal's copy free of qualifier
+      // warnings.
       return "(*(" + LC.typeName(L.Literal->getType()) +
-             " *)__builtin_memcpy(&" + Member + ", &" + LC.textOf(R) +
-             ", sizeof " + Member + "))";
+             " *)__builtin_memcpy((void *)&" + Member + ", (const void *)&" +
+             LC.textOf(R) + ", sizeof " + Member + "))";
     });
   }
 }

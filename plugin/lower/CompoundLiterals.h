@@ -6,8 +6,8 @@
 // somewhere in its innermost compound statement) lives in a frame member
 // instead: each evaluation copies the literal there and denotes the member,
 //
-//   (*(__typeof__(T) *)__builtin_memcpy(&__co->__clN, &(T){...},
-//                                       sizeof __co->__clN))
+//   (*(__typeof__(T) *)__builtin_memcpy((void *)&__co->__clN,
+//       (const void *)&(T){...}, sizeof __co->__clN))
 //
 // which works for arrays and const members alike, keeps the literal's text
 // (awaits in its initializer included, lowered before it) and its type.

@@ -327,10 +327,16 @@ void LocalTypePlanner::collectRefs() {
       if (L.isInvalid() || !P.Plan.NewName.count(keyOf(D)))
         return;
       const SourceManager &SM = P.SM;
-      if (L.isMacroID() &&
-          (!SM.isMacroArgExpansion(L) ||
-           SM.getFileID(SM.getSpellingLoc(L)) !=
-               SM.getFileID(SM.getExpansionLoc(P.FD->getLocation())))) {
+      FileID Own = SM.getFileID(SM.getExpansionLoc(P.FD->getLocation()));
+      if (L.isFileID() && SM.getFileID(L) != Own) {
+        P.fail(L, userName(D) +
+                      " is declared inside the function and the frame needs "
+                      "it at file scope; it is named in another file, which "
+                      "the lowering cannot rename");
+        return;
+      }
+      if (L.isMacroID() && (!SM.isMacroArgExpansion(L) ||
+                            SM.getFileID(SM.getSpellingLoc(L)) != Own)) {
         StringRef Macro =
             Lexer::getImmediateMacroName(L, SM, P.Ctx.getLangOpts());
         P.fail(L, userName(D) +
