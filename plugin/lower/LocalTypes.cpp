@@ -83,7 +83,7 @@ private:
   void indexDeclStmts();
   void need(const NamedDecl *D, const NamedDecl *Why);
   void hoist(const NamedDecl *D);
-  void scanHoisted(Decl *D, const NamedDecl *Why);
+  void scanHoisted(Decl *D, const NamedDecl *Why, CharSourceRange R);
   void nameHoisted();
   std::string newName(const NamedDecl *D, llvm::StringRef Kind,
                       llvm::StringSet<> &Taken);
@@ -189,22 +189,55 @@ void LocalTypePlanner::need(const NamedDecl *D, const NamedDecl *Why) {
   if (TypesOnly) {
     Plan.Hoisted.push_back({DS, nullptr, offsetOf(DS->getBeginLoc())});
     for (Decl *X : DS->decls())
-      scanHoisted(X, Why);
+      scanHoisted(X, Why, R);
   } else {
     const auto *Tag = cast<TagDecl>(Def);
     Plan.Hoisted.push_back({nullptr, Tag, offsetOf(Tag->getBeginLoc())});
-    scanHoisted(const_cast<Decl *>(Def), Why);
+    scanHoisted(const_cast<Decl *>(Def), Why, R);
   }
 }
 
 /// Records the declarations \p D's text declares (they are renamed) and
-/// needs the local types it uses; a local value it reads cannot follow it
-/// to file scope.
-void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why) {
+/// needs the local types it uses; a local value it reads, or a macro
+/// defined in the body, cannot follow its text \p R to file scope.
+void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
+                                   CharSourceRange R) {
   struct Scanner : RecursiveASTVisitor<Scanner> {
     LocalTypePlanner &P;
     const NamedDecl *Why;
-    Scanner(LocalTypePlanner &P, const NamedDecl *W) : P(P), Why(W) {}
+    CharSourceRange Piece;
+    Scanner(LocalTypePlanner &P, const NamedDecl *W, CharSourceRange R)
+        : P(P), Why(W), Piece(R) {}
+    /// A macro defined in the body is not defined yet where the piece
+    /// moves to: some level of \p L's expansion is written in the body,
+    /// outside the piece.
+    void checkMacro(SourceLocation L) {
+      const SourceManager &SM = P.SM;
+      const Stmt *Body = P.FD->getBody();
+      for (SourceLocation X = L; X.isMacroID();
+           X = SM.getImmediateMacroCallerLoc(X)) {
+        SourceLocation S = SM.getImmediateSpellingLoc(X);
+        if (!S.isFileID() ||
+            !SM.isPointWithin(S, Body->getBeginLoc(), Body->getEndLoc()) ||
+            SM.isPointWithin(S, Piece.getBegin(), Piece.getEnd()))
+          continue;
+        P.fail(L, "type " + userName(Why) +
+                      " of a value live across an 'await' is declared "
+                      "inside the function and its definition uses macro '" +
+                      Lexer::getImmediateMacroName(X, SM, P.Ctx.getLangOpts()) +
+                      "', defined in the function; define the macro before "
+                      "the function");
+        return;
+      }
+    }
+    bool VisitStmt(Stmt *S) {
+      checkMacro(S->getBeginLoc());
+      return true;
+    }
+    bool VisitTypeLoc(TypeLoc TL) {
+      checkMacro(TL.getBeginLoc());
+      return true;
+    }
     bool VisitTagDecl(TagDecl *TD) {
       // A declaration without the definition (`typedef struct node
       // node_t;`): the definition moves, wherever it is.
@@ -252,7 +285,7 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why) {
                    "is not visible");
       return true;
     }
-  } S(*this, Why);
+  } S(*this, Why, R);
   S.TraverseDecl(D);
 }
 

@@ -55,6 +55,20 @@ async int macro_arg(void)
 	return q->b;
 }
 
+// A macro defined in the body is not defined before the function, where the
+// definition would move; one defined before the function is fine.
+#define OUTER_LEN 4
+async int body_macro(void)
+{
+#define LEN 8
+	struct buf {
+		char a[OUTER_LEN];
+		char b[LEN]; // expected-error {{type 'struct buf' of a value live across an 'await' is declared inside the function and its definition uses macro 'LEN', defined in the function; define the macro before the function [coast-unsupported]}}
+	} v = { { 0 }, { 0 } };
+	await(one());
+	return v.b[0];
+}
+
 // A tag defined inside an expression has no declaration to move.
 async int defined_in_sizeof(void)
 {

@@ -97,13 +97,15 @@ async int unnamed(void)
 	return v.a + (int)(v.d * 4) + q.q;
 }
 
-// An enum whose constants are case labels and a local array bound.
+#define SLOTS(n) ((n) + 1)
+// An enum whose constants are case labels and a local array bound, through
+// a macro defined before the function.
 async const char *colors(int i)
 {
 	enum color { RED, GREEN = 5, BLUE };
 	enum color c = i == 0 ? RED : i == 1 ? GREEN : BLUE;
 	struct palette {
-		int slots[BLUE + 1];
+		int slots[SLOTS(BLUE)];
 	} pal = { { 0 } };
 	await(nap(0));
 	pal.slots[c] = 1;
