@@ -18,6 +18,7 @@
 #include "AsyncFunctionPlan.h"
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
+#include "CompoundLiterals.h"
 #include "EvaluatedVisitor.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
@@ -83,7 +84,8 @@ private:
   SuspendPoint *addPoint(const Mark &M, AwaitForm Form, const Stmt *Anchor);
   std::string addTemp(const char *Prefix, QualType T);
   bool addRaceArms(const Mark &Race, SuspendPoint &P);
-  void checkLifetime(const Expr *Arg);
+  void planFrameLiterals();
+  void planTypes();
   void checkStackMemory();
   void requireText(const Stmt *S);
   void collectMarks();
@@ -154,6 +156,10 @@ bool Planner::run() {
   if (!Ok)
     return false;
   chooseFrameVars();
+  planFrameLiterals();
+  if (!Ok)
+    return false;
+  planTypes();
   if (!Ok)
     return false;
   collectRefs();
@@ -504,11 +510,8 @@ bool Planner::addRaceArms(const Mark &Race, SuspendPoint &P) {
     if (!FC->Callee)
       requireText(FC->Call->getCallee());
     requireText(Arm.Out);
-    checkLifetime(Arm.Out);
-    for (const Expr *Arg : FC->Call->arguments()) {
-      checkLifetime(Arg);
+    for (const Expr *Arg : FC->Call->arguments())
       requireText(Arg);
-    }
     P.Arms.push_back({FC->Call, FC->Callee, FC->Proto, FC->Boxed, Arm.Out});
   }
   // The must_destruct flow keys a race by its last arm.
@@ -540,10 +543,8 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
     P.Result = FC->Proto->getReturnType();
     if (!FC->Callee)
       requireText(FC->Call->getCallee());
-    for (const Expr *Arg : P.Call->arguments()) {
-      checkLifetime(Arg);
+    for (const Expr *Arg : P.Call->arguments())
       requireText(Arg);
-    }
   }
   QualType RT = P.Result;
   if (!printableType(RT))
@@ -565,7 +566,7 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
 
 std::string Planner::addTemp(const char *Prefix, QualType T) {
   std::string Name = Prefix + std::to_string(Plan.Temps.size() + 1);
-  if (!printableType(T))
+  if (!namesLocalType(T, Ctx) && !printableType(T))
     fail(FD->getLocation(), "a value awaited in '" + Plan.Name +
                                 "' has a type without a name; name it with "
                                 "a typedef at file scope");
@@ -743,34 +744,31 @@ void Planner::checkStackMemory() {
   }
 }
 
-/// An awaited callee may keep pointers from its arguments across its own
-/// suspensions, and a race writes through an arm's out when it ends. A compound
-/// literal lives in the poll function's C frame, which is gone when the task
-/// resumes: its address must not go there.
-void Planner::checkLifetime(const Expr *Arg) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    Planner &P;
-    explicit Finder(Planner &P) : P(P) {}
-    void check(const Expr *Pointer, const Expr *Sub) {
-      if (const auto *CL = dyn_cast<CompoundLiteralExpr>(Sub->IgnoreParens());
-          CL && !CL->isFileScope())
-        P.fail(Pointer->getBeginLoc(),
-               "the address of a compound literal is passed to an awaited "
-               "call, but the literal does not live across the 'await'; "
-               "declare it as a local variable");
+/// A compound literal whose block holds an await lives in a frame member
+/// (CompoundLiterals.h); it is rewritten where it is written.
+void Planner::planFrameLiterals() {
+  for (const CompoundLiteralExpr *CL : literalsInFrame(Plan, Ctx)) {
+    if (!fileRangeOf(CL).isValid()) {
+      fail(CL->getBeginLoc(),
+           "a compound literal in a block with an 'await' lives in the "
+           "frame, but it is written inside a macro definition; declare it "
+           "as a local variable");
+      continue;
     }
-    bool VisitUnaryOperator(UnaryOperator *UO) {
-      if (UO->getOpcode() == UO_AddrOf)
-        check(UO, UO->getSubExpr());
-      return true;
-    }
-    bool VisitImplicitCastExpr(ImplicitCastExpr *ICE) {
-      if (ICE->getCastKind() == CK_ArrayToPointerDecay)
-        check(ICE, ICE->getSubExpr());
-      return true;
-    }
-  } F(*this);
-  F.TraverseStmt(const_cast<Expr *>(Arg));
+    Plan.Literals.push_back({CL, addTemp("__cl", CL->getType())});
+  }
+}
+
+/// The types the frame spells that are defined in the body move to file
+/// scope (LocalTypes.h).
+void Planner::planTypes() {
+  std::vector<QualType> Roots;
+  for (const FrameVar &V : Plan.Vars)
+    Roots.push_back(V.Decl->getType());
+  for (const auto &[Name, T] : Plan.Temps)
+    Roots.push_back(T);
+  if (!planLocalTypes(FD, Ctx, Roots, Handler, Plan.Types))
+    Ok = false;
 }
 
 /// Every await in the body must have been classified by the walk; one inside
@@ -830,34 +828,8 @@ bool Planner::checkFrameType(const VarDecl *VD) {
              "' is live across an 'await'; frames have a fixed size");
     return false;
   }
-  // Types declared inside the function are not visible where the frame
-  // struct is defined.
-  for (QualType Cur = T;;) {
-    const Type *Ty = Cur.getTypePtr();
-    const Decl *Local = nullptr;
-    if (const auto *TT = Ty->getAs<TypedefType>())
-      Local = TT->getDecl();
-    else if (const auto *TagT = Ty->getAs<TagType>())
-      Local = TagT->getDecl();
-    if (Local && Local->getDeclContext()->isFunctionOrMethod()) {
-      fail(VD->getLocation(),
-           "'" + Name +
-               "' is live across an 'await' and its type is declared inside "
-               "the function; declare the type at file scope");
-      return false;
-    }
-    QualType Next = Cur.getSingleStepDesugaredType(Ctx);
-    if (Next == Cur) {
-      if (const auto *PT = Ty->getAs<PointerType>())
-        Next = PT->getPointeeType();
-      else if (const auto *AT = Ctx.getAsArrayType(Cur))
-        Next = AT->getElementType();
-      else
-        break;
-    }
-    Cur = Next;
-  }
-  if (!printableType(T)) {
+  // A type defined in the body moves to file scope, named (planTypes).
+  if (!namesLocalType(T, Ctx) && !printableType(T)) {
     fail(VD->getLocation(), "'" + Name +
                                 "' is live across an 'await' and its type "
                                 "has no name; name it with a typedef at file "

@@ -25,6 +25,7 @@
 #include "AsyncAST.h"
 #include "CheckHandler.h"
 #include "FunctionAnalyses.h"
+#include "LocalTypes.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -151,6 +152,12 @@ struct FrameVar {
   bool Shared = false;
 };
 
+/// A compound literal that lives in the frame (CompoundLiterals.h).
+struct FrameLiteral {
+  const clang::CompoundLiteralExpr *Literal = nullptr;
+  std::string Temp; ///< its frame member
+};
+
 struct AsyncFunctionPlan {
   const clang::FunctionDecl *FD = nullptr;
   std::string Name;
@@ -187,6 +194,11 @@ struct AsyncFunctionPlan {
   llvm::DenseMap<const clang::DeclRefExpr *, FlagWrite> FlagWrites;
   /// DeclStmts that are the init of a `for`: rewritten into expressions.
   llvm::DenseMap<const clang::DeclStmt *, bool> ForInit;
+  /// Compound literals whose block holds an await; their members are in
+  /// Temps.
+  std::vector<FrameLiteral> Literals;
+  /// Types defined in the body that frame members need at file scope.
+  LocalTypePlan Types;
 
   const FrameVar *frameVar(const clang::VarDecl *VD) const {
     auto It = VarIndex.find(VD);

@@ -4,9 +4,11 @@
 #include "AsyncAST.h"
 #include "AsyncFunctionPlan.h"
 #include "CoastAttrs.h"
+#include "CompoundLiterals.h"
 #include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
+#include "LocalTypes.h"
 #include "LoweringContext.h"
 #include "StateMachine.h"
 
@@ -288,6 +290,9 @@ void TULowering::emit() {
         Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
                   LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
                   ";\n";
+      // Before the frame is spelled: it names the moved types.
+      hoistLocalTypes(P->Types, FD, LC);
+      rewriteFrameLiterals(*P, LC);
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());

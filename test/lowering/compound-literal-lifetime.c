@@ -1,12 +1,8 @@
 // A compound literal lives to the end of its enclosing block: a pointer to
 // it, kept in a local across an await, must still point to the literal
-// after the resume. The lowering leaves the literal in the poll function's
-// C frame, gone when the task suspends (ASan: stack-use-after-return; at
-// -O2 the values are garbage). Not fixed: the literal needs frame storage
-// when its address may be used after a suspension in its block (or a
-// coast-unsupported error, which must not fire for a literal whose
-// address is only used before the await).
-// XFAIL: *
+// after the resume. It was left in the poll function's C frame, gone when
+// the task suspends (ASan: stack-use-after-return; at -O2 the values were
+// garbage); a literal in a block with an await now lives in the frame.
 // RUN: %coast -O2 %s %coast-libs -o %t.O2
 // RUN: %t.O2 | FileCheck %s
 // RUN: %coast -g -fsanitize=address %s %coast-libs -o %t.asan
