@@ -58,11 +58,20 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
       S += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     Slots = std::max(Slots, V.Slot);
   }
+  // Register locals: a copy of each while suspended where it is live.
+  for (const SpillVar &V : P.Spills) {
+    if (V.Slot == 0)
+      S += "  " + LC.storageDecl(V.SlotType, V.Name) + ";\n";
+    Slots = std::max(Slots, V.Slot);
+  }
   for (unsigned Slot = 1; Slot <= Slots; ++Slot) {
     S += "  union {\n";
     for (const FrameVar &V : P.Vars)
       if (V.Slot == Slot)
         S += "    " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+    for (const SpillVar &V : P.Spills)
+      if (V.Slot == Slot)
+        S += "    " + LC.storageDecl(V.SlotType, V.Name) + ";\n";
     S += "  } __s" + std::to_string(Slot) + ";\n";
   }
   for (const auto &[Name, T] : P.Temps)
