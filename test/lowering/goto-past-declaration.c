@@ -30,8 +30,8 @@ static void clobber(void)
 // LOWERED-LABEL: struct past__coast_frame {
 // LOWERED-NEXT:   struct coast_head __h;
 // LOWERED-NEXT:   __typeof__(int) n;
-// LOWERED-NEXT:   __typeof__(int) y;
 // LOWERED-NEXT:   __typeof__(int) k;
+// LOWERED-NEXT:   __typeof__(int) y;
 async int past(int n)
 {
 	int k = 0;
