@@ -5,13 +5,16 @@
 // collects the references to rewrite. Anything outside what the later stages
 // can lower is reported here as coast-unsupported.
 //
-// A local lives in the frame when a suspension point follows its declaration
-// inside its scope: only then can its value or address be needed after a
-// resume. Parameters always live in the frame, those dead at every
+// A local may be needed after a resume when a suspension point follows its
+// declaration inside its scope. Most such locals stay C locals of the poll
+// function, register locals whose values the frame holds only while
+// suspended (RegisterLocals.h); the others (arrays, address-taken locals,
+// must_destruct values...) live in the frame, and every reference to them
+// is rewritten. Parameters always live in the frame, those dead at every
 // suspension point in storage shared with the callees' frames (liveness from
-// checks/SuspendLiveness). Everything else stays an
-// ordinary C local of the poll function; resuming never jumps into its scope
-// after its declaration, so C's rules for it are unchanged.
+// checks/SuspendLiveness). Every other local stays an ordinary C local of
+// the poll function; resuming never jumps into its scope after its
+// declaration, so C's rules for it are unchanged.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +25,8 @@
 #include "EvaluatedVisitor.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
+#include "RegisterLocals.h"
+#include "SuspendLiveness.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -34,14 +39,6 @@ using namespace clang;
 namespace coast {
 
 namespace {
-
-/// A local's declaration and the end of the scope it is visible in.
-struct LocalScope {
-  const VarDecl *Var;
-  const DeclStmt *DS;
-  unsigned DeclOffset;
-  unsigned ScopeEnd;
-};
 
 class Planner {
 public:
@@ -91,6 +88,7 @@ private:
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
+  void addSpills(const LocalScope &L, const RegisterLocals &RL);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
   void planDrops();
@@ -117,6 +115,8 @@ private:
   std::vector<VMTypedef> VMTypedefs;
   llvm::DenseSet<const Expr *> Classified;
   llvm::StringSet<> FieldNames;
+  /// Why each local live across an await stays in the frame.
+  llvm::DenseMap<const VarDecl *, std::string> InFrameWhy;
 };
 
 bool Planner::run() {
@@ -168,23 +168,6 @@ bool Planner::run() {
   return Ok;
 }
 
-/// Whether \p E designates (part of) \p VD's storage: `v`, `v.m`, `v.a[i]`.
-static bool designates(const Expr *E, const VarDecl *VD) {
-  for (;;) {
-    E = E->IgnoreParens();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      return DRE->getDecl() == VD;
-    if (const auto *ME = dyn_cast<MemberExpr>(E); ME && !ME->isArrow())
-      E = ME->getBase();
-    else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E);
-             ASE &&
-             !ASE->getBase()->IgnoreParenImpCasts()->getType()->isPointerType())
-      E = ASE->getBase()->IgnoreParenImpCasts();
-    else
-      return false;
-  }
-}
-
 /// A parameter whose value no suspension point needs after it resumes
 /// shares storage with the callee frames: the first await that starts a
 /// callee has read it already, in the callee's arguments at the latest.
@@ -210,44 +193,19 @@ void Planner::shareDeadParameters() {
   // The lowering evaluates the rest of a statement holding an Expression
   // point, and the left side of an assigned await, after the await, in
   // whatever order C allowed: what they read stays put.
-  struct RefFinder : RecursiveASTVisitor<RefFinder> {
-    llvm::DenseSet<const VarDecl *> &Refs;
-    explicit RefFinder(llvm::DenseSet<const VarDecl *> &R) : Refs(R) {}
-    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-        Refs.insert(VD);
-      return true;
-    }
-  } Refs(Kept);
   for (const SuspendPoint &Pt : Plan.Points) {
     if (Pt.Form == AwaitForm::Expression)
-      Refs.TraverseStmt(const_cast<Stmt *>(Pt.Anchor));
+      collectVarRefs(Pt.Anchor, Kept);
     if (Pt.Assign)
-      Refs.TraverseStmt(Pt.Assign->getLHS());
+      collectVarRefs(Pt.Assign->getLHS(), Kept);
   }
-  struct AddressFinder : RecursiveASTVisitor<AddressFinder> {
-    const VarDecl *VD;
-    bool Found = false;
-    bool VisitUnaryOperator(UnaryOperator *UO) {
-      Found |= UO->getOpcode() == UO_AddrOf && designates(UO->getSubExpr(), VD);
-      return !Found;
-    }
-    bool VisitImplicitCastExpr(ImplicitCastExpr *ICE) {
-      Found |= ICE->getCastKind() == CK_ArrayToPointerDecay &&
-               designates(ICE->getSubExpr(), VD);
-      return !Found;
-    }
-  };
   for (FrameVar &V : Plan.Vars) {
     if (!isa<ParmVarDecl>(V.Decl) || Kept.count(V.Decl) ||
-        llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
-          return SL->isLiveAcross(V.Decl, Pt.Await);
-        }))
-      continue;
-    AddressFinder AF;
-    AF.VD = V.Decl;
-    AF.TraverseStmt(FD->getBody());
-    if (AF.Found)
+        llvm::any_of(Plan.Points,
+                     [&](const SuspendPoint &Pt) {
+                       return SL->isLiveAcross(V.Decl, Pt.Await);
+                     }) ||
+        addressTaken(V.Decl, FD->getBody()))
       continue;
     V.Shared = true;
     V.Field = "__in." + V.Name;
@@ -805,9 +763,7 @@ void Planner::collectMarks() {
 /// Frames spell types as Clang prints them; an unnamed struct prints as
 /// "struct (unnamed at ...)", which no declaration can use.
 bool Planner::printableType(QualType T) const {
-  std::string S = T.getAsString(Ctx.getPrintingPolicy());
-  return S.find("(unnamed") == std::string::npos &&
-         S.find("(anonymous") == std::string::npos;
+  return coast::printableType(T, Ctx);
 }
 
 std::string Planner::uniqueField(StringRef Name) {
@@ -882,28 +838,58 @@ void Planner::chooseFrameVars() {
            (Skippable && llvm::any_of(PointOffsets, Before) &&
             llvm::any_of(LabelOffsets, After));
   };
-  // A declaration holding a frame variable becomes stores (declText): its
-  // other declarators have no C declaration left, so they go in the frame
-  // too.
-  llvm::DenseSet<const DeclStmt *> InFrame;
-  for (const LocalScope &L : Locals)
-    if (LiveAcross(L))
-      InFrame.insert(L.DS);
-  for (const LocalScope &L : Locals) {
-    if (!InFrame.count(L.DS) || !checkFrameType(L.Var))
+  RegisterLocals RL(FD, Ctx, Plan, Analyses.liveness(FD),
+                    [this](SourceLocation L) { return offsetOf(L); });
+  // A declaration holding an await runs it between its declarators, and one
+  // holding a frame variable becomes stores: both are rewritten (declText).
+  llvm::DenseSet<const DeclStmt *> Rewrite;
+  for (const SuspendPoint &Pt : Plan.Points)
+    if (const auto *DS = dyn_cast<DeclStmt>(Pt.Anchor))
+      Rewrite.insert(DS);
+  std::vector<bool> Candidate(Locals.size());
+  std::vector<std::string> Why(Locals.size());
+  for (size_t I = 0; I != Locals.size(); ++I)
+    if ((Candidate[I] = LiveAcross(Locals[I])) &&
+        !(Why[I] = RL.whyInFrame(Locals[I])).empty())
+      Rewrite.insert(Locals[I].DS);
+  for (size_t I = 0; I != Locals.size(); ++I) {
+    const LocalScope &L = Locals[I];
+    if (!Rewrite.count(L.DS))
       continue;
-    if (Plan.ForInit.count(L.DS)) {
-      const Expr *Init = L.Var->getInit();
-      if (!L.Var->getType()->isScalarType() ||
-          (Init && isa<InitListExpr>(Init))) {
-        fail(L.Var->getLocation(),
-             "'" + L.Var->getName() +
-                 "' is declared in a 'for' initializer and live across an "
-                 "'await'; only scalars can be, declare it before the loop");
+    if (!Candidate[I])
+      Why[I] = RL.whyInFrame(L);
+    // A `for` initializer becomes one expression, which declares nothing.
+    if (Why[I].empty() && Plan.ForInit.count(L.DS))
+      Why[I] = "is declared in a 'for' initializer beside a local that "
+               "stays in the frame";
+  }
+  for (size_t I = 0; I != Locals.size(); ++I) {
+    const LocalScope &L = Locals[I];
+    bool InRewrite = Rewrite.count(L.DS);
+    if (Why[I].empty()) {
+      if (Candidate[I])
+        addSpills(L, RL);
+      if (!InRewrite)
         continue;
+    } else {
+      if (!InRewrite)
+        continue;
+      InFrameWhy[L.Var] = Why[I];
+      if (!checkFrameType(L.Var))
+        continue;
+      if (Plan.ForInit.count(L.DS)) {
+        const Expr *Init = L.Var->getInit();
+        if (!L.Var->getType()->isScalarType() ||
+            (Init && isa<InitListExpr>(Init))) {
+          fail(L.Var->getLocation(),
+               "'" + L.Var->getName() +
+                   "' is declared in a 'for' initializer and live across an "
+                   "'await'; only scalars can be, declare it before the loop");
+          continue;
+        }
       }
+      Resident.push_back(&L);
     }
-    Resident.push_back(&L);
     if (const Expr *Init = L.Var->getInit())
       requireText(Init);
     if (Rewritten.insert(L.DS).second) {
@@ -912,6 +898,26 @@ void Planner::chooseFrameVars() {
     }
   }
   shareSlots(Resident);
+  unsigned Unions = 0;
+  for (const FrameVar &V : Plan.Vars)
+    Unions = std::max(Unions, V.Slot);
+  colorSpillSlots(Plan, Ctx, Unions + 1);
+}
+
+/// Gives the register local \p L a frame slot if it is live across a
+/// suspension point, and the points it is live across their spills.
+void Planner::addSpills(const LocalScope &L, const RegisterLocals &RL) {
+  std::vector<unsigned> Points = RL.liveAcross(L);
+  if (Points.empty())
+    return;
+  unsigned Index = Plan.Spills.size();
+  SpillVar S;
+  S.Decl = L.Var;
+  S.SlotType = RL.slotType(L.Var);
+  S.Name = uniqueField(L.Var->getName());
+  Plan.Spills.push_back(S);
+  for (unsigned P : Points)
+    Plan.Points[P].Spills.push_back(Index);
 }
 
 /// Locals whose scopes are disjoint are never live together: they share a
@@ -967,9 +973,15 @@ void Planner::collectRefs() {
                 P.SM.getFileID(P.SM.getExpansionLoc(P.FD->getLocation()))) {
           StringRef Macro =
               Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts());
+          auto Why = P.InFrameWhy.find(VD);
+          std::string Because = Why != P.InFrameWhy.end()
+                                    ? ", because it " + Why->second
+                                : isa<ParmVarDecl>(VD) ? ", as a parameter"
+                                                       : "";
           P.fail(DRE->getLocation(),
-                 "'" + VD->getName() + "' is live across an 'await' and " +
-                     "used inside the definition of macro '" + Macro +
+                 "'" + VD->getName() +
+                     "' lives in the frame across an 'await'" + Because +
+                     ", and is used inside the definition of macro '" + Macro +
                      "'; pass it to the macro as an argument");
           return true;
         }
@@ -982,6 +994,12 @@ void Planner::collectRefs() {
 }
 
 } // namespace
+
+bool printableType(QualType T, const ASTContext &Ctx) {
+  std::string S = T.getAsString(Ctx.getPrintingPolicy());
+  return S.find("(unnamed") == std::string::npos &&
+         S.find("(anonymous") == std::string::npos;
+}
 
 void forEachEvaluatedChild(const Expr *E,
                            llvm::function_ref<void(const Expr *)> F) {

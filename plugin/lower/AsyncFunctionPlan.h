@@ -137,6 +137,9 @@ struct SuspendPoint {
   MarkKind Race = MarkKind::Await;
   const clang::Expr *Ms = nullptr; ///< coast_timeout's milliseconds
   std::vector<RaceArm> Arms;
+  /// The register locals live across it (indices into Plan.Spills): stored
+  /// into the frame when it suspends, loaded back when it resumes.
+  std::vector<unsigned> Spills;
 };
 
 /// A parameter or local that lives in the frame.
@@ -158,6 +161,22 @@ struct FrameLiteral {
   std::string Temp; ///< its frame member
 };
 
+/// A register local: a local that stays a C local of the poll function,
+/// declared as written. The frame holds a copy of its value only while the
+/// function is suspended at a point it is live across (SuspendPoint::Spills).
+struct SpillVar {
+  const clang::VarDecl *Decl = nullptr;
+  /// The type of its frame member: its own, or, when that names a type
+  /// declared inside the function, the canonical type.
+  clang::QualType SlotType;
+  /// Its member of the frame, as `__co->` is followed: `name`, or
+  /// `__sN.name` when it shares slot N with locals never live across the
+  /// same suspension point.
+  std::string Field;
+  std::string Name;  ///< the member's own name
+  unsigned Slot = 0; ///< 0: a member of its own
+};
+
 struct AsyncFunctionPlan {
   const clang::FunctionDecl *FD = nullptr;
   std::string Name;
@@ -176,7 +195,11 @@ struct AsyncFunctionPlan {
   std::vector<std::pair<std::string, clang::QualType>> Temps;
   /// Every reference to a frame variable, to be rewritten to its field.
   std::vector<const clang::DeclRefExpr *> Refs;
-  /// Declarations of frame variables, rewritten into stores.
+  /// Register locals live across some suspension point.
+  std::vector<SpillVar> Spills;
+  /// Declarations that are rewritten: those of frame variables become
+  /// stores, register locals are declared one declarator at a time (the
+  /// awaits in their initializers run between them).
   std::vector<const clang::DeclStmt *> FrameDecls;
   /// Whether some drop awaits an async destructor (the frame then holds its
   /// future).
@@ -237,6 +260,10 @@ struct AsyncFunctionPlan {
 /// associations, nor the statements of a statement expression.
 void forEachEvaluatedChild(const clang::Expr *E,
                            llvm::function_ref<void(const clang::Expr *)> F);
+
+/// Whether \p T can be spelled in a declaration: an unnamed struct prints as
+/// "struct (unnamed at ...)", which no declaration can use.
+bool printableType(clang::QualType T, const clang::ASTContext &Ctx);
 
 /// Decides how the frame of \p Callee is provided to a caller; given by the
 /// driver, which knows which functions it has already lowered.

@@ -51,18 +51,36 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
   unsigned Slots = 0;
   std::string In;
+  // Members of their own in declaration order, frame variables and register
+  // locals' slots (a copy of each while suspended where it is live) alike:
+  // the order of the source, whose padding the programmer chose.
+  std::vector<std::pair<const VarDecl *, std::string>> Own;
   for (const FrameVar &V : P.Vars) {
     if (V.Shared)
       In += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
     else if (V.Slot == 0)
-      S += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+      Own.push_back({V.Decl, LC.storageDecl(V.Decl->getType(), V.Name)});
     Slots = std::max(Slots, V.Slot);
   }
+  for (const SpillVar &V : P.Spills) {
+    if (V.Slot == 0)
+      Own.push_back({V.Decl, LC.storageDecl(V.SlotType, V.Name)});
+    Slots = std::max(Slots, V.Slot);
+  }
+  std::sort(Own.begin(), Own.end(), [&](const auto &A, const auto &B) {
+    return LC.SM.isBeforeInTranslationUnit(A.first->getLocation(),
+                                           B.first->getLocation());
+  });
+  for (const auto &[Decl, Member] : Own)
+    S += "  " + Member + ";\n";
   for (unsigned Slot = 1; Slot <= Slots; ++Slot) {
     S += "  union {\n";
     for (const FrameVar &V : P.Vars)
       if (V.Slot == Slot)
         S += "    " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+    for (const SpillVar &V : P.Spills)
+      if (V.Slot == Slot)
+        S += "    " + LC.storageDecl(V.SlotType, V.Name) + ";\n";
     S += "  } __s" + std::to_string(Slot) + ";\n";
   }
   for (const auto &[Name, T] : P.Temps)

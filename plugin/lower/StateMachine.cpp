@@ -46,6 +46,9 @@ private:
   std::string anchorText(const ExprAnchor &A) const;
   std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
+  std::string localDecl(const VarDecl *VD) const;
+  std::string spillText(const SuspendPoint &Pt) const;
+  std::string reloadText(const SuspendPoint &Pt) const;
   std::string flagStore(const VarDecl *VD) const;
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string header() const;
@@ -193,6 +196,33 @@ std::string StateMachineEmitter::varStore(const VarDecl *VD) const {
                   LC.text(Init->getSourceRange()), isa<InitListExpr>(Init));
 }
 
+/// A C local of a rewritten declaration, declared on its own, as written but
+/// for the declaration's other declarators.
+std::string StateMachineEmitter::localDecl(const VarDecl *VD) const {
+  std::string S = LC.storageDecl(VD->getType(), VD->getName());
+  if (const Expr *Init = VD->getInit())
+    S += " = " + LC.text(Init->getSourceRange());
+  return S + ";";
+}
+
+/// The register locals live across \p Pt go to the frame as it suspends...
+std::string StateMachineEmitter::spillText(const SuspendPoint &Pt) const {
+  std::string S;
+  for (unsigned I : Pt.Spills)
+    S += "__co->" + P.Spills[I].Field + " = " +
+         P.Spills[I].Decl->getName().str() + "; ";
+  return S;
+}
+
+/// ... and come back when it resumes.
+std::string StateMachineEmitter::reloadText(const SuspendPoint &Pt) const {
+  std::string S;
+  for (unsigned I : Pt.Spills)
+    S += P.Spills[I].Decl->getName().str() + " = __co->" + P.Spills[I].Field +
+         "; ";
+  return S;
+}
+
 /// A declaration of frame variables becomes the stores of its initializers;
 /// in a `for` initializer, one comma expression.
 void StateMachineEmitter::rewriteDecl(const DeclStmt *DS) {
@@ -208,9 +238,10 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
   std::string S;
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
-    if (!VD || !P.frameVar(VD))
+    if (!VD || !VD->hasLocalStorage())
       continue;
     if (ForInit) {
+      assert(P.frameVar(VD) && "a rewritten for initializer is all frame");
       if (const Expr *Init = VD->getInit())
         S += (S.empty() ? "" : ", ") + ("__co->" + P.frameVar(VD)->Field) +
              " = " + LC.text(Init->getSourceRange());
@@ -222,13 +253,15 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     bool IsPoint = false;
     for (const SuspendPoint &Pt : P.Points)
       if (Pt.Form == AwaitForm::Init && Pt.Var == VD) {
+        if (!P.frameVar(VD))
+          S += LC.storageDecl(VD->getType(), VD->getName()) + "; ";
         S += pointText(Pt);
         IsPoint = true;
       }
     if (!IsPoint) {
       if (const Expr *Init = VD->getInit())
         S += prelude(Init);
-      S += varStore(VD);
+      S += P.frameVar(VD) ? varStore(VD) : localDecl(VD);
       std::string Flag = flagStore(VD);
       if (!Flag.empty())
         S += " " + Flag + ";";
@@ -267,8 +300,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::None) {
     // coast_yield: back to the end of the run queue, then 0 (yield.c).
     S += "coast__task_wake_self(__cx); __co->__h.state = " + N +
-         "; __coast_p = COAST_PENDING; goto __coast_pending; __coast_s" + N +
-         ":; ";
+         "; __coast_p = COAST_PENDING; " + spillText(Pt) +
+         "goto __coast_pending; __coast_s" + N + ":; " + reloadText(Pt);
     Value = "0";
   } else if (Pt.Race != MarkKind::Await) {
     S += raceStart(Pt);
@@ -282,11 +315,17 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
          ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
-  // with that answer.
-  if (Pt.Source != FrameSource::None)
-    S += "__co->__h.state = " + N + "; __coast_s" + N +
-         ": if ((__coast_p = " + pollCall(Pt) +
-         ") != COAST_READY) goto __coast_pending; ";
+  // with that answer, storing the register locals live across the point;
+  // resuming (header()) loads them first. The first poll needs neither.
+  if (Pt.Source != FrameSource::None) {
+    S += "__co->__h.state = " + N + "; ";
+    if (!Pt.Spills.empty())
+      S += "goto __coast_s" + N + "; __coast_r" + N + ": " + reloadText(Pt);
+    S += "__coast_s" + N + ": if ((__coast_p = " + pollCall(Pt) +
+         ") != COAST_READY) ";
+    S += Pt.Spills.empty() ? "goto __coast_pending; "
+                           : "{ " + spillText(Pt) + "goto __coast_pending; } ";
+  }
 
   QualType RT = Pt.Result;
   if (Pt.Source == FrameSource::Embedded) {
@@ -305,8 +344,9 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   case AwaitForm::Statement:
     break;
   case AwaitForm::Init: {
-    S += LC.store("__co->" + P.frameVar(Pt.Var)->Field, Pt.Var->getType(),
-                  Value, false) +
+    const FrameVar *V = P.frameVar(Pt.Var);
+    S += LC.store(V ? "__co->" + V->Field : Pt.Var->getName().str(),
+                  Pt.Var->getType(), Value, false) +
          " ";
     std::string Flag = flagStore(Pt.Var);
     if (!Flag.empty())
@@ -475,9 +515,12 @@ std::string StateMachineEmitter::header() const {
                   "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +
                   "(__coast_h->state) { case " + StateStart + ": break; ";
-  for (const SuspendPoint &Pt : P.Points)
-    S += "case " + std::to_string(Pt.State) + ": goto __coast_s" +
-         std::to_string(Pt.State) + "; ";
+  for (const SuspendPoint &Pt : P.Points) {
+    // A yield's label is its resume path only.
+    bool Reload = !Pt.Spills.empty() && Pt.Source != FrameSource::None;
+    S += "case " + std::to_string(Pt.State) + ": goto __coast_" +
+         (Reload ? "r" : "s") + std::to_string(Pt.State) + "; ";
+  }
   S += "default: return COAST_READY; }\n";
   // The body's function names are the user's function's, not the poll
   // function's (assert and logs print them).

@@ -41,7 +41,7 @@ async int caller(int n)
 	return await(later(n + kept));
 }
 // CHECK: { leaf__coast_init(&__co->__aw.s1, __co->n);
-// CHECK: __co->__aw.p3 = later__coast_start(__cx->frames, __co->n + __co->kept);
+// CHECK: __co->__aw.p3 = later__coast_start(__cx->frames, __co->n + kept);
 
 // CHECK-LABEL: struct later__coast_frame {
 async int later(int x)
@@ -49,13 +49,14 @@ async int later(int x)
 	return await(leaf(x));
 }
 
-// Locals of disjoint scopes share storage; a local of the enclosing scope
-// does not share with them.
+// Locals of disjoint scopes that stay in the frame (arrays) share storage; a
+// register local of the enclosing scope live across their awaits does not
+// share with them.
 // CHECK-LABEL: struct siblings__coast_frame {
 // CHECK:        __typeof__(int) whole;
 // CHECK-NEXT:   union {
 // CHECK-NEXT:     __typeof__(int[64]) first;
-// CHECK-NEXT:     __typeof__(double) second;
+// CHECK-NEXT:     __typeof__(double[1]) second;
 // CHECK-NEXT:   } __s1;
 async int siblings(int n)
 {
@@ -65,9 +66,9 @@ async int siblings(int n)
 		await(leaf(1));
 		whole += first[0];
 	} else {
-		double second = n;
+		double second[1] = {n};
 		await(leaf(2));
-		whole += (int)second;
+		whole += (int)second[0];
 	}
 	await(leaf(3));
 	return whole;

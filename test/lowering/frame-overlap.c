@@ -96,11 +96,11 @@ async struct pair twice(struct pair p)
 	return await(swap(await(swap(p, 1)), 0));
 }
 
-// b is read after the await whose callee shares a's storage.
+// b is read after the await whose callee shares a's storage; s, never live
+// across an await, takes no frame space.
 // LOWERED-LABEL: struct after__coast_frame {
 // LOWERED-NEXT:   struct coast_head __h;
 // LOWERED-NEXT:   __typeof__(int) b;
-// LOWERED-NEXT:   __typeof__(int) s;
 // LOWERED-NEXT:   union {
 // LOWERED-NEXT:     struct {
 // LOWERED-NEXT:       __typeof__(int) a;

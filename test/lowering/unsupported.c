@@ -45,7 +45,7 @@ async int vla_before(int n)
 async int macro_body(int n)
 {
 	await(one());
-	return TWICE_N; // expected-error {{'n' is live across an 'await' and used inside the definition of macro 'TWICE_N'; pass it to the macro as an argument [coast-unsupported]}}
+	return TWICE_N; // expected-error {{'n' lives in the frame across an 'await', as a parameter, and is used inside the definition of macro 'TWICE_N'; pass it to the macro as an argument [coast-unsupported]}}
 }
 
 #define DOUBLE(v) ((v) * 2)
