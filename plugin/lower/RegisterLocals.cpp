@@ -2,6 +2,7 @@
 
 #include "RegisterLocals.h"
 #include "CoastAttrs.h"
+#include "LocalTypes.h"
 #include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -60,29 +61,6 @@ void collectVarRefs(const Stmt *S, llvm::DenseSet<const VarDecl *> &Refs) {
     }
   } Finder(Refs);
   Finder.TraverseStmt(const_cast<Stmt *>(S));
-}
-
-const Decl *localTypeDecl(QualType T, ASTContext &Ctx) {
-  for (QualType Cur = T;;) {
-    const Type *Ty = Cur.getTypePtr();
-    const Decl *Local = nullptr;
-    if (const auto *TT = Ty->getAs<TypedefType>())
-      Local = TT->getDecl();
-    else if (const auto *TagT = Ty->getAs<TagType>())
-      Local = TagT->getDecl();
-    if (Local && Local->getDeclContext()->isFunctionOrMethod())
-      return Local;
-    QualType Next = Cur.getSingleStepDesugaredType(Ctx);
-    if (Next == Cur) {
-      if (const auto *PT = Ty->getAs<PointerType>())
-        Next = PT->getPointeeType();
-      else if (const auto *AT = Ctx.getAsArrayType(Cur))
-        Next = AT->getElementType();
-      else
-        return nullptr;
-    }
-    Cur = Next;
-  }
 }
 
 /// The parts of an Expression point's anchor that the lowering evaluates
@@ -156,7 +134,7 @@ bool RegisterLocals::live(const LocalScope &L, unsigned Point) const {
 
 QualType RegisterLocals::slotType(const VarDecl *VD) const {
   auto Spellable = [&](QualType T) {
-    return !localTypeDecl(T, Ctx) && printableType(T, Ctx);
+    return !namesLocalType(T, Ctx) && printableType(T, Ctx);
   };
   QualType T = VD->getType().getUnqualifiedType();
   if (Spellable(T))

@@ -55,10 +55,6 @@ bool addressTaken(const clang::VarDecl *VD, const clang::Stmt *Body);
 void collectVarRefs(const clang::Stmt *S,
                     llvm::DenseSet<const clang::VarDecl *> &Refs);
 
-/// The declaration of a type declared inside a function that \p T names
-/// (through typedefs, pointers and arrays), or null.
-const clang::Decl *localTypeDecl(clang::QualType T, clang::ASTContext &Ctx);
-
 /// Which locals of one async function can be register locals, and the
 /// suspension points each is live across. Computed once the suspension
 /// points are planned; stale once the AST changes.

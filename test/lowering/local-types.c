@@ -166,6 +166,19 @@ async int callbacks(void)
 	return e.code + (e.h == 0);
 }
 
+// A plain function pointer local whose parameter is the local type: a C
+// local spilled across the await, its frame slot spelled with the moved
+// type (the type hides in the pointee's parameter list).
+async int pointer_to_handler(void)
+{
+	struct req {
+		int id;
+	};
+	int (*fp)(struct req *) = 0;
+	await(nap(0));
+	return fp == 0;
+}
+
 int main(void)
 {
 	// CHECK: shadow 56
@@ -185,5 +198,7 @@ int main(void)
 	printf("before_only %d\n", coast_block_on(before_only()));
 	// CHECK-NEXT: callbacks 10
 	printf("callbacks %d\n", coast_block_on(callbacks()));
+	// CHECK-NEXT: pointer_to_handler 1
+	printf("pointer_to_handler %d\n", coast_block_on(pointer_to_handler()));
 	return 0;
 }
