@@ -20,12 +20,25 @@
 #include <string.h>
 #include <time.h>
 
+/* Overridable for instruction counts at two sizes (count.sh). */
+#ifndef SPAWN_N
 #define SPAWN_N 1000000
+#endif
+#ifndef YIELD_TASKS
 #define YIELD_TASKS 1000
+#endif
+#ifndef YIELD_ITERS
 #define YIELD_ITERS 1000
+#endif
+#ifndef PING_N
 #define PING_N 1000000L
+#endif
+#ifndef CHAIN_DEPTH
 #define CHAIN_DEPTH 10000
+#endif
+#ifndef CHAIN_REPS
 #define CHAIN_REPS 100
+#endif
 
 static volatile long sink;
 
