@@ -97,6 +97,9 @@ struct coast_task {
 	 * RUNNING.  Written by the runner before the push, read by the
 	 * worker that pops it. */
 	bool yielded;
+	/* The size class of the block (task.c's cache), or BLOCK_NONE.
+	 * Written when the block is allocated. */
+	uint8_t blk_class;
 	/* The worker a local task (coast__spawn_local, block_on's roots) is
 	 * pinned to, or -1: any worker.  Written before the task is
 	 * published, read-only afterwards.  (16 bits: the header stays small
