@@ -168,6 +168,7 @@ enum coast__join {
 	COAST__JOIN_WAITING,  /* the joiner's waker is registered */
 	COAST__JOIN_COMPLETE, /* the task is done: its result is readable */
 	COAST__JOIN_CANCELLED, /* the task is done by cancellation: no result */
+	COAST__JOIN_TAKEN,    /* the handle was consumed before: -EINVAL */
 };
 
 /* The task a root frame from coast__task_alloc belongs to. */
@@ -210,6 +211,19 @@ bool coast__task_take_handle(struct coast_task *t);
 enum coast__join coast__task_join_register(struct coast_task *t,
 					   struct coast_cx *cx);
 void coast__task_join_unregister(struct coast_task *t);
+/*
+ * A join's first poll (join.c): takes the handle and registers the joiner
+ * in one CAS.  COAST__JOIN_WAITING: both done.  COMPLETE or CANCELLED:
+ * the result is readable and the handle not taken yet: the caller reads
+ * it, then calls coast__task_consume_release.  TAKEN: consumed before.
+ */
+enum coast__join coast__task_join_first(struct coast_task *t,
+					struct coast_cx *cx);
+/*
+ * Takes the handle and drops its reference in one step (t may be freed):
+ * false, and nothing done, when the handle was taken before.
+ */
+bool coast__task_consume_release(struct coast_task *t);
 
 /*
  * Asks for t's cancellation poll (coast_cancel): unless t is COMPLETE, sets

@@ -12,9 +12,15 @@
  * A START frame discarded without a poll would leak the handle, so lowered
  * code must cancel-poll it (see docs/future-abi.md).
  *
- * Every start function takes the handle (coast__task_take_handle): a handle
- * consumed before, by a join still waiting or a detach of a task still
- * running, becomes a NULL one, answered -EINVAL without touching the task.
+ * A handle consumed before, by a join still waiting or a detach of a task
+ * still running, is answered -EINVAL without touching the task.
+ * coast_join takes the handle at its first poll, in the CAS that registers
+ * the joiner (coast__task_join_first) or, when the task is complete
+ * already, in the one that drops the handle's reference
+ * (coast__task_consume_release): one atomic a join fewer than taking it
+ * in the start function.  (Two joins racing for one complete task may
+ * both copy the result out; the loser returns -EINVAL.)  The join sets
+ * take their handles in their start functions (coast__task_take_handle).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,47 +48,82 @@ static const struct coast_fn join_fn = {
 	.file = __FILE__,
 };
 
+/* Ends the join; a handle taken (state JOIN_WAIT) is released. */
 static int join_done(struct join_frame *j, int ret)
 {
-	if (j->task) {
+	if (j->task && j->h.state == JOIN_WAIT)
 		coast__task_unref(j->task);
-		j->task = NULL;
-	}
+	j->task = NULL;
 	j->ret = ret;
 	j->h.state = COAST_STATE_DONE;
 	return COAST_READY;
 }
 
+/* Ends a join whose first poll found the task done: takes and releases
+ * the handle in one step. */
+static int join_consume(struct join_frame *j, int ret)
+{
+	if (!coast__task_consume_release(j->task))
+		ret = COAST__ERR(EINVAL);
+	j->task = NULL;
+	return join_done(j, ret);
+}
+
+static void join_copy_out(struct join_frame *j)
+{
+	struct coast_frame *root = coast__task_root(j->task);
+
+	/* COMPLETE was read with acquire ordering: the result is visible. */
+	if (j->out && root->fn->ret_size)
+		memcpy(j->out, (char *)root + root->fn->ret_offset,
+		       root->fn->ret_size);
+}
+
 static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct join_frame *j = (struct join_frame *)f;
-	struct coast_frame *root;
 
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
+	if (!j->task)
+		return join_done(j, COAST__ERR(f->flags & COAST_F_CANCEL
+						       ? ECANCELED
+						       : EINVAL));
 	if (f->flags & COAST_F_CANCEL) {
 		if (f->state == JOIN_WAIT)
 			coast__task_join_unregister(j->task);
+		else if (!coast__task_consume_release(j->task))
+			j->task = NULL; /* another consumer's */
 		return join_done(j, COAST__ERR(ECANCELED));
 	}
-	if (!j->task)
-		return join_done(j, COAST__ERR(EINVAL));
-	if (f->state != COAST_STATE_START && f->state != JOIN_WAIT)
+	if (f->state == COAST_STATE_START) {
+		switch (coast__task_join_first(j->task, cx)) {
+		case COAST__JOIN_WAITING:
+			f->state = JOIN_WAIT;
+			return COAST_PENDING;
+		case COAST__JOIN_TAKEN:
+			j->task = NULL;
+			return join_done(j, COAST__ERR(EINVAL));
+		case COAST__JOIN_CANCELLED:
+			return join_consume(j, COAST__ERR(ECANCELED));
+		case COAST__JOIN_COMPLETE:
+			join_copy_out(j);
+			return join_consume(j, 0);
+		}
+	}
+	if (f->state != JOIN_WAIT)
 		abort(); /* a state this function never sets */
 	switch (coast__task_join_register(j->task, cx)) {
 	case COAST__JOIN_WAITING:
-		f->state = JOIN_WAIT;
 		return COAST_PENDING;
+	case COAST__JOIN_TAKEN:
+		abort(); /* taken by the first poll */
 	case COAST__JOIN_CANCELLED:
 		return join_done(j, COAST__ERR(ECANCELED));
 	case COAST__JOIN_COMPLETE:
 		break;
 	}
-	/* COMPLETE was read with acquire ordering: the result is visible. */
-	root = coast__task_root(j->task);
-	if (j->out && root->fn->ret_size)
-		memcpy(j->out, (char *)root + root->fn->ret_offset,
-		       root->fn->ret_size);
+	join_copy_out(j);
 	return join_done(j, 0);
 }
 
@@ -94,7 +135,7 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 	if (!j)
 		return NULL;
 	j->ret = 0;
-	j->task = t && coast__task_take_handle(t) ? t : NULL;
+	j->task = t; /* taken at the first poll */
 	j->out = out;
 	return &j->h;
 }
@@ -275,6 +316,8 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 			case COAST__JOIN_COMPLETE:
 				set_win(s, i);
 				break;
+			case COAST__JOIN_TAKEN:
+				abort(); /* taken by the start function */
 			}
 			break;
 		}
@@ -313,6 +356,8 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 		case COAST__JOIN_CANCELLED:
 			set_consume(s, i);
 			break;
+		case COAST__JOIN_TAKEN:
+			abort(); /* taken by the start function */
 		}
 	}
 	if (left)

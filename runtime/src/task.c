@@ -853,16 +853,20 @@ bool coast__task_is_complete(struct coast_task *t)
 /* --------------------------------------------------------------- joins */
 
 /*
- * Registers the joiner (the task polling cx) unless t is complete.  Only
- * the holder of t's handle may call, always from the same task.
+ * Registers the joiner (the task polling cx) unless t is complete, setting
+ * the bits of arm (JOIN_WAITING, and CONSUMED for a join's first poll) in
+ * the same CAS.  With CONSUMED in arm a handle taken before is
+ * COAST__JOIN_TAKEN and changes nothing.
  */
-enum coast__join coast__task_join_register(struct coast_task *t,
-					   struct coast_cx *cx)
+static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx,
+				 uint64_t arm)
 {
 	/* acquire: on COMPLETE the caller reads the result. */
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
 	coast_waker *w;
 
+	if ((arm & COAST__ST_CONSUMED) && (cur & COAST__ST_CONSUMED))
+		return COAST__JOIN_TAKEN;
 	if (cur & COAST__ST_COMPLETE)
 		return (cur & COAST__ST_CANCELLED) ? COAST__JOIN_CANCELLED
 						   : COAST__JOIN_COMPLETE;
@@ -870,11 +874,16 @@ enum coast__join coast__task_join_register(struct coast_task *t,
 		return COAST__JOIN_WAITING; /* a spurious poll: still armed */
 	t->join_waker = coast_waker_get(cx);
 	do {
-		if (cur & COAST__ST_COMPLETE) {
-			/* Our CAS lost to the completer: the field is ours. */
+		if ((cur & COAST__ST_COMPLETE) ||
+		    ((arm & COAST__ST_CONSUMED) &&
+		     (cur & COAST__ST_CONSUMED))) {
+			/* Our CAS lost to the completer (or to another
+			 * consumer): the field is ours. */
 			w = t->join_waker;
 			t->join_waker = NULL;
 			coast_waker_drop(w);
+			if (!(cur & COAST__ST_COMPLETE))
+				return COAST__JOIN_TAKEN;
 			return (cur & COAST__ST_CANCELLED)
 				       ? COAST__JOIN_CANCELLED
 				       : COAST__JOIN_COMPLETE;
@@ -882,9 +891,55 @@ enum coast__join coast__task_join_register(struct coast_task *t,
 		/* release: publishes join_waker to the completer;
 		 * acquire on failure: we may read the result next. */
 	} while (!atomic_compare_exchange_weak_explicit(
-		&t->state, &cur, cur | COAST__ST_JOIN_WAITING,
-		memory_order_acq_rel, memory_order_acquire));
+		&t->state, &cur, cur | arm, memory_order_acq_rel,
+		memory_order_acquire));
 	return COAST__JOIN_WAITING;
+}
+
+/*
+ * Registers the joiner unless t is complete.  Only the holder of t's
+ * handle may call, always from the same task.
+ */
+enum coast__join coast__task_join_register(struct coast_task *t,
+					   struct coast_cx *cx)
+{
+	return join_arm(t, cx, COAST__ST_JOIN_WAITING);
+}
+
+enum coast__join coast__task_join_first(struct coast_task *t,
+					struct coast_cx *cx)
+{
+	return join_arm(t, cx, COAST__ST_JOIN_WAITING | COAST__ST_CONSUMED);
+}
+
+bool coast__task_consume_release(struct coast_task *t)
+{
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+
+	do {
+		if (cur & COAST__ST_CONSUMED)
+			return false;
+		if (!REFS(cur))
+			abort(); /* underflow: a reference dropped twice */
+		next = (cur | COAST__ST_CONSUMED) - COAST__ST_REF_ONE;
+		/* acq_rel: as coast__task_unref. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (REFS(next))
+		return true;
+	if (next & (COAST__ST_COMPLETE | COAST__ST_CANCELLED)) {
+		coast__task_dealloc(t);
+		return true;
+	}
+	/* Rule 7, as in coast__task_unref: pending and unreachable. */
+	atomic_store_explicit(&t->state,
+			      COAST__ST_REF_ONE | COAST__ST_SCHEDULED |
+				      COAST__ST_CANCELLED | COAST__ST_CONSUMED,
+			      memory_order_relaxed);
+	coast__schedule(t);
+	return true;
 }
 
 /* The joiner stops waiting (cancellation).  Only the handle holder. */
