@@ -93,9 +93,9 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
-	/* Yielded (scheduler.c): queued by its runner without leaving
-	 * RUNNING.  Written by the runner before the push, read by the
-	 * worker that pops it. */
+	/* Queued RUNNING (rule 8 of task.c): by its runner when it yielded,
+	 * or by a wake into the LIFO slot.  Written by the thread that
+	 * queues it before the push, read by the worker that pops it. */
 	bool yielded;
 	/* The size class of the block (task.c's cache), or BLOCK_NONE.
 	 * Written when the block is allocated. */
@@ -277,6 +277,15 @@ struct coast_task *coast__task_current(void);
  * injection queue.  See scheduler.c.
  */
 void coast__schedule(struct coast_task *t);
+
+/*
+ * Whether a wake of t by the calling thread would put t in this worker's
+ * LIFO slot (a worker polling a task, t not pinned to another worker):
+ * then the wake makes t RUNNING and queues it with coast__schedule_running
+ * (rule 8 of task.c).
+ */
+bool coast__wake_runs_here(struct coast_task *t);
+void coast__schedule_running(struct coast_task *t);
 
 /*
  * Disposes of a root frame that will not run (rule 5 of future.h): it gets

@@ -298,10 +298,19 @@ static void push_task(struct worker *w, struct coast_task *t)
 		push_local(w, t);
 }
 
+/* Woken by the task being polled: it runs next here. */
+static void push_lifo(struct worker *w, struct coast_task *t)
+{
+	struct coast_task *prev = w->lifo;
+
+	w->lifo = t;
+	if (prev)
+		push_task(w, prev);
+}
+
 void coast__schedule(struct coast_task *t)
 {
 	struct worker *w = me;
-	struct coast_task *prev;
 
 	if (t->home >= 0 && w != &rt.w[t->home]) {
 		push_pinned(t);
@@ -312,14 +321,23 @@ void coast__schedule(struct coast_task *t)
 		return;
 	}
 	if (w->in_poll) {
-		/* Woken by the task being polled: it runs next here. */
-		prev = w->lifo;
-		w->lifo = t;
-		if (prev)
-			push_task(w, prev);
+		push_lifo(w, t);
 		return;
 	}
 	push_task(w, t);
+}
+
+bool coast__wake_runs_here(struct coast_task *t)
+{
+	struct worker *w = me;
+
+	return w && w->in_poll && (t->home < 0 || w == &rt.w[t->home]);
+}
+
+void coast__schedule_running(struct coast_task *t)
+{
+	t->yielded = true; /* start_running: no transition */
+	push_lifo(me, t);
 }
 
 void coast__schedule_new(struct coast_task *t)
@@ -376,8 +394,10 @@ void coast__task_wake_self(struct coast_cx *cx)
 }
 
 /*
- * A task that yielded stayed RUNNING in the queue, so it is not made
- * RUNNING again (3 CASes a yield fewer: the wake, idle, running).  Wakes
+ * A task that yielded stayed RUNNING in the queue, and one woken into the
+ * LIFO slot was made RUNNING by its wake (rule 8 of task.c), so it is not
+ * made RUNNING again (3 CASes a yield fewer: the wake, idle, running; one
+ * a LIFO wake).  Wakes
  * and cancels meanwhile found it RUNNING and set NOTIFIED, which the
  * transition after this poll sees; the acquire load synchronises with
  * them as the CAS would, and makes a cancel that came meanwhile this

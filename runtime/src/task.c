@@ -22,8 +22,9 @@
  *   RUNNING       exactly one thread is polling the root frame; it owns the
  *                 reference the queue had.  Only that thread touches the
  *                 frames and the frame stack.  A task that yielded stays
- *                 RUNNING in the queue its runner put it back in (task->
- *                 yielded; scheduler.c), and the reference is the queue's.
+ *                 RUNNING in the queue its runner put it back in, and one
+ *                 woken into a LIFO slot is queued RUNNING (rule 8; task->
+ *                 yielded, scheduler.c): the reference is the queue's.
  *   NOTIFIED      woken while RUNNING.  Only set together with RUNNING; the
  *                 runner turns it into SCHEDULED after a pending poll.
  *   COMPLETE      the root frame returned COAST_READY.  Its result is
@@ -57,8 +58,8 @@
  * Rules
  *  1. A wake (coast__task_transition_to_notified) always performs a
  *     successful CAS, even when it changes no flag.
- *  2. Only the thread that moved the task from idle to SCHEDULED pushes it,
- *     so a task is in at most one queue once.
+ *  2. Only the thread that moved the task from idle to SCHEDULED (or to
+ *     RUNNING, rule 8) pushes it, so a task is in at most one queue once.
  *  3. After a pending poll, the runner clears RUNNING and, in the same step,
  *     either turns NOTIFIED into SCHEDULED (and pushes) or drops its
  *     reference.
@@ -82,6 +83,13 @@
  *     task that loses its last reference again while CANCELLED (its
  *     cancellation poll returned pending without arranging a wake: a
  *     broken future) is freed as is.
+ *  8. A task may be queued RUNNING (task->yielded): by its runner when it
+ *     yields, and by a wake from a task being polled on the worker whose
+ *     LIFO slot it goes to (coast__wake_runs_here), which makes it
+ *     RUNNING instead of SCHEDULED in the wake's CAS.  The worker that
+ *     pops it polls it without transition_to_running (one CAS a wake
+ *     fewer); wakes meanwhile find it RUNNING and set NOTIFIED, which the
+ *     transition after that poll sees.
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -748,10 +756,11 @@ void coast__task_complete_release(struct coast_task *t)
 
 /*
  * A wake.  With consume_ref the caller's reference is given up: it becomes
- * the queue's on COAST__NOTIFY_SUBMIT, is dropped otherwise.  Any thread.
+ * the queue's on COAST__NOTIFY_SUBMIT, is dropped otherwise.  With run, an
+ * idle task is made RUNNING rather than SCHEDULED (rule 8).  Any thread.
  */
-enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
-						      bool consume_ref)
+static enum coast__notify notify(struct coast_task *t, bool consume_ref,
+				 bool run)
 {
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
 	uint64_t next;
@@ -766,7 +775,7 @@ enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 		} else if (cur & COAST__ST_RUNNING) {
 			next |= COAST__ST_NOTIFIED;
 		} else {
-			next |= COAST__ST_SCHEDULED;
+			next |= run ? COAST__ST_RUNNING : COAST__ST_SCHEDULED;
 			out = COAST__NOTIFY_SUBMIT;
 		}
 		if (out == COAST__NOTIFY_SUBMIT) {
@@ -786,6 +795,12 @@ enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 		&t->state, &cur, next, memory_order_acq_rel,
 		memory_order_relaxed));
 	return out;
+}
+
+enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
+						      bool consume_ref)
+{
+	return notify(t, consume_ref, false);
 }
 
 void coast__task_cancel(struct coast_task *t)
@@ -981,28 +996,40 @@ coast_waker *coast_waker_get(struct coast_cx *cx)
 	return (coast_waker *)(void *)cx->task;
 }
 
+/* Queues t after a wake made it SCHEDULED, or RUNNING with run (rule 8). */
+static void submit(struct coast_task *t, bool run)
+{
+	if (run)
+		coast__schedule_running(t);
+	else
+		coast__schedule(t);
+}
+
 void coast_waker_wake_by_ref(coast_waker *w)
 {
 	struct coast_task *t;
+	bool run;
 
 	if (!w)
 		return;
 	t = waker_task(w);
-	if (coast__task_transition_to_notified(t, false) ==
-	    COAST__NOTIFY_SUBMIT)
-		coast__schedule(t);
+	run = coast__wake_runs_here(t);
+	if (notify(t, false, run) == COAST__NOTIFY_SUBMIT)
+		submit(t, run);
 }
 
 void coast_waker_wake(coast_waker *w)
 {
 	struct coast_task *t;
+	bool run;
 
 	if (!w)
 		return;
 	t = waker_task(w);
-	switch (coast__task_transition_to_notified(t, true)) {
+	run = coast__wake_runs_here(t);
+	switch (notify(t, true, run)) {
 	case COAST__NOTIFY_SUBMIT:
-		coast__schedule(t);
+		submit(t, run);
 		break;
 	case COAST__NOTIFY_DEALLOC:
 		coast__task_dealloc(t);
