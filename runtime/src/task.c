@@ -317,34 +317,64 @@ static size_t align_up(size_t n)
 
 /* ------------------------------------------------------------ frame stack */
 
-static void *stack_alloc(struct coast_alloc *a, size_t size)
+/*
+ * The slow paths of stack_alloc and stack_free are functions of their own,
+ * kept out of line: inlined, their register saves made every frame
+ * allocation pay for them (28 instructions instead of 10).
+ */
+static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
+						  size_t size)
 {
-	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	struct coast__chunk *c = t->top;
+	struct coast__chunk *c;
 	size_t n, cap;
 	void *p;
 
 	if (size > SIZE_MAX / 2)
 		return NULL;
 	n = align_up(size ? size : 1);
-	if (!c || c->cap - c->used < n) {
-		if (t->spare && t->spare->cap >= n) {
-			c = t->spare;
-			t->spare = NULL;
-		} else {
-			cap = n > COAST_FRAME_CHUNK ? n : COAST_FRAME_CHUNK;
-			c = malloc(sizeof(*c) + cap);
-			if (!c)
-				return NULL;
-			c->cap = cap;
-		}
-		c->used = 0;
-		c->prev = t->top;
-		t->top = c;
+	if (t->spare && t->spare->cap >= n) {
+		c = t->spare;
+		t->spare = NULL;
+	} else {
+		cap = n > COAST_FRAME_CHUNK ? n : COAST_FRAME_CHUNK;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->cap = cap;
 	}
+	c->used = 0;
+	c->prev = t->top;
+	t->top = c;
 	p = (char *)c->data + c->used;
 	c->used += n;
 	return p;
+}
+
+static void *stack_alloc(struct coast_alloc *a, size_t size)
+{
+	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
+	struct coast__chunk *c = t->top;
+	size_t n = align_up(size ? size : 1);
+	void *p;
+
+	if (!c || c->cap - c->used < n || size > SIZE_MAX / 2)
+		return stack_grow(t, size);
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+/* c, the top chunk and not the bottom one, is empty. */
+static __attribute__((noinline)) void stack_pop_chunk(struct coast_task *t,
+						      struct coast__chunk *c)
+{
+	t->top = c->prev;
+	if (t->spare && t->spare->cap >= c->cap) {
+		free(c);
+	} else {
+		free(t->spare);
+		t->spare = c;
+	}
 }
 
 static void stack_free(struct coast_alloc *a, void *p, size_t size)
@@ -364,13 +394,7 @@ static void stack_free(struct coast_alloc *a, void *p, size_t size)
 	 * decrement. */
 	if (c->used || !c->prev)
 		return;
-	t->top = c->prev;
-	if (t->spare && t->spare->cap >= c->cap) {
-		free(c);
-	} else {
-		free(t->spare);
-		t->spare = c;
-	}
+	stack_pop_chunk(t, c);
 }
 
 static void stack_release(struct coast_task *t)
