@@ -8,7 +8,8 @@
 # two runs over the extra operations (start-up, warm-up and the runtime's
 # threads cancel out; each size runs a warm-up and a measured pass, so the
 # extra is 2A).  Atomic RMWs are the executed instructions with a lock
-# prefix or an xchg with memory (libc's included: the binary is static).
+# prefix or an xchg with memory, fences the mfences (seq_cst fences; libc's
+# included: the binary is static).
 #
 # usage: bench/runtime/count.sh [workload...]   (default: all four)
 # env:   COAST_BUILD_DIR  build dir with the plugin and libcoast (its 19/)
@@ -16,7 +17,8 @@
 #        OUT=<build>/bench-runtime/count   binaries and callgrind files
 #        PLUGIN=<the build dir's coast-plugin.so>
 #        LIB=<the build dir's runtime/libcoast.a>
-# Output: `<workload> workers=<n> instr_per_op=<x> rmw_per_op=<y>`.
+# Output: `<workload> workers=<n> instr_per_op=<x> rmw_per_op=<y>
+#         fence_per_op=<z>`.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -58,6 +60,7 @@ count() {
 	python3 - "$cg" "$bin.dis" <<'EOF'
 import re, sys
 atomic = set()
+fences = set()
 for line in open(sys.argv[2]):
     m = re.match(r'\s*([0-9a-f]+):\s+(.*)', line)
     if not m:
@@ -65,7 +68,9 @@ for line in open(sys.argv[2]):
     ins = m.group(2)
     if ins.startswith('lock') or (ins.startswith('xchg') and '(' in ins):
         atomic.add(int(m.group(1), 16))
-total = rmw = 0
+    elif ins.startswith('mfence'):
+        fences.add(int(m.group(1), 16))
+total = rmw = fence = 0
 pos = 0
 skip = False
 for line in open(sys.argv[1]):
@@ -91,7 +96,9 @@ for line in open(sys.argv[1]):
         continue
     if pos in atomic and len(f) > 1:
         rmw += int(f[1])
-print(total, rmw)
+    if pos in fences and len(f) > 1:
+        fence += int(f[1])
+print(total, rmw, fence)
 EOF
 }
 
@@ -110,8 +117,8 @@ for wl in "${wls[@]}"; do
 	done
 	extra=$((2 * (${a2[-1]} - ${a1[-1]})))
 	for w in $WORKERS; do
-		read -r i1 r1 <<<"$(count "$OUT/$wl.1")"
-		read -r i2 r2 <<<"$(count "$OUT/$wl.2")"
-		python3 -c "import sys; e=$extra; print('$wl workers=$w instr_per_op=%.1f rmw_per_op=%.2f' % (($i2-$i1)/e, ($r2-$r1)/e))"
+		read -r i1 r1 f1 <<<"$(count "$OUT/$wl.1")"
+		read -r i2 r2 f2 <<<"$(count "$OUT/$wl.2")"
+		python3 -c "e=$extra; print('$wl workers=$w instr_per_op=%.1f rmw_per_op=%.2f fence_per_op=%.2f' % (($i2-$i1)/e, ($r2-$r1)/e, ($f2-$f1)/e))"
 	done
 done

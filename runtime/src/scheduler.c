@@ -58,6 +58,12 @@
  *      backend's wait (eventfd), one parked on its condvar signals it.
  *  P5. A woken worker takes itself off the idle list if it is still there
  *      (a driver event or timer woke it, not a notify) and searches.
+ *  P7. A task that yielded goes back to its worker's queue without
+ *      notify: it adds no work (it was running here), and this worker
+ *      looks at its own queues before it parks (P2), so nothing is left
+ *      behind; at worst an idle worker is not woken to share a queue that
+ *      a yield made one longer.  (The fence was most of a yield's cost
+ *      with several workers.)
  *
  * Why no wake-up is lost.  Take a push W and a worker that parks.  Both
  * sides run store; seq_cst fence; load (W: push, fence, load nsearching and
@@ -454,9 +460,13 @@ static void run_task(struct worker *w, struct coast_task *t)
 	w->in_poll = false;
 	current = NULL;
 	if (w->yield_now) {
-		/* The runner's reference becomes the queue's. */
+		/* The runner's reference becomes the queue's.  P7: no
+		 * notify. */
 		t->yielded = true;
-		push_task(w, t);
+		if (t->home >= 0)
+			push_pinned(t);
+		else
+			coast__local_push(&w->q, t, &rt.inject);
 		return;
 	}
 	switch (coast__task_transition_to_idle(t)) {
