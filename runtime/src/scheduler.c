@@ -64,6 +64,14 @@
  *      behind; at worst an idle worker is not woken to share a queue that
  *      a yield made one longer.  (The fence was most of a yield's cost
  *      with several workers.)
+ *  P8. A worker pushing to its own local queue notifies only when the
+ *      queue was empty: the tasks it is pushed behind were pushed by an
+ *      earlier push that notified (or are there because a searcher left
+ *      them), so a worker woken for them, or the last searcher's P3
+ *      re-check, is already on its way; at worst the owner, which is
+ *      busy, runs them itself.  A spawn burst pays one fence, not one a
+ *      task (a busy owner's local pushes never need a wake to be run at
+ *      all: P1 is about parallelism there, not progress).
  *
  * Why no wake-up is lost.  Take a push W and a worker that parks.  Both
  * sides run store; seq_cst fence; load (W: push, fence, load nsearching and
@@ -268,13 +276,17 @@ static void end_search(struct worker *w)
 
 static void push_local(struct worker *w, struct coast_task *t)
 {
-	coast__local_push(&w->q, t, &rt.inject);
 	/*
 	 * P1 wakes another worker; with one, there is none, and w itself
 	 * looks at its queue before it parks.  (The fence in notify was a
-	 * quarter of a yield with one worker.)
+	 * quarter of a yield with one worker.)  P8: only a push into an
+	 * empty queue.
 	 */
-	if (!w->parked_in_driver && rt.n > 1)
+	bool notify_others = rt.n > 1 && !w->parked_in_driver &&
+			     !coast__local_len(&w->q);
+
+	coast__local_push(&w->q, t, &rt.inject);
+	if (notify_others)
 		notify();
 }
 
