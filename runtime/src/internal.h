@@ -191,9 +191,18 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
 /* Transitions; each is one atomic step, see task.c for the rules. */
 /* Returns whether the task is CANCELLED: poll it with COAST_F_CANCEL. */
 bool coast__task_transition_to_running(struct coast_task *t);
-enum coast__idle coast__task_transition_to_idle(struct coast_task *t);
+/* lent: the runner lent its reference to a waker during the poll (rule 9
+ * of task.c), so there is none to drop. */
+enum coast__idle coast__task_transition_to_idle(struct coast_task *t,
+						bool lent);
 void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
-void coast__task_complete_release(struct coast_task *t); /* drops it */
+void coast__task_complete_release(struct coast_task *t, bool lent);
+/*
+ * For coast_waker_get: whether the calling thread is a worker polling t
+ * whose reference has not been lent yet; then it is lent now (rule 9 of
+ * task.c) and the waker takes no reference of its own.
+ */
+bool coast__task_lend_ref(struct coast_task *t);
 enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 						      bool consume_ref);
 bool coast__task_is_complete(struct coast_task *t);

@@ -130,6 +130,7 @@ struct worker {
 	bool searching;
 	bool in_poll;           /* polling a task: its wakes go to lifo */
 	bool yield_now;         /* the task being polled woke itself */
+	bool lent;              /* its reference went to a waker (task.c) */
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	uint32_t rng;
 	/* Under idle_lock. */
@@ -345,6 +346,16 @@ void coast__schedule(struct coast_task *t)
 	push_task(w, t);
 }
 
+bool coast__task_lend_ref(struct coast_task *t)
+{
+	struct worker *w = me;
+
+	if (!w || current != t || !w->in_poll || w->lent)
+		return false;
+	w->lent = true;
+	return true;
+}
+
 bool coast__wake_runs_here(struct coast_task *t)
 {
 	struct worker *w = me;
@@ -447,6 +458,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 	budget = COAST__BUDGET;
 	w->in_poll = true;
 	w->yield_now = false;
+	w->lent = false;
 	r = coast__task_poll(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
@@ -456,7 +468,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 		/* Still in_poll: the joiner it wakes runs next, here.  The
 		 * runner's reference goes with COMPLETE: t may be freed by
 		 * a joiner or block_on from here on. */
-		coast__task_complete_release(t);
+		coast__task_complete_release(t, w->lent);
 		w->in_poll = false;
 		current = NULL;
 		if (scoped)
@@ -475,13 +487,15 @@ static void run_task(struct worker *w, struct coast_task *t)
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
+		if (w->lent)
+			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0)
 			push_pinned(t);
 		else
 			coast__local_push(&w->q, t, &rt.inject);
 		return;
 	}
-	switch (coast__task_transition_to_idle(t)) {
+	switch (coast__task_transition_to_idle(t, w->lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
 		break;
@@ -506,7 +520,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
 {
-	switch (coast__task_transition_to_idle(t)) {
+	switch (coast__task_transition_to_idle(t, false)) {
 	case COAST__IDLE_NOTIFIED:
 	case COAST__IDLE_CANCEL: /* rule 7, as after a poll */
 		coast__schedule(t);

@@ -26,7 +26,8 @@
  *                 woken into a LIFO slot is queued RUNNING (rule 8; task->
  *                 yielded, scheduler.c): the reference is the queue's.
  *   NOTIFIED      woken while RUNNING.  Only set together with RUNNING; the
- *                 runner turns it into SCHEDULED after a pending poll.
+ *                 runner turns it into SCHEDULED after a pending poll.  It
+ *                 holds a reference, the queue's to be (rule 9).
  *   COMPLETE      the root frame returned COAST_READY.  Its result is
  *                 readable by whoever saw the bit with acquire ordering; the
  *                 task is never polled or queued again.
@@ -90,6 +91,17 @@
  *     pops it polls it without transition_to_running (one CAS a wake
  *     fewer); wakes meanwhile find it RUNNING and set NOTIFIED, which the
  *     transition after that poll sees.
+ *  9. The runner lends its reference to the first waker the poll takes
+ *     (coast_waker_get from a worker's poll of that task, scheduler.c):
+ *     no atomic add, and the transition after the poll drops no
+ *     reference for the runner (coast__task_transition_to_idle and
+ *     coast__task_complete_release with lent).  Then the count may reach
+ *     zero while RUNNING (the waker dropped during the poll): the drop
+ *     leaves it to the runner, whose transition sees zero and frees or
+ *     resurrects (rule 7).  A wake that finds the task RUNNING must not
+ *     free it either, which is why NOTIFIED holds a reference of its own
+ *     (the consumed waker's, or one added), turned into the queue's by
+ *     transition_to_idle and dropped by complete.
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -619,6 +631,10 @@ void coast__task_unref(struct coast_task *t)
 		abort(); /* underflow: a reference dropped twice */
 	if (REFS(prev) != 1)
 		return;
+	/* Rule 9: the runner lent its reference; its transition after the
+	 * poll frees or resurrects. */
+	if (prev & COAST__ST_RUNNING)
+		return;
 	if (prev & (COAST__ST_COMPLETE | COAST__ST_CANCELLED)) {
 		coast__task_dealloc(t);
 		return;
@@ -669,10 +685,15 @@ bool coast__task_transition_to_running(struct coast_task *t)
 	return next & COAST__ST_CANCELLED;
 }
 
-/* After a pending poll (rule 3).  Only the runner may call. */
-enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
+/*
+ * After a pending poll (rule 3).  Only the runner may call; lent says
+ * whether it lent its reference to a waker during the poll (rule 9).
+ */
+enum coast__idle coast__task_transition_to_idle(struct coast_task *t,
+						bool lent)
 {
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t own = lent ? 0 : COAST__ST_REF_ONE; /* the runner's */
 	uint64_t next;
 	enum coast__idle out;
 
@@ -680,16 +701,21 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
 		if (!(cur & COAST__ST_RUNNING))
 			abort();
 		if (cur & COAST__ST_NOTIFIED) {
-			next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
-			       COAST__ST_SCHEDULED;
+			/* NOTIFIED's reference becomes the queue's. */
+			next = ((cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
+				COAST__ST_SCHEDULED) -
+			       own;
 			out = COAST__IDLE_NOTIFIED;
-		} else if (REFS(cur) == 1 && !(cur & COAST__ST_CANCELLED)) {
-			/* Rule 7: the runner's reference becomes the queue's. */
-			next = (cur & ~COAST__ST_RUNNING) | COAST__ST_SCHEDULED |
-			       COAST__ST_CANCELLED;
+		} else if (REFS(cur) == (lent ? 0 : 1) &&
+			   !(cur & COAST__ST_CANCELLED)) {
+			/* Rule 7: the runner's reference becomes the queue's
+			 * (a lent one is made again). */
+			next = ((cur & ~COAST__ST_RUNNING) | COAST__ST_SCHEDULED |
+				COAST__ST_CANCELLED) +
+			       (COAST__ST_REF_ONE - own);
 			out = COAST__IDLE_CANCEL;
 		} else {
-			next = (cur & ~COAST__ST_RUNNING) - COAST__ST_REF_ONE;
+			next = (cur & ~COAST__ST_RUNNING) - own;
 			out = REFS(next) ? COAST__IDLE_OK : COAST__IDLE_DEALLOC;
 		}
 		/*
@@ -714,7 +740,7 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t)
  * the CAS would not be safe with release: once the runner's reference is
  * gone, a joiner polled spuriously may see COMPLETE and free the task.
  */
-static coast_waker *complete(struct coast_task *t, bool release,
+static coast_waker *complete(struct coast_task *t, bool release, bool lent,
 			     bool *dealloc)
 {
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
@@ -729,7 +755,9 @@ static coast_waker *complete(struct coast_task *t, bool release,
 		       COAST__ST_COMPLETE;
 		if (!t->cancel_polled)
 			next &= ~COAST__ST_CANCELLED; /* rule 6 */
-		if (release)
+		if (cur & COAST__ST_NOTIFIED)
+			next -= COAST__ST_REF_ONE; /* NOTIFIED's */
+		if (release && !lent)
 			next -= COAST__ST_REF_ONE;
 		/*
 		 * release: publishes the result to the joiner and this
@@ -754,7 +782,7 @@ static coast_waker *complete(struct coast_task *t, bool release,
 void coast__task_complete(struct coast_task *t)
 {
 	bool dealloc;
-	coast_waker *w = complete(t, false, &dealloc);
+	coast_waker *w = complete(t, false, false, &dealloc);
 
 	if (w) {
 		t->join_waker = NULL;
@@ -766,12 +794,13 @@ void coast__task_complete(struct coast_task *t)
  * The same, dropping the runner's reference in the step that sets
  * COMPLETE, so that whoever sees COMPLETE (a block_on, a joiner) holds the
  * last references: when it returns, the task is gone.  t must not be used
- * after this call.  Only the runner may call.
+ * after this call.  Only the runner may call; lent as for
+ * coast__task_transition_to_idle.
  */
-void coast__task_complete_release(struct coast_task *t)
+void coast__task_complete_release(struct coast_task *t, bool lent)
 {
 	bool dealloc;
-	coast_waker *w = complete(t, true, &dealloc);
+	coast_waker *w = complete(t, true, lent, &dealloc);
 
 	if (dealloc)
 		coast__task_dealloc(t);
@@ -780,7 +809,8 @@ void coast__task_complete_release(struct coast_task *t)
 
 /*
  * A wake.  With consume_ref the caller's reference is given up: it becomes
- * the queue's on COAST__NOTIFY_SUBMIT, is dropped otherwise.  With run, an
+ * the queue's on COAST__NOTIFY_SUBMIT or NOTIFIED's when it sets NOTIFIED
+ * (rule 9), is dropped otherwise.  With run, an
  * idle task is made RUNNING rather than SCHEDULED (rule 8).  Any thread.
  */
 static enum coast__notify notify(struct coast_task *t, bool consume_ref,
@@ -790,19 +820,24 @@ static enum coast__notify notify(struct coast_task *t, bool consume_ref,
 	uint64_t next;
 	enum coast__notify out;
 
+	bool holds; /* the new state holds a reference: the queue's or
+		       NOTIFIED's (rule 9) */
+
 	do {
 		next = cur;
 		out = COAST__NOTIFY_NOTHING;
+		holds = true;
 		if (cur & (COAST__ST_COMPLETE | COAST__ST_SCHEDULED |
 			   COAST__ST_NOTIFIED)) {
 			/* done, queued, or already due for another poll */
+			holds = false;
 		} else if (cur & COAST__ST_RUNNING) {
 			next |= COAST__ST_NOTIFIED;
 		} else {
 			next |= run ? COAST__ST_RUNNING : COAST__ST_SCHEDULED;
 			out = COAST__NOTIFY_SUBMIT;
 		}
-		if (out == COAST__NOTIFY_SUBMIT) {
+		if (holds) {
 			if (!consume_ref)
 				next += COAST__ST_REF_ONE;
 		} else if (consume_ref) {
@@ -843,6 +878,7 @@ void coast__task_cancel(struct coast_task *t)
 			/* due for a poll already: it will see the bit */
 		} else if (cur & COAST__ST_RUNNING) {
 			next |= COAST__ST_NOTIFIED;
+			next += COAST__ST_REF_ONE; /* NOTIFIED's (rule 9) */
 		} else {
 			next |= COAST__ST_SCHEDULED;
 			next += COAST__ST_REF_ONE; /* the queue's */
@@ -966,7 +1002,7 @@ bool coast__task_consume_release(struct coast_task *t)
 	} while (!atomic_compare_exchange_weak_explicit(
 		&t->state, &cur, next, memory_order_acq_rel,
 		memory_order_relaxed));
-	if (REFS(next))
+	if (REFS(next) || (next & COAST__ST_RUNNING)) /* rule 9 */
 		return true;
 	if (next & (COAST__ST_COMPLETE | COAST__ST_CANCELLED)) {
 		coast__task_dealloc(t);
@@ -1016,7 +1052,8 @@ static struct coast_task *waker_task(coast_waker *w)
 
 coast_waker *coast_waker_get(struct coast_cx *cx)
 {
-	coast__task_ref(cx->task);
+	if (!coast__task_lend_ref(cx->task)) /* rule 9 */
+		coast__task_ref(cx->task);
 	return (coast_waker *)(void *)cx->task;
 }
 

@@ -46,13 +46,13 @@ TEST_IMPL(task_transitions)
 	ASSERT_EQ(FLAGS(t), COAST__ST_RUNNING | COAST__ST_NOTIFIED);
 	ASSERT_EQ(coast__task_transition_to_notified(t, false),
 		  COAST__NOTIFY_NOTHING);
-	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_NOTIFIED);
+	ASSERT_EQ(coast__task_transition_to_idle(t, false), COAST__IDLE_NOTIFIED);
 	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED);
 	ASSERT_EQ(REFS(t), 2);
 
 	/* Pending without a wake: idle, the runner's reference dropped. */
 	coast__task_transition_to_running(t);
-	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_OK);
+	ASSERT_EQ(coast__task_transition_to_idle(t, false), COAST__IDLE_OK);
 	ASSERT_EQ(FLAGS(t), 0);
 	ASSERT_EQ(REFS(t), 1);
 
@@ -94,23 +94,23 @@ TEST_IMPL(task_wake_consumes_ref)
 	coast__task_dealloc(t);
 	ASSERT_EQ(test_live_settle(0), 0);
 
-	/* By value while running: the reference goes, NOTIFIED stays. */
+	/* By value while running: the reference becomes NOTIFIED's. */
 	t = new_task();
 	coast__task_init(t, 1, false);
 	coast__task_transition_to_running(t);
 	coast__task_ref(t);
 	ASSERT_EQ(coast__task_transition_to_notified(t, true),
 		  COAST__NOTIFY_NOTHING);
-	ASSERT_EQ(REFS(t), 1);
-	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_NOTIFIED);
+	ASSERT_EQ(REFS(t), 2);
+	ASSERT_EQ(coast__task_transition_to_idle(t, false), COAST__IDLE_NOTIFIED);
 	ASSERT(!coast__task_transition_to_running(t));
 	/* Pending and unreachable: requeued for its cancellation poll. */
-	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_CANCEL);
+	ASSERT_EQ(coast__task_transition_to_idle(t, false), COAST__IDLE_CANCEL);
 	ASSERT_EQ(FLAGS(t), COAST__ST_SCHEDULED | COAST__ST_CANCELLED);
 	ASSERT_EQ(REFS(t), 1);
 	ASSERT(coast__task_transition_to_running(t));
 	/* Still pending after it: freed as it is. */
-	ASSERT_EQ(coast__task_transition_to_idle(t), COAST__IDLE_DEALLOC);
+	ASSERT_EQ(coast__task_transition_to_idle(t, false), COAST__IDLE_DEALLOC);
 	coast__task_dealloc(t);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -278,5 +278,76 @@ TEST_IMPL(task_foreign_wake_burst)
 
 	for (i = 0; i < 20; i++)
 		foreign_wake(5000, 0);
+	return 0;
+}
+
+/* ------------------------------------------------ a lent reference (rule 9) */
+
+/*
+ * A detached task whose first poll takes a waker (the runner's reference,
+ * lent: the only one left) and drops it at once, or wakes it first: the
+ * count reaches zero while it runs, and the runner's transition, not the
+ * drop, decides: unreachable, it gets its cancellation poll; woken, it is
+ * polled again.
+ */
+static atomic_int lent_polls, lent_cancel_polls;
+
+struct lender {
+	struct coast_frame h;
+	int ret;
+	bool wake;
+};
+
+TEST_FN(lender_fn, struct lender, lender_poll);
+
+static int lender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct lender *l = (struct lender *)f;
+	coast_waker *w;
+
+	atomic_fetch_add(&lent_polls, 1);
+	if (f->flags & COAST_F_CANCEL) {
+		atomic_fetch_add(&lent_cancel_polls, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (f->state == COAST_STATE_START) {
+		w = coast_waker_get(cx);
+		if (l->wake)
+			coast_waker_wake_by_ref(w);
+		coast_waker_drop(w);
+		f->state = 1;
+		return COAST_PENDING;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void lend(bool wake)
+{
+	struct lender *l = test_frame_new(&coast__task_alloc, &lender_fn);
+	struct coast_frame *y;
+
+	test_workers(1);
+	l->wake = wake;
+	ASSERT_EQ(coast_detach(coast__spawn(&l->h)), 0);
+	/* Starts the runtime; the detached task runs before the yield's
+	 * second poll. */
+	y = test_yielder_start(&coast__task_alloc, 2, 0, NULL, NULL);
+	ASSERT_EQ(coast__block_on(y, NULL), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT_EQ(atomic_load(&lent_polls), 2);
+	ASSERT_EQ(atomic_load(&lent_cancel_polls), wake ? 0 : 1);
+}
+
+TEST_IMPL(task_lent_ref_dropped)
+{
+	lend(false);
+	return 0;
+}
+
+TEST_IMPL(task_lent_ref_woken)
+{
+	lend(true);
 	return 0;
 }
