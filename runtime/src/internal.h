@@ -187,6 +187,9 @@ int coast__poll_here(struct coast_frame *f, struct coast_cx *cx);
 
 /* Makes a freshly allocated task live: refs references, SCHEDULED set. */
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
+/* The same for a spawn: queued RUNNING (rule 8 of task.c), so that its
+ * first poll needs no transition. */
+void coast__task_init_running(struct coast_task *t, unsigned refs);
 
 /* Transitions; each is one atomic step, see task.c for the rules. */
 /* Returns whether the task is CANCELLED: poll it with COAST_F_CANCEL. */

@@ -882,7 +882,7 @@ coast_task *coast__spawn(struct coast_frame *root)
 	if (!root)
 		return NULL;
 	t = coast__task_of(root);
-	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	coast__task_init_running(t, 2); /* the handle's and the queue's */
 	coast__schedule_new(t);
 	return t;
 }
@@ -902,7 +902,7 @@ coast_task *coast__spawn_local(struct coast_frame *root)
 		return NULL;
 	}
 	t = coast__task_of(root);
-	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	coast__task_init_running(t, 2); /* the handle's and the queue's */
 	t->home = (int16_t)(me ? me->id : rt.main);
 	coast__schedule_new(t);
 	return t;

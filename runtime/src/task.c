@@ -85,9 +85,11 @@
  *     cancellation poll returned pending without arranging a wake: a
  *     broken future) is freed as is.
  *  8. A task may be queued RUNNING (task->yielded): by its runner when it
- *     yields, and by a wake from a task being polled on the worker whose
- *     LIFO slot it goes to (coast__wake_runs_here), which makes it
- *     RUNNING instead of SCHEDULED in the wake's CAS.  The worker that
+ *     yields, by a spawn (coast__task_init_running), and by a wake from a
+ *     task being polled on the worker whose LIFO slot it goes to
+ *     (coast__wake_runs_here), which makes it RUNNING instead of
+ *     SCHEDULED in the wake's CAS.  (A dump lists such a task as
+ *     running.)  The worker that
  *     pops it polls it without transition_to_running (one CAS a wake
  *     fewer); wakes meanwhile find it RUNNING and set NOTIFIED, which the
  *     transition after that poll sees.
@@ -581,6 +583,16 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |
 				      COAST__ST_SCHEDULED,
+			      memory_order_relaxed);
+}
+
+void coast__task_init_running(struct coast_task *t, unsigned refs)
+{
+	t->is_root = false;
+	t->yielded = true; /* rule 8: its first poll skips the transition */
+	atomic_store_explicit(&t->state,
+			      (uint64_t)refs * COAST__ST_REF_ONE |
+				      COAST__ST_RUNNING,
 			      memory_order_relaxed);
 }
 
