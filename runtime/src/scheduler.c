@@ -423,14 +423,13 @@ void coast__task_wake_self(struct coast_cx *cx)
 }
 
 /*
- * A task that yielded stayed RUNNING in the queue, and one woken into the
- * LIFO slot was made RUNNING by its wake (rule 8 of task.c), so it is not
- * made RUNNING again (3 CASes a yield fewer: the wake, idle, running; one
- * a LIFO wake).  Wakes
- * and cancels meanwhile found it RUNNING and set NOTIFIED, which the
- * transition after this poll sees; the acquire load synchronises with
- * them as the CAS would, and makes a cancel that came meanwhile this
- * poll's business (rule 5 of task.c).
+ * A task that yielded stayed RUNNING in the queue, and one spawned or
+ * woken into the LIFO slot was queued RUNNING (rule 8 of task.c), so it is
+ * not made RUNNING again (3 CASes a yield fewer: the wake, idle, running;
+ * one a spawn or a LIFO wake).  Wakes and cancels meanwhile found it
+ * RUNNING and set NOTIFIED, which the transition after this poll sees;
+ * the acquire load synchronises with them as the CAS would, and makes a
+ * cancel that came meanwhile this poll's business (rule 5 of task.c).
  */
 static void start_running(struct coast_task *t)
 {
