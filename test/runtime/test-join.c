@@ -267,15 +267,53 @@ TEST_IMPL(join_any_cancel)
 
 /* ------------------------------------------------ consuming a handle twice */
 
+/* Waits for an element of ch, then ends: a task that lives until the test
+ * lets it go. */
+struct gated {
+	struct coast_frame h;
+	int ret;
+	coast_chan *ch;
+	long v;
+	struct coast_frame *sub;
+};
+
+TEST_FN(gated_fn, struct gated, gated_poll);
+
+static int gated_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct gated *g = (struct gated *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, g->sub,
+			   COAST_START(coast_chan_recv)(cx->frames, g->ch,
+							&g->v),
+			   int, g->ret);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
 /*
- * Detach, then every other consumer: the task sleeps on (the runtime has
- * not even started), so its handle is checked, not read after a free.
+ * Detach, then every other consumer: the task waits until the checks are
+ * done, so its handle is checked, not read after a free (coast_join takes
+ * the handle at its first poll, which here comes after the runtime
+ * started).
  */
 TEST_IMPL(join_after_detach)
 {
-	coast_task *t = spawn_sleeper(50, 1), *set[1];
+	coast_chan *ch = coast_chan_new(1, sizeof(long));
+	struct gated *g = test_frame_new(&coast__task_alloc, &gated_fn);
+	coast_task *t, *set[1];
 	size_t index = 99;
+	long go = 1;
 	int out = -1;
+
+	ASSERT(ch != NULL);
+	g->ch = ch;
+	t = coast__spawn(&g->h);
+	ASSERT(t != NULL);
 
 	ASSERT_EQ(coast_detach(t), 0);
 	ASSERT_EQ(coast_detach(t), -EINVAL);
@@ -293,9 +331,11 @@ TEST_IMPL(join_after_detach)
 	ASSERT(set[0] == NULL);
 	ASSERT_EQ(out, -1);
 	ASSERT_EQ(index, 99);
-	/* The detached task was not disturbed: it finishes on its own. */
+	/* The detached task was not disturbed: let go, it finishes. */
+	ASSERT_EQ(coast_chan_send(ch, &go), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	ASSERT_EQ(coast__timer_count(), 0);
+	coast_chan_free(ch);
 	return 0;
 }
 
