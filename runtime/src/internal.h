@@ -453,6 +453,15 @@ coast_waker *coast__io_wait_cancel(struct coast__io_wait *w);
 bool coast__io_wait_fired(struct coast__io_wait *w);
 /* Waits armed on fd, for tests. */
 size_t coast__io_wait_count(int fd);
+/*
+ * The hints of reactor.c's fd slots (HINT_*): hint_stream says fd is a new
+ * stream socket (true) or may no longer be one (false); hint_short records
+ * a short read (COAST__IO_READ) or write (COAST__IO_WRITE) on it; hint_take
+ * says, once, whether the last operation in dir was short.
+ */
+void coast__io_hint_stream(int fd, bool stream);
+void coast__io_hint_short(int fd, unsigned dir);
+bool coast__io_hint_take(int fd, unsigned dir);
 
 /*
  * The driver (reactor.c): the epoll instance and the timer heap, polled by

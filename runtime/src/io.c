@@ -184,6 +184,50 @@ static ssize_t attempt(struct io_frame *x, unsigned *dir)
 	}
 }
 
+static unsigned op_dir(enum io_op op)
+{
+	return op == OP_READ || op == OP_RECV || op == OP_ACCEPT
+		       ? COAST__IO_READ
+		       : COAST__IO_WRITE;
+}
+
+static bool is_stream(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) &&
+	       type == SOCK_STREAM;
+}
+
+/*
+ * Feeds reactor.c's hints from a result: accept and connect make a new
+ * stream; a short read or write on one says the next will wait; the end
+ * of the stream or an error says the fd may be closed and its number
+ * reused.  Peeks and other flags say nothing about what is left.
+ */
+static void note_result(struct io_frame *x, ssize_t r)
+{
+	unsigned dir = op_dir(x->op);
+
+	if (x->op == OP_ACCEPT) {
+		if (r >= 0)
+			coast__io_hint_stream((int)r, is_stream((int)r));
+		return;
+	}
+	if (x->op == OP_CONNECT) {
+		if (!r)
+			coast__io_hint_stream(x->fd, is_stream(x->fd));
+		return;
+	}
+	if (x->not_sock || x->flags || !x->n || r == COAST__ERR(EAGAIN))
+		return;
+	if (r > 0 && (size_t)r < x->n)
+		coast__io_hint_short(x->fd, dir);
+	else if (r < 0 || (!r && dir == COAST__IO_READ))
+		coast__io_hint_stream(x->fd, false);
+}
+
 static int io_done(struct io_frame *x, ssize_t r)
 {
 	if (x->op == OP_ACCEPT || x->op == OP_CONNECT)
@@ -233,9 +277,16 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	default:
 		abort(); /* a state this function never sets */
 	}
+	if (f->state != IO_WAIT && x->op != OP_ACCEPT && x->op != OP_CONNECT &&
+	    coast__io_hint_take(x->fd, op_dir(x->op))) {
+		dir = op_dir(x->op);
+		goto wait;
+	}
 	r = attempt(x, &dir);
+	note_result(x, r);
 	if (r != COAST__ERR(EAGAIN))
 		return io_done(x, r);
+wait:
 	w = coast_waker_get(cx);
 	r = coast__io_wait_start(&x->wait, x->fd, dir, w);
 	if (r) {

@@ -55,7 +55,26 @@ struct fd_slot {
 	pthread_mutex_t lock;
 	struct coast__io_wait *head;
 	bool added; /* ADDed to epoll once: later arms start with MOD */
+	_Atomic unsigned char hint; /* HINT_*, advisory: relaxed, no lock */
 };
+
+/*
+ * What the last operation on a stream socket left behind.  A read that
+ * returned less than it asked for emptied the receive queue, a write that
+ * took less than it was given filled the send buffer: the next operation
+ * in that direction would almost surely fail with EAGAIN, so it arms the
+ * wait at once instead (tokio clears its readiness the same way).  Only a
+ * hint: arming checks readiness itself (F2), so a stale one costs an epoll
+ * round trip, never a wake.  Not for datagram or seqpacket sockets, where a
+ * short read is one message: HINT_STREAM is set from SO_TYPE by accept and
+ * connect, for the fd they return or connect, and cleared when an operation
+ * sees the end of the stream or an error (what usually comes before a
+ * close; a number reused without either keeps a stale STREAM: slower, not
+ * wrong).
+ */
+#define HINT_STREAM 0x1u
+#define HINT_DRAINED 0x2u
+#define HINT_FULL 0x4u
 
 static struct {
 	pthread_mutex_t lock; /* guards chunk creation only */
@@ -229,6 +248,42 @@ bool coast__io_wait_fired(struct coast__io_wait *w)
 	fired = !w->linked;
 	pthread_mutex_unlock(&s->lock);
 	return fired;
+}
+
+static unsigned char hint_bit(unsigned dir)
+{
+	return dir == COAST__IO_READ ? HINT_DRAINED : HINT_FULL;
+}
+
+void coast__io_hint_stream(int fd, bool stream)
+{
+	struct fd_slot *s = slot_get(fd, stream);
+
+	if (s)
+		atomic_store_explicit(&s->hint, stream ? HINT_STREAM : 0,
+				      memory_order_relaxed);
+}
+
+void coast__io_hint_short(int fd, unsigned dir)
+{
+	struct fd_slot *s = slot_get(fd, false);
+
+	if (s && (atomic_load_explicit(&s->hint, memory_order_relaxed) &
+		  HINT_STREAM))
+		atomic_fetch_or_explicit(&s->hint, hint_bit(dir),
+					 memory_order_relaxed);
+}
+
+bool coast__io_hint_take(int fd, unsigned dir)
+{
+	struct fd_slot *s = slot_get(fd, false);
+	unsigned char bit = hint_bit(dir);
+
+	if (!s || !(atomic_load_explicit(&s->hint, memory_order_relaxed) & bit))
+		return false;
+	atomic_fetch_and_explicit(&s->hint, (unsigned char)~bit,
+				  memory_order_relaxed);
+	return true;
 }
 
 /*
