@@ -10,11 +10,14 @@
  *     that are not sockets are switched to O_NONBLOCK, as are listening
  *     and connecting sockets, which have no per-call flag);
  *   - retries on EINTR; on EAGAIN arms a reactor wait for the direction it
- *     needs (reactor.c) holding a waker, and returns COAST_PENDING; when the
- *     wait fired, tries again;
+ *     needs (reactor.c) holding a waker, with the fd's tick read before the
+ *     syscall (F3: an event since means try again), and returns
+ *     COAST_PENDING; when the wait fired, tries again;
+ *   - after a short read or write on a stream socket, the next op in that
+ *     direction waits at once (reactor.c's hints);
  *   - returns the syscall's result or -errno (-EBADF for a bad fd, -EPIPE or
  *     -ECONNRESET for a peer gone: sends use MSG_NOSIGNAL);
- *   - on COAST_F_CANCEL disarms its wait and drops the waker (F4 of
+ *   - on COAST_F_CANCEL disarms its wait and drops the waker (F5 of
  *     reactor.c); an op that already completed is not undone.
  * Each attempt that completes at once spends one unit of the task's budget
  * (scheduler.c); with the budget gone the op yields first, so a task
@@ -201,31 +204,29 @@ static bool is_stream(int fd)
 }
 
 /*
- * Feeds reactor.c's hints from a result: accept and connect make a new
- * stream; a short read or write on one says the next will wait; the end
- * of the stream or an error says the fd may be closed and its number
- * reused.  Peeks and other flags say nothing about what is left.
+ * Feeds reactor.c from a result whose syscall came after tick: accept and
+ * connect make a new file (a stream socket, mostly); a short read or write
+ * on one says the next will wait; the end of the stream or an error says
+ * the fd may be closed and its number reused.  Peeks and other flags say
+ * nothing about what is left.
  */
-static void note_result(struct io_frame *x, ssize_t r)
+static void note_result(struct io_frame *x, ssize_t r, uint32_t tick)
 {
 	unsigned dir = op_dir(x->op);
 
 	if (x->op == OP_ACCEPT) {
 		if (r >= 0)
-			coast__io_hint_stream((int)r, is_stream((int)r));
+			coast__io_fd_new((int)r, is_stream((int)r));
 		return;
 	}
-	if (x->op == OP_CONNECT) {
-		if (!r)
-			coast__io_hint_stream(x->fd, is_stream(x->fd));
-		return;
-	}
+	if (x->op == OP_CONNECT)
+		return; /* its fd is new from the start (io_poll) */
 	if (x->not_sock || x->flags || !x->n || r == COAST__ERR(EAGAIN))
 		return;
 	if (r > 0 && (size_t)r < x->n)
-		coast__io_hint_short(x->fd, dir);
+		coast__io_hint_short(x->fd, dir, tick);
 	else if (r < 0 || (!r && dir == COAST__IO_READ))
-		coast__io_hint_stream(x->fd, false);
+		coast__io_hint_ended(x->fd);
 }
 
 static int io_done(struct io_frame *x, ssize_t r)
@@ -243,6 +244,7 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct io_frame *x = (struct io_frame *)f;
 	coast_waker *w;
 	unsigned dir = 0;
+	uint32_t tick;
 	ssize_t r;
 
 	if (f->state == COAST_STATE_DONE)
@@ -261,6 +263,10 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 			if (r)
 				return io_done(x, r);
 		}
+		/* A socket about to connect is a new file for the reactor
+		 * (F2): registered by its first wait. */
+		if (x->op == OP_CONNECT)
+			coast__io_fd_new(x->fd, is_stream(x->fd));
 		if (!coast__budget_spend()) {
 			coast__task_wake_self(cx);
 			f->state = IO_YIELD;
@@ -278,20 +284,25 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 		abort(); /* a state this function never sets */
 	}
 	if (f->state != IO_WAIT && x->op != OP_ACCEPT && x->op != OP_CONNECT &&
-	    coast__io_hint_take(x->fd, op_dir(x->op))) {
+	    coast__io_hint_take(x->fd, op_dir(x->op), &tick)) {
 		dir = op_dir(x->op);
 		goto wait;
 	}
-	r = attempt(x, &dir);
-	note_result(x, r);
-	if (r != COAST__ERR(EAGAIN))
-		return io_done(x, r);
+	for (;;) {
+		tick = coast__io_tick(x->fd);
+		r = attempt(x, &dir);
+		note_result(x, r, tick);
+		if (r != COAST__ERR(EAGAIN))
+			return io_done(x, r);
 wait:
-	w = coast_waker_get(cx);
-	r = coast__io_wait_start(&x->wait, x->fd, dir, w);
-	if (r) {
+		w = coast_waker_get(cx);
+		r = coast__io_wait_start(&x->wait, x->fd, dir, w, tick);
+		if (!r)
+			break;
 		coast_waker_drop(w);
-		return io_done(x, r);
+		if (r != COAST__ERR(EAGAIN))
+			return io_done(x, r);
+		/* An event came since the syscall: try again. */
 	}
 	f->state = IO_WAIT;
 	return COAST_PENDING;

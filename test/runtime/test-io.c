@@ -6,8 +6,10 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -583,6 +585,70 @@ TEST_IMPL(io_short_hint)
 				  &r),
 		  0);
 	ASSERT_EQ(r, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* --------------------------------------- fds closed and numbers reused */
+
+struct late_write {
+	int fd; /* written to after 20 ms */
+};
+
+static void *late_write_main(void *arg)
+{
+	struct late_write *l = arg;
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ms20, NULL);
+	if (write(l->fd, "y", 1) != 1)
+		abort();
+	return NULL;
+}
+
+/* A read of fd on the runtime that another thread serves after 20 ms. */
+static ssize_t late_read(int fd, struct late_write *l, char *c)
+{
+	pthread_t th;
+	ssize_t r = 0;
+
+	ASSERT_EQ(pthread_create(&th, NULL, late_write_main, l), 0);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_read)(&coast__task_alloc,
+							  fd, c, 1),
+				  &r),
+		  0);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	return r;
+}
+
+/*
+ * The reactor registers an fd once (F2 of reactor.c).  When its number is
+ * reused for a file it never saw, a wait there finds no registration; the
+ * sweep registers it again, so the wait ends a little late, not never.
+ */
+TEST_IMPL(io_reused_fd)
+{
+	struct late_write l;
+	int a[2], b[2];
+	double t0;
+	char c = 0;
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, a), 0);
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b), 0);
+	l.fd = a[1];
+	ASSERT_EQ(late_read(a[0], &l, &c), 1); /* registers a[0] */
+	ASSERT_EQ(dup2(b[0], a[0]), a[0]);    /* a new file, same number */
+	l.fd = b[1];
+	c = 0;
+	t0 = test_now_ms();
+	ASSERT_EQ(late_read(a[0], &l, &c), 1);
+	ASSERT_EQ(c, 'y');
+	fprintf(stderr, "io_reused_fd: the wait on a reused number took %.1f ms\n",
+		test_now_ms() - t0);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
