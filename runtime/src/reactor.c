@@ -71,7 +71,7 @@ struct fd_slot {
 	struct coast__io_wait *head;
 	bool added;                      /* F2: ADDed for the current file */
 	_Atomic uint32_t tick;           /* F3: written under lock */
-	_Atomic uint64_t unverified;     /* F6: ms of the link, 0 if none */
+	_Atomic uint64_t unverified;     /* F6: sweep epoch + 1, 0 if none */
 	_Atomic unsigned char stream;    /* hints below: relaxed, no lock */
 	_Atomic uint64_t short_at[2];    /* HINT_SHORT | tick, per direction */
 };
@@ -100,9 +100,12 @@ static struct {
 #define SWEEP_MS 50
 
 /* F6.  armed: some wait may be unverified, so the driver sleeps at most
- * until next; only the driver lock's holder touches next. */
+ * until next; epoch counts sweeps (a wait's mark is the epoch it was
+ * linked in, plus one: no clock read per wait).  Only the driver lock's
+ * holder writes next and epoch. */
 static struct {
 	_Atomic bool armed;
+	_Atomic uint64_t epoch;
 	uint64_t next;
 } sweep;
 
@@ -217,13 +220,12 @@ uint32_t coast__io_tick(int fd)
 /* F6: a wait linked on a registration nobody checked since. */
 static void mark_unverified(struct fd_slot *s)
 {
-	uint64_t now;
-
 	if (atomic_load_explicit(&s->unverified, memory_order_relaxed))
 		return;
-	now = coast__now_ms();
-	atomic_store_explicit(&s->unverified, now ? now : 1,
-			      memory_order_seq_cst);
+	atomic_store_explicit(
+		&s->unverified,
+		atomic_load_explicit(&sweep.epoch, memory_order_relaxed) + 1,
+		memory_order_seq_cst);
 	/* seq_cst: either the sweep that disarms sees this mark, or we see
 	 * it disarmed and arm it again. */
 	if (!atomic_load_explicit(&sweep.armed, memory_order_seq_cst)) {
@@ -394,17 +396,21 @@ static size_t fd_event(int fd, unsigned ready)
 }
 
 /*
- * F6: re-registers the fd of every wait unverified for SWEEP_MS; a failure
- * (the fd was closed: EBADF) fires its waits, which retry and see it.
- * Driver lock held.  Returns the wakes done.
+ * F6: re-registers the fd of every wait linked before the previous sweep
+ * (at least SWEEP_MS ago, at most two sweeps); a failure (the fd was
+ * closed: EBADF) fires its waits, which retry and see it.  Driver lock
+ * held.  Returns the wakes done.
  */
 static size_t sweep_fds(uint64_t now)
 {
 	size_t hi, top, i, n = 0;
 	struct fd_slot *c, *s;
 	struct coast__io_wait *w;
-	uint64_t since;
+	uint64_t since, epoch;
 	bool left = false;
+
+	epoch = atomic_load_explicit(&sweep.epoch, memory_order_relaxed) + 1;
+	atomic_store_explicit(&sweep.epoch, epoch, memory_order_relaxed);
 
 	/* Disarmed before the scan: a wait marked after it re-arms (see
 	 * mark_unverified). */
@@ -418,7 +424,7 @@ static size_t sweep_fds(uint64_t now)
 						     memory_order_seq_cst);
 			if (!since)
 				continue;
-			if (now - since < SWEEP_MS) {
+			if (since + 1 > epoch) {
 				left = true;
 				continue;
 			}
