@@ -467,30 +467,47 @@ size_t coast__timer_count(void);
  * One task waiting for an fd to become ready, an intrusive node (in the
  * waiting frame) on the fd's wait list.  All fields but fd and events
  * belong to the reactor and are touched under the fd's lock; linked says
- * whether the node is on the list (armed, not yet fired or cancelled).
+ * whether the node is on the list (armed, not yet fired or cancelled), and
+ * is also read without the lock by its own frame (coast__io_wait_fired).
  */
 struct coast__io_wait {
 	struct coast__io_wait *next, *prev;
 	coast_waker *waker;
 	int fd;
 	unsigned events; /* COAST__IO_* */
-	bool linked;
+	_Atomic bool linked;
 };
 
 /*
- * The fd-wait protocol mirrors the timers': start arms w for fd (the
- * reactor then owns waker; on error the caller still does, -EBADF, -EPERM
- * for fds epoll refuses, -ENOMEM); cancel disarms and returns the waker, or
- * NULL when w already fired; fired says whether an armed wait fired.
- * An error or hang-up on the fd fires every wait on it.  Any thread.
+ * The fd-wait protocol mirrors the timers' (reactor.c, F1-F6).  An
+ * operation reads coast__io_tick(fd) before its syscall; after EAGAIN,
+ * start arms w for fd with that tick: 0 (the reactor now owns waker),
+ * -EAGAIN when an event came since the tick (try the syscall again), or
+ * -EBADF, -EPERM for fds epoll refuses, -ENOMEM (the caller still owns
+ * waker).  cancel disarms and returns the waker, or NULL when w already
+ * fired; fired says whether an armed wait fired.  An error or hang-up on
+ * the fd fires every wait on it.  Any thread.
  */
 void coast__io_wait_init(struct coast__io_wait *w);
+uint32_t coast__io_tick(int fd);
 int coast__io_wait_start(struct coast__io_wait *w, int fd, unsigned events,
-			 coast_waker *waker);
+			 coast_waker *waker, uint32_t tick);
 coast_waker *coast__io_wait_cancel(struct coast__io_wait *w);
 bool coast__io_wait_fired(struct coast__io_wait *w);
 /* Waits armed on fd, for tests. */
 size_t coast__io_wait_count(int fd);
+/*
+ * fd_new: accept or connect made fd, a new file (stream: SOCK_STREAM).
+ * The hints of reactor.c's fd slots: hint_ended says fd's stream ended or
+ * failed (it may be closed and its number reused); hint_short records a
+ * short read (COAST__IO_READ) or write (COAST__IO_WRITE) whose syscall
+ * came after tick; hint_take says, once, whether the last operation in
+ * dir was short, and gives that tick.
+ */
+void coast__io_fd_new(int fd, bool stream);
+void coast__io_hint_ended(int fd);
+void coast__io_hint_short(int fd, unsigned dir, uint32_t tick);
+bool coast__io_hint_take(int fd, unsigned dir, uint32_t *tick);
 
 /*
  * The driver (reactor.c): the epoll instance and the timer heap, polled by

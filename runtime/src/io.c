@@ -10,11 +10,14 @@
  *     that are not sockets are switched to O_NONBLOCK, as are listening
  *     and connecting sockets, which have no per-call flag);
  *   - retries on EINTR; on EAGAIN arms a reactor wait for the direction it
- *     needs (reactor.c) holding a waker, and returns COAST_PENDING; when the
- *     wait fired, tries again;
+ *     needs (reactor.c) holding a waker, with the fd's tick read before the
+ *     syscall (F3: an event since means try again), and returns
+ *     COAST_PENDING; when the wait fired, tries again;
+ *   - after a short read or write on a stream socket, the next op in that
+ *     direction waits at once (reactor.c's hints);
  *   - returns the syscall's result or -errno (-EBADF for a bad fd, -EPIPE or
  *     -ECONNRESET for a peer gone: sends use MSG_NOSIGNAL);
- *   - on COAST_F_CANCEL disarms its wait and drops the waker (F4 of
+ *   - on COAST_F_CANCEL disarms its wait and drops the waker (F5 of
  *     reactor.c); an op that already completed is not undone.
  * Each attempt that completes at once spends one unit of the task's budget
  * (scheduler.c); with the budget gone the op yields first, so a task
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -114,6 +118,32 @@ static int connect_result(int fd)
 }
 
 /*
+ * The syscalls themselves, not libc's wrappers: those make every call a
+ * thread cancellation point, two atomic read-modify-writes around it in a
+ * threaded program (1% of an echo server's CPU), and a call that never
+ * blocks (MSG_DONTWAIT, O_NONBLOCK) has nothing to cancel.
+ */
+static ssize_t sys_read(int fd, void *buf, size_t n)
+{
+	return syscall(SYS_read, fd, buf, n);
+}
+
+static ssize_t sys_write(int fd, const void *buf, size_t n)
+{
+	return syscall(SYS_write, fd, buf, n);
+}
+
+static ssize_t sys_recv(int fd, void *buf, size_t n, int flags)
+{
+	return syscall(SYS_recvfrom, fd, buf, n, flags, NULL, NULL);
+}
+
+static ssize_t sys_send(int fd, const void *buf, size_t n, int flags)
+{
+	return syscall(SYS_sendto, fd, buf, n, flags, NULL, 0);
+}
+
+/*
  * One non-blocking attempt, EINTR retried.  Returns the result or -errno;
  * -EAGAIN with *dir set when the op must wait.
  */
@@ -144,10 +174,10 @@ static ssize_t attempt(struct io_frame *x, unsigned *dir)
 		case OP_RECV:
 			*dir = COAST__IO_READ;
 			if (x->not_sock) {
-				r = read(x->fd, x->buf, x->n);
+				r = sys_read(x->fd, x->buf, x->n);
 				break;
 			}
-			r = recv(x->fd, x->buf, x->n, x->flags | MSG_DONTWAIT);
+			r = sys_recv(x->fd, x->buf, x->n, x->flags | MSG_DONTWAIT);
 			if (r < 0 && errno == ENOTSOCK && x->op == OP_READ) {
 				err = x->blocking ? 0 : set_nonblock(x->fd);
 				if (err)
@@ -160,11 +190,11 @@ static ssize_t attempt(struct io_frame *x, unsigned *dir)
 		case OP_SEND:
 			*dir = COAST__IO_WRITE;
 			if (x->not_sock) {
-				r = write(x->fd, x->buf, x->n);
+				r = sys_write(x->fd, x->buf, x->n);
 				break;
 			}
-			r = send(x->fd, x->buf, x->n,
-				 x->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+			r = sys_send(x->fd, x->buf, x->n,
+				     x->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 			if (r < 0 && errno == ENOTSOCK && x->op == OP_WRITE) {
 				err = x->blocking ? 0 : set_nonblock(x->fd);
 				if (err)
@@ -184,6 +214,48 @@ static ssize_t attempt(struct io_frame *x, unsigned *dir)
 	}
 }
 
+static unsigned op_dir(enum io_op op)
+{
+	return op == OP_READ || op == OP_RECV || op == OP_ACCEPT
+		       ? COAST__IO_READ
+		       : COAST__IO_WRITE;
+}
+
+static bool is_stream(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) &&
+	       type == SOCK_STREAM;
+}
+
+/*
+ * Feeds reactor.c from a result whose syscall came after tick: accept and
+ * connect make a new file (a stream socket, mostly); a short read or write
+ * on one says the next will wait; the end of the stream or an error says
+ * the fd may be closed and its number reused.  Peeks and other flags say
+ * nothing about what is left.
+ */
+static void note_result(struct io_frame *x, ssize_t r, uint32_t tick)
+{
+	unsigned dir = op_dir(x->op);
+
+	if (x->op == OP_ACCEPT) {
+		if (r >= 0)
+			coast__io_fd_new((int)r, is_stream((int)r));
+		return;
+	}
+	if (x->op == OP_CONNECT)
+		return; /* its fd is new from the start (io_poll) */
+	if (x->not_sock || x->flags || !x->n || r == COAST__ERR(EAGAIN))
+		return;
+	if (r > 0 && (size_t)r < x->n)
+		coast__io_hint_short(x->fd, dir, tick);
+	else if (r < 0 || (!r && dir == COAST__IO_READ))
+		coast__io_hint_ended(x->fd);
+}
+
 static int io_done(struct io_frame *x, ssize_t r)
 {
 	if (x->op == OP_ACCEPT || x->op == OP_CONNECT)
@@ -199,6 +271,7 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct io_frame *x = (struct io_frame *)f;
 	coast_waker *w;
 	unsigned dir = 0;
+	uint32_t tick;
 	ssize_t r;
 
 	if (f->state == COAST_STATE_DONE)
@@ -217,6 +290,10 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 			if (r)
 				return io_done(x, r);
 		}
+		/* A socket about to connect is a new file for the reactor
+		 * (F2): registered by its first wait. */
+		if (x->op == OP_CONNECT)
+			coast__io_fd_new(x->fd, is_stream(x->fd));
 		if (!coast__budget_spend()) {
 			coast__task_wake_self(cx);
 			f->state = IO_YIELD;
@@ -233,14 +310,26 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	default:
 		abort(); /* a state this function never sets */
 	}
-	r = attempt(x, &dir);
-	if (r != COAST__ERR(EAGAIN))
-		return io_done(x, r);
-	w = coast_waker_get(cx);
-	r = coast__io_wait_start(&x->wait, x->fd, dir, w);
-	if (r) {
+	if (f->state != IO_WAIT && x->op != OP_ACCEPT && x->op != OP_CONNECT &&
+	    coast__io_hint_take(x->fd, op_dir(x->op), &tick)) {
+		dir = op_dir(x->op);
+		goto wait;
+	}
+	for (;;) {
+		tick = coast__io_tick(x->fd);
+		r = attempt(x, &dir);
+		note_result(x, r, tick);
+		if (r != COAST__ERR(EAGAIN))
+			return io_done(x, r);
+wait:
+		w = coast_waker_get(cx);
+		r = coast__io_wait_start(&x->wait, x->fd, dir, w, tick);
+		if (!r)
+			break;
 		coast_waker_drop(w);
-		return io_done(x, r);
+		if (r != COAST__ERR(EAGAIN))
+			return io_done(x, r);
+		/* An event came since the syscall: try again. */
 	}
 	f->state = IO_WAIT;
 	return COAST_PENDING;

@@ -25,19 +25,34 @@
  *
  * Fd waits
  *  F1. Each fd has a slot (two-level table, slots never freed) with a lock,
- *      a list of waiting nodes and the interest armed in the backend; list
- *      and nodes' fields are only touched under the slot lock.
- *  F2. A wait links its node and re-arms the fd with the union of the list's
- *      interests, in one critical section.  Arming is one-shot and checks
- *      readiness immediately, so readiness that came before the arm is not
- *      lost (the caller saw EAGAIN before arming).
- *  F3. An event unlinks every node whose interest it satisfies (an error or
- *      hang-up satisfies all), takes their wakers and re-arms for the rest,
- *      under the lock; wakes happen after unlocking.  As with timers,
- *      "unlinked" and "waker consumed" are one step.
- *  F4. Cancel unlinks under the lock and returns the waker if the node was
- *      still linked; the backend keeps a possibly stale interest, whose
- *      event finds no node (harmless).
+ *      a list of waiting nodes, a tick and whether the fd is registered;
+ *      list, nodes' fields and `added` are only touched under the slot
+ *      lock.  The tick counts the events the driver handled for the fd.
+ *  F2. Registrations are persistent and edge-triggered, read and write: one
+ *      EPOLL_CTL_ADD per file, made by the first wait that finds the slot
+ *      unregistered (accept and connect unregister the slot of the fd they
+ *      make: a new file).  Every readiness change after that is an event.
+ *  F3. An operation reads the tick (acquire) before its syscall and hands
+ *      it to the wait it starts after EAGAIN.  The wait links its node only
+ *      if the tick has not moved under the slot lock; otherwise an event
+ *      came since the syscall and the operation tries again.  So readiness
+ *      that came between the failed syscall and the link is never lost: its
+ *      event either moved the tick before the link or finds the node after.
+ *  F4. An event bumps the tick, unlinks every node whose interest it
+ *      satisfies (an error or hang-up satisfies all), takes their wakers,
+ *      under the lock; "unlinked" and "waker consumed" are one step.
+ *  F5. Cancel unlinks under the lock and returns the waker if the node was
+ *      still linked.
+ *  F6. A raw fd may be closed and its number reused by a file the runtime
+ *      never saw (dup2, socketpair, a plain accept): the kernel dropped the
+ *      old registration and the slot does not know.  A wait linked without
+ *      a system call is therefore unverified: the driver sweeps the table
+ *      every SWEEP_MS and re-registers the fd of every wait that has been
+ *      unverified that long (EPOLL_CTL_MOD, ADD on ENOENT; readiness is
+ *      reported at once).  A wait on a reused number is late by at most
+ *      two sweeps, never lost; a wait on a live registration costs no
+ *      system call at all (the price of the one-shot re-arm it replaces
+ *      was an epoll_ctl per wait).
  *
  * The driver lock is a flag, not a mutex: try_lock never waits, the holder
  * is the only caller of backend_wait and the only reader of be.out/be.ev.
@@ -54,13 +69,45 @@
 struct fd_slot {
 	pthread_mutex_t lock;
 	struct coast__io_wait *head;
-	bool added; /* ADDed to epoll once: later arms start with MOD */
+	bool added;                      /* F2: ADDed for the current file */
+	_Atomic uint32_t tick;           /* F3: written under lock */
+	_Atomic uint64_t unverified;     /* F6: sweep epoch + 1, 0 if none */
+	_Atomic unsigned char stream;    /* hints below: relaxed, no lock */
+	_Atomic uint64_t short_at[2];    /* HINT_SHORT | tick, per direction */
 };
+
+/*
+ * What the last operation on a stream socket left behind.  A read that
+ * returned less than it asked for emptied the receive queue, a write that
+ * took less than it was given filled the send buffer: the next operation
+ * in that direction would almost surely fail with EAGAIN, so it waits at
+ * once, with the tick read before that short syscall (F3: an event since
+ * makes it try after all; tokio clears its readiness the same way).  Not
+ * for datagram or seqpacket sockets, where a short read is one message:
+ * `stream` is set from SO_TYPE by accept and connect, for the fd they
+ * return or connect, and cleared when an operation sees the end of the
+ * stream or an error (what usually comes before a close; a number reused
+ * without either keeps a stale `stream`: an extra wake, never a lost one).
+ */
+#define HINT_SHORT (1ull << 32)
 
 static struct {
 	pthread_mutex_t lock; /* guards chunk creation only */
 	_Atomic(struct fd_slot *) chunk[FD_CHUNKS];
+	_Atomic size_t top; /* chunks up to here may exist */
 } fds = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+#define SWEEP_MS 50
+
+/* F6.  armed: some wait may be unverified, so the driver sleeps at most
+ * until next; epoch counts sweeps (a wait's mark is the epoch it was
+ * linked in, plus one: no clock read per wait).  Only the driver lock's
+ * holder writes next and epoch. */
+static struct {
+	_Atomic bool armed;
+	_Atomic uint64_t epoch;
+	uint64_t next;
+} sweep;
 
 static struct {
 	pthread_mutex_t lock;
@@ -115,21 +162,17 @@ static struct fd_slot *slot_get(int fd, bool create)
 					pthread_mutex_init(&c[i].lock, NULL);
 				atomic_store_explicit(&fds.chunk[hi], c,
 						      memory_order_release);
+				if (atomic_load_explicit(&fds.top,
+							 memory_order_relaxed) <=
+				    hi)
+					atomic_store_explicit(
+						&fds.top, hi + 1,
+						memory_order_relaxed);
 			}
 		}
 		pthread_mutex_unlock(&fds.lock);
 	}
 	return c ? &c[(size_t)fd % FD_CHUNK] : NULL;
-}
-
-static unsigned slot_interest(struct fd_slot *s)
-{
-	struct coast__io_wait *w;
-	unsigned ev = 0;
-
-	for (w = s->head; w; w = w->next)
-		ev |= w->events;
-	return ev;
 }
 
 static void slot_unlink(struct fd_slot *s, struct coast__io_wait *w)
@@ -141,7 +184,19 @@ static void slot_unlink(struct fd_slot *s, struct coast__io_wait *w)
 	if (w->next)
 		w->next->prev = w->prev;
 	w->next = w->prev = NULL;
-	w->linked = false;
+	atomic_store_explicit(&w->linked, false, memory_order_release);
+	if (!s->head)
+		atomic_store_explicit(&s->unverified, 0, memory_order_relaxed);
+}
+
+/* Unlinks w and wakes its task.  Under the slot lock (see fd_event). */
+static void slot_fire(struct fd_slot *s, struct coast__io_wait *w)
+{
+	coast_waker *k = w->waker;
+
+	slot_unlink(s, w);
+	w->waker = NULL;
+	coast_waker_wake(k);
 }
 
 void coast__io_wait_init(struct coast__io_wait *w)
@@ -150,37 +205,72 @@ void coast__io_wait_init(struct coast__io_wait *w)
 	w->waker = NULL;
 	w->fd = -1;
 	w->events = 0;
-	w->linked = false;
+	atomic_init(&w->linked, false);
+}
+
+uint32_t coast__io_tick(int fd)
+{
+	struct fd_slot *s = slot_get(fd, false);
+
+	/* acquire: pairs with fd_event's release, so a syscall after this
+	 * load sees the readiness of every event the tick counts. */
+	return s ? atomic_load_explicit(&s->tick, memory_order_acquire) : 0;
+}
+
+/* F6: a wait linked on a registration nobody checked since. */
+static void mark_unverified(struct fd_slot *s)
+{
+	if (atomic_load_explicit(&s->unverified, memory_order_relaxed))
+		return;
+	atomic_store_explicit(
+		&s->unverified,
+		atomic_load_explicit(&sweep.epoch, memory_order_relaxed) + 1,
+		memory_order_seq_cst);
+	/* seq_cst: either the sweep that disarms sees this mark, or we see
+	 * it disarmed and arm it again. */
+	if (!atomic_load_explicit(&sweep.armed, memory_order_seq_cst)) {
+		atomic_store_explicit(&sweep.armed, true, memory_order_seq_cst);
+		backend_interrupt(); /* a driver asleep without a bound */
+	}
 }
 
 int coast__io_wait_start(struct coast__io_wait *w, int fd, unsigned events,
-			 coast_waker *waker)
+			 coast_waker *waker, uint32_t tick)
 {
 	struct fd_slot *s;
-	int r;
+	bool verified = false;
+	int r = 0;
 
 	if (fd < 0)
 		return COAST__ERR(EBADF);
-	if (w->linked || !(events & (COAST__IO_READ | COAST__IO_WRITE)))
+	if (atomic_load_explicit(&w->linked, memory_order_relaxed) ||
+	    !(events & (COAST__IO_READ | COAST__IO_WRITE)))
 		abort(); /* armed twice, or waiting for nothing */
 	s = slot_get(fd, true);
 	if (!s)
 		return COAST__ERR(fd >= FD_CHUNK * FD_CHUNKS ? EBADF : ENOMEM);
 	pthread_mutex_lock(&s->lock);
-	w->fd = fd;
-	w->events = events;
-	w->waker = waker;
-	w->prev = NULL;
-	w->next = s->head;
-	if (s->head)
-		s->head->prev = w;
-	s->head = w;
-	w->linked = true;
-	/* F2: arm with everything the list wants. */
-	r = backend_arm(fd, slot_interest(s), &s->added);
-	if (r) {
-		slot_unlink(s, w);
-		w->waker = NULL;
+	if (atomic_load_explicit(&s->tick, memory_order_relaxed) != tick) {
+		pthread_mutex_unlock(&s->lock);
+		return COAST__ERR(EAGAIN); /* F3: an event since the syscall */
+	}
+	if (!s->added) {
+		r = backend_register(fd);
+		s->added = !r;
+		verified = true;
+	}
+	if (!r) {
+		w->fd = fd;
+		w->events = events;
+		w->waker = waker;
+		w->prev = NULL;
+		w->next = s->head;
+		if (s->head)
+			s->head->prev = w;
+		s->head = w;
+		atomic_store_explicit(&w->linked, true, memory_order_relaxed);
+		if (!verified)
+			mark_unverified(s);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return r;
@@ -194,7 +284,7 @@ coast_waker *coast__io_wait_cancel(struct coast__io_wait *w)
 	if (!s)
 		return NULL; /* never armed */
 	pthread_mutex_lock(&s->lock);
-	if (w->linked) {
+	if (atomic_load_explicit(&w->linked, memory_order_relaxed)) {
 		slot_unlink(s, w);
 		k = w->waker;
 		w->waker = NULL;
@@ -220,19 +310,60 @@ size_t coast__io_wait_count(int fd)
 
 bool coast__io_wait_fired(struct coast__io_wait *w)
 {
-	struct fd_slot *s = slot_get(w->fd, false);
-	bool fired;
+	/* acquire: pairs with slot_unlink's release; only the waiting frame
+	 * links its node, so a node seen unlinked stays so. */
+	return !atomic_load_explicit(&w->linked, memory_order_acquire);
+}
+
+void coast__io_fd_new(int fd, bool stream)
+{
+	struct fd_slot *s = slot_get(fd, true);
 
 	if (!s)
-		return true;
+		return; /* its first wait fails with the reason */
 	pthread_mutex_lock(&s->lock);
-	fired = !w->linked;
+	s->added = false; /* F2: a new file under the number */
 	pthread_mutex_unlock(&s->lock);
-	return fired;
+	atomic_store_explicit(&s->stream, stream, memory_order_relaxed);
+	atomic_store_explicit(&s->short_at[0], 0, memory_order_relaxed);
+	atomic_store_explicit(&s->short_at[1], 0, memory_order_relaxed);
+}
+
+void coast__io_hint_ended(int fd)
+{
+	struct fd_slot *s = slot_get(fd, false);
+
+	if (s)
+		atomic_store_explicit(&s->stream, false, memory_order_relaxed);
+}
+
+void coast__io_hint_short(int fd, unsigned dir, uint32_t tick)
+{
+	struct fd_slot *s = slot_get(fd, false);
+
+	if (s && atomic_load_explicit(&s->stream, memory_order_relaxed))
+		atomic_store_explicit(&s->short_at[dir == COAST__IO_WRITE],
+				      HINT_SHORT | tick, memory_order_relaxed);
+}
+
+bool coast__io_hint_take(int fd, unsigned dir, uint32_t *tick)
+{
+	struct fd_slot *s = slot_get(fd, false);
+	_Atomic uint64_t *at;
+	uint64_t h;
+
+	if (!s)
+		return false;
+	at = &s->short_at[dir == COAST__IO_WRITE];
+	if (!atomic_load_explicit(at, memory_order_relaxed))
+		return false;
+	h = atomic_exchange_explicit(at, 0, memory_order_relaxed);
+	*tick = (uint32_t)h;
+	return h & HINT_SHORT;
 }
 
 /*
- * F3: one event of the backend; returns the wakes done.  The wakes happen
+ * F4: one event of the backend; returns the wakes done.  The wakes happen
  * under the slot lock (a wake only queues the task: it takes the run
  * queues' locks, never a slot's, so the order slot -> queue is the only
  * one).  The unlinked nodes are not touched after their wake, which may
@@ -242,35 +373,76 @@ static size_t fd_event(int fd, unsigned ready)
 {
 	struct fd_slot *s = slot_get(fd, false);
 	struct coast__io_wait *w, *next;
-	coast_waker *k;
-	unsigned rest;
 	size_t n = 0;
 
 	if (!s)
 		return 0;
 	pthread_mutex_lock(&s->lock);
+	/* release: an operation that reads the new tick sees the slot as
+	 * this event left it. */
+	atomic_store_explicit(&s->tick,
+			      atomic_load_explicit(&s->tick,
+						   memory_order_relaxed) + 1,
+			      memory_order_release);
 	for (w = s->head; w; w = next) {
 		next = w->next;
 		if (!(w->events & ready))
 			continue;
-		slot_unlink(s, w);
-		k = w->waker;
-		w->waker = NULL;
-		coast_waker_wake(k);
+		slot_fire(s, w);
 		n++;
 	}
-	rest = slot_interest(s);
-	/* A failed re-arm fires the rest: they retry and see the error. */
-	if (rest && backend_arm(fd, rest, &s->added)) {
-		while ((w = s->head)) {
-			slot_unlink(s, w);
-			k = w->waker;
-			w->waker = NULL;
-			coast_waker_wake(k);
-			n++;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/*
+ * F6: re-registers the fd of every wait linked before the previous sweep
+ * (at least SWEEP_MS ago, at most two sweeps); a failure (the fd was
+ * closed: EBADF) fires its waits, which retry and see it.  Driver lock
+ * held.  Returns the wakes done.
+ */
+static size_t sweep_fds(uint64_t now)
+{
+	size_t hi, top, i, n = 0;
+	struct fd_slot *c, *s;
+	struct coast__io_wait *w;
+	uint64_t since, epoch;
+	bool left = false;
+
+	epoch = atomic_load_explicit(&sweep.epoch, memory_order_relaxed) + 1;
+	atomic_store_explicit(&sweep.epoch, epoch, memory_order_relaxed);
+
+	/* Disarmed before the scan: a wait marked after it re-arms (see
+	 * mark_unverified). */
+	atomic_store_explicit(&sweep.armed, false, memory_order_seq_cst);
+	top = atomic_load_explicit(&fds.top, memory_order_relaxed);
+	for (hi = 0; hi < top; hi++) {
+		c = atomic_load_explicit(&fds.chunk[hi], memory_order_acquire);
+		for (i = 0; c && i < FD_CHUNK; i++) {
+			s = &c[i];
+			since = atomic_load_explicit(&s->unverified,
+						     memory_order_seq_cst);
+			if (!since)
+				continue;
+			if (since + 1 > epoch) {
+				left = true;
+				continue;
+			}
+			pthread_mutex_lock(&s->lock);
+			if (s->head && backend_verify((int)(hi * FD_CHUNK + i))) {
+				while ((w = s->head)) {
+					slot_fire(s, w);
+					n++;
+				}
+			}
+			atomic_store_explicit(&s->unverified, 0,
+					      memory_order_relaxed);
+			pthread_mutex_unlock(&s->lock);
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
+	if (left)
+		atomic_store_explicit(&sweep.armed, true, memory_order_seq_cst);
+	sweep.next = now + SWEEP_MS;
 	return n;
 }
 
@@ -376,6 +548,9 @@ size_t coast__driver_turn(bool block)
 	int timeout = 0, n, i;
 
 	k = timers_fire();
+	if (atomic_load_explicit(&sweep.armed, memory_order_relaxed) &&
+	    coast__now_ms() >= sweep.next)
+		k += sweep_fds(coast__now_ms());
 	if (block && !k) {
 		pthread_mutex_lock(&timers.lock);
 		now = coast__now_ms();
@@ -390,6 +565,12 @@ size_t coast__driver_turn(bool block)
 			timers.driver_until = min->deadline;
 		}
 		pthread_mutex_unlock(&timers.lock);
+		/* F6: an armed sweep bounds the sleep (an arming during it
+		 * interrupts it). */
+		if (timeout &&
+		    atomic_load_explicit(&sweep.armed, memory_order_relaxed) &&
+		    (timeout < 0 || (uint64_t)timeout > SWEEP_MS))
+			timeout = SWEEP_MS;
 	}
 
 	n = backend_wait(timeout);

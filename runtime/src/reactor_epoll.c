@@ -3,19 +3,17 @@
  * shape of Redis' ae_epoll.c): a small set of static functions with fixed
  * names, so another backend (kqueue) is another file with the same names.
  *
- *   backend_create()            the poller and its interrupt fd
- *   backend_arm(fd, ev, added)  (re)arm fd for one shot of COAST__IO_* ev
- *   backend_wait(timeout_ms)    wait, fill the event array, drain interrupts
- *   backend_interrupt()         make a concurrent backend_wait return
+ *   backend_create()         the poller and its interrupt fd
+ *   backend_register(fd)     register fd for good (edge-triggered, both
+ *                            directions); already registered is success
+ *   backend_verify(fd)       register fd again: after a close and reuse of
+ *                            the number the old registration is gone
+ *   backend_wait(timeout_ms) wait, fill the event array, drain interrupts
+ *   backend_interrupt()      make a concurrent backend_wait return
  *
- * Registrations are one-shot (EPOLLONESHOT, level-triggered): each wait
- * arms the fd, the first event disarms it, and arming checks readiness at
- * once, so an fd that became ready between a failed read and the arm still
- * fires.  It costs one epoll_ctl per wait; in exchange the reactor never
- * needs to know when the user closes an fd: an fd closed and reopened under
- * the same number is simply not registered any more (MOD says ENOENT, we
- * ADD).  Persistent edge-triggered registrations would save that syscall
- * but need an owned fd type the raw-fd API does not have.
+ * Edge-triggered registrations report every readiness change once, and
+ * registering (ADD, or MOD) reports the current readiness at once: the
+ * reactor never re-arms an fd after an event (F2 of reactor.c).
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -60,33 +58,30 @@ err:
 	return COAST__ERR(err);
 }
 
-/* Call under fd's slot lock.  *added says whether we ADDed fd before. */
-static int backend_arm(int fd, unsigned events, bool *added)
+#define BACKEND_EVENTS (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
+
+/* Under fd's slot lock.  0 or -errno (-EPERM for files epoll refuses). */
+static int backend_register(int fd)
 {
-	struct epoll_event ev = { .events = EPOLLONESHOT,
+	struct epoll_event ev = { .events = BACKEND_EVENTS,
 				  .data.u64 = (uint64_t)fd };
 
-	if (events & COAST__IO_READ)
-		ev.events |= EPOLLIN | EPOLLRDHUP;
-	if (events & COAST__IO_WRITE)
-		ev.events |= EPOLLOUT;
-	if (*added) {
-		if (!epoll_ctl(be.epfd, EPOLL_CTL_MOD, fd, &ev))
-			return 0;
-		if (errno != ENOENT)
-			return COAST__ERR(errno);
-		/* Closed and reopened under the same number. */
-	}
-	if (!epoll_ctl(be.epfd, EPOLL_CTL_ADD, fd, &ev)) {
-		*added = true;
+	if (!epoll_ctl(be.epfd, EPOLL_CTL_ADD, fd, &ev) || errno == EEXIST)
 		return 0;
-	}
-	if (errno != EEXIST)
+	return COAST__ERR(errno);
+}
+
+/* Under fd's slot lock.  0 or -errno. */
+static int backend_verify(int fd)
+{
+	struct epoll_event ev = { .events = BACKEND_EVENTS,
+				  .data.u64 = (uint64_t)fd };
+
+	if (!epoll_ctl(be.epfd, EPOLL_CTL_MOD, fd, &ev))
+		return 0;
+	if (errno != ENOENT)
 		return COAST__ERR(errno);
-	/* Registered by an earlier life of the slot (dup'ed fd). */
-	*added = true;
-	return epoll_ctl(be.epfd, EPOLL_CTL_MOD, fd, &ev) ? COAST__ERR(errno)
-							   : 0;
+	return backend_register(fd); /* a new file under the number */
 }
 
 /* Returns the number of fd events in be.out (interrupts drained). */

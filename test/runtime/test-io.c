@@ -6,8 +6,10 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -470,6 +472,184 @@ TEST_IMPL(io_cancel)
 	ASSERT_EQ(d, 'x');
 	close(sv[0]);
 	close(sv[1]);
+	return 0;
+}
+
+/* ------------------------------------------- short reads (reactor hints) */
+
+/*
+ * A short read on a stream socket from coast_accept makes the next read on
+ * it arm its wait first (reactor.c's hints): pending even with data there,
+ * and the armed wait finds that data.  The same when the number was closed
+ * and reused for another socket since (a stale hint).  A socket the runtime
+ * did not make gets no hint: its next read takes the data at once.
+ */
+struct hint_reader {
+	struct coast_frame h;
+	int ret;
+	int lfd, cfd, sfd, sv[2];
+	ssize_t n;
+	struct coast_frame *sub;
+	char buf[16];
+};
+
+TEST_FN(hint_reader_fn, struct hint_reader, hint_reader_poll);
+
+/* Starts a read of fd into h->buf and polls it once; returns that poll. */
+static int hint_read(struct hint_reader *h, int fd, struct coast_cx *cx)
+{
+	h->sub = COAST_START(coast_read)(cx->frames, fd, h->buf,
+					 sizeof(h->buf));
+	ASSERT(h->sub);
+	return test_poll(h->sub, cx);
+}
+
+static int hint_reader_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct hint_reader *h = (struct hint_reader *)f;
+	struct sockaddr_in addr;
+	int sv[2];
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		h->lfd = listener(&addr);
+		h->cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ASSERT(h->cfd >= 0);
+		ASSERT_EQ(coast_connect(h->cfd, (struct sockaddr *)&addr,
+					sizeof(addr)),
+			  0);
+		TEST_AWAIT(1, h->sub,
+			   COAST_START(coast_accept)(cx->frames, h->lfd, NULL,
+						     NULL),
+			   int, h->sfd);
+		ASSERT(h->sfd >= 0);
+		ASSERT_EQ(write(h->cfd, "abc", 3), 3);
+		/* No hint yet: the data at once, a short read. */
+		ASSERT_EQ(hint_read(h, h->sfd, cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(ssize_t, h->sub), 3);
+		test_free(cx, h->sub);
+		ASSERT_EQ(write(h->cfd, "defgh", 5), 5);
+		ASSERT_EQ(hint_read(h, h->sfd, cx), COAST_PENDING);
+		f->state = 2;
+		/* fall through */
+	case 2:
+		if (test_poll(h->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(ssize_t, h->sub), 5);
+		ASSERT(!memcmp(h->buf, "defgh", 5));
+		test_free(cx, h->sub);
+		/* The number reused for a socket pair, data waiting. */
+		ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+				     h->sv),
+			  0);
+		ASSERT_EQ(dup2(h->sv[0], h->sfd), h->sfd);
+		close(h->sv[0]);
+		ASSERT_EQ(write(h->sv[1], "xy", 2), 2);
+		ASSERT_EQ(hint_read(h, h->sfd, cx), COAST_PENDING);
+		f->state = 3;
+		/* fall through */
+	case 3:
+		if (test_poll(h->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(ssize_t, h->sub), 2);
+		ASSERT(!memcmp(h->buf, "xy", 2));
+		test_free(cx, h->sub);
+		/* A pair the runtime did not make: no hint after short reads. */
+		ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+			  0);
+		ASSERT_EQ(write(sv[1], "1", 1), 1);
+		ASSERT_EQ(hint_read(h, sv[0], cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(ssize_t, h->sub), 1);
+		test_free(cx, h->sub);
+		ASSERT_EQ(write(sv[1], "2", 1), 1);
+		ASSERT_EQ(hint_read(h, sv[0], cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(ssize_t, h->sub), 1);
+		test_free(cx, h->sub);
+		close(sv[0]);
+		close(sv[1]);
+		close(h->sv[1]);
+		close(h->sfd);
+		close(h->cfd);
+		close(h->lfd);
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(io_short_hint)
+{
+	int r = -1;
+
+	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
+						 &hint_reader_fn),
+				  &r),
+		  0);
+	ASSERT_EQ(r, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* --------------------------------------- fds closed and numbers reused */
+
+struct late_write {
+	int fd; /* written to after 20 ms */
+};
+
+static void *late_write_main(void *arg)
+{
+	struct late_write *l = arg;
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ms20, NULL);
+	if (write(l->fd, "y", 1) != 1)
+		abort();
+	return NULL;
+}
+
+/* A read of fd on the runtime that another thread serves after 20 ms. */
+static ssize_t late_read(int fd, struct late_write *l, char *c)
+{
+	pthread_t th;
+	ssize_t r = 0;
+
+	ASSERT_EQ(pthread_create(&th, NULL, late_write_main, l), 0);
+	ASSERT_EQ(coast__block_on(COAST_START(coast_read)(&coast__task_alloc,
+							  fd, c, 1),
+				  &r),
+		  0);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	return r;
+}
+
+/*
+ * The reactor registers an fd once (F2 of reactor.c).  When its number is
+ * reused for a file it never saw, a wait there finds no registration; the
+ * sweep registers it again, so the wait ends a little late, not never.
+ */
+TEST_IMPL(io_reused_fd)
+{
+	struct late_write l;
+	int a[2], b[2];
+	double t0;
+	char c = 0;
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, a), 0);
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b), 0);
+	l.fd = a[1];
+	ASSERT_EQ(late_read(a[0], &l, &c), 1); /* registers a[0] */
+	ASSERT_EQ(dup2(b[0], a[0]), a[0]);    /* a new file, same number */
+	l.fd = b[1];
+	c = 0;
+	t0 = test_now_ms();
+	ASSERT_EQ(late_read(a[0], &l, &c), 1);
+	ASSERT_EQ(c, 'y');
+	fprintf(stderr, "io_reused_fd: the wait on a reused number took %.1f ms\n",
+		test_now_ms() - t0);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
