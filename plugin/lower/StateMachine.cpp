@@ -585,10 +585,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
 }
 
 std::string StateMachineEmitter::epilogue() const {
-  std::string S = std::string("__co->__h.state = ") + StateDone +
-                  "; "
-                  "return COAST_READY; __coast_pending: return __coast_p; "
-                  "__coast_drop: switch (__co->__h.state) { ";
+  std::string S;
   // Cancelled before its first poll, the frame still owns its arguments.
   if (!P.StartDrops.empty()) {
     S += std::string("case ") + StateStart + ": ";
@@ -624,10 +621,17 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  return S + "default: if ((__coast_p = coast__drop_child(__coast_h, &" +
-         generatedName(P.Name, "fn") +
-         ", __cx)) != COAST_READY) return __coast_p; } __co->__h.state = " +
-         StateDone + "; return COAST_READY; }\n";
+  std::string Shared = "if ((__coast_p = coast__drop_child(__coast_h, &" +
+                       generatedName(P.Name, "fn") +
+                       ", __cx)) != COAST_READY) return __coast_p; ";
+  // Most functions have no drop code of their own: no switch to compile.
+  std::string Drop = S.empty() ? Shared
+                               : "switch (__co->__h.state) { " + S +
+                                     "default: " + Shared + "} ";
+  return std::string("__co->__h.state = ") + StateDone +
+         "; return COAST_READY; __coast_pending: return __coast_p; "
+         "__coast_drop: " +
+         Drop + "__co->__h.state = " + StateDone + "; return COAST_READY; }\n";
 }
 
 } // namespace

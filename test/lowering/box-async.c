@@ -8,7 +8,7 @@
 // for it, which calls the body's directly.
 // LOWERED: static int depth__coast_heap_poll(struct coast_frame *__f, struct coast_cx *__cx) {
 // LOWERED: __r = depth__coast_poll(&__w->__f.__h, __cx);
-// LOWERED: static const struct coast_fn depth__coast_fn = { depth__coast_heap_poll, depth__coast_child,
+// LOWERED: static const struct coast_fn depth__coast_fn = { depth__coast_heap_poll, 0,
 // LOWERED: depth__coast_start(__cx->frames, __co->__in.n - 1)
 #include <coast.h>
 #include <stdio.h>
