@@ -179,8 +179,8 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   bool Void = returnsVoid(P.FD);
   std::string File = LC.fileLiteral(P.FD->getLocation());
   S += "static const struct coast_fn " + generatedName(P.Name, "fn") +
-       " = {\n  " + generatedName(P.Name, "heap_poll") + ", 0, sizeof(" +
-       Heap + "),\n  " +
+       " = {\n  " + generatedName(P.Name, "heap_poll") + ", 0, sizeof(" + Heap +
+       "),\n  " +
        (Void ? "0, 0"
              : "__builtin_offsetof(" + Heap + ", __f.__ret), sizeof(((" + Heap +
                    " *)0)->__f.__ret)") +
@@ -282,8 +282,7 @@ std::string framePrelude(const AsyncFunctionPlan &P,
   return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
          generatedName(P.Name, "poll") +
          "(struct coast_head *, struct coast_cx *);\n" + heapPoll(P) +
-         descriptor(P, LC) + initFunction(P, LC) +
-         startFunction(P, LC);
+         descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
 }
 
 } // namespace coast

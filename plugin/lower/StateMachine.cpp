@@ -637,8 +637,8 @@ std::string StateMachineEmitter::epilogue() const {
   return std::string("__co->__h.state = ") + StateDone +
          "; return COAST_READY; __coast_pending: return __coast_p; " +
          (Yields ? "__coast_yield: return COAST_PENDING; " : "") +
-         "__coast_drop: " +
-         Drop + "__co->__h.state = " + StateDone + "; return COAST_READY; }\n";
+         "__coast_drop: " + Drop + "__co->__h.state = " + StateDone +
+         "; return COAST_READY; }\n";
 }
 
 } // namespace
