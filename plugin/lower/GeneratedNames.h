@@ -5,9 +5,10 @@
 // functions allocate it), `f__coast_poll`, `f__coast_heap_poll` (the heap
 // frame's),
 // `f__coast_init`, `f__coast_start` (the ABI symbol other translation units
-// call, see coast/future.h), `f__coast_fn`, `f__coast_child`,
+// call, see coast/future.h), `f__coast_fn`,
 // `f__coast_sites`. Inside a poll function: `__co` (the frame), `__cx` (the
-// context), labels `__coast_s<N>`, `__coast_pending`, `__coast_drop`.
+// context), labels `__coast_s<N>`, `__coast_pending`, `__coast_yield`,
+// `__coast_drop`.
 // Diagnostics never show these names: checks run on the user's source.
 //
 //===----------------------------------------------------------------------===//

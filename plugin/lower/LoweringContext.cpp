@@ -106,13 +106,27 @@ std::string LoweringContext::lineMarker(SourceLocation L) const {
 }
 
 std::string LoweringContext::pinned(StringRef Lines, SourceLocation L) const {
+  // A `#line` per generated line was a quarter of a lowered file's bytes:
+  // C needs line breaks only around directives.
   std::string Marker = lineMarker(L);
-  std::string Out;
+  std::string Out, Code;
+  auto Flush = [&] {
+    if (!Code.empty())
+      Out += Marker + Code + "\n";
+    Code.clear();
+  };
   while (!Lines.empty()) {
     auto [Line, Rest] = Lines.split('\n');
-    Out += Marker + Line.str() + "\n";
     Lines = Rest;
+    Line = Line.ltrim();
+    if (Line.starts_with("#")) {
+      Flush();
+      Out += Marker + Line.str() + "\n";
+    } else if (!Line.empty()) {
+      Code += (Code.empty() ? "" : " ") + Line.str();
+    }
   }
+  Flush();
   return Out;
 }
 

@@ -64,9 +64,10 @@ public:
   std::string fileLiteral(clang::SourceLocation L) const;
   /// `#line N "file"` for \p L's presumed position, as a line of its own.
   std::string lineMarker(clang::SourceLocation L) const;
-  /// \p Lines (generated code, each line ending in a newline) with every
-  /// line attributed to \p L's line, so no generated line takes the number
-  /// of some other line of the user's file in debug info.
+  /// \p Lines (generated code, each line ending in a newline) attributed
+  /// to \p L's line, so no generated line takes the number of some other
+  /// line of the user's file in debug info: one `#line` and one physical
+  /// line for the code, and one of each per preprocessor directive.
   std::string pinned(llvm::StringRef Lines, clang::SourceLocation L) const;
   /// Spaces that bring a fresh line to \p L's column.
   std::string columnPad(clang::SourceLocation L) const;

@@ -7,6 +7,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <memory>
 
@@ -299,9 +300,9 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   std::string Value;
   if (Pt.Source == FrameSource::None) {
     // coast_yield: back to the end of the run queue, then 0 (yield.c).
-    S += "coast__task_wake_self(__cx); __co->__h.state = " + N +
-         "; __coast_p = COAST_PENDING; " + spillText(Pt) +
-         "goto __coast_pending; __coast_s" + N + ":; " + reloadText(Pt);
+    S += "coast__task_wake_self(__cx); __co->__h.state = " + N + "; " +
+         spillText(Pt) + "goto __coast_yield; __coast_s" + N + ":; " +
+         reloadText(Pt);
     Value = "0";
   } else if (Pt.Race != MarkKind::Await) {
     S += raceStart(Pt);
@@ -540,11 +541,12 @@ std::string StateMachineEmitter::header() const {
   if (P.FD->getReturnType()->isVoidType() || P.ReturnByCopy)
     return S + "#define return for (__co->__h.state = " + StateDone +
            ";; ({ return COAST_READY; }))\n";
+  // No condition: the loop never ends but by its step, so the code after
+  // the body is not compiled when every path returns.
   return S + "#define return for (" +
          LC.storageDecl(P.FD->getReturnType(), "__coast_rv") +
-         "; (__co->__h.state = " + StateDone +
-         ", 1); ({ __co->__ret = __coast_rv; return COAST_READY; })) "
-         "__coast_rv =\n";
+         ";; ({ __co->__h.state = " + StateDone +
+         "; __co->__ret = __coast_rv; return COAST_READY; })) __coast_rv =\n";
 }
 
 /// `return Value;` through the `return` macro of header().
@@ -585,10 +587,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
 }
 
 std::string StateMachineEmitter::epilogue() const {
-  std::string S = std::string("__co->__h.state = ") + StateDone +
-                  "; "
-                  "return COAST_READY; __coast_pending: return __coast_p; "
-                  "__coast_drop: switch (__co->__h.state) { ";
+  std::string S;
   // Cancelled before its first poll, the frame still owns its arguments.
   if (!P.StartDrops.empty()) {
     S += std::string("case ") + StateStart + ": ";
@@ -624,10 +623,22 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  return S + "default: if ((__coast_p = coast__drop_child(__coast_h, &" +
-         generatedName(P.Name, "fn") +
-         ", __cx)) != COAST_READY) return __coast_p; } __co->__h.state = " +
-         StateDone + "; return COAST_READY; }\n";
+  std::string Shared = "if ((__coast_p = coast__drop_child(__coast_h, &" +
+                       generatedName(P.Name, "fn") +
+                       ", __cx)) != COAST_READY) return __coast_p; ";
+  // Most functions have no drop code of their own: no switch to compile.
+  std::string Drop = S.empty() ? Shared
+                               : "switch (__co->__h.state) { " + S +
+                                     "default: " + Shared + "} ";
+  // A yield suspends itself: PENDING without a poll's answer to pass on.
+  bool Yields = llvm::any_of(P.Points, [](const SuspendPoint &Pt) {
+    return Pt.Source == FrameSource::None;
+  });
+  return std::string("__co->__h.state = ") + StateDone +
+         "; return COAST_READY; __coast_pending: return __coast_p; " +
+         (Yields ? "__coast_yield: return COAST_PENDING; " : "") +
+         "__coast_drop: " + Drop + "__co->__h.state = " + StateDone +
+         "; return COAST_READY; }\n";
 }
 
 } // namespace

@@ -5,7 +5,7 @@
  *
  * The walk: for each task of the registry (task.c), claim it (an idle task
  * becomes RUNNING for the dumper, so its frames hold still), print the
- * root frame and follow fn->child down to the leaf, each frame at the
+ * root frame and follow coast__child down to the leaf, each frame at the
  * site of its current suspension point (fn->sites[state - 1]), then
  * release it as a runner would.  Tasks that are running or queued at that
  * moment are listed with their state only: their frames are changing.
@@ -82,8 +82,8 @@ static void dump_one(struct coast_task *t, void *arg)
 							     : "");
 	/*
 	 * Each step is a frame with its own header (f) or a lowered body
-	 * embedded in the frame above, whose descriptor that one's child
-	 * function gave (fn, self).
+	 * embedded in the frame above, whose descriptor that one's site
+	 * gave (fn, self).
 	 */
 	for (depth = 0; (f || self) && depth < MAX_DEPTH; depth++) {
 		if (f) {
@@ -96,7 +96,7 @@ static void dump_one(struct coast_task *t, void *arg)
 		print_frame(d->out, fn, state);
 		if (state == COAST_STATE_START || state == COAST_STATE_DONE)
 			break;
-		self = fn->child ? fn->child(self, &fn) : NULL;
+		self = coast__child(fn, self, &fn);
 		f = fn ? NULL : self;
 	}
 	coast__task_unclaim(t, &d->freed);

@@ -251,6 +251,13 @@ void coast__task_dealloc(struct coast_task *t);
 void *coast__no_child(void *f, const struct coast_fn **cfn);
 
 /*
+ * The sub-future f awaits now (fn->child's answer); f is a lowered
+ * function's body, or the frame of a hand-written one.
+ */
+void *coast__child(const struct coast_fn *fn, void *f,
+		   const struct coast_fn **cfn);
+
+/*
  * The frame of a hand-written future, fn->size bytes from a, its header in
  * state START (the rest is the caller's to fill); NULL when a is out of
  * memory.  The frame starts with struct coast_frame.

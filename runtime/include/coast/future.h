@@ -83,12 +83,17 @@ enum coast_child_alloc {
 
 /*
  * A suspension point: where it stands in the user's source (task dumps),
- * and how its sub-future (fn->child) was allocated (coast__drop_child).
+ * and how its sub-future was allocated (coast__drop_child).  In a lowered
+ * function, which has no child function, also where the sub-future is.
  */
 struct coast_site {
 	unsigned line;
 	unsigned col;
 	unsigned alloc; /* enum coast_child_alloc */
+	/* Lowered: the offset in the body of the sub-future (EMBEDDED) or of
+	 * the pointer to it (FRAMES, BOX). */
+	unsigned offset;
+	const struct coast_fn *fn; /* EMBEDDED: the sub-future's descriptor */
 };
 
 /*
@@ -106,10 +111,12 @@ struct coast_fn {
 	coast_poll_fn poll;
 	/*
 	 * The sub-future f awaits in its current state, or NULL.  f is the
-	 * frame as poll gets it, or for a lowered function its body (at
-	 * body_offset).  A sub-future embedded in a lowered body has no
-	 * descriptor of its own: *cfn is set to it and the body's head is
-	 * returned.  Otherwise *cfn is NULL and a struct coast_frame returned.
+	 * frame as poll gets it.  NULL in lowered functions: their sites say
+	 * where the sub-future is in the body (at body_offset), and the
+	 * runtime finds it there (coast__child).  A sub-future embedded in a
+	 * lowered body has no descriptor of its own: *cfn is set to it and
+	 * the body's head is returned.  Otherwise *cfn is NULL and a struct
+	 * coast_frame returned.
 	 */
 	void *(*child)(void *f, const struct coast_fn **cfn);
 	size_t size;       /* sizeof the whole frame */
