@@ -304,9 +304,11 @@ static void reg_remove(struct coast_task *t)
 		r->head = t->reg_next;
 	if (t->reg_next)
 		t->reg_next->reg_prev = t->reg_prev;
+	/* Release, paired with coast__task_live's acquire: whoever sees the
+	 * count drop sees all the task did, and may free what it used. */
 	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
 						       memory_order_relaxed) - 1,
-			      memory_order_relaxed);
+			      memory_order_release);
 	reg_unlock(r);
 }
 
@@ -611,7 +613,7 @@ size_t coast__task_live(void)
 	unsigned i;
 
 	for (i = 0; i < REG_SHARDS; i++)
-		n += atomic_load_explicit(&reg[i].n, memory_order_relaxed);
+		n += atomic_load_explicit(&reg[i].n, memory_order_acquire);
 	return n;
 }
 
