@@ -23,6 +23,7 @@
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "EvaluatedVisitor.h"
+#include "FrameVarNames.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
@@ -91,6 +92,10 @@ private:
   void addSpills(const LocalScope &L, const RegisterLocals &RL);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
+  bool renameable(SourceLocation L) const;
+  std::string inFrameBecause(const VarDecl *VD) const;
+  void checkStringified(const FrameVarNames &Names);
+  void checkFlagWrites();
   void planDrops();
   void shareDeadParameters();
   std::string uniqueField(StringRef Name);
@@ -164,6 +169,7 @@ bool Planner::run() {
     return false;
   collectRefs();
   planDrops();
+  checkFlagWrites();
   shareDeadParameters();
   return Ok;
 }
@@ -955,42 +961,118 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
   }
 }
 
-/// References are rewritten where their tokens are written; one that comes
-/// from the body of a macro cannot be rewritten without rewriting the macro.
+/// Whether the token at \p L can be rewritten where it is written: it is
+/// in the function's file, not in a macro's definition.
+bool Planner::renameable(SourceLocation L) const {
+  if (!L.isMacroID())
+    return true;
+  return SM.isMacroArgExpansion(L) &&
+         SM.getFileID(SM.getSpellingLoc(L)) ==
+             SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
+}
+
+/// Why \p VD lives in the frame, to follow "lives in the frame across an
+/// 'await'".
+std::string Planner::inFrameBecause(const VarDecl *VD) const {
+  auto Why = InFrameWhy.find(VD);
+  return Why != InFrameWhy.end() ? ", because it " + Why->second
+         : isa<ParmVarDecl>(VD)  ? ", as a parameter"
+                                 : "";
+}
+
+/// A frame variable whose name means it wherever the function spells it
+/// keeps its name, which the state machine defines as a macro around the
+/// body (FrameVarNames.h): macro definitions may name it. The others'
+/// references are rewritten where their tokens are written; one that comes
+/// from the body of a macro cannot be.
 void Planner::collectRefs() {
+  FrameVarNames Names(FD, Ctx, Plan);
+  for (FrameVar &V : Plan.Vars)
+    V.Defined = !Names.conflict(V.Decl);
   struct RefFinder : RecursiveASTVisitor<RefFinder> {
     Planner &P;
-    explicit RefFinder(Planner &P) : P(P) {}
+    const FrameVarNames &Names;
+    llvm::DenseSet<const VarDecl *> Reported; // once per variable
+    RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (!VD || !P.Plan.frameVar(VD))
+      const FrameVar *V = VD ? P.Plan.frameVar(VD) : nullptr;
+      if (!V)
         return true;
       SourceLocation L = DRE->getLocation();
-      if (L.isMacroID()) {
-        SourceLocation Spelled = P.SM.getSpellingLoc(L);
-        if (!P.SM.isMacroArgExpansion(L) ||
-            P.SM.getFileID(Spelled) !=
-                P.SM.getFileID(P.SM.getExpansionLoc(P.FD->getLocation()))) {
-          StringRef Macro =
-              Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts());
-          auto Why = P.InFrameWhy.find(VD);
-          std::string Because = Why != P.InFrameWhy.end()
-                                    ? ", because it " + Why->second
-                                : isa<ParmVarDecl>(VD) ? ", as a parameter"
-                                                       : "";
-          P.fail(DRE->getLocation(),
-                 "'" + VD->getName() +
-                     "' lives in the frame across an 'await'" + Because +
-                     ", and is used inside the definition of macro '" + Macro +
-                     "'; pass it to the macro as an argument");
+      if (!V->Defined && !P.renameable(L)) {
+        if (!Reported.insert(VD).second)
           return true;
-        }
+        const NameConflict *C = Names.conflict(VD);
+        P.fail(L,
+               "'" + VD->getName() + "' lives in the frame across an 'await'" +
+                   P.inFrameBecause(VD) +
+                   ", and is used inside the definition of macro '" +
+                   Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts()) +
+                   "', but its name also means " + C->What + " (line " +
+                   llvm::Twine(P.SM.getPresumedLineNumber(C->Loc)) +
+                   "); rename one of them, or pass it to the macro as "
+                   "an argument");
+        return true;
       }
       P.Plan.Refs.push_back(DRE);
       return true;
     }
-  } Finder(*this);
+  } Finder(*this, Names);
   Finder.TraverseStmt(FD->getBody());
+  checkStringified(Names);
+}
+
+/// A stringified macro argument shows its tokens as written. A frame
+/// variable reached through the lowering's macro still is, unless a macro
+/// expanded the argument before another stringified it; a renamed one is
+/// not where its reference is rewritten inside the macro's use.
+void Planner::checkStringified(const FrameVarNames &Names) {
+  for (const Stringification &S : Names.stringifications())
+    for (const FrameVar &V : Plan.Vars) {
+      const VarDecl *VD = V.Decl;
+      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.Direct))
+        continue;
+      std::string Because;
+      if (!V.Defined) {
+        bool Renamed = llvm::any_of(Plan.Refs, [&](const DeclRefExpr *DRE) {
+          SourceLocation Spelled = SM.getSpellingLoc(DRE->getLocation());
+          unsigned Off = SM.getFileOffset(Spelled);
+          return DRE->getDecl() == VD &&
+                 SM.getFileID(Spelled) == SM.getFileID(S.Loc) &&
+                 Off >= S.Begin && Off < S.End;
+        });
+        if (!Renamed)
+          continue;
+        const NameConflict *C = Names.conflict(VD);
+        Because = "; its name also means " + C->What + " (line " +
+                  std::to_string(SM.getPresumedLineNumber(C->Loc)) +
+                  "): rename one of them";
+      } else {
+        Because = " after another macro expanded it; stringify it in a "
+                  "macro used in the function's text";
+      }
+      fail(S.Loc, "'" + VD->getName() + "' lives in the frame across an " +
+                      "'await'" + inFrameBecause(VD) + ", and macro '" +
+                      S.Macro + "' would show it as its frame member" +
+                      " where it stringifies it" + Because);
+    }
+}
+
+/// A reference that changes whether a flagged value owns is rewritten to
+/// update the flag, so it must be written in the function's text.
+void Planner::checkFlagWrites() {
+  for (const auto &[DRE, Write] : Plan.FlagWrites) {
+    SourceLocation L = DRE->getLocation();
+    if (DRE->getDecl() != Write.Var || !Plan.frameVar(Write.Var) ||
+        renameable(L))
+      continue;
+    fail(L, "'" + Write.Var->getName() +
+                "' is owned on some paths only at an 'await', and macro '" +
+                Lexer::getImmediateMacroName(L, SM, Ctx.getLangOpts()) +
+                "' changes whether it owns inside its definition; pass it to "
+                "the macro as an argument");
+  }
 }
 
 } // namespace

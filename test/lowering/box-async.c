@@ -11,7 +11,8 @@
 // LOWERED: static const struct coast_fn depth__coast_fn = {
 // LOWERED-NEXT: #line
 // LOWERED-NEXT: depth__coast_heap_poll, depth__coast_child,
-// LOWERED: depth__coast_start(__cx->frames, __co->n - 1)
+// LOWERED: #define n (__co->n)
+// LOWERED: depth__coast_start(__cx->frames, n - 1)
 #include <coast.h>
 #include <stdio.h>
 

@@ -41,11 +41,16 @@ async int vla_before(int n)
 }
 
 #define TWICE_N (n * 2)
-// A frame variable used inside a macro's definition cannot be renamed.
-async int macro_body(int n)
+struct has_n {
+	int n;
+};
+// A frame variable used inside a macro's definition, whose name also means
+// something else in the function, is neither renamed nor reached by its
+// name (register-locals-macros.c has the other meanings).
+async int macro_body(int n, struct has_n *h)
 {
 	await(one());
-	return TWICE_N; // expected-error {{'n' lives in the frame across an 'await', as a parameter, and is used inside the definition of macro 'TWICE_N'; pass it to the macro as an argument [coast-unsupported]}}
+	return TWICE_N + h->n; // expected-error {{'n' lives in the frame across an 'await', as a parameter, and is used inside the definition of macro 'TWICE_N', but its name also means a member (line 53); rename one of them, or pass it to the macro as an argument [coast-unsupported]}}
 }
 
 #define DOUBLE(v) ((v) * 2)
