@@ -1026,9 +1026,21 @@ void Planner::collectRefs() {
 /// A stringified macro argument shows its tokens as written. A frame
 /// variable reached through the lowering's macro still is, unless a macro
 /// expanded the argument before another stringified it; a renamed one is
-/// not where its reference is rewritten inside the macro's use.
+/// not where its reference is rewritten inside the macro's use, nor an
+/// await, whose text is replaced.
 void Planner::checkStringified(const FrameVarNames &Names) {
-  for (const Stringification &S : Names.stringifications())
+  for (const Stringification &S : Names.stringifications()) {
+    // The await's text becomes the frame temporary it reads.
+    if (mentionsAwait(S.Text) &&
+        llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
+          SourceLocation At = SM.getExpansionLoc(Pt.Await->getBeginLoc());
+          unsigned Off = SM.getFileOffset(At);
+          return SM.getFileID(At) == SM.getFileID(S.Loc) && Off >= S.Begin &&
+                 Off < S.End;
+        }))
+      fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
+                      "' stringifies: the lowered code would show the value "
+                      "it awaited instead; await into a local before it");
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
       if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.Direct))
@@ -1057,6 +1069,7 @@ void Planner::checkStringified(const FrameVarNames &Names) {
                       S.Macro + "' would show it as its frame member" +
                       " where it stringifies it" + Because);
     }
+  }
 }
 
 /// A reference that changes whether a flagged value owns is rewritten to

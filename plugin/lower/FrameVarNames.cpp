@@ -68,6 +68,11 @@ bool mentionsName(StringRef Text, StringRef Name) {
   return false;
 }
 
+bool mentionsAwait(StringRef Text) {
+  return mentionsName(Text, "await") || mentionsName(Text, "coast_await") ||
+         mentionsName(Text, "__coast_await");
+}
+
 FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
                              const AsyncFunctionPlan &Plan)
     : Ctx(Ctx), Plan(Plan) {
@@ -173,7 +178,7 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
       const LangOptions &LO = N.Ctx.getLangOpts();
       llvm::SmallString<64> Buffer;
       StringRef Text = Lexer::getSpelling(SM.getSpellingLoc(L), Buffer, SM, LO);
-      if (llvm::none_of(N.Names, [&](const auto &Name) {
+      if (!mentionsAwait(Text) && llvm::none_of(N.Names, [&](const auto &Name) {
             return mentionsName(Text, Name.getKey());
           }))
         return;

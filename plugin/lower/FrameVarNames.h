@@ -23,7 +23,8 @@
 //
 // A macro invoked inside another macro's expansion may stringify tokens
 // that the outer macro expanded first: `buf` would show as `(__co->buf)`
-// there. Those stringifications are listed for the planner to reject.
+// there. Those stringifications are listed for the planner to reject, and
+// so are those that may show an await, whose text the lowering replaces.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +50,8 @@ struct NameConflict {
   std::string What;          ///< "a member", "a variable declared outside..."
 };
 
-/// A string literal a macro's `#` made in the function.
+/// A string literal a macro's `#` made in the function that names a frame
+/// variable or an await.
 struct Stringification {
   clang::SourceLocation Loc; ///< the outermost macro's use, in the file
   std::string Macro;         ///< the macro whose `#` made it
@@ -91,6 +93,9 @@ private:
 
 /// Whether \p Text has the identifier \p Name as a word of its own.
 bool mentionsName(llvm::StringRef Text, llvm::StringRef Name);
+
+/// Whether \p Text names an await, in any of its spellings.
+bool mentionsAwait(llvm::StringRef Text);
 
 } // namespace coast
 

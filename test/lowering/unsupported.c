@@ -195,3 +195,15 @@ async int gnu_forms(int x)
 	int b = x ?: await(one()); // expected-error {{'await' in the GNU 'a ?: b' operator is not supported; write 'a ? a : b' with a local [coast-unsupported]}}
 	return a + b;
 }
+
+int show(const char *text, int value);
+#define SHOW_INT(e) show(#e, (e))
+// An await in an argument a macro stringifies: the lowered text of the
+// await is the temporary it reads, which the string would show. Awaited
+// into a local first, it is shown as written.
+async int await_stringified(void)
+{
+	SHOW_INT(await(one()) + 1); // expected-error {{'await' in an argument that macro 'SHOW_INT' stringifies: the lowered code would show the value it awaited instead; await into a local before it [coast-unsupported]}}
+	int v = await(one());
+	return SHOW_INT(v + 1);
+}
