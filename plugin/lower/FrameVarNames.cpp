@@ -16,10 +16,12 @@ namespace {
 /// Names the lowered body spells itself: runtime members it accesses
 /// (`__co->__h.state`, `__cx->frames->free`, `->fn->size`), the callee
 /// frames' members (`__co->__aw.s1`, `__aw.p2`), and the reserved and
-/// coast-prefixed names of everything else it generates.
+/// coast-prefixed names of everything else it generates; and `defined`,
+/// which no macro may be named.
 bool spelledByLowering(StringRef Name) {
-  static const llvm::StringSet<> Members = {
-      "state", "flags", "frames", "free", "alloc", "fn", "size", "ret_offset"};
+  static const llvm::StringSet<> Members = {"state", "flags",      "frames",
+                                            "free",  "alloc",      "fn",
+                                            "size",  "ret_offset", "defined"};
   if ((Name.starts_with("s") || Name.starts_with("p")) && Name.size() > 1 &&
       llvm::all_of(Name.drop_front(), isDigit))
     return true;
@@ -116,6 +118,21 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
               const llvm::Twine &What) {
       if (II)
         N.add(II->getName(), L, What);
+    }
+    /// Attribute names are macro-expanded too (`__attribute__((unused))`).
+    void noteAttrs(llvm::ArrayRef<const Attr *> Attrs) {
+      for (const Attr *A : Attrs)
+        if (!A->isImplicit())
+          note(A->getAttrName(), A->getLocation(), "an attribute");
+    }
+    bool VisitDecl(Decl *D) {
+      if (D->hasAttrs())
+        noteAttrs(D->getAttrs());
+      return true;
+    }
+    bool VisitAttributedStmt(AttributedStmt *S) {
+      noteAttrs(S->getAttrs());
+      return true;
     }
     bool VisitNamedDecl(NamedDecl *D) {
       if (const auto *VD = dyn_cast<VarDecl>(D); VD && N.Plan.frameVar(VD))

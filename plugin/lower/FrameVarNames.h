@@ -15,8 +15,8 @@
 // of a function type), no reference to one outside it (a global), no
 // member access, designator or offsetof field of that name, no file-scope
 // tag or typedef (types the lowered code prints may name it), no macro of
-// the name, no directive in the body naming it, no name the generated code
-// spells. A frame variable whose name has another meaning is renamed where
+// the name, no directive in the body naming it, no attribute of the name,
+// no name the generated code spells. A frame variable whose name has another meaning is renamed where
 // written, as before; the planner rejects it where that is not enough.
 // Macro parameters of the name are no conflict: they are replaced by their
 // arguments before the result is rescanned.

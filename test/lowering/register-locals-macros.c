@@ -208,6 +208,16 @@ async int generated_names(int n)
 	return STATE_SUM; // expected-error {{'state' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'STATE_SUM', but its name also means a name the lowered code uses}} expected-error {{'s1' lives in the frame}}
 }
 
+// An attribute of the name, which is macro-expanded too.
+#define UNUSED_FIRST (unused[0])
+async int attribute_name(int n)
+{
+	int unused[1] = {n};
+	__attribute__((unused)) int spare = 0;
+	await(one());
+	return UNUSED_FIRST; // expected-error {{'unused' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'UNUSED_FIRST', but its name also means an attribute (line 216)}}
+}
+
 // A parameter named by a macro body: accepted.
 #define PARAM_N (n + 1)
 async int parameter(int n)
@@ -240,7 +250,7 @@ async int stringified_renamed(int n)
 	{
 		int vec[1] = {n};
 		await(one());
-		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 237)}}
+		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 247)}}
 	}
 	return n;
 }
