@@ -34,6 +34,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 
@@ -94,6 +95,7 @@ private:
   void collectRefs();
   bool renameable(SourceLocation L) const;
   std::string inFrameBecause(const VarDecl *VD) const;
+  std::string otherMeaning(const NameConflict &C) const;
   void checkStringified(const FrameVarNames &Names);
   void checkFlagWrites();
   void planDrops();
@@ -980,6 +982,20 @@ std::string Planner::inFrameBecause(const VarDecl *VD) const {
                                  : "";
 }
 
+/// "its name also means a member (line 12)"; the file's name too when the
+/// other meaning is in another file.
+std::string Planner::otherMeaning(const NameConflict &C) const {
+  PresumedLoc Where = SM.getPresumedLoc(C.Loc);
+  PresumedLoc Here = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
+  std::string Line = std::to_string(Where.getLine());
+  if (Where.isValid() && Here.isValid() &&
+      StringRef(Where.getFilename()) != Here.getFilename())
+    Line = llvm::sys::path::filename(Where.getFilename()).str() + ":" + Line;
+  else
+    Line = "line " + Line;
+  return "its name also means " + C.What + " (" + Line + ")";
+}
+
 /// A frame variable whose name means it wherever the function spells it
 /// keeps its name, which the state machine defines as a macro around the
 /// body (FrameVarNames.h): macro definitions may name it. The others'
@@ -1009,10 +1025,9 @@ void Planner::collectRefs() {
                    P.inFrameBecause(VD) +
                    ", and is used inside the definition of macro '" +
                    Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts()) +
-                   "', but its name also means " + C->What + " (line " +
-                   llvm::Twine(P.SM.getPresumedLineNumber(C->Loc)) +
-                   "); rename one of them, or pass it to the macro as "
-                   "an argument");
+                   "', but " + P.otherMeaning(*C) +
+                   "; rename one of them, or pass it to the macro as an "
+                   "argument");
         return true;
       }
       P.Plan.Refs.push_back(DRE);
@@ -1057,9 +1072,7 @@ void Planner::checkStringified(const FrameVarNames &Names) {
         if (!Renamed)
           continue;
         const NameConflict *C = Names.conflict(VD);
-        Because = "; its name also means " + C->What + " (line " +
-                  std::to_string(SM.getPresumedLineNumber(C->Loc)) +
-                  "): rename one of them";
+        Because = "; " + otherMeaning(*C) + ": rename one of them";
       } else {
         Because = " after another macro expanded it; stringify it in a "
                   "macro used in the function's text";

@@ -9,6 +9,7 @@
 #include <coast.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 async int one(void)
 {
@@ -39,7 +40,7 @@ async int global_before(int n)
 		int buf[2] = {n, g};
 		int *ptr = &buf[1];
 		await(one());
-		return FIRST_OF_BUF; // expected-error {{'buf' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'FIRST_OF_BUF', but its name also means a variable declared outside the function (line 37); rename one of them, or pass it to the macro as an argument [coast-unsupported]}}
+		return FIRST_OF_BUF; // expected-error {{'buf' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'FIRST_OF_BUF', but its name also means a variable declared outside the function (line 38); rename one of them, or pass it to the macro as an argument [coast-unsupported]}}
 	}
 }
 
@@ -63,7 +64,7 @@ async int member_access(struct holder *h)
 	int buf[2] = {h->buf, 0};
 	int *ptr = &buf[1];
 	await(one());
-	return FIRST_OF_BUF; // expected-error {{but its name also means a member (line 63)}}
+	return FIRST_OF_BUF; // expected-error {{but its name also means a member (line 64)}}
 }
 
 async int member_designator(int n)
@@ -72,7 +73,7 @@ async int member_designator(int n)
 	int *ptr = &buf[0];
 	struct holder h = {.buf = 1};
 	await(one());
-	return FIRST_OF_BUF + h.other; // expected-error {{but its name also means a member designator (line 73)}}
+	return FIRST_OF_BUF + h.other; // expected-error {{but its name also means a member designator (line 74)}}
 }
 
 async int member_offsetof(int n)
@@ -80,7 +81,7 @@ async int member_offsetof(int n)
 	int buf[2] = {n, (int)offsetof(struct holder, buf)};
 	int *ptr = &buf[0];
 	await(one());
-	return FIRST_OF_BUF; // expected-error {{but its name also means a member in offsetof (line 80)}}
+	return FIRST_OF_BUF; // expected-error {{but its name also means a member in offsetof (line 81)}}
 }
 
 // Accepted: the same member used through another name.
@@ -102,7 +103,7 @@ async int label_of_name(int n)
 		goto buf;
 buf:
 	await(one());
-	return FIRST_OF_BUF; // expected-error {{but its name also means a label (line 103)}}
+	return FIRST_OF_BUF; // expected-error {{but its name also means a label (line 104)}}
 }
 
 async int local_struct_member(int n)
@@ -113,7 +114,7 @@ async int local_struct_member(int n)
 	int buf[2] = {l.buf, n};
 	int *ptr = &buf[0];
 	await(one());
-	return FIRST_OF_BUF; // expected-error {{but its name also means a member (line 111)}}
+	return FIRST_OF_BUF; // expected-error {{but its name also means a member (line 112)}}
 }
 
 // A tag and a typedef of the name, at file scope and in the function.
@@ -125,7 +126,16 @@ async int tag_at_file_scope(int n)
 {
 	int arr[2] = {n, n};
 	await(one());
-	return ARR_SUM; // expected-error {{but its name also means a struct, union or enum tag at file scope (line 120)}}
+	return ARR_SUM; // expected-error {{but its name also means a struct, union or enum tag at file scope (line 121)}}
+}
+
+// A tag a header declares: the header is named.
+#define TS_FIRST (timespec[0])
+async int tag_in_header(int n)
+{
+	int timespec[1] = {n};
+	await(one());
+	return TS_FIRST; // expected-error-re {{'timespec' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'TS_FIRST', but its name also means a struct, union or enum tag at file scope ({{[a-z_]+}}.h:{{[0-9]+}}); rename one of them}}
 }
 
 #define VEC_SUM (vec[0] + vec[1])
@@ -139,7 +149,7 @@ async int typedef_in_function(int n)
 		vec unused = 0;
 		(void)unused;
 	}
-	return VEC_SUM; // expected-error {{but its name also means a typedef (line 138)}}
+	return VEC_SUM; // expected-error {{but its name also means a typedef (line 148)}}
 }
 
 // Accepted: the same locals, named by a macro, without the other meanings.
@@ -169,7 +179,7 @@ async int directive_names(int n)
 #ifdef vec
 	n++;
 #endif
-	return VEC_SUM + n; // expected-error {{but its name also means a preprocessor directive (line 169)}}
+	return VEC_SUM + n; // expected-error {{but its name also means a preprocessor directive (line 179)}}
 }
 
 // Accepted: a macro parameter of the local's name, and a macro defined in
@@ -194,7 +204,7 @@ async int shadowed(int n)
 		await(one());
 		n += vec[1];
 	}
-	return VEC_SUM; // expected-error {{but its name also means another local variable (line 193)}}
+	return VEC_SUM; // expected-error {{but its name also means another local variable (line 203)}}
 }
 
 // Names the lowered body spells itself (a runtime member, a callee frame's
@@ -215,7 +225,7 @@ async int attribute_name(int n)
 	int unused[1] = {n};
 	__attribute__((unused)) int spare = 0;
 	await(one());
-	return UNUSED_FIRST; // expected-error {{'unused' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'UNUSED_FIRST', but its name also means an attribute (line 216)}}
+	return UNUSED_FIRST; // expected-error {{'unused' lives in the frame across an 'await', because it is an array, and is used inside the definition of macro 'UNUSED_FIRST', but its name also means an attribute (line 226)}}
 }
 
 // A parameter named by a macro body: accepted.
@@ -250,7 +260,7 @@ async int stringified_renamed(int n)
 	{
 		int vec[1] = {n};
 		await(one());
-		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 247)}}
+		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 257)}}
 	}
 	return n;
 }
