@@ -10,9 +10,22 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Version.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Sema/ParsedAttr.h"
 
 namespace coast {
+
+/// Expands macros in the main file even when it is preprocessed input (a
+/// .i file, as -save-temps compiles): 22 expands them only in directives
+/// there, 19 everywhere. Lowered code defines macros of its own (`return`,
+/// frame variables' names).
+inline void expandMacrosInPreprocessedInput(clang::Preprocessor &PP) {
+#if CLANG_VERSION_MAJOR >= 22
+  PP.SetEnableMacroExpansion();
+#else
+  (void)PP;
+#endif
+}
 
 inline clang::IdentifierInfo *identOf(const clang::IdentifierLoc *IL) {
 #if CLANG_VERSION_MAJOR >= 22

@@ -17,6 +17,7 @@
 
 #include "CheckConsumer.h"
 #include "Checks.h"
+#include "ClangCompat.h"
 #include "CoastAttrs.h"
 #include "DiagnosticReporter.h"
 #include "NestedParse.h"
@@ -154,6 +155,13 @@ class LoweredConsumer : public ASTConsumer {
 public:
   LoweredConsumer(CompilerInstance &CI, std::string FrameSizesFile)
       : CI(CI), FrameSizesFile(std::move(FrameSizesFile)) {}
+
+  /// Runs once the main action began the file, which made a preprocessed
+  /// input expand macros in directives only.
+  void Initialize(ASTContext &Ctx) override {
+    if (CI.getFrontendOpts().Inputs.front().getKind().isPreprocessed())
+      expandMacrosInPreprocessedInput(CI.getPreprocessor());
+  }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     setCoastAttrsInert(false);

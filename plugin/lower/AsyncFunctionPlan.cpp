@@ -23,6 +23,7 @@
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "EvaluatedVisitor.h"
+#include "FrameVarNames.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
@@ -33,6 +34,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 
@@ -91,6 +93,11 @@ private:
   void addSpills(const LocalScope &L, const RegisterLocals &RL);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
+  bool renameable(SourceLocation L) const;
+  std::string inFrameBecause(const VarDecl *VD) const;
+  std::string otherMeaning(const NameConflict &C) const;
+  void checkStringified(const FrameVarNames &Names);
+  void checkFlagWrites();
   void planDrops();
   void shareDeadParameters();
   std::string uniqueField(StringRef Name);
@@ -164,6 +171,7 @@ bool Planner::run() {
     return false;
   collectRefs();
   planDrops();
+  checkFlagWrites();
   shareDeadParameters();
   return Ok;
 }
@@ -955,42 +963,142 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
   }
 }
 
-/// References are rewritten where their tokens are written; one that comes
-/// from the body of a macro cannot be rewritten without rewriting the macro.
+/// Whether the token at \p L can be rewritten where it is written: it is
+/// in the function's file, not in a macro's definition.
+bool Planner::renameable(SourceLocation L) const {
+  if (!L.isMacroID())
+    return true;
+  return SM.isMacroArgExpansion(L) &&
+         SM.getFileID(SM.getSpellingLoc(L)) ==
+             SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
+}
+
+/// Why \p VD lives in the frame, to follow "lives in the frame across an
+/// 'await'".
+std::string Planner::inFrameBecause(const VarDecl *VD) const {
+  auto Why = InFrameWhy.find(VD);
+  return Why != InFrameWhy.end() ? ", because it " + Why->second
+         : isa<ParmVarDecl>(VD)  ? ", as a parameter"
+                                 : "";
+}
+
+/// "its name also means a member (line 12)"; the file's name too when the
+/// other meaning is in another file.
+std::string Planner::otherMeaning(const NameConflict &C) const {
+  PresumedLoc Where = SM.getPresumedLoc(C.Loc);
+  PresumedLoc Here = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
+  std::string Line = std::to_string(Where.getLine());
+  if (Where.isValid() && Here.isValid() &&
+      StringRef(Where.getFilename()) != Here.getFilename())
+    Line = llvm::sys::path::filename(Where.getFilename()).str() + ":" + Line;
+  else
+    Line = "line " + Line;
+  return "its name also means " + C.What + " (" + Line + ")";
+}
+
+/// A frame variable whose name means it wherever the function spells it
+/// keeps its name, which the state machine defines as a macro around the
+/// body (FrameVarNames.h): macro definitions may name it. The others'
+/// references are rewritten where their tokens are written; one that comes
+/// from the body of a macro cannot be.
 void Planner::collectRefs() {
+  FrameVarNames Names(FD, Ctx, Plan);
+  for (FrameVar &V : Plan.Vars)
+    V.Defined = !Names.conflict(V.Decl);
   struct RefFinder : RecursiveASTVisitor<RefFinder> {
     Planner &P;
-    explicit RefFinder(Planner &P) : P(P) {}
+    const FrameVarNames &Names;
+    llvm::DenseSet<const VarDecl *> Reported; // once per variable
+    RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (!VD || !P.Plan.frameVar(VD))
+      const FrameVar *V = VD ? P.Plan.frameVar(VD) : nullptr;
+      if (!V)
         return true;
       SourceLocation L = DRE->getLocation();
-      if (L.isMacroID()) {
-        SourceLocation Spelled = P.SM.getSpellingLoc(L);
-        if (!P.SM.isMacroArgExpansion(L) ||
-            P.SM.getFileID(Spelled) !=
-                P.SM.getFileID(P.SM.getExpansionLoc(P.FD->getLocation()))) {
-          StringRef Macro =
-              Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts());
-          auto Why = P.InFrameWhy.find(VD);
-          std::string Because = Why != P.InFrameWhy.end()
-                                    ? ", because it " + Why->second
-                                : isa<ParmVarDecl>(VD) ? ", as a parameter"
-                                                       : "";
-          P.fail(DRE->getLocation(),
-                 "'" + VD->getName() +
-                     "' lives in the frame across an 'await'" + Because +
-                     ", and is used inside the definition of macro '" + Macro +
-                     "'; pass it to the macro as an argument");
+      if (!V->Defined && !P.renameable(L)) {
+        if (!Reported.insert(VD).second)
           return true;
-        }
+        const NameConflict *C = Names.conflict(VD);
+        P.fail(L,
+               "'" + VD->getName() + "' lives in the frame across an 'await'" +
+                   P.inFrameBecause(VD) +
+                   ", and is used inside the definition of macro '" +
+                   Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts()) +
+                   "', but " + P.otherMeaning(*C) +
+                   "; rename one of them, or pass it to the macro as an "
+                   "argument");
+        return true;
       }
       P.Plan.Refs.push_back(DRE);
       return true;
     }
-  } Finder(*this);
+  } Finder(*this, Names);
   Finder.TraverseStmt(FD->getBody());
+  checkStringified(Names);
+}
+
+/// A stringified macro argument shows its tokens as written. A frame
+/// variable reached through the lowering's macro still is, unless a macro
+/// expanded the argument before another stringified it; a renamed one is
+/// not where its reference is rewritten inside the macro's use, nor an
+/// await, whose text is replaced.
+void Planner::checkStringified(const FrameVarNames &Names) {
+  for (const Stringification &S : Names.stringifications()) {
+    // The await's text becomes the frame temporary it reads.
+    if (mentionsAwait(S.Text) &&
+        llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
+          SourceLocation At = SM.getExpansionLoc(Pt.Await->getBeginLoc());
+          unsigned Off = SM.getFileOffset(At);
+          return SM.getFileID(At) == SM.getFileID(S.Loc) && Off >= S.Begin &&
+                 Off < S.End;
+        }))
+      fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
+                      "' stringifies: the lowered code would show the value "
+                      "it awaited instead; await into a local before it");
+    for (const FrameVar &V : Plan.Vars) {
+      const VarDecl *VD = V.Decl;
+      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.Direct))
+        continue;
+      std::string Because;
+      if (!V.Defined) {
+        bool Renamed = llvm::any_of(Plan.Refs, [&](const DeclRefExpr *DRE) {
+          SourceLocation Spelled = SM.getSpellingLoc(DRE->getLocation());
+          unsigned Off = SM.getFileOffset(Spelled);
+          return DRE->getDecl() == VD &&
+                 SM.getFileID(Spelled) == SM.getFileID(S.Loc) &&
+                 Off >= S.Begin && Off < S.End;
+        });
+        if (!Renamed)
+          continue;
+        const NameConflict *C = Names.conflict(VD);
+        Because = "; " + otherMeaning(*C) + ": rename one of them";
+      } else {
+        Because = " after another macro expanded it; stringify it in a "
+                  "macro used in the function's text";
+      }
+      fail(S.Loc, "'" + VD->getName() + "' lives in the frame across an " +
+                      "'await'" + inFrameBecause(VD) + ", and macro '" +
+                      S.Macro + "' would show it as its frame member" +
+                      " where it stringifies it" + Because);
+    }
+  }
+}
+
+/// A reference that changes whether a flagged value owns is rewritten to
+/// update the flag, so it must be written in the function's text.
+void Planner::checkFlagWrites() {
+  for (const auto &[DRE, Write] : Plan.FlagWrites) {
+    SourceLocation L = DRE->getLocation();
+    if (DRE->getDecl() != Write.Var || !Plan.frameVar(Write.Var) ||
+        renameable(L))
+      continue;
+    fail(L, "'" + Write.Var->getName() +
+                "' is owned on some paths only at an 'await', and macro '" +
+                Lexer::getImmediateMacroName(L, SM, Ctx.getLangOpts()) +
+                "' changes whether it owns inside its definition; pass it to "
+                "the macro as an argument");
+  }
 }
 
 } // namespace

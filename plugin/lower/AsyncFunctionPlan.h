@@ -153,6 +153,10 @@ struct FrameVar {
   /// A parameter dead at every suspension point: it shares storage with the
   /// callee frames and the result (`__in.name`).
   bool Shared = false;
+  /// Its name means it wherever the function spells it: the body keeps the
+  /// name, defined as a macro of its member around the body
+  /// (FrameVarNames.h). Otherwise its references are rewritten to the member.
+  bool Defined = false;
 };
 
 /// A compound literal that lives in the frame (CompoundLiterals.h).
@@ -193,7 +197,8 @@ struct AsyncFunctionPlan {
   std::vector<ExprAnchor> Anchors;
   std::vector<SplitOp> Splits;
   std::vector<std::pair<std::string, clang::QualType>> Temps;
-  /// Every reference to a frame variable, to be rewritten to its field.
+  /// Every reference to a frame variable: rewritten to its field unless the
+  /// variable is Defined.
   std::vector<const clang::DeclRefExpr *> Refs;
   /// Register locals live across some suspension point.
   std::vector<SpillVar> Spills;

@@ -47,6 +47,7 @@ private:
   std::string anchorText(const ExprAnchor &A) const;
   std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
+  std::string frameRef(const VarDecl *VD) const;
   std::string localDecl(const VarDecl *VD) const;
   std::string spillText(const SuspendPoint &Pt) const;
   std::string reloadText(const SuspendPoint &Pt) const;
@@ -108,9 +109,13 @@ void StateMachineEmitter::run(const std::string &Prelude) {
              [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
+  std::string Undefs;
+  for (const FrameVar &V : P.Vars)
+    if (V.Defined)
+      Undefs += "#undef " + V.Decl->getName().str() + "\n";
   std::string Tail = "\n#undef return\n#undef __func__\n#undef __FUNCTION__\n"
                      "#undef __PRETTY_FUNCTION__\n" +
-                     LC.pinned(epilogue(), Body->getRBracLoc()) +
+                     Undefs + LC.pinned(epilogue(), Body->getRBracLoc()) +
                      LC.lineMarker(Body->getRBracLoc()) +
                      LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
@@ -124,7 +129,7 @@ void StateMachineEmitter::renameRefs() {
     if (!Done.insert(Spelled.getRawEncoding()).second)
       continue;
     const auto *VD = cast<VarDecl>(DRE->getDecl());
-    std::string Member = "__co->" + P.frameVar(VD)->Field;
+    std::string Member = frameRef(VD);
     // A reference that gives or takes ownership of a flagged value updates
     // its flag as it is evaluated: an lvalue still, so `&x`, `x = v` and
     // reads work unchanged. Only an await suspends, never a statement
@@ -132,6 +137,8 @@ void StateMachineEmitter::renameRefs() {
     auto Write = P.FlagWrites.find(DRE);
     if (Write != P.FlagWrites.end())
       Member = flagWrite(Write->second, Member);
+    else if (P.frameVar(VD)->Defined)
+      continue;
     LC.rename(DRE->getLocation(), Member);
   }
   // References through an alias that stays a C local.
@@ -189,12 +196,19 @@ CharSourceRange StateMachineEmitter::statementRange(const Stmt *S) const {
   return LC.withSemicolon(R);
 }
 
+/// The frame variable \p VD as the body spells it: by its name where the
+/// name is defined as its member (header()), else the member.
+std::string StateMachineEmitter::frameRef(const VarDecl *VD) const {
+  const FrameVar *V = P.frameVar(VD);
+  return V->Defined ? VD->getName().str() : "__co->" + V->Field;
+}
+
 std::string StateMachineEmitter::varStore(const VarDecl *VD) const {
   const Expr *Init = VD->getInit();
   if (!Init)
     return "";
-  return LC.store("__co->" + P.frameVar(VD)->Field, VD->getType(),
-                  LC.text(Init->getSourceRange()), isa<InitListExpr>(Init));
+  return LC.store(frameRef(VD), VD->getType(), LC.text(Init->getSourceRange()),
+                  isa<InitListExpr>(Init));
 }
 
 /// A C local of a rewritten declaration, declared on its own, as written but
@@ -244,8 +258,8 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     if (ForInit) {
       assert(P.frameVar(VD) && "a rewritten for initializer is all frame");
       if (const Expr *Init = VD->getInit())
-        S += (S.empty() ? "" : ", ") + ("__co->" + P.frameVar(VD)->Field) +
-             " = " + LC.text(Init->getSourceRange());
+        S += (S.empty() ? "" : ", ") + frameRef(VD) + " = " +
+             LC.text(Init->getSourceRange());
       std::string Flag = flagStore(VD);
       if (!Flag.empty())
         S += (S.empty() ? "" : ", ") + Flag;
@@ -346,7 +360,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     break;
   case AwaitForm::Init: {
     const FrameVar *V = P.frameVar(Pt.Var);
-    S += LC.store(V ? "__co->" + V->Field : Pt.Var->getName().str(),
+    S += LC.store(V ? frameRef(Pt.Var) : Pt.Var->getName().str(),
                   Pt.Var->getType(), Value, false) +
          " ";
     std::string Flag = flagStore(Pt.Var);
@@ -532,6 +546,11 @@ std::string StateMachineEmitter::header() const {
        "#define __FUNCTION__ " + Name(PredefinedIdentKind::Function) +
        "#define __PRETTY_FUNCTION__ " +
        Name(PredefinedIdentKind::PrettyFunction);
+  // The body keeps the names of frame variables that mean them throughout
+  // (FrameVarNames.h), macro definitions and stringified arguments too.
+  for (const FrameVar &V : P.Vars)
+    if (V.Defined)
+      S += "#define " + V.Decl->getName().str() + " (__co->" + V.Field + ")\n";
   // Inside the body every return finishes the future; the for's step runs
   // after the store and leaves the poll function. The value goes through a
   // C local: the result shares storage with what the expression may read

@@ -9,7 +9,8 @@
 // LOWERED: static int depth__coast_heap_poll(struct coast_frame *__f, struct coast_cx *__cx) {
 // LOWERED: __r = depth__coast_poll(&__w->__f.__h, __cx);
 // LOWERED: static const struct coast_fn depth__coast_fn = { depth__coast_heap_poll, 0,
-// LOWERED: depth__coast_start(__cx->frames, __co->__in.n - 1)
+// LOWERED: #define n (__co->__in.n)
+// LOWERED: depth__coast_start(__cx->frames, n - 1)
 #include <coast.h>
 #include <stdio.h>
 

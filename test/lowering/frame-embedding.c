@@ -42,8 +42,11 @@ async int caller(int n)
 	n = await(leaf(n));
 	return await(later(n + kept));
 }
-// CHECK: { leaf__coast_init(&__co->__aw.s1, __co->n);
-// CHECK: __co->__aw.p3 = later__coast_start(__cx->frames, __co->n + kept);
+// The parameter keeps its name, a macro of its member around the body.
+// CHECK: #define n (__co->n)
+// CHECK: { leaf__coast_init(&__co->__aw.s1, n);
+// CHECK: __co->__aw.p3 = later__coast_start(__cx->frames, n + kept);
+// CHECK: #undef n
 
 // CHECK-LABEL: struct later__coast_frame {
 async int later(int x)
@@ -75,7 +78,7 @@ async int siblings(int n)
 	await(leaf(3));
 	return whole;
 }
-// CHECK: __co->__s1.first[0]
+// CHECK: #define first (__co->__s1.first)
 
 int main(void)
 {

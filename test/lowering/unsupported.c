@@ -41,11 +41,16 @@ async int vla_before(int n)
 }
 
 #define TWICE_N (n * 2)
-// A frame variable used inside a macro's definition cannot be renamed.
-async int macro_body(int n)
+struct has_n {
+	int n;
+};
+// A frame variable used inside a macro's definition, whose name also means
+// something else in the function, is neither renamed nor reached by its
+// name (register-locals-macros.c has the other meanings).
+async int macro_body(int n, struct has_n *h)
 {
 	await(one());
-	return TWICE_N; // expected-error {{'n' lives in the frame across an 'await', as a parameter, and is used inside the definition of macro 'TWICE_N'; pass it to the macro as an argument [coast-unsupported]}}
+	return TWICE_N + h->n; // expected-error {{'n' lives in the frame across an 'await', as a parameter, and is used inside the definition of macro 'TWICE_N', but its name also means a member (line 53); rename one of them, or pass it to the macro as an argument [coast-unsupported]}}
 }
 
 #define DOUBLE(v) ((v) * 2)
@@ -189,4 +194,16 @@ async int gnu_forms(int x)
 	int a = ({ int t = await(one()); t; }); // expected-error {{'await' inside a statement expression is not supported yet; compute the value in a statement before it [coast-unsupported]}}
 	int b = x ?: await(one()); // expected-error {{'await' in the GNU 'a ?: b' operator is not supported; write 'a ? a : b' with a local [coast-unsupported]}}
 	return a + b;
+}
+
+int show(const char *text, int value);
+#define SHOW_INT(e) show(#e, (e))
+// An await in an argument a macro stringifies: the lowered text of the
+// await is the temporary it reads, which the string would show. Awaited
+// into a local first, it is shown as written.
+async int await_stringified(void)
+{
+	SHOW_INT(await(one()) + 1); // expected-error {{'await' in an argument that macro 'SHOW_INT' stringifies: the lowered code would show the value it awaited instead; await into a local before it [coast-unsupported]}}
+	int v = await(one());
+	return SHOW_INT(v + 1);
 }

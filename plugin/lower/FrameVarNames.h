@@ -1,0 +1,102 @@
+//===- FrameVarNames.h - Frame variables reached through their names ------===//
+//
+// Part of stage 1. Rewriting each reference to a frame variable where it is
+// written (`buf` -> `__co->buf`) misses the references a macro's definition
+// makes, which are in no text of the function, and changes what a macro
+// that stringifies its argument (`#e`) shows. So a frame variable keeps its
+// name in the text, and the state machine defines the name as a macro
+// around the lowered body (`#define buf (__co->buf)` ... `#undef buf`), as
+// it does for `return` and `__func__`. The argument of `#e` is taken as
+// written, before macros expand: it shows `buf`, as without the plugin.
+//
+// That is only right when every token `buf` of the body's expansion means
+// the variable: no other declaration of the name in the function (another
+// local, a shadowing one, a label, a member, a tag or typedef, a parameter
+// of a function type), no reference to one outside it (a global), no
+// member access, designator or offsetof field of that name, no file-scope
+// tag or typedef (types the lowered code prints may name it), no macro of
+// the name, no directive in the body naming it, no attribute of the name,
+// no name the generated code spells. A frame variable whose name has another meaning is renamed where
+// written, as before; the planner rejects it where that is not enough.
+// Macro parameters of the name are no conflict: they are replaced by their
+// arguments before the result is rescanned.
+//
+// A macro invoked inside another macro's expansion may stringify tokens
+// that the outer macro expanded first: `buf` would show as `(__co->buf)`
+// there. Those stringifications are listed for the planner to reject, and
+// so are those that may show an await, whose text the lowering replaces.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_LOWER_FRAMEVARNAMES_H
+#define COAST_PLUGIN_LOWER_FRAMEVARNAMES_H
+
+#include "AsyncFunctionPlan.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <string>
+#include <vector>
+
+namespace coast {
+
+/// Another meaning of a frame variable's name in its function.
+struct NameConflict {
+  clang::SourceLocation Loc; ///< where it is written (a file location)
+  std::string What;          ///< "a member", "a variable declared outside..."
+};
+
+/// A string literal a macro's `#` made in the function that names a frame
+/// variable or an await.
+struct Stringification {
+  clang::SourceLocation Loc; ///< the outermost macro's use, in the file
+  std::string Macro;         ///< the macro whose `#` made it
+  /// That macro is used in the file's text: its argument is as written.
+  bool Direct = false;
+  /// File offsets of the outermost macro's use, [Begin, End).
+  unsigned Begin = 0, End = 0;
+  std::string Text; ///< the literal, quotes included
+};
+
+/// What the names of one function's frame variables mean in it. Computed
+/// once the frame variables are chosen; stale once the AST changes.
+class FrameVarNames {
+public:
+  FrameVarNames(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
+                const AsyncFunctionPlan &Plan);
+
+  /// The first other meaning of \p VD's name, or null when the name means
+  /// \p VD wherever the function's expansion spells it.
+  const NameConflict *conflict(const clang::VarDecl *VD) const;
+
+  const std::vector<Stringification> &stringifications() const {
+    return Stringified;
+  }
+
+private:
+  void add(llvm::StringRef Name, clang::SourceLocation Loc,
+           const llvm::Twine &What);
+  void scanDirectives(const clang::FunctionDecl *FD);
+
+  clang::ASTContext &Ctx;
+  const AsyncFunctionPlan &Plan;
+  llvm::StringSet<> Names; ///< of the frame variables
+  llvm::StringMap<NameConflict> ByName;
+  /// A frame variable hidden by, or hiding, another of its name.
+  llvm::DenseMap<const clang::VarDecl *, NameConflict> ByVar;
+  std::vector<Stringification> Stringified;
+};
+
+/// Whether \p Text has the identifier \p Name as a word of its own.
+bool mentionsName(llvm::StringRef Text, llvm::StringRef Name);
+
+/// Whether \p Text names an await, in any of its spellings.
+bool mentionsAwait(llvm::StringRef Text);
+
+} // namespace coast
+
+#endif
