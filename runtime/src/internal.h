@@ -169,6 +169,7 @@ enum coast__join {
 	COAST__JOIN_COMPLETE, /* the task is done: its result is readable */
 	COAST__JOIN_CANCELLED, /* the task is done by cancellation: no result */
 	COAST__JOIN_TAKEN,    /* the handle was consumed before: -EINVAL */
+	COAST__JOIN_HELD,     /* first poll: handle taken, task done since */
 };
 
 /* The task a root frame from coast__task_alloc belongs to. */
@@ -224,10 +225,12 @@ enum coast__join coast__task_join_register(struct coast_task *t,
 					   struct coast_cx *cx);
 void coast__task_join_unregister(struct coast_task *t);
 /*
- * A join's first poll (join.c): takes the handle and registers the joiner
- * in one CAS.  COAST__JOIN_WAITING: both done.  COMPLETE or CANCELLED:
- * the result is readable and the handle not taken yet: the caller reads
- * it, then calls coast__task_consume_release.  TAKEN: consumed before.
+ * A join's first poll (join.c): takes the handle, then registers the
+ * joiner.  COAST__JOIN_WAITING: both done.  HELD: the handle is taken and
+ * the task finished in between: go on as a registered join (register
+ * again to read how it ended).  COMPLETE or CANCELLED: the result is
+ * readable and the handle not taken yet: the caller reads it, then calls
+ * coast__task_consume_release.  TAKEN: consumed before.
  */
 enum coast__join coast__task_join_first(struct coast_task *t,
 					struct coast_cx *cx);

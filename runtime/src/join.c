@@ -109,6 +109,9 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 		case COAST__JOIN_COMPLETE:
 			join_copy_out(j);
 			return join_consume(j, 0);
+		case COAST__JOIN_HELD:
+			f->state = JOIN_WAIT;
+			break;
 		}
 	}
 	if (f->state != JOIN_WAIT)
@@ -117,6 +120,7 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST__JOIN_WAITING:
 		return COAST_PENDING;
 	case COAST__JOIN_TAKEN:
+	case COAST__JOIN_HELD:
 		abort(); /* taken by the first poll */
 	case COAST__JOIN_CANCELLED:
 		return join_done(j, COAST__ERR(ECANCELED));
@@ -317,6 +321,7 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 				set_win(s, i);
 				break;
 			case COAST__JOIN_TAKEN:
+			case COAST__JOIN_HELD:
 				abort(); /* taken by the start function */
 			}
 			break;
@@ -357,6 +362,7 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 			set_consume(s, i);
 			break;
 		case COAST__JOIN_TAKEN:
+		case COAST__JOIN_HELD:
 			abort(); /* taken by the start function */
 		}
 	}

@@ -86,8 +86,11 @@ struct fd_slot {
  * for datagram or seqpacket sockets, where a short read is one message:
  * `stream` is set from SO_TYPE by accept and connect, for the fd they
  * return or connect, and cleared when an operation sees the end of the
- * stream or an error (what usually comes before a close; a number reused
- * without either keeps a stale `stream`: an extra wake, never a lost one).
+ * stream or an error (what usually comes before a close).  A number
+ * closed without either and reused by a file the runtime did not make
+ * keeps the stale hint: its next operation waits without trying first,
+ * and the sweep's re-registration wakes it, up to two sweeps late, never
+ * lost.
  */
 #define HINT_SHORT (1ull << 32)
 
@@ -189,13 +192,18 @@ static void slot_unlink(struct fd_slot *s, struct coast__io_wait *w)
 		atomic_store_explicit(&s->unverified, 0, memory_order_relaxed);
 }
 
-/* Unlinks w and wakes its task.  Under the slot lock (see fd_event). */
+/*
+ * Unlinks w and wakes its task.  Under the slot lock (see fd_event).
+ * slot_unlink's release of linked must be the last access to *w: the
+ * waiting frame reads linked without the lock (coast__io_wait_fired) and
+ * may be freed as soon as it sees it false.
+ */
 static void slot_fire(struct fd_slot *s, struct coast__io_wait *w)
 {
 	coast_waker *k = w->waker;
 
-	slot_unlink(s, w);
 	w->waker = NULL;
+	slot_unlink(s, w);
 	coast_waker_wake(k);
 }
 
@@ -285,9 +293,9 @@ coast_waker *coast__io_wait_cancel(struct coast__io_wait *w)
 		return NULL; /* never armed */
 	pthread_mutex_lock(&s->lock);
 	if (atomic_load_explicit(&w->linked, memory_order_relaxed)) {
-		slot_unlink(s, w);
 		k = w->waker;
 		w->waker = NULL;
+		slot_unlink(s, w);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return k;

@@ -65,11 +65,15 @@
  *      a yield made one longer.  (The fence was most of a yield's cost
  *      with several workers.)
  *  P8. A worker pushing to its own local queue notifies only when the
- *      queue was empty: the tasks it is pushed behind were pushed by an
- *      earlier push that notified (or are there because a searcher left
- *      them), so a worker woken for them, or the last searcher's P3
- *      re-check, is already on its way; at worst the owner, which is
- *      busy, runs them itself.  A spawn burst pays one fence, not one a
+ *      queue was empty and no push since its last notify skipped one
+ *      (P7's yields and the LIFO slot's overflow set `unannounced`): the
+ *      tasks it is pushed behind were pushed by an earlier push that
+ *      notified (or are there because a searcher left them), so a worker
+ *      woken for them, or the last searcher's P3 re-check, is already on
+ *      its way; at worst the owner, which is busy, runs them itself.
+ *      Without `unannounced`, a task spawned behind a yielded one by a
+ *      task that then runs long (or spins on what the spawned task does)
+ *      would wait for it while another worker sleeps.  A spawn burst pays one fence, not one a
  *      task (a busy owner's local pushes never need a wake to be run at
  *      all: P1 is about parallelism there, not progress).
  *
@@ -132,6 +136,7 @@ struct worker {
 	bool yield_now;         /* the task being polled woke itself */
 	bool lent;              /* its reference went to a waker (task.c) */
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
+	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
 	/* Under idle_lock. */
 	bool idle;
@@ -283,12 +288,15 @@ static void push_local(struct worker *w, struct coast_task *t)
 	 * quarter of a yield with one worker.)  P8: only a push into an
 	 * empty queue.
 	 */
-	bool notify_others = rt.n > 1 && !w->parked_in_driver &&
-			     !coast__local_len(&w->q);
+	bool notify_others =
+		rt.n > 1 && !w->parked_in_driver &&
+		(w->unannounced || !coast__local_len(&w->q));
 
 	coast__local_push(&w->q, t, &rt.inject);
-	if (notify_others)
+	if (notify_others) {
+		w->unannounced = false;
 		notify();
+	}
 }
 
 static void push_remote(struct coast_task *t)
@@ -488,10 +496,12 @@ static void run_task(struct worker *w, struct coast_task *t)
 		t->yielded = true;
 		if (w->lent)
 			coast__task_ref(t); /* the queue's: ours was lent */
-		if (t->home >= 0)
+		if (t->home >= 0) {
 			push_pinned(t);
-		else
+		} else {
 			coast__local_push(&w->q, t, &rt.inject);
+			w->unannounced = true;
+		}
 		return;
 	}
 	switch (coast__task_transition_to_idle(t, w->lent)) {
@@ -587,10 +597,12 @@ static struct coast_task *next_task(struct worker *w)
 			w->lifo_polls++;
 			return t;
 		}
-		if (t->home >= 0)
+		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
-		else
+		} else {
 			coast__local_push(&w->q, t, &rt.inject);
+			w->unannounced = true; /* P8 */
+		}
 	}
 	w->lifo_polls = 0;
 	if (++w->tick % TICK_INTERVAL == 0) {

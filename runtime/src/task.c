@@ -444,7 +444,9 @@ static unsigned block_class(size_t bytes)
 		       : BLOCK_NONE;
 }
 
-static void *block_get(unsigned c)
+/* A cached block of class c for bytes; only those are unpoisoned, so that
+ * ASan still sees an overrun into the rest of the class. */
+static void *block_get(unsigned c, size_t bytes)
 {
 	struct block_stack *s;
 	void *p;
@@ -455,7 +457,7 @@ static void *block_get(unsigned c)
 	if (!s->n || coast__worker_id() < 0)
 		return NULL;
 	p = s->v[--s->n];
-	UNPOISON(p, BLOCK_SIZE(c));
+	UNPOISON(p, bytes);
 	return p;
 }
 
@@ -494,7 +496,7 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	if (size > SIZE_MAX - TASK_HDR)
 		return NULL;
 	c = block_class(TASK_HDR + size);
-	t = block_get(c);
+	t = block_get(c, TASK_HDR + size);
 	if (!t)
 		t = malloc(c == BLOCK_NONE ? TASK_HDR + size : BLOCK_SIZE(c));
 	if (!t)
@@ -942,20 +944,15 @@ bool coast__task_is_complete(struct coast_task *t)
 /* --------------------------------------------------------------- joins */
 
 /*
- * Registers the joiner (the task polling cx) unless t is complete, setting
- * the bits of arm (JOIN_WAITING, and CONSUMED for a join's first poll) in
- * the same CAS.  With CONSUMED in arm a handle taken before is
- * COAST__JOIN_TAKEN and changes nothing.
+ * Registers the joiner (the task polling cx) unless t is complete.  Only
+ * the handle's holder may: join_waker is its field.
  */
-static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx,
-				 uint64_t arm)
+static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx)
 {
 	/* acquire: on COMPLETE the caller reads the result. */
 	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
 	coast_waker *w;
 
-	if ((arm & COAST__ST_CONSUMED) && (cur & COAST__ST_CONSUMED))
-		return COAST__JOIN_TAKEN;
 	if (cur & COAST__ST_COMPLETE)
 		return (cur & COAST__ST_CANCELLED) ? COAST__JOIN_CANCELLED
 						   : COAST__JOIN_COMPLETE;
@@ -963,16 +960,11 @@ static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx,
 		return COAST__JOIN_WAITING; /* a spurious poll: still armed */
 	t->join_waker = coast_waker_get(cx);
 	do {
-		if ((cur & COAST__ST_COMPLETE) ||
-		    ((arm & COAST__ST_CONSUMED) &&
-		     (cur & COAST__ST_CONSUMED))) {
-			/* Our CAS lost to the completer (or to another
-			 * consumer): the field is ours. */
+		if (cur & COAST__ST_COMPLETE) {
+			/* Our CAS lost to the completer: the field is ours. */
 			w = t->join_waker;
 			t->join_waker = NULL;
 			coast_waker_drop(w);
-			if (!(cur & COAST__ST_COMPLETE))
-				return COAST__JOIN_TAKEN;
 			return (cur & COAST__ST_CANCELLED)
 				       ? COAST__JOIN_CANCELLED
 				       : COAST__JOIN_COMPLETE;
@@ -980,8 +972,8 @@ static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx,
 		/* release: publishes join_waker to the completer;
 		 * acquire on failure: we may read the result next. */
 	} while (!atomic_compare_exchange_weak_explicit(
-		&t->state, &cur, cur | arm, memory_order_acq_rel,
-		memory_order_acquire));
+		&t->state, &cur, cur | COAST__ST_JOIN_WAITING,
+		memory_order_acq_rel, memory_order_acquire));
 	return COAST__JOIN_WAITING;
 }
 
@@ -992,13 +984,33 @@ static enum coast__join join_arm(struct coast_task *t, struct coast_cx *cx,
 enum coast__join coast__task_join_register(struct coast_task *t,
 					   struct coast_cx *cx)
 {
-	return join_arm(t, cx, COAST__ST_JOIN_WAITING);
+	return join_arm(t, cx);
 }
 
 enum coast__join coast__task_join_first(struct coast_task *t,
 					struct coast_cx *cx)
 {
-	return join_arm(t, cx, COAST__ST_JOIN_WAITING | COAST__ST_CONSUMED);
+	/* acquire: on COMPLETE the caller reads the result. */
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
+
+	/*
+	 * A pending task's handle is taken before join_waker is written: two
+	 * consumers racing for one handle (a misuse) meet in this CAS, not in
+	 * the field.  A complete task's is left to the caller's
+	 * coast__task_consume_release, which drops its reference too.
+	 */
+	do {
+		if (cur & COAST__ST_CONSUMED)
+			return COAST__JOIN_TAKEN;
+		if (cur & COAST__ST_COMPLETE)
+			return (cur & COAST__ST_CANCELLED)
+				       ? COAST__JOIN_CANCELLED
+				       : COAST__JOIN_COMPLETE;
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, cur | COAST__ST_CONSUMED,
+		memory_order_acq_rel, memory_order_acquire));
+	return join_arm(t, cx) == COAST__JOIN_WAITING ? COAST__JOIN_WAITING
+						       : COAST__JOIN_HELD;
 }
 
 bool coast__task_consume_release(struct coast_task *t)

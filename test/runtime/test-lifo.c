@@ -4,6 +4,8 @@
  * do not starve a third, and a task woken into the slot then cancelled or
  * woken again before it runs gets its cancellation poll and every wake.
  */
+#include <pthread.h>
+
 #include "test.h"
 
 /* Joins tasks[0..n) from a block_on; returns how many joins returned 0
@@ -211,5 +213,122 @@ TEST_IMPL(lifo_woken_then_cancelled)
 TEST_IMPL(lifo_woken_twice)
 {
 	poke(false);
+	return 0;
+}
+
+/* ------------------------------------- a spawn behind a yielded task */
+
+struct announce_shared {
+	_Atomic(coast_waker *) x_waker; /* the spinner's, for the waker */
+	atomic_bool z_ran;
+	bool seen;  /* by the spinner: z ran while it spun */
+};
+
+struct announce_task {
+	struct coast_frame h;
+	int ret;
+	struct announce_shared *sh;
+};
+
+TEST_FN(spinner_fn, struct announce_task, spinner_poll);
+TEST_FN(yielder_fn, struct announce_task, yielder_poll);
+TEST_FN(spawned_fn, struct announce_task, spawned_poll);
+
+static int spawned_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	atomic_store(&((struct announce_task *)f)->sh->z_ran, true);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Waits to be woken, then spawns z and spins until z ran (or 1 s): z can
+ * only run on the other worker. */
+static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct announce_task *x = (struct announce_task *)f;
+	struct announce_task *z;
+	coast_task *zt;
+	double t0;
+
+	if (f->state == COAST_STATE_START) {
+		f->state = 1;
+		atomic_store(&x->sh->x_waker, coast_waker_get(cx));
+		return COAST_PENDING;
+	}
+	z = test_frame_new(&coast__task_alloc, &spawned_fn);
+	z->sh = x->sh;
+	zt = coast__spawn(&z->h);
+	if (zt)
+		coast_detach(zt);
+	t0 = test_now_ms();
+	while (!atomic_load(&x->sh->z_ran) && test_now_ms() - t0 < 1000)
+		;
+	x->sh->seen = atomic_load(&x->sh->z_ran);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Wakes the spinner (into this worker's LIFO slot), then yields: the
+ * yield queues it without a notify (P7). */
+static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct announce_task *r = (struct announce_task *)f;
+
+	if (f->state == COAST_STATE_START) {
+		f->state = 1;
+		coast_waker_wake(atomic_exchange(&r->sh->x_waker, NULL));
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void *spawn_yielder(void *arg)
+{
+	struct announce_shared *sh = arg;
+	struct timespec tick = { 0, 1000 * 1000 };
+	struct announce_task *r;
+	coast_task *t;
+	int i;
+
+	for (i = 0; i < 5000 && !atomic_load(&sh->x_waker); i++)
+		nanosleep(&tick, NULL);
+	/* Both workers park: the yielder's spawn wakes one of them. */
+	tick.tv_nsec = 50 * 1000 * 1000;
+	nanosleep(&tick, NULL);
+	r = test_frame_new(&coast__task_alloc, &yielder_fn);
+	r->sh = sh;
+	t = coast__spawn(&r->h);
+	if (t)
+		coast_detach(t);
+	return NULL;
+}
+
+/*
+ * P8 of scheduler.c: a task spawned into a local queue that is not empty
+ * only because of a yield (which did not notify) must still wake an idle
+ * worker.  Otherwise, with the spawner spinning, it waits behind it while
+ * the other worker sleeps.
+ */
+TEST_IMPL(lifo_spawn_behind_yield_announced)
+{
+	struct announce_shared sh = { .seen = false };
+	struct announce_task *x;
+	coast_task *tasks[1];
+	pthread_t th;
+
+	atomic_init(&sh.x_waker, NULL);
+	atomic_init(&sh.z_ran, false);
+	test_workers(2);
+	x = test_frame_new(&coast__task_alloc, &spinner_fn);
+	x->sh = &sh;
+	tasks[0] = coast__spawn(&x->h);
+	ASSERT_EQ(pthread_create(&th, NULL, spawn_yielder, &sh), 0);
+	ASSERT_EQ(join_all(tasks, 1, NULL), 1);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT(sh.seen);
+	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
