@@ -27,6 +27,7 @@
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
+#include "ReturnJumps.h"
 #include "SuspendLiveness.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -86,6 +87,7 @@ private:
   void planFrameLiterals();
   void planTypes();
   void checkStackMemory();
+  void checkReturnJumps();
   void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
@@ -160,6 +162,7 @@ bool Planner::run() {
   walkStatement(Body, endOffsetOf(Body->getRBracLoc()));
   collectMarks();
   checkStackMemory();
+  checkReturnJumps();
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -624,6 +627,16 @@ void Planner::requireText(const Stmt *S) {
   if (!fileRangeOf(S).isValid())
     fail(S->getBeginLoc(), "this code is split across a macro's definition "
                            "and its use; the lowering cannot rewrite it");
+}
+
+/// The lowered `return` is a `for` (ReturnJumps.h).
+void Planner::checkReturnJumps() {
+  for (const Stmt *S : jumpsOutOfReturns(FD->getBody()))
+    fail(S->getBeginLoc(),
+         "'" + Twine(isa<BreakStmt>(S) ? "break" : "continue") +
+             "' in a returned value jumps out of the 'return' statement, "
+             "which the lowering makes a loop; compute the value before the "
+             "'return'");
 }
 
 /// The poll function returns at each suspension, and its C stack frame goes
