@@ -120,10 +120,21 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
         N.add(II->getName(), L, What);
     }
     /// Attribute names are macro-expanded too (`__attribute__((unused))`).
+    /// So are the names its arguments spell: `cleanup(release)`,
+    /// `format(printf, 1, 2)`, `mode(SI)`.
     void noteAttrs(llvm::ArrayRef<const Attr *> Attrs) {
-      for (const Attr *A : Attrs)
-        if (!A->isImplicit())
-          note(A->getAttrName(), A->getLocation(), "an attribute");
+      for (const Attr *A : Attrs) {
+        if (A->isImplicit())
+          continue;
+        note(A->getAttrName(), A->getLocation(), "an attribute");
+        if (const auto *C = dyn_cast<CleanupAttr>(A))
+          note(C->getFunctionDecl()->getIdentifier(), A->getLocation(),
+               "a function an attribute names");
+        else if (const auto *F = dyn_cast<FormatAttr>(A))
+          note(F->getType(), A->getLocation(), "an attribute argument");
+        else if (const auto *M = dyn_cast<ModeAttr>(A))
+          note(M->getMode(), A->getLocation(), "an attribute argument");
+      }
     }
     bool VisitDecl(Decl *D) {
       if (D->hasAttrs())
