@@ -223,6 +223,7 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
     }
   } F(*this);
   F.TraverseStmt(FD->getBody());
+  noteDefinitions(FD);
   scanDirectives(FD);
 }
 
@@ -231,6 +232,22 @@ void FrameVarNames::add(StringRef Name, SourceLocation Loc,
   if (!Names.contains(Name) || ByName.count(Name))
     return;
   ByName[Name] = {Ctx.getSourceManager().getExpansionLoc(Loc), What.str()};
+}
+
+/// Tags, members and enumerators the function declares, those of a type
+/// defined in a cast, sizeof or _Generic included, which are in no
+/// statement: `(struct opaque *)q`, `sizeof(struct { int len; })`.
+void FrameVarNames::noteDefinitions(const DeclContext *DC) {
+  for (const Decl *D : DC->decls()) {
+    const auto *ND = dyn_cast<NamedDecl>(D);
+    if (!ND || !(isa<TagDecl>(D) || isa<FieldDecl>(D) ||
+                 isa<IndirectFieldDecl>(D) || isa<EnumConstantDecl>(D)))
+      continue;
+    if (const IdentifierInfo *II = ND->getIdentifier())
+      add(II->getName(), ND->getLocation(), describe(ND));
+    if (const auto *Tag = dyn_cast<TagDecl>(D))
+      noteDefinitions(Tag);
+  }
 }
 
 /// A directive in the body that names the variable (`#ifdef buf`,
