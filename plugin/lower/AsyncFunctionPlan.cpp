@@ -979,11 +979,10 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
 /// Whether the token at \p L can be rewritten where it is written: it is
 /// in the function's file, not in a macro's definition.
 bool Planner::renameable(SourceLocation L) const {
+  FileID Own = SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
   if (!L.isMacroID())
-    return true;
-  return SM.isMacroArgExpansion(L) &&
-         SM.getFileID(SM.getSpellingLoc(L)) ==
-             SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
+    return SM.getFileID(L) == Own;
+  return SM.isMacroArgExpansion(L) && SM.getFileID(SM.getSpellingLoc(L)) == Own;
 }
 
 /// Why \p VD lives in the frame, to follow "lives in the frame across an
@@ -1033,14 +1032,22 @@ void Planner::collectRefs() {
         if (!Reported.insert(VD).second)
           return true;
         const NameConflict *C = Names.conflict(VD);
-        P.fail(L,
-               "'" + VD->getName() + "' lives in the frame across an 'await'" +
-                   P.inFrameBecause(VD) +
-                   ", and is used inside the definition of macro '" +
-                   Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts()) +
-                   "', but " + P.otherMeaning(*C) +
-                   "; rename one of them, or pass it to the macro as an "
-                   "argument");
+        std::string Why = "'" + VD->getName().str() +
+                          "' lives in the frame across an " + "'await'" +
+                          P.inFrameBecause(VD);
+        if (!L.isMacroID())
+          P.fail(L, Why +
+                        ", and is used in a file included inside the "
+                        "function, but " +
+                        P.otherMeaning(*C) +
+                        "; the lowering cannot rewrite that file's uses");
+        else
+          P.fail(L, Why + ", and is used inside the definition of macro '" +
+                        Lexer::getImmediateMacroName(L, P.SM,
+                                                     P.Ctx.getLangOpts()) +
+                        "', but " + P.otherMeaning(*C) +
+                        "; rename one of them, or pass it to the macro as an "
+                        "argument");
         return true;
       }
       P.Plan.Refs.push_back(DRE);

@@ -253,7 +253,7 @@ void FrameVarNames::noteDefinitions(const DeclContext *DC) {
 /// A directive in the body that names the variable (`#ifdef buf`,
 /// `#undef buf`) would see the lowering's macro. `#define` may name it: a
 /// macro of that name is reported as such, and its definition may use the
-/// variable like any code.
+/// variable like any code. An included file may name any of them.
 void FrameVarNames::scanDirectives(const FunctionDecl *FD) {
   const SourceManager &SM = Ctx.getSourceManager();
   const auto *Body = cast<CompoundStmt>(FD->getBody());
@@ -272,9 +272,14 @@ void FrameVarNames::scanDirectives(const FunctionDecl *FD) {
       continue;
     }
     if (State == DirectiveName) {
-      State = Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "define"
-                  ? Define
-                  : Directive;
+      StringRef Name =
+          Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+      State = Name == "define" ? Define : Directive;
+      // The included text is lexed with the lowering's macros in effect,
+      // and this scan does not read it.
+      if (Name == "include" || Name == "include_next" || Name == "import")
+        for (const auto &Var : Names)
+          add(Var.getKey(), Tok.getLocation(), "an #include in the body");
       continue;
     }
     if (State == Directive && Tok.is(tok::raw_identifier))
