@@ -60,7 +60,12 @@ std::string frameVarMember(const FrameVar &V, const LoweringContext &LC) {
 }
 
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
-  std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
+  std::string S;
+  for (const SuspendPoint &Pt : P.Points)
+    if (Pt.Source == FrameSource::FrameStack && !Pt.Result->isVoidType())
+      S += "typedef " + LC.typeName(Pt.Result) + " " +
+           awaitResultType(P.Name, Pt.State) + ";\n";
+  S += frameType(P.Name) + " {\n  struct coast_head __h;\n";
   unsigned Slots = 0;
   std::string In;
   // Members of their own in declaration order, frame variables and register

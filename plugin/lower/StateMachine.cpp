@@ -347,8 +347,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
-      S += LC.typeName(RT) +
-           " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
+      std::string T = awaitResultType(P.Name, Pt.State);
+      S += T + " __coast_r = " + resultOf(T, Child) + "; ";
       Value = "__coast_r";
     }
     std::string A = FramesAlloc;
