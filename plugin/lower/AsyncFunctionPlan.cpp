@@ -27,6 +27,7 @@
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
+#include "ReturnJumps.h"
 #include "SuspendLiveness.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -86,6 +87,7 @@ private:
   void planFrameLiterals();
   void planTypes();
   void checkStackMemory();
+  void checkReturnJumps();
   void requireText(const Stmt *S);
   void collectMarks();
   void chooseFrameVars();
@@ -160,6 +162,7 @@ bool Planner::run() {
   walkStatement(Body, endOffsetOf(Body->getRBracLoc()));
   collectMarks();
   checkStackMemory();
+  checkReturnJumps();
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -626,6 +629,16 @@ void Planner::requireText(const Stmt *S) {
                            "and its use; the lowering cannot rewrite it");
 }
 
+/// The lowered `return` is a `for` (ReturnJumps.h).
+void Planner::checkReturnJumps() {
+  for (const Stmt *S : jumpsOutOfReturns(FD->getBody()))
+    fail(S->getBeginLoc(),
+         "'" + Twine(isa<BreakStmt>(S) ? "break" : "continue") +
+             "' in a returned value jumps out of the 'return' statement, "
+             "which the lowering makes a loop; compute the value before the "
+             "'return'");
+}
+
 /// The poll function returns at each suspension, and its C stack frame goes
 /// with it: a setjmp buffer would name a frame that is gone (SPEC rejects
 /// setjmp in async functions), alloca's memory is freed, and so is the size
@@ -966,11 +979,10 @@ void Planner::shareSlots(const std::vector<const LocalScope *> &Resident) {
 /// Whether the token at \p L can be rewritten where it is written: it is
 /// in the function's file, not in a macro's definition.
 bool Planner::renameable(SourceLocation L) const {
+  FileID Own = SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
   if (!L.isMacroID())
-    return true;
-  return SM.isMacroArgExpansion(L) &&
-         SM.getFileID(SM.getSpellingLoc(L)) ==
-             SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
+    return SM.getFileID(L) == Own;
+  return SM.isMacroArgExpansion(L) && SM.getFileID(SM.getSpellingLoc(L)) == Own;
 }
 
 /// Why \p VD lives in the frame, to follow "lives in the frame across an
@@ -1020,14 +1032,22 @@ void Planner::collectRefs() {
         if (!Reported.insert(VD).second)
           return true;
         const NameConflict *C = Names.conflict(VD);
-        P.fail(L,
-               "'" + VD->getName() + "' lives in the frame across an 'await'" +
-                   P.inFrameBecause(VD) +
-                   ", and is used inside the definition of macro '" +
-                   Lexer::getImmediateMacroName(L, P.SM, P.Ctx.getLangOpts()) +
-                   "', but " + P.otherMeaning(*C) +
-                   "; rename one of them, or pass it to the macro as an "
-                   "argument");
+        std::string Why = "'" + VD->getName().str() +
+                          "' lives in the frame across an " + "'await'" +
+                          P.inFrameBecause(VD);
+        if (!L.isMacroID())
+          P.fail(L, Why +
+                        ", and is used in a file included inside the "
+                        "function, but " +
+                        P.otherMeaning(*C) +
+                        "; the lowering cannot rewrite that file's uses");
+        else
+          P.fail(L, Why + ", and is used inside the definition of macro '" +
+                        Lexer::getImmediateMacroName(L, P.SM,
+                                                     P.Ctx.getLangOpts()) +
+                        "', but " + P.otherMeaning(*C) +
+                        "; rename one of them, or pass it to the macro as an "
+                        "argument");
         return true;
       }
       P.Plan.Refs.push_back(DRE);

@@ -47,8 +47,25 @@ std::string indented(StringRef Lines, StringRef Indent) {
   return S;
 }
 
+/// \p V's member: its address may be printed or checked, so an alignment
+/// its declaration asks for (`alignas(16)`, `aligned(8)`) stays; frames are
+/// allocated 16-aligned, and a larger one is rejected.
+std::string frameVarMember(const FrameVar &V, const LoweringContext &LC) {
+  std::string S = LC.storageDecl(V.Decl->getType(), V.Name);
+  if (!V.Decl->hasAttr<AlignedAttr>())
+    return S;
+  unsigned Align =
+      LC.Ctx.getDeclAlign(V.Decl, /*ForAlignof=*/true).getQuantity();
+  return S + " __attribute__((aligned(" + std::to_string(Align) + ")))";
+}
+
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
-  std::string S = frameType(P.Name) + " {\n  struct coast_head __h;\n";
+  std::string S;
+  for (const SuspendPoint &Pt : P.Points)
+    if (Pt.Source == FrameSource::FrameStack && !Pt.Result->isVoidType())
+      S += "typedef " + LC.typeName(Pt.Result) + " " +
+           awaitResultType(P.Name, Pt.State) + ";\n";
+  S += frameType(P.Name) + " {\n  struct coast_head __h;\n";
   unsigned Slots = 0;
   std::string In;
   // Members of their own in declaration order, frame variables and register
@@ -57,9 +74,9 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::vector<std::pair<const VarDecl *, std::string>> Own;
   for (const FrameVar &V : P.Vars) {
     if (V.Shared)
-      In += "  " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+      In += "  " + frameVarMember(V, LC) + ";\n";
     else if (V.Slot == 0)
-      Own.push_back({V.Decl, LC.storageDecl(V.Decl->getType(), V.Name)});
+      Own.push_back({V.Decl, frameVarMember(V, LC)});
     Slots = std::max(Slots, V.Slot);
   }
   for (const SpillVar &V : P.Spills) {
@@ -77,7 +94,7 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
     S += "  union {\n";
     for (const FrameVar &V : P.Vars)
       if (V.Slot == Slot)
-        S += "    " + LC.storageDecl(V.Decl->getType(), V.Name) + ";\n";
+        S += "    " + frameVarMember(V, LC) + ";\n";
     for (const SpillVar &V : P.Spills)
       if (V.Slot == Slot)
         S += "    " + LC.storageDecl(V.SlotType, V.Name) + ";\n";

@@ -120,10 +120,21 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
         N.add(II->getName(), L, What);
     }
     /// Attribute names are macro-expanded too (`__attribute__((unused))`).
+    /// So are the names its arguments spell: `cleanup(release)`,
+    /// `format(printf, 1, 2)`, `mode(SI)`.
     void noteAttrs(llvm::ArrayRef<const Attr *> Attrs) {
-      for (const Attr *A : Attrs)
-        if (!A->isImplicit())
-          note(A->getAttrName(), A->getLocation(), "an attribute");
+      for (const Attr *A : Attrs) {
+        if (A->isImplicit())
+          continue;
+        note(A->getAttrName(), A->getLocation(), "an attribute");
+        if (const auto *C = dyn_cast<CleanupAttr>(A))
+          note(C->getFunctionDecl()->getIdentifier(), A->getLocation(),
+               "a function an attribute names");
+        else if (const auto *F = dyn_cast<FormatAttr>(A))
+          note(F->getType(), A->getLocation(), "an attribute argument");
+        else if (const auto *M = dyn_cast<ModeAttr>(A))
+          note(M->getMode(), A->getLocation(), "an attribute argument");
+      }
     }
     bool VisitDecl(Decl *D) {
       if (D->hasAttrs())
@@ -212,6 +223,7 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
     }
   } F(*this);
   F.TraverseStmt(FD->getBody());
+  noteDefinitions(FD);
   scanDirectives(FD);
 }
 
@@ -222,10 +234,26 @@ void FrameVarNames::add(StringRef Name, SourceLocation Loc,
   ByName[Name] = {Ctx.getSourceManager().getExpansionLoc(Loc), What.str()};
 }
 
+/// Tags, members and enumerators the function declares, those of a type
+/// defined in a cast, sizeof or _Generic included, which are in no
+/// statement: `(struct opaque *)q`, `sizeof(struct { int len; })`.
+void FrameVarNames::noteDefinitions(const DeclContext *DC) {
+  for (const Decl *D : DC->decls()) {
+    const auto *ND = dyn_cast<NamedDecl>(D);
+    if (!ND || !(isa<TagDecl>(D) || isa<FieldDecl>(D) ||
+                 isa<IndirectFieldDecl>(D) || isa<EnumConstantDecl>(D)))
+      continue;
+    if (const IdentifierInfo *II = ND->getIdentifier())
+      add(II->getName(), ND->getLocation(), describe(ND));
+    if (const auto *Tag = dyn_cast<TagDecl>(D))
+      noteDefinitions(Tag);
+  }
+}
+
 /// A directive in the body that names the variable (`#ifdef buf`,
 /// `#undef buf`) would see the lowering's macro. `#define` may name it: a
 /// macro of that name is reported as such, and its definition may use the
-/// variable like any code.
+/// variable like any code. An included file may name any of them.
 void FrameVarNames::scanDirectives(const FunctionDecl *FD) {
   const SourceManager &SM = Ctx.getSourceManager();
   const auto *Body = cast<CompoundStmt>(FD->getBody());
@@ -244,9 +272,14 @@ void FrameVarNames::scanDirectives(const FunctionDecl *FD) {
       continue;
     }
     if (State == DirectiveName) {
-      State = Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "define"
-                  ? Define
-                  : Directive;
+      StringRef Name =
+          Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+      State = Name == "define" ? Define : Directive;
+      // The included text is lexed with the lowering's macros in effect,
+      // and this scan does not read it.
+      if (Name == "include" || Name == "include_next" || Name == "import")
+        for (const auto &Var : Names)
+          add(Var.getKey(), Tok.getLocation(), "an #include in the body");
       continue;
     }
     if (State == Directive && Tok.is(tok::raw_identifier))

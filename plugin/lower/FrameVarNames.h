@@ -15,11 +15,14 @@
 // of a function type), no reference to one outside it (a global), no
 // member access, designator or offsetof field of that name, no file-scope
 // tag or typedef (types the lowered code prints may name it), no macro of
-// the name, no directive in the body naming it, no attribute of the name,
-// no name the generated code spells. A frame variable whose name has another meaning is renamed where
-// written, as before; the planner rejects it where that is not enough.
-// Macro parameters of the name are no conflict: they are replaced by their
-// arguments before the result is rescanned.
+// the name, no directive in the body naming it and no #include there (the
+// included text is not read), no attribute of the name or naming it
+// (`cleanup(f)`), no tag, member or enumerator the function declares (in a
+// cast or sizeof too), no name the generated code spells. A frame
+// variable whose name has another meaning is renamed where written, as before;
+// the planner rejects it where that is not enough. Macro parameters of the name
+// are no conflict: they are replaced by their arguments before the result is
+// rescanned.
 //
 // A macro invoked inside another macro's expansion may stringify tokens
 // that the outer macro expanded first: `buf` would show as `(__co->buf)`
@@ -80,6 +83,7 @@ public:
 private:
   void add(llvm::StringRef Name, clang::SourceLocation Loc,
            const llvm::Twine &What);
+  void noteDefinitions(const clang::DeclContext *DC);
   void scanDirectives(const clang::FunctionDecl *FD);
 
   clang::ASTContext &Ctx;

@@ -40,6 +40,13 @@ inline std::string generatedName(llvm::StringRef Function,
   return (Function + "__coast_" + What).str();
 }
 
+/// The typedef, at file scope, of the result the await at \p State reads
+/// from a frame-stack callee: the return type printed inside the body could
+/// name what the body declares (`__typeof__(n)` of a global `n`).
+inline std::string awaitResultType(llvm::StringRef Function, unsigned State) {
+  return generatedName(Function, "result" + std::to_string(State));
+}
+
 inline std::string frameType(llvm::StringRef Function) {
   return "struct " + generatedName(Function, "frame");
 }

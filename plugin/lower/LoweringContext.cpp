@@ -2,6 +2,7 @@
 
 #include "LoweringContext.h"
 
+#include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -62,8 +63,42 @@ void LoweringContext::addEdit(unsigned Begin, unsigned End, std::string Text) {
   Edits.emplace(EditRange{Begin, End, NextSeq++}, std::move(Text));
 }
 
+/// Clang prints `typeof (e)`, which strict ISO C before C23 does not know;
+/// the GNU spellings are keywords in every mode. Literals in `e` are kept.
+static std::string withGNUTypeof(StringRef Printed) {
+  std::string Out;
+  for (size_t I = 0; I < Printed.size();) {
+    char C = Printed[I];
+    if (C == '"' || C == '\'') {
+      size_t End = I + 1;
+      while (End < Printed.size() && Printed[End] != C)
+        End += Printed[End] == '\\' ? 2 : 1;
+      End = std::min(End + 1, Printed.size());
+      Out += Printed.slice(I, End);
+      I = End;
+      continue;
+    }
+    if (!isAsciiIdentifierContinue(C)) {
+      Out += C;
+      ++I;
+      continue;
+    }
+    size_t End = I;
+    while (End < Printed.size() && isAsciiIdentifierContinue(Printed[End]))
+      ++End;
+    StringRef Word = Printed.slice(I, End);
+    if (Word == "typeof" || Word == "typeof_unqual")
+      Out += "__" + Word.str() + "__";
+    else
+      Out += Word;
+    I = End;
+  }
+  return Out;
+}
+
 std::string LoweringContext::typeName(QualType T) const {
-  return "__typeof__(" + T.getAsString(Ctx.getPrintingPolicy()) + ")";
+  return "__typeof__(" + withGNUTypeof(T.getAsString(Ctx.getPrintingPolicy())) +
+         ")";
 }
 
 CharSourceRange LoweringContext::fileRange(SourceRange R) const {

@@ -347,8 +347,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
-      S += LC.typeName(RT) +
-           " __coast_r = " + resultOf(LC.typeName(RT), Child) + "; ";
+      std::string T = awaitResultType(P.Name, Pt.State);
+      S += T + " __coast_r = " + resultOf(T, Child) + "; ";
       Value = "__coast_r";
     }
     std::string A = FramesAlloc;
@@ -561,9 +561,10 @@ std::string StateMachineEmitter::header() const {
     return S + "#define return for (__co->__h.state = " + StateDone +
            ";; ({ return COAST_READY; }))\n";
   // No condition: the loop never ends but by its step, so the code after
-  // the body is not compiled when every path returns.
-  return S + "#define return for (" +
-         LC.storageDecl(P.FD->getReturnType(), "__coast_rv") +
+  // the body is not compiled when every path returns. The type is the
+  // result member's: the return type printed here could name what the body
+  // declares (`__typeof__(n)` of a global `n` beside a local `n`).
+  return S + "#define return for (__typeof__(__co->__ret) __coast_rv" +
          ";; ({ __co->__h.state = " + StateDone +
          "; __co->__ret = __coast_rv; return COAST_READY; })) __coast_rv =\n";
 }
