@@ -172,9 +172,22 @@ enum coast__join {
 	COAST__JOIN_HELD,     /* first poll: handle taken, task done since */
 };
 
+/* Space before the root frame, so that the frame is max_align_t aligned. */
+#define COAST__TASK_HDR                                                   \
+	((sizeof(struct coast_task) + _Alignof(max_align_t) - 1) &        \
+	 ~(_Alignof(max_align_t) - 1))
+
 /* The task a root frame from coast__task_alloc belongs to. */
-struct coast_task *coast__task_of(struct coast_frame *root);
-struct coast_frame *coast__task_root(struct coast_task *t);
+static inline struct coast_task *coast__task_of(struct coast_frame *root)
+{
+	return (struct coast_task *)(void *)((char *)root - COAST__TASK_HDR);
+}
+
+/* Inline: the scheduler polls it once a poll. */
+static inline struct coast_frame *coast__task_root(struct coast_task *t)
+{
+	return (struct coast_frame *)(void *)((char *)t + COAST__TASK_HDR);
+}
 /* Polls t's frames, innermost descended one first (descend.c): READY once
  * the root is, PENDING otherwise. */
 int coast__task_poll(struct coast_task *t, struct coast_cx *cx);
@@ -387,14 +400,66 @@ struct coast__inject {
 };
 
 void coast__local_init(struct coast__local_queue *q);
-/* Owner only.  Overflow moves half the queue (and t) to inject. */
-void coast__local_push(struct coast__local_queue *q, struct coast_task *t,
-		       struct coast__inject *inject);
+/* coast__local_push when the ring has no room (queue.c's rule 5). */
+void coast__local_push_full(struct coast__local_queue *q, struct coast_task *t,
+			    struct coast__inject *inject);
+
+/* Owner only: t into the free slot at tail (queue.c's rule 1). */
+static inline void coast__local_put(struct coast__local_queue *q,
+				    struct coast_task *t, uint32_t tail)
+{
+	atomic_store_explicit(&q->buf[tail & (COAST_LOCAL_QUEUE_CAP - 1)], t,
+			      memory_order_relaxed);
+	/* release: rule 1, publishes the slot and the task. */
+	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
+}
+
+/* Owner only: t to the back, unless the ring has no room (false). */
+static inline bool coast__local_push_room(struct coast__local_queue *q,
+					  struct coast_task *t)
+{
+	/* acquire: a stealer's release of steal lets us reuse slots. */
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+	/* relaxed: only this thread writes tail. */
+	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+
+	if (tail - (uint32_t)(head >> 32) >= COAST_LOCAL_QUEUE_CAP)
+		return false;
+	coast__local_put(q, t, tail);
+	return true;
+}
+
+/*
+ * Owner only.  Overflow moves half the queue (and t) to inject.  Inline:
+ * a yield pushes once, and the call cost as much as the push.
+ */
+static inline void coast__local_push(struct coast__local_queue *q,
+				     struct coast_task *t,
+				     struct coast__inject *inject)
+{
+	if (!coast__local_push_room(q, t))
+		coast__local_push_full(q, t, inject);
+}
+
 /* Owner only: the oldest task, or NULL. */
 struct coast_task *coast__local_pop(struct coast__local_queue *q);
+
 /* The same, for a queue no worker ever steals from (a runtime of one
- * worker): no atomic read-modify-write. */
-struct coast_task *coast__local_pop_unstolen(struct coast__local_queue *q);
+ * worker): no atomic read-modify-write, inline (a yield pops once). */
+static inline struct coast_task *
+coast__local_pop_unstolen(struct coast__local_queue *q)
+{
+	/* relaxed: only this thread writes head, tail and the slots. */
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint32_t real = (uint32_t)head;
+
+	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
+		return NULL;
+	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
+			      memory_order_relaxed);
+	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
+				    memory_order_relaxed);
+}
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

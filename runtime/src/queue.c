@@ -27,6 +27,10 @@
  *     (and the new task) to the injection queue by CAS on head (claiming them
  *     like a pop); with a stealer busy it pushes the one task to inject.
  *
+ * The owner's push (its room case) and the unstolen pop are inline in
+ * internal.h: each is a handful of instructions, a yield does one of each,
+ * and a call cost as much as the work.
+ *
  * Safety: rule 2 keeps the owner off slots a stealer copies; rule 3/4's CAS
  * on head gives every task in [real, tail) to exactly one of the owner or a
  * stealer.  Memory: the task's own fields (and everything written before it
@@ -121,23 +125,19 @@ static bool push_overflow(struct coast__local_queue *q, struct coast_task *t,
 	return true;
 }
 
-void coast__local_push(struct coast__local_queue *q, struct coast_task *t,
-		       struct coast__inject *inject)
+void coast__local_push_full(struct coast__local_queue *q, struct coast_task *t,
+			    struct coast__inject *inject)
 {
 	uint64_t head;
 	uint32_t tail;
 
 	for (;;) {
-		/* acquire: a stealer's release of steal lets us reuse slots. */
+		/* As in coast__local_push_room: a stealer may have made room
+		 * since; the checks below need this one snapshot of head. */
 		head = atomic_load_explicit(&q->head, memory_order_acquire);
-		/* relaxed: only this thread writes tail. */
 		tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
 		if (tail - steal_of(head) < CAP) {
-			atomic_store_explicit(&q->buf[tail & MASK], t,
-					      memory_order_relaxed);
-			/* release: rule 1, publishes the slot and the task. */
-			atomic_store_explicit(&q->tail, tail + 1,
-					      memory_order_release);
+			coast__local_put(q, t, tail);
 			return;
 		}
 		if (steal_of(head) != real_of(head)) {
@@ -173,19 +173,6 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q)
 			return atomic_load_explicit(&q->buf[real & MASK],
 						    memory_order_relaxed);
 	}
-}
-
-struct coast_task *coast__local_pop_unstolen(struct coast__local_queue *q)
-{
-	/* relaxed: only this thread writes head, tail and the slots. */
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = real_of(head);
-
-	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
-		return NULL;
-	atomic_store_explicit(&q->head, pack(real + 1, real + 1),
-			      memory_order_relaxed);
-	return atomic_load_explicit(&q->buf[real & MASK], memory_order_relaxed);
 }
 
 /* Rule 4: claims and copies up to half of src into dst at dst_tail. */

@@ -195,17 +195,13 @@
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-/* Space before the root frame, so that the frame is max_align_t aligned. */
-#define TASK_HDR                                                          \
-	((sizeof(struct coast_task) + alignof(max_align_t) - 1) &         \
-	 ~(alignof(max_align_t) - 1))
-
 /*
  * A task with a root frame of up to 24 bytes (a small lowered function's)
  * is then one malloc chunk of 128 bytes, which glibc serves from its fast
  * bins; beyond that every spawn and free took the sorted bins' slow path.
  */
-_Static_assert(TASK_HDR <= 96, "the task header fits malloc's fast bins");
+_Static_assert(COAST__TASK_HDR <= 96,
+	       "the task header fits malloc's fast bins");
 
 #ifndef COAST_FRAME_CHUNK
 #define COAST_FRAME_CHUNK 4096 /* bytes of frames per chunk, by default */
@@ -493,12 +489,12 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	unsigned c;
 
 	(void)a;
-	if (size > SIZE_MAX - TASK_HDR)
+	if (size > SIZE_MAX - COAST__TASK_HDR)
 		return NULL;
-	c = block_class(TASK_HDR + size);
-	t = block_get(c, TASK_HDR + size);
+	c = block_class(COAST__TASK_HDR + size);
+	t = block_get(c, COAST__TASK_HDR + size);
 	if (!t)
-		t = malloc(c == BLOCK_NONE ? TASK_HDR + size : BLOCK_SIZE(c));
+		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size : BLOCK_SIZE(c));
 	if (!t)
 		return NULL;
 	t->blk_class = (uint8_t)c;
@@ -516,7 +512,7 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->spare = NULL;
 	t->descended = NULL;
 	reg_add(t);
-	return (char *)t + TASK_HDR;
+	return (char *)t + COAST__TASK_HDR;
 }
 
 /* Frees a root frame that never became a task (rule 5 of future.h). */
@@ -551,15 +547,6 @@ struct coast_alloc coast__box_alloc = {
 	.free = box_free,
 };
 
-struct coast_task *coast__task_of(struct coast_frame *root)
-{
-	return (struct coast_task *)(void *)((char *)root - TASK_HDR);
-}
-
-struct coast_frame *coast__task_root(struct coast_task *t)
-{
-	return (struct coast_frame *)(void *)((char *)t + TASK_HDR);
-}
 
 void *coast__no_child(void *f, const struct coast_fn **cfn)
 {
