@@ -244,8 +244,15 @@ struct reg_shard {
 };
 
 static struct reg_shard reg[REG_SHARDS];
-static _Thread_local int reg_pick = -1;
 static atomic_uint reg_next;
+
+/*
+ * The calling thread's shard and whether it is a worker, found at its
+ * first use: a thread is a worker from its start (worker_main) or never.
+ * (Asking the scheduler each time cost 20 instructions a spawn.)
+ */
+static _Thread_local int here_shard = -1;
+static _Thread_local bool here_worker;
 
 static void reg_lock(struct reg_shard *r)
 {
@@ -257,18 +264,32 @@ static void reg_unlock(struct reg_shard *r)
 	coast__spin_unlock(&r->locked);
 }
 
-/* The allocating thread's shard: its worker's, or one picked once. */
-static unsigned reg_shard_here(void)
+static __attribute__((noinline)) void here_init(void)
 {
 	int w = coast__worker_id();
 
-	if (w >= 0)
-		return (unsigned)w % REG_SHARDS;
-	if (reg_pick < 0)
-		reg_pick = (int)(atomic_fetch_add_explicit(
-					 &reg_next, 1, memory_order_relaxed) %
-				 REG_SHARDS);
-	return (unsigned)reg_pick;
+	here_worker = w >= 0;
+	if (here_worker)
+		here_shard = w % REG_SHARDS;
+	else
+		here_shard = (int)(atomic_fetch_add_explicit(
+					   &reg_next, 1, memory_order_relaxed) %
+				   REG_SHARDS);
+}
+
+/* The allocating thread's shard: its worker's, or one picked once. */
+static unsigned reg_shard_here(void)
+{
+	if (here_shard < 0)
+		here_init();
+	return (unsigned)here_shard;
+}
+
+static bool on_worker(void)
+{
+	if (here_shard < 0)
+		here_init();
+	return here_worker;
 }
 
 static void reg_add(struct coast_task *t)
@@ -450,7 +471,7 @@ static void *block_get(unsigned c, size_t bytes)
 	if (c == BLOCK_NONE)
 		return NULL;
 	s = &block_cache[c];
-	if (!s->n || coast__worker_id() < 0)
+	if (!s->n) /* never filled off the workers: block_put */
 		return NULL;
 	p = s->v[--s->n];
 	UNPOISON(p, bytes);
@@ -465,7 +486,7 @@ static bool block_put(void *p, unsigned c)
 	uint32_t cap;
 	void **v;
 
-	if (c == BLOCK_NONE || coast__worker_id() < 0)
+	if (c == BLOCK_NONE || !on_worker())
 		return false;
 	s = &block_cache[c];
 	if (s->n == s->cap) {
