@@ -1,0 +1,164 @@
+/*
+ * test-poll-root.c - the worker polls a task's root frame directly while
+ * nothing is descended into and no cancellation is due (scheduler.c,
+ * poll_task), and through coast__task_poll's loop otherwise: a root that
+ * descends on its first poll, a descended frame that suspends and is
+ * resumed, and a cancellation that finds frames descended.
+ */
+#include "test.h"
+
+/* Suspends once (a self-wake), then answers 7; -ECANCELED if cancelled. */
+struct leaf {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(leaf_fn, struct leaf, leaf_poll);
+
+static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct leaf *l = (struct leaf *)f;
+
+	if (f->flags & COAST_F_CANCEL) {
+		l->ret = -ECANCELED;
+		return COAST_READY;
+	}
+	if (f->state == COAST_STATE_START) {
+		f->state = 1;
+		coast_waker_wake(coast_waker_get(cx));
+		return COAST_PENDING;
+	}
+	l->ret = 7;
+	return COAST_READY;
+}
+
+/*
+ * Awaits n leaves one after the other, each through coast__descend, so
+ * its own poll answers COAST_DESCEND; counts its polls.  With cancel set
+ * it cancels its own task before the first descend.
+ */
+struct descender {
+	struct coast_frame h;
+	int ret;
+	int n;
+	int done;
+	int *polls;
+	struct coast_frame *sub;
+};
+
+TEST_FN(descender_fn, struct descender, descender_poll);
+
+static int descender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct descender *d = (struct descender *)f;
+
+	(*d->polls)++;
+	if (f->flags & COAST_F_CANCEL) {
+		/* The drop path: the executor's records were dropped, so the
+		 * leaf is polled here, with the flag. */
+		if (d->sub) {
+			d->sub->flags |= COAST_F_CANCEL;
+			ASSERT_EQ(test_poll(d->sub, cx), COAST_READY);
+			d->ret = COAST_RESULT(int, d->sub);
+			test_free(cx, d->sub);
+			d->sub = NULL;
+		}
+		return COAST_READY;
+	}
+	for (;;) {
+		if (!d->sub) {
+			if (d->done == d->n)
+				return COAST_READY;
+			d->sub = test_frame_new(cx->frames, &leaf_fn);
+		}
+		/* The executor polled it to READY and marked it DONE. */
+		if (d->sub->state != COAST_STATE_DONE)
+			return coast__descend(cx, d->sub);
+		d->ret += COAST_RESULT(int, d->sub);
+		test_free(cx, d->sub);
+		d->sub = NULL;
+		d->done++;
+	}
+}
+
+static struct coast_frame *descender_start(int n, int *polls)
+{
+	struct descender *d = test_frame_new(&coast__task_alloc,
+					     &descender_fn);
+
+	d->n = n;
+	d->polls = polls;
+	return &d->h;
+}
+
+/*
+ * Every leaf answers 7 after one suspension; the root is polled once per
+ * leaf to descend and once more when the last is done: 3 leaves, 4 root
+ * polls.  A worker that took the root's COAST_DESCEND for pending would
+ * never complete the task.
+ */
+TEST_IMPL(poll_root_descend)
+{
+	int polls = 0, ret = 0;
+
+	ASSERT_EQ(coast__block_on(descender_start(3, &polls), &ret), 0);
+	ASSERT_EQ(ret, 21);
+	ASSERT_EQ(polls, 4);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Joins a spawned descender after cancelling it while its leaf waits. */
+struct cancel_descended {
+	struct coast_frame h;
+	int ret;
+	int polls;
+	coast_task *t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(cancel_descended_fn, struct cancel_descended, cancel_descended_poll);
+
+static int cancel_descended_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct cancel_descended *c = (struct cancel_descended *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		c->t = coast__spawn(descender_start(1, &c->polls));
+		ASSERT(c->t);
+		/* One worker: the spawned task runs (descends, its leaf
+		 * wakes itself) before we are polled again. */
+		f->state = 1;
+		coast_waker_wake(coast_waker_get(cx));
+		return COAST_PENDING;
+	case 1:
+		ASSERT(c->polls >= 1);
+		coast_cancel(c->t);
+		TEST_AWAIT(2, c->sub, COAST_START(coast_join)(cx->frames, c->t,
+							      NULL),
+			   int, c->ret);
+		return COAST_READY;
+	}
+	abort();
+}
+
+/*
+ * The cancellation poll of a task with a frame descended goes through
+ * coast__task_poll, which marks the root and drops the records: the leaf
+ * gets its cancellation from the root's drop path, and the join sees the
+ * task ended by cancellation.
+ */
+TEST_IMPL(poll_root_cancel_descended)
+{
+	int ret = 0;
+
+	test_workers(1); /* the spawned task runs before the spawner again */
+	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
+						 &cancel_descended_fn),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
