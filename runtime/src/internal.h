@@ -202,8 +202,17 @@ int coast__poll_here(struct coast_frame *f, struct coast_cx *cx);
 /* Makes a freshly allocated task live: refs references, SCHEDULED set. */
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root);
 /* The same for a spawn: queued RUNNING (rule 8 of task.c), so that its
- * first poll needs no transition. */
-void coast__task_init_running(struct coast_task *t, unsigned refs);
+ * first poll needs no transition.  Inline: every spawn. */
+static inline void coast__task_init_running(struct coast_task *t,
+					    unsigned refs)
+{
+	t->is_root = false;
+	t->yielded = true; /* rule 8: its first poll skips the transition */
+	atomic_store_explicit(&t->state,
+			      (uint64_t)refs * COAST__ST_REF_ONE |
+				      COAST__ST_RUNNING,
+			      memory_order_relaxed);
+}
 
 /* Transitions; each is one atomic step, see task.c for the rules. */
 /* Returns whether the task is CANCELLED: poll it with COAST_F_CANCEL. */

@@ -280,7 +280,8 @@ static void end_search(struct worker *w)
 
 /* ------------------------------------------------------------- queueing */
 
-static void push_local(struct worker *w, struct coast_task *t)
+/* Inline: every spawn and wake on a worker comes here. */
+static inline void push_local(struct worker *w, struct coast_task *t)
 {
 	/*
 	 * P1 wakes another worker; with one, there is none, and w itself
@@ -377,7 +378,7 @@ void coast__schedule_running(struct coast_task *t)
 	push_lifo(me, t);
 }
 
-void coast__schedule_new(struct coast_task *t)
+static inline void schedule_new(struct coast_task *t)
 {
 	if (t->home >= 0)
 		push_pinned(t);
@@ -385,6 +386,11 @@ void coast__schedule_new(struct coast_task *t)
 		push_local(me, t); /* the back: keeps spawn order */
 	else
 		push_remote(t);
+}
+
+void coast__schedule_new(struct coast_task *t)
+{
+	schedule_new(t);
 }
 
 int coast__worker_id(void)
@@ -913,7 +919,7 @@ coast_task *coast__spawn(struct coast_frame *root)
 		return NULL;
 	t = coast__task_of(root);
 	coast__task_init_running(t, 2); /* the handle's and the queue's */
-	coast__schedule_new(t);
+	schedule_new(t);
 	return t;
 }
 
