@@ -188,6 +188,7 @@ static inline struct coast_frame *coast__task_root(struct coast_task *t)
 {
 	return (struct coast_frame *)(void *)((char *)t + COAST__TASK_HDR);
 }
+
 /* Polls t's frames, innermost descended one first (descend.c): READY once
  * the root is, PENDING otherwise. */
 int coast__task_poll(struct coast_task *t, struct coast_cx *cx);
