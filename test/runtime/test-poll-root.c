@@ -7,25 +7,36 @@
  */
 #include "test.h"
 
-/* Suspends once (a self-wake), then answers 7; -ECANCELED if cancelled. */
+/*
+ * Suspends once, then answers 7; -ECANCELED if cancelled.  It wakes
+ * itself, or with park keeps its waker in parked for nobody to wake.
+ */
 struct leaf {
 	struct coast_frame h;
 	int ret;
+	bool park;
 };
 
 TEST_FN(leaf_fn, struct leaf, leaf_poll);
+
+static coast_waker *parked;
 
 static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct leaf *l = (struct leaf *)f;
 
 	if (f->flags & COAST_F_CANCEL) {
+		coast_waker_drop(parked);
+		parked = NULL;
 		l->ret = -ECANCELED;
 		return COAST_READY;
 	}
 	if (f->state == COAST_STATE_START) {
 		f->state = 1;
-		coast_waker_wake(coast_waker_get(cx));
+		if (l->park)
+			parked = coast_waker_get(cx);
+		else
+			coast_waker_wake(coast_waker_get(cx));
 		return COAST_PENDING;
 	}
 	l->ret = 7;
@@ -34,8 +45,8 @@ static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 /*
  * Awaits n leaves one after the other, each through coast__descend, so
- * its own poll answers COAST_DESCEND; counts its polls.  With cancel set
- * it cancels its own task before the first descend.
+ * its own poll answers COAST_DESCEND; counts its polls.  park: its
+ * leaves park.
  */
 struct descender {
 	struct coast_frame h;
@@ -43,6 +54,7 @@ struct descender {
 	int n;
 	int done;
 	int *polls;
+	bool park;
 	struct coast_frame *sub;
 };
 
@@ -70,6 +82,7 @@ static int descender_poll(struct coast_frame *f, struct coast_cx *cx)
 			if (d->done == d->n)
 				return COAST_READY;
 			d->sub = test_frame_new(cx->frames, &leaf_fn);
+			((struct leaf *)d->sub)->park = d->park;
 		}
 		/* The executor polled it to READY and marked it DONE. */
 		if (d->sub->state != COAST_STATE_DONE)
@@ -81,13 +94,14 @@ static int descender_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 }
 
-static struct coast_frame *descender_start(int n, int *polls)
+static struct coast_frame *descender_start(int n, int *polls, bool park)
 {
 	struct descender *d = test_frame_new(&coast__task_alloc,
 					     &descender_fn);
 
 	d->n = n;
 	d->polls = polls;
+	d->park = park;
 	return &d->h;
 }
 
@@ -101,14 +115,15 @@ TEST_IMPL(poll_root_descend)
 {
 	int polls = 0, ret = 0;
 
-	ASSERT_EQ(coast__block_on(descender_start(3, &polls), &ret), 0);
+	ASSERT_EQ(coast__block_on(descender_start(3, &polls, false), &ret), 0);
 	ASSERT_EQ(ret, 21);
 	ASSERT_EQ(polls, 4);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
-/* Joins a spawned descender after cancelling it while its leaf waits. */
+/* Joins a spawned descender after cancelling it while its leaf is
+ * parked. */
 struct cancel_descended {
 	struct coast_frame h;
 	int ret;
@@ -125,15 +140,18 @@ static int cancel_descended_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		c->t = coast__spawn(descender_start(1, &c->polls));
+		c->t = coast__spawn(descender_start(1, &c->polls, true));
 		ASSERT(c->t);
-		/* One worker: the spawned task runs (descends, its leaf
-		 * wakes itself) before we are polled again. */
 		f->state = 1;
-		coast_waker_wake(coast_waker_get(cx));
-		return COAST_PENDING;
+		/* fall through */
 	case 1:
-		ASSERT(c->polls >= 1);
+		/* Until the spawned task has descended and parked (one
+		 * worker: polled in turn with this one). */
+		if (!parked) {
+			coast_waker_wake(coast_waker_get(cx));
+			return COAST_PENDING;
+		}
+		ASSERT_EQ(c->polls, 1);
 		coast_cancel(c->t);
 		TEST_AWAIT(2, c->sub, COAST_START(coast_join)(cx->frames, c->t,
 							      NULL),
@@ -153,7 +171,7 @@ TEST_IMPL(poll_root_cancel_descended)
 {
 	int ret = 0;
 
-	test_workers(1); /* the spawned task runs before the spawner again */
+	test_workers(1); /* parked is shared by two tasks: one thread */
 	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
 						 &cancel_descended_fn),
 				  &ret),
