@@ -218,6 +218,8 @@ _Static_assert(TASK_HDR <= 96, "the task header fits malloc's fast bins");
  * recursion 10,000 deep mallocs and frees 11 chunks, not 117, each time it
  * unwinds; below malloc's mmap threshold (128 KiB). */
 #define COAST_FRAME_CHUNK_MAX (64u << 10)
+_Static_assert(COAST_FRAME_CHUNK % alignof(max_align_t) == 0,
+	       "a chunk's header, after its frames, is aligned like them");
 
 #define REFS(s) ((s) >> COAST__ST_REF_SHIFT)
 
