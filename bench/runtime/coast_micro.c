@@ -6,7 +6,11 @@
  *                task, then joined in spawn order;
  *   yield_storm  1,000 tasks x 1,000 coast_yield();
  *   ping_pong    1,000,000 round trips over two channels of one slot;
- *   chain        box_async recursion of depth 10,000, 100 times.
+ *   chain        box_async recursion of depth 10,000, 100 times;
+ *   chain_embedded  32 distinct async functions, each awaiting the next
+ *                (embedded frames, no frame stack), 300,000 times; no
+ *                peer has it: it is the line `chain impl=LABEL-embedded`,
+ *                against the peers' chain.
  * Each runs once as warm-up and once measured, in one coast_block_on
  * each (runtime start-up excluded).  Workers: COAST_WORKERS (run.sh runs
  * 1 and 2, labelled coast-1w and coast-2w).
@@ -39,6 +43,10 @@
 #ifndef CHAIN_REPS
 #define CHAIN_REPS 100
 #endif
+#ifndef EMB_REPS
+#define EMB_REPS 300000
+#endif
+#define EMB_DEPTH 32
 
 static volatile long sink;
 
@@ -162,6 +170,57 @@ async double chain_bench(void)
 	return el / ((double)CHAIN_DEPTH * CHAIN_REPS);
 }
 
+/* await is not allowed in a macro's definition: written out. */
+async int emb0(int n)
+{
+	return n;
+}
+
+async int emb1(int n) { return await(emb0(n)) + 1; }
+async int emb2(int n) { return await(emb1(n)) + 1; }
+async int emb3(int n) { return await(emb2(n)) + 1; }
+async int emb4(int n) { return await(emb3(n)) + 1; }
+async int emb5(int n) { return await(emb4(n)) + 1; }
+async int emb6(int n) { return await(emb5(n)) + 1; }
+async int emb7(int n) { return await(emb6(n)) + 1; }
+async int emb8(int n) { return await(emb7(n)) + 1; }
+async int emb9(int n) { return await(emb8(n)) + 1; }
+async int emb10(int n) { return await(emb9(n)) + 1; }
+async int emb11(int n) { return await(emb10(n)) + 1; }
+async int emb12(int n) { return await(emb11(n)) + 1; }
+async int emb13(int n) { return await(emb12(n)) + 1; }
+async int emb14(int n) { return await(emb13(n)) + 1; }
+async int emb15(int n) { return await(emb14(n)) + 1; }
+async int emb16(int n) { return await(emb15(n)) + 1; }
+async int emb17(int n) { return await(emb16(n)) + 1; }
+async int emb18(int n) { return await(emb17(n)) + 1; }
+async int emb19(int n) { return await(emb18(n)) + 1; }
+async int emb20(int n) { return await(emb19(n)) + 1; }
+async int emb21(int n) { return await(emb20(n)) + 1; }
+async int emb22(int n) { return await(emb21(n)) + 1; }
+async int emb23(int n) { return await(emb22(n)) + 1; }
+async int emb24(int n) { return await(emb23(n)) + 1; }
+async int emb25(int n) { return await(emb24(n)) + 1; }
+async int emb26(int n) { return await(emb25(n)) + 1; }
+async int emb27(int n) { return await(emb26(n)) + 1; }
+async int emb28(int n) { return await(emb27(n)) + 1; }
+async int emb29(int n) { return await(emb28(n)) + 1; }
+async int emb30(int n) { return await(emb29(n)) + 1; }
+async int emb31(int n) { return await(emb30(n)) + 1; }
+
+async double chain_embedded(void)
+{
+	long s = 0;
+
+	double t0 = now_ns();
+	for (int r = 0; r < EMB_REPS; r++)
+		s += await(emb31(r));
+	double el = now_ns() - t0;
+	if (s != (long)EMB_REPS * (EMB_REPS - 1) / 2 + (long)EMB_REPS * 31)
+		abort();
+	return el / ((double)EMB_DEPTH * EMB_REPS);
+}
+
 static bool wanted(int argc, char **argv, const char *workload)
 {
 	return argc < 3 || !strcmp(argv[2], workload);
@@ -197,6 +256,13 @@ int main(int argc, char **argv)
 		r = coast_block_on(chain_bench());
 		printf("chain impl=%s ns_per_level=%.2f depth=%d reps=%d\n",
 		       impl, r, CHAIN_DEPTH, CHAIN_REPS);
+	}
+	if (wanted(argc, argv, "chain_embedded")) {
+		coast_block_on(chain_embedded());
+		r = coast_block_on(chain_embedded());
+		printf("chain impl=%s-embedded ns_per_level=%.2f depth=%d "
+		       "reps=%d\n",
+		       impl, r, EMB_DEPTH, EMB_REPS);
 	}
 	return 0;
 }

@@ -11,7 +11,7 @@
 # prefix or an xchg with memory, fences the mfences (seq_cst fences; libc's
 # included: the binary is static).
 #
-# usage: bench/runtime/count.sh [workload...]   (default: all four)
+# usage: bench/runtime/count.sh [workload...]   (default: all five)
 # env:   COAST_BUILD_DIR  build dir with the plugin and libcoast (its 19/)
 #        WORKERS="1 2"    COAST_WORKERS values to count with
 #        OUT=<build>/bench-runtime/count   binaries and callgrind files
@@ -43,6 +43,7 @@ sizes() {
 	yield_storm) echo "-DYIELD_TASKS=100 -DYIELD_ITERS=$((200 * s)) $((20000 * s))" ;;
 	ping_pong) echo "-DPING_N=$((20000 * s))L $((20000 * s))" ;;
 	chain) echo "-DCHAIN_DEPTH=10000 -DCHAIN_REPS=$((2 * s)) $((20000 * s))" ;;
+	chain_embedded) echo "-DEMB_REPS=$((625 * s)) $((20000 * s))" ;;
 	*)
 		echo "count.sh: unknown workload $1" >&2
 		exit 2
@@ -103,7 +104,7 @@ EOF
 }
 
 wls=("$@")
-[ ${#wls[@]} -gt 0 ] || wls=(spawn_join yield_storm ping_pong chain)
+[ ${#wls[@]} -gt 0 ] || wls=(spawn_join yield_storm ping_pong chain chain_embedded)
 for wl in "${wls[@]}"; do
 	read -r -a a1 <<<"$(sizes "$wl" 1)"
 	read -r -a a2 <<<"$(sizes "$wl" 2)"

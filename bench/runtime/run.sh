@@ -20,7 +20,8 @@
 # print them (`<workload> impl=<name> <metric>=<value> <params...>`), then
 # `median ...` lines and `ratio ...` lines (coast over each peer: for ns
 # metrics below 1 is coast faster, for rates above 1 is).  coast runs with
-# one worker (impl=coast-1w) and two (coast-2w).  A peer whose toolchain
+# one worker (impl=coast-1w) and two (coast-2w); its chain of embedded
+# frames is `chain impl=coast-Nw-embedded`.  A peer whose toolchain
 # or sources are missing is skipped with a `# skip` line.
 set -euo pipefail
 

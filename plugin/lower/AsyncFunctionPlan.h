@@ -121,6 +121,9 @@ struct SuspendPoint {
   const clang::FunctionDecl *Callee = nullptr;
   const clang::FunctionProtoType *Proto = nullptr;
   FrameSource Source = FrameSource::FrameStack;
+  /// A frame-stack callee lowered above in this file (or the function
+  /// itself): its descriptor is known, its poll called directly.
+  bool KnownCallee = false;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
   std::string Temp; ///< Expression: frame member with the result; "" if void

@@ -238,7 +238,7 @@ std::string startFunction(const AsyncFunctionPlan &P,
   std::string S =
       linkage(P.FD) + "struct coast_frame *" + generatedName(P.Name, "start") +
       "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
-      " *)__a->alloc(__a, sizeof *__w);\n  if (!__w)\n    "
+      " *)coast__frame_alloc(__a, sizeof *__w);\n  if (!__w)\n    "
       "return 0;\n  __w->__b.fn = &" +
       generatedName(P.Name, "fn") + ";\n  __w->__b.state = " + StateStart +
       ";\n  __w->__b.flags = 0;\n  " + generatedName(P.Name, "init") +

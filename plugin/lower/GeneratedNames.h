@@ -28,10 +28,11 @@ constexpr const char *StateStart = "0u";     // COAST_STATE_START
 constexpr const char *StateDone = "0xffffu"; // COAST_STATE_DONE
 constexpr const char *FlagCancel = "1u";     // COAST_F_CANCEL
 
-/// COAST_RESULT(T, F) of coast/future.h.
-inline std::string resultOf(llvm::StringRef T, llvm::StringRef F) {
-  return ("(*(" + T + " *)(void *)((char *)(" + F + ") + (" + F +
-          ")->fn->ret_offset))")
+/// COAST_RESULT(T, F) of coast/future.h, \p Fn the frame's descriptor.
+inline std::string resultOf(llvm::StringRef T, llvm::StringRef F,
+                            llvm::StringRef Fn) {
+  return ("(*(" + T + " *)(void *)((char *)(" + F + ") + (" + Fn +
+          ")->ret_offset))")
       .str();
 }
 

@@ -179,6 +179,9 @@ bool TULowering::plan() {
     if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Plans.back()))
       Ok = false;
     PlanOf[FD] = &Plans.back();
+    for (SuspendPoint &Pt : Plans.back().Points)
+      if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
+        Pt.KnownCallee = PlanOf.count(Pt.Callee->getDefinition());
     Defined.insert(FD);
   }
   return Ok;

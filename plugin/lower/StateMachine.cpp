@@ -53,6 +53,8 @@ private:
   std::string reloadText(const SuspendPoint &Pt) const;
   std::string flagStore(const VarDecl *VD) const;
   std::string pollCall(const SuspendPoint &Pt) const;
+  std::string calleeFn(const SuspendPoint &Pt) const;
+  std::string freeChild(const SuspendPoint &Pt) const;
   std::string header() const;
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
@@ -296,7 +298,25 @@ std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded)
     return generatedName(Pt.Callee->getName(), "poll") + "(&" + Child +
            ".__h, __cx)";
+  if (Pt.KnownCallee)
+    return "coast__poll_known(" + Child + ", __cx, " + calleeFn(Pt) + ")";
   return "coast__poll_child(" + Child + ", __cx)";
+}
+
+/// The descriptor of a frame-stack sub-future: a constant the compiler
+/// folds (its size, its result's offset, its poll) when the callee is
+/// lowered above.
+std::string StateMachineEmitter::calleeFn(const SuspendPoint &Pt) const {
+  if (Pt.KnownCallee)
+    return "&" + generatedName(Pt.Callee->getName(), "fn");
+  return "__co->" + childMember(Pt) + "->fn";
+}
+
+/// Gives a READY frame-stack sub-future's memory back.
+std::string StateMachineEmitter::freeChild(const SuspendPoint &Pt) const {
+  std::string Child = "__co->" + childMember(Pt);
+  return std::string("coast__frame_free(") + FramesAlloc + ", " + Child +
+         ", (" + calleeFn(Pt) + ")->size); ";
 }
 
 /// One line: start the callee, record the state, and the resume label
@@ -348,11 +368,10 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
       std::string T = awaitResultType(P.Name, Pt.State);
-      S += T + " __coast_r = " + resultOf(T, Child) + "; ";
+      S += T + " __coast_r = " + resultOf(T, Child, calleeFn(Pt)) + "; ";
       Value = "__coast_r";
     }
-    std::string A = FramesAlloc;
-    S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";
+    S += freeChild(Pt);
   }
 
   switch (Pt.Form) {
@@ -603,7 +622,7 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
          "); if (!" + F + ") coast__out_of_frames(\"" + Name + "\"); } case " +
          N + ": if (" + F + ") { if ((__coast_p = coast__poll_child(" + F +
          ", __cx)) != COAST_READY) return __coast_p; " +
-         "__cx->frames->free(__cx->frames, " + F + ", " + F + "->fn->size); } ";
+         "coast__frame_free(__cx->frames, " + F + ", " + F + "->fn->size); } ";
 }
 
 std::string StateMachineEmitter::epilogue() const {
@@ -635,10 +654,8 @@ std::string StateMachineEmitter::epilogue() const {
            " |= " + FlagCancel + "; ";
     S += "if ((__coast_p = " + pollCall(Pt) +
          ") != COAST_READY) return __coast_p; ";
-    if (Pt.Source != FrameSource::Embedded) {
-      std::string A = FramesAlloc;
-      S += A + "->free(" + A + ", " + Child + ", " + Child + "->fn->size); ";
-    }
+    if (Pt.Source != FrameSource::Embedded)
+      S += freeChild(Pt);
     for (const DropValue &D : Pt.Drops)
       S += dropText(D);
     S += "break; ";

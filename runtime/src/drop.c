@@ -57,7 +57,7 @@ int coast__drop_child(struct coast_head *h, const struct coast_fn *fn,
 		return r;
 	switch (fn->sites[h->state - 1].alloc) {
 	case COAST_CHILD_FRAMES:
-		cx->frames->free(cx->frames, c, c->fn->size);
+		coast__frame_free(cx->frames, c, c->fn->size);
 		break;
 	case COAST_CHILD_BOX:
 		coast__box_alloc.free(&coast__box_alloc, c, c->fn->size);

@@ -116,9 +116,7 @@ struct coast_task {
 	struct coast_task *reg_next, *reg_prev;
 	/* The frame stack, handed to polls as cx->frames.  Only the thread
 	 * that has the task RUNNING touches it (or the last reference). */
-	struct coast_alloc frames;
-	struct coast__chunk *top;   /* the chunk frames come from, or NULL */
-	struct coast__chunk *spare; /* one empty chunk kept to avoid churn */
+	struct coast_alloc frames; /* its end: the top chunk, or NULL */
 	/*
 	 * Frames handed to the executor by coast__descend (descend.c), or
 	 * NULL before the first.  Touched only by the thread that has the
@@ -288,7 +286,18 @@ void *coast__child(const struct coast_fn *fn, void *f,
  * state START (the rest is the caller's to fill); NULL when a is out of
  * memory.  The frame starts with struct coast_frame.
  */
-void *coast__frame_new(struct coast_alloc *a, const struct coast_fn *fn);
+static inline void *coast__frame_new(struct coast_alloc *a,
+				     const struct coast_fn *fn)
+{
+	struct coast_frame *f = coast__frame_alloc(a, fn->size);
+
+	if (!f)
+		return NULL;
+	f->fn = fn;
+	f->state = COAST_STATE_START;
+	f->flags = 0;
+	return f;
+}
 
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);

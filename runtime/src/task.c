@@ -165,11 +165,15 @@
  * cx->frames hands out frames of callees whose size the caller cannot know.
  * Callers free in reverse order (awaiting is nested), so a bump allocator in
  * chunks suffices: a full chunk gets a successor from malloc and frames
- * already handed out never move.  Invariant: the top chunk, when there is
- * one, is not empty unless it is the bottom one (kept until the task is
- * freed); another chunk that empties is popped and kept as the spare so
- * that a frame straddling a chunk boundary in a loop does not malloc each
- * time.
+ * already handed out never move.  The room left in the top chunk is
+ * [frames.cur, frames.end), which lowered code bumps inline
+ * (coast__frame_alloc, coast__frame_free in future.h); each chunk's header
+ * sits at the end of its frames, so frames.end is also the top chunk (NULL
+ * before the first frame).  A chunk that empties stays on top until a frame
+ * of the chunk below is freed (the inline free sees only the top chunk):
+ * it is popped then and kept as the spare, so that a frame straddling a
+ * chunk boundary in a loop does not malloc each time.  The bottom chunk
+ * stays until the task is freed.
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -204,8 +208,14 @@ _Static_assert(COAST__TASK_HDR <= 96,
 	       "the task header fits malloc's fast bins");
 
 #ifndef COAST_FRAME_CHUNK
-#define COAST_FRAME_CHUNK 4096 /* bytes of frames per chunk, by default */
+#define COAST_FRAME_CHUNK 4096 /* bytes of frames in the bottom chunk */
 #endif
+/* Each chunk above has twice the room of the one below, up to this: a
+ * recursion 10,000 deep mallocs and frees 11 chunks, not 117, each time it
+ * unwinds; below malloc's mmap threshold (128 KiB). */
+#define COAST_FRAME_CHUNK_MAX (64u << 10)
+_Static_assert(COAST_FRAME_CHUNK % alignof(max_align_t) == 0,
+	       "a chunk's header, after its frames, is aligned like them");
 
 #define REFS(s) ((s) >> COAST__ST_REF_SHIFT)
 
@@ -228,12 +238,13 @@ struct block_stack {
  * exit, so nothing cached is lost with a thread). */
 static _Thread_local struct block_stack block_cache[BLOCK_CLASSES];
 
+/* At the end of its chunk's cap bytes of frames (so aligned like them). */
 struct coast__chunk {
-	struct coast__chunk *prev; /* the chunk below, or NULL */
-	size_t cap;                /* bytes in data */
-	size_t used;               /* bytes handed out, from the start */
-	max_align_t data[];
-};
+	struct coast__chunk *prev;  /* the chunk below, or NULL */
+	struct coast__chunk *spare; /* the top chunk's: an empty one, kept */
+	char *cur;                  /* below the top: its frames.cur */
+	size_t cap;
+} __attribute__((aligned(__alignof__(max_align_t))));
 
 #define REG_SHARDS 64
 
@@ -343,104 +354,128 @@ void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
 	}
 }
 
-static size_t align_up(size_t n)
-{
-	return (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-}
-
 /* ------------------------------------------------------------ frame stack */
 
+static struct coast__chunk *stack_top(struct coast_task *t)
+{
+	return (struct coast__chunk *)(void *)t->frames.end;
+}
+
+static char *chunk_base(struct coast__chunk *c)
+{
+	return (char *)c - c->cap;
+}
+
+static void chunk_free(struct coast__chunk *c)
+{
+	if (c)
+		free(chunk_base(c));
+}
+
 /*
- * The slow paths of stack_alloc and stack_free are functions of their own,
- * kept out of line: inlined, their register saves made every frame
- * allocation pay for them (28 instructions instead of 10).
+ * The slow paths of the frame stack are functions of their own, kept out
+ * of line: inlined, their register saves made every frame allocation pay
+ * for them (28 instructions instead of 10).
  */
 static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
 						  size_t size)
 {
-	struct coast__chunk *c;
+	struct coast__chunk *top = stack_top(t), *c = NULL;
 	size_t n, cap;
-	void *p;
+	char *p;
 
 	if (size > SIZE_MAX / 2)
 		return NULL;
-	n = align_up(size ? size : 1);
-	if (t->spare && t->spare->cap >= n) {
-		c = t->spare;
-		t->spare = NULL;
-	} else {
-		cap = n > COAST_FRAME_CHUNK ? n : COAST_FRAME_CHUNK;
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
+	n = coast__frame_round(size ? size : 1);
+	if (top) {
+		c = top->spare;
+		top->spare = NULL;
+		if (c && c->cap < n) {
+			chunk_free(c);
+			c = NULL;
+		}
+	}
+	if (!c) {
+		cap = !top ? COAST_FRAME_CHUNK
+		    : top->cap < COAST_FRAME_CHUNK_MAX / 2 ? 2 * top->cap
+							     : COAST_FRAME_CHUNK_MAX;
+		if (cap < n)
+			cap = n;
+		p = malloc(cap + sizeof(*c));
+		if (!p)
 			return NULL;
+		c = (struct coast__chunk *)(void *)(p + cap);
 		c->cap = cap;
 	}
-	c->used = 0;
-	c->prev = t->top;
-	t->top = c;
-	p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
+	c->prev = top;
+	c->spare = NULL;
+	if (top)
+		top->cur = t->frames.cur;
+	t->frames.end = (char *)c;
+	t->frames.cur = chunk_base(c) + n;
+	return chunk_base(c);
 }
 
 static void *stack_alloc(struct coast_alloc *a, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	struct coast__chunk *c = t->top;
-	size_t n = align_up(size ? size : 1);
-	void *p;
+	size_t n = coast__frame_round(size ? size : 1);
+	char *p = a->cur;
 
-	if (!c || c->cap - c->used < n || size > SIZE_MAX / 2)
+	if (size > SIZE_MAX / 2 ||
+	    n > (size_t)((uintptr_t)a->end - (uintptr_t)p))
 		return stack_grow(t, size);
-	p = (char *)c->data + c->used;
-	c->used += n;
+	a->cur = p + n;
 	return p;
 }
 
-/* c, the top chunk and not the bottom one, is empty. */
-static __attribute__((noinline)) void stack_pop_chunk(struct coast_task *t,
-						      struct coast__chunk *c)
+/* p, n bytes, is not the top chunk's top frame: empty chunks above it are
+ * popped (the last one kept as the spare), then it must be. */
+static __attribute__((noinline)) void stack_free_below(struct coast_task *t,
+						       char *p, size_t n)
 {
-	t->top = c->prev;
-	if (t->spare && t->spare->cap >= c->cap) {
-		free(c);
-	} else {
-		free(t->spare);
-		t->spare = c;
+	struct coast__chunk *c = stack_top(t), *below;
+
+	while (c && c->prev && t->frames.cur == chunk_base(c)) {
+		below = c->prev;
+		chunk_free(c->spare);
+		c->spare = NULL;
+		below->spare = c;
+		t->frames.cur = below->cur;
+		t->frames.end = (char *)below;
+		c = below;
 	}
+	/* Not the top frame: lowered code broke the LIFO discipline. */
+	if (!c || p < chunk_base(c) || p + n != t->frames.cur)
+		abort();
+	t->frames.cur = p;
 }
 
 static void stack_free(struct coast_alloc *a, void *p, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	struct coast__chunk *c = t->top;
-	size_t n = align_up(size ? size : 1);
+	size_t n = coast__frame_round(size ? size : 1);
 
 	if (!p)
 		return;
-	/* Not the top frame: lowered code broke the LIFO discipline. */
-	if (!c || c->used < n || (char *)c->data + c->used - n != (char *)p)
-		abort();
-	c->used -= n;
-	/* The bottom chunk stays: a frame allocated and freed in a loop
-	 * (every await of a runtime operation) is then a bump and a
-	 * decrement. */
-	if (c->used || !c->prev)
+	if ((char *)p + n == a->cur) {
+		a->cur = p;
 		return;
-	stack_pop_chunk(t, c);
+	}
+	stack_free_below(t, p, n);
 }
 
 static void stack_release(struct coast_task *t)
 {
 	struct coast__chunk *c, *prev;
 
-	for (c = t->top; c; c = prev) {
+	for (c = stack_top(t); c; c = prev) {
 		prev = c->prev;
-		free(c);
+		chunk_free(c->spare);
+		chunk_free(c);
 	}
-	free(t->spare);
-	t->top = NULL;
-	t->spare = NULL;
+	t->frames.cur = NULL;
+	t->frames.end = NULL;
 }
 
 _Noreturn void coast__out_of_frames(const char *fn)
@@ -529,8 +564,8 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->yielded = false;
 	t->frames.alloc = stack_alloc;
 	t->frames.free = stack_free;
-	t->top = NULL;
-	t->spare = NULL;
+	t->frames.cur = NULL;
+	t->frames.end = NULL;
 	t->descended = NULL;
 	reg_add(t);
 	return (char *)t + COAST__TASK_HDR;
@@ -574,18 +609,6 @@ void *coast__no_child(void *f, const struct coast_fn **cfn)
 	(void)f;
 	*cfn = NULL;
 	return NULL;
-}
-
-void *coast__frame_new(struct coast_alloc *a, const struct coast_fn *fn)
-{
-	struct coast_frame *f = a->alloc(a, fn->size);
-
-	if (!f)
-		return NULL;
-	f->fn = fn;
-	f->state = COAST_STATE_START;
-	f->flags = 0;
-	return f;
 }
 
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)

@@ -247,6 +247,72 @@ TEST_IMPL(chan_cancel)
 }
 
 /*
+ * C6 of chan.c in one poll: a send hands its element to the waiting
+ * receiver a; the next send, with that hand-off outstanding, goes to the
+ * ring.  a, cancelled before it takes its element, puts it back in front:
+ * b and c then receive both, in order, and the channel (of cap 1, full
+ * with the element put back) takes no third.
+ */
+struct handoff {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(handoff_fn, struct handoff, handoff_poll);
+
+static int handoff_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct coast_frame *a, *b;
+	int x = 1, y = 2, got_a = 0, got_b = 0, got_c = 0;
+
+	ASSERT(ch != NULL);
+	a = COAST_START(coast_chan_recv)(cx->frames, ch, &got_a);
+	ASSERT_EQ(test_poll(a, cx), COAST_PENDING);
+	ASSERT_EQ(coast_chan_send(ch, &x), 0);
+	ASSERT_EQ(got_a, 1); /* handed, not in the ring */
+	ASSERT_EQ(coast_chan_send(ch, &y), 0);
+	a->flags |= COAST_F_CANCEL;
+	ASSERT_EQ(test_poll(a, cx), COAST_READY);
+	test_free(cx, a);
+	b = COAST_START(coast_chan_send)(cx->frames, ch, &x);
+	ASSERT_EQ(test_poll(b, cx), COAST_PENDING); /* 2 queued in cap 1 */
+	b->flags |= COAST_F_CANCEL;
+	ASSERT_EQ(test_poll(b, cx), COAST_READY);
+	test_free(cx, b);
+	ASSERT_EQ(coast_chan_recv(ch, &got_b), 0);
+	ASSERT_EQ(coast_chan_recv(ch, &got_c), 0);
+	ASSERT_EQ(got_b, 1);
+	ASSERT_EQ(got_c, 2);
+
+	/* Taken: the receiver completes without the lock, in order. */
+	a = COAST_START(coast_chan_recv)(cx->frames, ch, &got_a);
+	got_a = 0;
+	ASSERT_EQ(test_poll(a, cx), COAST_PENDING);
+	ASSERT_EQ(coast_chan_send(ch, &y), 0);
+	ASSERT_EQ(coast_chan_send(ch, &x), 0);
+	ASSERT_EQ(test_poll(a, cx), COAST_READY);
+	ASSERT_EQ(COAST_RESULT(int, a), 0);
+	ASSERT_EQ(got_a, 2);
+	test_free(cx, a);
+	ASSERT_EQ(coast_chan_recv(ch, &got_b), 0);
+	ASSERT_EQ(got_b, 1);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(chan_handoff)
+{
+	struct coast_frame *f = test_frame_new(&coast__task_alloc, &handoff_fn);
+
+	ASSERT_EQ(join_int(coast__spawn(f)), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/*
  * Receivers raced against a 0-1 ms timeout (join_timeout cancels them) while
  * producers send: every value arrives exactly once, none is lost in a
  * cancelled receive, and no waiter is left.

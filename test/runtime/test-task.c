@@ -146,7 +146,7 @@ TEST_IMPL(task_frame_stack)
 		for (i = N - 1; i >= 0; i--)
 			a->free(a, p[i], size[i]);
 		/* Only the bottom chunk is kept, empty. */
-		ASSERT(t->top != NULL);
+		ASSERT(t->frames.cur == (char *)bottom);
 	}
 
 	/* A frame that straddles a chunk boundary, again and again. */
@@ -157,6 +157,56 @@ TEST_IMPL(task_frame_stack)
 		a->free(a, p[1], 200);
 	}
 	a->free(a, p[0], 4000);
+
+	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/*
+ * The inline paths lowered code takes (future.h), mixed with the
+ * allocator's own: a frame whose chunk empties stays on top until a frame
+ * below it is freed, and a frame straddling a chunk boundary again and
+ * again reuses that chunk.  The other allocators take alloc and free.
+ */
+TEST_IMPL(task_frame_stack_inline)
+{
+	struct coast_task *t = new_task();
+	struct coast_alloc *a = &t->frames;
+	unsigned char *p0, *p1, *first, *q;
+	char *end;
+	int i;
+
+	p0 = coast__frame_alloc(a, 4000);
+	ASSERT(p0 != NULL);
+	end = a->end;
+	first = coast__frame_alloc(a, 200);
+	ASSERT(first != NULL && a->end != end);
+	memset(first, 1, 200);
+	coast__frame_free(a, first, 200);
+	for (i = 0; i < 1000; i++) {
+		p1 = i % 2 ? coast__frame_alloc(a, 200) : a->alloc(a, 200);
+		ASSERT(p1 == first);
+		if (i % 3)
+			coast__frame_free(a, p1, 200);
+		else
+			a->free(a, p1, 200);
+	}
+	/* Popped when the frame below goes: the stack is its bottom again. */
+	coast__frame_free(a, p0, 4000);
+	ASSERT(a->end == end);
+	ASSERT(coast__frame_alloc(a, 1) == p0);
+	q = coast__frame_alloc(a, 0);
+	ASSERT(q != NULL && q != p0);
+	ASSERT((uintptr_t)q % alignof(max_align_t) == 0);
+	coast__frame_free(a, q, 0);
+	coast__frame_free(a, p0, 1);
+	ASSERT(a->cur == (char *)p0);
+
+	q = coast__frame_alloc(&coast__box_alloc, 24);
+	ASSERT(q != NULL);
+	memset(q, 2, 24);
+	coast__frame_free(&coast__box_alloc, q, 24);
 
 	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
 	ASSERT_EQ(test_live_settle(0), 0);

@@ -57,10 +57,13 @@ COAST_EXTERN void coast__task_wake_self(struct coast_cx *cx);
  * Polls the sub-future child of the frame being polled, in place up to
  * COAST_POLL_DEPTH nested calls and through the executor beyond: deep
  * recursion through boxed or cross-unit calls costs heap, not C stack.  A
- * child that completed (the executor ran it) answers COAST_READY.
+ * child that completed (the executor ran it) answers COAST_READY.  fn is
+ * child->fn: lowered code that awaits a boxed callee of its own file
+ * passes the callee's descriptor, whose poll is then a direct call.
  */
-static inline int coast__poll_child(struct coast_frame *child,
-				    struct coast_cx *cx)
+static inline int coast__poll_known(struct coast_frame *child,
+				    struct coast_cx *cx,
+				    const struct coast_fn *fn)
 {
 	int r;
 
@@ -69,9 +72,15 @@ static inline int coast__poll_child(struct coast_frame *child,
 	if (cx->depth >= COAST_POLL_DEPTH)
 		return coast__descend(cx, child);
 	cx->depth++;
-	r = child->fn->poll(child, cx);
+	r = fn->poll(child, cx);
 	cx->depth--;
 	return r;
+}
+
+static inline int coast__poll_child(struct coast_frame *child,
+				    struct coast_cx *cx)
+{
+	return coast__poll_known(child, cx, child->fn);
 }
 
 /*
