@@ -270,15 +270,17 @@ TEST_IMPL(race_descend)
 		{ ARM_SLEEP, 100000, 3, 0 },
 		{ ARM_NEST, 40, 4, 5 },
 	};
-	const struct arm_spec stuck = { ARM_NEST, 40, 5, 5 };
+	const struct arm_spec stuck = { ARM_NEST, 40, 5, 100000 };
 	int out = -1;
 
 	ASSERT_EQ(race(false, -1, deep, 2, &out), 0);
 	ASSERT_EQ(out, 1);
 	ASSERT_EQ(race(false, -1, deep_last, 2, &out), 1);
 	ASSERT_EQ(out, 4);
-	/* The deadline fires while the deep arm waits (5 ms > 1 ms; a
-	 * deadline passed while arming is fine too). */
+	/* The deadline fires while the deep arm waits (a deadline passed
+	 * while arming is fine too).  The arm's sleep is long: with a short
+	 * one, a worker stalled past both on a loaded machine saw them
+	 * expire in one turn and the arm won. */
 	out = -1;
 	ASSERT_EQ(race(true, 1, &stuck, 1, &out), -ETIMEDOUT);
 	ASSERT_EQ(out, -1);
