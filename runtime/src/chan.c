@@ -31,21 +31,21 @@
  *      waker, a task reference of its own, is all the wake touches, so
  *      the waiter's frame may be gone by then.  A wake that comes late is
  *      a spurious poll, which C2 handles.
+ *  C6. Hand-off: a send that finds a receiver waiting, and no hand-off
+ *      of the channel outstanding (ch->handed NULL), copies the element
+ *      straight to the receiver's destination and marks it ready
+ *      (release) instead of pushing it: the woken receiver completes
+ *      without taking ch->lock (a lock section less a wait).  It clears
+ *      ch->handed (release) when it takes the result; cancelled first,
+ *      it puts the element back at the front under ch->lock (C3: nothing
+ *      delivered is lost), which is why the ring has one slot more than
+ *      cap and why one hand-off at a time.
  *  C5. Threads blocked in the blocking versions sleep on ch->cond under
  *      ch->block_lock until ch->epoch moves: every push, pop and close
  *      moves it (under ch->lock) when nblocked is non-zero, and then
  *      broadcasts under block_lock.  A sleeper reads epoch under
  *      block_lock before it waits, so the broadcast cannot fall between
  *      its check and its wait.
- *  C6. Hand-off: a send that finds a receiver waiting on an empty ring,
- *      and no hand-off of the channel outstanding (ch->handed NULL),
- *      copies the element straight to the receiver's destination and
- *      marks it ready (release) instead of pushing it: the woken receiver
- *      completes without taking ch->lock (a lock section less a wait).
- *      It clears ch->handed (release) when it takes the result; cancelled
- *      first, it puts the element back at the front under ch->lock (C3:
- *      nothing delivered is lost), which is why the ring has one slot
- *      more than cap and why one hand-off at a time.
  * Freeing a channel with operations in flight is the caller's bug.
  */
 #include <stdlib.h>
