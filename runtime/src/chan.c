@@ -31,15 +31,6 @@
  *      waker, a task reference of its own, is all the wake touches, so
  *      the waiter's frame may be gone by then.  A wake that comes late is
  *      a spurious poll, which C2 handles.
- *  C6. Hand-off: a send that finds a receiver waiting, and no hand-off
- *      of the channel outstanding (ch->handed NULL), copies the element
- *      straight to the receiver's destination and marks it ready
- *      (release) instead of pushing it: the woken receiver completes
- *      without taking ch->lock (a lock section less a wait).  It clears
- *      ch->handed (release) when it takes the result; cancelled first,
- *      it puts the element back at the front under ch->lock (C3: nothing
- *      delivered is lost), which is why the ring has one slot more than
- *      cap and why one hand-off at a time.
  *  C5. Threads blocked in the blocking versions sleep on ch->cond under
  *      ch->block_lock until ch->epoch moves: every push, pop and close
  *      moves it (under ch->lock) when nblocked is non-zero, and then
@@ -58,8 +49,6 @@
 struct chan_waiter {
 	struct chan_waiter *next, *prev;
 	coast_waker *waker;
-	void *dest;         /* a receiver's: where a hand-off goes (C6) */
-	atomic_bool handed; /* C6: the element is at dest */
 	bool linked;
 	bool notified;
 };
@@ -80,8 +69,7 @@ struct coast_chan {
 	size_t head, len;
 	bool closed;
 	struct waitq senders, receivers;
-	_Atomic(struct chan_waiter *) handed; /* C6 */
-	unsigned char buf[];                  /* cap + 1 elements (C6) */
+	unsigned char buf[];
 };
 
 static void wq_push(struct waitq *q, struct chan_waiter *w)
@@ -166,12 +154,11 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 {
 	struct coast_chan *ch;
 
-	if (!cap || !elem_size ||
-	    cap >= (SIZE_MAX - sizeof(*ch)) / elem_size) {
+	if (!cap || !elem_size || cap > (SIZE_MAX - sizeof(*ch)) / elem_size) {
 		errno = EINVAL;
 		return NULL;
 	}
-	ch = malloc(sizeof(*ch) + (cap + 1) * elem_size);
+	ch = malloc(sizeof(*ch) + cap * elem_size);
 	if (!ch)
 		return NULL; /* errno is ENOMEM */
 	atomic_init(&ch->lock, false);
@@ -186,7 +173,6 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 	ch->closed = false;
 	ch->senders.head = ch->senders.tail = NULL;
 	ch->receivers.head = ch->receivers.tail = NULL;
-	atomic_init(&ch->handed, NULL);
 	return ch;
 }
 
@@ -248,32 +234,19 @@ static void elem_copy(void *dst, const void *src, size_t n)
  * One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait).  *k is
  * set to the waker to wake once the lock is released.  Ring positions
  * wrap by comparison, not %: a division was the largest cost of a
- * section.  try_send is inlined by force: with the hand-off (C6) the
- * compiler called it, 40 instructions more a round trip of ping_pong.
+ * section.
  */
-static inline __attribute__((always_inline)) int
-try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
+static int try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
-	struct chan_waiter *w = ch->receivers.head;
 	size_t i;
 
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
-	if (ch->len >= ch->cap)
+	if (ch->len == ch->cap)
 		return COAST__ERR(EAGAIN);
-	if (w && !ch->len &&
-	    !atomic_load_explicit(&ch->handed, memory_order_relaxed)) {
-		/* C6; an empty ring keeps the elements in order. */
-		elem_copy(w->dest, elem, ch->elem_size);
-		*k = wq_notify_one(&ch->receivers);
-		atomic_store_explicit(&ch->handed, w, memory_order_relaxed);
-		atomic_store_explicit(&w->handed, true, memory_order_release);
-		changed(ch);
-		return 0;
-	}
 	i = ch->head + ch->len;
-	if (i > ch->cap)
-		i -= ch->cap + 1;
+	if (i >= ch->cap)
+		i -= ch->cap;
 	elem_copy(ch->buf + i * ch->elem_size, elem, ch->elem_size);
 	ch->len++;
 	*k = wq_notify_one(&ch->receivers);
@@ -281,22 +254,12 @@ try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 	return 0;
 }
 
-/* C6: a cancelled receiver's handed element goes back to the front. */
-static void unreceive(struct coast_chan *ch, const void *elem)
-{
-	ch->head = ch->head ? ch->head - 1 : ch->cap;
-	elem_copy(ch->buf + ch->head * ch->elem_size, elem, ch->elem_size);
-	ch->len++;
-	atomic_store_explicit(&ch->handed, NULL, memory_order_relaxed);
-	changed(ch);
-}
-
 static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 {
 	if (!ch->len)
 		return ch->closed ? COAST__ERR(EPIPE) : COAST__ERR(EAGAIN);
 	elem_copy(elem, ch->buf + ch->head * ch->elem_size, ch->elem_size);
-	if (++ch->head > ch->cap)
+	if (++ch->head == ch->cap)
 		ch->head = 0;
 	ch->len--;
 	*k = wq_notify_one(&ch->senders);
@@ -358,18 +321,10 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 		return COAST_READY;
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
-	if (!(f->flags & COAST_F_CANCEL) &&
-	    atomic_load_explicit(&c->w.handed, memory_order_acquire)) {
-		atomic_store_explicit(&ch->handed, NULL, memory_order_release);
-		return chan_done(c, 0);
-	}
 	q = c->send ? &ch->senders : &ch->receivers;
 	chan_lock(ch);
 	if (f->flags & COAST_F_CANCEL) {
-		if (atomic_load_explicit(&c->w.handed, memory_order_relaxed)) {
-			unreceive(ch, c->elem);
-			k = wq_notify_one(q);
-		} else if (c->w.linked) {
+		if (c->w.linked) {
 			wq_unlink(q, &c->w);
 			drop = c->w.waker;
 			c->w.waker = NULL;
@@ -414,8 +369,6 @@ static struct coast_frame *chan_start(struct coast_alloc *a,
 	c->elem = elem;
 	c->w.next = c->w.prev = NULL;
 	c->w.waker = NULL;
-	c->w.dest = send ? NULL : elem;
-	atomic_init(&c->w.handed, false);
 	c->w.linked = false;
 	c->w.notified = false;
 	return &c->h;
