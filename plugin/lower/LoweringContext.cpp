@@ -184,7 +184,9 @@ std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
     return (Dest + " = " + Value + ";").str();
   // A temporary initialized exactly as the user's declaration, then copied:
   // works for arrays, string literals, init lists and const members alike.
-  return ("{ " + typeName(T.getUnqualifiedType()) + " __coast_t = " + Value +
+  // Its type is read from Dest: T printed here could name what a local of
+  // the body shadows (a typedef `P` beside a variable `P`).
+  return ("{ __typeof_unqual__(" + Dest + ") __coast_t = " + Value +
           "; __builtin_memcpy(&" + Dest + ", &__coast_t, sizeof __coast_t); }")
       .str();
 }
