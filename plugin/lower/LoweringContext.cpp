@@ -170,12 +170,40 @@ std::string LoweringContext::columnPad(SourceLocation L) const {
   return std::string(Col > 0 ? Col - 1 : 0, ' ');
 }
 
-std::string LoweringContext::storageDecl(QualType T, StringRef Name) const {
+/// storageDecl's qualifiers: volatile only.
+static const char *storedQualifiers(QualType T, const ASTContext &Ctx) {
   bool Volatile = T.isVolatileQualified() ||
                   Ctx.getBaseElementType(T).isVolatileQualified();
+  return Volatile ? "volatile " : "";
+}
+
+std::string LoweringContext::storageDecl(QualType T, StringRef Name) const {
   Qualifiers Quals;
   QualType Bare = Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
-  return (Volatile ? "volatile " : "") + typeName(Bare) + " " + Name.str();
+  return storedQualifiers(T, Ctx) + typeName(Bare) + " " + Name.str();
+}
+
+std::string LoweringContext::storedView(StringRef Lvalue, QualType T) const {
+  return ("(*(" + Twine(storedQualifiers(T, Ctx)) + "__typeof_unqual__(" +
+          Lvalue + ") *)&" + Lvalue + ")")
+      .str();
+}
+
+std::string LoweringContext::droppedQualifiers(QualType T) const {
+  Qualifiers Quals;
+  Ctx.getUnqualifiedArrayType(T, Quals);
+  return (Quals.hasConst() ? "const " : "") +
+         std::string(Quals.hasRestrict() ? "__restrict " : "");
+}
+
+std::string LoweringContext::declaredView(StringRef Member, QualType T) const {
+  std::string Dropped = droppedQualifiers(T);
+  if (Dropped.empty())
+    return Member.str();
+  // Through a pointer to the member's own type, qualified: an array's
+  // qualifiers go to its elements, as they did in the declaration.
+  return ("(*(" + Dropped + "__typeof__(" + Member + ") *)&" + Member + ")")
+      .str();
 }
 
 std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,

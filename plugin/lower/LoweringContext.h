@@ -77,6 +77,16 @@ public:
   /// declaration runs, which a const member would forbid. volatile stays:
   /// the program may rely on it.
   std::string storageDecl(clang::QualType T, llvm::StringRef Name) const;
+  /// The lvalue \p Lvalue, of type \p T, with the type storageDecl
+  /// gives it: an initialization writes a const variable through it.
+  std::string storedView(llvm::StringRef Lvalue, clang::QualType T) const;
+  /// The qualifiers of \p T that storageDecl drops, spelled with a space
+  /// after each; "" when it keeps \p T.
+  std::string droppedQualifiers(clang::QualType T) const;
+  /// The lvalue \p Member, declared by storageDecl(\p T), with the type
+  /// \p T the program declared: `_Generic(&c, const int *: ...)` and
+  /// `__typeof__(c)` see the qualifiers the frame member lacks.
+  std::string declaredView(llvm::StringRef Member, clang::QualType T) const;
 
   /// C for storing \p Value into the lvalue \p Dest of type \p T as an
   /// initialization would, const members and arrays included.
