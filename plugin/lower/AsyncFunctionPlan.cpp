@@ -1078,7 +1078,7 @@ void Planner::checkStringified(const FrameVarNames &Names) {
                       "it awaited instead; await into a local before it");
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
-      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.Direct))
+      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))
         continue;
       std::string Because;
       if (!V.Defined) {
