@@ -106,6 +106,10 @@ CharSourceRange LoweringContext::fileRange(SourceRange R) const {
                                   Ctx.getLangOpts());
 }
 
+/// Marks the start of a piece of the user's text in generated code with
+/// the line its tokens read as __LINE__ (see placeLines).
+static const char PieceMark[] = "\x01coast-line:";
+
 std::string LoweringContext::text(SourceRange R) const {
   return textOf(fileRange(R));
 }
@@ -113,7 +117,11 @@ std::string LoweringContext::text(SourceRange R) const {
 std::string LoweringContext::textOf(CharSourceRange R) const {
   if (R.isInvalid())
     return "";
-  return textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
+  std::string Text = textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
+  if (!MarkPieces)
+    return Text;
+  return PieceMark + std::to_string(SM.getPresumedLineNumber(R.getBegin())) +
+         "\x01" + Text;
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
@@ -233,6 +241,53 @@ void LoweringContext::replace(CharSourceRange R,
   Pending.push_back({R, Len, Pending.size(), std::move(Make)});
 }
 
+std::string LoweringContext::placeLines(StringRef New,
+                                        CharSourceRange R) const {
+  unsigned Line = SM.getPresumedLineNumber(R.getBegin());
+  unsigned Last = SM.getPresumedLineNumber(R.getEnd());
+  std::string File = fileLiteral(R.getBegin());
+  std::string Out;
+  // Down by newlines, up by a #line: the generated code before a piece
+  // of user text (an awaited call's arguments go before the statement
+  // they are written in) is one line, whatever it holds. In a macro's
+  // argument too: its __LINE__ is expanded there, before the macro's, and
+  // the warning about the directive is one the compile ignores (the
+  // nested parse printed the user's).
+  auto MoveTo = [&](unsigned To) {
+    if (To >= Line)
+      Out.append(To - Line, '\n');
+    else
+      Out += "\n#line " + std::to_string(To) + " " + File + "\n";
+    Line = To;
+  };
+  bool LineStart = false;
+  for (size_t I = 0; I < New.size();) {
+    if (New.substr(I).starts_with(PieceMark)) {
+      size_t Num = I + sizeof PieceMark - 1;
+      size_t End = New.find('\x01', Num);
+      unsigned To = 0;
+      New.slice(Num, End).getAsInteger(10, To);
+      if (To != Line)
+        MoveTo(To);
+      I = End + 1;
+      continue;
+    }
+    // The #line of a piece placed already (an inner replacement's).
+    if (LineStart && New.substr(I).starts_with("#line ")) {
+      unsigned To = 0;
+      New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
+      Line = To - 1;
+    }
+    char C = New[I++];
+    Out += C;
+    LineStart = C == '\n';
+    Line += LineStart;
+  }
+  if (Line != Last)
+    MoveTo(Last);
+  return Out;
+}
+
 void LoweringContext::applyReplacements() {
   // Innermost first: a range is applied before any range containing it.
   std::sort(Pending.begin(), Pending.end(),
@@ -244,13 +299,10 @@ void LoweringContext::applyReplacements() {
   for (Replacement &Rep : Pending) {
     unsigned Begin = offsetOf(Rep.Range.getBegin());
     unsigned End = offsetOf(Rep.Range.getEnd());
-    std::string Old = textOf(Begin, End);
+    MarkPieces = true;
     std::string New = Rep.Make();
-    size_t OldLines = llvm::count(Old, '\n');
-    size_t NewLines = llvm::count(New, '\n');
-    if (NewLines < OldLines)
-      New.append(OldLines - NewLines, '\n');
-    addEdit(Begin, End, std::move(New));
+    MarkPieces = false;
+    addEdit(Begin, End, placeLines(New, Rep.Range));
   }
   Pending.clear();
 }

@@ -19,9 +19,11 @@
 // size).
 //
 // Replacements never change the number of lines they replace (generated code
-// goes on one line, then newlines pad), and generated blocks between user
-// code end with a #line marker, so the user's code keeps its line numbers in
-// diagnostics and debug info.
+// goes on one line, then newlines pad), each piece of user text they copy
+// stays on its line (newlines move it down, a #line up: an awaited call's
+// arguments run before the statement they are written in), and generated
+// blocks between user code end with a #line marker, so the user's code
+// keeps its line numbers in __LINE__, diagnostics and debug info.
 //
 //===----------------------------------------------------------------------===//
 
@@ -133,6 +135,10 @@ private:
   std::pair<EditMap::const_iterator, EditMap::const_iterator>
   editsWithin(unsigned Begin, unsigned End) const;
   void addEdit(unsigned Begin, unsigned End, std::string Text);
+  /// \p New, the replacement of \p R, with each piece of user text that
+  /// text() marked moved to the line its tokens are on (__LINE__, assert
+  /// and debug info read it), and the text after \p R kept on its line.
+  std::string placeLines(llvm::StringRef New, clang::CharSourceRange R) const;
 
   clang::FileID File;
   llvm::StringRef Original;
@@ -140,6 +146,8 @@ private:
   size_t NextSeq = 0;
   std::vector<Replacement> Pending;
   mutable bool Inconsistent = false;
+  /// text() marks the pieces it copies while a replacement is made.
+  bool MarkPieces = false;
 };
 
 } // namespace coast
