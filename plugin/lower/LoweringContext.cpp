@@ -1,6 +1,7 @@
 //===- LoweringContext.cpp - Text edits of the lowering -------------------===//
 
 #include "LoweringContext.h"
+#include "AsyncFunctionPlan.h"
 
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
@@ -97,8 +98,17 @@ static std::string withGNUTypeof(StringRef Printed) {
 }
 
 std::string LoweringContext::typeName(QualType T) const {
-  return "__typeof__(" + withGNUTypeof(T.getAsString(Ctx.getPrintingPolicy())) +
-         ")";
+  const PrintingPolicy &Policy = Ctx.getPrintingPolicy();
+  std::string S = T.getAsString(Policy);
+  // `typeof (n)` names what n means where the type is printed: nothing at
+  // file scope (the frame), another local in the body. The same type
+  // without that sugar, unless it prints no name.
+  if (StringRef(S).contains("typeof")) {
+    std::string Canonical = T.getCanonicalType().getAsString(Policy);
+    if (printableType(T.getCanonicalType(), Ctx))
+      S = Canonical;
+  }
+  return "__typeof__(" + withGNUTypeof(S) + ")";
 }
 
 CharSourceRange LoweringContext::fileRange(SourceRange R) const {
