@@ -89,6 +89,7 @@ private:
   void checkStackMemory();
   void checkReturnJumps();
   void requireText(const Stmt *S);
+  void rejectCounters(llvm::ArrayRef<const Stmt *> Moved);
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -425,8 +426,10 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     if (InForInit)
       Plan.ForInit[DS] = true;
     if (const Expr *Init = VD->getInit())
-      if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init))
+      if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
+        rejectCounters(Init);
         registerExprAwaits(Init, DS);
+      }
   }
 }
 
@@ -574,10 +577,42 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
   requireText(S);
+  std::vector<const Stmt *> Moved(Parts.begin(), Parts.end());
+  // The step goes after the body.
+  if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
+    Moved.push_back(F->getBody());
+  rejectCounters(Moved);
   for (const Expr *E : Parts)
     if (E)
       registerExprAwaits(E, S);
   Plan.Anchors.push_back(A);
+}
+
+/// The lowering evaluates the awaits of an anchor's expressions before
+/// the rest of them, and a for's step after its body: __COUNTER__,
+/// expanded in the order of the text, would count in another order where
+/// \p Moved, the pieces that change places, use it twice.
+void Planner::rejectCounters(llvm::ArrayRef<const Stmt *> Moved) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const SourceManager &SM;
+    const LangOptions &LO;
+    std::vector<SourceLocation> Found;
+    Finder(const SourceManager &SM, const LangOptions &LO) : SM(SM), LO(LO) {}
+    bool VisitIntegerLiteral(IntegerLiteral *IL) {
+      SourceLocation L = IL->getLocation();
+      if (L.isMacroID() &&
+          Lexer::getImmediateMacroName(L, SM, LO) == "__COUNTER__")
+        Found.push_back(L);
+      return true;
+    }
+  } F(SM, Ctx.getLangOpts());
+  for (const Stmt *S : Moved)
+    F.TraverseStmt(const_cast<Stmt *>(S));
+  if (F.Found.size() > 1)
+    fail(F.Found.back(),
+         "__COUNTER__ used twice in a statement whose awaits the lowering "
+         "evaluates apart from the rest of it: its values would come in "
+         "another order; use it in a statement of its own");
 }
 
 /// Registers the awaits of \p E, which belongs to \p Anchor, and the
@@ -1078,7 +1113,7 @@ void Planner::checkStringified(const FrameVarNames &Names) {
                       "it awaited instead; await into a local before it");
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
-      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.Direct))
+      if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))
         continue;
       std::string Because;
       if (!V.Defined) {

@@ -51,6 +51,66 @@ std::string describe(const NamedDecl *D) {
   return "another declaration";
 }
 
+/// The offset where the logical line holding \p Offset starts: lines
+/// ending in a backslash continue.
+size_t logicalLineStart(StringRef Buffer, size_t Offset) {
+  size_t Start = Offset;
+  while (true) {
+    while (Start > 0 && Buffer[Start - 1] != '\n')
+      --Start;
+    StringRef Before = Buffer.take_front(Start).drop_back(Start ? 1 : 0);
+    if (!Before.rtrim('\r').ends_with("\\"))
+      return Start;
+    --Start;
+  }
+}
+
+/// Whether the macro use \p Use, inside another macro's expansion, is
+/// spelled in that macro's definition without any of its parameters: its
+/// arguments reach it as written then. A parameter is replaced by its
+/// argument macro-expanded first, a frame variable's name by its member.
+bool spelledInDefinition(CharSourceRange Use, const SourceManager &SM,
+                         const LangOptions &LO) {
+  SourceLocation B = Use.getBegin(), E = Use.getEnd();
+  if (!B.isMacroID() || !SM.isMacroBodyExpansion(B) ||
+      !SM.isMacroBodyExpansion(E) || SM.getFileID(B) != SM.getFileID(E))
+    return false;
+  SourceLocation SpelledB = SM.getSpellingLoc(B);
+  SourceLocation SpelledE = SM.getSpellingLoc(E);
+  FileID F = SM.getFileID(SpelledB);
+  if (F != SM.getFileID(SpelledE) ||
+      SM.getFileOffset(SpelledB) > SM.getFileOffset(SpelledE))
+    return false;
+  StringRef Buffer = SM.getBufferData(F);
+  size_t Start = logicalLineStart(Buffer, SM.getFileOffset(SpelledB));
+  Lexer Lex(SM.getLocForStartOfFile(F), LO, Buffer.begin(),
+            Buffer.begin() + Start, Buffer.end());
+  auto Next = [&](Token &Tok) {
+    return !Lex.LexFromRawLexer(Tok) || Tok.isNot(tok::eof);
+  };
+  auto Word = [](const Token &Tok) {
+    return Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+  };
+  Token Tok;
+  if (!Next(Tok) || Tok.isNot(tok::hash) || !Next(Tok) ||
+      Word(Tok) != "define" || !Next(Tok) || Word(Tok).empty() || !Next(Tok))
+    return false;
+  llvm::StringSet<> Params = {"__VA_ARGS__", "__VA_OPT__"};
+  if (Tok.is(tok::l_paren) && !Tok.hasLeadingSpace()) {
+    while (Next(Tok) && Tok.isNot(tok::r_paren))
+      if (!Word(Tok).empty())
+        Params.insert(Word(Tok));
+    if (!Next(Tok))
+      return false;
+  }
+  unsigned End = SM.getFileOffset(SpelledE);
+  for (; SM.getFileOffset(Tok.getLocation()) <= End; Next(Tok)) {
+    if (Tok.is(tok::eof) || Params.contains(Word(Tok)))
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 
 bool mentionsName(StringRef Text, StringRef Name) {
@@ -212,7 +272,9 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
         return;
       Stringification S;
       S.Macro = Lexer::getImmediateMacroName(Hash, SM, LO).str();
-      S.Direct = SM.getImmediateExpansionRange(Hash).getBegin().isFileID();
+      CharSourceRange Invocation = SM.getImmediateExpansionRange(Hash);
+      S.AsWritten = Invocation.getBegin().isFileID() ||
+                    spelledInDefinition(Invocation, SM, LO);
       CharSourceRange Use = SM.getExpansionRange(L);
       S.Loc = Use.getBegin();
       S.Begin = SM.getFileOffset(Use.getBegin());

@@ -25,9 +25,12 @@
 // rescanned.
 //
 // A macro invoked inside another macro's expansion may stringify tokens
-// that the outer macro expanded first: `buf` would show as `(__co->buf)`
-// there. Those stringifications are listed for the planner to reject, and
-// so are those that may show an await, whose text the lowering replaces.
+// that the outer macro expanded first, the arguments of its parameters:
+// `buf` would show as `(__co->buf)` there. Tokens of the outer macro's
+// definition are as written (`#define SHOWTOT SHOW(total)`). Those
+// stringifications are listed for the planner to reject but for the
+// latter, and so are those that may show an await, whose text the
+// lowering replaces.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,8 +61,9 @@ struct NameConflict {
 struct Stringification {
   clang::SourceLocation Loc; ///< the outermost macro's use, in the file
   std::string Macro;         ///< the macro whose `#` made it
-  /// That macro is used in the file's text: its argument is as written.
-  bool Direct = false;
+  /// Its argument is as written: that macro is used in the file's text,
+  /// or in a macro's definition without that macro's parameters.
+  bool AsWritten = false;
   /// File offsets of the outermost macro's use, [Begin, End).
   unsigned Begin = 0, End = 0;
   std::string Text; ///< the literal, quotes included

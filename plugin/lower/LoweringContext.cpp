@@ -1,6 +1,7 @@
 //===- LoweringContext.cpp - Text edits of the lowering -------------------===//
 
 #include "LoweringContext.h"
+#include "AsyncFunctionPlan.h"
 
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
@@ -97,14 +98,27 @@ static std::string withGNUTypeof(StringRef Printed) {
 }
 
 std::string LoweringContext::typeName(QualType T) const {
-  return "__typeof__(" + withGNUTypeof(T.getAsString(Ctx.getPrintingPolicy())) +
-         ")";
+  const PrintingPolicy &Policy = Ctx.getPrintingPolicy();
+  std::string S = T.getAsString(Policy);
+  // `typeof (n)` names what n means where the type is printed: nothing at
+  // file scope (the frame), another local in the body. The same type
+  // without that sugar, unless it prints no name.
+  if (StringRef(S).contains("typeof")) {
+    std::string Canonical = T.getCanonicalType().getAsString(Policy);
+    if (printableType(T.getCanonicalType(), Ctx))
+      S = Canonical;
+  }
+  return "__typeof__(" + withGNUTypeof(S) + ")";
 }
 
 CharSourceRange LoweringContext::fileRange(SourceRange R) const {
   return Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM,
                                   Ctx.getLangOpts());
 }
+
+/// Marks the start of a piece of the user's text in generated code with
+/// the line its tokens read as __LINE__ (see placeLines).
+static const char PieceMark[] = "\x01coast-line:";
 
 std::string LoweringContext::text(SourceRange R) const {
   return textOf(fileRange(R));
@@ -113,7 +127,11 @@ std::string LoweringContext::text(SourceRange R) const {
 std::string LoweringContext::textOf(CharSourceRange R) const {
   if (R.isInvalid())
     return "";
-  return textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
+  std::string Text = textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
+  if (!MarkPieces)
+    return Text;
+  return PieceMark + std::to_string(SM.getPresumedLineNumber(R.getBegin())) +
+         "\x01" + Text;
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
@@ -170,12 +188,40 @@ std::string LoweringContext::columnPad(SourceLocation L) const {
   return std::string(Col > 0 ? Col - 1 : 0, ' ');
 }
 
-std::string LoweringContext::storageDecl(QualType T, StringRef Name) const {
+/// storageDecl's qualifiers: volatile only.
+static const char *storedQualifiers(QualType T, const ASTContext &Ctx) {
   bool Volatile = T.isVolatileQualified() ||
                   Ctx.getBaseElementType(T).isVolatileQualified();
+  return Volatile ? "volatile " : "";
+}
+
+std::string LoweringContext::storageDecl(QualType T, StringRef Name) const {
   Qualifiers Quals;
   QualType Bare = Ctx.getUnqualifiedArrayType(T.getUnqualifiedType(), Quals);
-  return (Volatile ? "volatile " : "") + typeName(Bare) + " " + Name.str();
+  return storedQualifiers(T, Ctx) + typeName(Bare) + " " + Name.str();
+}
+
+std::string LoweringContext::storedView(StringRef Lvalue, QualType T) const {
+  return ("(*(" + Twine(storedQualifiers(T, Ctx)) + "__typeof_unqual__(" +
+          Lvalue + ") *)&" + Lvalue + ")")
+      .str();
+}
+
+std::string LoweringContext::droppedQualifiers(QualType T) const {
+  Qualifiers Quals;
+  Ctx.getUnqualifiedArrayType(T, Quals);
+  return (Quals.hasConst() ? "const " : "") +
+         std::string(Quals.hasRestrict() ? "__restrict " : "");
+}
+
+std::string LoweringContext::declaredView(StringRef Member, QualType T) const {
+  std::string Dropped = droppedQualifiers(T);
+  if (Dropped.empty())
+    return Member.str();
+  // Through a pointer to the member's own type, qualified: an array's
+  // qualifiers go to its elements, as they did in the declaration.
+  return ("(*(" + Dropped + "__typeof__(" + Member + ") *)&" + Member + ")")
+      .str();
 }
 
 std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
@@ -184,7 +230,9 @@ std::string LoweringContext::store(StringRef Dest, QualType T, StringRef Value,
     return (Dest + " = " + Value + ";").str();
   // A temporary initialized exactly as the user's declaration, then copied:
   // works for arrays, string literals, init lists and const members alike.
-  return ("{ " + typeName(T.getUnqualifiedType()) + " __coast_t = " + Value +
+  // Its type is read from Dest: T printed here could name what a local of
+  // the body shadows (a typedef `P` beside a variable `P`).
+  return ("{ __typeof_unqual__(" + Dest + ") __coast_t = " + Value +
           "; __builtin_memcpy(&" + Dest + ", &__coast_t, sizeof __coast_t); }")
       .str();
 }
@@ -203,6 +251,53 @@ void LoweringContext::replace(CharSourceRange R,
   Pending.push_back({R, Len, Pending.size(), std::move(Make)});
 }
 
+std::string LoweringContext::placeLines(StringRef New,
+                                        CharSourceRange R) const {
+  unsigned Line = SM.getPresumedLineNumber(R.getBegin());
+  unsigned Last = SM.getPresumedLineNumber(R.getEnd());
+  std::string File = fileLiteral(R.getBegin());
+  std::string Out;
+  // Down by newlines, up by a #line: the generated code before a piece
+  // of user text (an awaited call's arguments go before the statement
+  // they are written in) is one line, whatever it holds. In a macro's
+  // argument too: its __LINE__ is expanded there, before the macro's, and
+  // the warning about the directive is one the compile ignores (the
+  // nested parse printed the user's).
+  auto MoveTo = [&](unsigned To) {
+    if (To >= Line)
+      Out.append(To - Line, '\n');
+    else
+      Out += "\n#line " + std::to_string(To) + " " + File + "\n";
+    Line = To;
+  };
+  bool LineStart = false;
+  for (size_t I = 0; I < New.size();) {
+    if (New.substr(I).starts_with(PieceMark)) {
+      size_t Num = I + sizeof PieceMark - 1;
+      size_t End = New.find('\x01', Num);
+      unsigned To = 0;
+      New.slice(Num, End).getAsInteger(10, To);
+      if (To != Line)
+        MoveTo(To);
+      I = End + 1;
+      continue;
+    }
+    // The #line of a piece placed already (an inner replacement's).
+    if (LineStart && New.substr(I).starts_with("#line ")) {
+      unsigned To = 0;
+      New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
+      Line = To - 1;
+    }
+    char C = New[I++];
+    Out += C;
+    LineStart = C == '\n';
+    Line += LineStart;
+  }
+  if (Line != Last)
+    MoveTo(Last);
+  return Out;
+}
+
 void LoweringContext::applyReplacements() {
   // Innermost first: a range is applied before any range containing it.
   std::sort(Pending.begin(), Pending.end(),
@@ -214,13 +309,10 @@ void LoweringContext::applyReplacements() {
   for (Replacement &Rep : Pending) {
     unsigned Begin = offsetOf(Rep.Range.getBegin());
     unsigned End = offsetOf(Rep.Range.getEnd());
-    std::string Old = textOf(Begin, End);
+    MarkPieces = true;
     std::string New = Rep.Make();
-    size_t OldLines = llvm::count(Old, '\n');
-    size_t NewLines = llvm::count(New, '\n');
-    if (NewLines < OldLines)
-      New.append(OldLines - NewLines, '\n');
-    addEdit(Begin, End, std::move(New));
+    MarkPieces = false;
+    addEdit(Begin, End, placeLines(New, Rep.Range));
   }
   Pending.clear();
 }

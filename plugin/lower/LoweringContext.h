@@ -19,9 +19,11 @@
 // size).
 //
 // Replacements never change the number of lines they replace (generated code
-// goes on one line, then newlines pad), and generated blocks between user
-// code end with a #line marker, so the user's code keeps its line numbers in
-// diagnostics and debug info.
+// goes on one line, then newlines pad), each piece of user text they copy
+// stays on its line (newlines move it down, a #line up: an awaited call's
+// arguments run before the statement they are written in), and generated
+// blocks between user code end with a #line marker, so the user's code
+// keeps its line numbers in __LINE__, diagnostics and debug info.
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +79,16 @@ public:
   /// declaration runs, which a const member would forbid. volatile stays:
   /// the program may rely on it.
   std::string storageDecl(clang::QualType T, llvm::StringRef Name) const;
+  /// The lvalue \p Lvalue, of type \p T, with the type storageDecl
+  /// gives it: an initialization writes a const variable through it.
+  std::string storedView(llvm::StringRef Lvalue, clang::QualType T) const;
+  /// The qualifiers of \p T that storageDecl drops, spelled with a space
+  /// after each; "" when it keeps \p T.
+  std::string droppedQualifiers(clang::QualType T) const;
+  /// The lvalue \p Member, declared by storageDecl(\p T), with the type
+  /// \p T the program declared: `_Generic(&c, const int *: ...)` and
+  /// `__typeof__(c)` see the qualifiers the frame member lacks.
+  std::string declaredView(llvm::StringRef Member, clang::QualType T) const;
 
   /// C for storing \p Value into the lvalue \p Dest of type \p T as an
   /// initialization would, const members and arrays included.
@@ -123,6 +135,10 @@ private:
   std::pair<EditMap::const_iterator, EditMap::const_iterator>
   editsWithin(unsigned Begin, unsigned End) const;
   void addEdit(unsigned Begin, unsigned End, std::string Text);
+  /// \p New, the replacement of \p R, with each piece of user text that
+  /// text() marked moved to the line its tokens are on (__LINE__, assert
+  /// and debug info read it), and the text after \p R kept on its line.
+  std::string placeLines(llvm::StringRef New, clang::CharSourceRange R) const;
 
   clang::FileID File;
   llvm::StringRef Original;
@@ -130,6 +146,8 @@ private:
   size_t NextSeq = 0;
   std::vector<Replacement> Pending;
   mutable bool Inconsistent = false;
+  /// text() marks the pieces it copies while a replacement is made.
+  bool MarkPieces = false;
 };
 
 } // namespace coast

@@ -48,6 +48,8 @@ private:
   std::string bodyText(const Stmt *Body) const;
   std::string varStore(const VarDecl *VD) const;
   std::string frameRef(const VarDecl *VD) const;
+  std::string memberOf(const VarDecl *VD) const;
+  std::string localTarget(const VarDecl *VD) const;
   std::string localDecl(const VarDecl *VD) const;
   std::string spillText(const SuspendPoint &Pt) const;
   std::string reloadText(const SuspendPoint &Pt) const;
@@ -199,24 +201,49 @@ CharSourceRange StateMachineEmitter::statementRange(const Stmt *S) const {
 }
 
 /// The frame variable \p VD as the body spells it: by its name where the
-/// name is defined as its member (header()), else the member.
+/// name is defined as its member (header()), else the member, seen with the
+/// type the program declared.
 std::string StateMachineEmitter::frameRef(const VarDecl *VD) const {
   const FrameVar *V = P.frameVar(VD);
-  return V->Defined ? VD->getName().str() : "__co->" + V->Field;
+  return V->Defined ? VD->getName().str()
+                    : LC.declaredView(memberOf(VD), VD->getType());
+}
+
+/// \p VD's frame member as its declaration initializes it: const or not.
+/// Where the name is defined as the member, the body cannot spell the
+/// member (`__co->c` would expand `c`): the name, through a pointer to
+/// its type without the qualifiers the member lacks.
+std::string StateMachineEmitter::memberOf(const VarDecl *VD) const {
+  const FrameVar *V = P.frameVar(VD);
+  if (!V->Defined)
+    return "__co->" + V->Field;
+  std::string Name = VD->getName().str();
+  if (LC.droppedQualifiers(VD->getType()).empty())
+    return Name;
+  return LC.storedView(Name, VD->getType());
 }
 
 std::string StateMachineEmitter::varStore(const VarDecl *VD) const {
   const Expr *Init = VD->getInit();
   if (!Init)
     return "";
-  return LC.store(frameRef(VD), VD->getType(), LC.text(Init->getSourceRange()),
+  return LC.store(memberOf(VD), VD->getType(), LC.text(Init->getSourceRange()),
                   isa<InitListExpr>(Init));
+}
+
+/// Where an await's value initializing the C local \p VD goes: the local,
+/// or for a const one a temporary its declaration then reads, after the
+/// await's resume label.
+std::string StateMachineEmitter::localTarget(const VarDecl *VD) const {
+  if (LC.droppedQualifiers(VD->getType()).empty())
+    return VD->getName().str();
+  return "__coast_v_" + VD->getName().str();
 }
 
 /// A C local of a rewritten declaration, declared on its own, as written but
 /// for the declaration's other declarators.
 std::string StateMachineEmitter::localDecl(const VarDecl *VD) const {
-  std::string S = LC.storageDecl(VD->getType(), VD->getName());
+  std::string S = LC.typeName(VD->getType()) + " " + VD->getName().str();
   if (const Expr *Init = VD->getInit())
     S += " = " + LC.text(Init->getSourceRange());
   return S + ";";
@@ -260,7 +287,7 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     if (ForInit) {
       assert(P.frameVar(VD) && "a rewritten for initializer is all frame");
       if (const Expr *Init = VD->getInit())
-        S += (S.empty() ? "" : ", ") + frameRef(VD) + " = " +
+        S += (S.empty() ? "" : ", ") + memberOf(VD) + " = " +
              LC.text(Init->getSourceRange());
       std::string Flag = flagStore(VD);
       if (!Flag.empty())
@@ -271,10 +298,13 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     for (const SuspendPoint &Pt : P.Points)
       if (Pt.Form == AwaitForm::Init && Pt.Var == VD) {
         if (!P.frameVar(VD))
-          S += LC.storageDecl(VD->getType(), VD->getName()) + "; ";
+          S += LC.storageDecl(VD->getType(), localTarget(VD)) + "; ";
         S += pointText(Pt);
         IsPoint = true;
       }
+    if (IsPoint && !P.frameVar(VD) && localTarget(VD) != VD->getName())
+      S += " " + LC.typeName(VD->getType()) + " " + VD->getName().str() +
+           " = " + localTarget(VD) + ";";
     if (!IsPoint) {
       if (const Expr *Init = VD->getInit())
         S += prelude(Init);
@@ -379,8 +409,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     break;
   case AwaitForm::Init: {
     const FrameVar *V = P.frameVar(Pt.Var);
-    S += LC.store(V ? frameRef(Pt.Var) : Pt.Var->getName().str(),
-                  Pt.Var->getType(), Value, false) +
+    S += LC.store(V ? memberOf(Pt.Var) : localTarget(Pt.Var), Pt.Var->getType(),
+                  Value, false) +
          " ";
     std::string Flag = flagStore(Pt.Var);
     if (!Flag.empty())
@@ -569,7 +599,8 @@ std::string StateMachineEmitter::header() const {
   // (FrameVarNames.h), macro definitions and stringified arguments too.
   for (const FrameVar &V : P.Vars)
     if (V.Defined)
-      S += "#define " + V.Decl->getName().str() + " (__co->" + V.Field + ")\n";
+      S += "#define " + V.Decl->getName().str() + " (" +
+           LC.declaredView("__co->" + V.Field, V.Decl->getType()) + ")\n";
   // Inside the body every return finishes the future; the for's step runs
   // after the store and leaves the poll function. The value goes through a
   // C local: the result shares storage with what the expression may read

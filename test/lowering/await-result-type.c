@@ -14,7 +14,7 @@ long n = 1L << 40;
 async __typeof__(n) wide(void);
 async short narrow(void);
 
-// LOWERED: typedef __typeof__(__typeof__ (n)) shadowing__coast_result1;
+// LOWERED: typedef __typeof__(long) shadowing__coast_result1;
 // LOWERED: typedef __typeof__(short) shadowing__coast_result2;
 // LOWERED: shadowing__coast_result1 __coast_r = (*(shadowing__coast_result1 *)
 async long shadowing(void)

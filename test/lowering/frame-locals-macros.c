@@ -27,6 +27,10 @@ async int step(int x)
 #define LEN(x) x##_len
 #define TWICE(buf) ((buf) * 2)
 #define PARAM_PLUS (n + 100)
+#define SHOW_SUM SHOW(buf[0] + total)
+#define SHOW_BOTH \
+	SHOW_SUM; \
+	SHOW(addressed)
 
 // An array, an address-taken local, a const local and a parameter, each
 // named by macro bodies; stringified by SHOW, pasted by CAT.
@@ -54,6 +58,7 @@ async int arrays(int n)
 	SHOW(CAT(bu, f)[1] + LEN(buf));
 	SHOW(TWICE(k) + PARAM_PLUS);
 	SHOW(*ptr);
+	SHOW_BOTH;
 	return total + SUM2 + LIMIT;
 }
 
@@ -65,6 +70,8 @@ async int arrays(int n)
 // CHECK-NEXT: CAT(bu, f)[1] + LEN(buf) = 8
 // CHECK-NEXT: TWICE(k) + PARAM_PLUS = 121
 // CHECK-NEXT: *ptr = 87
+// CHECK-NEXT: buf[0] + total = 28
+// CHECK-NEXT: addressed = 87
 // CHECK-NEXT: arrays: 37
 
 // A register local stringified: it stays a C local, shown as written.

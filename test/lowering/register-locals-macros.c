@@ -5,7 +5,7 @@
 // named, when a macro body or a stringification needs the name, and each
 // rejected case has its accepted variant beside it. Register locals
 // (count, local) never need it.
-// RUN: %coast -fsyntax-only -Xclang -verify %s
+// RUN: %coast -fsyntax-only -Xclang -verify -ferror-limit=0 %s
 #include <coast.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -238,6 +238,9 @@ async int parameter(int n)
 
 #define SHOW(e) printf("%s = %d\n", #e, (int)(e))
 #define SHOW_TWICE(e) SHOW(e)
+#define SHOW_VEC SHOW(vec[0])
+#define SHOW_VEC_AT(i) SHOW(vec[1] + i)
+#define SHOW_OF(v) SHOW(v[0])
 
 // Stringified where a macro expanded the argument first: the lowered name
 // would show expanded.
@@ -247,6 +250,11 @@ async int nested_stringify(int n)
 	await(one());
 	SHOW_TWICE(vec[0]); // expected-error {{'vec' lives in the frame across an 'await', because it is an array, and macro 'SHOW' would show it as its frame member where it stringifies it after another macro expanded it; stringify it in a macro used in the function's text}}
 	SHOW(vec[0]);
+	// Spelled in a definition, the argument is shown as written; through a
+	// parameter, expanded first.
+	SHOW_VEC;
+	SHOW_VEC_AT(1); // expected-error {{'vec' lives in the frame across an 'await', because it is an array, and macro 'SHOW' would show it as its frame member where it stringifies it after another macro expanded it; stringify it in a macro used in the function's text}}
+	SHOW_OF(vec); // expected-error {{'vec' lives in the frame across an 'await', because it is an array, and macro 'SHOW' would show it as its frame member where it stringifies it after another macro expanded it; stringify it in a macro used in the function's text}}
 	return n;
 }
 
@@ -260,7 +268,7 @@ async int stringified_renamed(int n)
 	{
 		int vec[1] = {n};
 		await(one());
-		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 257)}}
+		SHOW(vec[0]); // expected-error {{and macro 'SHOW' would show it as its frame member where it stringifies it; its name also means another local variable (line 265)}}
 	}
 	return n;
 }
