@@ -211,13 +211,15 @@ void Planner::shareDeadParameters() {
     if (Pt.Assign)
       collectVarRefs(Pt.Assign->getLHS(), Kept);
   }
+  llvm::DenseSet<const VarDecl *> AddressTaken;
+  collectAddressTaken(FD->getBody(), AddressTaken);
   for (FrameVar &V : Plan.Vars) {
     if (!isa<ParmVarDecl>(V.Decl) || Kept.count(V.Decl) ||
         llvm::any_of(Plan.Points,
                      [&](const SuspendPoint &Pt) {
                        return SL->isLiveAcross(V.Decl, Pt.Await);
                      }) ||
-        addressTaken(V.Decl, FD->getBody()))
+        AddressTaken.count(V.Decl))
       continue;
     V.Shared = true;
     V.Field = "__in." + V.Name;

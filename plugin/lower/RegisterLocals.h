@@ -44,12 +44,14 @@ struct LocalScope {
   unsigned ScopeEnd;
 };
 
-/// Whether \p E designates (part of) \p VD's storage: `v`, `v.m`, `v.a[i]`.
-bool designates(const clang::Expr *E, const clang::VarDecl *VD);
+/// The variable whose storage \p E designates (part of): `v`, `v.m`,
+/// `v.a[i]`; null for anything else.
+const clang::VarDecl *designatedVar(const clang::Expr *E);
 
-/// Whether \p Body takes the address of (part of) \p VD: `&v`, `&v.m`, or
-/// an array of it decaying to a pointer.
-bool addressTaken(const clang::VarDecl *VD, const clang::Stmt *Body);
+/// Adds to \p Taken the variables \p Body takes the address of (part of):
+/// `&v`, `&v.m`, or an array of it decaying to a pointer.
+void collectAddressTaken(const clang::Stmt *Body,
+                         llvm::DenseSet<const clang::VarDecl *> &Taken);
 
 /// Adds the variables \p S refers to to \p Refs.
 void collectVarRefs(const clang::Stmt *S,
@@ -82,7 +84,6 @@ private:
   bool inScope(const LocalScope &L, unsigned Point) const;
   bool live(const LocalScope &L, unsigned Point) const;
 
-  const clang::FunctionDecl *FD;
   clang::ASTContext &Ctx;
   const AsyncFunctionPlan &Plan;
   const SuspendLiveness *SL;
@@ -93,6 +94,8 @@ private:
   std::vector<llvm::DenseSet<const clang::VarDecl *>> ReadAfter;
   /// The offsets of the body's ordinary identifiers' declarations by name.
   llvm::StringMap<std::vector<unsigned>> Declared;
+  /// The locals and parameters whose address the body takes.
+  llvm::DenseSet<const clang::VarDecl *> AddressTaken;
 };
 
 /// Gives each of \p Plan's Spills its frame member. Register locals
