@@ -1,6 +1,7 @@
 // coast.h, and code using every macro it defines, compile warning-free with
 // -Wall -Wextra -pedantic: with the plugin, without it under clang and gcc,
-// in C11, C17 and C2x, and with COAST_NO_KEYWORDS.
+// in C11, C17 and C2x, and with COAST_NO_KEYWORDS; and in C99 without
+// -pedantic (which flags _Noreturn there), where <stddef.h> has no max_align_t.
 // RUN: %coast -std=c11 -fsyntax-only -Wall -Wextra -pedantic -Werror %s
 // RUN: %coast -std=c17 -fsyntax-only -Wall -Wextra -pedantic -Werror %s
 // RUN: %coast -std=c2x -fsyntax-only -Wall -Wextra -pedantic -Werror %s
@@ -11,6 +12,9 @@
 // RUN: %coast -std=c11 -fsyntax-only -Wall -Wextra -pedantic -Werror -DCOAST_NO_KEYWORDS %s
 // RUN: %plain -std=c11 -fsyntax-only -Wall -Wextra -pedantic -Werror -DCOAST_NO_KEYWORDS %s
 // RUN: %gcc -std=c11 -fsyntax-only -Wall -Wextra -pedantic -Werror -DCOAST_NO_KEYWORDS %s
+// RUN: %coast -std=c99 -fsyntax-only -Wall -Wextra -Werror %s
+// RUN: %plain -std=c99 -fsyntax-only -Wall -Wextra -Werror %s
+// RUN: %gcc -std=gnu99 -fsyntax-only -Wall -Wextra -Werror %s
 // Included twice: the guard holds.
 #include <coast.h>
 #include <coast.h>

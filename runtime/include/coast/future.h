@@ -160,8 +160,20 @@ struct coast_alloc {
 	char *cur, *end;
 };
 
-/* Frames are aligned to max_align_t; sizes are rounded up to it. */
+/* Frames are aligned to max_align_t; sizes are rounded up to it.  User
+ * code and the runtime must round alike, and <stddef.h> declares
+ * max_align_t only from C11 on: before, the same two members as its
+ * definition in clang's and gcc's <stddef.h> (x86-64) stand in for it. */
+#if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) || \
+	defined(__cplusplus)
 #define COAST__FRAME_ALIGN ((size_t)__alignof__(max_align_t))
+#else
+struct coast__max_align {
+	long long ll;
+	long double ld;
+};
+#define COAST__FRAME_ALIGN ((size_t)__alignof__(struct coast__max_align))
+#endif
 
 static inline size_t coast__frame_round(size_t size)
 {
