@@ -341,10 +341,17 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     return walkDeclStmt(DS, ScopeEnd, /*InForInit=*/false);
   if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
     const Expr *V = RS->getRetValue();
+    // The `return` macro ends in `__coast_rv =`, which would take only the
+    // left operand of a comma the value has at its top: such a return is
+    // rewritten with its value in parentheses.
+    const auto *Comma =
+        V ? dyn_cast<BinaryOperator>(V->IgnoreImpCasts()) : nullptr;
+    bool TopComma = Comma && Comma->getOpcode() == BO_Comma &&
+                    !FD->getReturnType()->isVoidType();
     if (V && !tryPoint(V, AwaitForm::Return, RS) &&
-        (hasAwait(V) || Plan.ReturnByCopy)) {
+        (hasAwait(V) || Plan.ReturnByCopy || TopComma)) {
       addAnchor(RS, AnchorKind::Return, {V});
-      if (Plan.ReturnByCopy)
+      if (Plan.ReturnByCopy || TopComma)
         requireText(V); // copied as written
     }
     return;
