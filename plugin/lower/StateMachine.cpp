@@ -394,7 +394,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
 
   QualType RT = Pt.Result;
   if (Pt.Source == FrameSource::Embedded) {
-    Value = Child + ".__ret";
+    if (!RT->isVoidType())
+      Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
       std::string T = awaitResultType(P.Name, Pt.State);
@@ -622,10 +623,11 @@ std::string StateMachineEmitter::header() const {
 
 /// `return Value;` through the `return` macro of header(). The value goes
 /// in parentheses: a comma at its top would end the macro's assignment.
+/// A void function's value is still evaluated, for what it does.
 std::string StateMachineEmitter::returnText(const std::string &Value) const {
   QualType RT = P.FD->getReturnType();
   if (RT->isVoidType())
-    return "return;";
+    return Value.empty() ? "return;" : "(void)(" + Value + "); return;";
   if (P.ReturnByCopy)
     return LC.store("__co->__ret", RT, "(" + Value + ")", false) + " return;";
   return "return (" + Value + ");";
