@@ -90,6 +90,10 @@ private:
   void checkReturnJumps();
   void requireText(const Stmt *S);
   void rejectCounters(llvm::ArrayRef<const Stmt *> Moved);
+  void rejectCountersAcross(const BinaryOperator *Assign);
+  std::vector<SourceLocation>
+  counterUses(llvm::ArrayRef<const Stmt *> Stmts) const;
+  void failCounters(SourceLocation L);
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -458,8 +462,10 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   if (SuspendPoint *P = addPoint(*M, Form, Anchor)) {
     P->Var = Var;
     P->Assign = Assign;
-    if (Assign)
+    if (Assign) {
       requireText(Assign->getLHS());
+      rejectCountersAcross(Assign);
+    }
   }
   return true;
 }
@@ -602,6 +608,23 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
 /// expanded in the order of the text, would count in another order where
 /// \p Moved, the pieces that change places, use it twice.
 void Planner::rejectCounters(llvm::ArrayRef<const Stmt *> Moved) {
+  std::vector<SourceLocation> Found = counterUses(Moved);
+  if (Found.size() > 1)
+    failCounters(Found.back());
+}
+
+/// An await assigned to `LHS` starts its call, arguments and all, before
+/// the lowering evaluates `LHS = ` (pointText): __COUNTER__ on both sides
+/// would count in another order. On one side only, it keeps its order.
+void Planner::rejectCountersAcross(const BinaryOperator *Assign) {
+  std::vector<SourceLocation> Left = counterUses({Assign->getLHS()});
+  if (!Left.empty() && !counterUses({Assign->getRHS()}).empty())
+    failCounters(Left.front());
+}
+
+/// Where the integer literals of \p Stmts are expansions of __COUNTER__.
+std::vector<SourceLocation>
+Planner::counterUses(llvm::ArrayRef<const Stmt *> Stmts) const {
   struct Finder : RecursiveASTVisitor<Finder> {
     const SourceManager &SM;
     const LangOptions &LO;
@@ -615,13 +638,15 @@ void Planner::rejectCounters(llvm::ArrayRef<const Stmt *> Moved) {
       return true;
     }
   } F(SM, Ctx.getLangOpts());
-  for (const Stmt *S : Moved)
+  for (const Stmt *S : Stmts)
     F.TraverseStmt(const_cast<Stmt *>(S));
-  if (F.Found.size() > 1)
-    fail(F.Found.back(),
-         "__COUNTER__ used twice in a statement whose awaits the lowering "
-         "evaluates apart from the rest of it: its values would come in "
-         "another order; use it in a statement of its own");
+  return F.Found;
+}
+
+void Planner::failCounters(SourceLocation L) {
+  fail(L, "__COUNTER__ used twice in a statement whose awaits the lowering "
+          "evaluates apart from the rest of it: its values would come in "
+          "another order; use it in a statement of its own");
 }
 
 /// Registers the awaits of \p E, which belongs to \p Anchor, and the
