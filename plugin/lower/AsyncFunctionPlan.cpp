@@ -168,6 +168,12 @@ bool Planner::run() {
   collectMarks();
   checkStackMemory();
   checkReturnJumps();
+  // Clang has reported an invalid declaration, and nothing is emitted: its
+  // type may have no layout (a typeof of a recovery expression recursed
+  // until the stack overflowed).
+  if (llvm::any_of(Locals,
+                   [](const LocalScope &L) { return L.Var->isInvalidDecl(); }))
+    return false;
   if (!Ok)
     return false;
   chooseFrameVars();
