@@ -90,6 +90,10 @@ private:
   void checkReturnJumps();
   void requireText(const Stmt *S);
   void rejectCounters(llvm::ArrayRef<const Stmt *> Moved);
+  void rejectCountersAcross(const BinaryOperator *Assign);
+  std::vector<SourceLocation>
+  counterUses(llvm::ArrayRef<const Stmt *> Stmts) const;
+  void failCounters(SourceLocation L);
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -164,6 +168,12 @@ bool Planner::run() {
   collectMarks();
   checkStackMemory();
   checkReturnJumps();
+  // Clang has reported an invalid declaration, and nothing is emitted: its
+  // type may have no layout (a typeof of a recovery expression recursed
+  // until the stack overflowed).
+  if (llvm::any_of(Locals,
+                   [](const LocalScope &L) { return L.Var->isInvalidDecl(); }))
+    return false;
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -341,10 +351,17 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     return walkDeclStmt(DS, ScopeEnd, /*InForInit=*/false);
   if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
     const Expr *V = RS->getRetValue();
+    // The `return` macro ends in `__coast_rv =`, which would take only the
+    // left operand of a comma the value has at its top: such a return is
+    // rewritten with its value in parentheses.
+    const auto *Comma =
+        V ? dyn_cast<BinaryOperator>(V->IgnoreImpCasts()) : nullptr;
+    bool TopComma = Comma && Comma->getOpcode() == BO_Comma &&
+                    !FD->getReturnType()->isVoidType();
     if (V && !tryPoint(V, AwaitForm::Return, RS) &&
-        (hasAwait(V) || Plan.ReturnByCopy)) {
+        (hasAwait(V) || Plan.ReturnByCopy || TopComma)) {
       addAnchor(RS, AnchorKind::Return, {V});
-      if (Plan.ReturnByCopy)
+      if (Plan.ReturnByCopy || TopComma)
         requireText(V); // copied as written
     }
     return;
@@ -451,8 +468,10 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
   if (SuspendPoint *P = addPoint(*M, Form, Anchor)) {
     P->Var = Var;
     P->Assign = Assign;
-    if (Assign)
+    if (Assign) {
       requireText(Assign->getLHS());
+      rejectCountersAcross(Assign);
+    }
   }
   return true;
 }
@@ -595,6 +614,23 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
 /// expanded in the order of the text, would count in another order where
 /// \p Moved, the pieces that change places, use it twice.
 void Planner::rejectCounters(llvm::ArrayRef<const Stmt *> Moved) {
+  std::vector<SourceLocation> Found = counterUses(Moved);
+  if (Found.size() > 1)
+    failCounters(Found.back());
+}
+
+/// An await assigned to `LHS` starts its call, arguments and all, before
+/// the lowering evaluates `LHS = ` (pointText): __COUNTER__ on both sides
+/// would count in another order. On one side only, it keeps its order.
+void Planner::rejectCountersAcross(const BinaryOperator *Assign) {
+  std::vector<SourceLocation> Left = counterUses({Assign->getLHS()});
+  if (!Left.empty() && !counterUses({Assign->getRHS()}).empty())
+    failCounters(Left.front());
+}
+
+/// Where the integer literals of \p Stmts are expansions of __COUNTER__.
+std::vector<SourceLocation>
+Planner::counterUses(llvm::ArrayRef<const Stmt *> Stmts) const {
   struct Finder : RecursiveASTVisitor<Finder> {
     const SourceManager &SM;
     const LangOptions &LO;
@@ -608,13 +644,15 @@ void Planner::rejectCounters(llvm::ArrayRef<const Stmt *> Moved) {
       return true;
     }
   } F(SM, Ctx.getLangOpts());
-  for (const Stmt *S : Moved)
+  for (const Stmt *S : Stmts)
     F.TraverseStmt(const_cast<Stmt *>(S));
-  if (F.Found.size() > 1)
-    fail(F.Found.back(),
-         "__COUNTER__ used twice in a statement whose awaits the lowering "
-         "evaluates apart from the rest of it: its values would come in "
-         "another order; use it in a statement of its own");
+  return F.Found;
+}
+
+void Planner::failCounters(SourceLocation L) {
+  fail(L, "__COUNTER__ used twice in a statement whose awaits the lowering "
+          "evaluates apart from the rest of it: its values would come in "
+          "another order; use it in a statement of its own");
 }
 
 /// Registers the awaits of \p E, which belongs to \p Anchor, and the

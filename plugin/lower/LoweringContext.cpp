@@ -97,18 +97,75 @@ static std::string withGNUTypeof(StringRef Printed) {
   return Out;
 }
 
+/// \p T with each typeof in it replaced by the type it denotes, the rest of
+/// its sugar kept: a typedef's attributes (aligned, may_alias) go with its
+/// name, and the canonical type would drop them. \p T itself when it has
+/// no typeof; a typedef's name is printed as it is, whatever it names.
+static QualType withoutTypeof(QualType T, const ASTContext &Ctx) {
+  const Type *Ty = T.getTypePtr();
+  if (isa<TypeOfExprType, TypeOfType>(Ty))
+    return withoutTypeof(T.getSingleStepDesugaredType(Ctx), Ctx);
+  if (isa<TypedefType>(Ty))
+    return T;
+  Qualifiers Q = T.getLocalQualifiers();
+  auto Rebuilt = [&](QualType Old, QualType New, auto Make) {
+    return New == Old ? T : Ctx.getQualifiedType(Make(New), Q);
+  };
+  if (const auto *PT = dyn_cast<PointerType>(Ty))
+    return Rebuilt(PT->getPointeeType(),
+                   withoutTypeof(PT->getPointeeType(), Ctx),
+                   [&](QualType P) { return Ctx.getPointerType(P); });
+  if (const auto *AT = dyn_cast<AtomicType>(Ty))
+    return Rebuilt(AT->getValueType(), withoutTypeof(AT->getValueType(), Ctx),
+                   [&](QualType V) { return Ctx.getAtomicType(V); });
+  if (const auto *CA = dyn_cast<ConstantArrayType>(Ty))
+    return Rebuilt(CA->getElementType(),
+                   withoutTypeof(CA->getElementType(), Ctx), [&](QualType E) {
+                     return Ctx.getConstantArrayType(
+                         E, CA->getSize(), CA->getSizeExpr(),
+                         CA->getSizeModifier(),
+                         CA->getIndexTypeCVRQualifiers());
+                   });
+  if (const auto *IA = dyn_cast<IncompleteArrayType>(Ty))
+    return Rebuilt(IA->getElementType(),
+                   withoutTypeof(IA->getElementType(), Ctx), [&](QualType E) {
+                     return Ctx.getIncompleteArrayType(
+                         E, IA->getSizeModifier(),
+                         IA->getIndexTypeCVRQualifiers());
+                   });
+  if (const auto *FT = dyn_cast<FunctionProtoType>(Ty)) {
+    QualType R = withoutTypeof(FT->getReturnType(), Ctx);
+    SmallVector<QualType, 4> Params;
+    for (QualType P : FT->param_types())
+      Params.push_back(withoutTypeof(P, Ctx));
+    if (R == FT->getReturnType() && llvm::equal(Params, FT->param_types()))
+      return T;
+    return Ctx.getQualifiedType(
+        Ctx.getFunctionType(R, Params, FT->getExtProtoInfo()), Q);
+  }
+  if (const auto *FT = dyn_cast<FunctionNoProtoType>(Ty))
+    return Rebuilt(FT->getReturnType(), withoutTypeof(FT->getReturnType(), Ctx),
+                   [&](QualType R) {
+                     return Ctx.getFunctionNoProtoType(R, FT->getExtInfo());
+                   });
+  // Other sugar (parentheses, `struct` written out, type attributes) is
+  // looked through; it goes only where a typeof is under it.
+  QualType Next = T.getSingleStepDesugaredType(Ctx);
+  if (Next == T)
+    return T;
+  QualType Plain = withoutTypeof(Next, Ctx);
+  return Plain == Next ? T : Plain;
+}
+
 std::string LoweringContext::typeName(QualType T) const {
   const PrintingPolicy &Policy = Ctx.getPrintingPolicy();
-  std::string S = T.getAsString(Policy);
   // `typeof (n)` names what n means where the type is printed: nothing at
   // file scope (the frame), another local in the body. The same type
   // without that sugar, unless it prints no name.
-  if (StringRef(S).contains("typeof")) {
-    std::string Canonical = T.getCanonicalType().getAsString(Policy);
-    if (printableType(T.getCanonicalType(), Ctx))
-      S = Canonical;
-  }
-  return "__typeof__(" + withGNUTypeof(S) + ")";
+  QualType Plain = withoutTypeof(T, Ctx);
+  if (Plain == T || !printableType(Plain, Ctx))
+    Plain = T;
+  return "__typeof__(" + withGNUTypeof(Plain.getAsString(Policy)) + ")";
 }
 
 CharSourceRange LoweringContext::fileRange(SourceRange R) const {

@@ -394,7 +394,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
 
   QualType RT = Pt.Result;
   if (Pt.Source == FrameSource::Embedded) {
-    Value = Child + ".__ret";
+    if (!RT->isVoidType())
+      Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
     if (!RT->isVoidType()) {
       std::string T = awaitResultType(P.Name, Pt.State);
@@ -489,7 +490,8 @@ std::string StateMachineEmitter::splitText(const SplitOp &Op) const {
     std::string Value = LC.text(V->getSourceRange());
     if (Op.Temp.empty())
       return "(void)(" + Value + "); ";
-    return LC.store(T, Op.E->getType(), Value, false) + " ";
+    // A conditional's middle operand may be a comma: `c ? a, b : d`.
+    return LC.store(T, Op.E->getType(), "(" + Value + ")", false) + " ";
   };
   if (const auto *BO = dyn_cast<BinaryOperator>(Op.E)) {
     const Expr *L = BO->getLHS(), *R = BO->getRHS();
@@ -619,14 +621,16 @@ std::string StateMachineEmitter::header() const {
          "; __co->__ret = __coast_rv; return COAST_READY; })) __coast_rv =\n";
 }
 
-/// `return Value;` through the `return` macro of header().
+/// `return Value;` through the `return` macro of header(). The value goes
+/// in parentheses: a comma at its top would end the macro's assignment.
+/// A void function's value is still evaluated, for what it does.
 std::string StateMachineEmitter::returnText(const std::string &Value) const {
   QualType RT = P.FD->getReturnType();
   if (RT->isVoidType())
-    return "return;";
+    return Value.empty() ? "return;" : "(void)(" + Value + "); return;";
   if (P.ReturnByCopy)
-    return LC.store("__co->__ret", RT, Value, false) + " return;";
-  return "return " + Value + ";";
+    return LC.store("__co->__ret", RT, "(" + Value + ")", false) + " return;";
+  return "return (" + Value + ");";
 }
 
 /// Destructs \p D's value in the drop path: a call of its synchronous
