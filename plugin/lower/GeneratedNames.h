@@ -2,10 +2,9 @@
 //
 // For an async function `f`: `struct f__coast_frame` (the frame a caller
 // embeds), `struct f__coast_heap` (it behind a struct coast_frame, as start
-// functions allocate it), `f__coast_poll`, `f__coast_heap_poll` (the heap
-// frame's),
-// `f__coast_init`, `f__coast_start` (the ABI symbol other translation units
-// call, see coast/future.h), `f__coast_fn`,
+// functions allocate it; the runtime's coast__heap_poll polls it),
+// `f__coast_poll`, `f__coast_init`, `f__coast_start` (the ABI symbol other
+// translation units call, see coast/future.h), `f__coast_fn`,
 // `f__coast_sites`. Inside a poll function: `__co` (the frame), `__cx` (the
 // context), labels `__coast_s<N>`, `__coast_pending`, `__coast_yield`,
 // `__coast_drop`.

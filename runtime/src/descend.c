@@ -55,7 +55,7 @@ int coast__descend(struct coast_cx *cx, struct coast_frame *f)
 		if (!d) {
 			/* Out of memory: a deeper C stack is still correct. */
 			cx->depth++;
-			r = f->fn->poll(f, cx);
+			r = coast__poll_frame(f, cx, f->fn);
 			cx->depth--;
 			return r;
 		}
@@ -86,7 +86,7 @@ int coast__task_poll(struct coast_task *t, struct coast_cx *cx)
 		d = t->descended;
 		f = d && d->n ? d->f[d->n - 1] : root;
 		cx->depth = 0;
-		r = f->fn->poll(f, cx);
+		r = coast__poll_frame(f, cx, f->fn);
 		if (r == COAST_DESCEND)
 			continue;
 		if (r == COAST_PENDING || f == root)
@@ -110,7 +110,7 @@ int coast__poll_here(struct coast_frame *f, struct coast_cx *cx)
 		struct coast_frame *d = rec->f[rec->n - 1];
 
 		cx->depth = depth;
-		r = d->fn->poll(d, cx);
+		r = coast__poll_frame(d, cx, d->fn);
 		if (r == COAST_DESCEND)
 			continue;
 		if (r == COAST_PENDING)

@@ -281,24 +281,6 @@ void *coast__no_child(void *f, const struct coast_fn **cfn);
 void *coast__child(const struct coast_fn *fn, void *f,
 		   const struct coast_fn **cfn);
 
-/*
- * The frame of a hand-written future, fn->size bytes from a, its header in
- * state START (the rest is the caller's to fill); NULL when a is out of
- * memory.  The frame starts with struct coast_frame.
- */
-static inline void *coast__frame_new(struct coast_alloc *a,
-				     const struct coast_fn *fn)
-{
-	struct coast_frame *f = coast__frame_alloc(a, fn->size);
-
-	if (!f)
-		return NULL;
-	f->fn = fn;
-	f->state = COAST_STATE_START;
-	f->flags = 0;
-	return f;
-}
-
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);
 

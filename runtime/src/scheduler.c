@@ -469,13 +469,26 @@ static void start_running(struct coast_task *t)
  */
 static int poll_task(struct coast_task *t, struct coast_cx *cx)
 {
+	const struct coast_fn *fn;
 	struct coast_frame *root;
+	struct coast_head *h;
 	int r;
 
 	if (t->cancel_polled || t->descended)
 		return coast__task_poll(t, cx);
 	root = coast__task_root(t);
-	r = root->fn->poll(root, cx);
+	fn = root->fn;
+	if (fn->body_poll) {
+		/* A lowered root's body, polled directly: what
+		 * coast__heap_poll does but for the flags, which only
+		 * coast__task_poll sets on a root, and the header's state,
+		 * which nothing reads of a running root (coast_dump_tasks
+		 * reads the body's).  They cost a yield 3 instructions. */
+		h = (struct coast_head *)((char *)root + fn->body_offset);
+		r = fn->body_poll(h, cx);
+	} else {
+		r = fn->poll(root, cx);
+	}
 	/* It descended just now: the loop polls from the innermost. */
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }

@@ -1,6 +1,6 @@
 // A box_async callee lowered above in the same file, or the function
-// itself, is awaited through its descriptor, a constant: its poll called
-// directly (coast__poll_known), its result and frame size read from
+// itself, is awaited through its descriptor, a constant: its body's poll
+// called directly (coast__poll_known), its result and frame size read from
 // depth__coast_fn. One lowered below it is not declared yet where it is
 // awaited: it goes through the frame's own descriptor, like another
 // file's callee. Both print what the program built without the plugin
@@ -20,9 +20,21 @@
 // LOWERED: static const struct coast_fn halves__coast_fn = {
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &halves__coast_fn)
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &depth__coast_fn)
-// The start function takes its frame inline from the frame stack.
+// The start function takes its frame inline from the frame stack
+// (coast__frame_new, which bumps the frame stack with coast__frame_alloc).
 // RUN: grep -v '^//' %t.lowered.c | FileCheck %s --check-prefix=START
-// START: struct coast_frame *depth__coast_start(struct coast_alloc *__a, {{.*}} *__w = (struct depth__coast_heap *)coast__frame_alloc(__a, sizeof *__w);
+// START: struct coast_frame *depth__coast_start(struct coast_alloc *__a, {{.*}} *__w = (struct depth__coast_heap *)coast__frame_new(__a, &depth__coast_fn);
+// At -O2 a known callee's body poll is a direct call (its descriptor's
+// body_poll folded, no call through coast__heap_poll); a callee not known
+// yet is polled through its frame's descriptor, an indirect call.
+// RUN: %coast -O2 -S -emit-llvm %s -o %t.ll
+// RUN: FileCheck %s --check-prefix=IR < %t.ll
+// IR-LABEL: define internal i32 @depth__coast_poll(
+// IR-NOT: {{call i32 %|call i32 @coast__heap_poll}}
+// IR: call i32 @depth__coast_poll(
+// IR-NOT: {{call i32 %|call i32 @coast__heap_poll}}
+// IR-LABEL: define internal i32 @before__coast_poll(
+// IR: call i32 %
 #include <coast.h>
 #include <stdio.h>
 

@@ -132,8 +132,8 @@ struct coast_fn {
 	 * Lowered async functions only (0 in hand-written ones): the poll
 	 * function of the body, which starts with struct coast_head and sits
 	 * at body_offset in the function's start-function frame.  Their poll
-	 * (f__coast_heap_poll, generated with them) passes COAST_F_CANCEL
-	 * down to it and its state back up.
+	 * (the runtime's coast__heap_poll) passes COAST_F_CANCEL down to it
+	 * and its state back up.
 	 */
 	int (*body_poll)(struct coast_head *h, struct coast_cx *cx);
 	size_t body_offset;
