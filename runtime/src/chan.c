@@ -37,8 +37,26 @@
  *      broadcasts under block_lock.  A sleeper reads epoch under
  *      block_lock before it waits, so the broadcast cannot fall between
  *      its check and its wait.
+ *  C6. Hand-off: a send that finds the ring empty and a receiver linked
+ *      copies the element into that receiver's node (w->slot: channel-
+ *      owned while linked), unlinks it, marks it HANDED with a release
+ *      store, and touches it no more.  The receiver, when it is polled
+ *      and not cancelled, sees HANDED with an acquire load and copies
+ *      the element to its destination itself, without the lock: only
+ *      the receiver ever writes its destination, and only when it
+ *      completes.  While a receiver is linked the ring stays empty
+ *      (every push hands off), so the element is older than any in the
+ *      ring and FIFO holds.  Elements larger than the slot are pushed
+ *      and the receiver notified (C1) instead.
+ *  C7. A cancelled receiver that holds a handed-off element gives it
+ *      back under the lock: to the first linked receiver (C6 again), or
+ *      at the front of the ring when none waits, so that order and
+ *      close's draining hold.  The ring may have filled up meanwhile
+ *      (hand-offs take no room): then it grows; senders keep waiting
+ *      while len >= cap.
  * Freeing a channel with operations in flight is the caller's bug.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,11 +64,18 @@
 #include "coast.h"
 #include "internal.h"
 
+/* A waiter's state: written under ch->lock; a receiver reads it
+ * without the lock to see LINKED (a spurious poll) or HANDED (C6). */
+enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDED };
+
+/* Room for the element of a hand-off (C6): two words. */
+#define CHAN_SLOT 16
+
 struct chan_waiter {
 	struct chan_waiter *next, *prev;
 	coast_waker *waker;
-	bool linked;
-	bool notified;
+	_Atomic unsigned char state;
+	unsigned char slot[CHAN_SLOT]; /* C6 */
 };
 
 struct waitq {
@@ -66,11 +91,23 @@ struct coast_chan {
 					block_lock */
 	bool broadcast;              /* C5: due at the next unlock */
 	size_t cap, elem_size;
+	unsigned char *ring; /* buf, or a larger ring once grown (C7) */
+	size_t size;         /* ring's elements: cap, or more (C7) */
 	size_t head, len;
 	bool closed;
 	struct waitq senders, receivers;
 	unsigned char buf[];
 };
+
+static void set_state(struct chan_waiter *w, unsigned char st)
+{
+	atomic_store_explicit(&w->state, st, memory_order_relaxed);
+}
+
+static unsigned char get_state(struct chan_waiter *w)
+{
+	return atomic_load_explicit(&w->state, memory_order_relaxed);
+}
 
 static void wq_push(struct waitq *q, struct chan_waiter *w)
 {
@@ -81,8 +118,7 @@ static void wq_push(struct waitq *q, struct chan_waiter *w)
 	else
 		q->head = w;
 	q->tail = w;
-	w->linked = true;
-	w->notified = false;
+	set_state(w, W_LINKED);
 }
 
 static void wq_unlink(struct waitq *q, struct chan_waiter *w)
@@ -96,7 +132,7 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 	else
 		q->tail = w->prev;
 	w->next = w->prev = NULL;
-	w->linked = false;
+	set_state(w, W_IDLE);
 }
 
 /*
@@ -111,7 +147,7 @@ static coast_waker *wq_notify_one(struct waitq *q)
 	if (!w)
 		return NULL;
 	wq_unlink(q, w);
-	w->notified = true;
+	set_state(w, W_NOTIFIED);
 	k = w->waker;
 	w->waker = NULL;
 	return k;
@@ -169,6 +205,8 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 	ch->broadcast = false;
 	ch->cap = cap;
 	ch->elem_size = elem_size;
+	ch->ring = ch->buf;
+	ch->size = cap;
 	ch->head = ch->len = 0;
 	ch->closed = false;
 	ch->senders.head = ch->senders.tail = NULL;
@@ -203,6 +241,8 @@ COAST_EXTERN void coast_chan_free(coast_chan *ch)
 		return;
 	pthread_mutex_destroy(&ch->block_lock);
 	pthread_cond_destroy(&ch->cond);
+	if (ch->ring != ch->buf)
+		free(ch->ring);
 	free(ch);
 }
 
@@ -231,6 +271,36 @@ static void elem_copy(void *dst, const void *src, size_t n)
 }
 
 /*
+ * C6: hands elem to the first receiver linked, ch->lock held; false when
+ * none is (or the element does not fit its slot).  *k is set to its
+ * waker.
+ */
+static bool hand_off(struct coast_chan *ch, const void *elem,
+		     coast_waker **k)
+{
+	struct chan_waiter *w = ch->receivers.head;
+
+	if (!w || ch->elem_size > CHAN_SLOT)
+		return false;
+	wq_unlink(&ch->receivers, w);
+	*k = w->waker;
+	w->waker = NULL;
+	elem_copy(w->slot, elem, ch->elem_size);
+	/* The last touch: the receiver may finish and free w at once. */
+	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
+	return true;
+}
+
+/* Ring slot i (0 = the front) of ch. */
+static unsigned char *ring_at(struct coast_chan *ch, size_t i)
+{
+	i += ch->head;
+	if (i >= ch->size)
+		i -= ch->size;
+	return ch->ring + i * ch->elem_size;
+}
+
+/*
  * One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait).  *k is
  * set to the waker to wake once the lock is released.  Ring positions
  * wrap by comparison, not %: a division was the largest cost of a
@@ -238,16 +308,13 @@ static void elem_copy(void *dst, const void *src, size_t n)
  */
 static int try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
-	size_t i;
-
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
-	if (ch->len == ch->cap)
+	if (!ch->len && hand_off(ch, elem, k))
+		return 0;
+	if (ch->len >= ch->cap)
 		return COAST__ERR(EAGAIN);
-	i = ch->head + ch->len;
-	if (i >= ch->cap)
-		i -= ch->cap;
-	elem_copy(ch->buf + i * ch->elem_size, elem, ch->elem_size);
+	elem_copy(ring_at(ch, ch->len), elem, ch->elem_size);
 	ch->len++;
 	*k = wq_notify_one(&ch->receivers);
 	changed(ch);
@@ -258,13 +325,65 @@ static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 {
 	if (!ch->len)
 		return ch->closed ? COAST__ERR(EPIPE) : COAST__ERR(EAGAIN);
-	elem_copy(elem, ch->buf + ch->head * ch->elem_size, ch->elem_size);
-	if (++ch->head == ch->cap)
+	elem_copy(elem, ring_at(ch, 0), ch->elem_size);
+	if (++ch->head == ch->size)
 		ch->head = 0;
 	ch->len--;
-	*k = wq_notify_one(&ch->senders);
+	if (ch->len < ch->cap)
+		*k = wq_notify_one(&ch->senders);
 	changed(ch);
 	return 0;
+}
+
+/*
+ * C7: replaces a full ring by one twice its size, ch->lock held (it is
+ * released around the allocation and taken again, so the caller looks
+ * again).  A ring replaced, or one allocated in vain, is left in *old
+ * for the caller to free after its last unlock.
+ */
+static void ring_grow(struct coast_chan *ch, void **old)
+{
+	size_t n = ch->size * 2, i;
+	unsigned char *nb;
+
+	chan_unlock(ch, NULL);
+	free(*old);
+	*old = NULL;
+	if (n > SIZE_MAX / 2 / ch->elem_size ||
+	    !(nb = malloc(n * ch->elem_size))) {
+		fprintf(stderr, "coast: out of memory giving back the element "
+				"of a cancelled coast_chan_recv\n");
+		abort();
+	}
+	chan_lock(ch);
+	if (ch->len != ch->size || ch->size * 2 != n) {
+		*old = nb; /* room made, or grown by another, meanwhile */
+		return;
+	}
+	for (i = 0; i < ch->len; i++)
+		memcpy(nb + i * ch->elem_size, ring_at(ch, i), ch->elem_size);
+	*old = ch->ring != ch->buf ? ch->ring : NULL;
+	ch->ring = nb;
+	ch->size = n;
+	ch->head = 0;
+}
+
+/* C7: gives w's handed-off element back, ch->lock held; *k and *old as
+ * above. */
+static void give_back(struct coast_chan *ch, struct chan_waiter *w,
+		      coast_waker **k, void **old)
+{
+	set_state(w, W_IDLE);
+	while (!hand_off(ch, w->slot, k)) {
+		if (ch->len < ch->size) {
+			ch->head = ch->head ? ch->head - 1 : ch->size - 1;
+			ch->len++;
+			elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
+			changed(ch);
+			return;
+		}
+		ring_grow(ch, old);
+	}
 }
 
 /* ------------------------------------------------------------ the futures */
@@ -315,34 +434,60 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct coast_chan *ch = c->ch;
 	struct waitq *q;
 	coast_waker *k = NULL, *drop = NULL;
+	void *old = NULL;
+	unsigned char st;
 	int r;
 
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
+	/* Only this poll links the node, so LINKED and HANDED hold still
+	 * without the lock; acquire: the slot's element (C6). */
+	st = atomic_load_explicit(&c->w.state, memory_order_acquire);
+	if (!(f->flags & COAST_F_CANCEL)) {
+		if (st == W_LINKED)
+			return COAST_PENDING; /* spurious: still waiting */
+		if (st == W_HANDED) {
+			elem_copy(c->elem, c->w.slot, ch->elem_size);
+			return chan_done(c, 0);
+		}
+	}
 	q = c->send ? &ch->senders : &ch->receivers;
 	chan_lock(ch);
 	if (f->flags & COAST_F_CANCEL) {
-		if (c->w.linked) {
+		switch (get_state(&c->w)) {
+		case W_LINKED:
 			wq_unlink(q, &c->w);
 			drop = c->w.waker;
 			c->w.waker = NULL;
-		} else if (c->w.notified) {
+			break;
+		case W_NOTIFIED:
 			/* C3: pass the notification on. */
 			if (c->send ? ch->len < ch->cap || ch->closed
 				    : ch->len > 0 || ch->closed)
 				k = wq_notify_one(q);
+			break;
+		case W_HANDED:
+			give_back(ch, &c->w, &k, &old);
+			break;
 		}
 		chan_unlock(ch, k);
+		free(old);
 		coast_waker_drop(drop);
 		return chan_done(c, COAST__ERR(ECANCELED));
 	}
-	if (c->w.linked) {
+	/* Again under the lock: a hand-off may have moved the node from
+	 * LINKED (through IDLE) to HANDED since the look without it. */
+	switch (get_state(&c->w)) {
+	case W_LINKED:
 		chan_unlock(ch, NULL);
-		return COAST_PENDING; /* spurious: still waiting */
+		return COAST_PENDING;
+	case W_HANDED:
+		chan_unlock(ch, NULL);
+		elem_copy(c->elem, c->w.slot, ch->elem_size);
+		return chan_done(c, 0);
 	}
-	c->w.notified = false;
 	r = c->send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r != COAST__ERR(EAGAIN)) {
 		chan_unlock(ch, k);
@@ -369,8 +514,7 @@ static struct coast_frame *chan_start(struct coast_alloc *a,
 	c->elem = elem;
 	c->w.next = c->w.prev = NULL;
 	c->w.waker = NULL;
-	c->w.linked = false;
-	c->w.notified = false;
+	atomic_init(&c->w.state, W_IDLE);
 	return &c->h;
 }
 
