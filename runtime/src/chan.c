@@ -306,7 +306,8 @@ static unsigned char *ring_at(struct coast_chan *ch, size_t i)
  * wrap by comparison, not %: a division was the largest cost of a
  * section.
  */
-static int try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
+static inline __attribute__((always_inline)) int
+try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
@@ -393,16 +394,16 @@ enum { CHAN_WAIT = 1 };
 struct chan_frame {
 	struct coast_frame h;
 	int ret;
-	bool send;
 	struct coast_chan *ch;
 	void *elem;
 	struct chan_waiter w;
 };
 
-static int chan_poll(struct coast_frame *f, struct coast_cx *cx);
+static int send_poll(struct coast_frame *f, struct coast_cx *cx);
+static int recv_poll(struct coast_frame *f, struct coast_cx *cx);
 
 static const struct coast_fn send_fn = {
-	.poll = chan_poll,
+	.poll = send_poll,
 	.child = coast__no_child,
 	.size = sizeof(struct chan_frame),
 	.ret_offset = offsetof(struct chan_frame, ret),
@@ -412,7 +413,7 @@ static const struct coast_fn send_fn = {
 };
 
 static const struct coast_fn recv_fn = {
-	.poll = chan_poll,
+	.poll = recv_poll,
 	.child = coast__no_child,
 	.size = sizeof(struct chan_frame),
 	.ret_offset = offsetof(struct chan_frame, ret),
@@ -428,32 +429,21 @@ static int chan_done(struct chan_frame *c, int ret)
 	return COAST_READY;
 }
 
-static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
+/* The rest of a poll: everything under the lock.  Apart, so that the
+ * polls that need no lock save no registers; one copy for each side. */
+static inline __attribute__((always_inline)) int
+poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
-	struct chan_frame *c = (struct chan_frame *)f;
+	struct coast_frame *f = &c->h;
 	struct coast_chan *ch = c->ch;
 	struct waitq *q;
 	coast_waker *k = NULL, *drop = NULL;
 	void *old = NULL;
-	unsigned char st;
 	int r;
 
-	if (f->state == COAST_STATE_DONE)
-		return COAST_READY;
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
-	/* Only this poll links the node, so LINKED and HANDED hold still
-	 * without the lock; acquire: the slot's element (C6). */
-	st = atomic_load_explicit(&c->w.state, memory_order_acquire);
-	if (!(f->flags & COAST_F_CANCEL)) {
-		if (st == W_LINKED)
-			return COAST_PENDING; /* spurious: still waiting */
-		if (st == W_HANDED) {
-			elem_copy(c->elem, c->w.slot, ch->elem_size);
-			return chan_done(c, 0);
-		}
-	}
-	q = c->send ? &ch->senders : &ch->receivers;
+	q = send ? &ch->senders : &ch->receivers;
 	chan_lock(ch);
 	if (f->flags & COAST_F_CANCEL) {
 		switch (get_state(&c->w)) {
@@ -464,7 +454,7 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 			break;
 		case W_NOTIFIED:
 			/* C3: pass the notification on. */
-			if (c->send ? ch->len < ch->cap || ch->closed
+			if (send ? ch->len < ch->cap || ch->closed
 				    : ch->len > 0 || ch->closed)
 				k = wq_notify_one(q);
 			break;
@@ -488,7 +478,7 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 		elem_copy(c->elem, c->w.slot, ch->elem_size);
 		return chan_done(c, 0);
 	}
-	r = c->send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
+	r = send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r != COAST__ERR(EAGAIN)) {
 		chan_unlock(ch, k);
 		return chan_done(c, r);
@@ -500,8 +490,52 @@ static int chan_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
+static __attribute__((noinline)) int send_locked(struct chan_frame *c,
+						 struct coast_cx *cx)
+{
+	return poll_locked(c, cx, true);
+}
+
+static __attribute__((noinline)) int recv_locked(struct chan_frame *c,
+						 struct coast_cx *cx)
+{
+	return poll_locked(c, cx, false);
+}
+
+static inline __attribute__((always_inline)) int
+chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
+{
+	struct chan_frame *c = (struct chan_frame *)f;
+	unsigned char st;
+
+	if (f->state == COAST_STATE_DONE)
+		return COAST_READY;
+	/* Only this poll links the node, so LINKED and HANDED hold still
+	 * without the lock; acquire: the slot's element (C6). */
+	st = atomic_load_explicit(&c->w.state, memory_order_acquire);
+	if (!(f->flags & COAST_F_CANCEL)) {
+		if (st == W_LINKED)
+			return COAST_PENDING; /* spurious: still waiting */
+		if (st == W_HANDED) {
+			elem_copy(c->elem, c->w.slot, c->ch->elem_size);
+			return chan_done(c, 0);
+		}
+	}
+	return send ? send_locked(c, cx) : recv_locked(c, cx);
+}
+
+static int send_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	return chan_poll(f, cx, true);
+}
+
+static int recv_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	return chan_poll(f, cx, false);
+}
+
 static struct coast_frame *chan_start(struct coast_alloc *a,
-				      const struct coast_fn *fn, bool send,
+				      const struct coast_fn *fn,
 				      coast_chan *ch, void *elem)
 {
 	struct chan_frame *c = coast__frame_new(a, fn);
@@ -509,12 +543,9 @@ static struct coast_frame *chan_start(struct coast_alloc *a,
 	if (!c)
 		return NULL;
 	c->ret = 0;
-	c->send = send;
 	c->ch = ch;
 	c->elem = elem;
-	c->w.next = c->w.prev = NULL;
-	c->w.waker = NULL;
-	atomic_init(&c->w.state, W_IDLE);
+	atomic_init(&c->w.state, W_IDLE); /* the rest is set when linked */
 	return &c->h;
 }
 
@@ -522,14 +553,14 @@ COAST_EXTERN struct coast_frame *
 coast_chan_send__coast_start(struct coast_alloc *a, coast_chan *ch,
 			     const void *elem)
 {
-	return chan_start(a, &send_fn, true, ch, (void *)elem);
+	return chan_start(a, &send_fn, ch, (void *)elem);
 }
 
 COAST_EXTERN struct coast_frame *
 coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 			     void *elem)
 {
-	return chan_start(a, &recv_fn, false, ch, elem);
+	return chan_start(a, &recv_fn, ch, elem);
 }
 
 /* ------------------------------------------------------ blocking versions */
