@@ -10,13 +10,14 @@
  * operation touches the waiter lists anyway, and the critical sections are
  * a memcpy long.  A spinlock (internal.h), not a mutex: one atomic
  * exchange a section instead of two read-modify-writes, and nothing in a
- * section waits or makes a system call (C4).
+ * section waits or makes a system call (C4; C7 may allocate).
  *
  * Protocol (ch->lock guards every field and every waiter node linked in)
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
  *      (unlinked by the side that made progress possible; its waker was
- *      woken) or idle.  Each push notifies the first receiver, each pop the
- *      first sender, close notifies everyone.
+ *      woken) or idle.  Each push notifies the first receiver (or hands
+ *      it the element, C6), each pop the first sender, close notifies
+ *      everyone.
  *  C2. A notified waiter retries its operation on its next poll; if it
  *      loses the element (or the room) to another, it links again at the
  *      back.
@@ -52,8 +53,9 @@
  *      back under the lock: to the first linked receiver (C6 again), or
  *      at the front of the ring when none waits, so that order and
  *      close's draining hold.  The ring may have filled up meanwhile
- *      (hand-offs take no room): then it grows; senders keep waiting
- *      while len >= cap.
+ *      (hand-offs take no room): then it grows, under the lock (the
+ *      one allocation in a section, and a rare one); senders keep
+ *      waiting while len >= cap.
  * Freeing a channel with operations in flight is the caller's bug.
  */
 #include <stdio.h>
@@ -337,54 +339,47 @@ static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 }
 
 /*
- * C7: replaces a full ring by one twice its size, ch->lock held (it is
- * released around the allocation and taken again, so the caller looks
- * again).  A ring replaced, or one allocated in vain, is left in *old
- * for the caller to free after its last unlock.
+ * C7: replaces the full ring by one twice its size, ch->lock held, and
+ * returns the old one for the caller to free after the unlock (NULL: it
+ * was buf).  The one allocation under the lock, and it is rare: letting
+ * go of the lock around it would let receivers take later elements
+ * first.
  */
-static void ring_grow(struct coast_chan *ch, void **old)
+static void *ring_grow(struct coast_chan *ch)
 {
 	size_t n = ch->size * 2, i;
-	unsigned char *nb;
+	unsigned char *nb = NULL, *old;
 
-	chan_unlock(ch, NULL);
-	free(*old);
-	*old = NULL;
-	if (n > SIZE_MAX / 2 / ch->elem_size ||
-	    !(nb = malloc(n * ch->elem_size))) {
+	if (n <= SIZE_MAX / 2 / ch->elem_size)
+		nb = malloc(n * ch->elem_size);
+	if (!nb) {
 		fprintf(stderr, "coast: out of memory giving back the element "
 				"of a cancelled coast_chan_recv\n");
 		abort();
 	}
-	chan_lock(ch);
-	if (ch->len != ch->size || ch->size * 2 != n) {
-		*old = nb; /* room made, or grown by another, meanwhile */
-		return;
-	}
 	for (i = 0; i < ch->len; i++)
 		memcpy(nb + i * ch->elem_size, ring_at(ch, i), ch->elem_size);
-	*old = ch->ring != ch->buf ? ch->ring : NULL;
+	old = ch->ring != ch->buf ? ch->ring : NULL;
 	ch->ring = nb;
 	ch->size = n;
 	ch->head = 0;
+	return old;
 }
 
-/* C7: gives w's handed-off element back, ch->lock held; *k and *old as
- * above. */
+/* C7: gives w's handed-off element back, ch->lock held; *k as above,
+ * *old a ring to free after the unlock. */
 static void give_back(struct coast_chan *ch, struct chan_waiter *w,
 		      coast_waker **k, void **old)
 {
 	set_state(w, W_IDLE);
-	while (!hand_off(ch, w->slot, k)) {
-		if (ch->len < ch->size) {
-			ch->head = ch->head ? ch->head - 1 : ch->size - 1;
-			ch->len++;
-			elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
-			changed(ch);
-			return;
-		}
-		ring_grow(ch, old);
-	}
+	if (hand_off(ch, w->slot, k))
+		return;
+	if (ch->len == ch->size)
+		*old = ring_grow(ch);
+	ch->head = ch->head ? ch->head - 1 : ch->size - 1;
+	ch->len++;
+	elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
+	changed(ch);
 }
 
 /* ------------------------------------------------------------ the futures */

@@ -375,3 +375,74 @@ TEST_IMPL(chan_cancel_keeps_element)
 	cancel_after_send(3, 4, false);
 	return 0;
 }
+
+/* Receives one element: the value, or the (negative) error. */
+struct value_receiver {
+	struct coast_frame h;
+	int ret;
+	coast_chan *ch;
+	int v, r;
+	struct coast_frame *sub;
+};
+
+TEST_FN(value_receiver_fn, struct value_receiver, value_receiver_poll);
+
+static int value_receiver_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct value_receiver *r = (struct value_receiver *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, r->sub,
+			   COAST_START(coast_chan_recv)(cx->frames, r->ch,
+							&r->v),
+			   int, r->r);
+		r->ret = r->r ? r->r : r->v;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+static coast_task *spawn_value_receiver(coast_chan *ch)
+{
+	struct value_receiver *r =
+		test_frame_new(&coast__task_alloc, &value_receiver_fn);
+
+	r->ch = ch;
+	return coast__spawn(&r->h);
+}
+
+/*
+ * Two receives waiting; the first is handed the element and cancelled in
+ * the same poll of the sender: the second receives it, whichever way the
+ * element went.
+ */
+TEST_IMPL(chan_cancel_passes_element)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct dest_receiver *r1 =
+		test_frame_new(&coast__task_alloc, &dest_receiver_fn);
+	struct cancel_sender *s =
+		test_frame_new(&coast__task_alloc, &cancel_sender_fn);
+	coast_task *t1, *t2;
+
+	test_workers(1);
+	dest = -1;
+	r1->ch = ch;
+	t1 = coast__spawn(&r1->h);
+	wait_waiters(ch, 1);
+	t2 = spawn_value_receiver(ch);
+	wait_waiters(ch, 2);
+	s->ch = ch;
+	s->victim = t1;
+	s->n = 1;
+	ASSERT_EQ(join_int(coast__spawn(&s->h)), 0);
+	ASSERT_EQ(join_int(t1), -ECANCELED);
+	ASSERT_EQ(join_int(t2), 1);
+	ASSERT_EQ(dest, -1);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
