@@ -133,7 +133,6 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 		w->next->prev = w->prev;
 	else
 		q->tail = w->prev;
-	w->next = w->prev = NULL;
 	set_state(w, W_IDLE);
 }
 
@@ -277,8 +276,8 @@ static void elem_copy(void *dst, const void *src, size_t n)
  * none is (or the element does not fit its slot).  *k is set to its
  * waker.
  */
-static bool hand_off(struct coast_chan *ch, const void *elem,
-		     coast_waker **k)
+static inline __attribute__((always_inline)) bool
+hand_off(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
 	struct chan_waiter *w = ch->receivers.head;
 
@@ -286,7 +285,6 @@ static bool hand_off(struct coast_chan *ch, const void *elem,
 		return false;
 	wq_unlink(&ch->receivers, w);
 	*k = w->waker;
-	w->waker = NULL;
 	elem_copy(w->slot, elem, ch->elem_size);
 	/* The last touch: the receiver may finish and free w at once. */
 	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
@@ -464,7 +462,7 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 	}
 	/* Again under the lock: a hand-off may have moved the node from
 	 * LINKED (through IDLE) to HANDED since the look without it. */
-	switch (get_state(&c->w)) {
+	switch (send ? W_IDLE : get_state(&c->w)) {
 	case W_LINKED:
 		chan_unlock(ch, NULL);
 		return COAST_PENDING;
