@@ -25,17 +25,6 @@ static void heap_free(struct coast_alloc *a, void *p, size_t size)
 
 static struct coast_alloc heap = { heap_alloc, heap_free, NULL, NULL };
 
-static int join_int(coast_task *t)
-{
-	int ret = 0, out = 0;
-
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
-							  t, &out),
-				  &ret),
-		  0);
-	return ret ? ret : out;
-}
-
 /* Sends 0..n-1 on ch; returns how many went. */
 struct sender {
 	struct coast_frame h;
@@ -120,8 +109,8 @@ TEST_IMPL(chan_spurious_handoff)
 	r->n = s->n = N;
 	rt = coast__spawn(&r->h);
 	st = coast__spawn(&s->h);
-	ASSERT_EQ(join_int(st), N);
-	ASSERT_EQ(join_int(rt), N);
+	ASSERT_EQ(test_join_int(st), N);
+	ASSERT_EQ(test_join_int(rt), N);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 	coast_chan_free(ch);
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -210,7 +199,7 @@ static int pair_sender_poll(struct coast_frame *f, struct coast_cx *cx)
 static void wait_waiters(coast_chan *ch, size_t n)
 {
 	while (coast__chan_waiters(ch) != n)
-		ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
+		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
 }
@@ -233,10 +222,10 @@ TEST_IMPL(chan_select_one_buffer)
 	t = coast__spawn(&s->h);
 	wait_waiters(sel_ch[0], 1);
 	wait_waiters(sel_ch[1], 1);
-	ASSERT_EQ(join_int(coast__spawn(
+	ASSERT_EQ(test_join_int(coast__spawn(
 			  test_frame_new(&coast__task_alloc, &pair_sender_fn))),
 		  0);
-	ASSERT_EQ(join_int(t), 0); /* the first arm won */
+	ASSERT_EQ(test_join_int(t), 0); /* the first arm won */
 	ASSERT_EQ(sel_rc, 0);
 	ASSERT_EQ(sel_v, 1);
 	ASSERT_EQ(coast__chan_waiters(sel_ch[0]), 0);
@@ -255,11 +244,12 @@ TEST_IMPL(chan_select_one_buffer)
 
 static int dest = -1; /* the cancelled receive's destination */
 
-/* Receives one element into dest: 0 or the error. */
+/* Receives one element into *to (dest unless told): 0 or the error. */
 struct dest_receiver {
 	struct coast_frame h;
 	int ret;
 	coast_chan *ch;
+	int *to;
 	struct coast_frame *sub;
 };
 
@@ -275,7 +265,7 @@ static int dest_receiver_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		TEST_AWAIT(1, r->sub,
 			   COAST_START(coast_chan_recv)(cx->frames, r->ch,
-							&dest),
+							r->to ? r->to : &dest),
 			   int, r->ret);
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -346,8 +336,8 @@ static void cancel_after_send(size_t cap, int n, bool close)
 	s->victim = rt;
 	s->close = close;
 	s->n = n;
-	ASSERT_EQ(join_int(coast__spawn(&s->h)), 0);
-	rc = join_int(rt);
+	ASSERT_EQ(test_join_int(coast__spawn(&s->h)), 0);
+	rc = test_join_int(rt);
 	if (rc == 0) {
 		ASSERT_EQ(dest, 1);
 		next = 2;
@@ -376,43 +366,6 @@ TEST_IMPL(chan_cancel_keeps_element)
 	return 0;
 }
 
-/* Receives one element: the value, or the (negative) error. */
-struct value_receiver {
-	struct coast_frame h;
-	int ret;
-	coast_chan *ch;
-	int v, r;
-	struct coast_frame *sub;
-};
-
-TEST_FN(value_receiver_fn, struct value_receiver, value_receiver_poll);
-
-static int value_receiver_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	struct value_receiver *r = (struct value_receiver *)f;
-
-	switch (f->state) {
-	case COAST_STATE_START:
-		TEST_AWAIT(1, r->sub,
-			   COAST_START(coast_chan_recv)(cx->frames, r->ch,
-							&r->v),
-			   int, r->r);
-		r->ret = r->r ? r->r : r->v;
-		f->state = COAST_STATE_DONE;
-		return COAST_READY;
-	}
-	abort();
-}
-
-static coast_task *spawn_value_receiver(coast_chan *ch)
-{
-	struct value_receiver *r =
-		test_frame_new(&coast__task_alloc, &value_receiver_fn);
-
-	r->ch = ch;
-	return coast__spawn(&r->h);
-}
-
 /*
  * Two receives waiting; the first is handed the element and cancelled in
  * the same poll of the sender: the second receives it, whichever way the
@@ -425,21 +378,26 @@ TEST_IMPL(chan_cancel_passes_element)
 		test_frame_new(&coast__task_alloc, &dest_receiver_fn);
 	struct cancel_sender *s =
 		test_frame_new(&coast__task_alloc, &cancel_sender_fn);
+	struct dest_receiver *r2 =
+		test_frame_new(&coast__task_alloc, &dest_receiver_fn);
 	coast_task *t1, *t2;
+	int dest2 = -1;
 
 	test_workers(1);
 	dest = -1;
-	r1->ch = ch;
+	r1->ch = r2->ch = ch;
+	r2->to = &dest2;
 	t1 = coast__spawn(&r1->h);
 	wait_waiters(ch, 1);
-	t2 = spawn_value_receiver(ch);
+	t2 = coast__spawn(&r2->h);
 	wait_waiters(ch, 2);
 	s->ch = ch;
 	s->victim = t1;
 	s->n = 1;
-	ASSERT_EQ(join_int(coast__spawn(&s->h)), 0);
-	ASSERT_EQ(join_int(t1), -ECANCELED);
-	ASSERT_EQ(join_int(t2), 1);
+	ASSERT_EQ(test_join_int(coast__spawn(&s->h)), 0);
+	ASSERT_EQ(test_join_int(t1), -ECANCELED);
+	ASSERT_EQ(test_join_int(t2), 0);
+	ASSERT_EQ(dest2, 1);
 	ASSERT_EQ(dest, -1);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 	coast_chan_free(ch);

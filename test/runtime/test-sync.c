@@ -108,17 +108,6 @@ static coast_task *spawn_receiver(coast_chan *ch)
 	return coast__spawn(&r->h);
 }
 
-static int join_int(coast_task *t)
-{
-	int ret = 0, out = 0;
-
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
-							  t, &out),
-				  &ret),
-		  0);
-	return ret ? ret : out;
-}
-
 /*
  * Receives every element until the channel is closed and empty; checks
  * that each producer's values arrive in order; counts them.
@@ -172,13 +161,13 @@ TEST_IMPL(chan_order_close)
 	ASSERT(ch != NULL);
 	ASSERT(coast_chan_new(0, 4) == NULL && errno == EINVAL);
 	test_workers(1);
-	ASSERT_EQ(join_int(spawn_producer(ch, 0, 3)), 3); /* fits */
+	ASSERT_EQ(test_join_int(spawn_producer(ch, 0, 3)), 3); /* fits */
 	ASSERT_EQ(coast_chan_close(ch), 0);
 	c = test_frame_new(&coast__task_alloc, &consumer_fn);
 	c->ch = ch;
 	c->per = 1000;
-	ASSERT_EQ(join_int(coast__spawn(&c->h)), 3);
-	ASSERT_EQ(join_int(spawn_producer(ch, 0, 1)), 0); /* -EPIPE */
+	ASSERT_EQ(test_join_int(coast__spawn(&c->h)), 3);
+	ASSERT_EQ(test_join_int(spawn_producer(ch, 0, 1)), 0); /* -EPIPE */
 	ASSERT_EQ(coast_chan_send(ch, &v), -EPIPE); /* blocking version */
 	ASSERT_EQ(coast_chan_recv(ch, &v), -EPIPE);
 	ASSERT_EQ(coast_chan_close(NULL), -EINVAL);
@@ -203,9 +192,9 @@ TEST_IMPL(chan_mpsc)
 	for (i = 0; i < NPROD; i++)
 		p[i] = spawn_producer(ch, i * PER, PER);
 	for (i = 0; i < NPROD; i++)
-		ASSERT_EQ(join_int(p[i]), PER);
+		ASSERT_EQ(test_join_int(p[i]), PER);
 	ASSERT_EQ(coast_chan_close(ch), 0);
-	ASSERT_EQ(join_int(ct), NPROD * PER);
+	ASSERT_EQ(test_join_int(ct), NPROD * PER);
 	fprintf(stderr, "chan_mpsc: %d messages in %.1f ms\n", NPROD * PER,
 		test_now_ms() - t0);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
@@ -223,21 +212,21 @@ TEST_IMPL(chan_cancel)
 
 	r = spawn_receiver(ch);
 	while (coast__chan_waiters(ch) != 1)
-		ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
+		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
 	ASSERT_EQ(coast_cancel(r), 0);
-	ASSERT_EQ(join_int(r), -ECANCELED);
+	ASSERT_EQ(test_join_int(r), -ECANCELED);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 
-	ASSERT_EQ(join_int(spawn_producer(ch, 7, 1)), 1); /* full now */
+	ASSERT_EQ(test_join_int(spawn_producer(ch, 7, 1)), 1); /* full now */
 	s = spawn_producer(ch, 8, 1);
 	while (coast__chan_waiters(ch) != 1)
-		ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
+		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
 	ASSERT_EQ(coast_cancel(s), 0);
-	ASSERT_EQ(join_int(s), -ECANCELED);
+	ASSERT_EQ(test_join_int(s), -ECANCELED);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
 	ASSERT_EQ(v, 7); /* the cancelled send sent nothing */
@@ -310,7 +299,7 @@ TEST_IMPL(chan_cancel_storm)
 	c->seen = seen;
 	ASSERT_EQ(coast__block_on(&c->h, &tries), 0);
 	for (i = 0; i < NPROD; i++)
-		ASSERT_EQ(join_int(p[i]), PER);
+		ASSERT_EQ(test_join_int(p[i]), PER);
 	for (i = 0; i < N; i++)
 		ASSERT(seen[i]);
 	fprintf(stderr, "chan_cancel_storm: %d values, %d receives raced\n", N,
@@ -433,7 +422,7 @@ TEST_IMPL(mutex_fair)
 	for (i = 0; i < 4; i++)
 		t[i] = spawn_locker(i, 1, 3);
 	for (i = 0; i < 4; i++)
-		ASSERT_EQ(join_int(t[i]), 1);
+		ASSERT_EQ(test_join_int(t[i]), 1);
 	ASSERT_EQ(norder, 4);
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(order[i], i);
@@ -453,7 +442,7 @@ TEST_IMPL(mutex_counter)
 	for (i = 0; i < N; i++)
 		t[i] = spawn_locker(i, TIMES, 1);
 	for (i = 0; i < N; i++)
-		ASSERT_EQ(join_int(t[i]), TIMES);
+		ASSERT_EQ(test_join_int(t[i]), TIMES);
 	ASSERT_EQ(counter, N * TIMES);
 	ASSERT_EQ(coast__mutex_waiters(&mtx), 0);
 	return 0;
@@ -508,7 +497,7 @@ TEST_IMPL(mutex_cancel)
 	coast_task *b;
 
 	test_workers(1);
-	ASSERT_EQ(join_int(coast__spawn(test_frame_new(&coast__task_alloc,
+	ASSERT_EQ(test_join_int(coast__spawn(test_frame_new(&coast__task_alloc,
 							&mutex_script_fn))),
 		  0);
 	ASSERT_EQ(norder, 1);
@@ -518,11 +507,11 @@ TEST_IMPL(mutex_cancel)
 	ASSERT_EQ(coast_mutex_lock(&mtx), 0);
 	b = spawn_locker(3, 1, 0);
 	while (coast__mutex_waiters(&mtx) != 1)
-		ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
+		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
 	ASSERT_EQ(coast_cancel(b), 0);
-	ASSERT_EQ(join_int(b), -ECANCELED);
+	ASSERT_EQ(test_join_int(b), -ECANCELED);
 	ASSERT_EQ(coast__mutex_waiters(&mtx), 0);
 	ASSERT_EQ(coast_mutex_unlock(&mtx), 0);
 	ASSERT_EQ(coast_mutex_destroy(&mtx), 0);

@@ -85,6 +85,18 @@ static inline bool test_complete_settle(struct coast_task *t)
 	return coast__task_is_complete(t);
 }
 
+/* Joins t from a root task: its int result, or the join's error. */
+static inline int test_join_int(struct coast_task *t)
+{
+	int ret = 0, out = 0;
+
+	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
+							  t, &out),
+				  &ret),
+		  0);
+	return ret ? ret : out;
+}
+
 /* Milliseconds on the monotonic clock, with sub-millisecond precision. */
 static inline double test_now_ms(void)
 {
