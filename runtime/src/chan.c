@@ -422,44 +422,53 @@ static int chan_done(struct chan_frame *c, int ret)
 	return COAST_READY;
 }
 
+/* A poll with COAST_F_CANCEL (C3, C7).  Out of line: the common polls
+ * keep fewer registers. */
+static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
+						 bool send)
+{
+	struct coast_chan *ch = c->ch;
+	struct waitq *q = send ? &ch->senders : &ch->receivers;
+	coast_waker *k = NULL, *drop = NULL;
+	void *old = NULL;
+
+	chan_lock(ch);
+	switch (get_state(&c->w)) {
+	case W_LINKED:
+		wq_unlink(q, &c->w);
+		drop = c->w.waker;
+		c->w.waker = NULL;
+		break;
+	case W_NOTIFIED:
+		/* C3: pass the notification on. */
+		if (send ? ch->len < ch->cap || ch->closed
+			 : ch->len > 0 || ch->closed)
+			k = wq_notify_one(q);
+		break;
+	case W_HANDED:
+		give_back(ch, &c->w, &k, &old);
+		break;
+	}
+	chan_unlock(ch, k);
+	free(old);
+	coast_waker_drop(drop);
+	return chan_done(c, COAST__ERR(ECANCELED));
+}
+
 /* The rest of a poll: everything under the lock.  Apart, so that the
  * polls that need no lock save no registers; one copy for each side. */
 static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
-	struct coast_frame *f = &c->h;
 	struct coast_chan *ch = c->ch;
-	struct waitq *q;
-	coast_waker *k = NULL, *drop = NULL;
-	void *old = NULL;
+	coast_waker *k = NULL;
 	int r;
 
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
-	q = send ? &ch->senders : &ch->receivers;
+	if (c->h.flags & COAST_F_CANCEL)
+		return chan_cancel(c, send);
 	chan_lock(ch);
-	if (f->flags & COAST_F_CANCEL) {
-		switch (get_state(&c->w)) {
-		case W_LINKED:
-			wq_unlink(q, &c->w);
-			drop = c->w.waker;
-			c->w.waker = NULL;
-			break;
-		case W_NOTIFIED:
-			/* C3: pass the notification on. */
-			if (send ? ch->len < ch->cap || ch->closed
-				    : ch->len > 0 || ch->closed)
-				k = wq_notify_one(q);
-			break;
-		case W_HANDED:
-			give_back(ch, &c->w, &k, &old);
-			break;
-		}
-		chan_unlock(ch, k);
-		free(old);
-		coast_waker_drop(drop);
-		return chan_done(c, COAST__ERR(ECANCELED));
-	}
 	/* Again under the lock: a hand-off may have moved the node from
 	 * LINKED (through IDLE) to HANDED since the look without it. */
 	switch (send ? W_IDLE : get_state(&c->w)) {
@@ -477,9 +486,9 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_done(c, r);
 	}
 	c->w.waker = coast_waker_get(cx);
-	wq_push(q, &c->w); /* C2: at the back */
+	wq_push(send ? &ch->senders : &ch->receivers, &c->w); /* C2 */
 	chan_unlock(ch, NULL);
-	f->state = CHAN_WAIT;
+	c->h.state = CHAN_WAIT;
 	return COAST_PENDING;
 }
 
