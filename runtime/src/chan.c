@@ -348,7 +348,7 @@ static void *ring_grow(struct coast_chan *ch)
 	size_t n = ch->size * 2, i;
 	unsigned char *nb = NULL, *old;
 
-	if (n <= SIZE_MAX / 2 / ch->elem_size)
+	if (ch->size <= SIZE_MAX / 2 / ch->elem_size)
 		nb = malloc(n * ch->elem_size);
 	if (!nb) {
 		fprintf(stderr, "coast: out of memory giving back the element "
