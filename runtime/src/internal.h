@@ -285,9 +285,11 @@ void *coast__child(const struct coast_fn *fn, void *f,
 size_t coast__task_live(void);
 
 /*
- * Calls fn on every task allocated and not yet freed, holding the lock of
- * its registry shard: fn must not free a task (nor drop a reference that
- * may be the last) and must not allocate one.
+ * Calls fn on every task allocated and not yet freed, and on dead blocks
+ * (a reference count of zero: cached for reuse or being freed, task.c's
+ * R1), holding the lock of its registry shard: fn must skip dead blocks,
+ * must not free a task (nor drop a reference that may be the last) and
+ * must not allocate one.
  */
 void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
 			 void *arg);

@@ -126,15 +126,31 @@
  *
  * The registry
  * ------------
- * Every task is on one of REG_SHARDS lists (the shard of the thread that
- * allocated it: its worker's, or a per-thread pick elsewhere), for
- * coast_dump_tasks.  A shard is a spinlock, a list through t->reg_*, and
- * a count; the allocating thread links, whoever frees unlinks.  Sharding
- * keeps the common case (spawned and freed on one worker) an uncontended
- * lock on a line no other worker writes: it replaced a global atomic
- * counter.  A spinlock, not a mutex: the critical sections are a few
- * stores, and an uncontended mutex cost about twice as much per spawn.  A dump holds a shard's lock while it looks at the tasks on it,
- * which keeps them from being freed.
+ * Every task block is on one of REG_SHARDS lists (the shard of the thread
+ * that allocated it: its worker's, or a per-thread pick elsewhere), for
+ * coast_dump_tasks and scope cancellation.  A shard is a spinlock and a
+ * list through t->reg_*.  A block stays linked while it waits in a
+ * worker's block cache (below) and when it is handed out again, so a
+ * spawn and a free that hit the cache take no lock: the registry holds
+ * dead blocks, and its walkers skip them.
+ *  R1. A dead block has a reference count of zero (its last drop made it
+ *      so, or the allocator's store of 0 when it is reused); claims fail
+ *      on it and a dump does not list it.  Only the state word of a dead
+ *      block is read by walkers, atomically.
+ *  R2. Links change only under the shard's lock: a block is linked when
+ *      malloc made it and unlinked when it goes back to free (and, under
+ *      AddressSanitizer, while it is cached: it is poisoned whole then).
+ *      A walker holding the lock sees every block it passes stay
+ *      allocated, dead or alive.
+ *  R3. The scope of a freed block is cleared under the lock before the
+ *      block is cached, so a walker that sees t->scope == s under the lock
+ *      looks at that task of s or at its dying block (COMPLETE or
+ *      CANCELLED: a cancel leaves it alone), never at a reuse of the block
+ *      by a task of another scope.
+ * Live tasks are counted per worker (made, freed: plain stores by their
+ * owner) and with atomics for other threads; coast__task_live reads the
+ * freed counts before the made ones, so it never counts a free whose
+ * allocation it missed.
  *
  * Dumps and the state word: a dump reads a task's frames only after
  * claiming it (coast__task_claim): an idle task (no SCHEDULED, RUNNING or
@@ -248,22 +264,42 @@ struct coast__chunk {
 
 #define REG_SHARDS 64
 
+/* Under AddressSanitizer a cached block is poisoned whole (so that a use
+ * of a freed task is reported), and walkers must not read it: it leaves
+ * the registry while cached (R2). */
+#ifdef COAST_ASAN
+#define CACHE_LINKED 0
+#else
+#define CACHE_LINKED 1
+#endif
+
 struct reg_shard {
 	_Alignas(64) atomic_bool locked;
 	struct coast_task *head;
-	_Atomic size_t n; /* written under lock, read without for counts */
 };
 
 static struct reg_shard reg[REG_SHARDS];
 static atomic_uint reg_next;
 
+/* Tasks made and freed: slot w by worker w alone (w < REG_SHARDS), with
+ * plain stores; other threads' in live_other, with atomic adds. */
+struct live_count {
+	_Alignas(64) _Atomic uint64_t made;
+	_Atomic uint64_t freed;
+};
+
+static struct live_count live_worker[REG_SHARDS];
+static struct live_count live_other;
+
 /*
- * The calling thread's shard and whether it is a worker, found at its
- * first use: a thread is a worker from its start (worker_main) or never.
- * (Asking the scheduler each time cost 20 instructions a spawn.)
+ * The calling thread's shard, whether it is a worker and its live count,
+ * found at its first use: a thread is a worker from its start
+ * (worker_main) or never.  (Asking the scheduler each time cost 20
+ * instructions a spawn.)
  */
 static _Thread_local int here_shard = -1;
 static _Thread_local bool here_worker;
+static _Thread_local struct live_count *here_live;
 
 static void reg_lock(struct reg_shard *r)
 {
@@ -280,12 +316,15 @@ static __attribute__((noinline)) void here_init(void)
 	int w = coast__worker_id();
 
 	here_worker = w >= 0;
-	if (here_worker)
+	if (here_worker) {
 		here_shard = w % REG_SHARDS;
-	else
+		if (w < REG_SHARDS)
+			here_live = &live_worker[w];
+	} else {
 		here_shard = (int)(atomic_fetch_add_explicit(
 					   &reg_next, 1, memory_order_relaxed) %
 				   REG_SHARDS);
+	}
 }
 
 /* The allocating thread's shard: its worker's, or one picked once. */
@@ -303,6 +342,27 @@ static bool on_worker(void)
 	return here_worker;
 }
 
+/* Counts a task made or freed, in this thread's slot (a plain store) or
+ * with an atomic add in live_other; a free with release: whoever sees the
+ * count drop sees all the task did, and may free what it used. */
+static void live_count(bool freed)
+{
+	memory_order mo = freed ? memory_order_release : memory_order_relaxed;
+	_Atomic uint64_t *n;
+
+	if (here_shard < 0)
+		here_init();
+	if (!here_live) {
+		atomic_fetch_add_explicit(freed ? &live_other.freed
+						: &live_other.made,
+					  1, mo);
+		return;
+	}
+	n = freed ? &here_live->freed : &here_live->made;
+	atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
+			      mo);
+}
+
 static void reg_add(struct coast_task *t)
 {
 	struct reg_shard *r;
@@ -315,9 +375,6 @@ static void reg_add(struct coast_task *t)
 	if (r->head)
 		r->head->reg_prev = t;
 	r->head = t;
-	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
-						       memory_order_relaxed) + 1,
-			      memory_order_relaxed);
 	reg_unlock(r);
 }
 
@@ -332,11 +389,16 @@ static void reg_remove(struct coast_task *t)
 		r->head = t->reg_next;
 	if (t->reg_next)
 		t->reg_next->reg_prev = t->reg_prev;
-	/* Release, paired with coast__task_live's acquire: whoever sees the
-	 * count drop sees all the task did, and may free what it used. */
-	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
-						       memory_order_relaxed) - 1,
-			      memory_order_release);
+	reg_unlock(r);
+}
+
+/* R3: before a freed block of a scope's task is cached, linked. */
+static void reg_forget_scope(struct coast_task *t)
+{
+	struct reg_shard *r = &reg[t->reg_shard];
+
+	reg_lock(r);
+	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
 	reg_unlock(r);
 }
 
@@ -513,9 +575,9 @@ static void *block_get(unsigned c, size_t bytes)
 	return p;
 }
 
-/* Keeps the block p of class c for this worker: false when it is not a
- * worker or the class's stack is full (the caller frees p). */
-static bool block_put(void *p, unsigned c)
+/* Keeps the block of t, of class c, for this worker: false when it is
+ * not a worker or the class's stack is full (the caller frees it). */
+static bool block_put(struct coast_task *t, unsigned c)
 {
 	struct block_stack *s;
 	uint32_t cap;
@@ -534,14 +596,19 @@ static bool block_put(void *p, unsigned c)
 		s->v = v;
 		s->cap = cap;
 	}
-	POISON(p, BLOCK_SIZE(c));
-	s->v[s->n++] = p;
+	if (!CACHE_LINKED)
+		reg_remove(t);
+	else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
+		reg_forget_scope(t);
+	POISON(t, BLOCK_SIZE(c));
+	s->v[s->n++] = t;
 	return true;
 }
 
 static void *task_block_alloc(struct coast_alloc *a, size_t size)
 {
 	struct coast_task *t;
+	bool linked = CACHE_LINKED; /* R2 */
 	unsigned c;
 
 	(void)a;
@@ -549,17 +616,21 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 		return NULL;
 	c = block_class(COAST__TASK_HDR + size);
 	t = block_get(c, COAST__TASK_HDR + size);
-	if (!t)
-		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size : BLOCK_SIZE(c));
+	if (!t) {
+		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size
+					   : BLOCK_SIZE(c));
+		linked = false;
+	}
 	if (!t)
 		return NULL;
 	t->blk_class = (uint8_t)c;
-	atomic_init(&t->state, 0);
+	/* Atomic stores: a walker may read a linked block's (R1, R3). */
+	atomic_store_explicit(&t->state, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
 	t->next = NULL;
 	t->join_waker = NULL;
 	t->is_root = false;
 	t->home = -1;
-	atomic_init(&t->scope, NULL);
 	t->cancel_polled = false;
 	t->yielded = false;
 	t->frames.alloc = stack_alloc;
@@ -567,7 +638,9 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->frames.cur = NULL;
 	t->frames.end = NULL;
 	t->descended = NULL;
-	reg_add(t);
+	if (!linked)
+		reg_add(t);
+	live_count(false);
 	return (char *)t + COAST__TASK_HDR;
 }
 
@@ -626,19 +699,29 @@ void coast__task_dealloc(struct coast_task *t)
 	stack_release(t);
 	if (t->descended) /* rare: free(NULL) cost 6 instructions a task */
 		free(t->descended);
-	reg_remove(t);
-	if (!block_put(t, t->blk_class))
+	if (!block_put(t, t->blk_class)) {
+		reg_remove(t);
 		free(t);
+	}
+	live_count(true);
 }
 
 size_t coast__task_live(void)
 {
-	size_t n = 0;
+	uint64_t made = 0, freed = 0;
 	unsigned i;
 
+	/* The frees first (acquire): a free seen here came after its task's
+	 * allocation, which the loads of the made counts then see too. */
+	freed = atomic_load_explicit(&live_other.freed, memory_order_acquire);
 	for (i = 0; i < REG_SHARDS; i++)
-		n += atomic_load_explicit(&reg[i].n, memory_order_acquire);
-	return n;
+		freed += atomic_load_explicit(&live_worker[i].freed,
+					      memory_order_acquire);
+	made = atomic_load_explicit(&live_other.made, memory_order_relaxed);
+	for (i = 0; i < REG_SHARDS; i++)
+		made += atomic_load_explicit(&live_worker[i].made,
+					     memory_order_relaxed);
+	return (size_t)(made - freed);
 }
 
 /* ----------------------------------------------------------- references */
