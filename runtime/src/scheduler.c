@@ -100,7 +100,7 @@
  * after setting COMPLETE, and block_on checks COMPLETE under the same lock:
  * the broadcast cannot fall between its check and its wait.
  *
- * Who may touch what: a worker's LIFO slot, tick, searching and in_poll
+ * Who may touch what: a worker's LIFO slot, tick, searching and polling
  * flags only by its own thread; its local queue per queue.c; its parker
  * state under its parker lock; idle-list links and `idle` under idle_lock.
  */
@@ -127,14 +127,10 @@ struct worker {
 	struct coast__local_queue q;
 	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
-	/* Owner only. */
-	struct coast_task *lifo;
+	/* Owner only (its LIFO slot is coast__polling.lifo). */
 	unsigned lifo_polls;
-	unsigned tick;
+	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
-	bool in_poll;           /* polling a task: its wakes go to lifo */
-	bool yield_now;         /* the task being polled woke itself */
-	bool lent;              /* its reference went to a waker (task.c) */
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
@@ -171,8 +167,9 @@ static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
 /* The worker this thread is, NULL for other threads. */
 static _Thread_local struct worker *me;
-/* The task this thread is polling; see coast__block_on's -EDEADLK. */
-static _Thread_local struct coast_task *current;
+/* The poll in progress (internal.h); current also makes
+ * coast__block_on's -EDEADLK. */
+_Thread_local struct coast__polling coast__polling;
 static _Thread_local int budget;
 
 static void *worker_main(void *arg);
@@ -329,9 +326,9 @@ static void push_task(struct worker *w, struct coast_task *t)
 /* Woken by the task being polled: it runs next here. */
 static void push_lifo(struct worker *w, struct coast_task *t)
 {
-	struct coast_task *prev = w->lifo;
+	struct coast_task *prev = coast__polling.lifo;
 
-	w->lifo = t;
+	coast__polling.lifo = t;
 	if (prev)
 		push_task(w, prev);
 }
@@ -348,34 +345,16 @@ void coast__schedule(struct coast_task *t)
 		push_remote(t);
 		return;
 	}
-	if (w->in_poll) {
+	if (coast__polling.current) {
 		push_lifo(w, t);
 		return;
 	}
 	push_task(w, t);
 }
 
-bool coast__task_lend_ref(struct coast_task *t)
+void coast__lifo_displaced(struct coast_task *t)
 {
-	struct worker *w = me;
-
-	if (!w || current != t || !w->in_poll || w->lent)
-		return false;
-	w->lent = true;
-	return true;
-}
-
-bool coast__wake_runs_here(struct coast_task *t)
-{
-	struct worker *w = me;
-
-	return w && w->in_poll && (t->home < 0 || w == &rt.w[t->home]);
-}
-
-void coast__schedule_running(struct coast_task *t)
-{
-	t->yielded = true; /* start_running: no transition */
-	push_lifo(me, t);
+	push_task(me, t);
 }
 
 static inline void schedule_new(struct coast_task *t)
@@ -405,7 +384,7 @@ unsigned coast__worker_count(void)
 
 bool coast__budget_spend(void)
 {
-	if (!current)
+	if (!coast__polling.current)
 		return true;
 	if (budget > 0) {
 		budget--;
@@ -416,10 +395,15 @@ bool coast__budget_spend(void)
 
 struct coast_task *coast__task_current(void)
 {
-	return current;
+	return coast__polling.current;
 }
 
 /* ------------------------------------------------------------- polling */
+
+static __attribute__((noinline)) void wake_self_slow(struct coast_task *t)
+{
+	coast__task_transition_to_notified(t, false);
+}
 
 void coast__task_wake_self(struct coast_cx *cx)
 {
@@ -429,11 +413,13 @@ void coast__task_wake_self(struct coast_cx *cx)
 	 * driven by hand) the task is RUNNING too, so the wake only sets
 	 * NOTIFIED and needs no reference of its own.
 	 */
-	if (me && current == cx->task) {
-		me->yield_now = true;
+	struct coast_task *t = cx->task;
+
+	if (t == coast__polling.current && t) {
+		coast__polling.yield_now = true;
 		return;
 	}
-	coast__task_transition_to_notified(cx->task, false);
+	wake_self_slow(t); /* out of line: the yield's path saves nothing */
 }
 
 /*
@@ -489,8 +475,11 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx)
 	} else {
 		r = fn->poll(root, cx);
 	}
-	/* It descended just now: the loop polls from the innermost. */
-	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
+	/* It descended just now: the loop polls from the innermost.  The
+	 * test for PENDING first: a yield's and a wait's result. */
+	if (r != COAST_PENDING && r == COAST_DESCEND)
+		r = coast__task_poll(t, cx);
+	return r;
 }
 
 static void run_task(struct worker *w, struct coast_task *t)
@@ -499,23 +488,21 @@ static void run_task(struct worker *w, struct coast_task *t)
 	int r;
 
 	start_running(t);
-	current = t;
+	coast__polling.current = t;
+	coast__polling.yield_now = false;
+	coast__polling.lent = false;
 	budget = COAST__BUDGET;
-	w->in_poll = true;
-	w->yield_now = false;
-	w->lent = false;
 	r = poll_task(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,
 						   memory_order_relaxed);
 
-		/* Still in_poll: the joiner it wakes runs next, here.  The
+		/* Still polling: the joiner it wakes runs next, here.  The
 		 * runner's reference goes with COMPLETE: t may be freed by
 		 * a joiner or block_on from here on. */
-		coast__task_complete_release(t, w->lent);
-		w->in_poll = false;
-		current = NULL;
+		coast__task_complete_release(t, coast__polling.lent);
+		coast__polling.current = NULL;
 		if (scoped)
 			coast__scope_task_done(t); /* the scope's ref keeps t */
 		if (root) {
@@ -526,13 +513,12 @@ static void run_task(struct worker *w, struct coast_task *t)
 		}
 		return;
 	}
-	w->in_poll = false;
-	current = NULL;
-	if (w->yield_now) {
+	coast__polling.current = NULL;
+	if (coast__polling.yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
-		if (w->lent)
+		if (coast__polling.lent)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
 			push_pinned(t);
@@ -542,7 +528,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 		}
 		return;
 	}
-	switch (coast__task_transition_to_idle(t, w->lent)) {
+	switch (coast__task_transition_to_idle(t, coast__polling.lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
 		break;
@@ -626,11 +612,11 @@ static struct coast_task *pop_pinned(struct worker *w)
 
 static struct coast_task *next_task(struct worker *w)
 {
-	struct coast_task *t = w->lifo;
+	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
-		w->lifo = NULL;
+		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
 			return t;
@@ -643,13 +629,15 @@ static struct coast_task *next_task(struct worker *w)
 		}
 	}
 	w->lifo_polls = 0;
-	if (++w->tick % TICK_INTERVAL == 0) {
+	/* A countdown, not a modulo: the worker loop's every poll. */
+	if (--w->tick_left == 0) {
+		w->tick_left = TICK_INTERVAL;
 		maintenance(w);
 		t = coast__inject_pop_batch(&rt.inject, 1, &n);
 		if (t)
 			return t;
 	}
-	if (w->tick & 1) {
+	if (w->tick_left & 1) {
 		t = pop_pinned(w);
 		if (t)
 			return t;
@@ -776,6 +764,7 @@ static void *worker_main(void *arg)
 	struct coast_task *t;
 
 	me = w;
+	coast__polling.worker = (int16_t)w->id;
 	for (;;) {
 		t = next_task(w);
 		if (!t)
@@ -845,6 +834,7 @@ static void rt_start(void)
 		coast__local_init(&rt.w[i].q);
 		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
+		rt.w[i].tick_left = TICK_INTERVAL;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
 		pthread_cond_init(&rt.w[i].park_cond, NULL);
@@ -889,7 +879,7 @@ int coast__block_on(struct coast_frame *root, void *out)
 
 	if (!root)
 		return COAST__ERR(ENOMEM);
-	if (current) {
+	if (coast__polling.current) {
 		/* Waiting here would block the task that must make
 		 * progress. */
 		coast__discard_root(root);
