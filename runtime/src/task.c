@@ -104,6 +104,13 @@
  *     free it either, which is why NOTIFIED holds a reference of its own
  *     (the consumed waker's, or one added), turned into the queue's by
  *     transition_to_idle and dropped by complete.
+ * 10. The last reference of a COMPLETE task (typically a join's or
+ *     block_on's, after the completer dropped the runner's) is dropped
+ *     without an RMW: an acquire load that finds COMPLETE and a count of
+ *     one is followed by a plain store of the count and the free
+ *     (last_of_complete).  Nothing else can write the word then: every
+ *     RMW but a misused second consume needs a reference or finds
+ *     COMPLETE and backs off without writing (claims, cancels).
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -739,14 +746,37 @@ void coast__task_ref(struct coast_task *t)
 		abort(); /* count overflow: a reference leak */
 }
 
+/*
+ * Whether cur, loaded with acquire, is a complete task's word whose only
+ * reference is the caller's: then no other thread can change the word
+ * any more (a reference is made only from one held; a complete task is
+ * neither claimed, nor cancelled, nor queued), and the caller frees t
+ * after a plain store of the count (R1) instead of an atomic RMW (rule
+ * 10).  The acquire saw the completer's writes and every other holder's
+ * drop.
+ */
+static bool last_of_complete(struct coast_task *t, uint64_t cur,
+			     uint64_t next)
+{
+	if (!(cur & COAST__ST_COMPLETE) || REFS(cur) != 1)
+		return false;
+	atomic_store_explicit(&t->state, next, memory_order_relaxed);
+	coast__task_dealloc(t);
+	return true;
+}
+
 void coast__task_unref(struct coast_task *t)
 {
+	uint64_t prev = atomic_load_explicit(&t->state, memory_order_acquire);
+
+	if (last_of_complete(t, prev, prev - COAST__ST_REF_ONE))
+		return;
 	/*
 	 * acq_rel: release publishes this holder's writes to whoever frees;
 	 * acquire makes the freeing thread see every other holder's.
 	 */
-	uint64_t prev = atomic_fetch_sub_explicit(&t->state, COAST__ST_REF_ONE,
-						  memory_order_acq_rel);
+	prev = atomic_fetch_sub_explicit(&t->state, COAST__ST_REF_ONE,
+					 memory_order_acq_rel);
 
 	if (REFS(prev) == 0)
 		abort(); /* underflow: a reference dropped twice */
@@ -1120,9 +1150,15 @@ enum coast__join coast__task_join_first(struct coast_task *t,
 
 bool coast__task_consume_release(struct coast_task *t)
 {
-	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
 	uint64_t next;
 
+	/* A second consume racing with this one for a complete task is not
+	 * detected anyway (the winner frees it, see the top). */
+	if (!(cur & COAST__ST_CONSUMED) &&
+	    last_of_complete(t, cur,
+			     (cur | COAST__ST_CONSUMED) - COAST__ST_REF_ONE))
+		return true;
 	do {
 		if (cur & COAST__ST_CONSUMED)
 			return false;

@@ -6,6 +6,7 @@
 
 TEST_DECLARE(task_transitions)
 TEST_DECLARE(task_wake_consumes_ref)
+TEST_DECLARE(task_last_ref_of_complete)
 TEST_DECLARE(task_frame_stack)
 TEST_DECLARE(task_frame_stack_large)
 TEST_DECLARE(task_frame_stack_inline)
@@ -108,6 +109,7 @@ TEST_DECLARE(registry_churn)
 TASK_LIST_START
   TEST_ENTRY(task_transitions)
   TEST_ENTRY(task_wake_consumes_ref)
+  TEST_ENTRY(task_last_ref_of_complete)
   TEST_ENTRY(task_frame_stack)
   TEST_ENTRY(task_frame_stack_large)
   TEST_ENTRY(task_frame_stack_inline)

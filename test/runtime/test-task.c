@@ -117,6 +117,46 @@ TEST_IMPL(task_wake_consumes_ref)
 }
 
 /* LIFO frames across many chunks: aligned, never moved, reused. */
+/* Rule 10: the last reference of a complete task is dropped by a load and
+ * a store; with another holder left it takes the RMW, and frees nothing. */
+TEST_IMPL(task_last_ref_of_complete)
+{
+	struct coast_task *t = new_task();
+
+	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	coast__task_transition_to_running(t);
+	coast__task_ref(t); /* a waker */
+	coast__task_complete_release(t, false);
+	ASSERT_EQ(REFS(t), 2);
+	coast__task_unref(t); /* not the last: the RMW */
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT_EQ(coast__task_live(), 1);
+	coast__task_unref(t); /* the last: freed */
+	ASSERT_EQ(coast__task_live(), 0);
+
+	/* A join's consume of a complete task, the last reference too. */
+	t = new_task();
+	coast__task_init(t, 2, false);
+	coast__task_transition_to_running(t);
+	coast__task_ref(t);
+	coast__task_complete_release(t, false);
+	ASSERT(coast__task_consume_release(t)); /* not the last */
+	ASSERT_EQ(FLAGS(t), COAST__ST_COMPLETE | COAST__ST_CONSUMED);
+	ASSERT(!coast__task_consume_release(t)); /* consumed before */
+	ASSERT_EQ(REFS(t), 1);
+	coast__task_unref(t);
+	ASSERT_EQ(coast__task_live(), 0);
+
+	t = new_task();
+	coast__task_init(t, 2, false);
+	coast__task_transition_to_running(t);
+	coast__task_complete_release(t, false);
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT(coast__task_consume_release(t)); /* the last: freed */
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
 TEST_IMPL(task_frame_stack)
 {
 	enum { N = 300 };
