@@ -196,7 +196,9 @@
  * of the chunk below is freed (the inline free sees only the top chunk):
  * it is popped then and kept as the spare, so that a frame straddling a
  * chunk boundary in a loop does not malloc each time.  The bottom chunk
- * stays until the task is freed.
+ * stays until the task is freed.  Under AddressSanitizer the frame stack's
+ * free memory is poisoned and each frame followed by a redzone (see
+ * FRAME_RZ), and every allocation takes the out-of-line paths.
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -425,10 +427,57 @@ void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
 
 /* ------------------------------------------------------------ frame stack */
 
+#ifdef COAST_ASAN
+/*
+ * Under AddressSanitizer every frame is followed by FRAME_RZ poisoned
+ * bytes and the room is poisoned, so that a frame overflowing into the
+ * next frame, the room or the chunk's header, or used after its free, is
+ * reported.  For that every allocation and free must come here: the room
+ * is kept in the top chunk's cur, and frames.cur == frames.end is the top
+ * chunk's address plus one, which makes both inline paths of future.h
+ * miss (no room; never a frame's end, frames being aligned) however the
+ * calling code was compiled.
+ */
+#define FRAME_RZ 32
+
+static struct coast__chunk *stack_top(struct coast_task *t)
+{
+	return t->frames.end ? (struct coast__chunk *)(void *)(t->frames.end -
+							       1)
+			     : NULL;
+}
+
+static char *room_cur(struct coast_task *t)
+{
+	return t->frames.end ? stack_top(t)->cur : NULL;
+}
+
+static void room_set(struct coast_task *t, struct coast__chunk *top,
+		     char *cur)
+{
+	top->cur = cur;
+	t->frames.cur = t->frames.end = (char *)top + 1;
+}
+#else
+#define FRAME_RZ 0
+
 static struct coast__chunk *stack_top(struct coast_task *t)
 {
 	return (struct coast__chunk *)(void *)t->frames.end;
 }
+
+static char *room_cur(struct coast_task *t)
+{
+	return t->frames.cur;
+}
+
+static void room_set(struct coast_task *t, struct coast__chunk *top,
+		     char *cur)
+{
+	t->frames.end = (char *)top;
+	t->frames.cur = cur;
+}
+#endif
 
 static char *chunk_base(struct coast__chunk *c)
 {
@@ -439,6 +488,12 @@ static void chunk_free(struct coast__chunk *c)
 {
 	if (c)
 		free(chunk_base(c));
+}
+
+/* The bytes a frame of size takes from the frame stack. */
+static size_t frame_span(size_t size)
+{
+	return coast__frame_round(size ? size : 1) + FRAME_RZ;
 }
 
 /*
@@ -455,7 +510,7 @@ static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
 
 	if (size > SIZE_MAX / 2)
 		return NULL;
-	n = coast__frame_round(size ? size : 1);
+	n = frame_span(size);
 	if (top) {
 		c = top->spare;
 		top->spare = NULL;
@@ -473,28 +528,31 @@ static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
 		p = malloc(cap + sizeof(*c));
 		if (!p)
 			return NULL;
+		POISON(p, cap); /* the room (a spare one is already) */
 		c = (struct coast__chunk *)(void *)(p + cap);
 		c->cap = cap;
 	}
 	c->prev = top;
 	c->spare = NULL;
 	if (top)
-		top->cur = t->frames.cur;
-	t->frames.end = (char *)c;
-	t->frames.cur = chunk_base(c) + n;
+		top->cur = room_cur(t);
+	room_set(t, c, chunk_base(c) + n);
+	UNPOISON(chunk_base(c), size);
 	return chunk_base(c);
 }
 
 static void *stack_alloc(struct coast_alloc *a, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	size_t n = coast__frame_round(size ? size : 1);
-	char *p = a->cur;
+	struct coast__chunk *top = stack_top(t);
+	size_t n = frame_span(size);
+	char *p = room_cur(t);
 
-	if (size > SIZE_MAX / 2 ||
-	    n > (size_t)((uintptr_t)a->end - (uintptr_t)p))
+	if (size > SIZE_MAX / 2 || !top ||
+	    n > (size_t)((uintptr_t)top - (uintptr_t)p))
 		return stack_grow(t, size);
-	a->cur = p + n;
+	room_set(t, top, p + n);
+	UNPOISON(p, size);
 	return p;
 }
 
@@ -505,30 +563,31 @@ static __attribute__((noinline)) void stack_free_below(struct coast_task *t,
 {
 	struct coast__chunk *c = stack_top(t), *below;
 
-	while (c && c->prev && t->frames.cur == chunk_base(c)) {
+	while (c && c->prev && room_cur(t) == chunk_base(c)) {
 		below = c->prev;
 		chunk_free(c->spare);
 		c->spare = NULL;
 		below->spare = c;
-		t->frames.cur = below->cur;
-		t->frames.end = (char *)below;
+		room_set(t, below, below->cur);
 		c = below;
 	}
 	/* Not the top frame: lowered code broke the LIFO discipline. */
-	if (!c || p < chunk_base(c) || p + n != t->frames.cur)
+	if (!c || p < chunk_base(c) || p + n != room_cur(t))
 		abort();
-	t->frames.cur = p;
+	room_set(t, c, p);
+	POISON(p, n);
 }
 
 static void stack_free(struct coast_alloc *a, void *p, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	size_t n = coast__frame_round(size ? size : 1);
+	size_t n = frame_span(size);
 
 	if (!p)
 		return;
-	if ((char *)p + n == a->cur) {
-		a->cur = p;
+	if ((char *)p + n == room_cur(t)) {
+		room_set(t, stack_top(t), p);
+		POISON(p, n);
 		return;
 	}
 	stack_free_below(t, p, n);
