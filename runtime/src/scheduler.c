@@ -400,11 +400,6 @@ struct coast_task *coast__task_current(void)
 
 /* ------------------------------------------------------------- polling */
 
-static __attribute__((noinline)) void wake_self_slow(struct coast_task *t)
-{
-	coast__task_transition_to_notified(t, false);
-}
-
 void coast__task_wake_self(struct coast_cx *cx)
 {
 	/*
@@ -419,7 +414,7 @@ void coast__task_wake_self(struct coast_cx *cx)
 		coast__polling.yield_now = true;
 		return;
 	}
-	wake_self_slow(t); /* out of line: the yield's path saves nothing */
+	coast__task_transition_to_notified(t, false);
 }
 
 /*
@@ -475,11 +470,8 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx)
 	} else {
 		r = fn->poll(root, cx);
 	}
-	/* It descended just now: the loop polls from the innermost.  The
-	 * test for PENDING first: a yield's and a wait's result. */
-	if (r != COAST_PENDING && r == COAST_DESCEND)
-		r = coast__task_poll(t, cx);
-	return r;
+	/* It descended just now: the loop polls from the innermost. */
+	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
 static void run_task(struct worker *w, struct coast_task *t)
