@@ -131,6 +131,9 @@ struct worker {
 	unsigned lifo_polls;
 	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
+	/* One worker only: what its full ring could not take, FIFO through
+	 * task->next (push_full). */
+	struct coast_task *spill_head, *spill_tail;
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
@@ -277,6 +280,47 @@ static void end_search(struct worker *w)
 
 /* ------------------------------------------------------------- queueing */
 
+/*
+ * A push to w's full ring.  With one worker nothing is stolen, so the
+ * task goes to a list only w touches instead of the injection queue (its
+ * mutex, and batches taken back by take_injected: a third of a spawn when
+ * a task spawns thousands).  Like the injection queue, the list gets a
+ * turn every TICK_INTERVAL polls and when the ring is empty.
+ */
+static __attribute__((noinline)) void push_full(struct worker *w,
+						struct coast_task *t)
+{
+	if (rt.n > 1) {
+		coast__local_push_full(&w->q, t, &rt.inject);
+		return;
+	}
+	t->next = NULL;
+	if (w->spill_head)
+		w->spill_tail->next = t;
+	else
+		w->spill_head = t;
+	w->spill_tail = t;
+}
+
+/* The back of w's own queue. */
+static inline void push_own(struct worker *w, struct coast_task *t)
+{
+	if (!coast__local_push_room(&w->q, t))
+		push_full(w, t);
+}
+
+/* The oldest task push_full put aside, or NULL. */
+static struct coast_task *pop_spill(struct worker *w)
+{
+	struct coast_task *t = w->spill_head;
+
+	if (t) {
+		w->spill_head = t->next;
+		t->next = NULL;
+	}
+	return t;
+}
+
 /* Inline: every spawn and wake on a worker comes here. */
 static inline void push_local(struct worker *w, struct coast_task *t)
 {
@@ -290,7 +334,7 @@ static inline void push_local(struct worker *w, struct coast_task *t)
 		rt.n > 1 && !w->parked_in_driver &&
 		(w->unannounced || !coast__local_len(&w->q));
 
-	coast__local_push(&w->q, t, &rt.inject);
+	push_own(w, t);
 	if (notify_others) {
 		w->unannounced = false;
 		notify();
@@ -515,7 +559,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 		if (t->home >= 0) {
 			push_pinned(t);
 		} else {
-			coast__local_push(&w->q, t, &rt.inject);
+			push_own(w, t);
 			w->unannounced = true;
 		}
 		return;
@@ -576,7 +620,7 @@ static struct coast_task *take_injected(struct worker *w)
 	for (t = first->next; t; t = next) {
 		next = t->next;
 		t->next = NULL;
-		coast__local_push(&w->q, t, &rt.inject);
+		push_own(w, t);
 	}
 	first->next = NULL;
 	if (n > 1)
@@ -616,7 +660,7 @@ static struct coast_task *next_task(struct worker *w)
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
 		} else {
-			coast__local_push(&w->q, t, &rt.inject);
+			push_own(w, t);
 			w->unannounced = true; /* P8 */
 		}
 	}
@@ -626,6 +670,8 @@ static struct coast_task *next_task(struct worker *w)
 		w->tick_left = TICK_INTERVAL;
 		maintenance(w);
 		t = coast__inject_pop_batch(&rt.inject, 1, &n);
+		if (!t)
+			t = pop_spill(w);
 		if (t)
 			return t;
 	}
@@ -636,6 +682,8 @@ static struct coast_task *next_task(struct worker *w)
 	}
 	t = rt.n > 1 ? coast__local_pop(&w->q)
 		     : coast__local_pop_unstolen(&w->q);
+	if (!t)
+		t = pop_spill(w);
 	if (!t)
 		t = pop_pinned(w);
 	if (t)
