@@ -3,7 +3,8 @@
  * the user's source locations, and the SIGQUIT trigger
  * (COAST_DUMP_ON_SIGQUIT).
  *
- * The walk: for each task of the registry (task.c), claim it (an idle task
+ * The walk: for each task of the registry (task.c) that is not a dead
+ * block, claim it (an idle task
  * becomes RUNNING for the dumper, so its frames hold still), print the
  * root frame and follow coast__child down to the leaf, each frame at the
  * site of its current suspension point (fn->sites[state - 1]), then
@@ -67,9 +68,12 @@ static void dump_one(struct coast_task *t, void *arg)
 	uint64_t st;
 	int depth;
 
-	d->n++;
 	if (!coast__task_claim(t)) {
 		st = coast__task_state(t);
+		/* A dead block (task.c's R1): cached, or being freed. */
+		if (!(st >> COAST__ST_REF_SHIFT))
+			return;
+		d->n++;
 		fprintf(d->out, "  task %p: %s\n", (void *)t,
 			(st & COAST__ST_COMPLETE)    ? "complete"
 			: (st & COAST__ST_RUNNING)   ? "running"
@@ -77,6 +81,7 @@ static void dump_one(struct coast_task *t, void *arg)
 						     : "not started");
 		return;
 	}
+	d->n++;
 	fprintf(d->out, "  task %p: waiting%s\n", (void *)t,
 		(coast__task_state(t) & COAST__ST_CANCELLED) ? " (cancelled)"
 							     : "");

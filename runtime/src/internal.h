@@ -61,6 +61,20 @@ static inline void coast__spin_unlock(atomic_bool *l)
 	atomic_store_explicit(l, false, memory_order_release);
 }
 
+/*
+ * Copies a value of n bytes; the common sizes (an int result, a word) are
+ * moves, not a call to memcpy (14 instructions and the call's).
+ */
+static inline void coast__copy(void *dst, const void *src, size_t n)
+{
+	if (n == sizeof(int))
+		__builtin_memcpy(dst, src, sizeof(int));
+	else if (n == sizeof(uint64_t))
+		__builtin_memcpy(dst, src, sizeof(uint64_t));
+	else
+		__builtin_memcpy(dst, src, n);
+}
+
 /* ---------------------------------------------------------------- tasks */
 
 /*
@@ -223,11 +237,32 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t,
 void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
 void coast__task_complete_release(struct coast_task *t, bool lent);
 /*
+ * The poll the calling thread is making (scheduler.c's run_task), read
+ * inline by the wakes and wakers of task.c: they cost a yield or a wait a
+ * call each into scheduler.c.  Only the thread itself touches it; off the
+ * workers it stays zero.
+ */
+struct coast__polling {
+	struct coast_task *current; /* the task being polled, or NULL */
+	struct coast_task *lifo;    /* the worker's LIFO slot */
+	int16_t worker;             /* this worker's index (on workers) */
+	bool lent;      /* current's reference went to a waker (rule 9) */
+	bool yield_now; /* current woke itself (coast__task_wake_self) */
+};
+extern _Thread_local struct coast__polling coast__polling;
+
+/*
  * For coast_waker_get: whether the calling thread is a worker polling t
  * whose reference has not been lent yet; then it is lent now (rule 9 of
  * task.c) and the waker takes no reference of its own.
  */
-bool coast__task_lend_ref(struct coast_task *t);
+static inline bool coast__task_lend_ref(struct coast_task *t)
+{
+	if (coast__polling.current != t || coast__polling.lent || !t)
+		return false;
+	coast__polling.lent = true;
+	return true;
+}
 enum coast__notify coast__task_transition_to_notified(struct coast_task *t,
 						      bool consume_ref);
 bool coast__task_is_complete(struct coast_task *t);
@@ -285,9 +320,11 @@ void *coast__child(const struct coast_fn *fn, void *f,
 size_t coast__task_live(void);
 
 /*
- * Calls fn on every task allocated and not yet freed, holding the lock of
- * its registry shard: fn must not free a task (nor drop a reference that
- * may be the last) and must not allocate one.
+ * Calls fn on every task allocated and not yet freed, and on dead blocks
+ * (a reference count of zero: cached for reuse or being freed, task.c's
+ * R1), holding the lock of its registry shard: fn must skip dead blocks,
+ * must not free a task (nor drop a reference that may be the last) and
+ * must not allocate one.
  */
 void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
 			 void *arg);
@@ -320,8 +357,22 @@ void coast__schedule(struct coast_task *t);
  * then the wake makes t RUNNING and queues it with coast__schedule_running
  * (rule 8 of task.c).
  */
-bool coast__wake_runs_here(struct coast_task *t);
-void coast__schedule_running(struct coast_task *t);
+static inline bool coast__wake_runs_here(struct coast_task *t)
+{
+	return coast__polling.current &&
+	       (t->home < 0 || t->home == coast__polling.worker);
+}
+/* The task a wake put in the LIFO slot had to leave it: to the back. */
+void coast__lifo_displaced(struct coast_task *t);
+static inline void coast__schedule_running(struct coast_task *t)
+{
+	struct coast_task *prev = coast__polling.lifo;
+
+	t->yielded = true; /* the worker's start_running: no transition */
+	coast__polling.lifo = t;
+	if (prev)
+		coast__lifo_displaced(prev);
+}
 
 /*
  * Disposes of a root frame that will not run (rule 5 of future.h): it gets

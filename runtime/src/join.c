@@ -75,8 +75,8 @@ static void join_copy_out(struct join_frame *j)
 
 	/* COMPLETE was read with acquire ordering: the result is visible. */
 	if (j->out && root->fn->ret_size)
-		memcpy(j->out, (char *)root + root->fn->ret_offset,
-		       root->fn->ret_size);
+		coast__copy(j->out, (char *)root + root->fn->ret_offset,
+			    root->fn->ret_size);
 }
 
 static int join_poll(struct coast_frame *f, struct coast_cx *cx)
@@ -222,8 +222,8 @@ static void set_win(struct joinset_frame *s, size_t i)
 	struct coast_frame *root = coast__task_root(s->tasks[i]);
 
 	if (s->out && root->fn->ret_size)
-		memcpy(s->out, (char *)root + root->fn->ret_offset,
-		       root->fn->ret_size);
+		coast__copy(s->out, (char *)root + root->fn->ret_offset,
+			    root->fn->ret_size);
 	if (s->index)
 		*s->index = i;
 	s->ret = 0;

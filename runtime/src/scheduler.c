@@ -100,7 +100,7 @@
  * after setting COMPLETE, and block_on checks COMPLETE under the same lock:
  * the broadcast cannot fall between its check and its wait.
  *
- * Who may touch what: a worker's LIFO slot, tick, searching and in_poll
+ * Who may touch what: a worker's LIFO slot, tick, searching and polling
  * flags only by its own thread; its local queue per queue.c; its parker
  * state under its parker lock; idle-list links and `idle` under idle_lock.
  */
@@ -127,14 +127,13 @@ struct worker {
 	struct coast__local_queue q;
 	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
-	/* Owner only. */
-	struct coast_task *lifo;
+	/* Owner only (its LIFO slot is coast__polling.lifo). */
 	unsigned lifo_polls;
-	unsigned tick;
+	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
-	bool in_poll;           /* polling a task: its wakes go to lifo */
-	bool yield_now;         /* the task being polled woke itself */
-	bool lent;              /* its reference went to a waker (task.c) */
+	/* One worker only: what its full ring could not take, FIFO through
+	 * task->next (push_full). */
+	struct coast_task *spill_head, *spill_tail;
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
@@ -171,8 +170,9 @@ static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
 /* The worker this thread is, NULL for other threads. */
 static _Thread_local struct worker *me;
-/* The task this thread is polling; see coast__block_on's -EDEADLK. */
-static _Thread_local struct coast_task *current;
+/* The poll in progress (internal.h); current also makes
+ * coast__block_on's -EDEADLK. */
+_Thread_local struct coast__polling coast__polling;
 static _Thread_local int budget;
 
 static void *worker_main(void *arg);
@@ -280,6 +280,47 @@ static void end_search(struct worker *w)
 
 /* ------------------------------------------------------------- queueing */
 
+/*
+ * A push to w's full ring.  With one worker nothing is stolen, so the
+ * task goes to a list only w touches instead of the injection queue (its
+ * mutex, and batches taken back by take_injected: a third of a spawn when
+ * a task spawns thousands).  Like the injection queue, the list gets a
+ * turn every TICK_INTERVAL polls and when the ring is empty.
+ */
+static __attribute__((noinline)) void push_full(struct worker *w,
+						struct coast_task *t)
+{
+	if (rt.n > 1) {
+		coast__local_push_full(&w->q, t, &rt.inject);
+		return;
+	}
+	t->next = NULL;
+	if (w->spill_head)
+		w->spill_tail->next = t;
+	else
+		w->spill_head = t;
+	w->spill_tail = t;
+}
+
+/* The back of w's own queue. */
+static inline void push_own(struct worker *w, struct coast_task *t)
+{
+	if (!coast__local_push_room(&w->q, t))
+		push_full(w, t);
+}
+
+/* The oldest task push_full put aside, or NULL. */
+static struct coast_task *pop_spill(struct worker *w)
+{
+	struct coast_task *t = w->spill_head;
+
+	if (t) {
+		w->spill_head = t->next;
+		t->next = NULL;
+	}
+	return t;
+}
+
 /* Inline: every spawn and wake on a worker comes here. */
 static inline void push_local(struct worker *w, struct coast_task *t)
 {
@@ -293,7 +334,7 @@ static inline void push_local(struct worker *w, struct coast_task *t)
 		rt.n > 1 && !w->parked_in_driver &&
 		(w->unannounced || !coast__local_len(&w->q));
 
-	coast__local_push(&w->q, t, &rt.inject);
+	push_own(w, t);
 	if (notify_others) {
 		w->unannounced = false;
 		notify();
@@ -329,9 +370,9 @@ static void push_task(struct worker *w, struct coast_task *t)
 /* Woken by the task being polled: it runs next here. */
 static void push_lifo(struct worker *w, struct coast_task *t)
 {
-	struct coast_task *prev = w->lifo;
+	struct coast_task *prev = coast__polling.lifo;
 
-	w->lifo = t;
+	coast__polling.lifo = t;
 	if (prev)
 		push_task(w, prev);
 }
@@ -348,34 +389,16 @@ void coast__schedule(struct coast_task *t)
 		push_remote(t);
 		return;
 	}
-	if (w->in_poll) {
+	if (coast__polling.current) {
 		push_lifo(w, t);
 		return;
 	}
 	push_task(w, t);
 }
 
-bool coast__task_lend_ref(struct coast_task *t)
+void coast__lifo_displaced(struct coast_task *t)
 {
-	struct worker *w = me;
-
-	if (!w || current != t || !w->in_poll || w->lent)
-		return false;
-	w->lent = true;
-	return true;
-}
-
-bool coast__wake_runs_here(struct coast_task *t)
-{
-	struct worker *w = me;
-
-	return w && w->in_poll && (t->home < 0 || w == &rt.w[t->home]);
-}
-
-void coast__schedule_running(struct coast_task *t)
-{
-	t->yielded = true; /* start_running: no transition */
-	push_lifo(me, t);
+	push_task(me, t);
 }
 
 static inline void schedule_new(struct coast_task *t)
@@ -405,7 +428,7 @@ unsigned coast__worker_count(void)
 
 bool coast__budget_spend(void)
 {
-	if (!current)
+	if (!coast__polling.current)
 		return true;
 	if (budget > 0) {
 		budget--;
@@ -416,7 +439,7 @@ bool coast__budget_spend(void)
 
 struct coast_task *coast__task_current(void)
 {
-	return current;
+	return coast__polling.current;
 }
 
 /* ------------------------------------------------------------- polling */
@@ -429,11 +452,13 @@ void coast__task_wake_self(struct coast_cx *cx)
 	 * driven by hand) the task is RUNNING too, so the wake only sets
 	 * NOTIFIED and needs no reference of its own.
 	 */
-	if (me && current == cx->task) {
-		me->yield_now = true;
+	struct coast_task *t = cx->task;
+
+	if (t == coast__polling.current && t) {
+		coast__polling.yield_now = true;
 		return;
 	}
-	coast__task_transition_to_notified(cx->task, false);
+	coast__task_transition_to_notified(t, false);
 }
 
 /*
@@ -499,23 +524,21 @@ static void run_task(struct worker *w, struct coast_task *t)
 	int r;
 
 	start_running(t);
-	current = t;
+	coast__polling.current = t;
+	coast__polling.yield_now = false;
+	coast__polling.lent = false;
 	budget = COAST__BUDGET;
-	w->in_poll = true;
-	w->yield_now = false;
-	w->lent = false;
 	r = poll_task(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,
 						   memory_order_relaxed);
 
-		/* Still in_poll: the joiner it wakes runs next, here.  The
+		/* Still polling: the joiner it wakes runs next, here.  The
 		 * runner's reference goes with COMPLETE: t may be freed by
 		 * a joiner or block_on from here on. */
-		coast__task_complete_release(t, w->lent);
-		w->in_poll = false;
-		current = NULL;
+		coast__task_complete_release(t, coast__polling.lent);
+		coast__polling.current = NULL;
 		if (scoped)
 			coast__scope_task_done(t); /* the scope's ref keeps t */
 		if (root) {
@@ -526,23 +549,22 @@ static void run_task(struct worker *w, struct coast_task *t)
 		}
 		return;
 	}
-	w->in_poll = false;
-	current = NULL;
-	if (w->yield_now) {
+	coast__polling.current = NULL;
+	if (coast__polling.yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
-		if (w->lent)
+		if (coast__polling.lent)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
 			push_pinned(t);
 		} else {
-			coast__local_push(&w->q, t, &rt.inject);
+			push_own(w, t);
 			w->unannounced = true;
 		}
 		return;
 	}
-	switch (coast__task_transition_to_idle(t, w->lent)) {
+	switch (coast__task_transition_to_idle(t, coast__polling.lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
 		break;
@@ -598,7 +620,7 @@ static struct coast_task *take_injected(struct worker *w)
 	for (t = first->next; t; t = next) {
 		next = t->next;
 		t->next = NULL;
-		coast__local_push(&w->q, t, &rt.inject);
+		push_own(w, t);
 	}
 	first->next = NULL;
 	if (n > 1)
@@ -626,11 +648,11 @@ static struct coast_task *pop_pinned(struct worker *w)
 
 static struct coast_task *next_task(struct worker *w)
 {
-	struct coast_task *t = w->lifo;
+	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
-		w->lifo = NULL;
+		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
 			return t;
@@ -638,24 +660,30 @@ static struct coast_task *next_task(struct worker *w)
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
 		} else {
-			coast__local_push(&w->q, t, &rt.inject);
+			push_own(w, t);
 			w->unannounced = true; /* P8 */
 		}
 	}
 	w->lifo_polls = 0;
-	if (++w->tick % TICK_INTERVAL == 0) {
+	/* A countdown, not a modulo: the worker loop's every poll. */
+	if (--w->tick_left == 0) {
+		w->tick_left = TICK_INTERVAL;
 		maintenance(w);
 		t = coast__inject_pop_batch(&rt.inject, 1, &n);
+		if (!t)
+			t = pop_spill(w);
 		if (t)
 			return t;
 	}
-	if (w->tick & 1) {
+	if (w->tick_left & 1) {
 		t = pop_pinned(w);
 		if (t)
 			return t;
 	}
 	t = rt.n > 1 ? coast__local_pop(&w->q)
 		     : coast__local_pop_unstolen(&w->q);
+	if (!t)
+		t = pop_spill(w);
 	if (!t)
 		t = pop_pinned(w);
 	if (t)
@@ -776,6 +804,7 @@ static void *worker_main(void *arg)
 	struct coast_task *t;
 
 	me = w;
+	coast__polling.worker = (int16_t)w->id;
 	for (;;) {
 		t = next_task(w);
 		if (!t)
@@ -845,6 +874,7 @@ static void rt_start(void)
 		coast__local_init(&rt.w[i].q);
 		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
+		rt.w[i].tick_left = TICK_INTERVAL;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
 		pthread_cond_init(&rt.w[i].park_cond, NULL);
@@ -889,7 +919,7 @@ int coast__block_on(struct coast_frame *root, void *out)
 
 	if (!root)
 		return COAST__ERR(ENOMEM);
-	if (current) {
+	if (coast__polling.current) {
 		/* Waiting here would block the task that must make
 		 * progress. */
 		coast__discard_root(root);

@@ -24,9 +24,11 @@
  *  4. A cancelled join marks the scope cancelled (further spawns fail with
  *     -ECANCELED), cancels every task of the registry whose t->scope is s
  *     (task.c rule 5; one that completed meanwhile ignores it), and then
- *     waits as in 3.  A task seen in the registry is alive while its shard
- *     is locked, and one whose t->scope is s was initialised (the spawner
- *     stores t->scope with release after coast__task_init).
+ *     waits as in 3.  A block seen in the registry stays allocated while
+ *     its shard is locked; a freed one's t->scope is cleared under that
+ *     lock before the block is reused (task.c's R3), and one whose
+ *     t->scope is s was initialised (the spawner stores t->scope with
+ *     release after coast__task_init).
  *  5. A spawn that raced with 4 (counted while open, t->scope stored after
  *     the registry walk passed it) is caught by the spawner: after storing
  *     t->scope it looks at the state again under the lock and cancels the
@@ -129,7 +131,9 @@ static int join_done(struct scope_join_frame *j, int ret)
 }
 
 /* Rule 4: every task of the registry that is one of s's.  Runs with the
- * task's registry shard locked, so t is alive. */
+ * task's registry shard locked, so t's block stays allocated, and one
+ * whose scope is s is that task of s or its dying block, which is COMPLETE
+ * or CANCELLED: the cancel leaves it alone (task.c's R3). */
 static void cancel_if_of(struct coast_task *t, void *s)
 {
 	if (atomic_load_explicit(&t->scope, memory_order_acquire) == s)

@@ -104,6 +104,13 @@
  *     free it either, which is why NOTIFIED holds a reference of its own
  *     (the consumed waker's, or one added), turned into the queue's by
  *     transition_to_idle and dropped by complete.
+ * 10. The last reference of a COMPLETE task (typically a join's or
+ *     block_on's, after the completer dropped the runner's) is dropped
+ *     without an RMW: an acquire load that finds COMPLETE and a count of
+ *     one is followed by a plain store of the count and the free
+ *     (last_of_complete).  Nothing else can write the word then: every
+ *     RMW but a misused second consume needs a reference or finds
+ *     COMPLETE and backs off without writing (claims, cancels).
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -126,15 +133,31 @@
  *
  * The registry
  * ------------
- * Every task is on one of REG_SHARDS lists (the shard of the thread that
- * allocated it: its worker's, or a per-thread pick elsewhere), for
- * coast_dump_tasks.  A shard is a spinlock, a list through t->reg_*, and
- * a count; the allocating thread links, whoever frees unlinks.  Sharding
- * keeps the common case (spawned and freed on one worker) an uncontended
- * lock on a line no other worker writes: it replaced a global atomic
- * counter.  A spinlock, not a mutex: the critical sections are a few
- * stores, and an uncontended mutex cost about twice as much per spawn.  A dump holds a shard's lock while it looks at the tasks on it,
- * which keeps them from being freed.
+ * Every task block is on one of REG_SHARDS lists (the shard of the thread
+ * that allocated it: its worker's, or a per-thread pick elsewhere), for
+ * coast_dump_tasks and scope cancellation.  A shard is a spinlock and a
+ * list through t->reg_*.  A block stays linked while it waits in a
+ * worker's block cache (below) and when it is handed out again, so a
+ * spawn and a free that hit the cache take no lock: the registry holds
+ * dead blocks, and its walkers skip them.
+ *  R1. A dead block has a reference count of zero (its last drop made it
+ *      so, or the allocator's store of 0 when it is reused); claims fail
+ *      on it and a dump does not list it.  Only the state word of a dead
+ *      block is read by walkers, atomically.
+ *  R2. Links change only under the shard's lock: a block is linked when
+ *      malloc made it and unlinked when it goes back to free (and, under
+ *      AddressSanitizer, while it is cached: it is poisoned whole then).
+ *      A walker holding the lock sees every block it passes stay
+ *      allocated, dead or alive.
+ *  R3. The scope of a freed block is cleared under the lock before the
+ *      block is cached, so a walker that sees t->scope == s under the lock
+ *      looks at that task of s or at its dying block (COMPLETE or
+ *      CANCELLED: a cancel leaves it alone), never at a reuse of the block
+ *      by a task of another scope.
+ * Live tasks are counted per worker (made, freed: plain stores by their
+ * owner) and with atomics for other threads; coast__task_live reads the
+ * freed counts before the made ones, so it never counts a free whose
+ * allocation it missed.
  *
  * Dumps and the state word: a dump reads a task's frames only after
  * claiming it (coast__task_claim): an idle task (no SCHEDULED, RUNNING or
@@ -173,7 +196,9 @@
  * of the chunk below is freed (the inline free sees only the top chunk):
  * it is popped then and kept as the spare, so that a frame straddling a
  * chunk boundary in a loop does not malloc each time.  The bottom chunk
- * stays until the task is freed.
+ * stays until the task is freed.  Under AddressSanitizer the frame stack's
+ * free memory is poisoned and each frame followed by a redzone (see
+ * FRAME_RZ), and every allocation takes the out-of-line paths.
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -248,22 +273,42 @@ struct coast__chunk {
 
 #define REG_SHARDS 64
 
+/* Under AddressSanitizer a cached block is poisoned whole (so that a use
+ * of a freed task is reported), and walkers must not read it: it leaves
+ * the registry while cached (R2). */
+#ifdef COAST_ASAN
+#define CACHE_LINKED 0
+#else
+#define CACHE_LINKED 1
+#endif
+
 struct reg_shard {
 	_Alignas(64) atomic_bool locked;
 	struct coast_task *head;
-	_Atomic size_t n; /* written under lock, read without for counts */
 };
 
 static struct reg_shard reg[REG_SHARDS];
 static atomic_uint reg_next;
 
+/* Tasks made and freed: slot w by worker w alone (w < REG_SHARDS), with
+ * plain stores; other threads' in live_other, with atomic adds. */
+struct live_count {
+	_Alignas(64) _Atomic uint64_t made;
+	_Atomic uint64_t freed;
+};
+
+static struct live_count live_worker[REG_SHARDS];
+static struct live_count live_other;
+
 /*
- * The calling thread's shard and whether it is a worker, found at its
- * first use: a thread is a worker from its start (worker_main) or never.
- * (Asking the scheduler each time cost 20 instructions a spawn.)
+ * The calling thread's shard, whether it is a worker and its live count,
+ * found at its first use: a thread is a worker from its start
+ * (worker_main) or never.  (Asking the scheduler each time cost 20
+ * instructions a spawn.)
  */
 static _Thread_local int here_shard = -1;
 static _Thread_local bool here_worker;
+static _Thread_local struct live_count *here_live;
 
 static void reg_lock(struct reg_shard *r)
 {
@@ -280,12 +325,15 @@ static __attribute__((noinline)) void here_init(void)
 	int w = coast__worker_id();
 
 	here_worker = w >= 0;
-	if (here_worker)
+	if (here_worker) {
 		here_shard = w % REG_SHARDS;
-	else
+		if (w < REG_SHARDS)
+			here_live = &live_worker[w];
+	} else {
 		here_shard = (int)(atomic_fetch_add_explicit(
 					   &reg_next, 1, memory_order_relaxed) %
 				   REG_SHARDS);
+	}
 }
 
 /* The allocating thread's shard: its worker's, or one picked once. */
@@ -303,6 +351,27 @@ static bool on_worker(void)
 	return here_worker;
 }
 
+/* Counts a task made or freed, in this thread's slot (a plain store) or
+ * with an atomic add in live_other; a free with release: whoever sees the
+ * count drop sees all the task did, and may free what it used. */
+static void live_count(bool freed)
+{
+	memory_order mo = freed ? memory_order_release : memory_order_relaxed;
+	_Atomic uint64_t *n;
+
+	if (here_shard < 0)
+		here_init();
+	if (!here_live) {
+		atomic_fetch_add_explicit(freed ? &live_other.freed
+						: &live_other.made,
+					  1, mo);
+		return;
+	}
+	n = freed ? &here_live->freed : &here_live->made;
+	atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
+			      mo);
+}
+
 static void reg_add(struct coast_task *t)
 {
 	struct reg_shard *r;
@@ -315,9 +384,6 @@ static void reg_add(struct coast_task *t)
 	if (r->head)
 		r->head->reg_prev = t;
 	r->head = t;
-	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
-						       memory_order_relaxed) + 1,
-			      memory_order_relaxed);
 	reg_unlock(r);
 }
 
@@ -332,11 +398,16 @@ static void reg_remove(struct coast_task *t)
 		r->head = t->reg_next;
 	if (t->reg_next)
 		t->reg_next->reg_prev = t->reg_prev;
-	/* Release, paired with coast__task_live's acquire: whoever sees the
-	 * count drop sees all the task did, and may free what it used. */
-	atomic_store_explicit(&r->n, atomic_load_explicit(&r->n,
-						       memory_order_relaxed) - 1,
-			      memory_order_release);
+	reg_unlock(r);
+}
+
+/* R3: before a freed block of a scope's task is cached, linked. */
+static void reg_forget_scope(struct coast_task *t)
+{
+	struct reg_shard *r = &reg[t->reg_shard];
+
+	reg_lock(r);
+	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
 	reg_unlock(r);
 }
 
@@ -356,10 +427,57 @@ void coast__task_foreach(void (*fn)(struct coast_task *t, void *arg),
 
 /* ------------------------------------------------------------ frame stack */
 
+#ifdef COAST_ASAN
+/*
+ * Under AddressSanitizer every frame is followed by FRAME_RZ poisoned
+ * bytes and the room is poisoned, so that a frame overflowing into the
+ * next frame, the room or the chunk's header, or used after its free, is
+ * reported.  For that every allocation and free must come here: the room
+ * is kept in the top chunk's cur, and frames.cur == frames.end is the top
+ * chunk's address plus one, which makes both inline paths of future.h
+ * miss (no room; never a frame's end, frames being aligned) however the
+ * calling code was compiled.
+ */
+#define FRAME_RZ 32
+
+static struct coast__chunk *stack_top(struct coast_task *t)
+{
+	return t->frames.end ? (struct coast__chunk *)(void *)(t->frames.end -
+							       1)
+			     : NULL;
+}
+
+static char *room_cur(struct coast_task *t)
+{
+	return t->frames.end ? stack_top(t)->cur : NULL;
+}
+
+static void room_set(struct coast_task *t, struct coast__chunk *top,
+		     char *cur)
+{
+	top->cur = cur;
+	t->frames.cur = t->frames.end = (char *)top + 1;
+}
+#else
+#define FRAME_RZ 0
+
 static struct coast__chunk *stack_top(struct coast_task *t)
 {
 	return (struct coast__chunk *)(void *)t->frames.end;
 }
+
+static char *room_cur(struct coast_task *t)
+{
+	return t->frames.cur;
+}
+
+static void room_set(struct coast_task *t, struct coast__chunk *top,
+		     char *cur)
+{
+	t->frames.end = (char *)top;
+	t->frames.cur = cur;
+}
+#endif
 
 static char *chunk_base(struct coast__chunk *c)
 {
@@ -370,6 +488,12 @@ static void chunk_free(struct coast__chunk *c)
 {
 	if (c)
 		free(chunk_base(c));
+}
+
+/* The bytes a frame of size takes from the frame stack. */
+static size_t frame_span(size_t size)
+{
+	return coast__frame_round(size ? size : 1) + FRAME_RZ;
 }
 
 /*
@@ -386,7 +510,7 @@ static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
 
 	if (size > SIZE_MAX / 2)
 		return NULL;
-	n = coast__frame_round(size ? size : 1);
+	n = frame_span(size);
 	if (top) {
 		c = top->spare;
 		top->spare = NULL;
@@ -404,28 +528,31 @@ static __attribute__((noinline)) void *stack_grow(struct coast_task *t,
 		p = malloc(cap + sizeof(*c));
 		if (!p)
 			return NULL;
+		POISON(p, cap); /* the room (a spare one is already) */
 		c = (struct coast__chunk *)(void *)(p + cap);
 		c->cap = cap;
 	}
 	c->prev = top;
 	c->spare = NULL;
 	if (top)
-		top->cur = t->frames.cur;
-	t->frames.end = (char *)c;
-	t->frames.cur = chunk_base(c) + n;
+		top->cur = room_cur(t);
+	room_set(t, c, chunk_base(c) + n);
+	UNPOISON(chunk_base(c), size);
 	return chunk_base(c);
 }
 
 static void *stack_alloc(struct coast_alloc *a, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	size_t n = coast__frame_round(size ? size : 1);
-	char *p = a->cur;
+	struct coast__chunk *top = stack_top(t);
+	size_t n = frame_span(size);
+	char *p = room_cur(t);
 
-	if (size > SIZE_MAX / 2 ||
-	    n > (size_t)((uintptr_t)a->end - (uintptr_t)p))
+	if (size > SIZE_MAX / 2 || !top ||
+	    n > (size_t)((uintptr_t)top - (uintptr_t)p))
 		return stack_grow(t, size);
-	a->cur = p + n;
+	room_set(t, top, p + n);
+	UNPOISON(p, size);
 	return p;
 }
 
@@ -436,30 +563,31 @@ static __attribute__((noinline)) void stack_free_below(struct coast_task *t,
 {
 	struct coast__chunk *c = stack_top(t), *below;
 
-	while (c && c->prev && t->frames.cur == chunk_base(c)) {
+	while (c && c->prev && room_cur(t) == chunk_base(c)) {
 		below = c->prev;
 		chunk_free(c->spare);
 		c->spare = NULL;
 		below->spare = c;
-		t->frames.cur = below->cur;
-		t->frames.end = (char *)below;
+		room_set(t, below, below->cur);
 		c = below;
 	}
 	/* Not the top frame: lowered code broke the LIFO discipline. */
-	if (!c || p < chunk_base(c) || p + n != t->frames.cur)
+	if (!c || p < chunk_base(c) || p + n != room_cur(t))
 		abort();
-	t->frames.cur = p;
+	room_set(t, c, p);
+	POISON(p, n);
 }
 
 static void stack_free(struct coast_alloc *a, void *p, size_t size)
 {
 	struct coast_task *t = coast__container_of(a, struct coast_task, frames);
-	size_t n = coast__frame_round(size ? size : 1);
+	size_t n = frame_span(size);
 
 	if (!p)
 		return;
-	if ((char *)p + n == a->cur) {
-		a->cur = p;
+	if ((char *)p + n == room_cur(t)) {
+		room_set(t, stack_top(t), p);
+		POISON(p, n);
 		return;
 	}
 	stack_free_below(t, p, n);
@@ -513,9 +641,9 @@ static void *block_get(unsigned c, size_t bytes)
 	return p;
 }
 
-/* Keeps the block p of class c for this worker: false when it is not a
- * worker or the class's stack is full (the caller frees p). */
-static bool block_put(void *p, unsigned c)
+/* Keeps the block of t, of class c, for this worker: false when it is
+ * not a worker or the class's stack is full (the caller frees it). */
+static bool block_put(struct coast_task *t, unsigned c)
 {
 	struct block_stack *s;
 	uint32_t cap;
@@ -534,14 +662,19 @@ static bool block_put(void *p, unsigned c)
 		s->v = v;
 		s->cap = cap;
 	}
-	POISON(p, BLOCK_SIZE(c));
-	s->v[s->n++] = p;
+	if (!CACHE_LINKED)
+		reg_remove(t);
+	else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
+		reg_forget_scope(t);
+	POISON(t, BLOCK_SIZE(c));
+	s->v[s->n++] = t;
 	return true;
 }
 
 static void *task_block_alloc(struct coast_alloc *a, size_t size)
 {
 	struct coast_task *t;
+	bool linked = CACHE_LINKED; /* R2 */
 	unsigned c;
 
 	(void)a;
@@ -549,17 +682,21 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 		return NULL;
 	c = block_class(COAST__TASK_HDR + size);
 	t = block_get(c, COAST__TASK_HDR + size);
-	if (!t)
-		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size : BLOCK_SIZE(c));
+	if (!t) {
+		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size
+					   : BLOCK_SIZE(c));
+		linked = false;
+	}
 	if (!t)
 		return NULL;
 	t->blk_class = (uint8_t)c;
-	atomic_init(&t->state, 0);
+	/* Atomic stores: a walker may read a linked block's (R1, R3). */
+	atomic_store_explicit(&t->state, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
 	t->next = NULL;
 	t->join_waker = NULL;
 	t->is_root = false;
 	t->home = -1;
-	atomic_init(&t->scope, NULL);
 	t->cancel_polled = false;
 	t->yielded = false;
 	t->frames.alloc = stack_alloc;
@@ -567,7 +704,9 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	t->frames.cur = NULL;
 	t->frames.end = NULL;
 	t->descended = NULL;
-	reg_add(t);
+	if (!linked)
+		reg_add(t);
+	live_count(false);
 	return (char *)t + COAST__TASK_HDR;
 }
 
@@ -626,19 +765,29 @@ void coast__task_dealloc(struct coast_task *t)
 	stack_release(t);
 	if (t->descended) /* rare: free(NULL) cost 6 instructions a task */
 		free(t->descended);
-	reg_remove(t);
-	if (!block_put(t, t->blk_class))
+	if (!block_put(t, t->blk_class)) {
+		reg_remove(t);
 		free(t);
+	}
+	live_count(true);
 }
 
 size_t coast__task_live(void)
 {
-	size_t n = 0;
+	uint64_t made = 0, freed = 0;
 	unsigned i;
 
+	/* The frees first (acquire): a free seen here came after its task's
+	 * allocation, which the loads of the made counts then see too. */
+	freed = atomic_load_explicit(&live_other.freed, memory_order_acquire);
 	for (i = 0; i < REG_SHARDS; i++)
-		n += atomic_load_explicit(&reg[i].n, memory_order_acquire);
-	return n;
+		freed += atomic_load_explicit(&live_worker[i].freed,
+					      memory_order_acquire);
+	made = atomic_load_explicit(&live_other.made, memory_order_relaxed);
+	for (i = 0; i < REG_SHARDS; i++)
+		made += atomic_load_explicit(&live_worker[i].made,
+					     memory_order_relaxed);
+	return (size_t)(made - freed);
 }
 
 /* ----------------------------------------------------------- references */
@@ -656,14 +805,37 @@ void coast__task_ref(struct coast_task *t)
 		abort(); /* count overflow: a reference leak */
 }
 
+/*
+ * Whether cur, loaded with acquire, is a complete task's word whose only
+ * reference is the caller's: then no other thread can change the word
+ * any more (a reference is made only from one held; a complete task is
+ * neither claimed, nor cancelled, nor queued), and the caller frees t
+ * after a plain store of the count (R1) instead of an atomic RMW (rule
+ * 10).  The acquire saw the completer's writes and every other holder's
+ * drop.
+ */
+static bool last_of_complete(struct coast_task *t, uint64_t cur,
+			     uint64_t next)
+{
+	if (!(cur & COAST__ST_COMPLETE) || REFS(cur) != 1)
+		return false;
+	atomic_store_explicit(&t->state, next, memory_order_relaxed);
+	coast__task_dealloc(t);
+	return true;
+}
+
 void coast__task_unref(struct coast_task *t)
 {
+	uint64_t prev = atomic_load_explicit(&t->state, memory_order_acquire);
+
+	if (last_of_complete(t, prev, prev - COAST__ST_REF_ONE))
+		return;
 	/*
 	 * acq_rel: release publishes this holder's writes to whoever frees;
 	 * acquire makes the freeing thread see every other holder's.
 	 */
-	uint64_t prev = atomic_fetch_sub_explicit(&t->state, COAST__ST_REF_ONE,
-						  memory_order_acq_rel);
+	prev = atomic_fetch_sub_explicit(&t->state, COAST__ST_REF_ONE,
+					 memory_order_acq_rel);
 
 	if (REFS(prev) == 0)
 		abort(); /* underflow: a reference dropped twice */
@@ -1037,9 +1209,15 @@ enum coast__join coast__task_join_first(struct coast_task *t,
 
 bool coast__task_consume_release(struct coast_task *t)
 {
-	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_acquire);
 	uint64_t next;
 
+	/* A second consume racing with this one for a complete task is not
+	 * detected anyway (the winner frees it, see the top). */
+	if (!(cur & COAST__ST_CONSUMED) &&
+	    last_of_complete(t, cur,
+			     (cur | COAST__ST_CONSUMED) - COAST__ST_REF_ONE))
+		return true;
 	do {
 		if (cur & COAST__ST_CONSUMED)
 			return false;

@@ -17,10 +17,12 @@ static atomic_int dumps;
 static void *dumper(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&dumping_done)) {
+	/* At least one dump: on a loaded machine the tasks may all be done
+	 * before this thread first runs. */
+	do {
 		coast_dump_tasks();
 		atomic_fetch_add(&dumps, 1);
-	}
+	} while (!atomic_load(&dumping_done));
 	return NULL;
 }
 

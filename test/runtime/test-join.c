@@ -41,6 +41,69 @@ TEST_IMPL(join_completed)
 	return 0;
 }
 
+/* Results of 8 and of 24 bytes (coast__copy's word move and memcpy). */
+struct wide_frame {
+	struct coast_frame h;
+	uint64_t ret;
+};
+
+TEST_FN(wide_fn, struct wide_frame, wide_poll);
+
+static int wide_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	((struct wide_frame *)f)->ret = UINT64_C(0x0123456789abcdef);
+	return COAST_READY;
+}
+
+struct triple {
+	uint64_t v[3];
+};
+
+struct triple_frame {
+	struct coast_frame h;
+	struct triple ret;
+};
+
+TEST_FN(triple_fn, struct triple_frame, triple_poll);
+
+static int triple_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct triple_frame *t = (struct triple_frame *)f;
+
+	(void)cx;
+	t->ret.v[0] = 1;
+	t->ret.v[1] = 2;
+	t->ret.v[2] = 3;
+	return COAST_READY;
+}
+
+TEST_IMPL(join_result_sizes)
+{
+	coast_task *w = coast__spawn(test_frame_new(&coast__task_alloc,
+						    &wide_fn));
+	coast_task *t = coast__spawn(test_frame_new(&coast__task_alloc,
+						    &triple_fn));
+	uint64_t wide = 0;
+	struct triple tr = { { 0, 0, 0 } };
+	int ret = -1;
+
+	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, w,
+							  &wide),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, 0);
+	ASSERT(wide == UINT64_C(0x0123456789abcdef));
+	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, t,
+							  &tr),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, 0);
+	ASSERT(tr.v[0] == 1 && tr.v[1] == 2 && tr.v[2] == 3);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
 /*
  * Starts a join of a spawned task and cancels it: right after the first
  * (pending) poll, or at the poll after the joined task completed.

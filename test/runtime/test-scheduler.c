@@ -398,3 +398,117 @@ TEST_IMPL(sched_timers_under_load)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/* ---------------------------------------------------------- the spill */
+
+/* Counts itself done. */
+struct tally {
+	struct coast_frame h;
+	int ret;
+	atomic_int *count;
+};
+
+TEST_FN(tally_fn, struct tally, tally_poll);
+
+static int tally_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	atomic_fetch_add(((struct tally *)f)->count, 1);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+#define SPILLED 2000
+
+/* Yields until *count reaches SPILLED; returns it. */
+struct waiter {
+	struct coast_frame h;
+	int ret;
+	atomic_int *count;
+	int dummy;
+	struct coast_frame *sub;
+};
+
+TEST_FN(waiter_fn, struct waiter, waiter_poll);
+
+static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct waiter *w = (struct waiter *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &w->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		while (atomic_load(w->count) < SPILLED) {
+			TEST_AWAIT(1, w->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   w->dummy);
+		}
+		w->ret = atomic_load(w->count);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* Spawns a waiter, then more tallies than the ring holds, and joins the
+ * waiter: the waiter keeps the ring from emptying while the tallies
+ * behind it spilled. */
+struct spiller {
+	struct coast_frame h;
+	int ret;
+	atomic_int count;
+	int i;
+	coast_task *waiter;
+	struct coast_frame *sub;
+};
+
+TEST_FN(spiller_fn, struct spiller, spiller_poll);
+
+static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct spiller *s = (struct spiller *)f;
+	struct waiter *w;
+	struct tally *t;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &s->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		w = test_frame_new(&coast__task_alloc, &waiter_fn);
+		w->count = &s->count;
+		s->waiter = coast__spawn(&w->h);
+		for (s->i = 0; s->i < SPILLED; s->i++) {
+			t = test_frame_new(&coast__task_alloc, &tally_fn);
+			t->count = &s->count;
+			ASSERT_EQ(coast_detach(coast__spawn(&t->h)), 0);
+		}
+		TEST_AWAIT(1, s->sub,
+			   COAST_START(coast_join)(cx->frames, s->waiter,
+						   &s->ret),
+			   int, s->i);
+		ASSERT_EQ(s->i, 0);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/*
+ * One worker: a full ring spills into the worker's own list (scheduler.c,
+ * push_full), which gets its turns while a yielding task keeps the ring
+ * busy, so every spawned task runs.
+ */
+TEST_IMPL(sched_spill_fair)
+{
+	struct spiller *s;
+	int r = 0;
+
+	test_workers(1);
+	s = test_frame_new(&coast__task_alloc, &spiller_fn);
+	atomic_init(&s->count, 0);
+	ASSERT_EQ(coast__block_on(&s->h, &r), 0);
+	ASSERT_EQ(r, SPILLED);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}

@@ -117,6 +117,46 @@ TEST_IMPL(task_wake_consumes_ref)
 }
 
 /* LIFO frames across many chunks: aligned, never moved, reused. */
+/* Rule 10: the last reference of a complete task is dropped by a load and
+ * a store; with another holder left it takes the RMW, and frees nothing. */
+TEST_IMPL(task_last_ref_of_complete)
+{
+	struct coast_task *t = new_task();
+
+	coast__task_init(t, 2, false); /* the handle's and the queue's */
+	coast__task_transition_to_running(t);
+	coast__task_ref(t); /* a waker */
+	coast__task_complete_release(t, false);
+	ASSERT_EQ(REFS(t), 2);
+	coast__task_unref(t); /* not the last: the RMW */
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT_EQ(coast__task_live(), 1);
+	coast__task_unref(t); /* the last: freed */
+	ASSERT_EQ(coast__task_live(), 0);
+
+	/* A join's consume of a complete task, the last reference too. */
+	t = new_task();
+	coast__task_init(t, 2, false);
+	coast__task_transition_to_running(t);
+	coast__task_ref(t);
+	coast__task_complete_release(t, false);
+	ASSERT(coast__task_consume_release(t)); /* not the last */
+	ASSERT_EQ(FLAGS(t), COAST__ST_COMPLETE | COAST__ST_CONSUMED);
+	ASSERT(!coast__task_consume_release(t)); /* consumed before */
+	ASSERT_EQ(REFS(t), 1);
+	coast__task_unref(t);
+	ASSERT_EQ(coast__task_live(), 0);
+
+	t = new_task();
+	coast__task_init(t, 2, false);
+	coast__task_transition_to_running(t);
+	coast__task_complete_release(t, false);
+	ASSERT_EQ(REFS(t), 1);
+	ASSERT(coast__task_consume_release(t)); /* the last: freed */
+	ASSERT_EQ(coast__task_live(), 0);
+	return 0;
+}
+
 TEST_IMPL(task_frame_stack)
 {
 	enum { N = 300 };
@@ -146,7 +186,8 @@ TEST_IMPL(task_frame_stack)
 		for (i = N - 1; i >= 0; i--)
 			a->free(a, p[i], size[i]);
 		/* Only the bottom chunk is kept, empty. */
-		ASSERT(t->frames.cur == (char *)bottom);
+		ASSERT(a->alloc(a, 1) == bottom);
+		a->free(a, bottom, 1);
 	}
 
 	/* A frame that straddles a chunk boundary, again and again. */
@@ -201,12 +242,72 @@ TEST_IMPL(task_frame_stack_inline)
 	ASSERT((uintptr_t)q % alignof(max_align_t) == 0);
 	coast__frame_free(a, q, 0);
 	coast__frame_free(a, p0, 1);
-	ASSERT(a->cur == (char *)p0);
+	ASSERT(coast__frame_alloc(a, 1) == p0);
+	coast__frame_free(a, p0, 1);
 
 	q = coast__frame_alloc(&coast__box_alloc, 24);
 	ASSERT(q != NULL);
 	memset(q, 2, 24);
 	coast__frame_free(&coast__box_alloc, q, 24);
+
+	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
+#define TEST_ASAN 1
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISONED(p) __asan_address_is_poisoned(p)
+#else
+#define POISONED(p) true /* checked only under ASan */
+#endif
+
+/*
+ * Under AddressSanitizer the frame stack's free memory is poisoned: the
+ * rounding after a frame, the redzone after it (up to a chunk's header at
+ * its end), the room, and a frame once freed; frames handed out, also by
+ * the inline paths of future.h, are not.
+ */
+TEST_IMPL(task_frame_stack_poison)
+{
+	struct coast_task *t = new_task();
+	struct coast_alloc *a = &t->frames;
+	unsigned char *p, *q, *big;
+
+	p = coast__frame_alloc(a, 40);
+	q = coast__frame_alloc(a, 16);
+	ASSERT(p != NULL && q != NULL && q > p + 40);
+	memset(p, 1, 40);
+	memset(q, 2, 16);
+	ASSERT(POISONED(p + 40));      /* rounding */
+	ASSERT(POISONED(q - 1));       /* p's redzone */
+	ASSERT(POISONED(q + 16));      /* q's, then the room */
+	coast__frame_free(a, q, 16);
+	ASSERT(POISONED(q));           /* freed */
+	ASSERT(POISONED(p + 40));
+	coast__frame_free(a, p, 40);
+	ASSERT(POISONED(p));
+
+	/* The bottom chunk filled by one frame: its redzone ends at the
+	 * chunk's header. */
+	big = a->alloc(a, 4096 - 32);
+	p = coast__frame_alloc(a, 1);
+	ASSERT(big != NULL && p != NULL);
+	memset(big, 3, 4096 - 32);
+	ASSERT(POISONED(big + 4096 - 32));
+	ASSERT(POISONED(big + 4096 - 1));
+	coast__frame_free(a, p, 1);
+	ASSERT(POISONED(p));
+	a->free(a, big, 4096 - 32);
+	ASSERT(POISONED(big));
 
 	coast__task_alloc.free(&coast__task_alloc, coast__task_root(t), 64);
 	ASSERT_EQ(test_live_settle(0), 0);
