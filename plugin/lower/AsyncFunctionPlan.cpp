@@ -242,7 +242,7 @@ void Planner::shareDeadParameters() {
 /// type. A value owned on some paths only to some point gets a drop flag,
 /// which the references the flow says acquire or release it keep up to date.
 void Planner::planDrops() {
-  MustDestructOwnership Owned(FD, Ctx);
+  const MustDestructOwnership &Owned = Analyses.ownership(FD, Ctx);
   unsigned NextState = Plan.Points.size() + 1;
   // Values without a destructor to call, or outside the frame, are left
   // alone.
