@@ -1097,6 +1097,10 @@ void Planner::collectRefs() {
     const FrameVarNames &Names;
     llvm::DenseSet<const VarDecl *> Reported; // once per variable
     RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
+    bool VisitPredefinedExpr(PredefinedExpr *) {
+      P.Plan.NamesFunction = true;
+      return true;
+    }
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
       const FrameVar *V = VD ? P.Plan.frameVar(VD) : nullptr;
