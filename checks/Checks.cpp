@@ -24,7 +24,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
   runSpawnNotSendCheck(Ctx, Send, Handler);
   runReturnsSendViolatedCheck(Send, Handler);
   runLockAcrossAwaitCheck(Send, Handler);
-  runMustDestructAnalysis(Ctx, Handler);
+  runMustDestructAnalysis(Ctx, Handler, Analyses);
   runSpawnBorrowCheck(Ctx, Handler);
 }
 

@@ -27,4 +27,13 @@ const SuspendLiveness *FunctionAnalyses::liveness(const FunctionDecl *FD) {
   return liveness(FD, *makeContext(FD));
 }
 
+const MustDestructOwnership &
+FunctionAnalyses::ownership(const FunctionDecl *FD, ASTContext &Ctx,
+                            CheckHandler *Handler) {
+  std::unique_ptr<MustDestructOwnership> &Slot = Ownership[FD];
+  if (!Slot)
+    Slot = std::make_unique<MustDestructOwnership>(FD, Ctx, Handler);
+  return *Slot;
+}
+
 } // namespace coast

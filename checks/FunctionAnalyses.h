@@ -8,7 +8,8 @@
 // are freed once it is analysed (keeping them for a whole file cost more in
 // fresh memory than rebuilding them did). Results refer to the AST they
 // were computed on: the checks and the planner read it unchanged (the
-// lowering edits text, never the AST).
+// lowering edits text, never the AST). The must_destruct flow is the same:
+// the check and the planner's drop paths share one run per async function.
 //
 // One cache serves one translation unit, on one thread.
 //
@@ -17,6 +18,7 @@
 #ifndef COAST_CHECKS_FUNCTIONANALYSES_H
 #define COAST_CHECKS_FUNCTIONANALYSES_H
 
+#include "MustDestructAnalysis.h"
 #include "SuspendLiveness.h"
 
 #include "clang/Analysis/AnalysisDeclContext.h"
@@ -40,9 +42,19 @@ public:
   /// The same, over a context of its own the first time.
   const SuspendLiveness *liveness(const clang::FunctionDecl *FD);
 
+  /// The must_destruct flow over \p FD, run the first time: the check runs
+  /// it with its \p Handler, and the lowering, which runs after the checks,
+  /// reads the same result.
+  const MustDestructOwnership &ownership(const clang::FunctionDecl *FD,
+                                         clang::ASTContext &Ctx,
+                                         CheckHandler *Handler = nullptr);
+
 private:
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<SuspendLiveness>>
       Liveness;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 std::unique_ptr<MustDestructOwnership>>
+      Ownership;
 };
 
 } // namespace coast

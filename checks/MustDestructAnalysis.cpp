@@ -30,6 +30,7 @@
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
 #include "EvaluatedVisitor.h"
+#include "FunctionAnalyses.h"
 #include "MustDestructTypes.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -698,10 +699,16 @@ private:
 
 class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
 public:
-  FunctionFinder(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
+  FunctionFinder(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A)
+      : Ctx(Ctx), Handler(H), Analyses(A) {}
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext())
+    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext())
+      return true;
+    // The lowering asks again about async functions: they keep the result.
+    if (isAsyncFunction(FD))
+      Analyses.ownership(FD, Ctx, &Handler);
+    else
       OwnershipFlow(FD, Ctx, &Handler).run(nullptr);
     return true;
   }
@@ -709,21 +716,25 @@ public:
 private:
   ASTContext &Ctx;
   CheckHandler &Handler;
+  FunctionAnalyses &Analyses;
 };
 
 } // namespace
 
-void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler) {
+void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler,
+                             FunctionAnalyses &Analyses) {
   if (!mentionsCoast(Ctx))
     return;
-  FunctionFinder(Ctx, Handler).TraverseDecl(Ctx.getTranslationUnitDecl());
+  FunctionFinder(Ctx, Handler, Analyses)
+      .TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
 MustDestructOwnership::MustDestructOwnership(const FunctionDecl *FD,
-                                             ASTContext &Ctx) {
+                                             ASTContext &Ctx,
+                                             CheckHandler *Handler) {
   if (!FD->hasBody())
     return;
-  OwnershipFlow Flow(FD, Ctx, nullptr);
+  OwnershipFlow Flow(FD, Ctx, Handler);
   Flow.run(&Owned);
   const RoleCollector &R = Flow.roles();
   for (const auto &[Ref, Role] : R.Roles) {

@@ -28,8 +28,13 @@
 
 namespace coast {
 
-/// Runs the analysis on every function definition of the translation unit.
-void runMustDestructAnalysis(clang::ASTContext &Ctx, CheckHandler &Handler);
+class FunctionAnalyses;
+
+/// Runs the analysis on every function definition of the translation unit,
+/// keeping each function's MustDestructOwnership in \p Analyses for the
+/// lowering.
+void runMustDestructAnalysis(clang::ASTContext &Ctx, CheckHandler &Handler,
+                             FunctionAnalyses &Analyses);
 
 /// A value that owns a must_destruct resource at a suspension point.
 struct OwnedValue {
@@ -54,7 +59,9 @@ enum class OwnershipEffect {
 /// they go stale when it changes.
 class MustDestructOwnership {
 public:
-  MustDestructOwnership(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
+  /// Reports what the flow finds wrong through \p Handler when given.
+  MustDestructOwnership(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
+                        CheckHandler *Handler = nullptr);
 
   /// The values owned while \p AwaitedCall (the call an await runs) is
   /// pending: parameters first, then locals in the order the body mentions

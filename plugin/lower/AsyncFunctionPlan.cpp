@@ -242,7 +242,7 @@ void Planner::shareDeadParameters() {
 /// type. A value owned on some paths only to some point gets a drop flag,
 /// which the references the flow says acquire or release it keep up to date.
 void Planner::planDrops() {
-  MustDestructOwnership Owned(FD, Ctx);
+  const MustDestructOwnership &Owned = Analyses.ownership(FD, Ctx);
   unsigned NextState = Plan.Points.size() + 1;
   // Values without a destructor to call, or outside the frame, are left
   // alone.
@@ -1097,6 +1097,10 @@ void Planner::collectRefs() {
     const FrameVarNames &Names;
     llvm::DenseSet<const VarDecl *> Reported; // once per variable
     RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
+    bool VisitPredefinedExpr(PredefinedExpr *) {
+      P.Plan.NamesFunction = true;
+      return true;
+    }
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
       const FrameVar *V = VD ? P.Plan.frameVar(VD) : nullptr;

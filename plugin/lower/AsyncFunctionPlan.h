@@ -191,6 +191,9 @@ struct AsyncFunctionPlan {
   /// each `return v;` is an anchor that copies v into the frame's result,
   /// and the `return` macro only finishes.
   bool ReturnByCopy = false;
+  /// The body names its function (`__func__` and the like, from a macro's
+  /// expansion too): only then does the poll function define those names.
+  bool NamesFunction = false;
   std::vector<SuspendPoint> Points;
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;

@@ -327,9 +327,10 @@ std::string LoweringContext::placeLines(StringRef New,
       Out += "\n#line " + std::to_string(To) + " " + File + "\n";
     Line = To;
   };
+  Out.reserve(New.size());
   bool LineStart = false;
   for (size_t I = 0; I < New.size();) {
-    if (New.substr(I).starts_with(PieceMark)) {
+    if (New[I] == PieceMark[0] && New.substr(I).starts_with(PieceMark)) {
       size_t Num = I + sizeof PieceMark - 1;
       size_t End = New.find('\x01', Num);
       unsigned To = 0;
@@ -345,10 +346,19 @@ std::string LoweringContext::placeLines(StringRef New,
       New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
       Line = To - 1;
     }
-    char C = New[I++];
-    Out += C;
-    LineStart = C == '\n';
+    // A run of text up to its line's end or the next mark, copied whole:
+    // the pieces are most of the lowered file, a byte at a time cost more
+    // than the rest of the edits.
+    const char Stops[] = {'\n', PieceMark[0]};
+    size_t End = New[I] == '\n' ? I : New.find_first_of({Stops, 2}, I + 1);
+    if (End == StringRef::npos)
+      End = New.size();
+    else if (New[End] == '\n')
+      ++End;
+    Out.append(New.data() + I, End - I);
+    LineStart = New[End - 1] == '\n';
     Line += LineStart;
+    I = End;
   }
   if (Line != Last)
     MoveTo(Last);

@@ -113,13 +113,15 @@ void StateMachineEmitter::run(const std::string &Prelude) {
              [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
-  std::string Undefs;
+  std::string Undefs =
+      P.NamesFunction
+          ? "#undef __func__\n#undef __FUNCTION__\n#undef __PRETTY_FUNCTION__\n"
+          : "";
   for (const FrameVar &V : P.Vars)
     if (V.Defined)
       Undefs += "#undef " + V.Decl->getName().str() + "\n";
-  std::string Tail = "\n#undef return\n#undef __func__\n#undef __FUNCTION__\n"
-                     "#undef __PRETTY_FUNCTION__\n" +
-                     Undefs + LC.pinned(epilogue(), Body->getRBracLoc()) +
+  std::string Tail = "\n#undef return\n" + Undefs +
+                     LC.pinned(epilogue(), Body->getRBracLoc()) +
                      LC.lineMarker(Body->getRBracLoc()) +
                      LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
@@ -589,14 +591,17 @@ std::string StateMachineEmitter::header() const {
   }
   S += "default: return COAST_READY; }\n";
   // The body's function names are the user's function's, not the poll
-  // function's (assert and logs print them).
+  // function's (assert and logs print them). Only where the body names
+  // them: six directives and their markers a function were nearly half the
+  // lowered file's directives.
   auto Name = [&](PredefinedIdentKind K) {
     return "\"" + PredefinedExpr::ComputeName(K, P.FD) + "\"\n";
   };
-  S += "#define __func__ " + Name(PredefinedIdentKind::Func) +
-       "#define __FUNCTION__ " + Name(PredefinedIdentKind::Function) +
-       "#define __PRETTY_FUNCTION__ " +
-       Name(PredefinedIdentKind::PrettyFunction);
+  if (P.NamesFunction)
+    S += "#define __func__ " + Name(PredefinedIdentKind::Func) +
+         "#define __FUNCTION__ " + Name(PredefinedIdentKind::Function) +
+         "#define __PRETTY_FUNCTION__ " +
+         Name(PredefinedIdentKind::PrettyFunction);
   // The body keeps the names of frame variables that mean them throughout
   // (FrameVarNames.h), macro definitions and stringified arguments too.
   for (const FrameVar &V : P.Vars)

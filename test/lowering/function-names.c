@@ -1,7 +1,7 @@
 // __func__, __FUNCTION__ and __PRETTY_FUNCTION__ in an async function name
 // it, not the poll function it is lowered to (assert and logs print them),
-// before and after an await, and in a macro. Prints the same lowered and as
-// plain C.
+// before and after an await, in a macro, and where only a declaration's type
+// names it. Prints the same lowered and as plain C.
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -27,6 +27,13 @@ static async struct pair make(int a, const char *tag)
 	return p;
 }
 
+async int sized(void)
+{
+	await(coast_yield());
+	char name[sizeof __func__];
+	return (int)sizeof name;
+}
+
 int main(void)
 {
 	// CHECK: step step
@@ -35,5 +42,7 @@ int main(void)
 	// CHECK-NEXT: 1 6 main
 	struct pair p = coast_block_on(make(1, "made"));
 	printf("%d %d %s\n", p.a, p.b, __func__);
+	// CHECK-NEXT: sized 6
+	printf("sized %d\n", coast_block_on(sized()));
 	return 0;
 }
