@@ -107,11 +107,14 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   const auto *Body = cast<CompoundStmt>(P.FD->getBody());
   SourceLocation Begin = LC.SM.getExpansionLoc(P.FD->getBeginLoc());
   SourceLocation LBrace = Body->getLBracLoc();
-  // The poll function's `{` is on the line of the user's: debug info puts
-  // the function's prologue there.
+  // The frame is laid out with the default packing, whatever `#pragma
+  // pack` the function is defined under: its members' addresses are taken
+  // as those of aligned locals. The poll function's `{` is on the line of
+  // the user's: debug info puts the function's prologue there.
   std::string Head =
-      "\n" +
-      LC.pinned(Prelude + "static int " + generatedName(P.Name, "poll") +
+      "\n#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
+      "#pragma pack(pop)\n" +
+      LC.pinned("static int " + generatedName(P.Name, "poll") +
                     "(struct coast_head *__coast_h, struct coast_cx *__cx)",
                 Begin) +
       LC.pinned(header(), LBrace) + LC.lineMarker(LBrace) +
