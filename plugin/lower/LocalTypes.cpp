@@ -262,6 +262,16 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
       P.Needed.insert(keyOf(TD));
       return true;
     }
+    bool VisitPredefinedExpr(PredefinedExpr *PE) {
+      P.fail(PE->getLocation(),
+             "type " + userName(Why) +
+                 " of a value live across an 'await' is declared inside "
+                 "the function and its definition uses '" +
+                 PE->getIdentKindName() +
+                 "', which names the function only inside it; frames are "
+                 "declared at file scope");
+      return true;
+    }
     bool VisitRecordDecl(RecordDecl *RD) {
       P.keepLayout(RD, Why, Piece, Index);
       return true;

@@ -15,9 +15,10 @@
 // it around the definition.
 //
 // What cannot move is coast-unsupported: a definition that reads a local (a
-// variably modified type, `sizeof x`), a reference written inside a macro's
-// definition, a tag defined outside a declaration of its own (in a cast or a
-// sizeof), a record laid out by another pragma (`ms_struct`, attributes of
+// variably modified type, `sizeof x`) or `__func__` ("" at file scope), a
+// reference written inside a macro's definition, a tag defined outside a
+// declaration of its own (in a cast or a sizeof), a record laid out by another
+// pragma (`ms_struct`, attributes of
 // `#pragma clang attribute`).
 //
 //===----------------------------------------------------------------------===//
