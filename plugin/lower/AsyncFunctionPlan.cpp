@@ -1276,6 +1276,11 @@ void forEachEvaluatedChild(const Expr *E,
       F(G->getResultExpr());
     return;
   }
+  if (const auto *C = dyn_cast<ChooseExpr>(E)) {
+    if (!C->isConditionDependent())
+      F(C->getChosenSubExpr());
+    return;
+  }
   if (isa<StmtExpr>(E))
     return;
   for (const Stmt *Child : E->children())
