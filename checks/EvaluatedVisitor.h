@@ -2,10 +2,11 @@
 //
 // No future is created and nothing is awaited in an operand C never
 // evaluates: sizeof and _Alignof of an expression (unless its type is
-// variably modified), typeof, and the parts of _Generic other than the
-// selected association. This RecursiveASTVisitor base routes those operands
-// through the derived class's traverseUnevaluated(E, Operator), which by
-// default skips them.
+// variably modified), typeof, the parts of _Generic other than the
+// selected association, and the operand __builtin_choose_expr does not
+// choose (its condition is a constant). This RecursiveASTVisitor base routes
+// those operands through the derived class's traverseUnevaluated(E, Operator),
+// which by default skips them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,9 +23,7 @@ class EvaluatedVisitor : public clang::RecursiveASTVisitor<Derived> {
 
 public:
   /// \p Operator is the operator's spelling, for messages ("sizeof").
-  bool traverseUnevaluated(clang::Expr *, const char *Operator) {
-    return true;
-  }
+  bool traverseUnevaluated(clang::Expr *, const char *Operator) { return true; }
 
   bool TraverseUnaryExprOrTypeTraitExpr(clang::UnaryExprOrTypeTraitExpr *E) {
     if (E->isArgumentType() ||
@@ -38,6 +37,15 @@ public:
   // Clang 22 passes a second argument (TraverseQualifier); 19 passes one.
   bool TraverseTypeOfExprTypeLoc(clang::TypeOfExprTypeLoc TL, bool = true) {
     return derived().traverseUnevaluated(TL.getUnderlyingExpr(), "typeof");
+  }
+
+  bool TraverseChooseExpr(clang::ChooseExpr *E) {
+    if (E->isConditionDependent())
+      return true;
+    clang::Expr *Other = E->isConditionTrue() ? E->getRHS() : E->getLHS();
+    if (!derived().traverseUnevaluated(Other, "__builtin_choose_expr"))
+      return false;
+    return derived().TraverseStmt(E->getChosenSubExpr());
   }
 
   bool TraverseGenericSelectionExpr(clang::GenericSelectionExpr *E) {

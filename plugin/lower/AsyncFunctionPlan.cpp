@@ -43,6 +43,22 @@ namespace coast {
 
 namespace {
 
+/// Collects the integer literals that are expansions of __COUNTER__.
+struct CounterFinder : RecursiveASTVisitor<CounterFinder> {
+  const SourceManager &SM;
+  const LangOptions &LO;
+  std::vector<SourceLocation> Found;
+  CounterFinder(const SourceManager &SM, const LangOptions &LO)
+      : SM(SM), LO(LO) {}
+  bool VisitIntegerLiteral(IntegerLiteral *IL) {
+    SourceLocation L = IL->getLocation();
+    if (L.isMacroID() &&
+        Lexer::getImmediateMacroName(L, SM, LO) == "__COUNTER__")
+      Found.push_back(L);
+    return true;
+  }
+};
+
 class Planner {
 public:
   Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
@@ -94,6 +110,7 @@ private:
   std::vector<SourceLocation>
   counterUses(llvm::ArrayRef<const Stmt *> Stmts) const;
   void failCounters(SourceLocation L);
+  void rejectMovedCounters();
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -181,6 +198,9 @@ bool Planner::run() {
   if (!Ok)
     return false;
   planTypes();
+  if (!Ok)
+    return false;
+  rejectMovedCounters();
   if (!Ok)
     return false;
   collectRefs();
@@ -631,22 +651,61 @@ void Planner::rejectCountersAcross(const BinaryOperator *Assign) {
 /// Where the integer literals of \p Stmts are expansions of __COUNTER__.
 std::vector<SourceLocation>
 Planner::counterUses(llvm::ArrayRef<const Stmt *> Stmts) const {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    const SourceManager &SM;
-    const LangOptions &LO;
-    std::vector<SourceLocation> Found;
-    Finder(const SourceManager &SM, const LangOptions &LO) : SM(SM), LO(LO) {}
-    bool VisitIntegerLiteral(IntegerLiteral *IL) {
-      SourceLocation L = IL->getLocation();
-      if (L.isMacroID() &&
-          Lexer::getImmediateMacroName(L, SM, LO) == "__COUNTER__")
-        Found.push_back(L);
-      return true;
-    }
-  } F(SM, Ctx.getLangOpts());
+  CounterFinder F(SM, Ctx.getLangOpts());
   for (const Stmt *S : Stmts)
     F.TraverseStmt(const_cast<Stmt *>(S));
   return F.Found;
+}
+
+/// The lowered text declares the function anew (its written declaration
+/// goes) and moves the local types the frame needs before it: __COUNTER__
+/// in the declaration would not count, and in a moved type it would count
+/// before the uses written above that type in the function.
+void Planner::rejectMovedCounters() {
+  CounterFinder F(SM, Ctx.getLangOpts());
+  F.TraverseDecl(const_cast<FunctionDecl *>(FD));
+  if (F.Found.empty())
+    return;
+  const auto *Body = cast<CompoundStmt>(FD->getBody());
+  SourceLocation Begin = SM.getExpansionLoc(FD->getBeginLoc());
+  std::vector<CharSourceRange> Moved;
+  for (const HoistedType &H : Plan.Types.Hoisted)
+    if (H.Stmt || H.Tag->isThisDeclarationADefinition())
+      Moved.push_back(Lexer::makeFileCharRange(
+          CharSourceRange::getTokenRange(H.Stmt ? H.Stmt->getSourceRange()
+                                                : H.Tag->getSourceRange()),
+          SM, Ctx.getLangOpts()));
+  auto Within = [&](SourceLocation L, SourceLocation B, SourceLocation E) {
+    return SM.isPointWithin(SM.getExpansionLoc(L), B, E);
+  };
+  auto PieceOf = [&](SourceLocation L) {
+    return llvm::find_if(Moved, [&](const CharSourceRange &R) {
+      return Within(L, R.getBegin(), R.getEnd());
+    });
+  };
+  std::optional<SourceLocation> FirstStaying;
+  for (SourceLocation L : F.Found) {
+    if (Within(L, Begin, Body->getLBracLoc()))
+      fail(L, "__COUNTER__ in the declaration of async function '" + Plan.Name +
+                  "', which the lowering writes anew: it would not count; "
+                  "use it outside the declaration");
+    else if (PieceOf(L) == Moved.end() &&
+             (!FirstStaying || SM.isBeforeInTranslationUnit(
+                                   SM.getExpansionLoc(L), *FirstStaying)))
+      FirstStaying = SM.getExpansionLoc(L);
+  }
+  if (!FirstStaying)
+    return;
+  for (SourceLocation L : F.Found) {
+    auto Piece = PieceOf(L);
+    if (Piece != Moved.end() &&
+        SM.isBeforeInTranslationUnit(*FirstStaying, Piece->getBegin()))
+      fail(L, "__COUNTER__ in a type defined in async function '" + Plan.Name +
+                  "' that the lowering moves before the function (a value "
+                  "of that type is live across an 'await'): it would count "
+                  "before the __COUNTER__ written above it; define the type "
+                  "before the function");
+  }
 }
 
 void Planner::failCounters(SourceLocation L) {
@@ -1219,6 +1278,11 @@ void forEachEvaluatedChild(const Expr *E,
   if (const auto *G = dyn_cast<GenericSelectionExpr>(E)) {
     if (!G->isResultDependent())
       F(G->getResultExpr());
+    return;
+  }
+  if (const auto *C = dyn_cast<ChooseExpr>(E)) {
+    if (!C->isConditionDependent())
+      F(C->getChosenSubExpr());
     return;
   }
   if (isa<StmtExpr>(E))

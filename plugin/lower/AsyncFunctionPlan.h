@@ -268,7 +268,8 @@ struct AsyncFunctionPlan {
 
 /// Calls \p F on the operands of \p E that C evaluates, in an order C allows:
 /// not the operand of sizeof, _Alignof or typeof, nor _Generic's unselected
-/// associations, nor the statements of a statement expression.
+/// associations, nor the operand __builtin_choose_expr does not choose, nor
+/// the statements of a statement expression.
 void forEachEvaluatedChild(const clang::Expr *E,
                            llvm::function_ref<void(const clang::Expr *)> F);
 

@@ -83,7 +83,10 @@ private:
   void indexDeclStmts();
   void need(const NamedDecl *D, const NamedDecl *Why);
   void hoist(const NamedDecl *D);
-  void scanHoisted(Decl *D, const NamedDecl *Why, CharSourceRange R);
+  void scanHoisted(Decl *D, const NamedDecl *Why, CharSourceRange R,
+                   size_t Index);
+  void keepLayout(const RecordDecl *RD, const NamedDecl *Why, CharSourceRange R,
+                  size_t Index);
   void nameHoisted();
   std::string newName(const NamedDecl *D, llvm::StringRef Kind,
                       llvm::StringSet<> &Taken);
@@ -152,8 +155,9 @@ void LocalTypePlanner::need(const NamedDecl *D, const NamedDecl *Why) {
   if (const auto *Tag = dyn_cast<TagDecl>(D)) {
     Def = Tag->getDefinition();
     if (!Def) {
-      Plan.Hoisted.push_back(
-          {nullptr, Tag, offsetOf(Tag->getCanonicalDecl()->getLocation())});
+      Plan.Hoisted.push_back({nullptr, Tag,
+                              offsetOf(Tag->getCanonicalDecl()->getLocation()),
+                              std::nullopt});
       Moved.push_back(Tag);
       return;
     }
@@ -187,13 +191,15 @@ void LocalTypePlanner::need(const NamedDecl *D, const NamedDecl *Why) {
     return;
   }
   if (TypesOnly) {
-    Plan.Hoisted.push_back({DS, nullptr, offsetOf(DS->getBeginLoc())});
+    Plan.Hoisted.push_back(
+        {DS, nullptr, offsetOf(DS->getBeginLoc()), std::nullopt});
     for (Decl *X : DS->decls())
-      scanHoisted(X, Why, R);
+      scanHoisted(X, Why, R, Plan.Hoisted.size() - 1);
   } else {
     const auto *Tag = cast<TagDecl>(Def);
-    Plan.Hoisted.push_back({nullptr, Tag, offsetOf(Tag->getBeginLoc())});
-    scanHoisted(const_cast<Decl *>(Def), Why, R);
+    Plan.Hoisted.push_back(
+        {nullptr, Tag, offsetOf(Tag->getBeginLoc()), std::nullopt});
+    scanHoisted(const_cast<Decl *>(Def), Why, R, Plan.Hoisted.size() - 1);
   }
 }
 
@@ -201,13 +207,15 @@ void LocalTypePlanner::need(const NamedDecl *D, const NamedDecl *Why) {
 /// needs the local types it uses; a local value it reads, or a macro
 /// defined in the body, cannot follow its text \p R to file scope.
 void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
-                                   CharSourceRange R) {
+                                   CharSourceRange R, size_t Index) {
   struct Scanner : RecursiveASTVisitor<Scanner> {
     LocalTypePlanner &P;
     const NamedDecl *Why;
     CharSourceRange Piece;
-    Scanner(LocalTypePlanner &P, const NamedDecl *W, CharSourceRange R)
-        : P(P), Why(W), Piece(R) {}
+    size_t Index;
+    Scanner(LocalTypePlanner &P, const NamedDecl *W, CharSourceRange R,
+            size_t I)
+        : P(P), Why(W), Piece(R), Index(I) {}
     /// A macro defined in the body is not defined yet where the piece
     /// moves to: some level of \p L's expansion is written in the body,
     /// outside the piece.
@@ -254,6 +262,20 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
       P.Needed.insert(keyOf(TD));
       return true;
     }
+    bool VisitPredefinedExpr(PredefinedExpr *PE) {
+      P.fail(PE->getLocation(),
+             "type " + userName(Why) +
+                 " of a value live across an 'await' is declared inside "
+                 "the function and its definition uses '" +
+                 PE->getIdentKindName() +
+                 "', which names the function only inside it; frames are "
+                 "declared at file scope");
+      return true;
+    }
+    bool VisitRecordDecl(RecordDecl *RD) {
+      P.keepLayout(RD, Why, Piece, Index);
+      return true;
+    }
     bool VisitEnumConstantDecl(EnumConstantDecl *ECD) {
       P.Moved.push_back(ECD);
       return true;
@@ -285,8 +307,40 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
                    "is not visible");
       return true;
     }
-  } S(*this, Why, R);
+  } S(*this, Why, R, Index);
   S.TraverseDecl(D);
+}
+
+/// Pragmas lay out the records defined after them, and the piece \p R that
+/// defines \p RD (Plan.Hoisted[\p Index]) moves away from them: `#pragma
+/// pack` goes with it, the others are coast-unsupported.
+void LocalTypePlanner::keepLayout(const RecordDecl *RD, const NamedDecl *Why,
+                                  CharSourceRange R, size_t Index) {
+  auto Unsupported = [&](SourceLocation L, StringRef Pragma) {
+    fail(L, "type " + userName(Why) +
+                " of a value live across an 'await' is declared inside the "
+                "function, laid out by " +
+                Pragma +
+                "; the frame needs it at file scope, away from the pragma; "
+                "define the type before the function");
+  };
+  if (const auto *MS = RD->getAttr<MSStructAttr>(); MS && MS->isImplicit())
+    return Unsupported(RD->getLocation(), "'#pragma ms_struct'");
+  for (const Attr *A : RD->attrs())
+    if (!A->isImplicit() && !A->isInherited() &&
+        !SM.isPointWithin(SM.getExpansionLoc(A->getLocation()), R.getBegin(),
+                          R.getEnd()))
+      return Unsupported(A->getLocation(), "'#pragma clang attribute'");
+  const auto *Max = RD->getAttr<MaxFieldAlignmentAttr>();
+  unsigned Pack = Max ? Max->getAlignment() / Ctx.getCharWidth() : 0;
+  HoistedType &H = Plan.Hoisted[Index];
+  if (H.Pack && *H.Pack != Pack)
+    return fail(RD->getLocation(),
+                "type " + userName(Why) +
+                    " of a value live across an 'await' is declared inside "
+                    "the function, and '#pragma pack' changes inside its "
+                    "definition; define the type before the function");
+  H.Pack = Pack;
 }
 
 std::string LocalTypePlanner::newName(const NamedDecl *D, StringRef Kind,
@@ -457,7 +511,14 @@ void hoistLocalTypes(const LocalTypePlan &Plan, const FunctionDecl *FD,
     } else {
       Piece = H.Tag->getKindName().str() + " " + H.Tag->getName().str() + ";";
     }
-    Text += LC.lineMarker(At) + LC.columnPad(At) + Piece + "\n";
+    if (H.Pack)
+      Piece = "#pragma pack(push)\n#pragma pack(" +
+              (*H.Pack ? std::to_string(*H.Pack) : "") + ")\n" +
+              LC.lineMarker(At) + LC.columnPad(At) + Piece +
+              "\n#pragma pack(pop)";
+    else
+      Piece = LC.lineMarker(At) + LC.columnPad(At) + Piece;
+    Text += Piece + "\n";
   }
   for (const DeclStmt *DS : Plan.ForwardDecls)
     LC.replace(LC.fileRange(DS->getSourceRange()),

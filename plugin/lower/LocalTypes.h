@@ -11,10 +11,15 @@
 // another, incompatible type). Diagnostics come from planning, before any
 // rename, and name the user's types.
 //
+// A record keeps the `#pragma pack` it was defined under: the moved text sets
+// it around the definition.
+//
 // What cannot move is coast-unsupported: a definition that reads a local (a
-// variably modified type, `sizeof x`), a reference written inside a macro's
-// definition, a tag defined outside a declaration of its own (in a cast or a
-// sizeof).
+// variably modified type, `sizeof x`) or `__func__` ("" at file scope), a
+// reference written inside a macro's definition, a tag defined outside a
+// declaration of its own (in a cast or a sizeof), a record laid out by another
+// pragma (`ms_struct`, attributes of
+// `#pragma clang attribute`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +34,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +49,9 @@ struct HoistedType {
   /// declaration `struct NAME;` goes to file scope.
   const clang::TagDecl *Tag = nullptr;
   unsigned Offset = 0; ///< where it is written, for source order
+  /// The `#pragma pack` value its records were defined under (0: none),
+  /// which the place it moves to may not have; none if it has no record.
+  std::optional<unsigned> Pack;
 };
 
 struct LocalTypePlan {

@@ -107,8 +107,18 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   const auto *Body = cast<CompoundStmt>(P.FD->getBody());
   SourceLocation Begin = LC.SM.getExpansionLoc(P.FD->getBeginLoc());
   SourceLocation LBrace = Body->getLBracLoc();
-  std::string Head = "\n" + LC.pinned(Prelude + header(), Begin) +
-                     LC.lineMarker(LBrace) + LC.columnPad(LBrace);
+  // The frame is laid out with the default packing, whatever `#pragma
+  // pack` the function is defined under: its members' addresses are taken
+  // as those of aligned locals. The poll function's `{` is on the line of
+  // the user's: debug info puts the function's prologue there.
+  std::string Head =
+      "\n#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
+      "#pragma pack(pop)\n" +
+      LC.pinned("static int " + generatedName(P.Name, "poll") +
+                    "(struct coast_head *__coast_h, struct coast_cx *__cx)",
+                Begin) +
+      LC.pinned(header(), LBrace) + LC.lineMarker(LBrace) +
+      LC.columnPad(LBrace);
   LC.replace(CharSourceRange::getCharRange(Begin, LBrace),
              [Head] { return Head; });
 
@@ -576,9 +586,7 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 }
 
 std::string StateMachineEmitter::header() const {
-  std::string S = "static int " + generatedName(P.Name, "poll") +
-                  "(struct coast_head *__coast_h, struct coast_cx *__cx) { " +
-                  Frame + " *__co = (" + Frame +
+  std::string S = "{ " + Frame + " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
                   "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +

@@ -78,6 +78,16 @@ async int defined_in_sizeof(void)
 	return w.a;
 }
 
+// __func__ names the function only inside it: at file scope it is "".
+async int names_function(void)
+{
+	struct tag {
+		char name[sizeof __func__]; // expected-error {{type 'struct tag' of a value live across an 'await' is declared inside the function and its definition uses '__func__', which names the function only inside it; frames are declared at file scope [coast-unsupported]}}
+	} t = { "x" };
+	await(one());
+	return t.name[0];
+}
+
 // A variably modified typedef declared together with a frame value's type
 // is in scope at the await: rejected as such, once.
 async int vm_sibling(int n)
@@ -102,6 +112,10 @@ async int accepted(int n)
 			int a;
 		} p = { 5 };
 		r += p.a;
+		struct tag {
+			char name[sizeof __func__];
+		} t = { "a" };
+		r += t.name[0];
 		typedef char row[n];
 		row x;
 		x[0] = 1;

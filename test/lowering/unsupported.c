@@ -175,6 +175,7 @@ async int unevaluated(void)
 {
 	int n = sizeof(await(one())); // expected-error {{'await' in the operand of 'sizeof', which is never evaluated; await outside it [coast-unsupported]}}
 	__typeof__(await(one())) m = 0; // expected-error {{'await' in the operand of 'typeof', which is never evaluated}}
+	n += __builtin_choose_expr(1, await(one()), await(one())); // expected-error {{'await' in the operand of '__builtin_choose_expr', which is never evaluated}}
 	return n + m + _Generic(await(one()), int: 1, default: 0); // expected-error {{'await' in the operand of '_Generic', which is never evaluated}}
 }
 
