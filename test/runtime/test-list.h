@@ -109,6 +109,7 @@ TEST_DECLARE(oneshot_foreign_send)
 TEST_DECLARE(oneshot_cancel_recv)
 TEST_DECLARE(oneshot_close)
 TEST_DECLARE(dump_under_load)
+TEST_DECLARE(dump_lent_running)
 TEST_DECLARE(registry_churn)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
@@ -232,5 +233,6 @@ TASK_LIST_START
   TEST_ENTRY(oneshot_cancel_recv)
   TEST_ENTRY(oneshot_close)
   TEST_ENTRY(dump_under_load)
+  TEST_ENTRY(dump_lent_running)
   TEST_ENTRY(registry_churn)
 TASK_LIST_END
