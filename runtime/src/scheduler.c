@@ -170,11 +170,11 @@ static struct {
 static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
 /* The worker this thread is, NULL for other threads. */
-static _Thread_local struct worker *me;
+static _Thread_local struct worker *me COAST__TLS_IE;
 /* The poll in progress (internal.h); current also makes
  * coast__block_on's -EDEADLK. */
 _Thread_local struct coast__polling coast__polling;
-static _Thread_local int budget;
+static _Thread_local int budget COAST__TLS_IE;
 
 static void *worker_main(void *arg);
 
