@@ -6,6 +6,7 @@
 #   %plain        that clang without the plugin, coast.h on the path
 #   %gcc          gcc, coast.h on the path
 #   %coast-libs   libcoast and its system libraries, for linking
+#   %coast-shared libcoast.so
 #   %coast-plugin the plugin's path
 #   %coast-check  the coast-check tool
 #   %clang-tidy   clang-tidy of the same LLVM with coast's module loaded
@@ -58,6 +59,7 @@ config.substitutions.append(("%plain", plain))
 config.substitutions.append(("%gcc", "gcc " + inc))
 config.substitutions.append(("%clang", clang))
 config.substitutions.append(("%coast-libs", libs))
+config.substitutions.append(("%coast-shared", config.coast_libcoast_shared))
 config.substitutions.append(("%coast-runtime-tests", config.coast_runtime_tests))
 config.substitutions.append(("%coast-src", config.coast_src_root))
 # After every longer %coast-... name, which lit would otherwise cut short.

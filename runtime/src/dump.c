@@ -70,8 +70,10 @@ static void dump_one(struct coast_task *t, void *arg)
 
 	if (!coast__task_claim(t)) {
 		st = coast__task_state(t);
-		/* A dead block (task.c's R1): cached, or being freed. */
-		if (!(st >> COAST__ST_REF_SHIFT))
+		/* A dead block (task.c's R1): cached, or being freed.  A
+		 * running task may have no reference either: its runner's
+		 * went to a waker that was dropped (rule 9). */
+		if (!(st >> COAST__ST_REF_SHIFT) && !(st & COAST__ST_RUNNING))
 			return;
 		d->n++;
 		fprintf(d->out, "  task %p: %s\n", (void *)t,

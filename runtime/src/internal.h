@@ -249,7 +249,18 @@ struct coast__polling {
 	bool lent;      /* current's reference went to a waker (rule 9) */
 	bool yield_now; /* current woke itself (coast__task_wake_self) */
 };
-extern _Thread_local struct coast__polling coast__polling;
+/*
+ * The runtime's thread-locals are initial-exec: in libcoast.so an access
+ * is then a load at %fs plus an offset the loader fills in once, not a
+ * __tls_get_addr call (what -fPIC makes of a thread-local otherwise, and
+ * of an extern one even when it is hidden).  That takes static TLS, which
+ * is right for a library programs link (loaded at start); a dlopen draws
+ * the few hundred bytes from glibc's surplus.  coast__polling is hidden
+ * too: declared extern, the compiler cannot know it is in this module.
+ */
+#define COAST__TLS_IE __attribute__((tls_model("initial-exec")))
+extern _Thread_local struct coast__polling coast__polling
+	__attribute__((visibility("hidden"))) COAST__TLS_IE;
 
 /*
  * For coast_waker_get: whether the calling thread is a worker polling t

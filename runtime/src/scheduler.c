@@ -18,8 +18,9 @@
  *   2. every 61st task the injection queue first (fairness for foreign
  *      wakes), and a non-blocking turn of the driver (I/O and timers make
  *      progress while nobody is idle);
- *   3. the local queue, then a batch from the injection queue (its share:
- *      len / N + 1, at most half a ring);
+ *   3. the local queue (with one worker, its ring and then its spill
+ *      list: push_full), then a batch from the injection queue (its
+ *      share: len / N + 1, at most half a ring);
  *   4. searching: steal half of another worker's queue, from a random one;
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
  *      the worker's condvar.
@@ -131,8 +132,8 @@ struct worker {
 	unsigned lifo_polls;
 	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
-	/* One worker only: what its full ring could not take, FIFO through
-	 * task->next (push_full). */
+	/* One worker only: the newer part of its FIFO once the ring was
+	 * full, through task->next (push_full). */
 	struct coast_task *spill_head, *spill_tail;
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
@@ -169,11 +170,11 @@ static struct {
 static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
 /* The worker this thread is, NULL for other threads. */
-static _Thread_local struct worker *me;
+static _Thread_local struct worker *me COAST__TLS_IE;
 /* The poll in progress (internal.h); current also makes
  * coast__block_on's -EDEADLK. */
 _Thread_local struct coast__polling coast__polling;
-static _Thread_local int budget;
+static _Thread_local int budget COAST__TLS_IE;
 
 static void *worker_main(void *arg);
 
@@ -281,11 +282,16 @@ static void end_search(struct worker *w)
 /* ------------------------------------------------------------- queueing */
 
 /*
- * A push to w's full ring.  With one worker nothing is stolen, so the
- * task goes to a list only w touches instead of the injection queue (its
- * mutex, and batches taken back by take_injected: a third of a spawn when
- * a task spawns thousands).  Like the injection queue, the list gets a
- * turn every TICK_INTERVAL polls and when the ring is empty.
+ * A push to w's full ring, or (one worker) behind w's spill list.  With
+ * one worker nothing is stolen, so tasks go to a list only w touches
+ * instead of the injection queue (its mutex, and batches taken back by
+ * take_injected: a third of a spawn when a task spawns thousands).  Every
+ * push goes behind the list while it holds tasks, so the ring holds the
+ * oldest tasks, the list the newer ones, and the two are one FIFO: popped
+ * ring first, each task polled in its turn.  Letting a yield take the
+ * slot its pop freed kept the ring's tasks at 60 polls in 61 for good;
+ * moving half the ring to the list as coast__local_push_full does still
+ * left a few tasks (phase-locked to the overflows) a tenth of the polls.
  */
 static __attribute__((noinline)) void push_full(struct worker *w,
 						struct coast_task *t)
@@ -302,10 +308,11 @@ static __attribute__((noinline)) void push_full(struct worker *w,
 	w->spill_tail = t;
 }
 
-/* The back of w's own queue. */
+/* The back of w's own queue (the spill list is only ever set with one
+ * worker). */
 static inline void push_own(struct worker *w, struct coast_task *t)
 {
-	if (!coast__local_push_room(&w->q, t))
+	if (w->spill_head || !coast__local_push_room(&w->q, t))
 		push_full(w, t);
 }
 
@@ -670,8 +677,6 @@ static struct coast_task *next_task(struct worker *w)
 		w->tick_left = TICK_INTERVAL;
 		maintenance(w);
 		t = coast__inject_pop_batch(&rt.inject, 1, &n);
-		if (!t)
-			t = pop_spill(w);
 		if (t)
 			return t;
 	}

@@ -261,7 +261,8 @@ struct block_stack {
 
 /* The calling worker's cached blocks; used only on workers (they never
  * exit, so nothing cached is lost with a thread). */
-static _Thread_local struct block_stack block_cache[BLOCK_CLASSES];
+static _Thread_local struct block_stack block_cache[BLOCK_CLASSES]
+	COAST__TLS_IE;
 
 /* At the end of its chunk's cap bytes of frames (so aligned like them). */
 struct coast__chunk {
@@ -306,9 +307,9 @@ static struct live_count live_other;
  * (worker_main) or never.  (Asking the scheduler each time cost 20
  * instructions a spawn.)
  */
-static _Thread_local int here_shard = -1;
-static _Thread_local bool here_worker;
-static _Thread_local struct live_count *here_live;
+static _Thread_local int here_shard COAST__TLS_IE = -1;
+static _Thread_local bool here_worker COAST__TLS_IE;
+static _Thread_local struct live_count *here_live COAST__TLS_IE;
 
 static void reg_lock(struct reg_shard *r)
 {

@@ -2,10 +2,12 @@
  * test-dump.c - coast_dump_tasks while tasks run, wake and finish on every
  * worker: the claim of a waiting task must not lose its wakes (every task
  * finishes) nor race with its runner (TSan), and a task dumped as waiting
- * is released the way a runner releases it.
+ * is released the way a runner releases it.  Every live task is listed,
+ * also one running without a reference of its own.
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -59,6 +61,60 @@ TEST_IMPL(dump_under_load)
 		ASSERT_EQ(outs[i], i);
 	ASSERT(atomic_load(&dumps) > 0);
 	fprintf(stderr, "dump_under_load: %d dumps\n", atomic_load(&dumps));
+	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT_EQ(coast_dump_tasks(), 0);
+	return 0;
+}
+
+/* ------------------------------------------- a running task with no ref */
+
+static atomic_bool lent_dropped, lent_dumped;
+
+/* Lends the runner's reference to a waker and drops it (task.c, rule
+ * 9), then runs on until the dump is done. */
+struct lender {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(lender_fn, struct lender, lender_poll);
+
+static int lender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	coast_waker_drop(coast_waker_get(cx));
+	atomic_store(&lent_dropped, true);
+	while (!atomic_load(&lent_dumped))
+		sched_yield();
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
+ * A detached task whose lent waker was dropped runs with a count of 0:
+ * the dump lists it (running), though a count of 0 is otherwise a dead
+ * block it skips.
+ */
+TEST_IMPL(dump_lent_running)
+{
+	struct coast_frame *f;
+	coast_task *t;
+	int r = 0, n;
+
+	test_workers(1);
+	f = test_frame_new(&coast__task_alloc, &lender_fn);
+	/* Start the runtime with a task that is done at once. */
+	ASSERT_EQ(coast__block_on(COAST_START(coast_yield)(&coast__task_alloc),
+				  &r),
+		  0);
+	t = coast__spawn(f);
+	ASSERT(t);
+	while (!atomic_load(&lent_dropped))
+		sched_yield();
+	ASSERT_EQ(coast_detach(t), 0);
+	ASSERT_EQ(coast__task_state(t) >> COAST__ST_REF_SHIFT, 0);
+	n = coast_dump_tasks();
+	atomic_store(&lent_dumped, true);
+	ASSERT_EQ(n, 1);
 	ASSERT_EQ(test_live_settle(0), 0);
 	ASSERT_EQ(coast_dump_tasks(), 0);
 	return 0;

@@ -59,6 +59,8 @@ TEST_DECLARE(sched_million)
 TEST_DECLARE(sched_foreign_wakes)
 TEST_DECLARE(sched_timers_under_load)
 TEST_DECLARE(sched_spill_fair)
+TEST_DECLARE(sched_spill_share)
+TEST_DECLARE(sched_spill_inject)
 TEST_DECLARE(io_echo)
 TEST_DECLARE(io_peer_reset)
 TEST_DECLARE(io_bad_fd)
@@ -107,6 +109,7 @@ TEST_DECLARE(oneshot_foreign_send)
 TEST_DECLARE(oneshot_cancel_recv)
 TEST_DECLARE(oneshot_close)
 TEST_DECLARE(dump_under_load)
+TEST_DECLARE(dump_lent_running)
 TEST_DECLARE(registry_churn)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
@@ -175,6 +178,8 @@ TASK_LIST_START
   TEST_ENTRY(sched_foreign_wakes)
   TEST_ENTRY(sched_timers_under_load)
   TEST_ENTRY(sched_spill_fair)
+  TEST_ENTRY(sched_spill_share)
+  TEST_ENTRY(sched_spill_inject)
 
   TEST_ENTRY(io_echo)
   TEST_ENTRY(io_peer_reset)
@@ -228,5 +233,6 @@ TASK_LIST_START
   TEST_ENTRY(oneshot_cancel_recv)
   TEST_ENTRY(oneshot_close)
   TEST_ENTRY(dump_under_load)
+  TEST_ENTRY(dump_lent_running)
   TEST_ENTRY(registry_churn)
 TASK_LIST_END
