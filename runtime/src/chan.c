@@ -16,11 +16,13 @@
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
  *      (unlinked by the side that made progress possible; its waker was
  *      woken) or idle.  Each push notifies the first receiver (or hands
- *      it the element, C6), each pop the first sender, close notifies
+ *      it the element, C6; or leaves it to the settle of the hand-off
+ *      outstanding, C7), each pop the first sender, close notifies
  *      everyone.
  *  C2. A notified waiter retries its operation on its next poll; if it
- *      loses the element (or the room) to another, it links again at the
- *      back.
+ *      loses the element to another, a receiver links again at the back;
+ *      a sender that loses the room links again at the front, so that
+ *      senders keep their order.
  *  C3. Cancel-safety: a cancelled waiter that is linked unlinks and drops
  *      its waker; one that was notified but will not retry passes the
  *      notification on to the next waiter of its side (when the condition
@@ -133,6 +135,19 @@ static void wq_push(struct waitq *q, struct chan_waiter *w)
 	else
 		q->head = w;
 	q->tail = w;
+	set_state(w, W_LINKED);
+}
+
+/* C2: a notified sender that lost the room waits first again. */
+static void wq_push_front(struct waitq *q, struct chan_waiter *w)
+{
+	w->prev = NULL;
+	w->next = q->head;
+	if (q->head)
+		q->head->prev = w;
+	else
+		q->tail = w;
+	q->head = w;
 	set_state(w, W_LINKED);
 }
 
@@ -538,6 +553,7 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 	struct coast_chan *ch = c->ch;
 	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
+	unsigned char st;
 	int r;
 
 	if (!ch || !c->elem)
@@ -548,7 +564,8 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 	/* Again under the lock: a hand-off may have moved the node from
 	 * LINKED (through IDLE and HANDING) to HANDED since the look
 	 * without it. */
-	switch (send ? W_IDLE : get_state(&c->w)) {
+	st = get_state(&c->w);
+	switch (send ? W_IDLE : st) {
 	case W_LINKED:
 	case W_HANDING:
 		chan_unlock(ch, NULL);
@@ -566,7 +583,10 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_done(c, r);
 	}
 	c->w.waker = coast_waker_get(cx);
-	wq_push(send ? &ch->senders : &ch->receivers, &c->w); /* C2 */
+	if (send && st == W_NOTIFIED)
+		wq_push_front(&ch->senders, &c->w); /* C2 */
+	else
+		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
 	chan_unlock(ch, NULL);
 	c->h.state = CHAN_WAIT;
 	return COAST_PENDING;
