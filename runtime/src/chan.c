@@ -291,14 +291,19 @@ static void notify_settled(struct coast_chan *ch)
 	}
 }
 
+static __attribute__((noinline)) void settle_notify(struct coast_chan *ch)
+{
+	chan_lock(ch);
+	notify_settled(ch);
+}
+
 /* C7: the receiver has copied its handed-off element; no lock held. */
-static void settle(struct coast_chan *ch)
+static inline __attribute__((always_inline)) void
+settle(struct coast_chan *ch)
 {
 	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&ch->waiting, memory_order_seq_cst)) {
-		chan_lock(ch);
-		notify_settled(ch);
-	}
+	if (atomic_load_explicit(&ch->waiting, memory_order_seq_cst))
+		settle_notify(ch);
 }
 
 COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
