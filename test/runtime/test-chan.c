@@ -3,7 +3,10 @@
  * be): spurious polls racing the send leave no waiter node linked once the
  * receive finished, a receive that loses a race or is cancelled never
  * writes its destination and gives its element back, and the elements
- * given back keep their order and are drained after a close.
+ * given back keep their order and are drained after a close; that
+ * cancelled receives keep each sender's order and nothing is received
+ * after -EPIPE, that a hand-off counts against cap, and that a channel
+ * may be freed as soon as its receive completed.
  */
 #include <pthread.h>
 #include <stdatomic.h>
