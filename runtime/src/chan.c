@@ -10,17 +10,19 @@
  * operation touches the waiter lists anyway, and the critical sections are
  * a memcpy long.  A spinlock (internal.h), not a mutex: one atomic
  * exchange a section instead of two read-modify-writes, and nothing in a
- * section waits or makes a system call (C4; C7 may allocate).
+ * section waits, allocates or makes a system call (C4).
  *
  * Protocol (ch->lock guards every field and every waiter node linked in)
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
  *      (unlinked by the side that made progress possible; its waker was
  *      woken) or idle.  Each push notifies the first receiver (or hands
- *      it the element, C6), each pop the first sender, close notifies
+ *      it the element, C6; or leaves it to the settle of the hand-off
+ *      outstanding, C7), each pop the first sender, close notifies
  *      everyone.
  *  C2. A notified waiter retries its operation on its next poll; if it
- *      loses the element (or the room) to another, it links again at the
- *      back.
+ *      loses the element to another, a receiver links again at the back;
+ *      a sender that loses the room links again at the front, so that
+ *      senders keep their order.
  *  C3. Cancel-safety: a cancelled waiter that is linked unlinks and drops
  *      its waker; one that was notified but will not retry passes the
  *      notification on to the next waiter of its side (when the condition
@@ -38,27 +40,37 @@
  *      broadcasts under block_lock.  A sleeper reads epoch under
  *      block_lock before it waits, so the broadcast cannot fall between
  *      its check and its wait.
- *  C6. Hand-off: a send that finds the ring empty and a receiver linked
- *      copies the element into that receiver's node (w->slot: channel-
- *      owned while linked), unlinks it, marks it HANDED with a release
- *      store, and touches it no more.  The receiver, when it is polled
- *      and not cancelled, sees HANDED with an acquire load and copies
- *      the element to its destination itself, without the lock: only
- *      the receiver ever writes its destination, and only when it
- *      completes.  While a receiver is linked the ring stays empty
- *      (every push hands off), so the element is older than any in the
- *      ring and FIFO holds.  Elements larger than the slot are pushed
- *      and the receiver notified (C1) instead.
- *  C7. A cancelled receiver that holds a handed-off element gives it
- *      back under the lock: to the first linked receiver (C6 again), or
- *      at the front of the ring when none waits, so that order and
- *      close's draining hold.  The ring may have filled up meanwhile
- *      (hand-offs take no room): then it grows, under the lock (the
- *      one allocation in a section, and a rare one); senders keep
- *      waiting while len >= cap.
+ *  C6. Hand-off: a send that finds the ring empty, no hand-off
+ *      outstanding and a receiver linked copies the element into that
+ *      receiver's node (w->slot: channel-owned while linked), unlinks it
+ *      and marks it HANDING under the lock; after the unlock (and C5's
+ *      broadcast) it marks it HANDED with a release store, its last touch
+ *      of the channel and the node, then wakes it.  The receiver treats
+ *      HANDING as LINKED; when polled and not cancelled it sees HANDED
+ *      with an acquire load, copies the element to its destination itself
+ *      without the lock (only the receiver ever writes its destination,
+ *      and only when it completes) and settles the hand-off (C7).
+ *      Elements larger than the slot are pushed and the receiver notified
+ *      (C1) instead.
+ *  C7. At most one hand-off is outstanding (handed, not yet settled), and
+ *      it counts against cap: a send waits while len + outstanding >=
+ *      cap, and pushes to the ring, never hands off, while one is
+ *      outstanding.  A receive waits while one is outstanding, even with
+ *      elements in the ring (they are all younger), and gets -EPIPE only
+ *      when closed, the ring empty and nothing outstanding.  It settles
+ *      when the receiver copies the element (one seq_cst fetch_add on
+ *      ch->settled, then a seq_cst load of ch->waiting: set, it takes the
+ *      lock and notifies) or when a cancelled receiver gives it back,
+ *      under the lock, at the front of the ring: the element is older
+ *      than every other in it, and the room is there (counted).  Whoever
+ *      would wait, or leave a waiter waiting, because a hand-off is
+ *      outstanding sets ch->waiting (seq_cst) and reads ch->settled again
+ *      (seq_cst) under the lock: either it sees the settle or the settling
+ *      receiver sees the flag, so no wake-up is lost (Dekker).  So FIFO
+ *      holds with cancelled receivers, nothing is received after -EPIPE,
+ *      and nothing grows or allocates under the lock.
  * Freeing a channel with operations in flight is the caller's bug.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,9 +78,10 @@
 #include "coast.h"
 #include "internal.h"
 
-/* A waiter's state: written under ch->lock; a receiver reads it
- * without the lock to see LINKED (a spurious poll) or HANDED (C6). */
-enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDED };
+/* A waiter's state: written under ch->lock, but for HANDED (C6); a
+ * receiver reads it without the lock to see LINKED or HANDING (a
+ * spurious poll) or HANDED. */
+enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDING, W_HANDED };
 
 /* Room for the element of a hand-off (C6): two words. */
 #define CHAN_SLOT 16
@@ -93,9 +106,10 @@ struct coast_chan {
 					block_lock */
 	bool broadcast;              /* C5: due at the next unlock */
 	size_t cap, elem_size;
-	unsigned char *ring; /* buf, or a larger ring once grown (C7) */
-	size_t size;         /* ring's elements: cap, or more (C7) */
 	size_t head, len;
+	unsigned long handed;           /* C7: hand-offs made */
+	_Atomic unsigned long settled;  /* C7: hand-offs settled */
+	atomic_bool waiting;            /* C7: a settle must notify */
 	bool closed;
 	struct waitq senders, receivers;
 	unsigned char buf[];
@@ -106,9 +120,10 @@ static void set_state(struct chan_waiter *w, unsigned char st)
 	atomic_store_explicit(&w->state, st, memory_order_relaxed);
 }
 
+/* Acquire: HANDED is stored after the unlock, and the slot with it. */
 static unsigned char get_state(struct chan_waiter *w)
 {
-	return atomic_load_explicit(&w->state, memory_order_relaxed);
+	return atomic_load_explicit(&w->state, memory_order_acquire);
 }
 
 static void wq_push(struct waitq *q, struct chan_waiter *w)
@@ -120,6 +135,19 @@ static void wq_push(struct waitq *q, struct chan_waiter *w)
 	else
 		q->head = w;
 	q->tail = w;
+	set_state(w, W_LINKED);
+}
+
+/* C2: a notified sender that lost the room waits first again. */
+static void wq_push_front(struct waitq *q, struct chan_waiter *w)
+{
+	w->prev = NULL;
+	w->next = q->head;
+	if (q->head)
+		q->head->prev = w;
+	else
+		q->tail = w;
+	q->head = w;
 	set_state(w, W_LINKED);
 }
 
@@ -171,8 +199,10 @@ static void chan_lock(struct coast_chan *ch)
 }
 
 /* Releases ch->lock, then does what had to wait for that: C5's
- * broadcast, and the wake of k (C4; NULL: none). */
-static void chan_unlock(struct coast_chan *ch, coast_waker *k)
+ * broadcast, the hand-off to h (C6; NULL: none) and the wake of k (C4;
+ * NULL: none). */
+static void chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
+				struct chan_waiter *h)
 {
 	bool broadcast = ch->broadcast;
 
@@ -183,8 +213,97 @@ static void chan_unlock(struct coast_chan *ch, coast_waker *k)
 		pthread_cond_broadcast(&ch->cond);
 		pthread_mutex_unlock(&ch->block_lock);
 	}
+	/* The last touch: the receiver may finish and free ch at once. */
+	if (h)
+		atomic_store_explicit(&h->state, W_HANDED, memory_order_release);
 	if (k)
 		coast_waker_wake(k);
+}
+
+static void chan_unlock(struct coast_chan *ch, coast_waker *k)
+{
+	chan_unlock_handing(ch, k, NULL);
+}
+
+/* C7: whether a hand-off is outstanding, ch->lock held. */
+static bool outstanding(struct coast_chan *ch)
+{
+	return ch->handed !=
+	       atomic_load_explicit(&ch->settled, memory_order_seq_cst);
+}
+
+/*
+ * C7: whether an outstanding hand-off keeps something waiting, ch->lock
+ * held; if so ch->waiting is set, so that its settle notifies.  The flag
+ * before the second look (Dekker, with the settle's fetch_add and load).
+ */
+static bool settle_pending(struct coast_chan *ch)
+{
+	if (!outstanding(ch))
+		return false;
+	if (!atomic_load_explicit(&ch->waiting, memory_order_relaxed))
+		atomic_store_explicit(&ch->waiting, true, memory_order_seq_cst);
+	return outstanding(ch);
+}
+
+/* Whether a send would find room (C7), ch->lock held. */
+static bool has_room(struct coast_chan *ch)
+{
+	if (ch->len >= ch->cap)
+		return false;
+	return ch->len + 1 < ch->cap || !settle_pending(ch);
+}
+
+/* Whether a receive would complete (C7), ch->lock held. */
+static bool can_recv(struct coast_chan *ch)
+{
+	if (!ch->len && !ch->closed)
+		return false;
+	return !settle_pending(ch);
+}
+
+/*
+ * After a settle (C7), ch->lock held: notifies the receivers that may
+ * complete now (every one once closed) and a sender that may, one a
+ * section (C4), and releases the lock.
+ */
+static void notify_settled(struct coast_chan *ch)
+{
+	size_t n = ch->closed ? SIZE_MAX : ch->len;
+	bool sender = true;
+	coast_waker *k;
+
+	atomic_store_explicit(&ch->waiting, false, memory_order_relaxed);
+	changed(ch);
+	for (;;) {
+		k = NULL;
+		if (n && ch->receivers.head && can_recv(ch)) {
+			k = wq_notify_one(&ch->receivers);
+			n--;
+		} else if (sender && ch->senders.head && has_room(ch)) {
+			k = wq_notify_one(&ch->senders);
+			sender = false;
+		}
+		chan_unlock(ch, k);
+		if (!k)
+			return;
+		chan_lock(ch);
+	}
+}
+
+static __attribute__((noinline)) void settle_notify(struct coast_chan *ch)
+{
+	chan_lock(ch);
+	notify_settled(ch);
+}
+
+/* C7: the receiver has copied its handed-off element; no lock held. */
+static inline __attribute__((always_inline)) void
+settle(struct coast_chan *ch)
+{
+	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&ch->waiting, memory_order_seq_cst))
+		settle_notify(ch);
 }
 
 COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
@@ -206,9 +325,10 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 	ch->broadcast = false;
 	ch->cap = cap;
 	ch->elem_size = elem_size;
-	ch->ring = ch->buf;
-	ch->size = cap;
 	ch->head = ch->len = 0;
+	ch->handed = 0;
+	atomic_init(&ch->settled, 0);
+	atomic_init(&ch->waiting, false);
 	ch->closed = false;
 	ch->senders.head = ch->senders.tail = NULL;
 	ch->receivers.head = ch->receivers.tail = NULL;
@@ -224,10 +344,12 @@ COAST_EXTERN int coast_chan_close(coast_chan *ch)
 	chan_lock(ch);
 	ch->closed = true;
 	changed(ch);
-	/* One wake per section (C4); nobody links while closed. */
+	/* One wake per section (C4); nobody links while closed but a
+	 * receiver behind an outstanding hand-off, which its settle
+	 * notifies (C7). */
 	for (;;) {
 		k = wq_notify_one(&ch->senders);
-		if (!k)
+		if (!k && !settle_pending(ch))
 			k = wq_notify_one(&ch->receivers);
 		chan_unlock(ch, k);
 		if (!k)
@@ -242,8 +364,6 @@ COAST_EXTERN void coast_chan_free(coast_chan *ch)
 		return;
 	pthread_mutex_destroy(&ch->block_lock);
 	pthread_cond_destroy(&ch->cond);
-	if (ch->ring != ch->buf)
-		free(ch->ring);
 	free(ch);
 }
 
@@ -273,21 +393,23 @@ static void elem_copy(void *dst, const void *src, size_t n)
 
 /*
  * C6: hands elem to the first receiver linked, ch->lock held; false when
- * none is (or the element does not fit its slot).  *k is set to its
- * waker.
+ * none is, one is outstanding (C7) or the element does not fit the slot.
+ * *k is set to its waker, *h to the node to mark HANDED after the unlock.
  */
 static inline __attribute__((always_inline)) bool
-hand_off(struct coast_chan *ch, const void *elem, coast_waker **k)
+hand_off(struct coast_chan *ch, const void *elem, coast_waker **k,
+	 struct chan_waiter **h)
 {
 	struct chan_waiter *w = ch->receivers.head;
 
-	if (!w || ch->elem_size > CHAN_SLOT)
+	if (!w || ch->elem_size > CHAN_SLOT || outstanding(ch))
 		return false;
 	wq_unlink(&ch->receivers, w);
+	set_state(w, W_HANDING);
 	*k = w->waker;
+	*h = w;
 	elem_copy(w->slot, elem, ch->elem_size);
-	/* The last touch: the receiver may finish and free w at once. */
-	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
+	ch->handed++;
 	return true;
 }
 
@@ -295,89 +417,61 @@ hand_off(struct coast_chan *ch, const void *elem, coast_waker **k)
 static unsigned char *ring_at(struct coast_chan *ch, size_t i)
 {
 	i += ch->head;
-	if (i >= ch->size)
-		i -= ch->size;
-	return ch->ring + i * ch->elem_size;
+	if (i >= ch->cap)
+		i -= ch->cap;
+	return ch->buf + i * ch->elem_size;
 }
 
 /*
  * One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait).  *k is
- * set to the waker to wake once the lock is released.  Ring positions
- * wrap by comparison, not %: a division was the largest cost of a
- * section.
+ * set to the waker to wake once the lock is released, *h to a node
+ * handed off (C6).  Ring positions wrap by comparison, not %: a division
+ * was the largest cost of a section.
  */
 static inline __attribute__((always_inline)) int
-try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
+try_send(struct coast_chan *ch, const void *elem, coast_waker **k,
+	 struct chan_waiter **h)
 {
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
-	if (!ch->len && hand_off(ch, elem, k))
+	if (!ch->len && hand_off(ch, elem, k, h))
 		return 0;
-	if (ch->len >= ch->cap)
+	if (!has_room(ch))
 		return COAST__ERR(EAGAIN);
 	elem_copy(ring_at(ch, ch->len), elem, ch->elem_size);
 	ch->len++;
-	*k = wq_notify_one(&ch->receivers);
+	if (ch->receivers.head && can_recv(ch))
+		*k = wq_notify_one(&ch->receivers);
 	changed(ch);
 	return 0;
 }
 
 static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 {
+	if (!can_recv(ch))
+		return COAST__ERR(EAGAIN);
 	if (!ch->len)
-		return ch->closed ? COAST__ERR(EPIPE) : COAST__ERR(EAGAIN);
+		return COAST__ERR(EPIPE);
 	elem_copy(elem, ring_at(ch, 0), ch->elem_size);
-	if (++ch->head == ch->size)
+	if (++ch->head == ch->cap)
 		ch->head = 0;
 	ch->len--;
-	if (ch->len < ch->cap)
+	if (ch->senders.head && has_room(ch))
 		*k = wq_notify_one(&ch->senders);
 	changed(ch);
 	return 0;
 }
 
-/*
- * C7: replaces the full ring by one twice its size, ch->lock held, and
- * returns the old one for the caller to free after the unlock (NULL: it
- * was buf).  The one allocation under the lock, and it is rare: letting
- * go of the lock around it would let receivers take later elements
- * first.
- */
-static void *ring_grow(struct coast_chan *ch)
-{
-	size_t n = ch->size * 2, i;
-	unsigned char *nb = NULL, *old;
-
-	if (ch->size <= SIZE_MAX / 2 / ch->elem_size)
-		nb = malloc(n * ch->elem_size);
-	if (!nb) {
-		fprintf(stderr, "coast: out of memory giving back the element "
-				"of a cancelled coast_chan_recv\n");
-		abort();
-	}
-	for (i = 0; i < ch->len; i++)
-		memcpy(nb + i * ch->elem_size, ring_at(ch, i), ch->elem_size);
-	old = ch->ring != ch->buf ? ch->ring : NULL;
-	ch->ring = nb;
-	ch->size = n;
-	ch->head = 0;
-	return old;
-}
-
-/* C7: gives w's handed-off element back, ch->lock held; *k as above,
- * *old a ring to free after the unlock. */
-static void give_back(struct coast_chan *ch, struct chan_waiter *w,
-		      coast_waker **k, void **old)
+/* C7: gives w's handed-off element back to the front of the ring and
+ * settles the hand-off; ch->lock held, and released. */
+static void give_back(struct coast_chan *ch, struct chan_waiter *w)
 {
 	set_state(w, W_IDLE);
-	if (hand_off(ch, w->slot, k))
-		return;
-	if (ch->len == ch->size)
-		*old = ring_grow(ch);
-	ch->head = ch->head ? ch->head - 1 : ch->size - 1;
+	ch->head = ch->head ? ch->head - 1 : ch->cap - 1;
 	ch->len++;
 	elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
-	changed(ch);
+	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_relaxed);
+	notify_settled(ch);
 }
 
 /* ------------------------------------------------------------ the futures */
@@ -430,7 +524,6 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	struct coast_chan *ch = c->ch;
 	struct waitq *q = send ? &ch->senders : &ch->receivers;
 	coast_waker *k = NULL, *drop = NULL;
-	void *old = NULL;
 
 	chan_lock(ch);
 	switch (get_state(&c->w)) {
@@ -441,16 +534,18 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 		break;
 	case W_NOTIFIED:
 		/* C3: pass the notification on. */
-		if (send ? ch->len < ch->cap || ch->closed
-			 : ch->len > 0 || ch->closed)
+		if (send ? ch->closed || has_room(ch) : can_recv(ch))
 			k = wq_notify_one(q);
 		break;
+	case W_HANDING:
+		/* The sender's wake follows its HANDED (C6). */
+		chan_unlock(ch, NULL);
+		return COAST_PENDING;
 	case W_HANDED:
-		give_back(ch, &c->w, &k, &old);
-		break;
+		give_back(ch, &c->w);
+		return chan_done(c, COAST__ERR(ECANCELED));
 	}
 	chan_unlock(ch, k);
-	free(old);
 	coast_waker_drop(drop);
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
@@ -461,7 +556,9 @@ static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
 	struct coast_chan *ch = c->ch;
+	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
+	unsigned char st;
 	int r;
 
 	if (!ch || !c->elem)
@@ -470,23 +567,31 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_cancel(c, send);
 	chan_lock(ch);
 	/* Again under the lock: a hand-off may have moved the node from
-	 * LINKED (through IDLE) to HANDED since the look without it. */
-	switch (send ? W_IDLE : get_state(&c->w)) {
+	 * LINKED (through IDLE and HANDING) to HANDED since the look
+	 * without it. */
+	st = get_state(&c->w);
+	switch (send ? W_IDLE : st) {
 	case W_LINKED:
+	case W_HANDING:
 		chan_unlock(ch, NULL);
 		return COAST_PENDING;
 	case W_HANDED:
 		chan_unlock(ch, NULL);
 		elem_copy(c->elem, c->w.slot, ch->elem_size);
+		settle(ch);
 		return chan_done(c, 0);
 	}
-	r = send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
+	r = send ? try_send(ch, c->elem, &k, &h)
+		 : try_recv(ch, c->elem, &k);
 	if (r != COAST__ERR(EAGAIN)) {
-		chan_unlock(ch, k);
+		chan_unlock_handing(ch, k, h);
 		return chan_done(c, r);
 	}
 	c->w.waker = coast_waker_get(cx);
-	wq_push(send ? &ch->senders : &ch->receivers, &c->w); /* C2 */
+	if (send && st == W_NOTIFIED)
+		wq_push_front(&ch->senders, &c->w); /* C2 */
+	else
+		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
 	chan_unlock(ch, NULL);
 	c->h.state = CHAN_WAIT;
 	return COAST_PENDING;
@@ -512,14 +617,15 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
-	/* Only this poll links the node, so LINKED and HANDED hold still
-	 * without the lock; acquire: the slot's element (C6). */
-	st = atomic_load_explicit(&c->w.state, memory_order_acquire);
+	/* Only this poll links the node, so HANDED holds still without
+	 * the lock; acquire: the slot's element (C6). */
+	st = get_state(&c->w);
 	if (!(f->flags & COAST_F_CANCEL)) {
-		if (st == W_LINKED)
+		if (st == W_LINKED || st == W_HANDING)
 			return COAST_PENDING; /* spurious: still waiting */
 		if (st == W_HANDED) {
 			elem_copy(c->elem, c->w.slot, c->ch->elem_size);
+			settle(c->ch);
 			return chan_done(c, 0);
 		}
 	}
@@ -589,6 +695,7 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 
 static int chan_block(coast_chan *ch, bool send, void *elem)
 {
+	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
 	unsigned long seen;
 	int r;
@@ -597,7 +704,8 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
 	for (;;) {
-		r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
+		r = send ? try_send(ch, elem, &k, &h)
+			 : try_recv(ch, elem, &k);
 		if (r != COAST__ERR(EAGAIN))
 			break;
 		ch->nblocked++; /* C5 */
@@ -611,7 +719,7 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		chan_lock(ch);
 		ch->nblocked--;
 	}
-	chan_unlock(ch, k);
+	chan_unlock_handing(ch, k, h);
 	return r;
 }
 

@@ -3,8 +3,12 @@
  * be): spurious polls racing the send leave no waiter node linked once the
  * receive finished, a receive that loses a race or is cancelled never
  * writes its destination and gives its element back, and the elements
- * given back keep their order and are drained after a close.
+ * given back keep their order and are drained after a close; that
+ * cancelled receives keep each sender's order and nothing is received
+ * after -EPIPE, that a hand-off counts against cap, and that a channel
+ * may be freed as soon as its receive completed.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "test.h"
@@ -401,6 +405,376 @@ TEST_IMPL(chan_cancel_passes_element)
 	ASSERT_EQ(dest, -1);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 	coast_chan_free(ch);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* ------------------------------------------- hand-offs, polled by hand */
+
+/* Runs fn(cx) in one poll of a task, so that it can poll futures itself. */
+struct script {
+	struct coast_frame h;
+	int ret;
+	void (*fn)(struct coast_cx *cx);
+};
+
+TEST_FN(script_fn, struct script, script_poll);
+
+static int script_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct script *s = (struct script *)f;
+
+	s->fn(cx);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void run_script(void (*fn)(struct coast_cx *cx))
+{
+	struct script *s = test_frame_new(&coast__task_alloc, &script_fn);
+
+	test_workers(1);
+	s->fn = fn;
+	ASSERT_EQ(test_join_int(coast__spawn(&s->h)), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+enum { NOT_YET = 1 }; /* step()'s pending: results are 0 or -errno */
+
+/* Polls f once: its result, or NOT_YET. */
+static int step(struct coast_frame *f, struct coast_cx *cx)
+{
+	if (test_poll(f, cx) != COAST_READY)
+		return NOT_YET;
+	return COAST_RESULT(int, f);
+}
+
+/* A receive into *to, polled once: it waits. */
+static struct coast_frame *waiting_recv(struct coast_cx *cx, coast_chan *ch,
+					int *to)
+{
+	struct coast_frame *f = COAST_START(coast_chan_recv)(&heap, ch, to);
+
+	ASSERT(f);
+	ASSERT_EQ(step(f, cx), NOT_YET);
+	return f;
+}
+
+/* Cancels f (polls it until it is done) and frees it: its result. */
+static int cancel_frame(struct coast_frame *f, struct coast_cx *cx)
+{
+	int rc;
+
+	f->flags |= COAST_F_CANCEL;
+	while ((rc = step(f, cx)) == NOT_YET)
+		;
+	heap.free(&heap, f, f->fn->size);
+	return rc;
+}
+
+/* Closes ch, receives what is left: it must be want[0..n-1], then -EPIPE. */
+static void drain_expect(coast_chan *ch, const int *want, int n)
+{
+	int i, v;
+
+	ASSERT_EQ(coast_chan_close(ch), 0);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(coast_chan_recv(ch, &v), 0);
+		ASSERT_EQ(v, want[i]);
+	}
+	ASSERT_EQ(coast_chan_recv(ch, &v), -EPIPE);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+}
+
+/*
+ * Two waiting receives, 1 and 2 sent, both receives cancelled in the order
+ * they waited (as coast_first's losers and a scope's tasks are), and in
+ * the other: the elements stay in the order they were sent.
+ */
+static void cancel_both(struct coast_cx *cx)
+{
+	static const int want[] = { 1, 2 };
+	int a = -1, b = -1, v, rev;
+
+	for (rev = 0; rev < 2; rev++) {
+		coast_chan *ch = coast_chan_new(4, sizeof(int));
+		struct coast_frame *r1 = waiting_recv(cx, ch, &a);
+		struct coast_frame *r2 = waiting_recv(cx, ch, &b);
+
+		for (v = 1; v <= 2; v++)
+			ASSERT_EQ(coast_chan_send(ch, &v), 0);
+		ASSERT_EQ(cancel_frame(rev ? r2 : r1, cx), -ECANCELED);
+		ASSERT_EQ(cancel_frame(rev ? r1 : r2, cx), -ECANCELED);
+		ASSERT_EQ(a, -1);
+		ASSERT_EQ(b, -1);
+		drain_expect(ch, want, 2);
+	}
+}
+
+TEST_IMPL(chan_cancel_keeps_order)
+{
+	run_script(cancel_both);
+	return 0;
+}
+
+/*
+ * Two waiting receives of one consumer, 1 and 2 sent; the second is
+ * polled (it may complete), then the first cancelled: what the consumer
+ * receives next is younger than what the second got.
+ */
+static void cancel_older(struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(4, sizeof(int));
+	int a = -1, b = -1, v, rc;
+	struct coast_frame *r1 = waiting_recv(cx, ch, &a);
+	struct coast_frame *r2 = waiting_recv(cx, ch, &b);
+
+	for (v = 1; v <= 2; v++)
+		ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	rc = step(r2, cx);
+	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
+	ASSERT_EQ(a, -1);
+	if (rc == NOT_YET)
+		while ((rc = step(r2, cx)) == NOT_YET)
+			;
+	heap.free(&heap, r2, r2->fn->size);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(b, 1);
+	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
+	ASSERT_EQ(v, 2);
+	drain_expect(ch, NULL, 0);
+}
+
+TEST_IMPL(chan_cancel_older_receive)
+{
+	run_script(cancel_older);
+	return 0;
+}
+
+/*
+ * A waiting receive may be handed the element; the channel is closed, a
+ * second receive polled, the first cancelled: the element is received
+ * once, and never after a receive was told -EPIPE.
+ */
+static void close_then_cancel(struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(4, sizeof(int));
+	int a = -1, b = -1, v = 1, rc;
+	struct coast_frame *r1 = waiting_recv(cx, ch, &a);
+	struct coast_frame *r2 = waiting_recv(cx, ch, &b);
+
+	ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	ASSERT_EQ(coast_chan_close(ch), 0);
+	rc = step(r2, cx);
+	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
+	ASSERT_EQ(a, -1);
+	if (rc == NOT_YET)
+		while ((rc = step(r2, cx)) == NOT_YET)
+			;
+	heap.free(&heap, r2, r2->fn->size);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(b, 1);
+	ASSERT_EQ(coast_chan_recv(ch, &v), -EPIPE);
+	coast_chan_free(ch);
+}
+
+TEST_IMPL(chan_close_after_handoff)
+{
+	run_script(close_then_cancel);
+	return 0;
+}
+
+/*
+ * cap 1: a waiting receive, 1 sent (it may be handed over), a send of 2
+ * waits; the receive is cancelled: 1 is kept, in the one slot there is,
+ * and 2 still waits until 1 is received.
+ */
+static void full_give_back(struct coast_cx *cx)
+{
+	static const int want[] = { 2 };
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	int a = -1, v = 1, two = 2;
+	struct coast_frame *r1 = waiting_recv(cx, ch, &a), *s2;
+
+	ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	s2 = COAST_START(coast_chan_send)(&heap, ch, &two);
+	ASSERT(s2);
+	ASSERT_EQ(step(s2, cx), NOT_YET);
+	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
+	ASSERT_EQ(step(s2, cx), NOT_YET);
+	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
+	ASSERT_EQ(v, 1);
+	ASSERT_EQ(step(s2, cx), 0);
+	heap.free(&heap, s2, s2->fn->size);
+	drain_expect(ch, want, 1);
+}
+
+TEST_IMPL(chan_give_back_full)
+{
+	run_script(full_give_back);
+	return 0;
+}
+
+/* ------------------------------------------ a channel freed at once */
+
+static coast_chan *_Atomic uaf_ch; /* the channel the sender sends on */
+
+/* Sends 42 on every channel published in uaf_ch, n times. */
+static void *uaf_sender(void *arg)
+{
+	int n = *(int *)arg, v = 42;
+	coast_chan *ch;
+
+	while (n--) {
+		while (!(ch = atomic_exchange(&uaf_ch, NULL)))
+			;
+		ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	}
+	return NULL;
+}
+
+enum { UAF_ROUNDS = 300 };
+
+/* Each round: a receive waits on a new channel, polled until it has the
+ * sender's element, and the channel is freed at once. */
+static void free_after_recv(struct coast_cx *cx)
+{
+	int i, d, n = UAF_ROUNDS;
+	pthread_t th;
+
+	ASSERT_EQ(pthread_create(&th, NULL, uaf_sender, &n), 0);
+	for (i = 0; i < UAF_ROUNDS; i++) {
+		coast_chan *ch = coast_chan_new(1, sizeof(int));
+		struct coast_frame *f;
+
+		d = 0;
+		f = waiting_recv(cx, ch, &d);
+		atomic_store(&uaf_ch, ch);
+		while (step(f, cx) == NOT_YET)
+			;
+		ASSERT_EQ(COAST_RESULT(int, f), 0);
+		ASSERT_EQ(d, 42);
+		heap.free(&heap, f, f->fn->size);
+		coast_chan_free(ch);
+	}
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+}
+
+TEST_IMPL(chan_free_after_handoff)
+{
+	run_script(free_after_recv);
+	return 0;
+}
+
+/* ------------------------------ cancelling receivers, per-sender order */
+
+enum { ST_SENDERS = 2, ST_RECEIVERS = 3, ST_PER = 3000 };
+
+static coast_chan *st_ch;
+static _Atomic int st_seen[ST_SENDERS * ST_PER];
+
+/* Sends ST_PER elements tagged with its index, blocking. */
+static void *st_sender(void *arg)
+{
+	int base = (int)(intptr_t)arg * ST_PER, i, v;
+
+	for (i = 0; i < ST_PER; i++) {
+		v = base + i;
+		ASSERT_EQ(coast_chan_send(st_ch, &v), 0);
+	}
+	return NULL;
+}
+
+/*
+ * Receives until -EPIPE; each receive is polled a random number of times
+ * (each poll a spurious one, by its own wake) and then cancelled if it is
+ * still waiting.  Checks that what it receives from each sender comes in
+ * the order sent, and that a cancelled receive left its destination alone.
+ */
+struct st_receiver {
+	struct coast_frame h;
+	int ret;
+	unsigned seed;
+	int spins, d;
+	int last[ST_SENDERS];
+	struct coast_frame *sub;
+};
+
+TEST_FN(st_receiver_fn, struct st_receiver, st_receiver_poll);
+
+static int st_receiver_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct st_receiver *r = (struct st_receiver *)f;
+	int rc;
+
+	for (;;) {
+		if (!r->sub) {
+			r->d = -1;
+			r->sub = COAST_START(coast_chan_recv)(&heap, st_ch,
+							      &r->d);
+			ASSERT(r->sub);
+			r->spins = (int)(rand_r(&r->seed) % 64);
+		}
+		rc = step(r->sub, cx);
+		if (rc == NOT_YET) {
+			if (r->spins-- <= 0)
+				r->sub->flags |= COAST_F_CANCEL;
+			coast_waker_wake(coast_waker_get(cx));
+			return COAST_PENDING;
+		}
+		heap.free(&heap, r->sub, r->sub->fn->size);
+		r->sub = NULL;
+		if (rc == -ECANCELED) {
+			ASSERT_EQ(r->d, -1);
+			continue;
+		}
+		if (rc == -EPIPE)
+			break;
+		ASSERT_EQ(rc, 0);
+		ASSERT_EQ(atomic_fetch_add(&st_seen[r->d], 1), 0);
+		ASSERT(r->d % ST_PER > r->last[r->d / ST_PER]);
+		r->last[r->d / ST_PER] = r->d % ST_PER;
+		r->ret++;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(chan_cancel_order_stress)
+{
+	coast_task *rt[ST_RECEIVERS];
+	pthread_t th[ST_SENDERS];
+	int i, j, v, n = 0;
+
+	test_workers(2);
+	st_ch = coast_chan_new(4, sizeof(int));
+	for (i = 0; i < ST_RECEIVERS; i++) {
+		struct st_receiver *r =
+			test_frame_new(&coast__task_alloc, &st_receiver_fn);
+
+		r->seed = (unsigned)i * 7919 + 1;
+		for (j = 0; j < ST_SENDERS; j++)
+			r->last[j] = -1;
+		rt[i] = coast__spawn(&r->h);
+	}
+	/* The workers start with the first block_on. */
+	ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
+			  &coast__task_alloc, 1, 0, NULL, NULL))),
+		  0);
+	for (i = 0; i < ST_SENDERS; i++)
+		ASSERT_EQ(pthread_create(&th[i], NULL, st_sender,
+					 (void *)(intptr_t)i),
+			  0);
+	for (i = 0; i < ST_SENDERS; i++)
+		ASSERT_EQ(pthread_join(th[i], NULL), 0);
+	ASSERT_EQ(coast_chan_close(st_ch), 0);
+	for (i = 0; i < ST_RECEIVERS; i++)
+		n += test_join_int(rt[i]);
+	ASSERT_EQ(coast_chan_recv(st_ch, &v), -EPIPE);
+	ASSERT_EQ(n, ST_SENDERS * ST_PER);
+	ASSERT_EQ(coast__chan_waiters(st_ch), 0);
+	coast_chan_free(st_ch);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
