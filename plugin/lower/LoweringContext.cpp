@@ -210,6 +210,30 @@ std::string LoweringContext::fileLiteral(SourceLocation L) const {
   return File + "\"";
 }
 
+std::string LoweringContext::directivesIn(CharSourceRange R) const {
+  unsigned End = offsetOf(R.getEnd());
+  Lexer Lex(SM.getLocForStartOfFile(File), Ctx.getLangOpts(), Original.begin(),
+            Original.begin() + offsetOf(R.getBegin()), Original.end());
+  std::string Out;
+  Token Tok;
+  Lex.LexFromRawLexer(Tok);
+  while (Tok.isNot(tok::eof) && offsetOf(Tok.getLocation()) < End) {
+    if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
+      Lex.LexFromRawLexer(Tok);
+      continue;
+    }
+    // A directive ends at the first token of another line: a backslash
+    // continues it.
+    unsigned From = offsetOf(Tok.getLocation()), To;
+    do {
+      To = offsetOf(Tok.getEndLoc());
+      Lex.LexFromRawLexer(Tok);
+    } while (Tok.isNot(tok::eof) && !Tok.isAtStartOfLine());
+    Out += Original.slice(From, To).str() + "\n";
+  }
+  return Out;
+}
+
 std::string LoweringContext::lineMarker(SourceLocation L) const {
   PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(L));
   return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n";
