@@ -107,6 +107,7 @@ private:
   std::string inFrameBecause(const VarDecl *VD) const;
   std::string otherMeaning(const NameConflict &C) const;
   void checkStringified(const FrameVarNames &Names);
+  void failNamesPoll(SourceLocation L, const llvm::Twine &Name);
   void checkFlagWrites();
   void planDrops();
   void shareDeadParameters();
@@ -1167,8 +1168,22 @@ void Planner::collectRefs() {
     const FrameVarNames &Names;
     llvm::DenseSet<const VarDecl *> Reported; // once per variable
     RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
-    bool VisitPredefinedExpr(PredefinedExpr *) {
-      P.Plan.NamesFunction = true;
+    bool VisitPredefinedExpr(PredefinedExpr *PE) {
+      switch (PE->getIdentKind()) {
+      case PredefinedIdentKind::Func:
+      case PredefinedIdentKind::Function:
+      case PredefinedIdentKind::PrettyFunction:
+        P.Plan.NamesFunction = true;
+        break;
+      default:
+        P.failNamesPoll(PE->getLocation(), PE->getIdentKindName());
+      }
+      return true;
+    }
+    bool VisitSourceLocExpr(SourceLocExpr *SLE) {
+      if (SLE->getIdentKind() == SourceLocIdentKind::Function ||
+          SLE->getIdentKind() == SourceLocIdentKind::FuncSig)
+        P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
       return true;
     }
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
@@ -1214,6 +1229,15 @@ void Planner::collectRefs() {
 /// await, whose text is replaced.
 void Planner::checkStringified(const FrameVarNames &Names) {
   for (const Stringification &S : Names.stringifications()) {
+    // The state machine defines them as macros where the body names them.
+    if (Plan.NamesFunction && !S.AsWritten && mentionsFunctionName(S.Text))
+      fail(S.Loc, "macro '" + S.Macro +
+                      "' stringifies the function's name "
+                      "after another macro expanded it, in async function '" +
+                      Plan.Name +
+                      "', whose lowering defines that name as "
+                      "a macro: it would show the string; stringify it in "
+                      "a macro used in the function's text");
     // The await's text becomes the frame temporary it reads.
     if (mentionsAwait(S.Text) &&
         llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
@@ -1252,6 +1276,15 @@ void Planner::checkStringified(const FrameVarNames &Names) {
                       " where it stringifies it" + Because);
     }
   }
+}
+
+/// The lowered body runs in the poll function, and these name that one:
+/// the lowering redefines only __func__, __FUNCTION__ and
+/// __PRETTY_FUNCTION__.
+void Planner::failNamesPoll(SourceLocation L, const llvm::Twine &Name) {
+  fail(L, Name + " in async function '" + Plan.Name +
+              "' would name the function the lowering generates; use "
+              "__func__ or __PRETTY_FUNCTION__");
 }
 
 /// A reference that changes whether a flagged value owns is rewritten to
