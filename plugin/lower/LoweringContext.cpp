@@ -409,7 +409,17 @@ void LoweringContext::applyReplacements() {
 }
 
 std::string LoweringContext::fileText() const {
-  return textOf(0, Original.size());
+  // Not textOf(0, size): insertions at either end of the file belong to it
+  // (a header's first function has its moved local types inserted at 0).
+  std::string Out;
+  unsigned Pos = 0;
+  for (const auto &[Range, Text] : Edits) {
+    Out += Original.slice(Pos, Range.Begin);
+    Out += Text;
+    Pos = Range.End;
+  }
+  Out += Original.substr(Pos);
+  return Out;
 }
 
 } // namespace coast
