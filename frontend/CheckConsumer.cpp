@@ -15,7 +15,7 @@ bool keywordsDefined(Preprocessor &PP) {
 }
 
 void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
-                          bool Unlowered) {
+                          bool Unlowered, const CounterExpansions &Counters) {
   FunctionAnalyses Analyses;
   runAllChecks(Ctx, Reporter, Analyses);
   if (Unlowered) {
@@ -32,7 +32,7 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
                      "coast name, so the plugin did not lower it; include "
                      "<coast.h> in it");
   } else {
-    lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false, Analyses);
+    lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false, Analyses, Counters);
   }
   Reporter.flush();
 }
@@ -42,7 +42,9 @@ namespace {
 class CheckConsumer : public ASTConsumer {
 public:
   CheckConsumer(CompilerInstance &CI, bool Unlowered)
-      : CI(CI), Unlowered(Unlowered) {}
+      : CI(CI), Unlowered(Unlowered) {
+    Counters.watch(CI.getPreprocessor());
+  }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (!mentionsCoast(Ctx))
@@ -50,12 +52,13 @@ public:
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
-    checkTranslationUnit(Ctx, Reporter, Unlowered);
+    checkTranslationUnit(Ctx, Reporter, Unlowered, Counters);
   }
 
 private:
   CompilerInstance &CI;
   bool Unlowered;
+  CounterExpansions Counters;
 };
 
 } // namespace

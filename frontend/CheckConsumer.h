@@ -21,6 +21,7 @@
 
 namespace coast {
 
+class CounterExpansions;
 class DiagnosticReporter;
 
 /// Whether coast.h's keyword macros (`await`, `async`) are defined, so that
@@ -31,8 +32,9 @@ bool keywordsDefined(clang::Preprocessor &PP);
 /// \p Reporter: what the consumer below does, for front ends that bring
 /// their own consumer and reporter (the clang-tidy module).
 /// \param Unlowered as for createCheckConsumer.
+/// \param Counters watched the preprocessor that parsed \p Ctx.
 void checkTranslationUnit(clang::ASTContext &Ctx, DiagnosticReporter &Reporter,
-                          bool Unlowered);
+                          bool Unlowered, const CounterExpansions &Counters);
 
 /// The consumer that checks the AST \p CI builds.
 /// \param Unlowered the compile generates code from this AST, which was not

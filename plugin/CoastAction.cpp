@@ -85,7 +85,9 @@ bool mayNeedLowering(CompilerInstance &CI) {
 class LoweringConsumer : public ASTConsumer {
 public:
   LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
-      : CI(CI), Result(Result) {}
+      : CI(CI), Result(Result) {
+    Counters.watch(CI.getPreprocessor());
+  }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
@@ -109,13 +111,14 @@ public:
     runAllChecks(Ctx, Reporter, Analyses);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses);
+    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters);
     Reporter.flush();
   }
 
 private:
   CompilerInstance &CI;
   LoweringResult &Result;
+  CounterExpansions Counters;
 };
 
 /// Makes the outer compile fail without printing anything: the nested parse

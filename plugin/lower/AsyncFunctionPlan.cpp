@@ -22,6 +22,7 @@
 #include "AsyncAST.h"
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
+#include "CounterExpansions.h"
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
 #include "MustDestructAnalysis.h"
@@ -43,28 +44,13 @@ namespace coast {
 
 namespace {
 
-/// Collects the integer literals that are expansions of __COUNTER__.
-struct CounterFinder : RecursiveASTVisitor<CounterFinder> {
-  const SourceManager &SM;
-  const LangOptions &LO;
-  std::vector<SourceLocation> Found;
-  CounterFinder(const SourceManager &SM, const LangOptions &LO)
-      : SM(SM), LO(LO) {}
-  bool VisitIntegerLiteral(IntegerLiteral *IL) {
-    SourceLocation L = IL->getLocation();
-    if (L.isMacroID() &&
-        Lexer::getImmediateMacroName(L, SM, LO) == "__COUNTER__")
-      Found.push_back(L);
-    return true;
-  }
-};
-
 class Planner {
 public:
   Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
-          CheckHandler &H, FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan)
+          CheckHandler &H, FunctionAnalyses &Analyses,
+          const CounterExpansions &Counters, AsyncFunctionPlan &Plan)
       : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), SourceOf(S), Handler(H),
-        Analyses(Analyses), Plan(Plan) {}
+        Analyses(Analyses), Counters(Counters), Plan(Plan) {}
 
   bool run();
 
@@ -121,6 +107,7 @@ private:
   std::string inFrameBecause(const VarDecl *VD) const;
   std::string otherMeaning(const NameConflict &C) const;
   void checkStringified(const FrameVarNames &Names);
+  void failNamesPoll(SourceLocation L, const llvm::Twine &Name);
   void checkFlagWrites();
   void planDrops();
   void shareDeadParameters();
@@ -133,6 +120,7 @@ private:
   const FrameSourceFn &SourceOf;
   CheckHandler &Handler;
   FunctionAnalyses &Analyses;
+  const CounterExpansions &Counters;
   AsyncFunctionPlan &Plan;
   bool Ok = true;
 
@@ -648,13 +636,16 @@ void Planner::rejectCountersAcross(const BinaryOperator *Assign) {
     failCounters(Left.front());
 }
 
-/// Where the integer literals of \p Stmts are expansions of __COUNTER__.
+/// Where __COUNTER__ is expanded in the text of \p Stmts.
 std::vector<SourceLocation>
 Planner::counterUses(llvm::ArrayRef<const Stmt *> Stmts) const {
-  CounterFinder F(SM, Ctx.getLangOpts());
+  std::vector<SourceLocation> Found;
   for (const Stmt *S : Stmts)
-    F.TraverseStmt(const_cast<Stmt *>(S));
-  return F.Found;
+    if (S) {
+      std::vector<SourceLocation> In = Counters.within(SM, fileRangeOf(S));
+      Found.insert(Found.end(), In.begin(), In.end());
+    }
+  return Found;
 }
 
 /// The lowered text declares the function anew (its written declaration
@@ -662,12 +653,12 @@ Planner::counterUses(llvm::ArrayRef<const Stmt *> Stmts) const {
 /// in the declaration would not count, and in a moved type it would count
 /// before the uses written above that type in the function.
 void Planner::rejectMovedCounters() {
-  CounterFinder F(SM, Ctx.getLangOpts());
-  F.TraverseDecl(const_cast<FunctionDecl *>(FD));
-  if (F.Found.empty())
-    return;
   const auto *Body = cast<CompoundStmt>(FD->getBody());
   SourceLocation Begin = SM.getExpansionLoc(FD->getBeginLoc());
+  std::vector<SourceLocation> Found = Counters.within(
+      SM, CharSourceRange::getCharRange(Begin, Body->getRBracLoc()));
+  if (Found.empty())
+    return;
   std::vector<CharSourceRange> Moved;
   for (const HoistedType &H : Plan.Types.Hoisted)
     if (H.Stmt || H.Tag->isThisDeclarationADefinition())
@@ -683,8 +674,29 @@ void Planner::rejectMovedCounters() {
       return Within(L, R.getBegin(), R.getEnd());
     });
   };
+  // A frame variable's declaration becomes an assignment of its
+  // initializer: the rest of it, but a type defined there, is written anew
+  // in the frame's type.
+  for (const FrameVar &V : Plan.Vars) {
+    if (isa<ParmVarDecl>(V.Decl))
+      continue;
+    CharSourceRange Declarator =
+        CharSourceRange::getTokenRange(V.Decl->getSourceRange());
+    if (const Expr *Init = V.Decl->getInit())
+      Declarator = CharSourceRange::getCharRange(V.Decl->getBeginLoc(),
+                                                 Init->getBeginLoc());
+    CharSourceRange R =
+        Lexer::makeFileCharRange(Declarator, SM, Ctx.getLangOpts());
+    for (SourceLocation L : Counters.within(SM, R))
+      if (PieceOf(L) == Moved.end())
+        fail(L, "__COUNTER__ in the declaration of '" + V.Decl->getName() +
+                    "', which lives in the frame of async function '" +
+                    Plan.Name +
+                    "': the lowering declares it anew, where it "
+                    "would not count; use it outside the declaration");
+  }
   std::optional<SourceLocation> FirstStaying;
-  for (SourceLocation L : F.Found) {
+  for (SourceLocation L : Found) {
     if (Within(L, Begin, Body->getLBracLoc()))
       fail(L, "__COUNTER__ in the declaration of async function '" + Plan.Name +
                   "', which the lowering writes anew: it would not count; "
@@ -696,7 +708,7 @@ void Planner::rejectMovedCounters() {
   }
   if (!FirstStaying)
     return;
-  for (SourceLocation L : F.Found) {
+  for (SourceLocation L : Found) {
     auto Piece = PieceOf(L);
     if (Piece != Moved.end() &&
         SM.isBeforeInTranslationUnit(*FirstStaying, Piece->getBegin()))
@@ -1156,8 +1168,22 @@ void Planner::collectRefs() {
     const FrameVarNames &Names;
     llvm::DenseSet<const VarDecl *> Reported; // once per variable
     RefFinder(Planner &P, const FrameVarNames &N) : P(P), Names(N) {}
-    bool VisitPredefinedExpr(PredefinedExpr *) {
-      P.Plan.NamesFunction = true;
+    bool VisitPredefinedExpr(PredefinedExpr *PE) {
+      switch (PE->getIdentKind()) {
+      case PredefinedIdentKind::Func:
+      case PredefinedIdentKind::Function:
+      case PredefinedIdentKind::PrettyFunction:
+        P.Plan.NamesFunction = true;
+        break;
+      default:
+        P.failNamesPoll(PE->getLocation(), PE->getIdentKindName());
+      }
+      return true;
+    }
+    bool VisitSourceLocExpr(SourceLocExpr *SLE) {
+      if (SLE->getIdentKind() == SourceLocIdentKind::Function ||
+          SLE->getIdentKind() == SourceLocIdentKind::FuncSig)
+        P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
       return true;
     }
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
@@ -1203,6 +1229,15 @@ void Planner::collectRefs() {
 /// await, whose text is replaced.
 void Planner::checkStringified(const FrameVarNames &Names) {
   for (const Stringification &S : Names.stringifications()) {
+    // The state machine defines them as macros where the body names them.
+    if (Plan.NamesFunction && !S.AsWritten && mentionsFunctionName(S.Text))
+      fail(S.Loc, "macro '" + S.Macro +
+                      "' stringifies the function's name "
+                      "after another macro expanded it, in async function '" +
+                      Plan.Name +
+                      "', whose lowering defines that name as "
+                      "a macro: it would show the string; stringify it in "
+                      "a macro used in the function's text");
     // The await's text becomes the frame temporary it reads.
     if (mentionsAwait(S.Text) &&
         llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
@@ -1241,6 +1276,15 @@ void Planner::checkStringified(const FrameVarNames &Names) {
                       " where it stringifies it" + Because);
     }
   }
+}
+
+/// The lowered body runs in the poll function, and these name that one:
+/// the lowering redefines only __func__, __FUNCTION__ and
+/// __PRETTY_FUNCTION__.
+void Planner::failNamesPoll(SourceLocation L, const llvm::Twine &Name) {
+  fail(L, Name + " in async function '" + Plan.Name +
+              "' would name the function the lowering generates; use "
+              "__func__ or __PRETTY_FUNCTION__");
 }
 
 /// A reference that changes whether a flagged value owns is rewritten to
@@ -1294,8 +1338,10 @@ void forEachEvaluatedChild(const Expr *E,
 
 bool planAsyncFunction(const FunctionDecl *FD, ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
-                       FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan) {
-  return Planner(FD, Ctx, SourceOf, Handler, Analyses, Plan).run();
+                       FunctionAnalyses &Analyses,
+                       const CounterExpansions &Counters,
+                       AsyncFunctionPlan &Plan) {
+  return Planner(FD, Ctx, SourceOf, Handler, Analyses, Counters, Plan).run();
 }
 
 } // namespace coast

@@ -42,6 +42,8 @@
 
 namespace coast {
 
+class CounterExpansions;
+
 /// How a callee's frame is provided at a suspension point.
 enum class FrameSource {
   Embedded,   ///< a member of the caller's frame (callee defined earlier)
@@ -283,10 +285,13 @@ using FrameSourceFn = std::function<FrameSource(const clang::FunctionDecl *)>;
 
 /// Plans the lowering of the async function definition \p FD. Reports every
 /// construct it cannot lower through \p Handler and returns false then.
-/// Liveness across awaits comes from \p Analyses.
+/// Liveness across awaits comes from \p Analyses, where __COUNTER__ counted
+/// from \p Counters.
 bool planAsyncFunction(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
-                       FunctionAnalyses &Analyses, AsyncFunctionPlan &Plan);
+                       FunctionAnalyses &Analyses,
+                       const CounterExpansions &Counters,
+                       AsyncFunctionPlan &Plan);
 
 } // namespace coast
 

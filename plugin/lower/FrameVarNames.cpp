@@ -130,6 +130,11 @@ bool mentionsName(StringRef Text, StringRef Name) {
   return false;
 }
 
+bool mentionsFunctionName(StringRef Text) {
+  return mentionsName(Text, "__func__") || mentionsName(Text, "__FUNCTION__") ||
+         mentionsName(Text, "__PRETTY_FUNCTION__");
+}
+
 bool mentionsAwait(StringRef Text) {
   return mentionsName(Text, "await") || mentionsName(Text, "coast_await") ||
          mentionsName(Text, "__coast_await");
@@ -266,7 +271,8 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
       const LangOptions &LO = N.Ctx.getLangOpts();
       llvm::SmallString<64> Buffer;
       StringRef Text = Lexer::getSpelling(SM.getSpellingLoc(L), Buffer, SM, LO);
-      if (!mentionsAwait(Text) && llvm::none_of(N.Names, [&](const auto &Name) {
+      if (!mentionsAwait(Text) && !mentionsFunctionName(Text) &&
+          llvm::none_of(N.Names, [&](const auto &Name) {
             return mentionsName(Text, Name.getKey());
           }))
         return;

@@ -57,7 +57,7 @@ struct NameConflict {
 };
 
 /// A string literal a macro's `#` made in the function that names a frame
-/// variable or an await.
+/// variable, an await or the function (__func__...).
 struct Stringification {
   clang::SourceLocation Loc; ///< the outermost macro's use, in the file
   std::string Macro;         ///< the macro whose `#` made it
@@ -101,6 +101,9 @@ private:
 
 /// Whether \p Text has the identifier \p Name as a word of its own.
 bool mentionsName(llvm::StringRef Text, llvm::StringRef Name);
+
+/// Whether \p Text names __func__, __FUNCTION__ or __PRETTY_FUNCTION__.
+bool mentionsFunctionName(llvm::StringRef Text);
 
 /// Whether \p Text names an await, in any of its spellings.
 bool mentionsAwait(llvm::StringRef Text);

@@ -93,8 +93,9 @@ FileID fileOf(const SourceManager &SM, const Decl *D) {
 
 class TULowering {
 public:
-  TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A)
-      : Ctx(Ctx), Handler(H), Analyses(A) {}
+  TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
+             const CounterExpansions &Counters)
+      : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters) {}
 
   LoweringResult run(bool Emit);
 
@@ -111,6 +112,7 @@ private:
   ASTContext &Ctx;
   CheckHandler &Handler;
   FunctionAnalyses &Analyses;
+  const CounterExpansions &Counters;
   /// Declarations with code in the files to lower, in translation-unit
   /// order: the main file, and headers that define async functions.
   std::vector<const Decl *> Decls;
@@ -176,7 +178,8 @@ bool TULowering::plan() {
       continue;
     Plans.emplace_back();
     auto SourceOf = [this](const FunctionDecl *C) { return sourceOf(C); };
-    if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Plans.back()))
+    if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Counters,
+                           Plans.back()))
       Ok = false;
     PlanOf[FD] = &Plans.back();
     for (SuspendPoint &Pt : Plans.back().Points)
@@ -450,8 +453,9 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
 }
 
 LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
-                                    bool Emit, FunctionAnalyses &Analyses) {
-  return TULowering(Ctx, Handler, Analyses).run(Emit);
+                                    bool Emit, FunctionAnalyses &Analyses,
+                                    const CounterExpansions &Counters) {
+  return TULowering(Ctx, Handler, Analyses, Counters).run(Emit);
 }
 
 } // namespace coast

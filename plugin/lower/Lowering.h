@@ -13,6 +13,7 @@
 #define COAST_PLUGIN_LOWER_LOWERING_H
 
 #include "CheckHandler.h"
+#include "CounterExpansions.h"
 #include "FunctionAnalyses.h"
 
 #include "clang/AST/ASTContext.h"
@@ -40,10 +41,11 @@ struct LoweringResult {
 /// Plans the lowering of the main file and of the headers that define
 /// async functions, reporting what cannot be lowered; with \p Emit, also
 /// produces the lowered texts. \p Analyses may hold what the checks
-/// computed on the same AST.
+/// computed on the same AST; \p Counters watched its preprocessor.
 LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
                                     CheckHandler &Handler, bool Emit,
-                                    FunctionAnalyses &Analyses);
+                                    FunctionAnalyses &Analyses,
+                                    const CounterExpansions &Counters);
 
 /// True if the main file has async code the lowering would touch: async
 /// function definitions or coast operations.

@@ -210,6 +210,30 @@ std::string LoweringContext::fileLiteral(SourceLocation L) const {
   return File + "\"";
 }
 
+std::string LoweringContext::directivesIn(CharSourceRange R) const {
+  unsigned End = offsetOf(R.getEnd());
+  Lexer Lex(SM.getLocForStartOfFile(File), Ctx.getLangOpts(), Original.begin(),
+            Original.begin() + offsetOf(R.getBegin()), Original.end());
+  std::string Out;
+  Token Tok;
+  Lex.LexFromRawLexer(Tok);
+  while (Tok.isNot(tok::eof) && offsetOf(Tok.getLocation()) < End) {
+    if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
+      Lex.LexFromRawLexer(Tok);
+      continue;
+    }
+    // A directive ends at the first token of another line: a backslash
+    // continues it.
+    unsigned From = offsetOf(Tok.getLocation()), To;
+    do {
+      To = offsetOf(Tok.getEndLoc());
+      Lex.LexFromRawLexer(Tok);
+    } while (Tok.isNot(tok::eof) && !Tok.isAtStartOfLine());
+    Out += Original.slice(From, To).str() + "\n";
+  }
+  return Out;
+}
+
 std::string LoweringContext::lineMarker(SourceLocation L) const {
   PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(L));
   return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n";
@@ -385,7 +409,17 @@ void LoweringContext::applyReplacements() {
 }
 
 std::string LoweringContext::fileText() const {
-  return textOf(0, Original.size());
+  // Not textOf(0, size): insertions at either end of the file belong to it
+  // (a header's first function has its moved local types inserted at 0).
+  std::string Out;
+  unsigned Pos = 0;
+  for (const auto &[Range, Text] : Edits) {
+    Out += Original.slice(Pos, Range.Begin);
+    Out += Text;
+    Pos = Range.End;
+  }
+  Out += Original.substr(Pos);
+  return Out;
 }
 
 } // namespace coast

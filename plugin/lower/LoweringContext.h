@@ -59,6 +59,9 @@ public:
   std::string text(clang::SourceRange R) const;
   /// The current text of the file range \p R.
   std::string textOf(clang::CharSourceRange R) const;
+  /// The preprocessor directives written in the file range \p R, one a
+  /// line, in order: what a replacement of \p R must keep.
+  std::string directivesIn(clang::CharSourceRange R) const;
   /// Extends a statement's range over the `;` that ends it.
   clang::CharSourceRange withSemicolon(clang::CharSourceRange R) const;
 

@@ -110,17 +110,20 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   // The frame is laid out with the default packing, whatever `#pragma
   // pack` the function is defined under: its members' addresses are taken
   // as those of aligned locals. The poll function's `{` is on the line of
-  // the user's: debug info puts the function's prologue there.
+  // the user's: debug info puts the function's prologue there. Directives
+  // between the declaration and its `{` stay ahead of the body they apply
+  // to.
+  CharSourceRange Declaration = CharSourceRange::getCharRange(Begin, LBrace);
   std::string Head =
-      "\n#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
+      "\n" + LC.directivesIn(Declaration) +
+      "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
       LC.pinned("static int " + generatedName(P.Name, "poll") +
                     "(struct coast_head *__coast_h, struct coast_cx *__cx)",
                 Begin) +
       LC.pinned(header(), LBrace) + LC.lineMarker(LBrace) +
       LC.columnPad(LBrace);
-  LC.replace(CharSourceRange::getCharRange(Begin, LBrace),
-             [Head] { return Head; });
+  LC.replace(Declaration, [Head] { return Head; });
 
   SourceLocation AfterBody = Body->getRBracLoc().getLocWithOffset(1);
   std::string Undefs =

@@ -13,6 +13,8 @@
 #ifndef COAST_TOOLS_CLANGTIDYMODULE_COASTCHECK_H
 #define COAST_TOOLS_CLANGTIDYMODULE_COASTCHECK_H
 
+#include "lower/CounterExpansions.h"
+
 #include "clang-tidy/ClangTidyCheck.h"
 
 namespace coast {
@@ -31,15 +33,17 @@ public:
                            clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override {
     this->PP = PP;
+    Counters.watch(*PP);
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
-      override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
   std::string Name;
   clang::tidy::ClangTidyContext *Context;
   clang::Preprocessor *PP = nullptr;
+  CounterExpansions Counters;
 };
 
 } // namespace coast

@@ -1,0 +1,43 @@
+//===- CounterExpansions.h - Where __COUNTER__ counted --------------------===//
+//
+// The lowering moves text: pieces of a statement around an await, a local
+// type before the function, the declaration written anew. __COUNTER__
+// counts in the order the preprocessor expands it, so the planner must know
+// every expansion, also those that leave no literal in the AST: in `#if`,
+// stringized, pasted into a name, in an attribute. A PPCallbacks records
+// them while the translation unit is parsed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_LOWER_COUNTEREXPANSIONS_H
+#define COAST_PLUGIN_LOWER_COUNTEREXPANSIONS_H
+
+#include "clang/Basic/SourceLocation.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <vector>
+
+namespace clang {
+class Preprocessor;
+} // namespace clang
+
+namespace coast {
+
+class CounterExpansions {
+public:
+  /// Records every __COUNTER__ \p PP expands from now on; this object
+  /// must outlive \p PP's parse.
+  void watch(clang::Preprocessor &PP);
+
+  /// The file positions of the expansions inside \p R: where the
+  /// __COUNTER__, or the macro invocation that led to it, is written.
+  std::vector<clang::SourceLocation> within(const clang::SourceManager &SM,
+                                            clang::CharSourceRange R) const;
+
+private:
+  std::vector<clang::SourceLocation> Locs;
+};
+
+} // namespace coast
+
+#endif

@@ -1,0 +1,65 @@
+// What names the function the lowering generates rather than the async one
+// is coast-unsupported: __builtin_FUNCTION() and __builtin_FUNCSIG()
+// (printed `f__coast_poll`, plain C `f`), Microsoft's __FUNCSIG__,
+// __FUNCDNAME__ and L__FUNCTION__, and __func__ stringified after another
+// macro expanded it where the body also names __func__ (the lowering's
+// macro for __func__ showed as its string). __func__ stringified as
+// written, or through two macros in a body that names no __func__, still
+// prints the same as plain C.
+// RUN: %coast -fsyntax-only -fms-extensions -Xclang -verify -DPOLL %s
+// RUN: %coast-equiv | FileCheck %s
+#include <coast.h>
+#include <stdio.h>
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+#ifdef POLL
+static async int builtin(void)
+{
+	await(coast_yield());
+	printf("%s\n", __builtin_FUNCTION()); // expected-error {{__builtin_FUNCTION() in async function 'builtin' would name the function the lowering generates; use __func__ or __PRETTY_FUNCTION__ [coast-unsupported]}}
+	printf("%s\n", __builtin_FUNCSIG()); // expected-error {{__builtin_FUNCSIG() in async function 'builtin' would name}}
+	return 0;
+}
+
+static async int microsoft(void)
+{
+	await(coast_yield());
+	printf("%s %s %ls\n", __FUNCSIG__, __FUNCDNAME__, L__FUNCTION__);
+	// expected-error@-1 {{__FUNCSIG__ in async function 'microsoft' would name}}
+	// expected-error@-2 {{__FUNCDNAME__ in async function 'microsoft' would name}}
+	// expected-error@-3 {{L__FUNCTION__ in async function 'microsoft' would name}}
+	return 0;
+}
+
+static async int expanded(void)
+{
+	await(coast_yield());
+	printf("%s %s\n", __func__, XSTR(__func__)); // expected-error {{macro 'STR' stringifies the function's name after another macro expanded it, in async function 'expanded', whose lowering defines that name as a macro: it would show the string; stringify it in a macro used in the function's text [coast-unsupported]}}
+	return 0;
+}
+#endif
+
+static async int written(void)
+{
+	await(coast_yield());
+	printf("%s %s %s\n", __func__, STR(__func__), STR(__FUNCTION__));
+	return 0;
+}
+// CHECK:      written __func__ __FUNCTION__
+
+static async int unnamed(void)
+{
+	await(coast_yield());
+	printf("%s\n", XSTR(__func__));
+	return 0;
+}
+// CHECK-NEXT: __func__
+
+int main(void)
+{
+	coast_block_on(written());
+	coast_block_on(unnamed());
+	return 0;
+}
