@@ -434,14 +434,19 @@ try_send(struct coast_chan *ch, const void *elem, coast_waker **k,
 {
 	if (ch->closed)
 		return COAST__ERR(EPIPE);
-	if (!ch->len && hand_off(ch, elem, k, h))
+	if (!ch->len && hand_off(ch, elem, k, h)) {
+		if (ch->senders.head)
+			(void)has_room(ch); /* sets ch->waiting (C7) */
 		return 0;
+	}
 	if (!has_room(ch))
 		return COAST__ERR(EAGAIN);
 	elem_copy(ring_at(ch, ch->len), elem, ch->elem_size);
 	ch->len++;
 	if (ch->receivers.head && can_recv(ch))
 		*k = wq_notify_one(&ch->receivers);
+	if (ch->senders.head)
+		(void)has_room(ch); /* sets ch->waiting (C7) */
 	changed(ch);
 	return 0;
 }

@@ -616,6 +616,48 @@ TEST_IMPL(chan_give_back_full)
 	return 0;
 }
 
+/*
+ * Cap 1: a is in the ring, sends of b and c wait; a receive takes a and
+ * wakes b's send, which hands b to a waiting receive.  When that receive
+ * settles, the ring has room again: c's send must have been woken (it
+ * waited for room, not for the hand-off, so it never marked the channel).
+ */
+static void settle_wakes_sender(struct coast_cx *cx)
+{
+	static const int want[] = { 0 };
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	int a = 1, b = 2, c = 3, v = -1, d2 = -1, d3 = -1;
+	struct coast_frame *s2, *s3, *r2, *r3;
+
+	ASSERT_EQ(coast_chan_send(ch, &a), 0);
+	s2 = COAST_START(coast_chan_send)(&heap, ch, &b);
+	s3 = COAST_START(coast_chan_send)(&heap, ch, &c);
+	ASSERT(s2 && s3);
+	ASSERT_EQ(step(s2, cx), NOT_YET);
+	ASSERT_EQ(step(s3, cx), NOT_YET);
+	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
+	ASSERT_EQ(v, 1);
+	r2 = waiting_recv(cx, ch, &d2);
+	ASSERT_EQ(step(s2, cx), 0);
+	ASSERT_EQ(step(r2, cx), 0);
+	ASSERT_EQ(d2, 2);
+	r3 = waiting_recv(cx, ch, &d3);
+	ASSERT_EQ(step(s3, cx), 0);
+	ASSERT_EQ(step(r3, cx), 0);
+	ASSERT_EQ(d3, 3);
+	heap.free(&heap, s2, s2->fn->size);
+	heap.free(&heap, s3, s3->fn->size);
+	heap.free(&heap, r2, r2->fn->size);
+	heap.free(&heap, r3, r3->fn->size);
+	drain_expect(ch, want, 0);
+}
+
+TEST_IMPL(chan_settle_wakes_sender)
+{
+	run_script(settle_wakes_sender);
+	return 0;
+}
+
 /* ------------------------------------------ a channel freed at once */
 
 static coast_chan *_Atomic uaf_ch; /* the channel the sender sends on */
