@@ -21,7 +21,6 @@
 #include "CoastAttrs.h"
 #include "DiagnosticReporter.h"
 #include "NestedParse.h"
-#include "SharedPreamble.h"
 #include "lower/FrameSizeReport.h"
 #include "lower/Lowering.h"
 
@@ -154,19 +153,15 @@ void replaceMainFile(CompilerInstance &CI, StringRef Text) {
 }
 
 /// Clears the attributes' inert mode once the lowered code is parsed, and
-/// reports frame sizes when asked. Owns the preamble the compile loads
-/// until it is loaded.
+/// reports frame sizes when asked.
 class LoweredConsumer : public ASTConsumer {
 public:
-  LoweredConsumer(CompilerInstance &CI, std::string FrameSizesFile,
-                  std::unique_ptr<SharedPreamble> Preamble)
-      : CI(CI), FrameSizesFile(std::move(FrameSizesFile)),
-        Preamble(std::move(Preamble)) {}
+  LoweredConsumer(CompilerInstance &CI, std::string FrameSizesFile)
+      : CI(CI), FrameSizesFile(std::move(FrameSizesFile)) {}
 
   /// Runs once the main action began the file, which made a preprocessed
-  /// input expand macros in directives only, and loaded the preamble.
+  /// input expand macros in directives only.
   void Initialize(ASTContext &Ctx) override {
-    Preamble.reset();
     if (CI.getFrontendOpts().Inputs.front().getKind().isPreprocessed())
       expandMacrosInPreprocessedInput(CI.getPreprocessor());
   }
@@ -190,7 +185,6 @@ public:
 private:
   CompilerInstance &CI;
   std::string FrameSizesFile;
-  std::unique_ptr<SharedPreamble> Preamble;
 };
 
 class CoastAction : public PluginASTAction {
@@ -211,15 +205,11 @@ protected:
         NoFastPath = true;
         continue;
       }
-      if (Arg == "no-shared-preamble") {
-        NoSharedPreamble = true;
-        continue;
-      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
                                  "(known: dump=<file>, frame-sizes=<file>, "
-                                 "no-fast-path, no-shared-preamble)"))
+                                 "no-fast-path)"))
           << A;
       return false;
     }
@@ -237,14 +227,9 @@ protected:
     if (!NoFastPath && !mayNeedLowering(CI))
       return createCheckConsumer(CI, /*Unlowered=*/true);
 
-    std::shared_ptr<CompilerInvocation> Inv = nestedInvocation(CI);
-    std::unique_ptr<SharedPreamble> Preamble =
-        NoSharedPreamble ? nullptr : SharedPreamble::build(CI, *Inv);
-    if (Preamble)
-      Preamble->useIn(Inv->getPreprocessorOpts());
     LoweringResult Result;
-    bool Ok = runNestedParse(
-        CI, Inv, nestedInput(CI), [&Result](CompilerInstance &N) {
+    bool Ok =
+        runNestedParse(CI, nestedInput(CI), [&Result](CompilerInstance &N) {
           return std::make_unique<LoweringConsumer>(N, Result);
         });
     if (!Ok || !Result.Ok) {
@@ -265,16 +250,8 @@ protected:
           llvm::MemoryBuffer::getMemBufferCopy(H.Text, H.File.getName()));
     if (Result.Text)
       replaceMainFile(CI, *Result.Text);
-    // A lowered header may be in the preamble, and the preamble's headers
-    // were read with the attributes active.
-    if (Preamble && Result.Headers.empty() && Result.Text &&
-        Preamble->isPrefixOf(*Result.Text))
-      Preamble->useIn(CI.getPreprocessorOpts());
-    else
-      Preamble.reset();
     setCoastAttrsInert(true);
-    return std::make_unique<LoweredConsumer>(CI, FrameSizesFile,
-                                             std::move(Preamble));
+    return std::make_unique<LoweredConsumer>(CI, FrameSizesFile);
   }
 
 private:
@@ -315,8 +292,6 @@ private:
   /// Files without a coast name take the nested parse and the lowering too:
   /// test/realcode puts whole real projects through that path.
   bool NoFastPath = false;
-  /// Both parses read the headers themselves (for comparing).
-  bool NoSharedPreamble = false;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

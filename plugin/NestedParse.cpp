@@ -41,8 +41,6 @@ private:
   const ConsumerFactory &Make;
 };
 
-} // namespace
-
 std::shared_ptr<CompilerInvocation> nestedInvocation(CompilerInstance &Outer) {
   auto Inv = std::make_shared<CompilerInvocation>(Outer.getInvocation());
   FrontendOptions &FO = Inv->getFrontendOpts();
@@ -57,53 +55,41 @@ std::shared_ptr<CompilerInvocation> nestedInvocation(CompilerInstance &Outer) {
   return Inv;
 }
 
-// Not CompilerInstance::createDiagnostics: it reports the command line's
-// unknown -W options, which the outer compile has reported already.
-IntrusiveRefCntPtr<DiagnosticsEngine>
-nestedDiagnostics(DiagnosticOptions &Opts, DiagnosticConsumer *Client,
-                  llvm::vfs::FileSystem &FS) {
-#if CLANG_VERSION_MAJOR >= 22
-  auto Diags = llvm::makeIntrusiveRefCnt<DiagnosticsEngine>(
-      DiagnosticIDs::create(), Opts, Client, /*ShouldOwnClient=*/true);
-  ProcessWarningOptions(*Diags, Opts, FS, /*ReportDiags=*/false);
-#else
-  (void)FS;
-  IntrusiveRefCntPtr<DiagnosticsEngine> Diags = new DiagnosticsEngine(
-      new DiagnosticIDs(), &Opts, Client, /*ShouldOwnClient=*/true);
-  ProcessWarningOptions(*Diags, Opts, /*ReportDiags=*/false);
-#endif
-  return Diags;
-}
-
-NestedScope::NestedScope() : Outer(InNested) { InNested = true; }
-NestedScope::~NestedScope() { InNested = Outer; }
+} // namespace
 
 bool inNestedParse() { return InNested; }
 
-bool runNestedParse(CompilerInstance &Outer,
-                    std::shared_ptr<CompilerInvocation> Inv,
-                    const FrontendInputFile &Input,
+bool runNestedParse(CompilerInstance &Outer, const FrontendInputFile &Input,
                     const ConsumerFactory &Make) {
+  std::shared_ptr<CompilerInvocation> Inv = nestedInvocation(Outer);
+  // Not createDiagnostics: it reports the command line's unknown -W options,
+  // which the outer compile has reported already.
+  DiagnosticOptions &DiagOpts = Inv->getDiagnosticOpts();
   auto *Forward = new ForwardingConsumer(Outer.getDiagnosticClient());
-  IntrusiveRefCntPtr<DiagnosticsEngine> Diags = nestedDiagnostics(
-      Inv->getDiagnosticOpts(), Forward, Outer.getVirtualFileSystem());
 #if CLANG_VERSION_MAJOR >= 22
   CompilerInstance N(Inv, Outer.getPCHContainerOperations());
   N.setVirtualFileSystem(Outer.getVirtualFileSystemPtr());
   N.setFileManager(IntrusiveRefCntPtr<FileManager>(&Outer.getFileManager()));
+  auto Diags = llvm::makeIntrusiveRefCnt<DiagnosticsEngine>(
+      DiagnosticIDs::create(), DiagOpts, Forward, /*ShouldOwnClient=*/true);
+  ProcessWarningOptions(*Diags, DiagOpts, N.getVirtualFileSystem(),
+                        /*ReportDiags=*/false);
   N.setDiagnostics(Diags);
   N.createSourceManager();
 #else
   CompilerInstance N(Outer.getPCHContainerOperations());
   N.setInvocation(Inv);
   N.setFileManager(&Outer.getFileManager());
-  N.setDiagnostics(Diags.get());
+  auto *Diags = new DiagnosticsEngine(new DiagnosticIDs(), &DiagOpts, Forward,
+                                      /*ShouldOwnClient=*/true);
+  ProcessWarningOptions(*Diags, DiagOpts, /*ReportDiags=*/false);
+  N.setDiagnostics(Diags);
   N.createSourceManager(N.getFileManager());
 #endif
   N.setTarget(&Outer.getTarget());
 
   NestedAction Act(Make);
-  NestedScope Scope;
+  InNested = true;
   bool Ok = Act.BeginSourceFile(N, Input);
   if (Ok) {
     if (llvm::Error E = Act.Execute()) {
@@ -112,6 +98,7 @@ bool runNestedParse(CompilerInstance &Outer,
     }
     Act.EndSourceFile();
   }
+  InNested = false;
   return Ok && !N.getDiagnostics().hasErrorOccurred();
 }
 

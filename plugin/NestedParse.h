@@ -24,37 +24,15 @@ namespace coast {
 using ConsumerFactory = std::function<std::unique_ptr<clang::ASTConsumer>(
     clang::CompilerInstance &)>;
 
-/// The options of a nested parse of \p Outer's main file: \p Outer's,
-/// syntax only, without plugins, dependency files or -verify.
-std::shared_ptr<clang::CompilerInvocation>
-nestedInvocation(clang::CompilerInstance &Outer);
-
-/// A diagnostics engine for a parse inside the compile, reporting to
-/// \p Client (which it owns) under \p Opts.
-llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine>
-nestedDiagnostics(clang::DiagnosticOptions &Opts,
-                  clang::DiagnosticConsumer *Client, llvm::vfs::FileSystem &FS);
-
-/// Parses \p Input with \p Inv (from nestedInvocation) and runs the
+/// Parses \p Input with \p Outer's options (syntax only) and runs the
 /// consumer \p Make returns on it. Returns false if it reported an error.
 bool runNestedParse(clang::CompilerInstance &Outer,
-                    std::shared_ptr<clang::CompilerInvocation> Inv,
                     const clang::FrontendInputFile &Input,
                     const ConsumerFactory &Make);
 
 /// True while a nested parse runs: the plugin, which Clang instantiates for
 /// every frontend action, must not start another one from inside it.
 bool inNestedParse();
-
-/// Marks the frontend actions run during its lifetime as nested.
-class NestedScope {
-public:
-  NestedScope();
-  ~NestedScope();
-
-private:
-  bool Outer;
-};
 
 } // namespace coast
 
