@@ -23,6 +23,7 @@
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "CounterExpansions.h"
+#include "Directives.h"
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
 #include "MustDestructAnalysis.h"
@@ -695,9 +696,20 @@ void Planner::rejectMovedCounters() {
                     "': the lowering declares it anew, where it "
                     "would not count; use it outside the declaration");
   }
+  // A directive between the declaration and its `{` is copied ahead of the
+  // generated code, after the moved types: it counts where it stays.
+  std::vector<Directive> Kept =
+      directivesIn(SM, Ctx.getLangOpts(),
+                   CharSourceRange::getCharRange(Begin, Body->getLBracLoc()));
+  auto InKept = [&](SourceLocation L) {
+    unsigned Off = offsetOf(L);
+    return llvm::any_of(Kept, [&](const Directive &D) {
+      return Off >= D.Begin && Off < D.End;
+    });
+  };
   std::optional<SourceLocation> FirstStaying;
   for (SourceLocation L : Found) {
-    if (Within(L, Begin, Body->getLBracLoc()))
+    if (Within(L, Begin, Body->getLBracLoc()) && !InKept(L))
       fail(L, "__COUNTER__ in the declaration of async function '" + Plan.Name +
                   "', which the lowering writes anew: it would not count; "
                   "use it outside the declaration");
