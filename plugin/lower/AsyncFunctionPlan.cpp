@@ -1193,8 +1193,13 @@ void Planner::collectRefs() {
       return true;
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
-      if (SLE->getIdentKind() == SourceLocIdentKind::Function ||
-          SLE->getIdentKind() == SourceLocIdentKind::FuncSig)
+      SourceLocIdentKind K = SLE->getIdentKind();
+      CharSourceRange R = P.fileRangeOf(SLE);
+      if (K == SourceLocIdentKind::Function && R.isValid() &&
+          P.renameable(SLE->getBeginLoc()))
+        P.Plan.FunctionBuiltins.push_back(SLE);
+      else if (K == SourceLocIdentKind::Function ||
+               K == SourceLocIdentKind::FuncSig)
         P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
       return true;
     }

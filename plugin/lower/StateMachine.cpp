@@ -35,6 +35,7 @@ public:
 
 private:
   void renameRefs();
+  void nameFunctionBuiltins();
   std::string flagWrite(const AsyncFunctionPlan::FlagWrite &W,
                         const std::string &Ref) const;
   void rewriteDecl(const DeclStmt *DS);
@@ -74,6 +75,7 @@ private:
 
 void StateMachineEmitter::run(const std::string &Prelude) {
   renameRefs();
+  nameFunctionBuiltins();
   for (const DeclStmt *DS : P.FrameDecls)
     rewriteDecl(DS);
   for (const SuspendPoint &Pt : P.Points)
@@ -166,6 +168,22 @@ void StateMachineEmitter::renameRefs() {
     if (Done.insert(Spelled.getRawEncoding()).second)
       LC.rename(DRE->getLocation(),
                 flagWrite(Write, DRE->getDecl()->getName().str()));
+  }
+}
+
+/// __builtin_FUNCTION() names the function it is evaluated in, the poll
+/// function: the user's function's name takes its place, with the
+/// builtin's type (`char *` in C).
+void StateMachineEmitter::nameFunctionBuiltins() {
+  std::string Name =
+      PredefinedExpr::ComputeName(PredefinedIdentKind::Function, P.FD);
+  llvm::DenseSet<unsigned> Done; // a macro argument may expand twice
+  for (const SourceLocExpr *SLE : P.FunctionBuiltins) {
+    CharSourceRange R = LC.fileRange(SLE->getSourceRange());
+    std::string Text =
+        "((" + SLE->getType().getAsString() + ")\"" + Name + "\")";
+    if (Done.insert(R.getBegin().getRawEncoding()).second)
+      LC.replace(R, [Text] { return Text; });
   }
 }
 
