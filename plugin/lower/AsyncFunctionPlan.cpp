@@ -45,6 +45,11 @@ namespace coast {
 
 namespace {
 
+/// Why a directive defining or undefining a macro inside a statement the
+/// lowering rebuilds is rejected.
+const char MacroMoves[] =
+    "the macro would change for other pieces of it than in the text";
+
 class Planner {
 public:
   Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
@@ -98,6 +103,10 @@ private:
   counterUses(llvm::ArrayRef<const Stmt *> Stmts) const;
   void failCounters(SourceLocation L);
   void rejectMovedCounters();
+  void failDirective(const Directive &D, const char *Why);
+  void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
+                              llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -134,6 +143,8 @@ private:
   };
   std::vector<VMTypedef> VMTypedefs;
   llvm::DenseSet<const Expr *> Classified;
+  /// The offsets of directives reported: the pieces of a statement nest.
+  llvm::DenseSet<unsigned> ReportedDirectives;
   llvm::StringSet<> FieldNames;
   /// Why each local live across an await stays in the frame.
   llvm::DenseMap<const VarDecl *, std::string> InFrameWhy;
@@ -456,6 +467,7 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     if (const Expr *Init = VD->getInit())
       if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
         rejectCounters(Init);
+        rejectMacroChanges(fileRangeOf(DS), MacroMoves);
         registerExprAwaits(Init, DS);
       }
   }
@@ -480,6 +492,7 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Assign) {
       requireText(Assign->getLHS());
       rejectCountersAcross(Assign);
+      rejectMacroChanges(fileRangeOf(Assign), MacroMoves);
     }
   }
   return true;
@@ -547,6 +560,7 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
       requireText(FC->Call->getCallee());
     for (const Expr *Arg : P.Call->arguments())
       requireText(Arg);
+    rejectMacroChanges(fileRangeOf(M.Whole), MacroMoves);
   }
   QualType RT = P.Result;
   if (!printableType(RT))
@@ -612,10 +626,54 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
     Moved.push_back(F->getBody());
   rejectCounters(Moved);
+  rejectAnchorDirectives(S, Kind, Parts);
   for (const Expr *E : Parts)
     if (E)
       registerExprAwaits(E, S);
   Plan.Anchors.push_back(A);
+}
+
+/// An anchor runs the awaits of its expressions \p Parts before the rest
+/// of them, and a for's step after its body. The directives between the
+/// pieces of a loop stay (StateMachine.cpp); others go, and with them a
+/// macro defined there.
+void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
+                                     llvm::ArrayRef<const Expr *> Parts) {
+  if (Kind == AnchorKind::Return || Kind == AnchorKind::ExprStmt)
+    rejectMacroChanges(fileRangeOf(S), MacroMoves);
+  for (const Expr *E : Parts)
+    if (E)
+      rejectMacroChanges(fileRangeOf(E), MacroMoves);
+  const auto *F = dyn_cast<ForStmt>(S);
+  if (!F || !F->getInc())
+    return;
+  CharSourceRange Inc = fileRangeOf(F->getInc());
+  CharSourceRange Body = fileRangeOf(F->getBody());
+  if (Inc.isValid() && Body.isValid())
+    rejectMacroChanges(
+        CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
+        "the step runs after the body");
+}
+
+/// The lowering rebuilds an awaited call from its callee and arguments, a
+/// split operator from its operands, a declaration from its initializer,
+/// and runs the awaits of a statement before the rest of it: a macro
+/// defined or undefined inside \p R would apply to other pieces than in
+/// the text, or nowhere. Other directives between the pieces act as
+/// written: a conditional group goes with the branches it chose, and the
+/// pieces keep their lines (LoweringContext::placeLines).
+void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
+    if (D.changesMacros())
+      failDirective(D, Why);
+}
+
+void Planner::failDirective(const Directive &D, const char *Why) {
+  if (ReportedDirectives.insert(D.Begin).second)
+    fail(D.Loc, "'#" + D.Name + "' inside a statement that the lowering " +
+                    "rebuilds around an 'await', in async function '" +
+                    Plan.Name + "': " + Why +
+                    "; move the directive out of the statement");
 }
 
 /// The lowering evaluates the awaits of an anchor's expressions before
@@ -771,6 +829,7 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
     SplitOp Op;
     Op.E = E;
     requireText(E);
+    rejectMacroChanges(fileRangeOf(E), MacroMoves);
     if (!SplitType->isVoidType())
       Op.Temp = addTemp("__c", SplitType);
     Plan.Splits.push_back(Op);

@@ -1,6 +1,7 @@
 //===- StateMachine.cpp - An async function as a resumable poll function --===//
 
 #include "StateMachine.h"
+#include "Directives.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 
@@ -47,6 +48,7 @@ private:
   std::string splitText(const SplitOp &Op) const;
   std::string anchorText(const ExprAnchor &A) const;
   std::string bodyText(const Stmt *Body) const;
+  std::string directivesBetween(SourceLocation From, SourceLocation To) const;
   std::string varStore(const VarDecl *VD) const;
   std::string frameRef(const VarDecl *VD) const;
   std::string memberOf(const VarDecl *VD) const;
@@ -550,8 +552,36 @@ std::string StateMachineEmitter::bodyText(const Stmt *Body) const {
   return LC.textOf(statementRange(Body));
 }
 
+/// The directives written from \p From to \p To, each on a line of its
+/// own at its line: a loop or a return is rebuilt from its pieces and the
+/// text between them goes, but they apply to the pieces after them.
+std::string StateMachineEmitter::directivesBetween(SourceLocation From,
+                                                   SourceLocation To) const {
+  std::string S;
+  if (From.isInvalid() || To.isInvalid())
+    return S;
+  for (const Directive &D :
+       directivesIn(LC.SM, LC.Ctx.getLangOpts(),
+                    CharSourceRange::getCharRange(From, To)))
+    S += "\n" +
+         LC.textOf(CharSourceRange::getCharRange(
+             D.Loc, D.Loc.getLocWithOffset(D.End - D.Begin))) +
+         "\n";
+  return S;
+}
+
 std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   auto Text = [&](const Stmt *S) { return LC.text(S->getSourceRange()); };
+  // A loop or a return keeps the directives written between its pieces,
+  // each before the piece that follows it (a conditional around a loop's
+  // body): \p Pos is where the last piece ended.
+  CharSourceRange Whole = LC.fileRange(A.S->getSourceRange());
+  auto Upto = [&](const Stmt *Piece, SourceLocation &Pos) {
+    CharSourceRange R = LC.fileRange(Piece->getSourceRange());
+    std::string D = directivesBetween(Pos, R.getBegin());
+    Pos = R.getEnd();
+    return D;
+  };
   switch (A.Kind) {
   case AnchorKind::ExprStmt: {
     const auto *E = cast<Expr>(A.S);
@@ -559,7 +589,8 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   }
   case AnchorKind::Return: {
     const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
-    return "{ " + prelude(V) + returnText(Text(V)) + " }";
+    SourceLocation Pos = Whole.getBegin();
+    return "{ " + prelude(V) + Upto(V, Pos) + returnText(Text(V)) + " }";
   }
   case AnchorKind::If:
     return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +
@@ -570,24 +601,31 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   case AnchorKind::While: {
     // `continue` in the body reaches the condition again, as in a while.
     const auto *W = cast<WhileStmt>(A.S);
-    return "for (;;) { " + prelude(W->getCond()) + "if (!(" +
-           Text(W->getCond()) + ")) break; " + bodyText(W->getBody()) + " }";
+    SourceLocation Pos = Whole.getBegin();
+    return "for (;;) { " + Upto(W->getCond(), Pos) + prelude(W->getCond()) +
+           "if (!(" + Text(W->getCond()) + ")) break; " +
+           Upto(W->getBody(), Pos) + bodyText(W->getBody()) + " }";
   }
   case AnchorKind::Do: {
     // The inner do runs the body once: `continue` leaves it through its
     // condition, which clears the flag; `break` leaves it with the flag set.
     const auto *D = cast<DoStmt>(A.S);
     std::string Flag = "__co->" + A.BreakFlag;
-    return "for (;;) { " + Flag + " = 1; do " + bodyText(D->getBody()) +
-           " while ((" + Flag + " = 0)); if (" + Flag + ") break; " +
-           prelude(D->getCond()) + "if (!(" + Text(D->getCond()) +
-           ")) break; }";
+    SourceLocation Pos = Whole.getBegin();
+    std::string S = "for (;;) { " + Flag + " = 1; do " +
+                    Upto(D->getBody(), Pos) + bodyText(D->getBody()) +
+                    " while ((" + Flag + " = 0)); if (" + Flag + ") break; " +
+                    Upto(D->getCond(), Pos) + prelude(D->getCond()) + "if (!(" +
+                    Text(D->getCond()) + ")) break; ";
+    return S + directivesBetween(Pos, Whole.getEnd()) + "}";
   }
   case AnchorKind::For: {
     const auto *F = cast<ForStmt>(A.S);
     std::string Flag = "__co->" + A.BreakFlag;
+    SourceLocation Pos = Whole.getBegin();
     std::string S = "{ ";
     if (const Stmt *Init = F->getInit()) {
+      S += Upto(Init, Pos);
       if (const auto *E = dyn_cast<Expr>(Init))
         S += prelude(E) + Text(E) + "; ";
       else
@@ -595,9 +633,14 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
     }
     S += "for (;;) { ";
     if (const Expr *Cond = F->getCond())
-      S += prelude(Cond) + "if (!(" + Text(Cond) + ")) break; ";
-    S += Flag + " = 1; do " + bodyText(F->getBody()) + " while ((" + Flag +
-         " = 0)); if (" + Flag + ") break; ";
+      S += Upto(Cond, Pos) + prelude(Cond) + "if (!(" + Text(Cond) +
+           ")) break; ";
+    // The step's directives stay before the body, in the order written:
+    // the planner rejects those the step moving after it would reorder.
+    if (const Expr *Inc = F->getInc())
+      S += Upto(Inc, Pos);
+    S += Upto(F->getBody(), Pos) + Flag + " = 1; do " + bodyText(F->getBody()) +
+         " while ((" + Flag + " = 0)); if (" + Flag + ") break; ";
     if (const Expr *Inc = F->getInc())
       S += prelude(Inc) + "(void)(" + Text(Inc) + "); ";
     return S + "} }";
