@@ -977,21 +977,52 @@ void Planner::collectMarks() {
   struct MarkFinder : EvaluatedVisitor<MarkFinder> {
     Planner &P;
     llvm::DenseMap<unsigned, unsigned> Copies;
+    llvm::DenseSet<unsigned> Unclassified;
+    unsigned InStmtExpr = 0;
     explicit MarkFinder(Planner &P) : P(P) {}
+    bool TraverseStmtExpr(StmtExpr *SE) {
+      ++InStmtExpr;
+      bool Continue = EvaluatedVisitor::TraverseStmtExpr(SE);
+      --InStmtExpr;
+      return Continue;
+    }
+    // The initializer of `[a ... b] = v` is one expression for all the
+    // elements; Clang's code generation rejects one with side effects.
+    bool VisitDesignatedInitExpr(DesignatedInitExpr *DIE) {
+      for (const DesignatedInitExpr::Designator &D : DIE->designators())
+        if (D.isArrayRangeDesignator() && P.hasAwait(DIE->getInit())) {
+          P.fail(DIE->getBeginLoc(),
+                 "'await' in the initializer of a GNU array range designator "
+                 "('[a ... b] ='): each element would await; await into a "
+                 "local before it");
+          P.classifyAwaits(DIE->getInit());
+          break;
+        }
+      return true;
+    }
     bool VisitParenExpr(ParenExpr *PE) {
       std::optional<Mark> M = matchMark(PE);
       if (!M || M->Kind != MarkKind::Await)
         return true;
-      if (CharSourceRange R = P.fileRangeOf(PE);
-          R.isValid() && ++Copies[R.getBegin().getRawEncoding()] == 2)
-        P.fail(PE->getBeginLoc(),
-               "'await' in a macro argument that the macro expands more "
-               "than once; await into a variable and pass that");
-      if (P.Classified.count(PE))
+      CharSourceRange R = P.fileRangeOf(PE);
+      unsigned Key = R.isValid() ? R.getBegin().getRawEncoding() : 0;
+      if (P.Classified.count(PE)) {
+        if (Key && ++Copies[Key] == 2)
+          P.fail(PE->getBeginLoc(),
+                 "'await' in a macro argument that the macro expands more "
+                 "than once; await into a variable and pass that");
         return true;
+      }
+      // A variable array type's size is visited twice.
+      if (Key && !Unclassified.insert(Key).second)
+        return true;
+      // Otherwise a size of a variably modified type: `int a[await(n())]`.
       P.fail(PE->getBeginLoc(),
-             "'await' inside a statement expression is not supported yet; "
-             "compute the value in a statement before it");
+             InStmtExpr ? "'await' inside a statement expression is not "
+                          "supported yet; compute the value in a statement "
+                          "before it"
+                        : "'await' in the size of an array type is not "
+                          "supported; await into a local before it");
       return true;
     }
   } Finder(*this);
