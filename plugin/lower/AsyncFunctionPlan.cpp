@@ -85,6 +85,7 @@ private:
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
   bool hasAwait(const Expr *E);
+  bool headerAwaits(const ForStmt *F);
   void classifyAwaits(const Expr *E);
   void addAnchor(const Stmt *S, AnchorKind Kind,
                  std::initializer_list<const Expr *> Parts);
@@ -421,15 +422,7 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     unsigned End = endOffsetOf(F->getEndLoc());
     const auto *InitDecl = dyn_cast_or_null<DeclStmt>(F->getInit());
     const auto *InitExpr = dyn_cast_or_null<Expr>(F->getInit());
-    bool InitAwaits = hasAwait(InitExpr);
-    if (InitDecl)
-      for (const Decl *D : InitDecl->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
-          InitAwaits |= hasAwait(VD->getInit());
-    // A loop whose condition or step awaits becomes `for (;;)`; its
-    // initializer becomes an ordinary statement before it.
-    bool Rewrite =
-        InitAwaits || hasAwait(F->getCond()) || hasAwait(F->getInc());
+    bool Rewrite = headerAwaits(F);
     if (Rewrite)
       addAnchor(F, AnchorKind::For, {InitExpr, F->getCond(), F->getInc()});
     if (InitDecl)
@@ -448,8 +441,29 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     LabelOffsets.push_back(offsetOf(L->getBeginLoc()));
     return walkStatement(L->getSubStmt(), ScopeEnd);
   }
-  if (const auto *A = dyn_cast<AttributedStmt>(S))
+  if (const auto *A = dyn_cast<AttributedStmt>(S)) {
+    // A loop pragma must come right before its loop.
+    const auto *F = dyn_cast<ForStmt>(A->getSubStmt());
+    for (const Attr *At : A->getAttrs())
+      if (isa<LoopHintAttr>(At) && F && headerAwaits(F))
+        fail(At->getLocation(),
+             "a loop pragma on a 'for' loop whose header has an 'await': the "
+             "lowering makes that loop a block, which the pragma cannot "
+             "precede; await before the loop, or drop the pragma");
     return walkStatement(A->getSubStmt(), ScopeEnd);
+  }
+}
+
+/// A for loop whose header awaits becomes `for (;;)`, its initializer an
+/// ordinary statement before it, the two in a block.
+bool Planner::headerAwaits(const ForStmt *F) {
+  bool InitAwaits = false;
+  if (const auto *InitDecl = dyn_cast_or_null<DeclStmt>(F->getInit()))
+    for (const Decl *D : InitDecl->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        InitAwaits |= hasAwait(VD->getInit());
+  return InitAwaits || hasAwait(dyn_cast_or_null<Expr>(F->getInit())) ||
+         hasAwait(F->getCond()) || hasAwait(F->getInc());
 }
 
 void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,

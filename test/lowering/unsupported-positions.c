@@ -36,3 +36,29 @@ async int range_designator(void)
 	int d = await(one());
 	return a[0] + p[1].x + c[d];
 }
+
+// A loop pragma must come right before its loop: a for whose header awaits
+// becomes a block (the pragma's loop, for the compile, was missing). One
+// over a loop whose body awaits, or a while or do whose condition does,
+// stays on a loop.
+async int loop_pragmas(void)
+{
+	int r = 0;
+#pragma clang loop unroll(disable) // expected-error {{a loop pragma on a 'for' loop whose header has an 'await': the lowering makes that loop a block, which the pragma cannot precede; await before the loop, or drop the pragma [coast-unsupported]}}
+	for (int i = 0; i < await(one()); i++)
+		r += i;
+#pragma unroll 2 // expected-error {{a loop pragma on a 'for' loop whose header has an 'await'}}
+	for (int i = 0; i < 4; i += await(one()))
+		r += i;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 4; i++)
+		r += await(one());
+#pragma clang loop vectorize(disable)
+	while (r < await(twice(r)))
+		r++;
+#pragma unroll
+	do
+		r++;
+	while (r < await(one()));
+	return r;
+}
