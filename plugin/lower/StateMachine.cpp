@@ -315,10 +315,18 @@ void StateMachineEmitter::rewriteDecl(const DeclStmt *DS) {
 std::string StateMachineEmitter::declText(const DeclStmt *DS,
                                           bool ForInit) const {
   std::string S;
+  // The directives after a declarator's initializer (the end of a
+  // conditional group a split operator in it opened) stay after its code.
+  SourceLocation Pos = statementRange(DS).getBegin();
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || !VD->hasLocalStorage())
       continue;
+    if (!ForInit) {
+      S += directivesBetween(Pos, LC.fileRange(VD->getLocation()).getBegin());
+      if (CharSourceRange R = LC.fileRange(VD->getSourceRange()); R.isValid())
+        Pos = R.getEnd();
+    }
     if (ForInit) {
       assert(P.frameVar(VD) && "a rewritten for initializer is all frame");
       if (const Expr *Init = VD->getInit())
@@ -350,6 +358,8 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     }
     S += " ";
   }
+  if (!ForInit)
+    S += directivesBetween(Pos, statementRange(DS).getEnd());
   return S + ";";
 }
 
@@ -528,23 +538,30 @@ std::string StateMachineEmitter::splitText(const SplitOp &Op) const {
     // A conditional's middle operand may be a comma: `c ? a, b : d`.
     return LC.store(T, Op.E->getType(), "(" + Value + ")", false) + " ";
   };
+  // The directives between two operands (a conditional group around the
+  // second one) stay before the second one's code.
+  auto Gap = [&](const Expr *Before, const Expr *After) {
+    return directivesBetween(LC.fileRange(Before->getSourceRange()).getEnd(),
+                             LC.fileRange(After->getSourceRange()).getBegin());
+  };
   if (const auto *BO = dyn_cast<BinaryOperator>(Op.E)) {
     const Expr *L = BO->getLHS(), *R = BO->getRHS();
     std::string S = prelude(L);
     if (BO->getOpcode() == BO_Comma)
-      return S + "(void)(" + LC.text(L->getSourceRange()) + "); " + prelude(R) +
-             Store(R);
+      return S + "(void)(" + LC.text(L->getSourceRange()) + "); " + Gap(L, R) +
+             prelude(R) + Store(R);
     bool And = BO->getOpcode() == BO_LAnd;
     S += T + " = !!(" + LC.text(L->getSourceRange()) + "); if (" +
-         (And ? "" : "!") + T + ") { " + prelude(R) + T + " = !!(" +
+         (And ? "" : "!") + T + ") { " + Gap(L, R) + prelude(R) + T + " = !!(" +
          LC.text(R->getSourceRange()) + "); } ";
     return S;
   }
   const auto *CO = cast<ConditionalOperator>(Op.E);
-  return prelude(CO->getCond()) + "if (" +
-         LC.text(CO->getCond()->getSourceRange()) + ") { " +
-         prelude(CO->getTrueExpr()) + Store(CO->getTrueExpr()) + "} else { " +
-         prelude(CO->getFalseExpr()) + Store(CO->getFalseExpr()) + "} ";
+  const Expr *C = CO->getCond(), *A = CO->getTrueExpr(),
+             *B = CO->getFalseExpr();
+  return prelude(C) + "if (" + LC.text(C->getSourceRange()) + ") { " +
+         Gap(C, A) + prelude(A) + Store(A) + "} else { " + Gap(A, B) +
+         prelude(B) + Store(B) + "} ";
 }
 
 /// A loop body's text as a statement (an expression statement gets its ';').
@@ -553,8 +570,9 @@ std::string StateMachineEmitter::bodyText(const Stmt *Body) const {
 }
 
 /// The directives written from \p From to \p To, each on a line of its
-/// own at its line: a loop or a return is rebuilt from its pieces and the
-/// text between them goes, but they apply to the pieces after them.
+/// own at its line: a statement the lowering rebuilds from its pieces
+/// (a loop, a return, a declaration, a split operator) loses the text
+/// between them, but they apply to the pieces after them.
 std::string StateMachineEmitter::directivesBetween(SourceLocation From,
                                                    SourceLocation To) const {
   std::string S;
@@ -572,9 +590,9 @@ std::string StateMachineEmitter::directivesBetween(SourceLocation From,
 
 std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   auto Text = [&](const Stmt *S) { return LC.text(S->getSourceRange()); };
-  // A loop or a return keeps the directives written between its pieces,
-  // each before the piece that follows it (a conditional around a loop's
-  // body): \p Pos is where the last piece ended.
+  // A statement rebuilt from its pieces keeps the directives written
+  // between them, each before the piece that follows it (a conditional
+  // around a loop's body): \p Pos is where the last piece ended.
   CharSourceRange Whole = LC.fileRange(A.S->getSourceRange());
   auto Upto = [&](const Stmt *Piece, SourceLocation &Pos) {
     CharSourceRange R = LC.fileRange(Piece->getSourceRange());
@@ -585,12 +603,15 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   switch (A.Kind) {
   case AnchorKind::ExprStmt: {
     const auto *E = cast<Expr>(A.S);
-    return "{ " + prelude(E) + Text(E) + "; }";
+    return "{ " + prelude(E) + Text(E) +
+           directivesBetween(Whole.getEnd(), statementRange(E).getEnd()) +
+           "; }";
   }
   case AnchorKind::Return: {
     const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
     SourceLocation Pos = Whole.getBegin();
-    return "{ " + prelude(V) + Upto(V, Pos) + returnText(Text(V)) + " }";
+    return "{ " + prelude(V) + Upto(V, Pos) + returnText(Text(V)) +
+           directivesBetween(Pos, statementRange(A.S).getEnd()) + " }";
   }
   case AnchorKind::If:
     return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +

@@ -1,14 +1,15 @@
 // Preprocessor directives inside a statement that the lowering rebuilds
 // around an await. An awaited call runs before the rest of its statement,
-// a for's step after the body, and a loop's or a call's pieces are copied
-// without the text between them: a macro redefined there expanded with the
-// other definition (`r = V * 10 + <#define V 4> await(id(V)) + V` gave 37,
-// plain C 38; a `#define` between a while's condition and its body was
-// dropped, and so was a conditional around the body: `#else without #if`).
-// Loops and returns now keep the directives between their pieces (a
-// conditional around a returned value too); a macro defined or
-// undefined inside such a statement is coast-unsupported. Conditional
-// groups in other statements (their pieces are the branches they chose)
+// a for's step after the body, and a loop's, a return's or a split
+// operator's pieces were copied without the text between them: a macro
+// redefined there expanded with the other definition (`r = V * 10 +
+// <#define V 4> await(id(V)) + V` gave 37, plain C 38; a `#define` between
+// a while's condition and its body was dropped), and a conditional around
+// a loop's body, a returned value or an operand lost its `#if` (`#else
+// without #if`). Loops, returns and `&&`, `||`, `?:` and `,` with an await
+// in a later operand keep the directives between their pieces now; a macro
+// defined or undefined inside such a statement is coast-unsupported.
+// Conditional groups elsewhere (their pieces are the branches they chose)
 // and `#line` print the same as plain C.
 // RUN: %coast -fsyntax-only -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
@@ -150,6 +151,45 @@ static async int loops(void)
 		;
 }
 // CHECK-NEXT: loops 40 6 301
+// CHECK-NEXT: returned 41
+
+static async int operands(void)
+{
+	int r = 0;
+	if (await(id(1))
+#ifdef BIG
+	    && await(id(2))
+#endif
+	)
+		r += 1;
+	r += await(id(0)) ||
+#if BIG
+	     await(id(5))
+#else
+	     0
+#endif
+	     ;
+	r += r > 1 ?
+#if BIG
+	     await(id(10))
+#else
+	     0
+#endif
+	     : 0;
+	r = r &&
+#if BIG
+	    await(id(1))
+#endif
+	    ;
+	int a = 1,
+#ifdef BIG
+	    b = await(id(2)) || r,
+#endif
+	    c = 3;
+	printf("operands %d %d %d %d\n", r, a, b, c);
+	return 0;
+}
+// CHECK-NEXT: operands 1 1 1 3
 
 static async int defined_out(void)
 {
@@ -162,7 +202,6 @@ static async int defined_out(void)
 	printf("defined_out %d\n", r);
 	return 0;
 }
-// CHECK-NEXT: returned 41
 // CHECK-NEXT: defined_out 6
 
 int main(void)
@@ -170,6 +209,7 @@ int main(void)
 	coast_block_on(chosen());
 	coast_block_on(renumbered());
 	printf("returned %d\n", coast_block_on(loops()));
+	coast_block_on(operands());
 	coast_block_on(defined_out());
 	return 0;
 }
