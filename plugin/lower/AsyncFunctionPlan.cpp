@@ -146,6 +146,8 @@ private:
   llvm::DenseSet<const Expr *> Classified;
   /// The offsets of directives reported: the pieces of a statement nest.
   llvm::DenseSet<unsigned> ReportedDirectives;
+  /// Where code split across a macro's definition and its use was reported.
+  llvm::DenseSet<unsigned> SplitText;
   llvm::StringSet<> FieldNames;
   /// Why each local live across an await stays in the frame.
   llvm::DenseMap<const VarDecl *, std::string> InFrameWhy;
@@ -635,6 +637,11 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
   requireText(S);
+  // Each piece is copied on its own: a loop's header written by a macro
+  // may be one piece of text only as a whole.
+  for (const Expr *E : Parts)
+    if (E)
+      requireText(E);
   std::vector<const Stmt *> Moved(Parts.begin(), Parts.end());
   // The step goes after the body.
   if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
@@ -855,7 +862,10 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
 /// The lowering copies \p S's text into what it generates; a piece that
 /// starts and ends in different macro expansions has no text of its own.
 void Planner::requireText(const Stmt *S) {
-  if (!fileRangeOf(S).isValid())
+  // Once for the pieces a macro writes, each a piece of another too.
+  if (!fileRangeOf(S).isValid() &&
+      SplitText.insert(SM.getExpansionLoc(S->getBeginLoc()).getRawEncoding())
+          .second)
     fail(S->getBeginLoc(), "this code is split across a macro's definition "
                            "and its use; the lowering cannot rewrite it");
 }
