@@ -23,6 +23,7 @@
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "CounterExpansions.h"
+#include "Directives.h"
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
 #include "MustDestructAnalysis.h"
@@ -43,6 +44,11 @@ using namespace clang;
 namespace coast {
 
 namespace {
+
+/// Why a directive defining or undefining a macro inside a statement the
+/// lowering rebuilds is rejected.
+const char MacroMoves[] =
+    "the macro would change for other pieces of it than in the text";
 
 class Planner {
 public:
@@ -79,6 +85,7 @@ private:
                 const VarDecl *Var = nullptr,
                 const BinaryOperator *Assign = nullptr);
   bool hasAwait(const Expr *E);
+  bool headerAwaits(const ForStmt *F);
   void classifyAwaits(const Expr *E);
   void addAnchor(const Stmt *S, AnchorKind Kind,
                  std::initializer_list<const Expr *> Parts);
@@ -97,6 +104,10 @@ private:
   counterUses(llvm::ArrayRef<const Stmt *> Stmts) const;
   void failCounters(SourceLocation L);
   void rejectMovedCounters();
+  void failDirective(const Directive &D, const char *Why);
+  void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
+                              llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
@@ -133,6 +144,10 @@ private:
   };
   std::vector<VMTypedef> VMTypedefs;
   llvm::DenseSet<const Expr *> Classified;
+  /// The offsets of directives reported: the pieces of a statement nest.
+  llvm::DenseSet<unsigned> ReportedDirectives;
+  /// Where code split across a macro's definition and its use was reported.
+  llvm::DenseSet<unsigned> SplitText;
   llvm::StringSet<> FieldNames;
   /// Why each local live across an await stays in the frame.
   llvm::DenseMap<const VarDecl *, std::string> InFrameWhy;
@@ -409,15 +424,7 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     unsigned End = endOffsetOf(F->getEndLoc());
     const auto *InitDecl = dyn_cast_or_null<DeclStmt>(F->getInit());
     const auto *InitExpr = dyn_cast_or_null<Expr>(F->getInit());
-    bool InitAwaits = hasAwait(InitExpr);
-    if (InitDecl)
-      for (const Decl *D : InitDecl->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
-          InitAwaits |= hasAwait(VD->getInit());
-    // A loop whose condition or step awaits becomes `for (;;)`; its
-    // initializer becomes an ordinary statement before it.
-    bool Rewrite =
-        InitAwaits || hasAwait(F->getCond()) || hasAwait(F->getInc());
+    bool Rewrite = headerAwaits(F);
     if (Rewrite)
       addAnchor(F, AnchorKind::For, {InitExpr, F->getCond(), F->getInc()});
     if (InitDecl)
@@ -436,8 +443,29 @@ void Planner::walkStatement(const Stmt *S, unsigned ScopeEnd) {
     LabelOffsets.push_back(offsetOf(L->getBeginLoc()));
     return walkStatement(L->getSubStmt(), ScopeEnd);
   }
-  if (const auto *A = dyn_cast<AttributedStmt>(S))
+  if (const auto *A = dyn_cast<AttributedStmt>(S)) {
+    // A loop pragma must come right before its loop.
+    const auto *F = dyn_cast<ForStmt>(A->getSubStmt());
+    for (const Attr *At : A->getAttrs())
+      if (isa<LoopHintAttr>(At) && F && headerAwaits(F))
+        fail(At->getLocation(),
+             "a loop pragma on a 'for' loop whose header has an 'await': the "
+             "lowering makes that loop a block, which the pragma cannot "
+             "precede; await before the loop, or drop the pragma");
     return walkStatement(A->getSubStmt(), ScopeEnd);
+  }
+}
+
+/// A for loop whose header awaits becomes `for (;;)`, its initializer an
+/// ordinary statement before it, the two in a block.
+bool Planner::headerAwaits(const ForStmt *F) {
+  bool InitAwaits = false;
+  if (const auto *InitDecl = dyn_cast_or_null<DeclStmt>(F->getInit()))
+    for (const Decl *D : InitDecl->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        InitAwaits |= hasAwait(VD->getInit());
+  return InitAwaits || hasAwait(dyn_cast_or_null<Expr>(F->getInit())) ||
+         hasAwait(F->getCond()) || hasAwait(F->getInc());
 }
 
 void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
@@ -455,6 +483,7 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     if (const Expr *Init = VD->getInit())
       if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
         rejectCounters(Init);
+        rejectMacroChanges(fileRangeOf(DS), MacroMoves);
         registerExprAwaits(Init, DS);
       }
   }
@@ -479,6 +508,7 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Assign) {
       requireText(Assign->getLHS());
       rejectCountersAcross(Assign);
+      rejectMacroChanges(fileRangeOf(Assign), MacroMoves);
     }
   }
   return true;
@@ -546,6 +576,7 @@ SuspendPoint *Planner::addPoint(const Mark &M, AwaitForm Form,
       requireText(FC->Call->getCallee());
     for (const Expr *Arg : P.Call->arguments())
       requireText(Arg);
+    rejectMacroChanges(fileRangeOf(M.Whole), MacroMoves);
   }
   QualType RT = P.Result;
   if (!printableType(RT))
@@ -606,15 +637,64 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
   requireText(S);
+  // Each piece is copied on its own: a loop's header written by a macro
+  // may be one piece of text only as a whole.
+  for (const Expr *E : Parts)
+    if (E)
+      requireText(E);
   std::vector<const Stmt *> Moved(Parts.begin(), Parts.end());
   // The step goes after the body.
   if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
     Moved.push_back(F->getBody());
   rejectCounters(Moved);
+  rejectAnchorDirectives(S, Kind, Parts);
   for (const Expr *E : Parts)
     if (E)
       registerExprAwaits(E, S);
   Plan.Anchors.push_back(A);
+}
+
+/// An anchor runs the awaits of its expressions \p Parts before the rest
+/// of them, and a for's step after its body. The directives between the
+/// pieces of a loop stay (StateMachine.cpp); others go, and with them a
+/// macro defined there.
+void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
+                                     llvm::ArrayRef<const Expr *> Parts) {
+  if (Kind == AnchorKind::Return || Kind == AnchorKind::ExprStmt)
+    rejectMacroChanges(fileRangeOf(S), MacroMoves);
+  for (const Expr *E : Parts)
+    if (E)
+      rejectMacroChanges(fileRangeOf(E), MacroMoves);
+  const auto *F = dyn_cast<ForStmt>(S);
+  if (!F || !F->getInc())
+    return;
+  CharSourceRange Inc = fileRangeOf(F->getInc());
+  CharSourceRange Body = fileRangeOf(F->getBody());
+  if (Inc.isValid() && Body.isValid())
+    rejectMacroChanges(
+        CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
+        "the step runs after the body");
+}
+
+/// The lowering rebuilds an awaited call from its callee and arguments, a
+/// split operator from its operands, a declaration from its initializer,
+/// and runs the awaits of a statement before the rest of it: a macro
+/// defined or undefined inside \p R would apply to other pieces than in
+/// the text, or nowhere. Other directives between the pieces act as
+/// written: a conditional group goes with the branches it chose, and the
+/// pieces keep their lines (LoweringContext::placeLines).
+void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
+    if (D.changesMacros())
+      failDirective(D, Why);
+}
+
+void Planner::failDirective(const Directive &D, const char *Why) {
+  if (ReportedDirectives.insert(D.Begin).second)
+    fail(D.Loc, "'#" + D.Name + "' inside a statement that the lowering " +
+                    "rebuilds around an 'await', in async function '" +
+                    Plan.Name + "': " + Why +
+                    "; move the directive out of the statement");
 }
 
 /// The lowering evaluates the awaits of an anchor's expressions before
@@ -695,9 +775,20 @@ void Planner::rejectMovedCounters() {
                     "': the lowering declares it anew, where it "
                     "would not count; use it outside the declaration");
   }
+  // A directive between the declaration and its `{` is copied ahead of the
+  // generated code, after the moved types: it counts where it stays.
+  std::vector<Directive> Kept =
+      directivesIn(SM, Ctx.getLangOpts(),
+                   CharSourceRange::getCharRange(Begin, Body->getLBracLoc()));
+  auto InKept = [&](SourceLocation L) {
+    unsigned Off = offsetOf(L);
+    return llvm::any_of(Kept, [&](const Directive &D) {
+      return Off >= D.Begin && Off < D.End;
+    });
+  };
   std::optional<SourceLocation> FirstStaying;
   for (SourceLocation L : Found) {
-    if (Within(L, Begin, Body->getLBracLoc()))
+    if (Within(L, Begin, Body->getLBracLoc()) && !InKept(L))
       fail(L, "__COUNTER__ in the declaration of async function '" + Plan.Name +
                   "', which the lowering writes anew: it would not count; "
                   "use it outside the declaration");
@@ -759,6 +850,7 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
     SplitOp Op;
     Op.E = E;
     requireText(E);
+    rejectMacroChanges(fileRangeOf(E), MacroMoves);
     if (!SplitType->isVoidType())
       Op.Temp = addTemp("__c", SplitType);
     Plan.Splits.push_back(Op);
@@ -770,7 +862,10 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
 /// The lowering copies \p S's text into what it generates; a piece that
 /// starts and ends in different macro expansions has no text of its own.
 void Planner::requireText(const Stmt *S) {
-  if (!fileRangeOf(S).isValid())
+  // Once for the pieces a macro writes, each a piece of another too.
+  if (!fileRangeOf(S).isValid() &&
+      SplitText.insert(SM.getExpansionLoc(S->getBeginLoc()).getRawEncoding())
+          .second)
     fail(S->getBeginLoc(), "this code is split across a macro's definition "
                            "and its use; the lowering cannot rewrite it");
 }
@@ -906,21 +1001,52 @@ void Planner::collectMarks() {
   struct MarkFinder : EvaluatedVisitor<MarkFinder> {
     Planner &P;
     llvm::DenseMap<unsigned, unsigned> Copies;
+    llvm::DenseSet<unsigned> Unclassified;
+    unsigned InStmtExpr = 0;
     explicit MarkFinder(Planner &P) : P(P) {}
+    bool TraverseStmtExpr(StmtExpr *SE) {
+      ++InStmtExpr;
+      bool Continue = EvaluatedVisitor::TraverseStmtExpr(SE);
+      --InStmtExpr;
+      return Continue;
+    }
+    // The initializer of `[a ... b] = v` is one expression for all the
+    // elements; Clang's code generation rejects one with side effects.
+    bool VisitDesignatedInitExpr(DesignatedInitExpr *DIE) {
+      for (const DesignatedInitExpr::Designator &D : DIE->designators())
+        if (D.isArrayRangeDesignator() && P.hasAwait(DIE->getInit())) {
+          P.fail(DIE->getBeginLoc(),
+                 "'await' in the initializer of a GNU array range designator "
+                 "('[a ... b] ='): each element would await; await into a "
+                 "local before it");
+          P.classifyAwaits(DIE->getInit());
+          break;
+        }
+      return true;
+    }
     bool VisitParenExpr(ParenExpr *PE) {
       std::optional<Mark> M = matchMark(PE);
       if (!M || M->Kind != MarkKind::Await)
         return true;
-      if (CharSourceRange R = P.fileRangeOf(PE);
-          R.isValid() && ++Copies[R.getBegin().getRawEncoding()] == 2)
-        P.fail(PE->getBeginLoc(),
-               "'await' in a macro argument that the macro expands more "
-               "than once; await into a variable and pass that");
-      if (P.Classified.count(PE))
+      CharSourceRange R = P.fileRangeOf(PE);
+      unsigned Key = R.isValid() ? R.getBegin().getRawEncoding() : 0;
+      if (P.Classified.count(PE)) {
+        if (Key && ++Copies[Key] == 2)
+          P.fail(PE->getBeginLoc(),
+                 "'await' in a macro argument that the macro expands more "
+                 "than once; await into a variable and pass that");
         return true;
+      }
+      // A variable array type's size is visited twice.
+      if (Key && !Unclassified.insert(Key).second)
+        return true;
+      // Otherwise a size of a variably modified type: `int a[await(n())]`.
       P.fail(PE->getBeginLoc(),
-             "'await' inside a statement expression is not supported yet; "
-             "compute the value in a statement before it");
+             InStmtExpr ? "'await' inside a statement expression is not "
+                          "supported yet; compute the value in a statement "
+                          "before it"
+                        : "'await' in the size of an array type is not "
+                          "supported; await into a local before it");
       return true;
     }
   } Finder(*this);
@@ -1181,8 +1307,13 @@ void Planner::collectRefs() {
       return true;
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
-      if (SLE->getIdentKind() == SourceLocIdentKind::Function ||
-          SLE->getIdentKind() == SourceLocIdentKind::FuncSig)
+      SourceLocIdentKind K = SLE->getIdentKind();
+      CharSourceRange R = P.fileRangeOf(SLE);
+      if (K == SourceLocIdentKind::Function && R.isValid() &&
+          P.renameable(SLE->getBeginLoc()))
+        P.Plan.FunctionBuiltins.push_back(SLE);
+      else if (K == SourceLocIdentKind::Function ||
+               K == SourceLocIdentKind::FuncSig)
         P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
       return true;
     }

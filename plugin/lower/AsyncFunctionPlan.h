@@ -196,6 +196,10 @@ struct AsyncFunctionPlan {
   /// The body names its function (`__func__` and the like, from a macro's
   /// expansion too): only then does the poll function define those names.
   bool NamesFunction = false;
+  /// `__builtin_FUNCTION()` written in the function's text, which would
+  /// name the poll function: the lowering writes the user's function's
+  /// name in its place.
+  std::vector<const clang::SourceLocExpr *> FunctionBuiltins;
   std::vector<SuspendPoint> Points;
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;

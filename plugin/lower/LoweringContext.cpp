@@ -1,7 +1,9 @@
 //===- LoweringContext.cpp - Text edits of the lowering -------------------===//
 
 #include "LoweringContext.h"
+
 #include "AsyncFunctionPlan.h"
+#include "Directives.h"
 
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
@@ -211,26 +213,9 @@ std::string LoweringContext::fileLiteral(SourceLocation L) const {
 }
 
 std::string LoweringContext::directivesIn(CharSourceRange R) const {
-  unsigned End = offsetOf(R.getEnd());
-  Lexer Lex(SM.getLocForStartOfFile(File), Ctx.getLangOpts(), Original.begin(),
-            Original.begin() + offsetOf(R.getBegin()), Original.end());
   std::string Out;
-  Token Tok;
-  Lex.LexFromRawLexer(Tok);
-  while (Tok.isNot(tok::eof) && offsetOf(Tok.getLocation()) < End) {
-    if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
-      Lex.LexFromRawLexer(Tok);
-      continue;
-    }
-    // A directive ends at the first token of another line: a backslash
-    // continues it.
-    unsigned From = offsetOf(Tok.getLocation()), To;
-    do {
-      To = offsetOf(Tok.getEndLoc());
-      Lex.LexFromRawLexer(Tok);
-    } while (Tok.isNot(tok::eof) && !Tok.isAtStartOfLine());
-    Out += Original.slice(From, To).str() + "\n";
-  }
+  for (const Directive &D : coast::directivesIn(SM, Ctx.getLangOpts(), R))
+    Out += D.Text.str() + "\n";
   return Out;
 }
 

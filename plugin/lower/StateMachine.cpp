@@ -1,6 +1,7 @@
 //===- StateMachine.cpp - An async function as a resumable poll function --===//
 
 #include "StateMachine.h"
+#include "Directives.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 
@@ -35,6 +36,7 @@ public:
 
 private:
   void renameRefs();
+  void nameFunctionBuiltins();
   std::string flagWrite(const AsyncFunctionPlan::FlagWrite &W,
                         const std::string &Ref) const;
   void rewriteDecl(const DeclStmt *DS);
@@ -46,6 +48,7 @@ private:
   std::string splitText(const SplitOp &Op) const;
   std::string anchorText(const ExprAnchor &A) const;
   std::string bodyText(const Stmt *Body) const;
+  std::string directivesBetween(SourceLocation From, SourceLocation To) const;
   std::string varStore(const VarDecl *VD) const;
   std::string frameRef(const VarDecl *VD) const;
   std::string memberOf(const VarDecl *VD) const;
@@ -74,6 +77,7 @@ private:
 
 void StateMachineEmitter::run(const std::string &Prelude) {
   renameRefs();
+  nameFunctionBuiltins();
   for (const DeclStmt *DS : P.FrameDecls)
     rewriteDecl(DS);
   for (const SuspendPoint &Pt : P.Points)
@@ -166,6 +170,22 @@ void StateMachineEmitter::renameRefs() {
     if (Done.insert(Spelled.getRawEncoding()).second)
       LC.rename(DRE->getLocation(),
                 flagWrite(Write, DRE->getDecl()->getName().str()));
+  }
+}
+
+/// __builtin_FUNCTION() names the function it is evaluated in, the poll
+/// function: the user's function's name takes its place, with the
+/// builtin's type (`char *` in C).
+void StateMachineEmitter::nameFunctionBuiltins() {
+  std::string Name =
+      PredefinedExpr::ComputeName(PredefinedIdentKind::Function, P.FD);
+  llvm::DenseSet<unsigned> Done; // a macro argument may expand twice
+  for (const SourceLocExpr *SLE : P.FunctionBuiltins) {
+    CharSourceRange R = LC.fileRange(SLE->getSourceRange());
+    std::string Text =
+        "((" + SLE->getType().getAsString() + ")\"" + Name + "\")";
+    if (Done.insert(R.getBegin().getRawEncoding()).second)
+      LC.replace(R, [Text] { return Text; });
   }
 }
 
@@ -295,10 +315,18 @@ void StateMachineEmitter::rewriteDecl(const DeclStmt *DS) {
 std::string StateMachineEmitter::declText(const DeclStmt *DS,
                                           bool ForInit) const {
   std::string S;
+  // The directives after a declarator's initializer (the end of a
+  // conditional group a split operator in it opened) stay after its code.
+  SourceLocation Pos = statementRange(DS).getBegin();
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || !VD->hasLocalStorage())
       continue;
+    if (!ForInit) {
+      S += directivesBetween(Pos, LC.fileRange(VD->getLocation()).getBegin());
+      if (CharSourceRange R = LC.fileRange(VD->getSourceRange()); R.isValid())
+        Pos = R.getEnd();
+    }
     if (ForInit) {
       assert(P.frameVar(VD) && "a rewritten for initializer is all frame");
       if (const Expr *Init = VD->getInit())
@@ -330,6 +358,8 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
     }
     S += " ";
   }
+  if (!ForInit)
+    S += directivesBetween(Pos, statementRange(DS).getEnd());
   return S + ";";
 }
 
@@ -508,23 +538,30 @@ std::string StateMachineEmitter::splitText(const SplitOp &Op) const {
     // A conditional's middle operand may be a comma: `c ? a, b : d`.
     return LC.store(T, Op.E->getType(), "(" + Value + ")", false) + " ";
   };
+  // The directives between two operands (a conditional group around the
+  // second one) stay before the second one's code.
+  auto Gap = [&](const Expr *Before, const Expr *After) {
+    return directivesBetween(LC.fileRange(Before->getSourceRange()).getEnd(),
+                             LC.fileRange(After->getSourceRange()).getBegin());
+  };
   if (const auto *BO = dyn_cast<BinaryOperator>(Op.E)) {
     const Expr *L = BO->getLHS(), *R = BO->getRHS();
     std::string S = prelude(L);
     if (BO->getOpcode() == BO_Comma)
-      return S + "(void)(" + LC.text(L->getSourceRange()) + "); " + prelude(R) +
-             Store(R);
+      return S + "(void)(" + LC.text(L->getSourceRange()) + "); " + Gap(L, R) +
+             prelude(R) + Store(R);
     bool And = BO->getOpcode() == BO_LAnd;
     S += T + " = !!(" + LC.text(L->getSourceRange()) + "); if (" +
-         (And ? "" : "!") + T + ") { " + prelude(R) + T + " = !!(" +
+         (And ? "" : "!") + T + ") { " + Gap(L, R) + prelude(R) + T + " = !!(" +
          LC.text(R->getSourceRange()) + "); } ";
     return S;
   }
   const auto *CO = cast<ConditionalOperator>(Op.E);
-  return prelude(CO->getCond()) + "if (" +
-         LC.text(CO->getCond()->getSourceRange()) + ") { " +
-         prelude(CO->getTrueExpr()) + Store(CO->getTrueExpr()) + "} else { " +
-         prelude(CO->getFalseExpr()) + Store(CO->getFalseExpr()) + "} ";
+  const Expr *C = CO->getCond(), *A = CO->getTrueExpr(),
+             *B = CO->getFalseExpr();
+  return prelude(C) + "if (" + LC.text(C->getSourceRange()) + ") { " +
+         Gap(C, A) + prelude(A) + Store(A) + "} else { " + Gap(A, B) +
+         prelude(B) + Store(B) + "} ";
 }
 
 /// A loop body's text as a statement (an expression statement gets its ';').
@@ -532,16 +569,49 @@ std::string StateMachineEmitter::bodyText(const Stmt *Body) const {
   return LC.textOf(statementRange(Body));
 }
 
+/// The directives written from \p From to \p To, each on a line of its
+/// own at its line: a statement the lowering rebuilds from its pieces
+/// (a loop, a return, a declaration, a split operator) loses the text
+/// between them, but they apply to the pieces after them.
+std::string StateMachineEmitter::directivesBetween(SourceLocation From,
+                                                   SourceLocation To) const {
+  std::string S;
+  if (From.isInvalid() || To.isInvalid())
+    return S;
+  for (const Directive &D :
+       directivesIn(LC.SM, LC.Ctx.getLangOpts(),
+                    CharSourceRange::getCharRange(From, To)))
+    S += "\n" +
+         LC.textOf(CharSourceRange::getCharRange(
+             D.Loc, D.Loc.getLocWithOffset(D.End - D.Begin))) +
+         "\n";
+  return S;
+}
+
 std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   auto Text = [&](const Stmt *S) { return LC.text(S->getSourceRange()); };
+  // A statement rebuilt from its pieces keeps the directives written
+  // between them, each before the piece that follows it (a conditional
+  // around a loop's body): \p Pos is where the last piece ended.
+  CharSourceRange Whole = LC.fileRange(A.S->getSourceRange());
+  auto Upto = [&](const Stmt *Piece, SourceLocation &Pos) {
+    CharSourceRange R = LC.fileRange(Piece->getSourceRange());
+    std::string D = directivesBetween(Pos, R.getBegin());
+    Pos = R.getEnd();
+    return D;
+  };
   switch (A.Kind) {
   case AnchorKind::ExprStmt: {
     const auto *E = cast<Expr>(A.S);
-    return "{ " + prelude(E) + Text(E) + "; }";
+    return "{ " + prelude(E) + Text(E) +
+           directivesBetween(Whole.getEnd(), statementRange(E).getEnd()) +
+           "; }";
   }
   case AnchorKind::Return: {
     const Expr *V = cast<ReturnStmt>(A.S)->getRetValue();
-    return "{ " + prelude(V) + returnText(Text(V)) + " }";
+    SourceLocation Pos = Whole.getBegin();
+    return "{ " + prelude(V) + Upto(V, Pos) + returnText(Text(V)) +
+           directivesBetween(Pos, statementRange(A.S).getEnd()) + " }";
   }
   case AnchorKind::If:
     return "{ " + prelude(cast<IfStmt>(A.S)->getCond()) +
@@ -552,24 +622,31 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   case AnchorKind::While: {
     // `continue` in the body reaches the condition again, as in a while.
     const auto *W = cast<WhileStmt>(A.S);
-    return "for (;;) { " + prelude(W->getCond()) + "if (!(" +
-           Text(W->getCond()) + ")) break; " + bodyText(W->getBody()) + " }";
+    SourceLocation Pos = Whole.getBegin();
+    return "for (;;) { " + Upto(W->getCond(), Pos) + prelude(W->getCond()) +
+           "if (!(" + Text(W->getCond()) + ")) break; " +
+           Upto(W->getBody(), Pos) + bodyText(W->getBody()) + " }";
   }
   case AnchorKind::Do: {
     // The inner do runs the body once: `continue` leaves it through its
     // condition, which clears the flag; `break` leaves it with the flag set.
     const auto *D = cast<DoStmt>(A.S);
     std::string Flag = "__co->" + A.BreakFlag;
-    return "for (;;) { " + Flag + " = 1; do " + bodyText(D->getBody()) +
-           " while ((" + Flag + " = 0)); if (" + Flag + ") break; " +
-           prelude(D->getCond()) + "if (!(" + Text(D->getCond()) +
-           ")) break; }";
+    SourceLocation Pos = Whole.getBegin();
+    std::string S = "for (;;) { " + Flag + " = 1; do " +
+                    Upto(D->getBody(), Pos) + bodyText(D->getBody()) +
+                    " while ((" + Flag + " = 0)); if (" + Flag + ") break; " +
+                    Upto(D->getCond(), Pos) + prelude(D->getCond()) + "if (!(" +
+                    Text(D->getCond()) + ")) break; ";
+    return S + directivesBetween(Pos, Whole.getEnd()) + "}";
   }
   case AnchorKind::For: {
     const auto *F = cast<ForStmt>(A.S);
     std::string Flag = "__co->" + A.BreakFlag;
+    SourceLocation Pos = Whole.getBegin();
     std::string S = "{ ";
     if (const Stmt *Init = F->getInit()) {
+      S += Upto(Init, Pos);
       if (const auto *E = dyn_cast<Expr>(Init))
         S += prelude(E) + Text(E) + "; ";
       else
@@ -577,9 +654,14 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
     }
     S += "for (;;) { ";
     if (const Expr *Cond = F->getCond())
-      S += prelude(Cond) + "if (!(" + Text(Cond) + ")) break; ";
-    S += Flag + " = 1; do " + bodyText(F->getBody()) + " while ((" + Flag +
-         " = 0)); if (" + Flag + ") break; ";
+      S += Upto(Cond, Pos) + prelude(Cond) + "if (!(" + Text(Cond) +
+           ")) break; ";
+    // The step's directives stay before the body, in the order written:
+    // the planner rejects those the step moving after it would reorder.
+    if (const Expr *Inc = F->getInc())
+      S += Upto(Inc, Pos);
+    S += Upto(F->getBody(), Pos) + Flag + " = 1; do " + bodyText(F->getBody()) +
+         " while ((" + Flag + " = 0)); if (" + Flag + ") break; ";
     if (const Expr *Inc = F->getInc())
       S += prelude(Inc) + "(void)(" + Text(Inc) + "); ";
     return S + "} }";

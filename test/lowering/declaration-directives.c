@@ -2,7 +2,8 @@
 // `{`: the lowering writes the declaration anew and dropped them
 // (`#undef X` `#define X 2` there made the body return 1, plain C 2). They
 // stay, in order, ahead of the generated code: macros, `#line`, conditionals
-// whose other branch declared the function otherwise.
+// whose other branch declared the function otherwise, spelled with the
+// `%:` digraph too.
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -48,11 +49,22 @@ static async int continued(void)
 }
 // CHECK-NEXT: continued 40
 
+// `%:`, the digraph of `#`, starts a directive too.
+static async int digraph(void)
+%:undef X
+%:define X 3
+{
+	await(coast_yield());
+	return X;
+}
+// CHECK-NEXT: digraph 3
+
 int main(void)
 {
 	printf("redefined %d\n", coast_block_on(redefined()));
 	printf("renumbered %d\n", coast_block_on(renumbered()));
 	printf("chosen %d\n", coast_block_on(chosen(3)));
 	printf("continued %d\n", coast_block_on(continued()));
+	printf("digraph %d\n", coast_block_on(digraph()));
 	return 0;
 }

@@ -1,6 +1,8 @@
 // What names the function the lowering generates rather than the async one
-// is coast-unsupported: __builtin_FUNCTION() and __builtin_FUNCSIG()
-// (printed `f__coast_poll`, plain C `f`), Microsoft's __FUNCSIG__,
+// is coast-unsupported: __builtin_FUNCSIG() and __builtin_FUNCTION()
+// written in a macro's definition (printed `f__coast_poll`, plain C `f`;
+// written in the body it is rewritten, builtin-function.c), Microsoft's
+// __FUNCSIG__,
 // __FUNCDNAME__ and L__FUNCTION__, and __func__ stringified after another
 // macro expanded it where the body also names __func__ (the lowering's
 // macro for __func__ showed as its string). __func__ stringified as
@@ -13,12 +15,13 @@
 
 #define STR(x) #x
 #define XSTR(x) STR(x)
+#define WHO() __builtin_FUNCTION()
 
 #ifdef POLL
 static async int builtin(void)
 {
 	await(coast_yield());
-	printf("%s\n", __builtin_FUNCTION()); // expected-error {{__builtin_FUNCTION() in async function 'builtin' would name the function the lowering generates; use __func__ or __PRETTY_FUNCTION__ [coast-unsupported]}}
+	printf("%s\n", WHO()); // expected-error {{__builtin_FUNCTION() in async function 'builtin' would name the function the lowering generates; use __func__ or __PRETTY_FUNCTION__ [coast-unsupported]}}
 	printf("%s\n", __builtin_FUNCSIG()); // expected-error {{__builtin_FUNCSIG() in async function 'builtin' would name}}
 	return 0;
 }

@@ -1,0 +1,51 @@
+//===- Directives.cpp - Preprocessor directives in a file's text ---------===//
+
+#include "Directives.h"
+
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+
+namespace coast {
+
+bool Directive::changesMacros() const {
+  return Name == "define" || Name == "undef" ||
+         (Name == "pragma" && (Word == "push_macro" || Word == "pop_macro"));
+}
+
+std::vector<Directive> directivesIn(const SourceManager &SM,
+                                    const LangOptions &LO, CharSourceRange R) {
+  std::vector<Directive> Found;
+  if (R.isInvalid())
+    return Found;
+  FileID File = SM.getFileID(R.getBegin());
+  StringRef Buffer = SM.getBufferData(File);
+  unsigned End = SM.getFileOffset(R.getEnd());
+  Lexer Lex(SM.getLocForStartOfFile(File), LO, Buffer.begin(),
+            Buffer.begin() + SM.getFileOffset(R.getBegin()), Buffer.end());
+  Token Tok;
+  Lex.LexFromRawLexer(Tok);
+  while (Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End) {
+    if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
+      Lex.LexFromRawLexer(Tok);
+      continue;
+    }
+    Directive D;
+    D.Loc = Tok.getLocation();
+    D.Begin = SM.getFileOffset(D.Loc);
+    D.End = SM.getFileOffset(Tok.getEndLoc());
+    Lex.LexFromRawLexer(Tok);
+    // A backslash continues the directive onto the next line.
+    for (unsigned I = 0; Tok.isNot(tok::eof) && !Tok.isAtStartOfLine(); ++I) {
+      if (I < 2 && Tok.is(tok::raw_identifier))
+        (I ? D.Word : D.Name) = Tok.getRawIdentifier();
+      D.End = SM.getFileOffset(Tok.getEndLoc());
+      Lex.LexFromRawLexer(Tok);
+    }
+    D.Text = Buffer.slice(D.Begin, D.End);
+    Found.push_back(D);
+  }
+  return Found;
+}
+
+} // namespace coast

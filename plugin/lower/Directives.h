@@ -1,0 +1,40 @@
+//===- Directives.h - Preprocessor directives in a file's text -----------===//
+//
+// The lowering rewrites and moves the text of an async function, but a
+// directive acts where it is written: the ones between a declaration and
+// its `{` are copied ahead of the generated code, and a macro defined in
+// the middle of a statement whose pieces the lowering reorders would
+// change which pieces it applies to. A raw lexer finds them: `#`, or its
+// digraph `%:`, first on a line, up to the next line no backslash joins.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_LOWER_DIRECTIVES_H
+#define COAST_PLUGIN_LOWER_DIRECTIVES_H
+
+#include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <vector>
+
+namespace coast {
+
+struct Directive {
+  unsigned Begin, End; ///< file offsets of its `#` and past its last token
+  clang::SourceLocation Loc; ///< its `#`
+  llvm::StringRef Name;      ///< `define`, `if`, ...; empty when none
+  llvm::StringRef Word;      ///< the identifier after it, if one follows
+  llvm::StringRef Text;      ///< as written, continuation lines included
+  /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`: a directive
+  /// that changes what a macro's name expands to after it.
+  bool changesMacros() const;
+};
+
+/// The directives that begin in the file range \p R, in order.
+std::vector<Directive> directivesIn(const clang::SourceManager &SM,
+                                    const clang::LangOptions &LO,
+                                    clang::CharSourceRange R);
+
+} // namespace coast
+
+#endif

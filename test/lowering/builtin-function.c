@@ -1,0 +1,42 @@
+// __builtin_FUNCTION() in an async function names it, not the poll
+// function it is lowered to (it printed `f__coast_poll`, plain C `f`): the
+// lowering writes the name in its place, a `char *` as the builtin is,
+// before and after an await, in a macro's argument, in an awaited
+// call's argument, in the initializers of a frame variable and a static
+// local. Written in a macro's definition it cannot be rewritten:
+// coast-unsupported (function-names-poll.c).
+// RUN: %coast-equiv | FileCheck %s
+#include <coast.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SHOW(s) printf("%s\n", s)
+
+static async const char *echo(const char *s)
+{
+	await(coast_yield());
+	return s;
+}
+
+static async int named(void)
+{
+	const char *who = __builtin_FUNCTION();
+	SHOW(__builtin_FUNCTION());
+	await(coast_yield());
+	static const char *kept = __builtin_FUNCTION();
+	printf("%s %s %s\n", who, kept, await(echo(__builtin_FUNCTION())));
+	printf("%d %zu\n",
+	       _Generic(__builtin_FUNCTION(), char *: 1, default: 0),
+	       sizeof(__builtin_FUNCTION()));
+	return (int)strlen(__builtin_FUNCTION());
+}
+// CHECK:      named
+// CHECK-NEXT: named named named
+// CHECK-NEXT: 1 8
+// CHECK-NEXT: 5
+
+int main(void)
+{
+	printf("%d\n", coast_block_on(named()));
+	return 0;
+}

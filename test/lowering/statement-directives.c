@@ -1,0 +1,215 @@
+// Preprocessor directives inside a statement that the lowering rebuilds
+// around an await. An awaited call runs before the rest of its statement,
+// a for's step after the body, and a loop's, a return's or a split
+// operator's pieces were copied without the text between them: a macro
+// redefined there expanded with the other definition (`r = V * 10 +
+// <#define V 4> await(id(V)) + V` gave 37, plain C 38; a `#define` between
+// a while's condition and its body was dropped), and a conditional around
+// a loop's body, a returned value or an operand lost its `#if` (`#else
+// without #if`). Loops, returns and `&&`, `||`, `?:` and `,` with an await
+// in a later operand keep the directives between their pieces now; a macro
+// defined or undefined inside such a statement is coast-unsupported.
+// Conditional groups elsewhere (their pieces are the branches they chose)
+// and `#line` print the same as plain C.
+// RUN: %coast -fsyntax-only -Xclang -verify -DREJECT %s
+// RUN: %coast-equiv | FileCheck %s
+#include <coast.h>
+#include <stdio.h>
+
+static async int id(int x)
+{
+	await(coast_yield());
+	return x;
+}
+
+static int add(int a, int b)
+{
+	return a * 100 + b;
+}
+
+#define V 1
+#define BIG 1
+
+#ifdef REJECT
+static async int redefined(void)
+{
+	int r = V * 10 +
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'redefined': the macro would change for other pieces of it than in the text; move the directive out of the statement [coast-unsupported]}}
+#define V 4 // expected-error {{'#define' inside a statement}}
+		await(id(V)) + V;
+	return r;
+}
+
+static async int step(void)
+{
+	int r = 0;
+	for (int i = 0; i < 10; i += await(id(V))) {
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'step': the step runs after the body}}
+#define V 3 // expected-error {{the step runs after the body}}
+		r += i;
+	}
+	return r;
+}
+
+static async int split(int a)
+{
+	int n = a &&
+#define W 2 // expected-error {{'#define' inside a statement that the lowering rebuilds around an 'await', in async function 'split': the macro would change}}
+		await(id(W));
+	return n;
+}
+
+static async int argument(void)
+{
+	await(id(V
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'argument'}}
+#define V 1 // expected-error {{'#define' inside a statement}}
+		 ));
+	return 0;
+}
+
+static async int pushed(void)
+{
+	return add(await(id(1)),
+#pragma push_macro("V") // expected-error {{'#pragma' inside a statement}}
+		   V);
+}
+
+#endif
+
+static async int chosen(void)
+{
+	int n = await(id(
+#ifdef BIG
+		4096
+#else
+		512
+#endif
+		));
+	int r = add(await(id(1)),
+#if BIG
+		    await(id(2))
+#else
+		    await(id(3))
+#endif
+	);
+	int s = BIG &&
+#if BIG
+		await(id(1))
+#else
+		await(id(0))
+#endif
+		;
+	printf("chosen %d %d %d\n", n, r, s);
+	return 0;
+}
+// CHECK: chosen 4096 102 1
+
+static async int renumbered(void)
+{
+	int k = await(id(
+#line 700
+		__LINE__)) +
+		__LINE__;
+	printf("renumbered %d %d\n", k, __LINE__);
+	return 0;
+}
+// CHECK-NEXT: renumbered 1401 702
+
+static async int loops(void)
+{
+	int r = 0, n = 0;
+	for (int i = 0; i < await(id(3)); i++)
+#ifdef BIG
+		r += 10;
+#else
+		r += 1;
+#endif
+	while (r < await(id(40)))
+#if BIG
+		r += 5;
+#endif
+	do
+#if BIG
+	{
+		n++;
+	}
+#else
+		n--;
+#endif
+	while (await(id(n)) < 4);
+	while (await(id(n)) < 6)
+#line 300
+		n += __LINE__ - 299;
+	printf("loops %d %d %d\n", r, n, __LINE__);
+	return
+#ifdef BIG
+		await(id(r)) + 1
+#else
+		0
+#endif
+		;
+}
+// CHECK-NEXT: loops 40 6 301
+// CHECK-NEXT: returned 41
+
+static async int operands(void)
+{
+	int r = 0;
+	if (await(id(1))
+#ifdef BIG
+	    && await(id(2))
+#endif
+	)
+		r += 1;
+	r += await(id(0)) ||
+#if BIG
+	     await(id(5))
+#else
+	     0
+#endif
+	     ;
+	r += r > 1 ?
+#if BIG
+	     await(id(10))
+#else
+	     0
+#endif
+	     : 0;
+	r = r &&
+#if BIG
+	    await(id(1))
+#endif
+	    ;
+	int a = 1,
+#ifdef BIG
+	    b = await(id(2)) || r,
+#endif
+	    c = 3;
+	printf("operands %d %d %d %d\n", r, a, b, c);
+	return 0;
+}
+// CHECK-NEXT: operands 1 1 1 3
+
+static async int defined_out(void)
+{
+	int r = 0;
+#undef V
+#define V 2
+	for (int i = 0; i < await(id(3)); i++) {
+		r += V;
+	}
+	printf("defined_out %d\n", r);
+	return 0;
+}
+// CHECK-NEXT: defined_out 6
+
+int main(void)
+{
+	coast_block_on(chosen());
+	coast_block_on(renumbered());
+	printf("returned %d\n", coast_block_on(loops()));
+	coast_block_on(operands());
+	coast_block_on(defined_out());
+	return 0;
+}
