@@ -142,6 +142,11 @@ void coast__driver_interrupt(void)
 	backend_interrupt();
 }
 
+unsigned long coast__driver_polls(void)
+{
+	return backend_polls();
+}
+
 /* -------------------------------------------------------------- fd table */
 
 static struct fd_slot *slot_get(int fd, bool create)
