@@ -2,7 +2,8 @@
  * test-tick.c - the busy worker's tick (scheduler.c): its non-blocking
  * driver turn asks the kernel nothing before an fd was registered, and
  * still delivers fd events to a worker that never parks once one is
- * (reactor_epoll.c).
+ * (reactor_epoll.c); it skips the timer heap while it is empty, and still
+ * fires a timer armed later (reactor.c, T4).
  */
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,39 @@ static int reader_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_READY;
 }
 
+/* Sleeps ms, then sets *stop. */
+struct alarm {
+	struct coast_frame h;
+	int ret;
+	uint64_t ms;
+	atomic_int *stop;
+	struct coast_frame *sub;
+};
+
+TEST_FN(alarm_fn, struct alarm, alarm_poll);
+
+static int alarm_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct alarm *a = (struct alarm *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &a->sub, cx);
+	if (f->state == COAST_STATE_START) {
+		a->sub = COAST_START(coast_sleep_ms)(cx->frames, a->ms);
+		if (!a->sub)
+			coast__out_of_frames("alarm");
+		f->state = 1;
+	}
+	if (test_poll(a->sub, cx) == COAST_PENDING)
+		return COAST_PENDING;
+	a->ret = COAST_RESULT(int, a->sub);
+	test_free(cx, a->sub);
+	a->sub = NULL;
+	atomic_store(a->stop, 1);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
 /* 10,000 polls of a busy worker, 160 ticks, and no epoll_wait: there is
  * no fd to ask about. */
 TEST_IMPL(tick_no_fd_no_poll)
@@ -135,5 +169,42 @@ TEST_IMPL(tick_fd_event_while_busy)
 	ASSERT(coast__driver_polls() > 0);
 	close(p[0]);
 	close(p[1]);
+	return 0;
+}
+
+/*
+ * The one worker is busy from before the first timer is armed until it
+ * fires: only a tick can fire it, and the tick must see the heap no longer
+ * empty.
+ */
+TEST_IMPL(tick_timer_while_busy)
+{
+	struct spinner *s;
+	struct alarm *a;
+	coast_task *ts, *ta;
+	atomic_int stop;
+	double t0;
+	int ret = -1;
+
+	test_workers(1);
+	atomic_init(&stop, 0);
+	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
+						     7, NULL, NULL),
+				  &ret),
+		  0);
+	ASSERT_EQ(coast__timer_count(), 0);
+	s = test_frame_new(&coast__task_alloc, &spinner_fn);
+	s->stop = &stop;
+	ts = coast__spawn(&s->h);
+	a = test_frame_new(&coast__task_alloc, &alarm_fn);
+	a->ms = 5;
+	a->stop = &stop;
+	t0 = test_now_ms();
+	ta = coast__spawn(&a->h);
+	ASSERT(ts && ta);
+	ASSERT_EQ(test_join_int(ta), 0);
+	ASSERT(test_join_int(ts) > 0);
+	ASSERT(test_now_ms() - t0 >= 4.0);
+	ASSERT_EQ(coast__timer_count(), 0);
 	return 0;
 }
