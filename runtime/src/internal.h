@@ -664,6 +664,9 @@ void coast__driver_unlock(void);
 size_t coast__driver_turn(bool block);
 /* Makes a blocking turn return soon.  Any thread. */
 void coast__driver_interrupt(void);
+/* Turns that did not block and asked the kernel for events (none before
+ * an fd was registered: reactor_epoll.c), for tests. */
+unsigned long coast__driver_polls(void);
 
 /* --------------------------------------------------------- blocking pool */
 

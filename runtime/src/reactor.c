@@ -22,6 +22,12 @@
  *      the lock before it waits; a start that makes an earlier deadline
  *      interrupts it.  The interrupt is an eventfd write, so one made before
  *      the wait begins still ends it.
+ *  T4. timers.armed mirrors the heap's length, stored under the lock, so
+ *      that a turn finds an empty heap without the lock and the clock (a
+ *      busy worker's tick: 2 of its 3 atomic RMWs).  A timer armed on
+ *      another thread may be seen a tick late; a blocking turn reads the
+ *      heap under the lock for its timeout, and a deadline already past
+ *      makes it a non-blocking turn, whose next timers_fire sees it.
  *
  * Fd waits
  *  F1. Each fd has a slot (two-level table, slots never freed) with a lock,
@@ -116,7 +122,16 @@ static struct {
 	pthread_mutex_t lock;
 	struct coast__timer_heap heap;
 	uint64_t driver_until; /* T3: 0 when no blocking turn */
+	/* T4: heap.len, stored under the lock, read without it. */
+	_Atomic size_t armed;
 } timers = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* T4: after every change of the heap, under timers.lock. */
+static void armed_update(void)
+{
+	atomic_store_explicit(&timers.armed, timers.heap.len,
+			      memory_order_relaxed);
+}
 
 static atomic_flag driver_busy = ATOMIC_FLAG_INIT;
 
@@ -140,6 +155,11 @@ void coast__driver_unlock(void)
 void coast__driver_interrupt(void)
 {
 	backend_interrupt();
+}
+
+unsigned long coast__driver_polls(void)
+{
+	return backend_polls();
 }
 
 /* -------------------------------------------------------------- fd table */
@@ -466,6 +486,7 @@ int coast__timer_start(struct coast__timer *t, uint64_t deadline,
 	t->deadline = deadline;
 	t->waker = w;
 	r = coast__timer_heap_insert(&timers.heap, t);
+	armed_update();
 	if (r)
 		t->waker = NULL;
 	else if (timers.driver_until && deadline < timers.driver_until &&
@@ -484,6 +505,7 @@ coast_waker *coast__timer_cancel(struct coast__timer *t)
 	pthread_mutex_lock(&timers.lock);
 	if (t->index != COAST__TIMER_NONE) {
 		coast__timer_heap_remove(&timers.heap, t);
+		armed_update();
 		w = t->waker;
 		t->waker = NULL;
 	}
@@ -525,6 +547,7 @@ static size_t timers_expire(uint64_t now, coast_waker **out, size_t max)
 		t->waker = NULL;
 		t = coast__timer_heap_min(&timers.heap);
 	}
+	armed_update();
 	return k;
 }
 
@@ -534,6 +557,10 @@ static size_t timers_fire(void)
 	coast_waker *w[FIRE_BATCH];
 	size_t n, i, total = 0;
 
+	/* T4: no lock and no clock read for an empty heap (a busy worker's
+	 * every tick). */
+	if (!atomic_load_explicit(&timers.armed, memory_order_relaxed))
+		return 0;
 	do {
 		pthread_mutex_lock(&timers.lock);
 		n = timers_expire(coast__now_ms(), w, FIRE_BATCH);

@@ -10,10 +10,21 @@
  *                            the number the old registration is gone
  *   backend_wait(timeout_ms) wait, fill the event array, drain interrupts
  *   backend_interrupt()      make a concurrent backend_wait return
+ *   backend_polls()          non-blocking waits that asked the kernel (tests)
  *
  * Edge-triggered registrations report every readiness change once, and
  * registering (ADD, or MOD) reports the current readiness at once: the
  * reactor never re-arms an fd after an event (F2 of reactor.c).
+ *
+ * A wait that must not block, before any fd was registered, returns no
+ * event without asking the kernel: the busy workers' tick makes one every
+ * 61 polls, and that epoll_wait was most of a yield's time in a program
+ * without I/O (yield_storm, 1 worker, at load average 13: 21.2 -> 6.6 ns
+ * a yield, best of 5; bench/runtime/README.md).  Nothing is lost: only
+ * the interrupt fd could be ready, and an interrupt is for a blocking
+ * wait, which still drains it (at worst returning once at once).  A
+ * registration on another thread may be seen one tick late, like an
+ * event that comes just after a turn.
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -32,6 +43,11 @@ static struct {
 	int efd; /* eventfd: written by backend_interrupt */
 	struct epoll_event ev[BACKEND_MAX_EVENTS];
 	struct backend_event out[BACKEND_MAX_EVENTS];
+	/* Some fd was registered: a non-blocking wait may find events.  Set
+	 * once, under that fd's slot lock; read by the driver lock's holder. */
+	atomic_bool watching;
+	/* Non-blocking waits that called epoll_wait (backend_polls). */
+	_Atomic unsigned long polls;
 } be = { .epfd = -1, .efd = -1 };
 
 static int backend_create(void)
@@ -66,8 +82,12 @@ static int backend_register(int fd)
 	struct epoll_event ev = { .events = BACKEND_EVENTS,
 				  .data.u64 = (uint64_t)fd };
 
-	if (!epoll_ctl(be.epfd, EPOLL_CTL_ADD, fd, &ev) || errno == EEXIST)
+	if (!epoll_ctl(be.epfd, EPOLL_CTL_ADD, fd, &ev) || errno == EEXIST) {
+		if (!atomic_load_explicit(&be.watching, memory_order_relaxed))
+			atomic_store_explicit(&be.watching, true,
+					      memory_order_relaxed);
 		return 0;
+	}
 	return COAST__ERR(errno);
 }
 
@@ -91,6 +111,15 @@ static int backend_wait(int timeout_ms)
 	int n, i, k = 0;
 	uint32_t e;
 
+	if (!timeout_ms) {
+		if (!atomic_load_explicit(&be.watching, memory_order_relaxed))
+			return 0;
+		/* Only the driver lock's holder writes it. */
+		atomic_store_explicit(
+			&be.polls,
+			atomic_load_explicit(&be.polls, memory_order_relaxed) + 1,
+			memory_order_relaxed);
+	}
 	n = epoll_wait(be.epfd, be.ev, BACKEND_MAX_EVENTS, timeout_ms);
 	if (n < 0)
 		return 0; /* EINTR: the caller re-checks timers and loops */
@@ -113,6 +142,11 @@ static int backend_wait(int timeout_ms)
 		k++;
 	}
 	return k;
+}
+
+static unsigned long backend_polls(void)
+{
+	return atomic_load_explicit(&be.polls, memory_order_relaxed);
 }
 
 static void backend_interrupt(void)

@@ -118,6 +118,9 @@ TEST_DECLARE(oneshot_close)
 TEST_DECLARE(dump_under_load)
 TEST_DECLARE(dump_lent_running)
 TEST_DECLARE(registry_churn)
+TEST_DECLARE(tick_no_fd_no_poll)
+TEST_DECLARE(tick_fd_event_while_busy)
+TEST_DECLARE(tick_timer_while_busy)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -249,4 +252,7 @@ TASK_LIST_START
   TEST_ENTRY(dump_under_load)
   TEST_ENTRY(dump_lent_running)
   TEST_ENTRY(registry_churn)
+  TEST_ENTRY(tick_no_fd_no_poll)
+  TEST_ENTRY(tick_fd_event_while_busy)
+  TEST_ENTRY(tick_timer_while_busy)
 TASK_LIST_END

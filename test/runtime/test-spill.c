@@ -169,6 +169,11 @@ TEST_IMPL(sched_spill_inject)
 
 	test_workers(1);
 	ASSERT(pthread_create(&th, NULL, foreign_spawner, NULL) == 0);
+	/* Queued before the spin starts the runtime: the spin (120,000 polls,
+	 * about a millisecond) may end before a loaded machine runs this
+	 * thread at all, and then only the tick can have run them. */
+	while (atomic_load(&foreign_spawned) < IN_FLIGHT)
+		sched_yield();
 	spin_and_check();
 	atomic_store(&foreign_stop, true);
 	pthread_join(th, NULL);
