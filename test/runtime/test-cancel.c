@@ -356,14 +356,21 @@ static void *storm_thread(void *arg)
 	pthread_t th;
 	int i, joined = -1;
 	unsigned r;
+	uint64_t ms;
 
 	for (i = 0; i < STORM_TASKS; i++) {
 		r = storm_rand(&s->seed);
 		s->out[i] = -1;
 		s->cancel[i] = r % 3 != 0;
+		/*
+		 * A sleeper to cancel at every 8th index sleeps for good:
+		 * on a loaded machine the others may all finish before the
+		 * canceller runs, and then nothing would end cancelled.
+		 */
+		ms = s->cancel[i] && i % 8 == 0 ? 100000 : r % 4;
 		s->t[i] = coast__spawn(
-			r % 2 ? test_sleeper_start(&coast__task_alloc, r % 4,
-						   i, NULL, NULL)
+			r % 2 ? test_sleeper_start(&coast__task_alloc, ms, i,
+						   NULL, NULL)
 			      : test_yielder_start(&coast__task_alloc,
 						   (int)(r % 6), i, NULL, NULL));
 		ASSERT(s->t[i] != NULL);
