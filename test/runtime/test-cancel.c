@@ -112,7 +112,7 @@ struct canceller {
 	bool (*armed_now)(int fd);
 	coast_task *t;
 	int out;
-	int i;
+	double t0;
 	int y;
 	struct coast_frame *sub;
 };
@@ -128,8 +128,11 @@ static int canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 		c->out = -1;
 		c->t = spawn_victim(c->kind, c->fd, c->cleaned);
 		ASSERT(c->t != NULL);
-		for (c->i = 0; !c->armed_now(c->fd); c->i++) {
-			ASSERT(c->i < 100000);
+		/* The victim may wait on a stalled worker: a deadline in
+		 * time, not a count of yields, bounds the wait. */
+		c->t0 = test_now_ms();
+		while (!c->armed_now(c->fd)) {
+			ASSERT(test_now_ms() - c->t0 < 10000.0);
 			TEST_AWAIT(1, c->sub, COAST_START(coast_yield)(cx->frames),
 				   int, c->y);
 		}
