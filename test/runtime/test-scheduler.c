@@ -11,7 +11,11 @@
 
 /* ------------------------------------------------------------- stealing */
 
-/* Spins a little, records the worker it ran on, yields, records again. */
+/*
+ * Records the worker it ran on, spins a little and on while no other
+ * worker ran a marker (until steal_deadline: a loaded machine may keep
+ * the stealers off their CPUs for a while), yields, records again.
+ */
 struct marker {
 	struct coast_frame h;
 	int ret;
@@ -21,6 +25,8 @@ struct marker {
 };
 
 TEST_FN(marker_fn, struct marker, marker_poll);
+
+static double steal_deadline;
 
 static void spin_us(unsigned us)
 {
@@ -39,6 +45,9 @@ static int marker_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT(coast__worker_id() >= 0);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
 		spin_us(50);
+		while (__builtin_popcount(atomic_load(m->seen)) < 2 &&
+		       test_now_ms() < steal_deadline)
+			;
 		TEST_AWAIT(1, m->sub, COAST_START(coast_yield)(cx->frames), int,
 			   m->dummy);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
@@ -96,6 +105,7 @@ TEST_IMPL(sched_steal)
 
 	test_workers(4);
 	atomic_init(&seen, 0);
+	steal_deadline = test_now_ms() + 10000.0;
 	s = test_frame_new(&coast__task_alloc, &spawn_markers_fn);
 	s->n = 2000;
 	s->seen = &seen;
