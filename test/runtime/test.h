@@ -57,32 +57,57 @@ static inline void test_workers(unsigned n)
 }
 
 /*
- * Waits up to 5 s for the live task count to drop to n: with several
- * workers, a task's last reference may be dropped on another worker just
- * after the block_on that observed its effect returned.
+ * Calls done(arg) every millisecond until it is true, for 10 s at most:
+ * what a test waits for may be up to a worker that a loaded machine keeps
+ * off its CPU for a while.  Returns done's last answer.
  */
-static inline size_t test_live_settle(size_t n)
+static inline bool test_wait(bool (*done)(const void *arg), const void *arg)
 {
 	struct timespec tick = { 0, 1000 * 1000 };
 	int i;
 
-	for (i = 0; i < 5000 && coast__task_live() != n; i++)
+	for (i = 0; i < 10000 && !done(arg); i++)
 		nanosleep(&tick, NULL);
-	return coast__task_live();
+	return done(arg);
+}
+
+static inline bool test_live_is(const void *n)
+{
+	return coast__task_live() == *(const size_t *)n;
 }
 
 /*
- * Waits up to 5 s for t to complete: a spawned task may run on another
- * worker, which a loaded machine can keep off its CPU for a while.
+ * Waits for the live task count to drop to n: with several workers, a
+ * task's last reference may be dropped on another worker just after the
+ * block_on that observed its effect returned.  Returns the count.
  */
+static inline size_t test_live_settle(size_t n)
+{
+	test_wait(test_live_is, &n);
+	return coast__task_live();
+}
+
+static inline bool test_timers_are(const void *n)
+{
+	return coast__timer_count() == *(const size_t *)n;
+}
+
+/* Waits for n timers to be armed (by tasks on other workers); the count. */
+static inline size_t test_timers_settle(size_t n)
+{
+	test_wait(test_timers_are, &n);
+	return coast__timer_count();
+}
+
+static inline bool test_is_complete(const void *t)
+{
+	return coast__task_is_complete((struct coast_task *)t);
+}
+
+/* Waits for t to complete: a spawned task may run on another worker. */
 static inline bool test_complete_settle(struct coast_task *t)
 {
-	struct timespec tick = { 0, 1000 * 1000 };
-	int i;
-
-	for (i = 0; i < 5000 && !coast__task_is_complete(t); i++)
-		nanosleep(&tick, NULL);
-	return coast__task_is_complete(t);
+	return test_wait(test_is_complete, t);
 }
 
 /* Joins t from a root task: its int result, or the join's error. */
