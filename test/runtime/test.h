@@ -228,4 +228,38 @@ struct coast_frame *test_join_all_start(struct coast_alloc *a,
 					coast_task **tasks, size_t n,
 					void *outs, size_t out_size);
 
+/* How a test_stuck_start future ended, in its slot. */
+enum { TEST_SLOT_DONE = 1, TEST_SLOT_DROPPED = 2 };
+
+/*
+ * Counts itself in *started (when not NULL), yields `yields` times or, with
+ * yields < 0, sleeps until cancelled, then sets *slot to TEST_SLOT_DONE;
+ * its cancellation poll sets TEST_SLOT_DROPPED once what it awaited is
+ * dropped.  The slot may be in the spawner's frame, which must outlive it.
+ */
+struct coast_frame *test_stuck_start(struct coast_alloc *a, int yields,
+				     int *slot, _Atomic int *started);
+
+/*
+ * Calls coast_dump_tasks from a thread of its own until test_dumps_stop,
+ * at least once (on a loaded machine the tasks may all be done before the
+ * thread first runs), with stderr on /dev/null meanwhile.
+ */
+void test_dumps_start(void);
+/* Joins the dumping thread and restores stderr: how many dumps it made. */
+int test_dumps_stop(void);
+
+/*
+ * Runs fn(cx) in one poll of a task, on one worker, so that fn can poll
+ * futures by hand; then every task must be gone.
+ */
+void test_run_script(void (*fn)(struct coast_cx *cx));
+
+#define TEST_SCRIPT(name, fn)          \
+	TEST_IMPL(name)                \
+	{                              \
+		test_run_script(fn);   \
+		return 0;              \
+	}
+
 #endif /* COAST_TEST_H */
