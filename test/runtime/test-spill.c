@@ -163,12 +163,20 @@ static void *foreign_spawner(void *arg)
 	return NULL;
 }
 
+static bool foreign_started(const void *arg)
+{
+	(void)arg;
+	return atomic_load(&foreign_spawned) > 0;
+}
+
 TEST_IMPL(sched_spill_inject)
 {
 	pthread_t th;
 
 	test_workers(1);
 	ASSERT(pthread_create(&th, NULL, foreign_spawner, NULL) == 0);
+	/* The spin can be over before a loaded machine runs the thread. */
+	ASSERT(test_wait(foreign_started, NULL));
 	spin_and_check();
 	atomic_store(&foreign_stop, true);
 	pthread_join(th, NULL);
