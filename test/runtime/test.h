@@ -19,6 +19,19 @@
 #include "coast.h"
 #include "internal.h"
 
+/* TEST_ASAN: built with AddressSanitizer, whose interface is then here. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
+#define TEST_ASAN 1
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #define TEST_DECLARE(name) int run_test_##name(void);
 #define TEST_IMPL(name)                \
 	int run_test_##name(void);     \
