@@ -395,10 +395,12 @@ TEST_IMPL(sched_timers_under_load)
 		  0);
 	ASSERT_EQ(joined, NBUSY);
 	for (i = 0; i < NSLEEP; i++) {
-		/* Whole-ms clock: up to 1 ms early; "on time" is generous
-		 * for sanitizer builds on loaded machines. */
+		/* Whole-ms clock: up to 1 ms early.  "On time" is 10 s:
+		 * starved of CPU, a sanitizer build was 2 s late, and what
+		 * this catches, a timer that busy workers never fire, is
+		 * late for good. */
 		ASSERT(late[i] > -1.5);
-		ASSERT(late[i] < 2000.0);
+		ASSERT(late[i] < 10000.0);
 		if (late[i] > worst)
 			worst = late[i];
 	}
