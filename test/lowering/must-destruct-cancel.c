@@ -33,8 +33,8 @@ struct pair { int id; } must_destruct(pair_release, pair_close);
 
 static int closed[8];
 static int abandoned;
-static uint64_t slow_close_ms;
-static atomic_int reached;
+static int slow_close_waits;
+static atomic_int reached, cancel_sent;
 
 void res_close(struct res *r) { closed[r->id]++; }
 void slow_abandon(struct slow *s) { (void)s; abandoned++; }
@@ -44,9 +44,12 @@ async void pair_close(struct pair *p) {
   closed[p->id]++;
 }
 async void slow_close(struct slow *s) {
-  if (slow_close_ms)
+  if (slow_close_waits)
     reached = 3;
-  await(coast_sleep_ms(slow_close_ms));
+  // Until the cancel is sent (10 s at most): a fixed sleep could end before
+  // a loaded machine sends it, and the task would complete.
+  for (int i = 0; slow_close_waits && !cancel_sent && i < 10000; i++)
+    await(coast_sleep_ms(1));
   await(coast_yield());
   closed[s->id]++;
 }
@@ -97,7 +100,7 @@ async int worker(int stop) {
   await(coast_sleep_ms(wait_if(stop, 1))); // r, s and b owned
   res_close(&r);
   await(coast_sleep_ms(wait_if(stop, 2))); // s and b owned
-  slow_close_ms = stop == 3 ? 200 : 0;
+  slow_close_waits = stop == 3;
   await(slow_close(&s)); // b owned; s being destructed
   await(buf_free(b));
   struct buf *given = buf_open(5);
@@ -113,11 +116,13 @@ async int worker(int stop) {
 
 async int run(int stop) {
   reached = 0;
+  cancel_sent = 0;
   coast_task *t = coast_spawn(worker(stop));
   if (stop != 0 && stop != 4) {
     while (reached != stop)
       await(coast_sleep_ms(1));
     coast_cancel(t);
+    cancel_sent = 1;
   }
   int rc = await(coast_join(t, NULL));
   printf("stop %d: %s", stop, rc == -ECANCELED ? "cancelled" : "completed");

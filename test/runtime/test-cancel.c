@@ -112,7 +112,7 @@ struct canceller {
 	bool (*armed_now)(int fd);
 	coast_task *t;
 	int out;
-	int i;
+	double t0;
 	int y;
 	struct coast_frame *sub;
 };
@@ -128,8 +128,11 @@ static int canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 		c->out = -1;
 		c->t = spawn_victim(c->kind, c->fd, c->cleaned);
 		ASSERT(c->t != NULL);
-		for (c->i = 0; !c->armed_now(c->fd); c->i++) {
-			ASSERT(c->i < 100000);
+		/* The victim may wait on a stalled worker: a deadline in
+		 * time, not a count of yields, bounds the wait. */
+		c->t0 = test_now_ms();
+		while (!c->armed_now(c->fd)) {
+			ASSERT(test_now_ms() - c->t0 < 10000.0);
 			TEST_AWAIT(1, c->sub, COAST_START(coast_yield)(cx->frames),
 				   int, c->y);
 		}
@@ -356,14 +359,21 @@ static void *storm_thread(void *arg)
 	pthread_t th;
 	int i, joined = -1;
 	unsigned r;
+	uint64_t ms;
 
 	for (i = 0; i < STORM_TASKS; i++) {
 		r = storm_rand(&s->seed);
 		s->out[i] = -1;
 		s->cancel[i] = r % 3 != 0;
+		/*
+		 * A sleeper to cancel at every 8th index sleeps for good:
+		 * on a loaded machine the others may all finish before the
+		 * canceller runs, and then nothing would end cancelled.
+		 */
+		ms = s->cancel[i] && i % 8 == 0 ? 100000 : r % 4;
 		s->t[i] = coast__spawn(
-			r % 2 ? test_sleeper_start(&coast__task_alloc, r % 4,
-						   i, NULL, NULL)
+			r % 2 ? test_sleeper_start(&coast__task_alloc, ms, i,
+						   NULL, NULL)
 			      : test_yielder_start(&coast__task_alloc,
 						   (int)(r % 6), i, NULL, NULL));
 		ASSERT(s->t[i] != NULL);

@@ -411,34 +411,6 @@ TEST_IMPL(chan_cancel_passes_element)
 
 /* ------------------------------------------- hand-offs, polled by hand */
 
-/* Runs fn(cx) in one poll of a task, so that it can poll futures itself. */
-struct script {
-	struct coast_frame h;
-	int ret;
-	void (*fn)(struct coast_cx *cx);
-};
-
-TEST_FN(script_fn, struct script, script_poll);
-
-static int script_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	struct script *s = (struct script *)f;
-
-	s->fn(cx);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
-}
-
-static void run_script(void (*fn)(struct coast_cx *cx))
-{
-	struct script *s = test_frame_new(&coast__task_alloc, &script_fn);
-
-	test_workers(1);
-	s->fn = fn;
-	ASSERT_EQ(test_join_int(coast__spawn(&s->h)), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
-}
-
 enum { NOT_YET = 1 }; /* step()'s pending: results are 0 or -errno */
 
 /* Polls f once: its result, or NOT_YET. */
@@ -512,11 +484,7 @@ static void cancel_both(struct coast_cx *cx)
 	}
 }
 
-TEST_IMPL(chan_cancel_keeps_order)
-{
-	run_script(cancel_both);
-	return 0;
-}
+TEST_SCRIPT(chan_cancel_keeps_order, cancel_both)
 
 /*
  * Two waiting receives of one consumer, 1 and 2 sent; the second is
@@ -546,11 +514,7 @@ static void cancel_older(struct coast_cx *cx)
 	drain_expect(ch, NULL, 0);
 }
 
-TEST_IMPL(chan_cancel_older_receive)
-{
-	run_script(cancel_older);
-	return 0;
-}
+TEST_SCRIPT(chan_cancel_older_receive, cancel_older)
 
 /*
  * A waiting receive may be handed the element; the channel is closed, a
@@ -579,11 +543,7 @@ static void close_then_cancel(struct coast_cx *cx)
 	coast_chan_free(ch);
 }
 
-TEST_IMPL(chan_close_after_handoff)
-{
-	run_script(close_then_cancel);
-	return 0;
-}
+TEST_SCRIPT(chan_close_after_handoff, close_then_cancel)
 
 /*
  * cap 1: a waiting receive, 1 sent (it may be handed over), a send of 2
@@ -610,11 +570,7 @@ static void full_give_back(struct coast_cx *cx)
 	drain_expect(ch, want, 1);
 }
 
-TEST_IMPL(chan_give_back_full)
-{
-	run_script(full_give_back);
-	return 0;
-}
+TEST_SCRIPT(chan_give_back_full, full_give_back)
 
 /*
  * Cap 1: a is in the ring, sends of b and c wait; a receive takes a and
@@ -652,11 +608,7 @@ static void settle_wakes_sender(struct coast_cx *cx)
 	drain_expect(ch, want, 0);
 }
 
-TEST_IMPL(chan_settle_wakes_sender)
-{
-	run_script(settle_wakes_sender);
-	return 0;
-}
+TEST_SCRIPT(chan_settle_wakes_sender, settle_wakes_sender)
 
 /* ------------------------------------------ a channel freed at once */
 
@@ -703,11 +655,7 @@ static void free_after_recv(struct coast_cx *cx)
 	ASSERT_EQ(pthread_join(th, NULL), 0);
 }
 
-TEST_IMPL(chan_free_after_handoff)
-{
-	run_script(free_after_recv);
-	return 0;
-}
+TEST_SCRIPT(chan_free_after_handoff, free_after_recv)
 
 /* ------------------------------ cancelling receivers, per-sender order */
 

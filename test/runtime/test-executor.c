@@ -296,13 +296,17 @@ struct leaver {
 
 TEST_FN(leaver_fn, struct leaver, leaver_poll);
 
-/* Spawns a detached 50 ms sleeper and returns at once. */
+/*
+ * Spawns a detached 500 ms sleeper and returns at once.  The sleep is the
+ * time the test has to see the sleeper alive after this block_on: 50 ms
+ * was short for a loaded machine.
+ */
 static int leaver_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	(void)f;
 	(void)cx;
 	coast_detach(coast__spawn(
-		test_sleeper_start(&coast__task_alloc, 50, 1, NULL, NULL)));
+		test_sleeper_start(&coast__task_alloc, 500, 1, NULL, NULL)));
 	return COAST_READY;
 }
 
@@ -313,12 +317,14 @@ TEST_IMPL(executor_leftover_task)
 				  NULL),
 		  0);
 	ASSERT_EQ(test_live_settle(1), 1);
-	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 100, 2,
+	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 600, 2,
 						     NULL, NULL),
 				  NULL),
 		  0);
-	ASSERT_EQ(coast__timer_count(), 0);
+	/* Settled first: a stalled worker may arm the leftover's timer
+	 * after the 600 ms one. */
 	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT_EQ(coast__timer_count(), 0);
 	return 0;
 }
 

@@ -129,7 +129,7 @@ static int join_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 					 ? test_yielder_start(&coast__task_alloc,
 							      0, 5, NULL, NULL)
 					 : test_sleeper_start(&coast__task_alloc,
-							      50, 5, NULL, NULL));
+							      500, 5, NULL, NULL));
 		j->sub = COAST_START(coast_join)(cx->frames, t, &j->out);
 		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
 		if (j->after_complete) {
@@ -159,8 +159,10 @@ TEST_IMPL(join_cancel)
 	j = test_frame_new(&coast__task_alloc, &join_canceller_fn);
 	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
 	ASSERT_EQ(ret, -ECANCELED);
+	/* Alive still: its 500 ms sleep is the slack for this thread to
+	 * get here on a loaded machine (50 ms was short). */
 	ASSERT_EQ(test_live_settle(1), 1);
-	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 100,
+	ASSERT_EQ(coast__block_on(test_sleeper_start(&coast__task_alloc, 600,
 						     0, NULL, NULL),
 				  NULL),
 		  0);

@@ -242,8 +242,9 @@ static int spawned_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_READY;
 }
 
-/* Waits to be woken, then spawns z and spins until z ran (or 1 s): z can
- * only run on the other worker. */
+/* Waits to be woken, then spawns z and spins until z ran (or 10 s, for a
+ * loaded machine to get the other worker onto a CPU): z can only run on
+ * the other worker. */
 static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct announce_task *x = (struct announce_task *)f;
@@ -262,7 +263,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 	if (zt)
 		coast_detach(zt);
 	t0 = test_now_ms();
-	while (!atomic_load(&x->sh->z_ran) && test_now_ms() - t0 < 1000)
+	while (!atomic_load(&x->sh->z_ran) && test_now_ms() - t0 < 10000)
 		;
 	x->sh->seen = atomic_load(&x->sh->z_ran);
 	f->state = COAST_STATE_DONE;

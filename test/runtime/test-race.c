@@ -297,7 +297,7 @@ TEST_IMPL(race_cancel)
 		{ ARM_SLEEP, 200000, 3, 0 },
 	};
 	static const struct arm_spec slow = { ARM_NEST, 20, 4, 100000 };
-	const struct arm_spec pause = { ARM_SLEEP, 30, 0, 0 };
+	const struct arm_spec now = { ARM_YIELD, 0, 0, 0 };
 	coast_task *t[2];
 	int i;
 
@@ -306,9 +306,10 @@ TEST_IMPL(race_cancel)
 					3, NULL));
 	t[1] = coast__spawn(racer_start(&coast__task_alloc, true, 100000,
 					&slow, 1, NULL));
-	/* Both are suspended inside their races by then. */
-	ASSERT_EQ(race(true, 1000, &pause, 1, NULL), 0);
-	ASSERT_EQ(coast__timer_count(), 5); /* 3 arms, 1 arm and a deadline */
+	ASSERT_EQ(race(false, -1, &now, 1, NULL), 0); /* starts the runtime */
+	/* Both suspended inside their races: 3 arms, 1 arm and a deadline
+	 * (waited for: 30 ms was short for a stalled worker). */
+	ASSERT_EQ(test_timers_settle(5), 5);
 	for (i = 0; i < 2; i++) {
 		ASSERT(t[i]);
 		ASSERT_EQ(coast_cancel(t[i]), 0);

@@ -7,11 +7,6 @@
  * holds now (those would join with -ECANCELED); TSan checks the walkers'
  * reads against the reuses.
  */
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <unistd.h>
-
 #include "test.h"
 
 #define BATCH 16
@@ -60,44 +55,6 @@ static int churner_poll(struct coast_frame *f, struct coast_cx *cx)
 	abort();
 }
 
-/* A scope task: yields `yields` times, then sets *slot to 1; cancelled,
- * to 2. */
-struct scoped {
-	struct coast_frame h;
-	int ret;
-	int yields;
-	int dummy;
-	int *slot;
-	struct coast_frame *sub;
-};
-
-TEST_FN(scoped_fn, struct scoped, scoped_poll);
-
-static int scoped_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	struct scoped *s = (struct scoped *)f;
-	int r;
-
-	if (f->flags & COAST_F_CANCEL) {
-		r = test_drop(f, &s->sub, cx);
-		if (r == COAST_READY)
-			*s->slot = 2;
-		return r;
-	}
-	switch (f->state) {
-	case COAST_STATE_START:
-		while (s->yields-- > 0) {
-			TEST_AWAIT(1, s->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   s->dummy);
-		}
-		*s->slot = 1;
-		f->state = COAST_STATE_DONE;
-		return COAST_READY;
-	}
-	abort();
-}
-
 /* Spawns SCOPED scope tasks (0 to 40 yields) and joins the scope; every
  * slot is set when the join returns, also after a cancellation. */
 struct scope_owner {
@@ -115,13 +72,13 @@ static void slots_all_set(struct scope_owner *o)
 	int i;
 
 	for (i = 0; i < SCOPED; i++)
-		ASSERT(o->slots[i] == 1 || o->slots[i] == 2);
+		ASSERT(o->slots[i] == TEST_SLOT_DONE ||
+		       o->slots[i] == TEST_SLOT_DROPPED);
 }
 
 static int scope_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct scope_owner *o = (struct scope_owner *)f;
-	struct scoped *s;
 	int i, r;
 
 	if (f->flags & COAST_F_CANCEL) {
@@ -135,12 +92,13 @@ static int scope_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		o->s = (coast_scope)COAST_SCOPE_INIT;
-		for (i = 0; i < SCOPED; i++) {
-			s = test_frame_new(&coast__task_alloc, &scoped_fn);
-			s->yields = (i * 7) % 41;
-			s->slot = &o->slots[i];
-			ASSERT_EQ(coast__scope_spawn(&o->s, &s->h), 0);
-		}
+		for (i = 0; i < SCOPED; i++)
+			ASSERT_EQ(coast__scope_spawn(
+					  &o->s, test_stuck_start(
+							 &coast__task_alloc,
+							 (i * 7) % 41,
+							 &o->slots[i], NULL)),
+				  0);
 		TEST_AWAIT(1, o->sub,
 			   COAST_START(coast_scope_join)(cx->frames, &o->s),
 			   int, o->ret);
@@ -199,33 +157,13 @@ static int scope_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 	abort();
 }
 
-static atomic_bool dumping_done;
-static atomic_int dumps;
-
-static void *dumper(void *arg)
-{
-	(void)arg;
-	/* At least one dump: on a loaded machine the tasks may all be done
-	 * before this thread first runs. */
-	do {
-		coast_dump_tasks();
-		atomic_fetch_add(&dumps, 1);
-	} while (!atomic_load(&dumping_done));
-	return NULL;
-}
-
 TEST_IMPL(registry_churn)
 {
 	coast_task *t[CHURNERS + 1];
 	struct coast_frame *j;
-	int outs[CHURNERS + 1], joined = 0, i, devnull, saved;
-	pthread_t th;
+	int outs[CHURNERS + 1], joined = 0, i;
 
 	test_workers(3);
-	devnull = open("/dev/null", O_WRONLY);
-	saved = dup(2);
-	ASSERT(devnull >= 0 && saved >= 0);
-	dup2(devnull, 2);
 	for (i = 0; i < CHURNERS; i++)
 		t[i] = coast__spawn(&((struct churner *)test_frame_new(
 					      &coast__task_alloc, &churner_fn))
@@ -234,19 +172,14 @@ TEST_IMPL(registry_churn)
 					     &coast__task_alloc,
 					     &scope_canceller_fn))
 					    ->h);
-	ASSERT(pthread_create(&th, NULL, dumper, NULL) == 0);
+	test_dumps_start();
 	j = test_join_all_start(&coast__task_alloc, t, CHURNERS + 1, outs,
 				sizeof(int));
 	ASSERT_EQ(coast__block_on(j, &joined), 0);
-	atomic_store(&dumping_done, true);
-	pthread_join(th, NULL);
-	dup2(saved, 2);
-	close(devnull);
-	close(saved);
+	ASSERT(test_dumps_stop() > 0);
 	ASSERT_EQ(joined, CHURNERS + 1);
 	for (i = 0; i <= CHURNERS; i++)
 		ASSERT_EQ(outs[i], 0);
-	ASSERT(atomic_load(&dumps) > 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	/* Dead blocks are linked (outside ASan) but not listed. */
 	ASSERT_EQ(coast_dump_tasks(), 0);

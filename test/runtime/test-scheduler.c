@@ -1,7 +1,7 @@
 /*
  * test-scheduler.c - the multi-threaded scheduler: tasks stolen across
  * workers, a million tasks spawned and joined, wakes from eight foreign
- * threads, timers firing in order while every worker is busy.
+ * threads, timers firing on time while every worker is busy.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -11,7 +11,11 @@
 
 /* ------------------------------------------------------------- stealing */
 
-/* Spins a little, records the worker it ran on, yields, records again. */
+/*
+ * Records the worker it ran on, spins a little and on while no other
+ * worker ran a marker (until steal_deadline: a loaded machine may keep
+ * the stealers off their CPUs for a while), yields, records again.
+ */
 struct marker {
 	struct coast_frame h;
 	int ret;
@@ -21,6 +25,8 @@ struct marker {
 };
 
 TEST_FN(marker_fn, struct marker, marker_poll);
+
+static double steal_deadline;
 
 static void spin_us(unsigned us)
 {
@@ -39,6 +45,9 @@ static int marker_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT(coast__worker_id() >= 0);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
 		spin_us(50);
+		while (__builtin_popcount(atomic_load(m->seen)) < 2 &&
+		       test_now_ms() < steal_deadline)
+			;
 		TEST_AWAIT(1, m->sub, COAST_START(coast_yield)(cx->frames), int,
 			   m->dummy);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
@@ -96,6 +105,7 @@ TEST_IMPL(sched_steal)
 
 	test_workers(4);
 	atomic_init(&seen, 0);
+	steal_deadline = test_now_ms() + 10000.0;
 	s = test_frame_new(&coast__task_alloc, &spawn_markers_fn);
 	s->n = 2000;
 	s->seen = &seen;
@@ -317,11 +327,10 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 
 struct timed {
 	struct coast_frame h;
-	int ret; /* the order it woke in */
+	int ret;
 	uint64_t ms;
-	double t0;
+	double armed;
 	double *late; /* ms after its deadline, stored on wake */
-	atomic_int *seq;
 	int r;
 	struct coast_frame *sub;
 };
@@ -334,30 +343,34 @@ static int timed_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
+		t->armed = test_now_ms();
 		TEST_AWAIT(1, t->sub, COAST_START(coast_sleep_ms)(cx->frames,
 								  t->ms),
 			   int, t->r);
 		ASSERT_EQ(t->r, 0);
-		*t->late = test_now_ms() - t->t0 - (double)t->ms;
-		t->ret = atomic_fetch_add(t->seq, 1);
+		*t->late = test_now_ms() - t->armed - (double)t->ms;
 		return COAST_READY;
 	}
 	abort();
 }
 
-/* Sleepers armed in shuffled order wake in deadline order, on time, while
- * more busy tasks than workers keep every worker from idling. */
+/*
+ * Sleepers armed in shuffled order wake on time, never early, while more
+ * busy tasks than workers keep every worker from idling.  Not in deadline
+ * order: each arms at its first poll, which a stalled worker delays, and
+ * timers that fire in one turn wake tasks other workers may run in any
+ * order (timer_fire_order checks the order, with one worker).
+ */
 TEST_IMPL(sched_timers_under_load)
 {
 	coast_task *busy[NBUSY], *timed[NSLEEP];
 	struct timed *tf[NSLEEP];
-	int order[NSLEEP], joined = 0, i, k;
-	atomic_int stop, seq;
-	double t0 = test_now_ms(), late[NSLEEP], worst = 0;
+	int joined = 0, i, k;
+	atomic_int stop;
+	double late[NSLEEP], worst = 0;
 	struct busy *b;
 
 	atomic_init(&stop, 0);
-	atomic_init(&seq, 0);
 	for (i = 0; i < NBUSY; i++) {
 		b = test_frame_new(&coast__task_alloc, &busy_fn);
 		b->stop = &stop;
@@ -367,14 +380,11 @@ TEST_IMPL(sched_timers_under_load)
 		k = (i * 7) % NSLEEP; /* 0, 7, 2, 9, ...: a permutation */
 		tf[k] = test_frame_new(&coast__task_alloc, &timed_fn);
 		tf[k]->ms = (uint64_t)(k + 1) * SPACING_MS;
-		tf[k]->t0 = t0;
-		tf[k]->seq = &seq;
 		tf[k]->late = &late[k];
 		timed[k] = coast__spawn(&tf[k]->h);
 	}
 	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      timed, NSLEEP, order,
-						      sizeof(int)),
+						      timed, NSLEEP, NULL, 0),
 				  &joined),
 		  0);
 	ASSERT_EQ(joined, NSLEEP);
@@ -385,16 +395,17 @@ TEST_IMPL(sched_timers_under_load)
 		  0);
 	ASSERT_EQ(joined, NBUSY);
 	for (i = 0; i < NSLEEP; i++) {
-		ASSERT_EQ(order[i], i);
-		/* Whole-ms clock: up to 1 ms early; "on time" is generous
-		 * for sanitizer builds on loaded machines. */
+		/* Whole-ms clock: up to 1 ms early.  "On time" is 10 s:
+		 * starved of CPU, a sanitizer build was 2 s late, and what
+		 * this catches, a timer that busy workers never fire, is
+		 * late for good. */
 		ASSERT(late[i] > -1.5);
-		ASSERT(late[i] < 2000.0);
+		ASSERT(late[i] < 10000.0);
 		if (late[i] > worst)
 			worst = late[i];
 	}
-	fprintf(stderr, "sched_timers_under_load: %d sleepers in order, "
-			"worst %.2f ms late\n", NSLEEP, worst);
+	fprintf(stderr, "sched_timers_under_load: %d sleepers, worst %.2f ms "
+			"late\n", NSLEEP, worst);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

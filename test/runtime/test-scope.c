@@ -129,41 +129,6 @@ TEST_IMPL(scope_fill)
 	return 0;
 }
 
-/* A scope task that never finishes unless cancelled: its cancellation
- * poll writes into the owner's frame, which must still be there. */
-struct stuck {
-	struct coast_frame h;
-	int ret;
-	_Atomic int *started;
-	int *slot;
-	struct coast_frame *sub;
-};
-
-TEST_FN(stuck_fn, struct stuck, stuck_poll);
-
-static int stuck_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	struct stuck *s = (struct stuck *)f;
-	int r;
-
-	if (f->flags & COAST_F_CANCEL) {
-		r = test_drop(f, &s->sub, cx);
-		if (r == COAST_READY)
-			*s->slot = 1;
-		return r;
-	}
-	switch (f->state) {
-	case COAST_STATE_START:
-		atomic_fetch_add(s->started, 1);
-		TEST_AWAIT(1, s->sub,
-			   COAST_START(coast_sleep_ms)(cx->frames, 60000), int,
-			   s->ret);
-		f->state = COAST_STATE_DONE;
-		return COAST_READY;
-	}
-	abort();
-}
-
 #define NSTUCK 40
 
 struct stuck_owner {
@@ -180,7 +145,6 @@ TEST_FN(stuck_owner_fn, struct stuck_owner, stuck_owner_poll);
 static int stuck_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct stuck_owner *o = (struct stuck_owner *)f;
-	struct stuck *s;
 	int i, r;
 
 	if (f->flags & COAST_F_CANCEL) {
@@ -188,7 +152,7 @@ static int stuck_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 		if (r == COAST_READY) {
 			/* Every task's cancellation wrote its slot first. */
 			for (i = 0; i < NSTUCK; i++)
-				ASSERT_EQ(o->slots[i], 1);
+				ASSERT_EQ(o->slots[i], TEST_SLOT_DROPPED);
 			ASSERT_EQ(coast__scope_spawn(&o->s,
 						     filler_new(&o->ret, 1, 0,
 								NULL)),
@@ -199,12 +163,15 @@ static int stuck_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		o->s = (coast_scope)COAST_SCOPE_INIT;
-		for (i = 0; i < NSTUCK; i++) {
-			s = test_frame_new(&coast__task_alloc, &stuck_fn);
-			s->started = o->started;
-			s->slot = &o->slots[i];
-			ASSERT_EQ(coast__scope_spawn(&o->s, &s->h), 0);
-		}
+		/* Never finishing unless cancelled; their cancellation
+		 * polls write into this frame, which must still be there. */
+		for (i = 0; i < NSTUCK; i++)
+			ASSERT_EQ(coast__scope_spawn(
+					  &o->s, test_stuck_start(
+							 &coast__task_alloc, -1,
+							 &o->slots[i],
+							 o->started)),
+				  0);
 		TEST_AWAIT(1, o->sub,
 			   COAST_START(coast_scope_join)(cx->frames, &o->s),
 			   int, o->ret);

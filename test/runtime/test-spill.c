@@ -19,6 +19,8 @@
 /* The worker's only: one worker runs every spinner. */
 static long polls[SPINNERS];
 static long total;
+/* When set, the spinners go on past POLLS while it returns true. */
+static bool (*spin_more)(void);
 
 /* Counts its polls and yields until the spinners made POLLS in all. */
 struct spinner {
@@ -39,7 +41,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		return test_drop(f, &s->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
-		while (total < POLLS) {
+		while (total < POLLS || (spin_more && spin_more())) {
 			polls[s->id]++;
 			total++;
 			TEST_AWAIT(1, s->sub,
@@ -163,22 +165,38 @@ static void *foreign_spawner(void *arg)
 	return NULL;
 }
 
+/*
+ * Foreign tasks done when the spinners made POLLS.  The spinners then go
+ * on (up to 10 s) until another one ran: the worker's queues stay full
+ * meanwhile, so only the tick's injection turn can have run it (and the
+ * foreign thread may get no CPU before POLLS are over).
+ */
+static long done_at_spin = -1;
+static double spin_deadline;
+
+static bool inject_more(void)
+{
+	if (done_at_spin < 0) {
+		done_at_spin = atomic_load(&foreign_done);
+		spin_deadline = test_now_ms() + 10000.0;
+	}
+	return atomic_load(&foreign_done) == done_at_spin &&
+	       test_now_ms() < spin_deadline;
+}
+
 TEST_IMPL(sched_spill_inject)
 {
 	pthread_t th;
 
 	test_workers(1);
+	spin_more = inject_more;
 	ASSERT(pthread_create(&th, NULL, foreign_spawner, NULL) == 0);
-	/* Queued before the spin starts the runtime: the spin (120,000 polls,
-	 * about a millisecond) may end before a loaded machine runs this
-	 * thread at all, and then only the tick can have run them. */
-	while (atomic_load(&foreign_spawned) < IN_FLIGHT)
-		sched_yield();
 	spin_and_check();
 	atomic_store(&foreign_stop, true);
 	pthread_join(th, NULL);
-	/* The tick's turns ran foreign spawns meanwhile. */
-	ASSERT(atomic_load(&foreign_done) > 0);
+	/* The tick's turns ran foreign spawns while the spinners ran. */
+	ASSERT(done_at_spin >= 0);
+	ASSERT(atomic_load(&foreign_done) > done_at_spin);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

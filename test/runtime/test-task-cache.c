@@ -7,16 +7,7 @@
  */
 #include "test.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
-#define TEST_ASAN 1
-#endif
 #ifdef TEST_ASAN
-#include <sanitizer/asan_interface.h>
 #define ASAN_ON true
 #else
 #define ASAN_ON false

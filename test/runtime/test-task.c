@@ -255,16 +255,7 @@ TEST_IMPL(task_frame_stack_inline)
 	return 0;
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
-#define TEST_ASAN 1
-#endif
 #ifdef TEST_ASAN
-#include <sanitizer/asan_interface.h>
 #define POISONED(p) __asan_address_is_poisoned(p)
 #else
 #define POISONED(p) true /* checked only under ASan */

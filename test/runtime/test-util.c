@@ -2,8 +2,14 @@
  * test-util.c - hand-written futures shared by the runtime tests, written
  * as the plugin would lower them: a frame with a state, sub-futures taken
  * from cx->frames through start functions, polled until READY, then freed;
- * a cancellation poll drops the awaited sub-future (test_drop).
+ * a cancellation poll drops the awaited sub-future (test_drop); and the
+ * dumping thread and the script runner several tests use.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
 #include "test.h"
 
 /* ---------------------------------------------------------------- sleeper */
@@ -172,4 +178,129 @@ struct coast_frame *test_join_all_start(struct coast_alloc *a,
 	j->outs = outs;
 	j->out_size = out_size;
 	return &j->h;
+}
+
+/* ------------------------------------------------------------------ stuck */
+
+struct stuck {
+	struct coast_frame h;
+	int ret;
+	int yields;
+	int *slot;
+	_Atomic int *started;
+	struct coast_frame *sub;
+};
+
+TEST_FN(stuck_fn, struct stuck, stuck_poll);
+
+static int stuck_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct stuck *s = (struct stuck *)f;
+	int r;
+
+	if (f->flags & COAST_F_CANCEL) {
+		r = test_drop(f, &s->sub, cx);
+		if (r == COAST_READY)
+			*s->slot = TEST_SLOT_DROPPED;
+		return r;
+	}
+	switch (f->state) {
+	case COAST_STATE_START:
+		if (s->started)
+			atomic_fetch_add(s->started, 1);
+		if (s->yields < 0) {
+			TEST_AWAIT(1, s->sub,
+				   COAST_START(coast_sleep_ms)(cx->frames,
+							       60000),
+				   int, s->ret);
+		}
+		while (s->yields-- > 0) {
+			TEST_AWAIT(2, s->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   s->ret);
+		}
+		*s->slot = TEST_SLOT_DONE;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+struct coast_frame *test_stuck_start(struct coast_alloc *a, int yields,
+				     int *slot, _Atomic int *started)
+{
+	struct stuck *s = test_frame_new(a, &stuck_fn);
+
+	s->yields = yields;
+	s->slot = slot;
+	s->started = started;
+	return &s->h;
+}
+
+/* ------------------------------------------------------------------ dumps */
+
+static struct {
+	pthread_t thread;
+	atomic_bool stop;
+	atomic_int dumps;
+	int saved_stderr;
+} dumps;
+
+static void *dump_loop(void *arg)
+{
+	(void)arg;
+	do {
+		coast_dump_tasks();
+		atomic_fetch_add(&dumps.dumps, 1);
+	} while (!atomic_load(&dumps.stop));
+	return NULL;
+}
+
+void test_dumps_start(void)
+{
+	int devnull = open("/dev/null", O_WRONLY);
+
+	dumps.saved_stderr = dup(2);
+	ASSERT(devnull >= 0 && dumps.saved_stderr >= 0);
+	ASSERT_EQ(dup2(devnull, 2), 2);
+	close(devnull);
+	ASSERT_EQ(pthread_create(&dumps.thread, NULL, dump_loop, NULL), 0);
+}
+
+int test_dumps_stop(void)
+{
+	atomic_store(&dumps.stop, true);
+	ASSERT_EQ(pthread_join(dumps.thread, NULL), 0);
+	ASSERT_EQ(dup2(dumps.saved_stderr, 2), 2);
+	close(dumps.saved_stderr);
+	return atomic_load(&dumps.dumps);
+}
+
+/* ----------------------------------------------------------------- script */
+
+struct script {
+	struct coast_frame h;
+	int ret;
+	void (*fn)(struct coast_cx *cx);
+};
+
+TEST_FN(script_fn, struct script, script_poll);
+
+static int script_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct script *s = (struct script *)f;
+
+	s->fn(cx);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+void test_run_script(void (*fn)(struct coast_cx *cx))
+{
+	struct script *s = test_frame_new(&coast__task_alloc, &script_fn);
+
+	test_workers(1);
+	s->fn = fn;
+	ASSERT_EQ(test_join_int(coast__spawn(&s->h)), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
 }

@@ -19,6 +19,19 @@
 #include "coast.h"
 #include "internal.h"
 
+/* TEST_ASAN: built with AddressSanitizer, whose interface is then here. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
+#define TEST_ASAN 1
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #define TEST_DECLARE(name) int run_test_##name(void);
 #define TEST_IMPL(name)                \
 	int run_test_##name(void);     \
@@ -57,32 +70,57 @@ static inline void test_workers(unsigned n)
 }
 
 /*
- * Waits up to 5 s for the live task count to drop to n: with several
- * workers, a task's last reference may be dropped on another worker just
- * after the block_on that observed its effect returned.
+ * Calls done(arg) every millisecond until it is true, for 10 s at most:
+ * what a test waits for may be up to a worker that a loaded machine keeps
+ * off its CPU for a while.  Returns done's last answer.
  */
-static inline size_t test_live_settle(size_t n)
+static inline bool test_wait(bool (*done)(const void *arg), const void *arg)
 {
 	struct timespec tick = { 0, 1000 * 1000 };
 	int i;
 
-	for (i = 0; i < 5000 && coast__task_live() != n; i++)
+	for (i = 0; i < 10000 && !done(arg); i++)
 		nanosleep(&tick, NULL);
-	return coast__task_live();
+	return done(arg);
+}
+
+static inline bool test_live_is(const void *n)
+{
+	return coast__task_live() == *(const size_t *)n;
 }
 
 /*
- * Waits up to 5 s for t to complete: a spawned task may run on another
- * worker, which a loaded machine can keep off its CPU for a while.
+ * Waits for the live task count to drop to n: with several workers, a
+ * task's last reference may be dropped on another worker just after the
+ * block_on that observed its effect returned.  Returns the count.
  */
+static inline size_t test_live_settle(size_t n)
+{
+	test_wait(test_live_is, &n);
+	return coast__task_live();
+}
+
+static inline bool test_timers_are(const void *n)
+{
+	return coast__timer_count() == *(const size_t *)n;
+}
+
+/* Waits for n timers to be armed (by tasks on other workers); the count. */
+static inline size_t test_timers_settle(size_t n)
+{
+	test_wait(test_timers_are, &n);
+	return coast__timer_count();
+}
+
+static inline bool test_is_complete(const void *t)
+{
+	return coast__task_is_complete((struct coast_task *)t);
+}
+
+/* Waits for t to complete: a spawned task may run on another worker. */
 static inline bool test_complete_settle(struct coast_task *t)
 {
-	struct timespec tick = { 0, 1000 * 1000 };
-	int i;
-
-	for (i = 0; i < 5000 && !coast__task_is_complete(t); i++)
-		nanosleep(&tick, NULL);
-	return coast__task_is_complete(t);
+	return test_wait(test_is_complete, t);
 }
 
 /* Joins t from a root task: its int result, or the join's error. */
@@ -202,5 +240,39 @@ struct coast_frame *test_yielder_start(struct coast_alloc *a, int yields,
 struct coast_frame *test_join_all_start(struct coast_alloc *a,
 					coast_task **tasks, size_t n,
 					void *outs, size_t out_size);
+
+/* How a test_stuck_start future ended, in its slot. */
+enum { TEST_SLOT_DONE = 1, TEST_SLOT_DROPPED = 2 };
+
+/*
+ * Counts itself in *started (when not NULL), yields `yields` times or, with
+ * yields < 0, sleeps until cancelled, then sets *slot to TEST_SLOT_DONE;
+ * its cancellation poll sets TEST_SLOT_DROPPED once what it awaited is
+ * dropped.  The slot may be in the spawner's frame, which must outlive it.
+ */
+struct coast_frame *test_stuck_start(struct coast_alloc *a, int yields,
+				     int *slot, _Atomic int *started);
+
+/*
+ * Calls coast_dump_tasks from a thread of its own until test_dumps_stop,
+ * at least once (on a loaded machine the tasks may all be done before the
+ * thread first runs), with stderr on /dev/null meanwhile.
+ */
+void test_dumps_start(void);
+/* Joins the dumping thread and restores stderr: how many dumps it made. */
+int test_dumps_stop(void);
+
+/*
+ * Runs fn(cx) in one poll of a task, on one worker, so that fn can poll
+ * futures by hand; then every task must be gone.
+ */
+void test_run_script(void (*fn)(struct coast_cx *cx));
+
+#define TEST_SCRIPT(name, fn)          \
+	TEST_IMPL(name)                \
+	{                              \
+		test_run_script(fn);   \
+		return 0;              \
+	}
 
 #endif /* COAST_TEST_H */
