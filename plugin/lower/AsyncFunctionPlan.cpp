@@ -1308,6 +1308,11 @@ void Planner::collectRefs() {
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
       SourceLocIdentKind K = SLE->getIdentKind();
+      // In a local type's body it names no function (""), in the lowered
+      // code too, where that type moves.
+      const auto *In = dyn_cast<FunctionDecl>(SLE->getParentContext());
+      if (!In || In->getCanonicalDecl() != P.FD->getCanonicalDecl())
+        return true;
       CharSourceRange R = P.fileRangeOf(SLE);
       if (K == SourceLocIdentKind::Function && R.isValid() &&
           P.renameable(SLE->getBeginLoc()))
