@@ -1365,6 +1365,12 @@ void Planner::collectRefs() {
 /// await, whose text is replaced.
 void Planner::checkStringified(const FrameVarNames &Names) {
   for (const Stringification &S : Names.stringifications()) {
+    // A file location inside the macro use that made the literal.
+    auto InUse = [&](SourceLocation L) {
+      unsigned Off = SM.getFileOffset(L);
+      return SM.getFileID(L) == SM.getFileID(S.Loc) && Off >= S.Begin &&
+             Off < S.End;
+    };
     // The state machine defines them as macros where the body names them.
     if (Plan.NamesFunction && !S.AsWritten && mentionsFunctionName(S.Text))
       fail(S.Loc, "macro '" + S.Macro +
@@ -1377,14 +1383,21 @@ void Planner::checkStringified(const FrameVarNames &Names) {
     // The await's text becomes the frame temporary it reads.
     if (mentionsAwait(S.Text) &&
         llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
-          SourceLocation At = SM.getExpansionLoc(Pt.Await->getBeginLoc());
-          unsigned Off = SM.getFileOffset(At);
-          return SM.getFileID(At) == SM.getFileID(S.Loc) && Off >= S.Begin &&
-                 Off < S.End;
+          return InUse(SM.getExpansionLoc(Pt.Await->getBeginLoc()));
         }))
       fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
                       "' stringifies: the lowered code would show the value "
                       "it awaited instead; await into a local before it");
+    // The lowering writes the function's name in the argument's text.
+    if (mentionsName(S.Text, "__builtin_FUNCTION") &&
+        llvm::any_of(Plan.FunctionBuiltins, [&](const SourceLocExpr *SLE) {
+          return InUse(SM.getSpellingLoc(SLE->getBeginLoc()));
+        }))
+      fail(S.Loc, "__builtin_FUNCTION() in an argument that macro '" + S.Macro +
+                      "' stringifies, in async function '" + Plan.Name +
+                      "': the lowered code would show the name the lowering "
+                      "writes in its place; stringify it in another macro "
+                      "use than the one that evaluates it");
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
       if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))
@@ -1392,11 +1405,8 @@ void Planner::checkStringified(const FrameVarNames &Names) {
       std::string Because;
       if (!V.Defined) {
         bool Renamed = llvm::any_of(Plan.Refs, [&](const DeclRefExpr *DRE) {
-          SourceLocation Spelled = SM.getSpellingLoc(DRE->getLocation());
-          unsigned Off = SM.getFileOffset(Spelled);
           return DRE->getDecl() == VD &&
-                 SM.getFileID(Spelled) == SM.getFileID(S.Loc) &&
-                 Off >= S.Begin && Off < S.End;
+                 InUse(SM.getSpellingLoc(DRE->getLocation()));
         });
         if (!Renamed)
           continue;
