@@ -670,10 +670,18 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
     return;
   CharSourceRange Inc = fileRangeOf(F->getInc());
   CharSourceRange Body = fileRangeOf(F->getBody());
-  if (Inc.isValid() && Body.isValid())
-    rejectMacroChanges(
-        CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
-        "the step runs after the body");
+  if (!Inc.isValid() || !Body.isValid())
+    return;
+  const char *AfterBody = "the step runs after the body";
+  rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
+                     AfterBody);
+  // Those between the step and the body stay before the body: a pragma
+  // there would apply to the step too. A diagnostic one changes no code.
+  for (const Directive &D : directivesIn(
+           SM, Ctx.getLangOpts(),
+           CharSourceRange::getCharRange(Inc.getEnd(), Body.getBegin())))
+    if (D.Name == "pragma" && !D.diagnosticPragma())
+      failDirective(D, AfterBody);
 }
 
 /// The lowering rebuilds an awaited call from its callee and arguments, a

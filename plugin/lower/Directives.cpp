@@ -13,6 +13,14 @@ bool Directive::changesMacros() const {
          (Name == "pragma" && (Word == "push_macro" || Word == "pop_macro"));
 }
 
+bool Directive::diagnosticPragma() const {
+  if (Name != "pragma" || (Word != "GCC" && Word != "clang"))
+    return false;
+  return Text.substr(Text.find(Word) + Word.size())
+      .ltrim()
+      .starts_with("diagnostic");
+}
+
 std::vector<Directive> directivesIn(const SourceManager &SM,
                                     const LangOptions &LO, CharSourceRange R) {
   std::vector<Directive> Found;

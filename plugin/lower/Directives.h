@@ -28,6 +28,9 @@ struct Directive {
   /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`: a directive
   /// that changes what a macro's name expands to after it.
   bool changesMacros() const;
+  /// `#pragma GCC diagnostic` or `#pragma clang diagnostic`: it changes
+  /// which warnings the code after it gets, not the code.
+  bool diagnosticPragma() const;
 };
 
 /// The directives that begin in the file range \p R, in order.

@@ -11,7 +11,12 @@
 // defined or undefined inside such a statement is coast-unsupported.
 // Conditional groups elsewhere (their pieces are the branches they chose)
 // and `#line` print the same as plain C.
-// RUN: %coast -fsyntax-only -Xclang -verify -DREJECT %s
+//
+// Coast-unsupported too, by name (each printed another value or did not
+// compile):
+// - a `#pragma` other than a diagnostic one between a rebuilt for's step
+//   and its body (it applied to the step too).
+// RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -73,6 +78,16 @@ static async int pushed(void)
 	return add(await(id(1)),
 #pragma push_macro("V") // expected-error {{'#pragma' inside a statement}}
 		   V);
+}
+
+static async int packed(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; }))
+#pragma pack(push, 1) // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed': the step runs after the body}}
+		n++;
+#pragma pack(pop)
+	return n;
 }
 
 #endif
@@ -204,6 +219,22 @@ static async int defined_out(void)
 }
 // CHECK-NEXT: defined_out 6
 
+static async int diagnostics(void)
+{
+	int n = 0, x = await(id(
+#if BIG
+		7
+#endif
+		));
+	for (int i = 0; i < await(id(3)); i += (int)sizeof(struct { char c; int x; }))
+#pragma GCC diagnostic push
+		n++;
+#pragma GCC diagnostic pop
+	printf("diagnostics %d %d\n", n, x);
+	return 0;
+}
+// CHECK-NEXT: diagnostics 1 7
+
 int main(void)
 {
 	coast_block_on(chosen());
@@ -211,5 +242,6 @@ int main(void)
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());
 	coast_block_on(defined_out());
+	coast_block_on(diagnostics());
 	return 0;
 }
