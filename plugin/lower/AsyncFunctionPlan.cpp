@@ -106,6 +106,7 @@ private:
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectDroppedDirectives(CharSourceRange R);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
@@ -478,8 +479,11 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     if (!VD || !VD->hasLocalStorage())
       continue;
     Locals.push_back({VD, DS, offsetOf(VD->getLocation()), ScopeEnd});
-    if (InForInit)
+    // Its frame variables' stores are one expression, without directives.
+    if (InForInit) {
       Plan.ForInit[DS] = true;
+      rejectMacroChanges(fileRangeOf(DS), MacroMoves);
+    }
     if (const Expr *Init = VD->getInit())
       if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
         rejectCounters(Init);
@@ -508,8 +512,13 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Assign) {
       requireText(Assign->getLHS());
       rejectCountersAcross(Assign);
-      rejectMacroChanges(fileRangeOf(Assign), MacroMoves);
     }
+    // A declaration keeps the directives between its declarators.
+    CharSourceRange R = fileRangeOf(Anchor);
+    if (Var)
+      R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
+                                        fileRangeOf(E).getEnd());
+    rejectDroppedDirectives(R);
   }
   return true;
 }
@@ -695,6 +704,21 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
     if (D.changesMacros())
       failDirective(D, Why);
+}
+
+/// An await that is its statement's whole value (`return await(f(x));`, an
+/// assignment's, a declarator's initializer) is written in place of the
+/// text \p R, from its callee and arguments: the directives in \p R go.
+/// A whole conditional group may go, the branches chosen; a group opened
+/// or closed outside \p R may not, nor another directive.
+void Planner::rejectDroppedDirectives(CharSourceRange R) {
+  const char *Dropped = "the lowering writes the statement anew, without it";
+  rejectMacroChanges(R, MacroMoves);
+  std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
+  bool Balanced = balancedGroups(Found);
+  for (const Directive &D : Found)
+    if (!D.changesMacros() && (!D.conditional() || !Balanced))
+      failDirective(D, Dropped);
 }
 
 void Planner::failDirective(const Directive &D, const char *Why) {

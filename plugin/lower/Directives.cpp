@@ -13,12 +13,31 @@ bool Directive::changesMacros() const {
          (Name == "pragma" && (Word == "push_macro" || Word == "pop_macro"));
 }
 
+bool Directive::conditional() const {
+  return Name.starts_with("if") || Name.starts_with("el") || Name == "endif";
+}
+
 bool Directive::diagnosticPragma() const {
   if (Name != "pragma" || (Word != "GCC" && Word != "clang"))
     return false;
   return Text.substr(Text.find(Word) + Word.size())
       .ltrim()
       .starts_with("diagnostic");
+}
+
+bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
+  int Depth = 0;
+  for (const Directive &D : Ds) {
+    if (!D.conditional())
+      continue;
+    if (D.Name.starts_with("if"))
+      ++Depth;
+    else if (Depth == 0)
+      return false; // it continues or ends a group opened before them
+    else if (D.Name == "endif")
+      --Depth;
+  }
+  return Depth == 0;
 }
 
 std::vector<Directive> directivesIn(const SourceManager &SM,

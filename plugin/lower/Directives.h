@@ -14,6 +14,7 @@
 
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/ArrayRef.h"
 
 #include <vector>
 
@@ -28,6 +29,8 @@ struct Directive {
   /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`: a directive
   /// that changes what a macro's name expands to after it.
   bool changesMacros() const;
+  /// `#if`, `#ifdef`, ..., `#elif`, `#else`, `#endif`.
+  bool conditional() const;
   /// `#pragma GCC diagnostic` or `#pragma clang diagnostic`: it changes
   /// which warnings the code after it gets, not the code.
   bool diagnosticPragma() const;
@@ -37,6 +40,10 @@ struct Directive {
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,
                                     const clang::LangOptions &LO,
                                     clang::CharSourceRange R);
+
+/// Whether the conditional directives among \p Ds form whole groups: text
+/// holding them may be copied elsewhere on its own.
+bool balancedGroups(llvm::ArrayRef<Directive> Ds);
 
 } // namespace coast
 

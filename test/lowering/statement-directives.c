@@ -15,7 +15,10 @@
 // Coast-unsupported too, by name (each printed another value or did not
 // compile):
 // - a `#pragma` other than a diagnostic one between a rebuilt for's step
-//   and its body (it applied to the step too).
+//   and its body (it applied to the step too);
+// - in a statement an await is written in place of (`return`, an
+//   assignment, a declarator), any directive but whole conditional groups
+//   (a `#define` there was dropped).
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
@@ -88,6 +91,62 @@ static async int packed(void)
 		n++;
 #pragma pack(pop)
 	return n;
+}
+
+static async int returned(void)
+{
+	return
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'returned': the macro would change}}
+#define V 5 // expected-error {{'#define' inside a statement}}
+		await(id(V));
+}
+
+static async int declared(void)
+{
+	int x =
+#pragma GCC diagnostic push // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'declared': the lowering writes the statement anew, without it}}
+		await(id(1));
+#pragma GCC diagnostic pop
+	return x;
+}
+
+static async int assigned(void)
+{
+	int x;
+	x =
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'assigned'}}
+#define V 6 // expected-error {{'#define' inside a statement}}
+		await(id(V));
+	return x;
+}
+
+static async int initialized(void)
+{
+	int s = 0;
+	for (int j =
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'initialized'}}
+#define V 2 // expected-error {{'#define' inside a statement}}
+		     await(id(V));
+	     j < await(id(4)); j++)
+		s += j;
+	for (int j = 0,
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'initialized'}}
+#define V 2 // expected-error {{'#define' inside a statement}}
+		 m = V;
+	     j < 4; j++)
+		s += await(id(m));
+	return s;
+}
+
+static async int opened(void)
+{
+	return await(id(
+#if BIG // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'opened': the lowering writes the statement anew, without it}}
+		1))
+#else
+		0))
+#endif
+		;
 }
 
 #endif
