@@ -674,6 +674,14 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   for (const Expr *E : Parts)
     if (E)
       rejectMacroChanges(fileRangeOf(E), MacroMoves);
+  // The prelude of a condition goes before the statement, ahead of the
+  // directives between its start and the condition.
+  if (Kind == AnchorKind::If || Kind == AnchorKind::Switch)
+    if (CharSourceRange Cond = fileRangeOf(Parts.front()); Cond.isValid())
+      rejectMacroChanges(
+          CharSourceRange::getCharRange(SM.getExpansionLoc(S->getBeginLoc()),
+                                        Cond.getEnd()),
+          MacroMoves);
   const auto *F = dyn_cast<ForStmt>(S);
   if (!F || !F->getInc())
     return;

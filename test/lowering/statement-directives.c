@@ -18,7 +18,9 @@
 //   and its body (it applied to the step too);
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
-//   (a `#define` there was dropped).
+//   (a `#define` there was dropped);
+// - a directive changing macros between an `if (` or a `switch (` and its
+//   awaiting condition.
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
@@ -147,6 +149,23 @@ static async int opened(void)
 		0))
 #endif
 		;
+}
+
+static async int condition(int s)
+{
+	if (
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'condition': the macro would change}}
+#define V 5 // expected-error {{'#define' inside a statement}}
+	    await(id(V)) == 5)
+		return 1;
+	switch (
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'condition'}}
+#define V 1 // expected-error {{'#define' inside a statement}}
+	    await(id(s))) {
+	case 1:
+		return 2;
+	}
+	return 0;
 }
 
 #endif
