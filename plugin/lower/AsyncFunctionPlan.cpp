@@ -712,6 +712,11 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
     if (D.changesMacros())
       failDirective(D, Why);
+  for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
+    if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
+      fail(L, "'_Pragma' pushing or popping a macro inside a statement that "
+              "the lowering rebuilds around an 'await', in async function '" +
+                  Plan.Name + "': " + Why + "; move it out of the statement");
 }
 
 /// An await that is its statement's whole value (`return await(f(x));`, an

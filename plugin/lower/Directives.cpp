@@ -9,7 +9,8 @@ using namespace clang;
 namespace coast {
 
 bool Directive::changesMacros() const {
-  return Name == "define" || Name == "undef" ||
+  return Name == "define" || Name == "undef" || Name == "include" ||
+         Name == "include_next" || Name == "import" ||
          (Name == "pragma" && (Word == "push_macro" || Word == "pop_macro"));
 }
 
@@ -38,6 +39,38 @@ bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
       --Depth;
   }
   return Depth == 0;
+}
+
+/// A token scan: `_Pragma ( "push_macro(...)" )`, the string as written.
+std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
+                                           const LangOptions &LO,
+                                           CharSourceRange R) {
+  std::vector<SourceLocation> Found;
+  if (R.isInvalid())
+    return Found;
+  FileID File = SM.getFileID(R.getBegin());
+  StringRef Buffer = SM.getBufferData(File);
+  unsigned End = SM.getFileOffset(R.getEnd());
+  Lexer Lex(SM.getLocForStartOfFile(File), LO, Buffer.begin(),
+            Buffer.begin() + SM.getFileOffset(R.getBegin()), Buffer.end());
+  Token Tok;
+  SourceLocation Operator;
+  for (Lex.LexFromRawLexer(Tok);
+       Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
+       Lex.LexFromRawLexer(Tok)) {
+    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma") {
+      Operator = Tok.getLocation();
+      continue;
+    }
+    if (Operator.isValid() && Tok.is(tok::string_literal)) {
+      StringRef Text(Tok.getLiteralData(), Tok.getLength());
+      if (Text.contains("push_macro") || Text.contains("pop_macro"))
+        Found.push_back(Operator);
+    }
+    if (Tok.isNot(tok::l_paren))
+      Operator = SourceLocation();
+  }
+  return Found;
 }
 
 std::vector<Directive> directivesIn(const SourceManager &SM,

@@ -26,8 +26,9 @@ struct Directive {
   llvm::StringRef Name;      ///< `define`, `if`, ...; empty when none
   llvm::StringRef Word;      ///< the identifier after it, if one follows
   llvm::StringRef Text;      ///< as written, continuation lines included
-  /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`: a directive
-  /// that changes what a macro's name expands to after it.
+  /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`, or an
+  /// `#include` (the file may define any): a directive that changes what a
+  /// macro's name expands to after it.
   bool changesMacros() const;
   /// `#if`, `#ifdef`, ..., `#elif`, `#else`, `#endif`.
   bool conditional() const;
@@ -44,6 +45,12 @@ std::vector<Directive> directivesIn(const clang::SourceManager &SM,
 /// Whether the conditional directives among \p Ds form whole groups: text
 /// holding them may be copied elsewhere on its own.
 bool balancedGroups(llvm::ArrayRef<Directive> Ds);
+
+/// The `_Pragma` operators in \p R that push or pop a macro: they change
+/// macros in the middle of a line.
+std::vector<clang::SourceLocation>
+macroPragmasIn(const clang::SourceManager &SM, const clang::LangOptions &LO,
+               clang::CharSourceRange R);
 
 } // namespace coast
 

@@ -20,7 +20,9 @@
 //   assignment, a declarator), any directive but whole conditional groups
 //   (a `#define` there was dropped);
 // - a directive changing macros between an `if (` or a `switch (` and its
-//   awaiting condition.
+//   awaiting condition;
+// - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
+//   a statement.
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
@@ -166,6 +168,24 @@ static async int condition(int s)
 		return 2;
 	}
 	return 0;
+}
+
+static async int included(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(6)); i += V)
+#include "Inputs/redefine-v.h" // expected-error {{'#include' inside a statement that the lowering rebuilds around an 'await', in async function 'included': the step runs after the body}}
+		n++;
+	n += V * 10 +
+#include "Inputs/redefine-v.h" // expected-error {{'#include' inside a statement that the lowering rebuilds around an 'await', in async function 'included': the macro would change}}
+	     await(id(V));
+	return n;
+}
+
+static async int pragma_operator(void)
+{
+	int s = V _Pragma("push_macro(\"V\")") * 10 + await(id(V)); // expected-error {{'_Pragma' pushing or popping a macro inside a statement that the lowering rebuilds around an 'await', in async function 'pragma_operator': the macro would change for other pieces of it than in the text; move it out of the statement [coast-unsupported]}}
+	return s;
 }
 
 #endif
