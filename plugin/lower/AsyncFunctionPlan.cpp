@@ -107,6 +107,7 @@ private:
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
   void rejectDroppedDirectives(CharSourceRange R);
+  void rejectSplitGaps(const Expr *E);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
@@ -734,6 +735,34 @@ void Planner::rejectDroppedDirectives(CharSourceRange R) {
       failDirective(D, Dropped);
 }
 
+/// The directives between the operands of the split operator \p E are
+/// copied, in order, before the code of the operand after each: together
+/// they may not close (`#else`, `#endif`) a group opened before the first
+/// operand, whose `#if` stays with the statement's text, after that code.
+void Planner::rejectSplitGaps(const Expr *E) {
+  std::vector<const Expr *> Ops;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    Ops = {BO->getLHS(), BO->getRHS()};
+  else if (const auto *CO = dyn_cast<ConditionalOperator>(E))
+    Ops = {CO->getCond(), CO->getTrueExpr(), CO->getFalseExpr()};
+  std::vector<Directive> Gaps;
+  for (size_t I = 1; I < Ops.size(); ++I) {
+    CharSourceRange L = fileRangeOf(Ops[I - 1]), R = fileRangeOf(Ops[I]);
+    if (!L.isValid() || !R.isValid())
+      return;
+    std::vector<Directive> Gap =
+        directivesIn(SM, Ctx.getLangOpts(),
+                     CharSourceRange::getCharRange(L.getEnd(), R.getBegin()));
+    Gaps.insert(Gaps.end(), Gap.begin(), Gap.end());
+  }
+  if (closesOuterGroup(Gaps))
+    for (const Directive &D : Gaps)
+      if (D.conditional())
+        failDirective(D, "a conditional group open before the operator's "
+                         "first operand ends between its operands, which the "
+                         "lowering copies on their own");
+}
+
 void Planner::failDirective(const Directive &D, const char *Why) {
   if (ReportedDirectives.insert(D.Begin).second)
     fail(D.Loc, "'#" + D.Name + "' inside a statement that the lowering " +
@@ -896,6 +925,7 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
     Op.E = E;
     requireText(E);
     rejectMacroChanges(fileRangeOf(E), MacroMoves);
+    rejectSplitGaps(E);
     if (!SplitType->isVoidType())
       Op.Temp = addTemp("__c", SplitType);
     Plan.Splits.push_back(Op);

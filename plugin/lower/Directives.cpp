@@ -26,7 +26,9 @@ bool Directive::diagnosticPragma() const {
       .starts_with("diagnostic");
 }
 
-bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
+/// The number of groups \p Ds leave open, or -1 when one of them continues
+/// or ends a group opened before them.
+static int openGroups(llvm::ArrayRef<Directive> Ds) {
   int Depth = 0;
   for (const Directive &D : Ds) {
     if (!D.conditional())
@@ -34,11 +36,19 @@ bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
     if (D.Name.starts_with("if"))
       ++Depth;
     else if (Depth == 0)
-      return false; // it continues or ends a group opened before them
+      return -1;
     else if (D.Name == "endif")
       --Depth;
   }
-  return Depth == 0;
+  return Depth;
+}
+
+bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
+  return openGroups(Ds) == 0;
+}
+
+bool closesOuterGroup(llvm::ArrayRef<Directive> Ds) {
+  return openGroups(Ds) < 0;
 }
 
 /// A token scan: `_Pragma ( "push_macro(...)" )`, the string as written.

@@ -46,6 +46,9 @@ std::vector<Directive> directivesIn(const clang::SourceManager &SM,
 /// holding them may be copied elsewhere on its own.
 bool balancedGroups(llvm::ArrayRef<Directive> Ds);
 
+/// Whether one of \p Ds continues or ends a group opened before them.
+bool closesOuterGroup(llvm::ArrayRef<Directive> Ds);
+
 /// The `_Pragma` operators in \p R that push or pop a macro: they change
 /// macros in the middle of a line.
 std::vector<clang::SourceLocation>

@@ -22,7 +22,9 @@
 // - a directive changing macros between an `if (` or a `switch (` and its
 //   awaiting condition;
 // - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
-//   a statement.
+//   a statement;
+// - a `#else`/`#endif` between split operands closing a group opened
+//   before the first.
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
@@ -185,6 +187,18 @@ static async int included(void)
 static async int pragma_operator(void)
 {
 	int s = V _Pragma("push_macro(\"V\")") * 10 + await(id(V)); // expected-error {{'_Pragma' pushing or popping a macro inside a statement that the lowering rebuilds around an 'await', in async function 'pragma_operator': the macro would change for other pieces of it than in the text; move it out of the statement [coast-unsupported]}}
+	return s;
+}
+
+static async int gap(void)
+{
+	int s = (
+#if BIG
+		await(id(1))
+#else // expected-error {{'#else' inside a statement that the lowering rebuilds around an 'await', in async function 'gap': a conditional group open before the operator's first operand ends between its operands, which the lowering copies on their own}}
+		0
+#endif // expected-error {{'#endif' inside a statement}}
+		|| await(id(2)));
 	return s;
 }
 
