@@ -652,6 +652,10 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   for (const Expr *E : Parts)
     if (E)
       requireText(E);
+  // A for's declaration too, with its ';'.
+  if (const auto *F = dyn_cast<ForStmt>(S);
+      F && isa_and_nonnull<DeclStmt>(F->getInit()))
+    requireText(F->getInit());
   std::vector<const Stmt *> Moved(Parts.begin(), Parts.end());
   // The step goes after the body.
   if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
