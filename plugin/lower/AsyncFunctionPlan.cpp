@@ -1387,6 +1387,11 @@ void Planner::collectRefs() {
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
       SourceLocIdentKind K = SLE->getIdentKind();
+      if (K == SourceLocIdentKind::Column)
+        P.fail(SLE->getLocation(),
+               "__builtin_COLUMN() in async function '" + P.Plan.Name +
+                   "': the lowering rewrites the function's text, where its "
+                   "column would change; pass the column from outside");
       // In a local type's body it names no function (""), in the lowered
       // code too, where that type moves.
       const auto *In = dyn_cast<FunctionDecl>(SLE->getParentContext());

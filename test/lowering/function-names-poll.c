@@ -7,7 +7,8 @@
 // macro expanded it where the body also names __func__ (the lowering's
 // macro for __func__ showed as its string), and __builtin_FUNCTION() in
 // an argument that a macro both stringifies and expands (it showed the
-// name the lowering writes in its place). __func__ stringified as
+// name the lowering writes in its place); also __builtin_COLUMN(), whose
+// column the lowering's rewriting changes. __func__ stringified as
 // written, or through two macros in a body that names no __func__, and
 // __builtin_FUNCTION() only stringified, still print the same as plain C.
 // RUN: %coast -fsyntax-only -fms-extensions -Xclang -verify -DPOLL %s
@@ -44,6 +45,12 @@ static async int expanded(void)
 	await(coast_yield());
 	printf("%s %s\n", __func__, XSTR(__func__)); // expected-error {{macro 'STR' stringifies the function's name after another macro expanded it, in async function 'expanded', whose lowering defines that name as a macro: it would show the string; stringify it in a macro used in the function's text [coast-unsupported]}}
 	return 0;
+}
+
+static async int column(void)
+{
+	await(coast_yield());
+	return __builtin_COLUMN(); // expected-error {{__builtin_COLUMN() in async function 'column': the lowering rewrites the function's text, where its column would change; pass the column from outside [coast-unsupported]}}
 }
 
 static async int shown(void)
