@@ -106,6 +106,8 @@ private:
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectDroppedDirectives(CharSourceRange R);
+  void rejectSplitGaps(const Expr *E);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
@@ -478,8 +480,11 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
     if (!VD || !VD->hasLocalStorage())
       continue;
     Locals.push_back({VD, DS, offsetOf(VD->getLocation()), ScopeEnd});
-    if (InForInit)
+    // Its frame variables' stores are one expression, without directives.
+    if (InForInit) {
       Plan.ForInit[DS] = true;
+      rejectMacroChanges(fileRangeOf(DS), MacroMoves);
+    }
     if (const Expr *Init = VD->getInit())
       if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
         rejectCounters(Init);
@@ -508,8 +513,13 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Assign) {
       requireText(Assign->getLHS());
       rejectCountersAcross(Assign);
-      rejectMacroChanges(fileRangeOf(Assign), MacroMoves);
     }
+    // A declaration keeps the directives between its declarators.
+    CharSourceRange R = fileRangeOf(Anchor);
+    if (Var)
+      R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
+                                        fileRangeOf(E).getEnd());
+    rejectDroppedDirectives(R);
   }
   return true;
 }
@@ -642,6 +652,10 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   for (const Expr *E : Parts)
     if (E)
       requireText(E);
+  // A for's declaration too, with its ';'.
+  if (const auto *F = dyn_cast<ForStmt>(S);
+      F && isa_and_nonnull<DeclStmt>(F->getInit()))
+    requireText(F->getInit());
   std::vector<const Stmt *> Moved(Parts.begin(), Parts.end());
   // The step goes after the body.
   if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInc())
@@ -665,15 +679,31 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   for (const Expr *E : Parts)
     if (E)
       rejectMacroChanges(fileRangeOf(E), MacroMoves);
+  // The prelude of a condition goes before the statement, ahead of the
+  // directives between its start and the condition.
+  if (Kind == AnchorKind::If || Kind == AnchorKind::Switch)
+    if (CharSourceRange Cond = fileRangeOf(Parts.front()); Cond.isValid())
+      rejectMacroChanges(
+          CharSourceRange::getCharRange(SM.getExpansionLoc(S->getBeginLoc()),
+                                        Cond.getEnd()),
+          MacroMoves);
   const auto *F = dyn_cast<ForStmt>(S);
   if (!F || !F->getInc())
     return;
   CharSourceRange Inc = fileRangeOf(F->getInc());
   CharSourceRange Body = fileRangeOf(F->getBody());
-  if (Inc.isValid() && Body.isValid())
-    rejectMacroChanges(
-        CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
-        "the step runs after the body");
+  if (!Inc.isValid() || !Body.isValid())
+    return;
+  const char *AfterBody = "the step runs after the body";
+  rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
+                     AfterBody);
+  // Those between the step and the body stay before the body: a pragma
+  // there would apply to the step too. A diagnostic one changes no code.
+  for (const Directive &D : directivesIn(
+           SM, Ctx.getLangOpts(),
+           CharSourceRange::getCharRange(Inc.getEnd(), Body.getBegin())))
+    if (D.Name == "pragma" && !D.diagnosticPragma())
+      failDirective(D, AfterBody);
 }
 
 /// The lowering rebuilds an awaited call from its callee and arguments, a
@@ -687,6 +717,54 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
     if (D.changesMacros())
       failDirective(D, Why);
+  for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
+    if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
+      fail(L, "'_Pragma' pushing or popping a macro inside a statement that "
+              "the lowering rebuilds around an 'await', in async function '" +
+                  Plan.Name + "': " + Why + "; move it out of the statement");
+}
+
+/// An await that is its statement's whole value (`return await(f(x));`, an
+/// assignment's, a declarator's initializer) is written in place of the
+/// text \p R, from its callee and arguments: the directives in \p R go.
+/// A whole conditional group may go, the branches chosen; a group opened
+/// or closed outside \p R may not, nor another directive.
+void Planner::rejectDroppedDirectives(CharSourceRange R) {
+  const char *Dropped = "the lowering writes the statement anew, without it";
+  rejectMacroChanges(R, MacroMoves);
+  std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
+  bool Balanced = balancedGroups(Found);
+  for (const Directive &D : Found)
+    if (!D.changesMacros() && (!D.conditional() || !Balanced))
+      failDirective(D, Dropped);
+}
+
+/// The directives between the operands of the split operator \p E are
+/// copied, in order, before the code of the operand after each: together
+/// they may not close (`#else`, `#endif`) a group opened before the first
+/// operand, whose `#if` stays with the statement's text, after that code.
+void Planner::rejectSplitGaps(const Expr *E) {
+  std::vector<const Expr *> Ops;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    Ops = {BO->getLHS(), BO->getRHS()};
+  else if (const auto *CO = dyn_cast<ConditionalOperator>(E))
+    Ops = {CO->getCond(), CO->getTrueExpr(), CO->getFalseExpr()};
+  std::vector<Directive> Gaps;
+  for (size_t I = 1; I < Ops.size(); ++I) {
+    CharSourceRange L = fileRangeOf(Ops[I - 1]), R = fileRangeOf(Ops[I]);
+    if (!L.isValid() || !R.isValid())
+      return;
+    std::vector<Directive> Gap =
+        directivesIn(SM, Ctx.getLangOpts(),
+                     CharSourceRange::getCharRange(L.getEnd(), R.getBegin()));
+    Gaps.insert(Gaps.end(), Gap.begin(), Gap.end());
+  }
+  if (closesOuterGroup(Gaps))
+    for (const Directive &D : Gaps)
+      if (D.conditional())
+        failDirective(D, "a conditional group open before the operator's "
+                         "first operand ends between its operands, which the "
+                         "lowering copies on their own");
 }
 
 void Planner::failDirective(const Directive &D, const char *Why) {
@@ -851,6 +929,7 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
     Op.E = E;
     requireText(E);
     rejectMacroChanges(fileRangeOf(E), MacroMoves);
+    rejectSplitGaps(E);
     if (!SplitType->isVoidType())
       Op.Temp = addTemp("__c", SplitType);
     Plan.Splits.push_back(Op);
@@ -1308,6 +1387,16 @@ void Planner::collectRefs() {
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
       SourceLocIdentKind K = SLE->getIdentKind();
+      if (K == SourceLocIdentKind::Column)
+        P.fail(SLE->getLocation(),
+               "__builtin_COLUMN() in async function '" + P.Plan.Name +
+                   "': the lowering rewrites the function's text, where its "
+                   "column would change; pass the column from outside");
+      // In a local type's body it names no function (""), in the lowered
+      // code too, where that type moves.
+      const auto *In = dyn_cast<FunctionDecl>(SLE->getParentContext());
+      if (!In || In->getCanonicalDecl() != P.FD->getCanonicalDecl())
+        return true;
       CharSourceRange R = P.fileRangeOf(SLE);
       if (K == SourceLocIdentKind::Function && R.isValid() &&
           P.renameable(SLE->getBeginLoc()))
@@ -1360,6 +1449,12 @@ void Planner::collectRefs() {
 /// await, whose text is replaced.
 void Planner::checkStringified(const FrameVarNames &Names) {
   for (const Stringification &S : Names.stringifications()) {
+    // A file location inside the macro use that made the literal.
+    auto InUse = [&](SourceLocation L) {
+      unsigned Off = SM.getFileOffset(L);
+      return SM.getFileID(L) == SM.getFileID(S.Loc) && Off >= S.Begin &&
+             Off < S.End;
+    };
     // The state machine defines them as macros where the body names them.
     if (Plan.NamesFunction && !S.AsWritten && mentionsFunctionName(S.Text))
       fail(S.Loc, "macro '" + S.Macro +
@@ -1372,14 +1467,21 @@ void Planner::checkStringified(const FrameVarNames &Names) {
     // The await's text becomes the frame temporary it reads.
     if (mentionsAwait(S.Text) &&
         llvm::any_of(Plan.Points, [&](const SuspendPoint &Pt) {
-          SourceLocation At = SM.getExpansionLoc(Pt.Await->getBeginLoc());
-          unsigned Off = SM.getFileOffset(At);
-          return SM.getFileID(At) == SM.getFileID(S.Loc) && Off >= S.Begin &&
-                 Off < S.End;
+          return InUse(SM.getExpansionLoc(Pt.Await->getBeginLoc()));
         }))
       fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
                       "' stringifies: the lowered code would show the value "
                       "it awaited instead; await into a local before it");
+    // The lowering writes the function's name in the argument's text.
+    if (mentionsName(S.Text, "__builtin_FUNCTION") &&
+        llvm::any_of(Plan.FunctionBuiltins, [&](const SourceLocExpr *SLE) {
+          return InUse(SM.getSpellingLoc(SLE->getBeginLoc()));
+        }))
+      fail(S.Loc, "__builtin_FUNCTION() in an argument that macro '" + S.Macro +
+                      "' stringifies, in async function '" + Plan.Name +
+                      "': the lowered code would show the name the lowering "
+                      "writes in its place; stringify it in another macro "
+                      "use than the one that evaluates it");
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
       if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))
@@ -1387,11 +1489,8 @@ void Planner::checkStringified(const FrameVarNames &Names) {
       std::string Because;
       if (!V.Defined) {
         bool Renamed = llvm::any_of(Plan.Refs, [&](const DeclRefExpr *DRE) {
-          SourceLocation Spelled = SM.getSpellingLoc(DRE->getLocation());
-          unsigned Off = SM.getFileOffset(Spelled);
           return DRE->getDecl() == VD &&
-                 SM.getFileID(Spelled) == SM.getFileID(S.Loc) &&
-                 Off >= S.Begin && Off < S.End;
+                 InUse(SM.getSpellingLoc(DRE->getLocation()));
         });
         if (!Renamed)
           continue;

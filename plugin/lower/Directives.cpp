@@ -3,48 +3,121 @@
 #include "Directives.h"
 
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 using namespace clang;
 
 namespace coast {
 
 bool Directive::changesMacros() const {
-  return Name == "define" || Name == "undef" ||
+  return Name == "define" || Name == "undef" || Name == "include" ||
+         Name == "include_next" || Name == "import" ||
          (Name == "pragma" && (Word == "push_macro" || Word == "pop_macro"));
+}
+
+bool Directive::conditional() const {
+  return Name.starts_with("if") || Name.starts_with("el") || Name == "endif";
+}
+
+bool Directive::diagnosticPragma() const {
+  if (Name != "pragma" || (Word != "GCC" && Word != "clang"))
+    return false;
+  return Text.substr(Text.find(Word) + Word.size())
+      .ltrim()
+      .starts_with("diagnostic");
+}
+
+/// The number of groups \p Ds leave open, or -1 when one of them continues
+/// or ends a group opened before them.
+static int openGroups(llvm::ArrayRef<Directive> Ds) {
+  int Depth = 0;
+  for (const Directive &D : Ds) {
+    if (!D.conditional())
+      continue;
+    if (D.Name.starts_with("if"))
+      ++Depth;
+    else if (Depth == 0)
+      return -1;
+    else if (D.Name == "endif")
+      --Depth;
+  }
+  return Depth;
+}
+
+bool balancedGroups(llvm::ArrayRef<Directive> Ds) {
+  return openGroups(Ds) == 0;
+}
+
+bool closesOuterGroup(llvm::ArrayRef<Directive> Ds) {
+  return openGroups(Ds) < 0;
+}
+
+/// Lexes the file range \p R raw: \p Scan gets the lexer, its first token
+/// and the offset where \p R ends.
+static void
+lexRaw(const SourceManager &SM, const LangOptions &LO, CharSourceRange R,
+       llvm::function_ref<void(Lexer &, Token &, unsigned End)> Scan) {
+  if (R.isInvalid())
+    return;
+  FileID File = SM.getFileID(R.getBegin());
+  StringRef Buffer = SM.getBufferData(File);
+  Lexer Lex(SM.getLocForStartOfFile(File), LO, Buffer.begin(),
+            Buffer.begin() + SM.getFileOffset(R.getBegin()), Buffer.end());
+  Token Tok;
+  Lex.LexFromRawLexer(Tok);
+  Scan(Lex, Tok, SM.getFileOffset(R.getEnd()));
+}
+
+/// A token scan: `_Pragma ( "push_macro(...)" )`, the string as written.
+std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
+                                           const LangOptions &LO,
+                                           CharSourceRange R) {
+  std::vector<SourceLocation> Found;
+  lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
+    SourceLocation Operator;
+    for (; Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
+         Lex.LexFromRawLexer(Tok)) {
+      if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma") {
+        Operator = Tok.getLocation();
+        continue;
+      }
+      if (Operator.isValid() && Tok.is(tok::string_literal)) {
+        StringRef Text(Tok.getLiteralData(), Tok.getLength());
+        if (Text.contains("push_macro") || Text.contains("pop_macro"))
+          Found.push_back(Operator);
+      }
+      if (Tok.isNot(tok::l_paren))
+        Operator = SourceLocation();
+    }
+  });
+  return Found;
 }
 
 std::vector<Directive> directivesIn(const SourceManager &SM,
                                     const LangOptions &LO, CharSourceRange R) {
   std::vector<Directive> Found;
-  if (R.isInvalid())
-    return Found;
-  FileID File = SM.getFileID(R.getBegin());
-  StringRef Buffer = SM.getBufferData(File);
-  unsigned End = SM.getFileOffset(R.getEnd());
-  Lexer Lex(SM.getLocForStartOfFile(File), LO, Buffer.begin(),
-            Buffer.begin() + SM.getFileOffset(R.getBegin()), Buffer.end());
-  Token Tok;
-  Lex.LexFromRawLexer(Tok);
-  while (Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End) {
-    if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
-      Lex.LexFromRawLexer(Tok);
-      continue;
-    }
-    Directive D;
-    D.Loc = Tok.getLocation();
-    D.Begin = SM.getFileOffset(D.Loc);
-    D.End = SM.getFileOffset(Tok.getEndLoc());
-    Lex.LexFromRawLexer(Tok);
-    // A backslash continues the directive onto the next line.
-    for (unsigned I = 0; Tok.isNot(tok::eof) && !Tok.isAtStartOfLine(); ++I) {
-      if (I < 2 && Tok.is(tok::raw_identifier))
-        (I ? D.Word : D.Name) = Tok.getRawIdentifier();
+  lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
+    while (Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End) {
+      if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
+        Lex.LexFromRawLexer(Tok);
+        continue;
+      }
+      Directive D;
+      D.Loc = Tok.getLocation();
+      D.Begin = SM.getFileOffset(D.Loc);
       D.End = SM.getFileOffset(Tok.getEndLoc());
       Lex.LexFromRawLexer(Tok);
+      // A backslash continues the directive onto the next line.
+      for (unsigned I = 0; Tok.isNot(tok::eof) && !Tok.isAtStartOfLine(); ++I) {
+        if (I < 2 && Tok.is(tok::raw_identifier))
+          (I ? D.Word : D.Name) = Tok.getRawIdentifier();
+        D.End = SM.getFileOffset(Tok.getEndLoc());
+        Lex.LexFromRawLexer(Tok);
+      }
+      D.Text = StringRef(SM.getCharacterData(D.Loc), D.End - D.Begin);
+      Found.push_back(D);
     }
-    D.Text = Buffer.slice(D.Begin, D.End);
-    Found.push_back(D);
-  }
+  });
   return Found;
 }
 

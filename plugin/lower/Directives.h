@@ -14,6 +14,7 @@
 
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/ArrayRef.h"
 
 #include <vector>
 
@@ -25,15 +26,34 @@ struct Directive {
   llvm::StringRef Name;      ///< `define`, `if`, ...; empty when none
   llvm::StringRef Word;      ///< the identifier after it, if one follows
   llvm::StringRef Text;      ///< as written, continuation lines included
-  /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`: a directive
-  /// that changes what a macro's name expands to after it.
+  /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`, or an
+  /// `#include` (the file may define any): a directive that changes what a
+  /// macro's name expands to after it.
   bool changesMacros() const;
+  /// `#if`, `#ifdef`, ..., `#elif`, `#else`, `#endif`.
+  bool conditional() const;
+  /// `#pragma GCC diagnostic` or `#pragma clang diagnostic`: it changes
+  /// which warnings the code after it gets, not the code.
+  bool diagnosticPragma() const;
 };
 
 /// The directives that begin in the file range \p R, in order.
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,
                                     const clang::LangOptions &LO,
                                     clang::CharSourceRange R);
+
+/// Whether the conditional directives among \p Ds form whole groups: text
+/// holding them may be copied elsewhere on its own.
+bool balancedGroups(llvm::ArrayRef<Directive> Ds);
+
+/// Whether one of \p Ds continues or ends a group opened before them.
+bool closesOuterGroup(llvm::ArrayRef<Directive> Ds);
+
+/// The `_Pragma` operators in \p R that push or pop a macro: they change
+/// macros in the middle of a line.
+std::vector<clang::SourceLocation>
+macroPragmasIn(const clang::SourceManager &SM, const clang::LangOptions &LO,
+               clang::CharSourceRange R);
 
 } // namespace coast
 

@@ -272,6 +272,7 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
       llvm::SmallString<64> Buffer;
       StringRef Text = Lexer::getSpelling(SM.getSpellingLoc(L), Buffer, SM, LO);
       if (!mentionsAwait(Text) && !mentionsFunctionName(Text) &&
+          !mentionsName(Text, "__builtin_FUNCTION") &&
           llvm::none_of(N.Names, [&](const auto &Name) {
             return mentionsName(Text, Name.getKey());
           }))

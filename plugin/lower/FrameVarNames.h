@@ -29,8 +29,8 @@
 // `buf` would show as `(__co->buf)` there. Tokens of the outer macro's
 // definition are as written (`#define SHOWTOT SHOW(total)`). Those
 // stringifications are listed for the planner to reject but for the
-// latter, and so are those that may show an await, whose text the
-// lowering replaces.
+// latter, and so are those that may show an await or __builtin_FUNCTION(),
+// whose text the lowering replaces.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,7 +57,7 @@ struct NameConflict {
 };
 
 /// A string literal a macro's `#` made in the function that names a frame
-/// variable, an await or the function (__func__...).
+/// variable, an await, the function (__func__...) or __builtin_FUNCTION.
 struct Stringification {
   clang::SourceLocation Loc; ///< the outermost macro's use, in the file
   std::string Macro;         ///< the macro whose `#` made it

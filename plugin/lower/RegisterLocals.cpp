@@ -100,6 +100,14 @@ RegisterLocals::RegisterLocals(const FunctionDecl *FD, ASTContext &Ctx,
       for (const Stmt *S : Parts)
         if (S)
           collectVarRefs(S, Refs);
+      // A declaration declares its locals one by one, each after the code
+      // of the awaits in its initializer: from the one this await is in on,
+      // they do not exist yet across it.
+      if (const auto *DS = dyn_cast<DeclStmt>(Pt.Anchor))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D);
+              VD && OffsetOf(VD->getEndLoc()) >= PointOffsets.back())
+            Refs.erase(VD);
     }
     if (Pt.Assign)
       collectVarRefs(Pt.Assign->getLHS(), Refs);

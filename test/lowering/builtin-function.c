@@ -3,8 +3,10 @@
 // lowering writes the name in its place, a `char *` as the builtin is,
 // before and after an await, in a macro's argument, in an awaited
 // call's argument, in the initializers of a frame variable and a static
-// local. Written in a macro's definition it cannot be rewritten:
-// coast-unsupported (function-names-poll.c).
+// local. In a local type's body (an enumerator, a member's array size) it
+// names no function, "" in plain C: it stays (it gave the name there).
+// Written in a macro's definition, or in an argument a macro stringifies,
+// it cannot be rewritten: coast-unsupported (function-names-poll.c).
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -35,8 +37,20 @@ static async int named(void)
 // CHECK-NEXT: 1 8
 // CHECK-NEXT: 5
 
+static async int in_types(void)
+{
+	enum { N = __builtin_strlen(__builtin_FUNCTION()) };
+	union U { char n[__builtin_strlen(__builtin_FUNCTION()) + 2]; };
+	union U u = { { 0 } };
+	await(coast_yield());
+	printf("%d %zu %s\n", N, sizeof(u), __builtin_FUNCTION());
+	return 0;
+}
+// CHECK-NEXT: 0 2 in_types
+
 int main(void)
 {
 	printf("%d\n", coast_block_on(named()));
+	coast_block_on(in_types());
 	return 0;
 }

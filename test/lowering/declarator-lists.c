@@ -4,6 +4,9 @@
 // (the lowering used to drop them); its neighbours around, in every
 // position of the list, in a `for` initializer and after an Expression
 // point, must be accepted unchanged. Prints the same lowered and as plain C.
+// A declarator that reads one declared before it in the list, after an
+// await in its own initializer, compiles: it was stored and loaded around
+// that await before its declaration ('use of undeclared identifier').
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -52,6 +55,12 @@ async int expression(int p)
 	return x * 100 + *z;
 }
 
+async int reads_previous(int p)
+{
+	int a = await(leaf(p)), b = await(leaf(3)) + 1, c = b * 2;
+	return a * 100 + b * 10 + c;
+}
+
 int main(void)
 {
 	// CHECK: tail 204
@@ -64,6 +73,8 @@ int main(void)
 	printf("for_init %d\n", coast_block_on(for_init(3)));
 	// CHECK-NEXT: expression 506
 	printf("expression %d\n", coast_block_on(expression(3)));
+	// CHECK-NEXT: reads_previous 560
+	printf("reads_previous %d\n", coast_block_on(reads_previous(4)));
 	// CHECK-NEXT: globals -1000 -1000 -1000
 	printf("globals %d %d %d\n", y, j, z);
 	return 0;

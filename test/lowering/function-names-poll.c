@@ -5,9 +5,12 @@
 // __FUNCSIG__,
 // __FUNCDNAME__ and L__FUNCTION__, and __func__ stringified after another
 // macro expanded it where the body also names __func__ (the lowering's
-// macro for __func__ showed as its string). __func__ stringified as
-// written, or through two macros in a body that names no __func__, still
-// prints the same as plain C.
+// macro for __func__ showed as its string), and __builtin_FUNCTION() in
+// an argument that a macro both stringifies and expands (it showed the
+// name the lowering writes in its place); also __builtin_COLUMN(), whose
+// column the lowering's rewriting changes. __func__ stringified as
+// written, or through two macros in a body that names no __func__, and
+// __builtin_FUNCTION() only stringified, still print the same as plain C.
 // RUN: %coast -fsyntax-only -fms-extensions -Xclang -verify -DPOLL %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
@@ -16,6 +19,7 @@
 #define STR(x) #x
 #define XSTR(x) STR(x)
 #define WHO() __builtin_FUNCTION()
+#define BOTH(x) #x, x
 
 #ifdef POLL
 static async int builtin(void)
@@ -42,15 +46,30 @@ static async int expanded(void)
 	printf("%s %s\n", __func__, XSTR(__func__)); // expected-error {{macro 'STR' stringifies the function's name after another macro expanded it, in async function 'expanded', whose lowering defines that name as a macro: it would show the string; stringify it in a macro used in the function's text [coast-unsupported]}}
 	return 0;
 }
+
+static async int column(void)
+{
+	await(coast_yield());
+	return __builtin_COLUMN(); // expected-error {{__builtin_COLUMN() in async function 'column': the lowering rewrites the function's text, where its column would change; pass the column from outside [coast-unsupported]}}
+}
+
+static async int shown(void)
+{
+	await(coast_yield());
+	printf("%s %s\n", BOTH(__builtin_FUNCTION())); // expected-error {{__builtin_FUNCTION() in an argument that macro 'BOTH' stringifies, in async function 'shown': the lowered code would show the name the lowering writes in its place; stringify it in another macro use than the one that evaluates it [coast-unsupported]}}
+	return 0;
+}
 #endif
 
 static async int written(void)
 {
 	await(coast_yield());
 	printf("%s %s %s\n", __func__, STR(__func__), STR(__FUNCTION__));
+	printf("%s %s\n", STR(__builtin_FUNCTION()), __builtin_FUNCTION());
 	return 0;
 }
 // CHECK:      written __func__ __FUNCTION__
+// CHECK-NEXT: __builtin_FUNCTION() written
 
 static async int unnamed(void)
 {

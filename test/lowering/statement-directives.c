@@ -11,7 +11,21 @@
 // defined or undefined inside such a statement is coast-unsupported.
 // Conditional groups elsewhere (their pieces are the branches they chose)
 // and `#line` print the same as plain C.
-// RUN: %coast -fsyntax-only -Xclang -verify -DREJECT %s
+//
+// Coast-unsupported too, by name (each printed another value or did not
+// compile):
+// - a `#pragma` other than a diagnostic one between a rebuilt for's step
+//   and its body (it applied to the step too);
+// - in a statement an await is written in place of (`return`, an
+//   assignment, a declarator), any directive but whole conditional groups
+//   (a `#define` there was dropped);
+// - a directive changing macros between an `if (` or a `switch (` and its
+//   awaiting condition;
+// - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
+//   a statement;
+// - a `#else`/`#endif` between split operands closing a group opened
+//   before the first.
+// RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -73,6 +87,119 @@ static async int pushed(void)
 	return add(await(id(1)),
 #pragma push_macro("V") // expected-error {{'#pragma' inside a statement}}
 		   V);
+}
+
+static async int packed(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; }))
+#pragma pack(push, 1) // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed': the step runs after the body}}
+		n++;
+#pragma pack(pop)
+	return n;
+}
+
+static async int returned(void)
+{
+	return
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'returned': the macro would change}}
+#define V 5 // expected-error {{'#define' inside a statement}}
+		await(id(V));
+}
+
+static async int declared(void)
+{
+	int x =
+#pragma GCC diagnostic push // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'declared': the lowering writes the statement anew, without it}}
+		await(id(1));
+#pragma GCC diagnostic pop
+	return x;
+}
+
+static async int assigned(void)
+{
+	int x;
+	x =
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'assigned'}}
+#define V 6 // expected-error {{'#define' inside a statement}}
+		await(id(V));
+	return x;
+}
+
+static async int initialized(void)
+{
+	int s = 0;
+	for (int j =
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'initialized'}}
+#define V 2 // expected-error {{'#define' inside a statement}}
+		     await(id(V));
+	     j < await(id(4)); j++)
+		s += j;
+	for (int j = 0,
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'initialized'}}
+#define V 2 // expected-error {{'#define' inside a statement}}
+		 m = V;
+	     j < 4; j++)
+		s += await(id(m));
+	return s;
+}
+
+static async int opened(void)
+{
+	return await(id(
+#if BIG // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'opened': the lowering writes the statement anew, without it}}
+		1))
+#else
+		0))
+#endif
+		;
+}
+
+static async int condition(int s)
+{
+	if (
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'condition': the macro would change}}
+#define V 5 // expected-error {{'#define' inside a statement}}
+	    await(id(V)) == 5)
+		return 1;
+	switch (
+#undef V // expected-error {{'#undef' inside a statement that the lowering rebuilds around an 'await', in async function 'condition'}}
+#define V 1 // expected-error {{'#define' inside a statement}}
+	    await(id(s))) {
+	case 1:
+		return 2;
+	}
+	return 0;
+}
+
+static async int included(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(6)); i += V)
+#include "Inputs/redefine-v.h" // expected-error {{'#include' inside a statement that the lowering rebuilds around an 'await', in async function 'included': the step runs after the body}}
+		n++;
+	n += V * 10 +
+#include "Inputs/redefine-v.h" // expected-error {{'#include' inside a statement that the lowering rebuilds around an 'await', in async function 'included': the macro would change}}
+	     await(id(V));
+	return n;
+}
+
+static async int pragma_operator(void)
+{
+	int s = V _Pragma("push_macro(\"V\")") * 10 + await(id(V)); // expected-error {{'_Pragma' pushing or popping a macro inside a statement that the lowering rebuilds around an 'await', in async function 'pragma_operator': the macro would change for other pieces of it than in the text; move it out of the statement [coast-unsupported]}}
+	return s;
+}
+
+static async int gap(void)
+{
+	int s = (
+#if BIG
+		await(id(1))
+#else // expected-error {{'#else' inside a statement that the lowering rebuilds around an 'await', in async function 'gap': a conditional group open before the operator's first operand ends between its operands, which the lowering copies on their own}}
+		0
+#endif // expected-error {{'#endif' inside a statement}}
+		|| await(id(2)));
+	return s;
 }
 
 #endif
@@ -204,6 +331,22 @@ static async int defined_out(void)
 }
 // CHECK-NEXT: defined_out 6
 
+static async int diagnostics(void)
+{
+	int n = 0, x = await(id(
+#if BIG
+		7
+#endif
+		));
+	for (int i = 0; i < await(id(3)); i += (int)sizeof(struct { char c; int x; }))
+#pragma GCC diagnostic push
+		n++;
+#pragma GCC diagnostic pop
+	printf("diagnostics %d %d\n", n, x);
+	return 0;
+}
+// CHECK-NEXT: diagnostics 1 7
+
 int main(void)
 {
 	coast_block_on(chosen());
@@ -211,5 +354,6 @@ int main(void)
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());
 	coast_block_on(defined_out());
+	coast_block_on(diagnostics());
 	return 0;
 }

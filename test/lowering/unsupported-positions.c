@@ -65,9 +65,12 @@ async int loop_pragmas(void)
 
 // A loop whose header a macro writes, with an await in an argument: its
 // condition was copied as empty text (`if (!()) break;` in the lowered
-// code). A whole condition in a macro's argument is fine.
+// code). So was a declaration there, whose ';' the macro writes (the
+// lowered code lacked it: 'use of undeclared identifier'). A whole
+// condition or initializing expression in a macro's argument is fine.
 #define FOREACH(i, n) for (i = 0; i < (n); i++)
 #define WHILE(c) while (c)
+#define LOOP(init, cond, step) for (init; cond; step)
 async int macro_headers(void)
 {
 	int r = 0, i;
@@ -77,5 +80,9 @@ async int macro_headers(void)
 		r++;
 	for (i = 0; i < 2; i++)
 		r += await(one());
+	LOOP(int j = 0, j < 2, j += await(one())) // expected-error {{this code is split across a macro's definition and its use}}
+		r += j;
+	LOOP(i = 0, i < await(one()), i++)
+		r += i;
 	return r;
 }
