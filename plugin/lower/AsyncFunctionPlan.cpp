@@ -727,15 +727,18 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
 /// An await that is its statement's whole value (`return await(f(x));`, an
 /// assignment's, a declarator's initializer) is written in place of the
 /// text \p R, from its callee and arguments: the directives in \p R go.
-/// A whole conditional group may go, the branches chosen; a group opened
-/// or closed outside \p R may not, nor another directive.
+/// A whole conditional group may go, the branches chosen, and a diagnostic
+/// pragma (the nested parse reported the diagnostics; the compile of the
+/// lowered code ignores warnings); a group opened or closed outside \p R
+/// may not, nor another directive.
 void Planner::rejectDroppedDirectives(CharSourceRange R) {
   const char *Dropped = "the lowering writes the statement anew, without it";
   rejectMacroChanges(R, MacroMoves);
   std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
   bool Balanced = balancedGroups(Found);
   for (const Directive &D : Found)
-    if (!D.changesMacros() && (!D.conditional() || !Balanced))
+    if (!D.changesMacros() && !D.diagnosticPragma() &&
+        (!D.conditional() || !Balanced))
       failDirective(D, Dropped);
 }
 

@@ -272,6 +272,22 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
                  "declared at file scope");
       return true;
     }
+    bool VisitSourceLocExpr(SourceLocExpr *SLE) {
+      // In a record's or an enum's body it names no function ("") both
+      // here and at file scope; in a typedef it names this one.
+      SourceLocIdentKind K = SLE->getIdentKind();
+      if ((K == SourceLocIdentKind::Function ||
+           K == SourceLocIdentKind::FuncSig) &&
+          isa_and_nonnull<FunctionDecl>(SLE->getParentContext()))
+        P.fail(SLE->getLocation(),
+               "type " + userName(Why) +
+                   " of a value live across an 'await' is declared inside "
+                   "the function and its definition uses '" +
+                   SLE->getBuiltinStr().str() +
+                   "()', which names the function only inside it; frames "
+                   "are declared at file scope");
+      return true;
+    }
     bool VisitRecordDecl(RecordDecl *RD) {
       P.keepLayout(RD, Why, Piece, Index);
       return true;

@@ -88,6 +88,19 @@ async int names_function(void)
 	return t.name[0];
 }
 
+// __builtin_FUNCTION() in a typedef names the function too (in a record's
+// or an enum's body it gives "" everywhere, and such types move).
+async int names_function_typedef(void)
+{
+	typedef char name[sizeof "x" + __builtin_strlen(__builtin_FUNCTION())]; // expected-error {{type 'name' of a value live across an 'await' is declared inside the function and its definition uses '__builtin_FUNCTION()', which names the function only inside it; frames are declared at file scope [coast-unsupported]}}
+	name t = "x";
+	struct tag {
+		char c[sizeof "x" + __builtin_strlen(__builtin_FUNCTION())];
+	} u = { "x" };
+	await(one());
+	return t[0] + u.c[0];
+}
+
 // A variably modified typedef declared together with a frame value's type
 // is in scope at the await: rejected as such, once.
 async int vm_sibling(int n)

@@ -18,7 +18,7 @@
 //   and its body (it applied to the step too);
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
-//   (a `#define` there was dropped);
+//   and diagnostic pragmas (a `#define` there was dropped);
 // - a directive changing macros between an `if (` or a `switch (` and its
 //   awaiting condition;
 // - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
@@ -110,9 +110,8 @@ static async int returned(void)
 static async int declared(void)
 {
 	int x =
-#pragma GCC diagnostic push // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'declared': the lowering writes the statement anew, without it}}
+#ident "declared" // expected-error {{'#ident' inside a statement that the lowering rebuilds around an 'await', in async function 'declared': the lowering writes the statement anew, without it}}
 		await(id(1));
-#pragma GCC diagnostic pop
 	return x;
 }
 
@@ -342,10 +341,17 @@ static async int diagnostics(void)
 #pragma GCC diagnostic push
 		n++;
 #pragma GCC diagnostic pop
+	// Written in place, the statement drops a diagnostic pragma: it
+	// changes no code, and the nested parse reported the diagnostics.
+	x =
+#pragma GCC diagnostic ignored "-Wshadow"
+		await(id(x + 1));
 	printf("diagnostics %d %d\n", n, x);
-	return 0;
+	return
+#pragma clang diagnostic ignored "-Wunused"
+		await(id(0));
 }
-// CHECK-NEXT: diagnostics 1 7
+// CHECK-NEXT: diagnostics 1 8
 
 int main(void)
 {
