@@ -107,6 +107,7 @@ private:
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
   void rejectDroppedDirectives(CharSourceRange R);
+  void rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces);
   void rejectSplitGaps(const Expr *E);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
@@ -520,6 +521,15 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
       R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
                                         fileRangeOf(E).getEnd());
     rejectDroppedDirectives(R);
+    std::vector<CharSourceRange> Copied;
+    if (P->Call) {
+      Copied.push_back(fileRangeOf(P->Call->getCallee()));
+      for (const Expr *Arg : P->Call->arguments())
+        Copied.push_back(fileRangeOf(Arg));
+    }
+    if (Assign)
+      Copied.push_back(fileRangeOf(Assign->getLHS()));
+    rejectCutGroups(Copied);
   }
   return true;
 }
@@ -740,6 +750,21 @@ void Planner::rejectDroppedDirectives(CharSourceRange R) {
     if (!D.changesMacros() && !D.diagnosticPragma() &&
         (!D.conditional() || !Balanced))
       failDirective(D, Dropped);
+}
+
+/// The lowering copies each of \p Pieces on its own, from its first token
+/// to its last, and drops or copies the text around it apart: a group
+/// opened or closed outside one would lose its other end.
+void Planner::rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces) {
+  for (CharSourceRange R : Pieces) {
+    std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
+    if (balancedGroups(Found))
+      continue;
+    for (const Directive &D : Found)
+      if (D.conditional())
+        failDirective(D, "the conditional group is cut: the lowering "
+                         "copies the pieces of the statement on their own");
+  }
 }
 
 /// The directives between the operands of the split operator \p E are

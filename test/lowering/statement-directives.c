@@ -18,7 +18,9 @@
 //   and its body (it applied to the step too);
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
-//   and diagnostic pragmas (a `#define` there was dropped);
+//   and diagnostic pragmas (a `#define` there was dropped), and a group
+//   cut by the ends of the awaited call's callee or an argument, which are
+//   copied on their own (`#endif without #if`);
 // - a directive changing macros between an `if (` or a `switch (` and its
 //   awaiting condition;
 // - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
@@ -201,6 +203,27 @@ static async int gap(void)
 	return s;
 }
 
+static async int cut_argument(int n)
+{
+	return await(id(n
+#if BIG > 2 // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_argument': the conditional group is cut: the lowering copies the pieces of the statement on their own; move the directive out of the statement [coast-unsupported]}}
+			+ 1
+#else // expected-error {{'#else' inside a statement}}
+			- 1
+#endif
+			));
+}
+
+static async int cut_initializer(int n)
+{
+	int v = await(id(
+#if BIG
+		n
+#endif // expected-error {{'#endif' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_initializer': the conditional group is cut}}
+		+ 1));
+	return v;
+}
+
 #endif
 
 static async int chosen(void)
@@ -230,6 +253,31 @@ static async int chosen(void)
 	return 0;
 }
 // CHECK: chosen 4096 102 1
+
+// Whole groups inside an awaited call's argument are copied with it, and
+// whole groups before a declarator's initializer go with the text there.
+static async int whole_groups(int n)
+{
+	int v = await(id(n
+#if BIG
+			 + 1
+#endif
+			 + 2));
+	int y =
+#if BIG
+#endif
+		(await(id(n)) + 1);
+	printf("whole_groups %d %d\n", v, y);
+	return await(id(n
+#ifdef BIG
+			+ 10
+#else
+			+ 20
+#endif
+			+ 0));
+}
+// CHECK-NEXT: whole_groups 7 5
+// CHECK-NEXT: whole_groups returned 14
 
 static async int renumbered(void)
 {
@@ -356,6 +404,7 @@ static async int diagnostics(void)
 int main(void)
 {
 	coast_block_on(chosen());
+	printf("whole_groups returned %d\n", coast_block_on(whole_groups(4)));
 	coast_block_on(renumbered());
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());
