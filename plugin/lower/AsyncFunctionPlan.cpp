@@ -490,6 +490,10 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
       if (!tryPoint(Init, AwaitForm::Init, DS, VD) && hasAwait(Init)) {
         rejectCounters(Init);
         rejectMacroChanges(fileRangeOf(DS), MacroMoves);
+        // The declarator is written anew, up to its initializer's text.
+        if (CharSourceRange Value = fileRangeOf(Init); Value.isValid())
+          rejectCutGroups(CharSourceRange::getCharRange(
+              SM.getExpansionLoc(VD->getLocation()), Value.getBegin()));
         registerExprAwaits(Init, DS);
       }
   }

@@ -21,6 +21,8 @@
 //   and diagnostic pragmas (a `#define` there was dropped), and a group
 //   cut by the ends of the awaited call's callee or an argument, which are
 //   copied on their own (`#endif without #if`);
+// - a group cut by a declarator's initializer, in a declaration rebuilt
+//   around an await (the text before the initializer goes);
 // - a directive changing macros between an `if (` or a `switch (` and its
 //   awaiting condition;
 // - an `#include`, or a `_Pragma` pushing or popping a macro, inside such
@@ -222,6 +224,16 @@ static async int cut_initializer(int n)
 #endif // expected-error {{'#endif' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_initializer': the conditional group is cut}}
 		+ 1));
 	return v;
+}
+
+static async int cut_declarator(int n)
+{
+	int y =
+#if BIG // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_declarator': the conditional group is cut}}
+		(
+#endif
+		await(id(n)));
+	return y;
 }
 
 #endif
