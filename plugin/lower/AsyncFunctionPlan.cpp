@@ -524,6 +524,9 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Var)
       R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
                                         fileRangeOf(E).getEnd());
+    else if (std::optional<SourceLocation> Semi =
+                 semicolonAfterGroups(SM, Ctx.getLangOpts(), R))
+      R.setEnd(*Semi); // the ends of its groups go with it (rewritePoint)
     rejectDroppedDirectives(R);
     std::vector<CharSourceRange> Copied;
     if (P->Call) {

@@ -93,32 +93,80 @@ std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
   return Found;
 }
 
+/// Reads the directive whose `#` is \p Tok, leaving \p Tok at the first
+/// token after it.
+static Directive readDirective(const SourceManager &SM, Lexer &Lex,
+                               Token &Tok) {
+  Directive D;
+  D.Loc = Tok.getLocation();
+  D.Begin = SM.getFileOffset(D.Loc);
+  D.End = SM.getFileOffset(Tok.getEndLoc());
+  Lex.LexFromRawLexer(Tok);
+  // A backslash continues the directive onto the next line.
+  for (unsigned I = 0; Tok.isNot(tok::eof) && !Tok.isAtStartOfLine(); ++I) {
+    if (I < 2 && Tok.is(tok::raw_identifier))
+      (I ? D.Word : D.Name) = Tok.getRawIdentifier();
+    D.End = SM.getFileOffset(Tok.getEndLoc());
+    Lex.LexFromRawLexer(Tok);
+  }
+  D.Text = StringRef(SM.getCharacterData(D.Loc), D.End - D.Begin);
+  return D;
+}
+
 std::vector<Directive> directivesIn(const SourceManager &SM,
                                     const LangOptions &LO, CharSourceRange R) {
   std::vector<Directive> Found;
   lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
     while (Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End) {
-      if (Tok.isNot(tok::hash) || !Tok.isAtStartOfLine()) {
+      if (Tok.is(tok::hash) && Tok.isAtStartOfLine())
+        Found.push_back(readDirective(SM, Lex, Tok));
+      else
         Lex.LexFromRawLexer(Tok);
-        continue;
-      }
-      Directive D;
-      D.Loc = Tok.getLocation();
-      D.Begin = SM.getFileOffset(D.Loc);
-      D.End = SM.getFileOffset(Tok.getEndLoc());
-      Lex.LexFromRawLexer(Tok);
-      // A backslash continues the directive onto the next line.
-      for (unsigned I = 0; Tok.isNot(tok::eof) && !Tok.isAtStartOfLine(); ++I) {
-        if (I < 2 && Tok.is(tok::raw_identifier))
-          (I ? D.Word : D.Name) = Tok.getRawIdentifier();
-        D.End = SM.getFileOffset(Tok.getEndLoc());
-        Lex.LexFromRawLexer(Tok);
-      }
-      D.Text = StringRef(SM.getCharacterData(D.Loc), D.End - D.Begin);
-      Found.push_back(D);
     }
   });
   return Found;
+}
+
+/// The text after \p Stmt is in the branch the preprocessor chose of the
+/// groups open there: an `#else` or `#elif` starts a branch it skipped, up
+/// to its group's `#endif`.
+std::optional<SourceLocation> semicolonAfterGroups(const SourceManager &SM,
+                                                   const LangOptions &LO,
+                                                   CharSourceRange Stmt) {
+  std::optional<SourceLocation> Semi;
+  int Open = openGroups(directivesIn(SM, LO, Stmt));
+  if (Open <= 0)
+    return Semi;
+  CharSourceRange Rest = CharSourceRange::getCharRange(
+      Stmt.getEnd(), SM.getLocForEndOfFile(SM.getFileID(Stmt.getEnd())));
+  lexRaw(SM, LO, Rest, [&](Lexer &Lex, Token &Tok, unsigned) {
+    unsigned Skipped = 0; // the depth of groups in a skipped branch
+    while (Tok.isNot(tok::eof)) {
+      if (!Tok.is(tok::hash) || !Tok.isAtStartOfLine()) {
+        if (!Skipped) {
+          if (!Open && Tok.is(tok::semi))
+            Semi = Tok.getEndLoc();
+          return;
+        }
+        Lex.LexFromRawLexer(Tok);
+        continue;
+      }
+      Directive D = readDirective(SM, Lex, Tok);
+      if (Skipped) {
+        if (D.Name.starts_with("if"))
+          ++Skipped;
+        else if (D.Name == "endif" && --Skipped == 0)
+          --Open;
+      } else if (D.Name.starts_with("el") && Open) {
+        Skipped = 1;
+      } else if (D.Name == "endif" && Open) {
+        --Open;
+      } else {
+        return; // not the rest of a group the statement opened
+      }
+    }
+  });
+  return Semi;
 }
 
 } // namespace coast

@@ -16,6 +16,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/ArrayRef.h"
 
+#include <optional>
 #include <vector>
 
 namespace coast {
@@ -41,6 +42,14 @@ struct Directive {
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,
                                     const clang::LangOptions &LO,
                                     clang::CharSourceRange R);
+
+/// Past the `;` after the statement text \p Stmt when the groups it opens
+/// end between: their skipped branches and `#endif`s (the pieces of
+/// `return` / `#if A` / `await(f(1))` / `#else` / `await(f(2))` /
+/// `#endif` / `;`). None otherwise.
+std::optional<clang::SourceLocation>
+semicolonAfterGroups(const clang::SourceManager &SM,
+                     const clang::LangOptions &LO, clang::CharSourceRange Stmt);
 
 /// Whether the conditional directives among \p Ds form whole groups: text
 /// holding them may be copied elsewhere on its own.

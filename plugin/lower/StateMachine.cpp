@@ -363,9 +363,16 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
   return S + ";";
 }
 
+/// A statement ending in the chosen branch of a conditional group, before
+/// its `;`, goes up to the `;`, and the rest of the group with it: the
+/// group is whole in it (Planner::tryPoint).
 void StateMachineEmitter::rewritePoint(const SuspendPoint &Pt) {
-  LC.replace(statementRange(Pt.Anchor),
-             [Self = *this, &Pt] { return Self.pointText(Pt); });
+  CharSourceRange R = statementRange(Pt.Anchor);
+  if (std::optional<SourceLocation> Semi =
+          semicolonAfterGroups(LC.SM, LC.Ctx.getLangOpts(),
+                               LC.fileRange(Pt.Anchor->getSourceRange())))
+    R.setEnd(*Semi);
+  LC.replace(R, [Self = *this, &Pt] { return Self.pointText(Pt); });
 }
 
 std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {

@@ -147,17 +147,6 @@ static async int initialized(void)
 	return s;
 }
 
-static async int opened(void)
-{
-	return await(id(
-#if BIG // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'opened': the lowering writes the statement anew, without it}}
-		1))
-#else
-		0))
-#endif
-		;
-}
-
 static async int condition(int s)
 {
 	if (
@@ -291,6 +280,49 @@ static async int whole_groups(int n)
 // CHECK-NEXT: whole_groups 7 5
 // CHECK-NEXT: whole_groups returned 14
 
+// A statement written in place that ends in a group's chosen branch before
+// its `;` takes the rest of the group (the skipped branches) with it.
+static async int group_ends(int n)
+{
+	int z;
+	z =
+#if BIG
+		await(id(n * 2))
+#else
+		0
+#endif
+		;
+	int x = 0;
+#if BIG
+	x = await(id(1))
+#else
+		+ 1
+#endif
+		;
+	printf("group_ends %d %d\n", z, x);
+	int o;
+	o = await(id(
+#if BIG
+		1))
+#else
+		0))
+#endif
+		;
+	if (o != 1)
+		return -1;
+	return
+#if BIG > 2
+		await(id(n + 1))
+#elif BIG
+		await(id(n - 1))
+#else
+		0
+#endif
+		;
+}
+// CHECK-NEXT: group_ends 8 1
+// CHECK-NEXT: group_ends returned 3
+
 static async int renumbered(void)
 {
 	int k = await(id(
@@ -417,6 +449,7 @@ int main(void)
 {
 	coast_block_on(chosen());
 	printf("whole_groups returned %d\n", coast_block_on(whole_groups(4)));
+	printf("group_ends returned %d\n", coast_block_on(group_ends(4)));
 	coast_block_on(renumbered());
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());
