@@ -444,6 +444,25 @@ static int cancel_frame(struct coast_frame *f, struct coast_cx *cx)
 	return rc;
 }
 
+/*
+ * Polls r2 once, cancels r1 (it must not have received), then finishes r2
+ * and frees it: r2 must receive 1.
+ */
+static void cancel_first_finish_second(struct coast_cx *cx,
+				       struct coast_frame *r1, const int *a,
+				       struct coast_frame *r2, const int *b)
+{
+	int rc = step(r2, cx);
+
+	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
+	ASSERT_EQ(*a, -1);
+	while (rc == NOT_YET)
+		rc = step(r2, cx);
+	heap.free(&heap, r2, r2->fn->size);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(*b, 1);
+}
+
 /* Closes ch, receives what is left: it must be want[0..n-1], then -EPIPE. */
 static void drain_expect(coast_chan *ch, const int *want, int n)
 {
@@ -494,21 +513,13 @@ TEST_SCRIPT(chan_cancel_keeps_order, cancel_both)
 static void cancel_older(struct coast_cx *cx)
 {
 	coast_chan *ch = coast_chan_new(4, sizeof(int));
-	int a = -1, b = -1, v, rc;
+	int a = -1, b = -1, v;
 	struct coast_frame *r1 = waiting_recv(cx, ch, &a);
 	struct coast_frame *r2 = waiting_recv(cx, ch, &b);
 
 	for (v = 1; v <= 2; v++)
 		ASSERT_EQ(coast_chan_send(ch, &v), 0);
-	rc = step(r2, cx);
-	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
-	ASSERT_EQ(a, -1);
-	if (rc == NOT_YET)
-		while ((rc = step(r2, cx)) == NOT_YET)
-			;
-	heap.free(&heap, r2, r2->fn->size);
-	ASSERT_EQ(rc, 0);
-	ASSERT_EQ(b, 1);
+	cancel_first_finish_second(cx, r1, &a, r2, &b);
 	ASSERT_EQ(coast_chan_recv(ch, &v), 0);
 	ASSERT_EQ(v, 2);
 	drain_expect(ch, NULL, 0);
@@ -524,21 +535,13 @@ TEST_SCRIPT(chan_cancel_older_receive, cancel_older)
 static void close_then_cancel(struct coast_cx *cx)
 {
 	coast_chan *ch = coast_chan_new(4, sizeof(int));
-	int a = -1, b = -1, v = 1, rc;
+	int a = -1, b = -1, v = 1;
 	struct coast_frame *r1 = waiting_recv(cx, ch, &a);
 	struct coast_frame *r2 = waiting_recv(cx, ch, &b);
 
 	ASSERT_EQ(coast_chan_send(ch, &v), 0);
 	ASSERT_EQ(coast_chan_close(ch), 0);
-	rc = step(r2, cx);
-	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
-	ASSERT_EQ(a, -1);
-	if (rc == NOT_YET)
-		while ((rc = step(r2, cx)) == NOT_YET)
-			;
-	heap.free(&heap, r2, r2->fn->size);
-	ASSERT_EQ(rc, 0);
-	ASSERT_EQ(b, 1);
+	cancel_first_finish_second(cx, r1, &a, r2, &b);
 	ASSERT_EQ(coast_chan_recv(ch, &v), -EPIPE);
 	coast_chan_free(ch);
 }
