@@ -696,6 +696,47 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 	return chan_start(a, &recv_fn, ch, elem);
 }
 
+/*
+ * The ready companions (coast/runtime.h): the first poll's try without a
+ * frame.  On -EAGAIN nothing is linked and nothing woken; the only trace
+ * is ch->waiting, which the try of the frame's first poll, next, sets
+ * again anyway (C7; a settle that finds it notifies: at worst a spurious
+ * poll, C2).
+ */
+static inline __attribute__((always_inline)) int
+chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
+{
+	struct chan_waiter *h = NULL;
+	coast_waker *k = NULL;
+	int r;
+
+	if (!ch || !elem) {
+		*result = COAST__ERR(EINVAL);
+		return 1;
+	}
+	chan_lock(ch);
+	r = send ? try_send(ch, elem, &k, &h) : try_recv(ch, elem, &k);
+	if (r == COAST__ERR(EAGAIN)) {
+		chan_unlock(ch, NULL);
+		return 0;
+	}
+	chan_unlock_handing(ch, k, h);
+	*result = r;
+	return 1;
+}
+
+COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
+					      int *result)
+{
+	return chan_ready(ch, (void *)elem, true, result);
+}
+
+COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
+					      int *result)
+{
+	return chan_ready(ch, elem, false, result);
+}
+
 /* ------------------------------------------------------ blocking versions */
 
 static int chan_block(coast_chan *ch, bool send, void *elem)

@@ -144,6 +144,29 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 	return &j->h;
 }
 
+/*
+ * coast_join__coast_ready's out-of-line part: a task found COMPLETE gets
+ * join's first poll on a frame of the C stack, which then answers without
+ * registering (COMPLETE is never cleared while the handle holds the task),
+ * so no cx is needed: the result, -ECANCELED or -EINVAL and the handle's
+ * consumption are join's own.  NULL is -EINVAL at once as well.
+ */
+_Static_assert(offsetof(struct coast_task, state) == 0 &&
+		       COAST__ST_COMPLETE == COAST__TASK_COMPLETE,
+	       "coast_join__coast_ready reads the state word inline");
+
+COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
+{
+	struct join_frame j = { .h = { .fn = &join_fn }, .task = t, .out = out };
+
+	if (t && !coast__task_is_complete(t))
+		return 0;
+	if (join_poll(&j.h, NULL) != COAST_READY)
+		abort(); /* a complete task does not wait */
+	*result = j.ret;
+	return 1;
+}
+
 /* ------------------------------------------------ join_any, join_timeout */
 
 /*

@@ -235,6 +235,26 @@ coast_mutex_lock__coast_start(struct coast_alloc *a, coast_mutex *m)
 	return &l->h;
 }
 
+/* The ready companion (coast/runtime.h): the first poll's M1 without a
+ * frame; a mutex held or awaited is left as it was. */
+COAST_EXTERN int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
+{
+	bool took;
+
+	if (!m) {
+		*result = COAST__ERR(EINVAL);
+		return 1;
+	}
+	pthread_mutex_lock(&m->lock);
+	took = !m->locked && !m->head;
+	if (took)
+		m->locked = true; /* M1 */
+	pthread_mutex_unlock(&m->lock);
+	if (took)
+		*result = 0;
+	return took;
+}
+
 /* The blocking version: the same queue, a thread waiting on m->cond. */
 COAST_EXTERN int coast_mutex_lock(coast_mutex *m)
 {

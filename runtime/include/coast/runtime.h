@@ -353,6 +353,44 @@ COAST_EXTERN struct coast_frame *coast_send__coast_start(
 	struct coast_alloc *a, int fd, const void *buf, size_t n, int flags);
 
 /*
+ * Ready companions (docs/future-abi.md, "Ready companions"): the lowering
+ * calls F__coast_ready(args..., &result) first at an await of F(args...)
+ * and starts F's frame only when it returns 0.  Nonzero: F completed at
+ * once with *result, as its first poll would have; 0: nothing happened.
+ * Never called without the plugin: the blocking versions are.
+ */
+
+/* A join's first poll, without a frame, of a task whose state word says
+ * COMPLETE (join.c); 0 for one that is not complete. */
+COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result);
+
+/* The COMPLETE bit of the state word every task starts with (task.c). */
+#define COAST__TASK_COMPLETE (UINT64_C(1) << 3)
+
+/*
+ * Only a complete task joins at once: one relaxed load inline, so that a
+ * join that waits pays no call (the state word is read again, acquire, by
+ * coast__join_ready).  NULL answers -EINVAL there.
+ */
+static inline int coast_join__coast_ready(coast_task *t, void *out,
+					  int *result)
+{
+	if (t && !(__atomic_load_n((const uint64_t *)(const void *)t,
+				   __ATOMIC_RELAXED) &
+		   COAST__TASK_COMPLETE))
+		return 0;
+	return coast__join_ready(t, out, result);
+}
+/* The channel's first try, under its lock: room, a waiting receiver or an
+ * element there (or -EPIPE, -EINVAL) completes at once. */
+COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
+					      int *result);
+COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
+					      int *result);
+/* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock. */
+COAST_EXTERN int coast_mutex_lock__coast_ready(coast_mutex *m, int *result);
+
+/*
  * Races (race.c): await(coast_timeout(ms, f(x), out)) and
  * await(coast_first(coast_arm(f(x), out), ...)).  Lowered code starts the
  * race from the awaiting frame's allocator a, then each arm's frame from
