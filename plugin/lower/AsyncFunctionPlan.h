@@ -126,6 +126,9 @@ struct SuspendPoint {
   /// A frame-stack callee lowered above in this file (or the function
   /// itself): its descriptor is known, its poll called directly.
   bool KnownCallee = false;
+  /// The callee's ready companion (ReadyCompanion.h), called before its
+  /// start function; null: the frame is always started.
+  const clang::FunctionDecl *Ready = nullptr;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
   std::string Temp; ///< Expression: frame member with the result; "" if void

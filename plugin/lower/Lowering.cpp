@@ -10,6 +10,7 @@
 #include "GeneratedNames.h"
 #include "LocalTypes.h"
 #include "LoweringContext.h"
+#include "ReadyCompanion.h"
 #include "StateMachine.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -182,9 +183,11 @@ bool TULowering::plan() {
                            Plans.back()))
       Ok = false;
     PlanOf[FD] = &Plans.back();
-    for (SuspendPoint &Pt : Plans.back().Points)
+    for (SuspendPoint &Pt : Plans.back().Points) {
       if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
         Pt.KnownCallee = PlanOf.count(Pt.Callee->getDefinition());
+      Pt.Ready = readyCompanion(Pt, *FD, Ctx);
+    }
     Defined.insert(FD);
   }
   return Ok;

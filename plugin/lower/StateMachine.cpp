@@ -414,6 +414,19 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
 
   std::string S = "{ ";
   std::string Value;
+  // A ready companion completes the callee at once (nonzero) or does
+  // nothing (0): only then is the frame started and polled, and only then
+  // can the point suspend, so its state, site and drop path are the same.
+  // Its arguments are free of side effects: evaluated again for the start.
+  bool Void = Pt.Result->isVoidType();
+  std::string Result = Void ? "" : awaitResultType(P.Name, Pt.State);
+  if (Pt.Ready) {
+    // Each argument of Args comes after a ", ".
+    std::string ReadyArgs = Args + (Void ? "" : ", &__coast_r");
+    S += (Void ? "" : Result + " __coast_r; ") + "if (!" +
+         Pt.Ready->getName().str() + "(" +
+         StringRef(ReadyArgs).substr(2).str() + ")) { ";
+  }
   if (Pt.Source == FrameSource::None) {
     // coast_yield: back to the end of the run queue, then 0 (yield.c).
     S += "coast__task_wake_self(__cx); __co->__h.state = " + N + "; " +
@@ -449,13 +462,15 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     if (!RT->isVoidType())
       Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
-    if (!RT->isVoidType()) {
-      std::string T = awaitResultType(P.Name, Pt.State);
-      S += T + " __coast_r = " + resultOf(T, Child, calleeFn(Pt)) + "; ";
+    if (!Void) {
+      S += (Pt.Ready ? "" : Result + " ") +
+           "__coast_r = " + resultOf(Result, Child, calleeFn(Pt)) + "; ";
       Value = "__coast_r";
     }
     S += freeChild(Pt);
   }
+  if (Pt.Ready)
+    S += "} ";
 
   switch (Pt.Form) {
   case AwaitForm::Statement:

@@ -1,0 +1,70 @@
+//===- ReadyCompanion.cpp - An await that may complete without a frame ----===//
+//
+// The companion is found by its name, as start functions are named
+// (GeneratedNames.h), rather than by an attribute on F: whoever writes a
+// future by hand declares it beside its start function, and nothing else
+// has to change; a declaration of another shape is not a companion (the
+// await starts F's frame as it would without one).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ReadyCompanion.h"
+#include "CoastAttrs.h"
+#include "GeneratedNames.h"
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+/// `int (params of F..., T *)`, T F's (unqualified, non-void) result.
+bool hasCompanionShape(const FunctionDecl *R, const FunctionProtoType *F,
+                       ASTContext &Ctx) {
+  const auto *RP = R->getType()->getAs<FunctionProtoType>();
+  if (!RP || RP->isVariadic() || isAsyncFunction(R) ||
+      !Ctx.hasSameType(RP->getReturnType(), Ctx.IntTy))
+    return false;
+  QualType T = F->getReturnType();
+  unsigned N = F->getNumParams();
+  if (RP->getNumParams() != N + !T->isVoidType())
+    return false;
+  for (unsigned I = 0; I != N; ++I)
+    if (!Ctx.hasSameUnqualifiedType(RP->getParamType(I), F->getParamType(I)))
+      return false;
+  if (T->isVoidType())
+    return true;
+  const auto *Ptr = RP->getParamType(N)->getAs<PointerType>();
+  return Ptr && !Ptr->getPointeeType().isConstQualified() &&
+         Ctx.hasSameUnqualifiedType(Ptr->getPointeeType(), T);
+}
+
+} // namespace
+
+const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
+                                   const FunctionDecl &Caller,
+                                   ASTContext &Ctx) {
+  if (!Pt.Callee || Pt.Source != FrameSource::FrameStack || Pt.KnownCallee ||
+      Pt.Race != MarkKind::Await)
+    return nullptr;
+  for (const Expr *A : Pt.Call->arguments())
+    if (A->HasSideEffects(Ctx))
+      return nullptr;
+  const IdentifierInfo &Name =
+      Ctx.Idents.get(generatedName(Pt.Callee->getName(), "ready"));
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(&Name)) {
+    const auto *R = dyn_cast<FunctionDecl>(ND);
+    // The poll function stands where Caller is written: the companion is
+    // called there by name.
+    if (R &&
+        SM.isBeforeInTranslationUnit(
+            SM.getExpansionLoc(R->getFirstDecl()->getLocation()),
+            SM.getExpansionLoc(Caller.getBeginLoc())) &&
+        hasCompanionShape(R, Pt.Proto, Ctx))
+      return R;
+  }
+  return nullptr;
+}
+
+} // namespace coast
