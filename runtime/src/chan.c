@@ -126,6 +126,15 @@ static unsigned char get_state(struct chan_waiter *w)
 	return atomic_load_explicit(&w->state, memory_order_acquire);
 }
 
+/*
+ * len and closed change by relaxed atomic stores, under ch->lock all the
+ * same: the ready companions look at them without it first.
+ */
+static void set_len(struct coast_chan *ch, size_t len)
+{
+	__atomic_store_n(&ch->len, len, __ATOMIC_RELAXED);
+}
+
 static void wq_push(struct waitq *q, struct chan_waiter *w)
 {
 	w->next = NULL;
@@ -342,7 +351,7 @@ COAST_EXTERN int coast_chan_close(coast_chan *ch)
 	if (!ch)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
-	ch->closed = true;
+	__atomic_store_n(&ch->closed, true, __ATOMIC_RELAXED);
 	changed(ch);
 	/* One wake per section (C4); nobody links while closed but a
 	 * receiver behind an outstanding hand-off, which its settle
@@ -442,7 +451,7 @@ try_send(struct coast_chan *ch, const void *elem, coast_waker **k,
 	if (!has_room(ch))
 		return COAST__ERR(EAGAIN);
 	elem_copy(ring_at(ch, ch->len), elem, ch->elem_size);
-	ch->len++;
+	set_len(ch, ch->len + 1);
 	if (ch->receivers.head && can_recv(ch))
 		*k = wq_notify_one(&ch->receivers);
 	if (ch->senders.head)
@@ -460,7 +469,7 @@ static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 	elem_copy(elem, ring_at(ch, 0), ch->elem_size);
 	if (++ch->head == ch->cap)
 		ch->head = 0;
-	ch->len--;
+	set_len(ch, ch->len - 1);
 	if (ch->senders.head && has_room(ch))
 		*k = wq_notify_one(&ch->senders);
 	changed(ch);
@@ -473,7 +482,7 @@ static void give_back(struct coast_chan *ch, struct chan_waiter *w)
 {
 	set_state(w, W_IDLE);
 	ch->head = ch->head ? ch->head - 1 : ch->cap - 1;
-	ch->len++;
+	set_len(ch, ch->len + 1);
 	elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
 	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_relaxed);
 	notify_settled(ch);
@@ -710,10 +719,6 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	coast_waker *k = NULL;
 	int r;
 
-	if (!ch || !elem) {
-		*result = COAST__ERR(EINVAL);
-		return 1;
-	}
 	chan_lock(ch);
 	r = send ? try_send(ch, elem, &k, &h) : try_recv(ch, elem, &k);
 	if (r == COAST__ERR(EAGAIN)) {
@@ -725,16 +730,59 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	return 1;
 }
 
+static __attribute__((noinline)) int send_ready(struct coast_chan *ch,
+						void *elem, int *result)
+{
+	return chan_ready(ch, elem, true, result);
+}
+
+static __attribute__((noinline)) int recv_ready(struct coast_chan *ch,
+						void *elem, int *result)
+{
+	return chan_ready(ch, elem, false, result);
+}
+
+/*
+ * Open and full (a send) or open and empty (a receive): the try would
+ * wait.  Seen without the lock, so that a companion that fails takes no
+ * lock and saves no registers; a stale look only sends the await to its
+ * frame, whose poll tries again under the lock.  NULLs go on, to -EINVAL.
+ */
+static inline __attribute__((always_inline)) bool
+would_wait(struct coast_chan *ch, const void *elem, bool send)
+{
+	size_t len;
+
+	if (!ch || !elem || __atomic_load_n(&ch->closed, __ATOMIC_RELAXED))
+		return false;
+	len = __atomic_load_n(&ch->len, __ATOMIC_RELAXED);
+	return send ? len >= ch->cap : !len;
+}
+
+static int chan_einval(int *result)
+{
+	*result = COAST__ERR(EINVAL);
+	return 1;
+}
+
 COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
 					      int *result)
 {
-	return chan_ready(ch, (void *)elem, true, result);
+	if (would_wait(ch, elem, true))
+		return 0;
+	if (!ch || !elem)
+		return chan_einval(result);
+	return send_ready(ch, (void *)elem, result);
 }
 
 COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					      int *result)
 {
-	return chan_ready(ch, elem, false, result);
+	if (would_wait(ch, elem, false))
+		return 0;
+	if (!ch || !elem)
+		return chan_einval(result);
+	return recv_ready(ch, elem, result);
 }
 
 /* ------------------------------------------------------ blocking versions */

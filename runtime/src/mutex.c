@@ -35,6 +35,13 @@ struct coast__mutex_waiter {
 	bool acquired;
 };
 
+/* locked changes by relaxed atomic stores, under m->lock all the same:
+ * coast_mutex_lock__coast_ready looks at it without the lock first. */
+static void set_locked(coast_mutex *m, bool locked)
+{
+	__atomic_store_n(&m->locked, locked, __ATOMIC_RELAXED);
+}
+
 static void mq_push(coast_mutex *m, struct coast__mutex_waiter *w)
 {
 	w->next = NULL;
@@ -69,7 +76,7 @@ static void release(coast_mutex *m)
 	coast_waker *k;
 
 	if (!w) {
-		m->locked = false;
+		set_locked(m, false);
 		return;
 	}
 	mq_unlink(m, w);
@@ -199,7 +206,7 @@ static int lock_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 	if (f->state == COAST_STATE_START) {
 		if (!m->locked && !m->head) {
-			m->locked = true; /* M1 */
+			set_locked(m, true); /* M1 */
 			pthread_mutex_unlock(&m->lock);
 			return lock_done(l, 0);
 		}
@@ -235,9 +242,9 @@ coast_mutex_lock__coast_start(struct coast_alloc *a, coast_mutex *m)
 	return &l->h;
 }
 
-/* The ready companion (coast/runtime.h): the first poll's M1 without a
- * frame; a mutex held or awaited is left as it was. */
-COAST_EXTERN int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
+/* The ready companion's locked part (coast/runtime.h): the first poll's
+ * M1 without a frame; a mutex held or awaited is left as it was. */
+COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result)
 {
 	bool took;
 
@@ -248,7 +255,7 @@ COAST_EXTERN int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
 	pthread_mutex_lock(&m->lock);
 	took = !m->locked && !m->head;
 	if (took)
-		m->locked = true; /* M1 */
+		set_locked(m, true); /* M1 */
 	pthread_mutex_unlock(&m->lock);
 	if (took)
 		*result = 0;
@@ -264,7 +271,7 @@ COAST_EXTERN int coast_mutex_lock(coast_mutex *m)
 		return COAST__ERR(EINVAL);
 	pthread_mutex_lock(&m->lock);
 	if (!m->locked && !m->head) {
-		m->locked = true;
+		set_locked(m, true);
 	} else {
 		mq_push(m, &w);
 		while (!w.acquired)

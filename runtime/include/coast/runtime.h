@@ -382,13 +382,25 @@ static inline int coast_join__coast_ready(coast_task *t, void *out,
 	return coast__join_ready(t, out, result);
 }
 /* The channel's first try, under its lock: room, a waiting receiver or an
- * element there (or -EPIPE, -EINVAL) completes at once. */
+ * element there (or -EPIPE, -EINVAL) completes at once.  A channel seen
+ * open and full (send) or empty (recv) without the lock answers 0 at
+ * once. */
 COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
 					      int *result);
 COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					      int *result);
-/* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock. */
-COAST_EXTERN int coast_mutex_lock__coast_ready(coast_mutex *m, int *result);
+/* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock
+ * (mutex.c). */
+COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result);
+
+/* A held mutex waits: one relaxed load inline (a stale view only sends
+ * the await to its frame, which looks again under the lock). */
+static inline int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
+{
+	if (m && __atomic_load_n(&m->locked, __ATOMIC_RELAXED))
+		return 0;
+	return coast__mutex_lock_ready(m, result);
+}
 
 /*
  * Races (race.c): await(coast_timeout(ms, f(x), out)) and
