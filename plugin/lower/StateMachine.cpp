@@ -423,8 +423,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   if (Pt.Ready) {
     // Each argument of Args comes after a ", ".
     std::string ReadyArgs = Args + (Void ? "" : ", &__coast_r");
-    S += (Void ? "" : Result + " __coast_r; ") + "if (!" +
-         Pt.Ready->getName().str() + "(" +
+    S += (Void ? "" : "__typeof_unqual__(" + Result + ") __coast_r; ") +
+         "if (!" + Pt.Ready->getName().str() + "(" +
          StringRef(ReadyArgs).substr(2).str() + ")) { ";
   }
   if (Pt.Source == FrameSource::None) {
@@ -463,8 +463,11 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
       Value = Child + ".__ret";
   } else if (Pt.Source != FrameSource::None) {
     if (!Void) {
-      S += (Pt.Ready ? "" : Result + " ") +
-           "__coast_r = " + resultOf(Result, Child, calleeFn(Pt)) + "; ";
+      std::string R = resultOf(Result, Child, calleeFn(Pt));
+      // Declared before the companion: assigned as an initialization
+      // would, const members included.
+      S += Pt.Ready ? LC.store("__coast_r", RT, R, false) + " "
+                    : Result + " __coast_r = " + R + "; ";
       Value = "__coast_r";
     }
     S += freeChild(Pt);

@@ -16,6 +16,7 @@
 // RUN: env COAST_WORKERS=2 %t.spawn | FileCheck %s --check-prefix=SPAWN
 #include <coast.h>
 #include <stdio.h>
+#include <string.h>
 
 // Defined below their callers: awaited through their start functions.
 async int half(int x);
@@ -59,7 +60,7 @@ int wrong__coast_ready(int x, int result)
 }
 
 // LOWERED-LABEL: static int forms__coast_poll(
-// LOWERED: forms__coast_result1 __coast_r; if (!half__coast_ready(n, &__coast_r)) { __co->__aw.p1 = half__coast_start(__cx->frames, n);
+// LOWERED: __typeof_unqual__(forms__coast_result1) __coast_r; if (!half__coast_ready(n, &__coast_r)) { __co->__aw.p1 = half__coast_start(__cx->frames, n);
 // LOWERED-SAME: __coast_s1: if ((__coast_p = coast__poll_child(__co->__aw.p1, __cx)) != COAST_READY) goto __coast_pending; __coast_r = (*(forms__coast_result1 *)
 // LOWERED: if (!half__coast_ready(n + 2, &__coast_r)) {
 // LOWERED: if (!half__coast_ready(4, &__coast_r)) {
@@ -98,12 +99,41 @@ int late__coast_ready(int x, int *result);
 
 // A race's arms are handed to it unpolled: no companion.
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
-// LOWERED-LABEL: static int channel__coast_poll(
+// LOWERED-LABEL: static int pairs__coast_poll(
 async int racing(coast_chan *ch)
 {
 	int v = -1, got = -2;
 	int rc = await(coast_timeout(1000, coast_chan_recv(ch, &v), &got));
 	return rc ? rc : v + got;
+}
+
+// A result the await cannot assign (a const member) is copied into it.
+struct pair {
+	int a;
+	const int b;
+};
+
+async struct pair make(int x);
+
+// make's first poll for 0.
+int make__coast_ready(int x, struct pair *result)
+{
+	if (x)
+		return 0;
+	struct pair p = { x, x + 1 };
+	memcpy(result, &p, sizeof p);
+	readies++;
+	return 1;
+}
+
+// LOWERED: if (!make__coast_ready(x, &__coast_r)) {
+// LOWERED-SAME: __builtin_memcpy(&__coast_r,
+// LOWERED-LABEL: static int channel__coast_poll(
+async int pairs(int x)
+{
+	struct pair p = await(make(x));
+	struct pair q = await(make(0));
+	return p.a * 100 + p.b * 10 + q.b;
 }
 
 // LOWERED: if (!coast_chan_send__coast_ready(ch, &__co->__s1.v, &__coast_r)) { __co->__aw.p1 = coast_chan_send__coast_start(__cx->frames, ch, &__co->__s1.v);
@@ -128,6 +158,14 @@ async int channel(int n)
 	sum += await(coast_chan_recv(ch, &w)); // -EPIPE
 	coast_chan_free(ch);
 	return sum;
+}
+
+async struct pair make(int x)
+{
+	if (x)
+		await(coast_yield());
+	struct pair p = { x, x + 1 };
+	return p;
 }
 
 async int half(int x)
@@ -209,7 +247,7 @@ async int run(void)
 	coast_chan_free(ch);
 	return 0;
 }
-// SPAWN: readies 4
+// SPAWN: readies 5
 // SPAWN-NEXT: join 0 out 41
 // SPAWN-NEXT: closed 1
 // SPAWN-NEXT: ready 5
@@ -225,6 +263,8 @@ int main(void)
 	printf("forms %d\n", coast_block_on(forms(7)));
 	// CHECK-NEXT: side 49
 	printf("side %d\n", coast_block_on(side_effects(8)));
+	// CHECK-NEXT: pairs 341
+	printf("pairs %d\n", coast_block_on(pairs(3)));
 	// CHECK-NEXT: channel -19
 	printf("channel %d\n", coast_block_on(channel(4)));
 #ifdef SPAWN
