@@ -1,13 +1,14 @@
 // An await of a callee started from the frame stack whose ready companion
 // (F__coast_ready, declared before the awaiting function, of F's parameters
 // and a pointer to its result) is declared calls it first, and starts and
-// polls F's frame only when it answers 0, in every statement shape; not
-// where an argument has side effects (it would be evaluated twice), nor for
-// a companion of another shape or declared after the caller, nor for race
-// arms. The runtime's channel and join companions are called the same way.
-// Prints the same lowered and as plain C (no companion is called there);
-// the spawned part runs only lowered: a join of a finished task, and a
-// must_destruct value destructed by cancellation on the slow path only.
+// polls F's frame only when it answers 0, in every statement shape and
+// through box(...); not where an argument has side effects (it would be
+// evaluated twice), nor for a companion of another shape or declared after
+// the caller, nor for race arms. The runtime's channel and join companions
+// are called the same way. Prints the same lowered and as plain C (no
+// companion is called there); the spawned part runs only lowered: a join of
+// a finished task, and a must_destruct value destructed by cancellation on
+// the slow path only.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // RUN: %coast-equiv | FileCheck %s
@@ -67,6 +68,7 @@ int wrong__coast_ready(int x, int result)
 // LOWERED: if (!half__coast_ready(n + 1, &__coast_r)) {
 // LOWERED: if (!note__coast_ready(a)) { __co->__aw.p5 = note__coast_start(__cx->frames, a);
 // LOWERED: if (!note__coast_ready(0)) {
+// LOWERED: if (!half__coast_ready(0, &__coast_r)) {
 // LOWERED: if (!half__coast_ready(a, &__coast_r)) {
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int side_effects__coast_poll(
@@ -78,6 +80,7 @@ async int forms(int n)
 	n = await(half(n + 1));
 	await(note(a));
 	await(note(0));
+	a += await(box(half(0)));
 	return await(half(a)) + n;
 }
 
@@ -247,7 +250,7 @@ async int run(void)
 	coast_chan_free(ch);
 	return 0;
 }
-// SPAWN: readies 5
+// SPAWN: readies 6
 // SPAWN-NEXT: join 0 out 41
 // SPAWN-NEXT: closed 1
 // SPAWN-NEXT: ready 5
