@@ -4,11 +4,11 @@
 // polls F's frame only when it answers 0, in every statement shape and
 // through box(...); not where an argument has side effects (it would be
 // evaluated twice), nor for a companion of another shape or declared after
-// the caller, nor for race arms. The runtime's channel and join companions
-// are called the same way. Prints the same lowered and as plain C (no
-// companion is called there); the spawned part runs only lowered: a join of
-// a finished task, and a must_destruct value destructed by cancellation on
-// the slow path only.
+// the caller, nor for race arms. The runtime's channel, mutex and join
+// companions are called the same way. Prints the same lowered and as plain
+// C (no companion is called there); the spawned part runs only lowered: a
+// join of a finished task, and a must_destruct value destructed by
+// cancellation on the slow path only.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // RUN: %coast-equiv | FileCheck %s
@@ -141,9 +141,11 @@ async int pairs(int x)
 
 // LOWERED: if (!coast_chan_send__coast_ready(ch, &__co->__s1.v, &__coast_r)) { __co->__aw.p1 = coast_chan_send__coast_start(__cx->frames, ch, &__co->__s1.v);
 // LOWERED: if (!coast_chan_recv__coast_ready(ch, &__co->__s2.w, &__coast_r)) {
+// LOWERED: if (!coast_mutex_lock__coast_ready(&m, &__coast_r)) {
 async int channel(int n)
 {
 	coast_chan *ch = coast_chan_new(2, sizeof(int));
+	coast_mutex m = COAST_MUTEX_INIT;
 	int sum = 0;
 	for (int v = 0; v < n; v++) {
 		int w = -1;
@@ -160,7 +162,8 @@ async int channel(int n)
 	int w;
 	sum += await(coast_chan_recv(ch, &w)); // -EPIPE
 	coast_chan_free(ch);
-	return sum;
+	sum += await(coast_mutex_lock(&m));
+	return sum + coast_mutex_unlock(&m) + coast_mutex_destroy(&m);
 }
 
 async struct pair make(int x)
