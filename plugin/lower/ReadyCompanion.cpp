@@ -12,6 +12,8 @@
 #include "CoastAttrs.h"
 #include "GeneratedNames.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
+
 using namespace clang;
 
 namespace coast {
@@ -39,6 +41,34 @@ bool hasCompanionShape(const FunctionDecl *R, const FunctionProtoType *F,
          Ctx.hasSameUnqualifiedType(Ptr->getPointeeType(), T);
 }
 
+/// Whether \p Arg may be evaluated a second time with the value and effects
+/// of one evaluation. HasSideEffects misses what a variably modified type
+/// evaluates (`(int (*)[n++])p`, `sizeof(int[n++])`), so any such type,
+/// written or an expression's, refuses; so do calls, even to const or pure
+/// functions (they would run twice), statement expressions and va_arg.
+bool evaluatesTwiceAsOnce(const Expr *Arg, ASTContext &Ctx) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    bool Refused = false;
+    bool VisitStmt(Stmt *S) {
+      const auto *E = dyn_cast<Expr>(S);
+      if (isa<CallExpr, StmtExpr, VAArgExpr>(S) ||
+          (E && E->getType()->isVariablyModifiedType()))
+        Refused = true;
+      return !Refused;
+    }
+    bool VisitTypeLoc(TypeLoc TL) {
+      Refused |= TL.getType()->isVariablyModifiedType();
+      return !Refused;
+    }
+    bool VisitUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *E) {
+      Refused |= E->getTypeOfArgument()->isVariablyModifiedType();
+      return !Refused;
+    }
+  } F;
+  F.TraverseStmt(const_cast<Expr *>(Arg));
+  return !F.Refused && !Arg->HasSideEffects(Ctx);
+}
+
 } // namespace
 
 const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
@@ -48,7 +78,7 @@ const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
       Pt.Race != MarkKind::Await)
     return nullptr;
   for (const Expr *A : Pt.Call->arguments())
-    if (A->HasSideEffects(Ctx))
+    if (!evaluatesTwiceAsOnce(A, Ctx))
       return nullptr;
   const IdentifierInfo &Name =
       Ctx.Idents.get(generatedName(Pt.Callee->getName(), "ready"));

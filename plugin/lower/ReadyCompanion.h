@@ -22,8 +22,9 @@ namespace coast {
 /// The ready companion the await \p Pt in \p Caller calls first, or null:
 /// \p Pt awaits a direct call of a callee started from the frame stack
 /// (not a race, not lowered in this file), every argument is free of side
-/// effects (the lowering evaluates them for the companion and again, when
-/// it answers 0, for the start function), and a function of the
+/// effects, calls and variably modified types (the lowering evaluates them
+/// for the companion and again, when it answers 0, for the start
+/// function), and a function of the
 /// companion's name and shape is declared in the translation unit before
 /// \p Caller.
 const clang::FunctionDecl *readyCompanion(const SuspendPoint &Pt,

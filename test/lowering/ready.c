@@ -2,9 +2,10 @@
 // (F__coast_ready, declared before the awaiting function, of F's parameters
 // and a pointer to its result) is declared calls it first, and starts and
 // polls F's frame only when it answers 0, in every statement shape and
-// through box(...); not where an argument has side effects (it would be
-// evaluated twice), nor for a companion of another shape or declared after
-// the caller, nor for race arms. The runtime's channel, mutex and join
+// through box(...); not where an argument has side effects, a call or a
+// variably modified type (it would be evaluated twice), nor for a
+// companion of another shape or declared after the caller, nor for race
+// arms. The runtime's channel, mutex and join
 // companions are called the same way. Prints the same lowered and as plain
 // C (no companion is called there); the spawned part runs only lowered: a
 // join of a finished task, and a must_destruct value destructed by
@@ -27,7 +28,8 @@ async int late(int x);
 
 static int readies;
 
-static int twice(int x)
+// Free of side effects, but a call all the same: it would run twice.
+__attribute__((const)) static int twice(int x)
 {
 	return 2 * x;
 }
@@ -69,6 +71,7 @@ int wrong__coast_ready(int x, int result)
 // LOWERED: if (!note__coast_ready(a)) { __co->__aw.p5 = note__coast_start(__cx->frames, a);
 // LOWERED: if (!note__coast_ready(0)) {
 // LOWERED: if (!half__coast_ready(0, &__coast_r)) {
+// LOWERED: if (!half__coast_ready((int)sizeof(int[4]) + (int)(long)(char *)0, &__coast_r)) {
 // LOWERED: if (!half__coast_ready(a, &__coast_r)) {
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int side_effects__coast_poll(
@@ -81,18 +84,23 @@ async int forms(int n)
 	await(note(a));
 	await(note(0));
 	a += await(box(half(0)));
+	a += await(half((int)sizeof(int[4]) + (int)(long)(char *)0));
 	return await(half(a)) + n;
 }
 
-// Awaits whose argument has side effects (an increment, a call: no
-// companion), one of a companion of the wrong shape, one declared after
-// this function.
+// Awaits whose argument has side effects (an increment, a call, the size
+// of a variably modified type, which Expr::HasSideEffects does not see: no
+// companion; half answers 0 for an odd x, so the argument would be
+// evaluated again), one of a companion of the wrong shape, one declared
+// after this function.
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int racing__coast_poll(
 async int side_effects(int n)
 {
 	int r = await(half(n++));
 	r += await(half(twice(n)));
+	r += await(half((int)sizeof(char[n++]) | 1));
+	r += await(half((int)(long)(int (*)[n++])0 | 1));
 	r += await(wrong(n));
 	r += await(late(n));
 	return r + n;
@@ -253,7 +261,7 @@ async int run(void)
 	coast_chan_free(ch);
 	return 0;
 }
-// SPAWN: readies 6
+// SPAWN: readies 7
 // SPAWN-NEXT: join 0 out 41
 // SPAWN-NEXT: closed 1
 // SPAWN-NEXT: ready 5
@@ -265,9 +273,9 @@ int main(void)
 {
 	// CHECK: note 24
 	// CHECK-NEXT: note 0
-	// CHECK-NEXT: forms 16
+	// CHECK-NEXT: forms 20
 	printf("forms %d\n", coast_block_on(forms(7)));
-	// CHECK-NEXT: side 49
+	// CHECK-NEXT: side 61
 	printf("side %d\n", coast_block_on(side_effects(8)));
 	// CHECK-NEXT: pairs 341
 	printf("pairs %d\n", coast_block_on(pairs(3)));
