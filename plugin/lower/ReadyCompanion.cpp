@@ -69,6 +69,22 @@ bool evaluatesTwiceAsOnce(const Expr *Arg, ASTContext &Ctx) {
   return !F.Refused && !Arg->HasSideEffects(Ctx);
 }
 
+/// Whether a declaration of \p R at file scope precedes \p Caller: the
+/// poll function stands where Caller is written and calls the companion
+/// there by name. One at block scope, in another function, is in the
+/// translation unit's lookup but not visible there.
+bool declaredAtFileScopeBefore(const FunctionDecl &R,
+                               const FunctionDecl &Caller,
+                               const SourceManager &SM) {
+  for (const FunctionDecl *D : R.redecls())
+    if (!D->isLocalExternDecl() &&
+        D->getLexicalDeclContext()->isFileContext() &&
+        SM.isBeforeInTranslationUnit(SM.getExpansionLoc(D->getLocation()),
+                                     SM.getExpansionLoc(Caller.getBeginLoc())))
+      return true;
+  return false;
+}
+
 } // namespace
 
 const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
@@ -82,16 +98,10 @@ const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
       return nullptr;
   const IdentifierInfo &Name =
       Ctx.Idents.get(generatedName(Pt.Callee->getName(), "ready"));
-  const SourceManager &SM = Ctx.getSourceManager();
   for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(&Name)) {
     const auto *R = dyn_cast<FunctionDecl>(ND);
-    // The poll function stands where Caller is written: the companion is
-    // called there by name.
-    if (R &&
-        SM.isBeforeInTranslationUnit(
-            SM.getExpansionLoc(R->getFirstDecl()->getLocation()),
-            SM.getExpansionLoc(Caller.getBeginLoc())) &&
-        hasCompanionShape(R, Pt.Proto, Ctx))
+    if (R && hasCompanionShape(R, Pt.Proto, Ctx) &&
+        declaredAtFileScopeBefore(*R, Caller, Ctx.getSourceManager()))
       return R;
   }
   return nullptr;

@@ -25,7 +25,7 @@ namespace coast {
 /// effects, calls and variably modified types (the lowering evaluates them
 /// for the companion and again, when it answers 0, for the start
 /// function), and a function of the
-/// companion's name and shape is declared in the translation unit before
+/// companion's name and shape is declared at file scope before
 /// \p Caller.
 const clang::FunctionDecl *readyCompanion(const SuspendPoint &Pt,
                                           const clang::FunctionDecl &Caller,

@@ -25,6 +25,8 @@ async int half(int x);
 async void note(int x);
 async int wrong(int x);
 async int late(int x);
+async int local(int x);
+async int third(int x);
 
 static int readies;
 
@@ -54,6 +56,19 @@ int note__coast_ready(int x)
 	return 1;
 }
 
+// Companions declared at block scope are not visible in the functions
+// below; third's is declared again at file scope.
+void declares(void)
+{
+	int local__coast_ready(int x, int *result);
+	int third__coast_ready(int x, int *result);
+
+	(void)local__coast_ready;
+	(void)third__coast_ready;
+}
+
+int third__coast_ready(int x, int *result);
+
 // Not wrong's shape: its result is not a pointer.
 int wrong__coast_ready(int x, int result)
 {
@@ -72,6 +87,7 @@ int wrong__coast_ready(int x, int result)
 // LOWERED: if (!note__coast_ready(0)) {
 // LOWERED: if (!half__coast_ready(0, &__coast_r)) {
 // LOWERED: if (!half__coast_ready((int)sizeof(int[4]) + (int)(long)(char *)0, &__coast_r)) {
+// LOWERED: if (!third__coast_ready(a, &__coast_r)) {
 // LOWERED: if (!half__coast_ready(a, &__coast_r)) {
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int side_effects__coast_poll(
@@ -85,6 +101,7 @@ async int forms(int n)
 	await(note(0));
 	a += await(box(half(0)));
 	a += await(half((int)sizeof(int[4]) + (int)(long)(char *)0));
+	a += await(third(a));
 	return await(half(a)) + n;
 }
 
@@ -92,7 +109,7 @@ async int forms(int n)
 // of a variably modified type, which Expr::HasSideEffects does not see: no
 // companion; half answers 0 for an odd x, so the argument would be
 // evaluated again), one of a companion of the wrong shape, one declared
-// after this function.
+// after this function, one declared only at block scope in another.
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int racing__coast_poll(
 async int side_effects(int n)
@@ -103,6 +120,7 @@ async int side_effects(int n)
 	r += await(half((int)(long)(int (*)[n++])0 | 1));
 	r += await(wrong(n));
 	r += await(late(n));
+	r += await(local(n));
 	return r + n;
 }
 
@@ -205,6 +223,29 @@ async int late(int x)
 	return x * 2;
 }
 
+async int local(int x)
+{
+	return x + 1;
+}
+
+int local__coast_ready(int x, int *result)
+{
+	*result = x + 1;
+	return 1;
+}
+
+async int third(int x)
+{
+	return x * 3;
+}
+
+int third__coast_ready(int x, int *result)
+{
+	*result = x * 3;
+	readies++;
+	return 1;
+}
+
 int late__coast_ready(int x, int *result)
 {
 	*result = x * 2;
@@ -261,7 +302,7 @@ async int run(void)
 	coast_chan_free(ch);
 	return 0;
 }
-// SPAWN: readies 7
+// SPAWN: readies 8
 // SPAWN-NEXT: join 0 out 41
 // SPAWN-NEXT: closed 1
 // SPAWN-NEXT: ready 5
@@ -273,9 +314,9 @@ int main(void)
 {
 	// CHECK: note 24
 	// CHECK-NEXT: note 0
-	// CHECK-NEXT: forms 20
+	// CHECK-NEXT: forms 68
 	printf("forms %d\n", coast_block_on(forms(7)));
-	// CHECK-NEXT: side 61
+	// CHECK-NEXT: side 73
 	printf("side %d\n", coast_block_on(side_effects(8)));
 	// CHECK-NEXT: pairs 341
 	printf("pairs %d\n", coast_block_on(pairs(3)));
