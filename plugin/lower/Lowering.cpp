@@ -103,6 +103,7 @@ public:
 private:
   void collect();
   bool checkHeaderFiles();
+  bool checkVariadicDeclarations();
   bool plan();
   void emit();
   LoweringContext &contextFor(const Decl *D);
@@ -382,8 +383,28 @@ bool TULowering::checkHeaderFiles() {
   return Ok;
 }
 
+/// A variadic async function has no fixed frame; a definition is reported
+/// by its plan, a declaration alone (defined in another file) here: its
+/// start function could not be declared.
+bool TULowering::checkVariadicDeclarations() {
+  bool Ok = true;
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !FD->isFirstDecl() || !isAsyncFunction(FD) ||
+        !FD->isVariadic() || FD->isDefined())
+      continue;
+    Handler.unsupported(FD->getLocation(),
+                        "async function '" + FD->getName().str() +
+                            "' is variadic; async functions take a fixed "
+                            "list of parameters");
+    Ok = false;
+  }
+  return Ok;
+}
+
 LoweringResult TULowering::run(bool Emit) {
   LoweringResult R;
+  R.Ok = checkVariadicDeclarations();
   collect();
   bool HasAsync = false;
   for (const Decl *D : Decls) {
@@ -405,7 +426,7 @@ LoweringResult TULowering::run(bool Emit) {
     R.Ok = false;
     return R;
   }
-  R.Ok = checkHeaderFiles() && plan();
+  R.Ok = checkHeaderFiles() && plan() && R.Ok;
   if (!R.Ok || !Emit)
     return R;
   emit();

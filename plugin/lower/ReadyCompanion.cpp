@@ -24,7 +24,7 @@ namespace {
 bool hasCompanionShape(const FunctionDecl *R, const FunctionProtoType *F,
                        ASTContext &Ctx) {
   const auto *RP = R->getType()->getAs<FunctionProtoType>();
-  if (!RP || RP->isVariadic() || isAsyncFunction(R) ||
+  if (!RP || RP->isVariadic() || F->isVariadic() || isAsyncFunction(R) ||
       !Ctx.hasSameType(RP->getReturnType(), Ctx.IntTy))
     return false;
   QualType T = F->getReturnType();

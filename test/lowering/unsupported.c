@@ -129,6 +129,24 @@ async int variadic(int n, ...) // expected-error {{async function 'variadic' is 
 	return n;
 }
 
+// Declared only (defined in another file), with a ready companion of its
+// fixed parameters: its start function could not be declared either.
+async int variadic_elsewhere(int n, ...); // expected-error {{async function 'variadic_elsewhere' is variadic; async functions take a fixed list of parameters [coast-unsupported]}}
+int variadic_elsewhere__coast_ready(int n, int *result);
+
+async int awaits_variadic(int n)
+{
+	return await(variadic_elsewhere(n, 1, 2));
+}
+
+// Not variadic: declared only, it is awaited through its start function.
+async int fixed_elsewhere(int n, int m);
+
+async int awaits_fixed(int n)
+{
+	return await(fixed_elsewhere(n, 1));
+}
+
 // Computed goto (SPEC section 1); a goto to a named label is fine, and so
 // is a computed goto in a synchronous function.
 async int computed_goto(int n)
