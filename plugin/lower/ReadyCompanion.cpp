@@ -98,6 +98,10 @@ const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
       return nullptr;
   const IdentifierInfo &Name =
       Ctx.Idents.get(generatedName(Pt.Callee->getName(), "ready"));
+  // The lowered text is preprocessed again: a macro of that name, defined
+  // anywhere in the translation unit, could expand in the call.
+  if (Name.hadMacroDefinition())
+    return nullptr;
   for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(&Name)) {
     const auto *R = dyn_cast<FunctionDecl>(ND);
     if (R && hasCompanionShape(R, Pt.Proto, Ctx) &&

@@ -24,9 +24,8 @@ namespace coast {
 /// (not a race, not lowered in this file), every argument is free of side
 /// effects, calls and variably modified types (the lowering evaluates them
 /// for the companion and again, when it answers 0, for the start
-/// function), and a function of the
-/// companion's name and shape is declared at file scope before
-/// \p Caller.
+/// function), and a function of the companion's name (not a macro's) and
+/// shape is declared at file scope before \p Caller.
 const clang::FunctionDecl *readyCompanion(const SuspendPoint &Pt,
                                           const clang::FunctionDecl &Caller,
                                           clang::ASTContext &Ctx);

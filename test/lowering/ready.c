@@ -26,6 +26,7 @@ async void note(int x);
 async int wrong(int x);
 async int late(int x);
 async int local(int x);
+async int masked(int x);
 async int third(int x);
 
 static int readies;
@@ -69,6 +70,10 @@ void declares(void)
 
 int third__coast_ready(int x, int *result);
 
+// A macro of the companion's name would expand in the lowered call.
+int masked__coast_ready(int x, int *result);
+#define masked__coast_ready(x, result) (printf("macro\n"), 0)
+
 // Not wrong's shape: its result is not a pointer.
 int wrong__coast_ready(int x, int result)
 {
@@ -109,7 +114,8 @@ async int forms(int n)
 // of a variably modified type, which Expr::HasSideEffects does not see: no
 // companion; half answers 0 for an odd x, so the argument would be
 // evaluated again), one of a companion of the wrong shape, one declared
-// after this function, one declared only at block scope in another.
+// after this function, one declared only at block scope in another, one
+// whose name is also a macro's.
 // LOWERED-NOT: if (!{{[a-z_]+}}__coast_ready(
 // LOWERED-LABEL: static int racing__coast_poll(
 async int side_effects(int n)
@@ -121,6 +127,7 @@ async int side_effects(int n)
 	r += await(wrong(n));
 	r += await(late(n));
 	r += await(local(n));
+	r += await(masked(n));
 	return r + n;
 }
 
@@ -246,6 +253,17 @@ int third__coast_ready(int x, int *result)
 	return 1;
 }
 
+async int masked(int x)
+{
+	return x + 3;
+}
+
+int(masked__coast_ready)(int x, int *result)
+{
+	*result = x + 3;
+	return 1;
+}
+
 int late__coast_ready(int x, int *result)
 {
 	*result = x * 2;
@@ -316,7 +334,7 @@ int main(void)
 	// CHECK-NEXT: note 0
 	// CHECK-NEXT: forms 68
 	printf("forms %d\n", coast_block_on(forms(7)));
-	// CHECK-NEXT: side 73
+	// CHECK-NEXT: side 87
 	printf("side %d\n", coast_block_on(side_effects(8)));
 	// CHECK-NEXT: pairs 341
 	printf("pairs %d\n", coast_block_on(pairs(3)));
