@@ -368,6 +368,22 @@ COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result);
 #define COAST__TASK_COMPLETE (UINT64_C(1) << 3)
 
 /*
+ * The task's state word, an _Atomic uint64_t, loaded relaxed through its
+ * own type: clang's __atomic builtins refuse _Atomic objects and want
+ * __c11_atomic_load; gcc's take them.  No <stdatomic.h>: coast.h is C99.
+ */
+static inline uint64_t coast__task_state_relaxed(const coast_task *t)
+{
+	const _Atomic uint64_t *state = (const _Atomic uint64_t *)(const void *)t;
+
+#if defined(__clang__)
+	return __c11_atomic_load(state, __ATOMIC_RELAXED);
+#else
+	return __atomic_load_n(state, __ATOMIC_RELAXED);
+#endif
+}
+
+/*
  * Only a complete task joins at once: one relaxed load inline, so that a
  * join that waits pays no call (the state word is read again, acquire, by
  * coast__join_ready).  NULL answers -EINVAL there.
@@ -375,9 +391,7 @@ COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result);
 static inline int coast_join__coast_ready(coast_task *t, void *out,
 					  int *result)
 {
-	if (t && !(__atomic_load_n((const uint64_t *)(const void *)t,
-				   __ATOMIC_RELAXED) &
-		   COAST__TASK_COMPLETE))
+	if (t && !(coast__task_state_relaxed(t) & COAST__TASK_COMPLETE))
 		return 0;
 	return coast__join_ready(t, out, result);
 }
