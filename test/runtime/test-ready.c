@@ -3,7 +3,8 @@
  * at once exactly when the first poll of its future would, with that
  * result, and otherwise does nothing (the handle still joinable, nothing
  * linked, the mutex untouched); futures that await as lowered code does,
- * companion first, under two workers; cancellation of such an await on
+ * companion first, under two workers (a join's task finishing on the
+ * other one); cancellation of such an await on
  * its slow path.
  */
 #include <stdatomic.h>
@@ -343,6 +344,70 @@ TEST_IMPL(ready_mutex_two_workers)
 	ASSERT_EQ(atomic_load(&fast) + atomic_load(&slow), TASKS * N);
 	ASSERT(atomic_load(&fast) > 0);
 	ASSERT_EQ(coast_mutex_destroy(&m), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Spawns n tasks one after another, each joined through the companion
+ * after a spin of its own length, while it may be finishing on the other
+ * worker. */
+struct joiner {
+	struct coast_frame h;
+	int ret;
+	int n, i, out, r;
+	coast_task *t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(joiner_fn, struct joiner, joiner_poll);
+
+/* Sweeps the join across the other worker's run of the task. */
+static void spin(int n)
+{
+	for (volatile int k = 0; k < n; k++)
+		;
+}
+
+static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct joiner *j = (struct joiner *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (j->i = 0; j->i < j->n; j->i++) {
+			j->t = coast__spawn(test_yielder_start(
+				&coast__task_alloc, j->i % 2, j->i, NULL, NULL));
+			j->out = -1;
+			spin(j->i % 64 * 100);
+			READY_AWAIT(1, j->sub,
+				    coast_join__coast_ready(j->t, &j->out,
+							    &j->r),
+				    COAST_START(coast_join)(cx->frames, j->t,
+							    &j->out),
+				    j->r, fast, slow);
+			ASSERT_EQ(j->r, 0);
+			ASSERT_EQ(j->out, j->i);
+			j->ret++;
+		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* The companion's relaxed look at a state word another worker is setting
+ * COMPLETE (TSan): each join once, with its task's result, on either
+ * path. */
+TEST_IMPL(ready_join_two_workers)
+{
+	enum { N = 5000 };
+	struct joiner *j;
+
+	test_workers(2);
+	j = test_frame_new(&coast__task_alloc, &joiner_fn);
+	j->n = N;
+	ASSERT_EQ(test_join_int(coast__spawn(&j->h)), N);
+	ASSERT_EQ(atomic_load(&fast) + atomic_load(&slow), N);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
