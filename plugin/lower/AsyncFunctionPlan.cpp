@@ -1422,20 +1422,29 @@ void Planner::collectRefs() {
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
       SourceLocIdentKind K = SLE->getIdentKind();
-      if (K == SourceLocIdentKind::Column)
-        P.fail(SLE->getLocation(),
-               "__builtin_COLUMN() in async function '" + P.Plan.Name +
-                   "': the lowering rewrites the function's text, where its "
-                   "column would change; pass the column from outside");
+      bool Written =
+          P.fileRangeOf(SLE).isValid() && P.renameable(SLE->getBeginLoc());
+      // The lowering rewrites the function's text, where columns change:
+      // it writes the column in its place, a local type's too.
+      if (K == SourceLocIdentKind::Column) {
+        if (Written)
+          P.Plan.SourceBuiltins.push_back(SLE);
+        else
+          P.fail(SLE->getLocation(),
+                 "__builtin_COLUMN() in a macro's definition, used in async "
+                 "function '" +
+                     P.Plan.Name +
+                     "': the lowering rewrites the function's text, where "
+                     "its column would change; write it in the function");
+        return true;
+      }
       // In a local type's body it names no function (""), in the lowered
       // code too, where that type moves.
       const auto *In = dyn_cast<FunctionDecl>(SLE->getParentContext());
       if (!In || In->getCanonicalDecl() != P.FD->getCanonicalDecl())
         return true;
-      CharSourceRange R = P.fileRangeOf(SLE);
-      if (K == SourceLocIdentKind::Function && R.isValid() &&
-          P.renameable(SLE->getBeginLoc()))
-        P.Plan.FunctionBuiltins.push_back(SLE);
+      if (K == SourceLocIdentKind::Function && Written)
+        P.Plan.SourceBuiltins.push_back(SLE);
       else if (K == SourceLocIdentKind::Function ||
                K == SourceLocIdentKind::FuncSig)
         P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
@@ -1507,16 +1516,22 @@ void Planner::checkStringified(const FrameVarNames &Names) {
       fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
                       "' stringifies: the lowered code would show the value "
                       "it awaited instead; await into a local before it");
-    // The lowering writes the function's name in the argument's text.
-    if (mentionsName(S.Text, "__builtin_FUNCTION") &&
-        llvm::any_of(Plan.FunctionBuiltins, [&](const SourceLocExpr *SLE) {
-          return InUse(SM.getSpellingLoc(SLE->getBeginLoc()));
-        }))
-      fail(S.Loc, "__builtin_FUNCTION() in an argument that macro '" + S.Macro +
-                      "' stringifies, in async function '" + Plan.Name +
-                      "': the lowered code would show the name the lowering "
-                      "writes in its place; stringify it in another macro "
-                      "use than the one that evaluates it");
+    // The lowering writes the function's name, or the column, in the
+    // argument's text.
+    for (const SourceLocExpr *SLE : Plan.SourceBuiltins) {
+      std::string Name = SLE->getBuiltinStr().str();
+      if (mentionsName(S.Text, Name) &&
+          InUse(SM.getSpellingLoc(SLE->getBeginLoc()))) {
+        bool Column = SLE->getIdentKind() == SourceLocIdentKind::Column;
+        fail(S.Loc, Name + "() in an argument that macro '" + S.Macro +
+                        "' stringifies, in async function '" + Plan.Name +
+                        "': the lowered code would show the " +
+                        (Column ? "column" : "name") +
+                        " the lowering writes in its place; stringify it in "
+                        "another macro use than the one that evaluates it");
+        break;
+      }
+    }
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
       if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))
