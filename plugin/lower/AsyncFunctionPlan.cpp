@@ -106,7 +106,7 @@ private:
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
-  void rejectDroppedDirectives(CharSourceRange R);
+  void rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest);
   void rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces);
   void rejectSplitGaps(const Expr *E);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
@@ -524,10 +524,13 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Var)
       R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
                                         fileRangeOf(E).getEnd());
-    else if (std::optional<SourceLocation> Semi =
-                 semicolonAfterGroups(SM, Ctx.getLangOpts(), R))
-      R.setEnd(*Semi); // the ends of its groups go with it (rewritePoint)
-    rejectDroppedDirectives(R);
+    // The ends of its groups go with it (rewritePoint, declText), and the
+    // branches it skipped.
+    SourceLocation Rest = R.getEnd();
+    if (std::optional<SourceLocation> Semi =
+            semicolonAfterGroups(SM, Ctx.getLangOpts(), R))
+      R.setEnd(*Semi);
+    rejectDroppedDirectives(R, Rest);
     std::vector<CharSourceRange> Copied;
     if (P->Call) {
       Copied.push_back(fileRangeOf(P->Call->getCallee()));
@@ -732,7 +735,7 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
 /// pieces keep their lines (LoweringContext::placeLines).
 void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
-    if (D.changesMacros())
+    if (D.changesMacros() && !D.Skipped)
       failDirective(D, Why);
   for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
     if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
@@ -747,15 +750,19 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
 /// A whole conditional group may go, the branches chosen, and a diagnostic
 /// pragma (the nested parse reported the diagnostics; the compile of the
 /// lowered code ignores warnings); a group opened or closed outside \p R
-/// may not, nor another directive.
-void Planner::rejectDroppedDirectives(CharSourceRange R) {
+/// may not, nor another directive. From \p Rest on, \p R holds only
+/// the ends of the groups the statement opened and the branches they
+/// skipped (semicolonAfterGroups): directives there never acted.
+void Planner::rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest) {
   const char *Dropped = "the lowering writes the statement anew, without it";
-  rejectMacroChanges(R, MacroMoves);
   std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
   bool Balanced = balancedGroups(Found);
+  rejectMacroChanges(CharSourceRange::getCharRange(R.getBegin(), Rest),
+                     MacroMoves);
   for (const Directive &D : Found)
-    if (!D.changesMacros() && !D.diagnosticPragma() &&
-        (!D.conditional() || !Balanced))
+    if (D.conditional() ? !Balanced
+                        : D.Begin < SM.getFileOffset(Rest) && !D.Skipped &&
+                              !D.changesMacros() && !D.diagnosticPragma())
       failDirective(D, Dropped);
 }
 

@@ -3,6 +3,7 @@
 #include "Directives.h"
 
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 using namespace clang;
@@ -93,6 +94,47 @@ std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
   return Found;
 }
 
+/// The value of an `#if` or `#elif` whose condition is the literal `0` or
+/// `1`: no macro changes it.
+static std::optional<bool> literalCondition(const Directive &D) {
+  if (D.Name != "if" && D.Name != "elif")
+    return std::nullopt;
+  StringRef Cond = D.Text.substr(D.Text.find(D.Name) + D.Name.size()).trim();
+  if (Cond == "0" || Cond == "1")
+    return Cond == "1";
+  return std::nullopt;
+}
+
+/// Marks the directives of \p Ds in a branch no macro can make the
+/// preprocessor choose. A group opened before \p Ds is not known.
+static void markSkipped(std::vector<Directive> &Ds) {
+  struct Group {
+    bool Dead;   // its current branch is skipped
+    bool Chosen; // a branch before it was chosen whatever the macros
+  };
+  std::vector<Group> Open;
+  auto InDead = [&] {
+    return llvm::any_of(Open, [](const Group &G) { return G.Dead; });
+  };
+  for (Directive &D : Ds) {
+    std::optional<bool> Literal = literalCondition(D);
+    if (D.Name.starts_with("if")) {
+      D.Skipped = InDead();
+      Open.push_back({Literal == false, Literal == true});
+    } else if (D.Name.starts_with("el") && !Open.empty()) {
+      Group &G = Open.back();
+      G.Dead = G.Chosen || Literal == false;
+      G.Chosen = G.Chosen || Literal == true;
+      D.Skipped = InDead();
+    } else if (D.Name == "endif" && !Open.empty()) {
+      Open.pop_back();
+      D.Skipped = InDead();
+    } else {
+      D.Skipped = InDead();
+    }
+  }
+}
+
 /// Reads the directive whose `#` is \p Tok, leaving \p Tok at the first
 /// token after it.
 static Directive readDirective(const SourceManager &SM, Lexer &Lex,
@@ -124,6 +166,7 @@ std::vector<Directive> directivesIn(const SourceManager &SM,
         Lex.LexFromRawLexer(Tok);
     }
   });
+  markSkipped(Found);
   return Found;
 }
 

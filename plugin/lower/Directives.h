@@ -27,6 +27,9 @@ struct Directive {
   llvm::StringRef Name;      ///< `define`, `if`, ...; empty when none
   llvm::StringRef Word;      ///< the identifier after it, if one follows
   llvm::StringRef Text;      ///< as written, continuation lines included
+  /// In a branch the preprocessor skips whatever the macros: `#if 0`'s,
+  /// or one after `#if 1`'s (in the range directivesIn scanned).
+  bool Skipped = false;
   /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`, or an
   /// `#include` (the file may define any): a directive that changes what a
   /// macro's name expands to after it.

@@ -350,6 +350,15 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
         S += pointText(Pt);
         IsPoint = true;
       }
+    // Its initializer may end in the chosen branch of a group it opened,
+    // whose rest goes with it (Planner::tryPoint).
+    if (std::optional<SourceLocation> Semi =
+            IsPoint ? semicolonAfterGroups(
+                          LC.SM, LC.Ctx.getLangOpts(),
+                          CharSourceRange::getCharRange(
+                              LC.fileRange(VD->getLocation()).getBegin(), Pos))
+                    : std::nullopt)
+      Pos = *Semi;
     if (IsPoint && !P.frameVar(VD) && localTarget(VD) != VD->getName())
       S += " " + LC.typeName(VD->getType()) + " " + VD->getName().str() +
            " = " + localTarget(VD) + ";";

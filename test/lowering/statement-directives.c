@@ -215,6 +215,18 @@ static async int cut_initializer(int n)
 	return v;
 }
 
+// Only a literal `#if 0` (or what follows `#if 1`) is known skipped
+// before the await.
+static async int unknown_branch(int n)
+{
+	return
+	// expected-error@+2 {{'#define' inside a statement that the lowering rebuilds around an 'await', in async function 'unknown_branch': the macro would change}}
+#if !BIG
+#define V 2
+#endif
+		await(id(n + V));
+}
+
 static async int cut_declarator(int n)
 {
 	int y =
@@ -322,6 +334,67 @@ static async int group_ends(int n)
 }
 // CHECK-NEXT: group_ends 8 1
 // CHECK-NEXT: group_ends returned 3
+
+// A directive in a branch the preprocessor skipped never acted: in a
+// statement's `#if 0` group (any statement rebuilt around an await), or
+// in the branches after the one a statement written in place ends in
+// (#line, #define there were rejected).
+static async int skipped_branches(int n)
+{
+	int r = 0, l0 = __LINE__;
+	if (
+#if 0
+#define V 7
+#undef BIG
+#line 1
+#endif
+		await(id(n)) > V)
+		r = 1;
+	r += 10 * await(id(n
+#if 1
+#else
+#define V 9
+#endif
+			   ));
+	int x;
+	x =
+#if BIG
+		await(id(n + 1))
+#else
+#line 500
+#define V 3
+		await(id(n - 1))
+#endif
+		;
+	int y =
+#if !BIG
+		await(id(n))
+#elif BIG == 1
+		await(id(n + 7))
+#else
+#line 600
+#endif
+		;
+	int z =
+#if 0
+#ident "z"
+		0
+#else
+		await(id(V))
+#endif
+		;
+	printf("skipped_branches %d %d %d %d %d\n", r, x, y, z, __LINE__ - l0);
+	return
+#ifdef BIG
+		await(id(x + y))
+#else
+#line 700
+		await(id(0))
+#endif
+		;
+}
+// CHECK-NEXT: skipped_branches 31 4 10 1 42
+// CHECK-NEXT: skipped_branches returned 14
 
 static async int renumbered(void)
 {
@@ -450,6 +523,8 @@ int main(void)
 	coast_block_on(chosen());
 	printf("whole_groups returned %d\n", coast_block_on(whole_groups(4)));
 	printf("group_ends returned %d\n", coast_block_on(group_ends(4)));
+	printf("skipped_branches returned %d\n",
+	       coast_block_on(skipped_branches(3)));
 	coast_block_on(renumbered());
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());
