@@ -718,12 +718,27 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
                      AfterBody);
   // Those between the step and the body stay before the body: a pragma
-  // there would apply to the step too. A diagnostic one changes no code.
-  for (const Directive &D : directivesIn(
-           SM, Ctx.getLangOpts(),
-           CharSourceRange::getCharRange(Inc.getEnd(), Body.getBegin())))
-    if (D.Name == "pragma" && !D.diagnosticPragma())
+  // there would apply to the step too, and so would one in the body that
+  // its end does not undo. A diagnostic one changes no code.
+  auto Reaches = [&](SourceLocation L, StringRef Text) {
+    PragmaReach Reach = pragmaReach(Text);
+    return Reach == PragmaReach::Code ||
+           (Reach == PragmaReach::Scope &&
+            SM.isBeforeInTranslationUnit(L, Body.getBegin()));
+  };
+  CharSourceRange After =
+      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), After))
+    if (D.Name == "pragma" && !D.Skipped && Reaches(D.Loc, D.pragmaText()))
       failDirective(D, AfterBody);
+  for (const PragmaOperator &Op :
+       pragmaOperatorsIn(SM, Ctx.getLangOpts(), After))
+    if (Reaches(Op.Loc, Op.Text) &&
+        ReportedDirectives.insert(SM.getFileOffset(Op.Loc)).second)
+      fail(Op.Loc, "'_Pragma' inside a statement that the lowering rebuilds "
+                   "around an 'await', in async function '" +
+                       Plan.Name + "': " + AfterBody +
+                       ", where it would apply; move it out of the loop");
 }
 
 /// The lowering rebuilds an awaited call from its callee and arguments, a

@@ -2,6 +2,7 @@
 
 #include "Directives.h"
 
+#include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -21,11 +22,38 @@ bool Directive::conditional() const {
 }
 
 bool Directive::diagnosticPragma() const {
-  if (Name != "pragma" || (Word != "GCC" && Word != "clang"))
-    return false;
-  return Text.substr(Text.find(Word) + Word.size())
-      .ltrim()
-      .starts_with("diagnostic");
+  return Name == "pragma" &&
+         pragmaReach(pragmaText()) == PragmaReach::Diagnostics;
+}
+
+StringRef Directive::pragmaText() const {
+  if (Name != "pragma")
+    return StringRef();
+  return Text.substr(Text.find(Name) + Name.size()).trim();
+}
+
+/// The identifier \p Text starts with, after blanks; \p Text goes past it.
+static StringRef takeWord(StringRef &Text) {
+  Text = Text.ltrim();
+  StringRef Word =
+      Text.take_while([](char C) { return isAsciiIdentifierContinue(C); });
+  Text = Text.drop_front(Word.size());
+  return Word;
+}
+
+PragmaReach pragmaReach(StringRef Text) {
+  StringRef First = takeWord(Text);
+  StringRef Second = takeWord(Text);
+  if ((First == "GCC" || First == "clang") && Second == "diagnostic")
+    return PragmaReach::Diagnostics;
+  // Clang restores the floating-point state where a compound statement ends.
+  if (First == "STDC" || First == "float_control" ||
+      (First == "clang" && (Second == "fp" || Second == "loop")) ||
+      (First == "GCC" && Second == "unroll") ||
+      llvm::is_contained(
+          {"unroll", "nounroll", "unroll_and_jam", "nounroll_and_jam"}, First))
+    return PragmaReach::Scope;
+  return PragmaReach::Code;
 }
 
 /// The number of groups \p Ds leave open, or -1 when one of them continues
@@ -69,11 +97,11 @@ lexRaw(const SourceManager &SM, const LangOptions &LO, CharSourceRange R,
   Scan(Lex, Tok, SM.getFileOffset(R.getEnd()));
 }
 
-/// A token scan: `_Pragma ( "push_macro(...)" )`, the string as written.
-std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
-                                           const LangOptions &LO,
-                                           CharSourceRange R) {
-  std::vector<SourceLocation> Found;
+/// A token scan: `_Pragma ( "..." )`, the string as written.
+std::vector<PragmaOperator> pragmaOperatorsIn(const SourceManager &SM,
+                                              const LangOptions &LO,
+                                              CharSourceRange R) {
+  std::vector<PragmaOperator> Found;
   lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
     SourceLocation Operator;
     for (; Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
@@ -82,15 +110,25 @@ std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
         Operator = Tok.getLocation();
         continue;
       }
-      if (Operator.isValid() && Tok.is(tok::string_literal)) {
+      if (Operator.isValid() && tok::isStringLiteral(Tok.getKind())) {
         StringRef Text(Tok.getLiteralData(), Tok.getLength());
-        if (Text.contains("push_macro") || Text.contains("pop_macro"))
-          Found.push_back(Operator);
+        Text = Text.drop_until([](char C) { return C == '"'; });
+        Found.push_back({Operator, Text.drop_front().drop_back()});
       }
       if (Tok.isNot(tok::l_paren))
         Operator = SourceLocation();
     }
   });
+  return Found;
+}
+
+std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
+                                           const LangOptions &LO,
+                                           CharSourceRange R) {
+  std::vector<SourceLocation> Found;
+  for (const PragmaOperator &Op : pragmaOperatorsIn(SM, LO, R))
+    if (Op.Text.contains("push_macro") || Op.Text.contains("pop_macro"))
+      Found.push_back(Op.Loc);
   return Found;
 }
 

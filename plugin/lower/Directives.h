@@ -39,7 +39,32 @@ struct Directive {
   /// `#pragma GCC diagnostic` or `#pragma clang diagnostic`: it changes
   /// which warnings the code after it gets, not the code.
   bool diagnosticPragma() const;
+  /// What follows `pragma`; empty for other directives.
+  llvm::StringRef pragmaText() const;
 };
+
+/// How far a pragma acts on the code after it.
+enum class PragmaReach {
+  Diagnostics, ///< only on its warnings (`GCC diagnostic`, ...)
+  Scope,       ///< up to the end of its compound statement (`STDC`,
+               ///< `float_control`, `clang fp`), or on the loop after it
+               ///< (`clang loop`, `unroll`, ...)
+  Code,        ///< on all the code after it (`pack`, `redefine_extname`, ...)
+};
+
+/// The reach of the pragma whose text after `pragma` (or a `_Pragma`'s
+/// string) is \p Text.
+PragmaReach pragmaReach(llvm::StringRef Text);
+
+struct PragmaOperator {
+  clang::SourceLocation Loc; ///< its `_Pragma`
+  llvm::StringRef Text;      ///< its string, without the quotes
+};
+
+/// The `_Pragma` operators written in the file range \p R, in order.
+std::vector<PragmaOperator> pragmaOperatorsIn(const clang::SourceManager &SM,
+                                              const clang::LangOptions &LO,
+                                              clang::CharSourceRange R);
 
 /// The directives that begin in the file range \p R, in order.
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,

@@ -103,6 +103,22 @@ static async int packed(void)
 	return n;
 }
 
+static async int packed_body(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+#pragma pack(push, 1) // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body}}
+	}
+#pragma pack(pop)
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		_Pragma("pack(push, 1)") // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply; move it out of the loop}}
+	}
+	_Pragma("pack(pop)")
+	return n;
+}
+
 static async int returned(void)
 {
 	return
@@ -511,12 +527,21 @@ static async int diagnostics(void)
 	x =
 #pragma GCC diagnostic ignored "-Wshadow"
 		await(id(x + 1));
+	// The body's end undoes a floating-point pragma, and a loop pragma
+	// acts on its loop, inside the body: the step after it is as written.
+	for (int i = 0; i < await(id(3)); i += (int)sizeof(struct { char c; int x; })) {
+#pragma STDC FP_CONTRACT OFF
+		_Pragma("clang fp contract(off)")
+#pragma clang loop unroll(disable)
+		for (int j = 0; j < 2; j++)
+			n += j;
+	}
 	printf("diagnostics %d %d\n", n, x);
 	return
 #pragma clang diagnostic ignored "-Wunused"
 		await(id(0));
 }
-// CHECK-NEXT: diagnostics 1 8
+// CHECK-NEXT: diagnostics 2 8
 
 int main(void)
 {
