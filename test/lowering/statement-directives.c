@@ -14,8 +14,10 @@
 //
 // Coast-unsupported too, by name (each printed another value or did not
 // compile):
-// - a `#pragma` other than a diagnostic one between a rebuilt for's step
-//   and its body (it applied to the step too);
+// - a `#pragma` or `_Pragma` other than a diagnostic one between a rebuilt
+//   for's step and its body, or one in its body that its end does not
+//   undo (pack; not a floating-point or loop one): it applied to the step
+//   too;
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
 //   and diagnostic pragmas (a `#define` there was dropped), and a group
