@@ -731,8 +731,12 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), After))
     if (D.Name == "pragma" && !D.Skipped && Reaches(D.Loc, D.pragmaText()))
       failDirective(D, AfterBody);
+  std::vector<PragmaOperator> Operators =
+      pragmaOperatorsIn(SM, Ctx.getLangOpts(), After);
   for (const PragmaOperator &Op :
-       pragmaOperatorsIn(SM, Ctx.getLangOpts(), After))
+       expandedPragmaOperatorsIn(SM, Ctx.getLangOpts(), After))
+    Operators.push_back(Op);
+  for (const PragmaOperator &Op : Operators)
     if (Reaches(Op.Loc, Op.Text) &&
         ReportedDirectives.insert(SM.getFileOffset(Op.Loc)).second)
       fail(Op.Loc, "'_Pragma' inside a statement that the lowering rebuilds "

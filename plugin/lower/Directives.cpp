@@ -122,6 +122,37 @@ std::vector<PragmaOperator> pragmaOperatorsIn(const SourceManager &SM,
   return Found;
 }
 
+/// A macro's expansion is one entry of the SourceManager, spelled where its
+/// definition's replacement list is.
+std::vector<PragmaOperator> expandedPragmaOperatorsIn(const SourceManager &SM,
+                                                      const LangOptions &LO,
+                                                      CharSourceRange R) {
+  std::vector<PragmaOperator> Found;
+  FileID File = SM.getFileID(R.getBegin());
+  unsigned Begin = SM.getFileOffset(R.getBegin());
+  unsigned End = SM.getFileOffset(R.getEnd());
+  for (unsigned I = 0, N = SM.local_sloc_entry_size(); I != N; ++I) {
+    const SrcMgr::SLocEntry &Entry = SM.getLocalSLocEntry(I);
+    if (!Entry.isExpansion() || Entry.getExpansion().isMacroArgExpansion())
+      continue;
+    SourceLocation Use =
+        SM.getExpansionLoc(Entry.getExpansion().getExpansionLocStart());
+    unsigned Off = SM.getFileOffset(Use);
+    if (SM.getFileID(Use) != File || Off < Begin || Off >= End)
+      continue;
+    unsigned Next = I + 1 < N ? SM.getLocalSLocEntry(I + 1).getOffset()
+                              : SM.getNextLocalOffset();
+    SourceLocation Spelling = Entry.getExpansion().getSpellingLoc();
+    for (const PragmaOperator &Op : pragmaOperatorsIn(
+             SM, LO,
+             CharSourceRange::getCharRange(
+                 Spelling,
+                 Spelling.getLocWithOffset(Next - Entry.getOffset()))))
+      Found.push_back({Use, Op.Text});
+  }
+  return Found;
+}
+
 std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
                                            const LangOptions &LO,
                                            CharSourceRange R) {

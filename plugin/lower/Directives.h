@@ -66,6 +66,13 @@ std::vector<PragmaOperator> pragmaOperatorsIn(const clang::SourceManager &SM,
                                               const clang::LangOptions &LO,
                                               clang::CharSourceRange R);
 
+/// The `_Pragma` operators that the macros expanded in the file range \p R
+/// bring from their definitions, each at its macro's use.
+std::vector<PragmaOperator>
+expandedPragmaOperatorsIn(const clang::SourceManager &SM,
+                          const clang::LangOptions &LO,
+                          clang::CharSourceRange R);
+
 /// The directives that begin in the file range \p R, in order.
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,
                                     const clang::LangOptions &LO,

@@ -105,6 +105,8 @@ static async int packed(void)
 	return n;
 }
 
+#define PACKED _Pragma("pack(push, 1)")
+
 static async int packed_body(void)
 {
 	int n = 0;
@@ -116,6 +118,11 @@ static async int packed_body(void)
 	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
 		n++;
 		_Pragma("pack(push, 1)") // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply; move it out of the loop}}
+	}
+	_Pragma("pack(pop)")
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		PACKED // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
 	}
 	_Pragma("pack(pop)")
 	return n;
@@ -513,6 +520,8 @@ static async int defined_out(void)
 }
 // CHECK-NEXT: defined_out 6
 
+#define QUIET _Pragma("clang diagnostic ignored \"-Wunused-value\"")
+
 static async int diagnostics(void)
 {
 	int n = 0, x = await(id(
@@ -534,6 +543,7 @@ static async int diagnostics(void)
 	for (int i = 0; i < await(id(3)); i += (int)sizeof(struct { char c; int x; })) {
 #pragma STDC FP_CONTRACT OFF
 		_Pragma("clang fp contract(off)")
+		QUIET
 #pragma clang loop unroll(disable)
 		for (int j = 0; j < 2; j++)
 			n += j;
