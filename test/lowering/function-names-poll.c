@@ -13,9 +13,9 @@
 // expands. __func__ stringified as written, or through two macros in a
 // body that names no __func__, __builtin_FUNCTION() only stringified, and
 // __builtin_COLUMN() written in the body (the lowering writes its column
-// in its place; it printed 10, plain C 9, after an await on its line),
-// in a macro's argument (the column of the macro's use) and in a local
-// type's body, still print the same as plain C.
+// in its place: the rewritten line has other columns), in a macro's
+// argument (the column of the macro's use) and in a local type's body,
+// still print the same as plain C.
 // RUN: %coast -fsyntax-only -fms-extensions -Xclang -verify -DPOLL %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
