@@ -143,6 +143,8 @@ std::vector<PragmaOperator> expandedPragmaOperatorsIn(const SourceManager &SM,
     unsigned Next = I + 1 < N ? SM.getLocalSLocEntry(I + 1).getOffset()
                               : SM.getNextLocalOffset();
     SourceLocation Spelling = Entry.getExpansion().getSpellingLoc();
+    if (Spelling.isMacroID())
+      continue; // text of no file to lex: another expansion's
     for (const PragmaOperator &Op : pragmaOperatorsIn(
              SM, LO,
              CharSourceRange::getCharRange(
