@@ -112,6 +112,7 @@ private:
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
+  void rejectLocalsInAwaitingMacros();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
   void addSpills(const LocalScope &L, const RegisterLocals &RL);
@@ -197,6 +198,7 @@ bool Planner::run() {
   if (llvm::any_of(Locals,
                    [](const LocalScope &L) { return L.Var->isInvalidDecl(); }))
     return false;
+  rejectLocalsInAwaitingMacros();
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -1241,6 +1243,43 @@ bool Planner::checkFrameType(const VarDecl *VD) {
     return false;
   }
   return true;
+}
+
+/// Whether \p Inner is \p Outer or one of its subexpressions.
+static bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
+  if (!Outer)
+    return false;
+  if (Outer == Inner)
+    return true;
+  return llvm::any_of(Outer->children(),
+                      [&](const Stmt *C) { return containsStmt(C, Inner); });
+}
+
+/// Scopes are ordered by the file offsets of expansion locations, so a local
+/// a macro declares and an await in the same expansion (a loop variable of
+/// `#define EACH(i, n, body) for (int i = 0; i < (n); i++) { body }` and an
+/// await in `body`) share one offset: the local would seem live across no
+/// await, keep no frame slot and lose its value.
+void Planner::rejectLocalsInAwaitingMacros() {
+  for (const LocalScope &L : Locals) {
+    SourceLocation Decl = L.Var->getLocation();
+    if (!Decl.isMacroID())
+      continue;
+    for (const SuspendPoint &Pt : Plan.Points) {
+      if (offsetOf(Pt.Await->getBeginLoc()) != L.DeclOffset ||
+          containsStmt(L.Var->getInit(), Pt.Await))
+        continue;
+      StringRef Macro;
+      for (SourceLocation M = Decl; M.isMacroID();
+           M = SM.getImmediateMacroCallerLoc(M))
+        Macro = Lexer::getImmediateMacroName(M, SM, Ctx.getLangOpts());
+      fail(Decl, "'" + L.Var->getName() + "' is declared by macro '" + Macro +
+                     "', whose expansion also holds an 'await': the lowering "
+                     "cannot keep it across that 'await'; declare it outside "
+                     "the macro");
+      break;
+    }
+  }
 }
 
 void Planner::chooseFrameVars() {
