@@ -741,8 +741,9 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   for (const PragmaOperator &Op : Operators)
     if (Reaches(Op.Loc, Op.Text) &&
         ReportedDirectives.insert(SM.getFileOffset(Op.Loc)).second)
-      fail(Op.Loc, "'_Pragma' inside a statement that the lowering rebuilds "
-                   "around an 'await', in async function '" +
+      fail(Op.Loc, "'" + Op.Name +
+                       "' inside a statement that the lowering rebuilds "
+                       "around an 'await', in async function '" +
                        Plan.Name + "': " + AfterBody +
                        ", where it would apply; move it out of the loop");
 }

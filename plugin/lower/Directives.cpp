@@ -97,28 +97,50 @@ lexRaw(const SourceManager &SM, const LangOptions &LO, CharSourceRange R,
   Scan(Lex, Tok, SM.getFileOffset(R.getEnd()));
 }
 
-/// A token scan: `_Pragma ( "..." )`, the string as written.
+/// A token scan: `_Pragma ( "..." )`, the string as written, and
+/// `__pragma ( ... )`, the text between its parentheses. A `_Pragma` whose
+/// operand is no string literal (`_Pragma(#x)` in a macro's definition)
+/// gets an empty text, which reaches the code after it: its pragma is
+/// known only once expanded.
 std::vector<PragmaOperator> pragmaOperatorsIn(const SourceManager &SM,
                                               const LangOptions &LO,
                                               CharSourceRange R) {
-  std::vector<PragmaOperator> Found;
+  std::vector<Token> Toks;
   lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
-    SourceLocation Operator;
     for (; Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
-         Lex.LexFromRawLexer(Tok)) {
-      if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma") {
-        Operator = Tok.getLocation();
-        continue;
-      }
-      if (Operator.isValid() && tok::isStringLiteral(Tok.getKind())) {
-        StringRef Text(Tok.getLiteralData(), Tok.getLength());
-        Text = Text.drop_until([](char C) { return C == '"'; });
-        Found.push_back({Operator, Text.drop_front().drop_back()});
-      }
-      if (Tok.isNot(tok::l_paren))
-        Operator = SourceLocation();
-    }
+         Lex.LexFromRawLexer(Tok))
+      Toks.push_back(Tok);
   });
+  std::vector<PragmaOperator> Found;
+  for (size_t I = 0; I + 2 < Toks.size(); ++I) {
+    if (Toks[I].isNot(tok::raw_identifier) || Toks[I + 1].isNot(tok::l_paren))
+      continue;
+    StringRef Name = Toks[I].getRawIdentifier();
+    const Token &Operand = Toks[I + 2];
+    if (Name == "_Pragma") {
+      StringRef Text;
+      if (tok::isStringLiteral(Operand.getKind()))
+        Text = StringRef(Operand.getLiteralData(), Operand.getLength())
+                   .drop_until([](char C) { return C == '"'; })
+                   .drop_front()
+                   .drop_back();
+      Found.push_back({Toks[I].getLocation(), Text, Name});
+    } else if (Name == "__pragma") {
+      size_t J = I + 2;
+      for (unsigned Depth = 1; J != Toks.size(); ++J) {
+        Depth += Toks[J].is(tok::l_paren);
+        Depth -= Toks[J].is(tok::r_paren);
+        if (!Depth)
+          break;
+      }
+      const char *Begin = SM.getCharacterData(Operand.getLocation());
+      const char *Stop = J == I + 2 || J == Toks.size()
+                             ? Begin
+                             : SM.getCharacterData(Toks[J].getLocation());
+      Found.push_back(
+          {Toks[I].getLocation(), StringRef(Begin, Stop - Begin), Name});
+    }
+  }
   return Found;
 }
 
@@ -150,7 +172,7 @@ std::vector<PragmaOperator> expandedPragmaOperatorsIn(const SourceManager &SM,
              CharSourceRange::getCharRange(
                  Spelling,
                  Spelling.getLocWithOffset(Next - Entry.getOffset()))))
-      Found.push_back({Use, Op.Text});
+      Found.push_back({Use, Op.Text, Op.Name});
   }
   return Found;
 }

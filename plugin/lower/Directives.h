@@ -57,17 +57,19 @@ enum class PragmaReach {
 PragmaReach pragmaReach(llvm::StringRef Text);
 
 struct PragmaOperator {
-  clang::SourceLocation Loc; ///< its `_Pragma`
-  llvm::StringRef Text;      ///< its string, without the quotes
+  clang::SourceLocation Loc; ///< its `_Pragma` or `__pragma`
+  llvm::StringRef Text;      ///< its pragma's text; empty when not spelled
+  llvm::StringRef Name;      ///< `_Pragma` or `__pragma`
 };
 
-/// The `_Pragma` operators written in the file range \p R, in order.
+/// The `_Pragma` and `__pragma` operators written in the file range \p R,
+/// in order.
 std::vector<PragmaOperator> pragmaOperatorsIn(const clang::SourceManager &SM,
                                               const clang::LangOptions &LO,
                                               clang::CharSourceRange R);
 
-/// The `_Pragma` operators that the macros expanded in the file range \p R
-/// bring from their definitions, each at its macro's use.
+/// The `_Pragma` and `__pragma` operators that the macros expanded in the file
+/// range \p R bring from their definitions, each at its macro's use.
 std::vector<PragmaOperator>
 expandedPragmaOperatorsIn(const clang::SourceManager &SM,
                           const clang::LangOptions &LO,

@@ -14,9 +14,10 @@
 //
 // Coast-unsupported too, by name (each printed another value or did not
 // compile):
-// - a `#pragma` or `_Pragma` other than a diagnostic one between a rebuilt
+// - a `#pragma`, `_Pragma` or `__pragma` other than a diagnostic one between a rebuilt
 //   for's step and its body, or one in its body that its end does not
-//   undo (pack; not a floating-point or loop one): it applied to the step
+//   undo (pack; not a floating-point or loop one; any a macro makes with
+//   `_Pragma(#x)`, whose text is known only once expanded): it applied to the step
 //   too;
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
@@ -32,6 +33,7 @@
 // - a `#else`/`#endif` between split operands closing a group opened
 //   before the first.
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
+// RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT -DMS -fms-extensions %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -106,6 +108,8 @@ static async int packed(void)
 }
 
 #define PACKED _Pragma("pack(push, 1)")
+#define DO_PRAGMA(x) _Pragma(#x)
+#define MS_PACKED __pragma(pack(push, 1))
 
 static async int packed_body(void)
 {
@@ -125,6 +129,30 @@ static async int packed_body(void)
 		PACKED // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
 	}
 	_Pragma("pack(pop)")
+	// The pragma a stringifying macro makes is known only once expanded.
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		DO_PRAGMA(pack(push, 1)) // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	_Pragma("pack(pop)")
+#ifdef MS
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		__pragma(pack(push, 1)) // expected-error {{'__pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	__pragma(pack(pop))
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		MS_PACKED // expected-error {{'__pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	__pragma(pack(pop))
+	// Accepted: a diagnostic pragma changes no code.
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		__pragma(clang diagnostic push)
+		n++;
+		__pragma(clang diagnostic pop)
+	}
+#endif
 	return n;
 }
 
