@@ -118,6 +118,7 @@ private:
   void addSpills(const LocalScope &L, const RegisterLocals &RL);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
+  void planColumn(const SourceLocExpr *SLE);
   bool renameable(SourceLocation L) const;
   std::string inFrameBecause(const VarDecl *VD) const;
   std::string otherMeaning(const NameConflict &C) const;
@@ -1490,18 +1491,8 @@ void Planner::collectRefs() {
       SourceLocIdentKind K = SLE->getIdentKind();
       bool Written =
           P.fileRangeOf(SLE).isValid() && P.renameable(SLE->getBeginLoc());
-      // The lowering rewrites the function's text, where columns change:
-      // it writes the column in its place, a local type's too.
       if (K == SourceLocIdentKind::Column) {
-        if (Written)
-          P.Plan.SourceBuiltins.push_back(SLE);
-        else
-          P.fail(SLE->getLocation(),
-                 "__builtin_COLUMN() in a macro's definition, used in async "
-                 "function '" +
-                     P.Plan.Name +
-                     "': the lowering rewrites the function's text, where "
-                     "its column would change; write it in the function");
+        P.planColumn(SLE);
         return true;
       }
       // In a local type's body it names no function (""), in the lowered
@@ -1549,7 +1540,36 @@ void Planner::collectRefs() {
     }
   } Finder(*this, Names);
   Finder.TraverseStmt(FD->getBody());
+  // A type defined in an expression (`sizeof(struct { ... })`) is no
+  // statement's: the body's traversal does not reach its members.
+  struct ColumnFinder : RecursiveASTVisitor<ColumnFinder> {
+    Planner &P;
+    explicit ColumnFinder(Planner &P) : P(P) {}
+    bool VisitSourceLocExpr(SourceLocExpr *SLE) {
+      if (SLE->getIdentKind() == SourceLocIdentKind::Column &&
+          !llvm::is_contained(P.Plan.SourceBuiltins, SLE))
+        P.planColumn(SLE);
+      return true;
+    }
+  } Columns(*this);
+  for (Decl *D : FD->decls())
+    if (isa<TagDecl>(D))
+      Columns.TraverseDecl(D);
   checkStringified(Names);
+}
+
+/// The lowering rewrites the function's text, where columns change: it
+/// writes the column of \p SLE in its place, a local type's too.
+void Planner::planColumn(const SourceLocExpr *SLE) {
+  if (fileRangeOf(SLE).isValid() && renameable(SLE->getBeginLoc()))
+    Plan.SourceBuiltins.push_back(SLE);
+  else
+    fail(SLE->getLocation(),
+         "__builtin_COLUMN() in a macro's definition, used in async "
+         "function '" +
+             Plan.Name +
+             "': the lowering rewrites the function's text, where its "
+             "column would change; write it in the function");
 }
 
 /// A stringified macro argument shows its tokens as written. A frame
