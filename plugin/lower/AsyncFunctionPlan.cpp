@@ -717,6 +717,8 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   CharSourceRange Body = fileRangeOf(F->getBody());
   if (!Inc.isValid() || !Body.isValid())
     return;
+  // The step is copied after the body, without what follows it.
+  rejectCutGroups(Inc);
   const char *AfterBody = "the step runs after the body";
   rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
                      AfterBody);

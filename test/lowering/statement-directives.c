@@ -23,7 +23,8 @@
 //   assignment, a declarator), any directive but whole conditional groups
 //   and diagnostic pragmas (a `#define` there was dropped), and a group
 //   cut by the ends of the awaited call's callee or an argument, which are
-//   copied on their own (`#endif without #if`);
+//   copied on their own (`#endif without #if`), and one cut by the end of
+//   a rebuilt for's step, which goes after the body;
 // - a group cut by a declarator's initializer, in a declaration rebuilt
 //   around an await (the text before the initializer goes);
 // - a directive changing macros between an `if (` or a `switch (` and its
@@ -268,6 +269,19 @@ static async int cut_initializer(int n)
 	return v;
 }
 
+// The step is copied after the body, without the `#endif` after it.
+static async int cut_step(int n)
+{
+	int r = 0;
+	for (int i = 0; i < n; i +=
+#if 1 // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_step': the conditional group is cut}}
+	     await(id(1))
+#endif
+	    )
+		r++;
+	return r;
+}
+
 // Only a literal `#if 0` (or what follows `#if 1`) is known skipped
 // before the await.
 static async int unknown_branch(int n)
@@ -485,6 +499,15 @@ static async int loops(void)
 	while (await(id(n)) < 6)
 #line 300
 		n += __LINE__ - 299;
+	// A whole group in the step goes with it.
+	for (int i = 0; i < 4; i +=
+#if BIG
+	     await(id(2))
+#else
+	     await(id(1))
+#endif
+	     + 0)
+		r++;
 	printf("loops %d %d %d\n", r, n, __LINE__);
 	return
 #ifdef BIG
@@ -494,8 +517,8 @@ static async int loops(void)
 #endif
 		;
 }
-// CHECK-NEXT: loops 40 6 301
-// CHECK-NEXT: returned 41
+// CHECK-NEXT: loops 42 6 310
+// CHECK-NEXT: returned 43
 
 static async int operands(void)
 {
