@@ -106,17 +106,19 @@ private:
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
   void rejectMacroChanges(CharSourceRange R, const char *Why);
-  void rejectDroppedDirectives(CharSourceRange R);
+  void rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest);
   void rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces);
   void rejectSplitGaps(const Expr *E);
   void rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
                               llvm::ArrayRef<const Expr *> Parts);
   void collectMarks();
+  void rejectLocalsInAwaitingMacros();
   void chooseFrameVars();
   void shareSlots(const std::vector<const LocalScope *> &Resident);
   void addSpills(const LocalScope &L, const RegisterLocals &RL);
   bool checkFrameType(const VarDecl *VD);
   void collectRefs();
+  void planColumn(const SourceLocExpr *SLE);
   bool renameable(SourceLocation L) const;
   std::string inFrameBecause(const VarDecl *VD) const;
   std::string otherMeaning(const NameConflict &C) const;
@@ -197,6 +199,7 @@ bool Planner::run() {
   if (llvm::any_of(Locals,
                    [](const LocalScope &L) { return L.Var->isInvalidDecl(); }))
     return false;
+  rejectLocalsInAwaitingMacros();
   if (!Ok)
     return false;
   chooseFrameVars();
@@ -524,10 +527,13 @@ bool Planner::tryPoint(const Expr *E, AwaitForm Form, const Stmt *Anchor,
     if (Var)
       R = CharSourceRange::getCharRange(SM.getExpansionLoc(Var->getLocation()),
                                         fileRangeOf(E).getEnd());
-    else if (std::optional<SourceLocation> Semi =
-                 semicolonAfterGroups(SM, Ctx.getLangOpts(), R))
-      R.setEnd(*Semi); // the ends of its groups go with it (rewritePoint)
-    rejectDroppedDirectives(R);
+    // The ends of its groups go with it (rewritePoint, declText), and the
+    // branches it skipped.
+    SourceLocation Rest = R.getEnd();
+    if (std::optional<SourceLocation> Semi =
+            semicolonAfterGroups(SM, Ctx.getLangOpts(), R))
+      R.setEnd(*Semi);
+    rejectDroppedDirectives(R, Rest);
     std::vector<CharSourceRange> Copied;
     if (P->Call) {
       Copied.push_back(fileRangeOf(P->Call->getCallee()));
@@ -711,16 +717,38 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   CharSourceRange Body = fileRangeOf(F->getBody());
   if (!Inc.isValid() || !Body.isValid())
     return;
+  // The step is copied after the body, without what follows it.
+  rejectCutGroups(Inc);
   const char *AfterBody = "the step runs after the body";
   rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
                      AfterBody);
   // Those between the step and the body stay before the body: a pragma
-  // there would apply to the step too. A diagnostic one changes no code.
-  for (const Directive &D : directivesIn(
-           SM, Ctx.getLangOpts(),
-           CharSourceRange::getCharRange(Inc.getEnd(), Body.getBegin())))
-    if (D.Name == "pragma" && !D.diagnosticPragma())
+  // there would apply to the step too, and so would one in the body that
+  // its end does not undo. A diagnostic one changes no code.
+  auto Reaches = [&](SourceLocation L, StringRef Text) {
+    PragmaReach Reach = pragmaReach(Text);
+    return Reach == PragmaReach::Code ||
+           (Reach == PragmaReach::Scope &&
+            SM.isBeforeInTranslationUnit(L, Body.getBegin()));
+  };
+  CharSourceRange After =
+      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), After))
+    if (D.Name == "pragma" && !D.Skipped && Reaches(D.Loc, D.pragmaText()))
       failDirective(D, AfterBody);
+  std::vector<PragmaOperator> Operators =
+      pragmaOperatorsIn(SM, Ctx.getLangOpts(), After);
+  for (const PragmaOperator &Op :
+       expandedPragmaOperatorsIn(SM, Ctx.getLangOpts(), After))
+    Operators.push_back(Op);
+  for (const PragmaOperator &Op : Operators)
+    if (Reaches(Op.Loc, Op.Text) &&
+        ReportedDirectives.insert(SM.getFileOffset(Op.Loc)).second)
+      fail(Op.Loc, "'" + Op.Name +
+                       "' inside a statement that the lowering rebuilds "
+                       "around an 'await', in async function '" +
+                       Plan.Name + "': " + AfterBody +
+                       ", where it would apply; move it out of the loop");
 }
 
 /// The lowering rebuilds an awaited call from its callee and arguments, a
@@ -732,7 +760,7 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
 /// pieces keep their lines (LoweringContext::placeLines).
 void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
   for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
-    if (D.changesMacros())
+    if (D.changesMacros() && !D.Skipped)
       failDirective(D, Why);
   for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
     if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
@@ -747,15 +775,19 @@ void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
 /// A whole conditional group may go, the branches chosen, and a diagnostic
 /// pragma (the nested parse reported the diagnostics; the compile of the
 /// lowered code ignores warnings); a group opened or closed outside \p R
-/// may not, nor another directive.
-void Planner::rejectDroppedDirectives(CharSourceRange R) {
+/// may not, nor another directive. From \p Rest on, \p R holds only
+/// the ends of the groups the statement opened and the branches they
+/// skipped (semicolonAfterGroups): directives there never acted.
+void Planner::rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest) {
   const char *Dropped = "the lowering writes the statement anew, without it";
-  rejectMacroChanges(R, MacroMoves);
   std::vector<Directive> Found = directivesIn(SM, Ctx.getLangOpts(), R);
   bool Balanced = balancedGroups(Found);
+  rejectMacroChanges(CharSourceRange::getCharRange(R.getBegin(), Rest),
+                     MacroMoves);
   for (const Directive &D : Found)
-    if (!D.changesMacros() && !D.diagnosticPragma() &&
-        (!D.conditional() || !Balanced))
+    if (D.conditional() ? !Balanced
+                        : D.Begin < SM.getFileOffset(Rest) && !D.Skipped &&
+                              !D.changesMacros() && !D.diagnosticPragma())
       failDirective(D, Dropped);
 }
 
@@ -1217,6 +1249,43 @@ bool Planner::checkFrameType(const VarDecl *VD) {
   return true;
 }
 
+/// Whether \p Inner is \p Outer or one of its subexpressions.
+static bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
+  if (!Outer)
+    return false;
+  if (Outer == Inner)
+    return true;
+  return llvm::any_of(Outer->children(),
+                      [&](const Stmt *C) { return containsStmt(C, Inner); });
+}
+
+/// Scopes are ordered by the file offsets of expansion locations, so a local
+/// a macro declares and an await in the same expansion (a loop variable of
+/// `#define EACH(i, n, body) for (int i = 0; i < (n); i++) { body }` and an
+/// await in `body`) share one offset: the local would seem live across no
+/// await, keep no frame slot and lose its value.
+void Planner::rejectLocalsInAwaitingMacros() {
+  for (const LocalScope &L : Locals) {
+    SourceLocation Decl = L.Var->getLocation();
+    if (!Decl.isMacroID())
+      continue;
+    for (const SuspendPoint &Pt : Plan.Points) {
+      if (offsetOf(Pt.Await->getBeginLoc()) != L.DeclOffset ||
+          containsStmt(L.Var->getInit(), Pt.Await))
+        continue;
+      StringRef Macro;
+      for (SourceLocation M = Decl; M.isMacroID();
+           M = SM.getImmediateMacroCallerLoc(M))
+        Macro = Lexer::getImmediateMacroName(M, SM, Ctx.getLangOpts());
+      fail(Decl, "'" + L.Var->getName() + "' is declared by macro '" + Macro +
+                     "', whose expansion also holds an 'await': the lowering "
+                     "cannot keep it across that 'await'; declare it outside "
+                     "the macro");
+      break;
+    }
+  }
+}
+
 void Planner::chooseFrameVars() {
   for (const ParmVarDecl *P : FD->parameters()) {
     if (P->getName().empty()) {
@@ -1422,20 +1491,19 @@ void Planner::collectRefs() {
     }
     bool VisitSourceLocExpr(SourceLocExpr *SLE) {
       SourceLocIdentKind K = SLE->getIdentKind();
-      if (K == SourceLocIdentKind::Column)
-        P.fail(SLE->getLocation(),
-               "__builtin_COLUMN() in async function '" + P.Plan.Name +
-                   "': the lowering rewrites the function's text, where its "
-                   "column would change; pass the column from outside");
+      bool Written =
+          P.fileRangeOf(SLE).isValid() && P.renameable(SLE->getBeginLoc());
+      if (K == SourceLocIdentKind::Column) {
+        P.planColumn(SLE);
+        return true;
+      }
       // In a local type's body it names no function (""), in the lowered
       // code too, where that type moves.
       const auto *In = dyn_cast<FunctionDecl>(SLE->getParentContext());
       if (!In || In->getCanonicalDecl() != P.FD->getCanonicalDecl())
         return true;
-      CharSourceRange R = P.fileRangeOf(SLE);
-      if (K == SourceLocIdentKind::Function && R.isValid() &&
-          P.renameable(SLE->getBeginLoc()))
-        P.Plan.FunctionBuiltins.push_back(SLE);
+      if (K == SourceLocIdentKind::Function && Written)
+        P.Plan.SourceBuiltins.push_back(SLE);
       else if (K == SourceLocIdentKind::Function ||
                K == SourceLocIdentKind::FuncSig)
         P.failNamesPoll(SLE->getLocation(), SLE->getBuiltinStr().str() + "()");
@@ -1474,7 +1542,36 @@ void Planner::collectRefs() {
     }
   } Finder(*this, Names);
   Finder.TraverseStmt(FD->getBody());
+  // A type defined in an expression (`sizeof(struct { ... })`) is no
+  // statement's: the body's traversal does not reach its members.
+  struct ColumnFinder : RecursiveASTVisitor<ColumnFinder> {
+    Planner &P;
+    explicit ColumnFinder(Planner &P) : P(P) {}
+    bool VisitSourceLocExpr(SourceLocExpr *SLE) {
+      if (SLE->getIdentKind() == SourceLocIdentKind::Column &&
+          !llvm::is_contained(P.Plan.SourceBuiltins, SLE))
+        P.planColumn(SLE);
+      return true;
+    }
+  } Columns(*this);
+  for (Decl *D : FD->decls())
+    if (isa<TagDecl>(D))
+      Columns.TraverseDecl(D);
   checkStringified(Names);
+}
+
+/// The lowering rewrites the function's text, where columns change: it
+/// writes the column of \p SLE in its place, a local type's too.
+void Planner::planColumn(const SourceLocExpr *SLE) {
+  if (fileRangeOf(SLE).isValid() && renameable(SLE->getBeginLoc()))
+    Plan.SourceBuiltins.push_back(SLE);
+  else
+    fail(SLE->getLocation(),
+         "__builtin_COLUMN() in a macro's definition, used in async "
+         "function '" +
+             Plan.Name +
+             "': the lowering rewrites the function's text, where its "
+             "column would change; write it in the function");
 }
 
 /// A stringified macro argument shows its tokens as written. A frame
@@ -1507,16 +1604,22 @@ void Planner::checkStringified(const FrameVarNames &Names) {
       fail(S.Loc, "'await' in an argument that macro '" + S.Macro +
                       "' stringifies: the lowered code would show the value "
                       "it awaited instead; await into a local before it");
-    // The lowering writes the function's name in the argument's text.
-    if (mentionsName(S.Text, "__builtin_FUNCTION") &&
-        llvm::any_of(Plan.FunctionBuiltins, [&](const SourceLocExpr *SLE) {
-          return InUse(SM.getSpellingLoc(SLE->getBeginLoc()));
-        }))
-      fail(S.Loc, "__builtin_FUNCTION() in an argument that macro '" + S.Macro +
-                      "' stringifies, in async function '" + Plan.Name +
-                      "': the lowered code would show the name the lowering "
-                      "writes in its place; stringify it in another macro "
-                      "use than the one that evaluates it");
+    // The lowering writes the function's name, or the column, in the
+    // argument's text.
+    for (const SourceLocExpr *SLE : Plan.SourceBuiltins) {
+      std::string Name = SLE->getBuiltinStr().str();
+      if (mentionsName(S.Text, Name) &&
+          InUse(SM.getSpellingLoc(SLE->getBeginLoc()))) {
+        bool Column = SLE->getIdentKind() == SourceLocIdentKind::Column;
+        fail(S.Loc, Name + "() in an argument that macro '" + S.Macro +
+                        "' stringifies, in async function '" + Plan.Name +
+                        "': the lowered code would show the " +
+                        (Column ? "column" : "name") +
+                        " the lowering writes in its place; stringify it in "
+                        "another macro use than the one that evaluates it");
+        break;
+      }
+    }
     for (const FrameVar &V : Plan.Vars) {
       const VarDecl *VD = V.Decl;
       if (!mentionsName(S.Text, VD->getName()) || (V.Defined && S.AsWritten))

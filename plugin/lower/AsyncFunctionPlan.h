@@ -200,9 +200,10 @@ struct AsyncFunctionPlan {
   /// expansion too): only then does the poll function define those names.
   bool NamesFunction = false;
   /// `__builtin_FUNCTION()` written in the function's text, which would
-  /// name the poll function: the lowering writes the user's function's
-  /// name in its place.
-  std::vector<const clang::SourceLocExpr *> FunctionBuiltins;
+  /// name the poll function, and `__builtin_COLUMN()`, whose column the
+  /// rewritten text changes: the lowering writes the user's function's
+  /// name, or the column, in their place.
+  std::vector<const clang::SourceLocExpr *> SourceBuiltins;
   std::vector<SuspendPoint> Points;
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;

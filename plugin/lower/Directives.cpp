@@ -2,7 +2,9 @@
 
 #include "Directives.h"
 
+#include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 using namespace clang;
@@ -20,11 +22,38 @@ bool Directive::conditional() const {
 }
 
 bool Directive::diagnosticPragma() const {
-  if (Name != "pragma" || (Word != "GCC" && Word != "clang"))
-    return false;
-  return Text.substr(Text.find(Word) + Word.size())
-      .ltrim()
-      .starts_with("diagnostic");
+  return Name == "pragma" &&
+         pragmaReach(pragmaText()) == PragmaReach::Diagnostics;
+}
+
+StringRef Directive::pragmaText() const {
+  if (Name != "pragma")
+    return StringRef();
+  return Text.substr(Text.find(Name) + Name.size()).trim();
+}
+
+/// The identifier \p Text starts with, after blanks; \p Text goes past it.
+static StringRef takeWord(StringRef &Text) {
+  Text = Text.ltrim();
+  StringRef Word =
+      Text.take_while([](char C) { return isAsciiIdentifierContinue(C); });
+  Text = Text.drop_front(Word.size());
+  return Word;
+}
+
+PragmaReach pragmaReach(StringRef Text) {
+  StringRef First = takeWord(Text);
+  StringRef Second = takeWord(Text);
+  if ((First == "GCC" || First == "clang") && Second == "diagnostic")
+    return PragmaReach::Diagnostics;
+  // Clang restores the floating-point state where a compound statement ends.
+  if (First == "STDC" || First == "float_control" ||
+      (First == "clang" && (Second == "fp" || Second == "loop")) ||
+      (First == "GCC" && Second == "unroll") ||
+      llvm::is_contained(
+          {"unroll", "nounroll", "unroll_and_jam", "nounroll_and_jam"}, First))
+    return PragmaReach::Scope;
+  return PragmaReach::Code;
 }
 
 /// The number of groups \p Ds leave open, or -1 when one of them continues
@@ -68,29 +97,135 @@ lexRaw(const SourceManager &SM, const LangOptions &LO, CharSourceRange R,
   Scan(Lex, Tok, SM.getFileOffset(R.getEnd()));
 }
 
-/// A token scan: `_Pragma ( "push_macro(...)" )`, the string as written.
+/// A token scan: `_Pragma ( "..." )`, the string as written, and
+/// `__pragma ( ... )`, the text between its parentheses. A `_Pragma` whose
+/// operand is no string literal (`_Pragma(#x)` in a macro's definition)
+/// gets an empty text, which reaches the code after it: its pragma is
+/// known only once expanded.
+std::vector<PragmaOperator> pragmaOperatorsIn(const SourceManager &SM,
+                                              const LangOptions &LO,
+                                              CharSourceRange R) {
+  std::vector<Token> Toks;
+  lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
+    for (; Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
+         Lex.LexFromRawLexer(Tok))
+      Toks.push_back(Tok);
+  });
+  std::vector<PragmaOperator> Found;
+  for (size_t I = 0; I + 2 < Toks.size(); ++I) {
+    if (Toks[I].isNot(tok::raw_identifier) || Toks[I + 1].isNot(tok::l_paren))
+      continue;
+    StringRef Name = Toks[I].getRawIdentifier();
+    const Token &Operand = Toks[I + 2];
+    if (Name == "_Pragma") {
+      StringRef Text;
+      if (tok::isStringLiteral(Operand.getKind()))
+        Text = StringRef(Operand.getLiteralData(), Operand.getLength())
+                   .drop_until([](char C) { return C == '"'; })
+                   .drop_front()
+                   .drop_back();
+      Found.push_back({Toks[I].getLocation(), Text, Name});
+    } else if (Name == "__pragma") {
+      size_t J = I + 2;
+      for (unsigned Depth = 1; J != Toks.size(); ++J) {
+        Depth += Toks[J].is(tok::l_paren);
+        Depth -= Toks[J].is(tok::r_paren);
+        if (!Depth)
+          break;
+      }
+      const char *Begin = SM.getCharacterData(Operand.getLocation());
+      const char *Stop = J == I + 2 || J == Toks.size()
+                             ? Begin
+                             : SM.getCharacterData(Toks[J].getLocation());
+      Found.push_back(
+          {Toks[I].getLocation(), StringRef(Begin, Stop - Begin), Name});
+    }
+  }
+  return Found;
+}
+
+/// A macro's expansion is one entry of the SourceManager, spelled where its
+/// definition's replacement list is.
+std::vector<PragmaOperator> expandedPragmaOperatorsIn(const SourceManager &SM,
+                                                      const LangOptions &LO,
+                                                      CharSourceRange R) {
+  std::vector<PragmaOperator> Found;
+  FileID File = SM.getFileID(R.getBegin());
+  unsigned Begin = SM.getFileOffset(R.getBegin());
+  unsigned End = SM.getFileOffset(R.getEnd());
+  for (unsigned I = 0, N = SM.local_sloc_entry_size(); I != N; ++I) {
+    const SrcMgr::SLocEntry &Entry = SM.getLocalSLocEntry(I);
+    if (!Entry.isExpansion() || Entry.getExpansion().isMacroArgExpansion())
+      continue;
+    SourceLocation Use =
+        SM.getExpansionLoc(Entry.getExpansion().getExpansionLocStart());
+    unsigned Off = SM.getFileOffset(Use);
+    if (SM.getFileID(Use) != File || Off < Begin || Off >= End)
+      continue;
+    unsigned Next = I + 1 < N ? SM.getLocalSLocEntry(I + 1).getOffset()
+                              : SM.getNextLocalOffset();
+    SourceLocation Spelling = Entry.getExpansion().getSpellingLoc();
+    if (Spelling.isMacroID())
+      continue; // text of no file to lex: another expansion's
+    for (const PragmaOperator &Op : pragmaOperatorsIn(
+             SM, LO,
+             CharSourceRange::getCharRange(
+                 Spelling,
+                 Spelling.getLocWithOffset(Next - Entry.getOffset()))))
+      Found.push_back({Use, Op.Text, Op.Name});
+  }
+  return Found;
+}
+
 std::vector<SourceLocation> macroPragmasIn(const SourceManager &SM,
                                            const LangOptions &LO,
                                            CharSourceRange R) {
   std::vector<SourceLocation> Found;
-  lexRaw(SM, LO, R, [&](Lexer &Lex, Token &Tok, unsigned End) {
-    SourceLocation Operator;
-    for (; Tok.isNot(tok::eof) && SM.getFileOffset(Tok.getLocation()) < End;
-         Lex.LexFromRawLexer(Tok)) {
-      if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma") {
-        Operator = Tok.getLocation();
-        continue;
-      }
-      if (Operator.isValid() && Tok.is(tok::string_literal)) {
-        StringRef Text(Tok.getLiteralData(), Tok.getLength());
-        if (Text.contains("push_macro") || Text.contains("pop_macro"))
-          Found.push_back(Operator);
-      }
-      if (Tok.isNot(tok::l_paren))
-        Operator = SourceLocation();
-    }
-  });
+  for (const PragmaOperator &Op : pragmaOperatorsIn(SM, LO, R))
+    if (Op.Text.contains("push_macro") || Op.Text.contains("pop_macro"))
+      Found.push_back(Op.Loc);
   return Found;
+}
+
+/// The value of an `#if` or `#elif` whose condition is the literal `0` or
+/// `1`: no macro changes it.
+static std::optional<bool> literalCondition(const Directive &D) {
+  if (D.Name != "if" && D.Name != "elif")
+    return std::nullopt;
+  StringRef Cond = D.Text.substr(D.Text.find(D.Name) + D.Name.size()).trim();
+  if (Cond == "0" || Cond == "1")
+    return Cond == "1";
+  return std::nullopt;
+}
+
+/// Marks the directives of \p Ds in a branch no macro can make the
+/// preprocessor choose. A group opened before \p Ds is not known.
+static void markSkipped(std::vector<Directive> &Ds) {
+  struct Group {
+    bool Dead;   // its current branch is skipped
+    bool Chosen; // a branch before it was chosen whatever the macros
+  };
+  std::vector<Group> Open;
+  auto InDead = [&] {
+    return llvm::any_of(Open, [](const Group &G) { return G.Dead; });
+  };
+  for (Directive &D : Ds) {
+    std::optional<bool> Literal = literalCondition(D);
+    if (D.Name.starts_with("if")) {
+      D.Skipped = InDead();
+      Open.push_back({Literal == false, Literal == true});
+    } else if (D.Name.starts_with("el") && !Open.empty()) {
+      Group &G = Open.back();
+      G.Dead = G.Chosen || Literal == false;
+      G.Chosen = G.Chosen || Literal == true;
+      D.Skipped = InDead();
+    } else if (D.Name == "endif" && !Open.empty()) {
+      Open.pop_back();
+      D.Skipped = InDead();
+    } else {
+      D.Skipped = InDead();
+    }
+  }
 }
 
 /// Reads the directive whose `#` is \p Tok, leaving \p Tok at the first
@@ -124,6 +259,7 @@ std::vector<Directive> directivesIn(const SourceManager &SM,
         Lex.LexFromRawLexer(Tok);
     }
   });
+  markSkipped(Found);
   return Found;
 }
 

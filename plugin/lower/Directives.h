@@ -27,6 +27,9 @@ struct Directive {
   llvm::StringRef Name;      ///< `define`, `if`, ...; empty when none
   llvm::StringRef Word;      ///< the identifier after it, if one follows
   llvm::StringRef Text;      ///< as written, continuation lines included
+  /// In a branch the preprocessor skips whatever the macros: `#if 0`'s,
+  /// or one after `#if 1`'s (in the range directivesIn scanned).
+  bool Skipped = false;
   /// `#define`, `#undef`, `#pragma push_macro` or `pop_macro`, or an
   /// `#include` (the file may define any): a directive that changes what a
   /// macro's name expands to after it.
@@ -36,7 +39,41 @@ struct Directive {
   /// `#pragma GCC diagnostic` or `#pragma clang diagnostic`: it changes
   /// which warnings the code after it gets, not the code.
   bool diagnosticPragma() const;
+  /// What follows `pragma`; empty for other directives.
+  llvm::StringRef pragmaText() const;
 };
+
+/// How far a pragma acts on the code after it.
+enum class PragmaReach {
+  Diagnostics, ///< only on its warnings (`GCC diagnostic`, ...)
+  Scope,       ///< up to the end of its compound statement (`STDC`,
+               ///< `float_control`, `clang fp`), or on the loop after it
+               ///< (`clang loop`, `unroll`, ...)
+  Code,        ///< on all the code after it (`pack`, `redefine_extname`, ...)
+};
+
+/// The reach of the pragma whose text after `pragma` (or a `_Pragma`'s
+/// string) is \p Text.
+PragmaReach pragmaReach(llvm::StringRef Text);
+
+struct PragmaOperator {
+  clang::SourceLocation Loc; ///< its `_Pragma` or `__pragma`
+  llvm::StringRef Text;      ///< its pragma's text; empty when not spelled
+  llvm::StringRef Name;      ///< `_Pragma` or `__pragma`
+};
+
+/// The `_Pragma` and `__pragma` operators written in the file range \p R,
+/// in order.
+std::vector<PragmaOperator> pragmaOperatorsIn(const clang::SourceManager &SM,
+                                              const clang::LangOptions &LO,
+                                              clang::CharSourceRange R);
+
+/// The `_Pragma` and `__pragma` operators that the macros expanded in the file
+/// range \p R bring from their definitions, each at its macro's use.
+std::vector<PragmaOperator>
+expandedPragmaOperatorsIn(const clang::SourceManager &SM,
+                          const clang::LangOptions &LO,
+                          clang::CharSourceRange R);
 
 /// The directives that begin in the file range \p R, in order.
 std::vector<Directive> directivesIn(const clang::SourceManager &SM,

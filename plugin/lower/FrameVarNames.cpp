@@ -273,6 +273,7 @@ FrameVarNames::FrameVarNames(const FunctionDecl *FD, ASTContext &Ctx,
       StringRef Text = Lexer::getSpelling(SM.getSpellingLoc(L), Buffer, SM, LO);
       if (!mentionsAwait(Text) && !mentionsFunctionName(Text) &&
           !mentionsName(Text, "__builtin_FUNCTION") &&
+          !mentionsName(Text, "__builtin_COLUMN") &&
           llvm::none_of(N.Names, [&](const auto &Name) {
             return mentionsName(Text, Name.getKey());
           }))

@@ -108,6 +108,9 @@ private:
   llvm::DenseSet<const void *> HoistedPieces; ///< DeclStmts and tags
   /// Declarations inside the moved text, in the order met: renamed.
   std::vector<const NamedDecl *> Moved;
+  /// The __builtin_COLUMN()s in the moved types, and what needs each.
+  std::vector<std::pair<const SourceLocExpr *, const NamedDecl *>> Columns;
+  void checkColumns();
 };
 
 bool LocalTypePlanner::run(llvm::ArrayRef<QualType> Roots) {
@@ -127,7 +130,33 @@ bool LocalTypePlanner::run(llvm::ArrayRef<QualType> Roots) {
             });
   nameHoisted();
   collectRefs();
+  checkColumns();
   return Ok;
+}
+
+/// The moved text keeps its columns (LoweringContext::columnPad) but where
+/// a type takes its longer name before a __builtin_COLUMN() on its line.
+void LocalTypePlanner::checkColumns() {
+  for (const auto &[SLE, Why] : Columns) {
+    SourceLocation At = SM.getExpansionLoc(SLE->getLocation());
+    auto Shifts = [&](SourceLocation L) {
+      L = SM.getExpansionLoc(L);
+      return SM.getFileID(L) == SM.getFileID(At) &&
+             SM.getExpansionLineNumber(L) == SM.getExpansionLineNumber(At) &&
+             SM.getFileOffset(L) < SM.getFileOffset(At);
+    };
+    if (llvm::any_of(Plan.Refs,
+                     [&](const auto &R) { return Shifts(R.first); }) ||
+        llvm::any_of(Plan.Unnamed, [&](const TagDecl *T) {
+          return Shifts(T->getBraceRange().getBegin());
+        }))
+      fail(SLE->getLocation(),
+           "type " + userName(Why) +
+               " of a value live across an 'await' is declared inside the "
+               "function and its definition uses '__builtin_COLUMN()' after "
+               "a type's name on its line, which is longer where the type "
+               "moves: frames are declared at file scope");
+  }
 }
 
 void LocalTypePlanner::indexDeclStmts() {
@@ -276,6 +305,8 @@ void LocalTypePlanner::scanHoisted(Decl *D, const NamedDecl *Why,
       // In a record's or an enum's body it names no function ("") both
       // here and at file scope; in a typedef it names this one.
       SourceLocIdentKind K = SLE->getIdentKind();
+      if (K == SourceLocIdentKind::Column)
+        P.Columns.push_back({SLE, Why});
       if ((K == SourceLocIdentKind::Function ||
            K == SourceLocIdentKind::FuncSig) &&
           isa_and_nonnull<FunctionDecl>(SLE->getParentContext()))

@@ -317,6 +317,16 @@ void LoweringContext::replace(CharSourceRange R,
   Pending.push_back({R, Len, Pending.size(), std::move(Make)});
 }
 
+/// Whether \p Line is an `#else`, `#elif...` or `#endif`.
+static bool endsBranch(StringRef Line) {
+  Line = Line.ltrim(" \t");
+  if (!Line.consume_front("#"))
+    return false;
+  Line = Line.ltrim(" \t");
+  return Line.starts_with("else") || Line.starts_with("elif") ||
+         Line.starts_with("endif");
+}
+
 std::string LoweringContext::placeLines(StringRef New,
                                         CharSourceRange R) const {
   unsigned Line = SM.getPresumedLineNumber(R.getBegin());
@@ -365,9 +375,14 @@ std::string LoweringContext::placeLines(StringRef New,
     else if (New[End] == '\n')
       ++End;
     Out.append(New.data() + I, End - I);
+    bool Branch = LineStart && endsBranch(New.slice(I, End));
     LineStart = New[End - 1] == '\n';
     Line += LineStart;
     I = End;
+    // A #line in a branch the preprocessor skips does not act: the line
+    // after the group's end, or its next branch's start, is written again.
+    if (Branch && LineStart)
+      Out += "#line " + std::to_string(Line) + " " + File + "\n";
   }
   if (Line != Last)
     MoveTo(Last);

@@ -183,7 +183,12 @@ std::string RegisterLocals::whyInFrame(const LocalScope &L) const {
     return "must be destructed";
   if (VD->hasAttrs())
     return "has an attribute";
-  if (VD->getLocation().isMacroID() ||
+  // Its spills name it: as the user wrote it, in the function's text or a
+  // macro's argument there (`FOR(i, n)`), and not a macro's name.
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Name = VD->getLocation();
+  if ((Name.isMacroID() && !(SM.isMacroArgExpansion(Name) &&
+                             SM.getImmediateSpellingLoc(Name).isFileID())) ||
       Ctx.Idents.get(VD->getName()).hasMacroDefinition())
     return "has the name of a macro";
   auto Names = Declared.find(VD->getName());

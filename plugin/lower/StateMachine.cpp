@@ -36,7 +36,7 @@ public:
 
 private:
   void renameRefs();
-  void nameFunctionBuiltins();
+  void writeSourceBuiltins();
   std::string flagWrite(const AsyncFunctionPlan::FlagWrite &W,
                         const std::string &Ref) const;
   void rewriteDecl(const DeclStmt *DS);
@@ -77,7 +77,7 @@ private:
 
 void StateMachineEmitter::run(const std::string &Prelude) {
   renameRefs();
-  nameFunctionBuiltins();
+  writeSourceBuiltins();
   for (const DeclStmt *DS : P.FrameDecls)
     rewriteDecl(DS);
   for (const SuspendPoint &Pt : P.Points)
@@ -176,14 +176,19 @@ void StateMachineEmitter::renameRefs() {
 /// __builtin_FUNCTION() names the function it is evaluated in, the poll
 /// function: the user's function's name takes its place, with the
 /// builtin's type (`char *` in C).
-void StateMachineEmitter::nameFunctionBuiltins() {
+void StateMachineEmitter::writeSourceBuiltins() {
   std::string Name =
       PredefinedExpr::ComputeName(PredefinedIdentKind::Function, P.FD);
   llvm::DenseSet<unsigned> Done; // a macro argument may expand twice
-  for (const SourceLocExpr *SLE : P.FunctionBuiltins) {
+  for (const SourceLocExpr *SLE : P.SourceBuiltins) {
     CharSourceRange R = LC.fileRange(SLE->getSourceRange());
-    std::string Text =
-        "((" + SLE->getType().getAsString() + ")\"" + Name + "\")";
+    // Where Clang takes the column: a macro's invocation, for an argument.
+    std::string Value =
+        SLE->getIdentKind() == SourceLocIdentKind::Column
+            ? std::to_string(LC.SM.getPresumedColumnNumber(
+                  LC.SM.getExpansionRange(SLE->getLocation()).getEnd()))
+            : "\"" + Name + "\"";
+    std::string Text = "((" + SLE->getType().getAsString() + ")" + Value + ")";
     if (Done.insert(R.getBegin().getRawEncoding()).second)
       LC.replace(R, [Text] { return Text; });
   }
@@ -345,6 +350,15 @@ std::string StateMachineEmitter::declText(const DeclStmt *DS,
         S += pointText(Pt);
         IsPoint = true;
       }
+    // Its initializer may end in the chosen branch of a group it opened,
+    // whose rest goes with it (Planner::tryPoint).
+    if (std::optional<SourceLocation> Semi =
+            IsPoint ? semicolonAfterGroups(
+                          LC.SM, LC.Ctx.getLangOpts(),
+                          CharSourceRange::getCharRange(
+                              LC.fileRange(VD->getLocation()).getBegin(), Pos))
+                    : std::nullopt)
+      Pos = *Semi;
     if (IsPoint && !P.frameVar(VD) && localTarget(VD) != VD->getName())
       S += " " + LC.typeName(VD->getType()) + " " + VD->getName().str() +
            " = " + localTarget(VD) + ";";

@@ -195,6 +195,23 @@ async int yields(int n)
 	return acc + got;
 }
 
+// A loop header a macro writes, its variable a macro argument: the
+// variable stays a C local, the header as written (it was in the frame, a
+// name a macro wrote, and the header could not be rewritten).
+#define FOR(i, n) for (int i = 0; i < (n); i++)
+
+async int macro_loops(int n)
+{
+	int s = 0;
+	FOR(i, n) s += await(step(i));
+	FOR(j, 2) {
+		clobber();
+		s += 10 * await(step(j));
+	}
+	printf("macro_loops %d\n", s);
+	return s;
+}
+
 int main(void)
 {
 	// CHECK: macros 3: rc 110 total 107 count 3
@@ -216,5 +233,7 @@ int main(void)
 	printf("result %d\n", coast_block_on(past(1)));
 	// CHECK-NEXT: yields acc 4 rc 0 first 0 got 6
 	coast_block_on(yields(1));
+	// CHECK-NEXT: macro_loops 36
+	coast_block_on(macro_loops(3));
 	return 0;
 }

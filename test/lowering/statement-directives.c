@@ -14,13 +14,17 @@
 //
 // Coast-unsupported too, by name (each printed another value or did not
 // compile):
-// - a `#pragma` other than a diagnostic one between a rebuilt for's step
-//   and its body (it applied to the step too);
+// - a `#pragma`, `_Pragma` or `__pragma` other than a diagnostic one between a rebuilt
+//   for's step and its body, or one in its body that its end does not
+//   undo (pack; not a floating-point or loop one; any a macro makes with
+//   `_Pragma(#x)`, whose text is known only once expanded): it applied to the step
+//   too;
 // - in a statement an await is written in place of (`return`, an
 //   assignment, a declarator), any directive but whole conditional groups
 //   and diagnostic pragmas (a `#define` there was dropped), and a group
 //   cut by the ends of the awaited call's callee or an argument, which are
-//   copied on their own (`#endif without #if`);
+//   copied on their own (`#endif without #if`), and one cut by the end of
+//   a rebuilt for's step, which goes after the body;
 // - a group cut by a declarator's initializer, in a declaration rebuilt
 //   around an await (the text before the initializer goes);
 // - a directive changing macros between an `if (` or a `switch (` and its
@@ -30,6 +34,7 @@
 // - a `#else`/`#endif` between split operands closing a group opened
 //   before the first.
 // RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT %s
+// RUN: %coast -fsyntax-only -ferror-limit=0 -Xclang -verify -DREJECT -DMS -fms-extensions %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -100,6 +105,55 @@ static async int packed(void)
 #pragma pack(push, 1) // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed': the step runs after the body}}
 		n++;
 #pragma pack(pop)
+	return n;
+}
+
+#define PACKED _Pragma("pack(push, 1)")
+#define DO_PRAGMA(x) _Pragma(#x)
+#define MS_PACKED __pragma(pack(push, 1))
+
+static async int packed_body(void)
+{
+	int n = 0;
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+#pragma pack(push, 1) // expected-error {{'#pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body}}
+	}
+#pragma pack(pop)
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		_Pragma("pack(push, 1)") // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply; move it out of the loop}}
+	}
+	_Pragma("pack(pop)")
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		PACKED // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	_Pragma("pack(pop)")
+	// The pragma a stringifying macro makes is known only once expanded.
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		DO_PRAGMA(pack(push, 1)) // expected-error {{'_Pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	_Pragma("pack(pop)")
+#ifdef MS
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		__pragma(pack(push, 1)) // expected-error {{'__pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	__pragma(pack(pop))
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		n++;
+		MS_PACKED // expected-error {{'__pragma' inside a statement that the lowering rebuilds around an 'await', in async function 'packed_body': the step runs after the body, where it would apply}}
+	}
+	__pragma(pack(pop))
+	// Accepted: a diagnostic pragma changes no code.
+	for (int i = 0; i < await(id(20)); i += (int)sizeof(struct { char c; int x; })) {
+		__pragma(clang diagnostic push)
+		n++;
+		__pragma(clang diagnostic pop)
+	}
+#endif
 	return n;
 }
 
@@ -215,6 +269,31 @@ static async int cut_initializer(int n)
 	return v;
 }
 
+// The step is copied after the body, without the `#endif` after it.
+static async int cut_step(int n)
+{
+	int r = 0;
+	for (int i = 0; i < n; i +=
+#if 1 // expected-error {{'#if' inside a statement that the lowering rebuilds around an 'await', in async function 'cut_step': the conditional group is cut}}
+	     await(id(1))
+#endif
+	    )
+		r++;
+	return r;
+}
+
+// Only a literal `#if 0` (or what follows `#if 1`) is known skipped
+// before the await.
+static async int unknown_branch(int n)
+{
+	return
+	// expected-error@+2 {{'#define' inside a statement that the lowering rebuilds around an 'await', in async function 'unknown_branch': the macro would change}}
+#if !BIG
+#define V 2
+#endif
+		await(id(n + V));
+}
+
 static async int cut_declarator(int n)
 {
 	int y =
@@ -323,6 +402,67 @@ static async int group_ends(int n)
 // CHECK-NEXT: group_ends 8 1
 // CHECK-NEXT: group_ends returned 3
 
+// A directive in a branch the preprocessor skipped never acted: in a
+// statement's `#if 0` group (any statement rebuilt around an await), or
+// in the branches after the one a statement written in place ends in
+// (#line, #define there were rejected).
+static async int skipped_branches(int n)
+{
+	int r = 0, l0 = __LINE__;
+	if (
+#if 0
+#define V 7
+#undef BIG
+#line 1
+#endif
+		await(id(n)) > V)
+		r = 1;
+	r += 10 * await(id(n
+#if 1
+#else
+#define V 9
+#endif
+			   ));
+	int x;
+	x =
+#if BIG
+		await(id(n + 1))
+#else
+#line 500
+#define V 3
+		await(id(n - 1))
+#endif
+		;
+	int y =
+#if !BIG
+		await(id(n))
+#elif BIG == 1
+		await(id(n + 7))
+#else
+#line 600
+#endif
+		;
+	int z =
+#if 0
+#ident "z"
+		0
+#else
+		await(id(V))
+#endif
+		;
+	printf("skipped_branches %d %d %d %d %d\n", r, x, y, z, __LINE__ - l0);
+	return
+#ifdef BIG
+		await(id(x + y))
+#else
+#line 700
+		await(id(0))
+#endif
+		;
+}
+// CHECK-NEXT: skipped_branches 31 4 10 1 42
+// CHECK-NEXT: skipped_branches returned 14
+
 static async int renumbered(void)
 {
 	int k = await(id(
@@ -359,6 +499,15 @@ static async int loops(void)
 	while (await(id(n)) < 6)
 #line 300
 		n += __LINE__ - 299;
+	// A whole group in the step goes with it.
+	for (int i = 0; i < 4; i +=
+#if BIG
+	     await(id(2))
+#else
+	     await(id(1))
+#endif
+	     + 0)
+		r++;
 	printf("loops %d %d %d\n", r, n, __LINE__);
 	return
 #ifdef BIG
@@ -368,8 +517,8 @@ static async int loops(void)
 #endif
 		;
 }
-// CHECK-NEXT: loops 40 6 301
-// CHECK-NEXT: returned 41
+// CHECK-NEXT: loops 42 6 310
+// CHECK-NEXT: returned 43
 
 static async int operands(void)
 {
@@ -422,6 +571,8 @@ static async int defined_out(void)
 }
 // CHECK-NEXT: defined_out 6
 
+#define QUIET _Pragma("clang diagnostic ignored \"-Wunused-value\"")
+
 static async int diagnostics(void)
 {
 	int n = 0, x = await(id(
@@ -438,18 +589,30 @@ static async int diagnostics(void)
 	x =
 #pragma GCC diagnostic ignored "-Wshadow"
 		await(id(x + 1));
+	// The body's end undoes a floating-point pragma, and a loop pragma
+	// acts on its loop, inside the body: the step after it is as written.
+	for (int i = 0; i < await(id(3)); i += (int)sizeof(struct { char c; int x; })) {
+#pragma STDC FP_CONTRACT OFF
+		_Pragma("clang fp contract(off)")
+		QUIET
+#pragma clang loop unroll(disable)
+		for (int j = 0; j < 2; j++)
+			n += j;
+	}
 	printf("diagnostics %d %d\n", n, x);
 	return
 #pragma clang diagnostic ignored "-Wunused"
 		await(id(0));
 }
-// CHECK-NEXT: diagnostics 1 8
+// CHECK-NEXT: diagnostics 2 8
 
 int main(void)
 {
 	coast_block_on(chosen());
 	printf("whole_groups returned %d\n", coast_block_on(whole_groups(4)));
 	printf("group_ends returned %d\n", coast_block_on(group_ends(4)));
+	printf("skipped_branches returned %d\n",
+	       coast_block_on(skipped_branches(3)));
 	coast_block_on(renumbered());
 	printf("returned %d\n", coast_block_on(loops()));
 	coast_block_on(operands());

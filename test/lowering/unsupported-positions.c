@@ -80,7 +80,7 @@ async int macro_headers(void)
 		r++;
 	for (i = 0; i < 2; i++)
 		r += await(one());
-	LOOP(int j = 0, j < 2, j += await(one())) // expected-error {{this code is split across a macro's definition and its use}}
+	LOOP(int j = 0, j < 2, j += await(one())) // expected-error {{this code is split across a macro's definition and its use}} expected-error {{'j' is declared by macro 'LOOP', whose expansion also holds an 'await'}}
 		r += j;
 	LOOP(i = 0, i < await(one()), i++)
 		r += i;
