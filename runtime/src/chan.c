@@ -759,30 +759,29 @@ would_wait(struct coast_chan *ch, const void *elem, bool send)
 	return send ? len >= ch->cap : !len;
 }
 
-static int chan_einval(int *result)
+static int companion(struct coast_chan *ch, void *elem, bool send,
+		     int *result)
 {
-	*result = COAST__ERR(EINVAL);
-	return 1;
+	if (would_wait(ch, elem, send))
+		return 0;
+	if (!ch || !elem) {
+		*result = COAST__ERR(EINVAL);
+		return 1;
+	}
+	return send ? send_ready(ch, elem, result)
+		    : recv_ready(ch, elem, result);
 }
 
 COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
 					      int *result)
 {
-	if (would_wait(ch, elem, true))
-		return 0;
-	if (!ch || !elem)
-		return chan_einval(result);
-	return send_ready(ch, (void *)elem, result);
+	return companion(ch, (void *)elem, true, result);
 }
 
 COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					      int *result)
 {
-	if (would_wait(ch, elem, false))
-		return 0;
-	if (!ch || !elem)
-		return chan_einval(result);
-	return recv_ready(ch, elem, result);
+	return companion(ch, elem, false, result);
 }
 
 /* ------------------------------------------------------ blocking versions */

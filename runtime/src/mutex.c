@@ -42,6 +42,16 @@ static void set_locked(coast_mutex *m, bool locked)
 	__atomic_store_n(&m->locked, locked, __ATOMIC_RELAXED);
 }
 
+/* M1, under m->lock: a mutex neither held nor awaited is taken at once
+ * (the waiters queued keep their turn: the mutex is fair). */
+static bool take_free(coast_mutex *m)
+{
+	if (m->locked || m->head)
+		return false;
+	set_locked(m, true);
+	return true;
+}
+
 static void mq_push(coast_mutex *m, struct coast__mutex_waiter *w)
 {
 	w->next = NULL;
@@ -205,8 +215,7 @@ static int lock_poll(struct coast_frame *f, struct coast_cx *cx)
 		return lock_done(l, COAST__ERR(ECANCELED));
 	}
 	if (f->state == COAST_STATE_START) {
-		if (!m->locked && !m->head) {
-			set_locked(m, true); /* M1 */
+		if (take_free(m)) {
 			pthread_mutex_unlock(&m->lock);
 			return lock_done(l, 0);
 		}
@@ -253,9 +262,7 @@ COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result)
 		return 1;
 	}
 	pthread_mutex_lock(&m->lock);
-	took = !m->locked && !m->head;
-	if (took)
-		set_locked(m, true); /* M1 */
+	took = take_free(m);
 	pthread_mutex_unlock(&m->lock);
 	if (took)
 		*result = 0;
@@ -270,9 +277,7 @@ COAST_EXTERN int coast_mutex_lock(coast_mutex *m)
 	if (!m)
 		return COAST__ERR(EINVAL);
 	pthread_mutex_lock(&m->lock);
-	if (!m->locked && !m->head) {
-		set_locked(m, true);
-	} else {
+	if (!take_free(m)) {
 		mq_push(m, &w);
 		while (!w.acquired)
 			pthread_cond_wait(&m->cond, &m->lock);
