@@ -186,17 +186,19 @@ static inline int test_poll(struct coast_frame *sub, struct coast_cx *cx)
  * stores the result (type T) in out and frees the sub-frame.
  */
 #define TEST_AWAIT(st, sub, start, T, out)                                  \
-	(sub) = (start);                                                    \
-	if (!(sub))                                                         \
-		coast__out_of_frames(__func__);                             \
-	f->state = (st);                                                    \
-	/* fall through */                                                  \
+	do {                                                                \
+		(sub) = (start);                                            \
+		if (!(sub))                                                 \
+			coast__out_of_frames(__func__);                     \
+		f->state = (st);                                            \
+		/* fall through */                                          \
 	case (st):                                                          \
-	if (test_poll((sub), cx) == COAST_PENDING)                          \
-		return COAST_PENDING;                                       \
-	(out) = COAST_RESULT(T, (sub));                                     \
-	test_free(cx, (sub));                                               \
-	(sub) = NULL
+		if (test_poll((sub), cx) == COAST_PENDING)                  \
+			return COAST_PENDING;                               \
+		(out) = COAST_RESULT(T, (sub));                             \
+		test_free(cx, (sub));                                       \
+		(sub) = NULL;                                               \
+	} while (0)
 
 /* Gives a READY sub-frame back to the task's frame stack. */
 static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)
