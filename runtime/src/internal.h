@@ -8,6 +8,7 @@
  * Subsystems:
  *   task.c      tasks (header + root frame), the state word, wakers, joins,
  *               the per-task frame stack
+ *   slab.c      the workers' slabs of task blocks
  *   scheduler.c the workers: run loop, LIFO slot, stealing, parking, the
  *               budget; block_on, spawn, detach
  *   queue.c     the local run queue (bounded, stealable) and the injection
@@ -111,8 +112,8 @@ struct coast_task {
 	 * or by a wake into the LIFO slot.  Written by the thread that
 	 * queues it before the push, read by the worker that pops it. */
 	bool yielded;
-	/* The size class of the block (task.c's cache), or BLOCK_NONE.
-	 * Written when the block is allocated. */
+	/* The slab class of the block (slab.c), or COAST__SLAB_NONE for
+	 * one from malloc.  Written when the block is allocated. */
 	uint8_t blk_class;
 	/* The worker a local task (coast__spawn_local, block_on's roots) is
 	 * pinned to, or -1: any worker.  Written before the task is
@@ -326,6 +327,43 @@ void *coast__no_child(void *f, const struct coast_fn **cfn);
  */
 void *coast__child(const struct coast_fn *fn, void *f,
 		   const struct coast_fn **cfn);
+
+/*
+ * The workers' slabs of task blocks (slab.c).  COAST__SLAB_CLASS(bytes)
+ * is the size class of a block of bytes, COAST__SLAB_NONE beyond
+ * COAST__SLAB_MAX (those are malloc'd): steps of 16 bytes up to 256, of
+ * 64 up to 512.
+ */
+#define COAST__SLAB_CLASSES 13
+#define COAST__SLAB_MAX 512u
+#define COAST__SLAB_NONE 0xffu
+static inline unsigned coast__slab_class(size_t bytes)
+{
+	if (bytes <= 128)
+		return 0;
+	if (bytes <= 256)
+		return (unsigned)((bytes - 113) >> 4);
+	if (bytes <= COAST__SLAB_MAX)
+		return 9 + (unsigned)((bytes - 257) >> 6);
+	return COAST__SLAB_NONE;
+}
+/* A free block of class c from the calling worker's slab, or NULL (no
+ * memory).  Workers only. */
+struct coast_task *coast__slab_alloc(unsigned c);
+/* Gives back a slab block, from any thread. */
+void coast__slab_free(struct coast_task *t);
+/* The calling worker is about to park: takes its remote frees back and
+ * gives back empty spans beyond what it keeps. */
+void coast__slab_idle(void);
+/* Bytes of the slabs' spans that hold blocks (not given back), for tests. */
+size_t coast__slab_kept(void);
+/*
+ * The registry's side of the slab (task.c): n blocks of bsize bytes at
+ * base, just carved, enter the registry dead (R1); n blocks of a span
+ * about to be given back leave it.
+ */
+void coast__task_reg_carve(char *base, size_t bsize, unsigned n);
+void coast__task_reg_retire(char *base, size_t bsize, unsigned n);
 
 /* Tasks allocated and not yet freed, for tests and dumps. */
 size_t coast__task_live(void);

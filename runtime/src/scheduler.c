@@ -769,6 +769,9 @@ static void park(struct worker *w)
 {
 	bool counted = false;
 
+	/* Off the hot path: remote frees taken back, idle memory given back
+	 * (slab.c). */
+	coast__slab_idle();
 	/* P2 */
 	pthread_mutex_lock(&rt.idle_lock);
 	w->idle = true;

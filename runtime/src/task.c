@@ -136,24 +136,28 @@
  * Every task block is on one of REG_SHARDS lists (the shard of the thread
  * that allocated it: its worker's, or a per-thread pick elsewhere), for
  * coast_dump_tasks and scope cancellation.  A shard is a spinlock and a
- * list through t->reg_*.  A block stays linked while it waits in a
- * worker's block cache (below) and when it is handed out again, so a
- * spawn and a free that hit the cache take no lock: the registry holds
- * dead blocks, and its walkers skip them.
+ * list through t->reg_*.  A slab block (slab.c) enters the registry when
+ * its span is carved, 64 blocks under one lock, and stays linked while it
+ * is free and when it is handed out again, so a spawn and a free on its
+ * owner take no lock: the registry holds dead blocks, and its walkers
+ * skip them.  A malloc'd block is linked from its malloc to its free.
  *  R1. A dead block has a reference count of zero (its last drop made it
- *      so, or the allocator's store of 0 when it is reused); claims fail
- *      on it and a dump does not list it.  Only the state word of a dead
- *      block is read by walkers, atomically.
- *  R2. Links change only under the shard's lock: a block is linked when
- *      malloc made it and unlinked when it goes back to free (and, under
- *      AddressSanitizer, while it is cached: it is poisoned whole then).
- *      A walker holding the lock sees every block it passes stay
- *      allocated, dead or alive.
+ *      so, or the carve's or the allocator's store of 0); claims fail on
+ *      it and a dump does not list it.  Only the state word and the scope
+ *      of a dead block are read by walkers, atomically (a free block's
+ *      link is t->next, which they do not read).
+ *  R2. Links change only under the shard's lock: a slab block is linked
+ *      when carved and unlinked when its span is given back (which only
+ *      an empty span is, by its owner: no block of it is in use or on a
+ *      remote stack); a malloc'd one from malloc to free (and, under
+ *      AddressSanitizer, a slab block only while allocated: it is
+ *      poisoned while free).  A walker holding the lock sees every block
+ *      it passes stay mapped, dead or alive.
  *  R3. The scope of a freed block is cleared under the lock before the
- *      block is cached, so a walker that sees t->scope == s under the lock
- *      looks at that task of s or at its dying block (COMPLETE or
- *      CANCELLED: a cancel leaves it alone), never at a reuse of the block
- *      by a task of another scope.
+ *      block goes back to its slab, so a walker that sees t->scope == s
+ *      under the lock looks at that task of s or at its dying block
+ *      (COMPLETE or CANCELLED: a cancel leaves it alone), never at a
+ *      reuse of the block by a task of another scope.
  * Live tasks are counted per worker (made, freed: plain stores by their
  * owner) and with atomics for other threads; coast__task_live reads the
  * freed counts before the made ones, so it never counts a free whose
@@ -167,21 +171,16 @@
  * a pending poll (scheduler.c, coast__task_unclaim).  Running and queued
  * tasks are listed without their frames.
  *
- * The block cache
- * ---------------
- * A task block (header and root frame) is one allocation.  Blocks of up to
- * BLOCK_MAX bytes come in size classes (malloc requests of 64 * k - 8
- * bytes: 120, 184, ...), and each worker keeps the blocks of tasks it
- * frees on a stack per class and reuses them for the tasks it spawns, up
- * to CACHE_BYTES a class: a spawn and a free are then a push and a pop
- * with no atomic, where glibc's malloc and free of a multi-threaded
- * process cost about 330 instructions and three atomic read-modify-writes
- * (its fast bins and arena lock).  Threads other than workers (and blocks
- * beyond the cap) use malloc and free; a block may be freed by another
- * worker than the one that allocated it, it is only memory.  The stacks
- * are arrays of pointers, not links through the blocks, so that under
- * AddressSanitizer a cached block is poisoned whole: a task used after its
- * free is still reported (unless the block was handed out again).
+ * Task blocks
+ * -----------
+ * A task block (header and root frame) is one allocation.  On a worker,
+ * blocks of up to COAST__SLAB_MAX bytes come from the worker's slab
+ * (slab.c): a spawn and a free on the same worker are a pop and a push
+ * with no atomic, however many tasks live (glibc's malloc and free of a
+ * multi-threaded process cost about 330 instructions and three atomic
+ * read-modify-writes).  A block freed on another thread goes back to its
+ * owner's slab.  Threads other than workers, and bigger blocks, use
+ * malloc.
  *
  * The frame stack
  * ---------------
@@ -244,25 +243,16 @@ _Static_assert(COAST_FRAME_CHUNK % alignof(max_align_t) == 0,
 
 #define REFS(s) ((s) >> COAST__ST_REF_SHIFT)
 
-/* Block classes: class c is a malloc request of 64 * (c + 2) - 8 bytes,
- * a glibc chunk of 64 * (c + 2) (the smallest is a fast bin's). */
-#define BLOCK_CLASSES 7
-#define BLOCK_NONE 0xff
-#define BLOCK_SIZE(c) (64u * ((c) + 2) - 8)
-#define BLOCK_MAX BLOCK_SIZE(BLOCK_CLASSES - 1)
-#ifndef COAST_TASK_CACHE_BYTES
-#define COAST_TASK_CACHE_BYTES (8u << 20) /* a class, a worker */
+/*
+ * Under AddressSanitizer a slab block has at least this many poisoned
+ * bytes after its root frame (slab.c), so that a frame overflow is
+ * reported like one on the frame stack (FRAME_RZ).
+ */
+#ifdef COAST_ASAN
+#define BLOCK_RZ 16
+#else
+#define BLOCK_RZ 0
 #endif
-
-struct block_stack {
-	void **v;
-	uint32_t n, cap;
-};
-
-/* The calling worker's cached blocks; used only on workers (they never
- * exit, so nothing cached is lost with a thread). */
-static _Thread_local struct block_stack block_cache[BLOCK_CLASSES]
-	COAST__TLS_IE;
 
 /* At the end of its chunk's cap bytes of frames (so aligned like them). */
 struct coast__chunk {
@@ -274,13 +264,13 @@ struct coast__chunk {
 
 #define REG_SHARDS 64
 
-/* Under AddressSanitizer a cached block is poisoned whole (so that a use
- * of a freed task is reported), and walkers must not read it: it leaves
- * the registry while cached (R2). */
+/* Under AddressSanitizer a free slab block is poisoned (so that a use of
+ * a freed task is reported), and walkers must not read it: it is in the
+ * registry only while allocated (R2). */
 #ifdef COAST_ASAN
-#define CACHE_LINKED 0
+#define SLAB_LINKED 0
 #else
-#define CACHE_LINKED 1
+#define SLAB_LINKED 1
 #endif
 
 struct reg_shard {
@@ -409,6 +399,66 @@ static void reg_forget_scope(struct coast_task *t)
 
 	reg_lock(r);
 	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
+	reg_unlock(r);
+}
+
+/*
+ * R1, R2: a span's blocks enter the registry when carved, dead (a count of
+ * zero, no scope), all at once under the carving worker's shard lock; they
+ * stay linked while free and allocated again, so a spawn and a free on the
+ * owner take no lock.  They leave it all at once when the span is given
+ * back (every one dead then: the span is empty), before its pages go.
+ * Under AddressSanitizer they are linked only while allocated instead
+ * (SLAB_LINKED).
+ */
+void coast__task_reg_carve(char *base, size_t bsize, unsigned n)
+{
+	struct coast_task *t;
+	struct reg_shard *r;
+	unsigned i, shard;
+
+	if (!SLAB_LINKED)
+		return;
+	shard = reg_shard_here();
+	r = &reg[shard];
+	/* The walkers read a linked block's state and scope (R1, R3). */
+	for (i = 0; i < n; i++) {
+		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
+		atomic_store_explicit(&t->state, 0, memory_order_relaxed);
+		atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
+		t->reg_shard = (uint16_t)shard;
+	}
+	reg_lock(r);
+	for (i = 0; i < n; i++) {
+		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
+		t->reg_prev = NULL;
+		t->reg_next = r->head;
+		if (r->head)
+			r->head->reg_prev = t;
+		r->head = t;
+	}
+	reg_unlock(r);
+}
+
+void coast__task_reg_retire(char *base, size_t bsize, unsigned n)
+{
+	struct coast_task *t;
+	struct reg_shard *r;
+	unsigned i;
+
+	if (!SLAB_LINKED || !n)
+		return;
+	r = &reg[((struct coast_task *)(void *)base)->reg_shard];
+	reg_lock(r);
+	for (i = 0; i < n; i++) {
+		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
+		if (t->reg_prev)
+			t->reg_prev->reg_next = t->reg_next;
+		else
+			r->head = t->reg_next;
+		if (t->reg_next)
+			t->reg_next->reg_prev = t->reg_prev;
+	}
 	reg_unlock(r);
 }
 
@@ -616,80 +666,28 @@ _Noreturn void coast__out_of_frames(const char *fn)
 
 /* --------------------------------------------------- task allocation */
 
-static unsigned block_class(size_t bytes)
-{
-	return bytes <= BLOCK_MAX
-		       ? (bytes <= BLOCK_SIZE(0)
-				  ? 0
-				  : (unsigned)((bytes + 8 - 1) / 64 - 1))
-		       : BLOCK_NONE;
-}
-
-/* A cached block of class c for bytes; only those are unpoisoned, so that
- * ASan still sees an overrun into the rest of the class. */
-static void *block_get(unsigned c, size_t bytes)
-{
-	struct block_stack *s;
-	void *p;
-
-	if (c == BLOCK_NONE)
-		return NULL;
-	s = &block_cache[c];
-	if (!s->n) /* never filled off the workers: block_put */
-		return NULL;
-	p = s->v[--s->n];
-	UNPOISON(p, bytes);
-	return p;
-}
-
-/* Keeps the block of t, of class c, for this worker: false when it is
- * not a worker or the class's stack is full (the caller frees it). */
-static bool block_put(struct coast_task *t, unsigned c)
-{
-	struct block_stack *s;
-	uint32_t cap;
-	void **v;
-
-	if (c == BLOCK_NONE || !on_worker())
-		return false;
-	s = &block_cache[c];
-	if (s->n == s->cap) {
-		cap = s->cap ? 2 * s->cap : 64;
-		if (cap > COAST_TASK_CACHE_BYTES / BLOCK_SIZE(c))
-			return false;
-		v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		s->v = v;
-		s->cap = cap;
-	}
-	if (!CACHE_LINKED)
-		reg_remove(t);
-	else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
-		reg_forget_scope(t);
-	POISON(t, BLOCK_SIZE(c));
-	s->v[s->n++] = t;
-	return true;
-}
-
 static void *task_block_alloc(struct coast_alloc *a, size_t size)
 {
-	struct coast_task *t;
-	bool linked = CACHE_LINKED; /* R2 */
+	struct coast_task *t = NULL;
+	bool linked = SLAB_LINKED; /* R2 */
 	unsigned c;
 
 	(void)a;
-	if (size > SIZE_MAX - COAST__TASK_HDR)
+	if (size > SIZE_MAX - COAST__TASK_HDR - BLOCK_RZ)
 		return NULL;
-	c = block_class(COAST__TASK_HDR + size);
-	t = block_get(c, COAST__TASK_HDR + size);
+	c = coast__slab_class(COAST__TASK_HDR + size + BLOCK_RZ);
+	if (c != COAST__SLAB_NONE && on_worker())
+		t = coast__slab_alloc(c);
 	if (!t) {
-		t = malloc(c == BLOCK_NONE ? COAST__TASK_HDR + size
-					   : BLOCK_SIZE(c));
+		/* Off the workers, too big, or no span to be had. */
+		c = COAST__SLAB_NONE;
+		t = malloc(COAST__TASK_HDR + size);
 		linked = false;
+		if (!t)
+			return NULL;
 	}
-	if (!t)
-		return NULL;
+	/* A slab block is poisoned but for what the task uses (BLOCK_RZ). */
+	UNPOISON(t, COAST__TASK_HDR + size);
 	t->blk_class = (uint8_t)c;
 	/* Atomic stores: a walker may read a linked block's (R1, R3). */
 	atomic_store_explicit(&t->state, 0, memory_order_relaxed);
@@ -766,9 +764,15 @@ void coast__task_dealloc(struct coast_task *t)
 	stack_release(t);
 	if (t->descended) /* rare: free(NULL) cost 6 instructions a task */
 		free(t->descended);
-	if (!block_put(t, t->blk_class)) {
+	if (t->blk_class == COAST__SLAB_NONE) {
 		reg_remove(t);
 		free(t);
+	} else {
+		if (!SLAB_LINKED)
+			reg_remove(t);
+		else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
+			reg_forget_scope(t); /* R3 */
+		coast__slab_free(t);
 	}
 	live_count(true);
 }
