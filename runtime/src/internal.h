@@ -347,6 +347,20 @@ static inline unsigned coast__slab_class(size_t bytes)
 		return 9 + (unsigned)((bytes - 257) >> 6);
 	return COAST__SLAB_NONE;
 }
+/* Under AddressSanitizer a slab block keeps at least this many poisoned
+ * bytes after its root frame (counted when its class is chosen), so that
+ * a frame overflow is reported. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COAST__SLAB_RZ 16u
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(COAST__SLAB_RZ)
+#define COAST__SLAB_RZ 16u
+#endif
+#ifndef COAST__SLAB_RZ
+#define COAST__SLAB_RZ 0u
+#endif
 /* A free block of class c from the calling worker's slab, or NULL (no
  * memory).  Workers only. */
 struct coast_task *coast__slab_alloc(unsigned c);

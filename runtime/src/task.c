@@ -243,17 +243,6 @@ _Static_assert(COAST_FRAME_CHUNK % alignof(max_align_t) == 0,
 
 #define REFS(s) ((s) >> COAST__ST_REF_SHIFT)
 
-/*
- * Under AddressSanitizer a slab block has at least this many poisoned
- * bytes after its root frame (slab.c), so that a frame overflow is
- * reported like one on the frame stack (FRAME_RZ).
- */
-#ifdef COAST_ASAN
-#define BLOCK_RZ 16
-#else
-#define BLOCK_RZ 0
-#endif
-
 /* At the end of its chunk's cap bytes of frames (so aligned like them). */
 struct coast__chunk {
 	struct coast__chunk *prev;  /* the chunk below, or NULL */
@@ -673,9 +662,9 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 	unsigned c;
 
 	(void)a;
-	if (size > SIZE_MAX - COAST__TASK_HDR - BLOCK_RZ)
+	if (size > SIZE_MAX - COAST__TASK_HDR - COAST__SLAB_RZ)
 		return NULL;
-	c = coast__slab_class(COAST__TASK_HDR + size + BLOCK_RZ);
+	c = coast__slab_class(COAST__TASK_HDR + size + COAST__SLAB_RZ);
 	if (c != COAST__SLAB_NONE && on_worker())
 		t = coast__slab_alloc(c);
 	if (!t) {
@@ -686,7 +675,7 @@ static void *task_block_alloc(struct coast_alloc *a, size_t size)
 		if (!t)
 			return NULL;
 	}
-	/* A slab block is poisoned but for what the task uses (BLOCK_RZ). */
+	/* A slab block is poisoned but for what the task uses (COAST__SLAB_RZ). */
 	UNPOISON(t, COAST__TASK_HDR + size);
 	t->blk_class = (uint8_t)c;
 	/* Atomic stores: a walker may read a linked block's (R1, R3). */
