@@ -56,9 +56,11 @@ static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 				   COAST_START(coast_sleep_ms)(cx->frames, 1),
 				   int, l->err);
 		l->ret = l->v;
+		/* release: the root frees what the counter is in once it
+		 * reads the last count. */
 		if (l->done)
 			atomic_fetch_add_explicit(l->done, 1,
-						  memory_order_relaxed);
+						  memory_order_release);
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
 	default:
@@ -264,7 +266,6 @@ struct remote {
 	int ret;
 	atomic_int done;
 	int i, me, twice;
-	size_t kept;
 	coast_task **hs;
 	pthread_t th;
 };
@@ -288,7 +289,7 @@ static void *detach_all(void *arg)
  * each sleeps until it runs on another worker than the root's, which frees
  * its block when it completes.  Then as many again are spawned here: the
  * owner takes the remote frees back (its spans ran dry), so its slab does
- * not grow.
+ * not grow by as much again.
  */
 static int remote_poll(struct coast_frame *f, struct coast_cx *cx)
 {
@@ -324,13 +325,14 @@ static int remote_poll(struct coast_frame *f, struct coast_cx *cx)
 		/* Every block is freed when the live count says so. */
 		ASSERT_EQ(test_live_settle(1), 1);
 		if (r->twice) {
-			ASSERT_EQ(coast__slab_kept(), r->kept);
+			/* REMOTE_N blocks fill three spans: a round that did
+			 * not take the other's blocks back makes six. */
+			ASSERT(coast__slab_kept() <= 4 * SPAN_BYTES);
 			free(r->hs);
 			r->ret = 0;
 			f->state = COAST_STATE_DONE;
 			return COAST_READY;
 		}
-		r->kept = coast__slab_kept();
 		r->twice = 1;
 		atomic_store(&r->done, 0);
 		f->state = 1;
@@ -404,7 +406,8 @@ static int large_poll(struct coast_frame *f, struct coast_cx *cx)
 				   int, l->err);
 		/* fall through */
 	case 2:
-		atomic_fetch_add_explicit(l->done, 1, memory_order_relaxed);
+		/* release: as a leaf's */
+		atomic_fetch_add_explicit(l->done, 1, memory_order_release);
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
 	default:
