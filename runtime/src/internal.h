@@ -249,6 +249,9 @@ struct coast__polling {
 	int16_t worker;             /* this worker's index (on workers) */
 	bool lent;      /* current's reference went to a waker (rule 9) */
 	bool yield_now; /* current woke itself (coast__task_wake_self) */
+	/* The poll's budget left (coast__budget_spend); beside lent and
+	 * yield_now, which every poll resets with it: one store. */
+	int16_t budget;
 };
 /*
  * The runtime's thread-locals are initial-exec: in libcoast.so an access

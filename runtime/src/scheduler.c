@@ -174,7 +174,6 @@ static _Thread_local struct worker *me COAST__TLS_IE;
 /* The poll in progress (internal.h); current also makes
  * coast__block_on's -EDEADLK. */
 _Thread_local struct coast__polling coast__polling;
-static _Thread_local int budget COAST__TLS_IE;
 
 static void *worker_main(void *arg);
 
@@ -437,8 +436,8 @@ bool coast__budget_spend(void)
 {
 	if (!coast__polling.current)
 		return true;
-	if (budget > 0) {
-		budget--;
+	if (coast__polling.budget > 0) {
+		coast__polling.budget--;
 		return true;
 	}
 	return false;
@@ -534,7 +533,7 @@ static void run_task(struct worker *w, struct coast_task *t)
 	coast__polling.current = t;
 	coast__polling.yield_now = false;
 	coast__polling.lent = false;
-	budget = COAST__BUDGET;
+	coast__polling.budget = COAST__BUDGET;
 	r = poll_task(t, &cx);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
