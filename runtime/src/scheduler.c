@@ -520,7 +520,11 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx)
 	} else {
 		r = fn->poll(root, cx);
 	}
-	/* It descended just now: the loop polls from the innermost. */
+	/* PENDING first: the common result (a yield, a wait) then takes
+	 * one test to run_task's pending path.  It descended just now: the
+	 * loop polls from the innermost. */
+	if (__builtin_expect(r == COAST_PENDING, 1))
+		return r;
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
