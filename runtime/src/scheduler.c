@@ -480,15 +480,17 @@ static void start_running(struct coast_task *t)
 {
 	uint64_t st;
 
-	if (t->yielded) {
-		t->yielded = false;
-		st = atomic_load_explicit(&t->state, memory_order_acquire);
-		if (st & COAST__ST_CANCELLED)
+	/* Queued RUNNING is the common case (every yield, spawn and LIFO
+	 * wake): it falls through, the transition is the branch. */
+	if (__builtin_expect(!t->yielded, 0)) {
+		/* coast__task_poll sets COAST_F_CANCEL on the root. */
+		if (coast__task_transition_to_running(t))
 			t->cancel_polled = true;
 		return;
 	}
-	/* coast__task_poll sets COAST_F_CANCEL on the root. */
-	if (coast__task_transition_to_running(t))
+	t->yielded = false;
+	st = atomic_load_explicit(&t->state, memory_order_acquire);
+	if (__builtin_expect(st & COAST__ST_CANCELLED, 0))
 		t->cancel_polled = true;
 }
 
