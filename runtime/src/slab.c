@@ -353,9 +353,11 @@ static __attribute__((noinline)) struct coast_task *refill(unsigned c)
 	struct coast_task *t;
 
 	if (!s) {
-		s = calloc(1, sizeof(*s));
+		/* Aligned: the remote stacks keep a line of their own. */
+		s = aligned_alloc(64, (sizeof(*s) + 63) & ~(size_t)63);
 		if (!s)
 			return NULL;
+		memset(s, 0, sizeof(*s));
 		here = s;
 	}
 	sc = &s->cls[c];

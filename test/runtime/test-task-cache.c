@@ -1,8 +1,8 @@
 /*
- * test-task-cache.c - the workers' cache of task blocks (task.c): a block
- * freed on a worker is handed to its next spawn of the same size class,
- * other classes and oversized tasks do not get it, and under
- * AddressSanitizer a cached block is poisoned (a task used after its free
+ * test-task-cache.c - reuse of task blocks by the workers' slabs (slab.c):
+ * a block freed on a worker is handed to its next spawn of the same size
+ * class, other classes and oversized tasks do not get it, and under
+ * AddressSanitizer a free block is poisoned (a task used after its free
  * is still reported).
  */
 #include "test.h"
