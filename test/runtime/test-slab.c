@@ -501,12 +501,19 @@ TEST_IMPL(slab_large_yield_2)
 /* ------------------------------------------------------------ redzone */
 
 #ifdef TEST_ASAN
-/* Writes the byte at `at` past its frame's start. */
+/*
+ * Writes the byte at `at` past its frame's start.  Its block would be
+ * 144 bytes without the redzone, a class's size: a write just past the
+ * frame would then land in the next block, a live task's header.
+ */
 struct writer {
 	struct coast_frame h;
-	int ret;
 	size_t at;
+	int ret;
+	char pad[48 - sizeof(struct coast_frame) - 2 * sizeof(size_t)];
 };
+_Static_assert(COAST__TASK_HDR + sizeof(struct writer) == 144,
+	       "a writer's block fills a class but for the redzone");
 
 TEST_FN(writer_fn, struct writer, writer_poll);
 
@@ -518,30 +525,44 @@ static int writer_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_READY;
 }
 
+/* Spawns a writer and, right after it in its span, a harmless one, then
+ * joins both. */
 struct spawner {
 	struct coast_frame h;
 	int ret;
 	size_t at;
 	int out, err;
-	coast_task *t;
+	coast_task *t, *next;
 	struct coast_frame *sub;
 };
 
 TEST_FN(spawner_fn, struct spawner, spawner_poll);
 
+static coast_task *spawn_writer(size_t at)
+{
+	struct writer *w = test_frame_new(&coast__task_alloc, &writer_fn);
+	coast_task *t;
+
+	w->at = at;
+	t = coast__spawn(&w->h);
+	ASSERT(t != NULL);
+	return t;
+}
+
 static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spawner *s = (struct spawner *)f;
-	struct writer *w;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		w = test_frame_new(&coast__task_alloc, &writer_fn);
-		w->at = s->at;
-		s->t = coast__spawn(&w->h);
-		ASSERT(s->t != NULL);
+		s->t = spawn_writer(s->at);
+		s->next = spawn_writer(offsetof(struct writer, ret));
 		TEST_AWAIT(1, s->sub,
 			   COAST_START(coast_join)(cx->frames, s->t, &s->out),
+			   int, s->err);
+		TEST_AWAIT(2, s->sub,
+			   COAST_START(coast_join)(cx->frames, s->next,
+						   &s->out),
 			   int, s->err);
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -589,7 +610,9 @@ static bool write_reported(size_t at)
 /*
  * Under AddressSanitizer a write just past a spawned task's root frame
  * (into its block's redzone) is reported, and one at its last byte is
- * not.  The child runs the runtime (forked before any thread).
+ * not.  Without the redzone the writer's block would end at its frame and
+ * the write would hit the next task unreported.  The child runs the
+ * runtime (forked before any thread).
  */
 TEST_IMPL(slab_redzone)
 {
