@@ -326,11 +326,11 @@ void coast__slab_free(struct coast_task *t)
 	}
 	head = &s->remote[sp->cls];
 	old = atomic_load_explicit(head, memory_order_relaxed);
-	do
+	do {
 		t->next = old;
-	/* release: the owner's exchange sees the link (and the task's
-	 * last writes) before it reuses the block. */
-	while (!atomic_compare_exchange_weak_explicit(
+		/* release: the owner's exchange sees the link (and the
+		 * task's last writes) before it reuses the block. */
+	} while (!atomic_compare_exchange_weak_explicit(
 		head, &old, t, memory_order_release, memory_order_relaxed));
 }
 
