@@ -372,6 +372,9 @@ void coast__slab_free(struct coast_task *t);
 /* The calling worker is about to park: takes its remote frees back and
  * gives back empty spans beyond what it keeps. */
 void coast__slab_idle(void);
+/* After the parker's fence (scheduler.c P2): whether the calling worker's
+ * slab has remote frees to take back, so that it must not sleep. */
+bool coast__slab_idle_left(void);
 /* Bytes of the slabs' spans that hold blocks (not given back), for tests. */
 size_t coast__slab_kept(void);
 /*
@@ -466,6 +469,9 @@ void coast__task_unclaim(struct coast_task *t, struct coast_task **freed);
 int coast__worker_id(void);
 /* Workers of the running runtime (0 before it started). */
 unsigned coast__worker_count(void);
+/* A push made worker id's remote-free stack non-empty (slab.c): unparks
+ * the worker if it is idle, so that it takes the blocks back. */
+void coast__worker_slab_wake(int id);
 
 /*
  * The cooperative budget: each poll of a task may complete this many

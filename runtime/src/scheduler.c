@@ -77,6 +77,11 @@
  *      would wait for it while another worker sleeps.  A spawn burst pays one fence, not one a
  *      task (a busy owner's local pushes never need a wake to be run at
  *      all: P1 is about parallelism there, not progress).
+ *  P9. A remote free that makes a worker's slab stack non-empty (slab.c)
+ *      is work for that worker alone, like a P6 push: the pusher fences
+ *      and, if the worker is idle-listed, unparks it under idle_lock
+ *      (coast__worker_slab_wake); the parker's P2 re-check includes its
+ *      stacks (coast__slab_idle_left).
  *
  * Why no wake-up is lost.  Take a push W and a worker that parks.  Both
  * sides run store; seq_cst fence; load (W: push, fence, load nsearching and
@@ -430,6 +435,26 @@ int coast__worker_id(void)
 unsigned coast__worker_count(void)
 {
 	return started() ? rt.n : 0;
+}
+
+/*
+ * Like P6's push, with the remote-free stack as the queue: the pusher's
+ * CAS, fence, nidle against the parker's nidle++, fence, re-check of its
+ * stacks (coast__slab_idle_left in park).  Idle-listed as it is, the
+ * owner has nothing to run: a wake only has it park again, which drains.
+ */
+void coast__worker_slab_wake(int id)
+{
+	struct worker *w = &rt.w[id];
+
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!atomic_load_explicit(&rt.nidle, memory_order_seq_cst))
+		return;
+	pthread_mutex_lock(&rt.idle_lock);
+	if (w->idle)
+		wake_idle(w);
+	else
+		pthread_mutex_unlock(&rt.idle_lock);
 }
 
 bool coast__budget_spend(void)
@@ -790,7 +815,8 @@ static void park(struct worker *w)
 					  memory_order_seq_cst);
 	}
 	atomic_thread_fence(memory_order_seq_cst);
-	if (!work_visible() && !coast__inject_len(&w->pinned))
+	if (!work_visible() && !coast__inject_len(&w->pinned) &&
+	    !coast__slab_idle_left())
 		park_sleep(w);
 
 	/* P5 */

@@ -43,7 +43,13 @@
  * reused under a pusher (no ABA).  The pusher reads only the span's
  * header (owner, class) before its CAS and nothing after: the owner may
  * free the block's span from then on.  The owner drains the stack when
- * its spans run dry and when it parks (coast__slab_idle).
+ * its spans run dry and when it parks (coast__slab_idle).  A parked owner
+ * would not drain again until it next runs: a push that finds the stack
+ * empty (one push an empty->non-empty transition, so one wake at most a
+ * drain) asks the scheduler to unpark the owner if it is idle
+ * (coast__worker_slab_wake), and a parker re-checks its stacks after
+ * it is idle-listed (coast__slab_idle_left): either the pusher sees it
+ * idle or its re-check sees the push, as for any work (scheduler.c P2).
  *
  * Giving memory back
  * ------------------
@@ -52,8 +58,7 @@
  * given back with madvise(MADV_FREE) (the header page stays: it links the
  * retired list) and the span waits on the retired list for any class's
  * next new span.  Never on a spawn or a free: an madvise there cost 20-35
- * ns a task in the 1M-task run.  Workers never exit, so spans are never
- * unmapped.
+ * ns a task in the 1M-task run.  Workers never exit, so spans are never unmapped.
  *
  * Sanitizers
  * ----------
@@ -119,6 +124,7 @@ struct slab_class {
 struct coast__slab {
 	struct slab_class cls[COAST__SLAB_CLASSES];
 	struct span *retired;
+	int worker; /* its worker's index, for coast__worker_slab_wake */
 	/* Remote frees (any thread pushes, the owner takes), away from
 	 * the owner's fields. */
 	_Alignas(64) _Atomic(struct coast_task *) remote[COAST__SLAB_CLASSES];
@@ -318,6 +324,7 @@ void coast__slab_free(struct coast_task *t)
 	struct coast__slab *s = sp->owner;
 	_Atomic(struct coast_task *) *head;
 	struct coast_task *old;
+	int wid;
 
 	poison_free(t, sp->bsize);
 	if (s == here) {
@@ -325,6 +332,9 @@ void coast__slab_free(struct coast_task *t)
 		return;
 	}
 	head = &s->remote[sp->cls];
+	/* Read before the push: the owner may reuse s's span from then on
+	 * (never s itself: workers and their slabs never go). */
+	wid = s->worker;
 	old = atomic_load_explicit(head, memory_order_relaxed);
 	do {
 		t->next = old;
@@ -332,6 +342,8 @@ void coast__slab_free(struct coast_task *t)
 		 * task's last writes) before it reuses the block. */
 	} while (!atomic_compare_exchange_weak_explicit(
 		head, &old, t, memory_order_release, memory_order_relaxed));
+	if (!old)
+		coast__worker_slab_wake(wid);
 }
 
 /* ------------------------------------------------------------ allocs */
@@ -358,6 +370,7 @@ static __attribute__((noinline)) struct coast_task *refill(unsigned c)
 		if (!s)
 			return NULL;
 		memset(s, 0, sizeof(*s));
+		s->worker = coast__worker_id();
 		here = s;
 	}
 	sc = &s->cls[c];
@@ -411,7 +424,6 @@ void coast__slab_idle(void)
 {
 	struct coast__slab *s = here;
 	struct slab_class *sc;
-	struct span *sp;
 	unsigned c;
 
 	if (!s)
@@ -419,14 +431,26 @@ void coast__slab_idle(void)
 	for (c = 0; c < COAST__SLAB_CLASSES; c++) {
 		sc = &s->cls[c];
 		drain(s, c);
-		while (sc->nempty > KEEP_SPANS) {
-			sp = pop_list(sc, &sc->empty);
-			span_retire(s, sp);
-		}
+		while (sc->nempty > KEEP_SPANS)
+			span_retire(s, pop_list(sc, &sc->empty));
 	}
+}
+
+bool coast__slab_idle_left(void)
+{
+	struct coast__slab *s = here;
+	unsigned c;
+
+	if (!s)
+		return false;
+	for (c = 0; c < COAST__SLAB_CLASSES; c++)
+		if (atomic_load_explicit(&s->remote[c], memory_order_relaxed))
+			return true;
+	return false;
 }
 
 size_t coast__slab_kept(void)
 {
 	return atomic_load_explicit(&kept_bytes, memory_order_relaxed);
 }
+

@@ -498,6 +498,64 @@ TEST_IMPL(slab_large_yield_2)
 	return 0;
 }
 
+/*
+ * The owner parks with its blocks out, and only then a foreign thread
+ * frees them all: no run dry and no park of its own would take them back,
+ * so the push that finds the stack empty unparks it (last time the idle
+ * owner kept 24.6 MB).
+ */
+static coast_task *late_hs[LARGE_N];
+static atomic_int late_done;
+
+struct late_root {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(late_root_fn, struct late_root, late_root_poll);
+
+static int late_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct large *l;
+	int i;
+
+	(void)cx;
+	for (i = 0; i < LARGE_N; i++) {
+		l = test_frame_new(&coast__task_alloc, &large_fn);
+		l->done = &late_done;
+		l->away = -1;
+		late_hs[i] = coast__spawn(&l->h);
+		ASSERT(late_hs[i] != NULL);
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static bool late_all_done(const void *arg)
+{
+	(void)arg;
+	return atomic_load(&late_done) == LARGE_N;
+}
+
+TEST_IMPL(slab_late_frees)
+{
+	size_t most = KEEP_BYTES + 3 * SPAN_BYTES;
+	int i;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
+						 &late_root_fn),
+				  NULL),
+		  0);
+	ASSERT(test_wait(late_all_done, NULL));
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL); /* parks */
+	for (i = 0; i < LARGE_N; i++)
+		ASSERT_EQ(coast_detach(late_hs[i]), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	ASSERT(kept_settle(most) <= most);
+	return 0;
+}
+
 /* ------------------------------------------------------------ redzone */
 
 #ifdef TEST_ASAN
