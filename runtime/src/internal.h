@@ -370,13 +370,16 @@ struct coast_task *coast__slab_alloc(unsigned c);
 /* Gives back a slab block, from any thread. */
 void coast__slab_free(struct coast_task *t);
 /* The calling worker is about to park: takes its remote frees back and
- * gives back empty spans beyond what it keeps. */
+ * gives back a few empty spans beyond what it keeps. */
 void coast__slab_idle(void);
 /* After the parker's fence (scheduler.c P2): whether the calling worker's
- * slab has remote frees to take back, so that it must not sleep. */
+ * slab has remote frees to take back or spans to give back, so that it
+ * must not sleep. */
 bool coast__slab_idle_left(void);
-/* Bytes of the slabs' spans that hold blocks (not given back), for tests. */
+/* Bytes of the slabs' spans that hold blocks (not given back), and the
+ * most spans given back at one park: for tests. */
 size_t coast__slab_kept(void);
+unsigned coast__slab_most_retired(void);
 /*
  * The registry's side of the slab (task.c): n blocks of bsize bytes at
  * base, just carved, enter the registry dead (R1); n blocks of a span

@@ -81,7 +81,7 @@
  *      is work for that worker alone, like a P6 push: the pusher fences
  *      and, if the worker is idle-listed, unparks it under idle_lock
  *      (coast__worker_slab_wake); the parker's P2 re-check includes its
- *      stacks (coast__slab_idle_left).
+ *      stacks and the spans it has left to give back (coast__slab_idle_left).
  *
  * Why no wake-up is lost.  Take a push W and a worker that parks.  Both
  * sides run store; seq_cst fence; load (W: push, fence, load nsearching and
@@ -800,7 +800,7 @@ static void park(struct worker *w)
 	bool counted = false;
 
 	/* Off the hot path: remote frees taken back, idle memory given back
-	 * (slab.c). */
+	 * a few spans at a time (slab.c). */
 	coast__slab_idle();
 	/* P2 */
 	pthread_mutex_lock(&rt.idle_lock);

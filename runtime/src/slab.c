@@ -58,7 +58,13 @@
  * given back with madvise(MADV_FREE) (the header page stays: it links the
  * retired list) and the span waits on the retired list for any class's
  * next new span.  Never on a spawn or a free: an madvise there cost 20-35
- * ns a task in the 1M-task run.  Workers never exit, so spans are never unmapped.
+ * ns a task in the 1M-task run.  At most IDLE_RETIRE spans a park: after a
+ * 1M-task burst the whole give-back (480 spans, each ~2,000 registry
+ * unlinks under the shard lock and an madvise) took 30-44 ms, while the
+ * worker, not yet idle-listed, left injected and pinned work waiting.  A
+ * parker with spans left to give back does not sleep (idle_left): it
+ * looks for work again and gives back the next few at its next park.
+ * Workers never exit, so spans are never unmapped.
  *
  * Sanitizers
  * ----------
@@ -99,6 +105,8 @@
 #define COAST_SLAB_KEEP_BYTES (8u << 20) /* empty spans kept, a class */
 #endif
 #define KEEP_SPANS (COAST_SLAB_KEEP_BYTES / SPAN)
+/* Spans given back a park: ~75 us each (registry unlinks, madvise). */
+#define IDLE_RETIRE 4u
 
 enum span_where { SP_CUR, SP_PARTIAL, SP_EMPTY, SP_FULL, SP_RETIRED };
 
@@ -134,8 +142,10 @@ struct coast__slab {
  * other threads); workers never exit. */
 static _Thread_local struct coast__slab *here COAST__TLS_IE;
 
-/* Bytes of spans holding blocks (not retired), for tests. */
+/* Bytes of spans holding blocks (not retired), and the most spans given
+ * back at one park: for tests. */
 static _Atomic size_t kept_bytes;
+static _Atomic unsigned most_retired;
 
 static const uint16_t class_size[COAST__SLAB_CLASSES] = {
 	128, 144, 160, 176, 192, 208, 224, 240, 256, 320, 384, 448, 512,
@@ -424,16 +434,21 @@ void coast__slab_idle(void)
 {
 	struct coast__slab *s = here;
 	struct slab_class *sc;
-	unsigned c;
+	unsigned c, n = 0, most;
 
 	if (!s)
 		return;
 	for (c = 0; c < COAST__SLAB_CLASSES; c++) {
 		sc = &s->cls[c];
 		drain(s, c);
-		while (sc->nempty > KEEP_SPANS)
+		for (; sc->nempty > KEEP_SPANS && n < IDLE_RETIRE; n++)
 			span_retire(s, pop_list(sc, &sc->empty));
 	}
+	most = atomic_load_explicit(&most_retired, memory_order_relaxed);
+	while (n > most && !atomic_compare_exchange_weak_explicit(
+				   &most_retired, &most, n,
+				   memory_order_relaxed, memory_order_relaxed))
+		;
 }
 
 bool coast__slab_idle_left(void)
@@ -444,7 +459,8 @@ bool coast__slab_idle_left(void)
 	if (!s)
 		return false;
 	for (c = 0; c < COAST__SLAB_CLASSES; c++)
-		if (atomic_load_explicit(&s->remote[c], memory_order_relaxed))
+		if (s->cls[c].nempty > KEEP_SPANS ||
+		    atomic_load_explicit(&s->remote[c], memory_order_relaxed))
 			return true;
 	return false;
 }
@@ -454,3 +470,7 @@ size_t coast__slab_kept(void)
 	return atomic_load_explicit(&kept_bytes, memory_order_relaxed);
 }
 
+unsigned coast__slab_most_retired(void)
+{
+	return atomic_load_explicit(&most_retired, memory_order_relaxed);
+}
