@@ -376,9 +376,10 @@ void coast__slab_idle(void);
  * slab has remote frees to take back or spans to give back, so that it
  * must not sleep. */
 bool coast__slab_idle_left(void);
-/* Bytes of the slabs' spans that hold blocks (not given back), and the
- * most spans given back at one park: for tests. */
+/* Bytes of the slabs' spans that hold blocks (not given back), spans
+ * mapped fresh, and the most spans given back at one park: for tests. */
 size_t coast__slab_kept(void);
+size_t coast__slab_mapped(void);
 unsigned coast__slab_most_retired(void);
 /*
  * The registry's side of the slab (task.c): n blocks of bsize bytes at

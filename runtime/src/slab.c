@@ -142,9 +142,10 @@ struct coast__slab {
  * other threads); workers never exit. */
 static _Thread_local struct coast__slab *here COAST__TLS_IE;
 
-/* Bytes of spans holding blocks (not retired), and the most spans given
- * back at one park: for tests. */
+/* Bytes of spans holding blocks (not retired), spans mapped, and the
+ * most spans given back at one park: for tests. */
 static _Atomic size_t kept_bytes;
+static _Atomic size_t spans_mapped;
 static _Atomic unsigned most_retired;
 
 static const uint16_t class_size[COAST__SLAB_CLASSES] = {
@@ -231,7 +232,10 @@ static struct span *span_new(struct coast__slab *s, unsigned c)
 
 	if (sp)
 		s->retired = sp->next;
-	else if (!(sp = span_map()))
+	else if ((sp = span_map()))
+		atomic_fetch_add_explicit(&spans_mapped, 1,
+					  memory_order_relaxed);
+	else
 		return NULL;
 #ifdef SLAB_ASAN
 	__lsan_register_root_region(sp, SPAN);
@@ -468,6 +472,11 @@ bool coast__slab_idle_left(void)
 size_t coast__slab_kept(void)
 {
 	return atomic_load_explicit(&kept_bytes, memory_order_relaxed);
+}
+
+size_t coast__slab_mapped(void)
+{
+	return atomic_load_explicit(&spans_mapped, memory_order_relaxed);
 }
 
 unsigned coast__slab_most_retired(void)
