@@ -105,7 +105,7 @@
 #define COAST_SLAB_KEEP_BYTES (8u << 20) /* empty spans kept, a class */
 #endif
 #define KEEP_SPANS (COAST_SLAB_KEEP_BYTES / SPAN)
-/* Spans given back a park: ~75 us each (registry unlinks, madvise). */
+/* Spans given back a park: 60-90 us each (registry unlinks, madvise). */
 #define IDLE_RETIRE 4u
 
 enum span_where { SP_CUR, SP_PARTIAL, SP_EMPTY, SP_FULL, SP_RETIRED };
