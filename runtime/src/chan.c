@@ -78,9 +78,10 @@
 #include "coast.h"
 #include "internal.h"
 
-/* A waiter's state: written under ch->lock, but for HANDED (C6); a
- * receiver reads it without the lock to see LINKED or HANDING (a
- * spurious poll) or HANDED. */
+/* A waiter's state: written under ch->lock, but for HANDED (C6), and
+ * once a section: its owner reads it without the lock and sees LINKED,
+ * then HANDING and HANDED or NOTIFIED, never an IDLE in between, so what
+ * it sees unlinked (IDLE, NOTIFIED) holds still (only its poll links). */
 enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDING, W_HANDED };
 
 /* Room for the element of a hand-off (C6): two words. */
@@ -170,7 +171,6 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 		w->next->prev = w->prev;
 	else
 		q->tail = w->prev;
-	set_state(w, W_IDLE);
 }
 
 /*
@@ -615,15 +615,15 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
 
-/* The rest of a poll: everything under the lock.  Apart, so that the
- * polls that need no lock save no registers; one copy for each side. */
+/* The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
+ * still): everything under the lock.  Apart, so that the polls that need
+ * no lock save no registers; one copy for each side. */
 static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
 	struct coast_chan *ch = c->ch;
 	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
-	unsigned char st;
 	int r;
 
 	if (!ch || !c->elem)
@@ -631,30 +631,19 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
 	chan_lock(ch);
-	/* Again under the lock: a hand-off may have moved the node from
-	 * LINKED (through IDLE and HANDING) to HANDED since the look
-	 * without it. */
-	st = get_state(&c->w);
-	switch (send ? W_IDLE : st) {
-	case W_LINKED:
-	case W_HANDING:
-		chan_unlock(ch, NULL);
-		return COAST_PENDING;
-	case W_HANDED:
-		chan_unlock(ch, NULL);
-		elem_copy(c->elem, c->w.slot, ch->elem_size);
-		settle(ch);
-		return chan_done(c, 0);
-	}
-	r = send ? try_send(ch, c->elem, &k, &h)
-		 : try_recv(ch, c->elem, &k);
-	if (r != COAST__ERR(EAGAIN)) {
-		r = chan_done(c, r); /* first: nothing is live across the wake */
-		chan_unlock_handing(ch, k, h);
-		return r;
+	/* An open, empty channel: the receive waits without the try. */
+	if (send || ch->len || ch->closed) {
+		r = send ? try_send(ch, c->elem, &k, &h)
+			 : try_recv(ch, c->elem, &k);
+		if (r != COAST__ERR(EAGAIN)) {
+			/* First: nothing is live across the wake. */
+			r = chan_done(c, r);
+			chan_unlock_handing(ch, k, h);
+			return r;
+		}
 	}
 	c->w.waker = chan_waker(cx);
-	if (send && st == W_NOTIFIED)
+	if (send && get_state(&c->w) == W_NOTIFIED)
 		wq_push_front(&ch->senders, &c->w); /* C2 */
 	else
 		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
