@@ -615,6 +615,45 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
 
+/* A poll that waits, ch->lock held: links the node and releases it. */
+static inline __attribute__((always_inline)) int
+poll_wait(struct chan_frame *c, struct coast_cx *cx, bool send)
+{
+	struct coast_chan *ch = c->ch;
+
+	c->w.waker = chan_waker(cx);
+	if (send && get_state(&c->w) == W_NOTIFIED)
+		wq_push_front(&ch->senders, &c->w); /* C2 */
+	else
+		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
+	coast__spin_unlock(&ch->lock); /* nothing changed (C5) */
+	c->h.state = CHAN_WAIT;
+	return COAST_PENDING;
+}
+
+/* A poll's try, ch->lock held, and released. */
+static inline __attribute__((always_inline)) int
+poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
+{
+	struct coast_chan *ch = c->ch;
+	struct chan_waiter *h = NULL;
+	coast_waker *k = NULL;
+	int r;
+
+	r = send ? try_send(ch, c->elem, &k, &h) : try_recv(ch, c->elem, &k);
+	if (r == COAST__ERR(EAGAIN))
+		return poll_wait(c, cx, send);
+	r = chan_done(c, r); /* first: nothing is live across the wake */
+	chan_unlock_handing(ch, k, h);
+	return r;
+}
+
+static __attribute__((noinline)) int recv_try(struct chan_frame *c,
+					      struct coast_cx *cx)
+{
+	return poll_try(c, cx, false);
+}
+
 /* The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
  * still): everything under the lock.  Apart, so that the polls that need
  * no lock save no registers; one copy for each side. */
@@ -622,34 +661,19 @@ static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
 	struct coast_chan *ch = c->ch;
-	struct chan_waiter *h = NULL;
-	coast_waker *k = NULL;
-	int r;
 
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
 	chan_lock(ch);
-	/* An open, empty channel: the receive waits without the try. */
-	if (send || ch->len || ch->closed) {
-		r = send ? try_send(ch, c->elem, &k, &h)
-			 : try_recv(ch, c->elem, &k);
-		if (r != COAST__ERR(EAGAIN)) {
-			/* First: nothing is live across the wake. */
-			r = chan_done(c, r);
-			chan_unlock_handing(ch, k, h);
-			return r;
-		}
-	}
-	c->w.waker = chan_waker(cx);
-	if (send && get_state(&c->w) == W_NOTIFIED)
-		wq_push_front(&ch->senders, &c->w); /* C2 */
-	else
-		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
-	chan_unlock(ch, NULL);
-	c->h.state = CHAN_WAIT;
-	return COAST_PENDING;
+	if (send)
+		return poll_try(c, cx, true);
+	/* An open, empty channel: the receive waits without the try, and
+	 * without the registers the try needs. */
+	if (ch->len || ch->closed)
+		return recv_try(c, cx);
+	return poll_wait(c, cx, false);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
