@@ -631,13 +631,17 @@ static void *uaf_sender(void *arg)
 	return NULL;
 }
 
-enum { UAF_ROUNDS = 300 };
+/* A round that takes longer is a receive that never completes (a lost
+ * hand-off): fail, not hang; the sender needs microseconds, but a loaded
+ * machine under TSan may not run it for a while. */
+enum { UAF_ROUNDS = 300, UAF_WAIT_MS = 10000 };
 
 /* Each round: a receive waits on a new channel, polled until it has the
  * sender's element, and the channel is freed at once. */
 static void free_after_recv(struct coast_cx *cx)
 {
 	int i, d, n = UAF_ROUNDS;
+	double until;
 	pthread_t th;
 
 	ASSERT_EQ(pthread_create(&th, NULL, uaf_sender, &n), 0);
@@ -648,8 +652,9 @@ static void free_after_recv(struct coast_cx *cx)
 		d = 0;
 		f = waiting_recv(cx, ch, &d);
 		atomic_store(&uaf_ch, ch);
+		until = test_now_ms() + UAF_WAIT_MS;
 		while (step(f, cx) == NOT_YET)
-			;
+			ASSERT(test_now_ms() < until);
 		ASSERT_EQ(COAST_RESULT(int, f), 0);
 		ASSERT_EQ(d, 42);
 		heap.free(&heap, f, f->fn->size);
