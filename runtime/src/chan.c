@@ -15,10 +15,11 @@
  * Protocol (ch->lock guards every field and every waiter node linked in)
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
  *      (unlinked by the side that made progress possible; its waker was
- *      woken) or idle.  Each push notifies the first receiver (or hands
- *      it the element, C6; or leaves it to the settle of the hand-off
- *      outstanding, C7), each pop the first sender, close notifies
- *      everyone.
+ *      woken), handed an element (a receiver unlinked by a send that
+ *      copies into its node: HANDING, then HANDED, C6) or idle.  Each
+ *      push notifies the first receiver (or hands it the element, C6; or
+ *      leaves it to the settle of the hand-off outstanding, C7), each pop
+ *      the first sender, close notifies everyone.
  *  C2. A notified waiter retries its operation on its next poll; if it
  *      loses the element to another, a receiver links again at the back;
  *      a sender that loses the room links again at the front, so that
@@ -79,9 +80,12 @@
 #include "internal.h"
 
 /* A waiter's state: written under ch->lock, but for HANDED (C6), and
- * once a section: its owner reads it without the lock and sees LINKED,
- * then HANDING and HANDED or NOTIFIED, never an IDLE in between, so what
- * it sees unlinked (IDLE, NOTIFIED) holds still (only its poll links). */
+ * once a section: wq_unlink writes none, the section that unlinks a node
+ * writes its next state (NOTIFIED, HANDING; IDLE in its own cancel, after
+ * which its frame is done).  So its owner, reading it without the lock,
+ * sees LINKED, then HANDING and HANDED or NOTIFIED, never an IDLE in
+ * between, and what it sees unlinked (IDLE, NOTIFIED) holds still (only
+ * its poll links). */
 enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDING, W_HANDED };
 
 /* Room for the element of a hand-off (C6): two words. */
@@ -597,6 +601,7 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	switch (get_state(&c->w)) {
 	case W_LINKED:
 		wq_unlink(q, &c->w);
+		set_state(&c->w, W_IDLE);
 		drop = c->w.waker;
 		c->w.waker = NULL;
 		break;
