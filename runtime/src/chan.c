@@ -15,10 +15,11 @@
  * Protocol (ch->lock guards every field and every waiter node linked in)
  *  C1. A waiter is linked (waiting, holds its task's waker), notified
  *      (unlinked by the side that made progress possible; its waker was
- *      woken) or idle.  Each push notifies the first receiver (or hands
- *      it the element, C6; or leaves it to the settle of the hand-off
- *      outstanding, C7), each pop the first sender, close notifies
- *      everyone.
+ *      woken), handed an element (a receiver unlinked by a send that
+ *      copies into its node: HANDING, then HANDED, C6) or idle.  Each
+ *      push notifies the first receiver (or hands it the element, C6; or
+ *      leaves it to the settle of the hand-off outstanding, C7), each pop
+ *      the first sender, close notifies everyone.
  *  C2. A notified waiter retries its operation on its next poll; if it
  *      loses the element to another, a receiver links again at the back;
  *      a sender that loses the room links again at the front, so that
@@ -78,9 +79,13 @@
 #include "coast.h"
 #include "internal.h"
 
-/* A waiter's state: written under ch->lock, but for HANDED (C6); a
- * receiver reads it without the lock to see LINKED or HANDING (a
- * spurious poll) or HANDED. */
+/* A waiter's state: written under ch->lock, but for HANDED (C6), and
+ * once a section: wq_unlink writes none, the section that unlinks a node
+ * writes its next state (NOTIFIED, HANDING; IDLE in its own cancel, after
+ * which its frame is done).  So its owner, reading it without the lock,
+ * sees LINKED, then HANDING and HANDED or NOTIFIED, never an IDLE in
+ * between, and what it sees unlinked (IDLE, NOTIFIED) holds still (only
+ * its poll links). */
 enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDING, W_HANDED };
 
 /* Room for the element of a hand-off (C6): two words. */
@@ -170,7 +175,6 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 		w->next->prev = w->prev;
 	else
 		q->tail = w->prev;
-	set_state(w, W_IDLE);
 }
 
 /*
@@ -202,26 +206,56 @@ static void changed(struct coast_chan *ch)
 	ch->broadcast = true;
 }
 
-static void chan_lock(struct coast_chan *ch)
+/*
+ * What the hot sections call only when they must: out of line, and
+ * keeping every register where the compiler allows it, so that the
+ * sections themselves save none for these calls (the saves and restores
+ * were a tenth of a send's instructions).
+ */
+/* Only clang on x86-64 and AArch64 honours preserve_most: __has_attribute
+ * says yes on every target, and others warn (arm32, riscv64, ppc64le,
+ * s390x) or crash (i386, clang 19 and 22). */
+#if defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+#define CHAN_OUT __attribute__((noinline, preserve_most))
+#else
+#define CHAN_OUT __attribute__((noinline))
+#endif
+#define CHAN_COLD CHAN_OUT __attribute__((cold))
+
+static CHAN_COLD void chan_lock_wait(struct coast_chan *ch)
 {
 	coast__spin_lock(&ch->lock);
+}
+
+/* coast__spin_lock, its wait out of line. */
+static inline __attribute__((always_inline)) void
+chan_lock(struct coast_chan *ch)
+{
+	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
+		chan_lock_wait(ch);
+}
+
+/* C5's broadcast, due: releases ch->lock first. */
+static CHAN_COLD void chan_unlock_broadcast(struct coast_chan *ch)
+{
+	ch->broadcast = false;
+	coast__spin_unlock(&ch->lock);
+	pthread_mutex_lock(&ch->block_lock);
+	pthread_cond_broadcast(&ch->cond);
+	pthread_mutex_unlock(&ch->block_lock);
 }
 
 /* Releases ch->lock, then does what had to wait for that: C5's
  * broadcast, the hand-off to h (C6; NULL: none) and the wake of k (C4;
  * NULL: none). */
-static void chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
-				struct chan_waiter *h)
+static inline __attribute__((always_inline)) void
+chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
+		    struct chan_waiter *h)
 {
-	bool broadcast = ch->broadcast;
-
-	ch->broadcast = false;
-	coast__spin_unlock(&ch->lock);
-	if (broadcast) {
-		pthread_mutex_lock(&ch->block_lock);
-		pthread_cond_broadcast(&ch->cond);
-		pthread_mutex_unlock(&ch->block_lock);
-	}
+	if (ch->broadcast)
+		chan_unlock_broadcast(ch);
+	else
+		coast__spin_unlock(&ch->lock);
 	/* The last touch: the receiver may finish and free ch at once. */
 	if (h)
 		atomic_store_explicit(&h->state, W_HANDED, memory_order_release);
@@ -232,6 +266,21 @@ static void chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
 static void chan_unlock(struct coast_chan *ch, coast_waker *k)
 {
 	chan_unlock_handing(ch, k, NULL);
+}
+
+static CHAN_COLD void chan_task_ref(struct coast_task *t)
+{
+	coast__task_ref(t);
+}
+
+/* coast_waker_get without the call: a waiting poll's waker is almost
+ * always the reference its runner lends (task.c rule 9). */
+static inline __attribute__((always_inline)) coast_waker *
+chan_waker(struct coast_cx *cx)
+{
+	if (!coast__task_lend_ref(cx->task))
+		chan_task_ref(cx->task);
+	return (coast_waker *)(void *)cx->task;
 }
 
 /* C7: whether a hand-off is outstanding, ch->lock held. */
@@ -300,7 +349,7 @@ static void notify_settled(struct coast_chan *ch)
 	}
 }
 
-static __attribute__((noinline)) void settle_notify(struct coast_chan *ch)
+static CHAN_COLD void settle_notify(struct coast_chan *ch)
 {
 	chan_lock(ch);
 	notify_settled(ch);
@@ -390,14 +439,23 @@ size_t coast__chan_waiters(coast_chan *ch)
 	return n;
 }
 
-/* An element's copy: word-sized elements (pointers, longs) without a
- * call to memcpy. */
-static void elem_copy(void *dst, const void *src, size_t n)
+static CHAN_OUT void chan_memcpy(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
+
+/* An element's copy: words and ints (pointers, longs) without a call to
+ * memcpy, other sizes through one that saves no registers in the
+ * sections. */
+static inline __attribute__((always_inline)) void
+elem_copy(void *dst, const void *src, size_t n)
 {
 	if (n == sizeof(uint64_t))
 		memcpy(dst, src, sizeof(uint64_t));
+	else if (n == sizeof(int))
+		memcpy(dst, src, sizeof(int));
 	else
-		memcpy(dst, src, n);
+		chan_memcpy(dst, src, n);
 }
 
 /*
@@ -543,6 +601,7 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	switch (get_state(&c->w)) {
 	case W_LINKED:
 		wq_unlink(q, &c->w);
+		set_state(&c->w, W_IDLE);
 		drop = c->w.waker;
 		c->w.waker = NULL;
 		break;
@@ -564,51 +623,65 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
 
-/* The rest of a poll: everything under the lock.  Apart, so that the
- * polls that need no lock save no registers; one copy for each side. */
+/* A poll that waits, ch->lock held: links the node and releases it. */
 static inline __attribute__((always_inline)) int
-poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
+poll_wait(struct chan_frame *c, struct coast_cx *cx, bool send)
+{
+	struct coast_chan *ch = c->ch;
+
+	c->w.waker = chan_waker(cx);
+	if (send && get_state(&c->w) == W_NOTIFIED)
+		wq_push_front(&ch->senders, &c->w); /* C2 */
+	else
+		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
+	coast__spin_unlock(&ch->lock); /* nothing changed (C5) */
+	c->h.state = CHAN_WAIT;
+	return COAST_PENDING;
+}
+
+/* A poll's try, ch->lock held, and released. */
+static inline __attribute__((always_inline)) int
+poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
 	struct coast_chan *ch = c->ch;
 	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
-	unsigned char st;
 	int r;
+
+	r = send ? try_send(ch, c->elem, &k, &h) : try_recv(ch, c->elem, &k);
+	if (r == COAST__ERR(EAGAIN))
+		return poll_wait(c, cx, send);
+	r = chan_done(c, r); /* first: nothing is live across the wake */
+	chan_unlock_handing(ch, k, h);
+	return r;
+}
+
+static __attribute__((noinline)) int recv_try(struct chan_frame *c,
+					      struct coast_cx *cx)
+{
+	return poll_try(c, cx, false);
+}
+
+/* The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
+ * still): everything under the lock.  Apart, so that the polls that need
+ * no lock save no registers; one copy for each side. */
+static inline __attribute__((always_inline)) int
+poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
+{
+	struct coast_chan *ch = c->ch;
 
 	if (!ch || !c->elem)
 		return chan_done(c, COAST__ERR(EINVAL));
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
 	chan_lock(ch);
-	/* Again under the lock: a hand-off may have moved the node from
-	 * LINKED (through IDLE and HANDING) to HANDED since the look
-	 * without it. */
-	st = get_state(&c->w);
-	switch (send ? W_IDLE : st) {
-	case W_LINKED:
-	case W_HANDING:
-		chan_unlock(ch, NULL);
-		return COAST_PENDING;
-	case W_HANDED:
-		chan_unlock(ch, NULL);
-		elem_copy(c->elem, c->w.slot, ch->elem_size);
-		settle(ch);
-		return chan_done(c, 0);
-	}
-	r = send ? try_send(ch, c->elem, &k, &h)
-		 : try_recv(ch, c->elem, &k);
-	if (r != COAST__ERR(EAGAIN)) {
-		chan_unlock_handing(ch, k, h);
-		return chan_done(c, r);
-	}
-	c->w.waker = coast_waker_get(cx);
-	if (send && st == W_NOTIFIED)
-		wq_push_front(&ch->senders, &c->w); /* C2 */
-	else
-		wq_push(send ? &ch->senders : &ch->receivers, &c->w);
-	chan_unlock(ch, NULL);
-	c->h.state = CHAN_WAIT;
-	return COAST_PENDING;
+	if (send)
+		return poll_try(c, cx, true);
+	/* An open, empty channel: the receive waits without the try, and
+	 * without the registers the try needs. */
+	if (ch->len || ch->closed)
+		return recv_try(c, cx);
+	return poll_wait(c, cx, false);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
@@ -725,8 +798,8 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 		chan_unlock(ch, NULL);
 		return 0;
 	}
+	*result = r; /* first: nothing is live across the wake */
 	chan_unlock_handing(ch, k, h);
-	*result = r;
 	return 1;
 }
 
