@@ -105,7 +105,8 @@ private:
   void failCounters(SourceLocation L);
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
-  void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectMacroChanges(CharSourceRange R, const char *Why,
+                          SourceLocation GroupsFrom = {});
   void rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest);
   void rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces);
   void rejectSplitGaps(const Expr *E);
@@ -720,8 +721,15 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   // The step is copied after the body, without what follows it.
   rejectCutGroups(Inc);
   const char *AfterBody = "the step runs after the body";
-  rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
-                     AfterBody);
+  // Read from the statement's start: a group opened before the step (an
+  // `#if 1` around it) tells which of the directives after it are skipped.
+  CharSourceRange After =
+      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
+  SourceLocation Start = SM.getExpansionLoc(S->getBeginLoc());
+  if (SM.getFileID(Start) != SM.getFileID(After.getBegin()) ||
+      !SM.isBeforeInTranslationUnit(Start, After.getBegin()))
+    Start = After.getBegin();
+  rejectMacroChanges(After, AfterBody, Start);
   // Those between the step and the body stay before the body: a pragma
   // there would apply to the step too, and so would one in the body that
   // its end does not undo. A diagnostic one changes no code.
@@ -731,10 +739,12 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
            (Reach == PragmaReach::Scope &&
             SM.isBeforeInTranslationUnit(L, Body.getBegin()));
   };
-  CharSourceRange After =
-      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
-  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), After))
-    if (D.Name == "pragma" && !D.Skipped && Reaches(D.Loc, D.pragmaText()))
+  unsigned AfterBegin = SM.getFileOffset(After.getBegin());
+  for (const Directive &D :
+       directivesIn(SM, Ctx.getLangOpts(),
+                    CharSourceRange::getCharRange(Start, After.getEnd())))
+    if (D.Begin >= AfterBegin && D.Name == "pragma" && !D.Skipped &&
+        Reaches(D.Loc, D.pragmaText()))
       failDirective(D, AfterBody);
   std::vector<PragmaOperator> Operators =
       pragmaOperatorsIn(SM, Ctx.getLangOpts(), After);
@@ -757,10 +767,18 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
 /// defined or undefined inside \p R would apply to other pieces than in
 /// the text, or nowhere. Other directives between the pieces act as
 /// written: a conditional group goes with the branches it chose, and the
-/// pieces keep their lines (LoweringContext::placeLines).
-void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
-  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
-    if (D.changesMacros() && !D.Skipped)
+/// pieces keep their lines (LoweringContext::placeLines). The directives
+/// are read from \p GroupsFrom when it is valid (before \p R): only the
+/// groups opened in what is read tell which branches are skipped.
+void Planner::rejectMacroChanges(CharSourceRange R, const char *Why,
+                                 SourceLocation GroupsFrom) {
+  CharSourceRange Read =
+      GroupsFrom.isValid()
+          ? CharSourceRange::getCharRange(GroupsFrom, R.getEnd())
+          : R;
+  unsigned Begin = SM.getFileOffset(R.getBegin());
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), Read))
+    if (D.Begin >= Begin && D.changesMacros() && !D.Skipped)
       failDirective(D, Why);
   for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
     if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
