@@ -26,6 +26,7 @@
 #include "Directives.h"
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
+#include "JumpsIntoLoops.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
@@ -668,8 +669,19 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   ExprAnchor A;
   A.S = S;
   A.Kind = Kind;
-  if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
+  if (Kind == AnchorKind::Do || Kind == AnchorKind::For) {
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
+    const Stmt *Body = Kind == AnchorKind::Do ? cast<DoStmt>(S)->getBody()
+                                              : cast<ForStmt>(S)->getBody();
+    for (const Stmt *J : jumpsInto(Body, FD->getBody()))
+      fail(J->getBeginLoc(),
+           "a jump into the body of a loop whose header has an 'await', from "
+           "outside the loop, in async function '" +
+               Plan.Name +
+               "': the lowering rebuilds the loop around a flag that the "
+               "jump skips, and a 'break' after it would not leave the "
+               "loop; jump to a label before the loop");
+  }
   requireText(S);
   // Each piece is copied on its own: a loop's header written by a macro
   // may be one piece of text only as a whole.
