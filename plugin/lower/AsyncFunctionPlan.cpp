@@ -673,14 +673,17 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
     const Stmt *Body = Kind == AnchorKind::Do ? cast<DoStmt>(S)->getBody()
                                               : cast<ForStmt>(S)->getBody();
-    for (const Stmt *J : jumpsInto(Body, FD->getBody()))
-      fail(J->getBeginLoc(),
-           "a jump into the body of a loop whose header has an 'await', from "
-           "outside the loop, in async function '" +
-               Plan.Name +
-               "': the lowering rebuilds the loop around a flag that the "
-               "jump skips, and a 'break' after it would not leave the "
-               "loop; jump to a label before the loop");
+    for (const Stmt *L : entriesInto(Body, FD->getBody())) {
+      auto It = llvm::find_if(Plan.LoopEntries,
+                              [&](const auto &E) { return E.Label == L; });
+      if (It == Plan.LoopEntries.end()) {
+        requireText(isa<LabelStmt>(L) ? cast<LabelStmt>(L)->getSubStmt()
+                                      : cast<SwitchCase>(L)->getSubStmt());
+        It = Plan.LoopEntries.insert(It,
+                                     {L, labelInBlock(L, FD->getBody()), {}});
+      }
+      It->Flags.push_back(A.BreakFlag);
+    }
   }
   requireText(S);
   // Each piece is copied on its own: a loop's header written by a macro

@@ -25,6 +25,21 @@ struct Jumps : RecursiveASTVisitor<Jumps> {
   bool VisitSwitchCase(SwitchCase *S) { return Cases.insert(S), true; }
 };
 
+/// The labels that are statements of a block, with the labels that are
+/// their sub-statements (`case 0: case 1: x;`).
+struct BlockLabels : RecursiveASTVisitor<BlockLabels> {
+  llvm::SmallPtrSet<const Stmt *, 8> Found;
+  bool VisitCompoundStmt(CompoundStmt *S) {
+    for (const Stmt *C : S->body())
+      while (isa<LabelStmt, SwitchCase>(C)) {
+        Found.insert(C);
+        C = isa<LabelStmt>(C) ? cast<LabelStmt>(C)->getSubStmt()
+                              : cast<SwitchCase>(C)->getSubStmt();
+      }
+    return true;
+  }
+};
+
 /// Whether \p S holds a `break` of the loop whose body it is: one outside
 /// the loops and switches in it.
 bool breaksOut(const Stmt *S) {
@@ -38,8 +53,8 @@ bool breaksOut(const Stmt *S) {
 
 } // namespace
 
-std::vector<const Stmt *> jumpsInto(const Stmt *Body,
-                                    const Stmt *FunctionBody) {
+std::vector<const Stmt *> entriesInto(const Stmt *Body,
+                                      const Stmt *FunctionBody) {
   // Without a break the flag is cleared before it is read whatever its
   // value: a jump in changes nothing.
   if (!breaksOut(Body))
@@ -50,19 +65,30 @@ std::vector<const Stmt *> jumpsInto(const Stmt *Body,
   llvm::SmallPtrSet<const Stmt *, 8> Local(Inside.Gotos.begin(),
                                            Inside.Gotos.end());
   Local.insert(Inside.Switches.begin(), Inside.Switches.end());
+  llvm::SmallPtrSet<const Stmt *, 8> Seen;
   std::vector<const Stmt *> Found;
+  auto Add = [&](const Stmt *S) {
+    if (Seen.insert(S).second)
+      Found.push_back(S);
+  };
   for (const GotoStmt *G : All.Gotos)
     if (!Local.count(G) && Inside.Labels.count(G->getLabel()))
-      Found.push_back(G);
+      Add(G->getLabel()->getStmt());
   for (const SwitchStmt *S : All.Switches) {
     if (Local.count(S))
       continue;
     for (const SwitchCase *C = S->getSwitchCaseList(); C;
          C = C->getNextSwitchCase())
       if (Inside.Cases.count(C))
-        Found.push_back(C);
+        Add(C);
   }
   return Found;
+}
+
+bool labelInBlock(const Stmt *Entry, const Stmt *FunctionBody) {
+  BlockLabels B;
+  B.TraverseStmt(const_cast<Stmt *>(FunctionBody));
+  return B.Found.count(Entry);
 }
 
 } // namespace coast

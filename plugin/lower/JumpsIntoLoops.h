@@ -5,8 +5,9 @@
 // inner `do ... while ((flag = 0))`, and a flag still set after it means
 // the body's `break`. A jump from outside into the body (a goto to a label
 // in it, a case label of a switch around the loop, as in Duff's device)
-// skips the setting: a `break` after it then went on to the step. The
-// planner rejects those jumps into a body that breaks.
+// skips that setting: the lowering sets the flag again at each label such
+// a jump reaches, so a `break` after it leaves the loop. Loops without such
+// jumps, or whose body has no `break` of its own, get nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,11 +20,17 @@
 
 namespace coast {
 
-/// The goto statements of \p FunctionBody outside \p Body to a label inside
-/// it, and the case labels inside \p Body of switch statements outside it,
-/// when \p Body holds a `break` of its loop.
-std::vector<const clang::Stmt *> jumpsInto(const clang::Stmt *Body,
-                                           const clang::Stmt *FunctionBody);
+/// The labels (LabelStmt) inside \p Body that a goto of \p FunctionBody
+/// outside \p Body names, and the case labels (SwitchCase) inside it of
+/// switch statements outside it, each once; none when
+/// \p Body holds no `break` of its loop.
+std::vector<const clang::Stmt *> entriesInto(const clang::Stmt *Body,
+                                             const clang::Stmt *FunctionBody);
+
+/// Whether the label \p Entry, or the labels it is the sub-statement of, is
+/// a statement of a block: code inserted before its sub-statement is then a
+/// statement of that block too.
+bool labelInBlock(const clang::Stmt *Entry, const clang::Stmt *FunctionBody);
 
 } // namespace coast
 

@@ -3,13 +3,34 @@
 // (a goto to a label in it; a case label of a switch around it, as in
 // Duff's device) skipped the setting, and a 'break' after it went on to the
 // step (goto into a for's body then break: plain 100, coast 1201; a do's:
-// plain 100, coast 201). Such a jump into a body with a 'break' of its loop
-// is coast-unsupported. Jumps into a body without one, inside the body,
-// out of it, into a loop without an await in its header, and into a while
-// whose condition awaits (rebuilt without a flag) stay accepted and print
-// as plain C.
-// RUN: %coast -fsyntax-only -Xclang -verify -DREJECTED %s
+// plain 100, coast 201). The label such a jump reaches sets the flag again
+// (of each rebuilt loop it is in): a label of a block before its
+// sub-statement, another in a block around it. Also: jumps into a body
+// without a 'break', inside the body, out of it, into a loop without an
+// await in its header, and into a while whose condition awaits (rebuilt
+// without a flag). Prints as plain C, at -O0 and -O2.
 // RUN: %coast-equiv | FileCheck %s
+// RUN: %plain -O2 %s %coast-libs -o %t.plain2
+// RUN: %coast -O2 %s %coast-libs -o %t.coast2
+// RUN: %t.plain2 > %t.plain2.out
+// RUN: %t.coast2 > %t.coast2.out
+// RUN: diff %t.plain2.out %t.coast2.out
+// RUN: FileCheck %s < %t.coast2.out
+// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
+// Only labels reached from outside set a flag (a loop's own setting is
+// followed by its 'do'): a label of a block before its sub-statement, both
+// loops' flags at one in two rebuilt loops, another in a block of its own.
+// RUN: grep -o '__co->__b[0-9]* = \(__co->__b[0-9]* = \)*1; [^d][^;]*' %t.lowered.c | FileCheck %s --check-prefix=SETS
+// SETS: __co->[[F:__b[0-9]+]] = 1; r += 100
+// SETS-NEXT: __co->[[F]] = 1; r += 100
+// SETS-NEXT: __co->[[F]] = __co->{{__b[0-9]+}} = 1; r += 100
+// SETS-NEXT: __co->[[F]] = 1; if (s > 4)
+// SETS-NEXT: __co->[[F]] = 1; break
+// SETS-NEXT: __co->[[F]] = 1; continue
+// SETS-NEXT: __co->[[F]] = 1; r += 1000
+// SETS-NEXT: __co->[[F]] = 1; case 2:
+// SETS-NEXT: __co->[[F]] = 1; r += 1
+// SETS-NOT: __co
 #include <coast.h>
 #include <stdio.h>
 
@@ -19,12 +40,11 @@ static async int id(int x)
 	return x;
 }
 
-#ifdef REJECTED
 static async int into_for(int n)
 {
 	int r = 0, i = 0;
 	if (n > 2)
-		goto inside; // expected-error {{a jump into the body of a loop whose header has an 'await', from outside the loop, in async function 'into_for': the lowering rebuilds the loop around a flag that the jump skips, and a 'break' after it would not leave the loop; jump to a label before the loop [coast-unsupported]}}
+		goto inside;
 	for (i = 0; await(id(i)) < 5; i++) {
 		r += 1;
 inside:
@@ -34,12 +54,13 @@ inside:
 	}
 	return r + i * 1000;
 }
+// CHECK: into_for 5505 100
 
 static async int into_do(int n)
 {
 	int r = 0, i = 0;
 	if (n > 2)
-		goto inside; // expected-error {{a jump into the body of a loop whose header has an 'await', from outside the loop, in async function 'into_do'}}
+		goto inside;
 	do {
 		r += 1;
 inside:
@@ -50,7 +71,36 @@ inside:
 	} while (await(id(i)) < 5);
 	return r + i * 1000;
 }
+// CHECK-NEXT: into_do 5505 100
 
+// Into the inner loop, both rebuilt: the inner 'break' leaves the inner
+// loop only, the outer one's later the outer.
+static async int nested(int n)
+{
+	int r = 0, i = 0, j = 0;
+	if (n > 2)
+		goto inner;
+	for (i = 0; await(id(i)) < 3; i++) {
+		r += 1;
+		for (j = 0; await(id(j)) < 4; j++) {
+			r += 10;
+inner:
+			r += 100;
+			if (j == n - 2)
+				break;
+		}
+		r += 1000;
+		if (i == 1)
+			break;
+		// From the outer body into the inner one, once.
+		if (n > 3 && r < 3000)
+			goto inner;
+	}
+	return r + i * 100000 + j * 1000000;
+}
+// CHECK-NEXT: nested 102222 2104851
+
+// Duff's device with a 'break' in the body, reached by both case labels.
 static async int duff_break(int count)
 {
 	int s = 0, n = (count + 1) / 2;
@@ -58,15 +108,65 @@ static async int duff_break(int count)
 	case 0:
 		do {
 			s += await(id(1));
-	case 1: // expected-error {{a jump into the body of a loop whose header has an 'await', from outside the loop, in async function 'duff_break'}}
-			if (s > 10)
+	case 1:
+			if (s > 4)
 				break;
 			s += await(id(2));
 		} while (await(id(--n)) > 0);
 	}
-	return s;
+	return s * 100 + n;
 }
-#endif
+// CHECK-NEXT: duff_break 200 300 500 600 601
+
+// A jump to the label of the 'break' itself, and one followed by
+// 'continue': the step runs, the loop goes on.
+static async int at_break(int n)
+{
+	int r = 0, i = 0;
+	if (n == 1)
+		goto brk;
+	if (n == 2)
+		goto cont;
+	for (i = 0; await(id(i)) < 4; i++) {
+		r += 10;
+		if (i == 2)
+brk:
+			break;
+		if (i == 5)
+cont:
+			continue;
+		r += 1;
+	}
+	return r * 100 + i;
+}
+// CHECK-NEXT: at_break 3202 0 2102
+
+// A label that is not a statement of a block (the body of an 'if'), in a
+// do, and case labels one the sub-statement of the other.
+static async int unbraced(int n)
+{
+	int r = 0, i = 0;
+	switch (n) {
+	case 0:
+		do {
+			if (n > 5)
+in_if:
+				r += 1000;
+	case 1:
+	case 2:
+			r += 1;
+			if (i == 2)
+				break;
+			i++;
+		} while (await(id(i)) < 4);
+	}
+	if (n == 3) {
+		n = 9;
+		goto in_if;
+	}
+	return r * 10 + i;
+}
+// CHECK-NEXT: unbraced 32 32 32 30032
 
 // Duff's device: a body without a 'break' clears the flag before it reads
 // it, whatever its value.
@@ -83,7 +183,7 @@ static async int duff(int count)
 	}
 	return s;
 }
-// CHECK: duff 2 3 5 6 8
+// CHECK-NEXT: duff 2 3 5 6 8
 
 static async int accepted(int n)
 {
@@ -131,16 +231,30 @@ out:
 	} while (await(id(i++)) < 4);
 	return r + i;
 }
-// CHECK-NEXT: accepted 2123338
-// CHECK-NEXT: accepted 2120126
+// CHECK-NEXT: accepted 2123338 2120126
 
 int main(void)
 {
+	printf("into_for %d %d\n", coast_block_on(into_for(1)),
+	       coast_block_on(into_for(3)));
+	printf("into_do %d %d\n", coast_block_on(into_do(1)),
+	       coast_block_on(into_do(3)));
+	printf("nested %d %d\n", coast_block_on(nested(2)),
+	       coast_block_on(nested(4)));
+	printf("duff_break");
+	for (int c = 1; c < 6; c++)
+		printf(" %d", coast_block_on(duff_break(c)));
+	printf("\n");
+	printf("at_break %d %d %d\n", coast_block_on(at_break(0)),
+	       coast_block_on(at_break(1)), coast_block_on(at_break(2)));
+	printf("unbraced %d %d %d %d\n", coast_block_on(unbraced(0)),
+	       coast_block_on(unbraced(1)), coast_block_on(unbraced(2)),
+	       coast_block_on(unbraced(3)));
 	printf("duff");
 	for (int c = 1; c < 6; c++)
 		printf(" %d", coast_block_on(duff(c)));
 	printf("\n");
-	printf("accepted %d\n", coast_block_on(accepted(1)));
-	printf("accepted %d\n", coast_block_on(accepted(3)));
+	printf("accepted %d %d\n", coast_block_on(accepted(1)),
+	       coast_block_on(accepted(3)));
 	return 0;
 }
