@@ -1251,9 +1251,16 @@ bool Planner::checkFrameType(const VarDecl *VD) {
   QualType T = VD->getType();
   std::string Name = VD->getName().str();
   if (T->isVariablyModifiedType()) {
+    // A pointer to one names a size known at run time only, as its type.
     fail(VD->getLocation(),
-         "variable-length array '" + Name +
-             "' is live across an 'await'; frames have a fixed size");
+         T->isVariableArrayType()
+             ? "variable-length array '" + Name +
+                   "' is live across an 'await'; frames have a fixed size"
+             : "'" + Name + "' is live across an 'await' and its type '" +
+                   T.getAsString() +
+                   "' is variably modified (it names a variable-length "
+                   "array type), which a frame member's cannot; use a "
+                   "pointer to the element type");
     return false;
   }
   // A type defined in the body moves to file scope, named (planTypes).

@@ -1,0 +1,26 @@
+// Rejections that named another construct than the one written: a pointer
+// to a variable-length array was reported as a variable-length array. The
+// forms beside them compile.
+// RUN: %coast -fsyntax-only -Xclang -verify %s
+#include <coast.h>
+
+async int one(void) { return 1; }
+
+async int vla_pointer(int n, int (*p)[n]) // expected-error {{'p' is live across an 'await' and its type 'int (*)[n]' is variably modified (it names a variable-length array type), which a frame member's cannot; use a pointer to the element type [coast-unsupported]}}
+{
+	await(one());
+	return (*p)[0];
+}
+
+async int vla(int n)
+{
+	int buf[n]; // expected-error {{variable-length array 'buf' is live across an 'await'; frames have a fixed size [coast-unsupported]}}
+	await(one());
+	return buf[0];
+}
+
+async int element_pointer(int n, int *p)
+{
+	await(one());
+	return p[n];
+}
