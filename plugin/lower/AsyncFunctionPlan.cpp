@@ -1189,6 +1189,28 @@ void Planner::collectMarks() {
       --InStmtExpr;
       return Continue;
     }
+    std::vector<const InitListExpr *> InitLists;
+    bool TraverseInitListExpr(InitListExpr *ILE) {
+      InitLists.push_back(ILE);
+      bool Continue = EvaluatedVisitor::TraverseInitListExpr(ILE);
+      InitLists.pop_back();
+      return Continue;
+    }
+    /// Whether \p E is an element of the initializer being walked that
+    /// Clang dropped (an excess one): in its written form only.
+    bool dropped(const Expr *E) const {
+      if (InitLists.empty())
+        return false;
+      const InitListExpr *ILE = InitLists.back();
+      const InitListExpr *Sem =
+          ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+      return Sem && !contains(Sem, E);
+    }
+    static bool contains(const Stmt *S, const Stmt *E) {
+      return S == E || llvm::any_of(S->children(), [&](const Stmt *C) {
+               return C && contains(C, E);
+             });
+    }
     // The initializer of `[a ... b] = v` is one expression for all the
     // elements; Clang's code generation rejects one with side effects.
     bool VisitDesignatedInitExpr(DesignatedInitExpr *DIE) {
@@ -1219,6 +1241,14 @@ void Planner::collectMarks() {
       // A variable array type's size is visited twice.
       if (Key && !Unclassified.insert(Key).second)
         return true;
+      // Clang drops an excess element from the initializer it evaluates:
+      // no point was made of its await.
+      if (dropped(PE)) {
+        P.fail(PE->getBeginLoc(),
+               "'await' in an excess element of an initializer, which C "
+               "never evaluates; remove the element");
+        return true;
+      }
       // Otherwise a size of a variably modified type: `int a[await(n())]`.
       P.fail(PE->getBeginLoc(),
              InStmtExpr ? "'await' inside a statement expression is not "
