@@ -221,6 +221,18 @@ public:
                                llvm::StringRef Lock,
                                clang::SourceLocation Acquired) {}
 
+  /// A function named as the ready companion of an async function, of
+  /// another shape: the lowering does not call it [coast-ready-companion],
+  /// a warning. \param Companion its declaration. \param Name its name.
+  /// \param Function the async function's name. \param Shape the type a
+  /// companion has, printed. \param FunctionDecl the async function's
+  /// declaration.
+  virtual void readyCompanionShape(clang::SourceLocation Companion,
+                                   llvm::StringRef Name,
+                                   llvm::StringRef Function,
+                                   llvm::StringRef Shape,
+                                   clang::SourceLocation FunctionDecl) {}
+
   /// A construct the lowering cannot support [coast-unsupported].
   /// \param Reason a sentence fragment: what, and what to do instead.
   virtual void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) {}

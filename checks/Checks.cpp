@@ -6,6 +6,7 @@
 #include "FnPtrMismatchCheck.h"
 #include "LockAcrossAwaitCheck.h"
 #include "MustDestructAnalysis.h"
+#include "ReadyCompanionCheck.h"
 #include "RecursionCheck.h"
 #include "ReturnsSendViolatedCheck.h"
 #include "SendAnalysis.h"
@@ -26,6 +27,7 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
   runLockAcrossAwaitCheck(Send, Handler);
   runMustDestructAnalysis(Ctx, Handler, Analyses);
   runSpawnBorrowCheck(Ctx, Handler);
+  runReadyCompanionCheck(Ctx, Handler);
 }
 
 } // namespace coast

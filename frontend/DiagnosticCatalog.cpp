@@ -54,6 +54,10 @@ const DiagnosticInfo Catalog[] = {
      "a value whose destructor is async destructed without await or "
      "coast_block_on",
      false},
+    {"coast-ready-companion",
+     "a function named as an async function's ready companion, of another "
+     "shape, which the lowering does not call",
+     true},
     {"coast-unsupported",
      "a construct the lowering of async functions cannot support", false},
     {"coast-attribute",

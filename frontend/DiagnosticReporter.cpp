@@ -424,6 +424,23 @@ void DiagnosticReporter::lockAcrossAwait(SourceLocation Await, StringRef Lock,
   });
 }
 
+void DiagnosticReporter::readyCompanionShape(SourceLocation Companion,
+                                             StringRef Name, StringRef Function,
+                                             StringRef Shape,
+                                             SourceLocation FunctionDecl) {
+  defer(Companion,
+        [this, Companion, Name = Name.str(), Function = Function.str(),
+         Shape = Shape.str(), FunctionDecl] {
+          report(DiagnosticsEngine::Warning, Companion, "coast-ready-companion",
+                 "'" + Name + "' is not the ready companion of '" + Function +
+                     "', which is a function of type '" + Shape +
+                     "' and not async; awaits of '" + Function +
+                     "' start its frame without calling it");
+          report(DiagnosticsEngine::Note, FunctionDecl, "",
+                 "async function '" + Function + "' declared here");
+        });
+}
+
 void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
   HasErrors = true;
   defer(Loc, [this, Loc, Reason = Reason.str()] {

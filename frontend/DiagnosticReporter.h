@@ -84,6 +84,10 @@ public:
                            llvm::ArrayRef<NotSendReason> Reasons) override;
   void lockAcrossAwait(clang::SourceLocation Await, llvm::StringRef Lock,
                        clang::SourceLocation Acquired) override;
+  void readyCompanionShape(clang::SourceLocation Companion,
+                           llvm::StringRef Name, llvm::StringRef Function,
+                           llvm::StringRef Shape,
+                           clang::SourceLocation FunctionDecl) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;

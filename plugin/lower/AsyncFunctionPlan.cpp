@@ -26,6 +26,7 @@
 #include "Directives.h"
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
+#include "JumpsIntoLoops.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
@@ -105,7 +106,8 @@ private:
   void failCounters(SourceLocation L);
   void rejectMovedCounters();
   void failDirective(const Directive &D, const char *Why);
-  void rejectMacroChanges(CharSourceRange R, const char *Why);
+  void rejectMacroChanges(CharSourceRange R, const char *Why,
+                          SourceLocation GroupsFrom = {});
   void rejectDroppedDirectives(CharSourceRange R, SourceLocation Rest);
   void rejectCutGroups(llvm::ArrayRef<CharSourceRange> Pieces);
   void rejectSplitGaps(const Expr *E);
@@ -667,8 +669,22 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   ExprAnchor A;
   A.S = S;
   A.Kind = Kind;
-  if (Kind == AnchorKind::Do || Kind == AnchorKind::For)
+  if (Kind == AnchorKind::Do || Kind == AnchorKind::For) {
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
+    const Stmt *Body = Kind == AnchorKind::Do ? cast<DoStmt>(S)->getBody()
+                                              : cast<ForStmt>(S)->getBody();
+    for (const Stmt *L : entriesInto(Body, FD->getBody())) {
+      auto It = llvm::find_if(Plan.LoopEntries,
+                              [&](const auto &E) { return E.Label == L; });
+      if (It == Plan.LoopEntries.end()) {
+        requireText(isa<LabelStmt>(L) ? cast<LabelStmt>(L)->getSubStmt()
+                                      : cast<SwitchCase>(L)->getSubStmt());
+        It = Plan.LoopEntries.insert(It,
+                                     {L, labelInBlock(L, FD->getBody()), {}});
+      }
+      It->Flags.push_back(A.BreakFlag);
+    }
+  }
   requireText(S);
   // Each piece is copied on its own: a loop's header written by a macro
   // may be one piece of text only as a whole.
@@ -720,8 +736,15 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
   // The step is copied after the body, without what follows it.
   rejectCutGroups(Inc);
   const char *AfterBody = "the step runs after the body";
-  rejectMacroChanges(CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd()),
-                     AfterBody);
+  // Read from the statement's start: a group opened before the step (an
+  // `#if 1` around it) tells which of the directives after it are skipped.
+  CharSourceRange After =
+      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
+  SourceLocation Start = SM.getExpansionLoc(S->getBeginLoc());
+  if (SM.getFileID(Start) != SM.getFileID(After.getBegin()) ||
+      !SM.isBeforeInTranslationUnit(Start, After.getBegin()))
+    Start = After.getBegin();
+  rejectMacroChanges(After, AfterBody, Start);
   // Those between the step and the body stay before the body: a pragma
   // there would apply to the step too, and so would one in the body that
   // its end does not undo. A diagnostic one changes no code.
@@ -731,10 +754,12 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
            (Reach == PragmaReach::Scope &&
             SM.isBeforeInTranslationUnit(L, Body.getBegin()));
   };
-  CharSourceRange After =
-      CharSourceRange::getCharRange(Inc.getEnd(), Body.getEnd());
-  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), After))
-    if (D.Name == "pragma" && !D.Skipped && Reaches(D.Loc, D.pragmaText()))
+  unsigned AfterBegin = SM.getFileOffset(After.getBegin());
+  for (const Directive &D :
+       directivesIn(SM, Ctx.getLangOpts(),
+                    CharSourceRange::getCharRange(Start, After.getEnd())))
+    if (D.Begin >= AfterBegin && D.Name == "pragma" && !D.Skipped &&
+        Reaches(D.Loc, D.pragmaText()))
       failDirective(D, AfterBody);
   std::vector<PragmaOperator> Operators =
       pragmaOperatorsIn(SM, Ctx.getLangOpts(), After);
@@ -757,10 +782,18 @@ void Planner::rejectAnchorDirectives(const Stmt *S, AnchorKind Kind,
 /// defined or undefined inside \p R would apply to other pieces than in
 /// the text, or nowhere. Other directives between the pieces act as
 /// written: a conditional group goes with the branches it chose, and the
-/// pieces keep their lines (LoweringContext::placeLines).
-void Planner::rejectMacroChanges(CharSourceRange R, const char *Why) {
-  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), R))
-    if (D.changesMacros() && !D.Skipped)
+/// pieces keep their lines (LoweringContext::placeLines). The directives
+/// are read from \p GroupsFrom when it is valid (before \p R): only the
+/// groups opened in what is read tell which branches are skipped.
+void Planner::rejectMacroChanges(CharSourceRange R, const char *Why,
+                                 SourceLocation GroupsFrom) {
+  CharSourceRange Read =
+      GroupsFrom.isValid()
+          ? CharSourceRange::getCharRange(GroupsFrom, R.getEnd())
+          : R;
+  unsigned Begin = SM.getFileOffset(R.getBegin());
+  for (const Directive &D : directivesIn(SM, Ctx.getLangOpts(), Read))
+    if (D.Begin >= Begin && D.changesMacros() && !D.Skipped)
       failDirective(D, Why);
   for (SourceLocation L : macroPragmasIn(SM, Ctx.getLangOpts(), R))
     if (ReportedDirectives.insert(SM.getFileOffset(L)).second)
@@ -1156,6 +1189,28 @@ void Planner::collectMarks() {
       --InStmtExpr;
       return Continue;
     }
+    std::vector<const InitListExpr *> InitLists;
+    bool TraverseInitListExpr(InitListExpr *ILE) {
+      InitLists.push_back(ILE);
+      bool Continue = EvaluatedVisitor::TraverseInitListExpr(ILE);
+      InitLists.pop_back();
+      return Continue;
+    }
+    /// Whether \p E is an element of the initializer being walked that
+    /// Clang dropped (an excess one): in its written form only.
+    bool dropped(const Expr *E) const {
+      if (InitLists.empty())
+        return false;
+      const InitListExpr *ILE = InitLists.back();
+      const InitListExpr *Sem =
+          ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+      return Sem && !contains(Sem, E);
+    }
+    static bool contains(const Stmt *S, const Stmt *E) {
+      return S == E || llvm::any_of(S->children(), [&](const Stmt *C) {
+               return C && contains(C, E);
+             });
+    }
     // The initializer of `[a ... b] = v` is one expression for all the
     // elements; Clang's code generation rejects one with side effects.
     bool VisitDesignatedInitExpr(DesignatedInitExpr *DIE) {
@@ -1186,6 +1241,14 @@ void Planner::collectMarks() {
       // A variable array type's size is visited twice.
       if (Key && !Unclassified.insert(Key).second)
         return true;
+      // Clang drops an excess element from the initializer it evaluates:
+      // no point was made of its await.
+      if (dropped(PE)) {
+        P.fail(PE->getBeginLoc(),
+               "'await' in an excess element of an initializer, which C "
+               "never evaluates; remove the element");
+        return true;
+      }
       // Otherwise a size of a variably modified type: `int a[await(n())]`.
       P.fail(PE->getBeginLoc(),
              InStmtExpr ? "'await' inside a statement expression is not "
@@ -1218,9 +1281,16 @@ bool Planner::checkFrameType(const VarDecl *VD) {
   QualType T = VD->getType();
   std::string Name = VD->getName().str();
   if (T->isVariablyModifiedType()) {
+    // A pointer to one names a size known at run time only, as its type.
     fail(VD->getLocation(),
-         "variable-length array '" + Name +
-             "' is live across an 'await'; frames have a fixed size");
+         T->isVariableArrayType()
+             ? "variable-length array '" + Name +
+                   "' is live across an 'await'; frames have a fixed size"
+             : "'" + Name + "' is live across an 'await' and its type '" +
+                   T.getAsString() +
+                   "' is variably modified (it names a variable-length "
+                   "array type), which a frame member's cannot; use a "
+                   "pointer to the element type");
     return false;
   }
   // A type defined in the body moves to file scope, named (planTypes).

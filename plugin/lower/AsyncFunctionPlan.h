@@ -213,6 +213,17 @@ struct AsyncFunctionPlan {
   std::vector<ExprAnchor> Anchors;
   std::vector<SplitOp> Splits;
   std::vector<std::pair<std::string, clang::QualType>> Temps;
+  /// Labels in the body of a for or do loop rebuilt around a break flag
+  /// that a jump from outside the loop reaches: the flags of the loops
+  /// they are in are set there (JumpsIntoLoops.h).
+  struct LoopEntry {
+    const clang::Stmt *Label = nullptr; ///< a LabelStmt or SwitchCase
+    /// A statement of a block: the setting goes before its sub-statement;
+    /// otherwise a block holds both.
+    bool InBlock = false;
+    std::vector<std::string> Flags;
+  };
+  std::vector<LoopEntry> LoopEntries;
   /// Every reference to a frame variable: rewritten to its field unless the
   /// variable is Defined.
   std::vector<const clang::DeclRefExpr *> Refs;

@@ -327,6 +327,31 @@ static bool endsBranch(StringRef Line) {
          Line.starts_with("endif");
 }
 
+/// The length of the directive \p Text starts with, up to the line break
+/// that ends it: a backslash before a line break continues it (spaces
+/// between them too, as Clang reads them), and so does a comment that goes
+/// on past the line's end.
+static size_t directiveLength(StringRef Text) {
+  bool LineComment = false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    if (Text[I] == '\\') {
+      size_t Next = Text.find_first_not_of(" \t\r", I + 1);
+      if (Next != StringRef::npos && Text[Next] == '\n')
+        I = Next;
+    } else if (Text[I] == '\n') {
+      return I + 1;
+    } else if (!LineComment && Text.substr(I).starts_with("/*")) {
+      size_t Close = Text.find("*/", I + 2);
+      if (Close == StringRef::npos)
+        return Text.size();
+      I = Close + 1;
+    } else if (Text.substr(I).starts_with("//")) {
+      LineComment = true;
+    }
+  }
+  return Text.size();
+}
+
 std::string LoweringContext::placeLines(StringRef New,
                                         CharSourceRange R) const {
   unsigned Line = SM.getPresumedLineNumber(R.getBegin());
@@ -348,6 +373,9 @@ std::string LoweringContext::placeLines(StringRef New,
   };
   Out.reserve(New.size());
   bool LineStart = false;
+  // Past the end of an `#else`, `#elif` or `#endif` whose line the
+  // lowering writes again after it.
+  size_t BranchEnd = StringRef::npos;
   for (size_t I = 0; I < New.size();) {
     if (New[I] == PieceMark[0] && New.substr(I).starts_with(PieceMark)) {
       size_t Num = I + sizeof PieceMark - 1;
@@ -375,14 +403,19 @@ std::string LoweringContext::placeLines(StringRef New,
     else if (New[End] == '\n')
       ++End;
     Out.append(New.data() + I, End - I);
-    bool Branch = LineStart && endsBranch(New.slice(I, End));
+    if (LineStart && endsBranch(New.slice(I, End)))
+      BranchEnd = I + directiveLength(New.substr(I));
     LineStart = New[End - 1] == '\n';
     Line += LineStart;
     I = End;
     // A #line in a branch the preprocessor skips does not act: the line
-    // after the group's end, or its next branch's start, is written again.
-    if (Branch && LineStart)
+    // after the group's end, or its next branch's start, is written again,
+    // after the directive's last line (one written inside it would be
+    // part of it, and the rest of it code).
+    if (LineStart && I >= BranchEnd) {
       Out += "#line " + std::to_string(Line) + " " + File + "\n";
+      BranchEnd = StringRef::npos;
+    }
   }
   if (Line != Last)
     MoveTo(Last);

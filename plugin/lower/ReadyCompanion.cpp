@@ -4,13 +4,14 @@
 // (GeneratedNames.h), rather than by an attribute on F: whoever writes a
 // future by hand declares it beside its start function, and nothing else
 // has to change; a declaration of another shape is not a companion (the
-// await starts F's frame as it would without one).
+// await starts F's frame as it would without one; coast-ready-companion
+// warns about it, checks/ReadyCompanionCheck.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ReadyCompanion.h"
-#include "CoastAttrs.h"
 #include "GeneratedNames.h"
+#include "ReadyCompanionCheck.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 
@@ -19,27 +20,6 @@ using namespace clang;
 namespace coast {
 
 namespace {
-
-/// `int (params of F..., T *)`, T F's (unqualified, non-void) result.
-bool hasCompanionShape(const FunctionDecl *R, const FunctionProtoType *F,
-                       ASTContext &Ctx) {
-  const auto *RP = R->getType()->getAs<FunctionProtoType>();
-  if (!RP || RP->isVariadic() || F->isVariadic() || isAsyncFunction(R) ||
-      !Ctx.hasSameType(RP->getReturnType(), Ctx.IntTy))
-    return false;
-  QualType T = F->getReturnType();
-  unsigned N = F->getNumParams();
-  if (RP->getNumParams() != N + !T->isVoidType())
-    return false;
-  for (unsigned I = 0; I != N; ++I)
-    if (!Ctx.hasSameUnqualifiedType(RP->getParamType(I), F->getParamType(I)))
-      return false;
-  if (T->isVoidType())
-    return true;
-  const auto *Ptr = RP->getParamType(N)->getAs<PointerType>();
-  return Ptr && !Ptr->getPointeeType().isConstQualified() &&
-         Ctx.hasSameUnqualifiedType(Ptr->getPointeeType(), T);
-}
 
 /// Whether \p Arg may be evaluated a second time with the value and effects
 /// of one evaluation. HasSideEffects misses what a variably modified type
@@ -104,7 +84,7 @@ const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
     return nullptr;
   for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(&Name)) {
     const auto *R = dyn_cast<FunctionDecl>(ND);
-    if (R && hasCompanionShape(R, Pt.Proto, Ctx) &&
+    if (R && hasReadyCompanionShape(R, Pt.Proto, Ctx) &&
         declaredAtFileScopeBefore(*R, Caller, Ctx.getSourceManager()))
       return R;
   }

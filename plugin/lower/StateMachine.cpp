@@ -107,6 +107,27 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   for (const ExprAnchor &A : P.Anchors)
     LC.replace(statementRange(A.S),
                [Self = *this, &A] { return Self.anchorText(A); });
+  // A jump from outside into a rebuilt loop's body skips the setting of
+  // its break flag before the body: the label it reaches sets it again.
+  // Registered after the anchors, a block around a label's sub-statement
+  // holds their code when it is that statement.
+  for (const AsyncFunctionPlan::LoopEntry &E : P.LoopEntries) {
+    const Stmt *Sub = isa<LabelStmt>(E.Label)
+                          ? cast<LabelStmt>(E.Label)->getSubStmt()
+                          : cast<SwitchCase>(E.Label)->getSubStmt();
+    std::string Set;
+    for (const std::string &F : E.Flags)
+      Set += "__co->" + F + " = ";
+    Set += "1; ";
+    CharSourceRange R = statementRange(Sub);
+    if (E.InBlock)
+      LC.replace(CharSourceRange::getCharRange(R.getBegin(), R.getBegin()),
+                 [Set] { return Set; });
+    else
+      LC.replace(R, [Self = *this, R, Set] {
+        return "{ " + Set + Self.LC.textOf(R) + " }";
+      });
+  }
 
   const auto *Body = cast<CompoundStmt>(P.FD->getBody());
   SourceLocation Begin = LC.SM.getExpansionLoc(P.FD->getBeginLoc());

@@ -73,6 +73,44 @@ static async int loops(int r)
 // CHECK-NEXT: do 1 58
 // CHECK-NEXT: switch 101 69
 
+// A directive that goes on past its line, by a backslash or a comment,
+// gets the #line after its last line: written after its first, the #line
+// was part of the directive and the directive's next line code (after
+// '#endif \', __LINE__ plain 89, coast 90; after '#else \' '+ 1', a syntax
+// error), or inside its comment.
+static async int continued(int n)
+{
+	int y = n +
+#if 1
+		await(id(n))
+#endif \
+		+ 1
+		;
+	printf("continued %d %d\n", y, __LINE__);
+	int z = n +
+#if 0
+		0
+#else \
+		+ 1
+		await(id(n))
+#endif
+		;
+	printf("continued %d %d\n", z, __LINE__);
+	int w = n +
+#if 0
+		0
+#elif 1
+		await(id(n))
+#endif /* a comment
+		  over two lines */
+		;
+	printf("continued %d %d\n", w, __LINE__);
+	return 0;
+}
+// CHECK-NEXT: continued 6 89
+// CHECK-NEXT: continued 6 98
+// CHECK-NEXT: continued 6 107
+
 static async int chosen(int n)
 {
 	int y = n +
@@ -90,6 +128,7 @@ int main(void)
 {
 	coast_block_on(declared(3));
 	coast_block_on(loops(5));
+	coast_block_on(continued(3));
 	coast_block_on(chosen(2));
 	return 0;
 }

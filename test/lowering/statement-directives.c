@@ -606,6 +606,29 @@ static async int diagnostics(void)
 }
 // CHECK-NEXT: diagnostics 2 8
 
+// A rebuilt for's step in the '#if 1' branch of a group opened before it:
+// the directives after the step are read from the statement's start, so
+// the '#undef' and '#pragma' after its '#else' are known skipped (they
+// were coast-unsupported: "the step runs after the body").
+#define SKIPPED_W 5
+static async int skipped_step(void)
+{
+	int r = 0;
+	for (int i = 0; i < await(id(3));
+#if 1
+	     i += await(id(1))
+#else
+#undef SKIPPED_W
+#pragma pack(push, 1)
+	     i += 2
+#endif
+	    )
+		r += SKIPPED_W;
+	printf("skipped_step %d\n", r);
+	return 0;
+}
+// CHECK-NEXT: skipped_step 15
+
 int main(void)
 {
 	coast_block_on(chosen());
@@ -618,5 +641,6 @@ int main(void)
 	coast_block_on(operands());
 	coast_block_on(defined_out());
 	coast_block_on(diagnostics());
+	coast_block_on(skipped_step());
 	return 0;
 }
