@@ -90,6 +90,7 @@ private:
   void classifyAwaits(const Expr *E);
   void addAnchor(const Stmt *S, AnchorKind Kind,
                  std::initializer_list<const Expr *> Parts);
+  void planLoopEntries(const Stmt *Body, const std::string &Flag);
   void registerExprAwaits(const Expr *E, const Stmt *Anchor);
   SuspendPoint *addPoint(const Mark &M, AwaitForm Form, const Stmt *Anchor);
   std::string addTemp(const char *Prefix, QualType T);
@@ -673,17 +674,7 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
     A.BreakFlag = addTemp("__b", Ctx.IntTy);
     const Stmt *Body = Kind == AnchorKind::Do ? cast<DoStmt>(S)->getBody()
                                               : cast<ForStmt>(S)->getBody();
-    for (const Stmt *L : entriesInto(Body, FD->getBody())) {
-      auto It = llvm::find_if(Plan.LoopEntries,
-                              [&](const auto &E) { return E.Label == L; });
-      if (It == Plan.LoopEntries.end()) {
-        requireText(isa<LabelStmt>(L) ? cast<LabelStmt>(L)->getSubStmt()
-                                      : cast<SwitchCase>(L)->getSubStmt());
-        It = Plan.LoopEntries.insert(It,
-                                     {L, labelInBlock(L, FD->getBody()), {}});
-      }
-      It->Flags.push_back(A.BreakFlag);
-    }
+    planLoopEntries(Body, A.BreakFlag);
   }
   requireText(S);
   // Each piece is copied on its own: a loop's header written by a macro
@@ -705,6 +696,51 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
     if (E)
       registerExprAwaits(E, S);
   Plan.Anchors.push_back(A);
+}
+
+/// A jump from outside into the body \p Body of a loop rebuilt around the
+/// break flag \p Flag skips its setting (JumpsIntoLoops.h): the labels it
+/// reaches set it again, or the loop's breaks when a macro writes one of
+/// those labels with its statement, which leaves no place for the setting.
+void Planner::planLoopEntries(const Stmt *Body, const std::string &Flag) {
+  std::vector<const Stmt *> Entries = entriesInto(Body, FD->getBody());
+  auto SubOf = [](const Stmt *L) {
+    return isa<LabelStmt>(L) ? cast<LabelStmt>(L)->getSubStmt()
+                             : cast<SwitchCase>(L)->getSubStmt();
+  };
+  auto Hidden = llvm::find_if(
+      Entries, [&](const Stmt *L) { return !fileRangeOf(SubOf(L)).isValid(); });
+  if (Hidden == Entries.end()) {
+    for (const Stmt *L : Entries) {
+      auto It = llvm::find_if(Plan.LoopEntries,
+                              [&](const auto &E) { return E.Label == L; });
+      if (It == Plan.LoopEntries.end())
+        It = Plan.LoopEntries.insert(It,
+                                     {L, labelInBlock(L, FD->getBody()), {}});
+      It->Flags.push_back(Flag);
+    }
+    return;
+  }
+  std::vector<const BreakStmt *> Breaks = loopBreaks(Body);
+  for (const BreakStmt *B : Breaks)
+    if (!fileRangeOf(B).isValid()) {
+      fail((*Hidden)->getBeginLoc(),
+           Twine(isa<LabelStmt>(*Hidden) ? "a 'goto' from outside a loop "
+                                           "whose header awaits jumps to "
+                                           "this label in its body"
+                                         : "a switch around a loop whose "
+                                           "header awaits jumps to this case "
+                                           "label in its body") +
+               ", which a macro writes with its statement, and the loop's "
+               "'break' at line " +
+               Twine(SM.getPresumedLineNumber(B->getBeginLoc())) +
+               " is written by a macro too: the lowering cannot set the flag "
+               "that tells the 'break' apart; write the label's statement or "
+               "the 'break' in the function body");
+      return;
+    }
+  for (const BreakStmt *B : Breaks)
+    Plan.LoopBreaks.push_back({B, Flag});
 }
 
 /// An anchor runs the awaits of its expressions \p Parts before the rest

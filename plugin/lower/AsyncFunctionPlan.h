@@ -224,6 +224,13 @@ struct AsyncFunctionPlan {
     std::vector<std::string> Flags;
   };
   std::vector<LoopEntry> LoopEntries;
+  /// The breaks of such a loop that set its flag instead, when a macro
+  /// writes one of those labels with its statement.
+  struct LoopBreak {
+    const clang::BreakStmt *Break = nullptr;
+    std::string Flag;
+  };
+  std::vector<LoopBreak> LoopBreaks;
   /// Every reference to a frame variable: rewritten to its field unless the
   /// variable is Defined.
   std::vector<const clang::DeclRefExpr *> Refs;

@@ -40,15 +40,15 @@ struct BlockLabels : RecursiveASTVisitor<BlockLabels> {
   }
 };
 
-/// Whether \p S holds a `break` of the loop whose body it is: one outside
-/// the loops and switches in it.
-bool breaksOut(const Stmt *S) {
+/// The `break`s of the loop whose body is \p S: those outside the loops and
+/// switches in it.
+void collectBreaks(const Stmt *S, std::vector<const BreakStmt *> &Out) {
   if (!S || isa<ForStmt, WhileStmt, DoStmt, SwitchStmt>(S))
-    return false;
-  if (isa<BreakStmt>(S))
-    return true;
-  return llvm::any_of(S->children(),
-                      [](const Stmt *C) { return breaksOut(C); });
+    return;
+  if (const auto *B = dyn_cast<BreakStmt>(S))
+    Out.push_back(B);
+  for (const Stmt *C : S->children())
+    collectBreaks(C, Out);
 }
 
 } // namespace
@@ -57,7 +57,7 @@ std::vector<const Stmt *> entriesInto(const Stmt *Body,
                                       const Stmt *FunctionBody) {
   // Without a break the flag is cleared before it is read whatever its
   // value: a jump in changes nothing.
-  if (!breaksOut(Body))
+  if (loopBreaks(Body).empty())
     return {};
   Jumps Inside, All;
   Inside.TraverseStmt(const_cast<Stmt *>(Body));
@@ -82,6 +82,12 @@ std::vector<const Stmt *> entriesInto(const Stmt *Body,
       if (Inside.Cases.count(C))
         Add(C);
   }
+  return Found;
+}
+
+std::vector<const BreakStmt *> loopBreaks(const Stmt *Body) {
+  std::vector<const BreakStmt *> Found;
+  collectBreaks(Body, Found);
   return Found;
 }
 

@@ -6,8 +6,10 @@
 // the body's `break`. A jump from outside into the body (a goto to a label
 // in it, a case label of a switch around the loop, as in Duff's device)
 // skips that setting: the lowering sets the flag again at each label such
-// a jump reaches, so a `break` after it leaves the loop. Loops without such
-// jumps, or whose body has no `break` of its own, get nothing.
+// a jump reaches, so a `break` after it leaves the loop; when a macro writes
+// such a label with its statement, the loop's breaks set it instead (it is 1
+// on a normal pass anyway). Loops without such jumps, or whose body has no
+// `break` of its own, get nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +28,10 @@ namespace coast {
 /// \p Body holds no `break` of its loop.
 std::vector<const clang::Stmt *> entriesInto(const clang::Stmt *Body,
                                              const clang::Stmt *FunctionBody);
+
+/// The `break`s of the loop whose body is \p Body: those outside the loops
+/// and switches in it.
+std::vector<const clang::BreakStmt *> loopBreaks(const clang::Stmt *Body);
 
 /// Whether the label \p Entry, or the labels it is the sub-statement of, is
 /// a statement of a block: code inserted before its sub-statement is then a

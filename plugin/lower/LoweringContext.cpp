@@ -330,7 +330,7 @@ static bool endsBranch(StringRef Line) {
 /// The length of the directive \p Text starts with, up to the line break
 /// that ends it: a backslash before a line break continues it (spaces
 /// between them too, as Clang reads them), and so does a comment that goes
-/// on past the line's end.
+/// on past the line's end, not a '/*' in a quoted literal.
 static size_t directiveLength(StringRef Text) {
   bool LineComment = false;
   for (size_t I = 0; I < Text.size(); ++I) {
@@ -340,6 +340,15 @@ static size_t directiveLength(StringRef Text) {
         I = Next;
     } else if (Text[I] == '\n') {
       return I + 1;
+    } else if (!LineComment && (Text[I] == '\'' || Text[I] == '"')) {
+      // A literal's '/*' opens no comment. One left open ends with its
+      // line, as Clang lexes it.
+      size_t J = I + 1;
+      while (J < Text.size() && Text[J] != Text[I] && Text[J] != '\n')
+        J += Text[J] == '\\' ? 2 : 1;
+      if (J >= Text.size())
+        return Text.size();
+      I = Text[J] == '\n' ? J - 1 : J;
     } else if (!LineComment && Text.substr(I).starts_with("/*")) {
       size_t Close = Text.find("*/", I + 2);
       if (Close == StringRef::npos)

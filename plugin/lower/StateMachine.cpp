@@ -108,9 +108,16 @@ void StateMachineEmitter::run(const std::string &Prelude) {
     LC.replace(statementRange(A.S),
                [Self = *this, &A] { return Self.anchorText(A); });
   // A jump from outside into a rebuilt loop's body skips the setting of
-  // its break flag before the body: the label it reaches sets it again.
-  // Registered after the anchors, a block around a label's sub-statement
-  // holds their code when it is that statement.
+  // its break flag before the body: the label it reaches sets it again, or
+  // the loop's breaks do. Registered after the anchors, a block around a
+  // label's sub-statement holds their code when it is that statement, and
+  // the block around a break when it is that statement.
+  for (const AsyncFunctionPlan::LoopBreak &B : P.LoopBreaks) {
+    CharSourceRange R = statementRange(B.Break);
+    LC.replace(R, [Self = *this, R, Set = "__co->" + B.Flag + " = 1; "] {
+      return "{ " + Set + Self.LC.textOf(R) + " }";
+    });
+  }
   for (const AsyncFunctionPlan::LoopEntry &E : P.LoopEntries) {
     const Stmt *Sub = isa<LabelStmt>(E.Label)
                           ? cast<LabelStmt>(E.Label)->getSubStmt()

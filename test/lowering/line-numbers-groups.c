@@ -111,6 +111,25 @@ static async int continued(int n)
 // CHECK-NEXT: continued 6 98
 // CHECK-NEXT: continued 6 107
 
+// A '/*' in a quoted literal on an '#else', '#elif' or '#endif' line opens
+// no comment: read as one, the #line written again after the directive
+// was not written, or after the next '*/' (after "#endif '/*'", __LINE__
+// plain 128, coast 139).
+static async int quoted(int n)
+{
+	int y = 3 *
+#if 1
+		await(id(n))
+#else
+#if 0
+#endif
+#endif '/*'
+		;
+	printf("quoted %d %d\n", y, __LINE__);
+	return 0;
+}
+// CHECK-NEXT: quoted 3 128
+
 static async int chosen(int n)
 {
 	int y = n +
@@ -129,6 +148,7 @@ int main(void)
 	coast_block_on(declared(3));
 	coast_block_on(loops(5));
 	coast_block_on(continued(3));
+	coast_block_on(quoted(1));
 	coast_block_on(chosen(2));
 	return 0;
 }
