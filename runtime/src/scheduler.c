@@ -133,9 +133,9 @@ struct worker {
 	struct coast__local_queue q;
 	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
-	/* Owner only (its LIFO slot is coast__polling.lifo). */
+	/* Owner only (its LIFO slot is coast__polling.lifo; its tick is a
+	 * local of worker_loop). */
 	unsigned lifo_polls;
-	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -269,11 +269,10 @@ static void notify_home(struct worker *home)
 		pthread_mutex_unlock(&rt.idle_lock);
 }
 
-/* P3. */
-static void end_search(struct worker *w)
+/* P3, once w->searching was found set (the test stays inline in the
+ * worker loop). */
+static __attribute__((noinline)) void end_search(struct worker *w)
 {
-	if (!w->searching)
-		return;
 	w->searching = false;
 	if (atomic_fetch_sub_explicit(&rt.nsearching, 1,
 				      memory_order_seq_cst) != 1)
@@ -555,7 +554,10 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx)
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
-static void run_task(struct worker *w, struct coast_task *t)
+/* Inline in both of worker_loop's copies: a call and its spills were 22
+ * instructions a yield. */
+static __attribute__((always_inline)) inline void
+run_task(struct worker *w, struct coast_task *t)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	int r;
@@ -683,7 +685,13 @@ static struct coast_task *pop_pinned(struct worker *w)
 	return coast__inject_pop_batch(&w->pinned, 1, &n);
 }
 
-static struct coast_task *next_task(struct worker *w)
+/*
+ * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
+ * the one-worker loop pops without the steal-safe CAS and has no test of
+ * rt.n on its path.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
+next_task(struct worker *w, unsigned *tick_left, bool single)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
@@ -703,20 +711,19 @@ static struct coast_task *next_task(struct worker *w)
 	}
 	w->lifo_polls = 0;
 	/* A countdown, not a modulo: the worker loop's every poll. */
-	if (--w->tick_left == 0) {
-		w->tick_left = TICK_INTERVAL;
+	if (--*tick_left == 0) {
+		*tick_left = TICK_INTERVAL;
 		maintenance(w);
 		t = coast__inject_pop_batch(&rt.inject, 1, &n);
 		if (t)
 			return t;
 	}
-	if (w->tick_left & 1) {
+	if (*tick_left & 1) {
 		t = pop_pinned(w);
 		if (t)
 			return t;
 	}
-	t = rt.n > 1 ? coast__local_pop(&w->q)
-		     : coast__local_pop_unstolen(&w->q);
+	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_spill(w);
 	if (!t)
@@ -837,24 +844,41 @@ static void park(struct worker *w)
 	pthread_mutex_unlock(&w->park_lock);
 }
 
-static void *worker_main(void *arg)
+static __attribute__((always_inline)) inline void
+worker_loop(struct worker *w, bool single)
 {
-	struct worker *w = arg;
+	/* Polls until the next tick's duties: a local, kept in a register
+	 * across the polls (in struct worker it cost a load and a store a
+	 * poll).  The LIFO count stays in w: resetting it is one store, and a
+	 * seventh register would be spilled around the poll. */
+	unsigned tick_left = TICK_INTERVAL;
 	struct coast_task *t;
 
-	me = w;
-	coast__polling.worker = (int16_t)w->id;
 	for (;;) {
-		t = next_task(w);
+		t = next_task(w, &tick_left, single);
 		if (!t)
 			t = search(w);
 		if (t) {
-			end_search(w);
+			if (w->searching)
+				end_search(w);
 			run_task(w, t);
 			continue;
 		}
 		park(w);
 	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	me = w;
+	coast__polling.worker = (int16_t)w->id;
+	/* rt.n is set before any worker starts and never changes. */
+	if (rt.n == 1)
+		worker_loop(w, true);
+	else
+		worker_loop(w, false);
 	return NULL;
 }
 
@@ -913,7 +937,6 @@ static void rt_start(void)
 		coast__local_init(&rt.w[i].q);
 		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
-		rt.w[i].tick_left = TICK_INTERVAL;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
 		pthread_cond_init(&rt.w[i].park_cond, NULL);
