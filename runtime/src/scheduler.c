@@ -499,6 +499,9 @@ void coast__task_wake_self(struct coast_cx *cx)
  * RUNNING and set NOTIFIED, which the transition after this poll sees;
  * the acquire load synchronises with them as the CAS would, and makes a
  * cancel that came meanwhile this poll's business (rule 5 of task.c).
+ * t->yielded stays set through the poll: run_task clears it only when
+ * the task does not yield again (a store a yield fewer); nothing else
+ * reads it.
  */
 static void start_running(struct coast_task *t)
 {
@@ -512,7 +515,6 @@ static void start_running(struct coast_task *t)
 			t->cancel_polled = true;
 		return;
 	}
-	t->yielded = false;
 	st = atomic_load_explicit(&t->state, memory_order_acquire);
 	if (__builtin_expect(st & COAST__ST_CANCELLED, 0))
 		t->cancel_polled = true;
@@ -603,6 +605,8 @@ run_task(struct worker *w, struct coast_task *t)
 		}
 		return;
 	}
+	/* Before the transition: then another thread may queue t. */
+	t->yielded = false;
 	switch (coast__task_transition_to_idle(t, coast__polling.lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
