@@ -502,8 +502,12 @@ void coast__task_wake_self(struct coast_cx *cx)
  * t->yielded stays set through the poll: run_task clears it only when
  * the task does not yield again (a store a yield fewer); nothing else
  * reads it.
+ *
+ * Returns t->cancel_polled, known here without loading it: it is only
+ * ever set here, when the state says CANCELLED, which stays set until
+ * the task completes (rule 6 of task.c).
  */
-static void start_running(struct coast_task *t)
+static bool start_running(struct coast_task *t)
 {
 	uint64_t st;
 
@@ -511,13 +515,18 @@ static void start_running(struct coast_task *t)
 	 * wake): it falls through, the transition is the branch. */
 	if (__builtin_expect(!t->yielded, 0)) {
 		/* coast__task_poll sets COAST_F_CANCEL on the root. */
-		if (coast__task_transition_to_running(t))
+		if (coast__task_transition_to_running(t)) {
 			t->cancel_polled = true;
-		return;
+			return true;
+		}
+		return false;
 	}
 	st = atomic_load_explicit(&t->state, memory_order_acquire);
-	if (__builtin_expect(st & COAST__ST_CANCELLED, 0))
+	if (__builtin_expect(st & COAST__ST_CANCELLED, 0)) {
 		t->cancel_polled = true;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -526,14 +535,15 @@ static void start_running(struct coast_task *t)
  * the general path) and no cancellation to mark on the root.  A yield
  * paid 30 instructions for the loop and its call.
  */
-static int poll_task(struct coast_task *t, struct coast_cx *cx)
+static int poll_task(struct coast_task *t, struct coast_cx *cx,
+		     bool cancel_polled)
 {
 	const struct coast_fn *fn;
 	struct coast_frame *root;
 	struct coast_head *h;
 	int r;
 
-	if (t->cancel_polled || t->descended)
+	if (cancel_polled || t->descended)
 		return coast__task_poll(t, cx);
 	root = coast__task_root(t);
 	fn = root->fn;
@@ -562,14 +572,14 @@ static __attribute__((always_inline)) inline void
 run_task(struct worker *w, struct coast_task *t)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
 	int r;
 
-	start_running(t);
 	coast__polling.current = t;
 	coast__polling.yield_now = false;
 	coast__polling.lent = false;
 	coast__polling.budget = COAST__BUDGET;
-	r = poll_task(t, &cx);
+	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,
