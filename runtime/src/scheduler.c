@@ -870,15 +870,22 @@ worker_loop(struct worker *w, bool single)
 
 	for (;;) {
 		t = next_task(w, &tick_left, single);
-		if (!t)
-			t = search(w);
-		if (t) {
+		if (__builtin_expect(!t, 0)) {
+			/*
+			 * Only search and park make w searching, so only a
+			 * task found after them ends the search (P3): the
+			 * polls in between do not test w->searching.
+			 */
+			while (!(t = search(w))) {
+				park(w);
+				t = next_task(w, &tick_left, single);
+				if (t)
+					break;
+			}
 			if (w->searching)
 				end_search(w);
-			run_task(w, t);
-			continue;
 		}
-		park(w);
+		run_task(w, t);
 	}
 }
 
