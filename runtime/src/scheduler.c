@@ -705,7 +705,7 @@ static struct coast_task *pop_pinned(struct worker *w)
  * rt.n on its path.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-next_task(struct worker *w, unsigned *tick_left, bool single)
+next_task(struct worker *w, unsigned *turn, bool single)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
@@ -724,15 +724,19 @@ next_task(struct worker *w, unsigned *tick_left, bool single)
 		}
 	}
 	w->lifo_polls = 0;
-	/* A countdown, not a modulo: the worker loop's every poll. */
-	if (--*tick_left == 0) {
-		*tick_left = TICK_INTERVAL;
-		maintenance(w);
-		t = coast__inject_pop_batch(&rt.inject, 1, &n);
-		if (t)
-			return t;
-	}
-	if (*tick_left & 1) {
+	/*
+	 * One countdown for both turns, one test a poll on the even
+	 * values: the odd ones are the pinned queue's turn (P6), and 1, one
+	 * in TICK_INTERVAL, is also the tick's (before the pinned turn).
+	 */
+	if (--*turn & 1) {
+		if (*turn == 1) {
+			*turn = TICK_INTERVAL + 1;
+			maintenance(w);
+			t = coast__inject_pop_batch(&rt.inject, 1, &n);
+			if (t)
+				return t;
+		}
 		t = pop_pinned(w);
 		if (t)
 			return t;
@@ -861,15 +865,16 @@ static void park(struct worker *w)
 static __attribute__((always_inline)) inline void
 worker_loop(struct worker *w, bool single)
 {
-	/* Polls until the next tick's duties: a local, kept in a register
-	 * across the polls (in struct worker it cost a load and a store a
-	 * poll).  The LIFO count stays in w: resetting it is one store, and a
-	 * seventh register would be spilled around the poll. */
-	unsigned tick_left = TICK_INTERVAL;
+	/* next_task's countdown of the pinned and tick turns: a local, kept
+	 * in a register across the polls (in struct worker it cost a load
+	 * and a store a poll).  The LIFO count stays in w: resetting it is
+	 * one store, and a seventh register would be spilled around the
+	 * poll. */
+	unsigned turn = TICK_INTERVAL + 1;
 	struct coast_task *t;
 
 	for (;;) {
-		t = next_task(w, &tick_left, single);
+		t = next_task(w, &turn, single);
 		if (__builtin_expect(!t, 0)) {
 			/*
 			 * Only search and park make w searching, so only a
@@ -878,7 +883,7 @@ worker_loop(struct worker *w, bool single)
 			 */
 			while (!(t = search(w))) {
 				park(w);
-				t = next_task(w, &tick_left, single);
+				t = next_task(w, &turn, single);
 				if (t)
 					break;
 			}
