@@ -133,9 +133,9 @@ struct worker {
 	struct coast__local_queue q;
 	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
-	/* Owner only (its LIFO slot is coast__polling.lifo). */
+	/* Owner only (its LIFO slot is coast__polling.lifo; its tick is a
+	 * local of worker_loop). */
 	unsigned lifo_polls;
-	unsigned tick_left;     /* polls until the next tick's duties */
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -269,11 +269,10 @@ static void notify_home(struct worker *home)
 		pthread_mutex_unlock(&rt.idle_lock);
 }
 
-/* P3. */
-static void end_search(struct worker *w)
+/* P3, once w->searching was found set (the test stays inline in the
+ * worker loop). */
+static __attribute__((noinline)) void end_search(struct worker *w)
 {
-	if (!w->searching)
-		return;
 	w->searching = false;
 	if (atomic_fetch_sub_explicit(&rt.nsearching, 1,
 				      memory_order_seq_cst) != 1)
@@ -500,8 +499,15 @@ void coast__task_wake_self(struct coast_cx *cx)
  * RUNNING and set NOTIFIED, which the transition after this poll sees;
  * the acquire load synchronises with them as the CAS would, and makes a
  * cancel that came meanwhile this poll's business (rule 5 of task.c).
+ * t->yielded stays set through the poll: run_task clears it only when
+ * the task does not yield again (a store a yield fewer); nothing else
+ * reads it.
+ *
+ * Returns t->cancel_polled, known here without loading it: it is only
+ * ever set here, when the state says CANCELLED, which stays set until
+ * the task completes (rule 6 of task.c).
  */
-static void start_running(struct coast_task *t)
+static bool start_running(struct coast_task *t)
 {
 	uint64_t st;
 
@@ -509,14 +515,18 @@ static void start_running(struct coast_task *t)
 	 * wake): it falls through, the transition is the branch. */
 	if (__builtin_expect(!t->yielded, 0)) {
 		/* coast__task_poll sets COAST_F_CANCEL on the root. */
-		if (coast__task_transition_to_running(t))
+		if (coast__task_transition_to_running(t)) {
 			t->cancel_polled = true;
-		return;
+			return true;
+		}
+		return false;
 	}
-	t->yielded = false;
 	st = atomic_load_explicit(&t->state, memory_order_acquire);
-	if (__builtin_expect(st & COAST__ST_CANCELLED, 0))
+	if (__builtin_expect(st & COAST__ST_CANCELLED, 0)) {
 		t->cancel_polled = true;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -525,14 +535,15 @@ static void start_running(struct coast_task *t)
  * the general path) and no cancellation to mark on the root.  A yield
  * paid 30 instructions for the loop and its call.
  */
-static int poll_task(struct coast_task *t, struct coast_cx *cx)
+static int poll_task(struct coast_task *t, struct coast_cx *cx,
+		     bool cancel_polled)
 {
 	const struct coast_fn *fn;
 	struct coast_frame *root;
 	struct coast_head *h;
 	int r;
 
-	if (t->cancel_polled || t->descended)
+	if (cancel_polled || t->descended)
 		return coast__task_poll(t, cx);
 	root = coast__task_root(t);
 	fn = root->fn;
@@ -555,17 +566,20 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx)
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
-static void run_task(struct worker *w, struct coast_task *t)
+/* Inline in both of worker_loop's copies: a call and its spills were 15
+ * instructions a yield. */
+static __attribute__((always_inline)) inline void
+run_task(struct worker *w, struct coast_task *t)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
 	int r;
 
-	start_running(t);
 	coast__polling.current = t;
 	coast__polling.yield_now = false;
 	coast__polling.lent = false;
 	coast__polling.budget = COAST__BUDGET;
-	r = poll_task(t, &cx);
+	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,
@@ -601,6 +615,8 @@ static void run_task(struct worker *w, struct coast_task *t)
 		}
 		return;
 	}
+	/* Before the transition: then another thread may queue t. */
+	t->yielded = false;
 	switch (coast__task_transition_to_idle(t, coast__polling.lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
@@ -683,7 +699,13 @@ static struct coast_task *pop_pinned(struct worker *w)
 	return coast__inject_pop_batch(&w->pinned, 1, &n);
 }
 
-static struct coast_task *next_task(struct worker *w)
+/*
+ * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
+ * the one-worker loop pops without the steal-safe CAS and has no test of
+ * rt.n on its path.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
+next_task(struct worker *w, unsigned *turn, bool single)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
@@ -702,21 +724,24 @@ static struct coast_task *next_task(struct worker *w)
 		}
 	}
 	w->lifo_polls = 0;
-	/* A countdown, not a modulo: the worker loop's every poll. */
-	if (--w->tick_left == 0) {
-		w->tick_left = TICK_INTERVAL;
-		maintenance(w);
-		t = coast__inject_pop_batch(&rt.inject, 1, &n);
-		if (t)
-			return t;
-	}
-	if (w->tick_left & 1) {
+	/*
+	 * One countdown for both turns, one test a poll on the even
+	 * values: the odd ones are the pinned queue's turn (P6), and 1, one
+	 * in TICK_INTERVAL, is also the tick's (before the pinned turn).
+	 */
+	if (--*turn & 1) {
+		if (*turn == 1) {
+			*turn = TICK_INTERVAL + 1;
+			maintenance(w);
+			t = coast__inject_pop_batch(&rt.inject, 1, &n);
+			if (t)
+				return t;
+		}
 		t = pop_pinned(w);
 		if (t)
 			return t;
 	}
-	t = rt.n > 1 ? coast__local_pop(&w->q)
-		     : coast__local_pop_unstolen(&w->q);
+	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_spill(w);
 	if (!t)
@@ -837,24 +862,49 @@ static void park(struct worker *w)
 	pthread_mutex_unlock(&w->park_lock);
 }
 
+static __attribute__((always_inline)) inline void
+worker_loop(struct worker *w, bool single)
+{
+	/* next_task's countdown of the pinned and tick turns: a local, kept
+	 * in a register across the polls (in struct worker it cost a load
+	 * and a store a poll).  The LIFO count stays in w: resetting it is
+	 * one store, and a seventh register would be spilled around the
+	 * poll. */
+	unsigned turn = TICK_INTERVAL + 1;
+	struct coast_task *t;
+
+	for (;;) {
+		t = next_task(w, &turn, single);
+		if (__builtin_expect(!t, 0)) {
+			/*
+			 * Only search and park make w searching, so only a
+			 * task found after them ends the search (P3): the
+			 * polls in between do not test w->searching.
+			 */
+			while (!(t = search(w))) {
+				park(w);
+				t = next_task(w, &turn, single);
+				if (t)
+					break;
+			}
+			if (w->searching)
+				end_search(w);
+		}
+		run_task(w, t);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct coast_task *t;
 
 	me = w;
 	coast__polling.worker = (int16_t)w->id;
-	for (;;) {
-		t = next_task(w);
-		if (!t)
-			t = search(w);
-		if (t) {
-			end_search(w);
-			run_task(w, t);
-			continue;
-		}
-		park(w);
-	}
+	/* rt.n is set before any worker starts and never changes. */
+	if (rt.n == 1)
+		worker_loop(w, true);
+	else
+		worker_loop(w, false);
 	return NULL;
 }
 
@@ -913,7 +963,6 @@ static void rt_start(void)
 		coast__local_init(&rt.w[i].q);
 		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
-		rt.w[i].tick_left = TICK_INTERVAL;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
 		pthread_cond_init(&rt.w[i].park_cond, NULL);

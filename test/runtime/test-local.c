@@ -2,7 +2,9 @@
  * test-local.c - coast__spawn_local: a local task never changes thread,
  * whether it yields, is woken by a timer the driver fires on another worker
  * or by a blocking-pool thread, while other workers steal everything they
- * can; spawned off the runtime it runs where block_on's root runs.
+ * can; spawned off the runtime it runs where block_on's root runs; it gets
+ * its home's every other turn while tasks in the home's own queue yield
+ * (P6).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -225,6 +227,123 @@ TEST_IMPL(local_cancel)
 	ASSERT_EQ(coast__block_on(j, &r), 0);
 	ASSERT_EQ(r, -ECANCELED);
 	coast_detach(coast__spawn_local(pinned_new(3)));
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+#define TURN_SPINNERS 4
+#define TURN_YIELDS 1000
+#define SPIN_CAP 100000
+
+/* Yields until *stop is set, SPIN_CAP times at most, counting in *yields. */
+struct counting_spinner {
+	struct coast_frame h;
+	int ret;
+	int i;
+	atomic_int *stop;
+	atomic_int *yields;
+	struct coast_frame *sub;
+};
+
+TEST_FN(counting_spinner_fn, struct counting_spinner, counting_spinner_poll);
+
+static int counting_spinner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct counting_spinner *s = (struct counting_spinner *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &s->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < SPIN_CAP && !atomic_load(s->stop);
+		     s->i++) {
+			TEST_AWAIT(1, s->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   s->ret);
+			atomic_fetch_add(s->yields, 1);
+		}
+		s->ret = s->i;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/* A local task that yields TURN_YIELDS times, then sets *stop; returns how
+ * many times the spinners yielded meanwhile. */
+struct turn_taker {
+	struct coast_frame h;
+	int ret;
+	int i;
+	int start;
+	int dummy;
+	atomic_int *stop;
+	atomic_int *yields;
+	struct coast_frame *sub;
+};
+
+TEST_FN(turn_taker_fn, struct turn_taker, turn_taker_poll);
+
+static int turn_taker_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct turn_taker *t = (struct turn_taker *)f;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &t->sub, cx);
+	switch (f->state) {
+	case COAST_STATE_START:
+		t->start = atomic_load(t->yields);
+		for (t->i = 0; t->i < TURN_YIELDS; t->i++)
+			TEST_AWAIT(1, t->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   t->dummy);
+		t->ret = atomic_load(t->yields) - t->start;
+		atomic_store(t->stop, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+/*
+ * P6: one worker, its own queue never empty (spinners that yield), and a
+ * local task that yields: the pinned queue has every other turn, so the
+ * spinners yield about TURN_YIELDS times while it does.  Without the turn
+ * it would run only once they stopped on their own (SPIN_CAP each).
+ */
+TEST_IMPL(local_turn_while_busy)
+{
+	coast_task *ts[TURN_SPINNERS], *tl;
+	struct counting_spinner *s;
+	struct turn_taker *t;
+	atomic_int stop, yields;
+	int i, ret = -1;
+
+	test_workers(1);
+	atomic_init(&stop, 0);
+	atomic_init(&yields, 0);
+	/* Starts the runtime: the spawns below go to a running worker. */
+	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
+						     7, NULL, NULL),
+				  &ret),
+		  0);
+	for (i = 0; i < TURN_SPINNERS; i++) {
+		s = test_frame_new(&coast__task_alloc, &counting_spinner_fn);
+		s->stop = &stop;
+		s->yields = &yields;
+		ts[i] = coast__spawn(&s->h);
+		ASSERT(ts[i] != NULL);
+	}
+	t = test_frame_new(&coast__task_alloc, &turn_taker_fn);
+	t->stop = &stop;
+	t->yields = &yields;
+	tl = coast__spawn_local(&t->h);
+	ASSERT(tl != NULL);
+	ret = test_join_int(tl);
+	/* About TURN_YIELDS; SPIN_CAP * TURN_SPINNERS without the turn. */
+	ASSERT(ret <= 4 * TURN_YIELDS);
+	for (i = 0; i < TURN_SPINNERS; i++)
+		ASSERT(test_join_int(ts[i]) < SPIN_CAP);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
