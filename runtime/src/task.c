@@ -367,17 +367,23 @@ static void reg_add(struct coast_task *t)
 	reg_unlock(r);
 }
 
-static void reg_remove(struct coast_task *t)
+/* Under r's lock. */
+static void reg_unlink(struct reg_shard *r, struct coast_task *t)
 {
-	struct reg_shard *r = &reg[t->reg_shard];
-
-	reg_lock(r);
 	if (t->reg_prev)
 		t->reg_prev->reg_next = t->reg_next;
 	else
 		r->head = t->reg_next;
 	if (t->reg_next)
 		t->reg_next->reg_prev = t->reg_prev;
+}
+
+static void reg_remove(struct coast_task *t)
+{
+	struct reg_shard *r = &reg[t->reg_shard];
+
+	reg_lock(r);
+	reg_unlink(r, t);
 	reg_unlock(r);
 }
 
@@ -441,12 +447,7 @@ void coast__task_reg_retire(char *base, size_t bsize, unsigned n)
 	reg_lock(r);
 	for (i = 0; i < n; i++) {
 		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
-		if (t->reg_prev)
-			t->reg_prev->reg_next = t->reg_next;
-		else
-			r->head = t->reg_next;
-		if (t->reg_next)
-			t->reg_next->reg_prev = t->reg_prev;
+		reg_unlink(r, t);
 	}
 	reg_unlock(r);
 }
