@@ -235,11 +235,19 @@ TEST_IMPL(local_cancel)
 #define TURN_YIELDS 1000
 #define SPIN_CAP 100000
 
-/* Yields until *stop is set, SPIN_CAP times at most, counting in *yields. */
+/* Cap on a spinner's yields while *go is not yet set. */
+#define GO_CAP 100000000
+
+/*
+ * Yields until *go is set (uncounted: the main thread may be preempted
+ * between the spawns, and the cap must not run out meanwhile), then until
+ * *stop is set, SPIN_CAP times at most, counting in *yields.
+ */
 struct counting_spinner {
 	struct coast_frame h;
 	int ret;
 	int i;
+	atomic_int *go;
 	atomic_int *stop;
 	atomic_int *yields;
 	struct coast_frame *sub;
@@ -255,6 +263,10 @@ static int counting_spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		return test_drop(f, &s->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
+		for (s->i = 0; s->i < GO_CAP && !atomic_load(s->go); s->i++)
+			TEST_AWAIT(2, s->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   s->ret);
 		for (s->i = 0; s->i < SPIN_CAP && !atomic_load(s->stop);
 		     s->i++) {
 			TEST_AWAIT(1, s->sub,
@@ -316,10 +328,11 @@ TEST_IMPL(local_turn_while_busy)
 	coast_task *ts[TURN_SPINNERS], *tl;
 	struct counting_spinner *s;
 	struct turn_taker *t;
-	atomic_int stop, yields;
+	atomic_int go, stop, yields;
 	int i, ret = -1;
 
 	test_workers(1);
+	atomic_init(&go, 0);
 	atomic_init(&stop, 0);
 	atomic_init(&yields, 0);
 	/* Starts the runtime: the spawns below go to a running worker. */
@@ -329,6 +342,7 @@ TEST_IMPL(local_turn_while_busy)
 		  0);
 	for (i = 0; i < TURN_SPINNERS; i++) {
 		s = test_frame_new(&coast__task_alloc, &counting_spinner_fn);
+		s->go = &go;
 		s->stop = &stop;
 		s->yields = &yields;
 		ts[i] = coast__spawn(&s->h);
@@ -339,6 +353,7 @@ TEST_IMPL(local_turn_while_busy)
 	t->yields = &yields;
 	tl = coast__spawn_local(&t->h);
 	ASSERT(tl != NULL);
+	atomic_store(&go, 1);
 	ret = test_join_int(tl);
 	/* About TURN_YIELDS; SPIN_CAP * TURN_SPINNERS without the turn. */
 	ASSERT(ret <= 4 * TURN_YIELDS);
