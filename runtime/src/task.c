@@ -352,22 +352,16 @@ static void live_count(bool freed)
 			      mo);
 }
 
-static void reg_add(struct coast_task *t)
+/* Both run under r's lock. */
+static void reg_link(struct reg_shard *r, struct coast_task *t)
 {
-	struct reg_shard *r;
-
-	t->reg_shard = (uint16_t)reg_shard_here();
-	r = &reg[t->reg_shard];
-	reg_lock(r);
 	t->reg_prev = NULL;
 	t->reg_next = r->head;
 	if (r->head)
 		r->head->reg_prev = t;
 	r->head = t;
-	reg_unlock(r);
 }
 
-/* Under r's lock. */
 static void reg_unlink(struct reg_shard *r, struct coast_task *t)
 {
 	if (t->reg_prev)
@@ -376,6 +370,17 @@ static void reg_unlink(struct reg_shard *r, struct coast_task *t)
 		r->head = t->reg_next;
 	if (t->reg_next)
 		t->reg_next->reg_prev = t->reg_prev;
+}
+
+static void reg_add(struct coast_task *t)
+{
+	struct reg_shard *r;
+
+	t->reg_shard = (uint16_t)reg_shard_here();
+	r = &reg[t->reg_shard];
+	reg_lock(r);
+	reg_link(r, t);
+	reg_unlock(r);
 }
 
 static void reg_remove(struct coast_task *t)
@@ -426,11 +431,7 @@ void coast__task_reg_carve(char *base, size_t bsize, unsigned n)
 	reg_lock(r);
 	for (i = 0; i < n; i++) {
 		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
-		t->reg_prev = NULL;
-		t->reg_next = r->head;
-		if (r->head)
-			r->head->reg_prev = t;
-		r->head = t;
+		reg_link(r, t);
 	}
 	reg_unlock(r);
 }
