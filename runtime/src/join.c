@@ -79,10 +79,32 @@ static void join_copy_out(struct join_frame *j)
 			    root->fn->ret_size);
 }
 
+/*
+ * A registered join polled again: its waker was the completer's to wake
+ * once COMPLETE is set (task.c's join handshake), so the acquire load of
+ * the word says all join_arm would, without the call; a poll before
+ * COMPLETE is spurious and the waker stays armed.
+ */
+static int join_wait_poll(struct join_frame *j)
+{
+	uint64_t st = atomic_load_explicit(&j->task->state,
+					   memory_order_acquire);
+
+	if (!(st & COAST__ST_COMPLETE))
+		return COAST_PENDING;
+	if (st & COAST__ST_CANCELLED)
+		return join_done(j, COAST__ERR(ECANCELED));
+	join_copy_out(j);
+	return join_done(j, 0);
+}
+
 static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct join_frame *j = (struct join_frame *)f;
 
+	/* The wake after a wait first: one test of each word to get here. */
+	if (f->state == JOIN_WAIT && !(f->flags & COAST_F_CANCEL))
+		return join_wait_poll(j);
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (!j->task)
@@ -96,39 +118,25 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 			j->task = NULL; /* another consumer's */
 		return join_done(j, COAST__ERR(ECANCELED));
 	}
-	if (f->state == COAST_STATE_START) {
-		switch (coast__task_join_first(j->task, cx)) {
-		case COAST__JOIN_WAITING:
-			f->state = JOIN_WAIT;
-			return COAST_PENDING;
-		case COAST__JOIN_TAKEN:
-			j->task = NULL;
-			return join_done(j, COAST__ERR(EINVAL));
-		case COAST__JOIN_CANCELLED:
-			return join_consume(j, COAST__ERR(ECANCELED));
-		case COAST__JOIN_COMPLETE:
-			join_copy_out(j);
-			return join_consume(j, 0);
-		case COAST__JOIN_HELD:
-			f->state = JOIN_WAIT;
-			break;
-		}
-	}
-	if (f->state != JOIN_WAIT)
+	if (f->state != COAST_STATE_START)
 		abort(); /* a state this function never sets */
-	switch (coast__task_join_register(j->task, cx)) {
+	switch (coast__task_join_first(j->task, cx)) {
 	case COAST__JOIN_WAITING:
+		f->state = JOIN_WAIT;
 		return COAST_PENDING;
-	case COAST__JOIN_TAKEN:
 	case COAST__JOIN_HELD:
-		abort(); /* taken by the first poll */
+		f->state = JOIN_WAIT;
+		return join_wait_poll(j);
+	case COAST__JOIN_TAKEN:
+		j->task = NULL;
+		return join_done(j, COAST__ERR(EINVAL));
 	case COAST__JOIN_CANCELLED:
-		return join_done(j, COAST__ERR(ECANCELED));
+		return join_consume(j, COAST__ERR(ECANCELED));
 	case COAST__JOIN_COMPLETE:
 		break;
 	}
 	join_copy_out(j);
-	return join_done(j, 0);
+	return join_consume(j, 0);
 }
 
 COAST_EXTERN struct coast_frame *

@@ -1199,8 +1199,29 @@ enum coast__join coast__task_join_first(struct coast_task *t,
 	} while (!atomic_compare_exchange_weak_explicit(
 		&t->state, &cur, cur | COAST__ST_CONSUMED,
 		memory_order_acq_rel, memory_order_acquire));
-	return join_arm(t, cx) == COAST__JOIN_WAITING ? COAST__JOIN_WAITING
-						       : COAST__JOIN_HELD;
+	/*
+	 * join_arm's handshake, from the word our CAS wrote rather than a
+	 * load of it: JOIN_WAITING is clear (only the holder sets it, and we
+	 * just became it), so the field is ours to write.  A change since
+	 * (a wake, a reference, COMPLETE) fails the CAS, which reloads.
+	 */
+	cur |= COAST__ST_CONSUMED;
+	t->join_waker = coast_waker_get(cx);
+	do {
+		if (cur & COAST__ST_COMPLETE) {
+			/* The completer came first: the field is ours. */
+			coast_waker *w = t->join_waker;
+
+			t->join_waker = NULL;
+			coast_waker_drop(w);
+			return COAST__JOIN_HELD;
+		}
+		/* release: publishes join_waker to the completer;
+		 * acquire on failure: as join_arm. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, cur | COAST__ST_JOIN_WAITING,
+		memory_order_acq_rel, memory_order_acquire));
+	return COAST__JOIN_WAITING;
 }
 
 bool coast__task_consume_release(struct coast_task *t)

@@ -474,3 +474,72 @@ TEST_IMPL(join_twice)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/*
+ * A registered join polled again before the task completed (a spurious
+ * poll: nothing woke it) answers pending and stays armed, taking no second
+ * waker; the wake that comes, by completion or by the task's cancellation,
+ * then ends it.  One worker: the joined task cannot run between the polls.
+ */
+struct join_spurious {
+	struct coast_frame h;
+	int ret;
+	int *out; /* the test's: the frame is gone after block_on */
+	bool cancel;
+	coast_task *t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(join_spurious_fn, struct join_spurious, join_spurious_poll);
+
+static int join_spurious_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct join_spurious *j = (struct join_spurious *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		j->t = coast__spawn(
+			j->cancel ? test_sleeper_start(&coast__task_alloc,
+						       10000, 7, NULL, NULL)
+				  : test_yielder_start(&coast__task_alloc, 0,
+						       7, NULL, NULL));
+		ASSERT(j->t != NULL);
+		j->sub = COAST_START(coast_join)(cx->frames, j->t, j->out);
+		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
+		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
+		ASSERT(coast__task_state(j->t) & COAST__ST_JOIN_WAITING);
+		ASSERT_EQ(*j->out, -1);
+		if (j->cancel)
+			ASSERT_EQ(coast_cancel(j->t), 0);
+		f->state = 1;
+		return COAST_PENDING;
+	case 1:
+		if (test_poll(j->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		j->ret = COAST_RESULT(int, j->sub);
+		test_free(cx, j->sub);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	default:
+		abort();
+	}
+}
+
+TEST_IMPL(join_spurious_poll)
+{
+	struct join_spurious *j;
+	int round, out, ret;
+
+	test_workers(1);
+	for (round = 0; round < 2; round++) {
+		j = test_frame_new(&coast__task_alloc, &join_spurious_fn);
+		out = -1;
+		j->out = &out;
+		j->cancel = round;
+		ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
+		ASSERT_EQ(ret, round ? -ECANCELED : 0);
+		ASSERT_EQ(out, round ? -1 : 7);
+		ASSERT_EQ(test_live_settle(0), 0);
+	}
+	return 0;
+}
