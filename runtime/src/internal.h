@@ -162,6 +162,8 @@ enum coast__notify {
 	COAST__NOTIFY_NOTHING, /* already queued, running (now NOTIFIED) or done */
 	COAST__NOTIFY_SUBMIT,  /* push the task; the queue's reference is taken */
 	COAST__NOTIFY_DEALLOC, /* a consuming wake dropped the last reference */
+	COAST__NOTIFY_REQUEUE, /* this worker's deferred task (rule 11): the
+	                          consumed reference is the queue's; push it */
 };
 
 /* After a poll returned COAST_PENDING. */
@@ -246,6 +248,9 @@ void coast__task_complete_release(struct coast_task *t, bool lent);
 struct coast__polling {
 	struct coast_task *current; /* the task being polled, or NULL */
 	struct coast_task *lifo;    /* the worker's LIFO slot */
+	/* Pending after a poll that lent its reference, its transition to
+	 * idle not made yet (rule 11 of task.c): still this worker's. */
+	struct coast_task *deferred;
 	int16_t worker;             /* this worker's index (on workers) */
 	bool lent;      /* current's reference went to a waker (rule 9) */
 	bool yield_now; /* current woke itself (coast__task_wake_self) */

@@ -566,58 +566,12 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx,
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
-/* Inline in both of worker_loop's copies: a call and its spills were 15
- * instructions a yield. */
+/* After a pending poll of t: the transition to idle, and what it asks.
+ * Inline: a call and its spills were 18 instructions a wait. */
 static __attribute__((always_inline)) inline void
-run_task(struct worker *w, struct coast_task *t)
+after_pending(struct worker *w, struct coast_task *t, bool lent)
 {
-	struct coast_cx cx = { .task = t, .frames = &t->frames };
-	bool cancel_polled = start_running(t);
-	int r;
-
-	coast__polling.current = t;
-	coast__polling.yield_now = false;
-	coast__polling.lent = false;
-	coast__polling.budget = COAST__BUDGET;
-	r = poll_task(t, &cx, cancel_polled);
-	if (r == COAST_READY) {
-		bool root = t->is_root;
-		bool scoped = atomic_load_explicit(&t->scope,
-						   memory_order_relaxed);
-
-		/* Still polling: the joiner it wakes runs next, here.  The
-		 * runner's reference goes with COMPLETE: t may be freed by
-		 * a joiner or block_on from here on. */
-		coast__task_complete_release(t, coast__polling.lent);
-		coast__polling.current = NULL;
-		if (scoped)
-			coast__scope_task_done(t); /* the scope's ref keeps t */
-		if (root) {
-			/* block_on checks COMPLETE under this lock. */
-			pthread_mutex_lock(&rt.bo_lock);
-			pthread_cond_broadcast(&rt.bo_cond);
-			pthread_mutex_unlock(&rt.bo_lock);
-		}
-		return;
-	}
-	coast__polling.current = NULL;
-	if (coast__polling.yield_now) {
-		/* The runner's reference becomes the queue's.  P7: no
-		 * notify. */
-		t->yielded = true;
-		if (coast__polling.lent)
-			coast__task_ref(t); /* the queue's: ours was lent */
-		if (t->home >= 0) {
-			push_pinned(t);
-		} else {
-			push_own(w, t);
-			w->unannounced = true;
-		}
-		return;
-	}
-	/* Before the transition: then another thread may queue t. */
-	t->yielded = false;
-	switch (coast__task_transition_to_idle(t, coast__polling.lent)) {
+	switch (coast__task_transition_to_idle(t, lent)) {
 	case COAST__IDLE_NOTIFIED:
 		push_task(w, t); /* woken during the poll: to the back */
 		break;
@@ -638,6 +592,88 @@ run_task(struct worker *w, struct coast_task *t)
 	case COAST__IDLE_OK:
 		break;
 	}
+}
+
+/* The transition rule 11 of task.c put off, unless a wake made it moot. */
+static __attribute__((noinline)) void settle_deferred_now(struct worker *w)
+{
+	struct coast_task *t = coast__polling.deferred;
+
+	coast__polling.deferred = NULL;
+	after_pending(w, t, true);
+}
+
+static inline void settle_deferred(struct worker *w)
+{
+	if (__builtin_expect(coast__polling.deferred != NULL, 0))
+		settle_deferred_now(w);
+}
+
+/* Inline in both of worker_loop's copies: a call and its spills were 15
+ * instructions a yield. */
+static __attribute__((always_inline)) inline void
+run_task(struct worker *w, struct coast_task *t, bool single)
+{
+	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
+	int r;
+
+	coast__polling.current = t;
+	coast__polling.yield_now = false;
+	coast__polling.lent = false;
+	coast__polling.budget = COAST__BUDGET;
+	r = poll_task(t, &cx, cancel_polled);
+	if (r == COAST_READY) {
+		bool root = t->is_root;
+		bool scoped = atomic_load_explicit(&t->scope,
+						   memory_order_relaxed);
+
+		/* Still polling: the joiner it wakes runs next, here.  The
+		 * runner's reference goes with COMPLETE: t may be freed by
+		 * a joiner or block_on from here on. */
+		coast__task_complete_release(t, coast__polling.lent);
+		coast__polling.current = NULL;
+		if (single)
+			settle_deferred(w);
+		if (scoped)
+			coast__scope_task_done(t); /* the scope's ref keeps t */
+		if (root) {
+			/* block_on checks COMPLETE under this lock. */
+			pthread_mutex_lock(&rt.bo_lock);
+			pthread_cond_broadcast(&rt.bo_cond);
+			pthread_mutex_unlock(&rt.bo_lock);
+		}
+		return;
+	}
+	coast__polling.current = NULL;
+	if (coast__polling.yield_now) {
+		/* The runner's reference becomes the queue's.  P7: no
+		 * notify. */
+		t->yielded = true;
+		if (single)
+			settle_deferred(w);
+		if (coast__polling.lent)
+			coast__task_ref(t); /* the queue's: ours was lent */
+		if (t->home >= 0) {
+			push_pinned(t);
+		} else {
+			push_own(w, t);
+			w->unannounced = true;
+		}
+		return;
+	}
+	/* Before the transition: then another thread may queue t. */
+	t->yielded = false;
+	if (single)
+		settle_deferred(w);
+	if (single && coast__polling.lent) {
+		/* Rule 11 of task.c: a wake of t in the next poll here
+		 * (the task it joins, run next) requeues it without an
+		 * RMW; else the transition follows that poll. */
+		coast__polling.deferred = t;
+		return;
+	}
+	after_pending(w, t, coast__polling.lent);
 }
 
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
@@ -876,6 +912,12 @@ worker_loop(struct worker *w, bool single)
 	for (;;) {
 		t = next_task(w, &turn, single);
 		if (__builtin_expect(!t, 0)) {
+			/* Rule 11 of task.c: nothing ran after it, so no
+			 * wake can come here; it may be work (NOTIFIED). */
+			if (coast__polling.deferred) {
+				settle_deferred(w);
+				continue;
+			}
 			/*
 			 * Only search and park make w searching, so only a
 			 * task found after them ends the search (P3): the
@@ -890,7 +932,7 @@ worker_loop(struct worker *w, bool single)
 			if (w->searching)
 				end_search(w);
 		}
-		run_task(w, t);
+		run_task(w, t, single);
 	}
 }
 

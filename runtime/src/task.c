@@ -58,7 +58,8 @@
  *
  * Rules
  *  1. A wake (coast__task_transition_to_notified) always performs a
- *     successful CAS, even when it changes no flag.
+ *     successful CAS, even when it changes no flag (but by the runner's
+ *     own thread before it let the task go: rule 11).
  *  2. Only the thread that moved the task from idle to SCHEDULED (or to
  *     RUNNING, rule 8) pushes it, so a task is in at most one queue once.
  *  3. After a pending poll, the runner clears RUNNING and, in the same step,
@@ -111,6 +112,26 @@
  *     (last_of_complete).  Nothing else can write the word then: every
  *     RMW but a misused second consume needs a reference or finds
  *     COMPLETE and backs off without writing (claims, cancels).
+ 11. After a pending poll whose reference went to a waker (rule 9), a
+ *     worker makes the transition to idle only after its next poll
+ *     (coast__polling.deferred, scheduler.c): until then the task stays
+ *     RUNNING, its runner's.  A wake that consumes a waker of it on that
+ *     worker during that poll (typically the completion of the task it
+ *     joins, polled right after it) changes no word: the runner requeues
+ *     it RUNNING into the LIFO slot as after a yield (rule 8), and the
+ *     consumed waker's reference, the runner's lent one, becomes the
+ *     queue's.  That is the state the transition to idle and the wake's
+ *     CAS would have left, without either RMW.  Wakes from elsewhere
+ *     meanwhile find it RUNNING and set NOTIFIED (rule 9), which the
+ *     transition after its next poll, or the deferred one, sees; a count
+ *     that reached zero is the deferred transition's, as in rule 9.  Its
+ *     next poll runs on this thread after the wake (program order), or
+ *     from a queue whose push and pop order it as a yield's.  The delay
+ *     is one poll of another task: the worker makes the transition before
+ *     it looks for work elsewhere or parks.  Only with one worker: with
+ *     several, a task whose poll spins until another task makes progress
+ *     would hold that task RUNNING, which a second worker could have run
+ *     (with one, nothing runs it during that poll anyway).
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
@@ -1038,6 +1059,9 @@ static enum coast__notify notify(struct coast_task *t, bool consume_ref,
 			/* done, queued, or already due for another poll */
 			holds = false;
 		} else if (cur & COAST__ST_RUNNING) {
+			/* Rule 11: tested here, off the common idle path. */
+			if (consume_ref && run && t == coast__polling.deferred)
+				return COAST__NOTIFY_REQUEUE;
 			next |= COAST__ST_NOTIFIED;
 		} else {
 			next |= run ? COAST__ST_RUNNING : COAST__ST_SCHEDULED;
@@ -1334,6 +1358,11 @@ void coast_waker_wake(coast_waker *w)
 	switch (notify(t, true, run)) {
 	case COAST__NOTIFY_SUBMIT:
 		submit(t, run);
+		break;
+	case COAST__NOTIFY_REQUEUE:
+		/* Rule 11: its runner has not let it go; it requeues it. */
+		coast__polling.deferred = NULL;
+		coast__schedule_running(t);
 		break;
 	case COAST__NOTIFY_DEALLOC:
 		coast__task_dealloc(t);

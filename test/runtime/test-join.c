@@ -543,3 +543,90 @@ TEST_IMPL(join_spurious_poll)
 	}
 	return 0;
 }
+
+/*
+ * One worker: a joiner whose poll lent its reference keeps RUNNING until
+ * the next poll (rule 11 of task.c), here the joined task's.  That task
+ * completes and wakes it (requeued without a CAS), or first cancels it
+ * (the cancel finds it RUNNING and sets NOTIFIED): either way it is
+ * queued once, by the wake or by the deferred transition, and in the
+ * second case its next poll is the cancellation poll.
+ */
+struct deferred_joined {
+	struct coast_frame h;
+	int ret;
+	coast_task *joiner; /* to cancel, or NULL */
+};
+
+TEST_FN(deferred_joined_fn, struct deferred_joined, deferred_joined_poll);
+
+static int deferred_joined_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct deferred_joined *d = (struct deferred_joined *)f;
+
+	(void)cx;
+	if (d->joiner)
+		ASSERT_EQ(coast_cancel(d->joiner), 0);
+	d->ret = 5;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct deferred_joiner {
+	struct coast_frame h;
+	int ret;
+	bool cancel;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(deferred_joiner_fn, struct deferred_joiner, deferred_joiner_poll);
+
+static int deferred_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct deferred_joiner *j = (struct deferred_joiner *)f;
+	struct deferred_joined *d;
+	int r;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		d = test_frame_new(&coast__task_alloc, &deferred_joined_fn);
+		d->joiner = j->cancel ? cx->task : NULL;
+		j->out = -1;
+		j->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&d->h), &j->out);
+		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
+		f->state = 1;
+		return COAST_PENDING;
+	case 1:
+		if (f->flags & COAST_F_CANCEL)
+			j->sub->flags |= COAST_F_CANCEL;
+		r = test_poll(j->sub, cx);
+		if (r == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(int, j->sub),
+			  f->flags & COAST_F_CANCEL ? -ECANCELED : 0);
+		test_free(cx, j->sub);
+		j->ret = j->out;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	default:
+		abort();
+	}
+}
+
+TEST_IMPL(join_deferred_joiner)
+{
+	struct deferred_joiner *j;
+	int round;
+
+	test_workers(1);
+	for (round = 0; round < 2; round++) {
+		j = test_frame_new(&coast__task_alloc, &deferred_joiner_fn);
+		j->cancel = round;
+		ASSERT_EQ(test_join_int(coast__spawn(&j->h)),
+			  round ? -ECANCELED : 5);
+		ASSERT_EQ(test_live_settle(0), 0);
+	}
+	return 0;
+}
