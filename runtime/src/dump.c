@@ -10,6 +10,9 @@
  * site of its current suspension point (fn->sites[state - 1]), then
  * release it as a runner would.  Tasks that are running or queued at that
  * moment are listed with their state only: their frames are changing.
+ * So is, from a thread other than its worker, a task that rule 11 of
+ * task.c keeps RUNNING for one poll; a dump on that worker makes its
+ * transition to idle first (coast__settle_deferred) and lists it waiting.
  *
  * SIGQUIT: printing is not async-signal-safe (stdio, locks), so the
  * handler only write(2)s a byte to a pipe; a dump thread started with the
@@ -114,6 +117,9 @@ COAST_EXTERN int coast_dump_tasks(void)
 	struct dump d = { .out = stderr };
 	struct coast_task *t;
 
+	/* On a worker, a task rule 11 of task.c keeps RUNNING for one more
+	 * poll (this one) is waiting: made idle, its frames are listed. */
+	coast__settle_deferred();
 	flockfile(stderr);
 	fprintf(stderr, "coast: live tasks (%zu)\n", coast__task_live());
 	coast__task_foreach(dump_one, &d);

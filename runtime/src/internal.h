@@ -473,6 +473,12 @@ void coast__schedule_new(struct coast_task *t);
  * the caller to free with coast__task_dealloc outside the registry lock.
  */
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed);
+/*
+ * For a dump on a worker (from a poll): makes the transition to idle that
+ * rule 11 of task.c put off, so that the task it was deferred for is
+ * listed waiting with its awaits, not running.  Nothing off the workers.
+ */
+void coast__settle_deferred(void);
 
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);

@@ -692,6 +692,12 @@ void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
 	}
 }
 
+void coast__settle_deferred(void)
+{
+	/* Only set on a worker (me), and only by this thread. */
+	settle_deferred(me);
+}
+
 /* A batch from the injection queue: one to run, the rest queued here. */
 static struct coast_task *take_injected(struct worker *w)
 {

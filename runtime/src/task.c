@@ -131,7 +131,12 @@
  *     it looks for work elsewhere or parks.  Only with one worker: with
  *     several, a task whose poll spins until another task makes progress
  *     would hold that task RUNNING, which a second worker could have run
- *     (with one, nothing runs it during that poll anyway).
+ *     (with one, nothing runs it during that poll anyway).  A dump
+ *     on that worker (from that poll) makes the deferred transition
+ *     first (coast__settle_deferred), then claims the task as any idle
+ *     one.  A dump from another thread cannot claim it (RUNNING) and
+ *     lists it as running without its frames for that one poll: the
+ *     requeue has no RMW it could order its reads of the frames against.
  *
  * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
  * wakes and the runner's transitions are totally ordered.  A wake ordered
