@@ -163,7 +163,8 @@ enum coast__notify {
 	COAST__NOTIFY_SUBMIT,  /* push the task; the queue's reference is taken */
 	COAST__NOTIFY_DEALLOC, /* a consuming wake dropped the last reference */
 	COAST__NOTIFY_REQUEUE, /* this worker's deferred task (rule 11): the
-	                          consumed reference is the queue's; push it */
+	                          consumed reference is the queue's; into the
+	                          LIFO slot RUNNING (coast__schedule_running) */
 };
 
 /* After a poll returned COAST_PENDING. */

@@ -138,8 +138,10 @@
  *     lists it as running without its frames for that one poll: the
  *     requeue has no RMW it could order its reads of the frames against.
  *
- * Why no wake-up is lost: by rule 1 every wake is an RMW on the word, so
- * wakes and the runner's transitions are totally ordered.  A wake ordered
+ * Why no wake-up is lost: by rule 1 every wake is an RMW on the word (but
+ * rule 11's requeue, made by the runner's own thread while the task is
+ * still its own: program order places it, and its argument is rule 11's),
+ * so wakes and the runner's transitions are totally ordered.  A wake ordered
  * before transition_to_running is acquired by it, so the poll sees whatever
  * the waker published before waking.  A wake between transition_to_running
  * and transition_to_idle finds RUNNING and sets NOTIFIED, which rule 3 turns
