@@ -2,6 +2,10 @@
  * test-join.c - coast_join: NULL handles, joining a finished task, and
  * cancelling a join before and after the joined task completes.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "test.h"
 
 TEST_IMPL(join_null)
@@ -626,6 +630,163 @@ TEST_IMPL(join_deferred_joiner)
 		j->cancel = round;
 		ASSERT_EQ(test_join_int(coast__spawn(&j->h)),
 			  round ? -ECANCELED : 5);
+		ASSERT_EQ(test_live_settle(0), 0);
+	}
+	return 0;
+}
+
+/*
+ * One worker, rule 11's window seen from another thread.  A waiter takes
+ * its waker (lending the runner's reference) and parks: it stays RUNNING
+ * until the next poll ends.  That poll is the root's, which has a foreign
+ * thread wake the waiter (dw_wake) or cancel it (dw_cancel) meanwhile,
+ * then joins it (a pending poll: the deferred transition comes before the
+ * root's own is deferred) or first yields (dw_wake_yield: the transition
+ * on the yield path).  With dw_alone the root joins at once, so nothing
+ * runs after the waiter's poll: the worker makes the transition before it
+ * parks, and the foreign wake comes after it.  The waiter is polled again
+ * every time (7, or -ECANCELED with its waker dropped), nothing left live.
+ */
+enum { DW_WAKE, DW_CANCEL, DW_WAKE_YIELD, DW_ALONE, DW_MODES };
+
+static int dw_mode;
+static coast_task *dw_task;
+static coast_waker *dw_waker;
+static atomic_int dw_parked, dw_go, dw_done;
+
+static bool dw_is_set(const void *p)
+{
+	return atomic_load((atomic_int *)p);
+}
+
+struct dw_waiter {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(dw_waiter_fn, struct dw_waiter, dw_waiter_poll);
+
+static int dw_waiter_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct dw_waiter *w = (struct dw_waiter *)f;
+
+	if (f->state == COAST_STATE_START) {
+		dw_waker = coast_waker_get(cx);
+		f->state = 1;
+		atomic_store(&dw_parked, 1);
+		return COAST_PENDING;
+	}
+	if (f->flags & COAST_F_CANCEL) {
+		coast_waker_drop(dw_waker); /* never woken: still ours */
+		w->ret = -ECANCELED;
+	} else {
+		w->ret = 7;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void *dw_thread(void *arg)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+
+	(void)arg;
+	if (dw_mode == DW_ALONE) {
+		ASSERT(test_wait(dw_is_set, &dw_parked));
+		nanosleep(&ms10, NULL); /* the worker parks, most times */
+	} else {
+		ASSERT(test_wait(dw_is_set, &dw_go));
+		/* In the window: the root's poll after the waiter's. */
+		ASSERT(coast__task_state(dw_task) & COAST__ST_RUNNING);
+	}
+	if (dw_mode == DW_CANCEL)
+		ASSERT_EQ(coast_cancel(dw_task), 0);
+	else
+		coast_waker_wake(dw_waker);
+	atomic_store(&dw_done, 1);
+	return NULL;
+}
+
+struct dw_root {
+	struct coast_frame h;
+	int ret;
+	int i;
+	int out;
+	coast_task *t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(dw_root_fn, struct dw_root, dw_root_poll);
+
+static int dw_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct dw_root *r = (struct dw_root *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		r->t = coast__spawn(
+			test_frame_new(&coast__task_alloc, &dw_waiter_fn));
+		dw_task = r->t;
+		if (dw_mode == DW_ALONE)
+			goto join;
+		/* Only two tasks: the poll that sees dw_parked is the one
+		 * right after the waiter's. */
+		for (r->i = 0; r->i < 1000 && !atomic_load(&dw_parked);
+		     r->i++) {
+			r->sub = COAST_START(coast_yield)(cx->frames);
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(r->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			test_free(cx, r->sub);
+		}
+		ASSERT(atomic_load(&dw_parked));
+		atomic_store(&dw_go, 1);
+		ASSERT(test_wait(dw_is_set, &dw_done));
+		if (dw_mode == DW_WAKE_YIELD) {
+			r->sub = COAST_START(coast_yield)(cx->frames);
+			f->state = 2;
+			/* fall through */
+	case 2:
+			if (test_poll(r->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			test_free(cx, r->sub);
+		}
+join:
+		r->sub = COAST_START(coast_join)(cx->frames, r->t, &r->out);
+		f->state = 3;
+		/* fall through */
+	case 3:
+		if (test_poll(r->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		r->ret = COAST_RESULT(int, r->sub);
+		test_free(cx, r->sub);
+		if (!r->ret)
+			r->ret = r->out;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(join_deferred_foreign)
+{
+	struct dw_root *r;
+	pthread_t th;
+	int ret;
+
+	test_workers(1);
+	for (dw_mode = 0; dw_mode < DW_MODES; dw_mode++) {
+		atomic_store(&dw_parked, 0);
+		atomic_store(&dw_go, 0);
+		atomic_store(&dw_done, 0);
+		ASSERT_EQ(pthread_create(&th, NULL, dw_thread, NULL), 0);
+		r = test_frame_new(&coast__task_alloc, &dw_root_fn);
+		ret = 0;
+		ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
+		ASSERT_EQ(pthread_join(th, NULL), 0);
+		ASSERT_EQ(ret, dw_mode == DW_CANCEL ? -ECANCELED : 7);
 		ASSERT_EQ(test_live_settle(0), 0);
 	}
 	return 0;
