@@ -247,11 +247,10 @@ struct coast__polling {
 	struct coast_task *current; /* the task being polled, or NULL */
 	struct coast_task *lifo;    /* the worker's LIFO slot */
 	int16_t worker;             /* this worker's index (on workers) */
-	bool lent;      /* current's reference went to a waker (rule 9) */
-	bool yield_now; /* current woke itself (coast__task_wake_self) */
-	/* The poll's budget left (coast__budget_spend); beside lent and
-	 * yield_now, which every poll resets with it: one store. */
-	int16_t budget;
+	bool lent; /* current's reference went to a waker (rule 9) */
+	/* The poll's budget left (coast__budget_spend, at most 255): 8 bits
+	 * beside lent, one store resets both every poll. */
+	uint8_t budget;
 };
 /*
  * The runtime's thread-locals are initial-exec: in libcoast.so an access
@@ -484,6 +483,7 @@ void coast__worker_slab_wake(int id);
  * and return COAST_PENDING".  Always true off the runtime.
  */
 #define COAST__BUDGET 128
+_Static_assert(COAST__BUDGET <= UINT8_MAX, "coast__polling.budget is 8 bits");
 bool coast__budget_spend(void);
 
 /*

@@ -474,23 +474,6 @@ struct coast_task *coast__task_current(void)
 
 /* ------------------------------------------------------------- polling */
 
-void coast__task_wake_self(struct coast_cx *cx)
-{
-	/*
-	 * From the poll run_task makes: the worker queues the task itself
-	 * after it, still RUNNING, with no atomic at all.  Otherwise (a poll
-	 * driven by hand) the task is RUNNING too, so the wake only sets
-	 * NOTIFIED and needs no reference of its own.
-	 */
-	struct coast_task *t = cx->task;
-
-	if (t == coast__polling.current && t) {
-		coast__polling.yield_now = true;
-		return;
-	}
-	coast__task_transition_to_notified(t, false);
-}
-
 /*
  * A task that yielded stayed RUNNING in the queue, and one spawned or
  * woken into the LIFO slot was queued RUNNING (rule 8 of task.c), so it is
@@ -576,7 +559,6 @@ run_task(struct worker *w, struct coast_task *t)
 	int r;
 
 	coast__polling.current = t;
-	coast__polling.yield_now = false;
 	coast__polling.lent = false;
 	coast__polling.budget = COAST__BUDGET;
 	r = poll_task(t, &cx, cancel_polled);
@@ -601,7 +583,7 @@ run_task(struct worker *w, struct coast_task *t)
 		return;
 	}
 	coast__polling.current = NULL;
-	if (coast__polling.yield_now) {
+	if (cx.yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
