@@ -588,6 +588,30 @@ coast__local_pop_unstolen(struct coast__local_queue *q)
 	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
 				    memory_order_relaxed);
 }
+/*
+ * For the same queue: pushes t at the back and pops the oldest, as one
+ * step (a yield with one worker).  Never NULL: t itself when the queue
+ * was empty.  A full ring stays full, t in the freed slot: the caller
+ * uses it only while nothing waits behind the ring (push_full).
+ */
+static inline struct coast_task *
+coast__local_rotate_unstolen(struct coast__local_queue *q, struct coast_task *t)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint32_t real = (uint32_t)head;
+	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	struct coast_task *next;
+
+	if (real == tail)
+		return t;
+	/* Read before the write: with a full ring they are one slot. */
+	next = atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
+				    memory_order_relaxed);
+	coast__local_put(q, t, tail);
+	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
+			      memory_order_relaxed);
+	return next;
+}
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

@@ -549,10 +549,14 @@ static int poll_task(struct coast_task *t, struct coast_cx *cx,
 	return r == COAST_DESCEND ? coast__task_poll(t, cx) : r;
 }
 
-/* Inline in both of worker_loop's copies: a call and its spills were 15
- * instructions a yield. */
-static __attribute__((always_inline)) inline void
-run_task(struct worker *w, struct coast_task *t)
+/*
+ * Inline in both of worker_loop's copies: a call and its spills were 15
+ * instructions a yield.  Returns a task that yielded with one worker
+ * (`single`): the caller queues it at the back of w's queue with the next
+ * pop (next_task), one step instead of two.  Otherwise NULL.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
+run_task(struct worker *w, struct coast_task *t, bool single)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	bool cancel_polled = start_running(t);
@@ -580,7 +584,7 @@ run_task(struct worker *w, struct coast_task *t)
 			pthread_cond_broadcast(&rt.bo_cond);
 			pthread_mutex_unlock(&rt.bo_lock);
 		}
-		return;
+		return NULL;
 	}
 	coast__polling.current = NULL;
 	if (cx.yield_now) {
@@ -591,11 +595,13 @@ run_task(struct worker *w, struct coast_task *t)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
 			push_pinned(t);
-		} else {
-			push_own(w, t);
-			w->unannounced = true;
+			return NULL;
 		}
-		return;
+		w->unannounced = true;
+		if (single)
+			return t;
+		push_own(w, t);
+		return NULL;
 	}
 	/* Before the transition: then another thread may queue t. */
 	t->yielded = false;
@@ -620,6 +626,7 @@ run_task(struct worker *w, struct coast_task *t)
 	case COAST__IDLE_OK:
 		break;
 	}
+	return NULL;
 }
 
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
@@ -684,15 +691,22 @@ static struct coast_task *pop_pinned(struct worker *w)
 /*
  * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
  * the one-worker loop pops without the steal-safe CAS and has no test of
- * rt.n on its path.
+ * rt.n on its path.  `back` is the task that just yielded there
+ * (run_task), or NULL: it goes to the back of the queue before anything
+ * else is queued or popped, as if run_task had pushed it, and with the
+ * ring's pop in one step when that is next.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-next_task(struct worker *w, unsigned *turn, bool single)
+next_task(struct worker *w, unsigned *turn, bool single,
+	  struct coast_task *back)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
+		if (back)
+			push_own(w, back);
+		back = NULL;
 		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
@@ -713,6 +727,10 @@ next_task(struct worker *w, unsigned *turn, bool single)
 	 */
 	if (--*turn & 1) {
 		if (*turn == 1) {
+			/* The driver's wakes queue behind it. */
+			if (back)
+				push_own(w, back);
+			back = NULL;
 			*turn = TICK_INTERVAL + 1;
 			maintenance(w);
 			t = coast__inject_pop_batch(&rt.inject, 1, &n);
@@ -720,9 +738,16 @@ next_task(struct worker *w, unsigned *turn, bool single)
 				return t;
 		}
 		t = pop_pinned(w);
-		if (t)
+		if (t) {
+			if (back)
+				push_own(w, back);
 			return t;
+		}
 	}
+	if (back && !w->spill_head)
+		return coast__local_rotate_unstolen(&w->q, back);
+	if (back)
+		push_full(w, back); /* behind the spill list, as push_own */
 	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_spill(w);
@@ -853,10 +878,10 @@ worker_loop(struct worker *w, bool single)
 	 * one store, and a seventh register would be spilled around the
 	 * poll. */
 	unsigned turn = TICK_INTERVAL + 1;
-	struct coast_task *t;
+	struct coast_task *t, *back;
 
 	for (;;) {
-		t = next_task(w, &turn, single);
+		t = next_task(w, &turn, single, NULL);
 		if (__builtin_expect(!t, 0)) {
 			/*
 			 * Only search and park make w searching, so only a
@@ -865,14 +890,19 @@ worker_loop(struct worker *w, bool single)
 			 */
 			while (!(t = search(w))) {
 				park(w);
-				t = next_task(w, &turn, single);
+				t = next_task(w, &turn, single, NULL);
 				if (t)
 					break;
 			}
 			if (w->searching)
 				end_search(w);
 		}
-		run_task(w, t);
+		/* A yield with one worker: next_task's copy that queues
+		 * it, so that the other paths test nothing more.  Never NULL
+		 * there (the queue holds back), but NULL is looked for. */
+		while ((back = run_task(w, t, single)) &&
+		       (t = next_task(w, &turn, single, back)))
+			;
 	}
 }
 
