@@ -860,13 +860,16 @@ std::string StateMachineEmitter::epilogue() const {
       S += dropText(D);
     S += "break; ";
   }
-  std::string Shared = "if ((__coast_p = coast__drop_child(__coast_h, &" +
-                       generatedName(P.Name, "fn") +
-                       ", __cx)) != COAST_READY) return __coast_p; ";
+  // The runtime marks the frame DONE when it returns READY: a tail call,
+  // so no register of the poll function is saved for the drop path.
+  std::string Shared = "return coast__drop_child(__coast_h, &" +
+                       generatedName(P.Name, "fn") + ", __cx); ";
   // Most functions have no drop code of their own: no switch to compile.
   std::string Drop = S.empty() ? Shared
                                : "switch (__co->__h.state) { " + S +
-                                     "default: " + Shared + "} ";
+                                     "default: " + Shared + "} " +
+                                     "__co->__h.state = " + StateDone +
+                                     "; return COAST_READY; ";
   // A yield suspends itself: PENDING without a poll's answer to pass on.
   bool Yields = llvm::any_of(P.Points, [](const SuspendPoint &Pt) {
     return Pt.Source == FrameSource::None;
@@ -874,8 +877,7 @@ std::string StateMachineEmitter::epilogue() const {
   return std::string("__co->__h.state = ") + StateDone +
          "; return COAST_READY; __coast_pending: return __coast_p; " +
          (Yields ? "__coast_yield: return COAST_PENDING; " : "") +
-         "__coast_drop: " + Drop + "__co->__h.state = " + StateDone +
-         "; return COAST_READY; }\n";
+         "__coast_drop: " + Drop + "}\n";
 }
 
 } // namespace

@@ -44,11 +44,14 @@ int coast__drop_child(struct coast_head *h, const struct coast_fn *fn,
 
 	sub = coast__child(fn, h, &cfn);
 	if (!sub)
-		return COAST_READY;
+		goto done;
 	if (cfn) {
 		/* Embedded: polled in place, as its awaiter does. */
 		((struct coast_head *)sub)->flags |= COAST_F_CANCEL;
-		return cfn->body_poll(sub, cx);
+		r = cfn->body_poll(sub, cx);
+		if (r != COAST_READY)
+			return r;
+		goto done;
 	}
 	c = sub;
 	c->flags |= COAST_F_CANCEL;
@@ -63,5 +66,10 @@ int coast__drop_child(struct coast_head *h, const struct coast_fn *fn,
 		coast__box_alloc.free(&coast__box_alloc, c, c->fn->size);
 		break;
 	}
+done:
+	/* The frame is done: the lowered drop path returns what this
+	 * returns, a tail call (it kept the head in a saved register across
+	 * the call only to store DONE: 4 instructions every poll). */
+	h->state = COAST_STATE_DONE;
 	return COAST_READY;
 }

@@ -253,11 +253,10 @@ struct coast__polling {
 	 * idle not made yet (rule 11 of task.c): still this worker's. */
 	struct coast_task *deferred;
 	int16_t worker;             /* this worker's index (on workers) */
-	bool lent;      /* current's reference went to a waker (rule 9) */
-	bool yield_now; /* current woke itself (coast__task_wake_self) */
-	/* The poll's budget left (coast__budget_spend); beside lent and
-	 * yield_now, which every poll resets with it: one store. */
-	int16_t budget;
+	bool lent; /* current's reference went to a waker (rule 9) */
+	/* The poll's budget left (coast__budget_spend, at most 255): 8 bits
+	 * beside lent, one store resets both every poll. */
+	uint8_t budget;
 };
 /*
  * The runtime's thread-locals are initial-exec: in libcoast.so an access
@@ -496,6 +495,7 @@ void coast__worker_slab_wake(int id);
  * and return COAST_PENDING".  Always true off the runtime.
  */
 #define COAST__BUDGET 128
+_Static_assert(COAST__BUDGET <= UINT8_MAX, "coast__polling.budget is 8 bits");
 bool coast__budget_spend(void);
 
 /*
@@ -599,6 +599,30 @@ coast__local_pop_unstolen(struct coast__local_queue *q)
 			      memory_order_relaxed);
 	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
 				    memory_order_relaxed);
+}
+/*
+ * For the same queue: pushes t at the back and pops the oldest, as one
+ * step (a yield with one worker).  Never NULL: t itself when the queue
+ * was empty.  A full ring stays full, t in the freed slot: the caller
+ * uses it only while nothing waits behind the ring (push_full).
+ */
+static inline struct coast_task *
+coast__local_rotate_unstolen(struct coast__local_queue *q, struct coast_task *t)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint32_t real = (uint32_t)head;
+	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	struct coast_task *next;
+
+	if (real == tail)
+		return t;
+	/* Read before the write: with a full ring they are one slot. */
+	next = atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
+				    memory_order_relaxed);
+	coast__local_put(q, t, tail);
+	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
+			      memory_order_relaxed);
+	return next;
 }
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);

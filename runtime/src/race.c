@@ -160,6 +160,7 @@ static int poll_arm(struct race_frame *r, unsigned i, struct coast_cx *cx)
 	if (i + 1 < r->narms)
 		sub.frames = &coast__box_alloc;
 	rc = coast__poll_here(r->arms[i].f, &sub);
+	cx->yield_now = sub.yield_now; /* an arm's yield is the task's */
 	if (rc == COAST_READY)
 		r->arms[i].done = true;
 	return rc;

@@ -474,23 +474,6 @@ struct coast_task *coast__task_current(void)
 
 /* ------------------------------------------------------------- polling */
 
-void coast__task_wake_self(struct coast_cx *cx)
-{
-	/*
-	 * From the poll run_task makes: the worker queues the task itself
-	 * after it, still RUNNING, with no atomic at all.  Otherwise (a poll
-	 * driven by hand) the task is RUNNING too, so the wake only sets
-	 * NOTIFIED and needs no reference of its own.
-	 */
-	struct coast_task *t = cx->task;
-
-	if (t == coast__polling.current && t) {
-		coast__polling.yield_now = true;
-		return;
-	}
-	coast__task_transition_to_notified(t, false);
-}
-
 /*
  * A task that yielded stayed RUNNING in the queue, and one spawned or
  * woken into the LIFO slot was queued RUNNING (rule 8 of task.c), so it is
@@ -592,6 +575,7 @@ after_pending(struct worker *w, struct coast_task *t, bool lent)
 	case COAST__IDLE_OK:
 		break;
 	}
+	return NULL;
 }
 
 /* The transition rule 11 of task.c put off, unless a wake made it moot. */
@@ -609,9 +593,13 @@ static inline void settle_deferred(struct worker *w)
 		settle_deferred_now(w);
 }
 
-/* Inline in both of worker_loop's copies: a call and its spills were 15
- * instructions a yield. */
-static __attribute__((always_inline)) inline void
+/*
+ * Inline in both of worker_loop's copies: a call and its spills were 15
+ * instructions a yield.  Returns a task that yielded with one worker
+ * (`single`): the caller queues it at the back of w's queue with the next
+ * pop (next_task), one step instead of two.  Otherwise NULL.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
 run_task(struct worker *w, struct coast_task *t, bool single)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
@@ -619,7 +607,6 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 	int r;
 
 	coast__polling.current = t;
-	coast__polling.yield_now = false;
 	coast__polling.lent = false;
 	coast__polling.budget = COAST__BUDGET;
 	r = poll_task(t, &cx, cancel_polled);
@@ -643,10 +630,10 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 			pthread_cond_broadcast(&rt.bo_cond);
 			pthread_mutex_unlock(&rt.bo_lock);
 		}
-		return;
+		return NULL;
 	}
 	coast__polling.current = NULL;
-	if (coast__polling.yield_now) {
+	if (cx.yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
@@ -656,11 +643,13 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
 			push_pinned(t);
-		} else {
-			push_own(w, t);
-			w->unannounced = true;
+			return NULL;
 		}
-		return;
+		w->unannounced = true;
+		if (single)
+			return t;
+		push_own(w, t);
+		return NULL;
 	}
 	/* Before the transition: then another thread may queue t. */
 	t->yielded = false;
@@ -671,9 +660,10 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 		 * (the task it joins, run next) requeues it without an
 		 * RMW; else the transition follows that poll. */
 		coast__polling.deferred = t;
-		return;
+		return NULL;
 	}
 	after_pending(w, t, coast__polling.lent);
+	return NULL;
 }
 
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
@@ -744,15 +734,22 @@ static struct coast_task *pop_pinned(struct worker *w)
 /*
  * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
  * the one-worker loop pops without the steal-safe CAS and has no test of
- * rt.n on its path.
+ * rt.n on its path.  `back` is the task that just yielded there
+ * (run_task), or NULL: it goes to the back of the queue before anything
+ * else is queued or popped, as if run_task had pushed it, and with the
+ * ring's pop in one step when that is next.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-next_task(struct worker *w, unsigned *turn, bool single)
+next_task(struct worker *w, unsigned *turn, bool single,
+	  struct coast_task *back)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
+		if (back)
+			push_own(w, back);
+		back = NULL;
 		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
@@ -773,6 +770,10 @@ next_task(struct worker *w, unsigned *turn, bool single)
 	 */
 	if (--*turn & 1) {
 		if (*turn == 1) {
+			/* The driver's wakes queue behind it. */
+			if (back)
+				push_own(w, back);
+			back = NULL;
 			*turn = TICK_INTERVAL + 1;
 			maintenance(w);
 			t = coast__inject_pop_batch(&rt.inject, 1, &n);
@@ -780,9 +781,16 @@ next_task(struct worker *w, unsigned *turn, bool single)
 				return t;
 		}
 		t = pop_pinned(w);
-		if (t)
+		if (t) {
+			if (back)
+				push_own(w, back);
 			return t;
+		}
 	}
+	if (back && !w->spill_head)
+		return coast__local_rotate_unstolen(&w->q, back);
+	if (back)
+		push_full(w, back); /* behind the spill list, as push_own */
 	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_spill(w);
@@ -913,10 +921,10 @@ worker_loop(struct worker *w, bool single)
 	 * one store, and a seventh register would be spilled around the
 	 * poll. */
 	unsigned turn = TICK_INTERVAL + 1;
-	struct coast_task *t;
+	struct coast_task *t, *back;
 
 	for (;;) {
-		t = next_task(w, &turn, single);
+		t = next_task(w, &turn, single, NULL);
 		if (__builtin_expect(!t, 0)) {
 			/* Rule 11 of task.c: nothing ran after it, so no
 			 * wake can come here; it may be work (NOTIFIED). */
@@ -931,14 +939,19 @@ worker_loop(struct worker *w, bool single)
 			 */
 			while (!(t = search(w))) {
 				park(w);
-				t = next_task(w, &turn, single);
+				t = next_task(w, &turn, single, NULL);
 				if (t)
 					break;
 			}
 			if (w->searching)
 				end_search(w);
 		}
-		run_task(w, t, single);
+		/* A yield with one worker: next_task's copy that queues
+		 * it, so that the other paths test nothing more.  Never NULL
+		 * there (the queue holds back), but NULL is looked for. */
+		while ((back = run_task(w, t, single)) &&
+		       (t = next_task(w, &turn, single, back)))
+			;
 	}
 }
 

@@ -218,6 +218,10 @@ struct coast_cx {
 	struct coast_task *task;    /* the task being polled; wakers come from it */
 	struct coast_alloc *frames; /* the task's LIFO frame stack */
 	unsigned depth;             /* coast__poll_child calls in progress */
+	/* The task woke itself (coast__task_wake_self): after a PENDING
+	 * poll the executor queues it behind the others.  Whoever polls a
+	 * sub-future with a copy of cx copies it back. */
+	unsigned yield_now;
 };
 
 #define COAST_START(name) name##__coast_start

@@ -36,10 +36,11 @@ COAST_EXTERN int coast__descend(struct coast_cx *cx, struct coast_frame *f);
  * The drop path of a suspension point that owns nothing but its sub-future:
  * cancels fn->child(h) and polls it until it is READY, then frees it as
  * fn->sites[h->state - 1].alloc says.  h is the body of a lowered frame
- * described by fn.  Returns COAST_READY when done, or what the child's poll
- * returned (rule 4 of coast/future.h: clean-up may suspend).  Lowered code
- * uses it for every such point, so a poll function carries code only for
- * the drops that are its own.
+ * described by fn.  Returns COAST_READY when done, h's state then
+ * COAST_STATE_DONE, or what the child's poll returned (rule 4 of
+ * coast/future.h: clean-up may suspend).  Lowered code uses it for every
+ * such point, so a poll function carries code only for the drops that are
+ * its own, and returns what it returns (a tail call).
  */
 COAST_EXTERN int coast__drop_child(struct coast_head *h,
 				   const struct coast_fn *fn,
@@ -49,9 +50,14 @@ COAST_EXTERN int coast__drop_child(struct coast_head *h,
  * The task being polled wakes itself, to be polled again after the others
  * queued (a yield): the same as coast_waker_wake(coast_waker_get(cx)),
  * cheaper.  Only from a poll of cx->task.  Lowered code suspends on
- * await(coast_yield()) with it, without a sub-future.
+ * await(coast_yield()) with it, without a sub-future.  Inline, a store:
+ * the executor that made cx reads yield_now after the poll (a call into
+ * the runtime was 18 of a yield's 107 instructions).
  */
-COAST_EXTERN void coast__task_wake_self(struct coast_cx *cx);
+static inline void coast__task_wake_self(struct coast_cx *cx)
+{
+	cx->yield_now = 1;
+}
 
 /*
  * The poll of every lowered function's start-function frame (its
