@@ -3,6 +3,7 @@
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -144,40 +145,71 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
 }
 
 /// The enum coast_child_alloc of a suspension point's sub-future.
-static const char *siteAlloc(FrameSource Source) {
+static unsigned siteAlloc(FrameSource Source) {
   switch (Source) {
   case FrameSource::Embedded:
-    return "COAST_CHILD_EMBEDDED";
+    return 0; // COAST_CHILD_EMBEDDED
   case FrameSource::FrameStack:
-    return "COAST_CHILD_FRAMES";
+    return 1; // COAST_CHILD_FRAMES
   case FrameSource::None:
-    return "COAST_CHILD_NONE";
+    return 3; // COAST_CHILD_NONE
   }
   llvm_unreachable("unknown frame source");
 }
 
-std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
-  std::string Sites = "0";
-  std::string S;
-  if (!P.Points.empty()) {
-    Sites = generatedName(P.Name, "sites");
-    S += "static const struct coast_site " + Sites + "[] = {";
-    // Where each sub-future is, for the runtime's coast__child: a child
-    // function per async function was a tenth of the code to compile.
-    for (const SuspendPoint &Pt : P.Points) {
-      PresumedLoc PL =
-          LC.SM.getPresumedLoc(LC.SM.getExpansionLoc(Pt.Await->getBeginLoc()));
-      S += "{" + std::to_string(PL.getLine()) + ", " +
-           std::to_string(PL.getColumn()) + ", " + siteAlloc(Pt.Source);
-      if (Pt.Source != FrameSource::None)
-        S += ", __builtin_offsetof(" + frameType(P.Name) + ", " +
-             childMember(Pt) + ")";
-      if (Pt.Source == FrameSource::Embedded)
-        S += ", &" + generatedName(Pt.Callee->getName(), "fn");
-      S += "}, ";
+/// The site tables of a function with suspension points: one integer per
+/// point (coast_site, coast/future.h, written as one literal: each scalar
+/// of an initializer costs the compile of the lowered text ~10K
+/// instructions) and the embedded callees' descriptors, each once. Returns
+/// their text; Fields gets coast_fn's sites and nsites, Tail its trailing
+/// child_offset and subs (left out where zero).
+static std::string siteTables(const AsyncFunctionPlan &P,
+                              const LoweringContext &LC, std::string &Fields,
+                              std::string &Tail) {
+  constexpr unsigned ColMax = 0x3fff; // COAST_SITE_COL_MAX
+  std::string Sites = generatedName(P.Name, "sites");
+  std::string Table = "static const coast_site " + Sites + "[] = {";
+  std::vector<std::string> Subs;
+  bool Children = false;
+  for (const SuspendPoint &Pt : P.Points) {
+    PresumedLoc PL =
+        LC.SM.getPresumedLoc(LC.SM.getExpansionLoc(Pt.Await->getBeginLoc()));
+    uint64_t Site = uint64_t(PL.getLine()) << 32 |
+                    uint64_t(std::min(PL.getColumn(), ColMax)) << 18 |
+                    siteAlloc(Pt.Source);
+    Children |= Pt.Source != FrameSource::None;
+    if (Pt.Source == FrameSource::Embedded) {
+      std::string Fn = "&" + generatedName(Pt.Callee->getName(), "fn");
+      auto It = llvm::find(Subs, Fn);
+      Site |= uint64_t(It - Subs.begin()) << 2;
+      if (It == Subs.end())
+        Subs.push_back(Fn);
     }
-    S += "};\n";
+    Table += std::to_string(Site) + ", ";
   }
+  Table += "};\n";
+  Fields = Sites + ", " + std::to_string(P.Points.size());
+  // The sub-futures share the __aw union: one offset for all of them.
+  if (Children)
+    Tail = ", __builtin_offsetof(" + frameType(P.Name) + ", __aw)";
+  if (Subs.empty())
+    return Table;
+  std::string SubsName = generatedName(P.Name, "subs");
+  Tail += ", " + SubsName;
+  Table += "static const struct coast_fn *const " + SubsName + "[] = {";
+  for (const std::string &Fn : Subs)
+    Table += Fn + ", ";
+  return Table + "};\n";
+}
+
+std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
+  std::string Fields = "0, 0";
+  std::string Tail;
+  std::string S;
+  // Where each sub-future is, for the runtime's coast__child: a child
+  // function per async function was a tenth of the code to compile.
+  if (!P.Points.empty())
+    S = siteTables(P, LC, Fields, Tail);
   std::string Heap = "struct " + generatedName(P.Name, "heap");
   bool Void = returnsVoid(P.FD);
   std::string File = LC.fileLiteral(P.FD->getLocation());
@@ -190,10 +222,9 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
        (Void ? "0, 0"
              : "__builtin_offsetof(" + Heap + ", __f.__ret), sizeof(((" + Heap +
                    " *)0)->__f.__ret)") +
-       ",\n  \"" + P.Name + "\", " + File + ", " + Sites + ", " +
-       std::to_string(P.Points.size()) + ",\n  " +
+       ",\n  \"" + P.Name + "\", " + File + ", " + Fields + ",\n  " +
        generatedName(P.Name, "poll") + ", __builtin_offsetof(" + Heap +
-       ", __f)\n};\n";
+       ", __f)" + Tail + "\n};\n";
   return S;
 }
 

@@ -5,9 +5,9 @@
 // functions allocate it; the runtime's coast__heap_poll polls it),
 // `f__coast_poll`, `f__coast_init`, `f__coast_start` (the ABI symbol other
 // translation units call, see coast/future.h), `f__coast_fn`,
-// `f__coast_sites`. Inside a poll function: `__co` (the frame), `__cx` (the
-// context), labels `__coast_s<N>`, `__coast_pending`, `__coast_yield`,
-// `__coast_drop`.
+// `f__coast_sites`, `f__coast_subs`. Inside a poll function: `__co` (the
+// frame), `__cx` (the context), labels `__coast_s<N>`, `__coast_pending`,
+// `__coast_yield`, `__coast_drop`.
 // Diagnostics never show these names: checks run on the user's source.
 //
 //===----------------------------------------------------------------------===//

@@ -14,7 +14,7 @@ void *coast__child(const struct coast_fn *fn, void *f,
 		   const struct coast_fn **cfn)
 {
 	const struct coast_head *h = f;
-	const struct coast_site *s;
+	coast_site s;
 
 	*cfn = NULL;
 	if (!fn->body_poll)
@@ -22,15 +22,15 @@ void *coast__child(const struct coast_fn *fn, void *f,
 	/* Lowered: the site of the state says where its sub-future is. */
 	if (h->state == COAST_STATE_START || h->state > fn->nsites)
 		return NULL;
-	s = &fn->sites[h->state - 1];
-	switch (s->alloc) {
+	s = fn->sites[h->state - 1];
+	switch (COAST_SITE_ALLOC(s)) {
 	case COAST_CHILD_EMBEDDED:
-		*cfn = s->fn;
-		return (char *)f + s->offset;
+		*cfn = fn->subs[COAST_SITE_SUB(s)];
+		return (char *)f + fn->child_offset;
 	case COAST_CHILD_NONE:
 		return NULL;
 	default:
-		return *(void **)((char *)f + s->offset);
+		return *(void **)((char *)f + fn->child_offset);
 	}
 }
 
@@ -58,7 +58,7 @@ int coast__drop_child(struct coast_head *h, const struct coast_fn *fn,
 	r = coast__poll_child(c, cx);
 	if (r != COAST_READY)
 		return r;
-	switch (fn->sites[h->state - 1].alloc) {
+	switch (COAST_SITE_ALLOC(fn->sites[h->state - 1])) {
 	case COAST_CHILD_FRAMES:
 		coast__frame_free(cx->frames, c, c->fn->size);
 		break;

@@ -49,13 +49,14 @@ static const char *frame_state(unsigned state)
 
 static void print_frame(FILE *out, const struct coast_fn *fn, unsigned state)
 {
-	const struct coast_site *s;
+	coast_site s;
 
 	if (fn->sites && state >= 1 && state <= fn->nsites &&
 	    state != COAST_STATE_DONE) {
-		s = &fn->sites[state - 1];
+		s = fn->sites[state - 1];
 		fprintf(out, "    %s:%u:%u in %s\n", fn->file ? fn->file : "?",
-			s->line, s->col, fn->name ? fn->name : "?");
+			COAST_SITE_LINE(s), COAST_SITE_COL(s),
+			fn->name ? fn->name : "?");
 		return;
 	}
 	fprintf(out, "    %s%s\n", fn->name ? fn->name : "?", frame_state(state));

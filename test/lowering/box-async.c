@@ -9,7 +9,7 @@
 // its start function takes the frame from coast__frame_new.
 // LOWERED-NOT: depth__coast_heap_poll
 // LOWERED: static const struct coast_fn depth__coast_fn = { coast__heap_poll, 0,
-// LOWERED-SAME: depth__coast_poll, __builtin_offsetof(struct depth__coast_heap, __f) };
+// LOWERED-SAME: depth__coast_poll, __builtin_offsetof(struct depth__coast_heap, __f), __builtin_offsetof(struct depth__coast_frame, __aw) };
 // LOWERED: struct coast_frame *depth__coast_start(struct coast_alloc *__a, __typeof__(int) __p0) { struct depth__coast_heap *__w = (struct depth__coast_heap *)coast__frame_new(__a, &depth__coast_fn); if (__w) depth__coast_init(&__w->__f, __p0); return (struct coast_frame *)__w; }
 // LOWERED: #define n (__co->__in.n)
 // LOWERED: depth__coast_start(__cx->frames, n - 1)

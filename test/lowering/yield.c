@@ -24,7 +24,9 @@
 // LOWERED-NEXT:   __typeof__(int) __t3;
 // LOWERED-NEXT:   __typeof__(int) __ret;
 // LOWERED-NEXT: };
-// LOWERED: coast__task_wake_self(__cx); __co->__h.state = 1;
+// LOWERED: __co->__h.state = 1; goto __coast_yield;
+// The task is queued again once, where every yield leaves the poll.
+// LOWERED: __coast_yield: coast__task_wake_self(__cx);
 async int forms(int n)
 {
 	await(coast_yield());

@@ -83,19 +83,27 @@ enum coast_child_alloc {
 };
 
 /*
- * A suspension point: where it stands in the user's source (task dumps),
- * and how its sub-future was allocated (coast__drop_child).  In a lowered
- * function, which has no child function, also where the sub-future is.
+ * A suspension point: where it stands in the user's source (task dumps), how
+ * its sub-future was allocated (coast__drop_child) and, in a lowered
+ * function, which descriptor an embedded sub-future has.  One integer per
+ * point: each scalar of the lowered tables' initializers costs the compiler
+ * ~10K instructions, and five per point were an eighth of the parse of an
+ * async-heavy file's lowered text.
+ *
+ *   bits 63..32  line (all of it: #line goes up to 2^31 - 1)
+ *   bits 31..18  column, clamped to COAST_SITE_COL_MAX (a dump of a point
+ *                further right shows that column, on the right line)
+ *   bits 17..2   EMBEDDED: the index of the sub-future's descriptor in
+ *                coast_fn.subs (fewer than 2^16 suspension points)
+ *   bits  1..0   enum coast_child_alloc
  */
-struct coast_site {
-	unsigned line;
-	unsigned col;
-	unsigned alloc; /* enum coast_child_alloc */
-	/* Lowered: the offset in the body of the sub-future (EMBEDDED) or of
-	 * the pointer to it (FRAMES, BOX). */
-	unsigned offset;
-	const struct coast_fn *fn; /* EMBEDDED: the sub-future's descriptor */
-};
+typedef uint64_t coast_site;
+
+#define COAST_SITE_COL_MAX 0x3fffu
+#define COAST_SITE_LINE(s) ((unsigned)((s) >> 32))
+#define COAST_SITE_COL(s) ((unsigned)((s) >> 18) & COAST_SITE_COL_MAX)
+#define COAST_SITE_SUB(s) ((unsigned)((s) >> 2) & 0xffffu)
+#define COAST_SITE_ALLOC(s) ((unsigned)(s) & 0x3u)
 
 /*
  * Where a frame stopped and whether it is being cancelled: the first member
@@ -126,7 +134,7 @@ struct coast_fn {
 	const char *name;  /* the user's function name */
 	const char *file;  /* the user's source file */
 	/* sites[s - 1] is suspension point s; nsites of them. */
-	const struct coast_site *sites;
+	const coast_site *sites;
 	unsigned nsites;
 	/*
 	 * Lowered async functions only (0 in hand-written ones): the poll
@@ -137,6 +145,13 @@ struct coast_fn {
 	 */
 	int (*body_poll)(struct coast_head *h, struct coast_cx *cx);
 	size_t body_offset;
+	/*
+	 * Lowered only: where in the body the sub-futures are (all of them
+	 * share one union: one offset, not one per site), and the
+	 * descriptors of the embedded ones, each once (COAST_SITE_SUB).
+	 */
+	size_t child_offset;
+	const struct coast_fn *const *subs;
 };
 
 /* A frame the runtime handles by pointer. */
