@@ -665,7 +665,7 @@ static void free_after_recv(struct coast_cx *cx)
 		atomic_store(&uaf_ch, ch);
 		t0 = test_now_ms();
 		while (step(f, cx) == NOT_YET)
-			ASSERT_WITHIN(t0, "the receive of the sender's element");
+			ASSERT_WITHIN(t0, "the receive of the element sent");
 		ASSERT_EQ(COAST_RESULT(int, f), 0);
 		ASSERT_EQ(d, 42);
 		heap.free(&heap, f, f->fn->size);
