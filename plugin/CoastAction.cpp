@@ -87,6 +87,7 @@ public:
   LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
       : CI(CI), Result(Result) {
     Counters.watch(CI.getPreprocessor());
+    Skipped.watch(CI.getPreprocessor());
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
@@ -111,7 +112,8 @@ public:
     runAllChecks(Ctx, Reporter, Analyses);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters);
+    Result =
+        lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters, Skipped);
     Reporter.flush();
   }
 
@@ -119,6 +121,7 @@ private:
   CompilerInstance &CI;
   LoweringResult &Result;
   CounterExpansions Counters;
+  SkippedBranches Skipped;
 };
 
 /// Makes the outer compile fail without printing anything: the nested parse

@@ -95,8 +95,9 @@ FileID fileOf(const SourceManager &SM, const Decl *D) {
 class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
-             const CounterExpansions &Counters)
-      : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters) {}
+             const CounterExpansions &Counters, const SkippedBranches &Skipped)
+      : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters),
+        Skipped(Skipped) {}
 
   LoweringResult run(bool Emit);
 
@@ -115,6 +116,7 @@ private:
   CheckHandler &Handler;
   FunctionAnalyses &Analyses;
   const CounterExpansions &Counters;
+  const SkippedBranches &Skipped;
   /// Declarations with code in the files to lower, in translation-unit
   /// order: the main file, and headers that define async functions.
   std::vector<const Decl *> Decls;
@@ -265,7 +267,8 @@ LoweringContext &TULowering::contextFor(const Decl *D) {
   FileID F = fileOf(Ctx.getSourceManager(), D);
   std::unique_ptr<LoweringContext> &LC = Contexts[F];
   if (!LC)
-    LC = std::make_unique<LoweringContext>(Ctx, F);
+    LC = std::make_unique<LoweringContext>(
+        Ctx, F, Skipped.in(Ctx.getSourceManager(), F));
   return *LC;
 }
 
@@ -478,8 +481,9 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
 
 LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
                                     bool Emit, FunctionAnalyses &Analyses,
-                                    const CounterExpansions &Counters) {
-  return TULowering(Ctx, Handler, Analyses, Counters).run(Emit);
+                                    const CounterExpansions &Counters,
+                                    const SkippedBranches &Skipped) {
+  return TULowering(Ctx, Handler, Analyses, Counters, Skipped).run(Emit);
 }
 
 } // namespace coast

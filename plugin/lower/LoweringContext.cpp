@@ -11,14 +11,17 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace clang;
 
 namespace coast {
 
-LoweringContext::LoweringContext(ASTContext &Ctx, FileID File)
+LoweringContext::LoweringContext(
+    ASTContext &Ctx, FileID File,
+    std::vector<std::pair<unsigned, unsigned>> Skipped)
     : Ctx(Ctx), SM(Ctx.getSourceManager()), File(File),
-      Original(SM.getBufferData(File)) {}
+      Original(SM.getBufferData(File)), Skipped(std::move(Skipped)) {}
 
 unsigned LoweringContext::offsetOf(SourceLocation L) const {
   if (SM.getFileID(L) != File) {
@@ -52,12 +55,36 @@ std::string LoweringContext::textOf(unsigned Begin, unsigned End) const {
   std::string Out;
   unsigned Pos = Begin;
   for (auto I = First; I != Last; ++I) {
-    Out += Original.slice(Pos, I->first.Begin);
+    appendOriginal(Out, Pos, I->first.Begin);
     Out += I->second;
     Pos = I->first.End;
   }
-  Out += Original.slice(Pos, End);
+  appendOriginal(Out, Pos, End);
   return Out;
+}
+
+void LoweringContext::appendOriginal(std::string &Out, unsigned Begin,
+                                     unsigned End) const {
+  auto R =
+      std::upper_bound(Skipped.begin(), Skipped.end(), Begin,
+                       [](unsigned B, const std::pair<unsigned, unsigned> &S) {
+                         return B < S.second;
+                       });
+  for (; R != Skipped.end() && R->first < End; ++R) {
+    unsigned From = std::max(Begin, R->first);
+    unsigned To = std::min(End, R->second);
+    CharSourceRange In = CharSourceRange::getCharRange(
+        SM.getComposedLoc(File, From), SM.getComposedLoc(File, To));
+    for (const Directive &D : coast::directivesIn(SM, Ctx.getLangOpts(), In)) {
+      if (D.Name != "line" || D.End > End)
+        continue;
+      // Its lines stay, empty: the text after it keeps its line.
+      Out += Original.slice(Begin, D.Begin);
+      Out.append(Original.slice(D.Begin, D.End).count('\n'), '\n');
+      Begin = D.End;
+    }
+  }
+  Out += Original.slice(Begin, End);
 }
 
 void LoweringContext::addEdit(unsigned Begin, unsigned End, std::string Text) {
@@ -327,6 +354,32 @@ static bool endsBranch(StringRef Line) {
          Line.starts_with("endif");
 }
 
+/// The line number and file name literal (empty if none) of the `#line`
+/// that \p Line is, however spaced: one written by the lowering, or the
+/// user's (text() leaves out those that do not act).
+static std::optional<std::pair<unsigned, StringRef>>
+lineDirective(StringRef Line) {
+  Line = Line.ltrim(" \t");
+  if (!Line.consume_front("#"))
+    return std::nullopt;
+  Line = Line.ltrim(" \t");
+  if (!Line.consume_front("line") || Line.empty() ||
+      !isHorizontalWhitespace(Line[0]))
+    return std::nullopt;
+  Line = Line.ltrim(" \t");
+  StringRef Digits = Line.take_while(isDigit);
+  unsigned To = 0;
+  if (Digits.getAsInteger(10, To))
+    return std::nullopt;
+  Line = Line.drop_front(Digits.size()).ltrim(" \t");
+  if (!Line.starts_with("\""))
+    return std::make_pair(To, StringRef());
+  size_t End = 1;
+  while (End < Line.size() && Line[End] != '"' && Line[End] != '\n')
+    End += Line[End] == '\\' ? 2 : 1;
+  return std::make_pair(To, Line.take_front(End + 1));
+}
+
 /// The length of the directive \p Text starts with, up to the line break
 /// that ends it: a backslash before a line break continues it (spaces
 /// between them too, as Clang reads them), and so does a comment that goes
@@ -396,12 +449,15 @@ std::string LoweringContext::placeLines(StringRef New,
       I = End + 1;
       continue;
     }
-    // The #line of a piece placed already (an inner replacement's).
-    if (LineStart && New.substr(I).starts_with("#line ")) {
-      unsigned To = 0;
-      New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
-      Line = To - 1;
-    }
+    // The #line of a piece placed already (an inner replacement's), or the
+    // user's.
+    if (LineStart)
+      if (auto Directive = lineDirective(
+              New.substr(I).take_until([](char C) { return C == '\n'; }))) {
+        Line = Directive->first - 1;
+        if (!Directive->second.empty())
+          File = Directive->second.str();
+      }
     // A run of text up to its line's end or the next mark, copied whole:
     // the pieces are most of the lowered file, a byte at a time cost more
     // than the rest of the edits.

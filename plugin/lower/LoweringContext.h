@@ -43,7 +43,10 @@ namespace coast {
 
 class LoweringContext {
 public:
-  LoweringContext(clang::ASTContext &Ctx, clang::FileID File);
+  /// \p Skipped: the ranges of \p File the preprocessor skipped, as
+  /// SkippedBranches::in gives them.
+  LoweringContext(clang::ASTContext &Ctx, clang::FileID File,
+                  std::vector<std::pair<unsigned, unsigned>> Skipped);
 
   clang::ASTContext &Ctx;
   const clang::SourceManager &SM;
@@ -133,6 +136,10 @@ private:
   using EditMap = std::map<EditRange, std::string>;
   unsigned offsetOf(clang::SourceLocation L) const;
   std::string textOf(unsigned Begin, unsigned End) const;
+  /// Appends the original text [Begin, End) to \p Out, but for the
+  /// `#line`s in a skipped branch: they do not act, and placeLines takes
+  /// every `#line` it reads for one that does.
+  void appendOriginal(std::string &Out, unsigned Begin, unsigned End) const;
   /// Edits [First, Last) inside [Begin, End): an insertion at either end of
   /// a non-empty range belongs to the text around it, not to the range.
   std::pair<EditMap::const_iterator, EditMap::const_iterator>
@@ -145,6 +152,7 @@ private:
 
   clang::FileID File;
   llvm::StringRef Original;
+  std::vector<std::pair<unsigned, unsigned>> Skipped;
   EditMap Edits; ///< never overlapping: nested edits are merged into one
   size_t NextSeq = 0;
   std::vector<Replacement> Pending;

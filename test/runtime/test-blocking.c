@@ -213,8 +213,11 @@ TEST_IMPL(blocking_cancel_running)
 	other = coast__spawn(
 		test_yielder_start(&coast__task_alloc, 1, 0, NULL, NULL));
 	ASSERT_EQ(join_int(other), 0); /* starts the runtime */
-	while (!atomic_load(&j.started))
+	t0 = test_now_ms();
+	while (!atomic_load(&j.started)) {
+		ASSERT_WITHIN(t0, "the blocking call's start");
 		sleep_ms(1);
+	}
 	t0 = test_now_ms();
 	ASSERT_EQ(coast_cancel(t), 0);
 	sleep_ms(20); /* mostly, the cancellation poll finds the call running */
@@ -238,6 +241,7 @@ TEST_IMPL(blocking_cancel_queued)
 	static struct job a = { .value = 1, .gate = &gate }, b = { .ms = 1 },
 			  c = { .value = 3 };
 	coast_task *ta, *tb;
+	double t0;
 
 	setenv("COAST_BLOCKING_THREADS", "1", 1);
 	test_workers(1); /* a's call is queued first */
@@ -246,8 +250,11 @@ TEST_IMPL(blocking_cancel_queued)
 	ASSERT_EQ(join_int(coast__spawn(test_yielder_start(
 			  &coast__task_alloc, 3, 0, NULL, NULL))),
 		  0);
-	while (!atomic_load(&a.started))
+	t0 = test_now_ms();
+	while (!atomic_load(&a.started)) {
+		ASSERT_WITHIN(t0, "the first blocking call's start");
 		sleep_ms(1);
+	}
 	ASSERT_EQ(coast_cancel(tb), 0);
 	ASSERT_EQ(join_int(tb), -ECANCELED);
 	ASSERT_EQ(atomic_load(&a.finished), 0); /* did not wait for a */

@@ -242,13 +242,17 @@ TEST_IMPL(cancel_finished)
 	coast_task *t = coast__spawn(
 		test_yielder_start(&coast__task_alloc, 0, 42, NULL, NULL));
 	int ret = -1, out = 0;
+	double t0;
 
 	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 3, 0,
 						     NULL, NULL),
 				  NULL),
 		  0);
-	while (!coast__task_is_complete(t))
+	t0 = test_now_ms();
+	while (!coast__task_is_complete(t)) {
+		ASSERT_WITHIN(t0, "the spawned task's completion");
 		sched_yield();
+	}
 	ASSERT_EQ(coast_cancel(t), 0);
 	ASSERT_EQ(coast_cancel(t), 0);
 	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
@@ -328,6 +332,7 @@ static void *storm_canceller(void *arg)
 	struct timespec ts = { 0, 0 };
 	int i, j, k;
 	int order[STORM_TASKS];
+	double t0;
 
 	for (i = 0; i < STORM_TASKS; i++)
 		order[i] = i;
@@ -337,8 +342,11 @@ static void *storm_canceller(void *arg)
 		order[i] = order[j];
 		order[j] = k;
 	}
-	while (!atomic_load(&s->go))
+	t0 = test_now_ms();
+	while (!atomic_load(&s->go)) {
+		ASSERT_WITHIN(t0, "the storm's go");
 		sched_yield();
+	}
 	for (i = 0; i < STORM_TASKS; i++) {
 		k = order[i];
 		if (!s->cancel[k])

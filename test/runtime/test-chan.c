@@ -202,10 +202,14 @@ static int pair_sender_poll(struct coast_frame *f, struct coast_cx *cx)
 /* Runs the runtime (a yield in a root task) until ch has n waiters. */
 static void wait_waiters(coast_chan *ch, size_t n)
 {
-	while (coast__chan_waiters(ch) != n)
+	double t0 = test_now_ms();
+
+	while (coast__chan_waiters(ch) != n) {
+		ASSERT_WITHIN(t0, "the channel's count of waiters");
 		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
+	}
 }
 
 /*
@@ -435,11 +439,12 @@ static struct coast_frame *waiting_recv(struct coast_cx *cx, coast_chan *ch,
 /* Cancels f (polls it until it is done) and frees it: its result. */
 static int cancel_frame(struct coast_frame *f, struct coast_cx *cx)
 {
+	double t0 = test_now_ms();
 	int rc;
 
 	f->flags |= COAST_F_CANCEL;
 	while ((rc = step(f, cx)) == NOT_YET)
-		;
+		ASSERT_WITHIN(t0, "the cancelled frame's end");
 	heap.free(&heap, f, f->fn->size);
 	return rc;
 }
@@ -453,11 +458,15 @@ static void cancel_first_finish_second(struct coast_cx *cx,
 				       struct coast_frame *r2, const int *b)
 {
 	int rc = step(r2, cx);
+	double t0;
 
 	ASSERT_EQ(cancel_frame(r1, cx), -ECANCELED);
 	ASSERT_EQ(*a, -1);
-	while (rc == NOT_YET)
+	t0 = test_now_ms();
+	while (rc == NOT_YET) {
+		ASSERT_WITHIN(t0, "the second receive's element");
 		rc = step(r2, cx);
+	}
 	heap.free(&heap, r2, r2->fn->size);
 	ASSERT_EQ(rc, 0);
 	ASSERT_EQ(*b, 1);
@@ -617,31 +626,33 @@ TEST_SCRIPT(chan_settle_wakes_sender, settle_wakes_sender)
 
 static coast_chan *_Atomic uaf_ch; /* the channel the sender sends on */
 
-/* Sends 42 on every channel published in uaf_ch, n times. */
+/* A round that takes longer than TEST_WAIT_MS is a receive that never
+ * completes (a lost hand-off): fail, not hang. */
+enum { UAF_ROUNDS = 300 };
+
+/* Sends 42 on every channel published in uaf_ch, n times; each must be
+ * published within TEST_WAIT_MS, or the main thread is stuck in a round. */
 static void *uaf_sender(void *arg)
 {
 	int n = *(int *)arg, v = 42;
 	coast_chan *ch;
+	double t0;
 
 	while (n--) {
+		t0 = test_now_ms();
 		while (!(ch = atomic_exchange(&uaf_ch, NULL)))
-			;
+			ASSERT_WITHIN(t0, "the next round's channel");
 		ASSERT_EQ(coast_chan_send(ch, &v), 0);
 	}
 	return NULL;
 }
-
-/* A round that takes longer is a receive that never completes (a lost
- * hand-off): fail, not hang; the sender needs microseconds, but a loaded
- * machine under TSan may not run it for a while. */
-enum { UAF_ROUNDS = 300, UAF_WAIT_MS = 10000 };
 
 /* Each round: a receive waits on a new channel, polled until it has the
  * sender's element, and the channel is freed at once. */
 static void free_after_recv(struct coast_cx *cx)
 {
 	int i, d, n = UAF_ROUNDS;
-	double until;
+	double t0;
 	pthread_t th;
 
 	ASSERT_EQ(pthread_create(&th, NULL, uaf_sender, &n), 0);
@@ -652,9 +663,9 @@ static void free_after_recv(struct coast_cx *cx)
 		d = 0;
 		f = waiting_recv(cx, ch, &d);
 		atomic_store(&uaf_ch, ch);
-		until = test_now_ms() + UAF_WAIT_MS;
+		t0 = test_now_ms();
 		while (step(f, cx) == NOT_YET)
-			ASSERT(test_now_ms() < until);
+			ASSERT_WITHIN(t0, "the receive of the element sent");
 		ASSERT_EQ(COAST_RESULT(int, f), 0);
 		ASSERT_EQ(d, 42);
 		heap.free(&heap, f, f->fn->size);

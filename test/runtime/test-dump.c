@@ -55,10 +55,14 @@ TEST_FN(lender_fn, struct lender, lender_poll);
 
 static int lender_poll(struct coast_frame *f, struct coast_cx *cx)
 {
+	double t0 = test_now_ms();
+
 	coast_waker_drop(coast_waker_get(cx));
 	atomic_store(&lent_dropped, true);
-	while (!atomic_load(&lent_dumped))
+	while (!atomic_load(&lent_dumped)) {
+		ASSERT_WITHIN(t0, "the main thread's dump");
 		sched_yield();
+	}
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
 }
@@ -73,6 +77,7 @@ TEST_IMPL(dump_lent_running)
 	struct coast_frame *f;
 	coast_task *t;
 	int r = 0, n;
+	double t0;
 
 	test_workers(1);
 	f = test_frame_new(&coast__task_alloc, &lender_fn);
@@ -82,8 +87,11 @@ TEST_IMPL(dump_lent_running)
 		  0);
 	t = coast__spawn(f);
 	ASSERT(t);
-	while (!atomic_load(&lent_dropped))
+	t0 = test_now_ms();
+	while (!atomic_load(&lent_dropped)) {
+		ASSERT_WITHIN(t0, "the lender's first poll");
 		sched_yield();
+	}
 	ASSERT_EQ(coast_detach(t), 0);
 	ASSERT_EQ(coast__task_state(t) >> COAST__ST_REF_SHIFT, 0);
 	n = coast_dump_tasks();

@@ -219,6 +219,7 @@ struct waiter {
 	int ret; /* yields it took */
 	int n;
 	int spawn;
+	double t0;
 	atomic_int *count;
 	struct coast_frame *sub;
 };
@@ -234,7 +235,9 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		for (i = 0; w->spawn && i < w->n; i++)
 			coast_detach(spawn_counter(w->count));
+		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < w->n) {
+			ASSERT_WITHIN(w->t0, "the counters' runs");
 			w->sub = COAST_START(coast_yield)(cx->frames);
 			f->state = 1;
 			/* fall through */

@@ -242,15 +242,21 @@ static void *pong_thread(void *arg)
 	struct pong_shared *sh = arg;
 	coast_waker *w;
 	unsigned i;
+	double t0 = test_now_ms();
 
-	while (!(w = atomic_load(&sh->waker)))
+	while (!(w = atomic_load(&sh->waker))) {
+		ASSERT_WITHIN(t0, "the pong task's waker");
 		sched_yield();
+	}
 	for (i = 1; i <= ROUNDS; i++) {
 		/* Each step waits for the task to see the previous one: a
-		 * single lost wake-up hangs (the runner's limit fails it). */
+		 * single lost wake-up fails here. */
+		t0 = test_now_ms();
 		while (atomic_load_explicit(&sh->ack, memory_order_acquire) !=
-		       i - 1)
+		       i - 1) {
+			ASSERT_WITHIN(t0, "the pong task's ack of a wake");
 			sched_yield();
+		}
 		atomic_store_explicit(&sh->counter, i, memory_order_release);
 		coast_waker_wake_by_ref(w);
 	}
@@ -300,13 +306,18 @@ struct busy {
 	struct coast_frame h;
 	int ret;
 	atomic_int *stop;
+	double t0;
 	int dummy;
 	struct coast_frame *sub;
 };
 
 TEST_FN(busy_fn, struct busy, busy_poll);
 
-/* Burns CPU in short polls, yielding, until told to stop. */
+/*
+ * Burns CPU in short polls, yielding, until told to stop: once every
+ * sleeper woke, which busy workers' ticks must see to within TEST_WAIT_MS
+ * of t0 (then the busy tasks would keep every worker from idling forever).
+ */
 static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct busy *b = (struct busy *)f;
@@ -314,6 +325,8 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		while (!atomic_load(b->stop)) {
+			ASSERT_WITHIN(b->t0, "every sleeper woke while busy "
+					     "tasks kept the workers busy");
 			spin_us(20);
 			TEST_AWAIT(1, b->sub,
 				   COAST_START(coast_yield)(cx->frames), int,
@@ -367,13 +380,15 @@ TEST_IMPL(sched_timers_under_load)
 	struct timed *tf[NSLEEP];
 	int joined = 0, i, k;
 	atomic_int stop;
-	double late[NSLEEP], worst = 0;
+	double late[NSLEEP], worst = 0, t0;
 	struct busy *b;
 
 	atomic_init(&stop, 0);
+	t0 = test_now_ms();
 	for (i = 0; i < NBUSY; i++) {
 		b = test_frame_new(&coast__task_alloc, &busy_fn);
 		b->stop = &stop;
+		b->t0 = t0;
 		busy[i] = coast__spawn(&b->h);
 	}
 	for (i = 0; i < NSLEEP; i++) {
@@ -435,6 +450,7 @@ static int tally_poll(struct coast_frame *f, struct coast_cx *cx)
 struct waiter {
 	struct coast_frame h;
 	int ret;
+	double t0;
 	atomic_int *count;
 	int dummy;
 	struct coast_frame *sub;
@@ -450,7 +466,9 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 		return test_drop(f, &w->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
+		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < SPILLED) {
+			ASSERT_WITHIN(w->t0, "the spilled tasks' runs");
 			TEST_AWAIT(1, w->sub,
 				   COAST_START(coast_yield)(cx->frames), int,
 				   w->dummy);

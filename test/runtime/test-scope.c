@@ -185,6 +185,7 @@ static int stuck_owner_poll(struct coast_frame *f, struct coast_cx *cx)
 struct canceller {
 	struct coast_frame h;
 	int ret;
+	double t0;
 	_Atomic int started;
 	coast_task *t;
 	struct coast_frame *sub;
@@ -203,7 +204,9 @@ static int canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 		o = test_frame_new(&coast__task_alloc, &stuck_owner_fn);
 		o->started = &c->started;
 		c->t = coast__spawn(&o->h);
+		c->t0 = test_now_ms();
 		while (atomic_load(&c->started) < NSTUCK) {
+			ASSERT_WITHIN(c->t0, "every scope task's start");
 			TEST_AWAIT(1, c->sub,
 				   COAST_START(coast_sleep_ms)(cx->frames, 1),
 				   int, dummy);

@@ -51,10 +51,14 @@ static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		while (l->away >= 0 && coast__worker_id() == l->away)
+		/* ret counts the sleeps meanwhile, of 1 ms at least each:
+		 * a bound of TEST_WAIT_MS, without a field more. */
+		while (l->away >= 0 && coast__worker_id() == l->away) {
+			ASSERT(++l->ret < TEST_WAIT_MS);
 			TEST_AWAIT(1, l->sub,
 				   COAST_START(coast_sleep_ms)(cx->frames, 1),
 				   int, l->err);
+		}
 		l->ret = l->v;
 		/* release: the root frees what the counter is in once it
 		 * reads the last count. */
@@ -420,10 +424,13 @@ static int large_poll(struct coast_frame *f, struct coast_cx *cx)
 			coast__task_wake_self(cx);
 			return COAST_PENDING;
 		}
-		while (coast__worker_id() == l->away)
+		/* ret counts the sleeps, as a leaf's: the block is full */
+		while (coast__worker_id() == l->away) {
+			ASSERT(++l->ret < TEST_WAIT_MS);
 			TEST_AWAIT(1, l->sub,
 				   COAST_START(coast_sleep_ms)(cx->frames, 1),
 				   int, l->err);
+		}
 		/* fall through */
 	case 2:
 		/* release: as a leaf's */

@@ -209,22 +209,29 @@ TEST_IMPL(chan_cancel)
 	coast_chan *ch = coast_chan_new(1, sizeof(int));
 	coast_task *r, *s;
 	int v = 0;
+	double t0;
 
 	r = spawn_receiver(ch);
-	while (coast__chan_waiters(ch) != 1)
+	t0 = test_now_ms();
+	while (coast__chan_waiters(ch) != 1) {
+		ASSERT_WITHIN(t0, "the channel's waiter");
 		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
+	}
 	ASSERT_EQ(coast_cancel(r), 0);
 	ASSERT_EQ(test_join_int(r), -ECANCELED);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 
 	ASSERT_EQ(test_join_int(spawn_producer(ch, 7, 1)), 1); /* full now */
 	s = spawn_producer(ch, 8, 1);
-	while (coast__chan_waiters(ch) != 1)
+	t0 = test_now_ms();
+	while (coast__chan_waiters(ch) != 1) {
+		ASSERT_WITHIN(t0, "the channel's waiter");
 		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
+	}
 	ASSERT_EQ(coast_cancel(s), 0);
 	ASSERT_EQ(test_join_int(s), -ECANCELED);
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
@@ -495,6 +502,7 @@ static int mutex_script_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(mutex_cancel)
 {
 	coast_task *b;
+	double t0;
 
 	test_workers(1);
 	ASSERT_EQ(test_join_int(coast__spawn(test_frame_new(&coast__task_alloc,
@@ -506,10 +514,13 @@ TEST_IMPL(mutex_cancel)
 	/* Cancelled while queued: no stale waiter. */
 	ASSERT_EQ(coast_mutex_lock(&mtx), 0);
 	b = spawn_locker(3, 1, 0);
-	while (coast__mutex_waiters(&mtx) != 1)
+	t0 = test_now_ms();
+	while (coast__mutex_waiters(&mtx) != 1) {
+		ASSERT_WITHIN(t0, "the mutex's waiter");
 		ASSERT_EQ(test_join_int(coast__spawn(test_yielder_start(
 				  &coast__task_alloc, 1, 0, NULL, NULL))),
 			  0);
+	}
 	ASSERT_EQ(coast_cancel(b), 0);
 	ASSERT_EQ(test_join_int(b), -ECANCELED);
 	ASSERT_EQ(coast__mutex_waiters(&mtx), 0);

@@ -364,16 +364,22 @@ static void *waker_thread(void *arg)
 	struct wake_shared *sh = arg;
 	coast_waker *w;
 	unsigned i;
+	double t0 = test_now_ms();
 
-	while (!(w = atomic_load(&sh->waker)))
+	while (!(w = atomic_load(&sh->waker))) {
+		ASSERT_WITHIN(t0, "the task's waker");
 		sched_yield();
+	}
 	for (i = 1; i <= sh->n; i++) {
-		/* Ping-pong: the task must see every step, or we hang
-		 * (and the runner's time limit fails the test). */
-		if (sh->pingpong)
-			while (atomic_load_explicit(&sh->ack,
-						    memory_order_acquire) != i - 1)
-				sched_yield();
+		/* Ping-pong: the task must see every step (a lost wake-up
+		 * fails here). */
+		t0 = test_now_ms();
+		while (sh->pingpong &&
+		       atomic_load_explicit(&sh->ack, memory_order_acquire) !=
+			       i - 1) {
+			ASSERT_WITHIN(t0, "the task's ack of a wake");
+			sched_yield();
+		}
 		atomic_store_explicit(&sh->counter, i, memory_order_release);
 		coast_waker_wake_by_ref(w);
 	}

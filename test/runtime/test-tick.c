@@ -10,11 +10,17 @@
 
 #include "test.h"
 
-/* Yields until *stop is set; returns how many times it yielded. */
+/*
+ * Yields until *stop is set; returns how many times it yielded.  Keeps the
+ * one worker busy, so whatever should set *stop must come from a tick; if
+ * it does not within TEST_WAIT_MS of t0, fails saying what it waited for.
+ */
 struct spinner {
 	struct coast_frame h;
 	int ret;
 	atomic_int *stop;
+	double t0;
+	const char *awaited;
 	struct coast_frame *sub;
 };
 
@@ -29,6 +35,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		while (!atomic_load(s->stop)) {
+			ASSERT_WITHIN(s->t0, s->awaited);
 			s->sub = COAST_START(coast_yield)(cx->frames);
 			if (!s->sub)
 				coast__out_of_frames("spinner");
@@ -154,6 +161,8 @@ TEST_IMPL(tick_fd_event_while_busy)
 		  0);
 	s = test_frame_new(&coast__task_alloc, &spinner_fn);
 	s->stop = &stop;
+	s->t0 = test_now_ms();
+	s->awaited = "the read's fd event, delivered by a busy worker's tick";
 	ts = coast__spawn(&s->h);
 	r = test_frame_new(&coast__task_alloc, &reader_fn);
 	r->fd = p[0];
@@ -195,6 +204,8 @@ TEST_IMPL(tick_timer_while_busy)
 	ASSERT_EQ(coast__timer_count(), 0);
 	s = test_frame_new(&coast__task_alloc, &spinner_fn);
 	s->stop = &stop;
+	s->t0 = test_now_ms();
+	s->awaited = "the 5 ms timer, fired by a busy worker's tick";
 	ts = coast__spawn(&s->h);
 	a = test_frame_new(&coast__task_alloc, &alarm_fn);
 	a->ms = 5;

@@ -145,6 +145,28 @@ static inline double test_now_ms(void)
 }
 
 /*
+ * The bound of a wait on what another thread or worker must do: a loaded
+ * machine under TSan may keep that one off its CPU for seconds, and what
+ * the wait is there to catch (a lost wake-up, a timer never fired, an fd
+ * event never delivered) is late for good.
+ */
+#define TEST_WAIT_MS 10000.0
+
+/*
+ * Called on each turn of such a wait, begun at t0 (test_now_ms): fails the
+ * test once TEST_WAIT_MS have passed, saying what did not happen, where a
+ * wait without it would hang until the runner's limit.
+ */
+#define ASSERT_WITHIN(t0, what)                                            \
+	do {                                                               \
+		if (test_now_ms() - (t0) >= TEST_WAIT_MS) {                \
+			fprintf(stderr, "%s:%d: not within %.0f ms: %s\n", \
+				__FILE__, __LINE__, TEST_WAIT_MS, (what)); \
+			abort();                                           \
+		}                                                          \
+	} while (0)
+
+/*
  * Defines the static description of a hand-written frame type whose result
  * field is named ret, and declares its poll function.
  */
