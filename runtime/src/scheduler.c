@@ -575,7 +575,6 @@ after_pending(struct worker *w, struct coast_task *t, bool lent)
 	case COAST__IDLE_OK:
 		break;
 	}
-	return NULL;
 }
 
 /* The transition rule 11 of task.c put off, unless a wake made it moot. */
