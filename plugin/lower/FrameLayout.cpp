@@ -9,6 +9,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 using namespace clang;
@@ -181,6 +182,12 @@ static std::string siteTables(const AsyncFunctionPlan &P,
     if (Pt.Source == FrameSource::Embedded) {
       std::string Fn = "&" + generatedName(Pt.Callee->getName(), "fn");
       auto It = llvm::find(Subs, Fn);
+      // COAST_SITE_SUB's 16 bits hold it: there are fewer callees than
+      // points, and Planner::planDrops rejects more than
+      // MaxSuspensionPoints of those.
+      static_assert(MaxSuspensionPoints <= 0xffff, "a site's sub index");
+      assert(P.Points.size() <= MaxSuspensionPoints &&
+             "planning lets no more points through");
       Site |= uint64_t(It - Subs.begin()) << 2;
       if (It == Subs.end())
         Subs.push_back(Fn);
