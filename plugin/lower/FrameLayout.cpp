@@ -194,7 +194,9 @@ static std::string siteTables(const AsyncFunctionPlan &P,
              "planning lets no more points through");
       Site |= uint64_t(It->second) << 2;
     }
-    Table += std::to_string(Site) + ", ";
+    // Unsigned: #line goes up to 2^32 - 1, and a line past 2^31 - 1 puts
+    // the literal past 2^63, where C would make it unsigned with a warning.
+    Table += std::to_string(Site) + "u, ";
   }
   Table += "};\n";
   Fields = Sites + ", " + std::to_string(P.Points.size());
