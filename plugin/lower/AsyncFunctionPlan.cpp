@@ -360,11 +360,12 @@ void Planner::planDrops() {
           mustDestructRecord(P->getType()))
         if (std::optional<DropValue> D = DropOf(P))
           Plan.StartDrops.push_back(*D);
-  // Frame headers keep the state in 16 bits, 0xffff meaning done.
-  if (NextState > 0xffff)
+  if (NextState - 1 > MaxSuspensionPoints)
     fail(FD->getLocation(), "async function '" + Plan.Name +
-                                "' has more than 65534 suspension points "
-                                "(awaits and awaited destructors); split it");
+                                "' has more than " +
+                                std::to_string(MaxSuspensionPoints) +
+                                " suspension points (awaits and awaited "
+                                "destructors); split it");
 }
 
 /// Walks the statements that stand in statement position; expressions (a

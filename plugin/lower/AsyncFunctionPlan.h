@@ -53,6 +53,12 @@ enum class FrameSource {
   None,       ///< no sub-future: `coast_yield()` wakes its own task, suspends
 };
 
+/// The most suspension points (awaits and awaited destructors) a function
+/// may have: frame headers keep the state in 16 bits, 0xffff meaning done,
+/// and a site (coast_site) keeps an embedded callee's index in the
+/// function's subs in 16 bits too (FrameLayout.cpp), which this bounds.
+constexpr unsigned MaxSuspensionPoints = 0xfffe;
+
 /// The statement shape an await stands in.
 enum class AwaitForm {
   Statement,  ///< `await(f(x));`

@@ -3,12 +3,13 @@
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 
-#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 using namespace clang;
@@ -169,7 +170,9 @@ static std::string siteTables(const AsyncFunctionPlan &P,
   constexpr unsigned ColMax = 0x3fff; // COAST_SITE_COL_MAX
   std::string Sites = generatedName(P.Name, "sites");
   std::string Table = "static const coast_site " + Sites + "[] = {";
-  std::vector<std::string> Subs;
+  // The embedded callees in order of first await, and each one's index.
+  std::vector<StringRef> Subs;
+  llvm::StringMap<unsigned> SubIndex;
   bool Children = false;
   for (const SuspendPoint &Pt : P.Points) {
     PresumedLoc PL =
@@ -179,13 +182,21 @@ static std::string siteTables(const AsyncFunctionPlan &P,
                     siteAlloc(Pt.Source);
     Children |= Pt.Source != FrameSource::None;
     if (Pt.Source == FrameSource::Embedded) {
-      std::string Fn = "&" + generatedName(Pt.Callee->getName(), "fn");
-      auto It = llvm::find(Subs, Fn);
-      Site |= uint64_t(It - Subs.begin()) << 2;
-      if (It == Subs.end())
-        Subs.push_back(Fn);
+      auto [It, New] =
+          SubIndex.try_emplace(Pt.Callee->getName(), unsigned(Subs.size()));
+      if (New)
+        Subs.push_back(It->first());
+      // COAST_SITE_SUB's 16 bits hold it: there are fewer callees than
+      // points, and Planner::planDrops rejects more than
+      // MaxSuspensionPoints of those.
+      static_assert(MaxSuspensionPoints <= 0xffff, "a site's sub index");
+      assert(P.Points.size() <= MaxSuspensionPoints &&
+             "planning lets no more points through");
+      Site |= uint64_t(It->second) << 2;
     }
-    Table += std::to_string(Site) + ", ";
+    // Unsigned: #line goes up to 2^32 - 1, and a line past 2^31 - 1 puts
+    // the literal past 2^63, where C would make it unsigned with a warning.
+    Table += std::to_string(Site) + "u, ";
   }
   Table += "};\n";
   Fields = Sites + ", " + std::to_string(P.Points.size());
@@ -197,8 +208,8 @@ static std::string siteTables(const AsyncFunctionPlan &P,
   std::string SubsName = generatedName(P.Name, "subs");
   Tail += ", " + SubsName;
   Table += "static const struct coast_fn *const " + SubsName + "[] = {";
-  for (const std::string &Fn : Subs)
-    Table += Fn + ", ";
+  for (StringRef Fn : Subs)
+    Table += "&" + generatedName(Fn, "fn") + ", ";
   return Table + "};\n";
 }
 

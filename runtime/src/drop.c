@@ -4,9 +4,11 @@
  * Cancelling a frame stopped at a suspension point cancels its sub-future
  * and frees it; only points that also own must_destruct values need code of
  * their own.  Sharing the common case keeps it out of every poll function
- * (it was a quarter of the compile time of async-heavy files).  Where the
- * sub-future is, the function's sites say (coast__child): a child function
- * each was a tenth of the code of those files.
+ * (it was a quarter of the compile time of async-heavy files).  The
+ * sub-future is at the function's child_offset, and the state's site says
+ * how it was allocated and, for an embedded one, which of the function's
+ * subs is its descriptor (coast__child): a child function each was a tenth
+ * of the code of those files.
  */
 #include "internal.h"
 

@@ -93,8 +93,8 @@ static void dump_one(struct coast_task *t, void *arg)
 							     : "");
 	/*
 	 * Each step is a frame with its own header (f) or a lowered body
-	 * embedded in the frame above, whose descriptor that one's site
-	 * gave (fn, self).
+	 * embedded in the frame above, whose descriptor is that one's
+	 * fn->subs entry its site names (fn, self).
 	 */
 	for (depth = 0; (f || self) && depth < MAX_DEPTH; depth++) {
 		if (f) {

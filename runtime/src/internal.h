@@ -330,8 +330,10 @@ void coast__task_dealloc(struct coast_task *t);
 void *coast__no_child(void *f, const struct coast_fn **cfn);
 
 /*
- * The sub-future f awaits now (fn->child's answer); f is a lowered
- * function's body, or the frame of a hand-written one.
+ * The sub-future f awaits now, or NULL; f is a lowered function's body, or
+ * the frame of a hand-written one.  *cfn is the descriptor of a lowered
+ * body embedded in f (fn->subs: it has none of its own), else NULL and a
+ * struct coast_frame is returned (fn->child's answer in a hand-written one).
  */
 void *coast__child(const struct coast_fn *fn, void *f,
 		   const struct coast_fn **cfn);

@@ -12,7 +12,7 @@
  *     any, lives at fn->ret_offset and is valid once poll has returned
  *     COAST_READY.  The frame of a lowered async function embedded in its
  *     caller's starts with struct coast_head instead: the caller knows its
- *     descriptor (fn->child passes it on to dumps and drops).
+ *     descriptor (the caller's fn->subs passes it on to dumps and drops).
  *  2. A frame never moves once it has been polled: locals of async functions
  *     live in it and their addresses are taken freely.
  *  3. poll(f, cx) runs f until it completes (COAST_READY) or must wait
@@ -90,7 +90,8 @@ enum coast_child_alloc {
  * ~10K instructions, and five per point were an eighth of the parse of an
  * async-heavy file's lowered text.
  *
- *   bits 63..32  line (all of it: #line goes up to 2^31 - 1)
+ *   bits 63..32  line (all of it: C's #line goes up to 2^31 - 1, Clang's
+ *                to 2^32 - 1, as an extension)
  *   bits 31..18  column, clamped to COAST_SITE_COL_MAX (a dump of a point
  *                further right shows that column, on the right line)
  *   bits 17..2   EMBEDDED: the index of the sub-future's descriptor in
@@ -119,13 +120,13 @@ struct coast_head {
 struct coast_fn {
 	coast_poll_fn poll;
 	/*
-	 * The sub-future f awaits in its current state, or NULL.  f is the
-	 * frame as poll gets it.  NULL in lowered functions: their sites say
-	 * where the sub-future is in the body (at body_offset), and the
-	 * runtime finds it there (coast__child).  A sub-future embedded in a
-	 * lowered body has no descriptor of its own: *cfn is set to it and
-	 * the body's head is returned.  Otherwise *cfn is NULL and a struct
-	 * coast_frame returned.
+	 * Hand-written futures only: the sub-future f awaits in its current
+	 * state (a struct coast_frame), or NULL, with *cfn set to NULL; f is
+	 * the frame as poll gets it.  NULL in lowered functions: the runtime
+	 * finds their sub-future itself (coast__child), at child_offset in
+	 * the body, and the state's site says how it was allocated and, for
+	 * a lowered body embedded there (no descriptor of its own), which of
+	 * subs is its descriptor.
 	 */
 	void *(*child)(void *f, const struct coast_fn **cfn);
 	size_t size;       /* sizeof the whole frame */

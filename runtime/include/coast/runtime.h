@@ -34,10 +34,11 @@ COAST_EXTERN int coast__descend(struct coast_cx *cx, struct coast_frame *f);
 
 /*
  * The drop path of a suspension point that owns nothing but its sub-future:
- * cancels fn->child(h) and polls it until it is READY, then frees it as
- * fn->sites[h->state - 1].alloc says.  h is the body of a lowered frame
- * described by fn.  Returns COAST_READY when done, h's state then
- * COAST_STATE_DONE, or what the child's poll returned (rule 4 of
+ * cancels it (at fn->child_offset; an embedded one polled through its
+ * descriptor in fn->subs) and polls it until it is READY, then frees it as
+ * COAST_SITE_ALLOC(fn->sites[h->state - 1]) says.  h is the body of a
+ * lowered frame described by fn.  Returns COAST_READY when done, h's state
+ * then COAST_STATE_DONE, or what the child's poll returned (rule 4 of
  * coast/future.h: clean-up may suspend).  Lowered code uses it for every
  * such point, so a poll function carries code only for the drops that are
  * its own, and returns what it returns (a tail call).
