@@ -2,8 +2,9 @@
  * yield.c - coast_yield: the async leaf future and its blocking version.
  *
  * The future wakes its own task and returns COAST_PENDING once: the wake
- * lands while the task is RUNNING, so the task goes to the back of the run
- * queue after this poll (task.c, NOTIFIED) and every task queued before it
+ * is a store into the poll's context (coast__task_wake_self sets
+ * cx->yield_now), which the worker's run_task reads after the poll, so the
+ * task goes to the back of the run queue and every task queued before it
  * runs first.  The second poll completes.  Cancellation has nothing to
  * release: the self-wake is already consumed.
  *
