@@ -72,6 +72,7 @@ struct spinner {
 	coast_chan *ch;
 	int n, v;
 	struct coast_frame *sub;
+	double t0; /* when the pending receive started */
 };
 
 TEST_FN(spinner_fn, struct spinner, spinner_poll);
@@ -81,11 +82,15 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 	struct spinner *s = (struct spinner *)f;
 
 	for (; s->ret < s->n; s->ret++) {
-		if (!s->sub)
+		if (!s->sub) {
 			s->sub = COAST_START(coast_chan_recv)(&heap, s->ch,
 							      &s->v);
+			s->t0 = test_now_ms();
+		}
 		ASSERT(s->sub);
 		if (test_poll(s->sub, cx) == COAST_PENDING) {
+			ASSERT_WITHIN(s->t0, "the sender's hand-off to the "
+					     "spinning receive");
 			coast_waker_wake(coast_waker_get(cx));
 			return COAST_PENDING;
 		}
