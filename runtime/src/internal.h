@@ -383,6 +383,13 @@ void coast__slab_idle(void);
  * slab has remote frees to take back or spans to give back, so that it
  * must not sleep. */
 bool coast__slab_idle_left(void);
+/* Full-size frame-stack chunks (task.c): the calling worker keeps those
+ * its tasks free, up to a bound, until it parks and gives them back. */
+void coast__chunk_cache_enable(void);
+void coast__chunk_cache_idle(void);
+/* For tests: chunks kept by all workers, and ever malloc'd. */
+unsigned coast__chunk_kept(void);
+unsigned long coast__chunk_made(void);
 /* Bytes of the slabs' spans that hold blocks (not given back), spans
  * mapped fresh, and the most spans given back at one park: for tests. */
 size_t coast__slab_kept(void);

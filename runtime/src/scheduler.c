@@ -876,6 +876,7 @@ static void park(struct worker *w)
 	/* Off the hot path: remote frees taken back, idle memory given back
 	 * a few spans at a time (slab.c). */
 	coast__slab_idle();
+	coast__chunk_cache_idle();
 	/* P2 */
 	pthread_mutex_lock(&rt.idle_lock);
 	w->idle = true;
@@ -960,6 +961,7 @@ static void *worker_main(void *arg)
 
 	me = w;
 	coast__polling.worker = (int16_t)w->id;
+	coast__chunk_cache_enable();
 	/* rt.n is set before any worker starts and never changes. */
 	if (rt.n == 1)
 		worker_loop(w, true);
