@@ -589,6 +589,8 @@ void coast__chunk_cache_idle(void)
 {
 	struct coast__chunk *c;
 
+	if (!chunk_cached)
+		return; /* every park: no RMW for an empty cache */
 	while ((c = chunk_cache)) {
 		chunk_cache = c->prev;
 		free(chunk_base(c));
