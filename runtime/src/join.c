@@ -120,6 +120,9 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 	if (f->state != COAST_STATE_START)
 		abort(); /* a state this function never sets */
+	/* Work-first: a task next in this worker's queue runs here, and a
+	 * join it completes takes the COMPLETE case below. */
+	coast__join_inline(j->task);
 	switch (coast__task_join_first(j->task, cx)) {
 	case COAST__JOIN_WAITING:
 		f->state = JOIN_WAIT;

@@ -121,6 +121,7 @@
 #define MAX_WORKERS 1024
 #define MAX_LIFO_POLLS 3
 #define TICK_INTERVAL 61 /* prime: decorrelates from task patterns */
+#define MAX_INLINE_DEPTH 8 /* joins polling their task inside one another */
 
 enum park_state {
 	PARK_EMPTY,
@@ -136,6 +137,10 @@ struct worker {
 	/* Owner only (its LIFO slot is coast__polling.lifo; its tick is a
 	 * local of worker_loop). */
 	unsigned lifo_polls;
+	/* Inline joins (coast__join_inline): how many nest on the C stack
+	 * now, and how many since the last tick they made. */
+	unsigned inline_depth;
+	unsigned inline_polls;
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -592,6 +597,20 @@ static inline void settle_deferred(struct worker *w)
 		settle_deferred_now(w);
 }
 
+/* After the completion of t: its scope and block_on told. */
+static __attribute__((always_inline)) inline void
+completed(struct coast_task *t, bool scoped, bool root)
+{
+	if (scoped)
+		coast__scope_task_done(t); /* the scope's ref keeps t */
+	if (root) {
+		/* block_on checks COMPLETE under this lock. */
+		pthread_mutex_lock(&rt.bo_lock);
+		pthread_cond_broadcast(&rt.bo_cond);
+		pthread_mutex_unlock(&rt.bo_lock);
+	}
+}
+
 /*
  * Inline in both of worker_loop's copies: a call and its spills were 15
  * instructions a yield.  Returns a task that yielded with one worker
@@ -621,14 +640,7 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 		coast__polling.current = NULL;
 		if (single)
 			settle_deferred(w);
-		if (scoped)
-			coast__scope_task_done(t); /* the scope's ref keeps t */
-		if (root) {
-			/* block_on checks COMPLETE under this lock. */
-			pthread_mutex_lock(&rt.bo_lock);
-			pthread_cond_broadcast(&rt.bo_cond);
-			pthread_mutex_unlock(&rt.bo_lock);
-		}
+		completed(t, scoped, root);
 		return NULL;
 	}
 	coast__polling.current = NULL;
@@ -728,6 +740,120 @@ static struct coast_task *pop_pinned(struct worker *w)
 	if (!coast__inject_len(&w->pinned))
 		return NULL;
 	return coast__inject_pop_batch(&w->pinned, 1, &n);
+}
+
+/* ---------------------------------------------------------- inline joins */
+
+/*
+ * Whether t is the task w would run next from its own queues (its LIFO
+ * slot, the ring's oldest, or with one worker the spill list's oldest
+ * behind an empty ring), and if so takes it out.  A local task is only
+ * ever in its home's pinned queue or LIFO slot, so one of another worker
+ * is never taken; the ring's is claimed with the owner's pop (a stealer
+ * racing for it wins or loses as against any pop).
+ */
+static bool take_next(struct worker *w, struct coast_task *t)
+{
+	if (coast__polling.lifo == t) {
+		coast__polling.lifo = NULL;
+		return true;
+	}
+	if (t->home >= 0)
+		return false;
+	if (coast__local_pop_if(&w->q, t, rt.n == 1))
+		return true;
+	if (w->spill_head != t || coast__local_len(&w->q))
+		return false;
+	pop_spill(w);
+	return true;
+}
+
+/*
+ * The tick of next_task for the polls made inline: the driver's turn
+ * (its wakes to the back of the queue, as outside a poll) and the
+ * injection queue's turn, whose task goes to the LIFO slot to run right
+ * after the poll in progress.
+ */
+static __attribute__((noinline)) void inline_tick(struct worker *w)
+{
+	struct coast_task *cur = coast__polling.current, *t;
+	size_t n;
+
+	w->inline_polls = 0;
+	coast__polling.current = NULL;
+	maintenance(w);
+	coast__polling.current = cur;
+	t = coast__inject_pop_batch(&rt.inject, 1, &n);
+	if (t)
+		push_lifo(w, t);
+}
+
+/*
+ * A poll of t made by a join inside the poll of its joiner: run_task's,
+ * with t's own cx, frame stack and polling state, but a pending t goes
+ * idle (or back to the queue) at once, never deferred (rule 11 of
+ * task.c): the deferred slot may hold the task polled before the joiner.
+ */
+static bool poll_inline(struct worker *w, struct coast_task *t)
+{
+	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
+	int r;
+
+	coast__polling.current = t;
+	coast__polling.lent = false;
+	coast__polling.budget = COAST__BUDGET;
+	r = poll_task(t, &cx, cancel_polled);
+	if (r == COAST_READY) {
+		bool root = t->is_root;
+		bool scoped = atomic_load_explicit(&t->scope,
+						   memory_order_relaxed);
+
+		/* The joiner's handle keeps t. */
+		coast__task_complete_release(t, coast__polling.lent);
+		completed(t, scoped, root);
+		return true;
+	}
+	if (cx.yield_now) {
+		t->yielded = true;
+		if (coast__polling.lent)
+			coast__task_ref(t); /* the queue's: ours was lent */
+		if (t->home >= 0) {
+			push_pinned(t);
+			return false;
+		}
+		w->unannounced = true; /* P7 */
+		push_own(w, t);
+		return false;
+	}
+	t->yielded = false;
+	after_pending(w, t, coast__polling.lent);
+	return false;
+}
+
+bool coast__join_inline(struct coast_task *t)
+{
+	struct worker *w = me;
+	struct coast_task *joiner = coast__polling.current;
+	bool lent, done;
+	uint8_t budget;
+
+	/* The poll counts against the joiner's budget: a task joining
+	 * inline for ever still ends its poll every COAST__BUDGET joins. */
+	if (!joiner || w->inline_depth >= MAX_INLINE_DEPTH ||
+	    !coast__polling.budget || !take_next(w, t))
+		return false;
+	if (++w->inline_polls == TICK_INTERVAL)
+		inline_tick(w);
+	lent = coast__polling.lent;
+	budget = coast__polling.budget - 1;
+	w->inline_depth++;
+	done = poll_inline(w, t);
+	w->inline_depth--;
+	coast__polling.current = joiner;
+	coast__polling.lent = lent;
+	coast__polling.budget = budget;
+	return done;
 }
 
 /*
