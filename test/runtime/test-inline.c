@@ -1,0 +1,559 @@
+/*
+ * test-inline.c - inline joins (scheduler.c, "inline joins"): a join whose
+ * task is next in the worker's own queue polls it inside the joiner's
+ * poll, with the task's own polling state; a pending task stays a normal
+ * task, the nesting is capped, the poll counts toward the tick, and what
+ * another thread does meanwhile (a cancel, a dump) sees two running tasks.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
+#include "test.h"
+
+enum leaf_mode {
+	LEAF_PLAIN,
+	LEAF_YIELD,	    /* yields once first */
+	LEAF_DUMP,	    /* dumps from its poll */
+	LEAF_DUMP_FOREIGN,  /* has another thread dump during its poll */
+	LEAF_CANCEL_SELF,   /* has another thread cancel it during its poll */
+	LEAF_CANCEL_JOINER, /* cancels its joiner from its poll */
+};
+
+/* One worker: what the leaf saw, written by its polls. */
+static struct {
+	bool in_joiner;	   /* the joiner's poll is on the stack */
+	int polls;	   /* of the leaf */
+	bool first_inline; /* its first poll ran inside the joiner's */
+	bool later_inline; /* a later one did */
+	bool current_ok;   /* coast__task_current() was the leaf */
+	int dumped;	   /* coast_dump_tasks's count */
+	int joiner_polls;
+	bool saw_cancel; /* the joiner's poll after the join was a
+			    cancellation */
+	coast_task *self, *joiner;
+	atomic_int foreign; /* 1: do it, 2: done, 3: nothing to do */
+	int foreign_mode;
+} lf;
+
+static void *foreign_main(void *arg)
+{
+	int v;
+
+	(void)arg;
+	while (!(v = atomic_load(&lf.foreign)))
+		sched_yield();
+	if (v == 3)
+		return NULL;
+	if (lf.foreign_mode == LEAF_DUMP_FOREIGN)
+		lf.dumped = coast_dump_tasks();
+	else
+		ASSERT_EQ(coast_cancel(lf.self), 0);
+	atomic_store(&lf.foreign, 2);
+	return NULL;
+}
+
+/* Has the foreign thread act and waits for it (the leaf's poll goes on
+ * meanwhile: the joiner and the leaf are both running). */
+static void foreign_act(void)
+{
+	double t0 = test_now_ms();
+
+	atomic_store(&lf.foreign, 1);
+	while (atomic_load(&lf.foreign) != 2) {
+		ASSERT_WITHIN(t0, "the foreign thread");
+		sched_yield();
+	}
+}
+
+struct leaf {
+	struct coast_frame h;
+	int ret;
+	int mode;
+	struct coast_frame *sub;
+};
+
+TEST_FN(leaf_fn, struct leaf, leaf_poll);
+
+static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct leaf *l = (struct leaf *)f;
+
+	if (lf.polls++ == 0)
+		lf.first_inline = lf.in_joiner;
+	else
+		lf.later_inline |= lf.in_joiner;
+	lf.current_ok = coast__task_current() == cx->task;
+	if (f->flags & COAST_F_CANCEL) {
+		if (l->sub)
+			test_drop(f, &l->sub, cx);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	switch (l->mode) {
+	case LEAF_YIELD:
+		if (f->state == COAST_STATE_START) {
+			l->sub = COAST_START(coast_yield)(cx->frames);
+			f->state = 1;
+		}
+		if (test_poll(l->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		test_free(cx, l->sub);
+		l->sub = NULL;
+		break;
+	case LEAF_DUMP:
+		lf.dumped = coast_dump_tasks();
+		break;
+	case LEAF_DUMP_FOREIGN:
+		foreign_act();
+		break;
+	case LEAF_CANCEL_SELF:
+		/* Pending with no waker: the cancel's wake requeues it. */
+		foreign_act();
+		return COAST_PENDING;
+	case LEAF_CANCEL_JOINER:
+		ASSERT_EQ(coast_cancel(lf.joiner), 0);
+		break;
+	}
+	l->ret = 42;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct joiner {
+	struct coast_frame h;
+	int ret; /* the join's result, or the out value */
+	int mode;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(joiner_fn, struct joiner, joiner_poll);
+
+static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct joiner *j = (struct joiner *)f;
+	struct leaf *l;
+	int r;
+
+	lf.joiner_polls++;
+	switch (f->state) {
+	case COAST_STATE_START:
+		l = test_frame_new(&coast__task_alloc, &leaf_fn);
+		l->mode = j->mode;
+		lf.joiner = cx->task;
+		lf.self = coast__spawn(&l->h);
+		ASSERT(lf.self);
+		j->sub = COAST_START(coast_join)(cx->frames, lf.self, &j->out);
+		f->state = 1;
+		/* fall through */
+	case 1:
+		lf.in_joiner = true;
+		r = test_poll(j->sub, cx);
+		lf.in_joiner = false;
+		if (r == COAST_PENDING)
+			return COAST_PENDING;
+		r = COAST_RESULT(int, j->sub);
+		test_free(cx, j->sub);
+		j->ret = r ? r : j->out;
+		if (j->mode != LEAF_CANCEL_JOINER)
+			break;
+		/* A suspension after the join: the cancel is seen there. */
+		j->sub = COAST_START(coast_yield)(cx->frames);
+		f->state = 2;
+		if (test_poll(j->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		test_free(cx, j->sub);
+		break;
+	case 2:
+		lf.saw_cancel = f->flags & COAST_F_CANCEL;
+		if (lf.saw_cancel)
+			return test_drop(f, &j->sub, cx);
+		if (test_poll(j->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		test_free(cx, j->sub);
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Runs a joiner of a leaf in mode on the runtime (one worker): the join's
+ * result, or its out value. */
+static int run_joiner(int mode)
+{
+	struct joiner *j = test_frame_new(&coast__task_alloc, &joiner_fn);
+	int ret = 0;
+	pthread_t th;
+
+	memset(&lf, 0, sizeof(lf));
+	lf.foreign_mode = mode;
+	if (mode != LEAF_DUMP_FOREIGN && mode != LEAF_CANCEL_SELF)
+		atomic_store(&lf.foreign, 3);
+	ASSERT_EQ(pthread_create(&th, NULL, foreign_main, NULL), 0);
+	j->mode = mode;
+	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return ret;
+}
+
+/* The task runs inside the join's first poll, as itself; the join
+ * completes in that poll: the joiner is polled once. */
+TEST_IMPL(inline_join_runs_here)
+{
+	test_workers(1);
+	ASSERT_EQ(run_joiner(LEAF_PLAIN), 42);
+	ASSERT_EQ(lf.polls, 1);
+	ASSERT(lf.first_inline);
+	ASSERT(lf.current_ok);
+	ASSERT_EQ(lf.joiner_polls, 1);
+	return 0;
+}
+
+/* A yield in the inline poll is the task's: it goes to the queue, the
+ * joiner waits, and the task's next poll is an ordinary one. */
+TEST_IMPL(inline_join_yield)
+{
+	test_workers(1);
+	ASSERT_EQ(run_joiner(LEAF_YIELD), 42);
+	ASSERT_EQ(lf.polls, 2);
+	ASSERT(lf.first_inline);
+	ASSERT(!lf.later_inline);
+	ASSERT(lf.current_ok);
+	ASSERT_EQ(lf.joiner_polls, 2);
+	return 0;
+}
+
+/* A dump from the inline poll and one from another thread during it list
+ * both tasks (running: neither can be claimed). */
+TEST_IMPL(inline_join_dump)
+{
+	test_workers(1);
+	ASSERT_EQ(run_joiner(LEAF_DUMP), 42);
+	ASSERT(lf.first_inline);
+	ASSERT_EQ(lf.dumped, 2);
+	ASSERT_EQ(run_joiner(LEAF_DUMP_FOREIGN), 42);
+	ASSERT(lf.first_inline);
+	ASSERT_EQ(lf.dumped, 2);
+	return 0;
+}
+
+/* A cancel of the task from another thread during its inline poll: the
+ * poll returns pending, the cancel's wake queues it, its next poll (not
+ * inline) is the cancellation, and the join says so. */
+TEST_IMPL(inline_join_cancel_task)
+{
+	test_workers(1);
+	ASSERT_EQ(run_joiner(LEAF_CANCEL_SELF), -ECANCELED);
+	ASSERT_EQ(lf.polls, 2);
+	ASSERT(lf.first_inline);
+	ASSERT(!lf.later_inline);
+	return 0;
+}
+
+/* The task cancels its joiner: the join still completes with the result
+ * in that poll, and the joiner sees the cancel at its next suspension. */
+TEST_IMPL(inline_join_cancel_joiner)
+{
+	test_workers(1);
+	ASSERT_EQ(run_joiner(LEAF_CANCEL_JOINER), 42);
+	ASSERT(lf.first_inline);
+	ASSERT(lf.saw_cancel);
+	ASSERT_EQ(lf.joiner_polls, 2);
+	return 0;
+}
+
+/* A local task (the pinned queue) is not run inline: the join waits. */
+TEST_IMPL(inline_join_not_local)
+{
+	struct leaf *l;
+	int ret = 0;
+
+	test_workers(1);
+	memset(&lf, 0, sizeof(lf));
+	ASSERT_EQ(coast__block_on(COAST_START(coast_yield)(&coast__task_alloc),
+				  NULL),
+		  0);
+	l = test_frame_new(&coast__task_alloc, &leaf_fn);
+	lf.self = coast__spawn_local(&l->h);
+	ASSERT(lf.self);
+	ret = test_join_int(lf.self);
+	ASSERT_EQ(ret, 42);
+	ASSERT_EQ(lf.polls, 1);
+	ASSERT(!lf.first_inline);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- chain */
+
+enum { CHAIN_N = 100000 };
+
+/* Polls of chain tasks on this thread's C stack now, and the most. */
+static _Thread_local int chain_nested;
+static atomic_int chain_max;
+
+struct chain {
+	struct coast_frame h;
+	int ret;
+	int k;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(chain_fn, struct chain, chain_poll);
+
+static int chain_step(struct chain *c, struct coast_cx *cx)
+{
+	struct chain *next;
+	int r;
+
+	if (c->h.state == COAST_STATE_START) {
+		if (c->k == CHAIN_N) {
+			c->ret = 0;
+			c->h.state = COAST_STATE_DONE;
+			return COAST_READY;
+		}
+		next = test_frame_new(&coast__task_alloc, &chain_fn);
+		next->k = c->k + 1;
+		c->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&next->h),
+						 &c->out);
+		c->h.state = 1;
+	}
+	r = test_poll(c->sub, cx);
+	if (r == COAST_PENDING)
+		return COAST_PENDING;
+	ASSERT_EQ(COAST_RESULT(int, c->sub), 0);
+	test_free(cx, c->sub);
+	c->ret = c->out + 1;
+	c->h.state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	int r, max = atomic_load(&chain_max);
+
+	if (++chain_nested > max)
+		atomic_compare_exchange_strong(&chain_max, &max, chain_nested);
+	r = chain_step((struct chain *)f, cx);
+	chain_nested--;
+	return r;
+}
+
+/* 100,000 tasks each joining the next: inline joins nest at most 8 deep
+ * (then a join waits), so the C stack holds at most 9 of their polls. */
+static void chain_run(unsigned workers)
+{
+	struct chain *c;
+	int ret = 0;
+
+	test_workers(workers);
+	c = test_frame_new(&coast__task_alloc, &chain_fn);
+	ASSERT_EQ(coast__block_on(&c->h, &ret), 0);
+	ASSERT_EQ(ret, CHAIN_N);
+	fprintf(stderr, "inline_join_chain: %u workers, %d polls nested\n",
+		workers, atomic_load(&chain_max));
+	ASSERT(atomic_load(&chain_max) > 1);
+	ASSERT(atomic_load(&chain_max) <= 9);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+TEST_IMPL(inline_join_chain)
+{
+	chain_run(1);
+	return 0;
+}
+
+TEST_IMPL(inline_join_chain_2w)
+{
+	chain_run(2);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- timer */
+
+/*
+ * One worker; a task spawns and joins trivial tasks (each inline) until a
+ * 2 ms sleeper has run, five times.  The inline polls count toward the
+ * tick, whose driver turn fires the timer: the sleeper then sits before
+ * the next spawned task, whose join waits.  Counted: joins made once the
+ * timer was due (on the driver's clock) before the sleeper ran, at most
+ * a tick of 61 inline polls a round (without the count, one tick per 61
+ * of the joiner's own polls, each 128 inline joins long: some 2000 a
+ * round on average).
+ */
+enum { TIMER_ROUNDS = 5 };
+
+struct spinner {
+	struct coast_frame h;
+	int ret;
+	int out;
+	int round;
+	int slept; /* the sleepers' log count */
+	int log[TIMER_ROUNDS];
+	long joins, after;
+	uint64_t due;
+	coast_task *sleeper;
+	struct coast_frame *sub;
+};
+
+TEST_FN(spinner_fn, struct spinner, spinner_poll);
+
+static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct spinner *s = (struct spinner *)f;
+	struct leaf *l;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		break;
+	case 1:
+		goto poll;
+	case 2:
+		goto poll_sleeper;
+	default:
+		abort();
+	}
+	for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
+		s->sleeper = coast__spawn(test_sleeper_start(
+			&coast__task_alloc, 2, s->round, s->log, &s->slept));
+		ASSERT(s->sleeper);
+		s->due = UINT64_MAX;
+		while (s->slept == s->round) {
+			ASSERT(s->joins < 10000000);
+			if (coast__now_ms() >= s->due)
+				s->after++;
+			l = test_frame_new(&coast__task_alloc, &leaf_fn);
+			s->sub = COAST_START(coast_join)(
+				cx->frames, coast__spawn(&l->h), &s->out);
+			f->state = 1;
+		poll:
+			if (test_poll(s->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
+			ASSERT_EQ(s->out, 42);
+			test_free(cx, s->sub);
+			s->joins++;
+			/* The round's first join waited (its task was behind
+			 * the sleeper), which armed the timer before now. */
+			if (s->due == UINT64_MAX)
+				s->due = coast__now_ms() + 2;
+		}
+		s->sub = COAST_START(coast_join)(cx->frames, s->sleeper, NULL);
+		f->state = 2;
+	poll_sleeper:
+		if (test_poll(s->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		test_free(cx, s->sub);
+	}
+	fprintf(stderr, "inline_join_timer: %ld joins, %ld with the timer due\n",
+		s->joins, s->after);
+	s->ret = (int)s->after;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_timer)
+{
+	struct spinner *s;
+	int after = -1;
+
+	test_workers(1);
+	memset(&lf, 0, sizeof(lf));
+	s = test_frame_new(&coast__task_alloc, &spinner_fn);
+	ASSERT_EQ(coast__block_on(&s->h, &after), 0);
+	ASSERT(after >= 0 && after <= TIMER_ROUNDS * 80);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* ----------------------------------------------------------- two workers */
+
+/*
+ * Two workers: a task spawns 20,000 and joins them in order while the
+ * other worker steals from its ring; the inline pop and the steals race
+ * for the same entries, and every task runs once with its result.
+ */
+enum { RACE_N = 20000 };
+
+struct value {
+	struct coast_frame h;
+	int ret;
+	int v;
+};
+
+TEST_FN(value_fn, struct value, value_poll);
+
+static atomic_int value_polls;
+
+static int value_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct value *v = (struct value *)f;
+
+	(void)cx;
+	atomic_fetch_add(&value_polls, 1);
+	v->ret = v->v * 3;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct spawner {
+	struct coast_frame h;
+	int ret;
+	int i, out;
+	coast_task **t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(spawner_fn, struct spawner, spawner_poll);
+
+static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct spawner *s = (struct spawner *)f;
+	struct value *v;
+
+	if (f->state == 1)
+		goto poll;
+	for (s->i = 0; s->i < RACE_N; s->i++) {
+		v = test_frame_new(&coast__task_alloc, &value_fn);
+		v->v = s->i;
+		s->t[s->i] = coast__spawn(&v->h);
+		ASSERT(s->t[s->i]);
+	}
+	for (s->i = 0; s->i < RACE_N; s->i++) {
+		s->sub = COAST_START(coast_join)(cx->frames, s->t[s->i],
+						 &s->out);
+		f->state = 1;
+	poll:
+		if (test_poll(s->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
+		ASSERT_EQ(s->out, s->i * 3);
+		test_free(cx, s->sub);
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_steal_race)
+{
+	coast_task **t = malloc(RACE_N * sizeof(*t));
+	struct spawner *s;
+	int round;
+
+	ASSERT(t);
+	test_workers(2);
+	for (round = 0; round < 5; round++) {
+		s = test_frame_new(&coast__task_alloc, &spawner_fn);
+		s->t = t;
+		ASSERT_EQ(coast__block_on(&s->h, NULL), 0);
+	}
+	ASSERT_EQ(atomic_load(&value_polls), 5 * RACE_N);
+	ASSERT_EQ(test_live_settle(0), 0);
+	free(t);
+	return 0;
+}
