@@ -26,6 +26,9 @@
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
  * still RUNNING: no state transition for a yield (run_task).
+ * A join whose task is the next this worker would pop from its own queues
+ * polls it inline, inside the joiner's poll (coast__join_inline, "inline
+ * joins" below and in docs/runtime.md).
  *
  * Local tasks (coast__spawn_local, and block_on's roots, which are local to
  * rt.main) have a home worker and never enter a stealable queue: every
