@@ -144,6 +144,12 @@ struct worker {
 	 * now, and how many since the last tick they made. */
 	unsigned inline_depth;
 	unsigned inline_polls;
+	/* The last task an inline poll left pending: a join's companion
+	 * ran it, and its frame's first poll must not run it again (it may
+	 * be next once more, after a yield).  Compared, never read: a
+	 * stale pointer only refuses an inline poll, which is always
+	 * allowed. */
+	struct coast_task *inline_pending;
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -844,7 +850,8 @@ bool coast__join_inline(struct coast_task *t)
 	/* The poll counts against the joiner's budget: a task joining
 	 * inline for ever still ends its poll every COAST__BUDGET joins. */
 	if (!joiner || w->inline_depth >= MAX_INLINE_DEPTH ||
-	    !coast__polling.budget || !take_next(w, t))
+	    !coast__polling.budget || t == w->inline_pending ||
+	    !take_next(w, t))
 		return false;
 	if (++w->inline_polls == TICK_INTERVAL)
 		inline_tick(w);
@@ -853,6 +860,8 @@ bool coast__join_inline(struct coast_task *t)
 	w->inline_depth++;
 	done = poll_inline(w, t);
 	w->inline_depth--;
+	if (!done)
+		w->inline_pending = t;
 	coast__polling.current = joiner;
 	coast__polling.lent = lent;
 	coast__polling.budget = budget;

@@ -287,6 +287,84 @@ TEST_IMPL(inline_join_not_local)
 	return 0;
 }
 
+/*
+ * The join's ready companion (what lowered code calls first) runs the
+ * task inline too: a complete one joins there, without a frame; one left
+ * pending (a yield) answers 0, and the join frame's first poll then does
+ * not run it again, though it is next in the queue once more: it waits.
+ */
+struct ready_joiner {
+	struct coast_frame h;
+	int ret;
+	int mode;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(ready_joiner_fn, struct ready_joiner, ready_joiner_poll);
+
+static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct ready_joiner *j = (struct ready_joiner *)f;
+	struct leaf *l;
+	int r = -1;
+
+	lf.joiner_polls++;
+	switch (f->state) {
+	case COAST_STATE_START:
+		l = test_frame_new(&coast__task_alloc, &leaf_fn);
+		l->mode = j->mode;
+		lf.self = coast__spawn(&l->h);
+		ASSERT(lf.self);
+		lf.in_joiner = true;
+		if (coast_join__coast_ready(lf.self, &j->out, &r)) {
+			lf.in_joiner = false;
+			j->ret = r ? r : j->out;
+			break;
+		}
+		ASSERT_EQ(r, -1);
+		j->sub = COAST_START(coast_join)(cx->frames, lf.self, &j->out);
+		f->state = 1;
+		/* fall through */
+	case 1:
+		lf.in_joiner = true;
+		r = test_poll(j->sub, cx);
+		lf.in_joiner = false;
+		if (r == COAST_PENDING)
+			return COAST_PENDING;
+		r = COAST_RESULT(int, j->sub);
+		test_free(cx, j->sub);
+		j->ret = r ? r : j->out;
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_ready)
+{
+	struct ready_joiner *j;
+	int mode, ret;
+
+	test_workers(1);
+	for (mode = LEAF_PLAIN; mode <= LEAF_YIELD; mode++) {
+		memset(&lf, 0, sizeof(lf));
+		j = test_frame_new(&coast__task_alloc, &ready_joiner_fn);
+		j->mode = mode;
+		ret = 0;
+		ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
+		ASSERT_EQ(ret, 42);
+		ASSERT(lf.first_inline);
+		ASSERT(!lf.later_inline);
+		ASSERT_EQ(lf.polls, mode == LEAF_YIELD ? 2 : 1);
+		ASSERT_EQ(lf.joiner_polls, mode == LEAF_YIELD ? 2 : 1);
+		ASSERT_EQ(test_live_settle(0), 0);
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- chain */
 
 enum { CHAIN_N = 100000 };
