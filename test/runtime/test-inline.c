@@ -528,7 +528,8 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 			return COAST_PENDING;
 		test_free(cx, s->sub);
 	}
-	fprintf(stderr, "inline_join_timer: %ld joins, %ld with the timer due\n",
+	fprintf(stderr,
+		"inline_join_timer: %ld joins, %ld with the timer due\n",
 		s->joins, s->after);
 	s->ret = (int)s->after;
 	f->state = COAST_STATE_DONE;
