@@ -146,9 +146,9 @@ struct worker {
 	unsigned inline_polls;
 	/* The last task an inline poll left pending: a join's companion
 	 * ran it, and its frame's first poll must not run it again (it may
-	 * be next once more, after a yield).  Compared, never read: a
-	 * stale pointer only refuses an inline poll, which is always
-	 * allowed. */
+	 * be next once more, after a yield).  Compared, never read, and
+	 * cleared by the refusal: a stale pointer (a block freed and
+	 * reused) costs one inline poll, never correctness. */
 	struct coast_task *inline_pending;
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
@@ -849,8 +849,13 @@ bool coast__join_inline(struct coast_task *t)
 
 	/* The poll counts against the joiner's budget: a task joining
 	 * inline for ever still ends its poll every COAST__BUDGET joins. */
-	if (!joiner || w->inline_depth >= MAX_INLINE_DEPTH ||
-	    !coast__polling.budget || t == w->inline_pending ||
+	if (!joiner)
+		return false;
+	if (__builtin_expect(t == w->inline_pending, 0)) {
+		w->inline_pending = NULL;
+		return false;
+	}
+	if (w->inline_depth >= MAX_INLINE_DEPTH || !coast__polling.budget ||
 	    !take_next(w, t))
 		return false;
 	if (++w->inline_polls == TICK_INTERVAL)

@@ -292,6 +292,8 @@ TEST_IMPL(inline_join_not_local)
  * task inline too: a complete one joins there, without a frame; one left
  * pending (a yield) answers 0, and the join frame's first poll then does
  * not run it again, though it is next in the queue once more: it waits.
+ * The next task, in the block the yielding one had (the slab's cache is
+ * last-in first-out), is run inline again.
  */
 struct ready_joiner {
 	struct coast_frame h;
@@ -346,10 +348,13 @@ static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(inline_join_ready)
 {
 	struct ready_joiner *j;
-	int mode, ret;
+	static const int modes[] = { LEAF_PLAIN, LEAF_YIELD, LEAF_PLAIN };
+	coast_task *prev = NULL;
+	int i, mode, ret;
 
 	test_workers(1);
-	for (mode = LEAF_PLAIN; mode <= LEAF_YIELD; mode++) {
+	for (i = 0; i < 3; i++) {
+		mode = modes[i];
 		memset(&lf, 0, sizeof(lf));
 		j = test_frame_new(&coast__task_alloc, &ready_joiner_fn);
 		j->mode = mode;
@@ -361,6 +366,9 @@ TEST_IMPL(inline_join_ready)
 		ASSERT_EQ(lf.polls, mode == LEAF_YIELD ? 2 : 1);
 		ASSERT_EQ(lf.joiner_polls, mode == LEAF_YIELD ? 2 : 1);
 		ASSERT_EQ(test_live_settle(0), 0);
+		if (i == 2 && lf.self != prev)
+			fprintf(stderr, "inline_join_ready: no block reused\n");
+		prev = lf.self;
 	}
 	return 0;
 }
