@@ -373,6 +373,127 @@ TEST_IMPL(inline_join_ready)
 	return 0;
 }
 
+/*
+ * Two workers: a local task of the other worker is never run inline.
+ * The root (the main worker's) spawns a task and spins until the other
+ * worker has stolen it; that task spawns a local task there (its home)
+ * and spins until the root's join has looked at it (the companion and
+ * the frame's first poll): the local task is still queued then, and runs
+ * on its home, not in the join.
+ */
+static struct {
+	atomic_int home;	/* the stealer's id + 1 once it made the task */
+	atomic_bool looked; /* the root's companion has answered */
+	atomic_int ran_on;  /* the local task's worker + 1 */
+	coast_task *local;
+} ot;
+
+struct other_leaf {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(other_leaf_fn, struct other_leaf, other_leaf_poll);
+
+static int other_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	atomic_store(&ot.ran_on, coast__worker_id() + 1);
+	((struct other_leaf *)f)->ret = 7;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct other_spawner {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(other_spawner_fn, struct other_spawner, other_spawner_poll);
+
+static int other_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	double t0 = test_now_ms();
+
+	(void)cx;
+	ot.local = coast__spawn_local(
+		&((struct other_leaf *)test_frame_new(&coast__task_alloc,
+						      &other_leaf_fn))->h);
+	ASSERT(ot.local);
+	atomic_store(&ot.home, coast__worker_id() + 1);
+	while (!atomic_load(&ot.looked)) {
+		ASSERT_WITHIN(t0, "the root's join");
+		sched_yield();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct other_root {
+	struct coast_frame h;
+	int ret;
+	int out;
+	coast_task *spawner;
+	struct coast_frame *sub;
+};
+
+TEST_FN(other_root_fn, struct other_root, other_root_poll);
+
+static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct other_root *o = (struct other_root *)f;
+	double t0 = test_now_ms();
+	int r = -1;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		o->spawner = coast__spawn(
+			test_frame_new(&coast__task_alloc, &other_spawner_fn));
+		ASSERT(o->spawner);
+		/* Busy here: only the other worker can run it. */
+		while (!atomic_load(&ot.home)) {
+			ASSERT_WITHIN(t0, "a steal by the other worker");
+			sched_yield();
+		}
+		ASSERT(atomic_load(&ot.home) - 1 != coast__worker_id());
+		ASSERT_EQ(coast_detach(o->spawner), 0);
+		ASSERT_EQ(coast_join__coast_ready(ot.local, &o->out, &r), 0);
+		o->sub = COAST_START(coast_join)(cx->frames, ot.local, &o->out);
+		f->state = 1;
+		ASSERT_EQ(test_poll(o->sub, cx), COAST_PENDING);
+		atomic_store(&ot.looked, true);
+		return COAST_PENDING;
+	case 1:
+		if (test_poll(o->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(int, o->sub), 0);
+		test_free(cx, o->sub);
+		o->ret = o->out;
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_other_local)
+{
+	int ret = 0;
+
+	test_workers(2);
+	memset(&lf, 0, sizeof(lf));
+	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
+						 &other_root_fn),
+				  &ret),
+		  0);
+	ASSERT_EQ(ret, 7);
+	/* On its home, not in the root's join on the main worker. */
+	ASSERT_EQ(atomic_load(&ot.ran_on), atomic_load(&ot.home));
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- chain */
 
 enum { CHAIN_N = 100000 };
