@@ -855,7 +855,21 @@ bool coast__join_inline(struct coast_task *t)
 		w->inline_pending = NULL;
 		return false;
 	}
+	/*
+	 * A handle consumed already (a detach, or a join that waits) is
+	 * join_first's -EINVAL, and the task is not ours to run: the
+	 * queue's reference may be its last, dropped by a completion here
+	 * before join_first reads the state.  Relaxed is enough: CONSUMED
+	 * is never cleared, and a consume this join must see (made before
+	 * the handle reached this joiner: program order, or whatever
+	 * passed the handle on) happens before this load, which coherence
+	 * then makes see it.  A consume racing from another thread,
+	 * ordered with nothing here, is the misuse task.c does not detect
+	 * (its top comment) with or without an acquire.
+	 */
 	if (w->inline_depth >= MAX_INLINE_DEPTH || !coast__polling.budget ||
+	    (atomic_load_explicit(&t->state, memory_order_relaxed) &
+	     COAST__ST_CONSUMED) ||
 	    !take_next(w, t))
 		return false;
 	if (++w->inline_polls == TICK_INTERVAL)

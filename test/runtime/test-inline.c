@@ -765,3 +765,79 @@ TEST_IMPL(inline_join_steal_race)
 	free(t);
 	return 0;
 }
+
+/* ------------------------------------------------------- consumed handles */
+
+/*
+ * One worker: a task detached, then joined while still queued (a misuse
+ * answered -EINVAL while the task has not finished): the join must not
+ * run it inline, whose completion would free it (the queue's reference
+ * is its last) before the join reads its state.  Through the join's
+ * frame and through its ready companion.  ASan reports the read of the
+ * freed block without the refusal.
+ */
+struct detach_joiner {
+	struct coast_frame h;
+	int ret;
+	int out;
+	bool use_ready;
+	struct coast_frame *sub;
+};
+
+TEST_FN(detach_joiner_fn, struct detach_joiner, detach_joiner_poll);
+
+static int detach_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct detach_joiner *j = (struct detach_joiner *)f;
+	struct leaf *l;
+	coast_task *t;
+	int r = -1;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		l = test_frame_new(&coast__task_alloc, &leaf_fn);
+		t = coast__spawn(&l->h);
+		ASSERT(t);
+		ASSERT_EQ(coast_detach(t), 0);
+		if (j->use_ready && coast_join__coast_ready(t, &j->out, &r)) {
+			j->ret = r;
+			break;
+		}
+		j->sub = COAST_START(coast_join)(cx->frames, t, &j->out);
+		f->state = 1;
+		/* fall through */
+	case 1:
+		if (test_poll(j->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		j->ret = COAST_RESULT(int, j->sub);
+		test_free(cx, j->sub);
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static int run_detach_joiner(bool use_ready)
+{
+	struct detach_joiner *j =
+		test_frame_new(&coast__task_alloc, &detach_joiner_fn);
+	int ret = 0;
+
+	memset(&lf, 0, sizeof(lf));
+	j->use_ready = use_ready;
+	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	/* The detached task ran anyway, as a queued task. */
+	ASSERT_EQ(lf.polls, 1);
+	return ret;
+}
+
+TEST_IMPL(inline_join_after_detach)
+{
+	test_workers(1);
+	ASSERT_EQ(run_detach_joiner(false), -EINVAL);
+	ASSERT_EQ(run_detach_joiner(true), -EINVAL);
+	return 0;
+}
