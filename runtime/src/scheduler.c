@@ -799,9 +799,10 @@ static __attribute__((noinline)) void inline_tick(struct worker *w)
 
 /*
  * A poll of t made by a join inside the poll of its joiner: run_task's,
- * with t's own cx, frame stack and polling state, but a pending t goes
- * idle (or back to the queue) at once, never deferred (rule 11 of
- * task.c): the deferred slot may hold the task polled before the joiner.
+ * with t's own cx, frame stack and polling state but the joiner's budget
+ * (coast__join_inline), and a pending t goes idle (or back to the queue)
+ * at once, never deferred (rule 11 of task.c): the deferred slot may
+ * hold the task polled before the joiner.
  */
 static bool poll_inline(struct worker *w, struct coast_task *t)
 {
@@ -811,7 +812,6 @@ static bool poll_inline(struct worker *w, struct coast_task *t)
 
 	coast__polling.current = t;
 	coast__polling.lent = false;
-	coast__polling.budget = COAST__BUDGET;
 	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
@@ -845,10 +845,7 @@ bool coast__join_inline(struct coast_task *t)
 	struct worker *w = me;
 	struct coast_task *joiner = coast__polling.current;
 	bool lent, done;
-	uint8_t budget;
 
-	/* The poll counts against the joiner's budget: a task joining
-	 * inline for ever still ends its poll every COAST__BUDGET joins. */
 	if (!joiner)
 		return false;
 	if (__builtin_expect(t == w->inline_pending, 0)) {
@@ -874,8 +871,15 @@ bool coast__join_inline(struct coast_task *t)
 		return false;
 	if (++w->inline_polls == TICK_INTERVAL)
 		inline_tick(w);
+	/*
+	 * One budget for the whole nest: the poll spends a unit of the
+	 * joiner's, t spends the rest (and what t joins inline spends
+	 * t's), and the joiner goes on with what t left.  So a poll of a
+	 * task polls at most COAST__BUDGET tasks inline, however nested,
+	 * and a task joining inline for ever still ends its poll.
+	 */
+	coast__polling.budget--;
 	lent = coast__polling.lent;
-	budget = coast__polling.budget - 1;
 	w->inline_depth++;
 	done = poll_inline(w, t);
 	w->inline_depth--;
@@ -883,7 +887,6 @@ bool coast__join_inline(struct coast_task *t)
 		w->inline_pending = t;
 	coast__polling.current = joiner;
 	coast__polling.lent = lent;
-	coast__polling.budget = budget;
 	return done;
 }
 

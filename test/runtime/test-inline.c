@@ -841,3 +841,144 @@ TEST_IMPL(inline_join_after_detach)
 	ASSERT_EQ(run_detach_joiner(true), -EINVAL);
 	return 0;
 }
+
+/* ----------------------------------------------------------------- budget */
+
+/*
+ * One worker: an inline poll spends the joiner's budget, not a fresh one.
+ * The root spends BUDGET_SPENT units, then joins a task that spends all
+ * it can: it gets what the root had left but the poll's own unit, and
+ * the root gets back what it left (nothing).  With a fresh budget the
+ * task spent COAST__BUDGET and the root kept its own.
+ */
+enum { BUDGET_SPENT = 27 };
+
+struct spender {
+	struct coast_frame h;
+	int ret; /* units spent */
+};
+
+TEST_FN(spender_fn, struct spender, spender_poll);
+
+static int spender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct spender *s = (struct spender *)f;
+
+	(void)cx;
+	while (coast__budget_spend())
+		s->ret++;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* The spender's units, and whether the root could spend after the join. */
+static int budget_out;
+static bool budget_left;
+
+struct budget_root {
+	struct coast_frame h;
+	int ret;
+	struct coast_frame *sub;
+};
+
+TEST_FN(budget_root_fn, struct budget_root, budget_root_poll);
+
+static int budget_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct budget_root *b = (struct budget_root *)f;
+	struct spender *s;
+	int i;
+
+	/* Its first poll must complete: the join is inline. */
+	ASSERT_EQ(f->state, COAST_STATE_START);
+	for (i = 0; i < BUDGET_SPENT; i++)
+		ASSERT(coast__budget_spend());
+	s = test_frame_new(&coast__task_alloc, &spender_fn);
+	b->sub = COAST_START(coast_join)(cx->frames, coast__spawn(&s->h),
+					 &budget_out);
+	ASSERT_EQ(test_poll(b->sub, cx), COAST_READY);
+	ASSERT_EQ(COAST_RESULT(int, b->sub), 0);
+	test_free(cx, b->sub);
+	budget_left = coast__budget_spend();
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_budget_shared)
+{
+	struct budget_root *b;
+
+	test_workers(1);
+	b = test_frame_new(&coast__task_alloc, &budget_root_fn);
+	ASSERT_EQ(coast__block_on(&b->h, NULL), 0);
+	ASSERT_EQ(budget_out, COAST__BUDGET - BUDGET_SPENT - 1);
+	ASSERT(!budget_left);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/*
+ * One worker: nested inline joins share one budget.  The root joins 200
+ * tasks that each join 100 leaves, all inline while the budget lasts:
+ * one poll of the root polls at most COAST__BUDGET tasks inline, leaves
+ * included (with a budget a nesting level, up to 127 * 100 leaves).
+ */
+static int fan_leaf_polls, fan_most;
+
+struct fan {
+	struct coast_frame h;
+	int ret;
+	int level, i, out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(fan_fn, struct fan, fan_poll);
+
+static int fan_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct fan *s = (struct fan *)f;
+	struct fan *c;
+	int before = fan_leaf_polls;
+
+	if (s->level == 0) {
+		fan_leaf_polls++;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (f->state == 1)
+		goto poll;
+	for (s->i = 0; s->i < (s->level == 2 ? 200 : 100); s->i++) {
+		c = test_frame_new(&coast__task_alloc, &fan_fn);
+		c->level = s->level - 1;
+		s->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&c->h), &s->out);
+		f->state = 1;
+	poll:
+		if (test_poll(s->sub, cx) == COAST_PENDING)
+			goto out;
+		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
+		test_free(cx, s->sub);
+	}
+	f->state = COAST_STATE_DONE;
+out:
+	if (s->level == 2 && fan_leaf_polls - before > fan_most)
+		fan_most = fan_leaf_polls - before;
+	return f->state == COAST_STATE_DONE ? COAST_READY : COAST_PENDING;
+}
+
+TEST_IMPL(inline_join_budget_nested)
+{
+	struct fan *r;
+
+	test_workers(1);
+	r = test_frame_new(&coast__task_alloc, &fan_fn);
+	r->level = 2;
+	ASSERT_EQ(coast__block_on(&r->h, NULL), 0);
+	fprintf(stderr, "inline_join_budget_nested: %d leaves, at most %d "
+			"in one poll of the root\n",
+		fan_leaf_polls, fan_most);
+	ASSERT_EQ(fan_leaf_polls, 200 * 100);
+	ASSERT(fan_most > 0 && fan_most <= COAST__BUDGET);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
