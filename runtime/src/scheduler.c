@@ -141,7 +141,7 @@ struct worker {
 	 * local of worker_loop). */
 	unsigned lifo_polls;
 	/* Inline joins (coast__join_inline): how many nest on the C stack
-	 * now, and how many since the last tick they made. */
+	 * now, and how many were made since the last tick (next_task). */
 	unsigned inline_depth;
 	unsigned inline_polls;
 	/* The last task an inline poll left pending: a join's companion
@@ -778,26 +778,6 @@ static bool take_next(struct worker *w, struct coast_task *t)
 }
 
 /*
- * The tick of next_task for the polls made inline: the driver's turn
- * (its wakes to the back of the queue, as outside a poll) and the
- * injection queue's turn, whose task goes to the LIFO slot to run right
- * after the poll in progress.
- */
-static __attribute__((noinline)) void inline_tick(struct worker *w)
-{
-	struct coast_task *cur = coast__polling.current, *t;
-	size_t n;
-
-	w->inline_polls = 0;
-	coast__polling.current = NULL;
-	maintenance(w);
-	coast__polling.current = cur;
-	t = coast__inject_pop_batch(&rt.inject, 1, &n);
-	if (t)
-		push_lifo(w, t);
-}
-
-/*
  * A poll of t made by a join inside the poll of its joiner: run_task's,
  * with t's own cx, frame stack and polling state but the joiner's budget
  * (coast__join_inline), and a pending t goes idle (or back to the queue)
@@ -864,13 +844,21 @@ bool coast__join_inline(struct coast_task *t)
 	 * ordered with nothing here, is the misuse task.c does not detect
 	 * (its top comment) with or without an acquire.
 	 */
+	/*
+	 * Inline polls count toward the tick, which is next_task's, not
+	 * ours: its injected task runs next there, where a poll in
+	 * progress has no place for it (the LIFO slot's next occupant
+	 * would push it behind the whole queue).  So once a tick's worth
+	 * were made the join waits, the joiner's poll ends, and next_task
+	 * makes the tick at its next odd turn.
+	 */
 	if (w->inline_depth >= MAX_INLINE_DEPTH || !coast__polling.budget ||
+	    w->inline_polls >= TICK_INTERVAL ||
 	    (atomic_load_explicit(&t->state, memory_order_relaxed) &
 	     COAST__ST_CONSUMED) ||
 	    !take_next(w, t))
 		return false;
-	if (++w->inline_polls == TICK_INTERVAL)
-		inline_tick(w);
+	w->inline_polls++;
 	/*
 	 * One budget for the whole nest: the poll spends a unit of the
 	 * joiner's, t spends the rest (and what t joins inline spends
@@ -925,15 +913,18 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	/*
 	 * One countdown for both turns, one test a poll on the even
 	 * values: the odd ones are the pinned queue's turn (P6), and 1, one
-	 * in TICK_INTERVAL, is also the tick's (before the pinned turn).
+	 * in TICK_INTERVAL, is also the tick's (before the pinned turn), as
+	 * is any once TICK_INTERVAL polls were made inline (the inline
+	 * joins of coast__join_inline wait for it meanwhile).
 	 */
 	if (--*turn & 1) {
-		if (*turn == 1) {
+		if (*turn == 1 || w->inline_polls >= TICK_INTERVAL) {
 			/* The driver's wakes queue behind it. */
 			if (back)
 				push_own(w, back);
 			back = NULL;
 			*turn = TICK_INTERVAL + 1;
+			w->inline_polls = 0;
 			maintenance(w);
 			t = coast__inject_pop_batch(&rt.inject, 1, &n);
 			if (t)

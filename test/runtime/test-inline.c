@@ -982,3 +982,125 @@ TEST_IMPL(inline_join_budget_nested)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/* ------------------------------------------------------------ injection */
+
+/*
+ * One worker: tasks spawned from another thread (the injection queue)
+ * run within a tick or two while a task joins, inline, 5000 tasks queued
+ * before them, as they do when every join waits.  The inline polls'
+ * tick once moved an injected task to the LIFO slot, and the next tick's
+ * displaced it to the back of the queue, behind the 5000.
+ */
+enum { INJ_N = 5000, INJ_K = 2 };
+
+static int inj_leaves, inj_ran_at[INJ_K];
+static atomic_int inj_go;
+
+struct inj_task {
+	struct coast_frame h;
+	int ret;
+	int k; /* an injected one's index, or -1 */
+};
+
+TEST_FN(inj_task_fn, struct inj_task, inj_task_poll);
+
+static int inj_task_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct inj_task *x = (struct inj_task *)f;
+
+	(void)cx;
+	if (x->k < 0)
+		inj_leaves++;
+	else
+		inj_ran_at[x->k] = inj_leaves;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void *inj_main(void *arg)
+{
+	struct inj_task *x;
+	int k;
+
+	(void)arg;
+	while (atomic_load(&inj_go) != 1)
+		sched_yield();
+	for (k = 0; k < INJ_K; k++) {
+		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
+		x->k = k;
+		ASSERT_EQ(coast_detach(coast__spawn(&x->h)), 0);
+	}
+	atomic_store(&inj_go, 2);
+	return NULL;
+}
+
+struct inj_root {
+	struct coast_frame h;
+	int ret;
+	int i, out;
+	coast_task **t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(inj_root_fn, struct inj_root, inj_root_poll);
+
+static int inj_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct inj_root *s = (struct inj_root *)f;
+	struct inj_task *x;
+	double t0;
+
+	if (f->state == 1)
+		goto poll;
+	for (s->i = 0; s->i < INJ_N; s->i++) {
+		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
+		x->k = -1;
+		s->t[s->i] = coast__spawn(&x->h);
+		ASSERT(s->t[s->i]);
+	}
+	/* Injected behind the 5000, before any of them ran. */
+	atomic_store(&inj_go, 1);
+	t0 = test_now_ms();
+	while (atomic_load(&inj_go) != 2) {
+		ASSERT_WITHIN(t0, "the injecting thread");
+		sched_yield();
+	}
+	for (s->i = 0; s->i < INJ_N; s->i++) {
+		s->sub = COAST_START(coast_join)(cx->frames, s->t[s->i],
+						 &s->out);
+		f->state = 1;
+	poll:
+		if (test_poll(s->sub, cx) == COAST_PENDING)
+			return COAST_PENDING;
+		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
+		test_free(cx, s->sub);
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(inline_join_injected)
+{
+	coast_task **t = malloc(INJ_N * sizeof(*t));
+	struct inj_root *s;
+	pthread_t th;
+	int k;
+
+	ASSERT(t);
+	test_workers(1);
+	for (k = 0; k < INJ_K; k++)
+		inj_ran_at[k] = -1;
+	ASSERT_EQ(pthread_create(&th, NULL, inj_main, NULL), 0);
+	s = test_frame_new(&coast__task_alloc, &inj_root_fn);
+	s->t = t;
+	ASSERT_EQ(coast__block_on(&s->h, NULL), 0);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	fprintf(stderr, "inline_join_injected: ran after %d and %d of %d\n",
+		inj_ran_at[0], inj_ran_at[1], INJ_N);
+	for (k = 0; k < INJ_K; k++)
+		ASSERT(inj_ran_at[k] >= 0 && inj_ran_at[k] <= (k + 1) * 100);
+	free(t);
+	return 0;
+}
