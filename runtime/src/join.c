@@ -168,6 +168,18 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
  * 0: the join's frame waits for it (its first poll does not run it
  * again, coast__join_inline).
  */
+/*
+ * Binaries built against the earlier coast/runtime.h still call this only
+ * after their own inline relaxed load of the state word, at offset 0 of
+ * the task, found its COMPLETE bit, then (UINT64_C(1) << 3): that layout
+ * and that bit stay, or such a binary would take a complete task for a
+ * pending one (or the reverse) without being rebuilt.
+ */
+_Static_assert(offsetof(struct coast_task, state) == 0 &&
+		       COAST__ST_COMPLETE == (UINT64_C(1) << 3),
+	       "the earlier header's coast_join__coast_ready reads the state "
+	       "word inline");
+
 COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
 {
 	struct join_frame j = { .h = { .fn = &join_fn }, .task = t, .out = out };
