@@ -497,6 +497,9 @@ void coast__settle_deferred(void);
  * the nesting cap, with the joiner's budget spent, or for any other t.
  */
 bool coast__join_inline(struct coast_task *t);
+/* For tests: the tasks joins took inline from a ring with the owner's
+ * CAS pop (several workers), all workers together. */
+unsigned long coast__inline_cas_pops(void);
 
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);

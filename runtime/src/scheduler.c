@@ -150,6 +150,9 @@ struct worker {
 	 * cleared by the refusal: a stale pointer (a block freed and
 	 * reused) costs one inline poll, never correctness. */
 	struct coast_task *inline_pending;
+	/* Owner-written (a load and a store, no RMW), read by tests
+	 * (coast__inline_cas_pops): inline takes by the ring's CAS pop. */
+	atomic_ulong inline_cas_pops;
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -769,8 +772,17 @@ static bool take_next(struct worker *w, struct coast_task *t)
 	}
 	if (t->home >= 0)
 		return false;
-	if (coast__local_pop_if(&w->q, t, rt.n == 1))
+	if (rt.n == 1) {
+		if (coast__local_pop_if(&w->q, t, true))
+			return true;
+	} else if (coast__local_pop_if(&w->q, t, false)) {
+		atomic_store_explicit(
+			&w->inline_cas_pops,
+			atomic_load_explicit(&w->inline_cas_pops,
+					     memory_order_relaxed) + 1,
+			memory_order_relaxed);
 		return true;
+	}
 	if (w->spill_head != t || coast__local_len(&w->q))
 		return false;
 	pop_spill(w);
@@ -818,6 +830,17 @@ static bool poll_inline(struct worker *w, struct coast_task *t)
 	t->yielded = false;
 	after_pending(w, t, coast__polling.lent);
 	return false;
+}
+
+unsigned long coast__inline_cas_pops(void)
+{
+	unsigned long n = 0;
+	unsigned i;
+
+	for (i = 0; i < rt.n; i++)
+		n += atomic_load_explicit(&rt.w[i].inline_cas_pops,
+					  memory_order_relaxed);
+	return n;
 }
 
 bool coast__join_inline(struct coast_task *t)
