@@ -609,20 +609,6 @@ static inline void settle_deferred(struct worker *w)
 		settle_deferred_now(w);
 }
 
-/* After the completion of t: its scope and block_on told. */
-static __attribute__((always_inline)) inline void
-completed(struct coast_task *t, bool scoped, bool root)
-{
-	if (scoped)
-		coast__scope_task_done(t); /* the scope's ref keeps t */
-	if (root) {
-		/* block_on checks COMPLETE under this lock. */
-		pthread_mutex_lock(&rt.bo_lock);
-		pthread_cond_broadcast(&rt.bo_cond);
-		pthread_mutex_unlock(&rt.bo_lock);
-	}
-}
-
 /*
  * Inline in both of worker_loop's copies: a call and its spills were 15
  * instructions a yield.  Returns a task that yielded with one worker
@@ -652,7 +638,14 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 		coast__polling.current = NULL;
 		if (single)
 			settle_deferred(w);
-		completed(t, scoped, root);
+		if (scoped)
+			coast__scope_task_done(t); /* the scope's ref keeps t */
+		if (root) {
+			/* block_on checks COMPLETE under this lock. */
+			pthread_mutex_lock(&rt.bo_lock);
+			pthread_cond_broadcast(&rt.bo_cond);
+			pthread_mutex_unlock(&rt.bo_lock);
+		}
 		return NULL;
 	}
 	coast__polling.current = NULL;
@@ -806,13 +799,13 @@ static bool poll_inline(struct worker *w, struct coast_task *t)
 	coast__polling.lent = false;
 	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
-		bool root = t->is_root;
-		bool scoped = atomic_load_explicit(&t->scope,
-						   memory_order_relaxed);
-
-		/* The joiner's handle keeps t. */
+		/*
+		 * The joiner's handle keeps t.  Nothing else to tell, unlike
+		 * run_task: a task with a handle is neither a scope's (whose
+		 * spawn gives none) nor a block_on root (nor is a joined
+		 * pointer that is no handle: coast_join's contract).
+		 */
 		coast__task_complete_release(t, coast__polling.lent);
-		completed(t, scoped, root);
 		return true;
 	}
 	if (cx.yield_now) {
