@@ -489,6 +489,18 @@ void coast__task_unclaim(struct coast_task *t, struct coast_task **freed);
  */
 void coast__settle_deferred(void);
 
+/*
+ * A join's first poll (join.c), from inside the joiner's poll: if t is
+ * the task this worker would run next from its own queues, takes it out
+ * and polls it right here (scheduler.c, "inline joins"); true when that
+ * poll completed it.  False, with nothing done, off the workers, beyond
+ * the nesting cap, with the joiner's budget spent, or for any other t.
+ */
+bool coast__join_inline(struct coast_task *t);
+/* For tests: the tasks joins took inline from a ring with the owner's
+ * CAS pop (several workers), all workers together. */
+unsigned long coast__inline_cas_pops(void);
+
 /* The index of the worker the calling thread is, or -1 off the runtime. */
 int coast__worker_id(void);
 /* Workers of the running runtime (0 before it started). */
@@ -592,6 +604,12 @@ static inline void coast__local_push(struct coast__local_queue *q,
 
 /* Owner only: the oldest task, or NULL. */
 struct coast_task *coast__local_pop(struct coast__local_queue *q);
+
+/* Owner only: pops the oldest task if it is t (a CAS unless unstolen:
+ * a queue of a runtime of one worker); false if it is not, or a stealer
+ * moved the head. */
+bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t,
+			 bool unstolen);
 
 /* The same, for a queue no worker ever steals from (a runtime of one
  * worker): no atomic read-modify-write, inline (a yield pops once). */

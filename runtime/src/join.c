@@ -120,6 +120,11 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 	if (f->state != COAST_STATE_START)
 		abort(); /* a state this function never sets */
+	/* Work-first: a task next in this worker's queue runs here, and a
+	 * join it completes takes the COMPLETE case below.  Without a cx
+	 * this is the companion's poll, which has tried already. */
+	if (cx)
+		coast__join_inline(j->task);
 	switch (coast__task_join_first(j->task, cx)) {
 	case COAST__JOIN_WAITING:
 		f->state = JOIN_WAIT;
@@ -153,21 +158,33 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 }
 
 /*
- * coast_join__coast_ready's out-of-line part: a task found COMPLETE gets
- * join's first poll on a frame of the C stack, which then answers without
- * registering (COMPLETE is never cleared while the handle holds the task),
- * so no cx is needed: the result, -ECANCELED or -EINVAL and the handle's
- * consumption are join's own.  NULL is -EINVAL at once as well.
+ * coast_join__coast_ready's out-of-line part: a task found COMPLETE, or
+ * completed by an inline poll (scheduler.c: the join's frame then is not
+ * even made), gets join's first poll on a frame of the C stack, which
+ * then answers without registering (COMPLETE is never cleared while the
+ * handle holds the task), so no cx is needed: the result, -ECANCELED or
+ * -EINVAL and the handle's consumption are join's own.  NULL is -EINVAL
+ * at once as well.  A task polled inline that is still pending answers
+ * 0: the join's frame waits for it (its first poll does not run it
+ * again, coast__join_inline).
+ */
+/*
+ * Binaries built against the earlier coast/runtime.h still call this only
+ * after their own inline relaxed load of the state word, at offset 0 of
+ * the task, found its COMPLETE bit, then (UINT64_C(1) << 3): that layout
+ * and that bit stay, or such a binary would take a complete task for a
+ * pending one (or the reverse) without being rebuilt.
  */
 _Static_assert(offsetof(struct coast_task, state) == 0 &&
-		       COAST__ST_COMPLETE == COAST__TASK_COMPLETE,
-	       "coast_join__coast_ready reads the state word inline");
+		       COAST__ST_COMPLETE == (UINT64_C(1) << 3),
+	       "the earlier header's coast_join__coast_ready reads the state "
+	       "word inline");
 
 COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
 {
 	struct join_frame j = { .h = { .fn = &join_fn }, .task = t, .out = out };
 
-	if (t && !coast__task_is_complete(t))
+	if (t && !coast__task_is_complete(t) && !coast__join_inline(t))
 		return 0;
 	if (join_poll(&j.h, NULL) != COAST_READY)
 		abort(); /* a complete task does not wait */

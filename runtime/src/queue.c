@@ -175,6 +175,37 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q)
 	}
 }
 
+/*
+ * Rule 3 for one given task: the owner claims the oldest slot only if it
+ * holds t (an inline join, scheduler.c).  The slot is read before the
+ * claim: only the owner writes slots, and a slot in [real, tail) is not
+ * rewritten before real and steal have passed it.  A head that moved
+ * meanwhile (a stealer's claim) is a refusal, never a retry: the slot
+ * read may then be a stealer's.
+ */
+bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t,
+			 bool unstolen)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+	uint32_t real = real_of(head), steal = steal_of(head), next_real;
+
+	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed) ||
+	    atomic_load_explicit(&q->buf[real & MASK], memory_order_relaxed) !=
+		    t)
+		return false;
+	next_real = real + 1;
+	if (unstolen) {
+		atomic_store_explicit(&q->head, pack(next_real, next_real),
+				      memory_order_relaxed);
+		return true;
+	}
+	return atomic_compare_exchange_strong_explicit(
+		&q->head, &head,
+		steal == real ? pack(next_real, next_real)
+			      : pack(steal, next_real),
+		memory_order_acq_rel, memory_order_relaxed);
+}
+
 /* Rule 4: claims and copies up to half of src into dst at dst_tail. */
 static uint32_t steal_into(struct coast__local_queue *src,
 			   struct coast__local_queue *dst, uint32_t dst_tail)

@@ -26,6 +26,9 @@
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
  * still RUNNING: no state transition for a yield (run_task).
+ * A join whose task is the next this worker would pop from its own queues
+ * polls it inline, inside the joiner's poll (coast__join_inline, "inline
+ * joins" below and in docs/runtime.md).
  *
  * Local tasks (coast__spawn_local, and block_on's roots, which are local to
  * rt.main) have a home worker and never enter a stealable queue: every
@@ -121,6 +124,7 @@
 #define MAX_WORKERS 1024
 #define MAX_LIFO_POLLS 3
 #define TICK_INTERVAL 61 /* prime: decorrelates from task patterns */
+#define MAX_INLINE_DEPTH 8 /* joins polling their task inside one another */
 
 enum park_state {
 	PARK_EMPTY,
@@ -136,6 +140,19 @@ struct worker {
 	/* Owner only (its LIFO slot is coast__polling.lifo; its tick is a
 	 * local of worker_loop). */
 	unsigned lifo_polls;
+	/* Inline joins (coast__join_inline): how many nest on the C stack
+	 * now, and how many were made since the last tick (next_task). */
+	unsigned inline_depth;
+	unsigned inline_polls;
+	/* The last task an inline poll left pending: a join's companion
+	 * ran it, and its frame's first poll must not run it again (it may
+	 * be next once more, after a yield).  Compared, never read, and
+	 * cleared by the refusal: a stale pointer (a block freed and
+	 * reused) costs one inline poll, never correctness. */
+	struct coast_task *inline_pending;
+	/* Owner-written (a load and a store, no RMW), read by tests
+	 * (coast__inline_cas_pops): inline takes by the ring's CAS pop. */
+	atomic_ulong inline_cas_pops;
 	bool searching;
 	/* One worker only: the newer part of its FIFO once the ring was
 	 * full, through task->next (push_full). */
@@ -730,6 +747,153 @@ static struct coast_task *pop_pinned(struct worker *w)
 	return coast__inject_pop_batch(&w->pinned, 1, &n);
 }
 
+/* ---------------------------------------------------------- inline joins */
+
+/*
+ * Whether t is the task w would run next from its own queues (its LIFO
+ * slot, the ring's oldest, or with one worker the spill list's oldest
+ * behind an empty ring), and if so takes it out.  A local task is only
+ * ever in its home's pinned queue or LIFO slot, so one of another worker
+ * is never taken; the ring's is claimed with the owner's pop (a stealer
+ * racing for it wins or loses as against any pop).
+ */
+static bool take_next(struct worker *w, struct coast_task *t)
+{
+	if (coast__polling.lifo == t) {
+		coast__polling.lifo = NULL;
+		return true;
+	}
+	if (t->home >= 0)
+		return false;
+	if (rt.n == 1) {
+		if (coast__local_pop_if(&w->q, t, true))
+			return true;
+	} else if (coast__local_pop_if(&w->q, t, false)) {
+		atomic_store_explicit(
+			&w->inline_cas_pops,
+			atomic_load_explicit(&w->inline_cas_pops,
+					     memory_order_relaxed) + 1,
+			memory_order_relaxed);
+		return true;
+	}
+	if (w->spill_head != t || coast__local_len(&w->q))
+		return false;
+	pop_spill(w);
+	return true;
+}
+
+/*
+ * A poll of t made by a join inside the poll of its joiner: run_task's,
+ * with t's own cx, frame stack and polling state but the joiner's budget
+ * (coast__join_inline), and a pending t goes idle (or back to the queue)
+ * at once, never deferred (rule 11 of task.c): the deferred slot may
+ * hold the task polled before the joiner.
+ */
+static bool poll_inline(struct worker *w, struct coast_task *t)
+{
+	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
+	int r;
+
+	coast__polling.current = t;
+	coast__polling.lent = false;
+	r = poll_task(t, &cx, cancel_polled);
+	if (r == COAST_READY) {
+		/*
+		 * The joiner's handle keeps t.  Nothing else to tell, unlike
+		 * run_task: a task with a handle is neither a scope's (whose
+		 * spawn gives none) nor a block_on root (nor is a joined
+		 * pointer that is no handle: coast_join's contract).
+		 */
+		coast__task_complete_release(t, coast__polling.lent);
+		return true;
+	}
+	if (cx.yield_now) {
+		t->yielded = true;
+		if (coast__polling.lent)
+			coast__task_ref(t); /* the queue's: ours was lent */
+		if (t->home >= 0) {
+			push_pinned(t);
+			return false;
+		}
+		w->unannounced = true; /* P7 */
+		push_own(w, t);
+		return false;
+	}
+	t->yielded = false;
+	after_pending(w, t, coast__polling.lent);
+	return false;
+}
+
+unsigned long coast__inline_cas_pops(void)
+{
+	unsigned long n = 0;
+	unsigned i;
+
+	for (i = 0; i < rt.n; i++)
+		n += atomic_load_explicit(&rt.w[i].inline_cas_pops,
+					  memory_order_relaxed);
+	return n;
+}
+
+bool coast__join_inline(struct coast_task *t)
+{
+	struct worker *w = me;
+	struct coast_task *joiner = coast__polling.current;
+	bool lent, done;
+
+	if (!joiner)
+		return false;
+	if (__builtin_expect(t == w->inline_pending, 0)) {
+		w->inline_pending = NULL;
+		return false;
+	}
+	/*
+	 * A handle consumed already (a detach, or a join that waits) is
+	 * join_first's -EINVAL, and the task is not ours to run: the
+	 * queue's reference may be its last, dropped by a completion here
+	 * before join_first reads the state.  Relaxed is enough: CONSUMED
+	 * is never cleared, and a consume this join must see (made before
+	 * the handle reached this joiner: program order, or whatever
+	 * passed the handle on) happens before this load, which coherence
+	 * then makes see it.  A consume racing from another thread,
+	 * ordered with nothing here, is the misuse task.c does not detect
+	 * (its top comment) with or without an acquire.
+	 */
+	/*
+	 * Inline polls count toward the tick, which is next_task's, not
+	 * ours: its injected task runs next there, where a poll in
+	 * progress has no place for it (the LIFO slot's next occupant
+	 * would push it behind the whole queue).  So once a tick's worth
+	 * were made the join waits, the joiner's poll ends, and next_task
+	 * makes the tick at its next odd turn.
+	 */
+	if (w->inline_depth >= MAX_INLINE_DEPTH || !coast__polling.budget ||
+	    w->inline_polls >= TICK_INTERVAL ||
+	    (atomic_load_explicit(&t->state, memory_order_relaxed) &
+	     COAST__ST_CONSUMED) ||
+	    !take_next(w, t))
+		return false;
+	w->inline_polls++;
+	/*
+	 * One budget for the whole nest: the poll spends a unit of the
+	 * joiner's, t spends the rest (and what t joins inline spends
+	 * t's), and the joiner goes on with what t left.  So a poll of a
+	 * task polls at most COAST__BUDGET tasks inline, however nested,
+	 * and a task joining inline for ever still ends its poll.
+	 */
+	coast__polling.budget--;
+	lent = coast__polling.lent;
+	w->inline_depth++;
+	done = poll_inline(w, t);
+	w->inline_depth--;
+	if (!done)
+		w->inline_pending = t;
+	coast__polling.current = joiner;
+	coast__polling.lent = lent;
+	return done;
+}
+
 /*
  * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
  * the one-worker loop pops without the steal-safe CAS and has no test of
@@ -765,15 +929,18 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	/*
 	 * One countdown for both turns, one test a poll on the even
 	 * values: the odd ones are the pinned queue's turn (P6), and 1, one
-	 * in TICK_INTERVAL, is also the tick's (before the pinned turn).
+	 * in TICK_INTERVAL, is also the tick's (before the pinned turn), as
+	 * is any once TICK_INTERVAL polls were made inline (the inline
+	 * joins of coast__join_inline wait for it meanwhile).
 	 */
 	if (--*turn & 1) {
-		if (*turn == 1) {
+		if (*turn == 1 || w->inline_polls >= TICK_INTERVAL) {
 			/* The driver's wakes queue behind it. */
 			if (back)
 				push_own(w, back);
 			back = NULL;
 			*turn = TICK_INTERVAL + 1;
+			w->inline_polls = 0;
 			maintenance(w);
 			t = coast__inject_pop_batch(&rt.inject, 1, &n);
 			if (t)

@@ -129,7 +129,9 @@ static int join_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		t = coast__spawn(j->after_complete
+		/* Local: a join runs a task of its own queue inline, a
+		 * task of the pinned queue it leaves there (scheduler.c). */
+		t = coast__spawn_local(j->after_complete
 					 ? test_yielder_start(&coast__task_alloc,
 							      0, 5, NULL, NULL)
 					 : test_sleeper_start(&coast__task_alloc,
@@ -502,7 +504,7 @@ static int join_spurious_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		j->t = coast__spawn(
+		j->t = coast__spawn_local( /* not joined inline */
 			j->cancel ? test_sleeper_start(&coast__task_alloc,
 						       10000, 7, NULL, NULL)
 				  : test_yielder_start(&coast__task_alloc, 0,
@@ -597,8 +599,9 @@ static int deferred_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		d = test_frame_new(&coast__task_alloc, &deferred_joined_fn);
 		d->joiner = j->cancel ? cx->task : NULL;
 		j->out = -1;
-		j->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&d->h), &j->out);
+		/* Local: not joined inline, and still the next poll. */
+		j->sub = COAST_START(coast_join)(
+			cx->frames, coast__spawn_local(&d->h), &j->out);
 		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
 		f->state = 1;
 		return COAST_PENDING;

@@ -368,38 +368,19 @@ COAST_EXTERN struct coast_frame *coast_send__coast_start(
  */
 
 /* A join's first poll, without a frame, of a task whose state word says
- * COMPLETE (join.c); 0 for one that is not complete. */
+ * COMPLETE, or that completes when the calling worker runs it inline
+ * (join.c, scheduler.c); 0 for one that is not complete. */
 COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result);
 
-/* The COMPLETE bit of the state word every task starts with (task.c). */
-#define COAST__TASK_COMPLETE (UINT64_C(1) << 3)
-
 /*
- * The task's state word, an _Atomic uint64_t, loaded relaxed through its
- * own type: clang's __atomic builtins refuse _Atomic objects and want
- * __c11_atomic_load; gcc's take them.  No <stdatomic.h>: coast.h is C99.
- */
-static inline uint64_t coast__task_state_relaxed(const coast_task *t)
-{
-	const _Atomic uint64_t *state = (const _Atomic uint64_t *)(const void *)t;
-
-#if defined(__clang__)
-	return __c11_atomic_load(state, __ATOMIC_RELAXED);
-#else
-	return __atomic_load_n(state, __ATOMIC_RELAXED);
-#endif
-}
-
-/*
- * Only a complete task joins at once: one relaxed load inline, so that a
- * join that waits pays no call (the state word is read again, acquire, by
- * coast__join_ready).  NULL answers -EINVAL there.
+ * A complete task joins at once, and so does one the calling worker
+ * would run next and completes inline: that look is the runtime's, so
+ * every join makes the call (the state word is read there, acquire).
+ * NULL answers -EINVAL there.
  */
 static inline int coast_join__coast_ready(coast_task *t, void *out,
 					  int *result)
 {
-	if (t && !(coast__task_state_relaxed(t) & COAST__TASK_COMPLETE))
-		return 0;
 	return coast__join_ready(t, out, result);
 }
 /* The channel's first try, under its lock: room, a waiting receiver or an
