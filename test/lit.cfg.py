@@ -7,6 +7,7 @@
 #   %gcc          gcc, coast.h on the path
 #   %coast-libs   libcoast and its system libraries, for linking
 #   %coast-shared libcoast.so
+#   %coast-static libcoast.a
 #   %coast-plugin the plugin's path
 #   %coast-check  the coast-check tool
 #   %clang-tidy   clang-tidy of the same LLVM with coast's module loaded
@@ -60,6 +61,7 @@ config.substitutions.append(("%gcc", "gcc " + inc))
 config.substitutions.append(("%clang", clang))
 config.substitutions.append(("%coast-libs", libs))
 config.substitutions.append(("%coast-shared", config.coast_libcoast_shared))
+config.substitutions.append(("%coast-static", config.coast_libcoast))
 config.substitutions.append(("%coast-runtime-tests", config.coast_runtime_tests))
 config.substitutions.append(("%coast-src", config.coast_src_root))
 # After every longer %coast-... name, which lit would otherwise cut short.

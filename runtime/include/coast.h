@@ -28,6 +28,17 @@
 
 #ifdef COAST_PLUGIN
 
+/*
+ * The ABI the lowered code and this header share with libcoast
+ * (docs/future-abi.md, "ABI version"): a program linked with a libcoast of
+ * another ABI fails to link, naming this symbol, where it would misbehave
+ * (a yield the library does not see hangs its task).  Without debug
+ * info, which would give every program's line table one file more.
+ */
+COAST_EXTERN extern const char coast__abi_1[];
+static const char *const coast__abi_check
+	__attribute__((__used__, __nodebug__)) = coast__abi_1;
+
 #define coast_async __attribute__((__async__))
 #define coast_box_async __attribute__((__box_async__))
 #define coast_returns_send __attribute__((__returns_send__))
