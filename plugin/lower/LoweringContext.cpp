@@ -213,11 +213,13 @@ CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
 }
 
 /// \p S as a C string literal: a `#line` reads its escapes, and a control
-/// character (a `#line 1 "a\nb"` gives a line break) must not end it.
+/// character (a `#line 1 "a\nb"` gives a line break) must not end it. Every
+/// `?` is escaped: under -std=c11 or -trigraphs a `??=` in a name would
+/// read as `#`.
 static std::string cString(StringRef S) {
   std::string Out = "\"";
   for (unsigned char C : S) {
-    if (C == '\\' || C == '"') {
+    if (C == '\\' || C == '"' || C == '?') {
       Out += '\\';
       Out += C;
     } else if (C < 0x20 || C == 0x7f) {
