@@ -15,8 +15,9 @@
 // of a function type), no reference to one outside it (a global), no
 // member access, designator or offsetof field of that name, no file-scope
 // tag or typedef (types the lowered code prints may name it), no macro of
-// the name, no directive in the body naming it and no #include there (the
-// included text is not read), no attribute of the name or naming it
+// the name, no directive in the body naming it, no test whether it is a
+// macro there (`defined` a macro makes: MacroTests.h) and no #include there
+// (the included text is not read), no attribute of the name or naming it
 // (`cleanup(f)`), no tag, member or enumerator the function declares (in a
 // cast or sizeof too), no name the generated code spells. A frame
 // variable whose name has another meaning is renamed where written, as before;
