@@ -1585,9 +1585,12 @@ void Planner::collectRefs() {
   FrameVarNames Names(FD, Ctx, Plan);
   // A test of the name (`defined(n)` made by a macro too, which no
   // directive in the body spells) would see the lowering's macro.
+  for (const FrameVar &V : Plan.Vars)
+    if (std::optional<SourceLocation> L =
+            Tests.find(SM, V.Decl->getName(), macroRange()))
+      Names.noteTest(V.Decl->getName(), *L);
   for (FrameVar &V : Plan.Vars)
-    V.Defined = !Names.conflict(V.Decl) &&
-                !Tests.find(SM, V.Decl->getName(), macroRange());
+    V.Defined = !Names.conflict(V.Decl);
   struct RefFinder : RecursiveASTVisitor<RefFinder> {
     Planner &P;
     const FrameVarNames &Names;

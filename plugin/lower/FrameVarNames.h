@@ -81,6 +81,13 @@ public:
   /// \p VD wherever the function's expansion spells it.
   const NameConflict *conflict(const clang::VarDecl *VD) const;
 
+  /// The function tests at \p Loc whether \p Name is a macro, which the
+  /// lowering defines it as (MacroTests.h): a conflict like the others, so
+  /// its uses are renamed and those that cannot be are reported at \p Loc.
+  void noteTest(llvm::StringRef Name, clang::SourceLocation Loc) {
+    add(Name, Loc, "a test whether it is a macro");
+  }
+
   const std::vector<Stringification> &stringifications() const {
     return Stringified;
   }

@@ -9,6 +9,7 @@
 // tests outside the bodies stay as they were.
 // RUN: %coast -fsyntax-only -Xclang -verify -DREJECTED -std=c2x %s
 // RUN: %coast -fsyntax-only -Xclang -verify -DREJECTED_ELIF -std=c2x %s
+// RUN: %coast -fsyntax-only -Xclang -verify -DREJECTED_FRAME -std=c2x %s
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -89,6 +90,34 @@ static async int elifndef_return(void)
 	k++;
 #endif
 	return k;
+}
+#elif defined(REJECTED_FRAME)
+// A use the lowering cannot rename, of a name tested only through a macro,
+// is reported at the test (was a null conflict dereferenced: a crash).
+#include <assert.h>
+#define GETN n
+
+static async int frame_var_in_macro(void)
+{
+	int n = await(id(3));
+	int *p = &n;
+	await(coast_yield());
+#if HAS_N // expected-warning {{macro expansion producing 'defined'}}
+	printf("n is a macro\n");
+#endif
+	return GETN + *p; // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and is used inside the definition of macro 'GETN', but its name also means a test whether it is a macro (line 105); rename one of them}}
+}
+
+static async int frame_var_stringified(void)
+{
+	int n = await(id(3));
+	int *p = &n;
+	await(coast_yield());
+#if HAS_N // expected-warning {{macro expansion producing 'defined'}}
+	printf("n is a macro\n");
+#endif
+	assert(n == 3); // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and macro 'assert' would show it as its frame member where it stringifies it; its name also means a test whether it is a macro (line 116): rename one of them}}
+	return n + *p;
 }
 #else
 #ifdef return
