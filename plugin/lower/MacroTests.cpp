@@ -4,6 +4,7 @@
 
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace clang;
 
@@ -16,7 +17,7 @@ namespace {
 class TestWatcher : public PPCallbacks {
 public:
   TestWatcher(const SourceManager &SM,
-              std::vector<std::pair<std::string, SourceLocation>> &Tests)
+              llvm::StringMap<llvm::SmallVector<SourceLocation, 1>> &Tests)
       : SM(SM), Tests(Tests) {}
   void Defined(const Token &Name, const MacroDefinition &,
                SourceRange) override {
@@ -42,12 +43,11 @@ public:
 private:
   void add(const Token &Name) {
     if (const IdentifierInfo *II = Name.getIdentifierInfo())
-      Tests.emplace_back(II->getName().str(),
-                         SM.getExpansionLoc(Name.getLocation()));
+      Tests[II->getName()].push_back(SM.getExpansionLoc(Name.getLocation()));
   }
 
   const SourceManager &SM;
-  std::vector<std::pair<std::string, SourceLocation>> &Tests;
+  llvm::StringMap<llvm::SmallVector<SourceLocation, 1>> &Tests;
 };
 
 } // namespace
@@ -60,13 +60,17 @@ void MacroTests::watch(Preprocessor &PP) {
 std::optional<SourceLocation> MacroTests::find(const SourceManager &SM,
                                                StringRef Name,
                                                CharSourceRange R) const {
-  if (R.isInvalid())
+  auto It = Tests.find(Name);
+  if (R.isInvalid() || It == Tests.end())
     return std::nullopt;
-  for (const auto &[Tested, L] : Tests)
-    if (Tested == Name && !SM.isBeforeInTranslationUnit(L, R.getBegin()) &&
-        SM.isBeforeInTranslationUnit(L, R.getEnd()))
-      return L;
-  return std::nullopt;
+  const auto *First =
+      llvm::partition_point(It->second, [&](SourceLocation L) {
+        return SM.isBeforeInTranslationUnit(L, R.getBegin());
+      });
+  if (First == It->second.end() ||
+      !SM.isBeforeInTranslationUnit(*First, R.getEnd()))
+    return std::nullopt;
+  return *First;
 }
 
 } // namespace coast

@@ -15,12 +15,11 @@
 
 #include "clang/Basic/SourceLocation.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
-#include <string>
-#include <utility>
-#include <vector>
 
 namespace clang {
 class Preprocessor;
@@ -42,7 +41,10 @@ public:
                                             clang::CharSourceRange R) const;
 
 private:
-  std::vector<std::pair<std::string, clang::SourceLocation>> Tests;
+  /// By name, each in translation-unit order (the order the preprocessor
+  /// evaluates them), so a lookup is a binary search, not a scan of every
+  /// test per function.
+  llvm::StringMap<llvm::SmallVector<clang::SourceLocation, 1>> Tests;
 };
 
 } // namespace coast
