@@ -130,6 +130,7 @@ private:
   void checkStringified(const FrameVarNames &Names);
   clang::CharSourceRange macroRange() const;
   void rejectMacroTests();
+  std::optional<clang::SourceLocation> findTest(llvm::StringRef Name) const;
   void failNamesPoll(SourceLocation L, const llvm::Twine &Name);
   void checkFlagWrites();
   void planDrops();
@@ -1587,7 +1588,7 @@ void Planner::collectRefs() {
   // directive in the body spells) would see the lowering's macro.
   for (const FrameVar &V : Plan.Vars)
     if (std::optional<SourceLocation> L =
-            Tests.find(SM, V.Decl->getName(), macroRange()))
+            findTest(V.Decl->getName()))
       Names.noteTest(V.Decl->getName(), *L);
   for (FrameVar &V : Plan.Vars)
     V.Defined = !Names.conflict(V.Decl);
@@ -1707,6 +1708,32 @@ CharSourceRange Planner::macroRange() const {
       SM.getExpansionLoc(Body->getRBracLoc()).getLocWithOffset(1));
 }
 
+/// The first test of \p Name in the body where the lowering defines it: a
+/// test in the text of a local type moved to file scope (LocalTypes.h) is
+/// decided there as in the user's program.
+std::optional<SourceLocation> Planner::findTest(StringRef Name) const {
+  CharSourceRange Body = macroRange();
+  SourceLocation From = Body.getBegin();
+  auto Before = [&](SourceLocation To) {
+    return Tests.find(SM, Name, CharSourceRange::getCharRange(From, To));
+  };
+  for (const HoistedType &H : Plan.Types.Hoisted) {
+    if (!H.Stmt && !H.Tag->isThisDeclarationADefinition())
+      continue;
+    CharSourceRange Moved = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(H.Stmt ? H.Stmt->getSourceRange()
+                                              : H.Tag->getSourceRange()),
+        SM, Ctx.getLangOpts());
+    if (Moved.isInvalid() ||
+        SM.isBeforeInTranslationUnit(Moved.getBegin(), From))
+      continue;
+    if (std::optional<SourceLocation> L = Before(Moved.getBegin()))
+      return L;
+    From = Moved.getEnd();
+  }
+  return Before(Body.getEnd());
+}
+
 /// The state machine defines `return` around the body, and `__func__` and
 /// its kin when the body names the function: a test of one there would be
 /// decided the other way than in the user's program.
@@ -1715,7 +1742,7 @@ void Planner::rejectMacroTests() {
   if (Plan.NamesFunction)
     Defined.append({"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"});
   for (StringRef Name : Defined)
-    if (std::optional<SourceLocation> L = Tests.find(SM, Name, macroRange()))
+    if (std::optional<SourceLocation> L = findTest(Name))
       fail(*L, "a test whether '" + Name +
                    "' is a macro ('defined', '#ifdef', '#ifndef') in the "
                    "body of async function '" +

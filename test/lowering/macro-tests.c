@@ -71,6 +71,23 @@ static async int ifdef_func(void)
 	printf("%s\n", __func__);
 	return k;
 }
+
+// A local type the frame does not need stays in the body.
+static async int kept_type(void)
+{
+	int k;
+	{
+		struct kept {
+#ifdef return // expected-error {{a test whether 'return' is a macro}}
+			int a;
+#endif
+			int b;
+		};
+		struct kept s = {1};
+		k = s.b;
+	}
+	return await(id(k));
+}
 #elif defined(REJECTED_ELIF)
 static async int elifdef_return(void)
 {
@@ -105,7 +122,7 @@ static async int frame_var_in_macro(void)
 #if HAS_N // expected-warning {{macro expansion producing 'defined'}}
 	printf("n is a macro\n");
 #endif
-	return GETN + *p; // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and is used inside the definition of macro 'GETN', but its name also means a test whether it is a macro (line 105); rename one of them}}
+	return GETN + *p; // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and is used inside the definition of macro 'GETN', but its name also means a test whether it is a macro (line 122); rename one of them}}
 }
 
 static async int frame_var_stringified(void)
@@ -116,7 +133,7 @@ static async int frame_var_stringified(void)
 #if HAS_N // expected-warning {{macro expansion producing 'defined'}}
 	printf("n is a macro\n");
 #endif
-	assert(n == 3); // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and macro 'assert' would show it as its frame member where it stringifies it; its name also means a test whether it is a macro (line 116): rename one of them}}
+	assert(n == 3); // expected-error {{'n' lives in the frame across an 'await', because it has its address taken, and macro 'assert' would show it as its frame member where it stringifies it; its name also means a test whether it is a macro (line 133): rename one of them}}
 	return n + *p;
 }
 #else
@@ -147,10 +164,29 @@ static async int after(void)
 #endif
 // CHECK-NEXT: after 4 after
 
+// A local type the frame needs moves to file scope, where its test is
+// decided as in the user's program (was rejected).
+static async int moved_type(void)
+{
+	struct moved {
+#ifdef return
+		int a;
+#else
+		int b;
+#endif
+	};
+	struct moved s = {1};
+	int k = await(id(3));
+	printf("moved %d\n", k + s.b);
+	return k;
+}
+// CHECK-NEXT: moved 4
+
 int main(void)
 {
 #ifndef return
 	int r = coast_block_on(frame_var()) + coast_block_on(after());
+	coast_block_on(moved_type());
 #endif
 #if !HAS_N
 	printf("main %d\n", r);
