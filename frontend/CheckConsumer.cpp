@@ -15,7 +15,8 @@ bool keywordsDefined(Preprocessor &PP) {
 }
 
 void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
-                          bool Unlowered, const CounterExpansions &Counters) {
+                          bool Unlowered, const CounterExpansions &Counters,
+                          const MacroTests &Tests) {
   FunctionAnalyses Analyses;
   runAllChecks(Ctx, Reporter, Analyses);
   if (Unlowered) {
@@ -34,7 +35,7 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
   } else {
     // No text is emitted: the skipped branches are not needed.
     lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false, Analyses, Counters,
-                         SkippedBranches());
+                         Tests, SkippedBranches());
   }
   Reporter.flush();
 }
@@ -46,6 +47,7 @@ public:
   CheckConsumer(CompilerInstance &CI, bool Unlowered)
       : CI(CI), Unlowered(Unlowered) {
     Counters.watch(CI.getPreprocessor());
+    Tests.watch(CI.getPreprocessor());
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
@@ -54,13 +56,14 @@ public:
     DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
                                 Ctx.getLangOpts(),
                                 keywordsDefined(CI.getPreprocessor()));
-    checkTranslationUnit(Ctx, Reporter, Unlowered, Counters);
+    checkTranslationUnit(Ctx, Reporter, Unlowered, Counters, Tests);
   }
 
 private:
   CompilerInstance &CI;
   bool Unlowered;
   CounterExpansions Counters;
+  MacroTests Tests;
 };
 
 } // namespace

@@ -22,6 +22,7 @@
 namespace coast {
 
 class CounterExpansions;
+class MacroTests;
 class DiagnosticReporter;
 
 /// Whether coast.h's keyword macros (`await`, `async`) are defined, so that
@@ -32,9 +33,10 @@ bool keywordsDefined(clang::Preprocessor &PP);
 /// \p Reporter: what the consumer below does, for front ends that bring
 /// their own consumer and reporter (the clang-tidy module).
 /// \param Unlowered as for createCheckConsumer.
-/// \param Counters watched the preprocessor that parsed \p Ctx.
+/// \param Counters, \p Tests watched the preprocessor that parsed \p Ctx.
 void checkTranslationUnit(clang::ASTContext &Ctx, DiagnosticReporter &Reporter,
-                          bool Unlowered, const CounterExpansions &Counters);
+                          bool Unlowered, const CounterExpansions &Counters,
+                          const MacroTests &Tests);
 
 /// The consumer that checks the AST \p CI builds.
 /// \param Unlowered the compile generates code from this AST, which was not

@@ -87,6 +87,7 @@ public:
   LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
       : CI(CI), Result(Result) {
     Counters.watch(CI.getPreprocessor());
+    Tests.watch(CI.getPreprocessor());
     Skipped.watch(CI.getPreprocessor());
   }
 
@@ -112,8 +113,8 @@ public:
     runAllChecks(Ctx, Reporter, Analyses);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result =
-        lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters, Skipped);
+    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters,
+                                  Tests, Skipped);
     Reporter.flush();
   }
 
@@ -121,6 +122,7 @@ private:
   CompilerInstance &CI;
   LoweringResult &Result;
   CounterExpansions Counters;
+  MacroTests Tests;
   SkippedBranches Skipped;
 };
 

@@ -27,6 +27,7 @@
 #include "EvaluatedVisitor.h"
 #include "FrameVarNames.h"
 #include "JumpsIntoLoops.h"
+#include "MacroTests.h"
 #include "MustDestructAnalysis.h"
 #include "MustDestructTypes.h"
 #include "RegisterLocals.h"
@@ -55,9 +56,10 @@ class Planner {
 public:
   Planner(const FunctionDecl *FD, ASTContext &Ctx, const FrameSourceFn &S,
           CheckHandler &H, FunctionAnalyses &Analyses,
-          const CounterExpansions &Counters, AsyncFunctionPlan &Plan)
+          const CounterExpansions &Counters, const MacroTests &Tests,
+          AsyncFunctionPlan &Plan)
       : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), SourceOf(S), Handler(H),
-        Analyses(Analyses), Counters(Counters), Plan(Plan) {}
+        Analyses(Analyses), Counters(Counters), Tests(Tests), Plan(Plan) {}
 
   bool run();
 
@@ -126,6 +128,9 @@ private:
   std::string inFrameBecause(const VarDecl *VD) const;
   std::string otherMeaning(const NameConflict &C) const;
   void checkStringified(const FrameVarNames &Names);
+  clang::CharSourceRange macroRange() const;
+  void rejectMacroTests();
+  std::optional<clang::SourceLocation> findTest(llvm::StringRef Name) const;
   void failNamesPoll(SourceLocation L, const llvm::Twine &Name);
   void checkFlagWrites();
   void planDrops();
@@ -140,6 +145,7 @@ private:
   CheckHandler &Handler;
   FunctionAnalyses &Analyses;
   const CounterExpansions &Counters;
+  const MacroTests &Tests;
   AsyncFunctionPlan &Plan;
   bool Ok = true;
 
@@ -216,6 +222,7 @@ bool Planner::run() {
   if (!Ok)
     return false;
   collectRefs();
+  rejectMacroTests();
   planDrops();
   checkFlagWrites();
   shareDeadParameters();
@@ -1577,6 +1584,12 @@ std::string Planner::otherMeaning(const NameConflict &C) const {
 /// from the body of a macro cannot be.
 void Planner::collectRefs() {
   FrameVarNames Names(FD, Ctx, Plan);
+  // A test of the name (`defined(n)` made by a macro too, which no
+  // directive in the body spells) would see the lowering's macro.
+  for (const FrameVar &V : Plan.Vars)
+    if (std::optional<SourceLocation> L =
+            findTest(V.Decl->getName()))
+      Names.noteTest(V.Decl->getName(), *L);
   for (FrameVar &V : Plan.Vars)
     V.Defined = !Names.conflict(V.Decl);
   struct RefFinder : RecursiveASTVisitor<RefFinder> {
@@ -1686,6 +1699,58 @@ void Planner::planColumn(const SourceLocExpr *SLE) {
 /// expanded the argument before another stringified it; a renamed one is
 /// not where its reference is rewritten inside the macro's use, nor an
 /// await, whose text is replaced.
+/// Where the state machine's macros are defined: from the body's `{` to
+/// past its `}`.
+CharSourceRange Planner::macroRange() const {
+  const auto *Body = cast<CompoundStmt>(FD->getBody());
+  return CharSourceRange::getCharRange(
+      SM.getExpansionLoc(Body->getLBracLoc()),
+      SM.getExpansionLoc(Body->getRBracLoc()).getLocWithOffset(1));
+}
+
+/// The first test of \p Name in the body where the lowering defines it: a
+/// test in the text of a local type moved to file scope (LocalTypes.h) is
+/// decided there as in the user's program.
+std::optional<SourceLocation> Planner::findTest(StringRef Name) const {
+  CharSourceRange Body = macroRange();
+  SourceLocation From = Body.getBegin();
+  auto Before = [&](SourceLocation To) {
+    return Tests.find(SM, Name, CharSourceRange::getCharRange(From, To));
+  };
+  for (const HoistedType &H : Plan.Types.Hoisted) {
+    if (!H.Stmt && !H.Tag->isThisDeclarationADefinition())
+      continue;
+    CharSourceRange Moved = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(H.Stmt ? H.Stmt->getSourceRange()
+                                              : H.Tag->getSourceRange()),
+        SM, Ctx.getLangOpts());
+    if (Moved.isInvalid() ||
+        SM.isBeforeInTranslationUnit(Moved.getBegin(), From))
+      continue;
+    if (std::optional<SourceLocation> L = Before(Moved.getBegin()))
+      return L;
+    From = Moved.getEnd();
+  }
+  return Before(Body.getEnd());
+}
+
+/// The state machine defines `return` around the body, and `__func__` and
+/// its kin when the body names the function: a test of one there would be
+/// decided the other way than in the user's program.
+void Planner::rejectMacroTests() {
+  llvm::SmallVector<StringRef, 4> Defined = {"return"};
+  if (Plan.NamesFunction)
+    Defined.append({"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"});
+  for (StringRef Name : Defined)
+    if (std::optional<SourceLocation> L = findTest(Name))
+      fail(*L, "a test whether '" + Name +
+                   "' is a macro ('defined', '#ifdef', '#ifndef') in the "
+                   "body of async function '" +
+                   Plan.Name + "': the lowering defines '" + Name +
+                   "' as a macro there, so the test would be decided the "
+                   "other way; test it outside the function");
+}
+
 void Planner::checkStringified(const FrameVarNames &Names) {
   for (const Stringification &S : Names.stringifications()) {
     // A file location inside the macro use that made the literal.
@@ -1815,8 +1880,9 @@ bool planAsyncFunction(const FunctionDecl *FD, ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
                        FunctionAnalyses &Analyses,
                        const CounterExpansions &Counters,
-                       AsyncFunctionPlan &Plan) {
-  return Planner(FD, Ctx, SourceOf, Handler, Analyses, Counters, Plan).run();
+                       const MacroTests &Tests, AsyncFunctionPlan &Plan) {
+  return Planner(FD, Ctx, SourceOf, Handler, Analyses, Counters, Tests, Plan)
+      .run();
 }
 
 } // namespace coast

@@ -43,6 +43,7 @@
 namespace coast {
 
 class CounterExpansions;
+class MacroTests;
 
 /// How a callee's frame is provided at a suspension point.
 enum class FrameSource {
@@ -318,12 +319,12 @@ using FrameSourceFn = std::function<FrameSource(const clang::FunctionDecl *)>;
 /// Plans the lowering of the async function definition \p FD. Reports every
 /// construct it cannot lower through \p Handler and returns false then.
 /// Liveness across awaits comes from \p Analyses, where __COUNTER__ counted
-/// from \p Counters.
+/// from \p Counters, which `defined` and `#ifdef` tested from \p Tests.
 bool planAsyncFunction(const clang::FunctionDecl *FD, clang::ASTContext &Ctx,
                        const FrameSourceFn &SourceOf, CheckHandler &Handler,
                        FunctionAnalyses &Analyses,
                        const CounterExpansions &Counters,
-                       AsyncFunctionPlan &Plan);
+                       const MacroTests &Tests, AsyncFunctionPlan &Plan);
 
 } // namespace coast
 

@@ -15,8 +15,9 @@
 // of a function type), no reference to one outside it (a global), no
 // member access, designator or offsetof field of that name, no file-scope
 // tag or typedef (types the lowered code prints may name it), no macro of
-// the name, no directive in the body naming it and no #include there (the
-// included text is not read), no attribute of the name or naming it
+// the name, no directive in the body naming it, no test whether it is a
+// macro there (`defined` a macro makes: MacroTests.h) and no #include there
+// (the included text is not read), no attribute of the name or naming it
 // (`cleanup(f)`), no tag, member or enumerator the function declares (in a
 // cast or sizeof too), no name the generated code spells. A frame
 // variable whose name has another meaning is renamed where written, as before;
@@ -79,6 +80,13 @@ public:
   /// The first other meaning of \p VD's name, or null when the name means
   /// \p VD wherever the function's expansion spells it.
   const NameConflict *conflict(const clang::VarDecl *VD) const;
+
+  /// The function tests at \p Loc whether \p Name is a macro, which the
+  /// lowering defines it as (MacroTests.h): a conflict like the others, so
+  /// its uses are renamed and those that cannot be are reported at \p Loc.
+  void noteTest(llvm::StringRef Name, clang::SourceLocation Loc) {
+    add(Name, Loc, "a test whether it is a macro");
+  }
 
   const std::vector<Stringification> &stringifications() const {
     return Stringified;

@@ -95,8 +95,9 @@ FileID fileOf(const SourceManager &SM, const Decl *D) {
 class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
-             const CounterExpansions &Counters, const SkippedBranches &Skipped)
-      : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters),
+             const CounterExpansions &Counters, const MacroTests &Tests,
+             const SkippedBranches &Skipped)
+      : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters), Tests(Tests),
         Skipped(Skipped) {}
 
   LoweringResult run(bool Emit);
@@ -116,6 +117,7 @@ private:
   CheckHandler &Handler;
   FunctionAnalyses &Analyses;
   const CounterExpansions &Counters;
+  const MacroTests &Tests;
   const SkippedBranches &Skipped;
   /// Declarations with code in the files to lower, in translation-unit
   /// order: the main file, and headers that define async functions.
@@ -183,7 +185,7 @@ bool TULowering::plan() {
     Plans.emplace_back();
     auto SourceOf = [this](const FunctionDecl *C) { return sourceOf(C); };
     if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Counters,
-                           Plans.back()))
+                           Tests, Plans.back()))
       Ok = false;
     PlanOf[FD] = &Plans.back();
     for (SuspendPoint &Pt : Plans.back().Points) {
@@ -482,8 +484,9 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
 LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
                                     bool Emit, FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
+                                    const MacroTests &Tests,
                                     const SkippedBranches &Skipped) {
-  return TULowering(Ctx, Handler, Analyses, Counters, Skipped).run(Emit);
+  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped).run(Emit);
 }
 
 } // namespace coast

@@ -15,6 +15,7 @@
 #include "CheckHandler.h"
 #include "CounterExpansions.h"
 #include "FunctionAnalyses.h"
+#include "MacroTests.h"
 #include "SkippedBranches.h"
 
 #include "clang/AST/ASTContext.h"
@@ -42,12 +43,13 @@ struct LoweringResult {
 /// Plans the lowering of the main file and of the headers that define
 /// async functions, reporting what cannot be lowered; with \p Emit, also
 /// produces the lowered texts. \p Analyses may hold what the checks
-/// computed on the same AST; \p Counters and \p Skipped (read only with
-/// \p Emit) watched its preprocessor.
+/// computed on the same AST; \p Counters, \p Tests and \p Skipped (read
+/// only with \p Emit) watched its preprocessor.
 LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
                                     CheckHandler &Handler, bool Emit,
                                     FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
+                                    const MacroTests &Tests,
                                     const SkippedBranches &Skipped);
 
 /// True if the main file has async code the lowering would touch: async

@@ -8,7 +8,6 @@
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 
@@ -54,36 +53,12 @@ std::string LoweringContext::textOf(unsigned Begin, unsigned End) const {
   std::string Out;
   unsigned Pos = Begin;
   for (auto I = First; I != Last; ++I) {
-    appendOriginal(Out, Pos, I->first.Begin);
+    Out += Original.slice(Pos, I->first.Begin);
     Out += I->second;
     Pos = I->first.End;
   }
-  appendOriginal(Out, Pos, End);
+  Out += Original.slice(Pos, End);
   return Out;
-}
-
-void LoweringContext::appendOriginal(std::string &Out, unsigned Begin,
-                                     unsigned End) const {
-  auto R =
-      std::upper_bound(Skipped.begin(), Skipped.end(), Begin,
-                       [](unsigned B, const std::pair<unsigned, unsigned> &S) {
-                         return B < S.second;
-                       });
-  for (; R != Skipped.end() && R->first < End; ++R) {
-    unsigned From = std::max(Begin, R->first);
-    unsigned To = std::min(End, R->second);
-    CharSourceRange In = CharSourceRange::getCharRange(
-        SM.getComposedLoc(File, From), SM.getComposedLoc(File, To));
-    for (const Directive &D : coast::directivesIn(SM, Ctx.getLangOpts(), In)) {
-      if (D.Name != "line" || D.End > End)
-        continue;
-      // Its lines stay, empty: the text after it keeps its line.
-      Out += Original.slice(Begin, D.Begin);
-      Out.append(Original.slice(D.Begin, D.End).count('\n'), '\n');
-      Begin = D.End;
-    }
-  }
-  Out += Original.slice(Begin, End);
 }
 
 void LoweringContext::addEdit(unsigned Begin, unsigned End, std::string Text) {
@@ -201,9 +176,20 @@ CharSourceRange LoweringContext::fileRange(SourceRange R) const {
                                   Ctx.getLangOpts());
 }
 
-/// Marks the start of a piece of the user's text in generated code with
-/// the line its tokens read as __LINE__ (see placeLines).
-static const char PieceMark[] = "\x01coast-line:";
+/// Marks in the text of a replacement, each followed by a source
+/// location's raw encoding and a \x01, that placeLines reads and removes:
+///  - PlaceMark: the user's text that follows goes where the preprocessor
+///    presumed that location was (line and file);
+///  - AtMark: the text that follows stands where the preprocessor presumed
+///    that location was: after a piece of the user's text, which its own
+///    directives have brought there, and after a marker of the lowering's.
+static const char MarkPrefix[] = "\x01coast-";
+static const char PlaceMark[] = "\x01coast-place:";
+static const char AtMark[] = "\x01coast-at:";
+
+static std::string mark(const char *Kind, SourceLocation L) {
+  return Kind + std::to_string(L.getRawEncoding()) + "\x01";
+}
 
 std::string LoweringContext::text(SourceRange R) const {
   return textOf(fileRange(R));
@@ -215,8 +201,7 @@ std::string LoweringContext::textOf(CharSourceRange R) const {
   std::string Text = textOf(offsetOf(R.getBegin()), offsetOf(R.getEnd()));
   if (!MarkPieces)
     return Text;
-  return PieceMark + std::to_string(SM.getPresumedLineNumber(R.getBegin())) +
-         "\x01" + Text;
+  return mark(PlaceMark, R.getBegin()) + Text + mark(AtMark, R.getEnd());
 }
 
 CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
@@ -227,15 +212,31 @@ CharSourceRange LoweringContext::withSemicolon(CharSourceRange R) const {
   return CharSourceRange::getCharRange(R.getBegin(), Next->getEndLoc());
 }
 
-std::string LoweringContext::fileLiteral(SourceLocation L) const {
-  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(L));
-  std::string File = "\"";
-  for (char C : StringRef(P.getFilename())) {
-    if (C == '\\' || C == '"')
-      File += '\\';
-    File += C;
+/// \p S as a C string literal: a `#line` reads its escapes, and a control
+/// character (a `#line 1 "a\nb"` gives a line break) must not end it. Every
+/// `?` is escaped: under -std=c11 or -trigraphs a `??=` in a name would
+/// read as `#`.
+static std::string cString(StringRef S) {
+  std::string Out = "\"";
+  for (unsigned char C : S) {
+    if (C == '\\' || C == '"' || C == '?') {
+      Out += '\\';
+      Out += C;
+    } else if (C < 0x20 || C == 0x7f) {
+      // Octal: a hexadecimal escape would go on into the digits after it.
+      Out += '\\';
+      Out += char('0' + (C >> 6));
+      Out += char('0' + ((C >> 3) & 7));
+      Out += char('0' + (C & 7));
+    } else {
+      Out += C;
+    }
   }
-  return File + "\"";
+  return Out + "\"";
+}
+
+std::string LoweringContext::fileLiteral(SourceLocation L) const {
+  return cString(SM.getPresumedLoc(SM.getExpansionLoc(L)).getFilename());
 }
 
 std::string LoweringContext::directivesIn(CharSourceRange R) const {
@@ -246,8 +247,10 @@ std::string LoweringContext::directivesIn(CharSourceRange R) const {
 }
 
 std::string LoweringContext::lineMarker(SourceLocation L) const {
-  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(L));
-  return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n";
+  L = SM.getExpansionLoc(L);
+  PresumedLoc P = SM.getPresumedLoc(L);
+  return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n" +
+         mark(AtMark, L);
 }
 
 std::string LoweringContext::pinned(StringRef Lines, SourceLocation L) const {
@@ -343,118 +346,103 @@ void LoweringContext::replace(CharSourceRange R,
   Pending.push_back({R, Len, Pending.size(), std::move(Make)});
 }
 
-/// Whether \p Line is an `#else`, `#elif...` or `#endif`.
-static bool endsBranch(StringRef Line) {
-  Line = Line.ltrim(" \t");
-  if (!Line.consume_front("#"))
-    return false;
-  Line = Line.ltrim(" \t");
-  return Line.starts_with("else") || Line.starts_with("elif") ||
-         Line.starts_with("endif");
-}
-
-/// The length of the directive \p Text starts with, up to the line break
-/// that ends it: a backslash before a line break continues it (spaces
-/// between them too, as Clang reads them), and so does a comment that goes
-/// on past the line's end, not a '/*' in a quoted literal.
-static size_t directiveLength(StringRef Text) {
-  bool LineComment = false;
-  for (size_t I = 0; I < Text.size(); ++I) {
-    if (Text[I] == '\\') {
-      size_t Next = Text.find_first_not_of(" \t\r", I + 1);
-      if (Next != StringRef::npos && Text[Next] == '\n')
-        I = Next;
-    } else if (Text[I] == '\n') {
-      return I + 1;
-    } else if (!LineComment && (Text[I] == '\'' || Text[I] == '"')) {
-      // A literal's '/*' opens no comment. One left open ends with its
-      // line, as Clang lexes it.
-      size_t J = I + 1;
-      while (J < Text.size() && Text[J] != Text[I] && Text[J] != '\n')
-        J += Text[J] == '\\' ? 2 : 1;
-      if (J >= Text.size())
-        return Text.size();
-      I = Text[J] == '\n' ? J - 1 : J;
-    } else if (!LineComment && Text.substr(I).starts_with("/*")) {
-      size_t Close = Text.find("*/", I + 2);
-      if (Close == StringRef::npos)
-        return Text.size();
-      I = Close + 1;
-    } else if (Text.substr(I).starts_with("//")) {
-      LineComment = true;
-    }
-  }
-  return Text.size();
+/// Whether the line \p Text may hold a directive, or be one: a comment may
+/// go before its `#`, and a trigraph spell it (-std=c11). Taking a line
+/// for one costs a #line before the next piece of user text.
+static bool mayBeDirective(StringRef Text) {
+  return Text.contains('#') || Text.contains("%:") || Text.contains("?\?=");
 }
 
 std::string LoweringContext::placeLines(StringRef New,
                                         CharSourceRange R) const {
-  unsigned Line = SM.getPresumedLineNumber(R.getBegin());
-  unsigned Last = SM.getPresumedLineNumber(R.getEnd());
-  std::string File = fileLiteral(R.getBegin());
+  // Where the compiler will presume the end of Out is: known after each
+  // piece of the user's text (its own directives, copied with it, act
+  // again as they did in the user's file) and each marker of the
+  // lowering's, then down by newlines; not after a line of generated code
+  // that may be a directive (a `#line` of the user's that the lowering
+  // copied, an `#else` of a group whose branch it took): the next piece of
+  // user text then gets a `#line` with its file.
+  PresumedLoc Begin = SM.getPresumedLoc(R.getBegin());
+  unsigned Line = Begin.getLine();
+  std::string Name = Begin.getFilename();
+  bool Known = true;
   std::string Out;
-  // Down by newlines, up by a #line: the generated code before a piece
-  // of user text (an awaited call's arguments go before the statement
-  // they are written in) is one line, whatever it holds. In a macro's
-  // argument too: its __LINE__ is expanded there, before the macro's, and
-  // the warning about the directive is one the compile ignores (the
-  // nested parse printed the user's).
-  auto MoveTo = [&](unsigned To) {
-    if (To >= Line)
-      Out.append(To - Line, '\n');
-    else
-      Out += "\n#line " + std::to_string(To) + " " + File + "\n";
-    Line = To;
+  // Down by newlines, up or to another file by a #line: the generated code
+  // before a piece of user text (an awaited call's arguments go before the
+  // statement they are written in) is one line, whatever it holds. In a
+  // macro's argument too: its __LINE__ is expanded there, before the
+  // macro's, and the warning about the directive is one the compile
+  // ignores (the nested parse printed the user's). A long way down takes
+  // a #line too: a `#line 4000000000` must not take as many newlines.
+  auto MoveTo = [&](SourceLocation L) {
+    PresumedLoc P = SM.getPresumedLoc(L);
+    bool SameFile = Known && Name == P.getFilename();
+    if (SameFile && P.getLine() >= Line && P.getLine() - Line <= 64)
+      Out.append(P.getLine() - Line, '\n');
+    else if (!SameFile || P.getLine() != Line)
+      Out += "\n#line " + std::to_string(P.getLine()) +
+             (SameFile ? "" : " " + cString(P.getFilename())) + "\n";
+    Line = P.getLine();
+    Name = P.getFilename();
+    Known = true;
   };
   Out.reserve(New.size());
-  bool LineStart = false;
-  // Past the end of an `#else`, `#elif` or `#endif` whose line the
-  // lowering writes again after it.
-  size_t BranchEnd = StringRef::npos;
+  // A piece that begins in a branch the preprocessor skipped (a directive
+  // copied at its line between a statement's pieces) is skipped in the
+  // real compile too: a #line before it would not act, so the line its
+  // end was presumed on is not the compiler's. It counts as generated code.
+  bool InPiece = false, InSkipped = false;
   for (size_t I = 0; I < New.size();) {
-    if (New[I] == PieceMark[0] && New.substr(I).starts_with(PieceMark)) {
-      size_t Num = I + sizeof PieceMark - 1;
+    if (New[I] == MarkPrefix[0] && New.substr(I).starts_with(MarkPrefix)) {
+      bool Place = New.substr(I).starts_with(PlaceMark);
+      size_t Num = I + (Place ? sizeof PlaceMark : sizeof AtMark) - 1;
       size_t End = New.find('\x01', Num);
-      unsigned To = 0;
-      New.slice(Num, End).getAsInteger(10, To);
-      if (To != Line)
-        MoveTo(To);
+      SourceLocation::UIntTy Raw = 0;
+      New.slice(Num, End).getAsInteger(10, Raw);
+      SourceLocation L = SourceLocation::getFromRawEncoding(Raw);
+      if (Place) {
+        InSkipped = skipped(L);
+        if (!InSkipped)
+          MoveTo(L);
+      } else if (!InSkipped) {
+        PresumedLoc P = SM.getPresumedLoc(L);
+        Line = P.getLine();
+        Name = P.getFilename();
+        Known = true;
+      }
+      InPiece = Place && !InSkipped;
       I = End + 1;
       continue;
-    }
-    // The #line of a piece placed already (an inner replacement's).
-    if (LineStart && New.substr(I).starts_with("#line ")) {
-      unsigned To = 0;
-      New.substr(I + 6).take_while(isDigit).getAsInteger(10, To);
-      Line = To - 1;
     }
     // A run of text up to its line's end or the next mark, copied whole:
     // the pieces are most of the lowered file, a byte at a time cost more
     // than the rest of the edits.
-    const char Stops[] = {'\n', PieceMark[0]};
+    const char Stops[] = {'\n', MarkPrefix[0]};
     size_t End = New[I] == '\n' ? I : New.find_first_of({Stops, 2}, I + 1);
     if (End == StringRef::npos)
       End = New.size();
     else if (New[End] == '\n')
       ++End;
     Out.append(New.data() + I, End - I);
-    if (LineStart && endsBranch(New.slice(I, End)))
-      BranchEnd = I + directiveLength(New.substr(I));
-    LineStart = New[End - 1] == '\n';
-    Line += LineStart;
-    I = End;
-    // A #line in a branch the preprocessor skips does not act: the line
-    // after the group's end, or its next branch's start, is written again,
-    // after the directive's last line (one written inside it would be
-    // part of it, and the rest of it code).
-    if (LineStart && I >= BranchEnd) {
-      Out += "#line " + std::to_string(Line) + " " + File + "\n";
-      BranchEnd = StringRef::npos;
+    if (!InPiece) {
+      if (mayBeDirective(New.slice(I, End)))
+        Known = false;
+      Line += New[End - 1] == '\n';
     }
+    I = End;
   }
-  if (Line != Last)
-    MoveTo(Last);
+  MoveTo(R.getEnd());
   return Out;
+}
+
+bool LoweringContext::skipped(SourceLocation L) const {
+  unsigned Off = offsetOf(L);
+  auto R =
+      std::upper_bound(Skipped.begin(), Skipped.end(), Off,
+                       [](unsigned O, const std::pair<unsigned, unsigned> &S) {
+                         return O < S.second;
+                       });
+  return R != Skipped.end() && R->first < Off;
 }
 
 void LoweringContext::applyReplacements() {

@@ -23,7 +23,12 @@
 // stays on its line (newlines move it down, a #line up: an awaited call's
 // arguments run before the statement they are written in), and generated
 // blocks between user code end with a #line marker, so the user's code
-// keeps its line numbers in __LINE__, diagnostics and debug info.
+// keeps its line numbers in __LINE__, diagnostics and debug info. Where a
+// piece goes is where the preprocessor presumed its text was (the line and
+// file that the user's `#line`s, however spelled, and GNU line markers
+// set); the user's text is never read for its directives: they stay in the
+// copied text and act again in the real compile, as they did in the
+// user's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -136,19 +141,19 @@ private:
   using EditMap = std::map<EditRange, std::string>;
   unsigned offsetOf(clang::SourceLocation L) const;
   std::string textOf(unsigned Begin, unsigned End) const;
-  /// Appends the original text [Begin, End) to \p Out, but for the
-  /// `#line`s in a skipped branch: they do not act, and placeLines takes
-  /// every `#line ` at a line's start for one that does.
-  void appendOriginal(std::string &Out, unsigned Begin, unsigned End) const;
   /// Edits [First, Last) inside [Begin, End): an insertion at either end of
   /// a non-empty range belongs to the text around it, not to the range.
   std::pair<EditMap::const_iterator, EditMap::const_iterator>
   editsWithin(unsigned Begin, unsigned End) const;
   void addEdit(unsigned Begin, unsigned End, std::string Text);
   /// \p New, the replacement of \p R, with each piece of user text that
-  /// text() marked moved to the line its tokens are on (__LINE__, assert
-  /// and debug info read it), and the text after \p R kept on its line.
+  /// text() marked moved to the line and file its tokens are presumed on
+  /// (__LINE__, __FILE__, assert and debug info read them), and the text
+  /// after \p R kept on its own.
   std::string placeLines(llvm::StringRef New, clang::CharSourceRange R) const;
+  /// Whether \p L is inside a branch the preprocessor skipped, after the
+  /// directive that began skipping: a #line there would not act.
+  bool skipped(clang::SourceLocation L) const;
 
   clang::FileID File;
   llvm::StringRef Original;

@@ -1,10 +1,12 @@
 //===- SkippedBranches.h - Where the preprocessor skipped text ------------===//
 //
 // The lowering copies the user's text with the directives in it, and
-// follows the user's `#line`s to keep each piece on its line. A `#line` in
-// a branch of a conditional group that the preprocessor skipped does not
-// act, and only the preprocessor knows which branches it skipped (`#if
-// FOO`): a PPCallbacks records them while the translation unit is parsed.
+// writes `#line`s to keep each piece on its line. A `#line` in a branch of
+// a conditional group that the preprocessor skipped does not act (the
+// directives between a statement's pieces are copied as pieces of their
+// own, at their lines, skipped branches too), and only the preprocessor
+// knows which branches it skipped (`#if FOO`): a PPCallbacks records them
+// while the translation unit is parsed.
 //
 //===----------------------------------------------------------------------===//
 

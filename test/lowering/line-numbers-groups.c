@@ -2,7 +2,7 @@
 // rebuilds around an await: the #line that puts the text after the group
 // back on its line was written inside the branch the preprocessor skips
 // (after `#else`, or in an `#if 0`) and never acted (plain 14, coast 23).
-// The lowering writes it again after each `#else`, `#elif` and `#endif`.
+// The lowering writes it again where it acts, before the next user text.
 // The user's own #line in a skipped branch stays without effect, and one
 // in the chosen branch acts, as in plain C.
 // RUN: %coast-equiv | FileCheck %s

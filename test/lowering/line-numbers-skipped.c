@@ -4,8 +4,8 @@
 // that acts, and carried its number on (plain 30 36, coast 303 602; after
 // `#elif`, plain 142, coast 2704). Whatever its spelling (`# line`,
 // `#  line` with a file name), in an `#if` nested in the skipped branch
-// too. What placeLines itself takes for a `#line` stays `#line ` at a
-// line's start: a `#line` however spaced in a comment or a string is text
+// too. A `#line` however spaced in a comment or a string is text, which
+// the lowering no longer reads for directives at all
 // (incomment prints lines 513 and 517, taking them for ones that act gave
 // 1024 and 733; stepfile's loop runs 4 times, it gave 2: its step, moved
 // after the body, took other.c for its __FILE__).

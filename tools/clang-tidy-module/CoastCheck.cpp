@@ -90,7 +90,7 @@ void CoastCheck::check(const MatchFinder::MatchResult &Result) {
   if (!mentionsCoast(Ctx))
     return;
   TidyReporter Reporter(*Context, Ctx, PP && keywordsDefined(*PP));
-  checkTranslationUnit(Ctx, Reporter, /*Unlowered=*/false, Counters);
+  checkTranslationUnit(Ctx, Reporter, /*Unlowered=*/false, Counters, Tests);
 }
 
 } // namespace coast

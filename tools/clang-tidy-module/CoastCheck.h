@@ -14,6 +14,7 @@
 #define COAST_TOOLS_CLANGTIDYMODULE_COASTCHECK_H
 
 #include "lower/CounterExpansions.h"
+#include "lower/MacroTests.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 
@@ -34,6 +35,7 @@ public:
                            clang::Preprocessor *ModuleExpanderPP) override {
     this->PP = PP;
     Counters.watch(*PP);
+    Tests.watch(*PP);
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
@@ -44,6 +46,7 @@ private:
   clang::tidy::ClangTidyContext *Context;
   clang::Preprocessor *PP = nullptr;
   CounterExpansions Counters;
+  MacroTests Tests;
 };
 
 } // namespace coast
