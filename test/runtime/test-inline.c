@@ -130,11 +130,26 @@ struct joiner {
 
 TEST_FN(joiner_fn, struct joiner, joiner_poll);
 
+/* The join's wait, polled with lf.in_joiner set; the result into j->ret. */
+static int joiner_wait(struct joiner *j, struct coast_cx *cx)
+{
+	int r;
+
+	lf.in_joiner = true;
+	r = test_poll(j->sub, cx);
+	lf.in_joiner = false;
+	if (r == COAST_PENDING)
+		return COAST_PENDING;
+	r = COAST_RESULT(int, j->sub);
+	test_free(cx, j->sub);
+	j->ret = r ? r : j->out;
+	return COAST_READY;
+}
+
 static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct joiner *j = (struct joiner *)f;
 	struct leaf *l;
-	int r;
 
 	lf.joiner_polls++;
 	switch (f->state) {
@@ -148,14 +163,8 @@ static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		f->state = 1;
 		/* fall through */
 	case 1:
-		lf.in_joiner = true;
-		r = test_poll(j->sub, cx);
-		lf.in_joiner = false;
-		if (r == COAST_PENDING)
+		if (joiner_wait(j, cx) == COAST_PENDING)
 			return COAST_PENDING;
-		r = COAST_RESULT(int, j->sub);
-		test_free(cx, j->sub);
-		j->ret = r ? r : j->out;
 		if (j->mode != LEAF_CANCEL_JOINER)
 			break;
 		/* A suspension after the join: the cancel is seen there. */
@@ -295,19 +304,11 @@ TEST_IMPL(inline_join_not_local)
  * The next task, in the block the yielding one had (the slab's cache is
  * last-in first-out), is run inline again.
  */
-struct ready_joiner {
-	struct coast_frame h;
-	int ret;
-	int mode;
-	int out;
-	struct coast_frame *sub;
-};
-
-TEST_FN(ready_joiner_fn, struct ready_joiner, ready_joiner_poll);
+TEST_FN(ready_joiner_fn, struct joiner, ready_joiner_poll);
 
 static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
-	struct ready_joiner *j = (struct ready_joiner *)f;
+	struct joiner *j = (struct joiner *)f;
 	struct leaf *l;
 	int r = -1;
 
@@ -329,14 +330,8 @@ static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		f->state = 1;
 		/* fall through */
 	case 1:
-		lf.in_joiner = true;
-		r = test_poll(j->sub, cx);
-		lf.in_joiner = false;
-		if (r == COAST_PENDING)
+		if (joiner_wait(j, cx) == COAST_PENDING)
 			return COAST_PENDING;
-		r = COAST_RESULT(int, j->sub);
-		test_free(cx, j->sub);
-		j->ret = r ? r : j->out;
 		break;
 	default:
 		abort();
@@ -347,7 +342,7 @@ static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(inline_join_ready)
 {
-	struct ready_joiner *j;
+	struct joiner *j;
 	static const int modes[] = { LEAF_PLAIN, LEAF_YIELD, LEAF_PLAIN };
 	coast_task *prev = NULL;
 	int i, mode, ret;
