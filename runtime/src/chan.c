@@ -103,6 +103,7 @@ struct waitq {
 };
 
 struct coast_chan {
+	struct coast__chan_look look; /* first: coast/runtime.h reads it */
 	atomic_bool lock;
 	pthread_mutex_t block_lock; /* C5 */
 	pthread_cond_t cond;
@@ -110,15 +111,17 @@ struct coast_chan {
 	_Atomic unsigned long epoch; /* written under lock, read under
 					block_lock */
 	bool broadcast;              /* C5: due at the next unlock */
-	size_t cap, elem_size;
-	size_t head, len;
+	size_t elem_size;
+	size_t head;
 	unsigned long handed;           /* C7: hand-offs made */
 	_Atomic unsigned long settled;  /* C7: hand-offs settled */
 	atomic_bool waiting;            /* C7: a settle must notify */
-	bool closed;
 	struct waitq senders, receivers;
 	unsigned char buf[];
 };
+
+_Static_assert(offsetof(struct coast_chan, look) == 0,
+	       "coast/runtime.h reads a channel's look at its address");
 
 static void set_state(struct chan_waiter *w, unsigned char st)
 {
@@ -137,7 +140,7 @@ static unsigned char get_state(struct chan_waiter *w)
  */
 static void set_len(struct coast_chan *ch, size_t len)
 {
-	__atomic_store_n(&ch->len, len, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->look.len, len, __ATOMIC_RELAXED);
 }
 
 static void wq_push(struct waitq *q, struct chan_waiter *w)
@@ -307,15 +310,15 @@ static bool settle_pending(struct coast_chan *ch)
 /* Whether a send would find room (C7), ch->lock held. */
 static bool has_room(struct coast_chan *ch)
 {
-	if (ch->len >= ch->cap)
+	if (ch->look.len >= ch->look.cap)
 		return false;
-	return ch->len + 1 < ch->cap || !settle_pending(ch);
+	return ch->look.len + 1 < ch->look.cap || !settle_pending(ch);
 }
 
 /* Whether a receive would complete (C7), ch->lock held. */
 static bool can_recv(struct coast_chan *ch)
 {
-	if (!ch->len && !ch->closed)
+	if (!ch->look.len && !ch->look.closed)
 		return false;
 	return !settle_pending(ch);
 }
@@ -327,7 +330,7 @@ static bool can_recv(struct coast_chan *ch)
  */
 static void notify_settled(struct coast_chan *ch)
 {
-	size_t n = ch->closed ? SIZE_MAX : ch->len;
+	size_t n = ch->look.closed ? SIZE_MAX : ch->look.len;
 	bool sender = true;
 	coast_waker *k;
 
@@ -381,13 +384,13 @@ COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
 	ch->nblocked = 0;
 	atomic_init(&ch->epoch, 0);
 	ch->broadcast = false;
-	ch->cap = cap;
+	ch->look.cap = cap;
 	ch->elem_size = elem_size;
-	ch->head = ch->len = 0;
+	ch->head = ch->look.len = 0;
 	ch->handed = 0;
 	atomic_init(&ch->settled, 0);
 	atomic_init(&ch->waiting, false);
-	ch->closed = false;
+	ch->look.closed = false;
 	ch->senders.head = ch->senders.tail = NULL;
 	ch->receivers.head = ch->receivers.tail = NULL;
 	return ch;
@@ -400,7 +403,7 @@ COAST_EXTERN int coast_chan_close(coast_chan *ch)
 	if (!ch)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
-	__atomic_store_n(&ch->closed, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->look.closed, true, __ATOMIC_RELAXED);
 	changed(ch);
 	/* One wake per section (C4); nobody links while closed but a
 	 * receiver behind an outstanding hand-off, which its settle
@@ -484,8 +487,8 @@ hand_off(struct coast_chan *ch, const void *elem, coast_waker **k,
 static unsigned char *ring_at(struct coast_chan *ch, size_t i)
 {
 	i += ch->head;
-	if (i >= ch->cap)
-		i -= ch->cap;
+	if (i >= ch->look.cap)
+		i -= ch->look.cap;
 	return ch->buf + i * ch->elem_size;
 }
 
@@ -499,17 +502,17 @@ static inline __attribute__((always_inline)) int
 try_send(struct coast_chan *ch, const void *elem, coast_waker **k,
 	 struct chan_waiter **h)
 {
-	if (ch->closed)
+	if (ch->look.closed)
 		return COAST__ERR(EPIPE);
-	if (!ch->len && hand_off(ch, elem, k, h)) {
+	if (!ch->look.len && hand_off(ch, elem, k, h)) {
 		if (ch->senders.head)
 			(void)has_room(ch); /* sets ch->waiting (C7) */
 		return 0;
 	}
 	if (!has_room(ch))
 		return COAST__ERR(EAGAIN);
-	elem_copy(ring_at(ch, ch->len), elem, ch->elem_size);
-	set_len(ch, ch->len + 1);
+	elem_copy(ring_at(ch, ch->look.len), elem, ch->elem_size);
+	set_len(ch, ch->look.len + 1);
 	if (ch->receivers.head && can_recv(ch))
 		*k = wq_notify_one(&ch->receivers);
 	if (ch->senders.head)
@@ -522,12 +525,12 @@ static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 {
 	if (!can_recv(ch))
 		return COAST__ERR(EAGAIN);
-	if (!ch->len)
+	if (!ch->look.len)
 		return COAST__ERR(EPIPE);
 	elem_copy(elem, ring_at(ch, 0), ch->elem_size);
-	if (++ch->head == ch->cap)
+	if (++ch->head == ch->look.cap)
 		ch->head = 0;
-	set_len(ch, ch->len - 1);
+	set_len(ch, ch->look.len - 1);
 	if (ch->senders.head && has_room(ch))
 		*k = wq_notify_one(&ch->senders);
 	changed(ch);
@@ -539,8 +542,8 @@ static int try_recv(struct coast_chan *ch, void *elem, coast_waker **k)
 static void give_back(struct coast_chan *ch, struct chan_waiter *w)
 {
 	set_state(w, W_IDLE);
-	ch->head = ch->head ? ch->head - 1 : ch->cap - 1;
-	set_len(ch, ch->len + 1);
+	ch->head = ch->head ? ch->head - 1 : ch->look.cap - 1;
+	set_len(ch, ch->look.len + 1);
 	elem_copy(ring_at(ch, 0), w->slot, ch->elem_size);
 	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_relaxed);
 	notify_settled(ch);
@@ -607,7 +610,7 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 		break;
 	case W_NOTIFIED:
 		/* C3: pass the notification on. */
-		if (send ? ch->closed || has_room(ch) : can_recv(ch))
+		if (send ? ch->look.closed || has_room(ch) : can_recv(ch))
 			k = wq_notify_one(q);
 		break;
 	case W_HANDING:
@@ -679,7 +682,7 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return poll_try(c, cx, true);
 	/* An open, empty channel: the receive waits without the try, and
 	 * without the registers the try needs. */
-	if (ch->len || ch->closed)
+	if (ch->look.len || ch->look.closed)
 		return recv_try(c, cx);
 	return poll_wait(c, cx, false);
 }
@@ -803,58 +806,26 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	return 1;
 }
 
-static __attribute__((noinline)) int send_ready(struct coast_chan *ch,
-						void *elem, int *result)
+/*
+ * The companions' calls (coast/runtime.h), after the inline look found
+ * that the try may complete: NULLs answer -EINVAL, the rest tries under
+ * the lock.  Called directly they are right too: the look only saves the
+ * lock.
+ */
+/*
+ * The companions' try (coast/runtime.h), ch and elem not NULL, after the
+ * inline look found that it may complete; called directly it is right too
+ * (the look only saves the lock).
+ */
+COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
+				      int *result)
 {
-	return chan_ready(ch, elem, true, result);
+	return chan_ready(ch, (void *)elem, true, result);
 }
 
-static __attribute__((noinline)) int recv_ready(struct coast_chan *ch,
-						void *elem, int *result)
+COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem, int *result)
 {
 	return chan_ready(ch, elem, false, result);
-}
-
-/*
- * Open and full (a send) or open and empty (a receive): the try would
- * wait.  Seen without the lock, so that a companion that fails takes no
- * lock and saves no registers; a stale look only sends the await to its
- * frame, whose poll tries again under the lock.  NULLs go on, to -EINVAL.
- */
-static inline __attribute__((always_inline)) bool
-would_wait(struct coast_chan *ch, const void *elem, bool send)
-{
-	size_t len;
-
-	if (!ch || !elem || __atomic_load_n(&ch->closed, __ATOMIC_RELAXED))
-		return false;
-	len = __atomic_load_n(&ch->len, __ATOMIC_RELAXED);
-	return send ? len >= ch->cap : !len;
-}
-
-static int companion(struct coast_chan *ch, void *elem, bool send,
-		     int *result)
-{
-	if (would_wait(ch, elem, send))
-		return 0;
-	if (!ch || !elem) {
-		*result = COAST__ERR(EINVAL);
-		return 1;
-	}
-	return send ? send_ready(ch, elem, result)
-		    : recv_ready(ch, elem, result);
-}
-
-COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
-					      int *result)
-{
-	return companion(ch, (void *)elem, true, result);
-}
-
-COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
-					      int *result)
-{
-	return companion(ch, elem, false, result);
 }
 
 /* ------------------------------------------------------ blocking versions */

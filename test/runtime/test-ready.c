@@ -112,6 +112,38 @@ TEST_IMPL(ready_chan)
 	return 0;
 }
 
+/*
+ * The companions' tries without the inline look before them (what a stale
+ * look, or a direct call, comes to): full and empty answer 0 under the
+ * lock, without effect; the rest completes.
+ */
+TEST_IMPL(ready_chan_try)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	int v = 1, got = -1, r = 7;
+
+	ASSERT_EQ(coast__chan_recv_try(ch, &got, &r), 0); /* empty */
+	ASSERT_EQ(r, 7);
+	ASSERT_EQ(got, -1);
+	ASSERT_EQ(coast__chan_send_try(ch, &v, &r), 1);
+	ASSERT_EQ(r, 0);
+	v = 2;
+	r = 7;
+	ASSERT_EQ(coast__chan_send_try(ch, &v, &r), 0); /* full */
+	ASSERT_EQ(r, 7);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	ASSERT_EQ(coast__chan_recv_try(ch, &got, &r), 1);
+	ASSERT_EQ(r, 0);
+	ASSERT_EQ(got, 1);
+	ASSERT_EQ(coast_chan_close(ch), 0);
+	ASSERT_EQ(coast__chan_send_try(ch, &v, &r), 1);
+	ASSERT_EQ(r, -EPIPE);
+	ASSERT_EQ(coast__chan_recv_try(ch, &got, &r), 1);
+	ASSERT_EQ(r, -EPIPE);
+	coast_chan_free(ch);
+	return 0;
+}
+
 /* Polls a fresh frame once: it must wait. */
 static struct coast_frame *waiting(struct coast_cx *cx, struct coast_frame *f)
 {

@@ -9,6 +9,7 @@
 #ifndef COAST_RUNTIME_H
 #define COAST_RUNTIME_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -383,14 +384,61 @@ static inline int coast_join__coast_ready(coast_task *t, void *out,
 {
 	return coast__join_ready(t, out, result);
 }
-/* The channel's first try, under its lock: room, a waiting receiver or an
- * element there (or -EPIPE, -EINVAL) completes at once.  A channel seen
- * open and full (send) or empty (recv) without the lock answers 0 at
- * once. */
-COAST_EXTERN int coast_chan_send__coast_ready(coast_chan *ch, const void *elem,
-					      int *result);
-COAST_EXTERN int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
-					      int *result);
+/*
+ * The head of every channel (chan.c keeps it first), for the companions'
+ * look without the lock: len and closed change by relaxed atomic stores
+ * under the channel's lock, cap never.  Private.
+ */
+struct coast__chan_look {
+	size_t len, cap;
+	bool closed;
+};
+
+/* The channel's first try, under its lock (chan.c): room, a waiting
+ * receiver or an element there (or -EPIPE) completes at once.  ch and elem
+ * are not NULL. */
+COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
+				      int *result);
+COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem,
+				      int *result);
+
+/*
+ * The companions: NULLs answer -EINVAL; a channel seen open and full
+ * (send) or empty (recv) without its lock answers 0, inline: a receive
+ * that will wait, every receive of a ping-pong, makes no call before its
+ * frame (a call of its own cost 14 instructions).  A stale look only
+ * sends the await to its frame, whose first poll tries again under the
+ * lock.
+ */
+static inline int coast__chan_ready(coast_chan *ch, const void *elem,
+				    int send, int *result)
+{
+	const struct coast__chan_look *l =
+		(const struct coast__chan_look *)(const void *)ch;
+	size_t len;
+
+	if (!ch || !elem) {
+		*result = -EINVAL;
+		return 1;
+	}
+	if (!__atomic_load_n(&l->closed, __ATOMIC_RELAXED)) {
+		len = __atomic_load_n(&l->len, __ATOMIC_RELAXED);
+		if (send ? len >= l->cap : !len)
+			return 0;
+	}
+	return send ? coast__chan_send_try(ch, elem, result)
+		    : coast__chan_recv_try(ch, (void *)elem, result);
+}
+static inline int coast_chan_send__coast_ready(coast_chan *ch,
+					       const void *elem, int *result)
+{
+	return coast__chan_ready(ch, elem, 1, result);
+}
+static inline int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
+					       int *result)
+{
+	return coast__chan_ready(ch, elem, 0, result);
+}
 /* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock
  * (mutex.c). */
 COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result);
