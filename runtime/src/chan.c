@@ -705,6 +705,10 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	struct chan_frame *c = (struct chan_frame *)f;
 	unsigned char st;
 
+	/* A first poll's node is idle: the look below is for the polls
+	 * after it waited (a ping-pong's receives poll twice, once each). */
+	if (f->state == COAST_STATE_START)
+		goto locked;
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	/* Only this poll links the node, so HANDED holds still without
@@ -719,6 +723,7 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 			return chan_done(c, 0);
 		}
 	}
+locked:
 	return send ? send_locked(c, cx) : recv_locked(c, cx);
 }
 

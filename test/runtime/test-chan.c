@@ -493,6 +493,47 @@ static void drain_expect(coast_chan *ch, const int *want, int n)
 }
 
 /*
+ * First polls (COAST_STATE_START: straight to the lock, no look at the
+ * node): a receive and a send cancelled before their first poll finish
+ * with -ECANCELED and link nothing; a first poll completes a receive with
+ * an element there and a send with room, and links one that must wait.
+ */
+static void first_polls(struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct coast_frame *f;
+	int v = 5, got = -1;
+
+	f = COAST_START(coast_chan_recv)(&heap, ch, &got);
+	ASSERT_EQ(cancel_frame(f, cx), -ECANCELED);
+	f = COAST_START(coast_chan_send)(&heap, ch, &v);
+	ASSERT_EQ(cancel_frame(f, cx), -ECANCELED);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	ASSERT_EQ(got, -1);
+
+	f = waiting_recv(cx, ch, &got); /* empty: linked */
+	ASSERT_EQ(coast__chan_waiters(ch), 1);
+	ASSERT_EQ(cancel_frame(f, cx), -ECANCELED);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+
+	f = COAST_START(coast_chan_send)(&heap, ch, &v); /* room */
+	ASSERT_EQ(step(f, cx), 0);
+	heap.free(&heap, f, f->fn->size);
+	f = COAST_START(coast_chan_send)(&heap, ch, &v); /* full: linked */
+	ASSERT_EQ(step(f, cx), NOT_YET);
+	ASSERT_EQ(coast__chan_waiters(ch), 1);
+	ASSERT_EQ(cancel_frame(f, cx), -ECANCELED);
+	f = COAST_START(coast_chan_recv)(&heap, ch, &got); /* an element */
+	ASSERT_EQ(step(f, cx), 0);
+	ASSERT_EQ(got, 5);
+	heap.free(&heap, f, f->fn->size);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+}
+
+TEST_SCRIPT(chan_first_polls, first_polls)
+
+/*
  * Two waiting receives, 1 and 2 sent, both receives cancelled in the order
  * they waited (as coast_first's losers and a scope's tasks are), and in
  * the other: the elements stay in the order they were sent.
