@@ -263,7 +263,7 @@ chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
 	if (h)
 		atomic_store_explicit(&h->state, W_HANDED, memory_order_release);
 	if (k)
-		coast_waker_wake(k);
+		coast__waker_wake_fast(k);
 }
 
 static void chan_unlock(struct coast_chan *ch, coast_waker *k)

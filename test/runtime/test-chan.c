@@ -418,6 +418,98 @@ TEST_IMPL(chan_cancel_passes_element)
 	return 0;
 }
 
+/* --------------------------------- the hand-off's wake of a deferred task */
+
+/*
+ * With one worker, in the poll right after the receive's pending one (rule
+ * 11 of task.c: the receiver is still RUNNING, its transition to idle
+ * deferred): sends v on ch, the hand-off waking the receiver, after
+ * cancelling it first when cancel is set.
+ */
+struct deferred_sender {
+	struct coast_frame h;
+	int ret;
+	coast_chan *ch;
+	coast_task *victim;
+	bool cancel;
+	int v;
+};
+
+TEST_FN(deferred_sender_fn, struct deferred_sender, deferred_sender_poll);
+
+static int deferred_sender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct deferred_sender *s = (struct deferred_sender *)f;
+	int r = 7;
+
+	(void)cx;
+	/* What the test is about: the receiver's transition put off. */
+	ASSERT(coast__polling.deferred == (struct coast_task *)s->victim);
+	if (s->cancel)
+		ASSERT_EQ(coast_cancel(s->victim), 0);
+	ASSERT_EQ(coast_chan_send__coast_ready(s->ch, &s->v, &r), 1);
+	ASSERT_EQ(r, 0);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
+ * One worker: a receive waits, and the next poll, its sender's, hands it
+ * an element.  The hand-off's wake requeues the receiver without a word
+ * changed (coast__waker_wake_fast; one that left the deferred transition
+ * to be made as well queued the task twice); when the sender cancelled it
+ * first (NOTIFIED, with a reference of its own) the wake is an ordinary
+ * one: the cancellation poll gives the element back, and no reference is
+ * left.
+ */
+static void handoff_to_deferred(bool cancel)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct dest_receiver *r =
+		test_frame_new(&coast__task_alloc, &dest_receiver_fn);
+	struct deferred_sender *s =
+		test_frame_new(&coast__task_alloc, &deferred_sender_fn);
+	coast_task *rt, *st;
+	int v = -1;
+
+	dest = -1;
+	r->ch = s->ch = ch;
+	s->v = 42;
+	s->cancel = cancel;
+	/* Before the runtime starts: the worker takes both, in order. */
+	rt = coast__spawn(&r->h);
+	s->victim = rt;
+	st = coast__spawn(&s->h);
+	ASSERT_EQ(test_join_int(st), 0);
+	if (cancel) {
+		ASSERT_EQ(test_join_int(rt), -ECANCELED);
+		ASSERT_EQ(dest, -1);
+		ASSERT_EQ(coast_chan_close(ch), 0);
+		ASSERT_EQ(coast_chan_recv(ch, &v), 0); /* given back */
+		ASSERT_EQ(v, 42);
+	} else {
+		ASSERT_EQ(test_join_int(rt), 0);
+		ASSERT_EQ(dest, 42);
+	}
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+TEST_IMPL(chan_handoff_wakes_deferred)
+{
+	test_workers(1);
+	handoff_to_deferred(false);
+	return 0;
+}
+
+TEST_IMPL(chan_handoff_wakes_deferred_cancelled)
+{
+	test_workers(1);
+	handoff_to_deferred(true);
+	return 0;
+}
+
 /* ------------------------------------------- hand-offs, polled by hand */
 
 enum { NOT_YET = 1 }; /* step()'s pending: results are 0 or -errno */
