@@ -180,18 +180,32 @@ static void wq_unlink(struct waitq *q, struct chan_waiter *w)
 		q->tail = w->prev;
 }
 
+/* wq_unlink of q's first waiter, which there is: no predecessor to
+ * look at (a hand-off's and a notify's unlink, 4 instructions fewer). */
+static struct chan_waiter *wq_pop(struct waitq *q)
+{
+	struct chan_waiter *w = q->head;
+
+	q->head = w->next;
+	if (w->next)
+		w->next->prev = NULL;
+	else
+		q->tail = NULL;
+	return w;
+}
+
 /*
  * C1: notifies the first waiter of q, ch->lock held: returns its waker
  * for chan_unlock to wake (C4), or NULL when nobody waits.
  */
 static coast_waker *wq_notify_one(struct waitq *q)
 {
-	struct chan_waiter *w = q->head;
+	struct chan_waiter *w;
 	coast_waker *k;
 
-	if (!w)
+	if (!q->head)
 		return NULL;
-	wq_unlink(q, w);
+	w = wq_pop(q);
 	set_state(w, W_NOTIFIED);
 	k = w->waker;
 	w->waker = NULL;
@@ -474,7 +488,7 @@ hand_off(struct coast_chan *ch, const void *elem, coast_waker **k,
 
 	if (!w || ch->elem_size > CHAN_SLOT || outstanding(ch))
 		return false;
-	wq_unlink(&ch->receivers, w);
+	wq_pop(&ch->receivers);
 	set_state(w, W_HANDING);
 	*k = w->waker;
 	*h = w;
