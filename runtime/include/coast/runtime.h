@@ -410,35 +410,40 @@ COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem,
  * sends the await to its frame, whose first poll tries again under the
  * lock.
  */
-static inline int coast__chan_ready(coast_chan *ch, const void *elem,
-				    int send, int *result)
+static inline int coast__chan_would_wait(coast_chan *ch, int send)
 {
 	const struct coast__chan_look *l =
 		(const struct coast__chan_look *)(const void *)ch;
 	size_t len;
 
-	if (!ch || !elem) {
-		*result = -EINVAL;
-		return 1;
-	}
-	if (!__atomic_load_n(&l->closed, __ATOMIC_RELAXED)) {
-		len = __atomic_load_n(&l->len, __ATOMIC_RELAXED);
-		if (send ? len >= l->cap : !len)
-			return 0;
-	}
-	return send ? coast__chan_send_try(ch, elem, result)
-		    : coast__chan_recv_try(ch, (void *)elem, result);
+	if (__atomic_load_n(&l->closed, __ATOMIC_RELAXED))
+		return 0;
+	len = __atomic_load_n(&l->len, __ATOMIC_RELAXED);
+	return send ? len >= l->cap : !len;
 }
 static inline int coast_chan_send__coast_ready(coast_chan *ch,
 					       const void *elem, int *result)
 {
-	return coast__chan_ready(ch, elem, 1, result);
+	if (!ch || !elem) {
+		*result = -EINVAL;
+		return 1;
+	}
+	if (coast__chan_would_wait(ch, 1))
+		return 0;
+	return coast__chan_send_try(ch, elem, result);
 }
 static inline int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					       int *result)
 {
-	return coast__chan_ready(ch, elem, 0, result);
+	if (!ch || !elem) {
+		*result = -EINVAL;
+		return 1;
+	}
+	if (coast__chan_would_wait(ch, 0))
+		return 0;
+	return coast__chan_recv_try(ch, elem, result);
 }
+
 /* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock
  * (mutex.c). */
 COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result);
