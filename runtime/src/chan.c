@@ -723,20 +723,22 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	 * after it waited (a ping-pong's receives poll twice, once each). */
 	if (f->state == COAST_STATE_START)
 		goto locked;
+	/* Only this poll links the node, so HANDED holds still without
+	 * the lock; acquire: the slot's element (C6).  Tested first: it is
+	 * the poll after a wait that a hand-off ended, the other polls of a
+	 * ping-pong's receives.  A receive done from HANDED keeps the state,
+	 * hence the test of DONE. */
+	st = get_state(&c->w);
+	if (st == W_HANDED && f->state != COAST_STATE_DONE &&
+	    !(f->flags & COAST_F_CANCEL)) {
+		elem_copy(c->elem, c->w.slot, c->ch->elem_size);
+		settle(c->ch);
+		return chan_done(c, 0);
+	}
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
-	/* Only this poll links the node, so HANDED holds still without
-	 * the lock; acquire: the slot's element (C6). */
-	st = get_state(&c->w);
-	if (!(f->flags & COAST_F_CANCEL)) {
-		if (st == W_LINKED || st == W_HANDING)
-			return COAST_PENDING; /* spurious: still waiting */
-		if (st == W_HANDED) {
-			elem_copy(c->elem, c->w.slot, c->ch->elem_size);
-			settle(c->ch);
-			return chan_done(c, 0);
-		}
-	}
+	if (!(f->flags & COAST_F_CANCEL) && (st == W_LINKED || st == W_HANDING))
+		return COAST_PENDING; /* spurious: still waiting */
 locked:
 	return send ? send_locked(c, cx) : recv_locked(c, cx);
 }

@@ -626,6 +626,38 @@ static void first_polls(struct coast_cx *cx)
 TEST_SCRIPT(chan_first_polls, first_polls)
 
 /*
+ * A receive that a hand-off completed keeps its node HANDED: polled again
+ * (a done frame answers READY) it neither copies nor settles again, so its
+ * destination stays as the caller left it and the channel counts no
+ * second settle (which would leave every later receive waiting).
+ */
+static void poll_after_handed(struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct coast_frame *f;
+	int v = 1, got = -1, r = 7;
+
+	f = waiting_recv(cx, ch, &got);
+	ASSERT_EQ(coast_chan_send__coast_ready(ch, &v, &r), 1); /* handed */
+	ASSERT_EQ(r, 0);
+	ASSERT_EQ(step(f, cx), 0);
+	ASSERT_EQ(got, 1);
+	got = -1;
+	ASSERT_EQ(step(f, cx), 0);
+	ASSERT_EQ(got, -1);
+	heap.free(&heap, f, f->fn->size);
+	v = 2;
+	ASSERT_EQ(coast_chan_send__coast_ready(ch, &v, &r), 1);
+	ASSERT_EQ(coast_chan_recv__coast_ready(ch, &got, &r), 1);
+	ASSERT_EQ(r, 0);
+	ASSERT_EQ(got, 2);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+}
+
+TEST_SCRIPT(chan_poll_after_handed, poll_after_handed)
+
+/*
  * Two waiting receives, 1 and 2 sent, both receives cancelled in the order
  * they waited (as coast_first's losers and a scope's tasks are), and in
  * the other: the elements stay in the order they were sent.
