@@ -719,8 +719,9 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	struct chan_frame *c = (struct chan_frame *)f;
 	unsigned char st;
 
-	/* A first poll's node is idle: the look below is for the polls
-	 * after it waited (a ping-pong's receives poll twice, once each). */
+	/* A first poll's node is idle: the looks below are for the polls
+	 * after a wait (a ping-pong's receive links in its first poll and
+	 * finds HANDED in its second). */
 	if (f->state == COAST_STATE_START)
 		goto locked;
 	/* Only this poll links the node, so HANDED holds still without
@@ -827,12 +828,6 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	return 1;
 }
 
-/*
- * The companions' calls (coast/runtime.h), after the inline look found
- * that the try may complete: NULLs answer -EINVAL, the rest tries under
- * the lock.  Called directly they are right too: the look only saves the
- * lock.
- */
 /*
  * The companions' try (coast/runtime.h), ch and elem not NULL, after the
  * inline look found that it may complete; called directly it is right too
