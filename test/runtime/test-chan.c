@@ -457,10 +457,11 @@ static int deferred_sender_poll(struct coast_frame *f, struct coast_cx *cx)
  * One worker: a receive waits, and the next poll, its sender's, hands it
  * an element.  The hand-off's wake requeues the receiver without a word
  * changed (coast__waker_wake_fast; one that left the deferred transition
- * to be made as well queued the task twice); when the sender cancelled it
- * first (NOTIFIED, with a reference of its own) the wake is an ordinary
- * one: the cancellation poll gives the element back, and no reference is
- * left.
+ * to be made as well queued the task twice).  With the sender's cancel
+ * first (NOTIFIED, with a reference of its own), what is checked is the
+ * outcome: the cancellation poll gives the element back, no waiter stays
+ * linked and no reference is left (a fast path that also requeued a
+ * NOTIFIED task would pass too: that is correct as well).
  */
 static void handoff_to_deferred(bool cancel)
 {
@@ -585,8 +586,9 @@ static void drain_expect(coast_chan *ch, const int *want, int n)
 }
 
 /*
- * First polls (COAST_STATE_START: straight to the lock, no look at the
- * node): a receive and a send cancelled before their first poll finish
+ * First polls (COAST_STATE_START goes straight to the lock; a fresh
+ * frame's node is always idle, so the skipped looks could never fire and
+ * this test checks behaviour, not the shortcut): a receive and a send cancelled before their first poll finish
  * with -ECANCELED and link nothing; a first poll completes a receive with
  * an element there and a send with room, and links one that must wait.
  */
