@@ -164,6 +164,7 @@ TEST_DECLARE(yield_loop_lifo)
 TEST_DECLARE(yield_loop_cancel)
 TEST_DECLARE(yield_loop_lent)
 TEST_DECLARE(yield_loop_spill)
+TEST_DECLARE(yield_loop_inline_tick)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -341,4 +342,5 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_cancel)
   TEST_ENTRY(yield_loop_lent)
   TEST_ENTRY(yield_loop_spill)
+  TEST_ENTRY(yield_loop_inline_tick)
 TASK_LIST_END

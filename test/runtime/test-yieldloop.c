@@ -398,3 +398,112 @@ TEST_IMPL(yield_loop_spill)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/* Completes at once with 1. */
+struct yl_unit {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(yl_unit_fn, struct yl_unit, yl_unit_poll);
+
+static int yl_unit_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	((struct yl_unit *)f)->ret = 1;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+#define TICK_POLLS 61 /* scheduler.c's TICK_INTERVAL */
+#define JOIN_ROUNDS 10
+
+/*
+ * Alone in its worker's queues, so that every task it spawns is the next
+ * and a join of it runs it inline: first joins until one waits (a tick's
+ * worth of inline polls was made), then JOIN_ROUNDS rounds of two plain
+ * yields and TICK_POLLS joins in one poll.  Its result is how many joins
+ * of the rounds waited.
+ */
+struct yl_joiner {
+	struct coast_frame h;
+	int ret;
+	struct coast_frame *sub;
+	bool synced;
+	int round, joins, yields, out;
+};
+
+TEST_FN(yl_joiner_fn, struct yl_joiner, yl_joiner_poll);
+
+static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_joiner *j = (struct yl_joiner *)f;
+	struct yl_unit *u;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &j->sub, cx);
+	for (;;) {
+		if (j->sub) {
+			if (test_poll(j->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			ASSERT_EQ(COAST_RESULT(int, j->sub), 0);
+			test_free(cx, j->sub);
+			j->sub = NULL;
+			continue;
+		}
+		if (j->synced && j->yields == 2 && j->joins < TICK_POLLS) {
+			j->joins++;
+		} else if (j->yields < 2) {
+			j->yields++;
+			coast__task_wake_self(cx);
+			return COAST_PENDING;
+		} else if (j->synced) {
+			if (++j->round == JOIN_ROUNDS) {
+				f->state = COAST_STATE_DONE;
+				return COAST_READY;
+			}
+			j->yields = j->joins = 0;
+			continue;
+		}
+		u = test_frame_new(&coast__task_alloc, &yl_unit_fn);
+		j->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&u->h), &j->out);
+		if (!j->sub)
+			coast__out_of_frames("yl_joiner");
+		if (test_poll(j->sub, cx) == COAST_PENDING) {
+			if (j->synced)
+				j->ret++;
+			else
+				j->synced = true, j->yields = 0;
+			return COAST_PENDING;
+		}
+		test_free(cx, j->sub);
+		j->sub = NULL;
+	}
+}
+
+/*
+ * Once a tick's worth of inline polls was made, the yield loop hands the
+ * next odd turn to the run loop, which makes the tick (and clears the
+ * count) before the joiner joins again: the joins after two yields all
+ * run inline.  A loop that left the count to the 61-poll countdown would
+ * make the first join of nearly every round wait.
+ */
+TEST_IMPL(yield_loop_inline_tick)
+{
+	struct yl_joiner *j;
+	coast_task *tj;
+	int ret = -1;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
+						     7, NULL, NULL),
+				  &ret),
+		  0);
+	j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
+	tj = coast__spawn(&j->h);
+	ASSERT(tj != NULL);
+	ASSERT_EQ(test_join_int(tj), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
