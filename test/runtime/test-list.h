@@ -165,6 +165,7 @@ TEST_DECLARE(yield_loop_cancel)
 TEST_DECLARE(yield_loop_lent)
 TEST_DECLARE(yield_loop_spill)
 TEST_DECLARE(yield_loop_inline_tick)
+TEST_DECLARE(yield_loop_lifo_count)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -343,4 +344,5 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_lent)
   TEST_ENTRY(yield_loop_spill)
   TEST_ENTRY(yield_loop_inline_tick)
+  TEST_ENTRY(yield_loop_lifo_count)
 TASK_LIST_END
