@@ -987,15 +987,33 @@ next_task(struct worker *w, unsigned *turn, bool single,
 }
 
 /*
+ * One worker, its spill list not empty: t behind it, and the FIFO's head
+ * out, the ring's or else the list's (next_task's push_full and pops, in
+ * one step).  More tasks than the ring holds all yielding (yield_storm's
+ * 1,000) go round through the list: pushes go behind it while it holds
+ * tasks, so the ring drains into it.
+ */
+static inline struct coast_task *rotate_spill(struct worker *w,
+					      struct coast_task *t)
+{
+	struct coast_task *next = coast__local_pop_unstolen(&w->q);
+
+	t->next = NULL;
+	w->spill_tail->next = t;
+	w->spill_tail = t;
+	return next ? next : pop_spill(w);
+}
+
+/*
  * One worker, t just yielded (after_poll returned it): the yield loop.  It
  * polls the ring's tasks in turn for as long as each yields and nothing
  * else is due, without run_task and next_task's general protocol, which
  * is what it keeps, in another order:
- *  - t goes to the back of the ring and its head is popped (next_task's
- *    rotation) unless the LIFO slot holds a task, a spill list holds
- *    tasks (t goes behind them), or the turn about to start is odd and has
- *    a duty (the tick, its inline-poll count, a pinned task): then
- *    next_task makes the turn, from the same countdown;
+ *  - t goes to the back of the queue and its head is popped (next_task's
+ *    rotation: the ring's, or rotate_spill's while the spill list holds
+ *    tasks) unless the LIFO slot holds a task or the turn about to start
+ *    is odd and has a duty (the tick, its inline-poll count, a pinned
+ *    task): then next_task makes the turn, from the same countdown;
  *  - a task popped that was not queued RUNNING by a yield (a spawn or a
  *    wake: the transition to RUNNING), or that is cancelled, goes to
  *    run_task (returned unpolled);
@@ -1022,14 +1040,15 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 
 	w->lifo_polls = 0;
 	for (;;) {
-		if (coast__polling.lifo || w->spill_head)
+		if (coast__polling.lifo)
 			break;
 		if ((--n & 1) && (n == 1 || w->inline_polls >= TICK_INTERVAL ||
 				  coast__inject_len(&w->pinned))) {
 			n++; /* next_task's turn */
 			break;
 		}
-		t = coast__local_rotate_unstolen(&w->q, t);
+		t = w->spill_head ? rotate_spill(w, t)
+				  : coast__local_rotate_unstolen(&w->q, t);
 		if (__builtin_expect(!t->yielded, 0) ||
 		    (atomic_load_explicit(&t->state, memory_order_acquire) &
 		     COAST__ST_CANCELLED)) {
