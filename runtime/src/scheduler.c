@@ -1047,8 +1047,10 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 			n++; /* next_task's turn */
 			break;
 		}
-		t = w->spill_head ? rotate_spill(w, t)
-				  : coast__local_rotate_unstolen(&w->q, t);
+		if (__builtin_expect(w->spill_head != NULL, 0))
+			t = rotate_spill(w, t);
+		else
+			t = coast__local_rotate_unstolen(&w->q, t);
 		if (__builtin_expect(!t->yielded, 0) ||
 		    (atomic_load_explicit(&t->state, memory_order_acquire) &
 		     COAST__ST_CANCELLED)) {
