@@ -488,6 +488,40 @@ static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 }
 
+/* Spawns the joiner and joins it: the root's join is over before the
+ * joiner's rounds (a root's join made meanwhile could poll the joiner
+ * inline, one inline poll more in a round). */
+struct yl_jroot {
+	struct coast_frame h;
+	int ret;
+	struct coast_frame *sub;
+};
+
+TEST_FN(yl_jroot_fn, struct yl_jroot, yl_jroot_poll);
+
+static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_jroot *r = (struct yl_jroot *)f;
+	struct yl_joiner *j;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &r->sub, cx);
+	if (!r->sub) {
+		j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
+		r->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&j->h), &r->ret);
+		if (!r->sub)
+			coast__out_of_frames("yl_jroot");
+	}
+	if (test_poll(r->sub, cx) == COAST_PENDING)
+		return COAST_PENDING;
+	ASSERT_EQ(COAST_RESULT(int, r->sub), 0);
+	test_free(cx, r->sub);
+	r->sub = NULL;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
 /*
  * Once a tick's worth of inline polls was made, the yield loop hands the
  * next odd turn to the run loop, which makes the tick (and clears the
@@ -497,19 +531,13 @@ static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
  */
 TEST_IMPL(yield_loop_inline_tick)
 {
-	struct yl_joiner *j;
-	coast_task *tj;
+	struct yl_jroot *r;
 	int ret = -1;
 
 	test_workers(1);
-	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
-						     7, NULL, NULL),
-				  &ret),
-		  0);
-	j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
-	tj = coast__spawn(&j->h);
-	ASSERT(tj != NULL);
-	ASSERT_EQ(test_join_int(tj), 0);
+	r = test_frame_new(&coast__task_alloc, &yl_jroot_fn);
+	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
+	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
