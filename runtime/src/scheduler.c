@@ -1020,13 +1020,14 @@ static inline struct coast_task *rotate_spill(struct worker *w,
  *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
  *    waker that borrowed the runner's reference) goes on as run_task's.
  * What it drops is what a plain yield of a queued task with one worker
- * never needs: the yielded flag is already set and stays set; the deferred task
- * of rule 11 (task.c) is none, since only a poll that waits leaves one,
- * and such a poll leaves this loop; a task of the ring or the spill list
- * has no home (local tasks never enter a stealable queue); the LIFO count is 0 from the entry on,
- * as after any pop that is not the slot's; `current` stays set between
- * two polls here, where nothing reads it (no call), and is cleared on the
- * way out.  The cx is reused, its depth and yield_now zeroed (one store).
+ * never needs: the yielded flag is already set and stays set; the
+ * deferred task of rule 11 (task.c) is none, since only a poll that waits
+ * leaves one, and such a poll leaves this loop; a task of the ring or the
+ * spill list has no home (local tasks never enter a stealable queue); the
+ * LIFO count is 0 from the entry on, as after any pop that is not the
+ * slot's; `current` stays set between two polls here, where nothing reads
+ * it (no call), and is cleared on the way out.  The cx is reused, its
+ * depth and yield_now zeroed (one store).
  *
  * Returns the next task for run_task, or NULL: the worker's queues are
  * empty, and worker_loop searches.
