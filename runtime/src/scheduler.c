@@ -1024,13 +1024,14 @@ static inline struct coast_task *rotate_spill(struct worker *w,
  * deferred task of rule 11 (task.c) is none, since only a poll that waits
  * leaves one, and such a poll leaves this loop; a task of the ring or the
  * spill list has no home (local tasks never enter a stealable queue); the
- * LIFO count is 0 from the entry on, as after any pop that is not the
- * slot's; `current` stays set between two polls here, where nothing reads
+ * LIFO count restarts at the loop's first pop from the queue, as after any
+ * pop that is not the slot's; `current` stays set between two polls here, where nothing reads
  * it (no call), and is cleared on the way out.  The cx is reused, its
  * depth and yield_now zeroed (one store).
  *
- * Returns the next task for run_task, or NULL: the worker's queues are
- * empty, and worker_loop searches.
+ * Returns the next task for run_task, or NULL: the queues are empty or
+ * the poll ended in something other than a plain yield, and worker_loop
+ * goes on with next_task.
  */
 static __attribute__((always_inline)) inline struct coast_task *
 run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
@@ -1039,7 +1040,12 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 	struct coast_cx cx;
 	int r;
 
-	w->lifo_polls = 0;
+	/* The count restarts with a pop from the queue, not before one: a
+	 * task run from the slot that woke the next into it and yielded
+	 * leaves the slot to next_task with its count, or a chain of such
+	 * tasks would run from the slot without limit. */
+	if (!coast__polling.lifo)
+		w->lifo_polls = 0;
 	for (;;) {
 		if (coast__polling.lifo)
 			break;

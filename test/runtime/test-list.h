@@ -166,6 +166,7 @@ TEST_DECLARE(yield_loop_lent)
 TEST_DECLARE(yield_loop_spill)
 TEST_DECLARE(yield_loop_inline_tick)
 TEST_DECLARE(yield_loop_lifo_count)
+TEST_DECLARE(yield_loop_lifo_chain)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -345,4 +346,5 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_spill)
   TEST_ENTRY(yield_loop_inline_tick)
   TEST_ENTRY(yield_loop_lifo_count)
+  TEST_ENTRY(yield_loop_lifo_chain)
 TASK_LIST_END
