@@ -25,7 +25,9 @@
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
- * still RUNNING: no state transition for a yield (run_task).
+ * still RUNNING: no state transition for a yield (run_task).  With one
+ * worker the yields of the ring's tasks are polled in turn by the yield
+ * loop (run_yielders) until anything else is due.
  * A join whose task is the next this worker would pop from its own queues
  * polls it inline, inside the joiner's poll (coast__join_inline, "inline
  * joins" below and in docs/runtime.md).
@@ -530,6 +532,26 @@ static bool start_running(struct coast_task *t)
 }
 
 /*
+ * t's root polled directly: a lowered root's body without
+ * coast__heap_poll's flags, which only coast__task_poll sets on a root,
+ * and the header's state, which nothing reads of a running root
+ * (coast_dump_tasks reads the body's).  They cost a yield 3 instructions.
+ * COAST_DESCEND is the caller's.
+ */
+static __attribute__((always_inline)) inline int
+poll_root(struct coast_task *t, struct coast_cx *cx)
+{
+	struct coast_frame *root = coast__task_root(t);
+	const struct coast_fn *fn = root->fn;
+	struct coast_head *h;
+
+	if (!fn->body_poll)
+		return fn->poll(root, cx);
+	h = (struct coast_head *)((char *)root + fn->body_offset);
+	return fn->body_poll(h, cx);
+}
+
+/*
  * coast__task_poll without its loop in the common case: nothing descended
  * into (descend.c; a task that ever descended keeps its array, and takes
  * the general path) and no cancellation to mark on the root.  A yield
@@ -538,26 +560,11 @@ static bool start_running(struct coast_task *t)
 static int poll_task(struct coast_task *t, struct coast_cx *cx,
 		     bool cancel_polled)
 {
-	const struct coast_fn *fn;
-	struct coast_frame *root;
-	struct coast_head *h;
 	int r;
 
 	if (cancel_polled || t->descended)
 		return coast__task_poll(t, cx);
-	root = coast__task_root(t);
-	fn = root->fn;
-	if (fn->body_poll) {
-		/* A lowered root's body, polled directly: what
-		 * coast__heap_poll does but for the flags, which only
-		 * coast__task_poll sets on a root, and the header's state,
-		 * which nothing reads of a running root (coast_dump_tasks
-		 * reads the body's).  They cost a yield 3 instructions. */
-		h = (struct coast_head *)((char *)root + fn->body_offset);
-		r = fn->body_poll(h, cx);
-	} else {
-		r = fn->poll(root, cx);
-	}
+	r = poll_root(t, cx);
 	/* PENDING first: the common result (a yield, a wait) then takes
 	 * one test to run_task's pending path.  It descended just now: the
 	 * loop polls from the innermost. */
@@ -610,22 +617,15 @@ static inline void settle_deferred(struct worker *w)
 }
 
 /*
- * Inline in both of worker_loop's copies: a call and its spills were 15
- * instructions a yield.  Returns a task that yielded with one worker
- * (`single`): the caller queues it at the back of w's queue with the next
- * pop (next_task), one step instead of two.  Otherwise NULL.
+ * What follows a poll of t that returned r, run_task's and the yield loop's
+ * (run_yielders).  Returns a task that yielded with one worker (`single`):
+ * the caller queues it at the back of w's queue with the next pop, one step
+ * instead of two.  Otherwise NULL.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-run_task(struct worker *w, struct coast_task *t, bool single)
+after_poll(struct worker *w, struct coast_task *t, int r,
+	   const struct coast_cx *cx, bool single)
 {
-	struct coast_cx cx = { .task = t, .frames = &t->frames };
-	bool cancel_polled = start_running(t);
-	int r;
-
-	coast__polling.current = t;
-	coast__polling.lent = false;
-	coast__polling.budget = COAST__BUDGET;
-	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
 		bool root = t->is_root;
 		bool scoped = atomic_load_explicit(&t->scope,
@@ -649,7 +649,7 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 		return NULL;
 	}
 	coast__polling.current = NULL;
-	if (cx.yield_now) {
+	if (cx->yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
 		t->yielded = true;
@@ -661,9 +661,10 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 			push_pinned(t);
 			return NULL;
 		}
-		w->unannounced = true;
+		/* P8 is about waking other workers: one has none. */
 		if (single)
 			return t;
+		w->unannounced = true;
 		push_own(w, t);
 		return NULL;
 	}
@@ -680,6 +681,24 @@ run_task(struct worker *w, struct coast_task *t, bool single)
 	}
 	after_pending(w, t, coast__polling.lent);
 	return NULL;
+}
+
+/*
+ * Inline in both of worker_loop's copies: a call and its spills were 15
+ * instructions a yield.  Returns what after_poll does.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
+run_task(struct worker *w, struct coast_task *t, bool single)
+{
+	struct coast_cx cx = { .task = t, .frames = &t->frames };
+	bool cancel_polled = start_running(t);
+	int r;
+
+	coast__polling.current = t;
+	coast__polling.lent = false;
+	coast__polling.budget = COAST__BUDGET;
+	r = poll_task(t, &cx, cancel_polled);
+	return after_poll(w, t, r, &cx, single);
 }
 
 void coast__task_unclaim(struct coast_task *t, struct coast_task **freed)
@@ -967,6 +986,110 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	return take_injected(w);
 }
 
+/*
+ * One worker, its spill list not empty: t behind it, and the FIFO's head
+ * out, the ring's or else the list's (next_task's push_full and pops, in
+ * one step).  More tasks than the ring holds all yielding (yield_storm's
+ * 1,000) go round through the list: pushes go behind it while it holds
+ * tasks, so the ring drains into it.
+ */
+static inline struct coast_task *rotate_spill(struct worker *w,
+					      struct coast_task *t)
+{
+	struct coast_task *next = coast__local_pop_unstolen(&w->q);
+
+	t->next = NULL;
+	w->spill_tail->next = t;
+	w->spill_tail = t;
+	return next ? next : pop_spill(w);
+}
+
+/*
+ * One worker, t just yielded (after_poll returned it): the yield loop.  It
+ * polls the queue's tasks in turn for as long as each yields and nothing
+ * else is due, without run_task and next_task's general protocol, which
+ * is what it keeps, in another order:
+ *  - t goes to the back of the queue and its head is popped (next_task's
+ *    rotation: the ring's, or rotate_spill's while the spill list holds
+ *    tasks) unless the LIFO slot holds a task or the turn about to start
+ *    is odd and has a duty (the tick, its inline-poll count, a pinned
+ *    task): then next_task makes the turn, from the same countdown;
+ *  - a task popped that was not queued RUNNING by a yield (a spawn or a
+ *    wake: the transition to RUNNING), or that is cancelled, goes to
+ *    run_task (returned unpolled);
+ *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
+ *    waker that borrowed the runner's reference) goes on as run_task's.
+ * What it drops is what a plain yield of a queued task with one worker
+ * never needs: the yielded flag is already set and stays set; the
+ * deferred task of rule 11 (task.c) is none, since only a poll that waits
+ * leaves one, and such a poll leaves this loop; a task of the ring or the
+ * spill list has no home (local tasks never enter a stealable queue); the
+ * LIFO count restarts at the loop's first pop from the queue, as after any
+ * pop that is not the slot's; `current` stays set between two polls here, where nothing reads
+ * it (no call), and is cleared on the way out.  The cx is reused, its
+ * depth and yield_now zeroed (one store).
+ *
+ * Returns the next task for run_task, or NULL: the queues are empty or
+ * the poll ended in something other than a plain yield, and worker_loop
+ * goes on with next_task.
+ */
+static __attribute__((always_inline)) inline struct coast_task *
+run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
+{
+	unsigned n = *turn;
+	struct coast_cx cx;
+	int r;
+
+	/* The count restarts with a pop from the queue, not before one: a
+	 * task run from the slot that woke the next into it and yielded
+	 * leaves the slot to next_task with its count, or a chain of such
+	 * tasks would run from the slot without limit. */
+	if (!coast__polling.lifo)
+		w->lifo_polls = 0;
+	for (;;) {
+		if (coast__polling.lifo)
+			break;
+		if ((--n & 1) && (n == 1 || w->inline_polls >= TICK_INTERVAL ||
+				  coast__inject_len(&w->pinned))) {
+			n++; /* next_task's turn */
+			break;
+		}
+		if (__builtin_expect(w->spill_head != NULL, 0))
+			t = rotate_spill(w, t);
+		else
+			t = coast__local_rotate_unstolen(&w->q, t);
+		if (__builtin_expect(!t->yielded, 0) ||
+		    (atomic_load_explicit(&t->state, memory_order_acquire) &
+		     COAST__ST_CANCELLED)) {
+			*turn = n;
+			coast__polling.current = NULL;
+			return t;
+		}
+		cx.task = t;
+		cx.frames = &t->frames;
+		cx.depth = 0;
+		cx.yield_now = 0;
+		coast__polling.current = t;
+		coast__polling.lent = false;
+		coast__polling.budget = COAST__BUDGET;
+		r = t->descended ? coast__task_poll(t, &cx) : poll_root(t, &cx);
+		if (__builtin_expect(r == COAST_PENDING, 1) &&
+		    __builtin_expect(cx.yield_now != 0, 1) &&
+		    __builtin_expect(!coast__polling.lent, 1))
+			continue;
+		if (r == COAST_DESCEND)
+			r = coast__task_poll(t, &cx);
+		t = after_poll(w, t, r, &cx, true);
+		if (!t) {
+			*turn = n;
+			return NULL;
+		}
+	}
+	*turn = n;
+	coast__polling.current = NULL;
+	return next_task(w, turn, true, t);
+}
+
 static uint32_t xorshift(uint32_t *s)
 {
 	uint32_t x = *s;
@@ -1113,11 +1236,10 @@ worker_loop(struct worker *w, bool single)
 			if (w->searching)
 				end_search(w);
 		}
-		/* A yield with one worker: next_task's copy that queues
-		 * it, so that the other paths test nothing more.  Never NULL
-		 * there (the queue holds back), but NULL is looked for. */
+		/* A yield with one worker: the yield loop, so that the other
+		 * paths test nothing more. */
 		while ((back = run_task(w, t, single)) &&
-		       (t = next_task(w, &turn, single, back)))
+		       (t = run_yielders(w, &turn, back)))
 			;
 	}
 }

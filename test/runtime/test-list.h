@@ -164,6 +164,14 @@ TEST_DECLARE(registry_churn)
 TEST_DECLARE(tick_no_fd_no_poll)
 TEST_DECLARE(tick_fd_event_while_busy)
 TEST_DECLARE(tick_timer_while_busy)
+TEST_DECLARE(yield_loop_injected)
+TEST_DECLARE(yield_loop_lifo)
+TEST_DECLARE(yield_loop_cancel)
+TEST_DECLARE(yield_loop_lent)
+TEST_DECLARE(yield_loop_spill)
+TEST_DECLARE(yield_loop_inline_tick)
+TEST_DECLARE(yield_loop_lifo_count)
+TEST_DECLARE(yield_loop_lifo_chain)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -341,4 +349,12 @@ TASK_LIST_START
   TEST_ENTRY(tick_no_fd_no_poll)
   TEST_ENTRY(tick_fd_event_while_busy)
   TEST_ENTRY(tick_timer_while_busy)
+  TEST_ENTRY(yield_loop_injected)
+  TEST_ENTRY(yield_loop_lifo)
+  TEST_ENTRY(yield_loop_cancel)
+  TEST_ENTRY(yield_loop_lent)
+  TEST_ENTRY(yield_loop_spill)
+  TEST_ENTRY(yield_loop_inline_tick)
+  TEST_ENTRY(yield_loop_lifo_count)
+  TEST_ENTRY(yield_loop_lifo_chain)
 TASK_LIST_END

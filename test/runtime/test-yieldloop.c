@@ -1,0 +1,687 @@
+/*
+ * test-yieldloop.c - the yield loop of one worker (scheduler.c,
+ * run_yielders): while the tasks of its ring yield, it polls them in turn
+ * without the general run loop, and still leaves every other duty to it:
+ * the tick's injected task, a task woken into the LIFO slot, the spill
+ * list's tasks, a cancellation, a yield whose poll lent its reference to
+ * a waker.  Each test keeps the ring full of yielding spinners, and one
+ * worker: the shared counts need no lock beyond relaxed atomics (the main
+ * thread reads some).
+ */
+#include <errno.h>
+
+#include "test.h"
+
+#define SPINNERS 3
+
+struct yl_shared {
+	atomic_uint polls; /* every poll of every task of the test */
+	atomic_uint started; /* spinners polled at least once */
+	atomic_int stop;
+	double t0;
+	const char *awaited;
+	/* The LIFO test: the waiter's waker, the count at its wake, how
+	 * many of its polls were not the next one, its rounds. */
+	coast_waker *waker;
+	unsigned woke_at, late, rounds;
+	/* The cancel test: the target (spawned by the main thread while the
+	 * hook runs), its polls, and those after the cancel that were not
+	 * the cancellation poll (in late). */
+	_Atomic(coast_task *) target;
+	unsigned target_polls;
+	bool cancelled;
+	bool cancel_polled;
+};
+
+/* Yields until stop; its result is how many times it was polled.  The
+ * first (hook) runs a test's action on its polls. */
+struct yl_spinner {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+	bool hook;
+};
+
+TEST_FN(yl_spinner_fn, struct yl_spinner, yl_spinner_poll);
+
+static unsigned yl_count(struct yl_shared *sh)
+{
+	return atomic_fetch_add_explicit(&sh->polls, 1,
+					 memory_order_relaxed) +
+	       1;
+}
+
+static void yl_hook(struct yl_shared *sh, int n, unsigned now)
+{
+	/* The LIFO test: a wake every 37 polls of the hook, 20 times. */
+	if (sh->waker && n % 37 == 0) {
+		coast_waker_wake(sh->waker);
+		sh->waker = NULL;
+		sh->woke_at = now;
+	}
+	/* The cancel test: once the target has yielded 10 times. */
+	if (!sh->cancelled && sh->target_polls >= 10 &&
+	    atomic_load(&sh->target)) {
+		ASSERT_EQ(coast_cancel(atomic_load(&sh->target)), 0);
+		sh->cancelled = true;
+	}
+}
+
+static int yl_spinner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_spinner *s = (struct yl_spinner *)f;
+	unsigned now = yl_count(s->sh);
+
+	if (f->flags & COAST_F_CANCEL || atomic_load(&s->sh->stop)) {
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	ASSERT_WITHIN(s->sh->t0, s->sh->awaited);
+	if (!s->ret)
+		atomic_fetch_add(&s->sh->started, 1);
+	s->ret++;
+	if (s->hook)
+		yl_hook(s->sh, s->ret, now);
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+/* Starts the runtime with one worker, then SPINNERS spinners (injected:
+ * the worker moves them into its ring), the first with the hook. */
+static void yl_start(struct yl_shared *sh, coast_task **ts, const char *what)
+{
+	struct yl_spinner *s;
+	int i, ret = -1;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
+						     7, NULL, NULL),
+				  &ret),
+		  0);
+	sh->t0 = test_now_ms();
+	sh->awaited = what;
+	for (i = 0; i < SPINNERS; i++) {
+		s = test_frame_new(&coast__task_alloc, &yl_spinner_fn);
+		s->sh = sh;
+		s->hook = i == 0;
+		ts[i] = coast__spawn(&s->h);
+		ASSERT(ts[i] != NULL);
+	}
+}
+
+static void yl_finish(coast_task **ts)
+{
+	int i;
+
+	for (i = 0; i < SPINNERS; i++)
+		ASSERT(test_join_int(ts[i]) > 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+static bool yl_spinning(const void *sh)
+{
+	return atomic_load(&((const struct yl_shared *)sh)->started) == SPINNERS &&
+	       atomic_load(&((const struct yl_shared *)sh)->polls) >= 1000;
+}
+
+/* Sets stop when polled; its result is the poll count then. */
+struct yl_marker {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+};
+
+TEST_FN(yl_marker_fn, struct yl_marker, yl_marker_poll);
+
+static int yl_marker_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_marker *m = (struct yl_marker *)f;
+
+	(void)cx;
+	m->ret = (int)yl_count(m->sh);
+	atomic_store(&m->sh->stop, 1);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
+ * A task injected (spawned off the runtime) while the worker's ring
+ * yields runs at a tick (every 61 polls the tick takes one injected task
+ * and runs it next), counted from after the spawn returned so that the
+ * main thread's delays cannot widen it, and after every spinner was
+ * polled once (spinners still in the injection queue would take the
+ * first ticks: up to 181 polls were seen before that wait).  So the bound
+ * is one tick.  Without the tick the task never runs.
+ */
+TEST_IMPL(yield_loop_injected)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tm;
+	struct yl_marker *m;
+	unsigned after;
+	int ran_at;
+
+	yl_start(&sh, ts, "the injected task, taken by the tick");
+	ASSERT(test_wait(yl_spinning, &sh));
+	m = test_frame_new(&coast__task_alloc, &yl_marker_fn);
+	m->sh = &sh;
+	tm = coast__spawn(&m->h);
+	ASSERT(tm != NULL);
+	after = atomic_load(&sh.polls);
+	ran_at = test_join_int(tm);
+	ASSERT((long)ran_at - (long)after <= 61);
+	yl_finish(ts);
+	return 0;
+}
+
+/* Waits for the hook's wake 20 times; counts the polls of it that were
+ * not the poll right after the wake's. */
+struct yl_waiter {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+};
+
+TEST_FN(yl_waiter_fn, struct yl_waiter, yl_waiter_poll);
+
+static int yl_waiter_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_waiter *w = (struct yl_waiter *)f;
+	struct yl_shared *sh = w->sh;
+	unsigned now = yl_count(sh);
+
+	if (f->state == 1) {
+		if (now != sh->woke_at + 1)
+			sh->late++;
+		if (++sh->rounds == 20) {
+			atomic_store(&sh->stop, 1);
+			f->state = COAST_STATE_DONE;
+			return COAST_READY;
+		}
+	}
+	f->state = 1;
+	sh->waker = coast_waker_get(cx);
+	return COAST_PENDING;
+}
+
+/* A task woken into the LIFO slot by a yielding task runs next, not when
+ * the loop next hands over to the run loop. */
+TEST_IMPL(yield_loop_lifo)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tw;
+	struct yl_waiter *w;
+
+	w = test_frame_new(&coast__task_alloc, &yl_waiter_fn);
+	w->sh = &sh;
+	yl_start(&sh, ts, "the waiter's 20 wakes");
+	tw = coast__spawn(&w->h);
+	ASSERT(tw != NULL);
+	ASSERT_EQ(test_join_int(tw), 0);
+	ASSERT_EQ(sh.rounds, 20);
+	ASSERT_EQ(sh.late, 0);
+	yl_finish(ts);
+	return 0;
+}
+
+/* Yields until cancelled; counts its polls after the cancel that were
+ * not the cancellation poll. */
+struct yl_target {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+};
+
+TEST_FN(yl_target_fn, struct yl_target, yl_target_poll);
+
+static int yl_target_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_target *t = (struct yl_target *)f;
+	struct yl_shared *sh = t->sh;
+
+	yl_count(sh);
+	sh->target_polls++;
+	if (f->flags & COAST_F_CANCEL) {
+		sh->cancel_polled = true;
+		atomic_store(&sh->stop, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (sh->cancelled)
+		sh->late++;
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+/* A yielding task cancelled by another yielding task: its next poll is
+ * its cancellation poll. */
+TEST_IMPL(yield_loop_cancel)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tt;
+	struct yl_target *t;
+
+	yl_start(&sh, ts, "the target's cancellation poll");
+	ASSERT(test_wait(yl_spinning, &sh));
+	t = test_frame_new(&coast__task_alloc, &yl_target_fn);
+	t->sh = &sh;
+	tt = coast__spawn(&t->h);
+	ASSERT(tt != NULL);
+	atomic_store(&sh.target, tt);
+	ASSERT_EQ(test_join_int(tt), -ECANCELED);
+	ASSERT(sh.cancel_polled);
+	ASSERT_EQ(sh.late, 0);
+	yl_finish(ts);
+	return 0;
+}
+
+/* Takes a waker and yields in the same poll, 200 times, dropping the
+ * previous poll's waker: each yield lent the runner's reference. */
+struct yl_lender {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+	coast_waker *w;
+};
+
+TEST_FN(yl_lender_fn, struct yl_lender, yl_lender_poll);
+
+static int yl_lender_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_lender *l = (struct yl_lender *)f;
+
+	yl_count(l->sh);
+	coast_waker_drop(l->w);
+	l->w = NULL;
+	if (f->flags & COAST_F_CANCEL || l->ret == 200) {
+		atomic_store(&l->sh->stop, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	l->ret++;
+	l->w = coast_waker_get(cx);
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+/* A yield whose poll lent the runner's reference to a waker: the queue
+ * still holds one of its own (the task is neither freed under the queue
+ * nor leaked). */
+TEST_IMPL(yield_loop_lent)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tl;
+	struct yl_lender *l;
+
+	yl_start(&sh, ts, "the lender's 200 yields");
+	l = test_frame_new(&coast__task_alloc, &yl_lender_fn);
+	l->sh = &sh;
+	tl = coast__spawn(&l->h);
+	ASSERT(tl != NULL);
+	ASSERT_EQ(test_join_int(tl), 200);
+	yl_finish(ts);
+	return 0;
+}
+
+#define SPILL_TASKS ((int)COAST_LOCAL_QUEUE_CAP + 44)
+#define SPILL_YIELDS 20
+
+/* Yields SPILL_YIELDS times; its result is the largest number of polls
+ * (of any task) between two of its own, or before its first. */
+struct yl_counter {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+	unsigned last;
+	int n;
+};
+
+TEST_FN(yl_counter_fn, struct yl_counter, yl_counter_poll);
+
+static int yl_counter_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_counter *c = (struct yl_counter *)f;
+	unsigned now = yl_count(c->sh);
+
+	/* The first poll's gap is from the spawns (the count's 0). */
+	if ((int)(now - c->last) > c->ret)
+		c->ret = (int)(now - c->last);
+	c->n++;
+	c->last = now;
+	if (f->flags & COAST_F_CANCEL || c->n > SPILL_YIELDS) {
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+/* Spawns SPILL_TASKS counters from the worker: the ring's 256, the rest
+ * in the spill list behind them. */
+struct yl_spawner {
+	struct coast_frame h;
+	int ret;
+	struct yl_shared *sh;
+	coast_task **ts;
+};
+
+TEST_FN(yl_spawner_fn, struct yl_spawner, yl_spawner_poll);
+
+static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_spawner *s = (struct yl_spawner *)f;
+	struct yl_counter *c;
+	int i;
+
+	(void)cx;
+	for (i = 0; i < SPILL_TASKS; i++) {
+		c = test_frame_new(&coast__task_alloc, &yl_counter_fn);
+		c->sh = s->sh;
+		s->ts[i] = coast__spawn(&c->h);
+		ASSERT(s->ts[i] != NULL);
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
+ * Yielding tasks in the ring and in the spill list take turns as one
+ * FIFO: every task is polled once before any twice, and between two
+ * polls of one every other is polled once.  A loop rotating the ring
+ * alone would leave the spill list's tasks waiting for all the ring's
+ * yields, one taking the list's first the ring's.
+ */
+TEST_IMPL(yield_loop_spill)
+{
+	static coast_task *ts[SPILL_TASKS];
+	struct yl_shared sh = { 0 };
+	struct yl_spawner *s;
+	int i, ret = -1;
+
+	test_workers(1);
+	s = test_frame_new(&coast__task_alloc, &yl_spawner_fn);
+	s->sh = &sh;
+	s->ts = ts;
+	ASSERT_EQ(coast__block_on(&s->h, &ret), 0);
+	for (i = 0; i < SPILL_TASKS; i++)
+		ASSERT(test_join_int(ts[i]) <= SPILL_TASKS + 2);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Completes at once with 1. */
+struct yl_unit {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(yl_unit_fn, struct yl_unit, yl_unit_poll);
+
+static int yl_unit_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	((struct yl_unit *)f)->ret = 1;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+#define TICK_POLLS 61 /* scheduler.c's TICK_INTERVAL */
+#define JOIN_ROUNDS 10
+
+/*
+ * Alone in its worker's queues, so that every task it spawns is the next
+ * and a join of it runs it inline: first joins until one waits (a tick's
+ * worth of inline polls was made), then JOIN_ROUNDS rounds of two plain
+ * yields and TICK_POLLS joins in one poll.  Its result is how many joins
+ * of the rounds waited.
+ */
+struct yl_joiner {
+	struct coast_frame h;
+	int ret;
+	struct coast_frame *sub;
+	bool synced;
+	int round, joins, yields, out;
+};
+
+TEST_FN(yl_joiner_fn, struct yl_joiner, yl_joiner_poll);
+
+static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_joiner *j = (struct yl_joiner *)f;
+	struct yl_unit *u;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &j->sub, cx);
+	for (;;) {
+		if (j->sub) {
+			if (test_poll(j->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			ASSERT_EQ(COAST_RESULT(int, j->sub), 0);
+			test_free(cx, j->sub);
+			j->sub = NULL;
+			continue;
+		}
+		if (j->synced && j->yields == 2 && j->joins < TICK_POLLS) {
+			j->joins++;
+		} else if (j->yields < 2) {
+			j->yields++;
+			coast__task_wake_self(cx);
+			return COAST_PENDING;
+		} else if (j->synced) {
+			if (++j->round == JOIN_ROUNDS) {
+				f->state = COAST_STATE_DONE;
+				return COAST_READY;
+			}
+			j->yields = j->joins = 0;
+			continue;
+		}
+		u = test_frame_new(&coast__task_alloc, &yl_unit_fn);
+		j->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&u->h), &j->out);
+		if (!j->sub)
+			coast__out_of_frames("yl_joiner");
+		if (test_poll(j->sub, cx) == COAST_PENDING) {
+			if (j->synced)
+				j->ret++;
+			else
+				j->synced = true, j->yields = 0;
+			return COAST_PENDING;
+		}
+		test_free(cx, j->sub);
+		j->sub = NULL;
+	}
+}
+
+/* Spawns the joiner and joins it: the root's join is over before the
+ * joiner's rounds (a root's join made meanwhile could poll the joiner
+ * inline, one inline poll more in a round). */
+struct yl_jroot {
+	struct coast_frame h;
+	int ret;
+	struct coast_frame *sub;
+};
+
+TEST_FN(yl_jroot_fn, struct yl_jroot, yl_jroot_poll);
+
+static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_jroot *r = (struct yl_jroot *)f;
+	struct yl_joiner *j;
+
+	if (f->flags & COAST_F_CANCEL)
+		return test_drop(f, &r->sub, cx);
+	if (!r->sub) {
+		j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
+		r->sub = COAST_START(coast_join)(cx->frames,
+						 coast__spawn(&j->h), &r->ret);
+		if (!r->sub)
+			coast__out_of_frames("yl_jroot");
+	}
+	if (test_poll(r->sub, cx) == COAST_PENDING)
+		return COAST_PENDING;
+	ASSERT_EQ(COAST_RESULT(int, r->sub), 0);
+	test_free(cx, r->sub);
+	r->sub = NULL;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/*
+ * Once a tick's worth of inline polls was made, the yield loop hands the
+ * next odd turn to the run loop, which makes the tick (and clears the
+ * count) before the joiner joins again: the joins after two yields all
+ * run inline.  A loop that left the count to the 61-poll countdown would
+ * make the first join of nearly every round wait.
+ */
+TEST_IMPL(yield_loop_inline_tick)
+{
+	struct yl_jroot *r;
+	int ret = -1;
+
+	test_workers(1);
+	r = test_frame_new(&coast__task_alloc, &yl_jroot_fn);
+	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/*
+ * The LIFO count test.  Each round: a hook spinner wakes X, which runs
+ * from the LIFO slot (its first run there) and yields; then the hook
+ * wakes A, whose poll wakes B, whose poll wakes C: three runs from the
+ * slot in a row, the most it allows.  C's poll must be the one right
+ * after B's.
+ */
+struct lc_shared {
+	unsigned polls; /* the worker's alone: no atomics */
+	coast_waker *slot[4]; /* X, A, B, C */
+	int phase;            /* 0: wake X, 1: X yielded, wake A */
+	int rounds, late;
+	unsigned b_at;
+	double t0;
+};
+
+struct lc_spinner {
+	struct coast_frame h;
+	int ret;
+	struct lc_shared *sh;
+	bool hook;
+};
+
+TEST_FN(lc_spinner_fn, struct lc_spinner, lc_spinner_poll);
+
+static int lc_spinner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct lc_spinner *s = (struct lc_spinner *)f;
+	struct lc_shared *sh = s->sh;
+	int i;
+
+	sh->polls++;
+	if (f->flags & COAST_F_CANCEL || sh->rounds == JOIN_ROUNDS) {
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	ASSERT_WITHIN(sh->t0, "the LIFO rounds");
+	s->ret++;
+	for (i = 0; i < 4 && sh->slot[i]; i++)
+		;
+	if (s->hook && i == 4 && sh->phase == 0 && s->ret % 37 == 0) {
+		coast_waker_wake(sh->slot[0]);
+		sh->slot[0] = NULL;
+	} else if (s->hook && sh->phase == 1) {
+		coast_waker_wake(sh->slot[1]);
+		sh->slot[1] = NULL;
+		sh->phase = 0;
+	}
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+/* X (id 0) yields once when woken; A, B, C (1-3) wake the next. */
+struct lc_link {
+	struct coast_frame h;
+	int ret;
+	struct lc_shared *sh;
+	int id;
+};
+
+TEST_FN(lc_link_fn, struct lc_link, lc_link_poll);
+
+static int lc_link_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct lc_link *l = (struct lc_link *)f;
+	struct lc_shared *sh = l->sh;
+	unsigned now = ++sh->polls;
+
+	if (f->flags & COAST_F_CANCEL || sh->rounds == JOIN_ROUNDS) {
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (f->state == 1 && l->id == 0) {
+		/* Woken: yield once, from the slot's first run. */
+		f->state = 2;
+		sh->phase = 1;
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	if (f->state == 1 && l->id < 3) {
+		if (l->id == 2)
+			sh->b_at = now;
+		coast_waker_wake(sh->slot[l->id + 1]);
+		sh->slot[l->id + 1] = NULL;
+	} else if (f->state == 1) {
+		if (now != sh->b_at + 1)
+			sh->late++;
+		if (++sh->rounds == JOIN_ROUNDS) {
+			/* The others wait: their last wake. */
+			for (int i = 0; i < 3; i++) {
+				coast_waker_wake(sh->slot[i]);
+				sh->slot[i] = NULL;
+			}
+			f->state = COAST_STATE_DONE;
+			return COAST_READY;
+		}
+	}
+	f->state = 1;
+	sh->slot[l->id] = coast_waker_get(cx);
+	return COAST_PENDING;
+}
+
+/* A task run from the LIFO slot that yields does not take a run of the
+ * slot's next burst: the count restarts with the yield loop. */
+TEST_IMPL(yield_loop_lifo_count)
+{
+	struct lc_shared sh = { 0 };
+	coast_task *ts[SPINNERS + 4];
+	struct lc_spinner *s;
+	struct lc_link *l;
+	int i, ret = -1;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 1,
+						     7, NULL, NULL),
+				  &ret),
+		  0);
+	sh.t0 = test_now_ms();
+	for (i = 0; i < 4; i++) {
+		l = test_frame_new(&coast__task_alloc, &lc_link_fn);
+		l->sh = &sh;
+		l->id = i;
+		ts[i] = coast__spawn(&l->h);
+		ASSERT(ts[i] != NULL);
+	}
+	for (i = 0; i < SPINNERS; i++) {
+		s = test_frame_new(&coast__task_alloc, &lc_spinner_fn);
+		s->sh = &sh;
+		s->hook = i == 0;
+		ts[4 + i] = coast__spawn(&s->h);
+		ASSERT(ts[4 + i] != NULL);
+	}
+	for (i = 0; i < SPINNERS + 4; i++)
+		test_join_int(ts[i]);
+	ASSERT_EQ(sh.rounds, JOIN_ROUNDS);
+	ASSERT_EQ(sh.late, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
