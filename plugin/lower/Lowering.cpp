@@ -108,6 +108,7 @@ private:
   bool checkVariadicDeclarations();
   bool plan();
   void emit();
+  std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
@@ -132,6 +133,8 @@ private:
   llvm::DenseSet<const FunctionDecl *> Defined;
   /// Start functions declared or defined so far in the lowered text.
   llvm::StringSet<> StartDeclared;
+  /// An edit fell outside every piece (a bug of the lowering).
+  bool EditOutsidePieces = false;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -321,6 +324,61 @@ void TULowering::emit() {
     LC->applyReplacements();
 }
 
+/// The pieces of \p F: each declaration of it whose text the lowering
+/// edited, with what it inserted at either end (prototypes and moved local
+/// types before, the start function after), overlapping ones merged.
+/// An edit outside every piece makes \p LC inconsistent: no text may be
+/// added anywhere but around a declaration, or the pieces alone would miss
+/// it.
+std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
+                                               const LoweringContext &LC) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  std::vector<LoweredPiece> Pieces;
+  for (const Decl *D : Decls) {
+    if (fileOf(SM, D) != F)
+      continue;
+    SourceLocation BeginLoc = SM.getExpansionLoc(D->getBeginLoc());
+    CharSourceRange Range =
+        Lexer::getAsCharRange(SM.getExpansionRange(D->getEndLoc()), SM, LO);
+    unsigned Begin = LC.offsetIn(BeginLoc);
+    unsigned End = LC.offsetIn(Range.getEnd());
+    bool Standalone = true;
+    if (isa<VarDecl>(D)) {
+      // A variable's piece is its whole declaration, `;` included; one
+      // that goes on with other declarators is not a declaration alone.
+      CharSourceRange Semi = LC.withSemicolon(
+          CharSourceRange::getCharRange(BeginLoc, Range.getEnd()));
+      Standalone = Semi.getEnd() != Range.getEnd();
+      End = LC.offsetIn(Semi.getEnd());
+    }
+    if (!LC.editedAround(Begin, End))
+      continue;
+    if (!Pieces.empty() && Begin <= Pieces.back().End) {
+      LoweredPiece &Last = Pieces.back();
+      Last.Decls.push_back(D);
+      Last.End = std::max(Last.End, End);
+      Last.Standalone &= Standalone;
+      continue;
+    }
+    LoweredPiece P;
+    P.Decls.push_back(D);
+    P.Begin = Begin;
+    P.End = End;
+    P.Place = LC.placedAt(BeginLoc);
+    P.Standalone = Standalone;
+    Pieces.push_back(std::move(P));
+  }
+  std::vector<std::pair<unsigned, unsigned>> Ranges;
+  for (LoweredPiece &P : Pieces) {
+    P.Text = LC.pieceText(P.Begin, P.End);
+    Ranges.push_back({P.Begin, P.End});
+  }
+  if (!LC.editsOnlyIn(Ranges))
+    EditOutsidePieces = true;
+  return Pieces;
+}
+
 /// Which declarations to lower: every one with code in the main file, and
 /// in each header that defines an async function. Declarations of system
 /// headers are only looked at for async definitions: their bodies are not
@@ -437,12 +495,25 @@ LoweringResult TULowering::run(bool Emit) {
   emit();
   bool Inconsistent = false;
   for (auto &[F, LC] : Contexts) {
+    std::vector<LoweredPiece> Pieces = piecesOf(F, *LC);
     Inconsistent |= LC->inconsistent();
+    std::string Text = assembleFile(LC->original(), Pieces);
     if (F == SM.getMainFileID())
-      R.Text = LC->fileText();
+      R.Text = std::move(Text);
     else
-      R.Headers.push_back({*SM.getFileEntryRefForID(F), LC->fileText()});
+      R.Headers.push_back({*SM.getFileEntryRefForID(F), std::move(Text)});
+    for (LoweredPiece &P : Pieces)
+      R.Pieces.push_back(std::move(P));
   }
+  // Decls is in translation-unit order: the pieces go as their first
+  // declarations went.
+  llvm::DenseMap<const Decl *, size_t> Order;
+  for (const Decl *D : Decls)
+    Order[D] = Order.size();
+  llvm::sort(R.Pieces, [&](const LoweredPiece &A, const LoweredPiece &B) {
+    return Order[A.Decls.front()] < Order[B.Decls.front()];
+  });
+  Inconsistent |= EditOutsidePieces;
   if (Inconsistent) {
     Handler.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
                         "internal error: the lowering of this file made "
@@ -456,7 +527,7 @@ LoweringResult TULowering::run(bool Emit) {
 
 } // namespace
 
-static bool isAsyncCode(const Decl *D) {
+bool isLoweredCode(const Decl *D) {
   const auto *FD = dyn_cast<FunctionDecl>(D);
   if (FD && isAsyncFunction(FD))
     return true;
@@ -465,7 +536,7 @@ static bool isAsyncCode(const Decl *D) {
 }
 
 bool hasAsyncCode(ASTContext &Ctx) {
-  return llvm::any_of(mainFileDecls(Ctx), isAsyncCode);
+  return llvm::any_of(mainFileDecls(Ctx), isLoweredCode);
 }
 
 const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
@@ -475,7 +546,7 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
     if (FD && FD->isReferenced() && FD->doesThisDeclarationHaveABody() &&
         fileOf(SM, FD) != SM.getMainFileID() &&
         !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
-        isAsyncCode(FD))
+        isLoweredCode(FD))
       return FD;
   }
   return nullptr;

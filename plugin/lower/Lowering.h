@@ -16,6 +16,7 @@
 #include "CounterExpansions.h"
 #include "FunctionAnalyses.h"
 #include "MacroTests.h"
+#include "Pieces.h"
 #include "SkippedBranches.h"
 
 #include "clang/AST/ASTContext.h"
@@ -38,6 +39,9 @@ struct LoweringResult {
     std::string Text;
   };
   std::vector<Header> Headers;
+  /// What Text and Headers are assembled from: every declaration the
+  /// lowering rewrote, as lowered text, in translation-unit order.
+  std::vector<LoweredPiece> Pieces;
 };
 
 /// Plans the lowering of the main file and of the headers that define
@@ -51,6 +55,11 @@ LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
                                     const SkippedBranches &Skipped);
+
+/// True if the lowering rewrites \p D when it lowers its file: an async
+/// function definition, or a definition whose code uses coast operations
+/// or an async function's value.
+bool isLoweredCode(const clang::Decl *D);
 
 /// True if the main file has async code the lowering would touch: async
 /// function definitions or coast operations.

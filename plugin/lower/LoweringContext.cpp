@@ -478,4 +478,44 @@ std::string LoweringContext::fileText() const {
   return Out;
 }
 
+std::string LoweringContext::pieceText(unsigned Begin, unsigned End) const {
+  std::string Out;
+  unsigned Pos = Begin;
+  for (auto I = Edits.lower_bound({Begin, 0, 0});
+       I != Edits.end() && I->first.Begin <= End; ++I) {
+    if (I->first.Begin == End && I->first.End > End)
+      break;
+    Out += Original.slice(Pos, I->first.Begin);
+    Out += I->second;
+    Pos = I->first.End;
+  }
+  Out += Original.slice(Pos, End);
+  return Out;
+}
+
+bool LoweringContext::editedAround(unsigned Begin, unsigned End) const {
+  auto I = Edits.lower_bound({Begin, 0, 0});
+  return I != Edits.end() && I->first.Begin <= End &&
+         !(I->first.Begin == End && I->first.End > End);
+}
+
+bool LoweringContext::editsOnlyIn(
+    llvm::ArrayRef<std::pair<unsigned, unsigned>> Ranges) const {
+  const auto *R = Ranges.begin();
+  for (const auto &[Range, Text] : Edits) {
+    while (R != Ranges.end() && R->second < Range.Begin)
+      ++R;
+    if (R == Ranges.end() || Range.Begin < R->first || Range.End > R->second)
+      return false;
+  }
+  return true;
+}
+
+std::string LoweringContext::placedAt(SourceLocation L) const {
+  L = SM.getExpansionLoc(L);
+  PresumedLoc P = SM.getPresumedLoc(L);
+  return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n" +
+         columnPad(L);
+}
+
 } // namespace coast
