@@ -1,0 +1,262 @@
+//===- SingleParse.cpp - Lowering inside the compile's own parse ----------===//
+
+#include "SingleParse.h"
+#include "CheckAndLower.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Parse/Parser.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace clang;
+
+namespace coast {
+
+/// The main file's raw tokens, directives apart: its last code token must
+/// end a declaration (`}` of a function, or `;` after anything but `}` or
+/// `;`, which may be an empty declaration the parser hands to no
+/// consumer), and no directive after it may make a token or enter a file
+/// (`#pragma`, `#include`). Conservative: a file it refuses compiles the
+/// nested way.
+static bool endsWithDeclaration(CompilerInstance &CI) {
+  SourceManager &SM = CI.getSourceManager();
+  FileID Main = SM.getMainFileID();
+  llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
+  Lexer Lex(Main, Buf, SM, CI.getLangOpts());
+  Token Tok;
+  tok::TokenKind Last = tok::unknown, BeforeLast = tok::unknown;
+  bool DirectiveAfter = false;
+  while (!Lex.LexFromRawLexer(Tok)) {
+    if (Tok.is(tok::hash) && Tok.isAtStartOfLine()) {
+      Lex.LexFromRawLexer(Tok);
+      StringRef Name =
+          Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+      DirectiveAfter |=
+          !llvm::StringSwitch<bool>(Name)
+               .Cases("if", "ifdef", "ifndef", "elif", true)
+               .Cases("elifdef", "elifndef", "else", "endif", true)
+               .Cases("define", "undef", "line", true)
+               .Default(false);
+      // The rest of the directive's line.
+      Lex.setParsingPreprocessorDirective(true);
+      while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
+        ;
+      Lex.setParsingPreprocessorDirective(false);
+      if (Tok.is(tok::eof))
+        break;
+      continue;
+    }
+    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma")
+      DirectiveAfter = true;
+    BeforeLast = Last;
+    Last = Tok.getKind();
+    DirectiveAfter &=
+        Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma";
+  }
+  if (DirectiveAfter)
+    return false;
+  return Last == tok::r_brace ||
+         (Last == tok::semi && BeforeLast != tok::r_brace &&
+          BeforeLast != tok::semi);
+}
+
+bool canParseOnce(CompilerInstance &CI) {
+  // Preprocessed input must expand macros in the appended text too
+  // (expandMacrosInPreprocessedInput): the nested way does that.
+  if (CI.getFrontendOpts().Inputs.front().getKind().isPreprocessed())
+    return false;
+  return endsWithDeclaration(CI);
+}
+
+namespace {
+
+/// Removes coast's annotations from \p D: CodeGen would put every
+/// annotated function it declares into llvm.global.annotations, which the
+/// compile of lowered code never has (its attributes are inert).
+void dropCoastAnnotations(Decl *D) {
+  if (!D->hasAttrs())
+    return;
+  llvm::erase_if(D->getAttrs(), [](const Attr *A) {
+    const auto *AA = dyn_cast<AnnotateAttr>(A);
+    return AA && AA->getAnnotation().starts_with("coast.");
+  });
+}
+
+class SingleParseConsumer : public ASTConsumer {
+public:
+  SingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
+                      std::unique_ptr<ASTConsumer> Lowered)
+      : CI(CI), OnLowered(std::move(OnLowered)), Lowered(std::move(Lowered)),
+        Records(CI.getPreprocessor()) {}
+
+  void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
+
+  bool HandleTopLevelDecl(DeclGroupRef G) override {
+    // CodeGen, after this consumer, saw the previous group without these
+    // bodies and recorded nothing for them; the AST keeps them for the
+    // checks, the lowering and Sema's end of the translation unit.
+    for (FunctionDecl *FD : RestoreNext)
+      FD->setBody(Bodies[FD]);
+    RestoreNext.clear();
+    if (Appended)
+      return true;
+    llvm::SmallVector<Decl *, 1> Mine;
+    for (Decl *D : G)
+      if (hide(D))
+        Mine.push_back(D);
+    // The parser holds one token of look-ahead: eof after the main file's
+    // last declaration, before it tells Sema the translation unit ended.
+    auto *P =
+        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
+    if (P && P->getCurToken().is(tok::eof))
+      lowerAndAppend(*P);
+    for (Decl *D : Mine)
+      setCode(D, false);
+    return true;
+  }
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (!Appended) {
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(
+          DiagnosticsEngine::Error,
+          "coast: the single parse did not reach the end of the main file "
+          "after a declaration; compile this file without "
+          "-fplugin-arg-coast-single-parse"));
+    }
+    Lowered->HandleTranslationUnit(Ctx);
+  }
+
+private:
+  /// Whether the lowering will rewrite \p D: then CodeGen must not see its
+  /// code. Declarations of other files than the main one are the
+  /// lowering's only when they are async functions (a header's static
+  /// inline ones); anything else there it rewrites is refused below.
+  bool hide(Decl *D) {
+    const SourceManager &SM = CI.getSourceManager();
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    bool Async =
+        FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD);
+    if (!Async &&
+        !(SM.isWrittenInMainFile(SM.getExpansionLoc(D->getLocation())) &&
+          isLoweredCode(D)))
+      return false;
+    if (FD && FD->doesThisDeclarationHaveABody()) {
+      Bodies[FD] = FD->getBody();
+      if (Async) {
+        RestoreNext.insert(FD);
+        KeepBody.insert(FD);
+      }
+    } else if (auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit()) {
+      Inits[VD] = VD->getInit();
+    } else {
+      return false;
+    }
+    Hidden.insert(D);
+    return true;
+  }
+
+  /// Gives \p D its code back (\p On) or takes it away.
+  void setCode(Decl *D, bool On) {
+    if (auto *FD = dyn_cast<FunctionDecl>(D))
+      FD->setBody(On ? Bodies[FD] : nullptr);
+    else if (auto *VD = dyn_cast<VarDecl>(D))
+      VD->setInit(On ? Inits[VD] : nullptr);
+  }
+
+  void lowerAndAppend(Parser &P) {
+    Appended = true;
+    for (Decl *D : Hidden)
+      setCode(D, true);
+    ASTContext &Ctx = CI.getASTContext();
+    LoweringResult R = checkAndLower(CI, Ctx, Records);
+    // Async functions keep their bodies (but the last group's, which
+    // CodeGen has yet to pass); the others stay hidden for good: the
+    // appended text defines them again.
+    for (Decl *D : Hidden)
+      if (!KeepBody.count(D))
+        setCode(D, false);
+    if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R))
+      return;
+    if (OnLowered)
+      OnLowered(R);
+    if (R.Pieces.empty())
+      return;
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      dropCoastAnnotations(D);
+    // Generated code warns about nothing: the pragma's state holds from
+    // its location on, after every user location, so the user's own
+    // warnings (this parse's, printed once) are untouched.
+    std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
+                       appendedText(R.Pieces);
+    SourceManager &SM = CI.getSourceManager();
+    SourceLocation End = P.getCurToken().getLocation();
+    FileID FID = SM.createFileID(
+        llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
+        SrcMgr::C_User, 0, 0, End);
+    setCoastAttrsInert(true);
+    CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
+    // Replaces the eof look-ahead: ParseAST's loop goes on with the
+    // appended declarations, hands them to every consumer, and ends the
+    // translation unit once, after them.
+    P.ConsumeToken();
+  }
+
+  /// Whether the pieces are exactly the hidden declarations, each whole:
+  /// one hidden without a piece would lose its definition, one with a
+  /// piece not hidden would be defined twice.
+  bool matchesHidden(const LoweringResult &R) {
+    llvm::DenseSet<const Decl *> InPieces;
+    const Decl *Wrong = nullptr;
+    for (const LoweredPiece &Piece : R.Pieces)
+      for (const Decl *D : Piece.Decls) {
+        InPieces.insert(D);
+        if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)))
+          Wrong = D;
+      }
+    for (Decl *D : Hidden)
+      if (!InPieces.count(D))
+        Wrong = D;
+    if (!Wrong)
+      return true;
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    Diags.Report(Wrong->getLocation(),
+                 Diags.getCustomDiagID(
+                     DiagnosticsEngine::Error,
+                     "coast: the single parse cannot lower this declaration "
+                     "on its own; compile this file without "
+                     "-fplugin-arg-coast-single-parse"));
+    return false;
+  }
+
+  CompilerInstance &CI;
+  LoweredHook OnLowered;
+  std::unique_ptr<ASTConsumer> Lowered;
+  PreprocessorRecords Records;
+  /// Declarations whose code is kept from CodeGen, in the order seen.
+  llvm::SetVector<Decl *> Hidden;
+  llvm::DenseMap<FunctionDecl *, Stmt *> Bodies;
+  llvm::DenseMap<VarDecl *, Expr *> Inits;
+  /// Async functions of the last group: CodeGen has yet to pass them.
+  llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
+  /// The hidden async functions: CodeGen never sees them again.
+  llvm::DenseSet<const Decl *> KeepBody;
+  bool Appended = false;
+};
+
+} // namespace
+
+std::unique_ptr<ASTConsumer>
+createSingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
+                          std::unique_ptr<ASTConsumer> Lowered) {
+  return std::make_unique<SingleParseConsumer>(CI, std::move(OnLowered),
+                                               std::move(Lowered));
+}
+
+} // namespace coast
