@@ -5,8 +5,10 @@
 #include "CoastAttrs.h"
 
 #include "clang/AST/Decl.h"
+#include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
+#include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Parse/Parser.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -18,12 +20,21 @@ using namespace clang;
 
 namespace coast {
 
+/// Whether a quoted `#include` in \p Text could be one: the appended text is
+/// a buffer without a directory, where it would be looked up from the
+/// working directory instead of the includer's.
+static bool mayInclude(StringRef Text) {
+  return Text.contains("include") || Text.contains("import") ||
+         Text.contains("embed");
+}
+
 /// The main file's raw tokens, directives apart: its last code token must
 /// end a declaration (`}` of a function, or `;` after anything but `}` or
 /// `;`, which may be an empty declaration the parser hands to no
 /// consumer), and no directive after it may make a token or enter a file
-/// (`#pragma`, `#include`). Conservative: a file it refuses compiles the
-/// nested way.
+/// (`#pragma`, `#include`). No file may be included inside braces (a
+/// function's body, whose lowered text is appended: see mayInclude).
+/// Conservative: a file it refuses compiles the nested way.
 static bool endsWithDeclaration(CompilerInstance &CI) {
   SourceManager &SM = CI.getSourceManager();
   FileID Main = SM.getMainFileID();
@@ -32,11 +43,14 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
   Token Tok;
   tok::TokenKind Last = tok::unknown, BeforeLast = tok::unknown;
   bool DirectiveAfter = false;
+  unsigned Depth = 0;
   while (!Lex.LexFromRawLexer(Tok)) {
     if (Tok.is(tok::hash) && Tok.isAtStartOfLine()) {
       Lex.LexFromRawLexer(Tok);
       StringRef Name =
           Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+      if (Depth > 0 && mayInclude(Name))
+        return false;
       DirectiveAfter |=
           !llvm::StringSwitch<bool>(Name)
                .Cases("if", "ifdef", "ifndef", "elif", true)
@@ -54,6 +68,10 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
     }
     if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma")
       DirectiveAfter = true;
+    if (Tok.is(tok::l_brace))
+      ++Depth;
+    else if (Tok.is(tok::r_brace) && Depth > 0)
+      --Depth;
     BeforeLast = Last;
     Last = Tok.getKind();
     DirectiveAfter &=
@@ -70,6 +88,11 @@ bool canParseOnce(CompilerInstance &CI) {
   // Preprocessed input must expand macros in the appended text too
   // (expandMacrosInPreprocessedInput): the nested way does that.
   if (CI.getFrontendOpts().Inputs.front().getKind().isPreprocessed())
+    return false;
+  // A precompiled header's definitions reach CodeGen as they are read, not
+  // through the parse this consumer watches.
+  if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
+      CI.getLangOpts().Modules)
     return false;
   return endsWithDeclaration(CI);
 }
@@ -135,17 +158,17 @@ public:
 
 private:
   /// Whether the lowering will rewrite \p D: then CodeGen must not see its
-  /// code. Declarations of other files than the main one are the
-  /// lowering's only when they are async functions (a header's static
-  /// inline ones); anything else there it rewrites is refused below.
+  /// code. As the lowering's own choice (Lowering.cpp, collect): system
+  /// headers' declarations only when they are async functions; a header's
+  /// rewritten declarations when the header defines none are left to the
+  /// pieces' check below.
   bool hide(Decl *D) {
     const SourceManager &SM = CI.getSourceManager();
     auto *FD = dyn_cast<FunctionDecl>(D);
     bool Async =
         FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD);
-    if (!Async &&
-        !(SM.isWrittenInMainFile(SM.getExpansionLoc(D->getLocation())) &&
-          isLoweredCode(D)))
+    if (!Async && (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())) ||
+                   !isLoweredCode(D)))
       return false;
     if (FD && FD->doesThisDeclarationHaveABody()) {
       Bodies[FD] = FD->getBody();
@@ -217,7 +240,8 @@ private:
     for (const LoweredPiece &Piece : R.Pieces)
       for (const Decl *D : Piece.Decls) {
         InPieces.insert(D);
-        if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)))
+        if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)) ||
+            includesInBody(D) || !conditionalsBalance(Piece.Text))
           Wrong = D;
       }
     for (Decl *D : Hidden)
@@ -232,6 +256,45 @@ private:
                      "coast: the single parse cannot lower this declaration "
                      "on its own; compile this file without "
                      "-fplugin-arg-coast-single-parse"));
+    return false;
+  }
+
+  /// Whether the conditional directives the lowering copied into \p Text
+  /// (those between a declaration and its `{`: `#else` of a group opened
+  /// before it) balance, as they must in a buffer of their own.
+  static bool conditionalsBalance(StringRef Text) {
+    int Depth = 0;
+    while (!Text.empty() && Depth >= 0) {
+      auto [Line, Rest] = Text.split('\n');
+      Text = Rest;
+      Line = Line.ltrim();
+      if (!Line.consume_front("#") && !Line.consume_front("%:"))
+        continue;
+      StringRef Name = Line.ltrim().take_while(
+          [](char C) { return isAsciiIdentifierContinue(C); });
+      if (Name.starts_with("if"))
+        ++Depth;
+      else if (Name == "endif")
+        --Depth;
+      else if ((Name == "else" || Name.starts_with("elif")) && Depth == 0)
+        return false;
+    }
+    return Depth == 0;
+  }
+
+  /// Whether a file is included inside \p D (a header's, which the scan
+  /// of the main file did not see).
+  bool includesInBody(const Decl *D) {
+    const SourceManager &SM = CI.getSourceManager();
+    CharSourceRange R = SM.getExpansionRange(D->getSourceRange());
+    FileID F = SM.getFileID(R.getBegin());
+    StringRef Text = SM.getBufferData(F).slice(SM.getFileOffset(R.getBegin()),
+                                               SM.getFileOffset(R.getEnd()));
+    for (size_t Hash = Text.find('#'); Hash != StringRef::npos;
+         Hash = Text.find('#', Hash + 1))
+      if (mayInclude(Text.substr(Hash + 1).ltrim().take_while(
+              [](char C) { return isAsciiIdentifierContinue(C); })))
+        return true;
     return false;
   }
 
