@@ -12,8 +12,8 @@
 #include "clang/Parse/Parser.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace clang;
@@ -51,12 +51,11 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
           Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
       if (Depth > 0 && mayInclude(Name))
         return false;
-      DirectiveAfter |=
-          !llvm::StringSwitch<bool>(Name)
-               .Cases("if", "ifdef", "ifndef", "elif", true)
-               .Cases("elifdef", "elifndef", "else", "endif", true)
-               .Cases("define", "undef", "line", true)
-               .Default(false);
+      // Directives that neither make a token nor enter a file.
+      static const StringRef Inert[] = {
+          "if",   "ifdef", "ifndef", "elif",  "elifdef", "elifndef",
+          "else", "endif", "define", "undef", "line"};
+      DirectiveAfter |= !llvm::is_contained(Inert, Name);
       // The rest of the directive's line.
       Lex.setParsingPreprocessorDirective(true);
       while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
