@@ -11,7 +11,8 @@
 //
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
-// size.
+// size; -fplugin-arg-coast-state-at-end (tests) writes each block's state
+// as for a block parsed after the file's end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,8 +85,9 @@ bool mayNeedLowering(CompilerInstance &CI) {
 /// The nested parse's consumer: checks, then lowers if all is well.
 class LoweringConsumer : public ASTConsumer {
 public:
-  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
-      : CI(CI), Result(Result) {
+  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result,
+                   Placement Where)
+      : CI(CI), Result(Result), Where(Where) {
     Counters.watch(CI.getPreprocessor());
     Tests.watch(CI.getPreprocessor());
     Skipped.watch(CI.getPreprocessor());
@@ -113,14 +115,16 @@ public:
     runAllChecks(Ctx, Reporter, Analyses);
     bool Emit =
         !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
+    TranslationUnitEnd End = TranslationUnitEnd::of(PP, CI.getSema());
     Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters,
-                                  Tests, Skipped);
+                                  Tests, Skipped, &End, Where);
     Reporter.flush();
   }
 
 private:
   CompilerInstance &CI;
   LoweringResult &Result;
+  Placement Where;
   CounterExpansions Counters;
   MacroTests Tests;
   SkippedBranches Skipped;
@@ -210,11 +214,15 @@ protected:
         NoFastPath = true;
         continue;
       }
+      if (Arg == "state-at-end") {
+        Where = Placement::AtEnd;
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
                                  "(known: dump=<file>, frame-sizes=<file>, "
-                                 "no-fast-path)"))
+                                 "no-fast-path, state-at-end)"))
           << A;
       return false;
     }
@@ -234,8 +242,8 @@ protected:
 
     LoweringResult Result;
     bool Ok =
-        runNestedParse(CI, nestedInput(CI), [&Result](CompilerInstance &N) {
-          return std::make_unique<LoweringConsumer>(N, Result);
+        runNestedParse(CI, nestedInput(CI), [&](CompilerInstance &N) {
+          return std::make_unique<LoweringConsumer>(N, Result, Where);
         });
     if (!Ok || !Result.Ok) {
       markFailed(CI);
@@ -297,6 +305,11 @@ private:
   /// Files without a coast name take the nested parse and the lowering too:
   /// test/realcode puts whole real projects through that path.
   bool NoFastPath = false;
+  /// The lowered file replaces the user's: each block is parsed where its
+  /// function was. For tests, the blocks can be written as the single
+  /// parse appends them (FunctionState.h), the file still assembled in
+  /// place: what only an appended block gets shows in the dump.
+  Placement Where = Placement::InPlace;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

@@ -96,9 +96,13 @@ class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
              const CounterExpansions &Counters, const MacroTests &Tests,
-             const SkippedBranches &Skipped)
+             const SkippedBranches &Skipped, const TranslationUnitEnd *End,
+             Placement Where)
       : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters), Tests(Tests),
-        Skipped(Skipped) {}
+        Skipped(Skipped) {
+    if (End)
+      States.emplace(Ctx, *End, Counters, H, Where);
+  }
 
   LoweringResult run(bool Emit);
 
@@ -107,7 +111,7 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
-  void emit();
+  bool emit();
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
@@ -132,6 +136,8 @@ private:
   llvm::DenseSet<const FunctionDecl *> Defined;
   /// Start functions declared or defined so far in the lowered text.
   llvm::StringSet<> StartDeclared;
+  /// What keeps each block's meaning where it is parsed.
+  std::optional<FunctionState> States;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -274,7 +280,16 @@ LoweringContext &TULowering::contextFor(const Decl *D) {
   return *LC;
 }
 
-void TULowering::emit() {
+/// \p FD's text: its declaration to its `}`, which its block replaces.
+static CharSourceRange blockRange(const FunctionDecl *FD,
+                                  const SourceManager &SM) {
+  return CharSourceRange::getCharRange(
+      SM.getExpansionLoc(FD->getBeginLoc()),
+      cast<CompoundStmt>(FD->getBody())->getRBracLoc().getLocWithOffset(1));
+}
+
+bool TULowering::emit() {
+  bool Ok = true;
   for (const Decl *D : Decls) {
     LoweringContext &LC = contextFor(D);
     std::string Protos = prototypesFor(D, LC);
@@ -305,10 +320,14 @@ void TULowering::emit() {
         Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
                   LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
                   ";\n";
+      std::string Pragmas;
+      if (States)
+        Ok &= States->fpPragmas(*FD, Pragmas) &&
+              States->writeCounters(*FD, blockRange(FD, LC.SM), LC);
       // Before the frame is spelled: it names the moved types.
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
-      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
+      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
       std::string Text = "\n" + LC.pinned(Protos, Begin) +
@@ -319,6 +338,15 @@ void TULowering::emit() {
   }
   for (auto &[F, LC] : Contexts)
     LC->applyReplacements();
+  if (States)
+    for (const AsyncFunctionPlan &P : Plans) {
+      LoweringContext &LC = contextFor(P.FD);
+      CharSourceRange Block = blockRange(P.FD, LC.SM);
+      StateText S;
+      Ok &= States->around(*P.FD, Block, LC.textWithEnds(Block), S);
+      LC.wrap(Block, S.Before, S.After);
+    }
+  return Ok;
 }
 
 /// Which declarations to lower: every one with code in the main file, and
@@ -434,7 +462,10 @@ LoweringResult TULowering::run(bool Emit) {
   R.Ok = checkHeaderFiles() && plan() && R.Ok;
   if (!R.Ok || !Emit)
     return R;
-  emit();
+  if (!emit()) {
+    R.Ok = false;
+    return R;
+  }
   bool Inconsistent = false;
   for (auto &[F, LC] : Contexts) {
     Inconsistent |= LC->inconsistent();
@@ -485,8 +516,12 @@ LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
                                     bool Emit, FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
-                                    const SkippedBranches &Skipped) {
-  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped).run(Emit);
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End,
+                                    Placement Where) {
+  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped, End,
+                    Where)
+      .run(Emit);
 }
 
 } // namespace coast

@@ -115,6 +115,14 @@ public:
 
   /// The edited file's text with every edit applied.
   std::string fileText() const;
+  /// The current text of the file range \p R with the insertions at both
+  /// of its ends: a block the lowering wrote in place of \p R.
+  std::string textWithEnds(clang::CharSourceRange R) const;
+  /// Wraps what textWithEnds(\p R) gives in \p Before and \p After
+  /// (directives, one a line), after the replacements were applied; the
+  /// text around keeps its lines.
+  void wrap(clang::CharSourceRange R, llvm::StringRef Before,
+            llvm::StringRef After);
   /// True if two edits overlapped without nesting, or an edit fell outside
   /// the file: a bug of the lowering, whose text must then not be compiled.
   bool inconsistent() const { return Inconsistent; }
