@@ -360,11 +360,14 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
   if (W.now().getComplexRange() != Want.getComplexRange())
     Ok &= W.complexRange(Want.getComplexRange());
   if (!Ok || W.now().getAsOpaqueInt() != Want.getAsOpaqueInt()) {
+    // In place the body has its state already.
+    if (Where == Placement::InPlace)
+      return true;
     Handler.unsupported(FD.getLocation(),
                         "async function '" + FD.getName().str() +
                             "' has a floating-point state (from pragmas or "
                             "options) that no pragma at the start of its "
-                            "lowered body can restore");
+                            "lowered body can restore after the file's end");
     return false;
   }
   Out = W.Text;
