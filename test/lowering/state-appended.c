@@ -1,8 +1,11 @@
 // The single parse, emulated: the block of an async function written for
 // a parse after the file's end (-fplugin-arg-coast-state-at-end) is moved
 // after everything that follows the function (macros redefined, #undef'ed
-// and defined, the floating-point state changed) and compiled there: it
-// computes what the function computes in place, and keeps its FP state.
+// and defined, the floating-point state changed, pragma regions closed)
+// and compiled there: it computes what the function computes in place,
+// and keeps its FP state and its section. (`#pragma clang optimize off`
+// makes a function's body precise whatever FP_CONTRACT says: see
+// state-at-end.c for the region.)
 // (Its __COUNTER__ is a literal: the later ones of the file count one less
 // here, where the function's own text is gone; the single parse keeps it.)
 // RUN: %coast-equiv | FileCheck %s
@@ -34,10 +37,11 @@ int main(void)
 	return 0;
 }
 
-// IR-LABEL: define internal {{.*}}@f__coast_poll(
+// IR: define internal {{.*}}@f__coast_poll({{.*}}) #{{[0-9]+}} section "coast_text"
 // IR-NOT: fmuladd
 // IR: {{^}}}
 #pragma STDC FP_CONTRACT OFF
+#pragma clang section text = "coast_text"
 static async int f(int x, double m)
 {
 	int k = __COUNTER__;
@@ -49,6 +53,7 @@ static async int f(int x, double m)
 	return y + STEP + k * 10 + (w > 10);
 }
 #pragma STDC FP_CONTRACT ON
+#pragma clang section text = ""
 
 #undef STEP
 #define STEP 100
