@@ -161,6 +161,7 @@ bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
   if (Where == Placement::InPlace)
     return true;
   const SourceManager &SM = Ctx.getSourceManager();
+  const auto *Body = cast<CompoundStmt>(FD.getBody());
   bool Ok = true;
   llvm::DenseMap<unsigned, unsigned> ValueAt; // a written token, its value
   for (const CounterExpansions::Expansion &E :
@@ -175,6 +176,18 @@ bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
                               "': its lowered code, parsed after the file, "
                               "would count from the file's end; write "
                               "__COUNTER__ in the function itself");
+      Ok = false;
+      continue;
+    }
+    // The declaration is written anew; its directives are copied as
+    // written.
+    if (SM.isBeforeInTranslationUnit(E.Written, Body->getLBracLoc())) {
+      Handler.unsupported(E.Written,
+                          "__COUNTER__ before the body of async function '" +
+                              FD.getName().str() +
+                              "': its lowered code, parsed after the file, "
+                              "would count from the file's end; write it "
+                              "in the body");
       Ok = false;
       continue;
     }

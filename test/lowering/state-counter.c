@@ -48,6 +48,14 @@ static async int g(void)
 {
 	return await(id(NEXT));
 }
+
+// REJECTED: error: __COUNTER__ before the body of async function 'h'{{.*}}[coast-unsupported]
+static async int h(void)
+#if __COUNTER__ > 100
+#endif
+{
+	return await(id(1));
+}
 #endif
 
 int main(void)
