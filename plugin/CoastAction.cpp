@@ -241,10 +241,9 @@ protected:
       return createCheckConsumer(CI, /*Unlowered=*/true);
 
     LoweringResult Result;
-    bool Ok =
-        runNestedParse(CI, nestedInput(CI), [&](CompilerInstance &N) {
-          return std::make_unique<LoweringConsumer>(N, Result, Where);
-        });
+    bool Ok = runNestedParse(CI, nestedInput(CI), [&](CompilerInstance &N) {
+      return std::make_unique<LoweringConsumer>(N, Result, Where);
+    });
     if (!Ok || !Result.Ok) {
       markFailed(CI);
       replaceMainFile(CI, "");

@@ -54,7 +54,8 @@ private:
 } // namespace
 
 void CounterExpansions::watch(Preprocessor &PP) {
-  PP.addPPCallbacks(std::make_unique<CounterWatcher>(PP, Locs, Written, Values));
+  PP.addPPCallbacks(
+      std::make_unique<CounterWatcher>(PP, Locs, Written, Values));
 }
 
 std::vector<SourceLocation> CounterExpansions::within(const SourceManager &SM,

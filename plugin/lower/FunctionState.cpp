@@ -58,7 +58,8 @@ std::string definition(const IdentifierInfo &II, const MacroInfo &MI,
       if (Last && MI.isC99Varargs())
         S += "...";
       else
-        S += Params[I]->getName().str() + (Last && MI.isGNUVarargs() ? "..." : "");
+        S += Params[I]->getName().str() +
+             (Last && MI.isGNUVarargs() ? "..." : "");
     }
     S += ")";
   }
@@ -140,8 +141,8 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
       continue;
     }
     std::string Name = II->getName().str();
-    Before += "#pragma push_macro(\"" + Name + "\")\n#undef " + Name + "\n" +
-              Define;
+    Before +=
+        "#pragma push_macro(\"" + Name + "\")\n#undef " + Name + "\n" + Define;
     Wrapped.push_back(II);
   }
   Out.Before += Before;
@@ -232,8 +233,8 @@ public:
   void fenvAccess(bool On) {
     Over.setAllowFEnvAccessOverride(On);
     Over.setRoundingMathOverride(On);
-    Text += std::string("#pragma STDC FENV_ACCESS ") + (On ? "ON" : "OFF") +
-            "\n";
+    Text +=
+        std::string("#pragma STDC FENV_ACCESS ") + (On ? "ON" : "OFF") + "\n";
   }
   bool exceptions(LangOptions::FPExceptionModeKind K) {
     const char *Name = K == LangOptions::FPE_Ignore    ? "ignore"
@@ -247,12 +248,11 @@ public:
     return true;
   }
   void contract(LangOptions::FPModeKind K) {
-    const char *Name = K == LangOptions::FPM_Off ? "off"
+    const char *Name = K == LangOptions::FPM_Off  ? "off"
                        : K == LangOptions::FPM_On ? "on"
                                                   : "fast";
-    Over.setFPContractModeOverride(K == LangOptions::FPM_FastHonorPragmas
-                                       ? LangOptions::FPM_Fast
-                                       : K);
+    Over.setFPContractModeOverride(
+        K == LangOptions::FPM_FastHonorPragmas ? LangOptions::FPM_Fast : K);
     Text += std::string("#pragma clang fp contract(") + Name + ")\n";
   }
   void reassociate(bool On) {
@@ -303,7 +303,7 @@ public:
     return true;
   }
   bool complexRange(LangOptions::ComplexRangeKind K) {
-    const char *Name = K == LangOptions::CX_Basic ? "ON"
+    const char *Name = K == LangOptions::CX_Basic  ? "ON"
                        : K == LangOptions::CX_Full ? "OFF"
                                                    : nullptr;
     if (!Name)
@@ -427,7 +427,8 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
                         "'#pragma clang attribute' is still pushed at the "
                         "end of the file: the lowered code of async function "
                         "'" +
-                            Name + "', parsed there, would take its attributes");
+                            Name +
+                            "', parsed there, would take its attributes");
     Ok = false;
   }
 
@@ -445,13 +446,11 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
   if (FromRegion || EndRegion) {
     const char *Want =
         FromRegion ? VisName(Vis->getVisibility())
-                   : Ctx.getLangOpts().getValueVisibilityMode() ==
-                             HiddenVisibility
-                         ? "hidden"
-                     : Ctx.getLangOpts().getValueVisibilityMode() ==
-                             ProtectedVisibility
-                         ? "protected"
-                         : "default";
+        : Ctx.getLangOpts().getValueVisibilityMode() == HiddenVisibility
+            ? "hidden"
+        : Ctx.getLangOpts().getValueVisibilityMode() == ProtectedVisibility
+            ? "protected"
+            : "default";
     Out.Before += std::string("#pragma GCC visibility push(") + Want + ")\n";
     Out.After = "#pragma GCC visibility pop\n" + Out.After;
   }
@@ -461,8 +460,8 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
   bool Off = OptNone && OptNone->isImplicit();
   bool EndOff = S.getOptimizeOffPragmaLocation().isValid();
   if (Off != EndOff) {
-    Out.Before += std::string("#pragma clang optimize ") + (Off ? "off" : "on") +
-                  "\n";
+    Out.Before +=
+        std::string("#pragma clang optimize ") + (Off ? "off" : "on") + "\n";
     Out.After = std::string("#pragma clang optimize ") +
                 (EndOff ? "off" : "on") + "\n" + Out.After;
   }
@@ -475,8 +474,8 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
                                : "";
   if (Section != EndSection) {
     Out.Before += "#pragma clang section text=\"" + Section + "\"\n";
-    Out.After = "#pragma clang section text=\"" + EndSection + "\"\n" +
-                Out.After;
+    Out.After =
+        "#pragma clang section text=\"" + EndSection + "\"\n" + Out.After;
   }
   return Ok;
 }

@@ -100,9 +100,8 @@ public:
                      clang::CharSourceRange Block, LoweringContext &LC);
 
 private:
-  bool macrosAround(const clang::FunctionDecl &FD,
-                    clang::CharSourceRange Block, llvm::StringRef Text,
-                    StateText &Out);
+  bool macrosAround(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
+                    llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
 
   clang::ASTContext &Ctx;

@@ -48,12 +48,14 @@ struct LoweringResult {
 /// only with \p Emit) watched its preprocessor. With \p End, each async
 /// function's block keeps the function's state where it is parsed
 /// (\p Where: FunctionState.h).
-LoweringResult lowerTranslationUnit(
-    clang::ASTContext &Ctx, CheckHandler &Handler, bool Emit,
-    FunctionAnalyses &Analyses, const CounterExpansions &Counters,
-    const MacroTests &Tests, const SkippedBranches &Skipped,
-    const TranslationUnitEnd *End = nullptr,
-    Placement Where = Placement::InPlace);
+LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
+                                    CheckHandler &Handler, bool Emit,
+                                    FunctionAnalyses &Analyses,
+                                    const CounterExpansions &Counters,
+                                    const MacroTests &Tests,
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End = nullptr,
+                                    Placement Where = Placement::InPlace);
 
 /// True if the main file has async code the lowering would touch: async
 /// function definitions or coast operations.

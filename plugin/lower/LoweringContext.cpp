@@ -500,11 +500,10 @@ void LoweringContext::wrap(CharSourceRange R, StringRef Before,
   // Ahead of the insertions at the range's start (moved local types), and
   // after those at its end (the poll function's tail).
   if (!Before.empty()) {
-    std::string Text = placeLines("\n" + Before.str() +
-                                      lineMarker(R.getBegin()) +
-                                      columnPad(R.getBegin()),
-                                  CharSourceRange::getCharRange(R.getBegin(),
-                                                                R.getBegin()));
+    std::string Text =
+        placeLines("\n" + Before.str() + lineMarker(R.getBegin()) +
+                       columnPad(R.getBegin()),
+                   CharSourceRange::getCharRange(R.getBegin(), R.getBegin()));
     auto First = Edits.lower_bound({Begin, 0, 0});
     if (First != Edits.end() && First->first.Begin == Begin &&
         First->first.End == Begin)

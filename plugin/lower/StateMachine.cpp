@@ -742,8 +742,8 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 }
 
 std::string StateMachineEmitter::header() const {
-  std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) +
-                  Frame + " *__co = (" + Frame +
+  std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
+                  " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
                   "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +
