@@ -16,6 +16,10 @@
 #define TWICE(x) ((x) * SCALE)
 #define SHOW(fmt, ...) printf(fmt "\n", __VA_ARGS__)
 #define UNUSED 5
+#define NAMED(args...) (0, args)
+#define SPACED - 1
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 static async int id(int x)
 {
@@ -31,6 +35,8 @@ static async int id(int x)
 // LOWERED-DAG: #define SHOW(fmt, ...) printf(fmt "\n", __VA_ARGS__)
 // LOWERED-DAG: #pragma push_macro("LATER")
 // LOWERED-DAG: #undef LATER
+// LOWERED-DAG: #define NAMED(args...) (0, args)
+// LOWERED-DAG: #define SPACED - 1
 // LOWERED-NOT: UNUSED
 // LOWERED-NOT: push_macro("TWICE")
 // LOWERED: static int f__coast_poll(
@@ -43,7 +49,7 @@ static async int f(int x)
 #ifdef LATER
 	y += 1000;
 #endif
-	SHOW("f: %d", y + STEP);
+	SHOW("f: %d %s", NAMED(y + STEP), XSTR(SPACED));
 	return y + STEP;
 }
 
@@ -66,12 +72,16 @@ static async int g(int x)
 #undef INNER
 #define INNER 4
 #undef UNUSED
+#undef NAMED
+#define NAMED(args...) 0
+#undef SPACED
+#define SPACED -1
 
 int main(void)
 {
 	printf("f: %d\n", coast_block_on(f(4)));
 	printf("g: %d %d\n", coast_block_on(g(1)), INNER);
-	// CHECK: f: 9
+	// CHECK: f: 9 - 1
 	// CHECK-NEXT: f: 9
 	// CHECK-NEXT: g: 4 4
 	return 0;
