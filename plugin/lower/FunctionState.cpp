@@ -432,6 +432,22 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
     Ok = false;
   }
 
+  // The frame's descriptor and sites are globals: a data section region
+  // open at the end would take them, and the one the function was in is
+  // not recorded on it.
+  for (const Sema::PragmaClangSection *Data :
+       {&S.PragmaClangBSSSection, &S.PragmaClangDataSection,
+        &S.PragmaClangRodataSection, &S.PragmaClangRelroSection})
+    if (Data->Valid) {
+      Handler.unsupported(Data->PragmaLocation,
+                          "'#pragma clang section' for data is still set at "
+                          "the end of the file: the lowered globals of async "
+                          "function '" +
+                              Name + "', parsed there, would go in it");
+      Ok = false;
+      break;
+    }
+
   // Visibility: the innermost region's, or none.
   auto VisName = [](VisibilityAttr::VisibilityType T) {
     return T == VisibilityAttr::Hidden      ? "hidden"

@@ -54,6 +54,9 @@ static async int cold(void)
 	return await(id(1));
 }
 #pragma clang attribute pop
+
+// REJECTED: error: '#pragma clang section' for data is still set at the end of the file: the lowered globals of async function '{{.*}}', parsed there, would go in it [coast-unsupported]
+#pragma clang section rodata = "coast_rodata"
 #endif
 
 #ifdef ROUNDING
