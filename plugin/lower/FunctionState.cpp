@@ -84,6 +84,12 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
                                  StringRef Text, StateText &Out) {
   Preprocessor &PP = End.PP;
   SourceLocation Begin = Block.getBegin(), Last = Block.getEnd();
+  // No directive from the block's start on: every macro is the same
+  // there, after it and at the end, and its text need not be read.
+  SourceLocation Latest = latestMacroDirective();
+  if (Latest.isInvalid() ||
+      PP.getSourceManager().isBeforeInTranslationUnit(Latest, Begin))
+    return true;
   llvm::SmallVector<const IdentifierInfo *, 32> Work;
   llvm::DenseSet<const IdentifierInfo *> Seen;
   auto Reach = [&](const IdentifierInfo *II) {
@@ -149,6 +155,23 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
   for (auto I = Wrapped.rbegin(); I != Wrapped.rend(); ++I)
     Out.After += "#pragma pop_macro(\"" + (*I)->getName().str() + "\")\n";
   return Ok;
+}
+
+/// Once per translation unit, every macro's last directive (a #define,
+/// an #undef, a pop_macro): the latest of them.
+SourceLocation FunctionState::latestMacroDirective() {
+  if (LatestKnown)
+    return Latest;
+  LatestKnown = true;
+  const SourceManager &SM = End.PP.getSourceManager();
+  for (const auto &M : End.PP.macros(/*IncludeExternalMacros=*/false)) {
+    const MacroDirective *MD = End.PP.getLocalMacroDirectiveHistory(M.first);
+    SourceLocation L = MD ? MD->getLocation() : SourceLocation();
+    if (L.isValid() &&
+        (Latest.isInvalid() || SM.isBeforeInTranslationUnit(Latest, L)))
+      Latest = L;
+  }
+  return Latest;
 }
 
 //===----------------------------------------------------------------------===//

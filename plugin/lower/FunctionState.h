@@ -103,12 +103,15 @@ private:
   bool macrosAround(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
                     llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
+  clang::SourceLocation latestMacroDirective();
 
   clang::ASTContext &Ctx;
   const TranslationUnitEnd &End;
   const CounterExpansions &Counters;
   CheckHandler &Handler;
   Placement Where;
+  clang::SourceLocation Latest;
+  bool LatestKnown = false;
 };
 
 } // namespace coast
