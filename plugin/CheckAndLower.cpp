@@ -16,7 +16,8 @@ PreprocessorRecords::PreprocessorRecords(Preprocessor &PP) {
 }
 
 LoweringResult checkAndLower(CompilerInstance &CI, ASTContext &Ctx,
-                             const PreprocessorRecords &Records) {
+                             const PreprocessorRecords &Records,
+                             Placement Where) {
   LoweringResult Result;
   Preprocessor &PP = CI.getPreprocessor();
   DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
@@ -37,8 +38,9 @@ LoweringResult checkAndLower(CompilerInstance &CI, ASTContext &Ctx,
   FunctionAnalyses Analyses;
   runAllChecks(Ctx, Reporter, Analyses);
   bool Emit = !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
+  TranslationUnitEnd End = TranslationUnitEnd::of(PP, CI.getSema());
   Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Records.Counters,
-                                Records.Tests, Records.Skipped);
+                                Records.Tests, Records.Skipped, &End, Where);
   Reporter.flush();
   return Result;
 }

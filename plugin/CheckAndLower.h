@@ -28,11 +28,13 @@ struct PreprocessorRecords {
 };
 
 /// Runs every check on \p Ctx, then the lowering if they found no error,
-/// reporting through \p CI's diagnostics. Not Ok if anything was reported
-/// as an error.
+/// reporting through \p CI's diagnostics; each async function's block is
+/// written for where it is parsed (\p Where: FunctionState.h). Not Ok if
+/// anything was reported as an error.
 LoweringResult checkAndLower(clang::CompilerInstance &CI,
                              clang::ASTContext &Ctx,
-                             const PreprocessorRecords &Records);
+                             const PreprocessorRecords &Records,
+                             Placement Where);
 
 } // namespace coast
 

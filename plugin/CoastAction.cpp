@@ -12,7 +12,9 @@
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
 // size; -fplugin-arg-coast-single-parse lowers inside the compile's own
-// parse (SingleParse.h) instead of a nested one, when it can.
+// parse (SingleParse.h) instead of a nested one, when it can;
+// -fplugin-arg-coast-state-at-end (tests) writes each block's state as for
+// a block parsed after the file's end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,16 +87,18 @@ bool mayNeedLowering(CompilerInstance &CI) {
 /// The nested parse's consumer: checks, then lowers if all is well.
 class LoweringConsumer : public ASTConsumer {
 public:
-  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
-      : CI(CI), Result(Result), Records(CI.getPreprocessor()) {}
+  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result,
+                   Placement Where)
+      : CI(CI), Result(Result), Where(Where), Records(CI.getPreprocessor()) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    Result = checkAndLower(CI, Ctx, Records);
+    Result = checkAndLower(CI, Ctx, Records, Where);
   }
 
 private:
   CompilerInstance &CI;
   LoweringResult &Result;
+  Placement Where;
   PreprocessorRecords Records;
 };
 
@@ -186,11 +190,16 @@ protected:
         SingleParse = true;
         continue;
       }
+      if (Arg == "state-at-end") {
+        Where = Placement::AtEnd;
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
                                  "(known: dump=<file>, frame-sizes=<file>, "
-                                 "no-fast-path, single-parse)"))
+                                 "no-fast-path, single-parse, "
+                                 "state-at-end)"))
           << A;
       return false;
     }
@@ -219,10 +228,9 @@ protected:
           std::make_unique<LoweredConsumer>(CI, FrameSizesFile));
 
     LoweringResult Result;
-    bool Ok =
-        runNestedParse(CI, nestedInput(CI), [&Result](CompilerInstance &N) {
-          return std::make_unique<LoweringConsumer>(N, Result);
-        });
+    bool Ok = runNestedParse(CI, nestedInput(CI), [&](CompilerInstance &N) {
+      return std::make_unique<LoweringConsumer>(N, Result, Where);
+    });
     if (!Ok || !Result.Ok) {
       markFailed(CI);
       replaceMainFile(CI, "");
@@ -286,6 +294,11 @@ private:
   /// Files without a coast name take the nested parse and the lowering too:
   /// test/realcode puts whole real projects through that path.
   bool NoFastPath = false;
+  /// The lowered file replaces the user's: each block is parsed where its
+  /// function was. For tests, the blocks can be written as the single
+  /// parse appends them (FunctionState.h), the file still assembled in
+  /// place: what only an appended block gets shows in the dump.
+  Placement Where = Placement::InPlace;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

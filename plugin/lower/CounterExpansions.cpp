@@ -15,25 +15,47 @@ namespace {
 /// macro argument when it is pre-expanded before substitution.
 class CounterWatcher : public PPCallbacks {
 public:
-  CounterWatcher(const SourceManager &SM, std::vector<SourceLocation> &Locs)
-      : SM(SM), Locs(Locs) {}
+  CounterWatcher(const Preprocessor &PP, std::vector<SourceLocation> &Locs,
+                 std::vector<SourceLocation> &Written,
+                 std::vector<unsigned> &Values)
+      : PP(PP), SM(PP.getSourceManager()), Locs(Locs), Written(Written),
+        Values(Values) {}
+  /// Called before the builtin expands: the counter holds its value.
   void MacroExpands(const Token &Name, const MacroDefinition &,
                     SourceRange Range, const MacroArgs *) override {
     if (const IdentifierInfo *II = Name.getIdentifierInfo();
-        II && II->getName() == "__COUNTER__")
+        II && II->getName() == "__COUNTER__") {
       Locs.push_back(SM.getExpansionLoc(Range.getBegin()));
+      Written.push_back(writtenAt(Range.getBegin()));
+      Values.push_back(PP.getCounterValue());
+    }
   }
 
 private:
+  /// Where the token at \p L is written in a file: through macro
+  /// arguments to the text they were written in; invalid for a token of a
+  /// macro's definition.
+  SourceLocation writtenAt(SourceLocation L) const {
+    while (L.isMacroID()) {
+      if (!SM.isMacroArgExpansion(L))
+        return SourceLocation();
+      L = SM.getImmediateSpellingLoc(L);
+    }
+    return L;
+  }
+
+  const Preprocessor &PP;
   const SourceManager &SM;
   std::vector<SourceLocation> &Locs;
+  std::vector<SourceLocation> &Written;
+  std::vector<unsigned> &Values;
 };
 
 } // namespace
 
 void CounterExpansions::watch(Preprocessor &PP) {
   PP.addPPCallbacks(
-      std::make_unique<CounterWatcher>(PP.getSourceManager(), Locs));
+      std::make_unique<CounterWatcher>(PP, Locs, Written, Values));
 }
 
 std::vector<SourceLocation> CounterExpansions::within(const SourceManager &SM,
@@ -45,6 +67,19 @@ std::vector<SourceLocation> CounterExpansions::within(const SourceManager &SM,
     if (!SM.isBeforeInTranslationUnit(L, R.getBegin()) &&
         SM.isBeforeInTranslationUnit(L, R.getEnd()))
       In.push_back(L);
+  return In;
+}
+
+std::vector<CounterExpansions::Expansion>
+CounterExpansions::expansionsWithin(const SourceManager &SM,
+                                    CharSourceRange R) const {
+  std::vector<Expansion> In;
+  if (R.isInvalid())
+    return In;
+  for (size_t I = 0; I < Locs.size(); ++I)
+    if (!SM.isBeforeInTranslationUnit(Locs[I], R.getBegin()) &&
+        SM.isBeforeInTranslationUnit(Locs[I], R.getEnd()))
+      In.push_back({Locs[I], Written[I], Values[I]});
   return In;
 }
 

@@ -96,9 +96,13 @@ class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
              const CounterExpansions &Counters, const MacroTests &Tests,
-             const SkippedBranches &Skipped)
+             const SkippedBranches &Skipped, const TranslationUnitEnd *End,
+             Placement Where)
       : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters), Tests(Tests),
-        Skipped(Skipped) {}
+        Skipped(Skipped) {
+    if (End)
+      States.emplace(Ctx, *End, Counters, H, Where);
+  }
 
   LoweringResult run(bool Emit);
 
@@ -107,7 +111,7 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
-  void emit();
+  bool emit();
   std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
@@ -135,6 +139,8 @@ private:
   llvm::StringSet<> StartDeclared;
   /// An edit fell outside every piece (a bug of the lowering).
   bool EditOutsidePieces = false;
+  /// What keeps each block's meaning where it is parsed.
+  std::optional<FunctionState> States;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -277,7 +283,16 @@ LoweringContext &TULowering::contextFor(const Decl *D) {
   return *LC;
 }
 
-void TULowering::emit() {
+/// \p FD's text: its declaration to its `}`, which its block replaces.
+static CharSourceRange blockRange(const FunctionDecl *FD,
+                                  const SourceManager &SM) {
+  return CharSourceRange::getCharRange(
+      SM.getExpansionLoc(FD->getBeginLoc()),
+      cast<CompoundStmt>(FD->getBody())->getRBracLoc().getLocWithOffset(1));
+}
+
+bool TULowering::emit() {
+  bool Ok = true;
   for (const Decl *D : Decls) {
     LoweringContext &LC = contextFor(D);
     std::string Protos = prototypesFor(D, LC);
@@ -308,10 +323,14 @@ void TULowering::emit() {
         Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
                   LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
                   ";\n";
+      std::string Pragmas;
+      if (States)
+        Ok &= States->fpPragmas(*FD, Pragmas) &&
+              States->writeCounters(*FD, blockRange(FD, LC.SM), LC);
       // Before the frame is spelled: it names the moved types.
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
-      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
+      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
     } else if (!Protos.empty()) {
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
       std::string Text = "\n" + LC.pinned(Protos, Begin) +
@@ -322,6 +341,17 @@ void TULowering::emit() {
   }
   for (auto &[F, LC] : Contexts)
     LC->applyReplacements();
+  if (States)
+    for (const AsyncFunctionPlan &P : Plans) {
+      LoweringContext &LC = contextFor(P.FD);
+      CharSourceRange Block = blockRange(P.FD, LC.SM);
+      StateText S;
+      std::string Text = LC.pieceText(LC.offsetIn(Block.getBegin()),
+                                      LC.offsetIn(Block.getEnd()));
+      Ok &= States->around(*P.FD, Block, Text, S);
+      LC.wrap(Block, S.Before, S.After);
+    }
+  return Ok;
 }
 
 /// The pieces of \p F: each declaration of it whose text the lowering
@@ -492,7 +522,10 @@ LoweringResult TULowering::run(bool Emit) {
   R.Ok = checkHeaderFiles() && plan() && R.Ok;
   if (!R.Ok || !Emit)
     return R;
-  emit();
+  if (!emit()) {
+    R.Ok = false;
+    return R;
+  }
   bool Inconsistent = false;
   for (auto &[F, LC] : Contexts) {
     std::vector<LoweredPiece> Pieces = piecesOf(F, *LC);
@@ -556,8 +589,12 @@ LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
                                     bool Emit, FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
-                                    const SkippedBranches &Skipped) {
-  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped).run(Emit);
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End,
+                                    Placement Where) {
+  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped, End,
+                    Where)
+      .run(Emit);
 }
 
 } // namespace coast

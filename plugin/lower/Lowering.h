@@ -15,6 +15,7 @@
 #include "CheckHandler.h"
 #include "CounterExpansions.h"
 #include "FunctionAnalyses.h"
+#include "FunctionState.h"
 #include "MacroTests.h"
 #include "Pieces.h"
 #include "SkippedBranches.h"
@@ -48,13 +49,17 @@ struct LoweringResult {
 /// async functions, reporting what cannot be lowered; with \p Emit, also
 /// produces the lowered texts. \p Analyses may hold what the checks
 /// computed on the same AST; \p Counters, \p Tests and \p Skipped (read
-/// only with \p Emit) watched its preprocessor.
+/// only with \p Emit) watched its preprocessor. With \p End, each async
+/// function's block keeps the function's state where it is parsed
+/// (\p Where: FunctionState.h).
 LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
                                     CheckHandler &Handler, bool Emit,
                                     FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
-                                    const SkippedBranches &Skipped);
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End = nullptr,
+                                    Placement Where = Placement::InPlace);
 
 /// True if the lowering rewrites \p D when it lowers its file: an async
 /// function definition, or a definition whose code uses coast operations

@@ -484,7 +484,7 @@ std::string LoweringContext::pieceText(unsigned Begin, unsigned End) const {
   for (auto I = Edits.lower_bound({Begin, 0, 0});
        I != Edits.end() && I->first.Begin <= End; ++I) {
     if (I->first.Begin == End && I->first.End > End)
-      break;
+      break; // a replacement after the range
     Out += Original.slice(Pos, I->first.Begin);
     Out += I->second;
     Pos = I->first.End;
@@ -516,6 +516,32 @@ std::string LoweringContext::placedAt(SourceLocation L) const {
   PresumedLoc P = SM.getPresumedLoc(L);
   return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n" +
          columnPad(L);
+}
+
+void LoweringContext::wrap(CharSourceRange R, StringRef Before,
+                           StringRef After) {
+  unsigned Begin = offsetOf(R.getBegin()), End = offsetOf(R.getEnd());
+  // Ahead of the insertions at the range's start (moved local types), and
+  // after those at its end (the poll function's tail).
+  if (!Before.empty()) {
+    std::string Text =
+        placeLines("\n" + Before.str() + lineMarker(R.getBegin()) +
+                       columnPad(R.getBegin()),
+                   CharSourceRange::getCharRange(R.getBegin(), R.getBegin()));
+    auto First = Edits.lower_bound({Begin, 0, 0});
+    if (First != Edits.end() && First->first.Begin == Begin &&
+        First->first.End == Begin)
+      First->second = Text + First->second;
+    else
+      Edits.emplace(EditRange{Begin, Begin, NextSeq++}, std::move(Text));
+  }
+  if (!After.empty()) {
+    SourceLocation Last = R.getEnd().getLocWithOffset(-1);
+    std::string Text = placeLines(
+        "\n" + After.str() + lineMarker(Last) + columnPad(R.getEnd()),
+        CharSourceRange::getCharRange(R.getEnd(), R.getEnd()));
+    Edits.emplace(EditRange{End, End, NextSeq++}, std::move(Text));
+  }
 }
 
 } // namespace coast

@@ -132,6 +132,12 @@ public:
   std::string placedAt(clang::SourceLocation L) const;
   /// The offset of \p L in the file.
   unsigned offsetIn(clang::SourceLocation L) const { return offsetOf(L); }
+  /// Wraps the text of \p R with the insertions at both of its ends (what
+  /// pieceText gives for it) in \p Before and \p After
+  /// (directives, one a line), after the replacements were applied; the
+  /// text around keeps its lines.
+  void wrap(clang::CharSourceRange R, llvm::StringRef Before,
+            llvm::StringRef After);
   /// True if two edits overlapped without nesting, or an edit fell outside
   /// the file: a bug of the lowering, whose text must then not be compiled.
   bool inconsistent() const { return Inconsistent; }

@@ -1,0 +1,522 @@
+//===- FunctionState.cpp - Moved text that keeps its function's state -----===//
+
+#include "FunctionState.h"
+#include "LoweringContext.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+using namespace clang;
+
+namespace coast {
+
+TranslationUnitEnd TranslationUnitEnd::of(Preprocessor &PP, Sema &S) {
+  return {PP, S.getCurFPFeatures(), &S};
+}
+
+FunctionState::FunctionState(ASTContext &Ctx, const TranslationUnitEnd &End,
+                             const CounterExpansions &Counters,
+                             CheckHandler &Handler, Placement Where)
+    : Ctx(Ctx), End(End), Counters(Counters), Handler(Handler), Where(Where) {}
+
+bool FunctionState::around(const FunctionDecl &FD, CharSourceRange Block,
+                           StringRef Text, StateText &Out) {
+  bool Ok = macrosAround(FD, Block, Text, Out);
+  return regionsAround(FD, Out) && Ok;
+}
+
+//===----------------------------------------------------------------------===//
+// Macros
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool sameMacro(const MacroInfo *A, const MacroInfo *B, Preprocessor &PP) {
+  return A == B || (A && B && A->isIdenticalTo(*B, PP, /*Syntactically=*/true));
+}
+
+/// `#define` of \p MI as its tokens spell it, on one line; "" for a
+/// builtin macro, which no directive defines.
+std::string definition(const IdentifierInfo &II, const MacroInfo &MI,
+                       Preprocessor &PP) {
+  if (MI.isBuiltinMacro())
+    return "";
+  std::string S = "#define " + II.getName().str();
+  if (MI.isFunctionLike()) {
+    S += "(";
+    ArrayRef<const IdentifierInfo *> Params = MI.params();
+    for (size_t I = 0; I < Params.size(); ++I) {
+      bool Last = I + 1 == Params.size();
+      S += I ? ", " : "";
+      if (Last && MI.isC99Varargs())
+        S += "...";
+      else
+        S += Params[I]->getName().str() +
+             (Last && MI.isGNUVarargs() ? "..." : "");
+    }
+    S += ")";
+  }
+  // Spaces where the definition had them: `#x` of an expansion shows them.
+  bool First = true;
+  for (const Token &T : MI.tokens()) {
+    S += First || T.hasLeadingSpace() ? " " : "";
+    S += PP.getSpelling(T);
+    First = false;
+  }
+  return S + "\n";
+}
+
+} // namespace
+
+/// The names the block's expansion can reach: the identifiers of its text
+/// and, through every macro defined at the function, of their definitions.
+/// Each whose definition at the function or at its end differs from the
+/// one the translation unit ends with is set to the function's around the
+/// block, and set back after.
+bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
+                                 StringRef Text, StateText &Out) {
+  Preprocessor &PP = End.PP;
+  SourceLocation Begin = Block.getBegin(), Last = Block.getEnd();
+  // No directive from the block's start on: every macro is the same
+  // there, after it and at the end, and its text need not be read.
+  SourceLocation Latest = latestMacroDirective();
+  if (Latest.isInvalid() ||
+      PP.getSourceManager().isBeforeInTranslationUnit(Latest, Begin))
+    return true;
+  llvm::SmallVector<const IdentifierInfo *, 32> Work;
+  llvm::DenseSet<const IdentifierInfo *> Seen;
+  auto Reach = [&](const IdentifierInfo *II) {
+    if (II && II->hadMacroDefinition() && Seen.insert(II).second)
+      Work.push_back(II);
+  };
+  IdentifierTable &Idents = PP.getIdentifierTable();
+  std::string Buf = Text.str(); // the lexer reads up to a terminating NUL
+  Lexer Raw(SourceLocation(), Ctx.getLangOpts(), Buf.data(), Buf.data(),
+            Buf.data() + Buf.size());
+  Token Tok;
+  while (!Raw.LexFromRawLexer(Tok))
+    if (Tok.is(tok::raw_identifier)) {
+      auto It = Idents.find(Tok.getRawIdentifier());
+      if (It != Idents.end())
+        Reach(It->second);
+    }
+  if (Tok.is(tok::raw_identifier)) // the last token of the text
+    if (auto It = Idents.find(Tok.getRawIdentifier()); It != Idents.end())
+      Reach(It->second);
+
+  bool Ok = true;
+  std::vector<const IdentifierInfo *> Wrapped;
+  std::string Before;
+  // In the order reached: the text's names, then those of definitions.
+  for (size_t I = 0; I < Work.size(); ++I) {
+    const IdentifierInfo *II = Work[I];
+    const MacroInfo *AtBegin =
+        PP.getMacroDefinitionAtLoc(II, Begin).getMacroInfo();
+    if (AtBegin)
+      for (const Token &T : AtBegin->tokens())
+        Reach(T.getIdentifierInfo());
+    const MacroInfo *AtEnd = PP.getMacroDefinition(II).getMacroInfo();
+    const MacroInfo *AfterBlock =
+        PP.getMacroDefinitionAtLoc(II, Last).getMacroInfo();
+    if (sameMacro(AtBegin, AtEnd, PP) && sameMacro(AfterBlock, AtEnd, PP))
+      continue;
+    // The block's own directives change it: in place, the text after the
+    // block must see their effect, appended it must see the end's. Only
+    // the appended block is wrapped.
+    if (!sameMacro(AtBegin, AfterBlock, PP) && Where == Placement::InPlace)
+      continue;
+    std::string Define = AtBegin ? definition(*II, *AtBegin, PP) : "";
+    if (AtBegin && Define.empty()) {
+      if (Where == Placement::InPlace)
+        continue;
+      Handler.unsupported(FD.getLocation(),
+                          "builtin macro '" + II->getName().str() +
+                              "' is redefined or undefined after async "
+                              "function '" +
+                              FD.getName().str() +
+                              "'; its lowered code, parsed after the file, "
+                              "could not expand it as the function did");
+      Ok = false;
+      continue;
+    }
+    std::string Name = II->getName().str();
+    Before +=
+        "#pragma push_macro(\"" + Name + "\")\n#undef " + Name + "\n" + Define;
+    Wrapped.push_back(II);
+  }
+  Out.Before += Before;
+  for (auto I = Wrapped.rbegin(); I != Wrapped.rend(); ++I)
+    Out.After += "#pragma pop_macro(\"" + (*I)->getName().str() + "\")\n";
+  return Ok;
+}
+
+/// Once per translation unit, every macro's last directive (a #define,
+/// an #undef, a pop_macro): the latest of them.
+SourceLocation FunctionState::latestMacroDirective() {
+  if (LatestKnown)
+    return Latest;
+  LatestKnown = true;
+  const SourceManager &SM = End.PP.getSourceManager();
+  for (const auto &M : End.PP.macros(/*IncludeExternalMacros=*/false)) {
+    const MacroDirective *MD = End.PP.getLocalMacroDirectiveHistory(M.first);
+    SourceLocation L = MD ? MD->getLocation() : SourceLocation();
+    if (L.isValid() &&
+        (Latest.isInvalid() || SM.isBeforeInTranslationUnit(Latest, L)))
+      Latest = L;
+  }
+  return Latest;
+}
+
+//===----------------------------------------------------------------------===//
+// __COUNTER__
+//===----------------------------------------------------------------------===//
+
+bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
+                                  LoweringContext &LC) {
+  // In place every expansion must stay one: a literal would not count,
+  // and each later __COUNTER__ of the file would take a smaller value.
+  if (Where == Placement::InPlace)
+    return true;
+  const SourceManager &SM = Ctx.getSourceManager();
+  const auto *Body = cast<CompoundStmt>(FD.getBody());
+  bool Ok = true;
+  llvm::DenseMap<unsigned, unsigned> ValueAt; // a written token, its value
+  for (const CounterExpansions::Expansion &E :
+       Counters.expansionsWithin(SM, Block)) {
+    // One a macro's definition spells counts where the macro expands,
+    // which only that definition says.
+    if (E.Written.isInvalid() || !SM.isWrittenInSameFile(E.Written, E.Loc)) {
+      Handler.unsupported(E.Loc,
+                          "__COUNTER__ expanded from a macro's definition in "
+                          "async function '" +
+                              FD.getName().str() +
+                              "': its lowered code, parsed after the file, "
+                              "would count from the file's end; write "
+                              "__COUNTER__ in the function itself");
+      Ok = false;
+      continue;
+    }
+    // The declaration is written anew; its directives are copied as
+    // written.
+    if (SM.isBeforeInTranslationUnit(E.Written, Body->getLBracLoc())) {
+      Handler.unsupported(E.Written,
+                          "__COUNTER__ before the body of async function '" +
+                              FD.getName().str() +
+                              "': its lowered code, parsed after the file, "
+                              "would count from the file's end; write it "
+                              "in the body");
+      Ok = false;
+      continue;
+    }
+    auto [It, New] = ValueAt.try_emplace(E.Written.getRawEncoding(), E.Value);
+    if (!New) {
+      if (It->second != E.Value) {
+        Handler.unsupported(E.Written,
+                            "this __COUNTER__ expands more than once with "
+                            "different values; write it where it expands "
+                            "once");
+        Ok = false;
+      }
+      continue;
+    }
+    LC.rename(E.Written, std::to_string(E.Value));
+  }
+  return Ok;
+}
+
+//===----------------------------------------------------------------------===//
+// Floating point
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+const char *onOff(bool On) { return On ? "on" : "off"; }
+
+/// The state of FP features a pragma sequence reaches, changed as Sema's
+/// handlers change it (SemaAttr.cpp), so each pragma is chosen against
+/// what the previous ones left.
+class FPWriter {
+public:
+  FPWriter(FPOptions From, const LangOptions &LO)
+      : Over(From.getChangesFrom(FPOptions(LO))), LO(LO) {}
+
+  FPOptions now() { return Over.applyOverrides(LO); }
+
+  void precise(bool On) {
+    Over.setFPPreciseEnabled(On);
+    Text += std::string("#pragma float_control(precise, ") + onOff(On) + ")\n";
+  }
+  void fenvAccess(bool On) {
+    Over.setAllowFEnvAccessOverride(On);
+    Over.setRoundingMathOverride(On);
+    Text +=
+        std::string("#pragma STDC FENV_ACCESS ") + (On ? "ON" : "OFF") + "\n";
+  }
+  bool exceptions(LangOptions::FPExceptionModeKind K) {
+    const char *Name = K == LangOptions::FPE_Ignore    ? "ignore"
+                       : K == LangOptions::FPE_MayTrap ? "maytrap"
+                       : K == LangOptions::FPE_Strict  ? "strict"
+                                                       : nullptr;
+    if (!Name)
+      return false;
+    Over.setSpecifiedExceptionModeOverride(K);
+    Text += std::string("#pragma clang fp exceptions(") + Name + ")\n";
+    return true;
+  }
+  void contract(LangOptions::FPModeKind K) {
+    const char *Name = K == LangOptions::FPM_Off  ? "off"
+                       : K == LangOptions::FPM_On ? "on"
+                                                  : "fast";
+    Over.setFPContractModeOverride(
+        K == LangOptions::FPM_FastHonorPragmas ? LangOptions::FPM_Fast : K);
+    Text += std::string("#pragma clang fp contract(") + Name + ")\n";
+  }
+  void reassociate(bool On) {
+    Over.setAllowFPReassociateOverride(On);
+    Text += std::string("#pragma clang fp reassociate(") + onOff(On) + ")\n";
+  }
+  void reciprocal(bool On) {
+    Over.setAllowReciprocalOverride(On);
+    Text += std::string("#pragma clang fp reciprocal(") + onOff(On) + ")\n";
+  }
+  bool round(llvm::RoundingMode M) {
+    const char *Name = nullptr;
+    switch (M) {
+    case llvm::RoundingMode::TowardZero:
+      Name = "FE_TOWARDZERO";
+      break;
+    case llvm::RoundingMode::NearestTiesToEven:
+      Name = "FE_TONEAREST";
+      break;
+    case llvm::RoundingMode::TowardPositive:
+      Name = "FE_UPWARD";
+      break;
+    case llvm::RoundingMode::TowardNegative:
+      Name = "FE_DOWNWARD";
+      break;
+    case llvm::RoundingMode::NearestTiesToAway:
+      Name = "FE_TONEARESTFROMZERO";
+      break;
+    case llvm::RoundingMode::Dynamic:
+      Name = "FE_DYNAMIC";
+      break;
+    default:
+      return false;
+    }
+    Over.setConstRoundingModeOverride(M);
+    Text += std::string("#pragma STDC FENV_ROUND ") + Name + "\n";
+    return true;
+  }
+  bool evalMethod(LangOptions::FPEvalMethodKind K) {
+    const char *Name = K == LangOptions::FEM_Source     ? "source"
+                       : K == LangOptions::FEM_Double   ? "double"
+                       : K == LangOptions::FEM_Extended ? "extended"
+                                                        : nullptr;
+    if (!Name)
+      return false;
+    Over.setFPEvalMethodOverride(K);
+    Text += std::string("#pragma clang fp eval_method(") + Name + ")\n";
+    return true;
+  }
+  bool complexRange(LangOptions::ComplexRangeKind K) {
+    const char *Name = K == LangOptions::CX_Basic  ? "ON"
+                       : K == LangOptions::CX_Full ? "OFF"
+                                                   : nullptr;
+    if (!Name)
+      return false;
+    Over.setComplexRangeOverride(K);
+    Text += std::string("#pragma STDC CX_LIMITED_RANGE ") + Name + "\n";
+    return true;
+  }
+
+  std::string Text;
+
+private:
+  FPOptionsOverride Over;
+  const LangOptions &LO;
+};
+
+/// What `float_control(precise, on|off)` sets that no other pragma does.
+bool preciseOnly(FPOptions A, FPOptions B) {
+  return A.getNoHonorNaNs() != B.getNoHonorNaNs() ||
+         A.getNoHonorInfs() != B.getNoHonorInfs() ||
+         A.getNoSignedZero() != B.getNoSignedZero() ||
+         A.getAllowApproxFunc() != B.getAllowApproxFunc() ||
+         A.getMathErrno() != B.getMathErrno();
+}
+
+} // namespace
+
+bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
+  const LangOptions &LO = Ctx.getLangOpts();
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(FD.getBody());
+  if (!Body)
+    return true;
+  // A body's stored features are its state against the command line's.
+  FPOptions Want = Body->hasStoredFPFeatures()
+                       ? Body->getStoredFPFeatures().applyOverrides(LO)
+                       : FPOptions(LO);
+  if (Want.getAsOpaqueInt() == End.FP.getAsOpaqueInt())
+    return true;
+  FPWriter W(End.FP, LO);
+  bool Ok = true;
+  // Sema refuses FENV_ACCESS unless precise, and imprecise with it or
+  // with strict exceptions: the group first that the others need.
+  bool Precise = !Want.getNoHonorNaNs();
+  if (preciseOnly(W.now(), Want) && Precise)
+    W.precise(true);
+  if (W.now().getAllowFEnvAccess() && !Want.getAllowFEnvAccess())
+    W.fenvAccess(false);
+  if (W.now().getSpecifiedExceptionMode() != Want.getSpecifiedExceptionMode())
+    Ok &= W.exceptions(Want.getSpecifiedExceptionMode());
+  if (preciseOnly(W.now(), Want) && !Precise)
+    W.precise(false);
+  if (W.now().getAllowFEnvAccess() != Want.getAllowFEnvAccess() ||
+      W.now().getRoundingMath() != Want.getRoundingMath())
+    W.fenvAccess(Want.getAllowFEnvAccess());
+  if (W.now().getSpecifiedExceptionMode() != Want.getSpecifiedExceptionMode())
+    Ok &= W.exceptions(Want.getSpecifiedExceptionMode());
+  if (W.now().getFPContractMode() != Want.getFPContractMode())
+    W.contract(Want.getFPContractMode());
+  if (W.now().getAllowFPReassociate() != Want.getAllowFPReassociate())
+    W.reassociate(Want.getAllowFPReassociate());
+  if (W.now().getAllowReciprocal() != Want.getAllowReciprocal())
+    W.reciprocal(Want.getAllowReciprocal());
+  if (W.now().getConstRoundingMode() != Want.getConstRoundingMode())
+    Ok &= W.round(Want.getConstRoundingMode());
+  if (W.now().getFPEvalMethod() != Want.getFPEvalMethod())
+    Ok &= W.evalMethod(Want.getFPEvalMethod());
+  if (W.now().getComplexRange() != Want.getComplexRange())
+    Ok &= W.complexRange(Want.getComplexRange());
+  if (!Ok || W.now().getAsOpaqueInt() != Want.getAsOpaqueInt()) {
+    // In place the body has its state already.
+    if (Where == Placement::InPlace)
+      return true;
+    Handler.unsupported(FD.getLocation(),
+                        "async function '" + FD.getName().str() +
+                            "' has a floating-point state (from pragmas or "
+                            "options) that no pragma at the start of its "
+                            "lowered body can restore after the file's end");
+    return false;
+  }
+  Out = W.Text;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Pragma regions
+//===----------------------------------------------------------------------===//
+
+/// In place the block is in the function's regions already. Appended, it
+/// is in those the file ends in: each the function was in, or the end is
+/// in, is reopened for the block (visibility, text section, optimize off)
+/// and the end's put back after; attributes of `#pragma clang attribute`
+/// cannot be spelled back from the AST: rejected by name.
+bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
+  if (Where == Placement::InPlace || !End.S)
+    return true;
+  const Sema &S = *End.S;
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::string Name = FD.getName().str();
+  bool Ok = true;
+  SourceRange Own(SM.getExpansionLoc(FD.getBeginLoc()),
+                  SM.getExpansionLoc(FD.getEndLoc()));
+  auto InOwn = [&](SourceLocation L) {
+    L = SM.getExpansionLoc(L);
+    return !SM.isBeforeInTranslationUnit(L, Own.getBegin()) &&
+           !SM.isBeforeInTranslationUnit(Own.getEnd(), L);
+  };
+  for (const Attr *A : FD.attrs())
+    if (!A->isImplicit() && !A->isInherited() && A->getLocation().isValid() &&
+        !InOwn(A->getLocation())) {
+      Handler.unsupported(A->getLocation(),
+                          "async function '" + Name +
+                              "' takes attributes from '#pragma clang "
+                              "attribute': its lowered code, parsed after "
+                              "the file, would not; write them on the "
+                              "function");
+      Ok = false;
+      break;
+    }
+  if (!S.PragmaAttributeStack.empty()) {
+    Handler.unsupported(S.PragmaAttributeStack.back().Loc,
+                        "'#pragma clang attribute' is still pushed at the "
+                        "end of the file: the lowered code of async function "
+                        "'" +
+                            Name +
+                            "', parsed there, would take its attributes");
+    Ok = false;
+  }
+
+  // The frame's descriptor and sites are globals: a data section region
+  // open at the end would take them, and the one the function was in is
+  // not recorded on it.
+  for (const Sema::PragmaClangSection *Data :
+       {&S.PragmaClangBSSSection, &S.PragmaClangDataSection,
+        &S.PragmaClangRodataSection, &S.PragmaClangRelroSection})
+    if (Data->Valid) {
+      Handler.unsupported(Data->PragmaLocation,
+                          "'#pragma clang section' for data is still set at "
+                          "the end of the file: the lowered globals of async "
+                          "function '" +
+                              Name + "', parsed there, would go in it");
+      Ok = false;
+      break;
+    }
+
+  // Visibility: the innermost region's, or none.
+  auto VisName = [](VisibilityAttr::VisibilityType T) {
+    return T == VisibilityAttr::Hidden      ? "hidden"
+           : T == VisibilityAttr::Protected ? "protected"
+                                            : "default";
+  };
+  const VisibilityAttr *Vis = FD.getAttr<VisibilityAttr>();
+  bool FromRegion = Vis && Vis->isImplicit();
+  using VisStack = std::vector<std::pair<unsigned, SourceLocation>>;
+  const auto *Stack = static_cast<const VisStack *>(S.VisContext);
+  bool EndRegion = Stack && !Stack->empty() && Stack->back().first != ~0U;
+  if (FromRegion || EndRegion) {
+    const char *Want =
+        FromRegion ? VisName(Vis->getVisibility())
+        : Ctx.getLangOpts().getValueVisibilityMode() == HiddenVisibility
+            ? "hidden"
+        : Ctx.getLangOpts().getValueVisibilityMode() == ProtectedVisibility
+            ? "protected"
+            : "default";
+    Out.Before += std::string("#pragma GCC visibility push(") + Want + ")\n";
+    Out.After = "#pragma GCC visibility pop\n" + Out.After;
+  }
+
+  // `#pragma clang optimize off`: functions defined in it are optnone.
+  const auto *OptNone = FD.getAttr<OptimizeNoneAttr>();
+  bool Off = OptNone && OptNone->isImplicit();
+  bool EndOff = S.getOptimizeOffPragmaLocation().isValid();
+  if (Off != EndOff) {
+    Out.Before +=
+        std::string("#pragma clang optimize ") + (Off ? "off" : "on") + "\n";
+    Out.After = std::string("#pragma clang optimize ") +
+                (EndOff ? "off" : "on") + "\n" + Out.After;
+  }
+
+  // `#pragma clang section text`: the poll and start functions' section.
+  const auto *Text = FD.getAttr<PragmaClangTextSectionAttr>();
+  std::string Section = Text ? Text->getName().str() : "";
+  std::string EndSection = S.PragmaClangTextSection.Valid
+                               ? S.PragmaClangTextSection.SectionName
+                               : "";
+  if (Section != EndSection) {
+    Out.Before += "#pragma clang section text=\"" + Section + "\"\n";
+    Out.After =
+        "#pragma clang section text=\"" + EndSection + "\"\n" + Out.After;
+  }
+  return Ok;
+}
+
+} // namespace coast
