@@ -197,7 +197,7 @@ private:
     for (Decl *D : Hidden)
       setCode(D, true);
     ASTContext &Ctx = CI.getASTContext();
-    LoweringResult R = checkAndLower(CI, Ctx, Records, Placement::InPlace);
+    LoweringResult R = checkAndLower(CI, Ctx, Records, Placement::AtEnd);
     // Async functions keep their bodies (but the last group's, which
     // CodeGen has yet to pass); the others stay hidden for good: the
     // appended text defines them again.

@@ -2,6 +2,8 @@
 
 #include "CounterExpansions.h"
 
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
 
@@ -33,15 +35,37 @@ public:
 
 private:
   /// Where the token at \p L is written in a file: through macro
-  /// arguments to the text they were written in; invalid for a token of a
-  /// macro's definition.
+  /// arguments to the text they were written in, and through macros that
+  /// spell nothing else (`#define NEXT __COUNTER__`) to their names;
+  /// invalid for a token of any other macro's definition.
   SourceLocation writtenAt(SourceLocation L) const {
     while (L.isMacroID()) {
-      if (!SM.isMacroArgExpansion(L))
+      if (SM.isMacroArgExpansion(L))
+        L = SM.getImmediateSpellingLoc(L);
+      else if (expandsToItAlone(L))
+        L = SM.getImmediateExpansionRange(L).getBegin();
+      else
         return SourceLocation();
-      L = SM.getImmediateSpellingLoc(L);
     }
     return L;
+  }
+
+  /// Whether the macro whose definition spells the token at \p L is
+  /// object-like and spells only it: its name then stands for that token.
+  /// Its definition now is the one that expanded.
+  bool expandsToItAlone(SourceLocation L) const {
+    const SrcMgr::ExpansionInfo &EI =
+        SM.getSLocEntry(SM.getFileID(L)).getExpansion();
+    if (EI.isFunctionMacroExpansion())
+      return false;
+    SmallString<32> Buf;
+    bool Invalid = false;
+    StringRef Name =
+        Lexer::getSpelling(SM.getSpellingLoc(EI.getExpansionLocStart()), Buf,
+                           SM, PP.getLangOpts(), &Invalid);
+    const MacroInfo *MI =
+        Invalid ? nullptr : PP.getMacroInfo(PP.getIdentifierInfo(Name));
+    return MI && MI->isObjectLike() && MI->getNumTokens() == 1;
   }
 
   const Preprocessor &PP;

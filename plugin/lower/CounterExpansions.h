@@ -36,8 +36,9 @@ public:
 
   /// One expansion: where it counts (as within() gives it), the value it
   /// took, and the file position of the __COUNTER__ token when it is
-  /// written in a file's text, directly or in a macro's argument (invalid
-  /// when a macro's definition spells it).
+  /// written in a file's text, directly, in a macro's argument or as the
+  /// name of an object-like macro that spells nothing else (invalid when
+  /// another macro's definition spells it).
   struct Expansion {
     clang::SourceLocation Loc;
     clang::SourceLocation Written;

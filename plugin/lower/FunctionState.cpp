@@ -1,6 +1,8 @@
 //===- FunctionState.cpp - Moved text that keeps its function's state -----===//
 
 #include "FunctionState.h"
+#include "CoastAttrs.h"
+#include "Directives.h"
 #include "LoweringContext.h"
 
 #include "clang/AST/Attr.h"
@@ -25,6 +27,13 @@ FunctionState::FunctionState(ASTContext &Ctx, const TranslationUnitEnd &End,
                              const CounterExpansions &Counters,
                              CheckHandler &Handler, Placement Where)
     : Ctx(Ctx), End(End), Counters(Counters), Handler(Handler), Where(Where) {}
+
+/// How a message names \p FD: the single parse appends the rewritten
+/// definitions that are not async too.
+static std::string named(const FunctionDecl &FD) {
+  return (isAsyncFunction(&FD) ? "async function '" : "function '") +
+         FD.getName().str() + "'";
+}
 
 bool FunctionState::around(const FunctionDecl &FD, CharSourceRange Block,
                            StringRef Text, StateText &Out) {
@@ -138,10 +147,8 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
         continue;
       Handler.unsupported(FD.getLocation(),
                           "builtin macro '" + II->getName().str() +
-                              "' is redefined or undefined after async "
-                              "function '" +
-                              FD.getName().str() +
-                              "'; its lowered code, parsed after the file, "
+                              "' is redefined or undefined after " + named(FD) +
+                              "; its lowered code, parsed after the file, "
                               "could not expand it as the function did");
       Ok = false;
       continue;
@@ -178,6 +185,15 @@ SourceLocation FunctionState::latestMacroDirective() {
 // __COUNTER__
 //===----------------------------------------------------------------------===//
 
+/// Whether \p L is in one of the directives of \p R.
+bool FunctionState::inDirective(SourceLocation L, CharSourceRange R) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  unsigned Off = SM.getFileOffset(L);
+  return llvm::any_of(
+      directivesIn(SM, Ctx.getLangOpts(), R),
+      [&](const Directive &D) { return D.Begin <= Off && Off < D.End; });
+}
+
 bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
                                   LoweringContext &LC) {
   // In place every expansion must stay one: a literal would not count,
@@ -194,18 +210,20 @@ bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
     // which only that definition says.
     if (E.Written.isInvalid() || !SM.isWrittenInSameFile(E.Written, E.Loc)) {
       Handler.unsupported(E.Loc,
-                          "__COUNTER__ expanded from a macro's definition in "
-                          "async function '" +
-                              FD.getName().str() +
-                              "': its lowered code, parsed after the file, "
+                          "__COUNTER__ expanded from a macro's definition in " +
+                              named(FD) +
+                              ": its lowered code, parsed after the file, "
                               "would count from the file's end; write "
                               "__COUNTER__ in the function itself");
       Ok = false;
       continue;
     }
-    // The declaration is written anew; its directives are copied as
-    // written.
-    if (SM.isBeforeInTranslationUnit(E.Written, Body->getLBracLoc())) {
+    // An async function's declaration is written anew, its directives
+    // copied with their edits. Another function's text is its own, edited.
+    if (isAsyncFunction(&FD) &&
+        SM.isBeforeInTranslationUnit(E.Written, Body->getLBracLoc()) &&
+        !inDirective(E.Written, CharSourceRange::getCharRange(
+                                    Block.getBegin(), Body->getLBracLoc()))) {
       Handler.unsupported(E.Written,
                           "__COUNTER__ before the body of async function '" +
                               FD.getName().str() +
@@ -400,8 +418,8 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
     if (Where == Placement::InPlace)
       return true;
     Handler.unsupported(FD.getLocation(),
-                        "async function '" + FD.getName().str() +
-                            "' has a floating-point state (from pragmas or "
+                        named(FD) +
+                            " has a floating-point state (from pragmas or "
                             "options) that no pragma at the start of its "
                             "lowered body can restore after the file's end");
     return false;
@@ -424,7 +442,6 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
     return true;
   const Sema &S = *End.S;
   const SourceManager &SM = Ctx.getSourceManager();
-  std::string Name = FD.getName().str();
   bool Ok = true;
   SourceRange Own(SM.getExpansionLoc(FD.getBeginLoc()),
                   SM.getExpansionLoc(FD.getEndLoc()));
@@ -437,8 +454,8 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
     if (!A->isImplicit() && !A->isInherited() && A->getLocation().isValid() &&
         !InOwn(A->getLocation())) {
       Handler.unsupported(A->getLocation(),
-                          "async function '" + Name +
-                              "' takes attributes from '#pragma clang "
+                          named(FD) +
+                              " takes attributes from '#pragma clang "
                               "attribute': its lowered code, parsed after "
                               "the file, would not; write them on the "
                               "function");
@@ -448,25 +465,23 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
   if (!S.PragmaAttributeStack.empty()) {
     Handler.unsupported(S.PragmaAttributeStack.back().Loc,
                         "'#pragma clang attribute' is still pushed at the "
-                        "end of the file: the lowered code of async function "
-                        "'" +
-                            Name +
-                            "', parsed there, would take its attributes");
+                        "end of the file: the lowered code of " +
+                            named(FD) +
+                            ", parsed there, would take its attributes");
     Ok = false;
   }
 
-  // The frame's descriptor and sites are globals: a data section region
-  // open at the end would take them, and the one the function was in is
-  // not recorded on it.
+  // The frame's descriptor and sites, a function's static locals, are
+  // globals: a data section region open at the end would take them, and
+  // the one the function was in is not recorded on it.
   for (const Sema::PragmaClangSection *Data :
        {&S.PragmaClangBSSSection, &S.PragmaClangDataSection,
         &S.PragmaClangRodataSection, &S.PragmaClangRelroSection})
     if (Data->Valid) {
       Handler.unsupported(Data->PragmaLocation,
                           "'#pragma clang section' for data is still set at "
-                          "the end of the file: the lowered globals of async "
-                          "function '" +
-                              Name + "', parsed there, would go in it");
+                          "the end of the file: the lowered globals of " +
+                              named(FD) + ", parsed there, would go in it");
       Ok = false;
       break;
     }

@@ -81,6 +81,10 @@ public:
                 const CounterExpansions &Counters, CheckHandler &Handler,
                 Placement Where);
 
+  /// Whether the blocks are parsed after the file's end: then every
+  /// rewritten definition moves, not only async functions' blocks.
+  bool appended() const { return Where == Placement::AtEnd; }
+
   /// The entry point for a block: \p Text is the block's final text, the
   /// lowering of \p FD written from \p Block (the function's file range,
   /// its declaration to its `}`). False if the block cannot keep its
@@ -104,6 +108,7 @@ private:
                     llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
   clang::SourceLocation latestMacroDirective();
+  bool inDirective(clang::SourceLocation L, clang::CharSourceRange R) const;
 
   clang::ASTContext &Ctx;
   const TranslationUnitEnd &End;

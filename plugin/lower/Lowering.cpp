@@ -112,6 +112,7 @@ private:
   bool checkVariadicDeclarations();
   bool plan();
   bool emit();
+  bool keepState(const FunctionDecl &FD, LoweringContext &LC);
   std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
@@ -141,6 +142,9 @@ private:
   bool EditOutsidePieces = false;
   /// What keeps each block's meaning where it is parsed.
   std::optional<FunctionState> States;
+  /// The definitions whose text moves when the blocks are appended: every
+  /// async function, and each rewritten one when appended().
+  std::vector<const FunctionDecl *> Moved;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -331,7 +335,16 @@ bool TULowering::emit() {
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
-    } else if (!Protos.empty()) {
+      Moved.push_back(FD);
+    } else {
+      if (FD && FD->doesThisDeclarationHaveABody() && States &&
+          States->appended() &&
+          (!U.Marks.empty() || !U.FunctionValues.empty())) {
+        Ok &= keepState(*FD, LC);
+        Moved.push_back(FD);
+      }
+      if (Protos.empty())
+        continue;
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
       std::string Text = "\n" + LC.pinned(Protos, Begin) +
                          LC.lineMarker(Begin) + LC.columnPad(Begin);
@@ -342,16 +355,33 @@ bool TULowering::emit() {
   for (auto &[F, LC] : Contexts)
     LC->applyReplacements();
   if (States)
-    for (const AsyncFunctionPlan &P : Plans) {
-      LoweringContext &LC = contextFor(P.FD);
-      CharSourceRange Block = blockRange(P.FD, LC.SM);
+    for (const FunctionDecl *FD : Moved) {
+      LoweringContext &LC = contextFor(FD);
+      CharSourceRange Block = blockRange(FD, LC.SM);
       StateText S;
       std::string Text = LC.pieceText(LC.offsetIn(Block.getBegin()),
                                       LC.offsetIn(Block.getEnd()));
-      Ok &= States->around(*P.FD, Block, Text, S);
+      Ok &= States->around(*FD, Block, Text, S);
       LC.wrap(Block, S.Before, S.After);
     }
   return Ok;
+}
+
+/// A rewritten definition that is not async, appended: its `__COUNTER__`s
+/// as the values they took, its body's floating-point state first in it
+/// (its macros and regions are kept around it with the blocks').
+bool TULowering::keepState(const FunctionDecl &FD, LoweringContext &LC) {
+  std::string Pragmas;
+  if (!States->fpPragmas(FD, Pragmas) ||
+      !States->writeCounters(FD, blockRange(&FD, LC.SM), LC))
+    return false;
+  if (Pragmas.empty())
+    return true;
+  SourceLocation In =
+      cast<CompoundStmt>(FD.getBody())->getLBracLoc().getLocWithOffset(1);
+  std::string Text = "\n" + Pragmas + LC.lineMarker(In) + LC.columnPad(In);
+  LC.replace(CharSourceRange::getCharRange(In, In), [Text] { return Text; });
+  return true;
 }
 
 /// The pieces of \p F: each declaration of it whose text the lowering

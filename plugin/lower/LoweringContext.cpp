@@ -241,8 +241,9 @@ std::string LoweringContext::fileLiteral(SourceLocation L) const {
 
 std::string LoweringContext::directivesIn(CharSourceRange R) const {
   std::string Out;
+  // Edited: an appended block's __COUNTER__ is its value there too.
   for (const Directive &D : coast::directivesIn(SM, Ctx.getLangOpts(), R))
-    Out += D.Text.str() + "\n";
+    Out += textOf(D.Begin, D.End) + "\n";
   return Out;
 }
 

@@ -1,19 +1,14 @@
-// The single parse, emulated: the block of an async function written for
-// a parse after the file's end (-fplugin-arg-coast-state-at-end) is moved
-// after everything that follows the function (macros redefined, #undef'ed
-// and defined, the floating-point state changed, pragma regions closed)
-// and compiled there: it computes what the function computes in place,
-// and keeps its FP state and its section. (`#pragma clang optimize off`
-// makes a function's body precise whatever FP_CONTRACT says: see
-// state-at-end.c for the region.)
-// (Its __COUNTER__ is a literal: the later ones of the file count one less
-// here, where the function's own text is gone; the single parse keeps it.)
+// The single parse appends the block of an async function after
+// everything that follows the function (macros redefined, #undef'ed and
+// defined, the floating-point state changed, pragma regions closed) and
+// compiles it there: it computes what the function computes in place, and
+// keeps its FP state and its section. (`#pragma clang optimize off` makes
+// a function's body precise whatever FP_CONTRACT says: see state-at-end.c
+// for the region.)
 // RUN: %coast-equiv | FileCheck %s
-// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
-// RUN: python3 %S/Inputs/append-block.py %t.end.c > %t.appended.c
-// RUN: %coast %t.appended.c %coast-libs -o %t.appended
-// RUN: %t.appended | FileCheck %s
-// RUN: %coast -S -emit-llvm -O1 %t.appended.c -o - | FileCheck %s --check-prefix=IR
+// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
+// RUN: %t.single | FileCheck %s
+// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
 #include <coast.h>
 #include <stdio.h>
 

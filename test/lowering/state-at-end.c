@@ -7,7 +7,12 @@
 // RUN: grep -v -e '^#line' %t.lowered.c | FileCheck %s
 // RUN: not %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -DREJECTED 2>&1 | FileCheck %s --check-prefix=REJECTED
 // RUN: not %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -frounding-math -DROUNDING 2>&1 | FileCheck %s --check-prefix=ROUNDING
-// RUN: %coast -c %s -o %t.o -frounding-math -DROUNDING
+// RUN: %if !single-parse %{ %coast -c %s -o %t.o -frounding-math -DROUNDING %}
+// The real single parse: its dump is the blocks as appended, in place.
+// RUN: %coast -fplugin-arg-coast-single-parse -c %s -o %t.o -fplugin-arg-coast-dump=%t.single.c
+// RUN: grep -v -e '^#line' %t.single.c | FileCheck %s
+// RUN: not %coast -fplugin-arg-coast-single-parse -c %s -o %t.o -DREJECTED 2>&1 | FileCheck %s --check-prefix=REJECTED
+// RUN: not %coast -fplugin-arg-coast-single-parse -c %s -o %t.o -frounding-math -DROUNDING 2>&1 | FileCheck %s --check-prefix=ROUNDING
 #include <coast.h>
 
 static async int id(int x)
@@ -40,11 +45,11 @@ async int g(int x)
 #undef INNER
 
 #ifdef REJECTED
-#define NEXT __COUNTER__
+#define ODD (2 * __COUNTER__ + 1)
 // REJECTED: error: __COUNTER__ expanded from a macro's definition in async function 'counted'{{.*}}[coast-unsupported]
 static async int counted(void)
 {
-	return await(id(NEXT));
+	return await(id(ODD));
 }
 
 #pragma clang attribute push(__attribute__((cold)), apply_to = function)
@@ -69,3 +74,7 @@ static async double third(double x)
 }
 #pragma STDC FENV_ACCESS OFF
 #endif
+
+// A declaration last: the single parse reaches the file's end after it
+// (a file ending in a pragma falls back to the nested parse).
+int tail;

@@ -10,6 +10,13 @@
 // RUN: FileCheck %s --check-prefix=IR1 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.ll
+// The real single parse: the same program and contraction, appended.
+// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
+// RUN: %t.single | FileCheck %s
+// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o %t.single.ll
+// RUN: FileCheck %s --check-prefix=IR1 < %t.single.ll
+// RUN: FileCheck %s --check-prefix=IR2 < %t.single.ll
+// RUN: FileCheck %s --check-prefix=IR3 < %t.single.ll
 #include <coast.h>
 #include <stdio.h>
 
