@@ -66,6 +66,14 @@ static async int g(int x)
 	return await(id(x)) + INNER;
 }
 
+// Not async but rewritten (it calls coast_block_on): the single parse
+// appends it too, its macros set back around it the same way.
+static int report(void)
+{
+	SHOW("report: %d", coast_block_on(f(STEP)));
+	return 0;
+}
+
 #undef STEP
 #define STEP 100
 #undef SCALE
@@ -84,9 +92,12 @@ static async int g(int x)
 int main(void)
 {
 	printf("f: %d\n", coast_block_on(f(4)));
+	report();
 	printf("g: %d %d\n", coast_block_on(g(1)), INNER);
 	// CHECK: f: 9 - 1
 	// CHECK-NEXT: f: 9
+	// CHECK-NEXT: f: 3 - 1
+	// CHECK-NEXT: report: 3
 	// CHECK-NEXT: g: 4 4
 	return 0;
 }
