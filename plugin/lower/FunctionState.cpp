@@ -241,23 +241,32 @@ const char *onOff(bool On) { return On ? "on" : "off"; }
 
 /// The state of FP features a pragma sequence reaches, changed as Sema's
 /// handlers change it (SemaAttr.cpp), so each pragma is chosen against
-/// what the previous ones left.
+/// what the previous ones left, and refused where Sema would refuse it.
 class FPWriter {
 public:
-  FPWriter(FPOptions From, const LangOptions &LO)
-      : Over(From.getChangesFrom(FPOptions(LO))), LO(LO) {}
+  FPWriter(FPOptions From, const LangOptions &LO, const IdentifierTable &Ids)
+      : Over(From.getChangesFrom(FPOptions(LO))), LO(LO), Ids(Ids) {}
 
   FPOptions now() { return Over.applyOverrides(LO); }
 
   void precise(bool On) {
+    // Sema: err_pragma_fc_noprecise_requires_noexcept / _nofenv.
+    if (!On && (now().getExceptionMode() == LangOptions::FPE_Strict ||
+                now().getAllowFEnvAccess()))
+      Legal = false;
     Over.setFPPreciseEnabled(On);
-    Text += std::string("#pragma float_control(precise, ") + onOff(On) + ")\n";
+    emit(std::string("#pragma float_control(precise, ") + onOff(On) + ")",
+         {"precise", onOff(On)});
   }
   void fenvAccess(bool On) {
+    // Sema: err_pragma_fenv_requires_precise (Sema::isPreciseFPEnabled).
+    FPOptions F = now();
+    if (On && (F.getAllowFPReassociate() || F.getNoSignedZero() ||
+               F.getAllowReciprocal() || F.getAllowApproxFunc()))
+      Legal = false;
     Over.setAllowFEnvAccessOverride(On);
     Over.setRoundingMathOverride(On);
-    Text +=
-        std::string("#pragma STDC FENV_ACCESS ") + (On ? "ON" : "OFF") + "\n";
+    emit(std::string("#pragma STDC FENV_ACCESS ") + (On ? "ON" : "OFF"), {});
   }
   bool exceptions(LangOptions::FPExceptionModeKind K) {
     const char *Name = K == LangOptions::FPE_Ignore    ? "ignore"
@@ -267,24 +276,30 @@ public:
     if (!Name)
       return false;
     Over.setSpecifiedExceptionModeOverride(K);
-    Text += std::string("#pragma clang fp exceptions(") + Name + ")\n";
+    emit(std::string("#pragma clang fp exceptions(") + Name + ")",
+         {"exceptions", Name});
     return true;
   }
   void contract(LangOptions::FPModeKind K) {
-    const char *Name = K == LangOptions::FPM_Off  ? "off"
-                       : K == LangOptions::FPM_On ? "on"
-                                                  : "fast";
     Over.setFPContractModeOverride(
         K == LangOptions::FPM_FastHonorPragmas ? LangOptions::FPM_Fast : K);
-    Text += std::string("#pragma clang fp contract(") + Name + ")\n";
+    // The STDC form's argument is not macro-expanded; `fast` has none.
+    if (K == LangOptions::FPM_Off || K == LangOptions::FPM_On)
+      emit(std::string("#pragma STDC FP_CONTRACT ") +
+               (K == LangOptions::FPM_On ? "ON" : "OFF"),
+           {});
+    else
+      emit("#pragma clang fp contract(fast)", {"contract", "fast"});
   }
   void reassociate(bool On) {
     Over.setAllowFPReassociateOverride(On);
-    Text += std::string("#pragma clang fp reassociate(") + onOff(On) + ")\n";
+    emit(std::string("#pragma clang fp reassociate(") + onOff(On) + ")",
+         {"reassociate", onOff(On)});
   }
   void reciprocal(bool On) {
     Over.setAllowReciprocalOverride(On);
-    Text += std::string("#pragma clang fp reciprocal(") + onOff(On) + ")\n";
+    emit(std::string("#pragma clang fp reciprocal(") + onOff(On) + ")",
+         {"reciprocal", onOff(On)});
   }
   bool round(llvm::RoundingMode M) {
     const char *Name = nullptr;
@@ -311,7 +326,7 @@ public:
       return false;
     }
     Over.setConstRoundingModeOverride(M);
-    Text += std::string("#pragma STDC FENV_ROUND ") + Name + "\n";
+    emit(std::string("#pragma STDC FENV_ROUND ") + Name, {Name});
     return true;
   }
   bool evalMethod(LangOptions::FPEvalMethodKind K) {
@@ -322,7 +337,8 @@ public:
     if (!Name)
       return false;
     Over.setFPEvalMethodOverride(K);
-    Text += std::string("#pragma clang fp eval_method(") + Name + ")\n";
+    emit(std::string("#pragma clang fp eval_method(") + Name + ")",
+         {"eval_method", Name});
     return true;
   }
   bool complexRange(LangOptions::ComplexRangeKind K) {
@@ -332,15 +348,37 @@ public:
     if (!Name)
       return false;
     Over.setComplexRangeOverride(K);
-    Text += std::string("#pragma STDC CX_LIMITED_RANGE ") + Name + "\n";
+    emit(std::string("#pragma STDC CX_LIMITED_RANGE ") + Name, {});
     return true;
   }
 
   std::string Text;
+  /// False once a pragma was written that Sema refuses in that state.
+  bool Legal = true;
 
 private:
+  /// `clang fp`, `float_control` and `FENV_ROUND` macro-expand their
+  /// arguments: a word of \p Words ever defined as a macro is undefined
+  /// around the pragma and given back after it.
+  void emit(const std::string &Pragma,
+            std::initializer_list<const char *> Words) {
+    llvm::SmallVector<StringRef, 2> Guarded;
+    for (StringRef W : Words) {
+      auto It = Ids.find(W);
+      if (It != Ids.end() && It->second->hadMacroDefinition())
+        Guarded.push_back(W);
+    }
+    for (StringRef W : Guarded)
+      Text +=
+          "#pragma push_macro(\"" + W.str() + "\")\n#undef " + W.str() + "\n";
+    Text += Pragma + "\n";
+    for (auto I = Guarded.rbegin(); I != Guarded.rend(); ++I)
+      Text += "#pragma pop_macro(\"" + I->str() + "\")\n";
+  }
+
   FPOptionsOverride Over;
   const LangOptions &LO;
+  const IdentifierTable &Ids;
 };
 
 /// What `float_control(precise, on|off)` sets that no other pragma does.
@@ -352,9 +390,21 @@ bool preciseOnly(FPOptions A, FPOptions B) {
          A.getMathErrno() != B.getMathErrno();
 }
 
+/// Equal states, an unspecified exception mode taken as the one it means
+/// (strict with FENV_ACCESS, else ignore): no pragma spells "unspecified".
+bool sameFP(FPOptions A, FPOptions B) {
+  A.setSpecifiedExceptionMode(A.getExceptionMode());
+  B.setSpecifiedExceptionMode(B.getExceptionMode());
+  return A.getAsOpaqueInt() == B.getAsOpaqueInt();
+}
+
 } // namespace
 
 bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
+  // In place the body has its state already, and a pragma chosen against
+  // the end's state may be one Sema refuses where it is parsed.
+  if (Where == Placement::InPlace)
+    return true;
   const LangOptions &LO = Ctx.getLangOpts();
   const auto *Body = dyn_cast_or_null<CompoundStmt>(FD.getBody());
   if (!Body)
@@ -363,9 +413,9 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
   FPOptions Want = Body->hasStoredFPFeatures()
                        ? Body->getStoredFPFeatures().applyOverrides(LO)
                        : FPOptions(LO);
-  if (Want.getAsOpaqueInt() == End.FP.getAsOpaqueInt())
+  if (sameFP(Want, End.FP))
     return true;
-  FPWriter W(End.FP, LO);
+  FPWriter W(End.FP, LO, End.PP.getIdentifierTable());
   bool Ok = true;
   // Sema refuses FENV_ACCESS unless precise, and imprecise with it or
   // with strict exceptions: the group first that the others need.
@@ -374,15 +424,21 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
     W.precise(true);
   if (W.now().getAllowFEnvAccess() && !Want.getAllowFEnvAccess())
     W.fenvAccess(false);
-  if (W.now().getSpecifiedExceptionMode() != Want.getSpecifiedExceptionMode())
-    Ok &= W.exceptions(Want.getSpecifiedExceptionMode());
+  if (W.now().getExceptionMode() == LangOptions::FPE_Strict &&
+      Want.getExceptionMode() != LangOptions::FPE_Strict)
+    Ok &= W.exceptions(Want.getExceptionMode());
   if (preciseOnly(W.now(), Want) && !Precise)
     W.precise(false);
+  // What FENV_ACCESS ON needs off, off before it; on again after it.
+  if (W.now().getAllowFPReassociate() && !Want.getAllowFPReassociate())
+    W.reassociate(false);
+  if (W.now().getAllowReciprocal() && !Want.getAllowReciprocal())
+    W.reciprocal(false);
   if (W.now().getAllowFEnvAccess() != Want.getAllowFEnvAccess() ||
       W.now().getRoundingMath() != Want.getRoundingMath())
     W.fenvAccess(Want.getAllowFEnvAccess());
-  if (W.now().getSpecifiedExceptionMode() != Want.getSpecifiedExceptionMode())
-    Ok &= W.exceptions(Want.getSpecifiedExceptionMode());
+  if (W.now().getExceptionMode() != Want.getExceptionMode())
+    Ok &= W.exceptions(Want.getExceptionMode());
   if (W.now().getFPContractMode() != Want.getFPContractMode())
     W.contract(Want.getFPContractMode());
   if (W.now().getAllowFPReassociate() != Want.getAllowFPReassociate())
@@ -395,15 +451,13 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
     Ok &= W.evalMethod(Want.getFPEvalMethod());
   if (W.now().getComplexRange() != Want.getComplexRange())
     Ok &= W.complexRange(Want.getComplexRange());
-  if (!Ok || W.now().getAsOpaqueInt() != Want.getAsOpaqueInt()) {
-    // In place the body has its state already.
-    if (Where == Placement::InPlace)
-      return true;
+  if (!Ok || !W.Legal || !sameFP(W.now(), Want)) {
     Handler.unsupported(FD.getLocation(),
                         "async function '" + FD.getName().str() +
                             "' has a floating-point state (from pragmas or "
-                            "options) that no pragma at the start of its "
-                            "lowered body can restore after the file's end");
+                            "options) that no pragma sequence Clang accepts "
+                            "at the start of its lowered body can restore "
+                            "after the file's end");
     return false;
   }
   Out = W.Text;
