@@ -114,14 +114,19 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
   bool Ok = true;
   std::vector<const IdentifierInfo *> Wrapped;
   std::string Before;
+  // A macro that pastes (`##`) makes names no text spells.
+  const IdentifierInfo *Paster = nullptr;
   // In the order reached: the text's names, then those of definitions.
   for (size_t I = 0; I < Work.size(); ++I) {
     const IdentifierInfo *II = Work[I];
     const MacroInfo *AtBegin =
         PP.getMacroDefinitionAtLoc(II, Begin).getMacroInfo();
     if (AtBegin)
-      for (const Token &T : AtBegin->tokens())
+      for (const Token &T : AtBegin->tokens()) {
         Reach(T.getIdentifierInfo());
+        if (T.is(tok::hashhash) && !Paster)
+          Paster = II;
+      }
     const MacroInfo *AtEnd = PP.getMacroDefinition(II).getMacroInfo();
     const MacroInfo *AfterBlock =
         PP.getMacroDefinitionAtLoc(II, Last).getMacroInfo();
@@ -151,6 +156,26 @@ bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
         "#pragma push_macro(\"" + Name + "\")\n#undef " + Name + "\n" + Define;
     Wrapped.push_back(II);
   }
+  // Which names a paste makes is only known expanding it: appended, any
+  // macro not wrapped and different at the end could be one of them.
+  if (Paster && Where == Placement::AtEnd)
+    for (const auto &M : PP.macros(/*IncludeExternalMacros=*/false)) {
+      const IdentifierInfo *II = M.first;
+      if (llvm::is_contained(Wrapped, II) ||
+          sameMacro(PP.getMacroDefinitionAtLoc(II, Begin).getMacroInfo(),
+                    PP.getMacroDefinition(II).getMacroInfo(), PP))
+        continue;
+      Handler.unsupported(FD.getLocation(),
+                          "async function '" + FD.getName().str() +
+                              "' expands '" + Paster->getName().str() +
+                              "', which pastes names with '##', and macro '" +
+                              II->getName().str() +
+                              "' changes after it: its lowered code, parsed "
+                              "after the file, could expand a pasted name "
+                              "as the file's end defines it");
+      Ok = false;
+      break;
+    }
   Out.Before += Before;
   for (auto I = Wrapped.rbegin(); I != Wrapped.rend(); ++I)
     Out.After += "#pragma pop_macro(\"" + (*I)->getName().str() + "\")\n";
@@ -468,6 +493,51 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
 // Pragma regions
 //===----------------------------------------------------------------------===//
 
+/// Declarations of the body (a static local) take regions' attributes
+/// too, which the appended block, in the end's regions, would not: a data
+/// section of `#pragma clang section`, the attributes of `#pragma clang
+/// attribute`. Rejected by name. (An `#include` in a body is not a block's
+/// concern: the single parse lowers such a function in place.)
+bool FunctionState::bodyRegions(const FunctionDecl &FD) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (!St)
+      continue;
+    Work.append(St->child_begin(), St->child_end());
+    const auto *DS = dyn_cast<DeclStmt>(St);
+    if (!DS)
+      continue;
+    for (const Decl *D : DS->decls()) {
+      SourceLocation DBegin = SM.getExpansionLoc(D->getBeginLoc());
+      SourceLocation DEnd = SM.getExpansionLoc(D->getEndLoc());
+      for (const Attr *A : D->attrs()) {
+        const char *What = nullptr;
+        if (isa<PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
+                PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr>(A))
+          What = "a section of '#pragma clang section'";
+        else if (!A->isImplicit() && !A->isInherited() &&
+                 A->getLocation().isValid()) {
+          SourceLocation L = SM.getExpansionLoc(A->getLocation());
+          if (SM.isBeforeInTranslationUnit(L, DBegin) ||
+              SM.isBeforeInTranslationUnit(DEnd, L))
+            What = "attributes of '#pragma clang attribute'";
+        }
+        if (!What)
+          continue;
+        Handler.unsupported(D->getLocation(),
+                            std::string("a declaration in async function '") +
+                                FD.getName().str() + "' takes " + What +
+                                ": its lowered code, parsed after the file, "
+                                "would not; write them on the declaration");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 /// In place the block is in the function's regions already. Appended, it
 /// is in those the file ends in: each the function was in, or the end is
 /// in, is reopened for the block (visibility, text section, optimize off)
@@ -508,6 +578,8 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
                             "', parsed there, would take its attributes");
     Ok = false;
   }
+
+  Ok &= bodyRegions(FD);
 
   // The frame's descriptor and sites are globals: a data section region
   // open at the end would take them, and the one the function was in is

@@ -105,6 +105,7 @@ private:
   bool macrosAround(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
                     llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
+  bool bodyRegions(const clang::FunctionDecl &FD);
   clang::SourceLocation latestMacroDirective();
 
   clang::ASTContext &Ctx;
