@@ -80,6 +80,12 @@ std::string definition(const IdentifierInfo &II, const MacroInfo &MI,
 /// Each whose definition at the function or at its end differs from the
 /// one the translation unit ends with is set to the function's around the
 /// block, and set back after.
+/// Cost: a file with a macro directive after its async functions reads
+/// every block's whole text (gen-async 40 with one trailing `#define`:
+/// +1.79% instructions over main, 9.76M of them here, 5.56M lexing). The
+/// block's text, not the function's: the generated text spells names the
+/// function's does not (a callee's return type by its typedef name), and
+/// a scan in place of the lexer saves only 0.45M (the text is long).
 bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
                                  StringRef Text, StateText &Out) {
   Preprocessor &PP = End.PP;
