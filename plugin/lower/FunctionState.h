@@ -14,8 +14,10 @@
 //    becomes the value it took (in place a literal would not count: every
 //    later `__COUNTER__` of the file would change);
 //  - floating-point pragmas (`STDC FP_CONTRACT`, `FENV_ACCESS`,
-//    `FENV_ROUND`, `CX_LIMITED_RANGE`, `clang fp`, `float_control`): the
-//    body's state is written as pragmas at the start of the poll function;
+//    `FENV_ROUND`, `CX_LIMITED_RANGE`, `clang fp`, `float_control`):
+//    appended, the body's state is written as pragmas at the start of the
+//    poll function, in an order Clang accepts from the end's state, their
+//    macro-expanded argument words undefined around them;
 //  - pragma regions (`GCC visibility push`, `clang section`, `clang
 //    optimize off`, `clang attribute push`): reopened around the block.
 // Everything is written against the state at the end of the translation
@@ -92,9 +94,9 @@ public:
   bool around(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
               llvm::StringRef Text, StateText &Out);
 
-  /// Pragmas (one a line) that give the poll function's body \p FD's
-  /// floating-point state, to be written first in it. False if no pragma
-  /// can say it (reported).
+  /// For an appended block, pragmas (one a line) that give the poll
+  /// function's body \p FD's floating-point state, to be written first in
+  /// it; none in place. False if no pragma sequence can say it (reported).
   bool fpPragmas(const clang::FunctionDecl &FD, std::string &Out);
 
   /// For an appended block, writes each __COUNTER__ expansion of \p Block
@@ -107,6 +109,7 @@ private:
   bool macrosAround(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
                     llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
+  bool bodyRegions(const clang::FunctionDecl &FD);
   clang::SourceLocation latestMacroDirective();
   bool inDirective(clang::SourceLocation L, clang::CharSourceRange R) const;
 

@@ -60,6 +60,36 @@ static async int cold(void)
 }
 #pragma clang attribute pop
 
+// A pasted name is made by expanding: VAL_1 is not in the text to wrap.
+#define CAT(a, b) a##b
+#define VAL_1 10
+// REJECTED: error: async function 'pasted' expands 'CAT', which pastes names with '##', and macro 'VAL_1' changes after it{{.*}}[coast-unsupported]
+static async int pasted(void)
+{
+	return await(id(CAT(VAL_, 1)));
+}
+#undef VAL_1
+#define VAL_1 1000
+
+// Regions apply to the body's declarations too.
+#pragma clang section data = "coast_data"
+// REJECTED: error: a declaration in async function 'sectioned' takes a section of '#pragma clang section'{{.*}}[coast-unsupported]
+static async int sectioned(void)
+{
+	static int n = 5;
+	return await(id(n++));
+}
+#pragma clang section data = ""
+
+#pragma clang attribute push(__attribute__((annotate("mine"))), apply_to = variable(is_global))
+// REJECTED: error: a declaration in async function 'annotated' takes attributes of '#pragma clang attribute'{{.*}}[coast-unsupported]
+static async int annotated(void)
+{
+	static int n = 5;
+	return await(id(n++));
+}
+#pragma clang attribute pop
+
 // REJECTED: error: '#pragma clang section' for data is still set at the end of the file: the lowered globals of async function '{{.*}}', parsed there, would go in it [coast-unsupported]
 #pragma clang section rodata = "coast_rodata"
 #endif
@@ -67,7 +97,7 @@ static async int cold(void)
 #ifdef ROUNDING
 // -frounding-math without FENV_ACCESS: no pragma sets it back once
 // `FENV_ACCESS OFF` cleared it. In place the body keeps its own state.
-// ROUNDING: error: async function '{{.*}}' has a floating-point state (from pragmas or options) that no pragma at the start of its lowered body can restore after the file's end [coast-unsupported]
+// ROUNDING: error: async function '{{.*}}' has a floating-point state (from pragmas or options) that no pragma sequence Clang accepts at the start of its lowered body can restore after the file's end [coast-unsupported]
 static async double third(double x)
 {
 	return await(id((int)x)) / 3.0;

@@ -1,12 +1,12 @@
 // The floating-point state an async function is defined in (file-scope
 // pragmas before it, pragmas leading its body) is written at the start of
-// its poll function when the translation unit ends in another one: a
-// block parsed after the file's end (the single parse) compiles the body
-// as the function did. In place it changes nothing: same program, the
-// same contraction in the IR.
+// its poll function when the block is parsed after the file's end (the
+// single parse; END, emulated by state-at-end) and the translation unit
+// ends in another one: the body compiles as the function did. In place
+// nothing is written: same program, the same contraction in the IR.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -S -emit-llvm -O1 %s -o %t.ll -fplugin-arg-coast-dump=%t.lowered.c
-// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
+// RUN: %if !single-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED %}
 // RUN: FileCheck %s --check-prefix=IR1 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.ll
@@ -17,6 +17,8 @@
 // RUN: FileCheck %s --check-prefix=IR1 < %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.single.ll
+// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
+// RUN: grep -v -e '^#line' -e '^//' %t.end.c | FileCheck %s --check-prefix=END
 #include <coast.h>
 #include <stdio.h>
 
@@ -28,9 +30,11 @@ static async double id(double x)
 
 #pragma STDC FP_CONTRACT OFF
 // LOWERED-LABEL: {{^}}static int separate__coast_poll(struct coast_head *__coast_h
-// LOWERED-NEXT: {
-// LOWERED-NEXT: #pragma clang fp contract(off)
-// LOWERED-NEXT: struct separate__coast_frame *__co
+// LOWERED-NEXT: { struct separate__coast_frame *__co
+// END-LABEL: {{^}}static int separate__coast_poll(struct coast_head *__coast_h
+// END-NEXT: {
+// END-NEXT: #pragma STDC FP_CONTRACT OFF
+// END-NEXT: struct separate__coast_frame *__co
 // IR1-LABEL: define internal {{.*}}@separate__coast_poll(
 // IR1-NOT: fmuladd
 // IR1: {{^}}}
@@ -43,10 +47,12 @@ static async double separate(double a, double b, double c)
 // Its own pragma leads the body: the same state at the poll's start.
 #pragma STDC FP_CONTRACT ON
 // LOWERED-LABEL: {{^}}static int leading__coast_poll(struct coast_head *__coast_h
-// LOWERED-NEXT: {
-// LOWERED-NEXT: #pragma float_control(precise, off)
-// LOWERED-NEXT: #pragma clang fp contract(on)
-// LOWERED-NEXT: struct leading__coast_frame *__co
+// LOWERED-NEXT: { struct leading__coast_frame *__co
+// END-LABEL: {{^}}static int leading__coast_poll(struct coast_head *__coast_h
+// END-NEXT: {
+// END-NEXT: #pragma float_control(precise, off)
+// END-NEXT: #pragma STDC FP_CONTRACT ON
+// END-NEXT: struct leading__coast_frame *__co
 static async double leading(double a, double b, double c)
 {
 #pragma float_control(precise, off)
@@ -57,9 +63,11 @@ static async double leading(double a, double b, double c)
 
 #pragma STDC FENV_ACCESS ON
 // LOWERED-LABEL: {{^}}static int accessed__coast_poll(struct coast_head *__coast_h
-// LOWERED-NEXT: {
-// LOWERED-NEXT: #pragma STDC FENV_ACCESS ON
-// LOWERED-NEXT: struct accessed__coast_frame *__co
+// LOWERED-NEXT: { struct accessed__coast_frame *__co
+// END-LABEL: {{^}}static int accessed__coast_poll(struct coast_head *__coast_h
+// END-NEXT: {
+// END-NEXT: #pragma STDC FENV_ACCESS ON
+// END-NEXT: struct accessed__coast_frame *__co
 // IR2-LABEL: define internal {{.*}}@accessed__coast_poll(
 // IR2: llvm.experimental.constrained.fdiv
 // IR2: {{^}}}
@@ -72,6 +80,8 @@ static async double accessed(double x)
 
 // Where the file ends in the function's state, nothing is written.
 #pragma STDC FP_CONTRACT ON
+// END-LABEL: {{^}}static int fused__coast_poll(struct coast_head *__coast_h
+// END-NEXT: { struct fused__coast_frame *__co
 // LOWERED-LABEL: {{^}}static int fused__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct fused__coast_frame *__co
 // IR3-LABEL: define internal {{.*}}@fused__coast_poll(
