@@ -206,10 +206,11 @@ private:
         setCode(D, false);
     if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R))
       return;
-    if (OnLowered)
-      OnLowered(R);
+    // As the nested path: nothing lowered, nothing dumped.
     if (R.Pieces.empty())
       return;
+    if (OnLowered)
+      OnLowered(R);
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
       dropCoastAnnotations(D);
     // Generated code warns about nothing: the pragma's state holds from
