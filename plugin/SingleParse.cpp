@@ -67,7 +67,8 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
       // The rest of the directive's line.
       Lex.setParsingPreprocessorDirective(true);
       while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
-        if (Tok.is(tok::raw_identifier) && mayLookUpFile(Tok.getRawIdentifier()))
+        if (Tok.is(tok::raw_identifier) &&
+            mayLookUpFile(Tok.getRawIdentifier()))
           return false;
       Lex.setParsingPreprocessorDirective(false);
       if (Tok.is(tok::eof))
@@ -290,9 +291,9 @@ private:
                   PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
                   PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
                   PragmaClangTextSectionAttr>(A);
-          bool After = Re != D && !A->isInherited() && !A->isImplicit() &&
-                       SM.isBeforeInTranslationUnit(D->getLocation(),
-                                                    Re->getLocation());
+          bool After =
+              Re != D && !A->isInherited() && !A->isImplicit() &&
+              SM.isBeforeInTranslationUnit(D->getLocation(), Re->getLocation());
           if (!Ordered && !After)
             continue;
           DiagnosticsEngine &Diags = CI.getDiagnostics();
