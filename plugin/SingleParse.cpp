@@ -7,6 +7,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Parse/Parser.h"
@@ -14,6 +15,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace clang;
@@ -256,7 +258,7 @@ private:
         InPieces.insert(D);
         if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)) ||
             includesInBody(D) || !conditionalsBalance(Piece.Text) ||
-            mayLookUpFile(Piece.Text))
+            looksUpFile(Piece.Text))
           Wrong = D;
       }
     for (Decl *D : Hidden)
@@ -312,6 +314,54 @@ private:
       }
     }
     return true;
+  }
+
+  /// Whether a directive in \p Text may look a file up (mayLookUpFile),
+  /// itself or through a macro (a header's, which the raw scan of the main
+  /// file did not see), as the macros stand at the end of the file.
+  bool looksUpFile(StringRef Text) {
+    if (mayLookUpFile(Text))
+      return true;
+    Preprocessor &PP = CI.getPreprocessor();
+    llvm::SmallVector<IdentifierInfo *, 8> Work;
+    bool InDirective = false;
+    while (!Text.empty()) {
+      auto [Line, Rest] = Text.split('\n');
+      Text = Rest;
+      StringRef Trimmed = Line.ltrim();
+      bool Starts = Trimmed.starts_with("#") || Trimmed.starts_with("%:");
+      if (Starts || InDirective)
+        for (size_t I = 0; I < Line.size();) {
+          if (!isAsciiIdentifierStart(Line[I])) {
+            ++I;
+            continue;
+          }
+          size_t N = Line.substr(I)
+                         .take_while([](char C) {
+                           return isAsciiIdentifierContinue(C);
+                         })
+                         .size();
+          Work.push_back(&PP.getIdentifierTable().get(Line.substr(I, N)));
+          I += N;
+        }
+      InDirective = (Starts || InDirective) && Line.rtrim().ends_with("\\");
+    }
+    llvm::SmallPtrSet<IdentifierInfo *, 8> Seen;
+    while (!Work.empty()) {
+      IdentifierInfo *II = Work.pop_back_val();
+      if (!Seen.insert(II).second)
+        continue;
+      const MacroInfo *MI = PP.getMacroInfo(II);
+      if (!MI)
+        continue;
+      for (const Token &T : MI->tokens())
+        if (IdentifierInfo *TI = T.getIdentifierInfo()) {
+          if (mayLookUpFile(TI->getName()))
+            return true;
+          Work.push_back(TI);
+        }
+    }
+    return false;
   }
 
   /// Whether the conditional directives the lowering copied into \p Text
