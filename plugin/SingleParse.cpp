@@ -7,6 +7,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Parse/Parser.h"
@@ -14,6 +15,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace clang;
@@ -28,12 +30,20 @@ static bool mayInclude(StringRef Text) {
          Text.contains("embed");
 }
 
+/// Whether \p Text may look a file up in a conditional copied into the
+/// appended text: `__has_include("x")` there searches the working
+/// directory, not the includer's.
+static bool mayLookUpFile(StringRef Text) {
+  return Text.contains("__has_include") || Text.contains("__has_embed");
+}
+
 /// The main file's raw tokens, directives apart: its last code token must
 /// end a declaration (`}` of a function, or `;` after anything but `}` or
 /// `;`, which may be an empty declaration the parser hands to no
 /// consumer), and no directive after it may make a token or enter a file
 /// (`#pragma`, `#include`). No file may be included inside braces (a
-/// function's body, whose lowered text is appended: see mayInclude).
+/// function's body, whose lowered text is appended: see mayInclude), and
+/// no file looked up anywhere (see mayLookUpFile).
 /// Conservative: a file it refuses compiles the nested way.
 static bool endsWithDeclaration(CompilerInstance &CI) {
   SourceManager &SM = CI.getSourceManager();
@@ -59,7 +69,9 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
       // The rest of the directive's line.
       Lex.setParsingPreprocessorDirective(true);
       while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
-        ;
+        if (Tok.is(tok::raw_identifier) &&
+            mayLookUpFile(Tok.getRawIdentifier()))
+          return false;
       Lex.setParsingPreprocessorDirective(false);
       if (Tok.is(tok::eof))
         break;
@@ -67,6 +79,9 @@ static bool endsWithDeclaration(CompilerInstance &CI) {
     }
     if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma")
       DirectiveAfter = true;
+    // Also outside a directive: a macro may expand to it in one.
+    if (Tok.is(tok::raw_identifier) && mayLookUpFile(Tok.getRawIdentifier()))
+      return false;
     if (Tok.is(tok::l_brace))
       ++Depth;
     else if (Tok.is(tok::r_brace) && Depth > 0)
@@ -204,12 +219,14 @@ private:
     for (Decl *D : Hidden)
       if (!KeepBody.count(D))
         setCode(D, false);
-    if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R))
+    if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R) ||
+        !keepsMeaning())
+      return;
+    // As the nested path: nothing lowered, nothing dumped.
+    if (R.Pieces.empty())
       return;
     if (OnLowered)
       OnLowered(R);
-    if (R.Pieces.empty())
-      return;
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
       dropCoastAnnotations(D);
     // Generated code warns about nothing: the pragma's state holds from
@@ -240,7 +257,8 @@ private:
       for (const Decl *D : Piece.Decls) {
         InPieces.insert(D);
         if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)) ||
-            includesInBody(D) || !conditionalsBalance(Piece.Text))
+            includesInBody(D) || !conditionalsBalance(Piece.Text) ||
+            looksUpFile(Piece.Text))
           Wrong = D;
       }
     for (Decl *D : Hidden)
@@ -255,6 +273,94 @@ private:
                      "coast: the single parse cannot lower this declaration "
                      "on its own; compile this file without "
                      "-fplugin-arg-coast-single-parse"));
+    return false;
+  }
+
+  /// Whether the appended definitions mean what the hidden ones did. They
+  /// come after every other definition, so a constructor would run, and a
+  /// section's entry lie, in another order. And a redeclaration after a
+  /// hidden definition met no definition: the attributes it adds, which
+  /// Sema drops after one (-Wignored-attributes), reach the appended one.
+  bool keepsMeaning() {
+    const SourceManager &SM = CI.getSourceManager();
+    for (Decl *D : Hidden) {
+      if (KeepBody.count(D))
+        continue;
+      for (Decl *Re : D->redecls()) {
+        for (const Attr *A : Re->attrs()) {
+          bool Ordered =
+              isa<ConstructorAttr, DestructorAttr, SectionAttr,
+                  PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
+                  PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
+                  PragmaClangTextSectionAttr>(A);
+          bool After =
+              Re != D && !A->isInherited() && !A->isImplicit() &&
+              SM.isBeforeInTranslationUnit(D->getLocation(), Re->getLocation());
+          if (!Ordered && !After)
+            continue;
+          DiagnosticsEngine &Diags = CI.getDiagnostics();
+          SourceLocation Loc = A->getLocation();
+          Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
+                       Diags.getCustomDiagID(
+                           DiagnosticsEngine::Error,
+                           "coast: the single parse cannot keep attribute "
+                           "'%0' %select{on a rewritten definition, which it "
+                           "emits after the others|on a redeclaration after "
+                           "a rewritten definition}1; compile this file "
+                           "without -fplugin-arg-coast-single-parse"))
+              << A->getSpelling() << (Ordered ? 0 : 1);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /// Whether a directive in \p Text may look a file up (mayLookUpFile),
+  /// itself or through a macro (a header's, which the raw scan of the main
+  /// file did not see), as the macros stand at the end of the file.
+  bool looksUpFile(StringRef Text) {
+    if (mayLookUpFile(Text))
+      return true;
+    Preprocessor &PP = CI.getPreprocessor();
+    llvm::SmallVector<IdentifierInfo *, 8> Work;
+    bool InDirective = false;
+    while (!Text.empty()) {
+      auto [Line, Rest] = Text.split('\n');
+      Text = Rest;
+      StringRef Trimmed = Line.ltrim();
+      bool Starts = Trimmed.starts_with("#") || Trimmed.starts_with("%:");
+      if (Starts || InDirective)
+        for (size_t I = 0; I < Line.size();) {
+          if (!isAsciiIdentifierStart(Line[I])) {
+            ++I;
+            continue;
+          }
+          size_t N = Line.substr(I)
+                         .take_while([](char C) {
+                           return isAsciiIdentifierContinue(C);
+                         })
+                         .size();
+          Work.push_back(&PP.getIdentifierTable().get(Line.substr(I, N)));
+          I += N;
+        }
+      InDirective = (Starts || InDirective) && Line.rtrim().ends_with("\\");
+    }
+    llvm::SmallPtrSet<IdentifierInfo *, 8> Seen;
+    while (!Work.empty()) {
+      IdentifierInfo *II = Work.pop_back_val();
+      if (!Seen.insert(II).second)
+        continue;
+      const MacroInfo *MI = PP.getMacroInfo(II);
+      if (!MI)
+        continue;
+      for (const Token &T : MI->tokens())
+        if (IdentifierInfo *TI = T.getIdentifierInfo()) {
+          if (mayLookUpFile(TI->getName()))
+            return true;
+          Work.push_back(TI);
+        }
+    }
     return false;
   }
 
