@@ -533,9 +533,11 @@ bool FunctionState::bodyRegions(const FunctionDecl &FD) {
     const auto *DS = dyn_cast<DeclStmt>(St);
     if (!DS)
       continue;
+    // The statement's range, not the declaration's: a typedef's ends at
+    // its name, before the attributes written after it.
+    SourceLocation DBegin = SM.getExpansionLoc(DS->getBeginLoc());
+    SourceLocation DEnd = SM.getExpansionLoc(DS->getEndLoc());
     for (const Decl *D : DS->decls()) {
-      SourceLocation DBegin = SM.getExpansionLoc(D->getBeginLoc());
-      SourceLocation DEnd = SM.getExpansionLoc(D->getEndLoc());
       for (const Attr *A : D->attrs()) {
         const char *What = nullptr;
         if (isa<PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
