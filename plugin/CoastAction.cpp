@@ -11,16 +11,19 @@
 //
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
-// size.
+// size; -fplugin-arg-coast-single-parse lowers inside the compile's own
+// parse (SingleParse.h) instead of a nested one, when it can;
+// -fplugin-arg-coast-state-at-end (tests) writes each block's state as for
+// a block parsed after the file's end.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CheckAndLower.h"
 #include "CheckConsumer.h"
-#include "Checks.h"
 #include "ClangCompat.h"
 #include "CoastAttrs.h"
-#include "DiagnosticReporter.h"
 #include "NestedParse.h"
+#include "SingleParse.h"
 #include "lower/FrameSizeReport.h"
 #include "lower/Lowering.h"
 
@@ -84,46 +87,19 @@ bool mayNeedLowering(CompilerInstance &CI) {
 /// The nested parse's consumer: checks, then lowers if all is well.
 class LoweringConsumer : public ASTConsumer {
 public:
-  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result)
-      : CI(CI), Result(Result) {
-    Counters.watch(CI.getPreprocessor());
-    Tests.watch(CI.getPreprocessor());
-    Skipped.watch(CI.getPreprocessor());
-  }
+  LoweringConsumer(CompilerInstance &CI, LoweringResult &Result,
+                   Placement Where)
+      : CI(CI), Result(Result), Where(Where), Records(CI.getPreprocessor()) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    DiagnosticReporter Reporter(CI.getDiagnostics(), Ctx.getSourceManager(),
-                                Ctx.getLangOpts(),
-                                keywordsDefined(CI.getPreprocessor()));
-    // coast.h seen without the plugin (a precompiled header built without
-    // -fplugin) declared nothing async: compiling on would quietly build
-    // the blocking program.
-    Preprocessor &PP = CI.getPreprocessor();
-    if (PP.isMacroDefined("COAST_H") && !PP.isMacroDefined("COAST_PLUGIN")) {
-      const SourceManager &SM = Ctx.getSourceManager();
-      Reporter.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
-                           "coast.h was read without the coast plugin (from "
-                           "a precompiled header built without it?); "
-                           "rebuild that header with -fplugin");
-      Result.Ok = false;
-      Reporter.flush();
-      return;
-    }
-    FunctionAnalyses Analyses;
-    runAllChecks(Ctx, Reporter, Analyses);
-    bool Emit =
-        !Reporter.hasErrors() && !CI.getDiagnostics().hasErrorOccurred();
-    Result = lowerTranslationUnit(Ctx, Reporter, Emit, Analyses, Counters,
-                                  Tests, Skipped);
-    Reporter.flush();
+    Result = checkAndLower(CI, Ctx, Records, Where);
   }
 
 private:
   CompilerInstance &CI;
   LoweringResult &Result;
-  CounterExpansions Counters;
-  MacroTests Tests;
-  SkippedBranches Skipped;
+  Placement Where;
+  PreprocessorRecords Records;
 };
 
 /// Makes the outer compile fail without printing anything: the nested parse
@@ -210,11 +186,20 @@ protected:
         NoFastPath = true;
         continue;
       }
+      if (Arg == "single-parse") {
+        SingleParse = true;
+        continue;
+      }
+      if (Arg == "state-at-end") {
+        Where = Placement::AtEnd;
+        continue;
+      }
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
                                  "(known: dump=<file>, frame-sizes=<file>, "
-                                 "no-fast-path)"))
+                                 "no-fast-path, single-parse, "
+                                 "state-at-end)"))
           << A;
       return false;
     }
@@ -232,11 +217,20 @@ protected:
     if (!NoFastPath && !mayNeedLowering(CI))
       return createCheckConsumer(CI, /*Unlowered=*/true);
 
+    if (SingleParse && canParseOnce(CI))
+      return createSingleParseConsumer(
+          CI,
+          // The action does not outlive this call.
+          [File = DumpFile, &CI](const LoweringResult &R) {
+            if (!File.empty())
+              dump(CI, File, R);
+          },
+          std::make_unique<LoweredConsumer>(CI, FrameSizesFile));
+
     LoweringResult Result;
-    bool Ok =
-        runNestedParse(CI, nestedInput(CI), [&Result](CompilerInstance &N) {
-          return std::make_unique<LoweringConsumer>(N, Result);
-        });
+    bool Ok = runNestedParse(CI, nestedInput(CI), [&](CompilerInstance &N) {
+      return std::make_unique<LoweringConsumer>(N, Result, Where);
+    });
     if (!Ok || !Result.Ok) {
       markFailed(CI);
       replaceMainFile(CI, "");
@@ -248,7 +242,7 @@ protected:
     if (!Result.Text && Result.Headers.empty())
       return std::make_unique<ASTConsumer>();
     if (!DumpFile.empty())
-      dump(CI, Result);
+      dump(CI, DumpFile, Result);
     for (const LoweringResult::Header &H : Result.Headers)
       CI.getSourceManager().overrideFileContents(
           H.File,
@@ -275,7 +269,8 @@ private:
 
   /// Writes the lowered main file, then each lowered header after a line
   /// naming it.
-  void dump(CompilerInstance &CI, const LoweringResult &Result) {
+  static void dump(CompilerInstance &CI, StringRef DumpFile,
+                   const LoweringResult &Result) {
     std::error_code EC;
     llvm::raw_fd_ostream OS(DumpFile, EC, llvm::sys::fs::OF_Text);
     if (!EC) {
@@ -294,9 +289,16 @@ private:
 
   std::string DumpFile;
   std::string FrameSizesFile;
+  /// Lower inside the compile's own parse (SingleParse.h) when it can.
+  bool SingleParse = false;
   /// Files without a coast name take the nested parse and the lowering too:
   /// test/realcode puts whole real projects through that path.
   bool NoFastPath = false;
+  /// The lowered file replaces the user's: each block is parsed where its
+  /// function was. For tests, the blocks can be written as the single
+  /// parse appends them (FunctionState.h), the file still assembled in
+  /// place: what only an appended block gets shows in the dump.
+  Placement Where = Placement::InPlace;
 };
 
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",

@@ -4,6 +4,8 @@
 # Stages, each configured, built and tested in its own build directory:
 #   19       plugin + runtime against Clang 19, the whole lit suite  (build/19)
 #   22       the same against Clang 22                               (build/22)
+#   single   build/19's lit suite again, every plugin compile parsing once
+#            (--param coast_single_parse=1: -fplugin-arg-coast-single-parse)
 #   tsan     runtime only under ThreadSanitizer, built with clang-19 (build/tsan)
 #   asan     everything under AddressSanitizer, clang-19: the runtime and
 #            every program the lowering tests compile   (build/asan)
@@ -37,7 +39,7 @@ stages=()
 for arg in "$@"; do
 	case $arg in
 	--clean) clean=1 ;;
-	19 | 22 | tsan | asan | install | realcode) stages+=("$arg") ;;
+	19 | 22 | single | tsan | asan | install | realcode) stages+=("$arg") ;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 		exit 0
@@ -48,7 +50,7 @@ for arg in "$@"; do
 		;;
 	esac
 done
-[ ${#stages[@]} -gt 0 ] || stages=(19 22 tsan asan install realcode)
+[ ${#stages[@]} -gt 0 ] || stages=(19 22 single tsan asan install realcode)
 
 passed=0
 failed=0
@@ -67,9 +69,10 @@ print(ok, bad, len(codes) - ok - bad)
 EOF
 }
 
-# lit_stage NAME CMAKE-ARGS...: configure, build, run lit.
+# lit_stage NAME CMAKE-ARGS...: configure, build, run lit; in
+# $build/${stage_dir:-NAME}, lit given $lit_param when set.
 lit_stage() {
-	local name=$1 dir=$build/$1
+	local name=$1 dir=$build/${stage_dir:-$1}
 	shift
 	note "$name: configure ($*)"
 	[ $clean = 0 ] || rm -rf "$dir"
@@ -85,10 +88,11 @@ lit_stage() {
 		return
 	fi
 	note "$name: lit"
-	local lit json=$dir/lit-results.json rc=0
+	local lit json=$dir/lit-results${stage_dir:+-$name}.json rc=0
 	lit=$(sed -n 's/^COAST_LIT:[A-Z]*=//p' "$dir/CMakeCache.txt")
 	rm -f "$json"
-	python3 "$lit" -sv -o "$json" "$dir/test" || rc=$?
+	python3 "$lit" -sv ${lit_param:+--param "$lit_param"} -o "$json" \
+		"$dir/test" || rc=$?
 	if [ ! -s "$json" ]; then
 		failed=$((failed + 1))
 		report+=("$name: lit did not run (exit $rc)")
@@ -191,6 +195,7 @@ start=$(date +%s)
 for s in "${stages[@]}"; do
 	case $s in
 	19 | 22) lit_stage "$s" -DCOAST_LLVM_VERSION="$s" ;;
+	single) stage_dir=19 lit_param=coast_single_parse=1 lit_stage single -DCOAST_LLVM_VERSION=19 ;;
 	tsan) lit_stage tsan -DCOAST_LLVM_VERSION=19 -DCOAST_BUILD_PLUGIN=OFF -DCOAST_SANITIZE=thread ;;
 	asan) lit_stage asan -DCOAST_LLVM_VERSION=19 -DCOAST_SANITIZE=address ;;
 	install) install_check ;;

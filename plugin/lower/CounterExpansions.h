@@ -34,8 +34,24 @@ public:
   std::vector<clang::SourceLocation> within(const clang::SourceManager &SM,
                                             clang::CharSourceRange R) const;
 
+  /// One expansion: where it counts (as within() gives it), the value it
+  /// took, and the file position of the __COUNTER__ token when it is
+  /// written in a file's text, directly, in a macro's argument or as the
+  /// name of an object-like macro that spells nothing else (invalid when
+  /// another macro's definition spells it).
+  struct Expansion {
+    clang::SourceLocation Loc;
+    clang::SourceLocation Written;
+    unsigned Value;
+  };
+  /// The expansions inside \p R, in the order they counted.
+  std::vector<Expansion> expansionsWithin(const clang::SourceManager &SM,
+                                          clang::CharSourceRange R) const;
+
 private:
   std::vector<clang::SourceLocation> Locs;
+  std::vector<clang::SourceLocation> Written;
+  std::vector<unsigned> Values;
 };
 
 } // namespace coast

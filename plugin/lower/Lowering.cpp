@@ -96,9 +96,13 @@ class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
              const CounterExpansions &Counters, const MacroTests &Tests,
-             const SkippedBranches &Skipped)
+             const SkippedBranches &Skipped, const TranslationUnitEnd *End,
+             Placement Where)
       : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters), Tests(Tests),
-        Skipped(Skipped) {}
+        Skipped(Skipped) {
+    if (End)
+      States.emplace(Ctx, *End, Counters, H, Where);
+  }
 
   LoweringResult run(bool Emit);
 
@@ -107,7 +111,9 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
-  void emit();
+  bool emit();
+  bool keepState(const FunctionDecl &FD, LoweringContext &LC);
+  std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
@@ -132,6 +138,13 @@ private:
   llvm::DenseSet<const FunctionDecl *> Defined;
   /// Start functions declared or defined so far in the lowered text.
   llvm::StringSet<> StartDeclared;
+  /// An edit fell outside every piece (a bug of the lowering).
+  bool EditOutsidePieces = false;
+  /// What keeps each block's meaning where it is parsed.
+  std::optional<FunctionState> States;
+  /// The definitions whose text moves when the blocks are appended: every
+  /// async function, and each rewritten one when appended().
+  std::vector<const FunctionDecl *> Moved;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -274,7 +287,16 @@ LoweringContext &TULowering::contextFor(const Decl *D) {
   return *LC;
 }
 
-void TULowering::emit() {
+/// \p FD's text: its declaration to its `}`, which its block replaces.
+static CharSourceRange blockRange(const FunctionDecl *FD,
+                                  const SourceManager &SM) {
+  return CharSourceRange::getCharRange(
+      SM.getExpansionLoc(FD->getBeginLoc()),
+      cast<CompoundStmt>(FD->getBody())->getRBracLoc().getLocWithOffset(1));
+}
+
+bool TULowering::emit() {
+  bool Ok = true;
   for (const Decl *D : Decls) {
     LoweringContext &LC = contextFor(D);
     std::string Protos = prototypesFor(D, LC);
@@ -305,11 +327,24 @@ void TULowering::emit() {
         Protos += (FD->getStorageClass() == SC_Static ? "static " : "") +
                   LC.typeName(FD->getType()) + " " + FD->getNameAsString() +
                   ";\n";
+      std::string Pragmas;
+      if (States)
+        Ok &= States->fpPragmas(*FD, Pragmas) &&
+              States->writeCounters(*FD, blockRange(FD, LC.SM), LC);
       // Before the frame is spelled: it names the moved types.
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
-      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC));
-    } else if (!Protos.empty()) {
+      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
+      Moved.push_back(FD);
+    } else {
+      if (FD && FD->doesThisDeclarationHaveABody() && States &&
+          States->appended() &&
+          (!U.Marks.empty() || !U.FunctionValues.empty())) {
+        Ok &= keepState(*FD, LC);
+        Moved.push_back(FD);
+      }
+      if (Protos.empty())
+        continue;
       SourceLocation Begin = LC.SM.getExpansionLoc(D->getBeginLoc());
       std::string Text = "\n" + LC.pinned(Protos, Begin) +
                          LC.lineMarker(Begin) + LC.columnPad(Begin);
@@ -319,6 +354,89 @@ void TULowering::emit() {
   }
   for (auto &[F, LC] : Contexts)
     LC->applyReplacements();
+  if (States)
+    for (const FunctionDecl *FD : Moved) {
+      LoweringContext &LC = contextFor(FD);
+      CharSourceRange Block = blockRange(FD, LC.SM);
+      StateText S;
+      std::string Text = LC.pieceText(LC.offsetIn(Block.getBegin()),
+                                      LC.offsetIn(Block.getEnd()));
+      Ok &= States->around(*FD, Block, Text, S);
+      LC.wrap(Block, S.Before, S.After);
+    }
+  return Ok;
+}
+
+/// A rewritten definition that is not async, appended: its `__COUNTER__`s
+/// as the values they took, its body's floating-point state first in it
+/// (its macros and regions are kept around it with the blocks').
+bool TULowering::keepState(const FunctionDecl &FD, LoweringContext &LC) {
+  std::string Pragmas;
+  if (!States->fpPragmas(FD, Pragmas) ||
+      !States->writeCounters(FD, blockRange(&FD, LC.SM), LC))
+    return false;
+  if (Pragmas.empty())
+    return true;
+  SourceLocation In =
+      cast<CompoundStmt>(FD.getBody())->getLBracLoc().getLocWithOffset(1);
+  std::string Text = "\n" + Pragmas + LC.lineMarker(In) + LC.columnPad(In);
+  LC.replace(CharSourceRange::getCharRange(In, In), [Text] { return Text; });
+  return true;
+}
+
+/// The pieces of \p F: each declaration of it whose text the lowering
+/// edited, with what it inserted at either end (prototypes and moved local
+/// types before, the start function after), overlapping ones merged.
+/// An edit outside every piece makes \p LC inconsistent: no text may be
+/// added anywhere but around a declaration, or the pieces alone would miss
+/// it.
+std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
+                                               const LoweringContext &LC) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  std::vector<LoweredPiece> Pieces;
+  for (const Decl *D : Decls) {
+    if (fileOf(SM, D) != F)
+      continue;
+    SourceLocation BeginLoc = SM.getExpansionLoc(D->getBeginLoc());
+    CharSourceRange Range =
+        Lexer::getAsCharRange(SM.getExpansionRange(D->getEndLoc()), SM, LO);
+    unsigned Begin = LC.offsetIn(BeginLoc);
+    unsigned End = LC.offsetIn(Range.getEnd());
+    bool Standalone = true;
+    if (isa<VarDecl>(D)) {
+      // A variable's piece is its whole declaration, `;` included; one
+      // that goes on with other declarators is not a declaration alone.
+      CharSourceRange Semi = LC.withSemicolon(
+          CharSourceRange::getCharRange(BeginLoc, Range.getEnd()));
+      Standalone = Semi.getEnd() != Range.getEnd();
+      End = LC.offsetIn(Semi.getEnd());
+    }
+    if (!LC.editedAround(Begin, End))
+      continue;
+    if (!Pieces.empty() && Begin <= Pieces.back().End) {
+      LoweredPiece &Last = Pieces.back();
+      Last.Decls.push_back(D);
+      Last.End = std::max(Last.End, End);
+      Last.Standalone &= Standalone;
+      continue;
+    }
+    LoweredPiece P;
+    P.Decls.push_back(D);
+    P.Begin = Begin;
+    P.End = End;
+    P.Place = LC.placedAt(BeginLoc);
+    P.Standalone = Standalone;
+    Pieces.push_back(std::move(P));
+  }
+  std::vector<std::pair<unsigned, unsigned>> Ranges;
+  for (LoweredPiece &P : Pieces) {
+    P.Text = LC.pieceText(P.Begin, P.End);
+    Ranges.push_back({P.Begin, P.End});
+  }
+  if (!LC.editsOnlyIn(Ranges))
+    EditOutsidePieces = true;
+  return Pieces;
 }
 
 /// Which declarations to lower: every one with code in the main file, and
@@ -434,15 +552,31 @@ LoweringResult TULowering::run(bool Emit) {
   R.Ok = checkHeaderFiles() && plan() && R.Ok;
   if (!R.Ok || !Emit)
     return R;
-  emit();
+  if (!emit()) {
+    R.Ok = false;
+    return R;
+  }
   bool Inconsistent = false;
   for (auto &[F, LC] : Contexts) {
+    std::vector<LoweredPiece> Pieces = piecesOf(F, *LC);
     Inconsistent |= LC->inconsistent();
+    std::string Text = assembleFile(LC->original(), Pieces);
     if (F == SM.getMainFileID())
-      R.Text = LC->fileText();
+      R.Text = std::move(Text);
     else
-      R.Headers.push_back({*SM.getFileEntryRefForID(F), LC->fileText()});
+      R.Headers.push_back({*SM.getFileEntryRefForID(F), std::move(Text)});
+    for (LoweredPiece &P : Pieces)
+      R.Pieces.push_back(std::move(P));
   }
+  // Decls is in translation-unit order: the pieces go as their first
+  // declarations went.
+  llvm::DenseMap<const Decl *, size_t> Order;
+  for (const Decl *D : Decls)
+    Order[D] = Order.size();
+  llvm::sort(R.Pieces, [&](const LoweredPiece &A, const LoweredPiece &B) {
+    return Order[A.Decls.front()] < Order[B.Decls.front()];
+  });
+  Inconsistent |= EditOutsidePieces;
   if (Inconsistent) {
     Handler.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
                         "internal error: the lowering of this file made "
@@ -456,7 +590,7 @@ LoweringResult TULowering::run(bool Emit) {
 
 } // namespace
 
-static bool isAsyncCode(const Decl *D) {
+bool isLoweredCode(const Decl *D) {
   const auto *FD = dyn_cast<FunctionDecl>(D);
   if (FD && isAsyncFunction(FD))
     return true;
@@ -465,7 +599,7 @@ static bool isAsyncCode(const Decl *D) {
 }
 
 bool hasAsyncCode(ASTContext &Ctx) {
-  return llvm::any_of(mainFileDecls(Ctx), isAsyncCode);
+  return llvm::any_of(mainFileDecls(Ctx), isLoweredCode);
 }
 
 const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
@@ -475,7 +609,7 @@ const FunctionDecl *usedHeaderAsyncCode(ASTContext &Ctx) {
     if (FD && FD->isReferenced() && FD->doesThisDeclarationHaveABody() &&
         fileOf(SM, FD) != SM.getMainFileID() &&
         !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())) &&
-        isAsyncCode(FD))
+        isLoweredCode(FD))
       return FD;
   }
   return nullptr;
@@ -485,8 +619,12 @@ LoweringResult lowerTranslationUnit(ASTContext &Ctx, CheckHandler &Handler,
                                     bool Emit, FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
-                                    const SkippedBranches &Skipped) {
-  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped).run(Emit);
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End,
+                                    Placement Where) {
+  return TULowering(Ctx, Handler, Analyses, Counters, Tests, Skipped, End,
+                    Where)
+      .run(Emit);
 }
 
 } // namespace coast

@@ -15,7 +15,9 @@
 #include "CheckHandler.h"
 #include "CounterExpansions.h"
 #include "FunctionAnalyses.h"
+#include "FunctionState.h"
 #include "MacroTests.h"
+#include "Pieces.h"
 #include "SkippedBranches.h"
 
 #include "clang/AST/ASTContext.h"
@@ -38,19 +40,31 @@ struct LoweringResult {
     std::string Text;
   };
   std::vector<Header> Headers;
+  /// What Text and Headers are assembled from: every declaration the
+  /// lowering rewrote, as lowered text, in translation-unit order.
+  std::vector<LoweredPiece> Pieces;
 };
 
 /// Plans the lowering of the main file and of the headers that define
 /// async functions, reporting what cannot be lowered; with \p Emit, also
 /// produces the lowered texts. \p Analyses may hold what the checks
 /// computed on the same AST; \p Counters, \p Tests and \p Skipped (read
-/// only with \p Emit) watched its preprocessor.
+/// only with \p Emit) watched its preprocessor. With \p End, each async
+/// function's block keeps the function's state where it is parsed
+/// (\p Where: FunctionState.h).
 LoweringResult lowerTranslationUnit(clang::ASTContext &Ctx,
                                     CheckHandler &Handler, bool Emit,
                                     FunctionAnalyses &Analyses,
                                     const CounterExpansions &Counters,
                                     const MacroTests &Tests,
-                                    const SkippedBranches &Skipped);
+                                    const SkippedBranches &Skipped,
+                                    const TranslationUnitEnd *End = nullptr,
+                                    Placement Where = Placement::InPlace);
+
+/// True if the lowering rewrites \p D when it lowers its file: an async
+/// function definition, or a definition whose code uses coast operations
+/// or an async function's value.
+bool isLoweredCode(const clang::Decl *D);
 
 /// True if the main file has async code the lowering would touch: async
 /// function definitions or coast operations.

@@ -241,8 +241,9 @@ std::string LoweringContext::fileLiteral(SourceLocation L) const {
 
 std::string LoweringContext::directivesIn(CharSourceRange R) const {
   std::string Out;
+  // Edited: an appended block's __COUNTER__ is its value there too.
   for (const Directive &D : coast::directivesIn(SM, Ctx.getLangOpts(), R))
-    Out += D.Text.str() + "\n";
+    Out += textOf(D.Begin, D.End) + "\n";
   return Out;
 }
 
@@ -476,6 +477,72 @@ std::string LoweringContext::fileText() const {
   }
   Out += Original.substr(Pos);
   return Out;
+}
+
+std::string LoweringContext::pieceText(unsigned Begin, unsigned End) const {
+  std::string Out;
+  unsigned Pos = Begin;
+  for (auto I = Edits.lower_bound({Begin, 0, 0});
+       I != Edits.end() && I->first.Begin <= End; ++I) {
+    if (I->first.Begin == End && I->first.End > End)
+      break; // a replacement after the range
+    Out += Original.slice(Pos, I->first.Begin);
+    Out += I->second;
+    Pos = I->first.End;
+  }
+  Out += Original.slice(Pos, End);
+  return Out;
+}
+
+bool LoweringContext::editedAround(unsigned Begin, unsigned End) const {
+  auto I = Edits.lower_bound({Begin, 0, 0});
+  return I != Edits.end() && I->first.Begin <= End &&
+         !(I->first.Begin == End && I->first.End > End);
+}
+
+bool LoweringContext::editsOnlyIn(
+    llvm::ArrayRef<std::pair<unsigned, unsigned>> Ranges) const {
+  const auto *R = Ranges.begin();
+  for (const auto &[Range, Text] : Edits) {
+    while (R != Ranges.end() && R->second < Range.Begin)
+      ++R;
+    if (R == Ranges.end() || Range.Begin < R->first || Range.End > R->second)
+      return false;
+  }
+  return true;
+}
+
+std::string LoweringContext::placedAt(SourceLocation L) const {
+  L = SM.getExpansionLoc(L);
+  PresumedLoc P = SM.getPresumedLoc(L);
+  return "#line " + std::to_string(P.getLine()) + " " + fileLiteral(L) + "\n" +
+         columnPad(L);
+}
+
+void LoweringContext::wrap(CharSourceRange R, StringRef Before,
+                           StringRef After) {
+  unsigned Begin = offsetOf(R.getBegin()), End = offsetOf(R.getEnd());
+  // Ahead of the insertions at the range's start (moved local types), and
+  // after those at its end (the poll function's tail).
+  if (!Before.empty()) {
+    std::string Text =
+        placeLines("\n" + Before.str() + lineMarker(R.getBegin()) +
+                       columnPad(R.getBegin()),
+                   CharSourceRange::getCharRange(R.getBegin(), R.getBegin()));
+    auto First = Edits.lower_bound({Begin, 0, 0});
+    if (First != Edits.end() && First->first.Begin == Begin &&
+        First->first.End == Begin)
+      First->second = Text + First->second;
+    else
+      Edits.emplace(EditRange{Begin, Begin, NextSeq++}, std::move(Text));
+  }
+  if (!After.empty()) {
+    SourceLocation Last = R.getEnd().getLocWithOffset(-1);
+    std::string Text = placeLines(
+        "\n" + After.str() + lineMarker(Last) + columnPad(R.getEnd()),
+        CharSourceRange::getCharRange(R.getEnd(), R.getEnd()));
+    Edits.emplace(EditRange{End, End, NextSeq++}, std::move(Text));
+  }
 }
 
 } // namespace coast

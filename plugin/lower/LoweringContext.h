@@ -115,6 +115,29 @@ public:
 
   /// The edited file's text with every edit applied.
   std::string fileText() const;
+  /// The file's original text.
+  llvm::StringRef original() const { return Original; }
+  /// The edited text of [\p Begin, \p End), insertions at either end
+  /// included: a declaration's lowered text, with what the lowering put
+  /// before and after it.
+  std::string pieceText(unsigned Begin, unsigned End) const;
+  /// Whether an edit touches [\p Begin, \p End], insertions at either end
+  /// included.
+  bool editedAround(unsigned Begin, unsigned End) const;
+  /// Whether every edit lies inside one of \p Ranges (sorted, disjoint,
+  /// not touching), insertions at their ends included.
+  bool editsOnlyIn(llvm::ArrayRef<std::pair<unsigned, unsigned>> Ranges) const;
+  /// `#line` for \p L's presumed position and the spaces to its column:
+  /// what text lowered at \p L needs ahead of it anywhere else.
+  std::string placedAt(clang::SourceLocation L) const;
+  /// The offset of \p L in the file.
+  unsigned offsetIn(clang::SourceLocation L) const { return offsetOf(L); }
+  /// Wraps the text of \p R with the insertions at both of its ends (what
+  /// pieceText gives for it) in \p Before and \p After
+  /// (directives, one a line), after the replacements were applied; the
+  /// text around keeps its lines.
+  void wrap(clang::CharSourceRange R, llvm::StringRef Before,
+            llvm::StringRef After);
   /// True if two edits overlapped without nesting, or an edit fell outside
   /// the file: a bug of the lowering, whose text must then not be compiled.
   bool inconsistent() const { return Inconsistent; }

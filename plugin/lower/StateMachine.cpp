@@ -29,8 +29,10 @@ std::string valueOf(const std::string &Temp) {
 
 class StateMachineEmitter {
 public:
-  StateMachineEmitter(const AsyncFunctionPlan &P, LoweringContext &LC)
-      : P(P), LC(LC), Frame(frameType(P.Name)) {}
+  StateMachineEmitter(const AsyncFunctionPlan &P, LoweringContext &LC,
+                      std::string BodyPragmas)
+      : P(P), LC(LC), Frame(frameType(P.Name)),
+        BodyPragmas(std::move(BodyPragmas)) {}
 
   void run(const std::string &Prelude);
 
@@ -69,6 +71,8 @@ private:
   const AsyncFunctionPlan &P;
   LoweringContext &LC;
   std::string Frame;
+  /// Pragmas a compound statement takes only before its first statement.
+  std::string BodyPragmas;
   /// The code of each Expression point and split operator, shared by the
   /// copies of this emitter that the replacements hold.
   std::shared_ptr<llvm::DenseMap<const Expr *, std::string>> Code =
@@ -738,7 +742,8 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 }
 
 std::string StateMachineEmitter::header() const {
-  std::string S = "{ " + Frame + " *__co = (" + Frame +
+  std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
+                  " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
                   "(__coast_h->flags & " +
                   FlagCancel + ") goto __coast_drop; switch " +
@@ -887,8 +892,9 @@ std::string StateMachineEmitter::epilogue() const {
 } // namespace
 
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
-                      const std::string &Prelude) {
-  StateMachineEmitter(Plan, LC).run(Prelude);
+                      const std::string &Prelude,
+                      const std::string &BodyPragmas) {
+  StateMachineEmitter(Plan, LC, BodyPragmas).run(Prelude);
 }
 
 } // namespace coast

@@ -35,9 +35,11 @@
 namespace coast {
 
 /// Schedules the edits that turn \p Plan's function into its poll function,
-/// preceded by \p Prelude (declarations at file scope).
+/// preceded by \p Prelude (declarations at file scope); \p BodyPragmas
+/// (FunctionState::fpPragmas) go first in its body.
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
-                      const std::string &Prelude);
+                      const std::string &Prelude,
+                      const std::string &BodyPragmas = "");
 
 } // namespace coast
 

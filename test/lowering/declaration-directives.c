@@ -1,9 +1,8 @@
 // Preprocessor directives between an async function's declaration and its
 // `{`: the lowering writes the declaration anew and dropped them
 // (`#undef X` `#define X 2` there made the body return 1, plain C 2). They
-// stay, in order, ahead of the generated code: macros, `#line`, conditionals
-// whose other branch declared the function otherwise, spelled with the
-// `%:` digraph too.
+// stay, in order, ahead of the generated code: macros, `#line`, spelled
+// with the `%:` digraph too (conditionals: declaration-conditional.c).
 // RUN: %coast-equiv | FileCheck %s
 #include <coast.h>
 #include <stdio.h>
@@ -28,18 +27,6 @@ static async int renumbered(void)
 }
 // CHECK-NEXT: renumbered 1004
 
-#if X == 2
-static async int chosen(int a)
-#else
-static async int chosen(int a, int b)
-#endif
-{
-	await(coast_yield());
-	return a + \
-	       X;
-}
-// CHECK-NEXT: chosen 5
-
 static async int continued(void)
 #define LONG_MACRO(a) \
 	((a) * 10)
@@ -63,7 +50,6 @@ int main(void)
 {
 	printf("redefined %d\n", coast_block_on(redefined()));
 	printf("renumbered %d\n", coast_block_on(renumbered()));
-	printf("chosen %d\n", coast_block_on(chosen(3)));
 	printf("continued %d\n", coast_block_on(continued()));
 	printf("digraph %d\n", coast_block_on(digraph()));
 	return 0;

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# bench/compile-time/incparse/measure.sh - the single-parse spike's figures
+# bench/compile-time/incparse/measure.sh - the single parse's figures
 # (README "One parse instead of two"): callgrind instruction totals of the
-# whole clang process for plain clang, the plugin as it is (nested parse,
-# then the lowered file compiled) and the spike's path (one parse, checks
-# and lowering on its AST, the async functions' lowered text appended to
-# the same parse: -fplugin-arg-coast-incparse=, made by trim.py from the
-# plugin's own dump of the same file).
+# whole clang process for plain clang, the plugin's default path (nested
+# parse, then the lowered file compiled) and -fplugin-arg-coast-single-parse
+# (one parse, checks and lowering on its AST, the lowered pieces appended
+# to the same parse). (The spike measured the same with text trimmed from
+# a dump, trim.py and prototype.patch, kept for its figures.)
 #
 # Usage: measure.sh PLUGIN OUTDIR FILE...   (modes: MODES, default "O0 O2")
-# Prints one line per file and mode: plain, today, spike (instructions).
+# Prints one line per file and mode: plain, today, single (instructions).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,16 +35,12 @@ count() {
 
 for f in "$@"; do
 	b=$(basename "$f" .c)
-	"$clang" -fplugin="$p" -fplugin-arg-coast-dump="$out/$b.low.c" \
-		-I"$root/runtime/include" -c "$f" -o /dev/null
-	redefine=$(python3 "$here/trim.py" "$out/$b.low.c" "$out/$b.app.c")
 	for m in $modes; do
 		cc=("$clang" -I"$root/runtime/include" -c "-$m" "$f" -o /dev/null)
 		plain=$(count "${cc[@]}")
 		today=$(count "${cc[@]}" -fplugin="$p")
-		spike=$(count "${cc[@]}" -fplugin="$p" \
-			-fplugin-arg-coast-incparse="$out/$b.app.c" \
-			-fplugin-arg-coast-incparse-redefine="$redefine")
-		echo "$b -$m plain $plain today $today spike $spike"
+		single=$(count "${cc[@]}" -fplugin="$p" \
+			-fplugin-arg-coast-single-parse)
+		echo "$b -$m plain $plain today $today single $single"
 	done
 done

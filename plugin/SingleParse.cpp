@@ -1,0 +1,430 @@
+//===- SingleParse.cpp - Lowering inside the compile's own parse ----------===//
+
+#include "SingleParse.h"
+#include "CheckAndLower.h"
+#include "CoastAttrs.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/Basic/CharInfo.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Parse/Parser.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace clang;
+
+namespace coast {
+
+/// Whether a quoted `#include` in \p Text could be one: the appended text is
+/// a buffer without a directory, where it would be looked up from the
+/// working directory instead of the includer's.
+static bool mayInclude(StringRef Text) {
+  return Text.contains("include") || Text.contains("import") ||
+         Text.contains("embed");
+}
+
+/// Whether \p Text may look a file up in a conditional copied into the
+/// appended text: `__has_include("x")` there searches the working
+/// directory, not the includer's.
+static bool mayLookUpFile(StringRef Text) {
+  return Text.contains("__has_include") || Text.contains("__has_embed");
+}
+
+/// The main file's raw tokens, directives apart: its last code token must
+/// end a declaration (`}` of a function, or `;` after anything but `}` or
+/// `;`, which may be an empty declaration the parser hands to no
+/// consumer), and no directive after it may make a token or enter a file
+/// (`#pragma`, `#include`). No file may be included inside braces (a
+/// function's body, whose lowered text is appended: see mayInclude), and
+/// no file looked up anywhere (see mayLookUpFile).
+/// Conservative: a file it refuses compiles the nested way.
+static bool endsWithDeclaration(CompilerInstance &CI) {
+  SourceManager &SM = CI.getSourceManager();
+  FileID Main = SM.getMainFileID();
+  llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
+  Lexer Lex(Main, Buf, SM, CI.getLangOpts());
+  Token Tok;
+  tok::TokenKind Last = tok::unknown, BeforeLast = tok::unknown;
+  bool DirectiveAfter = false;
+  unsigned Depth = 0;
+  while (!Lex.LexFromRawLexer(Tok)) {
+    if (Tok.is(tok::hash) && Tok.isAtStartOfLine()) {
+      Lex.LexFromRawLexer(Tok);
+      StringRef Name =
+          Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+      if (Depth > 0 && mayInclude(Name))
+        return false;
+      // Directives that neither make a token nor enter a file.
+      static const StringRef Inert[] = {
+          "if",   "ifdef", "ifndef", "elif",  "elifdef", "elifndef",
+          "else", "endif", "define", "undef", "line"};
+      DirectiveAfter |= !llvm::is_contained(Inert, Name);
+      // The rest of the directive's line.
+      Lex.setParsingPreprocessorDirective(true);
+      while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
+        if (Tok.is(tok::raw_identifier) &&
+            mayLookUpFile(Tok.getRawIdentifier()))
+          return false;
+      Lex.setParsingPreprocessorDirective(false);
+      if (Tok.is(tok::eof))
+        break;
+      continue;
+    }
+    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma")
+      DirectiveAfter = true;
+    // Also outside a directive: a macro may expand to it in one.
+    if (Tok.is(tok::raw_identifier) && mayLookUpFile(Tok.getRawIdentifier()))
+      return false;
+    if (Tok.is(tok::l_brace))
+      ++Depth;
+    else if (Tok.is(tok::r_brace) && Depth > 0)
+      --Depth;
+    BeforeLast = Last;
+    Last = Tok.getKind();
+    DirectiveAfter &=
+        Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma";
+  }
+  if (DirectiveAfter)
+    return false;
+  return Last == tok::r_brace ||
+         (Last == tok::semi && BeforeLast != tok::r_brace &&
+          BeforeLast != tok::semi);
+}
+
+bool canParseOnce(CompilerInstance &CI) {
+  // Preprocessed input must expand macros in the appended text too
+  // (expandMacrosInPreprocessedInput): the nested way does that.
+  if (CI.getFrontendOpts().Inputs.front().getKind().isPreprocessed())
+    return false;
+  // A precompiled header's definitions reach CodeGen as they are read, not
+  // through the parse this consumer watches.
+  if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
+      CI.getLangOpts().Modules)
+    return false;
+  return endsWithDeclaration(CI);
+}
+
+namespace {
+
+/// Removes coast's annotations from \p D: CodeGen would put every
+/// annotated function it declares into llvm.global.annotations, which the
+/// compile of lowered code never has (its attributes are inert).
+void dropCoastAnnotations(Decl *D) {
+  if (!D->hasAttrs())
+    return;
+  llvm::erase_if(D->getAttrs(), [](const Attr *A) {
+    const auto *AA = dyn_cast<AnnotateAttr>(A);
+    return AA && AA->getAnnotation().starts_with("coast.");
+  });
+}
+
+class SingleParseConsumer : public ASTConsumer {
+public:
+  SingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
+                      std::unique_ptr<ASTConsumer> Lowered)
+      : CI(CI), OnLowered(std::move(OnLowered)), Lowered(std::move(Lowered)),
+        Records(CI.getPreprocessor()) {}
+
+  void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
+
+  bool HandleTopLevelDecl(DeclGroupRef G) override {
+    // CodeGen, after this consumer, saw the previous group without these
+    // bodies and recorded nothing for them; the AST keeps them for the
+    // checks, the lowering and Sema's end of the translation unit.
+    for (FunctionDecl *FD : RestoreNext)
+      FD->setBody(Bodies[FD]);
+    RestoreNext.clear();
+    if (Appended)
+      return true;
+    llvm::SmallVector<Decl *, 1> Mine;
+    for (Decl *D : G)
+      if (hide(D))
+        Mine.push_back(D);
+    // The parser holds one token of look-ahead: eof after the main file's
+    // last declaration, before it tells Sema the translation unit ended.
+    auto *P =
+        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
+    if (P && P->getCurToken().is(tok::eof))
+      lowerAndAppend(*P);
+    for (Decl *D : Mine)
+      setCode(D, false);
+    return true;
+  }
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (!Appended) {
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(
+          DiagnosticsEngine::Error,
+          "coast: the single parse did not reach the end of the main file "
+          "after a declaration; compile this file without "
+          "-fplugin-arg-coast-single-parse"));
+    }
+    Lowered->HandleTranslationUnit(Ctx);
+  }
+
+private:
+  /// Whether the lowering will rewrite \p D: then CodeGen must not see its
+  /// code. As the lowering's own choice (Lowering.cpp, collect): system
+  /// headers' declarations only when they are async functions; a header's
+  /// rewritten declarations when the header defines none are left to the
+  /// pieces' check below.
+  bool hide(Decl *D) {
+    const SourceManager &SM = CI.getSourceManager();
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    bool Async =
+        FD && FD->doesThisDeclarationHaveABody() && isAsyncFunction(FD);
+    if (!Async && (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())) ||
+                   !isLoweredCode(D)))
+      return false;
+    if (FD && FD->doesThisDeclarationHaveABody()) {
+      Bodies[FD] = FD->getBody();
+      if (Async) {
+        RestoreNext.insert(FD);
+        KeepBody.insert(FD);
+      }
+    } else if (auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit()) {
+      Inits[VD] = VD->getInit();
+    } else {
+      return false;
+    }
+    Hidden.insert(D);
+    return true;
+  }
+
+  /// Gives \p D its code back (\p On) or takes it away.
+  void setCode(Decl *D, bool On) {
+    if (auto *FD = dyn_cast<FunctionDecl>(D))
+      FD->setBody(On ? Bodies[FD] : nullptr);
+    else if (auto *VD = dyn_cast<VarDecl>(D))
+      VD->setInit(On ? Inits[VD] : nullptr);
+  }
+
+  void lowerAndAppend(Parser &P) {
+    Appended = true;
+    for (Decl *D : Hidden)
+      setCode(D, true);
+    ASTContext &Ctx = CI.getASTContext();
+    LoweringResult R = checkAndLower(CI, Ctx, Records, Placement::AtEnd);
+    // Async functions keep their bodies (but the last group's, which
+    // CodeGen has yet to pass); the others stay hidden for good: the
+    // appended text defines them again.
+    for (Decl *D : Hidden)
+      if (!KeepBody.count(D))
+        setCode(D, false);
+    if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R) ||
+        !keepsMeaning())
+      return;
+    // As the nested path: nothing lowered, nothing dumped.
+    if (R.Pieces.empty())
+      return;
+    if (OnLowered)
+      OnLowered(R);
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      dropCoastAnnotations(D);
+    // Generated code warns about nothing: the pragma's state holds from
+    // its location on, after every user location, so the user's own
+    // warnings (this parse's, printed once) are untouched.
+    std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
+                       appendedText(R.Pieces);
+    SourceManager &SM = CI.getSourceManager();
+    SourceLocation End = P.getCurToken().getLocation();
+    FileID FID = SM.createFileID(
+        llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
+        SrcMgr::C_User, 0, 0, End);
+    setCoastAttrsInert(true);
+    CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
+    // Replaces the eof look-ahead: ParseAST's loop goes on with the
+    // appended declarations, hands them to every consumer, and ends the
+    // translation unit once, after them.
+    P.ConsumeToken();
+  }
+
+  /// Whether the pieces are exactly the hidden declarations, each whole:
+  /// one hidden without a piece would lose its definition, one with a
+  /// piece not hidden would be defined twice.
+  bool matchesHidden(const LoweringResult &R) {
+    llvm::DenseSet<const Decl *> InPieces;
+    const Decl *Wrong = nullptr;
+    for (const LoweredPiece &Piece : R.Pieces)
+      for (const Decl *D : Piece.Decls) {
+        InPieces.insert(D);
+        if (!Piece.Standalone || !Hidden.count(const_cast<Decl *>(D)) ||
+            includesInBody(D) || !conditionalsBalance(Piece.Text) ||
+            looksUpFile(Piece.Text))
+          Wrong = D;
+      }
+    for (Decl *D : Hidden)
+      if (!InPieces.count(D))
+        Wrong = D;
+    if (!Wrong)
+      return true;
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    Diags.Report(Wrong->getLocation(),
+                 Diags.getCustomDiagID(
+                     DiagnosticsEngine::Error,
+                     "coast: the single parse cannot lower this declaration "
+                     "on its own; compile this file without "
+                     "-fplugin-arg-coast-single-parse"));
+    return false;
+  }
+
+  /// Whether the appended definitions mean what the hidden ones did. They
+  /// come after every other definition, so a constructor would run, and a
+  /// section's entry lie, in another order. And a redeclaration after a
+  /// hidden definition met no definition: the attributes it adds, which
+  /// Sema drops after one (-Wignored-attributes), reach the appended one.
+  bool keepsMeaning() {
+    const SourceManager &SM = CI.getSourceManager();
+    for (Decl *D : Hidden) {
+      if (KeepBody.count(D))
+        continue;
+      for (Decl *Re : D->redecls()) {
+        for (const Attr *A : Re->attrs()) {
+          bool Ordered =
+              isa<ConstructorAttr, DestructorAttr, SectionAttr,
+                  PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
+                  PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
+                  PragmaClangTextSectionAttr>(A);
+          bool After =
+              Re != D && !A->isInherited() && !A->isImplicit() &&
+              SM.isBeforeInTranslationUnit(D->getLocation(), Re->getLocation());
+          if (!Ordered && !After)
+            continue;
+          DiagnosticsEngine &Diags = CI.getDiagnostics();
+          SourceLocation Loc = A->getLocation();
+          Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
+                       Diags.getCustomDiagID(
+                           DiagnosticsEngine::Error,
+                           "coast: the single parse cannot keep attribute "
+                           "'%0' %select{on a rewritten definition, which it "
+                           "emits after the others|on a redeclaration after "
+                           "a rewritten definition}1; compile this file "
+                           "without -fplugin-arg-coast-single-parse"))
+              << A->getSpelling() << (Ordered ? 0 : 1);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /// Whether a directive in \p Text may look a file up (mayLookUpFile),
+  /// itself or through a macro (a header's, which the raw scan of the main
+  /// file did not see), as the macros stand at the end of the file.
+  bool looksUpFile(StringRef Text) {
+    if (mayLookUpFile(Text))
+      return true;
+    Preprocessor &PP = CI.getPreprocessor();
+    llvm::SmallVector<IdentifierInfo *, 8> Work;
+    bool InDirective = false;
+    while (!Text.empty()) {
+      auto [Line, Rest] = Text.split('\n');
+      Text = Rest;
+      StringRef Trimmed = Line.ltrim();
+      bool Starts = Trimmed.starts_with("#") || Trimmed.starts_with("%:");
+      if (Starts || InDirective)
+        for (size_t I = 0; I < Line.size();) {
+          if (!isAsciiIdentifierStart(Line[I])) {
+            ++I;
+            continue;
+          }
+          size_t N = Line.substr(I)
+                         .take_while([](char C) {
+                           return isAsciiIdentifierContinue(C);
+                         })
+                         .size();
+          Work.push_back(&PP.getIdentifierTable().get(Line.substr(I, N)));
+          I += N;
+        }
+      InDirective = (Starts || InDirective) && Line.rtrim().ends_with("\\");
+    }
+    llvm::SmallPtrSet<IdentifierInfo *, 8> Seen;
+    while (!Work.empty()) {
+      IdentifierInfo *II = Work.pop_back_val();
+      if (!Seen.insert(II).second)
+        continue;
+      const MacroInfo *MI = PP.getMacroInfo(II);
+      if (!MI)
+        continue;
+      for (const Token &T : MI->tokens())
+        if (IdentifierInfo *TI = T.getIdentifierInfo()) {
+          if (mayLookUpFile(TI->getName()))
+            return true;
+          Work.push_back(TI);
+        }
+    }
+    return false;
+  }
+
+  /// Whether the conditional directives the lowering copied into \p Text
+  /// (those between a declaration and its `{`: `#else` of a group opened
+  /// before it) balance, as they must in a buffer of their own.
+  static bool conditionalsBalance(StringRef Text) {
+    int Depth = 0;
+    while (!Text.empty() && Depth >= 0) {
+      auto [Line, Rest] = Text.split('\n');
+      Text = Rest;
+      Line = Line.ltrim();
+      if (!Line.consume_front("#") && !Line.consume_front("%:"))
+        continue;
+      StringRef Name = Line.ltrim().take_while(
+          [](char C) { return isAsciiIdentifierContinue(C); });
+      if (Name.starts_with("if"))
+        ++Depth;
+      else if (Name == "endif")
+        --Depth;
+      else if ((Name == "else" || Name.starts_with("elif")) && Depth == 0)
+        return false;
+    }
+    return Depth == 0;
+  }
+
+  /// Whether a file is included inside \p D (a header's, which the scan
+  /// of the main file did not see).
+  bool includesInBody(const Decl *D) {
+    const SourceManager &SM = CI.getSourceManager();
+    CharSourceRange R = SM.getExpansionRange(D->getSourceRange());
+    FileID F = SM.getFileID(R.getBegin());
+    StringRef Text = SM.getBufferData(F).slice(SM.getFileOffset(R.getBegin()),
+                                               SM.getFileOffset(R.getEnd()));
+    for (size_t Hash = Text.find('#'); Hash != StringRef::npos;
+         Hash = Text.find('#', Hash + 1))
+      if (mayInclude(Text.substr(Hash + 1).ltrim().take_while(
+              [](char C) { return isAsciiIdentifierContinue(C); })))
+        return true;
+    return false;
+  }
+
+  CompilerInstance &CI;
+  LoweredHook OnLowered;
+  std::unique_ptr<ASTConsumer> Lowered;
+  PreprocessorRecords Records;
+  /// Declarations whose code is kept from CodeGen, in the order seen.
+  llvm::SetVector<Decl *> Hidden;
+  llvm::DenseMap<FunctionDecl *, Stmt *> Bodies;
+  llvm::DenseMap<VarDecl *, Expr *> Inits;
+  /// Async functions of the last group: CodeGen has yet to pass them.
+  llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
+  /// The hidden async functions: CodeGen never sees them again.
+  llvm::DenseSet<const Decl *> KeepBody;
+  bool Appended = false;
+};
+
+} // namespace
+
+std::unique_ptr<ASTConsumer>
+createSingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
+                          std::unique_ptr<ASTConsumer> Lowered) {
+  return std::make_unique<SingleParseConsumer>(CI, std::move(OnLowered),
+                                               std::move(Lowered));
+}
+
+} // namespace coast

@@ -1,0 +1,45 @@
+//===- SingleParse.h - Lowering inside the compile's own parse ------------===//
+//
+// -fplugin-arg-coast-single-parse: the compile parses the user's file once
+// (bench/compile-time/README.md, "One parse instead of two"). The consumer
+// runs before CodeGen's and hides from it the bodies of async functions
+// and of the definitions the lowering rewrites (a global's initializer
+// likewise); when the parser's look-ahead is the main file's eof it runs
+// the checks and the lowering on that AST and enters the lowered pieces
+// as one more buffer, which the same parse goes on with: CodeGen sees the
+// lowered definitions, Sema ends the translation unit once, after them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COAST_PLUGIN_SINGLEPARSE_H
+#define COAST_PLUGIN_SINGLEPARSE_H
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+
+#include <functional>
+#include <memory>
+
+namespace coast {
+
+struct LoweringResult;
+
+/// Whether the single parse can compile \p CI's input: not preprocessed
+/// input, and a main file whose last tokens are a declaration's, so that
+/// the parser reaches its eof right after a top-level declaration (a
+/// trailing `#pragma` or `#include` could end it otherwise).
+bool canParseOnce(clang::CompilerInstance &CI);
+
+/// Called with the lowering's result before its pieces are parsed
+/// (-fplugin-arg-coast-dump writes it).
+using LoweredHook = std::function<void(const LoweringResult &)>;
+
+/// The consumer of the single parse; \p Lowered, the consumer of today's
+/// compile of lowered code, sees the translation unit's end after it.
+std::unique_ptr<clang::ASTConsumer>
+createSingleParseConsumer(clang::CompilerInstance &CI, LoweredHook OnLowered,
+                          std::unique_ptr<clang::ASTConsumer> Lowered);
+
+} // namespace coast
+
+#endif
