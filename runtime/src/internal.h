@@ -241,6 +241,13 @@ enum coast__idle coast__task_transition_to_idle(struct coast_task *t,
 void coast__task_complete(struct coast_task *t); /* keeps the runner's ref */
 void coast__task_complete_release(struct coast_task *t, bool lent);
 /*
+ * The same for a task polled inline by the holder of its handle
+ * (coast__join_inline), consuming the handle in that step: coast_join's
+ * answer (the result in out), -EINVAL when the handle was consumed
+ * during the poll.  Only the runner.
+ */
+int coast__task_complete_joined(struct coast_task *t, bool lent, void *out);
+/*
  * The poll the calling thread is making (scheduler.c's run_task), read
  * inline by the wakes and wakers of task.c: they cost a yield or a wait a
  * call each into scheduler.c.  Only the thread itself touches it; off the
@@ -520,10 +527,13 @@ void coast__settle_deferred(void);
  * A join's first poll (join.c), from inside the joiner's poll: if t is
  * the task this worker would run next from its own queues, takes it out
  * and polls it right here (scheduler.c, "inline joins"); true when that
- * poll completed it.  False, with nothing done, off the workers, beyond
- * the nesting cap, with the joiner's budget spent, or for any other t.
+ * poll completed it and the join with it: the handle consumed, the
+ * result in out, coast_join's answer in *ret (-EINVAL for a handle the
+ * task consumed itself).  False, with nothing done, off the workers,
+ * beyond the nesting cap, with the joiner's budget spent, or for any
+ * other t; false too for a t polled and left pending (the join waits).
  */
-bool coast__join_inline(struct coast_task *t);
+bool coast__join_inline(struct coast_task *t, void *out, int *ret);
 /* For tests: the tasks joins took inline from a ring with the owner's
  * CAS pop (several workers), all workers together. */
 unsigned long coast__inline_cas_pops(void);

@@ -120,11 +120,13 @@ static int join_poll(struct coast_frame *f, struct coast_cx *cx)
 	}
 	if (f->state != COAST_STATE_START)
 		abort(); /* a state this function never sets */
-	/* Work-first: a task next in this worker's queue runs here, and a
-	 * join it completes takes the COMPLETE case below.  Without a cx
-	 * this is the companion's poll, which has tried already. */
-	if (cx)
-		coast__join_inline(j->task);
+	/* Work-first: a task next in this worker's queue runs here, and
+	 * its completion ends the join.  Without a cx this is the
+	 * companion's poll, which has tried already. */
+	if (cx && coast__join_inline(j->task, j->out, &j->ret)) {
+		j->task = NULL;
+		return join_done(j, j->ret);
+	}
 	switch (coast__task_join_first(j->task, cx)) {
 	case COAST__JOIN_WAITING:
 		f->state = JOIN_WAIT;
@@ -158,15 +160,15 @@ coast_join__coast_start(struct coast_alloc *a, coast_task *t, void *out)
 }
 
 /*
- * coast_join__coast_ready's out-of-line part: a task found COMPLETE, or
- * completed by an inline poll (scheduler.c: the join's frame then is not
- * even made), gets join's first poll on a frame of the C stack, which
- * then answers without registering (COMPLETE is never cleared while the
- * handle holds the task), so no cx is needed: the result, -ECANCELED or
- * -EINVAL and the handle's consumption are join's own.  NULL is -EINVAL
- * at once as well.  A task polled inline that is still pending answers
- * 0: the join's frame waits for it (its first poll does not run it
- * again, coast__join_inline).
+ * coast_join__coast_ready's out-of-line part: a task completed by an
+ * inline poll (scheduler.c) is joined there, the join's frame not even
+ * made; one found COMPLETE gets join's first poll on a frame of the C
+ * stack, which then answers without registering (COMPLETE is never
+ * cleared while the handle holds the task), so no cx is needed: the
+ * result, -ECANCELED or -EINVAL and the handle's consumption are join's
+ * own.  NULL is -EINVAL at once as well.  A task polled inline that is
+ * still pending answers 0: the join's frame waits for it (its first poll
+ * does not run it again, coast__join_inline).
  */
 /*
  * Binaries built against the earlier coast/runtime.h still call this only
@@ -182,10 +184,13 @@ _Static_assert(offsetof(struct coast_task, state) == 0 &&
 
 COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
 {
-	struct join_frame j = { .h = { .fn = &join_fn }, .task = t, .out = out };
+	struct join_frame j;
 
-	if (t && !coast__task_is_complete(t) && !coast__join_inline(t))
-		return 0;
+	/* acquire: a complete task's result is read next. */
+	if (t && !(atomic_load_explicit(&t->state, memory_order_acquire) &
+		   COAST__ST_COMPLETE))
+		return coast__join_inline(t, out, result);
+	j = (struct join_frame){ .h = { .fn = &join_fn }, .task = t, .out = out };
 	if (join_poll(&j.h, NULL) != COAST_READY)
 		abort(); /* a complete task does not wait */
 	*result = j.ret;

@@ -806,9 +806,11 @@ static bool take_next(struct worker *w, struct coast_task *t)
  * with t's own cx, frame stack and polling state but the joiner's budget
  * (coast__join_inline), and a pending t goes idle (or back to the queue)
  * at once, never deferred (rule 11 of task.c): the deferred slot may
- * hold the task polled before the joiner.
+ * hold the task polled before the joiner.  A complete t ends the join
+ * (coast__task_complete_joined): true, with its answer in *ret.
  */
-static bool poll_inline(struct worker *w, struct coast_task *t)
+static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
+			int *ret)
 {
 	struct coast_cx cx = { .task = t, .frames = &t->frames };
 	bool cancel_polled = start_running(t);
@@ -819,12 +821,12 @@ static bool poll_inline(struct worker *w, struct coast_task *t)
 	r = poll_task(t, &cx, cancel_polled);
 	if (r == COAST_READY) {
 		/*
-		 * The joiner's handle keeps t.  Nothing else to tell, unlike
-		 * run_task: a task with a handle is neither a scope's (whose
-		 * spawn gives none) nor a block_on root (nor is a joined
-		 * pointer that is no handle: coast_join's contract).
+		 * Nothing else to tell, unlike run_task: a task with a
+		 * handle is neither a scope's (whose spawn gives none) nor a
+		 * block_on root (nor is a joined pointer that is no handle:
+		 * coast_join's contract).
 		 */
-		coast__task_complete_release(t, coast__polling.lent);
+		*ret = coast__task_complete_joined(t, coast__polling.lent, out);
 		return true;
 	}
 	if (cx.yield_now) {
@@ -855,7 +857,7 @@ unsigned long coast__inline_cas_pops(void)
 	return n;
 }
 
-bool coast__join_inline(struct coast_task *t)
+bool coast__join_inline(struct coast_task *t, void *out, int *ret)
 {
 	struct worker *w = me;
 	struct coast_task *joiner = coast__polling.current;
@@ -904,7 +906,7 @@ bool coast__join_inline(struct coast_task *t)
 	coast__polling.budget--;
 	lent = coast__polling.lent;
 	w->inline_depth++;
-	done = poll_inline(w, t);
+	done = poll_inline(w, t, out, ret);
 	w->inline_depth--;
 	if (!done)
 		w->inline_pending = t;

@@ -1121,6 +1121,66 @@ void coast__task_complete_release(struct coast_task *t, bool lent)
 }
 
 /*
+ * An inline join's end (scheduler.c): the holder of t's handle polled t
+ * and its root returned COAST_READY.  Rule 4's step and the join's
+ * consumption of the handle (CONSUMED set, its reference dropped) in one
+ * CAS, where complete_release, join's first poll and consume_release
+ * took three calls and two loads more (spawn+join, one worker).  No
+ * joiner can be registered (only the handle's holder registers, after
+ * taking it), so there is no waker to wake.  Returns what coast_join
+ * answers; the result is in out then.  A handle consumed during the
+ * poll (t detached itself through a copy of it) was not the join's: t
+ * completes as complete_release would, and the join answers -EINVAL
+ * without touching t again (t may be gone).
+ */
+int coast__task_complete_joined(struct coast_task *t, bool lent, void *out)
+{
+	struct coast_frame *root = coast__task_root(t);
+	const struct coast_fn *fn = root->fn;
+	bool cancelled = t->cancel_polled; /* rule 6, known to the runner */
+	uint64_t cur = atomic_load_explicit(&t->state, memory_order_relaxed);
+	uint64_t next;
+
+	if (cur & COAST__ST_CONSUMED) {
+		coast__task_complete_release(t, lent);
+		return COAST__ERR(EINVAL);
+	}
+	/*
+	 * The result before the CAS: once it dropped the handle's
+	 * reference, a waker's holder on another thread may free t.  This
+	 * thread's poll wrote it.
+	 */
+	if (!cancelled && out && fn->ret_size)
+		coast__copy(out, (char *)root + fn->ret_offset, fn->ret_size);
+	do {
+		if (!(cur & COAST__ST_RUNNING) ||
+		    (cur & COAST__ST_JOIN_WAITING))
+			abort();
+		next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
+		       COAST__ST_COMPLETE | COAST__ST_CONSUMED;
+		if (!cancelled)
+			next &= ~COAST__ST_CANCELLED; /* rule 6 */
+		if (cur & COAST__ST_NOTIFIED)
+			next -= COAST__ST_REF_ONE; /* NOTIFIED's */
+		if (!lent)
+			next -= COAST__ST_REF_ONE; /* the runner's */
+		if (!(cur & COAST__ST_CONSUMED))
+			next -= COAST__ST_REF_ONE; /* the handle's */
+		/* acq_rel: as complete(), for the wakers' holders. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->state, &cur, next, memory_order_acq_rel,
+		memory_order_relaxed));
+	if (!REFS(next))
+		coast__task_dealloc(t);
+	/* A consume racing from another thread (a misuse the top comment
+	 * does not promise to detect) dropped the handle's reference
+	 * itself. */
+	if (cur & COAST__ST_CONSUMED)
+		return COAST__ERR(EINVAL);
+	return cancelled ? COAST__ERR(ECANCELED) : 0;
+}
+
+/*
  * A wake.  With consume_ref the caller's reference is given up: it becomes
  * the queue's on COAST__NOTIFY_SUBMIT or NOTIFIED's when it sets NOTIFIED
  * (rule 9), is dropped otherwise.  With run, an

@@ -1,0 +1,291 @@
+/*
+ * test-spawnjoin.c - the end of an inline join (task.c,
+ * coast__task_complete_joined): a task a join polls inline and that
+ * completes there is completed and its handle consumed in one step, with
+ * the result copied before it.  What that step must still get right: a
+ * waker the task kept (the task outlives the join, and its last holder
+ * frees it), a task cancelled before it ran (-ECANCELED, no result), a
+ * task that consumed its own handle during the poll (-EINVAL, and the
+ * join does not touch it again), through the join's ready companion and
+ * through its frame; and the same with two workers, where the task may
+ * run inline, on the other worker, or be stolen.
+ */
+#include "test.h"
+
+enum sj_mode {
+	SJ_PLAIN,
+	SJ_KEEP_WAKER, /* takes a waker of itself and keeps it */
+	SJ_CANCELLED,  /* cancelled by its joiner before the join */
+	SJ_DETACH_SELF, /* detaches its own handle during its poll */
+};
+
+/* One worker: what the leaves saw; written by their polls. */
+static struct {
+	bool in_joiner;	 /* the joiner's join is on the stack */
+	int polls;	 /* of the leaf */
+	bool inline_ran; /* its poll ran inside the join */
+	bool cancel_seen;
+	coast_task *self;
+	coast_waker *kept;
+} sj;
+
+struct sj_leaf {
+	struct coast_frame h;
+	int ret;
+	int mode;
+};
+
+TEST_FN(sj_leaf_fn, struct sj_leaf, sj_leaf_poll);
+
+static int sj_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sj_leaf *l = (struct sj_leaf *)f;
+
+	sj.polls++;
+	sj.inline_ran = sj.in_joiner;
+	f->state = COAST_STATE_DONE;
+	if (f->flags & COAST_F_CANCEL) {
+		sj.cancel_seen = true;
+		return COAST_READY;
+	}
+	if (l->mode == SJ_KEEP_WAKER)
+		sj.kept = coast_waker_get(cx);
+	else if (l->mode == SJ_DETACH_SELF)
+		ASSERT_EQ(coast_detach(sj.self), 0);
+	l->ret = 42;
+	return COAST_READY;
+}
+
+struct sj_joiner {
+	struct coast_frame h;
+	int ret;	   /* the join's answer */
+	int mode;
+	bool use_frame;	   /* the join's frame, not its companion */
+	int out;	   /* -1 unless the join wrote the result */
+	size_t live_after; /* tasks live right after the join */
+	struct coast_frame *sub;
+};
+
+TEST_FN(sj_joiner_fn, struct sj_joiner, sj_joiner_poll);
+
+static int sj_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sj_joiner *j = (struct sj_joiner *)f;
+	struct sj_leaf *l;
+	int r = -1;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		l = test_frame_new(&coast__task_alloc, &sj_leaf_fn);
+		l->mode = j->mode;
+		sj.self = coast__spawn(&l->h);
+		ASSERT(sj.self);
+		if (j->mode == SJ_CANCELLED)
+			ASSERT_EQ(coast_cancel(sj.self), 0);
+		j->out = -1;
+		sj.in_joiner = true;
+		if (!j->use_frame) {
+			/* Complete at once: the companion answers. */
+			ASSERT(coast_join__coast_ready(sj.self, &j->out, &r));
+			j->ret = r;
+			break;
+		}
+		j->sub = COAST_START(coast_join)(cx->frames, sj.self, &j->out);
+		ASSERT(j->sub);
+		/* The frame's first poll completes too. */
+		ASSERT_EQ(test_poll(j->sub, cx), COAST_READY);
+		j->ret = COAST_RESULT(int, j->sub);
+		test_free(cx, j->sub);
+		break;
+	default:
+		abort();
+	}
+	sj.in_joiner = false;
+	j->live_after = coast__task_live();
+	if (sj.kept) {
+		/* The task outlived its join: its last reference is ours. */
+		coast_waker_drop(sj.kept);
+		sj.kept = NULL;
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* One worker: a joiner of a leaf in mode, joined by the companion or by
+ * the frame; the join's answer and what it wrote. */
+static void sj_run(int mode, bool use_frame, int want_ret, int want_out)
+{
+	struct sj_joiner *j = test_frame_new(&coast__task_alloc, &sj_joiner_fn);
+	int ret = 0;
+
+	memset(&sj, 0, sizeof(sj));
+	j->mode = mode;
+	j->use_frame = use_frame;
+	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
+	ASSERT_EQ(j->ret, want_ret);
+	ASSERT_EQ(j->out, want_out);
+	ASSERT_EQ(sj.polls, 1);
+	ASSERT(sj.inline_ran);
+	ASSERT_EQ(sj.cancel_seen, mode == SJ_CANCELLED);
+	/* The joiner, and a leaf whose waker was kept. */
+	ASSERT_EQ(j->live_after, mode == SJ_KEEP_WAKER ? 2 : 1);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+TEST_IMPL(spawn_join_inline_result)
+{
+	test_workers(1);
+	sj_run(SJ_PLAIN, false, 0, 42);
+	sj_run(SJ_PLAIN, true, 0, 42);
+	return 0;
+}
+
+/* A waker taken in the inline poll (the runner's reference, lent) keeps
+ * the task after the join consumed its handle; dropping it frees it. */
+TEST_IMPL(spawn_join_inline_waker_kept)
+{
+	test_workers(1);
+	sj_run(SJ_KEEP_WAKER, false, 0, 42);
+	sj_run(SJ_KEEP_WAKER, true, 0, 42);
+	return 0;
+}
+
+/* Cancelled before it ran: its inline poll is the cancellation poll
+ * (NOTIFIED holds the cancel's reference), the join answers -ECANCELED
+ * and writes no result. */
+TEST_IMPL(spawn_join_inline_cancelled)
+{
+	test_workers(1);
+	sj_run(SJ_CANCELLED, false, -ECANCELED, -1);
+	sj_run(SJ_CANCELLED, true, -ECANCELED, -1);
+	return 0;
+}
+
+/* The task detached itself (its handle's reference dropped) and then
+ * completed, its last reference the runner's: freed there; the join
+ * answers -EINVAL and reads nothing of it (AddressSanitizer would say). */
+TEST_IMPL(spawn_join_inline_detached_self)
+{
+	test_workers(1);
+	sj_run(SJ_DETACH_SELF, false, -EINVAL, -1);
+	sj_run(SJ_DETACH_SELF, true, -EINVAL, -1);
+	return 0;
+}
+
+/*
+ * Two workers: spawn SJ2_N tasks, each cancelled, keeping a waker, or
+ * plain by its index, then join them in order, by the companion or the
+ * frame alternately.  Each task runs inline, on the other worker, or
+ * stolen and then joined complete or waited for: every join must answer
+ * as its task says, whichever way it went.
+ */
+enum { SJ2_N = 400, SJ2_ROUNDS = 5 };
+
+struct sj2_leaf {
+	struct coast_frame h;
+	int ret;
+	int i;
+	coast_waker **kept; /* its slot, for SJ_KEEP_WAKER */
+};
+
+TEST_FN(sj2_leaf_fn, struct sj2_leaf, sj2_leaf_poll);
+
+static int sj2_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sj2_leaf *l = (struct sj2_leaf *)f;
+
+	f->state = COAST_STATE_DONE;
+	if (f->flags & COAST_F_CANCEL)
+		return COAST_READY;
+	if (l->kept)
+		*l->kept = coast_waker_get(cx);
+	l->ret = l->i;
+	return COAST_READY;
+}
+
+struct sj2_root {
+	struct coast_frame h;
+	int ret; /* joins that answered as expected */
+	int i;
+	int out;
+	coast_task *tasks[SJ2_N];
+	coast_waker *kept[SJ2_N];
+	struct coast_frame *sub;
+};
+
+TEST_FN(sj2_root_fn, struct sj2_root, sj2_root_poll);
+
+static bool sj2_answer_ok(struct sj2_root *s, int r)
+{
+	if (s->i % 3 == 1)
+		/* A cancel that lost to the completion leaves the result. */
+		return r == -ECANCELED ? s->out == -1 : !r && s->out == s->i;
+	return !r && s->out == s->i;
+}
+
+static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sj2_root *s = (struct sj2_root *)f;
+	struct sj2_leaf *l;
+	int r;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < SJ2_N; s->i++) {
+			l = test_frame_new(&coast__task_alloc, &sj2_leaf_fn);
+			l->i = s->i;
+			if (s->i % 3 == 2)
+				l->kept = &s->kept[s->i];
+			s->tasks[s->i] = coast__spawn(&l->h);
+			ASSERT(s->tasks[s->i]);
+			if (s->i % 3 == 1)
+				ASSERT_EQ(coast_cancel(s->tasks[s->i]), 0);
+		}
+		for (s->i = 0; s->i < SJ2_N; s->i++) {
+			s->out = -1;
+			if (s->i % 2 &&
+			    coast_join__coast_ready(s->tasks[s->i], &s->out,
+						    &r)) {
+				s->ret += sj2_answer_ok(s, r);
+				continue;
+			}
+			s->sub = COAST_START(coast_join)(cx->frames,
+							 s->tasks[s->i],
+							 &s->out);
+			ASSERT(s->sub);
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(s->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			r = COAST_RESULT(int, s->sub);
+			test_free(cx, s->sub);
+			s->ret += sj2_answer_ok(s, r);
+		}
+		break;
+	default:
+		abort();
+	}
+	/* The wakers the tasks kept are their last references now. */
+	for (s->i = 0; s->i < SJ2_N; s->i++)
+		if (s->kept[s->i])
+			coast_waker_drop(s->kept[s->i]);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(spawn_join_inline_2w)
+{
+	struct sj2_root *s;
+	int round, ok;
+
+	test_workers(2);
+	for (round = 0; round < SJ2_ROUNDS; round++) {
+		s = test_frame_new(&coast__task_alloc, &sj2_root_fn);
+		ok = 0;
+		ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
+		ASSERT_EQ(ok, SJ2_N);
+		ASSERT_EQ(test_live_settle(0), 0);
+	}
+	return 0;
+}
