@@ -10,6 +10,8 @@
  * through its frame; and the same with two workers, where the task may
  * run inline, on the other worker, or be stolen.
  */
+#include <malloc.h>
+
 #include "test.h"
 
 enum sj_mode {
@@ -287,5 +289,174 @@ TEST_IMPL(spawn_join_inline_2w)
 		ASSERT_EQ(ok, SJ2_N);
 		ASSERT_EQ(test_live_settle(0), 0);
 	}
+	return 0;
+}
+
+/*
+ * The task block's free (task.c, coast__task_dealloc) has a fast path
+ * for a block that never used its frame stack nor descended; one that
+ * did must still give back its chunk and its records.  One worker:
+ * SJF_N tasks, each joined inline, each taking a frame from its frame
+ * stack (a chunk from malloc) or descending into a sub-frame (an array
+ * from malloc); what malloc holds must not grow by one of either a task.
+ */
+enum { SJF_N = 2000, SJF_FRAMES = 1, SJF_DESCEND = 2 };
+
+struct sjf_sub {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(sjf_sub_fn, struct sjf_sub, sjf_sub_poll);
+
+static int sjf_sub_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	(void)cx;
+	((struct sjf_sub *)f)->ret = 5;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct sjf_leaf {
+	struct coast_frame h;
+	int ret;
+	int mode;
+	struct coast_frame *sub;
+};
+
+TEST_FN(sjf_leaf_fn, struct sjf_leaf, sjf_leaf_poll);
+
+static int sjf_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sjf_leaf *l = (struct sjf_leaf *)f;
+	int r;
+
+	if (f->flags & COAST_F_CANCEL)
+		abort(); /* nothing cancels it */
+	switch (f->state) {
+	case COAST_STATE_START:
+		/* Descending, from malloc: the records alone are the
+		 * task's (with a chunk, the slow path would free them
+		 * anyway). */
+		l->sub = test_frame_new(l->mode == SJF_DESCEND
+						? &coast__box_alloc
+						: cx->frames,
+					&sjf_sub_fn);
+		f->state = 1;
+		/* As coast__poll_child past COAST_POLL_DEPTH: the executor
+		 * polls the sub-frame, then this one again. */
+		if (l->mode == SJF_DESCEND)
+			return coast__descend(cx, l->sub);
+		/* fall through */
+	case 1:
+		if (l->sub->state != COAST_STATE_DONE &&
+		    (r = test_poll(l->sub, cx)) != COAST_READY)
+			return r;
+		l->ret = COAST_RESULT(int, l->sub);
+		if (l->mode == SJF_DESCEND)
+			coast__box_alloc.free(&coast__box_alloc, l->sub,
+					      sjf_sub_fn.size);
+		else
+			test_free(cx, l->sub);
+		l->sub = NULL;
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct sjf_root {
+	struct coast_frame h;
+	int ret; /* joins that answered 0 with 5 */
+	int mode;
+	int i;
+	int out;
+	coast_task *t;
+	struct coast_frame *sub;
+};
+
+TEST_FN(sjf_root_fn, struct sjf_root, sjf_root_poll);
+
+static int sjf_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sjf_root *s = (struct sjf_root *)f;
+	struct sjf_leaf *l;
+	int r;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < SJF_N; s->i++) {
+			l = test_frame_new(&coast__task_alloc, &sjf_leaf_fn);
+			l->mode = s->mode;
+			s->t = coast__spawn(&l->h);
+			ASSERT(s->t);
+			s->out = 0;
+			/* Inline but for a join in 61 (the tick's) or 128
+			 * (the budget's), which waits. */
+			if (coast_join__coast_ready(s->t, &s->out, &r)) {
+				s->ret += !r && s->out == 5;
+				continue;
+			}
+			s->sub = COAST_START(coast_join)(cx->frames, s->t,
+							 &s->out);
+			ASSERT(s->sub);
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(s->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			r = COAST_RESULT(int, s->sub);
+			test_free(cx, s->sub);
+			s->ret += !r && s->out == 5;
+		}
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static size_t sjf_malloc_held(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+static void sjf_run(int mode)
+{
+	struct sjf_root *s;
+	size_t before;
+	int ok = 0;
+
+	s = test_frame_new(&coast__task_alloc, &sjf_root_fn);
+	s->mode = mode;
+	ASSERT_EQ(coast__block_on(&s->h, &ok), 0); /* the runtime's start */
+	ASSERT_EQ(test_live_settle(0), 0);
+	before = sjf_malloc_held();
+	s = test_frame_new(&coast__task_alloc, &sjf_root_fn);
+	s->mode = mode;
+	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
+	ASSERT_EQ(ok, SJF_N);
+	ASSERT_EQ(test_live_settle(0), 0);
+	/* A chunk is 4 KiB, the records 136 bytes: either leaked a task is
+	 * far more than 64 bytes a task. */
+	ASSERT(sjf_malloc_held() < before + 64 * SJF_N);
+}
+
+TEST_IMPL(spawn_join_frees_frames)
+{
+	test_workers(1);
+	sjf_run(SJF_FRAMES);
+	return 0;
+}
+
+TEST_IMPL(spawn_join_frees_descended)
+{
+	test_workers(1);
+	sjf_run(SJF_DESCEND);
 	return 0;
 }
