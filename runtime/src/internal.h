@@ -642,11 +642,9 @@ static inline void coast__local_push(struct coast__local_queue *q,
 /* Owner only: the oldest task, or NULL. */
 struct coast_task *coast__local_pop(struct coast__local_queue *q);
 
-/* Owner only: pops the oldest task if it is t (a CAS unless unstolen:
- * a queue of a runtime of one worker); false if it is not, or a stealer
- * moved the head. */
-bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t,
-			 bool unstolen);
+/* Owner only: pops the oldest task if it is t (a CAS); false if it is
+ * not, or a stealer moved the head. */
+bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t);
 
 /* The same, for a queue no worker ever steals from (a runtime of one
  * worker): no atomic read-modify-write, inline (a yield pops once). */
@@ -663,6 +661,26 @@ coast__local_pop_unstolen(struct coast__local_queue *q)
 			      memory_order_relaxed);
 	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
 				    memory_order_relaxed);
+}
+/*
+ * For the same queue: pops the oldest task if it is t (1); 0 when another
+ * is, -1 when the ring is empty.  Inline: every inline join of one worker
+ * looks (an inline join paid two calls for it).
+ */
+static inline int coast__local_pop_if_unstolen(struct coast__local_queue *q,
+					       struct coast_task *t)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint32_t real = (uint32_t)head;
+
+	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
+		return -1;
+	if (atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
+				 memory_order_relaxed) != t)
+		return 0;
+	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
+			      memory_order_relaxed);
+	return 1;
 }
 /*
  * For the same queue: pushes t at the back and pops the oldest, as one

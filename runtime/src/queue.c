@@ -183,8 +183,7 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q)
  * meanwhile (a stealer's claim) is a refusal, never a retry: the slot
  * read may then be a stealer's.
  */
-bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t,
-			 bool unstolen)
+bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t)
 {
 	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
 	uint32_t real = real_of(head), steal = steal_of(head), next_real;
@@ -194,11 +193,6 @@ bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t,
 		    t)
 		return false;
 	next_real = real + 1;
-	if (unstolen) {
-		atomic_store_explicit(&q->head, pack(next_real, next_real),
-				      memory_order_relaxed);
-		return true;
-	}
 	return atomic_compare_exchange_strong_explicit(
 		&q->head, &head,
 		steal == real ? pack(next_real, next_real)

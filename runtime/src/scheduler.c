@@ -785,19 +785,25 @@ static bool take_next(struct worker *w, struct coast_task *t)
 	if (t->home >= 0)
 		return false;
 	if (rt.n == 1) {
-		if (coast__local_pop_if(&w->q, t, true))
+		/* The ring's oldest, or the spill list's behind an empty
+		 * ring. */
+		switch (coast__local_pop_if_unstolen(&w->q, t)) {
+		case 1:
 			return true;
-	} else if (coast__local_pop_if(&w->q, t, false)) {
-		atomic_store_explicit(
-			&w->inline_cas_pops,
-			atomic_load_explicit(&w->inline_cas_pops,
-					     memory_order_relaxed) + 1,
-			memory_order_relaxed);
+		case 0:
+			return false;
+		}
+		if (w->spill_head != t)
+			return false;
+		pop_spill(w);
 		return true;
 	}
-	if (w->spill_head != t || coast__local_len(&w->q))
-		return false;
-	pop_spill(w);
+	if (!coast__local_pop_if(&w->q, t))
+		return false; /* (no spill list with several workers) */
+	atomic_store_explicit(&w->inline_cas_pops,
+			      atomic_load_explicit(&w->inline_cas_pops,
+						   memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	return true;
 }
 

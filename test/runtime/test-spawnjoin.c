@@ -460,3 +460,124 @@ TEST_IMPL(spawn_join_frees_descended)
 	sjf_run(SJF_DESCEND);
 	return 0;
 }
+
+/*
+ * One worker, more tasks than the ring holds (the spill list has the
+ * rest): a join runs inline only the task the worker would run next, the
+ * ring's oldest, or the spill list's oldest once the ring is empty
+ * (scheduler.c, take_next).  The spill list's head is not taken while
+ * the ring holds tasks, nor the ring's second; every task runs in spawn
+ * order, and those of the spill list run inline too.
+ */
+enum { SJQ_N = COAST_LOCAL_QUEUE_CAP + 44 };
+
+static struct {
+	int next;	/* tasks polled so far */
+	int order[SJQ_N];
+	bool ran_inline[SJQ_N];
+	bool in_joiner;
+} sjq;
+
+struct sjq_leaf {
+	struct coast_frame h;
+	int ret;
+	int i;
+};
+
+TEST_FN(sjq_leaf_fn, struct sjq_leaf, sjq_leaf_poll);
+
+static int sjq_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sjq_leaf *l = (struct sjq_leaf *)f;
+
+	(void)cx;
+	sjq.order[sjq.next++] = l->i;
+	sjq.ran_inline[l->i] = sjq.in_joiner;
+	l->ret = l->i;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+struct sjq_root {
+	struct coast_frame h;
+	int ret; /* joins that answered 0 with their index */
+	int i;
+	int out;
+	coast_task *tasks[SJQ_N];
+	struct coast_frame *sub;
+};
+
+TEST_FN(sjq_root_fn, struct sjq_root, sjq_root_poll);
+
+static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct sjq_root *s = (struct sjq_root *)f;
+	struct sjq_leaf *l;
+	int r = -1;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < SJQ_N; s->i++) {
+			l = test_frame_new(&coast__task_alloc, &sjq_leaf_fn);
+			l->i = s->i;
+			s->tasks[s->i] = coast__spawn(&l->h);
+			ASSERT(s->tasks[s->i]);
+		}
+		/* Neither the spill list's head nor the ring's second is
+		 * next: the companion answers 0 and runs nothing. */
+		sjq.in_joiner = true;
+		ASSERT(!coast_join__coast_ready(
+			s->tasks[COAST_LOCAL_QUEUE_CAP], &s->out, &r));
+		ASSERT(!coast_join__coast_ready(s->tasks[1], &s->out, &r));
+		ASSERT_EQ(sjq.next, 0);
+		ASSERT_EQ(r, -1);
+		for (s->i = 0; s->i < SJQ_N; s->i++) {
+			s->out = -1;
+			sjq.in_joiner = true;
+			if (coast_join__coast_ready(s->tasks[s->i], &s->out,
+						    &r)) {
+				sjq.in_joiner = false;
+				s->ret += !r && s->out == s->i;
+				continue;
+			}
+			sjq.in_joiner = false;
+			s->sub = COAST_START(coast_join)(cx->frames,
+							 s->tasks[s->i],
+							 &s->out);
+			ASSERT(s->sub);
+			f->state = 1;
+			/* fall through */
+	case 1:
+			if (test_poll(s->sub, cx) == COAST_PENDING)
+				return COAST_PENDING;
+			r = COAST_RESULT(int, s->sub);
+			test_free(cx, s->sub);
+			s->ret += !r && s->out == s->i;
+		}
+		break;
+	default:
+		abort();
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(spawn_join_inline_queue_order)
+{
+	struct sjq_root *s;
+	int i, ok = 0, spill_inline = 0;
+
+	test_workers(1);
+	s = test_frame_new(&coast__task_alloc, &sjq_root_fn);
+	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
+	ASSERT_EQ(ok, SJQ_N);
+	ASSERT_EQ(sjq.next, SJQ_N);
+	for (i = 0; i < SJQ_N; i++)
+		ASSERT_EQ(sjq.order[i], i);
+	for (i = COAST_LOCAL_QUEUE_CAP; i < SJQ_N; i++)
+		spill_inline += sjq.ran_inline[i];
+	/* All but those whose join waited for the tick (one in 61). */
+	ASSERT(spill_inline >= 40);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
