@@ -526,14 +526,15 @@ void coast__settle_deferred(void);
 /*
  * A join's first poll (join.c), from inside the joiner's poll: if t is
  * the task this worker would run next from its own queues, takes it out
- * and polls it right here (scheduler.c, "inline joins"); true when that
+ * and polls it right here (scheduler.c, "inline joins"); 1 when that
  * poll completed it and the join with it: the handle consumed, the
  * result in out, coast_join's answer in *ret (-EINVAL for a handle the
- * task consumed itself).  False, with nothing done, off the workers,
- * beyond the nesting cap, with the joiner's budget spent, or for any
- * other t; false too for a t polled and left pending (the join waits).
+ * task consumed itself).  0, with nothing done, off the workers, beyond
+ * the nesting cap, with the joiner's budget spent, or for any other t;
+ * 0 too for a t polled and left pending (the join waits).  (An int: the
+ * companion's answer, returned by a tail call.)
  */
-bool coast__join_inline(struct coast_task *t, void *out, int *ret);
+int coast__join_inline(struct coast_task *t, void *out, int *ret);
 /* For tests: the tasks joins took inline from a ring with the owner's
  * CAS pop (several workers), all workers together. */
 unsigned long coast__inline_cas_pops(void);

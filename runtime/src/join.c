@@ -182,19 +182,26 @@ _Static_assert(offsetof(struct coast_task, state) == 0 &&
 	       "the earlier header's coast_join__coast_ready reads the state "
 	       "word inline");
 
-COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
+static __attribute__((noinline)) int join_ready_complete(coast_task *t,
+							  void *out,
+							  int *result)
 {
-	struct join_frame j;
+	struct join_frame j = { .h = { .fn = &join_fn }, .task = t, .out = out };
 
-	/* acquire: a complete task's result is read next. */
-	if (t && !(atomic_load_explicit(&t->state, memory_order_acquire) &
-		   COAST__ST_COMPLETE))
-		return coast__join_inline(t, out, result);
-	j = (struct join_frame){ .h = { .fn = &join_fn }, .task = t, .out = out };
 	if (join_poll(&j.h, NULL) != COAST_READY)
 		abort(); /* a complete task does not wait */
 	*result = j.ret;
 	return 1;
+}
+
+COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result)
+{
+	/* acquire: a complete task's result is read next.  Both calls are
+	 * tail calls: the frame of C stack is join_ready_complete's. */
+	if (t && !(atomic_load_explicit(&t->state, memory_order_acquire) &
+		   COAST__ST_COMPLETE))
+		return coast__join_inline(t, out, result);
+	return join_ready_complete(t, out, result);
 }
 
 /* ------------------------------------------------ join_any, join_timeout */

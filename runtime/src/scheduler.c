@@ -870,7 +870,7 @@ unsigned long coast__inline_cas_pops(void)
 	return n;
 }
 
-bool coast__join_inline(struct coast_task *t, void *out, int *ret)
+int coast__join_inline(struct coast_task *t, void *out, int *ret)
 {
 	struct worker *w = me;
 	struct coast_task *joiner = coast__polling.current;
