@@ -831,8 +831,13 @@ static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
 
 	coast__polling.current = t;
 	coast__polling.lent = false;
-	r = poll_task(t, &cx, cancel_polled);
-	if (r == COAST_READY) {
+	/* poll_task's, READY tested first: what a task joined inline
+	 * mostly answers (poll_task's order is the run loop's). */
+	if (__builtin_expect(cancel_polled || t->descended, 0))
+		r = coast__task_poll(t, &cx);
+	else if ((r = poll_root(t, &cx)) == COAST_DESCEND)
+		r = coast__task_poll(t, &cx);
+	if (__builtin_expect(r == COAST_READY, 1)) {
 		/*
 		 * Nothing else to tell, unlike run_task: a task with a
 		 * handle is neither a scope's (whose spawn gives none) nor a
