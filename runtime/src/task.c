@@ -359,25 +359,45 @@ static bool on_worker(void)
 	return here_worker;
 }
 
-/* Counts a task made or freed, in this thread's slot (a plain store) or
- * with an atomic add in live_other; a free with release: whoever sees the
- * count drop sees all the task did, and may free what it used. */
-static void live_count(bool freed)
+/* The plain stores of live_count, in this worker's slot. */
+static inline void live_count_here(struct live_count *l, bool freed)
 {
 	memory_order mo = freed ? memory_order_release : memory_order_relaxed;
-	_Atomic uint64_t *n;
+	_Atomic uint64_t *n = freed ? &l->freed : &l->made;
 
-	if (here_shard < 0)
-		here_init();
-	if (!here_live) {
-		atomic_fetch_add_explicit(freed ? &live_other.freed
-						: &live_other.made,
-					  1, mo);
-		return;
-	}
-	n = freed ? &here_live->freed : &here_live->made;
 	atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
 			      mo);
+}
+
+/* live_count's first call on a thread, and every call off the workers
+ * (and on workers past REG_SHARDS): an atomic add in live_other. */
+static __attribute__((noinline)) void live_count_slow(bool freed)
+{
+	if (here_shard < 0)
+		here_init();
+	if (here_live) {
+		live_count_here(here_live, freed);
+		return;
+	}
+	atomic_fetch_add_explicit(freed ? &live_other.freed : &live_other.made,
+				  1,
+				  freed ? memory_order_release
+					: memory_order_relaxed);
+}
+
+/* Counts a task made or freed, in this thread's slot (a plain store) or
+ * with an atomic add in live_other; a free with release: whoever sees the
+ * count drop sees all the task did, and may free what it used.  Only
+ * here_live is tested: it is set on a worker once here_init ran. */
+static inline void live_count(bool freed)
+{
+	struct live_count *l = here_live;
+
+	if (__builtin_expect(!l, 0)) {
+		live_count_slow(freed);
+		return;
+	}
+	live_count_here(l, freed);
 }
 
 /* Both run under r's lock. */
