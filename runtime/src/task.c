@@ -1193,6 +1193,13 @@ int coast__task_complete_joined(struct coast_task *t, bool lent, void *out)
 	if (!cancelled && out && fn->ret_size)
 		coast__copy(out, (char *)root + fn->ret_offset, fn->ret_size);
 	do {
+		/* The common word: only the handle's and the runner's
+		 * references, no flag but RUNNING (so not cancelled). */
+		if (cur == (COAST__ST_RUNNING | 2 * COAST__ST_REF_ONE) &&
+		    !lent) {
+			next = COAST__ST_COMPLETE | COAST__ST_CONSUMED;
+			continue;
+		}
 		if (!(cur & COAST__ST_RUNNING) ||
 		    (cur & COAST__ST_JOIN_WAITING))
 			abort();
