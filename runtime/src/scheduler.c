@@ -315,6 +315,16 @@ static __attribute__((noinline)) void end_search(struct worker *w)
  * moving half the ring to the list as coast__local_push_full does still
  * left a few tasks (phase-locked to the overflows) a tenth of the polls.
  */
+static inline void spill_append(struct worker *w, struct coast_task *t)
+{
+	t->next = NULL;
+	if (w->spill_head)
+		w->spill_tail->next = t;
+	else
+		w->spill_head = t;
+	w->spill_tail = t;
+}
+
 static __attribute__((noinline)) void push_full(struct worker *w,
 						struct coast_task *t)
 {
@@ -322,12 +332,7 @@ static __attribute__((noinline)) void push_full(struct worker *w,
 		coast__local_push_full(&w->q, t, &rt.inject);
 		return;
 	}
-	t->next = NULL;
-	if (w->spill_head)
-		w->spill_tail->next = t;
-	else
-		w->spill_head = t;
-	w->spill_tail = t;
+	spill_append(w, t);
 }
 
 /* The back of w's own queue (the spill list is only ever set with one
@@ -1429,6 +1434,12 @@ coast_task *coast__spawn(struct coast_frame *root)
 	 */
 	if (__builtin_expect(!w, 0)) {
 		push_remote(t);
+		return t;
+	}
+	/* One worker spawning more than its ring holds: behind the spill
+	 * list, as push_full would (only one worker has one). */
+	if (w->spill_head) {
+		spill_append(w, t);
 		return t;
 	}
 	push_local_inline(w, t);

@@ -467,9 +467,11 @@ TEST_IMPL(spawn_join_frees_descended)
  * ring's oldest, or the spill list's oldest once the ring is empty
  * (scheduler.c, take_next).  The spill list's head is not taken while
  * the ring holds tasks, nor the ring's second; every task runs in spawn
- * order, and those of the spill list run inline too.
+ * order, and those of the spill list run inline too.  The last task is
+ * spawned once the ring has room again: it goes behind the spill list
+ * (coast__spawn's shortcut to it), not into the ring.
  */
-enum { SJQ_N = COAST_LOCAL_QUEUE_CAP + 44 };
+enum { SJQ_N = COAST_LOCAL_QUEUE_CAP + 45 };
 
 static struct {
 	int next;	/* tasks polled so far */
@@ -517,7 +519,7 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		for (s->i = 0; s->i < SJQ_N; s->i++) {
+		for (s->i = 0; s->i < SJQ_N - 1; s->i++) {
 			l = test_frame_new(&coast__task_alloc, &sjq_leaf_fn);
 			l->i = s->i;
 			s->tasks[s->i] = coast__spawn(&l->h);
@@ -532,6 +534,14 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(sjq.next, 0);
 		ASSERT_EQ(r, -1);
 		for (s->i = 0; s->i < SJQ_N; s->i++) {
+			if (s->i == 1) {
+				/* The ring has a free slot now. */
+				l = test_frame_new(&coast__task_alloc,
+						   &sjq_leaf_fn);
+				l->i = SJQ_N - 1;
+				s->tasks[SJQ_N - 1] = coast__spawn(&l->h);
+				ASSERT(s->tasks[SJQ_N - 1]);
+			}
 			s->out = -1;
 			sjq.in_joiner = true;
 			if (coast_join__coast_ready(s->tasks[s->i], &s->out,
