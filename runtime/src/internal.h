@@ -378,11 +378,7 @@ static inline unsigned coast__slab_class(size_t bytes)
 #ifndef COAST__SLAB_RZ
 #define COAST__SLAB_RZ 0u
 #endif
-/* A free block of class c from the calling worker's slab, or NULL (no
- * memory).  Workers only. */
-struct coast_task *coast__slab_alloc(unsigned c);
-/* Gives back a slab block, from any thread. */
-void coast__slab_free(struct coast_task *t);
+/* coast__slab_alloc and coast__slab_free: slab.h (inline in task.c). */
 /* The calling worker is about to park: takes its remote frees back and
  * gives back a few empty spans beyond what it keeps. */
 void coast__slab_idle(void);

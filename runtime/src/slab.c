@@ -84,6 +84,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "slab.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -98,8 +99,6 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#define SPAN (256u << 10)
-#define SPAN_HDR 64u /* the span's header, then its blocks */
 #define CARVE 64u    /* blocks carved (and registered) at once */
 #ifndef COAST_SLAB_KEEP_BYTES
 #define COAST_SLAB_KEEP_BYTES (8u << 20) /* empty spans kept, a class */
@@ -108,39 +107,9 @@
 /* Spans given back a park: 4 took 0.15-0.3 ms of CPU after 1M tasks. */
 #define IDLE_RETIRE 4u
 
-enum span_where { SP_CUR, SP_PARTIAL, SP_EMPTY, SP_FULL, SP_RETIRED };
-
-struct span {
-	struct coast__slab *owner;
-	struct span *prev, *next; /* on its list (next only: retired) */
-	struct coast_task *free;  /* the owner's free list, through next */
-	uint32_t used;            /* handed out, not back on free */
-	uint32_t carved;          /* blocks carved so far */
-	uint32_t nblocks;
-	uint16_t bsize;
-	uint8_t cls;
-	uint8_t where; /* enum span_where */
-};
-_Static_assert(sizeof(struct span) <= SPAN_HDR, "a span's header fits");
-
-struct slab_class {
-	struct span *cur;
-	struct span *partial, *empty;
-	uint32_t nempty;
-};
-
-struct coast__slab {
-	struct slab_class cls[COAST__SLAB_CLASSES];
-	struct span *retired;
-	int worker; /* its worker's index, for coast__worker_slab_wake */
-	/* Remote frees (any thread pushes, the owner takes), away from
-	 * the owner's fields. */
-	_Alignas(64) _Atomic(struct coast_task *) remote[COAST__SLAB_CLASSES];
-};
-
 /* The calling worker's slab (NULL until its first task block, and on
  * other threads); workers never exit. */
-static _Thread_local struct coast__slab *here COAST__TLS_IE;
+_Thread_local struct coast__slab *coast__slab_here;
 
 /* Bytes of spans holding blocks (not retired), spans mapped, and the
  * most spans given back at one park: for tests. */
@@ -151,11 +120,6 @@ static _Atomic unsigned most_retired;
 static const uint16_t class_size[COAST__SLAB_CLASSES] = {
 	128, 144, 160, 176, 192, 208, 224, 240, 256, 320, 384, 448, 512,
 };
-
-static struct span *span_of(struct coast_task *t)
-{
-	return (struct span *)((uintptr_t)t & ~(uintptr_t)(SPAN - 1));
-}
 
 static void poison_free(struct coast_task *t, size_t bsize)
 {
@@ -295,23 +259,17 @@ static void span_retire(struct coast__slab *s, struct span *sp)
 
 /* t's span changed list: it was FULL (now has a free block) or it is
  * empty now.  Never the current span (the caller checks). */
-static __attribute__((noinline)) void span_moved(struct slab_class *sc,
-						 struct span *sp)
+void coast__slab_span_moved(struct slab_class *sc, struct span *sp)
 {
 	if (sp->where != SP_FULL)
 		list_del(sc, sp);
 	list_add(sc, sp, sp->used ? SP_PARTIAL : SP_EMPTY);
 }
 
-/* The owner's free of t into its span sp. */
-static inline void free_local(struct coast__slab *s, struct span *sp,
-			      struct coast_task *t)
+static void free_local(struct coast__slab *s, struct span *sp,
+		       struct coast_task *t)
 {
-	t->next = sp->free;
-	sp->free = t;
-	sp->used--;
-	if (sp->where != SP_CUR && (sp->where == SP_FULL || !sp->used))
-		span_moved(&s->cls[sp->cls], sp);
+	coast__slab_free_here(s, sp, t);
 }
 
 /* The owner takes the remote frees of class c back into their spans;
@@ -332,7 +290,7 @@ static bool drain(struct coast__slab *s, unsigned c)
 	return true;
 }
 
-void coast__slab_free(struct coast_task *t)
+void coast__slab_free_slow(struct coast_task *t)
 {
 	struct span *sp = span_of(t);
 	struct coast__slab *s = sp->owner;
@@ -341,7 +299,7 @@ void coast__slab_free(struct coast_task *t)
 	int wid;
 
 	poison_free(t, sp->bsize);
-	if (s == here) {
+	if (s == coast__slab_here) {
 		free_local(s, sp, t);
 		return;
 	}
@@ -371,9 +329,9 @@ static struct span *pop_list(struct slab_class *sc, struct span **head)
 	return sp;
 }
 
-static __attribute__((noinline)) struct coast_task *refill(unsigned c)
+struct coast_task *coast__slab_refill(unsigned c)
 {
-	struct coast__slab *s = here;
+	struct coast__slab *s = coast__slab_here;
 	struct slab_class *sc;
 	struct span *sp;
 	struct coast_task *t;
@@ -385,7 +343,7 @@ static __attribute__((noinline)) struct coast_task *refill(unsigned c)
 			return NULL;
 		memset(s, 0, sizeof(*s));
 		s->worker = coast__worker_id();
-		here = s;
+		coast__slab_here = s;
 	}
 	sc = &s->cls[c];
 	sp = sc->cur;
@@ -418,25 +376,12 @@ pop:
 	return t;
 }
 
-struct coast_task *coast__slab_alloc(unsigned c)
-{
-	struct coast__slab *s = here;
-	struct span *sp;
-	struct coast_task *t;
-
-	if (s && (sp = s->cls[c].cur) && (t = sp->free)) {
-		sp->free = t->next;
-		sp->used++;
-		return t;
-	}
-	return refill(c);
-}
 
 /* -------------------------------------------------------------- idle */
 
 void coast__slab_idle(void)
 {
-	struct coast__slab *s = here;
+	struct coast__slab *s = coast__slab_here;
 	struct slab_class *sc;
 	unsigned c, n = 0, most;
 
@@ -457,7 +402,7 @@ void coast__slab_idle(void)
 
 bool coast__slab_idle_left(void)
 {
-	struct coast__slab *s = here;
+	struct coast__slab *s = coast__slab_here;
 	unsigned c;
 
 	if (!s)

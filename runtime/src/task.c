@@ -233,6 +233,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "slab.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -895,7 +896,8 @@ static __attribute__((noinline)) void task_dealloc_slow(struct coast_task *t)
 	live_count(true);
 }
 
-void coast__task_dealloc(struct coast_task *t)
+static __attribute__((always_inline)) inline void
+task_free(struct coast_task *t)
 {
 	/*
 	 * The common block, a slab's with no frame stack, nothing
@@ -913,6 +915,11 @@ void coast__task_dealloc(struct coast_task *t)
 		return;
 	}
 	task_dealloc_slow(t);
+}
+
+void coast__task_dealloc(struct coast_task *t)
+{
+	task_free(t);
 }
 
 size_t coast__task_live(void)
@@ -1218,7 +1225,7 @@ int coast__task_complete_joined(struct coast_task *t, bool lent, void *out)
 		&t->state, &cur, next, memory_order_acq_rel,
 		memory_order_relaxed));
 	if (!REFS(next))
-		coast__task_dealloc(t);
+		task_free(t); /* coast__task_dealloc's, inline */
 	/* A consume racing from another thread (a misuse the top comment
 	 * does not promise to detect) dropped the handle's reference
 	 * itself. */
