@@ -8,7 +8,8 @@
  * Subsystems:
  *   task.c      tasks (header + root frame), the state word, wakers, joins,
  *               the per-task frame stack
- *   slab.c      the workers' slabs of task blocks
+ *   slab.c      the workers' slabs of task blocks (slab.h: their layout
+ *               and the owner's inline pop and push, for task.c)
  *   scheduler.c the workers: run loop, LIFO slot, stealing, parking, the
  *               budget; block_on, spawn, detach
  *   queue.c     the local run queue (bounded, stealable) and the injection
