@@ -1172,9 +1172,9 @@ void coast__task_complete_release(struct coast_task *t, bool lent)
  * and its root returned COAST_READY.  Rule 4's step and the join's
  * consumption of the handle (CONSUMED set, its reference dropped) in one
  * CAS, where complete_release, join's first poll and consume_release
- * took three calls and two loads more (spawn+join, one worker).  No
- * joiner can be registered (only the handle's holder registers, after
- * taking it), so there is no waker to wake.  Returns what coast_join
+ * took three calls and two loads more (spawn+join, one worker).  A
+ * joiner is registered only by whoever consumed the handle, so while it
+ * is not consumed there is no waker to wake.  Returns what coast_join
  * answers; the result is in out then.  A handle consumed during the
  * poll (t detached itself through a copy of it) was not the join's: t
  * completes as complete_release would, and the join answers -EINVAL
@@ -1207,9 +1207,19 @@ int coast__task_complete_joined(struct coast_task *t, bool lent, void *out)
 			next = COAST__ST_COMPLETE | COAST__ST_CONSUMED;
 			continue;
 		}
-		if (!(cur & COAST__ST_RUNNING) ||
-		    (cur & COAST__ST_JOIN_WAITING))
+		if (!(cur & COAST__ST_RUNNING))
 			abort();
+		/*
+		 * A consume that raced the poll from another thread (a
+		 * copy of the handle joined or detached there: a misuse)
+		 * took the handle first: t completes as complete_release
+		 * would, waking a joiner registered there, and this join
+		 * answers -EINVAL, as its first poll would have.
+		 */
+		if (cur & COAST__ST_CONSUMED) {
+			coast__task_complete_release(t, lent);
+			return COAST__ERR(EINVAL);
+		}
 		next = (cur & ~(COAST__ST_RUNNING | COAST__ST_NOTIFIED)) |
 		       COAST__ST_COMPLETE | COAST__ST_CONSUMED;
 		if (!cancelled)
@@ -1218,19 +1228,13 @@ int coast__task_complete_joined(struct coast_task *t, bool lent, void *out)
 			next -= COAST__ST_REF_ONE; /* NOTIFIED's */
 		if (!lent)
 			next -= COAST__ST_REF_ONE; /* the runner's */
-		if (!(cur & COAST__ST_CONSUMED))
-			next -= COAST__ST_REF_ONE; /* the handle's */
+		next -= COAST__ST_REF_ONE; /* the handle's */
 		/* acq_rel: as complete(), for the wakers' holders. */
 	} while (!atomic_compare_exchange_weak_explicit(
 		&t->state, &cur, next, memory_order_acq_rel,
 		memory_order_relaxed));
 	if (!REFS(next))
 		task_free(t); /* coast__task_dealloc's, inline */
-	/* A consume racing from another thread (a misuse the top comment
-	 * does not promise to detect) dropped the handle's reference
-	 * itself. */
-	if (cur & COAST__ST_CONSUMED)
-		return COAST__ERR(EINVAL);
 	return cancelled ? COAST__ERR(ECANCELED) : 0;
 }
 
