@@ -7,9 +7,7 @@
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
 // RUN: grep -v -e '^#line' -e '^//' %t.end.c | FileCheck %s --check-prefix=END
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %coast -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
 #include <coast.h>
 #include <stdio.h>
 
