@@ -96,15 +96,14 @@ public:
         Lex.LexFromRawLexer(Tok);
         StringRef Name =
             Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
-        // The rest of the directive's line: its words, `##` as one.
+        // The rest of the directive's line: its words, `##` as one, any
+        // other token as an empty one.
         llvm::SmallVector<StringRef, 8> Words;
         Lex.setParsingPreprocessorDirective(true);
-        while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod)) {
-          if (Tok.is(tok::raw_identifier))
-            Words.push_back(Tok.getRawIdentifier());
-          else if (Tok.is(tok::hashhash))
-            Words.push_back("##");
-        }
+        while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
+          Words.push_back(Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier()
+                          : Tok.is(tok::hashhash)     ? "##"
+                                                      : "");
         Lex.setParsingPreprocessorDirective(false);
         if (!directive(Name, Words))
           return false;
@@ -540,9 +539,14 @@ private:
         for (const Attr *A : Re->attrs()) {
           std::string Key = orderedBy(A);
           bool Ordered = !Key.empty() && sharesOrder(D, Key);
+          // One the definition has too is kept after it: nothing new.
           bool After =
               Re != D && !A->isInherited() && !A->isImplicit() &&
-              SM.isBeforeInTranslationUnit(D->getLocation(), Re->getLocation());
+              SM.isBeforeInTranslationUnit(D->getLocation(),
+                                           Re->getLocation()) &&
+              llvm::none_of(D->attrs(), [&](const Attr *Own) {
+                return Own->getKind() == A->getKind();
+              });
           if (!Ordered && !After)
             continue;
           DiagnosticsEngine &Diags = CI.getDiagnostics();

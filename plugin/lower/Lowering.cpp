@@ -422,8 +422,15 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     unsigned End = LC.offsetIn(Range.getEnd());
     bool Standalone = true;
     if (isa<VarDecl>(D)) {
-      // A variable's piece is its whole declaration, `;` included; one
-      // that goes on with other declarators is not a declaration alone.
+      // A variable's piece is its whole declaration, the declarators after
+      // it (which begin where it does) and the `;` included; one that goes
+      // on otherwise is not a declaration alone.
+      for (const Decl *Next = D->getNextDeclInContext();
+           Next && isa<VarDecl>(Next) &&
+           Next->getBeginLoc() == D->getBeginLoc();
+           Next = Next->getNextDeclInContext())
+        Range = Lexer::getAsCharRange(SM.getExpansionRange(Next->getEndLoc()),
+                                      SM, LO);
       CharSourceRange Semi = LC.withSemicolon(
           CharSourceRange::getCharRange(BeginLoc, Range.getEnd()));
       Standalone = Semi.getEnd() != Range.getEnd();
@@ -434,9 +441,7 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     if (!Pieces.empty() && Begin <= Pieces.back().End) {
       LoweredPiece &Last = Pieces.back();
       Last.Decls.push_back(D);
-      // Whole declarations if the one ending last ends with its `;`.
-      if (End >= Last.End)
-        Last.Standalone = Standalone;
+      Last.Standalone &= Standalone;
       Last.End = std::max(Last.End, End);
       continue;
     }
