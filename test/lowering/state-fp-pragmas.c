@@ -10,7 +10,8 @@
 // RUN: FileCheck %s --check-prefix=IR1 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.ll
-// The default compile: the same contraction.
+// The default compile (the nested parse: float_control after coast code
+// makes the single parse fall back): the same contraction.
 // RUN: %coast -S -emit-llvm -O1 %s -o %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR1 < %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.single.ll
