@@ -6,9 +6,10 @@
 // it (canParseOnce), else in a nested parse whose lowered text it swaps in
 // as the main file (and as each header defining static inline async
 // functions), so the rest of the same invocation compiles the lowered
-// code; on an error it fails the compile. When it does not (-fsyntax-only, -ast-dump, building a PCH), it
-// checks the AST the compile builds anyway. A main file that never mentions
-// coast skips both and costs nothing but a raw lex.
+// code; on an error it fails the compile. When it does not (-fsyntax-only,
+// -ast-dump, building a PCH), it checks the AST the compile builds anyway. A
+// main file that never mentions coast skips both and costs nothing but a raw
+// lex.
 //
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame

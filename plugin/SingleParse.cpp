@@ -138,15 +138,13 @@ private:
     if (Name != "pragma")
       return true;
     auto Has = [&](std::initializer_list<StringRef> Any) {
-      return llvm::any_of(Words, [&](StringRef W) {
-        return llvm::is_contained(Any, W);
-      });
+      return llvm::any_of(
+          Words, [&](StringRef W) { return llvm::is_contained(Any, W); });
     };
     bool Clang = !Words.empty() && Words[0] == "clang";
     if (Clang && Words.size() > 1 &&
         (Words[1] == "attribute" ||
-         (Words[1] == "section" &&
-          Has({"bss", "data", "rodata", "relro"}))))
+         (Words[1] == "section" && Has({"bss", "data", "rodata", "relro"}))))
       return false;
     // Those that may set precise or strict (contraction, reassociation,
     // rounding can always be said again).
@@ -216,9 +214,9 @@ private:
       if (Tok.is(tok::l_brace)) {
         bool AfterDeclarator =
             Last == tok::r_paren && !isAttributeLike(LastParenOwner);
-        Open = Last == tok::equal                      ? Brace::Init
+        Open = Last == tok::equal               ? Brace::Init
                : TagKeyword && !AfterDeclarator ? Brace::Tag
-                                                       : Brace::Body;
+                                                : Brace::Body;
         if (Open == Brace::Body && DefinesTag)
           return false;
       }
@@ -540,24 +538,24 @@ private:
           std::string Key = orderedBy(A);
           bool Ordered = !Key.empty() && sharesOrder(D, Key);
           // One the definition has too is kept after it: nothing new.
-          bool After =
-              Re != D && !A->isInherited() && !A->isImplicit() &&
-              SM.isBeforeInTranslationUnit(D->getLocation(),
-                                           Re->getLocation()) &&
-              llvm::none_of(D->attrs(), [&](const Attr *Own) {
-                return Own->getKind() == A->getKind();
-              });
+          bool After = Re != D && !A->isInherited() && !A->isImplicit() &&
+                       SM.isBeforeInTranslationUnit(D->getLocation(),
+                                                    Re->getLocation()) &&
+                       llvm::none_of(D->attrs(), [&](const Attr *Own) {
+                         return Own->getKind() == A->getKind();
+                       });
           if (!Ordered && !After)
             continue;
           DiagnosticsEngine &Diags = CI.getDiagnostics();
           SourceLocation Loc = A->getLocation();
-          Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
-                       Diags.getCustomDiagID(
-                           DiagnosticsEngine::Error,
-                           "coast: the single parse cannot keep attribute "
-                           "'%0' %select{on a rewritten definition, which it "
-                           "emits after the others of its %1|on a "
-                           "redeclaration after a rewritten definition}2; " NESTED))
+          Diags.Report(
+              Loc.isValid() ? Loc : Re->getLocation(),
+              Diags.getCustomDiagID(
+                  DiagnosticsEngine::Error,
+                  "coast: the single parse cannot keep attribute "
+                  "'%0' %select{on a rewritten definition, which it "
+                  "emits after the others of its %1|on a "
+                  "redeclaration after a rewritten definition}2; " NESTED))
               << A->getSpelling() << StringRef(Key).split(' ').first
               << (Ordered ? 0 : 1);
           return false;
