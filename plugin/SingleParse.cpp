@@ -2,6 +2,7 @@
 
 #include "SingleParse.h"
 #include "CheckAndLower.h"
+#include "ClangCompat.h"
 #include "CoastAttrs.h"
 
 #include "clang/AST/Decl.h"
@@ -330,9 +331,12 @@ public:
       setCode(D, false);
     // The parser lexes the next token once every consumer, CodeGen last,
     // has had this group, and before Sema sees what follows: a later
-    // redeclaration meets the definition, as in a compile without coast
-    // (an attribute that must precede the definition is dropped).
-    if (!RestoreNext.empty())
+    // redeclaration of a rewritten function meets its definition, as in a
+    // compile without coast (an attribute that must precede a definition
+    // is dropped). Async functions wait for the next group, or an
+    // async-heavy file would pay a call for nearly every token.
+    if (llvm::any_of(RestoreNext,
+                     [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
       CI.getPreprocessor().setTokenWatcher(
           [this](const Token &) { restore(); });
     return true;
@@ -479,11 +483,12 @@ private:
   /// emitted in one translation unit: a constructor's or destructor's
   /// priority (same priority, order of emission), a section (its entries,
   /// in order of emission). Empty when nothing does.
-  static std::string orderedBy(const Attr *A) {
+  std::string orderedBy(const Attr *A) {
+    const ASTContext &Ctx = CI.getASTContext();
     if (const auto *C = dyn_cast<ConstructorAttr>(A))
-      return "constructor " + std::to_string(C->getPriority());
+      return "constructor " + std::to_string(priorityOf(*C, Ctx));
     if (const auto *D = dyn_cast<DestructorAttr>(A))
-      return "destructor " + std::to_string(D->getPriority());
+      return "destructor " + std::to_string(priorityOf(*D, Ctx));
     if (const auto *S = dyn_cast<SectionAttr>(A))
       return "section " + S->getName().str();
     if (const auto *S = dyn_cast<PragmaClangBSSSectionAttr>(A))
