@@ -9,6 +9,7 @@
 #define COAST_ATTRS_CLANGCOMPAT_H
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
 #include "clang/Basic/Version.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Sema/ParsedAttr.h"
@@ -24,6 +25,21 @@ inline void expandMacrosInPreprocessedInput(clang::Preprocessor &PP) {
   PP.SetEnableMacroExpansion();
 #else
   (void)PP;
+#endif
+}
+
+/// A constructor's or destructor's priority: 22 keeps it as written (an
+/// expression, absent for the default), 19 as its value.
+template <typename PriorityAttr>
+unsigned priorityOf(const PriorityAttr &A, const clang::ASTContext &Ctx) {
+#if CLANG_VERSION_MAJOR >= 22
+  if (const clang::Expr *E = A.getPriority())
+    if (std::optional<llvm::APSInt> V = E->getIntegerConstantExpr(Ctx))
+      return V->getZExtValue();
+  return PriorityAttr::DefaultPriority;
+#else
+  (void)Ctx;
+  return A.getPriority();
 #endif
 }
 

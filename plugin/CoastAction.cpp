@@ -1,18 +1,21 @@
 //===- CoastAction.cpp - The plugin's entry point -------------------------===//
 //
 // `clang -fplugin=coast-plugin.so` adds this action before the main one.
-// When the compile generates code, it checks and lowers the main file in a
-// nested parse and swaps the lowered text in as the main file (and as each
-// header defining static inline async functions), so the rest of the same
-// invocation compiles the lowered code; on an error it fails the
-// compile. When it does not (-fsyntax-only, -ast-dump, building a PCH), it
-// checks the AST the compile builds anyway. A main file that never mentions
-// coast skips the nested parse and costs nothing but a raw lex.
+// When the compile generates code, it checks and lowers the main file
+// inside the compile's own parse (SingleParse.h) when the main file allows
+// it (canParseOnce), else in a nested parse whose lowered text it swaps in
+// as the main file (and as each header defining static inline async
+// functions), so the rest of the same invocation compiles the lowered
+// code; on an error it fails the compile. When it does not (-fsyntax-only,
+// -ast-dump, building a PCH), it checks the AST the compile builds anyway. A
+// main file that never mentions coast skips both and costs nothing but a raw
+// lex.
 //
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
-// size; -fplugin-arg-coast-single-parse lowers inside the compile's own
-// parse (SingleParse.h) instead of a nested one, when it can;
+// size; -fplugin-arg-coast-nested-parse lowers in a nested parse instead of
+// inside the compile's own (SingleParse.h), which is the default when it
+// can (-fplugin-arg-coast-single-parse, its old switch, is accepted);
 // -fplugin-arg-coast-state-at-end (tests) writes each block's state as for
 // a block parsed after the file's end.
 //
@@ -186,10 +189,13 @@ protected:
         NoFastPath = true;
         continue;
       }
-      if (Arg == "single-parse") {
-        SingleParse = true;
+      if (Arg == "nested-parse") {
+        NestedParse = true;
         continue;
       }
+      // The default since the single parse became it: older scripts' switch.
+      if (Arg == "single-parse")
+        continue;
       if (Arg == "state-at-end") {
         Where = Placement::AtEnd;
         continue;
@@ -198,7 +204,7 @@ protected:
       D.Report(D.getCustomDiagID(DiagnosticsEngine::Error,
                                  "unknown coast plugin argument '%0' "
                                  "(known: dump=<file>, frame-sizes=<file>, "
-                                 "no-fast-path, single-parse, "
+                                 "no-fast-path, nested-parse, "
                                  "state-at-end)"))
           << A;
       return false;
@@ -217,7 +223,7 @@ protected:
     if (!NoFastPath && !mayNeedLowering(CI))
       return createCheckConsumer(CI, /*Unlowered=*/true);
 
-    if (SingleParse && canParseOnce(CI))
+    if (!NestedParse && canParseOnce(CI))
       return createSingleParseConsumer(
           CI,
           // The action does not outlive this call.
@@ -289,8 +295,9 @@ private:
 
   std::string DumpFile;
   std::string FrameSizesFile;
-  /// Lower inside the compile's own parse (SingleParse.h) when it can.
-  bool SingleParse = false;
+  /// Lower in a nested parse even where the compile's own (SingleParse.h)
+  /// could.
+  bool NestedParse = false;
   /// Files without a coast name take the nested parse and the lowering too:
   /// test/realcode puts whole real projects through that path.
   bool NoFastPath = false;

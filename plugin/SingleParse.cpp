@@ -2,6 +2,7 @@
 
 #include "SingleParse.h"
 #include "CheckAndLower.h"
+#include "ClangCompat.h"
 #include "CoastAttrs.h"
 
 #include "clang/AST/Decl.h"
@@ -20,6 +21,9 @@
 
 using namespace clang;
 
+/// What every refusal of the single parse ends with: the way out.
+#define NESTED "compile this file with -fplugin-arg-coast-nested-parse"
+
 namespace coast {
 
 /// Whether a quoted `#include` in \p Text could be one: the appended text is
@@ -37,66 +41,229 @@ static bool mayLookUpFile(StringRef Text) {
   return Text.contains("__has_include") || Text.contains("__has_embed");
 }
 
-/// The main file's raw tokens, directives apart: its last code token must
-/// end a declaration (`}` of a function, or `;` after anything but `}` or
-/// `;`, which may be an empty declaration the parser hands to no
-/// consumer), and no directive after it may make a token or enter a file
-/// (`#pragma`, `#include`). No file may be included inside braces (a
-/// function's body, whose lowered text is appended: see mayInclude), and
-/// no file looked up anywhere (see mayLookUpFile).
-/// Conservative: a file it refuses compiles the nested way.
-static bool endsWithDeclaration(CompilerInstance &CI) {
-  SourceManager &SM = CI.getSourceManager();
-  FileID Main = SM.getMainFileID();
-  llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
-  Lexer Lex(Main, Buf, SM, CI.getLangOpts());
-  Token Tok;
-  tok::TokenKind Last = tok::unknown, BeforeLast = tok::unknown;
-  bool DirectiveAfter = false;
-  unsigned Depth = 0;
-  while (!Lex.LexFromRawLexer(Tok)) {
-    if (Tok.is(tok::hash) && Tok.isAtStartOfLine()) {
-      Lex.LexFromRawLexer(Tok);
-      StringRef Name =
-          Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
-      if (Depth > 0 && mayInclude(Name))
-        return false;
-      // Directives that neither make a token nor enter a file.
-      static const StringRef Inert[] = {
-          "if",   "ifdef", "ifndef", "elif",  "elifdef", "elifndef",
-          "else", "endif", "define", "undef", "line"};
-      DirectiveAfter |= !llvm::is_contained(Inert, Name);
-      // The rest of the directive's line.
-      Lex.setParsingPreprocessorDirective(true);
-      while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
-        if (Tok.is(tok::raw_identifier) &&
-            mayLookUpFile(Tok.getRawIdentifier()))
-          return false;
-      Lex.setParsingPreprocessorDirective(false);
-      if (Tok.is(tok::eof))
-        break;
-      continue;
-    }
-    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma")
-      DirectiveAfter = true;
-    // Also outside a directive: a macro may expand to it in one.
-    if (Tok.is(tok::raw_identifier) && mayLookUpFile(Tok.getRawIdentifier()))
-      return false;
-    if (Tok.is(tok::l_brace))
-      ++Depth;
-    else if (Tok.is(tok::r_brace) && Depth > 0)
-      --Depth;
-    BeforeLast = Last;
-    Last = Tok.getKind();
-    DirectiveAfter &=
-        Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "_Pragma";
-  }
-  if (DirectiveAfter)
-    return false;
-  return Last == tok::r_brace ||
-         (Last == tok::semi && BeforeLast != tok::r_brace &&
-          BeforeLast != tok::semi);
+/// Whether a `(...)` group led by \p Owner is an attribute's, which may
+/// stand between a tag's keyword and its `{`.
+static bool isAttributeLike(StringRef Owner) {
+  return Owner == "__attribute__" || Owner == "__attribute" ||
+         Owner == "__declspec" || Owner == "_Alignas" || Owner == "alignas";
 }
+
+/// Whether \p Id may be coast's: code that the lowering appends (an async
+/// function, a rewritten definition) names one of these. As the plugin's
+/// fast path (CoastAction.cpp).
+static bool isCoastName(StringRef Id) {
+  return Id.starts_with("coast") || Id.starts_with("__coast") ||
+         Id == "async" || Id == "await" || Id == "box_async" ||
+         Id == "__async__" || Id == "__box_async__";
+}
+
+namespace {
+
+/// What a `{` at file scope opens.
+enum class Brace { Body, Tag, Init };
+
+/// The raw scan of the main file behind canParseOnce.
+class RawScan {
+public:
+  explicit RawScan(CompilerInstance &CI) : CI(CI) {}
+
+  /// The main file's raw tokens, directives apart, as the parser will see
+  /// them whichever conditional groups it skips: the last of them must end
+  /// a declaration the parser hands to its consumers, and no directive
+  /// after it may make a token or enter a file (`#pragma`, `#include`).
+  /// Since a skipped group's tokens may be the raw last ones, every code
+  /// token a conditional directive follows, from the last one outside
+  /// every group on, must end a declaration, and no such directive may
+  /// come after that one. Nor may:
+  /// - a file be included inside braces (a function's body, whose lowered
+  ///   text is appended: see mayInclude), or looked up (mayLookUpFile);
+  /// - a file-scope declaration hold conditional directives that do not
+  ///   balance within it (an `#else` between a function's declarator and
+  ///   its `{` would be appended without its `#if`);
+  /// - a declaration that defines a tag (`struct S {...} s = ...`) go on
+  ///   to an initializer or a function body: its piece, appended, would
+  ///   define the tag twice;
+  /// - a directive make the lowering refuse a function the nested parse
+  ///   takes (keepsState).
+  /// Conservative: a file it refuses compiles the nested way.
+  bool endsWithDeclaration() {
+    SourceManager &SM = CI.getSourceManager();
+    FileID Main = SM.getMainFileID();
+    llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
+    Lexer Lex(Main, Buf, SM, CI.getLangOpts());
+    Token Tok;
+    while (!Lex.LexFromRawLexer(Tok)) {
+      if (Tok.is(tok::hash) && Tok.isAtStartOfLine()) {
+        Lex.LexFromRawLexer(Tok);
+        StringRef Name =
+            Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+        // The rest of the directive's line: its words, `##` as one, any
+        // other token as an empty one.
+        llvm::SmallVector<StringRef, 8> Words;
+        Lex.setParsingPreprocessorDirective(true);
+        while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
+          Words.push_back(Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier()
+                          : Tok.is(tok::hashhash)     ? "##"
+                                                      : "");
+        Lex.setParsingPreprocessorDirective(false);
+        if (!directive(Name, Words))
+          return false;
+        if (Tok.is(tok::eof))
+          break;
+        continue;
+      }
+      if (!codeToken(Tok))
+        return false;
+    }
+    return !DirectiveAfter && EndsBeforeConditionals && LastEnds;
+  }
+
+private:
+  /// Whether the state the lowering keeps for an appended function
+  /// (FunctionState.h) can be kept with a directive \p Name whose words
+  /// are \p Words. Where it cannot, the lowering refuses the function:
+  /// the nested parse, in place, needs no state kept. A macro's definition
+  /// that pastes (the pasted names are not in the appended text) or spells
+  /// `__COUNTER__` but alone (its values are written in the function's
+  /// text only); a `#pragma clang attribute` (attributes the appended
+  /// function would lose) or a data `#pragma clang section` (its static
+  /// locals would move section); a floating-point pragma at file scope
+  /// after coast code that may make the state precise or strict (the
+  /// appended function's may then be one no pragma at its start can set,
+  /// such as math-errno back on).
+  bool keepsState(StringRef Name, llvm::ArrayRef<StringRef> Words) {
+    if (Name == "define")
+      return !llvm::is_contained(Words, "##") &&
+             (!llvm::is_contained(Words, "__COUNTER__") ||
+              (Words.size() == 2 && Words[1] == "__COUNTER__"));
+    if (Name != "pragma")
+      return true;
+    auto Has = [&](std::initializer_list<StringRef> Any) {
+      return llvm::any_of(
+          Words, [&](StringRef W) { return llvm::is_contained(Any, W); });
+    };
+    bool Clang = !Words.empty() && Words[0] == "clang";
+    if (Clang && Words.size() > 1 &&
+        (Words[1] == "attribute" ||
+         (Words[1] == "section" && Has({"bss", "data", "rodata", "relro"}))))
+      return false;
+    // Those that may set precise or strict (contraction, reassociation,
+    // rounding can always be said again).
+    bool FP = Has({"float_control", "FENV_ACCESS", "fenv_access"}) ||
+              (Clang && Words.size() > 1 && Words[1] == "fp" &&
+               Has({"exceptions", "eval_method"}));
+    return !(FP && SeenCoast && Depth == 0);
+  }
+
+  bool directive(StringRef Name, llvm::ArrayRef<StringRef> Words) {
+    if (Depth > 0 && mayInclude(Name))
+      return false;
+    if (llvm::any_of(Words, mayLookUpFile) || !keepsState(Name, Words))
+      return false;
+    bool Opens = Name.starts_with("if");
+    if (Opens || Name.starts_with("el") || Name == "endif") {
+      // Closing or switching a group opened before the declaration.
+      if (InDeclaration && !Opens && Conditionals <= DeclConditionals)
+        return false;
+      EndsBeforeConditionals &= !InDeclaration && (LastEnds || !Seen);
+      if (Opens)
+        ++Conditionals;
+      else if (Name == "endif" && Conditionals > 0)
+        --Conditionals;
+    }
+    // Directives that neither make a token nor enter a file.
+    static const StringRef Inert[] = {
+        "if",   "ifdef", "ifndef", "elif",  "elifdef", "elifndef",
+        "else", "endif", "define", "undef", "line"};
+    DirectiveAfter |= !llvm::is_contained(Inert, Name);
+    return true;
+  }
+
+  bool codeToken(const Token &Tok) {
+    StringRef Id = Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier() : "";
+    // Also outside a directive: a macro may expand to it in one.
+    if (mayLookUpFile(Id))
+      return false;
+    // What it says is a string: any pragma (keepsState).
+    if (Id == "_Pragma" && SeenCoast && Depth == 0)
+      return false;
+    SeenCoast |= isCoastName(Id);
+    if (Id == "_Pragma") {
+      DirectiveAfter = true;
+    } else if (Conditionals == 0) {
+      // No conditional can skip it: whatever came before is not the last.
+      DirectiveAfter = false;
+      EndsBeforeConditionals = true;
+    }
+    Seen = true;
+    // A `;` alone is an empty declaration, which the parser hands to none.
+    bool Empty = Depth == 0 && !InDeclaration && Tok.is(tok::semi);
+    bool Ends = false;
+    if (Depth == 0) {
+      if (!InDeclaration) {
+        InDeclaration = true;
+        DeclConditionals = Conditionals;
+      }
+      if (Parens == 0 && (Id == "struct" || Id == "union" || Id == "enum"))
+        TagKeyword = true;
+      if (Tok.is(tok::l_paren) && Parens++ == 0)
+        ParenOwner = PrevIdentifier;
+      else if (Tok.is(tok::r_paren) && Parens > 0 && --Parens == 0)
+        LastParenOwner = ParenOwner;
+      if (Tok.is(tok::equal) && Parens == 0 && DefinesTag)
+        return false;
+      if (Tok.is(tok::l_brace)) {
+        bool AfterDeclarator =
+            Last == tok::r_paren && !isAttributeLike(LastParenOwner);
+        Open = Last == tok::equal               ? Brace::Init
+               : TagKeyword && !AfterDeclarator ? Brace::Tag
+                                                : Brace::Body;
+        if (Open == Brace::Body && DefinesTag)
+          return false;
+      }
+      if (Tok.is(tok::semi) && Parens == 0)
+        Ends = true;
+    }
+    if (Tok.is(tok::l_brace)) {
+      ++Depth;
+    } else if (Tok.is(tok::r_brace) && Depth > 0 && --Depth == 0) {
+      Ends = Open == Brace::Body;
+      DefinesTag |= Open == Brace::Tag;
+    }
+    LastEnds = Ends && !Empty;
+    if (Ends) {
+      if (Conditionals != DeclConditionals)
+        return false;
+      InDeclaration = TagKeyword = DefinesTag = false;
+    }
+    Last = Tok.getKind();
+    PrevIdentifier = Id;
+    return true;
+  }
+
+  CompilerInstance &CI;
+  tok::TokenKind Last = tok::unknown;
+  /// Whether the last code token ended a declaration that is not empty.
+  bool LastEnds = false;
+  bool Seen = false;
+  /// Whether a code token named coast (isCoastName) came yet.
+  bool SeenCoast = false;
+  /// Since the last code token outside every conditional group: whether
+  /// a directive made a token or entered a file, and whether every code
+  /// token a conditional directive followed ended a declaration.
+  bool DirectiveAfter = false, EndsBeforeConditionals = true;
+  unsigned Depth = 0, Parens = 0, Conditionals = 0;
+  /// The file-scope declaration under way: the conditional groups open at
+  /// its start, whether it names a tag keyword outside parentheses,
+  /// whether it defined a tag, what the `{` at file scope opened, and what
+  /// led its last parenthesised group.
+  bool InDeclaration = false, TagKeyword = false, DefinesTag = false;
+  unsigned DeclConditionals = 0;
+  Brace Open = Brace::Body;
+  StringRef ParenOwner, LastParenOwner, PrevIdentifier;
+};
+
+} // namespace
 
 bool canParseOnce(CompilerInstance &CI) {
   // Preprocessed input must expand macros in the appended text too
@@ -108,7 +275,7 @@ bool canParseOnce(CompilerInstance &CI) {
   if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
       CI.getLangOpts().Modules)
     return false;
-  return endsWithDeclaration(CI);
+  return RawScan(CI).endsWithDeclaration();
 }
 
 namespace {
@@ -135,18 +302,25 @@ public:
   void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
 
   bool HandleTopLevelDecl(DeclGroupRef G) override {
-    // CodeGen, after this consumer, saw the previous group without these
-    // bodies and recorded nothing for them; the AST keeps them for the
-    // checks, the lowering and Sema's end of the translation unit.
-    for (FunctionDecl *FD : RestoreNext)
-      FD->setBody(Bodies[FD]);
-    RestoreNext.clear();
+    // CodeGen has passed the previous group, if the watcher did not.
+    CI.getPreprocessor().setTokenWatcher(nullptr);
+    restore();
     if (Appended)
       return true;
     llvm::SmallVector<Decl *, 1> Mine;
     for (Decl *D : G)
       if (hide(D))
         Mine.push_back(D);
+    // A rewritten variable's piece is its whole declaration (`int a = 1,
+    // *p = af;`), which the appended text repeats: its other declarators'
+    // initializers go with it, or they would be defined twice.
+    if (llvm::any_of(Mine, [](Decl *D) { return isa<VarDecl>(D); }))
+      for (Decl *D : G)
+        if (auto *VD = dyn_cast<VarDecl>(D);
+            VD && VD->getInit() && Hidden.insert(VD)) {
+          Inits[VD] = VD->getInit();
+          Mine.push_back(VD);
+        }
     // The parser holds one token of look-ahead: eof after the main file's
     // last declaration, before it tells Sema the translation unit ended.
     auto *P =
@@ -155,17 +329,27 @@ public:
       lowerAndAppend(*P);
     for (Decl *D : Mine)
       setCode(D, false);
+    // The parser lexes the next token once every consumer, CodeGen last,
+    // has had this group, and before Sema sees what follows: a later
+    // redeclaration of a rewritten function meets its definition, as in a
+    // compile without coast (an attribute that must precede a definition
+    // is dropped). Async functions wait for the next group, or an
+    // async-heavy file would pay a call for nearly every token.
+    if (llvm::any_of(RestoreNext,
+                     [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
+      CI.getPreprocessor().setTokenWatcher(
+          [this](const Token &) { restore(); });
     return true;
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    CI.getPreprocessor().setTokenWatcher(nullptr);
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
           DiagnosticsEngine::Error,
           "coast: the single parse did not reach the end of the main file "
-          "after a declaration; compile this file without "
-          "-fplugin-arg-coast-single-parse"));
+          "after a declaration; " NESTED));
     }
     Lowered->HandleTranslationUnit(Ctx);
   }
@@ -186,10 +370,9 @@ private:
       return false;
     if (FD && FD->doesThisDeclarationHaveABody()) {
       Bodies[FD] = FD->getBody();
-      if (Async) {
-        RestoreNext.insert(FD);
+      RestoreNext.insert(FD);
+      if (Async)
         KeepBody.insert(FD);
-      }
     } else if (auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit()) {
       Inits[VD] = VD->getInit();
     } else {
@@ -197,6 +380,16 @@ private:
     }
     Hidden.insert(D);
     return true;
+  }
+
+  /// Gives the functions CodeGen has passed their bodies back: the async
+  /// ones for good, the rewritten ones until the hook (the appended text
+  /// defines them again).
+  void restore() {
+    for (FunctionDecl *FD : RestoreNext)
+      if (!Appended || KeepBody.count(FD))
+        FD->setBody(Bodies[FD]);
+    RestoreNext.clear();
   }
 
   /// Gives \p D its code back (\p On) or takes it away.
@@ -249,8 +442,10 @@ private:
 
   /// Whether the pieces are exactly the hidden declarations, each whole:
   /// one hidden without a piece would lose its definition, one with a
-  /// piece not hidden would be defined twice.
+  /// piece not hidden would be defined twice. A declarator the lowering
+  /// left alone is in the piece of its declaration's rewritten one.
   bool matchesHidden(const LoweringResult &R) {
+    const SourceManager &SM = CI.getSourceManager();
     llvm::DenseSet<const Decl *> InPieces;
     const Decl *Wrong = nullptr;
     for (const LoweredPiece &Piece : R.Pieces)
@@ -261,26 +456,83 @@ private:
             looksUpFile(Piece.Text))
           Wrong = D;
       }
-    for (Decl *D : Hidden)
-      if (!InPieces.count(D))
+    for (Decl *D : Hidden) {
+      if (InPieces.count(D))
+        continue;
+      SourceLocation Loc = SM.getExpansionLoc(D->getBeginLoc());
+      FileID F = SM.getFileID(Loc);
+      unsigned Offset = SM.getFileOffset(Loc);
+      if (llvm::none_of(R.Pieces, [&](const LoweredPiece &Piece) {
+            return SM.getFileID(SM.getExpansionLoc(
+                       Piece.Decls.front()->getBeginLoc())) == F &&
+                   Piece.Begin <= Offset && Offset < Piece.End;
+          }))
         Wrong = D;
+    }
     if (!Wrong)
       return true;
     DiagnosticsEngine &Diags = CI.getDiagnostics();
     Diags.Report(Wrong->getLocation(),
-                 Diags.getCustomDiagID(
-                     DiagnosticsEngine::Error,
-                     "coast: the single parse cannot lower this declaration "
-                     "on its own; compile this file without "
-                     "-fplugin-arg-coast-single-parse"));
+                 Diags.getCustomDiagID(DiagnosticsEngine::Error,
+                                       "coast: the single parse cannot lower "
+                                       "this declaration on its own; " NESTED));
+    return false;
+  }
+
+  /// What orders \p A's declaration among others of its kind when they are
+  /// emitted in one translation unit: a constructor's or destructor's
+  /// priority (same priority, order of emission), a section (its entries,
+  /// in order of emission). Empty when nothing does.
+  std::string orderedBy(const Attr *A) {
+    const ASTContext &Ctx = CI.getASTContext();
+    if (const auto *C = dyn_cast<ConstructorAttr>(A))
+      return "constructor " + std::to_string(priorityOf(*C, Ctx));
+    if (const auto *D = dyn_cast<DestructorAttr>(A))
+      return "destructor " + std::to_string(priorityOf(*D, Ctx));
+    if (const auto *S = dyn_cast<SectionAttr>(A))
+      return "section " + S->getName().str();
+    if (const auto *S = dyn_cast<PragmaClangBSSSectionAttr>(A))
+      return "section " + S->getName().str();
+    if (const auto *S = dyn_cast<PragmaClangDataSectionAttr>(A))
+      return "section " + S->getName().str();
+    if (const auto *S = dyn_cast<PragmaClangRodataSectionAttr>(A))
+      return "section " + S->getName().str();
+    if (const auto *S = dyn_cast<PragmaClangRelroSectionAttr>(A))
+      return "section " + S->getName().str();
+    if (const auto *S = dyn_cast<PragmaClangTextSectionAttr>(A))
+      return "section " + S->getName().str();
+    return "";
+  }
+
+  /// Whether \p D, a top-level declaration, defines what it declares (the
+  /// hidden ones included).
+  bool defines(const Decl *D) {
+    if (Hidden.count(const_cast<Decl *>(D)))
+      return true;
+    if (const auto *FD = dyn_cast<FunctionDecl>(D))
+      return FD->doesThisDeclarationHaveABody();
+    const auto *VD = dyn_cast<VarDecl>(D);
+    return VD && VD->isThisDeclarationADefinition() != VarDecl::DeclarationOnly;
+  }
+
+  /// Whether another definition of the translation unit than \p D has an
+  /// attribute ordered as \p Key (orderedBy).
+  bool sharesOrder(const Decl *D, StringRef Key) {
+    for (const Decl *O : CI.getASTContext().getTranslationUnitDecl()->decls())
+      if (O->getCanonicalDecl() != D->getCanonicalDecl() && defines(O) &&
+          llvm::any_of(O->attrs(),
+                       [&](const Attr *A) { return orderedBy(A) == Key; }))
+        return true;
     return false;
   }
 
   /// Whether the appended definitions mean what the hidden ones did. They
-  /// come after every other definition, so a constructor would run, and a
-  /// section's entry lie, in another order. And a redeclaration after a
-  /// hidden definition met no definition: the attributes it adds, which
-  /// Sema drops after one (-Wignored-attributes), reach the appended one.
+  /// come after every other definition: a constructor of the same
+  /// priority as another would run, a section's entry lie, in another
+  /// order. And the attributes of a redeclaration after a hidden
+  /// definition that Sema keeps after a definition (a variable's, whose
+  /// definition it never sees: it drops them, -Wignored-attributes, after
+  /// a function's, which it sees) would reach the appended one.
   bool keepsMeaning() {
     const SourceManager &SM = CI.getSourceManager();
     for (Decl *D : Hidden) {
@@ -288,27 +540,29 @@ private:
         continue;
       for (Decl *Re : D->redecls()) {
         for (const Attr *A : Re->attrs()) {
-          bool Ordered =
-              isa<ConstructorAttr, DestructorAttr, SectionAttr,
-                  PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
-                  PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
-                  PragmaClangTextSectionAttr>(A);
-          bool After =
-              Re != D && !A->isInherited() && !A->isImplicit() &&
-              SM.isBeforeInTranslationUnit(D->getLocation(), Re->getLocation());
+          std::string Key = orderedBy(A);
+          bool Ordered = !Key.empty() && sharesOrder(D, Key);
+          // One the definition has too is kept after it: nothing new.
+          bool After = Re != D && !A->isInherited() && !A->isImplicit() &&
+                       SM.isBeforeInTranslationUnit(D->getLocation(),
+                                                    Re->getLocation()) &&
+                       llvm::none_of(D->attrs(), [&](const Attr *Own) {
+                         return Own->getKind() == A->getKind();
+                       });
           if (!Ordered && !After)
             continue;
           DiagnosticsEngine &Diags = CI.getDiagnostics();
           SourceLocation Loc = A->getLocation();
-          Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
-                       Diags.getCustomDiagID(
-                           DiagnosticsEngine::Error,
-                           "coast: the single parse cannot keep attribute "
-                           "'%0' %select{on a rewritten definition, which it "
-                           "emits after the others|on a redeclaration after "
-                           "a rewritten definition}1; compile this file "
-                           "without -fplugin-arg-coast-single-parse"))
-              << A->getSpelling() << (Ordered ? 0 : 1);
+          Diags.Report(
+              Loc.isValid() ? Loc : Re->getLocation(),
+              Diags.getCustomDiagID(
+                  DiagnosticsEngine::Error,
+                  "coast: the single parse cannot keep attribute "
+                  "'%0' %select{on a rewritten definition, which it "
+                  "emits after the others of its %1|on a "
+                  "redeclaration after a rewritten definition}2; " NESTED))
+              << A->getSpelling() << StringRef(Key).split(' ').first
+              << (Ordered ? 0 : 1);
           return false;
         }
       }
@@ -411,7 +665,7 @@ private:
   llvm::SetVector<Decl *> Hidden;
   llvm::DenseMap<FunctionDecl *, Stmt *> Bodies;
   llvm::DenseMap<VarDecl *, Expr *> Inits;
-  /// Async functions of the last group: CodeGen has yet to pass them.
+  /// Hidden functions of the last group: CodeGen has yet to pass them.
   llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;

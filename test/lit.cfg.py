@@ -3,8 +3,8 @@
 # Substitutions:
 #   %clang        the clang the plugin is built for, without the plugin
 #   %coast        that clang with the plugin loaded and coast.h on the path
-#                 (and -fplugin-arg-coast-single-parse under
-#                 `--param coast_single_parse=1`)
+#                 (and -fplugin-arg-coast-nested-parse under
+#                 `--param coast_nested_parse=1`)
 #   %plain        that clang without the plugin, coast.h on the path
 #   %gcc          gcc, coast.h on the path
 #   %coast-libs   libcoast and its system libraries, for linking
@@ -44,11 +44,12 @@ if config.coast_sanitize:
     libs += " -fsanitize=" + config.coast_sanitize
 
 coast = "%s -fplugin=%s %s" % (clang, config.coast_plugin, inc)
-# `--param coast_single_parse=1`: every compile through the plugin parses
-# once (plugin/SingleParse.h); the feature lets a test say what differs.
-if lit_config.params.get("coast_single_parse", "0") != "0":
-    coast += " -fplugin-arg-coast-single-parse"
-    config.available_features.add("single-parse")
+# `--param coast_nested_parse=1`: every compile through the plugin lowers
+# in a nested parse, the fallback of the single one (plugin/SingleParse.h);
+# the feature lets a test say what differs.
+if lit_config.params.get("coast_nested_parse", "0") != "0":
+    coast += " -fplugin-arg-coast-nested-parse"
+    config.available_features.add("nested-parse")
 plain = "%s %s" % (clang, inc)
 config.substitutions.append(
     ("%coast-equiv", "sh %s/test/tools/equiv.sh %%s %%t '%s' '%s' '%s'"

@@ -4,8 +4,9 @@
 # Stages, each configured, built and tested in its own build directory:
 #   19       plugin + runtime against Clang 19, the whole lit suite  (build/19)
 #   22       the same against Clang 22                               (build/22)
-#   single   build/19's lit suite again, every plugin compile parsing once
-#            (--param coast_single_parse=1: -fplugin-arg-coast-single-parse)
+#   nested   build/19's lit suite again, every plugin compile lowering in a
+#            nested parse, the single parse's fallback
+#            (--param coast_nested_parse=1: -fplugin-arg-coast-nested-parse)
 #   tsan     runtime only under ThreadSanitizer, built with clang-19 (build/tsan)
 #   asan     everything under AddressSanitizer, clang-19: the runtime and
 #            every program the lowering tests compile   (build/asan)
@@ -39,7 +40,7 @@ stages=()
 for arg in "$@"; do
 	case $arg in
 	--clean) clean=1 ;;
-	19 | 22 | single | tsan | asan | install | realcode) stages+=("$arg") ;;
+	19 | 22 | nested | tsan | asan | install | realcode) stages+=("$arg") ;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 		exit 0
@@ -50,7 +51,7 @@ for arg in "$@"; do
 		;;
 	esac
 done
-[ ${#stages[@]} -gt 0 ] || stages=(19 22 single tsan asan install realcode)
+[ ${#stages[@]} -gt 0 ] || stages=(19 22 nested tsan asan install realcode)
 
 passed=0
 failed=0
@@ -195,7 +196,7 @@ start=$(date +%s)
 for s in "${stages[@]}"; do
 	case $s in
 	19 | 22) lit_stage "$s" -DCOAST_LLVM_VERSION="$s" ;;
-	single) stage_dir=19 lit_param=coast_single_parse=1 lit_stage single -DCOAST_LLVM_VERSION=19 ;;
+	nested) stage_dir=19 lit_param=coast_nested_parse=1 lit_stage nested -DCOAST_LLVM_VERSION=19 ;;
 	tsan) lit_stage tsan -DCOAST_LLVM_VERSION=19 -DCOAST_BUILD_PLUGIN=OFF -DCOAST_SANITIZE=thread ;;
 	asan) lit_stage asan -DCOAST_LLVM_VERSION=19 -DCOAST_SANITIZE=address ;;
 	install) install_check ;;

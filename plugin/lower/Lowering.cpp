@@ -92,6 +92,20 @@ FileID fileOf(const SourceManager &SM, const Decl *D) {
   return SM.getFileID(SM.getExpansionLoc(D->getLocation()));
 }
 
+/// What FunctionState cannot keep for an appended block the nested parse
+/// needs not keep (in place, the state is there): its refusals say so.
+class AppendedStateHandler : public CheckHandler {
+public:
+  explicit AppendedStateHandler(CheckHandler &Inner) : Inner(Inner) {}
+  void unsupported(SourceLocation Loc, StringRef Reason) override {
+    Inner.unsupported(Loc, Reason.str() + "; or compile this file with "
+                                          "-fplugin-arg-coast-nested-parse");
+  }
+
+private:
+  CheckHandler &Inner;
+};
+
 class TULowering {
 public:
   TULowering(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A,
@@ -99,9 +113,11 @@ public:
              const SkippedBranches &Skipped, const TranslationUnitEnd *End,
              Placement Where)
       : Ctx(Ctx), Handler(H), Analyses(A), Counters(Counters), Tests(Tests),
-        Skipped(Skipped) {
-    if (End)
-      States.emplace(Ctx, *End, Counters, H, Where);
+        Skipped(Skipped), StateHandler(H) {
+    // In place a block has its function's state already: all FunctionState
+    // would write there is a no-op.
+    if (End && Where == Placement::AtEnd)
+      States.emplace(Ctx, *End, Counters, StateHandler, Where);
   }
 
   LoweringResult run(bool Emit);
@@ -140,6 +156,7 @@ private:
   llvm::StringSet<> StartDeclared;
   /// An edit fell outside every piece (a bug of the lowering).
   bool EditOutsidePieces = false;
+  AppendedStateHandler StateHandler;
   /// What keeps each block's meaning where it is parsed.
   std::optional<FunctionState> States;
   /// The definitions whose text moves when the blocks are appended: every
@@ -405,8 +422,15 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     unsigned End = LC.offsetIn(Range.getEnd());
     bool Standalone = true;
     if (isa<VarDecl>(D)) {
-      // A variable's piece is its whole declaration, `;` included; one
-      // that goes on with other declarators is not a declaration alone.
+      // A variable's piece is its whole declaration, the declarators after
+      // it (which begin where it does) and the `;` included; one that goes
+      // on otherwise is not a declaration alone.
+      for (const Decl *Next = D->getNextDeclInContext();
+           Next && isa<VarDecl>(Next) &&
+           Next->getBeginLoc() == D->getBeginLoc();
+           Next = Next->getNextDeclInContext())
+        Range = Lexer::getAsCharRange(SM.getExpansionRange(Next->getEndLoc()),
+                                      SM, LO);
       CharSourceRange Semi = LC.withSemicolon(
           CharSourceRange::getCharRange(BeginLoc, Range.getEnd()));
       Standalone = Semi.getEnd() != Range.getEnd();
@@ -417,8 +441,8 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     if (!Pieces.empty() && Begin <= Pieces.back().End) {
       LoweredPiece &Last = Pieces.back();
       Last.Decls.push_back(D);
-      Last.End = std::max(Last.End, End);
       Last.Standalone &= Standalone;
+      Last.End = std::max(Last.End, End);
       continue;
     }
     LoweredPiece P;

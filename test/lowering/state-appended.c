@@ -1,4 +1,4 @@
-// The single parse appends the block of an async function after
+// The single parse (the default) appends the block of an async function after
 // everything that follows the function (macros redefined, #undef'ed and
 // defined, the floating-point state changed, pragma regions closed) and
 // compiles it there: it computes what the function computes in place, and
@@ -6,9 +6,7 @@
 // a function's body precise whatever FP_CONTRACT says: see state-at-end.c
 // for the region.)
 // RUN: %coast-equiv | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %coast -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
 #include <coast.h>
 #include <stdio.h>
 

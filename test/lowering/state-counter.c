@@ -4,27 +4,26 @@
 // declaration and its `{`) is written as the
 // value it took, and so is the name of a macro that spells nothing else
 // (`#define NEXT __COUNTER__`); one another macro's definition spells is
-// rejected by name.
-// In place nothing changes: a literal would not count, and every later
-// __COUNTER__ of the file would take another value.
+// rejected by name (a header's: one of the main file makes the single
+// parse fall back, SingleParse.cpp).
+// In place (the nested parse) nothing changes: a literal would not count,
+// and every later __COUNTER__ of the file would take another value.
 // RUN: %coast-equiv | FileCheck %s
-// RUN: %if !single-parse %{ %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c %}
-// RUN: %if !single-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=INPLACE %}
-// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
-// RUN: grep -v -e '^#line' -e '^//' %t.end.c | FileCheck %s --check-prefix=ATEND
-// RUN: not %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -DREJECTED 2>&1 | FileCheck %s --check-prefix=REJECTED
+// RUN: %coast -fplugin-arg-coast-nested-parse -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
+// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=INPLACE
+// RUN: %coast -fplugin-arg-coast-nested-parse -DREJECTED -c %s -o %t.o
 // Through the real single parse (main, rewritten, is appended too):
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse -c %s -o %t.o -fplugin-arg-coast-dump=%t.single.c
-// RUN: grep -v -e '^#line' -e '^//' %t.single.c | FileCheck %s --check-prefix=ATEND
-// RUN: not %coast -fplugin-arg-coast-single-parse -c %s -o %t.o -DREJECTED 2>&1 | FileCheck %s --check-prefix=REJECTED
+// RUN: %if !nested-parse %{ %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.single.c %}
+// RUN: %if !nested-parse %{ grep -v -e '^#line' -e '^//' %t.single.c | FileCheck %s --check-prefix=ATEND %}
+// RUN: %if !nested-parse %{ not %coast -c %s -o %t.o -DREJECTED 2>&1 | FileCheck %s --check-prefix=REJECTED %}
+// The same text, written in place (-fplugin-arg-coast-state-at-end):
+// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-nested-parse -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
+// RUN: grep -v -e '^#line' -e '^//' %t.end.c | FileCheck %s --check-prefix=ATEND
 #include <coast.h>
 #include <stdio.h>
 
 #define NEXT __COUNTER__
 #define PLUS(x) ((x) + 10)
-#define ODD (2 * __COUNTER__ + 1)
 
 static int before = __COUNTER__;
 
@@ -53,7 +52,8 @@ static async int f(void)
 }
 
 #ifdef REJECTED
-// REJECTED: error: __COUNTER__ expanded from a macro's definition in async function 'g'{{.*}}[coast-unsupported]
+#include "Inputs/state-counter-odd.h"
+// REJECTED: error: __COUNTER__ expanded from a macro's definition in async function 'g'{{.*}}; or compile this file with -fplugin-arg-coast-nested-parse [coast-unsupported]
 static async int g(void)
 {
 	return await(id(ODD));

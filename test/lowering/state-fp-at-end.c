@@ -2,14 +2,13 @@
 // end state in an order Clang accepts there (what FENV_ACCESS ON needs
 // off, off before it), and a pragma whose arguments are macro-expanded
 // either has an unexpanded STDC form (FP_CONTRACT) or has its words
-// undefined around it. The block written at-end is checked, then the
-// single parse compiles it after the file's end and runs it.
+// undefined around it. The block written at-end is checked (the single
+// parse falls back on this file, FENV_ACCESS after coast code:
+// SingleParse.cpp), then the default compile runs it.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-state-at-end -fplugin-arg-coast-dump=%t.end.c
 // RUN: grep -v -e '^#line' -e '^//' %t.end.c | FileCheck %s --check-prefix=END
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %coast -S -emit-llvm -O1 %s -o - | FileCheck %s --check-prefix=IR
 #include <coast.h>
 #include <stdio.h>
 

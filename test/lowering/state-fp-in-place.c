@@ -3,14 +3,17 @@
 // file's end state could be one Clang refuses where the function is:
 // FENV_ACCESS ON where precise is off, float_control(precise, off) where
 // FENV_ACCESS is on or exceptions are strict.
-// The single parse refuses this file by name: the end's state
-// (float_control(precise, on) after 'accessed') cannot be turned back to
-// the default for the appended 'id', since no pragma turns math-errno
-// off. This is a test of the in-place path.
-// UNSUPPORTED: single-parse
+// Appended, the end's state (float_control(precise, on) after 'accessed')
+// could not be turned back to the default for 'id', since no pragma turns
+// math-errno off: the single parse falls back on a float_control pragma
+// after coast code (SingleParse.cpp), the default compile is this one.
 // RUN: %coast-equiv | FileCheck %s
-// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
-// RUN: %if !single-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED %}
+// RUN: %coast -fplugin-arg-coast-nested-parse -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
+// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
+// The appended text is refused by name (-fplugin-arg-coast-state-at-end
+// writes it in place):
+// RUN: not %coast -fplugin-arg-coast-nested-parse -fplugin-arg-coast-state-at-end -c %s -o %t.o 2>&1 | FileCheck %s --check-prefix=END
+// END: error: async function 'id' has a floating-point state {{.*}}; or compile this file with -fplugin-arg-coast-nested-parse [coast-unsupported]
 #include <coast.h>
 #include <stdio.h>
 

@@ -5,15 +5,14 @@
 // ends in another one: the body compiles as the function did. In place
 // nothing is written: same program, the same contraction in the IR.
 // RUN: %coast-equiv | FileCheck %s
-// RUN: %coast -S -emit-llvm -O1 %s -o %t.ll -fplugin-arg-coast-dump=%t.lowered.c
-// RUN: %if !single-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED %}
+// RUN: %coast -fplugin-arg-coast-nested-parse -S -emit-llvm -O1 %s -o %t.ll -fplugin-arg-coast-dump=%t.lowered.c
+// RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // RUN: FileCheck %s --check-prefix=IR1 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.ll
-// The real single parse: the same program and contraction, appended.
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
-// RUN: %coast -fplugin-arg-coast-single-parse -S -emit-llvm -O1 %s -o %t.single.ll
+// The default compile (the nested parse: float_control after coast code
+// makes the single parse fall back): the same contraction.
+// RUN: %coast -S -emit-llvm -O1 %s -o %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR1 < %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR2 < %t.single.ll
 // RUN: FileCheck %s --check-prefix=IR3 < %t.single.ll

@@ -2,16 +2,17 @@
 // or through another macro's definition) that is redefined or #undef'ed
 // after it is set back to the function's definition around the function's
 // lowered block, and restored after it: a block parsed after the file's
-// end (the single parse) expands what the function did. In place it
-// changes nothing. A macro the body itself changes is left alone in place:
-// the code after the function sees what the body left.
+// end (the single parse, the default) expands what the function did. A
+// macro the body itself changes is wrapped too. In place (the nested
+// parse) the block expands what the function did already: nothing is
+// written.
 // RUN: %coast-equiv | FileCheck %s
-// In place (the single parse's dump is the appended blocks' text):
-// RUN: %if !single-parse %{ %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c %}
-// RUN: %if !single-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED %}
-// Through the real single parse:
-// RUN: %coast -fplugin-arg-coast-single-parse %s %coast-libs -o %t.single
-// RUN: %t.single | FileCheck %s
+// RUN: %coast -fplugin-arg-coast-nested-parse -c %s -o %t.o -fplugin-arg-coast-dump=%t.inplace.c
+// RUN: grep -v -e '^#line' -e '^//' %t.inplace.c | FileCheck %s --check-prefix=INPLACE
+// INPLACE-NOT: _macro
+// The single parse's dump is the appended blocks' text:
+// RUN: %if !nested-parse %{ %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c %}
+// RUN: %if !nested-parse %{ grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED %}
 #include <coast.h>
 #include <stdio.h>
 
@@ -57,8 +58,8 @@ static async int f(int x)
 	return y + STEP;
 }
 
-// Defined in the body, changed after the function: not wrapped in place.
-// LOWERED-NOT: push_macro("INNER")
+// Defined in the body, changed after the function: appended, wrapped.
+// LOWERED: push_macro("INNER")
 // LOWERED-LABEL: static int g__coast_poll(
 static async int g(int x)
 {

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # bench/compile-time/incparse/measure.sh - the single parse's figures
 # (README "One parse instead of two"): callgrind instruction totals of the
-# whole clang process for plain clang, the plugin's default path (nested
-# parse, then the lowered file compiled) and -fplugin-arg-coast-single-parse
-# (one parse, checks and lowering on its AST, the lowered pieces appended
-# to the same parse). (The spike measured the same with text trimmed from
+# whole clang process for plain clang, the plugin's nested parse
+# (-fplugin-arg-coast-nested-parse: a parse of its own, then the lowered file
+# compiled) and its default, the single parse (one parse, checks and
+# lowering on its AST, the lowered pieces appended to the same parse). (The spike measured the same with text trimmed from
 # a dump, trim.py and prototype.patch, kept for its figures.)
 #
 # Usage: measure.sh PLUGIN OUTDIR FILE...   (modes: MODES, default "O0 O2")
-# Prints one line per file and mode: plain, today, single (instructions).
+# Prints one line per file and mode: plain, nested, single (instructions).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +30,7 @@ p=$out/coast-plugin.so
 count() {
 	{ valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 		--trace-children=yes "$@" 2>&1 >/dev/null || true; } |
-		sed -n 's/.*Collected : //p' | awk '{s += $1} END {print s}'
+		sed -n 's/.*Collected : //p' | awk '{s += $1} END {printf "%.0f\n", s}'
 }
 
 for f in "$@"; do
@@ -38,9 +38,9 @@ for f in "$@"; do
 	for m in $modes; do
 		cc=("$clang" -I"$root/runtime/include" -c "-$m" "$f" -o /dev/null)
 		plain=$(count "${cc[@]}")
-		today=$(count "${cc[@]}" -fplugin="$p")
-		single=$(count "${cc[@]}" -fplugin="$p" \
-			-fplugin-arg-coast-single-parse)
-		echo "$b -$m plain $plain today $today single $single"
+		nested=$(count "${cc[@]}" -fplugin="$p" \
+			-fplugin-arg-coast-nested-parse)
+		single=$(count "${cc[@]}" -fplugin="$p")
+		echo "$b -$m plain $plain nested $nested single $single"
 	done
 done
