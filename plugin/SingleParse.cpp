@@ -6,6 +6,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
+#include "clang/Basic/DiagnosticLex.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
@@ -236,15 +237,42 @@ private:
                        appendedText(R.Pieces);
     SourceManager &SM = CI.getSourceManager();
     SourceLocation End = P.getCurToken().getLocation();
+    // No include location: the buffer is at the main file's level, as the
+    // text was in place (no "In file included from" above a diagnostic in
+    // it, __INCLUDE_LEVEL__ 0); a header's pieces enter the header by line
+    // markers (appendedText).
     FileID FID = SM.createFileID(
         llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
-        SrcMgr::C_User, 0, 0, End);
+        SrcMgr::C_User, 0, 0, SourceLocation());
+    // The diagnostic state of a file is taken, when a location of it is
+    // first looked up after a state change, from where its includer
+    // includes it, and the buffer's pragma changes the state of what it
+    // is included from: nowhere, like the main file. Have the main file's
+    // taken now, by a change at its end undone there, or one without
+    // pragmas of its own would take the buffer's, and its
+    // end-of-translation-unit warnings (-Wunused-function) would be off.
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    Diags.pushMappings(End);
+    Diags.setSeverity(diag::pp_macro_not_used, diag::Severity::Ignored, End);
+    Diags.popMappings(End);
     setCoastAttrsInert(true);
+    markMacrosUsed();
     CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
     // Replaces the eof look-ahead: ParseAST's loop goes on with the
     // appended declarations, hands them to every consumer, and ends the
     // translation unit once, after them.
     P.ConsumeToken();
+  }
+
+  /// The preprocessor warned about the main file's unused macros when it
+  /// left it (-Wunused-macros); at the end of the appended buffer it would
+  /// warn again, and at an `#undef` the appended text writes.
+  void markMacrosUsed() {
+    Preprocessor &PP = CI.getPreprocessor();
+    for (const auto &Macro : PP.macros())
+      if (MacroInfo *MI = PP.getMacroInfo(Macro.first);
+          MI && MI->isWarnIfUnused() && !MI->isUsed())
+        PP.markMacroAsUsed(MI);
   }
 
   /// Whether the pieces are exactly the hidden declarations, each whole:

@@ -426,6 +426,8 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     P.Begin = Begin;
     P.End = End;
     P.Place = LC.placedAt(BeginLoc);
+    P.IncludedFrom = LC.includeStack(BeginLoc);
+    P.Entry = LC.markerAt(BeginLoc);
     P.Standalone = Standalone;
     Pieces.push_back(std::move(P));
   }
