@@ -142,17 +142,21 @@ public:
     for (FunctionDecl *FD : RestoreNext)
       FD->setBody(Bodies[FD]);
     RestoreNext.clear();
-    if (Appended)
+    auto *P =
+        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
+    bool Last = P && P->getCurToken().is(tok::eof);
+    if (Appended) {
+      if (Last)
+        showRewritten(true);
       return true;
+    }
     llvm::SmallVector<Decl *, 1> Mine;
     for (Decl *D : G)
       if (hide(D))
         Mine.push_back(D);
     // The parser holds one token of look-ahead: eof after the main file's
     // last declaration, before it tells Sema the translation unit ended.
-    auto *P =
-        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
-    if (P && P->getCurToken().is(tok::eof))
+    if (Last)
       lowerAndAppend(*P);
     for (Decl *D : Mine)
       setCode(D, false);
@@ -160,6 +164,7 @@ public:
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    showRewritten(false);
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
@@ -206,6 +211,22 @@ private:
       FD->setBody(On ? Bodies[FD] : nullptr);
     else if (auto *VD = dyn_cast<VarDecl>(D))
       VD->setInit(On ? Inits[VD] : nullptr);
+  }
+
+  /// Gives the rewritten definitions their code back (\p On) while Sema
+  /// ends the translation unit, or takes it away again before CodeGen's
+  /// end. Sema warns about an unused static function or variable at its
+  /// definition (-Wunused-function, -Wunused-variable): the user's, as
+  /// the nested parse does, not the appended one, where every warning is
+  /// off. CodeGen passed the appended definitions and takes each one's
+  /// code from it.
+  void showRewritten(bool On) {
+    if (On == Shown)
+      return;
+    Shown = On;
+    for (Decl *D : Hidden)
+      if (!KeepBody.count(D))
+        setCode(D, On);
   }
 
   void lowerAndAppend(Parser &P) {
@@ -444,6 +465,8 @@ private:
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
+  /// The rewritten definitions have their code back (showRewritten).
+  bool Shown = false;
 };
 
 } // namespace
