@@ -2,8 +2,10 @@
 
 #include "SingleParse.h"
 #include "CheckAndLower.h"
+#include "CoastAttrObserver.h"
 #include "CoastAttrs.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
 #include "clang/Basic/DiagnosticLex.h"
@@ -126,12 +128,37 @@ void dropCoastAnnotations(Decl *D) {
   });
 }
 
+class SingleParseConsumer;
+
+/// The single parse of the compile in progress, for the consumer after
+/// CodeGen's (createAfterCodeGenConsumer).
+SingleParseConsumer *Active = nullptr;
+
 class SingleParseConsumer : public ASTConsumer {
 public:
   SingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
                       std::unique_ptr<ASTConsumer> Lowered)
       : CI(CI), OnLowered(std::move(OnLowered)), Lowered(std::move(Lowered)),
-        Records(CI.getPreprocessor()) {}
+        Records(CI.getPreprocessor()) {
+    Active = this;
+    setCoastAttrObserver([this](Decl *D) {
+      if (isa<FieldDecl, VarDecl>(D))
+        Annotated.push_back(D);
+    });
+  }
+
+  ~SingleParseConsumer() override { finish(); }
+
+  /// The consumer after CodeGen's exists: annotations can be taken away
+  /// from CodeGen group by group.
+  void linkAfterCodeGen() { AfterLinked = true; }
+
+  /// CodeGen handled a group: the checks and Sema see the annotations
+  /// again, until the lowering, after which nothing needs them.
+  void afterCodeGen() {
+    if (!Appended)
+      showAnnotations();
+  }
 
   void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
 
@@ -160,11 +187,14 @@ public:
       lowerAndAppend(*P);
     for (Decl *D : Mine)
       setCode(D, false);
+    if (AfterLinked || Appended)
+      hideAnnotations();
     return true;
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     showRewritten(false);
+    finish();
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
@@ -211,6 +241,62 @@ private:
       FD->setBody(On ? Bodies[FD] : nullptr);
     else if (auto *VD = dyn_cast<VarDecl>(D))
       VD->setInit(On ? Inits[VD] : nullptr);
+  }
+
+  /// The compile's end: nothing is observed any more. Not left to the
+  /// destructor alone, which -disable-free never runs (the next compile
+  /// of the process would find this one).
+  void finish() {
+    if (Active != this)
+      return;
+    Active = nullptr;
+    setCoastAttrObserver(nullptr);
+  }
+
+  /// Takes coast's annotations away from the variables and fields they
+  /// were recorded on, and from the redeclarations and parameters that
+  /// inherited them: CodeGen would emit llvm.var.annotation (a local or a
+  /// parameter), llvm.ptr.annotation (a field's access) or an entry of
+  /// llvm.global.annotations (a static local, a global) for each, which
+  /// the nested path's compile of lowered code, where the attributes are
+  /// inert, never has. Functions' annotations reach CodeGen only at its
+  /// end (dropCoastAnnotations).
+  void hideAnnotations() {
+    for (Decl *D : Annotated) {
+      auto *PD = dyn_cast<ParmVarDecl>(D);
+      auto *FD = PD ? dyn_cast<FunctionDecl>(PD->getDeclContext()) : nullptr;
+      if (!FD) {
+        for (Decl *R : D->redecls())
+          take(R);
+        continue;
+      }
+      unsigned I = PD->getFunctionScopeIndex();
+      for (FunctionDecl *R : FD->redecls())
+        if (I < R->getNumParams())
+          take(R->getParamDecl(I));
+    }
+  }
+
+  void take(Decl *D) {
+    if (!D->hasAttrs())
+      return;
+    AttrVec &Attrs = D->getAttrs();
+    for (unsigned I = Attrs.size(); I-- > 0;) {
+      const auto *AA = dyn_cast<AnnotateAttr>(Attrs[I]);
+      if (!AA || !AA->getAnnotation().starts_with("coast."))
+        continue;
+      Taken.push_back({D, I, Attrs[I]});
+      Attrs.erase(Attrs.begin() + I);
+    }
+  }
+
+  /// Puts back what hideAnnotations took, each where it was.
+  void showAnnotations() {
+    for (const TakenAttr &T : llvm::reverse(Taken)) {
+      AttrVec &Attrs = T.D->getAttrs();
+      Attrs.insert(Attrs.begin() + T.Index, T.A);
+    }
+    Taken.clear();
   }
 
   /// Gives the rewritten definitions their code back (\p On) while Sema
@@ -467,9 +553,52 @@ private:
   bool Appended = false;
   /// The rewritten definitions have their code back (showRewritten).
   bool Shown = false;
+  /// Variables and fields coast's attributes were recorded on.
+  std::vector<Decl *> Annotated;
+  struct TakenAttr {
+    Decl *D;
+    unsigned Index;
+    Attr *A;
+  };
+  /// What hideAnnotations took, in the order taken.
+  std::vector<TakenAttr> Taken;
+  bool AfterLinked = false;
+};
+
+/// After CodeGen's consumer: hands each group back to the single parse.
+class AfterCodeGenConsumer : public ASTConsumer {
+public:
+  AfterCodeGenConsumer(CompilerInstance &CI, SingleParseConsumer &Single)
+      : CI(CI), Single(Single),
+        ClearAST(CI.getCodeGenOpts().ClearASTBeforeBackend) {
+    Single.linkAfterCodeGen();
+  }
+
+  /// Clang keeps the AST through the back end when a plugin's consumer
+  /// comes after CodeGen's, in case it reads it at the end; this one does
+  /// not, so the compile frees it as it would without this consumer.
+  void Initialize(ASTContext &) override {
+    CI.getCodeGenOpts().ClearASTBeforeBackend = ClearAST;
+  }
+
+  bool HandleTopLevelDecl(DeclGroupRef) override {
+    Single.afterCodeGen();
+    return true;
+  }
+
+private:
+  CompilerInstance &CI;
+  SingleParseConsumer &Single;
+  bool ClearAST;
 };
 
 } // namespace
+
+bool singleParseActive() { return Active; }
+
+std::unique_ptr<ASTConsumer> createAfterCodeGenConsumer(CompilerInstance &CI) {
+  return std::make_unique<AfterCodeGenConsumer>(CI, *Active);
+}
 
 std::unique_ptr<ASTConsumer>
 createSingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
