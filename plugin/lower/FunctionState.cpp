@@ -32,7 +32,7 @@ FunctionState::FunctionState(ASTContext &Ctx, const TranslationUnitEnd &End,
 /// definitions that are not async too, and rewritten globals.
 static std::string named(const NamedDecl &D) {
   const auto *FD = dyn_cast<FunctionDecl>(&D);
-  return (!FD                     ? "variable '"
+  return (!FD                   ? "variable '"
           : isAsyncFunction(FD) ? "async function '"
                                 : "function '") +
          D.getName().str() + "'";

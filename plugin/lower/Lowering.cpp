@@ -297,11 +297,13 @@ static CharSourceRange blockRange(const FunctionDecl *FD,
 }
 
 /// \p VD's text: its declaration to its `;`, which its piece replaces.
-static CharSourceRange blockRange(const VarDecl *VD, const LoweringContext &LC) {
+static CharSourceRange blockRange(const VarDecl *VD,
+                                  const LoweringContext &LC) {
   const SourceManager &SM = LC.SM;
   SourceLocation Begin = SM.getExpansionLoc(VD->getBeginLoc());
-  CharSourceRange Range = Lexer::getAsCharRange(
-      SM.getExpansionRange(VD->getEndLoc()), SM, VD->getASTContext().getLangOpts());
+  CharSourceRange Range =
+      Lexer::getAsCharRange(SM.getExpansionRange(VD->getEndLoc()), SM,
+                            VD->getASTContext().getLangOpts());
   return LC.withSemicolon(CharSourceRange::getCharRange(Begin, Range.getEnd()));
 }
 

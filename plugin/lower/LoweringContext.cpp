@@ -522,8 +522,8 @@ std::string LoweringContext::placedAt(SourceLocation L) const {
 MarkerPosition LoweringContext::markerAt(SourceLocation L) const {
   L = SM.getExpansionLoc(L);
   MarkerPosition M;
-  M.Where = std::to_string(SM.getPresumedLoc(L).getLine()) + " " +
-            fileLiteral(L);
+  M.Where =
+      std::to_string(SM.getPresumedLoc(L).getLine()) + " " + fileLiteral(L);
   switch (SM.getFileCharacteristic(L)) {
   case SrcMgr::C_System:
     M.Kind = " 3";

@@ -21,7 +21,8 @@ std::string assembleFile(llvm::StringRef Original,
 /// piece) to \p P's: pop (flag 2) to the includes they share, set the
 /// position in the file at that level, push (flag 1) each further file.
 /// A `#line` keeps the stack it is under, so the piece's own `#line`s do.
-static std::string enter(std::vector<IncludeStep> &Open, const LoweredPiece &P) {
+static std::string enter(std::vector<IncludeStep> &Open,
+                         const LoweredPiece &P) {
   const std::vector<IncludeStep> &To = P.IncludedFrom;
   size_t Shared = 0;
   while (Shared < Open.size() && Shared < To.size() &&
