@@ -345,8 +345,12 @@ private:
     // Generated code warns about nothing: the pragma's state holds from
     // its location on, after every user location, so the user's own
     // warnings (this parse's, printed once) are untouched.
+    // It ends with a declaration CodeGen emits nothing for, so that the
+    // consumer sees the parser's look-ahead reach eof again even when the
+    // pieces end in a pragma (a region a block reopened, closed after it):
+    // showRewritten.
     std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
-                       appendedText(R.Pieces);
+                       appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
     SourceManager &SM = CI.getSourceManager();
     SourceLocation End = P.getCurToken().getLocation();
     // No include location: the buffer is at the main file's level, as the
