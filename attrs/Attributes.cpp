@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ClangCompat.h"
+#include "CoastAttrObserver.h"
 #include "CoastAttrs.h"
 
 #include "clang/AST/ASTContext.h"
@@ -40,6 +41,7 @@ namespace coast {
 namespace {
 
 bool AttrsInert = false;
+std::function<void(Decl *)> AttrObserver;
 
 const char *annotationOf(CoastAttr A) {
   switch (A) {
@@ -146,6 +148,8 @@ public:
       Annotation += ":" + Args;
     D->addAttr(AnnotateAttr::Create(S.Context, Annotation, nullptr, 0,
                                     A.getRange()));
+    if (AttrObserver)
+      AttrObserver(D);
     return AttributeApplied;
   }
 
@@ -385,5 +389,9 @@ SourceLocation coastAttrLoc(const Decl *D, CoastAttr A) {
 }
 
 void setCoastAttrsInert(bool Inert) { AttrsInert = Inert; }
+
+void setCoastAttrObserver(std::function<void(Decl *)> Observer) {
+  AttrObserver = std::move(Observer);
+}
 
 } // namespace coast

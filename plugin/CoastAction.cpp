@@ -311,6 +311,29 @@ private:
 FrontendPluginRegistry::Add<CoastAction> Registration("coast",
                                                       "coast: async C");
 
+/// Comes after CodeGen's consumer in a single parse (SingleParse.h), and
+/// nowhere else.
+class AfterCodeGenAction : public PluginASTAction {
+protected:
+  /// Clang runs the plugin's actions in the order they are registered, so
+  /// CoastAction (above, in this file) has made its consumer already.
+  bool ParseArgs(const CompilerInstance &,
+                 const std::vector<std::string> &) override {
+    return singleParseActive();
+  }
+
+  ActionType getActionType() override { return AddAfterMainAction; }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    return createAfterCodeGenConsumer(CI);
+  }
+};
+
+FrontendPluginRegistry::Add<AfterCodeGenAction>
+    AfterRegistration("coast-after-codegen",
+                      "coast: the single parse, after CodeGen");
+
 } // namespace
 
 } // namespace coast

@@ -3,10 +3,14 @@
 #include "SingleParse.h"
 #include "CheckAndLower.h"
 #include "ClangCompat.h"
+#include "CoastAttrObserver.h"
 #include "CoastAttrs.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
+#include "clang/Basic/DiagnosticLex.h"
+#include "clang/Frontend/VerifyDiagnosticConsumer.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
@@ -292,12 +296,37 @@ void dropCoastAnnotations(Decl *D) {
   });
 }
 
+class SingleParseConsumer;
+
+/// The single parse of the compile in progress, for the consumer after
+/// CodeGen's (createAfterCodeGenConsumer).
+SingleParseConsumer *Active = nullptr;
+
 class SingleParseConsumer : public ASTConsumer {
 public:
   SingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,
                       std::unique_ptr<ASTConsumer> Lowered)
       : CI(CI), OnLowered(std::move(OnLowered)), Lowered(std::move(Lowered)),
-        Records(CI.getPreprocessor()) {}
+        Records(CI.getPreprocessor()) {
+    Active = this;
+    setCoastAttrObserver([this](Decl *D) {
+      if (isa<FieldDecl, VarDecl>(D))
+        Annotated.push_back(D);
+    });
+  }
+
+  ~SingleParseConsumer() override { finish(); }
+
+  /// The consumer after CodeGen's exists: annotations can be taken away
+  /// from CodeGen group by group.
+  void linkAfterCodeGen() { AfterLinked = true; }
+
+  /// CodeGen handled a group: the checks and Sema see the annotations
+  /// again, until the lowering, after which nothing needs them.
+  void afterCodeGen() {
+    if (!Appended)
+      showAnnotations();
+  }
 
   void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
 
@@ -305,8 +334,14 @@ public:
     // CodeGen has passed the previous group, if the watcher did not.
     CI.getPreprocessor().setTokenWatcher(nullptr);
     restore();
-    if (Appended)
+    auto *P =
+        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
+    bool Last = P && P->getCurToken().is(tok::eof);
+    if (Appended) {
+      if (Last)
+        showRewritten(true);
       return true;
+    }
     llvm::SmallVector<Decl *, 1> Mine;
     for (Decl *D : G)
       if (hide(D))
@@ -323,9 +358,7 @@ public:
         }
     // The parser holds one token of look-ahead: eof after the main file's
     // last declaration, before it tells Sema the translation unit ended.
-    auto *P =
-        static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
-    if (P && P->getCurToken().is(tok::eof))
+    if (Last)
       lowerAndAppend(*P);
     for (Decl *D : Mine)
       setCode(D, false);
@@ -339,11 +372,19 @@ public:
                      [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
       CI.getPreprocessor().setTokenWatcher(
           [this](const Token &) { restore(); });
+    if (AfterLinked || Appended)
+      hideAnnotations();
     return true;
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     CI.getPreprocessor().setTokenWatcher(nullptr);
+    showRewritten(false);
+    finish();
+    // The verifier removes itself at the end of the file.
+    if (Verify)
+      CI.getPreprocessor().addCommentHandler(Verify);
+    Verify = nullptr;
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
@@ -400,6 +441,78 @@ private:
       VD->setInit(On ? Inits[VD] : nullptr);
   }
 
+  /// The compile's end: nothing is observed any more. Not left to the
+  /// destructor alone, which -disable-free never runs (the next compile
+  /// of the process would find this one).
+  void finish() {
+    if (Active != this)
+      return;
+    Active = nullptr;
+    setCoastAttrObserver(nullptr);
+  }
+
+  /// Takes coast's annotations away from the variables and fields they
+  /// were recorded on, and from the redeclarations and parameters that
+  /// inherited them: CodeGen would emit llvm.var.annotation (a local or a
+  /// parameter), llvm.ptr.annotation (a field's access) or an entry of
+  /// llvm.global.annotations (a static local, a global) for each, which
+  /// the nested path's compile of lowered code, where the attributes are
+  /// inert, never has. Functions' annotations reach CodeGen only at its
+  /// end (dropCoastAnnotations).
+  void hideAnnotations() {
+    for (Decl *D : Annotated) {
+      auto *PD = dyn_cast<ParmVarDecl>(D);
+      auto *FD = PD ? dyn_cast<FunctionDecl>(PD->getDeclContext()) : nullptr;
+      if (!FD) {
+        for (Decl *R : D->redecls())
+          take(R);
+        continue;
+      }
+      unsigned I = PD->getFunctionScopeIndex();
+      for (FunctionDecl *R : FD->redecls())
+        if (I < R->getNumParams())
+          take(R->getParamDecl(I));
+    }
+  }
+
+  void take(Decl *D) {
+    if (!D->hasAttrs())
+      return;
+    AttrVec &Attrs = D->getAttrs();
+    for (unsigned I = Attrs.size(); I-- > 0;) {
+      const auto *AA = dyn_cast<AnnotateAttr>(Attrs[I]);
+      if (!AA || !AA->getAnnotation().starts_with("coast."))
+        continue;
+      Taken.push_back({D, I, Attrs[I]});
+      Attrs.erase(Attrs.begin() + I);
+    }
+  }
+
+  /// Puts back what hideAnnotations took, each where it was.
+  void showAnnotations() {
+    for (const TakenAttr &T : llvm::reverse(Taken)) {
+      AttrVec &Attrs = T.D->getAttrs();
+      Attrs.insert(Attrs.begin() + T.Index, T.A);
+    }
+    Taken.clear();
+  }
+
+  /// Gives the rewritten definitions their code back (\p On) while Sema
+  /// ends the translation unit, or takes it away again before CodeGen's
+  /// end. Sema warns about an unused static function or variable at its
+  /// definition (-Wunused-function, -Wunused-variable): the user's, as
+  /// the nested parse does, not the appended one, where every warning is
+  /// off. CodeGen passed the appended definitions and takes each one's
+  /// code from it.
+  void showRewritten(bool On) {
+    if (On == Shown)
+      return;
+    Shown = On;
+    for (Decl *D : Hidden)
+      if (!KeepBody.count(D))
+        setCode(D, On);
+  }
+
   void lowerAndAppend(Parser &P) {
     Appended = true;
     for (Decl *D : Hidden)
@@ -425,19 +538,57 @@ private:
     // Generated code warns about nothing: the pragma's state holds from
     // its location on, after every user location, so the user's own
     // warnings (this parse's, printed once) are untouched.
+    // It ends with a declaration CodeGen emits nothing for, so that the
+    // consumer sees the parser's look-ahead reach eof again even when the
+    // pieces end in a pragma (a region a block reopened, closed after it):
+    // showRewritten.
     std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
-                       appendedText(R.Pieces);
+                       appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
     SourceManager &SM = CI.getSourceManager();
     SourceLocation End = P.getCurToken().getLocation();
+    // No include location: the buffer is at the main file's level, as the
+    // text was in place (no "In file included from" above a diagnostic in
+    // it, __INCLUDE_LEVEL__ 0); a header's pieces enter the header by line
+    // markers (appendedText).
     FileID FID = SM.createFileID(
         llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
-        SrcMgr::C_User, 0, 0, End);
+        SrcMgr::C_User, 0, 0, SourceLocation());
+    // The diagnostic state of a file is taken, when a location of it is
+    // first looked up after a state change, from where its includer
+    // includes it, and the buffer's pragma changes the state of what it
+    // is included from: nowhere, like the main file. Have the main file's
+    // taken now, by a change at its end undone there, or one without
+    // pragmas of its own would take the buffer's, and its
+    // end-of-translation-unit warnings (-Wunused-function) would be off.
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    Diags.pushMappings(End);
+    Diags.setSeverity(diag::pp_macro_not_used, diag::Severity::Ignored, End);
+    Diags.popMappings(End);
+    // -verify reads expected-* comments as the preprocessor lexes them;
+    // the appended text copies the async bodies' comments, which would
+    // expect each of their diagnostics twice.
+    if (CI.getDiagnosticOpts().VerifyDiagnostics) {
+      Verify = static_cast<VerifyDiagnosticConsumer *>(Diags.getClient());
+      CI.getPreprocessor().removeCommentHandler(Verify);
+    }
     setCoastAttrsInert(true);
+    markMacrosUsed();
     CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
     // Replaces the eof look-ahead: ParseAST's loop goes on with the
     // appended declarations, hands them to every consumer, and ends the
     // translation unit once, after them.
     P.ConsumeToken();
+  }
+
+  /// The preprocessor warned about the main file's unused macros when it
+  /// left it (-Wunused-macros); at the end of the appended buffer it would
+  /// warn again, and at an `#undef` the appended text writes.
+  void markMacrosUsed() {
+    Preprocessor &PP = CI.getPreprocessor();
+    for (const auto &Macro : PP.macros())
+      if (MacroInfo *MI = PP.getMacroInfo(Macro.first);
+          MI && MI->isWarnIfUnused() && !MI->isUsed())
+        PP.markMacroAsUsed(MI);
   }
 
   /// Whether the pieces are exactly the hidden declarations, each whole:
@@ -670,9 +821,56 @@ private:
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
+  /// The rewritten definitions have their code back (showRewritten).
+  bool Shown = false;
+  /// Variables and fields coast's attributes were recorded on.
+  std::vector<Decl *> Annotated;
+  struct TakenAttr {
+    Decl *D;
+    unsigned Index;
+    Attr *A;
+  };
+  /// What hideAnnotations took, in the order taken.
+  std::vector<TakenAttr> Taken;
+  bool AfterLinked = false;
+  /// -verify's reader of comments, while the appended text is parsed.
+  VerifyDiagnosticConsumer *Verify = nullptr;
+};
+
+/// After CodeGen's consumer: hands each group back to the single parse.
+class AfterCodeGenConsumer : public ASTConsumer {
+public:
+  AfterCodeGenConsumer(CompilerInstance &CI, SingleParseConsumer &Single)
+      : CI(CI), Single(Single),
+        ClearAST(CI.getCodeGenOpts().ClearASTBeforeBackend) {
+    Single.linkAfterCodeGen();
+  }
+
+  /// Clang keeps the AST through the back end when a plugin's consumer
+  /// comes after CodeGen's, in case it reads it at the end; this one does
+  /// not, so the compile frees it as it would without this consumer.
+  void Initialize(ASTContext &) override {
+    CI.getCodeGenOpts().ClearASTBeforeBackend = ClearAST;
+  }
+
+  bool HandleTopLevelDecl(DeclGroupRef) override {
+    Single.afterCodeGen();
+    return true;
+  }
+
+private:
+  CompilerInstance &CI;
+  SingleParseConsumer &Single;
+  bool ClearAST;
 };
 
 } // namespace
+
+bool singleParseActive() { return Active; }
+
+std::unique_ptr<ASTConsumer> createAfterCodeGenConsumer(CompilerInstance &CI) {
+  return std::make_unique<AfterCodeGenConsumer>(CI, *Active);
+}
 
 std::unique_ptr<ASTConsumer>
 createSingleParseConsumer(CompilerInstance &CI, LoweredHook OnLowered,

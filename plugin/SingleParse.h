@@ -40,6 +40,16 @@ std::unique_ptr<clang::ASTConsumer>
 createSingleParseConsumer(clang::CompilerInstance &CI, LoweredHook OnLowered,
                           std::unique_ptr<clang::ASTConsumer> Lowered);
 
+/// Whether the single parse's consumer of this compile exists: then a
+/// consumer after CodeGen's is needed.
+bool singleParseActive();
+
+/// The consumer that comes after CodeGen's: after each group CodeGen
+/// handled, the single parse gives the checks back what it kept from
+/// CodeGen (coast's annotations of variables and fields).
+std::unique_ptr<clang::ASTConsumer>
+createAfterCodeGenConsumer(clang::CompilerInstance &CI);
+
 } // namespace coast
 
 #endif

@@ -28,17 +28,24 @@ FunctionState::FunctionState(ASTContext &Ctx, const TranslationUnitEnd &End,
                              CheckHandler &Handler, Placement Where)
     : Ctx(Ctx), End(End), Counters(Counters), Handler(Handler), Where(Where) {}
 
-/// How a message names \p FD: the single parse appends the rewritten
-/// definitions that are not async too.
-static std::string named(const FunctionDecl &FD) {
-  return (isAsyncFunction(&FD) ? "async function '" : "function '") +
-         FD.getName().str() + "'";
+/// How a message names \p D: the single parse appends the rewritten
+/// definitions that are not async too, and rewritten globals.
+static std::string named(const NamedDecl &D) {
+  const auto *FD = dyn_cast<FunctionDecl>(&D);
+  return (!FD                   ? "variable '"
+          : isAsyncFunction(FD) ? "async function '"
+                                : "function '") +
+         D.getName().str() + "'";
 }
 
-bool FunctionState::around(const FunctionDecl &FD, CharSourceRange Block,
+bool FunctionState::around(const NamedDecl &D, CharSourceRange Block,
                            StringRef Text, StateText &Out) {
-  bool Ok = macrosAround(FD, Block, Text, Out);
-  return regionsAround(FD, Out) && Ok;
+  bool Ok = macrosAround(D, Block, Text, Out);
+  // A variable's appended definition is a redeclaration, which inherits
+  // what a region gave the hidden one; the prototypes before it declare
+  // functions whose blocks reopen their own regions.
+  const auto *FD = dyn_cast<FunctionDecl>(&D);
+  return (!FD || regionsAround(*FD, Out)) && Ok;
 }
 
 //===----------------------------------------------------------------------===//
@@ -95,7 +102,7 @@ std::string definition(const IdentifierInfo &II, const MacroInfo &MI,
 /// block's text, not the function's: the generated text spells names the
 /// function's does not (a callee's return type by its typedef name), and
 /// a scan in place of the lexer saves only 0.45M (the text is long).
-bool FunctionState::macrosAround(const FunctionDecl &FD, CharSourceRange Block,
+bool FunctionState::macrosAround(const NamedDecl &FD, CharSourceRange Block,
                                  StringRef Text, StateText &Out) {
   Preprocessor &PP = End.PP;
   SourceLocation Begin = Block.getBegin(), Last = Block.getEnd();
@@ -225,14 +232,14 @@ bool FunctionState::inDirective(SourceLocation L, CharSourceRange R) const {
       [&](const Directive &D) { return D.Begin <= Off && Off < D.End; });
 }
 
-bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
+bool FunctionState::writeCounters(const NamedDecl &D, CharSourceRange Block,
                                   LoweringContext &LC) {
   // In place every expansion must stay one: a literal would not count,
   // and each later __COUNTER__ of the file would take a smaller value.
   if (Where == Placement::InPlace)
     return true;
   const SourceManager &SM = Ctx.getSourceManager();
-  const auto *Body = cast<CompoundStmt>(FD.getBody());
+  const auto *FD = dyn_cast<FunctionDecl>(&D);
   bool Ok = true;
   llvm::DenseMap<unsigned, unsigned> ValueAt; // a written token, its value
   for (const CounterExpansions::Expansion &E :
@@ -242,7 +249,7 @@ bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
     if (E.Written.isInvalid() || !SM.isWrittenInSameFile(E.Written, E.Loc)) {
       Handler.unsupported(E.Loc,
                           "__COUNTER__ expanded from a macro's definition in " +
-                              named(FD) +
+                              named(D) +
                               ": its lowered code, parsed after the file, "
                               "would count from the file's end; write "
                               "__COUNTER__ in the function itself");
@@ -251,13 +258,16 @@ bool FunctionState::writeCounters(const FunctionDecl &FD, CharSourceRange Block,
     }
     // An async function's declaration is written anew, its directives
     // copied with their edits. Another function's text is its own, edited.
-    if (isAsyncFunction(&FD) &&
-        SM.isBeforeInTranslationUnit(E.Written, Body->getLBracLoc()) &&
-        !inDirective(E.Written, CharSourceRange::getCharRange(
-                                    Block.getBegin(), Body->getLBracLoc()))) {
+    SourceLocation LBrace =
+        FD && isAsyncFunction(FD)
+            ? cast<CompoundStmt>(FD->getBody())->getLBracLoc()
+            : SourceLocation();
+    if (LBrace.isValid() && SM.isBeforeInTranslationUnit(E.Written, LBrace) &&
+        !inDirective(E.Written,
+                     CharSourceRange::getCharRange(Block.getBegin(), LBrace))) {
       Handler.unsupported(E.Written,
                           "__COUNTER__ before the body of async function '" +
-                              FD.getName().str() +
+                              D.getName().str() +
                               "': its lowered code, parsed after the file, "
                               "would count from the file's end; write it "
                               "in the body");

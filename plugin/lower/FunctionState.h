@@ -1,7 +1,8 @@
 //===- FunctionState.h - Moved text that keeps its function's state -------===//
 //
 // The text the lowering writes for an async function (its block: moved
-// local types, frame, descriptor, start and poll functions) is parsed in
+// local types, frame, descriptor, start and poll functions), and for
+// each other declaration it rewrites, is parsed in
 // the preprocessor's and Sema's state of wherever it lands, not of where
 // the function was written. Today's path puts it where the function was;
 // the single parse appends it after the main file's end. What would then
@@ -88,10 +89,11 @@ public:
   bool appended() const { return Where == Placement::AtEnd; }
 
   /// The entry point for a block: \p Text is the block's final text, the
-  /// lowering of \p FD written from \p Block (the function's file range,
-  /// its declaration to its `}`). False if the block cannot keep its
-  /// state (reported through the handler).
-  bool around(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
+  /// lowering of \p D written from \p Block (a function's file range, its
+  /// declaration to its `}`; a rewritten global's, its declaration to its
+  /// `;`). False if the block cannot keep its state (reported through the
+  /// handler).
+  bool around(const clang::NamedDecl &D, clang::CharSourceRange Block,
               llvm::StringRef Text, StateText &Out);
 
   /// For an appended block, pragmas (one a line) that give the poll
@@ -100,13 +102,13 @@ public:
   bool fpPragmas(const clang::FunctionDecl &FD, std::string &Out);
 
   /// For an appended block, writes each __COUNTER__ expansion of \p Block
-  /// (the function's file range) as the value it took. False if one
-  /// cannot be written so (reported).
-  bool writeCounters(const clang::FunctionDecl &FD,
-                     clang::CharSourceRange Block, LoweringContext &LC);
+  /// (\p D's file range, as for around) as the value it took. False if
+  /// one cannot be written so (reported).
+  bool writeCounters(const clang::NamedDecl &D, clang::CharSourceRange Block,
+                     LoweringContext &LC);
 
 private:
-  bool macrosAround(const clang::FunctionDecl &FD, clang::CharSourceRange Block,
+  bool macrosAround(const clang::NamedDecl &D, clang::CharSourceRange Block,
                     llvm::StringRef Text, StateText &Out);
   bool regionsAround(const clang::FunctionDecl &FD, StateText &Out);
   bool bodyRegions(const clang::FunctionDecl &FD);

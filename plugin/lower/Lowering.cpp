@@ -160,8 +160,9 @@ private:
   /// What keeps each block's meaning where it is parsed.
   std::optional<FunctionState> States;
   /// The definitions whose text moves when the blocks are appended: every
-  /// async function, and each rewritten one when appended().
-  std::vector<const FunctionDecl *> Moved;
+  /// async function, and each rewritten definition and global when
+  /// appended().
+  std::vector<const NamedDecl *> Moved;
 };
 
 FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
@@ -312,6 +313,17 @@ static CharSourceRange blockRange(const FunctionDecl *FD,
       cast<CompoundStmt>(FD->getBody())->getRBracLoc().getLocWithOffset(1));
 }
 
+/// \p VD's text: its declaration to its `;`, which its piece replaces.
+static CharSourceRange blockRange(const VarDecl *VD,
+                                  const LoweringContext &LC) {
+  const SourceManager &SM = LC.SM;
+  SourceLocation Begin = SM.getExpansionLoc(VD->getBeginLoc());
+  CharSourceRange Range =
+      Lexer::getAsCharRange(SM.getExpansionRange(VD->getEndLoc()), SM,
+                            VD->getASTContext().getLangOpts());
+  return LC.withSemicolon(CharSourceRange::getCharRange(Begin, Range.getEnd()));
+}
+
 bool TULowering::emit() {
   bool Ok = true;
   for (const Decl *D : Decls) {
@@ -354,11 +366,18 @@ bool TULowering::emit() {
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
       Moved.push_back(FD);
     } else {
+      bool Uses = !U.Marks.empty() || !U.FunctionValues.empty();
       if (FD && FD->doesThisDeclarationHaveABody() && States &&
-          States->appended() &&
-          (!U.Marks.empty() || !U.FunctionValues.empty())) {
+          States->appended() && Uses) {
         Ok &= keepState(*FD, LC);
         Moved.push_back(FD);
+      }
+      // A rewritten global's initializer: its macros and __COUNTER__s as
+      // at the declaration.
+      if (const auto *VD = dyn_cast<VarDecl>(D);
+          VD && States && States->appended() && Uses) {
+        Ok &= States->writeCounters(*VD, blockRange(VD, LC), LC);
+        Moved.push_back(VD);
       }
       if (Protos.empty())
         continue;
@@ -372,13 +391,15 @@ bool TULowering::emit() {
   for (auto &[F, LC] : Contexts)
     LC->applyReplacements();
   if (States)
-    for (const FunctionDecl *FD : Moved) {
-      LoweringContext &LC = contextFor(FD);
-      CharSourceRange Block = blockRange(FD, LC.SM);
+    for (const NamedDecl *D : Moved) {
+      LoweringContext &LC = contextFor(D);
+      const auto *FD = dyn_cast<FunctionDecl>(D);
+      CharSourceRange Block =
+          FD ? blockRange(FD, LC.SM) : blockRange(cast<VarDecl>(D), LC);
       StateText S;
       std::string Text = LC.pieceText(LC.offsetIn(Block.getBegin()),
                                       LC.offsetIn(Block.getEnd()));
-      Ok &= States->around(*FD, Block, Text, S);
+      Ok &= States->around(*D, Block, Text, S);
       LC.wrap(Block, S.Before, S.After);
     }
   return Ok;
@@ -450,6 +471,8 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
     P.Begin = Begin;
     P.End = End;
     P.Place = LC.placedAt(BeginLoc);
+    P.IncludedFrom = LC.includeStack(BeginLoc);
+    P.Entry = LC.markerAt(BeginLoc);
     P.Standalone = Standalone;
     Pieces.push_back(std::move(P));
   }

@@ -519,6 +519,34 @@ std::string LoweringContext::placedAt(SourceLocation L) const {
          columnPad(L);
 }
 
+MarkerPosition LoweringContext::markerAt(SourceLocation L) const {
+  L = SM.getExpansionLoc(L);
+  MarkerPosition M;
+  M.Where =
+      std::to_string(SM.getPresumedLoc(L).getLine()) + " " + fileLiteral(L);
+  switch (SM.getFileCharacteristic(L)) {
+  case SrcMgr::C_System:
+    M.Kind = " 3";
+    break;
+  case SrcMgr::C_ExternCSystem:
+    M.Kind = " 3 4";
+    break;
+  default:
+    break;
+  }
+  return M;
+}
+
+std::vector<IncludeStep> LoweringContext::includeStack(SourceLocation L) const {
+  std::vector<IncludeStep> Steps;
+  for (SourceLocation At =
+           SM.getPresumedLoc(SM.getExpansionLoc(L)).getIncludeLoc();
+       At.isValid(); At = SM.getPresumedLoc(At).getIncludeLoc())
+    Steps.push_back({At.getRawEncoding(), markerAt(At)});
+  std::reverse(Steps.begin(), Steps.end());
+  return Steps;
+}
+
 void LoweringContext::wrap(CharSourceRange R, StringRef Before,
                            StringRef After) {
   unsigned Begin = offsetOf(R.getBegin()), End = offsetOf(R.getEnd());

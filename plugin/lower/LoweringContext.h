@@ -35,6 +35,8 @@
 #ifndef COAST_PLUGIN_LOWER_LOWERINGCONTEXT_H
 #define COAST_PLUGIN_LOWER_LOWERINGCONTEXT_H
 
+#include "Pieces.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -130,6 +132,11 @@ public:
   /// `#line` for \p L's presumed position and the spaces to its column:
   /// what text lowered at \p L needs ahead of it anywhere else.
   std::string placedAt(clang::SourceLocation L) const;
+  /// \p L's presumed position as a GNU line marker's operands.
+  MarkerPosition markerAt(clang::SourceLocation L) const;
+  /// The includes \p L is under, outermost first (as the presumed include
+  /// stack: a diagnostic at \p L shows them).
+  std::vector<IncludeStep> includeStack(clang::SourceLocation L) const;
   /// The offset of \p L in the file.
   unsigned offsetIn(clang::SourceLocation L) const { return offsetOf(L); }
   /// Wraps the text of \p R with the insertions at both of its ends (what

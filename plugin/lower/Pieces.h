@@ -22,8 +22,27 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace coast {
+
+/// A GNU line marker's operands for a position: `N "file"` and the flags
+/// of its file's kind (` 3` for a system header, ` 3 4` for an extern "C"
+/// one).
+struct MarkerPosition {
+  std::string Where;
+  std::string Kind;
+};
+
+/// One `#include` of the stack a piece was written under, outermost
+/// first.
+struct IncludeStep {
+  /// The include's location, raw: pieces under the same step were written
+  /// in the same inclusion of a header.
+  unsigned Id = 0;
+  /// Where the include is.
+  MarkerPosition At;
+};
 
 struct LoweredPiece {
   /// The declarations whose text it replaces (several when their texts
@@ -35,6 +54,12 @@ struct LoweredPiece {
   /// `#line` and column padding for Begin: where Text goes when it is put
   /// anywhere but in place.
   std::string Place;
+  /// The includes Begin is under (none in the main file) and Begin's own
+  /// marker position: appended text repeats them with GNU line markers, so
+  /// a diagnostic there shows the header's include stack, and
+  /// `__INCLUDE_LEVEL__` its depth, as in place.
+  std::vector<IncludeStep> IncludedFrom;
+  MarkerPosition Entry;
   /// The lowered text.
   std::string Text;
   /// False when Text is not whole declarations (a variable's initializer
@@ -48,7 +73,10 @@ std::string assembleFile(llvm::StringRef Original,
                          llvm::ArrayRef<LoweredPiece> Pieces);
 
 /// The text the single parse appends after the main file: every piece,
-/// each behind the `#line` of where it was.
+/// each behind the `#line` of where it was and, for a header's, behind the
+/// line markers that enter the header from the main file (the buffer has
+/// no include location of its own, so its text is at the main file's
+/// level).
 std::string appendedText(llvm::ArrayRef<LoweredPiece> Pieces);
 
 } // namespace coast
