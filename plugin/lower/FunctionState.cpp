@@ -20,13 +20,13 @@ using namespace clang;
 namespace coast {
 
 TranslationUnitEnd TranslationUnitEnd::of(Preprocessor &PP, Sema &S) {
-  return {PP, S.getCurFPFeatures(), &S};
+  return {PP, S.getCurFPFeatures(), S};
 }
 
 FunctionState::FunctionState(ASTContext &Ctx, const TranslationUnitEnd &End,
                              const CounterExpansions &Counters,
-                             CheckHandler &Handler, Placement Where)
-    : Ctx(Ctx), End(End), Counters(Counters), Handler(Handler), Where(Where) {}
+                             CheckHandler &Handler)
+    : Ctx(Ctx), End(End), Counters(Counters), Handler(Handler) {}
 
 /// How a message names \p D: the single parse appends the rewritten
 /// definitions that are not async too, and rewritten globals.
@@ -154,15 +154,8 @@ bool FunctionState::macrosAround(const NamedDecl &FD, CharSourceRange Block,
         PP.getMacroDefinitionAtLoc(II, Last).getMacroInfo();
     if (sameMacro(AtBegin, AtEnd, PP) && sameMacro(AfterBlock, AtEnd, PP))
       continue;
-    // The block's own directives change it: in place, the text after the
-    // block must see their effect, appended it must see the end's. Only
-    // the appended block is wrapped.
-    if (!sameMacro(AtBegin, AfterBlock, PP) && Where == Placement::InPlace)
-      continue;
     std::string Define = AtBegin ? definition(*II, *AtBegin, PP) : "";
     if (AtBegin && Define.empty()) {
-      if (Where == Placement::InPlace)
-        continue;
       Handler.unsupported(FD.getLocation(),
                           "builtin macro '" + II->getName().str() +
                               "' is redefined or undefined after " + named(FD) +
@@ -176,9 +169,9 @@ bool FunctionState::macrosAround(const NamedDecl &FD, CharSourceRange Block,
         "#pragma push_macro(\"" + Name + "\")\n#undef " + Name + "\n" + Define;
     Wrapped.push_back(II);
   }
-  // Which names a paste makes is only known expanding it: appended, any
-  // macro not wrapped and different at the end could be one of them.
-  if (Paster && Where == Placement::AtEnd)
+  // Which names a paste makes is only known expanding it: any macro not
+  // wrapped and different at the end could be one of them.
+  if (Paster)
     for (const auto &M : PP.macros(/*IncludeExternalMacros=*/false)) {
       const IdentifierInfo *II = M.first;
       if (llvm::is_contained(Wrapped, II) ||
@@ -234,10 +227,6 @@ bool FunctionState::inDirective(SourceLocation L, CharSourceRange R) const {
 
 bool FunctionState::writeCounters(const NamedDecl &D, CharSourceRange Block,
                                   LoweringContext &LC) {
-  // In place every expansion must stay one: a literal would not count,
-  // and each later __COUNTER__ of the file would take a smaller value.
-  if (Where == Placement::InPlace)
-    return true;
   const SourceManager &SM = Ctx.getSourceManager();
   const auto *FD = dyn_cast<FunctionDecl>(&D);
   bool Ok = true;
@@ -460,10 +449,6 @@ bool sameFP(FPOptions A, FPOptions B) {
 } // namespace
 
 bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
-  // In place the body has its state already, and a pragma chosen against
-  // the end's state may be one Sema refuses where it is parsed.
-  if (Where == Placement::InPlace)
-    return true;
   const LangOptions &LO = Ctx.getLangOpts();
   const auto *Body = dyn_cast_or_null<CompoundStmt>(FD.getBody());
   if (!Body)
@@ -531,7 +516,7 @@ bool FunctionState::fpPragmas(const FunctionDecl &FD, std::string &Out) {
 /// too, which the appended block, in the end's regions, would not: a data
 /// section of `#pragma clang section`, the attributes of `#pragma clang
 /// attribute`. Rejected by name. (An `#include` in a body is not a block's
-/// concern: the single parse lowers such a function in place.)
+/// concern: a main file with one compiles in a nested parse.)
 bool FunctionState::bodyRegions(const FunctionDecl &FD) {
   const SourceManager &SM = Ctx.getSourceManager();
   llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
@@ -574,15 +559,12 @@ bool FunctionState::bodyRegions(const FunctionDecl &FD) {
   return true;
 }
 
-/// In place the block is in the function's regions already. Appended, it
-/// is in those the file ends in: each the function was in, or the end is
-/// in, is reopened for the block (visibility, text section, optimize off)
-/// and the end's put back after; attributes of `#pragma clang attribute`
-/// cannot be spelled back from the AST: rejected by name.
+/// Appended, the block is in the regions the file ends in: each the function
+/// was in, or the end is in, is reopened for the block (visibility, text
+/// section, optimize off) and the end's put back after; attributes of `#pragma
+/// clang attribute` cannot be spelled back from the AST: rejected by name.
 bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
-  if (Where == Placement::InPlace || !End.S)
-    return true;
-  const Sema &S = *End.S;
+  const Sema &S = End.S;
   const SourceManager &SM = Ctx.getSourceManager();
   bool Ok = true;
   SourceRange Own(SM.getExpansionLoc(FD.getBeginLoc()),

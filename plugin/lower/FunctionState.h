@@ -4,8 +4,8 @@
 // local types, frame, descriptor, start and poll functions), and for
 // each other declaration it rewrites, is parsed in
 // the preprocessor's and Sema's state of wherever it lands, not of where
-// the function was written. Today's path puts it where the function was;
-// the single parse appends it after the main file's end. What would then
+// the function was written. The nested parse puts it where the function
+// was; the single parse appends it after the main file's end. What would then
 // change meaning, each made explicit here:
 //  - a macro defined, redefined or #undef'ed after the function: the
 //    block is wrapped in `#pragma push_macro`, the function-time definition
@@ -22,11 +22,10 @@
 //  - pragma regions (`GCC visibility push`, `clang section`, `clang
 //    optimize off`, `clang attribute push`): reopened around the block.
 // Everything is written against the state at the end of the translation
-// unit. Where the text is parsed in place that is a no-op, and only what
-// is a no-op there is written then; where a text cannot mean the same in
-// both places (a macro the body itself redefines, `__COUNTER__`, a
-// region) only the appended block gets it, or
-// coast-unsupported by name when it cannot be said at all.
+// unit, or is coast-unsupported by name when it cannot be said at all.
+// Only appended text (Placement::AtEnd) needs it: in place (the nested
+// parse) the text has its function's state already, and FunctionState
+// does not run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,8 +65,8 @@ enum class Placement {
 struct TranslationUnitEnd {
   clang::Preprocessor &PP;
   clang::FPOptions FP;
-  /// Only for Placement::AtEnd: the regions open at the end.
-  const clang::Sema *S = nullptr;
+  /// The regions open at the end.
+  const clang::Sema &S;
 
   static TranslationUnitEnd of(clang::Preprocessor &PP, clang::Sema &S);
 };
@@ -81,12 +80,7 @@ struct StateText {
 class FunctionState {
 public:
   FunctionState(clang::ASTContext &Ctx, const TranslationUnitEnd &End,
-                const CounterExpansions &Counters, CheckHandler &Handler,
-                Placement Where);
-
-  /// Whether the blocks are parsed after the file's end: then every
-  /// rewritten definition moves, not only async functions' blocks.
-  bool appended() const { return Where == Placement::AtEnd; }
+                const CounterExpansions &Counters, CheckHandler &Handler);
 
   /// The entry point for a block: \p Text is the block's final text, the
   /// lowering of \p D written from \p Block (a function's file range, its
@@ -96,14 +90,14 @@ public:
   bool around(const clang::NamedDecl &D, clang::CharSourceRange Block,
               llvm::StringRef Text, StateText &Out);
 
-  /// For an appended block, pragmas (one a line) that give the poll
-  /// function's body \p FD's floating-point state, to be written first in
-  /// it; none in place. False if no pragma sequence can say it (reported).
+  /// Pragmas (one a line) that give the poll function's body \p FD's
+  /// floating-point state, to be written first in it. False if no pragma
+  /// sequence can say it (reported).
   bool fpPragmas(const clang::FunctionDecl &FD, std::string &Out);
 
-  /// For an appended block, writes each __COUNTER__ expansion of \p Block
-  /// (\p D's file range, as for around) as the value it took. False if
-  /// one cannot be written so (reported).
+  /// Writes each __COUNTER__ expansion of \p Block (\p D's file range, as
+  /// for around) as the value it took. False if one cannot be written so
+  /// (reported).
   bool writeCounters(const clang::NamedDecl &D, clang::CharSourceRange Block,
                      LoweringContext &LC);
 
@@ -119,7 +113,6 @@ private:
   const TranslationUnitEnd &End;
   const CounterExpansions &Counters;
   CheckHandler &Handler;
-  Placement Where;
   clang::SourceLocation Latest;
   bool LatestKnown = false;
 };

@@ -117,7 +117,7 @@ public:
     // In place a block has its function's state already: all FunctionState
     // would write there is a no-op.
     if (End && Where == Placement::AtEnd)
-      States.emplace(Ctx, *End, Counters, StateHandler, Where);
+      States.emplace(Ctx, *End, Counters, StateHandler);
   }
 
   LoweringResult run(bool Emit);
@@ -159,9 +159,9 @@ private:
   AppendedStateHandler StateHandler;
   /// What keeps each block's meaning where it is parsed.
   std::optional<FunctionState> States;
-  /// The definitions whose text moves when the blocks are appended: every
-  /// async function, and each rewritten definition and global when
-  /// appended().
+  /// The definitions whose text moves when the blocks are appended
+  /// (States): every async function, each rewritten definition and
+  /// global.
   std::vector<const NamedDecl *> Moved;
 };
 
@@ -367,15 +367,13 @@ bool TULowering::emit() {
       Moved.push_back(FD);
     } else {
       bool Uses = !U.Marks.empty() || !U.FunctionValues.empty();
-      if (FD && FD->doesThisDeclarationHaveABody() && States &&
-          States->appended() && Uses) {
+      if (FD && FD->doesThisDeclarationHaveABody() && States && Uses) {
         Ok &= keepState(*FD, LC);
         Moved.push_back(FD);
       }
       // A rewritten global's initializer: its macros and __COUNTER__s as
       // at the declaration.
-      if (const auto *VD = dyn_cast<VarDecl>(D);
-          VD && States && States->appended() && Uses) {
+      if (const auto *VD = dyn_cast<VarDecl>(D); VD && States && Uses) {
         Ok &= States->writeCounters(*VD, blockRange(VD, LC), LC);
         Moved.push_back(VD);
       }
