@@ -25,6 +25,7 @@
 #include "CheckConsumer.h"
 #include "ClangCompat.h"
 #include "CoastAttrs.h"
+#include "CoastNames.h"
 #include "NestedParse.h"
 #include "SingleParse.h"
 #include "lower/FrameSizeReport.h"
@@ -35,7 +36,6 @@
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -73,15 +73,7 @@ bool mayNeedLowering(CompilerInstance &CI) {
   while (!Lex.LexFromRawLexer(Tok)) {
     if (!Tok.is(tok::raw_identifier))
       continue;
-    StringRef Id = Tok.getRawIdentifier();
-    if (Id.starts_with("coast") || Id.starts_with("__coast") ||
-        llvm::StringSwitch<bool>(Id)
-            .Case("async", true)
-            .Case("await", true)
-            .Case("box_async", true)
-            .Case("__async__", true)
-            .Case("__box_async__", true)
-            .Default(false))
+    if (isCoastName(Tok.getRawIdentifier()))
       return true;
   }
   return false;

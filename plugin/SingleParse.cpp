@@ -5,6 +5,7 @@
 #include "ClangCompat.h"
 #include "CoastAttrObserver.h"
 #include "CoastAttrs.h"
+#include "CoastNames.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
@@ -50,15 +51,6 @@ static bool mayLookUpFile(StringRef Text) {
 static bool isAttributeLike(StringRef Owner) {
   return Owner == "__attribute__" || Owner == "__attribute" ||
          Owner == "__declspec" || Owner == "_Alignas" || Owner == "alignas";
-}
-
-/// Whether \p Id may be coast's: code that the lowering appends (an async
-/// function, a rewritten definition) names one of these. As the plugin's
-/// fast path (CoastAction.cpp).
-static bool isCoastName(StringRef Id) {
-  return Id.starts_with("coast") || Id.starts_with("__coast") ||
-         Id == "async" || Id == "await" || Id == "box_async" ||
-         Id == "__async__" || Id == "__box_async__";
 }
 
 namespace {
