@@ -415,9 +415,25 @@ private:
     return true;
   }
 
-  /// Gives the functions CodeGen has passed their bodies back: the async
-  /// ones for good, the rewritten ones until the hook (the appended text
-  /// defines them again).
+  /// When a hidden definition has its code: never while CodeGen could
+  /// emit it from the user's text, whenever else the AST is read (one
+  /// rule for restore, lowerAndAppend and showRewritten).
+  ///  - Its group hides it (hide, setCode) before CodeGen, after this
+  ///    consumer, has it. Once CodeGen has passed the group a function
+  ///    has its body back (restore): a rewritten one at the next token the
+  ///    parser lexes (a later redeclaration meets a definition, as without
+  ///    coast), an async one at the next group. A variable's initializer
+  ///    stays away.
+  ///  - At the hook every one has its code for the checks and the
+  ///    lowering (lowerAndAppend). After it an async function keeps its
+  ///    body for good: CodeGen has passed it. A rewritten definition has
+  ///    none: the appended text defines it again.
+  ///  - While Sema ends the translation unit, from the appended text's
+  ///    last group (a declaration CodeGen emits nothing for) to
+  ///    HandleTranslationUnit, rewritten definitions have their code
+  ///    again (showRewritten): Sema warns about an unused static at the
+  ///    user's definition, as the nested parse does. HandleTranslationUnit
+  ///    takes it away before CodeGen's end, which emits the appended ones.
   void restore() {
     for (FunctionDecl *FD : RestoreNext)
       if (!Appended || KeepBody.count(FD))
@@ -490,12 +506,9 @@ private:
   }
 
   /// Gives the rewritten definitions their code back (\p On) while Sema
-  /// ends the translation unit, or takes it away again before CodeGen's
-  /// end. Sema warns about an unused static function or variable at its
-  /// definition (-Wunused-function, -Wunused-variable): the user's, as
-  /// the nested parse does, not the appended one, where every warning is
-  /// off. CodeGen passed the appended definitions and takes each one's
-  /// code from it.
+  /// ends the translation unit, or takes it away (restore's rule): its
+  /// -Wunused-function and -Wunused-variable are at the user's
+  /// definition, not at the appended one, where every warning is off.
   void showRewritten(bool On) {
     if (On == Shown)
       return;
@@ -512,8 +525,7 @@ private:
     ASTContext &Ctx = CI.getASTContext();
     LoweringResult R = checkAndLower(CI, Ctx, Records, Placement::AtEnd);
     // Async functions keep their bodies (but the last group's, which
-    // CodeGen has yet to pass); the others stay hidden for good: the
-    // appended text defines them again.
+    // CodeGen has yet to pass); the others are hidden (restore's rule).
     for (Decl *D : Hidden)
       if (!KeepBody.count(D))
         setCode(D, false);
@@ -533,7 +545,7 @@ private:
     // It ends with a declaration CodeGen emits nothing for, so that the
     // consumer sees the parser's look-ahead reach eof again even when the
     // pieces end in a pragma (a region a block reopened, closed after it):
-    // showRewritten.
+    // restore's rule.
     std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
                        appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
     SourceManager &SM = CI.getSourceManager();

@@ -1,7 +1,9 @@
 //===- SingleParse.h - Lowering inside the compile's own parse ------------===//
 //
-// -fplugin-arg-coast-single-parse: the compile parses the user's file once
-// (bench/compile-time/README.md, "One parse instead of two"). The consumer
+// The default where canParseOnce allows it (-fplugin-arg-coast-nested-parse
+// selects the nested parse): the compile parses the user's file once
+// (bench/compile-time/README.md, "One parse instead of two" and "The
+// single parse by default"). The consumer
 // runs before CodeGen's and hides from it the bodies of async functions
 // and of the definitions the lowering rewrites (a global's initializer
 // likewise); when the parser's look-ahead is the main file's eof it runs
@@ -25,9 +27,10 @@ namespace coast {
 struct LoweringResult;
 
 /// Whether the single parse can compile \p CI's input: not preprocessed
-/// input, and a main file whose last tokens are a declaration's, so that
-/// the parser reaches its eof right after a top-level declaration (a
-/// trailing `#pragma` or `#include` could end it otherwise).
+/// input, and a main file whose raw scan says the parser reaches its eof
+/// right after a top-level declaration (a trailing `#pragma` or
+/// `#include` could end it otherwise) and the appended text can mean what
+/// the user's did (SingleParse.cpp, RawScan).
 bool canParseOnce(clang::CompilerInstance &CI);
 
 /// Called with the lowering's result before its pieces are parsed
