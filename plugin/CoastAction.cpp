@@ -36,6 +36,7 @@
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -318,7 +319,26 @@ protected:
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
-    return createAfterCodeGenConsumer(CI);
+    return createAfterCodeGenConsumer(CI, !otherPluginAfterMain(CI));
+  }
+
+private:
+  /// Whether another plugin's action may come after the main one, as
+  /// FrontendAction::CreateWrappedASTConsumer chooses them (its arguments
+  /// unparsed: at worst the AST is kept, which costs only memory).
+  static bool otherPluginAfterMain(const CompilerInstance &CI) {
+    for (const FrontendPluginRegistry::entry &Plugin :
+         FrontendPluginRegistry::entries()) {
+      if (Plugin.getName() == "coast-after-codegen")
+        continue;
+      ActionType Type = Plugin.instantiate()->getActionType();
+      if (Type == AddAfterMainAction ||
+          (Type == CmdlineAfterMainAction &&
+           llvm::is_contained(CI.getFrontendOpts().AddPluginActions,
+                              Plugin.getName())))
+        return true;
+    }
+    return false;
   }
 };
 

@@ -271,6 +271,13 @@ bool canParseOnce(CompilerInstance &CI) {
   if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
       CI.getLangOpts().Modules)
     return false;
+  // -verify's consumer must be the diagnostics' client (lowerAndAppend
+  // takes its comment handler away): a serialized or logged diagnostics
+  // file chains it behind another.
+  const DiagnosticOptions &DO = CI.getDiagnosticOpts();
+  if (DO.VerifyDiagnostics && (!DO.DiagnosticSerializationFile.empty() ||
+                               !DO.DiagnosticLogFile.empty()))
+    return false;
   return RawScan(CI).endsWithDeclaration();
 }
 
@@ -844,17 +851,20 @@ private:
 /// After CodeGen's consumer: hands each group back to the single parse.
 class AfterCodeGenConsumer : public ASTConsumer {
 public:
-  AfterCodeGenConsumer(CompilerInstance &CI, SingleParseConsumer &Single)
+  AfterCodeGenConsumer(CompilerInstance &CI, SingleParseConsumer &Single,
+                       bool MayFreeAST)
       : CI(CI), Single(Single),
-        ClearAST(CI.getCodeGenOpts().ClearASTBeforeBackend) {
+        ClearAST(MayFreeAST && CI.getCodeGenOpts().ClearASTBeforeBackend) {
     Single.linkAfterCodeGen();
   }
 
   /// Clang keeps the AST through the back end when a plugin's consumer
   /// comes after CodeGen's, in case it reads it at the end; this one does
-  /// not, so the compile frees it as it would without this consumer.
+  /// not, so unless another plugin's does, the compile frees it as it
+  /// would without this consumer.
   void Initialize(ASTContext &) override {
-    CI.getCodeGenOpts().ClearASTBeforeBackend = ClearAST;
+    if (ClearAST)
+      CI.getCodeGenOpts().ClearASTBeforeBackend = true;
   }
 
   bool HandleTopLevelDecl(DeclGroupRef) override {
@@ -872,8 +882,9 @@ private:
 
 bool singleParseActive() { return Active; }
 
-std::unique_ptr<ASTConsumer> createAfterCodeGenConsumer(CompilerInstance &CI) {
-  return std::make_unique<AfterCodeGenConsumer>(CI, *Active);
+std::unique_ptr<ASTConsumer> createAfterCodeGenConsumer(CompilerInstance &CI,
+                                                        bool MayFreeAST) {
+  return std::make_unique<AfterCodeGenConsumer>(CI, *Active, MayFreeAST);
 }
 
 std::unique_ptr<ASTConsumer>

@@ -49,9 +49,11 @@ bool singleParseActive();
 
 /// The consumer that comes after CodeGen's: after each group CodeGen
 /// handled, the single parse gives the checks back what it kept from
-/// CodeGen (coast's annotations of variables and fields).
+/// CodeGen (coast's annotations of variables and fields). With
+/// \p MayFreeAST (no other plugin's consumer comes after CodeGen's) the
+/// compile frees the AST before the back end, as without this consumer.
 std::unique_ptr<clang::ASTConsumer>
-createAfterCodeGenConsumer(clang::CompilerInstance &CI);
+createAfterCodeGenConsumer(clang::CompilerInstance &CI, bool MayFreeAST);
 
 } // namespace coast
 
