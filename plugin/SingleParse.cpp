@@ -11,7 +11,6 @@
 #include "clang/AST/Decl.h"
 #include "clang/Basic/CharInfo.h"
 #include "clang/Basic/DiagnosticLex.h"
-#include "clang/Frontend/VerifyDiagnosticConsumer.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
@@ -271,13 +270,6 @@ bool canParseOnce(CompilerInstance &CI) {
   if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
       CI.getLangOpts().Modules)
     return false;
-  // -verify's consumer must be the diagnostics' client (lowerAndAppend
-  // takes its comment handler away): a serialized or logged diagnostics
-  // file chains it behind another.
-  const DiagnosticOptions &DO = CI.getDiagnosticOpts();
-  if (DO.VerifyDiagnostics && (!DO.DiagnosticSerializationFile.empty() ||
-                               !DO.DiagnosticLogFile.empty()))
-    return false;
   return RawScan(CI).endsWithDeclaration();
 }
 
@@ -381,9 +373,6 @@ public:
     showRewritten(false);
     finish();
     // The verifier removes itself at the end of the file.
-    if (Verify)
-      CI.getPreprocessor().addCommentHandler(Verify);
-    Verify = nullptr;
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
@@ -555,6 +544,11 @@ private:
     // restore's rule.
     std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
                        appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
+    // -verify reads expected-* comments as the preprocessor lexes them;
+    // the appended text copies the async bodies' comments, which would
+    // expect each of their diagnostics twice.
+    if (CI.getDiagnosticOpts().VerifyDiagnostics)
+      blankComments(Text);
     SourceManager &SM = CI.getSourceManager();
     SourceLocation End = P.getCurToken().getLocation();
     // No include location: the buffer is at the main file's level, as the
@@ -575,13 +569,6 @@ private:
     Diags.pushMappings(End);
     Diags.setSeverity(diag::pp_macro_not_used, diag::Severity::Ignored, End);
     Diags.popMappings(End);
-    // -verify reads expected-* comments as the preprocessor lexes them;
-    // the appended text copies the async bodies' comments, which would
-    // expect each of their diagnostics twice.
-    if (CI.getDiagnosticOpts().VerifyDiagnostics) {
-      Verify = static_cast<VerifyDiagnosticConsumer *>(Diags.getClient());
-      CI.getPreprocessor().removeCommentHandler(Verify);
-    }
     setCoastAttrsInert(true);
     markMacrosUsed();
     CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
@@ -589,6 +576,23 @@ private:
     // appended declarations, hands them to every consumer, and ends the
     // translation unit once, after them.
     P.ConsumeToken();
+  }
+
+  /// Replaces each comment of \p Text by spaces, its line breaks kept.
+  void blankComments(std::string &Text) {
+    Lexer Lex(SourceLocation(), CI.getLangOpts(), Text.data(), Text.data(),
+              Text.data() + Text.size());
+    Lex.SetCommentRetentionState(true);
+    Token Tok;
+    do {
+      Lex.LexFromRawLexer(Tok);
+      if (Tok.is(tok::comment)) {
+        unsigned End = Lex.getCurrentBufferOffset();
+        for (unsigned I = End - Tok.getLength(); I < End; ++I)
+          if (Text[I] != '\n')
+            Text[I] = ' ';
+      }
+    } while (Tok.isNot(tok::eof));
   }
 
   /// The preprocessor warned about the main file's unused macros when it
@@ -844,8 +848,6 @@ private:
   /// What hideAnnotations took, in the order taken.
   std::vector<TakenAttr> Taken;
   bool AfterLinked = false;
-  /// -verify's reader of comments, while the appended text is parsed.
-  VerifyDiagnosticConsumer *Verify = nullptr;
 };
 
 /// After CodeGen's consumer: hands each group back to the single parse.

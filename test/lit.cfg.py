@@ -12,6 +12,7 @@
 #   %coast-static libcoast.a
 #   %coast-plugin the plugin's path
 #   %coast-check  the coast-check tool
+#   %after-reader a test plugin whose consumer reads the AST after CodeGen's
 #   %clang-tidy   clang-tidy of the same LLVM with coast's module loaded
 #                 (feature `clang-tidy`: when both exist)
 #   %coast-tidy   the module's path
@@ -56,6 +57,7 @@ config.substitutions.append(
      % (config.coast_src_root, coast, plain, libs)))
 config.substitutions.append(("%coast-plugin", config.coast_plugin))
 config.substitutions.append(("%coast-check", config.coast_check))
+config.substitutions.append(("%after-reader", config.coast_after_reader))
 # clang-tidy only sees the checks of a module built for its own LLVM major.
 tidy = os.path.join(config.coast_llvm_bin, "clang-tidy")
 if config.coast_tidy and os.access(tidy, os.X_OK):
