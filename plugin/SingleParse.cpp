@@ -327,15 +327,19 @@ public:
         static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
     if (P && P->getCurToken().is(tok::eof))
       lowerAndAppend(*P);
-    for (Decl *D : Mine)
+    for (Decl *D : Mine) {
       setCode(D, false);
+      if (auto *VD = dyn_cast<VarDecl>(D); VD && !Appended)
+        InitsNext.push_back(VD);
+    }
     // The parser lexes the next token once every consumer, CodeGen last,
     // has had this group, and before Sema sees what follows: a later
     // redeclaration of a rewritten function meets its definition, as in a
     // compile without coast (an attribute that must precede a definition
     // is dropped). Async functions wait for the next group, or an
     // async-heavy file would pay a call for nearly every token.
-    if (llvm::any_of(RestoreNext,
+    if (!InitsNext.empty() ||
+        llvm::any_of(RestoreNext,
                      [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
       CI.getPreprocessor().setTokenWatcher(
           [this](const Token &) { restore(); });
@@ -384,12 +388,20 @@ private:
 
   /// Gives the functions CodeGen has passed their bodies back: the async
   /// ones for good, the rewritten ones until the hook (the appended text
-  /// defines them again).
+  /// defines them again). And the variables their initializers, until the
+  /// hook: Sema folds what follows with them (`__builtin_constant_p`, an
+  /// array's bound). CodeGen saw a tentative definition, which it neither
+  /// emits nor defers (EmitGlobal); only Sema's end of the translation unit
+  /// would complete one, and Sema saw a definition.
   void restore() {
     for (FunctionDecl *FD : RestoreNext)
       if (!Appended || KeepBody.count(FD))
         FD->setBody(Bodies[FD]);
     RestoreNext.clear();
+    if (!Appended)
+      for (VarDecl *VD : InitsNext)
+        VD->setInit(Inits[VD]);
+    InitsNext.clear();
   }
 
   /// Gives \p D its code back (\p On) or takes it away.
@@ -667,6 +679,8 @@ private:
   llvm::DenseMap<VarDecl *, Expr *> Inits;
   /// Hidden functions of the last group: CodeGen has yet to pass them.
   llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
+  /// Hidden variables of the last group: CodeGen has yet to pass them.
+  llvm::SmallVector<VarDecl *, 2> InitsNext;
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
