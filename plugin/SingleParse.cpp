@@ -12,6 +12,7 @@
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Parse/Parser.h"
+#include "clang/Sema/Sema.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -142,6 +143,16 @@ private:
       return llvm::any_of(
           Words, [&](StringRef W) { return llvm::is_contained(Any, W); });
     };
+    // What a pragma does to a declaration before it (`weak`,
+    // `redefine_extname`) would reach the appended one after it; the
+    // layout in force at the end (`pack`, `ms_struct`, `options align`)
+    // would lay out the appended local types.
+    if (!Words.empty() &&
+        (llvm::is_contained({"weak", "redefine_extname", "pack", "ms_struct",
+                             "align"},
+                            Words[0]) ||
+         (Words[0] == "options" && Words.size() > 1 && Words[1] == "align")))
+      return false;
     bool Clang = !Words.empty() && Words[0] == "clang";
     if (Clang && Words.size() > 1 &&
         (Words[1] == "attribute" ||
@@ -319,6 +330,7 @@ public:
         if (auto *VD = dyn_cast<VarDecl>(D);
             VD && VD->getInit() && Hidden.insert(VD)) {
           Inits[VD] = VD->getInit();
+          record(VD);
           Mine.push_back(VD);
         }
     // The parser holds one token of look-ahead: eof after the main file's
@@ -383,7 +395,19 @@ private:
       return false;
     }
     Hidden.insert(D);
+    record(D);
     return true;
+  }
+
+  /// Records what \p D's meaning at the hook is compared with
+  /// (keepsMeaning): the attributes of its declarations, and the layout
+  /// pragmas' state its pieces' local types were laid out under.
+  void record(Decl *D) {
+    for (const Decl *Re : D->redecls())
+      for (const Attr *A : Re->attrs())
+        AttrsAtHide.insert(A);
+    Sema &S = CI.getSema();
+    LayoutAtHide[D] = {S.AlignPackStack.CurrentValue, S.MSStructPragmaOn};
   }
 
   /// Gives the functions CodeGen has passed their bodies back: the async
@@ -546,20 +570,40 @@ private:
   /// definition it never sees: it drops them, -Wignored-attributes, after
   /// a function's, which it sees) would reach the appended one.
   bool keepsMeaning() {
-    const SourceManager &SM = CI.getSourceManager();
+    Sema &S = CI.getSema();
     for (Decl *D : Hidden) {
+      std::pair<Sema::AlignPackInfo, bool> Then = LayoutAtHide[D],
+                                           Now = {S.AlignPackStack.CurrentValue,
+                                                  S.MSStructPragmaOn};
+      // An async function's local types keep their packing: the lowering
+      // writes it around them (LocalTypes.cpp).
+      if (KeepBody.count(D))
+        Then.first = Now.first;
+      if (Then != Now) {
+        DiagnosticsEngine &Diags = CI.getDiagnostics();
+        Diags.Report(D->getLocation(),
+                     Diags.getCustomDiagID(
+                         DiagnosticsEngine::Error,
+                         "coast: the single parse cannot lower this "
+                         "declaration under the '#pragma pack' or '#pragma "
+                         "ms_struct' in force at the end of the file, which "
+                         "differs from its own; " NESTED));
+        return false;
+      }
       if (KeepBody.count(D))
         continue;
       for (Decl *Re : D->redecls()) {
         for (const Attr *A : Re->attrs()) {
           std::string Key = orderedBy(A);
           bool Ordered = !Key.empty() && sharesOrder(D, Key);
-          // One the definition has too is kept after it: nothing new.
-          bool After = Re != D && !A->isInherited() && !A->isImplicit() &&
-                       SM.isBeforeInTranslationUnit(D->getLocation(),
-                                                    Re->getLocation()) &&
+          // Any attribute given after the definition was hidden, a
+          // pragma's (`weak`, `redefine_extname`) too, that the definition
+          // had not: the appended one would have it. One the definition
+          // has too is kept after it: nothing new.
+          bool After = !AttrsAtHide.count(A) && !A->isInherited() &&
                        llvm::none_of(D->attrs(), [&](const Attr *Own) {
-                         return Own->getKind() == A->getKind();
+                         return AttrsAtHide.count(Own) &&
+                                Own->getKind() == A->getKind();
                        });
           if (!Ordered && !After)
             continue;
@@ -679,6 +723,11 @@ private:
   llvm::DenseMap<VarDecl *, Expr *> Inits;
   /// Hidden functions of the last group: CodeGen has yet to pass them.
   llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
+  /// The attributes of the hidden declarations' chains when hidden.
+  llvm::DenseSet<const Attr *> AttrsAtHide;
+  /// The `#pragma pack` and `ms_struct` state when each was hidden.
+  llvm::DenseMap<const Decl *, std::pair<Sema::AlignPackInfo, bool>>
+      LayoutAtHide;
   /// Hidden variables of the last group: CodeGen has yet to pass them.
   llvm::SmallVector<VarDecl *, 2> InitsNext;
   /// The hidden async functions: CodeGen never sees them again.
