@@ -153,6 +153,12 @@ private:
                             Words[0]) ||
          (Words[0] == "options" && Words.size() > 1 && Words[1] == "align")))
       return false;
+    // A name poisoned, deprecated, restricted to its header or final after
+    // a rewritten function may be one its appended text spells.
+    if (Words.size() > 1 && (Words[0] == "GCC" || Words[0] == "clang") &&
+        llvm::is_contained(
+            {"poison", "deprecated", "restrict_expansion", "final"}, Words[1]))
+      return false;
     bool Clang = !Words.empty() && Words[0] == "clang";
     if (Clang && Words.size() > 1 &&
         (Words[1] == "attribute" ||
