@@ -521,16 +521,19 @@ private:
     return false;
   }
 
-  /// What orders \p A's declaration among others of its kind when they are
-  /// emitted in one translation unit: a constructor's or destructor's
-  /// priority (same priority, order of emission), a section (its entries,
-  /// in order of emission). Empty when nothing does.
-  std::string orderedBy(const Attr *A) {
+  /// What orders \p A's declaration \p D among others of its kind when
+  /// they are emitted in one translation unit, as a program can observe
+  /// it: a constructor's or destructor's priority (same priority, order of
+  /// emission), a variable's data section (its entries, in order of
+  /// emission, walked from `__start_`). Empty when nothing does.
+  std::string orderedBy(const Decl *D, const Attr *A) {
     const ASTContext &Ctx = CI.getASTContext();
     if (const auto *C = dyn_cast<ConstructorAttr>(A))
       return "constructor " + std::to_string(priorityOf(*C, Ctx));
-    if (const auto *D = dyn_cast<DestructorAttr>(A))
-      return "destructor " + std::to_string(priorityOf(*D, Ctx));
+    if (const auto *De = dyn_cast<DestructorAttr>(A))
+      return "destructor " + std::to_string(priorityOf(*De, Ctx));
+    if (!isa<VarDecl>(D))
+      return "";
     if (const auto *S = dyn_cast<SectionAttr>(A))
       return "section " + S->getName().str();
     if (const auto *S = dyn_cast<PragmaClangBSSSectionAttr>(A))
@@ -541,9 +544,20 @@ private:
       return "section " + S->getName().str();
     if (const auto *S = dyn_cast<PragmaClangRelroSectionAttr>(A))
       return "section " + S->getName().str();
-    if (const auto *S = dyn_cast<PragmaClangTextSectionAttr>(A))
-      return "section " + S->getName().str();
     return "";
+  }
+
+  /// How a refusal names \p A: by the pragma that gave it, if one did.
+  static std::string nameOf(const Attr *A) {
+    if (isa<PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
+            PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
+            PragmaClangTextSectionAttr>(A))
+      return "'#pragma clang section'";
+    if (A->isImplicit() && isa<WeakAttr>(A))
+      return "'#pragma weak'";
+    if (A->isImplicit() && isa<AsmLabelAttr>(A))
+      return "'#pragma redefine_extname'";
+    return "attribute '" + std::string(A->getSpelling()) + "'";
   }
 
   /// Whether \p D, a top-level declaration, defines what it declares (the
@@ -563,7 +577,7 @@ private:
     for (const Decl *O : CI.getASTContext().getTranslationUnitDecl()->decls())
       if (O->getCanonicalDecl() != D->getCanonicalDecl() && defines(O) &&
           llvm::any_of(O->attrs(),
-                       [&](const Attr *A) { return orderedBy(A) == Key; }))
+                       [&](const Attr *A) { return orderedBy(O, A) == Key; }))
         return true;
     return false;
   }
@@ -600,7 +614,7 @@ private:
         continue;
       for (Decl *Re : D->redecls()) {
         for (const Attr *A : Re->attrs()) {
-          std::string Key = orderedBy(A);
+          std::string Key = orderedBy(D, A);
           bool Ordered = !Key.empty() && sharesOrder(D, Key);
           // Any attribute given after the definition was hidden, a
           // pragma's (`weak`, `redefine_extname`) too, that the definition
@@ -619,11 +633,11 @@ private:
               Loc.isValid() ? Loc : Re->getLocation(),
               Diags.getCustomDiagID(
                   DiagnosticsEngine::Error,
-                  "coast: the single parse cannot keep attribute "
-                  "'%0' %select{on a rewritten definition, which it "
-                  "emits after the others of its %1|on a "
-                  "redeclaration after a rewritten definition}2; " NESTED))
-              << A->getSpelling() << StringRef(Key).split(' ').first
+                  "coast: the single parse cannot keep "
+                  "%0 %select{on a rewritten definition, which it "
+                  "emits after the others of its %1|given after a "
+                  "rewritten definition}2; " NESTED))
+              << nameOf(A) << StringRef(Key).split(' ').first
               << (Ordered ? 0 : 1);
           return false;
         }
