@@ -18,6 +18,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace clang;
@@ -47,6 +48,11 @@ static bool mayLookUpFile(StringRef Text) {
 static bool isAttributeLike(StringRef Owner) {
   return Owner == "__attribute__" || Owner == "__attribute" ||
          Owner == "__declspec" || Owner == "_Alignas" || Owner == "alignas";
+}
+
+/// Whether \p Id opens a tag's declaration or definition.
+static bool isTagKeyword(StringRef Id) {
+  return Id == "struct" || Id == "union" || Id == "enum";
 }
 
 /// Whether \p Id may be coast's: code that the lowering appends (an async
@@ -105,6 +111,7 @@ public:
         while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
           Words.push_back(Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier()
                           : Tok.is(tok::hashhash)     ? "##"
+                          : Tok.is(tok::l_brace)      ? "{"
                                                       : "");
         Lex.setParsingPreprocessorDirective(false);
         if (!directive(Name, Words))
@@ -177,6 +184,11 @@ private:
       return false;
     if (llvm::any_of(Words, mayLookUpFile) || !keepsState(Name, Words))
       return false;
+    // A macro that may define a tag: where spelled, its declaration is
+    // taken to define one.
+    if (Name == "define" && Words.size() > 1 && llvm::is_contained(Words, "{") &&
+        llvm::any_of(Words.drop_front(), isTagKeyword))
+      TagMacros.insert(Words[0]);
     bool Opens = Name.starts_with("if");
     if (Opens || Name.starts_with("el") || Name == "endif") {
       // Closing or switching a group opened before the declaration.
@@ -205,6 +217,22 @@ private:
     if (Id == "_Pragma" && SeenCoast && Depth == 0)
       return false;
     SeenCoast |= isCoastName(Id);
+    // A function both `extern inline` (GNU) and defined again: the
+    // appended definition would be a redefinition of the inline one.
+    if (Id == "gnu_inline" || Id == "__gnu_inline__")
+      return false;
+    // A tag defined inside parentheses or an initializer, which the
+    // appended piece of its declaration would define twice (a keyword,
+    // perhaps a name, then `{`).
+    bool Inner = Depth == 0 ? Parens > 0 : Open == Brace::Init;
+    if (Inner && isTagKeyword(Id))
+      InnerTag = 1;
+    else if (InnerTag == 1 && !Id.empty())
+      InnerTag = 2;
+    else
+      InnerTag = InnerTag && Tok.is(tok::l_brace) ? 3 : 0;
+    if (InnerTag == 3 || (TagMacros.count(Id) && (Depth == 0 || Inner)))
+      DefinesTag = true;
     if (Id == "_Pragma") {
       DirectiveAfter = true;
     } else if (Conditionals == 0) {
@@ -221,14 +249,17 @@ private:
         InDeclaration = true;
         DeclConditionals = Conditionals;
       }
-      if (Parens == 0 && (Id == "struct" || Id == "union" || Id == "enum"))
+      if (Parens == 0 && isTagKeyword(Id))
         TagKeyword = true;
       if (Tok.is(tok::l_paren) && Parens++ == 0)
         ParenOwner = PrevIdentifier;
       else if (Tok.is(tok::r_paren) && Parens > 0 && --Parens == 0)
         LastParenOwner = ParenOwner;
-      if (Tok.is(tok::equal) && Parens == 0 && DefinesTag)
-        return false;
+      if (Tok.is(tok::equal) && Parens == 0) {
+        if (DefinesTag)
+          return false;
+        HasInit = true;
+      }
       if (Tok.is(tok::l_brace)) {
         bool AfterDeclarator =
             Last == tok::r_paren && !isAttributeLike(LastParenOwner);
@@ -249,9 +280,9 @@ private:
     }
     LastEnds = Ends && !Empty;
     if (Ends) {
-      if (Conditionals != DeclConditionals)
+      if (Conditionals != DeclConditionals || (DefinesTag && HasInit))
         return false;
-      InDeclaration = TagKeyword = DefinesTag = false;
+      InDeclaration = TagKeyword = DefinesTag = HasInit = false;
     }
     Last = Tok.getKind();
     PrevIdentifier = Id;
@@ -275,6 +306,12 @@ private:
   /// whether it defined a tag, what the `{` at file scope opened, and what
   /// led its last parenthesised group.
   bool InDeclaration = false, TagKeyword = false, DefinesTag = false;
+  /// Whether the declaration under way has an initializer; how far a tag
+  /// defined inside parentheses or an initializer is (1 after its keyword,
+  /// 2 after its name, 3 at its `{`); the macros that may define a tag.
+  bool HasInit = false;
+  unsigned InnerTag = 0;
+  llvm::StringSet<> TagMacros;
   unsigned DeclConditionals = 0;
   Brace Open = Brace::Body;
   StringRef ParenOwner, LastParenOwner, PrevIdentifier;
@@ -291,6 +328,9 @@ bool canParseOnce(CompilerInstance &CI) {
   // through the parse this consumer watches.
   if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
       CI.getLangOpts().Modules)
+    return false;
+  // `extern inline` is GNU's (gnu_inline, as RawScan sees it).
+  if (CI.getLangOpts().GNUInline)
     return false;
   return RawScan(CI).endsWithDeclaration();
 }
@@ -372,6 +412,15 @@ public:
           DiagnosticsEngine::Error,
           "coast: the single parse did not reach the end of the main file "
           "after a declaration; " NESTED));
+    }
+    // An error in the appended text may be the single parse's own (a tag
+    // or a GNU inline function of a header's, out of the scan's sight).
+    if (Entered && CI.getDiagnostics().hasErrorOccurred()) {
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(
+          DiagnosticsEngine::Note,
+          "coast: an error above may come from the lowered code that the "
+          "single parse appends to the file; " NESTED));
     }
     Lowered->HandleTranslationUnit(Ctx);
   }
@@ -476,6 +525,7 @@ private:
         SrcMgr::C_User, 0, 0, End);
     setCoastAttrsInert(true);
     CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
+    Entered = true;
     // Replaces the eof look-ahead: ParseAST's loop goes on with the
     // appended declarations, hands them to every consumer, and ends the
     // translation unit once, after them.
@@ -753,6 +803,8 @@ private:
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
+  /// Whether the lowered text was appended.
+  bool Entered = false;
 };
 
 } // namespace
