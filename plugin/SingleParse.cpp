@@ -186,7 +186,8 @@ private:
       return false;
     // A macro that may define a tag: where spelled, its declaration is
     // taken to define one.
-    if (Name == "define" && Words.size() > 1 && llvm::is_contained(Words, "{") &&
+    if (Name == "define" && Words.size() > 1 &&
+        llvm::is_contained(Words, "{") &&
         llvm::any_of(Words.drop_front(), isTagKeyword))
       TagMacros.insert(Words[0]);
     bool Opens = Name.starts_with("if");
