@@ -647,10 +647,11 @@ private:
                                            Now = {S.AlignPackStack.CurrentValue,
                                                   S.MSStructPragmaOn};
       // An async function's local types keep their packing: the lowering
-      // writes it around them (LocalTypes.cpp).
+      // writes it around them (LocalTypes.cpp). A variable's piece defines
+      // no type (the raw scan falls back on one that would).
       if (KeepBody.count(D))
         Then.first = Now.first;
-      if (Then != Now) {
+      if (isa<FunctionDecl>(D) && Then != Now) {
         DiagnosticsEngine &Diags = CI.getDiagnostics();
         Diags.Report(D->getLocation(),
                      Diags.getCustomDiagID(
