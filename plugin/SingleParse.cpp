@@ -16,11 +16,13 @@
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Parse/Parser.h"
+#include "clang/Sema/Sema.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace clang;
@@ -50,6 +52,11 @@ static bool mayLookUpFile(StringRef Text) {
 static bool isAttributeLike(StringRef Owner) {
   return Owner == "__attribute__" || Owner == "__attribute" ||
          Owner == "__declspec" || Owner == "_Alignas" || Owner == "alignas";
+}
+
+/// Whether \p Id opens a tag's declaration or definition.
+static bool isTagKeyword(StringRef Id) {
+  return Id == "struct" || Id == "union" || Id == "enum";
 }
 
 namespace {
@@ -99,6 +106,7 @@ public:
         while (!Lex.LexFromRawLexer(Tok) && Tok.isNot(tok::eod))
           Words.push_back(Tok.is(tok::raw_identifier) ? Tok.getRawIdentifier()
                           : Tok.is(tok::hashhash)     ? "##"
+                          : Tok.is(tok::l_brace)      ? "{"
                                                       : "");
         Lex.setParsingPreprocessorDirective(false);
         if (!directive(Name, Words))
@@ -137,6 +145,22 @@ private:
       return llvm::any_of(
           Words, [&](StringRef W) { return llvm::is_contained(Any, W); });
     };
+    // What a pragma does to a declaration before it (`weak`,
+    // `redefine_extname`) would reach the appended one after it; the
+    // layout in force at the end (`pack`, `ms_struct`, `options align`)
+    // would lay out the appended local types.
+    if (!Words.empty() &&
+        (llvm::is_contained({"weak", "redefine_extname", "pack", "ms_struct",
+                             "align"},
+                            Words[0]) ||
+         (Words[0] == "options" && Words.size() > 1 && Words[1] == "align")))
+      return false;
+    // A name poisoned, deprecated, restricted to its header or final after
+    // a rewritten function may be one its appended text spells.
+    if (Words.size() > 1 && (Words[0] == "GCC" || Words[0] == "clang") &&
+        llvm::is_contained(
+            {"poison", "deprecated", "restrict_expansion", "final"}, Words[1]))
+      return false;
     bool Clang = !Words.empty() && Words[0] == "clang";
     if (Clang && Words.size() > 1 &&
         (Words[1] == "attribute" ||
@@ -155,6 +179,12 @@ private:
       return false;
     if (llvm::any_of(Words, mayLookUpFile) || !keepsState(Name, Words))
       return false;
+    // A macro that may define a tag: where spelled, its declaration is
+    // taken to define one.
+    if (Name == "define" && Words.size() > 1 &&
+        llvm::is_contained(Words, "{") &&
+        llvm::any_of(Words.drop_front(), isTagKeyword))
+      TagMacros.insert(Words[0]);
     bool Opens = Name.starts_with("if");
     if (Opens || Name.starts_with("el") || Name == "endif") {
       // Closing or switching a group opened before the declaration.
@@ -183,6 +213,22 @@ private:
     if (Id == "_Pragma" && SeenCoast && Depth == 0)
       return false;
     SeenCoast |= isCoastName(Id);
+    // A function both `extern inline` (GNU) and defined again: the
+    // appended definition would be a redefinition of the inline one.
+    if (Id == "gnu_inline" || Id == "__gnu_inline__")
+      return false;
+    // A tag defined inside parentheses or an initializer, which the
+    // appended piece of its declaration would define twice (a keyword,
+    // perhaps a name, then `{`).
+    bool Inner = Depth == 0 ? Parens > 0 : Open == Brace::Init;
+    if (Inner && isTagKeyword(Id))
+      InnerTag = 1;
+    else if (InnerTag == 1 && !Id.empty())
+      InnerTag = 2;
+    else
+      InnerTag = InnerTag && Tok.is(tok::l_brace) ? 3 : 0;
+    if (InnerTag == 3 || (TagMacros.count(Id) && (Depth == 0 || Inner)))
+      DefinesTag = true;
     if (Id == "_Pragma") {
       DirectiveAfter = true;
     } else if (Conditionals == 0) {
@@ -199,14 +245,17 @@ private:
         InDeclaration = true;
         DeclConditionals = Conditionals;
       }
-      if (Parens == 0 && (Id == "struct" || Id == "union" || Id == "enum"))
+      if (Parens == 0 && isTagKeyword(Id))
         TagKeyword = true;
       if (Tok.is(tok::l_paren) && Parens++ == 0)
         ParenOwner = PrevIdentifier;
       else if (Tok.is(tok::r_paren) && Parens > 0 && --Parens == 0)
         LastParenOwner = ParenOwner;
-      if (Tok.is(tok::equal) && Parens == 0 && DefinesTag)
-        return false;
+      if (Tok.is(tok::equal) && Parens == 0) {
+        if (DefinesTag)
+          return false;
+        HasInit = true;
+      }
       if (Tok.is(tok::l_brace)) {
         bool AfterDeclarator =
             Last == tok::r_paren && !isAttributeLike(LastParenOwner);
@@ -227,9 +276,9 @@ private:
     }
     LastEnds = Ends && !Empty;
     if (Ends) {
-      if (Conditionals != DeclConditionals)
+      if (Conditionals != DeclConditionals || (DefinesTag && HasInit))
         return false;
-      InDeclaration = TagKeyword = DefinesTag = false;
+      InDeclaration = TagKeyword = DefinesTag = HasInit = false;
     }
     Last = Tok.getKind();
     PrevIdentifier = Id;
@@ -253,6 +302,12 @@ private:
   /// whether it defined a tag, what the `{` at file scope opened, and what
   /// led its last parenthesised group.
   bool InDeclaration = false, TagKeyword = false, DefinesTag = false;
+  /// Whether the declaration under way has an initializer; how far a tag
+  /// defined inside parentheses or an initializer is (1 after its keyword,
+  /// 2 after its name, 3 at its `{`); the macros that may define a tag.
+  bool HasInit = false;
+  unsigned InnerTag = 0;
+  llvm::StringSet<> TagMacros;
   unsigned DeclConditionals = 0;
   Brace Open = Brace::Body;
   StringRef ParenOwner, LastParenOwner, PrevIdentifier;
@@ -269,6 +324,9 @@ bool canParseOnce(CompilerInstance &CI) {
   // through the parse this consumer watches.
   if (!CI.getPreprocessorOpts().ImplicitPCHInclude.empty() ||
       CI.getLangOpts().Modules)
+    return false;
+  // `extern inline` is GNU's (gnu_inline, as RawScan sees it).
+  if (CI.getLangOpts().GNUInline)
     return false;
   return RawScan(CI).endsWithDeclaration();
 }
@@ -345,21 +403,26 @@ public:
         if (auto *VD = dyn_cast<VarDecl>(D);
             VD && VD->getInit() && Hidden.insert(VD)) {
           Inits[VD] = VD->getInit();
+          record(VD);
           Mine.push_back(VD);
         }
     // The parser holds one token of look-ahead: eof after the main file's
     // last declaration, before it tells Sema the translation unit ended.
     if (Last)
       lowerAndAppend(*P);
-    for (Decl *D : Mine)
+    for (Decl *D : Mine) {
       setCode(D, false);
+      if (auto *VD = dyn_cast<VarDecl>(D); VD && !Appended)
+        InitsNext.push_back(VD);
+    }
     // The parser lexes the next token once every consumer, CodeGen last,
     // has had this group, and before Sema sees what follows: a later
     // redeclaration of a rewritten function meets its definition, as in a
     // compile without coast (an attribute that must precede a definition
     // is dropped). Async functions wait for the next group, or an
     // async-heavy file would pay a call for nearly every token.
-    if (llvm::any_of(RestoreNext,
+    if (!InitsNext.empty() ||
+        llvm::any_of(RestoreNext,
                      [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
       CI.getPreprocessor().setTokenWatcher(
           [this](const Token &) { restore(); });
@@ -379,6 +442,15 @@ public:
           DiagnosticsEngine::Error,
           "coast: the single parse did not reach the end of the main file "
           "after a declaration; " NESTED));
+    }
+    // An error in the appended text may be the single parse's own (a tag
+    // or a GNU inline function of a header's, out of the scan's sight).
+    if (Entered && CI.getDiagnostics().hasErrorOccurred()) {
+      DiagnosticsEngine &D = CI.getDiagnostics();
+      D.Report(D.getCustomDiagID(
+          DiagnosticsEngine::Note,
+          "coast: an error above may come from the lowered code that the "
+          "single parse appends to the file; " NESTED));
     }
     Lowered->HandleTranslationUnit(Ctx);
   }
@@ -408,18 +480,34 @@ private:
       return false;
     }
     Hidden.insert(D);
+    record(D);
     return true;
+  }
+
+  /// Records what \p D's meaning at the hook is compared with
+  /// (keepsMeaning): the attributes of its declarations, and the layout
+  /// pragmas' state its pieces' local types were laid out under.
+  void record(Decl *D) {
+    for (const Decl *Re : D->redecls())
+      for (const Attr *A : Re->attrs())
+        AttrsAtHide.insert(A);
+    Sema &S = CI.getSema();
+    LayoutAtHide[D] = {S.AlignPackStack.CurrentValue, S.MSStructPragmaOn};
   }
 
   /// When a hidden definition has its code: never while CodeGen could
   /// emit it from the user's text, whenever else the AST is read (one
   /// rule for restore, lowerAndAppend and showRewritten).
   ///  - Its group hides it (hide, setCode) before CodeGen, after this
-  ///    consumer, has it. Once CodeGen has passed the group a function
-  ///    has its body back (restore): a rewritten one at the next token the
+  ///    consumer, has it. Once CodeGen has passed the group it has its
+  ///    code back (restore): a rewritten function at the next token the
   ///    parser lexes (a later redeclaration meets a definition, as without
-  ///    coast), an async one at the next group. A variable's initializer
-  ///    stays away.
+  ///    coast), an async one at the next group, a variable its initializer
+  ///    (Sema folds what follows with it: `__builtin_constant_p`, an
+  ///    array's bound). CodeGen saw a function declaration or a tentative
+  ///    definition, which it neither emits nor defers (EmitGlobal); only
+  ///    Sema's end of the translation unit would complete a tentative one,
+  ///    and Sema saw a definition.
   ///  - At the hook every one has its code for the checks and the
   ///    lowering (lowerAndAppend). After it an async function keeps its
   ///    body for good: CodeGen has passed it. A rewritten definition has
@@ -435,6 +523,10 @@ private:
       if (!Appended || KeepBody.count(FD))
         FD->setBody(Bodies[FD]);
     RestoreNext.clear();
+    if (!Appended)
+      for (VarDecl *VD : InitsNext)
+        VD->setInit(Inits[VD]);
+    InitsNext.clear();
   }
 
   /// Gives \p D its code back (\p On) or takes it away.
@@ -572,6 +664,7 @@ private:
     setCoastAttrsInert(true);
     markMacrosUsed();
     CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
+    Entered = true;
     // Replaces the eof look-ahead: ParseAST's loop goes on with the
     // appended declarations, hands them to every consumer, and ends the
     // translation unit once, after them.
@@ -645,16 +738,19 @@ private:
     return false;
   }
 
-  /// What orders \p A's declaration among others of its kind when they are
-  /// emitted in one translation unit: a constructor's or destructor's
-  /// priority (same priority, order of emission), a section (its entries,
-  /// in order of emission). Empty when nothing does.
-  std::string orderedBy(const Attr *A) {
+  /// What orders \p A's declaration \p D among others of its kind when
+  /// they are emitted in one translation unit, as a program can observe
+  /// it: a constructor's or destructor's priority (same priority, order of
+  /// emission), a variable's data section (its entries, in order of
+  /// emission, walked from `__start_`). Empty when nothing does.
+  std::string orderedBy(const Decl *D, const Attr *A) {
     const ASTContext &Ctx = CI.getASTContext();
     if (const auto *C = dyn_cast<ConstructorAttr>(A))
       return "constructor " + std::to_string(priorityOf(*C, Ctx));
-    if (const auto *D = dyn_cast<DestructorAttr>(A))
-      return "destructor " + std::to_string(priorityOf(*D, Ctx));
+    if (const auto *De = dyn_cast<DestructorAttr>(A))
+      return "destructor " + std::to_string(priorityOf(*De, Ctx));
+    if (!isa<VarDecl>(D))
+      return "";
     if (const auto *S = dyn_cast<SectionAttr>(A))
       return "section " + S->getName().str();
     if (const auto *S = dyn_cast<PragmaClangBSSSectionAttr>(A))
@@ -665,9 +761,20 @@ private:
       return "section " + S->getName().str();
     if (const auto *S = dyn_cast<PragmaClangRelroSectionAttr>(A))
       return "section " + S->getName().str();
-    if (const auto *S = dyn_cast<PragmaClangTextSectionAttr>(A))
-      return "section " + S->getName().str();
     return "";
+  }
+
+  /// How a refusal names \p A: by the pragma that gave it, if one did.
+  static std::string nameOf(const Attr *A) {
+    if (isa<PragmaClangBSSSectionAttr, PragmaClangDataSectionAttr,
+            PragmaClangRodataSectionAttr, PragmaClangRelroSectionAttr,
+            PragmaClangTextSectionAttr>(A))
+      return "'#pragma clang section'";
+    if (A->isImplicit() && isa<WeakAttr>(A))
+      return "'#pragma weak'";
+    if (A->isImplicit() && isa<AsmLabelAttr>(A))
+      return "'#pragma redefine_extname'";
+    return "attribute '" + std::string(A->getSpelling()) + "'";
   }
 
   /// Whether \p D, a top-level declaration, defines what it declares (the
@@ -687,7 +794,7 @@ private:
     for (const Decl *O : CI.getASTContext().getTranslationUnitDecl()->decls())
       if (O->getCanonicalDecl() != D->getCanonicalDecl() && defines(O) &&
           llvm::any_of(O->attrs(),
-                       [&](const Attr *A) { return orderedBy(A) == Key; }))
+                       [&](const Attr *A) { return orderedBy(O, A) == Key; }))
         return true;
     return false;
   }
@@ -700,20 +807,41 @@ private:
   /// definition it never sees: it drops them, -Wignored-attributes, after
   /// a function's, which it sees) would reach the appended one.
   bool keepsMeaning() {
-    const SourceManager &SM = CI.getSourceManager();
+    Sema &S = CI.getSema();
     for (Decl *D : Hidden) {
+      std::pair<Sema::AlignPackInfo, bool> Then = LayoutAtHide[D],
+                                           Now = {S.AlignPackStack.CurrentValue,
+                                                  S.MSStructPragmaOn};
+      // An async function's local types keep their packing: the lowering
+      // writes it around them (LocalTypes.cpp). A variable's piece defines
+      // no type (the raw scan falls back on one that would).
+      if (KeepBody.count(D))
+        Then.first = Now.first;
+      if (isa<FunctionDecl>(D) && Then != Now) {
+        DiagnosticsEngine &Diags = CI.getDiagnostics();
+        Diags.Report(D->getLocation(),
+                     Diags.getCustomDiagID(
+                         DiagnosticsEngine::Error,
+                         "coast: the single parse cannot lower this "
+                         "declaration under the '#pragma pack' or '#pragma "
+                         "ms_struct' in force at the end of the file, which "
+                         "differs from its own; " NESTED));
+        return false;
+      }
       if (KeepBody.count(D))
         continue;
       for (Decl *Re : D->redecls()) {
         for (const Attr *A : Re->attrs()) {
-          std::string Key = orderedBy(A);
+          std::string Key = orderedBy(D, A);
           bool Ordered = !Key.empty() && sharesOrder(D, Key);
-          // One the definition has too is kept after it: nothing new.
-          bool After = Re != D && !A->isInherited() && !A->isImplicit() &&
-                       SM.isBeforeInTranslationUnit(D->getLocation(),
-                                                    Re->getLocation()) &&
+          // Any attribute given after the definition was hidden, a
+          // pragma's (`weak`, `redefine_extname`) too, that the definition
+          // had not: the appended one would have it. One the definition
+          // has too is kept after it: nothing new.
+          bool After = !AttrsAtHide.count(A) && !A->isInherited() &&
                        llvm::none_of(D->attrs(), [&](const Attr *Own) {
-                         return Own->getKind() == A->getKind();
+                         return AttrsAtHide.count(Own) &&
+                                Own->getKind() == A->getKind();
                        });
           if (!Ordered && !After)
             continue;
@@ -723,11 +851,11 @@ private:
               Loc.isValid() ? Loc : Re->getLocation(),
               Diags.getCustomDiagID(
                   DiagnosticsEngine::Error,
-                  "coast: the single parse cannot keep attribute "
-                  "'%0' %select{on a rewritten definition, which it "
-                  "emits after the others of its %1|on a "
-                  "redeclaration after a rewritten definition}2; " NESTED))
-              << A->getSpelling() << StringRef(Key).split(' ').first
+                  "coast: the single parse cannot keep "
+                  "%0 %select{on a rewritten definition, which it "
+                  "emits after the others of its %1|given after a "
+                  "rewritten definition}2; " NESTED))
+              << nameOf(A) << StringRef(Key).split(' ').first
               << (Ordered ? 0 : 1);
           return false;
         }
@@ -833,6 +961,13 @@ private:
   llvm::DenseMap<VarDecl *, Expr *> Inits;
   /// Hidden functions of the last group: CodeGen has yet to pass them.
   llvm::SmallSetVector<FunctionDecl *, 2> RestoreNext;
+  /// The attributes of the hidden declarations' chains when hidden.
+  llvm::DenseSet<const Attr *> AttrsAtHide;
+  /// The `#pragma pack` and `ms_struct` state when each was hidden.
+  llvm::DenseMap<const Decl *, std::pair<Sema::AlignPackInfo, bool>>
+      LayoutAtHide;
+  /// Hidden variables of the last group: CodeGen has yet to pass them.
+  llvm::SmallVector<VarDecl *, 2> InitsNext;
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
@@ -848,6 +983,8 @@ private:
   /// What hideAnnotations took, in the order taken.
   std::vector<TakenAttr> Taken;
   bool AfterLinked = false;
+  /// Whether the lowered text was appended.
+  bool Entered = false;
 };
 
 /// After CodeGen's consumer: hands each group back to the single parse.
