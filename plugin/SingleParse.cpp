@@ -435,7 +435,6 @@ public:
     CI.getPreprocessor().setTokenWatcher(nullptr);
     showRewritten(false);
     finish();
-    // The verifier removes itself at the end of the file.
     if (!Appended) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       D.Report(D.getCustomDiagID(
@@ -447,6 +446,9 @@ public:
     // or a GNU inline function of a header's, out of the scan's sight).
     if (Entered && CI.getDiagnostics().hasErrorOccurred()) {
       DiagnosticsEngine &D = CI.getDiagnostics();
+      // A note follows the last diagnostic, which may be one the appended
+      // text ignores (-Weverything) at Sema's end: not this one.
+      D.setLastDiagnosticIgnored(false);
       D.Report(D.getCustomDiagID(
           DiagnosticsEngine::Note,
           "coast: an error above may come from the lowered code that the "
