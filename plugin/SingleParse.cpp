@@ -9,6 +9,7 @@
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
 #include "clang/Basic/CharInfo.h"
 #include "clang/Basic/DiagnosticLex.h"
 #include "clang/Lex/Lexer.h"
@@ -154,6 +155,10 @@ private:
                              "align"},
                             Words[0]) ||
          (Words[0] == "options" && Words.size() > 1 && Words[1] == "align")))
+      return false;
+    // A visibility pushed and not popped would reach an appended variable
+    // (a function's block reopens its own region: FunctionState).
+    if (Words.size() > 1 && Words[0] == "GCC" && Words[1] == "visibility")
       return false;
     // A name poisoned, deprecated, restricted to its header or final after
     // a rewritten function may be one its appended text spells.
@@ -373,8 +378,31 @@ public:
   /// CodeGen handled a group: the checks and Sema see the annotations
   /// again, until the lowering, after which nothing needs them.
   void afterCodeGen() {
-    if (!Appended)
-      showAnnotations();
+    if (Appended)
+      return;
+    showAnnotations();
+    for (VarDecl *VD : InitsBack)
+      VD->setInit(Inits[VD]);
+    for (VarDecl *VD : InitsOnce)
+      VD->setInit(Inits[VD]);
+    InitsOnce.clear();
+  }
+
+  /// Whether \p Init names a function or a variable: folded by CodeGen, it
+  /// may give an address the lowering renames (an async function's). Its
+  /// numbers alone fold as in the appended text.
+  static bool namesDecl(const Stmt *Init) {
+    llvm::SmallVector<const Stmt *, 8> Work = {Init};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+          Ref && !isa<EnumConstantDecl>(Ref->getDecl()))
+        return true;
+      for (const Stmt *Child : S->children())
+        if (Child)
+          Work.push_back(Child);
+    }
+    return false;
   }
 
   void Initialize(ASTContext &Ctx) override { Lowered->Initialize(Ctx); }
@@ -383,6 +411,14 @@ public:
     // CodeGen has passed the previous group, if the watcher did not.
     CI.getPreprocessor().setTokenWatcher(nullptr);
     restore();
+    // CodeGen, next, folds what this group reads of a const variable with
+    // its initializer (a later function's load, a later global's
+    // initializer): not the user's, which names what the lowering renames.
+    for (VarDecl *VD : InitsBack)
+      VD->setInit(nullptr);
+    if (!InitsBack.empty())
+      for (Decl *D : G)
+        reportFoldOfHidden(D);
     auto *P =
         static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
     bool Last = P && P->getCurToken().is(tok::eof);
@@ -412,8 +448,12 @@ public:
       lowerAndAppend(*P);
     for (Decl *D : Mine) {
       setCode(D, false);
-      if (auto *VD = dyn_cast<VarDecl>(D); VD && !Appended)
-        InitsNext.push_back(VD);
+      if (auto *VD = dyn_cast<VarDecl>(D); VD && !Appended && AfterLinked)
+        (namesDecl(Inits[VD]) ? InitsBack : InitsOnce).push_back(VD);
+    }
+    if (Appended) {
+      InitsBack.clear();
+      InitsOnce.clear();
     }
     // The parser lexes the next token once every consumer, CodeGen last,
     // has had this group, and before Sema sees what follows: a later
@@ -421,8 +461,7 @@ public:
     // compile without coast (an attribute that must precede a definition
     // is dropped). Async functions wait for the next group, or an
     // async-heavy file would pay a call for nearly every token.
-    if (!InitsNext.empty() ||
-        llvm::any_of(RestoreNext,
+    if (llvm::any_of(RestoreNext,
                      [&](FunctionDecl *FD) { return !KeepBody.count(FD); }))
       CI.getPreprocessor().setTokenWatcher(
           [this](const Token &) { restore(); });
@@ -504,12 +543,16 @@ private:
   ///    consumer, has it. Once CodeGen has passed the group it has its
   ///    code back (restore): a rewritten function at the next token the
   ///    parser lexes (a later redeclaration meets a definition, as without
-  ///    coast), an async one at the next group, a variable its initializer
-  ///    (Sema folds what follows with it: `__builtin_constant_p`, an
-  ///    array's bound). CodeGen saw a function declaration or a tentative
-  ///    definition, which it neither emits nor defers (EmitGlobal); only
-  ///    Sema's end of the translation unit would complete a tentative one,
-  ///    and Sema saw a definition.
+  ///    coast), an async one at the next group. A variable has its
+  ///    initializer while Sema parses what follows (it folds with it:
+  ///    `__builtin_constant_p`, an array's bound), and while CodeGen
+  ///    handles a later group only if it names no function or variable
+  ///    (CodeGen would fold an address the lowering renames, an async
+  ///    function's, into a later function or global: InitsBack). CodeGen
+  ///    saw a function
+  ///    declaration or a tentative definition, which it neither emits nor
+  ///    defers (EmitGlobal); only Sema's end of the translation unit would
+  ///    complete a tentative one, and Sema saw a definition.
   ///  - At the hook every one has its code for the checks and the
   ///    lowering (lowerAndAppend). After it an async function keeps its
   ///    body for good: CodeGen has passed it. A rewritten definition has
@@ -525,10 +568,53 @@ private:
       if (!Appended || KeepBody.count(FD))
         FD->setBody(Bodies[FD]);
     RestoreNext.clear();
-    if (!Appended)
-      for (VarDecl *VD : InitsNext)
-        VD->setInit(Inits[VD]);
-    InitsNext.clear();
+  }
+
+  /// A global whose initializer reads a hidden variable (`afn gq = gp;`
+  /// after `static const afn gp = af;`) is one CodeGen cannot fold
+  /// (InitsBack): said with the advice, before CodeGen's "cannot compile
+  /// this static initializer".
+  void reportFoldOfHidden(Decl *D) {
+    auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD || !VD->getInit() || !VD->hasGlobalStorage() || Hidden.count(VD))
+      return;
+    llvm::SmallVector<const Stmt *, 8> Work = {VD->getInit()};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (const auto *Ref = readHidden(S)) {
+        DiagnosticsEngine &Diags = CI.getDiagnostics();
+        Diags.Report(Ref->getLocation(),
+                     Diags.getCustomDiagID(
+                         DiagnosticsEngine::Error,
+                         "coast: the single parse cannot fold the rewritten "
+                         "variable %0 into this initializer; " NESTED))
+            << Ref->getDecl();
+        return;
+      }
+      for (const Stmt *Child : S->children())
+        if (Child)
+          Work.push_back(Child);
+    }
+  }
+
+  /// The hidden variable \p S reads the value of (a load of it, of a
+  /// member or an element of it), if any; its address is no fold.
+  const DeclRefExpr *readHidden(const Stmt *S) {
+    const auto *Load = dyn_cast<ImplicitCastExpr>(S);
+    if (!Load || Load->getCastKind() != CK_LValueToRValue)
+      return nullptr;
+    const Expr *E = Load->getSubExpr()->IgnoreParens();
+    for (;;) {
+      if (const auto *M = dyn_cast<MemberExpr>(E); M && !M->isArrow())
+        E = M->getBase()->IgnoreParens();
+      else if (const auto *A = dyn_cast<ArraySubscriptExpr>(E))
+        E = A->getBase()->IgnoreParenImpCasts();
+      else
+        break;
+    }
+    const auto *Ref = dyn_cast<DeclRefExpr>(E);
+    return Ref && llvm::is_contained(InitsBack, Ref->getDecl()) ? Ref
+                                                                : nullptr;
   }
 
   /// Gives \p D its code back (\p On) or takes it away.
@@ -832,6 +918,16 @@ private:
       }
       if (KeepBody.count(D))
         continue;
+      if (isa<VarDecl>(D) && S.VisContext) {
+        DiagnosticsEngine &Diags = CI.getDiagnostics();
+        Diags.Report(D->getLocation(),
+                     Diags.getCustomDiagID(
+                         DiagnosticsEngine::Error,
+                         "coast: the single parse cannot lower this "
+                         "declaration under the '#pragma GCC visibility "
+                         "push' still in force at the end of the file; " NESTED));
+        return false;
+      }
       for (Decl *Re : D->redecls()) {
         for (const Attr *A : Re->attrs()) {
           std::string Key = orderedBy(D, A);
@@ -968,8 +1064,13 @@ private:
   /// The `#pragma pack` and `ms_struct` state when each was hidden.
   llvm::DenseMap<const Decl *, std::pair<Sema::AlignPackInfo, bool>>
       LayoutAtHide;
-  /// Hidden variables of the last group: CodeGen has yet to pass them.
-  llvm::SmallVector<VarDecl *, 2> InitsNext;
+  /// Hidden variables whose initializers Sema sees between groups (until
+  /// the hook), and CodeGen never (namesDecl): given back after CodeGen's
+  /// turn (afterCodeGen), taken again before its next.
+  llvm::SmallVector<VarDecl *, 2> InitsBack;
+  /// Hidden variables whose initializers come back for good (until the
+  /// hook) once CodeGen passed their group: numbers only.
+  llvm::SmallVector<VarDecl *, 2> InitsOnce;
   /// The hidden async functions: CodeGen never sees them again.
   llvm::DenseSet<const Decl *> KeepBody;
   bool Appended = false;
