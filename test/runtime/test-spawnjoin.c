@@ -600,9 +600,75 @@ TEST_IMPL(spawn_join_inline_queue_order)
 }
 
 /*
- * Two workers, a cancel landing during the inline poll (rule 6): the
- * task is cancelled by a task on the other worker while the join polls
- * it inline; the poll had already begun without the cancel, so the task
+ * Two workers: a helper task, stolen by the other worker, acts on a leaf
+ * while this worker's join polls the leaf inline (sj2w_run); the inline
+ * join must answer want_r, with want_out in out when want_r is 0.
+ */
+struct sj2w_case {
+	const struct coast_fn *helper, *leaf;
+	atomic_int *started; /* set by the helper's first poll */
+	coast_task *_Atomic *target; /* the leaf, for the helper */
+	int want_r, want_out;
+};
+
+static const struct sj2w_case *sj2w_case;
+
+struct sj2w_root {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(sj2w_root_fn, struct sj2w_root, sj2w_root_poll);
+
+static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	const struct sj2w_case *c = sj2w_case;
+	double t0 = test_now_ms();
+	coast_task *helper, *t;
+	int r = 1, out = -1;
+
+	(void)cx;
+	helper = coast__spawn(test_frame_new(&coast__task_alloc, c->helper));
+	ASSERT(helper);
+	while (!atomic_load(c->started)) /* stolen by the other worker */
+		ASSERT_WITHIN(t0, "the helper's start");
+	t = coast__spawn(test_frame_new(&coast__task_alloc, c->leaf));
+	ASSERT(t);
+	atomic_store(c->target, t);
+	ASSERT(coast_join__coast_ready(t, &out, &r)); /* inline */
+	ASSERT_EQ(r, c->want_r);
+	if (!r)
+		ASSERT_EQ(out, c->want_out);
+	/* A helper woken by the leaf's end may be queued on this worker: it
+	 * runs once this poll returns. */
+	ASSERT_EQ(coast_detach(helper), 0);
+	((struct sj2w_root *)f)->ret = 1;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+static void sj2w_run(const struct sj2w_case *c)
+{
+	struct sj2w_root *s;
+	int ok = 0;
+
+	test_workers(2);
+	sj2w_case = c;
+	s = test_frame_new(&coast__task_alloc, &sj2w_root_fn);
+	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
+	ASSERT_EQ(ok, 1);
+	ASSERT_EQ(test_live_settle(0), 0);
+}
+
+struct sj2w_leaf {
+	struct coast_frame h;
+	int ret;
+};
+
+/*
+ * A cancel landing during the inline poll (rule 6): the task is
+ * cancelled by a task on the other worker while the join polls it
+ * inline; the poll had already begun without the cancel, so the task
  * completes with its result and the join answers 0 with it.
  */
 static atomic_int sjc_started, sjc_go, sjc_cancelled;
@@ -629,12 +695,7 @@ static int sjc_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_READY;
 }
 
-struct sjc_leaf {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sjc_leaf_fn, struct sjc_leaf, sjc_leaf_poll);
+TEST_FN(sjc_leaf_fn, struct sj2w_leaf, sjc_leaf_poll);
 
 static int sjc_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 {
@@ -645,60 +706,25 @@ static int sjc_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 	while (!atomic_load(&sjc_cancelled))
 		ASSERT_WITHIN(t0, "the cancel");
 	ASSERT(!(f->flags & COAST_F_CANCEL));
-	((struct sjc_leaf *)f)->ret = 7;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
-}
-
-struct sjc_root {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sjc_root_fn, struct sjc_root, sjc_root_poll);
-
-static int sjc_root_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	double t0 = test_now_ms();
-	coast_task *c, *t;
-	int r = -1, out = -1;
-
-	(void)cx;
-	c = coast__spawn(&((struct sjc_canceller *)test_frame_new(
-				   &coast__task_alloc, &sjc_canceller_fn))->h);
-	ASSERT(c);
-	while (!atomic_load(&sjc_started)) /* stolen by the other worker */
-		ASSERT_WITHIN(t0, "the canceller's start");
-	t = coast__spawn(&((struct sjc_leaf *)test_frame_new(
-				   &coast__task_alloc, &sjc_leaf_fn))->h);
-	ASSERT(t);
-	atomic_store(&sjc_target, t);
-	ASSERT(coast_join__coast_ready(t, &out, &r)); /* inline */
-	ASSERT_EQ(r, 0);
-	ASSERT_EQ(out, 7);
-	ASSERT_EQ(coast_detach(c), 0);
-	((struct sjc_root *)f)->ret = 1;
+	((struct sj2w_leaf *)f)->ret = 7;
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
 }
 
 TEST_IMPL(spawn_join_inline_cancel_during_poll)
 {
-	struct sjc_root *s;
-	int ok = 0;
+	static const struct sj2w_case c = {
+		&sjc_canceller_fn, &sjc_leaf_fn, &sjc_started, &sjc_target, 0, 7,
+	};
 
-	test_workers(2);
-	s = test_frame_new(&coast__task_alloc, &sjc_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, 1);
-	ASSERT_EQ(test_live_settle(0), 0);
+	sj2w_run(&c);
 	return 0;
 }
 
 /*
- * Two workers, a joiner through a copy of the handle (a misuse: the
- * handle is consumed twice) that registers on the other worker while the
- * join polls the task inline: the first consume wins, so the inline join
+ * A joiner through a copy of the handle (a misuse: the handle is
+ * consumed twice) that registers on the other worker while the join
+ * polls the task inline: the first consume wins, so the inline join
  * answers -EINVAL, and the registered joiner is woken with the result.
  */
 static atomic_int sjd_started, sjd_registered, sjd_answer = 1, sjd_out;
@@ -745,7 +771,7 @@ static int sjd_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_READY;
 }
 
-TEST_FN(sjd_leaf_fn, struct sjc_leaf, sjd_leaf_poll);
+TEST_FN(sjd_leaf_fn, struct sj2w_leaf, sjd_leaf_poll);
 
 static int sjd_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 {
@@ -754,49 +780,19 @@ static int sjd_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 	(void)cx;
 	while (!atomic_load(&sjd_registered))
 		ASSERT_WITHIN(t0, "the other joiner");
-	((struct sjc_leaf *)f)->ret = 9;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
-}
-
-TEST_FN(sjd_root_fn, struct sjc_root, sjd_root_poll);
-
-static int sjd_root_poll(struct coast_frame *f, struct coast_cx *cx)
-{
-	double t0 = test_now_ms();
-	coast_task *k, *t;
-	int r = 0, out = -1;
-
-	(void)cx;
-	k = coast__spawn(&((struct sjd_joiner *)test_frame_new(
-				   &coast__task_alloc, &sjd_joiner_fn))->h);
-	ASSERT(k);
-	while (!atomic_load(&sjd_started)) /* stolen by the other worker */
-		ASSERT_WITHIN(t0, "the joiner's start");
-	t = coast__spawn(&((struct sjc_leaf *)test_frame_new(
-				   &coast__task_alloc, &sjd_leaf_fn))->h);
-	ASSERT(t);
-	atomic_store(&sjd_target, t);
-	ASSERT(coast_join__coast_ready(t, &out, &r)); /* inline */
-	ASSERT_EQ(r, -EINVAL);
-	/* The woken joiner may be queued on this worker: it runs once
-	 * this poll returns. */
-	ASSERT_EQ(coast_detach(k), 0);
-	((struct sjc_root *)f)->ret = 1;
+	((struct sj2w_leaf *)f)->ret = 9;
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
 }
 
 TEST_IMPL(spawn_join_inline_consumed_elsewhere)
 {
-	struct sjc_root *s;
-	int ok = 0;
+	static const struct sj2w_case c = {
+		&sjd_joiner_fn, &sjd_leaf_fn, &sjd_started, &sjd_target,
+		-EINVAL, 0,
+	};
 
-	test_workers(2);
-	s = test_frame_new(&coast__task_alloc, &sjd_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, 1);
-	ASSERT_EQ(test_live_settle(0), 0);
+	sj2w_run(&c);
 	ASSERT_EQ(atomic_load(&sjd_answer), 0);
 	ASSERT_EQ(atomic_load(&sjd_out), 9);
 	return 0;
