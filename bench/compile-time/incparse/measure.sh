@@ -8,7 +8,8 @@
 # a dump, trim.py and prototype.patch, kept for its figures.)
 #
 # Usage: measure.sh PLUGIN OUTDIR FILE...   (modes: MODES, default "O0 O2")
-# Prints one line per file and mode: plain, nested, single (instructions).
+# Prints one line per file and mode: plain, full, nested, single
+# (instructions).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,23 +25,29 @@ strip -g "$out/coast-plugin.so"
 p=$out/coast-plugin.so
 
 # Plain clang rejects the examples (coast.h without the plugin declares no
-# coast_spawn): it parses everything, as README's earlier "plain" columns
-# did, but generates code only up to the first error. Its exit status is
-# not checked.
+# coast_spawn: a spawn cannot be written in C11 without the lowering): it
+# parses everything, as README's earlier "plain" columns did, but generates
+# code only up to the first error, and runs no back end. Its exit status is
+# not checked. "full" is plain clang with a spawn that evaluates its call
+# and gives no task (-D below), so that it compiles the whole file as the
+# plugin does: the baseline a compile-time ratio should use.
 count() {
 	{ valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 		--trace-children=yes "$@" 2>&1 >/dev/null || true; } |
 		sed -n 's/.*Collected : //p' | awk '{s += $1} END {printf "%.0f\n", s}'
 }
 
+spawn=('-Dcoast_spawn(call)=((void)(call), (coast_task *)0)'
+	'-Dcoast_spawn_local(call)=((void)(call), (coast_task *)0)')
 for f in "$@"; do
 	b=$(basename "$f" .c)
 	for m in $modes; do
 		cc=("$clang" -I"$root/runtime/include" -c "-$m" "$f" -o /dev/null)
 		plain=$(count "${cc[@]}")
+		full=$(count "${cc[@]}" "${spawn[@]}")
 		nested=$(count "${cc[@]}" -fplugin="$p" \
 			-fplugin-arg-coast-nested-parse)
 		single=$(count "${cc[@]}" -fplugin="$p")
-		echo "$b -$m plain $plain nested $nested single $single"
+		echo "$b -$m plain $plain full $full nested $nested single $single"
 	done
 done
