@@ -222,6 +222,14 @@ private:
     // appended definition would be a redefinition of the inline one.
     if (Id == "gnu_inline" || Id == "__gnu_inline__")
       return false;
+    // An attribute after coast code that may make weak, hidden or
+    // renamed a function or variable a rewritten definition uses
+    // (keepsUses).
+    if (SeenCoast &&
+        llvm::is_contained({"weak", "__weak__", "weak_import",
+                            "__weak_import__", "visibility", "__visibility__"},
+                           Id))
+      return false;
     // A tag defined inside parentheses or an initializer, which the
     // appended piece of its declaration would define twice (a keyword,
     // perhaps a name, then `{`).
@@ -706,7 +714,7 @@ private:
       if (!KeepBody.count(D))
         setCode(D, false);
     if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R) ||
-        !keepsMeaning())
+        !keepsMeaning() || !keepsUses())
       return;
     // As the nested path: nothing lowered, nothing dumped.
     if (R.Pieces.empty())
@@ -862,6 +870,8 @@ private:
       return "'#pragma weak'";
     if (A->isImplicit() && isa<AsmLabelAttr>(A))
       return "'#pragma redefine_extname'";
+    if (A->isImplicit() && isa<VisibilityAttr>(A))
+      return "'#pragma GCC visibility'";
     return "attribute '" + std::string(A->getSpelling()) + "'";
   }
 
@@ -957,6 +967,67 @@ private:
               << (Ordered ? 0 : 1);
           return false;
         }
+      }
+    }
+    return true;
+  }
+
+  /// Whether the names each hidden definition uses mean in the appended
+  /// text, read at the end of the file, what they meant where it was: a
+  /// later declaration or pragma that makes a function or variable the
+  /// translation unit does not define weak (`if (g)` folds, and a strong
+  /// reference becomes a weak one), hidden (an undefined reference's
+  /// visibility, which a shared library's link gives its definition) or
+  /// renamed (`#pragma redefine_extname`) would reach the appended uses,
+  /// where a compile without coast leaves the earlier ones as they were.
+  /// The raw scan falls back on the main file's such attributes.
+  bool keepsUses() {
+    const SourceManager &SM = CI.getSourceManager();
+    for (Decl *D : Hidden) {
+      Stmt *Code = nullptr;
+      if (auto *FD = dyn_cast<FunctionDecl>(D))
+        Code = Bodies[FD];
+      else
+        Code = Inits[cast<VarDecl>(D)];
+      SourceLocation End = SM.getExpansionLoc(Code->getEndLoc());
+      auto After = [&](SourceLocation Loc) {
+        return Loc.isValid() &&
+               SM.isBeforeInTranslationUnit(End, SM.getExpansionLoc(Loc));
+      };
+      llvm::SmallPtrSet<const Decl *, 16> Seen;
+      llvm::SmallVector<const Stmt *, 16> Work = {Code};
+      while (!Work.empty()) {
+        const Stmt *S = Work.pop_back_val();
+        for (const Stmt *Child : S->children())
+          if (Child)
+            Work.push_back(Child);
+        const auto *Ref = dyn_cast<DeclRefExpr>(S);
+        const auto *Used =
+            Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
+        if (!Used || !Used->hasExternalFormalLinkage() ||
+            !Seen.insert(Used->getCanonicalDecl()).second)
+          continue;
+        bool Defined = llvm::any_of(
+            Used->redecls(), [&](const Decl *Re) { return defines(Re); });
+        for (const Decl *Re : Used->redecls())
+          for (const Attr *A : Re->attrs()) {
+            bool Kind =
+                isa<AsmLabelAttr>(A) ||
+                (!Defined && isa<WeakAttr, WeakImportAttr, VisibilityAttr>(A));
+            if (!Kind || A->isInherited() ||
+                !(After(Re->getLocation()) || After(A->getLocation())))
+              continue;
+            DiagnosticsEngine &Diags = CI.getDiagnostics();
+            SourceLocation Loc = A->getLocation();
+            Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
+                         Diags.getCustomDiagID(
+                             DiagnosticsEngine::Error,
+                             "coast: the single parse cannot keep %0 given "
+                             "to %1 after a rewritten definition that uses "
+                             "it; " NESTED))
+                << nameOf(A) << cast<NamedDecl>(Re);
+            return false;
+          }
       }
     }
     return true;
