@@ -223,11 +223,12 @@ private:
     if (Id == "gnu_inline" || Id == "__gnu_inline__")
       return false;
     // An attribute after coast code that may make weak, hidden or
-    // renamed a function or variable a rewritten definition uses
-    // (keepsUses).
+    // renamed a function or variable a rewritten definition uses, or
+    // change a thread-local one's TLS model (keepsUses).
     if (SeenCoast &&
         llvm::is_contained({"weak", "__weak__", "weak_import",
-                            "__weak_import__", "visibility", "__visibility__"},
+                            "__weak_import__", "visibility", "__visibility__",
+                            "tls_model", "__tls_model__"},
                            Id))
       return false;
     // A tag defined inside parentheses or an initializer, which the
@@ -977,7 +978,8 @@ private:
   /// later declaration or pragma that makes a function or variable the
   /// translation unit does not define weak (`if (g)` folds, and a strong
   /// reference becomes a weak one), hidden (an undefined reference's
-  /// visibility, which a shared library's link gives its definition) or
+  /// visibility, which a shared library's link gives its definition),
+  /// initial-exec (`tls_model`: a TLSGD access becomes GOTTPOFF) or
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
   /// where a compile without coast leaves the earlier ones as they were.
   /// The raw scan falls back on the main file's such attributes.
@@ -1013,7 +1015,9 @@ private:
           for (const Attr *A : Re->attrs()) {
             bool Kind =
                 isa<AsmLabelAttr>(A) ||
-                (!Defined && isa<WeakAttr, WeakImportAttr, VisibilityAttr>(A));
+                (!Defined &&
+                 isa<WeakAttr, WeakImportAttr, VisibilityAttr, TLSModelAttr>(
+                     A));
             if (!Kind || A->isInherited() ||
                 !(After(Re->getLocation()) || After(A->getLocation())))
               continue;
