@@ -981,7 +981,8 @@ private:
   /// visibility, which a shared library's link gives its definition),
   /// initial-exec (`tls_model`: a TLSGD access becomes GOTTPOFF) or
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
-  /// where a compile without coast leaves the earlier ones as they were.
+  /// where the nested parse leaves the earlier ones as they were (hidden
+  /// and renamed only those CodeGen emits where they stand).
   /// The raw scan falls back on the main file's such attributes.
   bool keepsUses() {
     const SourceManager &SM = CI.getSourceManager();
@@ -992,6 +993,18 @@ private:
       else
         Code = Inits[cast<VarDecl>(D)];
       SourceLocation End = SM.getExpansionLoc(Code->getEndLoc());
+      // Whether CodeGen emits the nested parse's definition where it
+      // stands, not at the end with what it defers (a static or inline
+      // function, an async function's poll function): a use's visibility
+      // and name (an asm label) are read off the chain when emitted, its
+      // weak and TLS model off the declaration it names, the one before
+      // the definition.
+      bool Eager = false;
+      if (!KeepBody.count(D)) {
+        setCode(D, true);
+        Eager = CI.getASTContext().DeclMustBeEmitted(D);
+        setCode(D, false);
+      }
       auto After = [&](SourceLocation Loc) {
         return Loc.isValid() &&
                SM.isBeforeInTranslationUnit(End, SM.getExpansionLoc(Loc));
@@ -1014,10 +1027,9 @@ private:
         for (const Decl *Re : Used->redecls())
           for (const Attr *A : Re->attrs()) {
             bool Kind =
-                isa<AsmLabelAttr>(A) ||
-                (!Defined &&
-                 isa<WeakAttr, WeakImportAttr, VisibilityAttr, TLSModelAttr>(
-                     A));
+                (!Defined && isa<WeakAttr, WeakImportAttr, TLSModelAttr>(A)) ||
+                (Eager && (isa<AsmLabelAttr>(A) ||
+                           (!Defined && isa<VisibilityAttr>(A))));
             if (!Kind || A->isInherited() ||
                 !(After(Re->getLocation()) || After(A->getLocation())))
               continue;
