@@ -223,13 +223,13 @@ private:
     if (Id == "gnu_inline" || Id == "__gnu_inline__")
       return false;
     // An attribute after coast code that may make weak, hidden or
-    // renamed a function or variable a rewritten definition uses, or
-    // change a thread-local one's TLS model (keepsUses).
-    if (SeenCoast &&
-        llvm::is_contained({"weak", "__weak__", "weak_import",
-                            "__weak_import__", "visibility", "__visibility__",
-                            "tls_model", "__tls_model__"},
-                           Id))
+    // renamed a function or variable a rewritten definition uses, change
+    // a thread-local one's TLS model, or add an overload (keepsUses).
+    if (SeenCoast && llvm::is_contained(
+                         {"weak", "__weak__", "weak_import", "__weak_import__",
+                          "visibility", "__visibility__", "tls_model",
+                          "__tls_model__", "overloadable", "__overloadable__"},
+                         Id))
       return false;
     // A tag defined inside parentheses or an initializer, which the
     // appended piece of its declaration would define twice (a keyword,
@@ -982,7 +982,9 @@ private:
   /// initial-exec (`tls_model`: a TLSGD access becomes GOTTPOFF) or
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
   /// where the nested parse leaves the earlier ones as they were (hidden
-  /// and renamed only those CodeGen emits where they stand).
+  /// and renamed only those CodeGen emits where they stand); and a later
+  /// overload of an `overloadable` function it calls may be the appended
+  /// call's pick.
   /// The raw scan falls back on the main file's such attributes.
   bool keepsUses() {
     const SourceManager &SM = CI.getSourceManager();
@@ -1019,8 +1021,28 @@ private:
         const auto *Ref = dyn_cast<DeclRefExpr>(S);
         const auto *Used =
             Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
-        if (!Used || !Used->hasExternalFormalLinkage() ||
-            !Seen.insert(Used->getCanonicalDecl()).second)
+        if (!Used || !Seen.insert(Used->getCanonicalDecl()).second)
+          continue;
+        // An overload declared after the definition may be the one the
+        // appended call picks (`f(1.5)` calls a later `f(double)`).
+        if (Used->hasAttr<OverloadableAttr>())
+          for (const Decl *O :
+               CI.getASTContext().getTranslationUnitDecl()->decls())
+            if (const auto *Other = dyn_cast<FunctionDecl>(O);
+                Other && Other->getDeclName() == Used->getDeclName() &&
+                Other->getCanonicalDecl() != Used->getCanonicalDecl() &&
+                After(Other->getLocation())) {
+              DiagnosticsEngine &Diags = CI.getDiagnostics();
+              Diags.Report(Other->getLocation(),
+                           Diags.getCustomDiagID(
+                               DiagnosticsEngine::Error,
+                               "coast: the single parse cannot keep the "
+                               "overload of %0 declared after a rewritten "
+                               "definition that uses it; " NESTED))
+                  << Other;
+              return false;
+            }
+        if (!Used->hasExternalFormalLinkage())
           continue;
         bool Defined = llvm::any_of(
             Used->redecls(), [&](const Decl *Re) { return defines(Re); });
