@@ -1048,10 +1048,14 @@ private:
             Used->redecls(), [&](const Decl *Re) { return defines(Re); });
         for (const Decl *Re : Used->redecls())
           for (const Attr *A : Re->attrs()) {
+            // A declaration's visibility is default but where said (not by
+            // -fvisibility): a later default one changes nothing.
+            const auto *Vis = dyn_cast<VisibilityAttr>(A);
             bool Kind =
                 (!Defined && isa<WeakAttr, WeakImportAttr, TLSModelAttr>(A)) ||
                 (Eager && (isa<AsmLabelAttr>(A) ||
-                           (!Defined && isa<VisibilityAttr>(A))));
+                           (!Defined && Vis &&
+                            Vis->getVisibility() != VisibilityAttr::Default)));
             if (!Kind || A->isInherited() ||
                 !(After(Re->getLocation()) || After(A->getLocation())))
               continue;
