@@ -973,6 +973,19 @@ private:
     return true;
   }
 
+  /// Whether \p A and \p B, of the kinds keepsUses compares, say the same.
+  static bool sameAttr(const Attr *A, const Attr *B) {
+    if (A->getKind() != B->getKind())
+      return false;
+    if (const auto *L = dyn_cast<AsmLabelAttr>(A))
+      return L->getLabel() == cast<AsmLabelAttr>(B)->getLabel();
+    if (const auto *V = dyn_cast<VisibilityAttr>(A))
+      return V->getVisibility() == cast<VisibilityAttr>(B)->getVisibility();
+    if (const auto *T = dyn_cast<TLSModelAttr>(A))
+      return T->getModel() == cast<TLSModelAttr>(B)->getModel();
+    return true;
+  }
+
   /// Whether the names each hidden definition uses mean in the appended
   /// text, read at the end of the file, what they meant where it was: a
   /// later declaration or pragma that makes a function or variable the
@@ -1056,8 +1069,13 @@ private:
                 (Eager && (isa<AsmLabelAttr>(A) ||
                            (!Defined && Vis &&
                             Vis->getVisibility() != VisibilityAttr::Default)));
+            // One the named declaration has already (a prototype said again
+            // in a later header) changes nothing either.
             if (!Kind || A->isInherited() ||
-                !(After(Re->getLocation()) || After(A->getLocation())))
+                !(After(Re->getLocation()) || After(A->getLocation())) ||
+                llvm::any_of(Used->attrs(), [&](const Attr *Had) {
+                  return Had != A && sameAttr(Had, A);
+                }))
               continue;
             DiagnosticsEngine &Diags = CI.getDiagnostics();
             SourceLocation Loc = A->getLocation();
