@@ -157,8 +157,7 @@ static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		l = test_frame_new(&coast__task_alloc, &leaf_fn);
 		l->mode = j->mode;
 		lf.joiner = cx->task;
-		lf.self = coast__spawn(&l->h);
-		ASSERT(lf.self);
+		lf.self = test_spawn(&l->h);
 		j->sub = COAST_START(coast_join)(cx->frames, lf.self, &j->out);
 		f->state = 1;
 		/* fall through */
@@ -317,8 +316,7 @@ static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		l = test_frame_new(&coast__task_alloc, &leaf_fn);
 		l->mode = j->mode;
-		lf.self = coast__spawn(&l->h);
-		ASSERT(lf.self);
+		lf.self = test_spawn(&l->h);
 		lf.in_joiner = true;
 		if (coast_join__coast_ready(lf.self, &j->out, &r)) {
 			lf.in_joiner = false;
@@ -443,9 +441,8 @@ static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		o->spawner = coast__spawn(
+		o->spawner = test_spawn(
 			test_frame_new(&coast__task_alloc, &other_spawner_fn));
-		ASSERT(o->spawner);
 		/* Busy here: only the other worker can run it. */
 		while (!atomic_load(&ot.home)) {
 			ASSERT_WITHIN(t0, "a steal by the other worker");
@@ -622,9 +619,8 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		abort();
 	}
 	for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
-		s->sleeper = coast__spawn(test_sleeper_start(
+		s->sleeper = test_spawn(test_sleeper_start(
 			&coast__task_alloc, 2, s->round, s->log, &s->slept));
-		ASSERT(s->sleeper);
 		s->due = UINT64_MAX;
 		while (s->slept == s->round) {
 			ASSERT(s->joins < 10000000);
@@ -733,8 +729,7 @@ static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
 			v = test_frame_new(&coast__task_alloc, &value_fn);
 			v->v = s->i;
-			s->t[s->i] = coast__spawn(&v->h);
-			ASSERT(s->t[s->i]);
+			s->t[s->i] = test_spawn(&v->h);
 		}
 		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
 			s->sub = COAST_START(coast_join)(cx->frames,
@@ -817,8 +812,7 @@ static int detach_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		l = test_frame_new(&coast__task_alloc, &leaf_fn);
-		t = coast__spawn(&l->h);
-		ASSERT(t);
+		t = test_spawn(&l->h);
 		ASSERT_EQ(coast_detach(t), 0);
 		if (j->use_ready && coast_join__coast_ready(t, &j->out, &r)) {
 			j->ret = r;
@@ -1077,8 +1071,7 @@ static int inj_root_poll(struct coast_frame *f, struct coast_cx *cx)
 	for (s->i = 0; s->i < INJ_N; s->i++) {
 		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
 		x->k = -1;
-		s->t[s->i] = coast__spawn(&x->h);
-		ASSERT(s->t[s->i]);
+		s->t[s->i] = test_spawn(&x->h);
 	}
 	/* Injected behind the 5000, before any of them ran. */
 	atomic_store(&inj_go, 1);

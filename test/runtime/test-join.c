@@ -187,11 +187,8 @@ TEST_IMPL(join_cancel)
 
 static coast_task *spawn_sleeper(uint64_t ms, int id)
 {
-	coast_task *t = coast__spawn(
+	return test_spawn(
 		test_sleeper_start(&coast__task_alloc, ms, id, NULL, NULL));
-
-	ASSERT(t != NULL);
-	return t;
 }
 
 static int block_on_int(struct coast_frame *root)
@@ -383,8 +380,7 @@ TEST_IMPL(join_after_detach)
 
 	ASSERT(ch != NULL);
 	g->ch = ch;
-	t = coast__spawn(&g->h);
-	ASSERT(t != NULL);
+	t = test_spawn(&g->h);
 
 	ASSERT_EQ(coast_detach(t), 0);
 	ASSERT_EQ(coast_detach(t), -EINVAL);

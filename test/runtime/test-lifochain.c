@@ -123,15 +123,13 @@ static int lc_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 		l = test_frame_new(&coast__task_alloc, &lc_link_fn);
 		l->sh = sp->sh;
 		l->id = i;
-		sp->ts[i] = coast__spawn(&l->h);
-		ASSERT(sp->ts[i] != NULL);
+		sp->ts[i] = test_spawn(&l->h);
 	}
 	for (i = 0; i < LC_SPINNERS; i++) {
 		s = test_frame_new(&coast__task_alloc, &lc_spinner_fn);
 		s->sh = sp->sh;
 		s->hook = i == 0;
-		sp->ts[LC_LINKS + i] = coast__spawn(&s->h);
-		ASSERT(sp->ts[LC_LINKS + i] != NULL);
+		sp->ts[LC_LINKS + i] = test_spawn(&s->h);
 	}
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;

@@ -345,8 +345,7 @@ TEST_IMPL(local_turn_while_busy)
 		s->go = &go;
 		s->stop = &stop;
 		s->yields = &yields;
-		ts[i] = coast__spawn(&s->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&s->h);
 	}
 	t = test_frame_new(&coast__task_alloc, &turn_taker_fn);
 	t->stop = &stop;

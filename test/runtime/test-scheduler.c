@@ -82,8 +82,7 @@ static int spawn_markers_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (i = 0; i < s->n; i++) {
 			m = test_frame_new(&coast__task_alloc, &marker_fn);
 			m->seen = s->seen;
-			s->tasks[i] = coast__spawn(&m->h);
-			ASSERT(s->tasks[i] != NULL);
+			s->tasks[i] = test_spawn(&m->h);
 		}
 		TEST_AWAIT(1, s->sub,
 			   test_join_all_start(cx->frames, s->tasks,
@@ -166,8 +165,7 @@ static int million_poll(struct coast_frame *f, struct coast_cx *cx)
 			for (m->i = 0; m->i < m->batch; m->i++) {
 				t = test_frame_new(&coast__task_alloc, &tiny_fn);
 				t->v = m->done + m->i;
-				m->tasks[m->i] = coast__spawn(&t->h);
-				ASSERT(m->tasks[m->i] != NULL);
+				m->tasks[m->i] = test_spawn(&t->h);
 			}
 			for (m->i = 0; m->i < m->batch; m->i++) {
 				TEST_AWAIT(1, m->sub,

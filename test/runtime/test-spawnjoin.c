@@ -82,8 +82,7 @@ static int sj_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		l = test_frame_new(&coast__task_alloc, &sj_leaf_fn);
 		l->mode = j->mode;
-		sj.self = coast__spawn(&l->h);
-		ASSERT(sj.self);
+		sj.self = test_spawn(&l->h);
 		if (j->mode == SJ_CANCELLED)
 			ASSERT_EQ(coast_cancel(sj.self), 0);
 		j->out = -1;
@@ -242,8 +241,7 @@ static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 			l->i = s->i;
 			if (s->i % 3 == 2)
 				l->kept = &s->kept[s->i];
-			s->tasks[s->i] = coast__spawn(&l->h);
-			ASSERT(s->tasks[s->i]);
+			s->tasks[s->i] = test_spawn(&l->h);
 			if (s->i % 3 == 1)
 				ASSERT_EQ(coast_cancel(s->tasks[s->i]), 0);
 		}
@@ -394,8 +392,7 @@ static int sjf_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (s->i = 0; s->i < SJF_N; s->i++) {
 			l = test_frame_new(&coast__task_alloc, &sjf_leaf_fn);
 			l->mode = s->mode;
-			s->t = coast__spawn(&l->h);
-			ASSERT(s->t);
+			s->t = test_spawn(&l->h);
 			s->out = 0;
 			/* Inline but for a join in 61 (the tick's) or 128
 			 * (the budget's), which waits. */
@@ -529,8 +526,7 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (s->i = 0; s->i < SJQ_N - 1; s->i++) {
 			l = test_frame_new(&coast__task_alloc, &sjq_leaf_fn);
 			l->i = s->i;
-			s->tasks[s->i] = coast__spawn(&l->h);
-			ASSERT(s->tasks[s->i]);
+			s->tasks[s->i] = test_spawn(&l->h);
 		}
 		/* Neither the spill list's head nor the ring's second is
 		 * next: the companion answers 0 and runs nothing. */
@@ -546,8 +542,7 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 				l = test_frame_new(&coast__task_alloc,
 						   &sjq_leaf_fn);
 				l->i = SJQ_N - 1;
-				s->tasks[SJQ_N - 1] = coast__spawn(&l->h);
-				ASSERT(s->tasks[SJQ_N - 1]);
+				s->tasks[SJQ_N - 1] = test_spawn(&l->h);
 			}
 			s->out = -1;
 			sjq.in_joiner = true;
@@ -628,12 +623,10 @@ static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
 	int r = 1, out = -1;
 
 	(void)cx;
-	helper = coast__spawn(test_frame_new(&coast__task_alloc, c->helper));
-	ASSERT(helper);
+	helper = test_spawn(test_frame_new(&coast__task_alloc, c->helper));
 	while (!atomic_load(c->started)) /* stolen by the other worker */
 		ASSERT_WITHIN(t0, "the helper's start");
-	t = coast__spawn(test_frame_new(&coast__task_alloc, c->leaf));
-	ASSERT(t);
+	t = test_spawn(test_frame_new(&coast__task_alloc, c->leaf));
 	atomic_store(c->target, t);
 	ASSERT(coast_join__coast_ready(t, &out, &r)); /* inline */
 	ASSERT_EQ(r, c->want_r);

@@ -78,8 +78,7 @@ static int spin_all_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (a->i = 0; a->i < SPINNERS; a->i++) {
 			s = test_frame_new(&coast__task_alloc, &spinner_fn);
 			s->id = a->i;
-			a->t[a->i] = coast__spawn(&s->h);
-			ASSERT(a->t[a->i]);
+			a->t[a->i] = test_spawn(&s->h);
 		}
 		for (a->i = 0; a->i < SPINNERS; a->i++) {
 			TEST_AWAIT(1, a->sub,

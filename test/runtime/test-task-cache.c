@@ -72,10 +72,7 @@ static int mid_poll(struct coast_frame *f, struct coast_cx *cx)
 
 static coast_task *spawn(const struct coast_fn *fn)
 {
-	coast_task *t = coast__spawn(test_frame_new(&coast__task_alloc, fn));
-
-	ASSERT(t != NULL);
-	return t;
+	return test_spawn(test_frame_new(&coast__task_alloc, fn));
 }
 
 /*

@@ -104,8 +104,7 @@ static void yl_start(struct yl_shared *sh, coast_task **ts, const char *what)
 		s = test_frame_new(&coast__task_alloc, &yl_spinner_fn);
 		s->sh = sh;
 		s->hook = i == 0;
-		ts[i] = coast__spawn(&s->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&s->h);
 	}
 }
 
@@ -165,8 +164,7 @@ TEST_IMPL(yield_loop_injected)
 	ASSERT(test_wait(yl_spinning, &sh));
 	m = test_frame_new(&coast__task_alloc, &yl_marker_fn);
 	m->sh = &sh;
-	tm = coast__spawn(&m->h);
-	ASSERT(tm != NULL);
+	tm = test_spawn(&m->h);
 	after = atomic_load(&sh.polls);
 	ran_at = test_join_int(tm);
 	ASSERT((long)ran_at - (long)after <= 61);
@@ -215,8 +213,7 @@ TEST_IMPL(yield_loop_lifo)
 	w = test_frame_new(&coast__task_alloc, &yl_waiter_fn);
 	w->sh = &sh;
 	yl_start(&sh, ts, "the waiter's 20 wakes");
-	tw = coast__spawn(&w->h);
-	ASSERT(tw != NULL);
+	tw = test_spawn(&w->h);
 	ASSERT_EQ(test_join_int(tw), 0);
 	ASSERT_EQ(sh.rounds, 20);
 	ASSERT_EQ(sh.late, 0);
@@ -265,8 +262,7 @@ TEST_IMPL(yield_loop_cancel)
 	ASSERT(test_wait(yl_spinning, &sh));
 	t = test_frame_new(&coast__task_alloc, &yl_target_fn);
 	t->sh = &sh;
-	tt = coast__spawn(&t->h);
-	ASSERT(tt != NULL);
+	tt = test_spawn(&t->h);
 	atomic_store(&sh.target, tt);
 	ASSERT_EQ(test_join_int(tt), -ECANCELED);
 	ASSERT(sh.cancel_polled);
@@ -316,8 +312,7 @@ TEST_IMPL(yield_loop_lent)
 	yl_start(&sh, ts, "the lender's 200 yields");
 	l = test_frame_new(&coast__task_alloc, &yl_lender_fn);
 	l->sh = &sh;
-	tl = coast__spawn(&l->h);
-	ASSERT(tl != NULL);
+	tl = test_spawn(&l->h);
 	ASSERT_EQ(test_join_int(tl), 200);
 	yl_finish(ts);
 	return 0;
@@ -377,8 +372,7 @@ static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 	for (i = 0; i < SPILL_TASKS; i++) {
 		c = test_frame_new(&coast__task_alloc, &yl_counter_fn);
 		c->sh = s->sh;
-		s->ts[i] = coast__spawn(&c->h);
-		ASSERT(s->ts[i] != NULL);
+		s->ts[i] = test_spawn(&c->h);
 	}
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
@@ -668,15 +662,13 @@ TEST_IMPL(yield_loop_lifo_count)
 		l = test_frame_new(&coast__task_alloc, &lc_link_fn);
 		l->sh = &sh;
 		l->id = i;
-		ts[i] = coast__spawn(&l->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&l->h);
 	}
 	for (i = 0; i < SPINNERS; i++) {
 		s = test_frame_new(&coast__task_alloc, &lc_spinner_fn);
 		s->sh = &sh;
 		s->hook = i == 0;
-		ts[4 + i] = coast__spawn(&s->h);
-		ASSERT(ts[4 + i] != NULL);
+		ts[4 + i] = test_spawn(&s->h);
 	}
 	for (i = 0; i < SPINNERS + 4; i++)
 		test_join_int(ts[i]);

@@ -123,6 +123,15 @@ static inline bool test_complete_settle(struct coast_task *t)
 	return test_wait(test_is_complete, t);
 }
 
+/* Spawns the root frame f: its handle, never NULL. */
+static inline coast_task *test_spawn(struct coast_frame *f)
+{
+	coast_task *t = coast__spawn(f);
+
+	ASSERT(t != NULL);
+	return t;
+}
+
 /* Joins t from a root task: its int result, or the join's error. */
 static inline int test_join_int(struct coast_task *t)
 {
