@@ -291,31 +291,24 @@ TEST_IMPL(executor_spawn_outside)
 
 /* ------------------------------------------------------- leftover tasks */
 
-struct leaver {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(leaver_fn, struct leaver, leaver_poll);
-
 /*
  * Spawns a detached 500 ms sleeper and returns at once.  The sleep is the
  * time the test has to see the sleeper alive after this block_on: 50 ms
  * was short for a loaded machine.
  */
-static int leaver_poll(struct coast_frame *f, struct coast_cx *cx)
+static int leaver(struct coast_cx *cx, void *p, int n)
 {
-	(void)f;
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	coast_detach(coast__spawn(
 		test_sleeper_start(&coast__task_alloc, 500, 1, NULL, NULL)));
-	return COAST_READY;
+	return 0;
 }
 
 /* A task left behind by one block_on finishes in the next, not leaked. */
 TEST_IMPL(executor_leftover_task)
 {
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &leaver_fn),
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc, leaver,
+						  NULL, 0),
 				  NULL),
 		  0);
 	ASSERT_EQ(test_live_settle(1), 1);

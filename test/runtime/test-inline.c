@@ -382,45 +382,27 @@ static struct {
 	coast_task *local;
 } ot;
 
-struct other_leaf {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(other_leaf_fn, struct other_leaf, other_leaf_poll);
-
-static int other_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+static int other_leaf(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	atomic_store(&ot.ran_on, coast__worker_id() + 1);
-	((struct other_leaf *)f)->ret = 7;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 7;
 }
 
-struct other_spawner {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(other_spawner_fn, struct other_spawner, other_spawner_poll);
-
-static int other_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+static int other_spawner(struct coast_cx *cx, void *p, int n)
 {
 	double t0 = test_now_ms();
 
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	ot.local = coast__spawn_local(
-		&((struct other_leaf *)test_frame_new(&coast__task_alloc,
-						      &other_leaf_fn))->h);
+		test_leaf_start(&coast__task_alloc, other_leaf, NULL, 0));
 	ASSERT(ot.local);
 	atomic_store(&ot.home, coast__worker_id() + 1);
 	while (!atomic_load(&ot.looked)) {
 		ASSERT_WITHIN(t0, "the root's join");
 		sched_yield();
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 struct other_root {
@@ -441,8 +423,7 @@ static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		o->spawner = test_spawn(
-			test_frame_new(&coast__task_alloc, &other_spawner_fn));
+		o->spawner = test_leaf_spawn(other_spawner, NULL, 0);
 		/* Busy here: only the other worker can run it. */
 		while (!atomic_load(&ot.home)) {
 			ASSERT_WITHIN(t0, "a steal by the other worker");
@@ -684,27 +665,15 @@ TEST_IMPL(inline_join_timer)
  */
 enum { RACE_BATCH = 128, RACE_N = 160 * RACE_BATCH };
 
-struct value {
-	struct coast_frame h;
-	int ret;
-	int v;
-};
-
-TEST_FN(value_fn, struct value, value_poll);
-
 static atomic_int value_polls, value_stolen, spawner_worker;
 
-static int value_poll(struct coast_frame *f, struct coast_cx *cx)
+static int value(struct coast_cx *cx, void *p, int v)
 {
-	struct value *v = (struct value *)f;
-
-	(void)cx;
+	(void)cx, (void)p;
 	atomic_fetch_add(&value_polls, 1);
 	if (coast__worker_id() != atomic_load(&spawner_worker))
 		atomic_fetch_add(&value_stolen, 1);
-	v->ret = v->v * 3;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return v * 3;
 }
 
 struct spawner {
@@ -720,17 +689,13 @@ TEST_FN(spawner_fn, struct spawner, spawner_poll);
 static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spawner *s = (struct spawner *)f;
-	struct value *v;
 
 	if (f->state == 1)
 		goto poll;
 	atomic_store(&spawner_worker, coast__worker_id());
 	for (s->base = 0; s->base < RACE_N; s->base += RACE_BATCH) {
-		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
-			v = test_frame_new(&coast__task_alloc, &value_fn);
-			v->v = s->i;
-			s->t[s->i] = test_spawn(&v->h);
-		}
+		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++)
+			s->t[s->i] = test_leaf_spawn(value, NULL, s->i);
 		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
 			s->sub = COAST_START(coast_join)(cx->frames,
 							 s->t[s->i], &s->out);
@@ -868,22 +833,15 @@ TEST_IMPL(inline_join_after_detach)
  */
 enum { BUDGET_SPENT = 27 };
 
-struct spender {
-	struct coast_frame h;
-	int ret; /* units spent */
-};
-
-TEST_FN(spender_fn, struct spender, spender_poll);
-
-static int spender_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Units spent. */
+static int spender(struct coast_cx *cx, void *p, int n)
 {
-	struct spender *s = (struct spender *)f;
+	int spent = 0;
 
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	while (coast__budget_spend())
-		s->ret++;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+		spent++;
+	return spent;
 }
 
 /* The spender's units, and whether the root could spend after the join. */
@@ -901,16 +859,14 @@ TEST_FN(budget_root_fn, struct budget_root, budget_root_poll);
 static int budget_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct budget_root *b = (struct budget_root *)f;
-	struct spender *s;
 	int i;
 
 	/* Its first poll must complete: the join is inline. */
 	ASSERT_EQ(f->state, COAST_STATE_START);
 	for (i = 0; i < BUDGET_SPENT; i++)
 		ASSERT(coast__budget_spend());
-	s = test_frame_new(&coast__task_alloc, &spender_fn);
-	b->sub = COAST_START(coast_join)(cx->frames, coast__spawn(&s->h),
-					 &budget_out);
+	b->sub = COAST_START(coast_join)(
+		cx->frames, test_leaf_spawn(spender, NULL, 0), &budget_out);
 	ASSERT_EQ(test_poll(b->sub, cx), COAST_READY);
 	ASSERT_EQ(COAST_RESULT(int, b->sub), 0);
 	test_free(cx, b->sub);
@@ -1012,40 +968,26 @@ enum { INJ_N = 5000, INJ_K = 2 };
 static int inj_leaves, inj_ran_at[INJ_K];
 static atomic_int inj_go;
 
-struct inj_task {
-	struct coast_frame h;
-	int ret;
-	int k; /* an injected one's index, or -1 */
-};
-
-TEST_FN(inj_task_fn, struct inj_task, inj_task_poll);
-
-static int inj_task_poll(struct coast_frame *f, struct coast_cx *cx)
+/* k: an injected one's index, or -1. */
+static int inj_task(struct coast_cx *cx, void *p, int k)
 {
-	struct inj_task *x = (struct inj_task *)f;
-
-	(void)cx;
-	if (x->k < 0)
+	(void)cx, (void)p;
+	if (k < 0)
 		inj_leaves++;
 	else
-		inj_ran_at[x->k] = inj_leaves;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+		inj_ran_at[k] = inj_leaves;
+	return 0;
 }
 
 static void *inj_main(void *arg)
 {
-	struct inj_task *x;
 	int k;
 
 	(void)arg;
 	while (atomic_load(&inj_go) != 1)
 		sched_yield();
-	for (k = 0; k < INJ_K; k++) {
-		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
-		x->k = k;
-		ASSERT_EQ(coast_detach(coast__spawn(&x->h)), 0);
-	}
+	for (k = 0; k < INJ_K; k++)
+		ASSERT_EQ(coast_detach(test_leaf_spawn(inj_task, NULL, k)), 0);
 	atomic_store(&inj_go, 2);
 	return NULL;
 }
@@ -1063,16 +1005,12 @@ TEST_FN(inj_root_fn, struct inj_root, inj_root_poll);
 static int inj_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct inj_root *s = (struct inj_root *)f;
-	struct inj_task *x;
 	double t0;
 
 	if (f->state == 1)
 		goto poll;
-	for (s->i = 0; s->i < INJ_N; s->i++) {
-		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
-		x->k = -1;
-		s->t[s->i] = test_spawn(&x->h);
-	}
+	for (s->i = 0; s->i < INJ_N; s->i++)
+		s->t[s->i] = test_leaf_spawn(inj_task, NULL, -1);
 	/* Injected behind the 5000, before any of them ran. */
 	atomic_store(&inj_go, 1);
 	t0 = test_now_ms();

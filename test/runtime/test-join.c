@@ -554,24 +554,13 @@ TEST_IMPL(join_spurious_poll)
  * queued once, by the wake or by the deferred transition, and in the
  * second case its next poll is the cancellation poll.
  */
-struct deferred_joined {
-	struct coast_frame h;
-	int ret;
-	coast_task *joiner; /* to cancel, or NULL */
-};
-
-TEST_FN(deferred_joined_fn, struct deferred_joined, deferred_joined_poll);
-
-static int deferred_joined_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Cancels joiner (when not NULL); 5. */
+static int deferred_joined(struct coast_cx *cx, void *joiner, int n)
 {
-	struct deferred_joined *d = (struct deferred_joined *)f;
-
-	(void)cx;
-	if (d->joiner)
-		ASSERT_EQ(coast_cancel(d->joiner), 0);
-	d->ret = 5;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	if (joiner)
+		ASSERT_EQ(coast_cancel(joiner), 0);
+	return 5;
 }
 
 struct deferred_joiner {
@@ -587,17 +576,18 @@ TEST_FN(deferred_joiner_fn, struct deferred_joiner, deferred_joiner_poll);
 static int deferred_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct deferred_joiner *j = (struct deferred_joiner *)f;
-	struct deferred_joined *d;
 	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		d = test_frame_new(&coast__task_alloc, &deferred_joined_fn);
-		d->joiner = j->cancel ? cx->task : NULL;
 		j->out = -1;
 		/* Local: not joined inline, and still the next poll. */
 		j->sub = COAST_START(coast_join)(
-			cx->frames, coast__spawn_local(&d->h), &j->out);
+			cx->frames,
+			coast__spawn_local(test_leaf_start(
+				&coast__task_alloc, deferred_joined,
+				j->cancel ? cx->task : NULL, 0)),
+			&j->out);
 		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
 		f->state = 1;
 		return COAST_PENDING;

@@ -170,19 +170,10 @@ TEST_IMPL(local_never_moves)
 }
 
 /* Reports the worker it runs on. */
-struct where {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(where_fn, struct where, where_poll);
-
-static int where_poll(struct coast_frame *f, struct coast_cx *cx)
+static int where(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct where *)f)->ret = coast__worker_id();
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return coast__worker_id();
 }
 
 /* Local tasks spawned from main before block_on run on the root's worker,
@@ -192,15 +183,16 @@ TEST_IMPL(local_off_runtime)
 	coast_task *t[NLOCAL];
 	int outs[NLOCAL], joined = 0, root = -1, i;
 	struct coast_frame *j;
-	struct where *w;
 
 	test_workers(4);
 	for (i = 0; i < NLOCAL; i++) {
 		t[i] = coast__spawn_local(pinned_new(10));
 		ASSERT(t[i] != NULL);
 	}
-	w = test_frame_new(&coast__task_alloc, &where_fn);
-	ASSERT_EQ(coast__block_on(&w->h, &root), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc, where,
+						  NULL, 0),
+				  &root),
+		  0);
 	ASSERT(root >= 0);
 	j = test_join_all_start(&coast__task_alloc, t, NLOCAL, outs,
 				sizeof(int));

@@ -122,21 +122,10 @@ TEST_IMPL(sched_steal)
 
 /* ------------------------------------------------------ a million tasks */
 
-struct tiny {
-	struct coast_frame h;
-	int ret;
-	int v;
-};
-
-TEST_FN(tiny_fn, struct tiny, tiny_poll);
-
-static int tiny_poll(struct coast_frame *f, struct coast_cx *cx)
+static int tiny(struct coast_cx *cx, void *p, int v)
 {
-	struct tiny *t = (struct tiny *)f;
-
-	(void)cx;
-	t->ret = t->v + 1;
-	return COAST_READY;
+	(void)cx, (void)p;
+	return v + 1;
 }
 
 /* Spawns and joins total tasks, batch at a time, summing results. */
@@ -155,18 +144,15 @@ TEST_FN(million_fn, struct million, million_poll);
 static int million_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct million *m = (struct million *)f;
-	struct tiny *t;
 
 	switch (f->state) {
 	case COAST_STATE_START:
 		m->tasks = calloc((size_t)m->batch, sizeof(*m->tasks));
 		ASSERT(m->tasks != NULL);
 		for (m->done = 0; m->done < m->total; m->done += m->batch) {
-			for (m->i = 0; m->i < m->batch; m->i++) {
-				t = test_frame_new(&coast__task_alloc, &tiny_fn);
-				t->v = m->done + m->i;
-				m->tasks[m->i] = test_spawn(&t->h);
-			}
+			for (m->i = 0; m->i < m->batch; m->i++)
+				m->tasks[m->i] = test_leaf_spawn(
+					tiny, NULL, m->done + m->i);
 			for (m->i = 0; m->i < m->batch; m->i++) {
 				TEST_AWAIT(1, m->sub,
 					   COAST_START(coast_join)(
@@ -425,21 +411,12 @@ TEST_IMPL(sched_timers_under_load)
 
 /* ---------------------------------------------------------- the spill */
 
-/* Counts itself done. */
-struct tally {
-	struct coast_frame h;
-	int ret;
-	atomic_int *count;
-};
-
-TEST_FN(tally_fn, struct tally, tally_poll);
-
-static int tally_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Counts itself done in *count. */
+static int tally(struct coast_cx *cx, void *count, int n)
 {
-	(void)cx;
-	atomic_fetch_add(((struct tally *)f)->count, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	atomic_fetch_add((atomic_int *)count, 1);
+	return 0;
 }
 
 #define SPILLED 2000
@@ -496,7 +473,6 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spiller *s = (struct spiller *)f;
 	struct waiter *w;
-	struct tally *t;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &s->sub, cx);
@@ -505,11 +481,10 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 		w = test_frame_new(&coast__task_alloc, &waiter_fn);
 		w->count = &s->count;
 		s->waiter = coast__spawn(&w->h);
-		for (s->i = 0; s->i < SPILLED; s->i++) {
-			t = test_frame_new(&coast__task_alloc, &tally_fn);
-			t->count = &s->count;
-			ASSERT_EQ(coast_detach(coast__spawn(&t->h)), 0);
-		}
+		for (s->i = 0; s->i < SPILLED; s->i++)
+			ASSERT_EQ(coast_detach(test_leaf_spawn(tally, &s->count,
+							       0)),
+				  0);
 		TEST_AWAIT(1, s->sub,
 			   COAST_START(coast_join)(cx->frames, s->waiter,
 						   &s->ret),

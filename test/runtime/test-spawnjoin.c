@@ -186,26 +186,12 @@ TEST_IMPL(spawn_join_inline_detached_self)
  */
 enum { SJ2_N = 400, SJ2_ROUNDS = 5 };
 
-struct sj2_leaf {
-	struct coast_frame h;
-	int ret;
-	int i;
-	coast_waker **kept; /* its slot, for SJ_KEEP_WAKER */
-};
-
-TEST_FN(sj2_leaf_fn, struct sj2_leaf, sj2_leaf_poll);
-
-static int sj2_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Its index i; for SJ_KEEP_WAKER, a waker of itself in its slot kept. */
+static int sj2_leaf(struct coast_cx *cx, void *kept, int i)
 {
-	struct sj2_leaf *l = (struct sj2_leaf *)f;
-
-	f->state = COAST_STATE_DONE;
-	if (f->flags & COAST_F_CANCEL)
-		return COAST_READY;
-	if (l->kept)
-		*l->kept = coast_waker_get(cx);
-	l->ret = l->i;
-	return COAST_READY;
+	if (kept)
+		*(coast_waker **)kept = coast_waker_get(cx);
+	return i;
 }
 
 struct sj2_root {
@@ -231,17 +217,14 @@ static bool sj2_answer_ok(struct sj2_root *s, int r)
 static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sj2_root *s = (struct sj2_root *)f;
-	struct sj2_leaf *l;
 	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (s->i = 0; s->i < SJ2_N; s->i++) {
-			l = test_frame_new(&coast__task_alloc, &sj2_leaf_fn);
-			l->i = s->i;
-			if (s->i % 3 == 2)
-				l->kept = &s->kept[s->i];
-			s->tasks[s->i] = test_spawn(&l->h);
+			s->tasks[s->i] = test_leaf_spawn(
+				sj2_leaf, s->i % 3 == 2 ? &s->kept[s->i] : NULL,
+				s->i);
 			if (s->i % 3 == 1)
 				ASSERT_EQ(coast_cancel(s->tasks[s->i]), 0);
 		}
@@ -304,19 +287,10 @@ TEST_IMPL(spawn_join_inline_2w)
  */
 enum { SJF_N = 2000, SJF_FRAMES = 1, SJF_DESCEND = 2 };
 
-struct sjf_sub {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sjf_sub_fn, struct sjf_sub, sjf_sub_poll);
-
-static int sjf_sub_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sjf_sub(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct sjf_sub *)f)->ret = 5;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return 5;
 }
 
 struct sjf_leaf {
@@ -340,10 +314,10 @@ static int sjf_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 		/* Descending, from malloc: the records alone are the
 		 * task's (with a chunk, the slow path would free them
 		 * anyway). */
-		l->sub = test_frame_new(l->mode == SJF_DESCEND
-						? &coast__box_alloc
-						: cx->frames,
-					&sjf_sub_fn);
+		l->sub = test_leaf_start(l->mode == SJF_DESCEND
+						 ? &coast__box_alloc
+						 : cx->frames,
+					 sjf_sub, NULL, 0);
 		f->state = 1;
 		/* As coast__poll_child past COAST_POLL_DEPTH: the executor
 		 * polls the sub-frame, then this one again. */
@@ -357,7 +331,7 @@ static int sjf_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 		l->ret = COAST_RESULT(int, l->sub);
 		if (l->mode == SJF_DESCEND)
 			coast__box_alloc.free(&coast__box_alloc, l->sub,
-					      sjf_sub_fn.size);
+					      l->sub->fn->size);
 		else
 			test_free(cx, l->sub);
 		l->sub = NULL;
@@ -484,24 +458,12 @@ static struct {
 	bool in_joiner;
 } sjq;
 
-struct sjq_leaf {
-	struct coast_frame h;
-	int ret;
-	int i;
-};
-
-TEST_FN(sjq_leaf_fn, struct sjq_leaf, sjq_leaf_poll);
-
-static int sjq_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sjq_leaf(struct coast_cx *cx, void *p, int i)
 {
-	struct sjq_leaf *l = (struct sjq_leaf *)f;
-
-	(void)cx;
-	sjq.order[sjq.next++] = l->i;
-	sjq.ran_inline[l->i] = sjq.in_joiner;
-	l->ret = l->i;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p;
+	sjq.order[sjq.next++] = i;
+	sjq.ran_inline[i] = sjq.in_joiner;
+	return i;
 }
 
 struct sjq_root {
@@ -518,16 +480,12 @@ TEST_FN(sjq_root_fn, struct sjq_root, sjq_root_poll);
 static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sjq_root *s = (struct sjq_root *)f;
-	struct sjq_leaf *l;
 	int r = -1;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		for (s->i = 0; s->i < SJQ_N - 1; s->i++) {
-			l = test_frame_new(&coast__task_alloc, &sjq_leaf_fn);
-			l->i = s->i;
-			s->tasks[s->i] = test_spawn(&l->h);
-		}
+		for (s->i = 0; s->i < SJQ_N - 1; s->i++)
+			s->tasks[s->i] = test_leaf_spawn(sjq_leaf, NULL, s->i);
 		/* Neither the spill list's head nor the ring's second is
 		 * next: the companion answers 0 and runs nothing. */
 		sjq.in_joiner = true;
@@ -537,13 +495,9 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(sjq.next, 0);
 		ASSERT_EQ(r, -1);
 		for (s->i = 0; s->i < SJQ_N; s->i++) {
-			if (s->i == 1) {
-				/* The ring has a free slot now. */
-				l = test_frame_new(&coast__task_alloc,
-						   &sjq_leaf_fn);
-				l->i = SJQ_N - 1;
-				s->tasks[SJQ_N - 1] = test_spawn(&l->h);
-			}
+			if (s->i == 1) /* The ring has a free slot now. */
+				s->tasks[SJQ_N - 1] =
+					test_leaf_spawn(sjq_leaf, NULL, SJQ_N - 1);
 			s->out = -1;
 			sjq.in_joiner = true;
 			if (coast_join__coast_ready(s->tasks[s->i], &s->out,
@@ -606,23 +560,14 @@ struct sj2w_case {
 	int want_r, want_out;
 };
 
-static const struct sj2w_case *sj2w_case;
-
-struct sj2w_root {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sj2w_root_fn, struct sj2w_root, sj2w_root_poll);
-
-static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sj2w_root(struct coast_cx *cx, void *p, int n)
 {
-	const struct sj2w_case *c = sj2w_case;
+	const struct sj2w_case *c = p;
 	double t0 = test_now_ms();
 	coast_task *helper, *t;
 	int r = 1, out = -1;
 
-	(void)cx;
+	(void)cx, (void)n;
 	helper = test_spawn(test_frame_new(&coast__task_alloc, c->helper));
 	while (!atomic_load(c->started)) /* stolen by the other worker */
 		ASSERT_WITHIN(t0, "the helper's start");
@@ -635,20 +580,18 @@ static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
 	/* A helper woken by the leaf's end may be queued on this worker: it
 	 * runs once this poll returns. */
 	ASSERT_EQ(coast_detach(helper), 0);
-	((struct sj2w_root *)f)->ret = 1;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 1;
 }
 
-static void sj2w_run(const struct sj2w_case *c)
+static void sj2w_run(struct sj2w_case *c)
 {
-	struct sj2w_root *s;
 	int ok = 0;
 
 	test_workers(2);
-	sj2w_case = c;
-	s = test_frame_new(&coast__task_alloc, &sj2w_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  sj2w_root, c, 0),
+				  &ok),
+		  0);
 	ASSERT_EQ(ok, 1);
 	ASSERT_EQ(test_live_settle(0), 0);
 }
@@ -706,7 +649,7 @@ static int sjc_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(spawn_join_inline_cancel_during_poll)
 {
-	static const struct sj2w_case c = {
+	static struct sj2w_case c = {
 		&sjc_canceller_fn, &sjc_leaf_fn, &sjc_started, &sjc_target, 0, 7,
 	};
 
@@ -780,7 +723,7 @@ static int sjd_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(spawn_join_inline_consumed_elsewhere)
 {
-	static const struct sj2w_case c = {
+	static struct sj2w_case c = {
 		&sjd_joiner_fn, &sjd_leaf_fn, &sjd_started, &sjd_target,
 		-EINVAL, 0,
 	};

@@ -2,8 +2,9 @@
  * test-util.c - hand-written futures shared by the runtime tests, written
  * as the plugin would lower them: a frame with a state, sub-futures taken
  * from cx->frames through start functions, polled until READY, then freed;
- * a cancellation poll drops the awaited sub-future (test_drop); and the
- * dumping thread and the script runner several tests use.
+ * a cancellation poll drops the awaited sub-future (test_drop); the
+ * one-poll leaf; and the dumping thread and the script runner several
+ * tests use.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -178,6 +179,44 @@ struct coast_frame *test_join_all_start(struct coast_alloc *a,
 	j->outs = outs;
 	j->out_size = out_size;
 	return &j->h;
+}
+
+/* ------------------------------------------------------------------- leaf */
+
+struct leaf {
+	struct coast_frame h;
+	int ret;
+	test_leaf_fn *fn;
+	void *p;
+	int n;
+};
+
+TEST_FN(leaf_fn, struct leaf, leaf_poll);
+
+static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct leaf *l = (struct leaf *)f;
+
+	f->state = COAST_STATE_DONE;
+	if (!(f->flags & COAST_F_CANCEL))
+		l->ret = l->fn(cx, l->p, l->n);
+	return COAST_READY;
+}
+
+struct coast_frame *test_leaf_start(struct coast_alloc *a, test_leaf_fn *fn,
+				    void *p, int n)
+{
+	struct leaf *l = test_frame_new(a, &leaf_fn);
+
+	l->fn = fn;
+	l->p = p;
+	l->n = n;
+	return &l->h;
+}
+
+coast_task *test_leaf_spawn(test_leaf_fn *fn, void *p, int n)
+{
+	return test_spawn(test_leaf_start(&coast__task_alloc, fn, p, n));
 }
 
 /* ------------------------------------------------------------------ stuck */

@@ -124,23 +124,13 @@ static bool yl_spinning(const void *sh)
 }
 
 /* Sets stop when polled; its result is the poll count then. */
-struct yl_marker {
-	struct coast_frame h;
-	int ret;
-	struct yl_shared *sh;
-};
-
-TEST_FN(yl_marker_fn, struct yl_marker, yl_marker_poll);
-
-static int yl_marker_poll(struct coast_frame *f, struct coast_cx *cx)
+static int yl_marker(struct coast_cx *cx, void *sh, int n)
 {
-	struct yl_marker *m = (struct yl_marker *)f;
+	int now = (int)yl_count(sh);
 
-	(void)cx;
-	m->ret = (int)yl_count(m->sh);
-	atomic_store(&m->sh->stop, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	atomic_store(&((struct yl_shared *)sh)->stop, 1);
+	return now;
 }
 
 /*
@@ -156,15 +146,12 @@ TEST_IMPL(yield_loop_injected)
 {
 	struct yl_shared sh = { 0 };
 	coast_task *ts[SPINNERS], *tm;
-	struct yl_marker *m;
 	unsigned after;
 	int ran_at;
 
 	yl_start(&sh, ts, "the injected task, taken by the tick");
 	ASSERT(test_wait(yl_spinning, &sh));
-	m = test_frame_new(&coast__task_alloc, &yl_marker_fn);
-	m->sh = &sh;
-	tm = test_spawn(&m->h);
+	tm = test_leaf_spawn(yl_marker, &sh, 0);
 	after = atomic_load(&sh.polls);
 	ran_at = test_join_int(tm);
 	ASSERT((long)ran_at - (long)after <= 61);
@@ -351,31 +338,22 @@ static int yl_counter_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
-/* Spawns SPILL_TASKS counters from the worker: the ring's 256, the rest
- * in the spill list behind them. */
-struct yl_spawner {
-	struct coast_frame h;
-	int ret;
-	struct yl_shared *sh;
-	coast_task **ts;
-};
+static coast_task *spill_ts[SPILL_TASKS];
 
-TEST_FN(yl_spawner_fn, struct yl_spawner, yl_spawner_poll);
-
-static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Spawns SPILL_TASKS counters from the worker into spill_ts: the ring's
+ * 256, the rest in the spill list behind them. */
+static int yl_spawner(struct coast_cx *cx, void *sh, int n)
 {
-	struct yl_spawner *s = (struct yl_spawner *)f;
 	struct yl_counter *c;
 	int i;
 
-	(void)cx;
+	(void)cx, (void)n;
 	for (i = 0; i < SPILL_TASKS; i++) {
 		c = test_frame_new(&coast__task_alloc, &yl_counter_fn);
-		c->sh = s->sh;
-		s->ts[i] = test_spawn(&c->h);
+		c->sh = sh;
+		spill_ts[i] = test_spawn(&c->h);
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 /*
@@ -387,36 +365,24 @@ static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
  */
 TEST_IMPL(yield_loop_spill)
 {
-	static coast_task *ts[SPILL_TASKS];
 	struct yl_shared sh = { 0 };
-	struct yl_spawner *s;
 	int i, ret = -1;
 
 	test_workers(1);
-	s = test_frame_new(&coast__task_alloc, &yl_spawner_fn);
-	s->sh = &sh;
-	s->ts = ts;
-	ASSERT_EQ(coast__block_on(&s->h, &ret), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  yl_spawner, &sh, 0),
+				  &ret),
+		  0);
 	for (i = 0; i < SPILL_TASKS; i++)
-		ASSERT(test_join_int(ts[i]) <= SPILL_TASKS + 2);
+		ASSERT(test_join_int(spill_ts[i]) <= SPILL_TASKS + 2);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
-/* Completes at once with 1. */
-struct yl_unit {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(yl_unit_fn, struct yl_unit, yl_unit_poll);
-
-static int yl_unit_poll(struct coast_frame *f, struct coast_cx *cx)
+static int yl_unit(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct yl_unit *)f)->ret = 1;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return 1;
 }
 
 #define TICK_POLLS 61 /* scheduler.c's TICK_INTERVAL */
@@ -442,7 +408,6 @@ TEST_FN(yl_joiner_fn, struct yl_joiner, yl_joiner_poll);
 static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct yl_joiner *j = (struct yl_joiner *)f;
-	struct yl_unit *u;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &j->sub, cx);
@@ -469,9 +434,8 @@ static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 			j->yields = j->joins = 0;
 			continue;
 		}
-		u = test_frame_new(&coast__task_alloc, &yl_unit_fn);
-		j->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&u->h), &j->out);
+		j->sub = COAST_START(coast_join)(
+			cx->frames, test_leaf_spawn(yl_unit, NULL, 0), &j->out);
 		if (!j->sub)
 			coast__out_of_frames("yl_joiner");
 		if (test_poll(j->sub, cx) == COAST_PENDING) {

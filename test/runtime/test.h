@@ -274,6 +274,18 @@ struct coast_frame *test_join_all_start(struct coast_alloc *a,
 					coast_task **tasks, size_t n,
 					void *outs, size_t out_size);
 
+/*
+ * The leaf most tests spawn and join: it completes in its first poll with
+ * fn(cx, p, n) as its int result (fn does what the test looks at).  A
+ * cancellation poll (a task cancelled before it ran) calls nothing and
+ * leaves no result, as future.h's rule 4 has it.
+ */
+typedef int test_leaf_fn(struct coast_cx *cx, void *p, int n);
+struct coast_frame *test_leaf_start(struct coast_alloc *a, test_leaf_fn *fn,
+				    void *p, int n);
+/* Spawns test_leaf_start(&coast__task_alloc, fn, p, n): its handle. */
+coast_task *test_leaf_spawn(test_leaf_fn *fn, void *p, int n);
+
 /* How a test_stuck_start future ended, in its slot. */
 enum { TEST_SLOT_DONE = 1, TEST_SLOT_DROPPED = 2 };
 
