@@ -127,15 +127,10 @@ static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 				&coast__task_alloc, s->yields ? i % s->yields : 0,
 				i * 3, NULL, NULL));
 		}
-		s->sub = test_join_all_start(cx->frames, s->tasks,
-					     (size_t)s->n, s->outs, sizeof(int));
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		s->ret = COAST_RESULT(int, s->sub);
-		test_free(cx, s->sub);
+		TEST_AWAIT(1, s->sub,
+			   test_join_all_start(cx->frames, s->tasks,
+					       (size_t)s->n, s->outs, sizeof(int)),
+			   int, s->ret);
 		free(s->tasks);
 		return COAST_READY;
 	}
@@ -191,13 +186,7 @@ static int counter_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		c->sub = COAST_START(coast_yield)(cx->frames);
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(c->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		test_free(cx, c->sub);
+		TEST_AWAIT_YIELD(1, c->sub);
 		atomic_fetch_add(c->count, 1);
 		return COAST_READY;
 	}
@@ -237,13 +226,7 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < w->n) {
 			ASSERT_WITHIN(w->t0, "the counters' runs");
-			w->sub = COAST_START(coast_yield)(cx->frames);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(w->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			test_free(cx, w->sub);
+			TEST_AWAIT_YIELD(1, w->sub);
 			w->ret++;
 		}
 		return COAST_READY;

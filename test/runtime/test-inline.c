@@ -486,32 +486,31 @@ struct chain {
 
 TEST_FN(chain_fn, struct chain, chain_poll);
 
-static int chain_step(struct chain *c, struct coast_cx *cx)
+static int chain_step(struct coast_frame *f, struct coast_cx *cx)
 {
-	struct chain *next;
+	struct chain *c = (struct chain *)f, *next;
 	int r;
 
-	if (c->h.state == COAST_STATE_START) {
+	switch (f->state) {
+	case COAST_STATE_START:
 		if (c->k == CHAIN_N) {
 			c->ret = 0;
-			c->h.state = COAST_STATE_DONE;
+			f->state = COAST_STATE_DONE;
 			return COAST_READY;
 		}
 		next = test_frame_new(&coast__task_alloc, &chain_fn);
 		next->k = c->k + 1;
-		c->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&next->h),
-						 &c->out);
-		c->h.state = 1;
+		TEST_AWAIT(1, c->sub,
+			   COAST_START(coast_join)(cx->frames,
+						   coast__spawn(&next->h),
+						   &c->out),
+			   int, r);
+		ASSERT_EQ(r, 0);
+		c->ret = c->out + 1;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	r = test_poll(c->sub, cx);
-	if (r == COAST_PENDING)
-		return COAST_PENDING;
-	ASSERT_EQ(COAST_RESULT(int, c->sub), 0);
-	test_free(cx, c->sub);
-	c->ret = c->out + 1;
-	c->h.state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
@@ -520,7 +519,7 @@ static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	if (++chain_nested > max)
 		atomic_compare_exchange_strong(&chain_max, &max, chain_nested);
-	r = chain_step((struct chain *)f, cx);
+	r = chain_step(f, cx);
 	chain_nested--;
 	return r;
 }
@@ -587,55 +586,49 @@ TEST_FN(spinner_fn, struct spinner, spinner_poll);
 static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spinner *s = (struct spinner *)f;
-	struct leaf *l;
+	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		break;
-	case 1:
-		goto poll;
-	case 2:
-		goto poll_sleeper;
-	default:
-		abort();
-	}
-	for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
-		s->sleeper = test_spawn(test_sleeper_start(
-			&coast__task_alloc, 2, s->round, s->log, &s->slept));
-		s->due = UINT64_MAX;
-		while (s->slept == s->round) {
-			ASSERT(s->joins < 10000000);
-			if (coast__now_ms() >= s->due)
-				s->after++;
-			l = test_frame_new(&coast__task_alloc, &leaf_fn);
-			s->sub = COAST_START(coast_join)(
-				cx->frames, coast__spawn(&l->h), &s->out);
-			f->state = 1;
-		poll:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-			ASSERT_EQ(s->out, 42);
-			test_free(cx, s->sub);
-			s->joins++;
-			/* The round's first join waited (its task was behind
-			 * the sleeper), which armed the timer before now. */
-			if (s->due == UINT64_MAX)
-				s->due = coast__now_ms() + 2;
+		for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
+			s->sleeper = test_spawn(test_sleeper_start(
+				&coast__task_alloc, 2, s->round, s->log,
+				&s->slept));
+			s->due = UINT64_MAX;
+			while (s->slept == s->round) {
+				ASSERT(s->joins < 10000000);
+				if (coast__now_ms() >= s->due)
+					s->after++;
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames,
+						   coast__spawn(test_frame_new(
+							   &coast__task_alloc,
+							   &leaf_fn)),
+						   &s->out),
+					   int, r);
+				ASSERT_EQ(r, 0);
+				ASSERT_EQ(s->out, 42);
+				s->joins++;
+				/* The round's first join waited (its task was
+				 * behind the sleeper), which armed the timer
+				 * before now. */
+				if (s->due == UINT64_MAX)
+					s->due = coast__now_ms() + 2;
+			}
+			TEST_AWAIT(2, s->sub,
+				   COAST_START(coast_join)(cx->frames,
+							   s->sleeper, NULL),
+				   int, r);
 		}
-		s->sub = COAST_START(coast_join)(cx->frames, s->sleeper, NULL);
-		f->state = 2;
-	poll_sleeper:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		test_free(cx, s->sub);
+		fprintf(stderr,
+			"inline_join_timer: %ld joins, %ld with the timer due\n",
+			s->joins, s->after);
+		s->ret = (int)s->after;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	fprintf(stderr,
-		"inline_join_timer: %ld joins, %ld with the timer due\n",
-		s->joins, s->after);
-	s->ret = (int)s->after;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_timer)
@@ -689,27 +682,29 @@ TEST_FN(spawner_fn, struct spawner, spawner_poll);
 static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spawner *s = (struct spawner *)f;
+	int r;
 
-	if (f->state == 1)
-		goto poll;
-	atomic_store(&spawner_worker, coast__worker_id());
-	for (s->base = 0; s->base < RACE_N; s->base += RACE_BATCH) {
-		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++)
-			s->t[s->i] = test_leaf_spawn(value, NULL, s->i);
-		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->t[s->i], &s->out);
-			f->state = 1;
-		poll:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-			ASSERT_EQ(s->out, s->i * 3);
-			test_free(cx, s->sub);
+	switch (f->state) {
+	case COAST_STATE_START:
+		atomic_store(&spawner_worker, coast__worker_id());
+		for (s->base = 0; s->base < RACE_N; s->base += RACE_BATCH) {
+			for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++)
+				s->t[s->i] = test_leaf_spawn(value, NULL, s->i);
+			for (s->i = s->base; s->i < s->base + RACE_BATCH;
+			     s->i++) {
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->t[s->i],
+						   &s->out),
+					   int, r);
+				ASSERT_EQ(r, 0);
+				ASSERT_EQ(s->out, s->i * 3);
+			}
 		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_steal_race)
@@ -770,27 +765,19 @@ TEST_FN(detach_joiner_fn, struct detach_joiner, detach_joiner_poll);
 static int detach_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct detach_joiner *j = (struct detach_joiner *)f;
-	struct leaf *l;
 	coast_task *t;
-	int r = -1;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		l = test_frame_new(&coast__task_alloc, &leaf_fn);
-		t = test_spawn(&l->h);
+		t = test_spawn(test_frame_new(&coast__task_alloc, &leaf_fn));
 		ASSERT_EQ(coast_detach(t), 0);
-		if (j->use_ready && coast_join__coast_ready(t, &j->out, &r)) {
-			j->ret = r;
-			break;
-		}
-		j->sub = COAST_START(coast_join)(cx->frames, t, &j->out);
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(j->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		j->ret = COAST_RESULT(int, j->sub);
-		test_free(cx, j->sub);
+		if (j->use_ready)
+			TEST_AWAIT_JOIN(1, j->sub, t, &j->out, j->ret);
+		else
+			TEST_AWAIT(2, j->sub,
+				   COAST_START(coast_join)(cx->frames, t,
+							   &j->out),
+				   int, j->ret);
 		break;
 	default:
 		abort();
@@ -1006,30 +993,30 @@ static int inj_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct inj_root *s = (struct inj_root *)f;
 	double t0;
+	int r;
 
-	if (f->state == 1)
-		goto poll;
-	for (s->i = 0; s->i < INJ_N; s->i++)
-		s->t[s->i] = test_leaf_spawn(inj_task, NULL, -1);
-	/* Injected behind the 5000, before any of them ran. */
-	atomic_store(&inj_go, 1);
-	t0 = test_now_ms();
-	while (atomic_load(&inj_go) != 2) {
-		ASSERT_WITHIN(t0, "the injecting thread");
-		sched_yield();
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < INJ_N; s->i++)
+			s->t[s->i] = test_leaf_spawn(inj_task, NULL, -1);
+		/* Injected behind the 5000, before any of them ran. */
+		atomic_store(&inj_go, 1);
+		t0 = test_now_ms();
+		while (atomic_load(&inj_go) != 2) {
+			ASSERT_WITHIN(t0, "the injecting thread");
+			sched_yield();
+		}
+		for (s->i = 0; s->i < INJ_N; s->i++) {
+			TEST_AWAIT(1, s->sub,
+				   COAST_START(coast_join)(cx->frames,
+							   s->t[s->i], &s->out),
+				   int, r);
+			ASSERT_EQ(r, 0);
+		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	for (s->i = 0; s->i < INJ_N; s->i++) {
-		s->sub = COAST_START(coast_join)(cx->frames, s->t[s->i],
-						 &s->out);
-		f->state = 1;
-	poll:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-		test_free(cx, s->sub);
-	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_injected)

@@ -49,9 +49,7 @@ static int pinned_poll(struct coast_frame *f, struct coast_cx *cx)
 		p->worker = coast__worker_id();
 		ASSERT(p->worker >= 0);
 		for (p->i = 0; p->i < p->rounds; p->i++) {
-			TEST_AWAIT(1, p->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   p->dummy);
+			TEST_AWAIT_YIELD(1, p->sub);
 			same_thread(p);
 			TEST_AWAIT(2, p->sub,
 				   COAST_START(coast_sleep_ms)(cx->frames,
@@ -83,7 +81,6 @@ static struct coast_frame *pinned_new(int rounds)
 struct busy {
 	struct coast_frame h;
 	int ret;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -104,8 +101,7 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		spin_us(20);
-		TEST_AWAIT(1, b->sub, COAST_START(coast_yield)(cx->frames), int,
-			   b->dummy);
+		TEST_AWAIT_YIELD(1, b->sub);
 		spin_us(20);
 		b->ret = 1;
 		f->state = COAST_STATE_DONE;
@@ -280,7 +276,6 @@ struct turn_taker {
 	int ret;
 	int i;
 	int start;
-	int dummy;
 	atomic_int *stop;
 	atomic_int *yields;
 	struct coast_frame *sub;
@@ -298,9 +293,7 @@ static int turn_taker_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		t->start = atomic_load(t->yields);
 		for (t->i = 0; t->i < TURN_YIELDS; t->i++)
-			TEST_AWAIT(1, t->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   t->dummy);
+			TEST_AWAIT_YIELD(1, t->sub);
 		t->ret = atomic_load(t->yields) - t->start;
 		atomic_store(t->stop, 1);
 		f->state = COAST_STATE_DONE;

@@ -20,7 +20,6 @@ struct marker {
 	struct coast_frame h;
 	int ret;
 	atomic_uint *seen; /* bit i: worker i ran a marker */
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -48,8 +47,7 @@ static int marker_poll(struct coast_frame *f, struct coast_cx *cx)
 		while (__builtin_popcount(atomic_load(m->seen)) < 2 &&
 		       test_now_ms() < steal_deadline)
 			;
-		TEST_AWAIT(1, m->sub, COAST_START(coast_yield)(cx->frames), int,
-			   m->dummy);
+		TEST_AWAIT_YIELD(1, m->sub);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
 		m->ret = 1;
 		return COAST_READY;
@@ -291,7 +289,6 @@ struct busy {
 	int ret;
 	atomic_int *stop;
 	double t0;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -312,9 +309,7 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 			ASSERT_WITHIN(b->t0, "every sleeper woke while busy "
 					     "tasks kept the workers busy");
 			spin_us(20);
-			TEST_AWAIT(1, b->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   b->dummy);
+			TEST_AWAIT_YIELD(1, b->sub);
 			b->ret++;
 		}
 		return COAST_READY;
@@ -427,7 +422,6 @@ struct waiter {
 	int ret;
 	double t0;
 	atomic_int *count;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -444,9 +438,7 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < SPILLED) {
 			ASSERT_WITHIN(w->t0, "the spilled tasks' runs");
-			TEST_AWAIT(1, w->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   w->dummy);
+			TEST_AWAIT_YIELD(1, w->sub);
 		}
 		w->ret = atomic_load(w->count);
 		f->state = COAST_STATE_DONE;

@@ -15,7 +15,6 @@ struct filler {
 	int *slot;
 	int v;
 	int yields;
-	int dummy;
 	coast_scope *spawn_in; /* spawns two more fillers there first */
 	struct coast_frame *sub;
 };
@@ -55,11 +54,8 @@ static int filler_poll(struct coast_frame *f, struct coast_cx *cx)
 								NULL)),
 				  0);
 		}
-		while (p->yields-- > 0) {
-			TEST_AWAIT(1, p->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   p->dummy);
-		}
+		while (p->yields-- > 0)
+			TEST_AWAIT_YIELD(1, p->sub);
 		*p->slot = p->v;
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;

@@ -230,23 +230,15 @@ static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		}
 		for (s->i = 0; s->i < SJ2_N; s->i++) {
 			s->out = -1;
-			if (s->i % 2 &&
-			    coast_join__coast_ready(s->tasks[s->i], &s->out,
-						    &r)) {
-				s->ret += sj2_answer_ok(s, r);
-				continue;
-			}
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->tasks[s->i],
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			if (s->i % 2)
+				TEST_AWAIT_JOIN(1, s->sub, s->tasks[s->i],
+						&s->out, r);
+			else
+				TEST_AWAIT(2, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->tasks[s->i],
+						   &s->out),
+					   int, r);
 			s->ret += sj2_answer_ok(s, r);
 		}
 		break;
@@ -370,20 +362,7 @@ static int sjf_root_poll(struct coast_frame *f, struct coast_cx *cx)
 			s->out = 0;
 			/* Inline but for a join in 61 (the tick's) or 128
 			 * (the budget's), which waits. */
-			if (coast_join__coast_ready(s->t, &s->out, &r)) {
-				s->ret += !r && s->out == 5;
-				continue;
-			}
-			s->sub = COAST_START(coast_join)(cx->frames, s->t,
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			TEST_AWAIT_JOIN(1, s->sub, s->t, &s->out, r);
 			s->ret += !r && s->out == 5;
 		}
 		break;
@@ -480,6 +459,7 @@ TEST_FN(sjq_root_fn, struct sjq_root, sjq_root_poll);
 static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sjq_root *s = (struct sjq_root *)f;
+	bool ready;
 	int r = -1;
 
 	switch (f->state) {
@@ -499,25 +479,17 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 				s->tasks[SJQ_N - 1] =
 					test_leaf_spawn(sjq_leaf, NULL, SJQ_N - 1);
 			s->out = -1;
+			/* Only the companion's inline runs count as such. */
 			sjq.in_joiner = true;
-			if (coast_join__coast_ready(s->tasks[s->i], &s->out,
-						    &r)) {
-				sjq.in_joiner = false;
-				s->ret += !r && s->out == s->i;
-				continue;
-			}
+			ready = coast_join__coast_ready(s->tasks[s->i], &s->out,
+							&r);
 			sjq.in_joiner = false;
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->tasks[s->i],
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			if (!ready)
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->tasks[s->i],
+						   &s->out),
+					   int, r);
 			s->ret += !r && s->out == s->i;
 		}
 		break;

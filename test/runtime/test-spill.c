@@ -27,7 +27,6 @@ struct spinner {
 	struct coast_frame h;
 	int ret;
 	int id;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -44,9 +43,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		while (total < POLLS || (spin_more && spin_more())) {
 			polls[s->id]++;
 			total++;
-			TEST_AWAIT(1, s->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   s->dummy);
+			TEST_AWAIT_YIELD(1, s->sub);
 		}
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;

@@ -30,22 +30,16 @@ TEST_FN(sleeper_fn, struct sleeper, sleeper_poll);
 static int sleeper_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sleeper *s = (struct sleeper *)f;
+	int r;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &s->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
-		s->sub = COAST_START(coast_sleep_ms)(cx->frames, s->ms);
-		if (!s->sub)
-			coast__out_of_frames("sleeper");
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-		test_free(cx, s->sub);
-		s->sub = NULL;
+		TEST_AWAIT(1, s->sub,
+			   COAST_START(coast_sleep_ms)(cx->frames, s->ms), int,
+			   r);
+		ASSERT_EQ(r, 0);
 		if (s->log)
 			s->log[(*s->nlog)++] = s->id;
 		s->ret = s->id;
@@ -93,16 +87,7 @@ static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (y->i = 0; y->i < y->yields; y->i++) {
 			if (y->log)
 				y->log[(*y->nlog)++] = y->id;
-			y->sub = COAST_START(coast_yield)(cx->frames);
-			if (!y->sub)
-				coast__out_of_frames("yielder");
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(y->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			test_free(cx, y->sub);
-			y->sub = NULL;
+			TEST_AWAIT_YIELD(1, y->sub);
 		}
 		y->ret = y->id;
 		f->state = COAST_STATE_DONE;
@@ -141,26 +126,20 @@ TEST_FN(join_all_fn, struct join_all, join_all_poll);
 static int join_all_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct join_all *j = (struct join_all *)f;
+	int r;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &j->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (j->i = 0; j->i < j->n; j->i++) {
-			j->sub = COAST_START(coast_join)(
-				cx->frames, j->tasks[j->i],
-				j->outs ? j->outs + j->i * j->out_size : NULL);
-			if (!j->sub)
-				coast__out_of_frames("join_all");
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(j->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			if (COAST_RESULT(int, j->sub) == 0)
-				j->ret++;
-			test_free(cx, j->sub);
-			j->sub = NULL;
+			TEST_AWAIT(1, j->sub,
+				   COAST_START(coast_join)(
+					   cx->frames, j->tasks[j->i],
+					   j->outs ? j->outs + j->i * j->out_size
+						   : NULL),
+				   int, r);
+			j->ret += r == 0;
 		}
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -253,11 +232,8 @@ static int stuck_poll(struct coast_frame *f, struct coast_cx *cx)
 							       60000),
 				   int, s->ret);
 		}
-		while (s->yields-- > 0) {
-			TEST_AWAIT(2, s->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   s->ret);
-		}
+		while (s->yields-- > 0)
+			TEST_AWAIT_YIELD(2, s->sub);
 		*s->slot = TEST_SLOT_DONE;
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;

@@ -464,24 +464,24 @@ TEST_FN(yl_jroot_fn, struct yl_jroot, yl_jroot_poll);
 static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct yl_jroot *r = (struct yl_jroot *)f;
-	struct yl_joiner *j;
+	int joined;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &r->sub, cx);
-	if (!r->sub) {
-		j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
-		r->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&j->h), &r->ret);
-		if (!r->sub)
-			coast__out_of_frames("yl_jroot");
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, r->sub,
+			   COAST_START(coast_join)(
+				   cx->frames,
+				   coast__spawn(test_frame_new(
+					   &coast__task_alloc, &yl_joiner_fn)),
+				   &r->ret),
+			   int, joined);
+		ASSERT_EQ(joined, 0);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	if (test_poll(r->sub, cx) == COAST_PENDING)
-		return COAST_PENDING;
-	ASSERT_EQ(COAST_RESULT(int, r->sub), 0);
-	test_free(cx, r->sub);
-	r->sub = NULL;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 /*

@@ -231,6 +231,30 @@ static inline int test_poll(struct coast_frame *sub, struct coast_cx *cx)
 		(sub) = NULL;                                               \
 	} while (0)
 
+/* TEST_AWAIT of coast_yield(), whose result (0) nobody reads. */
+#define TEST_AWAIT_YIELD(st, sub)                                           \
+	do {                                                                \
+		int yielded_;                                               \
+		TEST_AWAIT(st, sub, COAST_START(coast_yield)(cx->frames),   \
+			   int, yielded_);                                  \
+		(void)yielded_;                                             \
+	} while (0)
+
+/*
+ * await(coast_join(t, out)) as lowered code has it, in such a poll
+ * function: the join's ready companion first (a task it joins inline
+ * answers there, without a frame), else a join frame awaited as
+ * TEST_AWAIT does; the join's answer in r.
+ */
+#define TEST_AWAIT_JOIN(st, sub, t, out, r)                                 \
+	do {                                                                \
+		if (!coast_join__coast_ready((t), (out), &(r)))             \
+			TEST_AWAIT(st, sub,                                 \
+				   COAST_START(coast_join)(cx->frames, (t), \
+							   (out)),          \
+				   int, r);                                 \
+	} while (0)
+
 /* Gives a READY sub-frame back to the task's frame stack. */
 static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)
 {
