@@ -88,12 +88,9 @@ static int nested_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(executor_block_on_nested)
 {
-	int ret = 0;
-
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &nested_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -EDEADLK);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &nested_fn)),
+		  -EDEADLK);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -141,14 +138,13 @@ static void spawn_and_join(int n, int yields)
 {
 	struct spawner *s = test_frame_new(&coast__task_alloc, &spawner_fn);
 	int *outs = calloc((size_t)n, sizeof(int));
-	int joined = 0, i;
+	int i;
 
 	ASSERT(outs != NULL);
 	s->n = n;
 	s->yields = yields;
 	s->outs = outs;
-	ASSERT_EQ(coast__block_on(&s->h, &joined), 0);
-	ASSERT_EQ(joined, n);
+	ASSERT_EQ(test_block_on_int(&s->h), n);
 	for (i = 0; i < n; i++)
 		ASSERT_EQ(outs[i], i * 3);
 	free(outs);
@@ -342,7 +338,7 @@ static void *block_on_thread(void *arg)
 {
 	enum { NS = 40 };
 	coast_task *t[NS];
-	int ids[NS], joined = 0, i;
+	int ids[NS], i;
 
 	(void)arg;
 	spawn_and_join(2000, 4);
@@ -350,11 +346,9 @@ static void *block_on_thread(void *arg)
 	for (i = 0; i < NS; i++)
 		t[i] = coast__spawn(test_sleeper_start(
 			&coast__task_alloc, (uint64_t)(i % 7), i, NULL, NULL));
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t,
-						      NS, ids, sizeof(int)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NS);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc, t,
+							NS, ids, sizeof(int))),
+		  NS);
 	for (i = 0; i < NS; i++)
 		ASSERT_EQ(ids[i], i);
 	return NULL;

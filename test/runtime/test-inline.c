@@ -343,7 +343,7 @@ TEST_IMPL(inline_join_ready)
 	struct joiner *j;
 	static const int modes[] = { LEAF_PLAIN, LEAF_YIELD, LEAF_PLAIN };
 	coast_task *prev = NULL;
-	int i, mode, ret;
+	int i, mode;
 
 	test_workers(1);
 	for (i = 0; i < 3; i++) {
@@ -351,9 +351,7 @@ TEST_IMPL(inline_join_ready)
 		memset(&lf, 0, sizeof(lf));
 		j = test_frame_new(&coast__task_alloc, &ready_joiner_fn);
 		j->mode = mode;
-		ret = 0;
-		ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-		ASSERT_EQ(ret, 42);
+		ASSERT_EQ(test_block_on_int(&j->h), 42);
 		ASSERT(lf.first_inline);
 		ASSERT(!lf.later_inline);
 		ASSERT_EQ(lf.polls, mode == LEAF_YIELD ? 2 : 1);
@@ -453,15 +451,11 @@ static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(inline_join_other_local)
 {
-	int ret = 0;
-
 	test_workers(2);
 	memset(&lf, 0, sizeof(lf));
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &other_root_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, 7);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &other_root_fn)),
+		  7);
 	/* On its home, not in the root's join on the main worker. */
 	ASSERT_EQ(atomic_load(&ot.ran_on), atomic_load(&ot.home));
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -529,12 +523,10 @@ static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
 static void chain_run(unsigned workers)
 {
 	struct chain *c;
-	int ret = 0;
 
 	test_workers(workers);
 	c = test_frame_new(&coast__task_alloc, &chain_fn);
-	ASSERT_EQ(coast__block_on(&c->h, &ret), 0);
-	ASSERT_EQ(ret, CHAIN_N);
+	ASSERT_EQ(test_block_on_int(&c->h), CHAIN_N);
 	fprintf(stderr, "inline_join_chain: %u workers, %d polls nested\n",
 		workers, atomic_load(&chain_max));
 	ASSERT(atomic_load(&chain_max) > 1);

@@ -155,12 +155,10 @@ static int mixer_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(local_never_moves)
 {
 	struct mixer *m;
-	int joined = 0;
 
 	test_workers(4);
 	m = test_frame_new(&coast__task_alloc, &mixer_fn);
-	ASSERT_EQ(coast__block_on(&m->h, &joined), 0);
-	ASSERT_EQ(joined, NLOCAL + NBUSY);
+	ASSERT_EQ(test_block_on_int(&m->h), NLOCAL + NBUSY);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -177,7 +175,7 @@ static int where(struct coast_cx *cx, void *p, int n)
 TEST_IMPL(local_off_runtime)
 {
 	coast_task *t[NLOCAL];
-	int outs[NLOCAL], joined = 0, root = -1, i;
+	int outs[NLOCAL], root = -1, i;
 	struct coast_frame *j;
 
 	test_workers(4);
@@ -192,8 +190,7 @@ TEST_IMPL(local_off_runtime)
 	ASSERT(root >= 0);
 	j = test_join_all_start(&coast__task_alloc, t, NLOCAL, outs,
 				sizeof(int));
-	ASSERT_EQ(coast__block_on(j, &joined), 0);
-	ASSERT_EQ(joined, NLOCAL);
+	ASSERT_EQ(test_block_on_int(j), NLOCAL);
 	for (i = 0; i < NLOCAL; i++)
 		ASSERT_EQ(outs[i], root);
 	ASSERT_EQ(coast__spawn_local(NULL), NULL);
@@ -206,14 +203,12 @@ TEST_IMPL(local_cancel)
 {
 	coast_task *t;
 	struct coast_frame *j;
-	int r = 0;
 
 	test_workers(2);
 	t = coast__spawn_local(pinned_new(1000000));
 	ASSERT_EQ(coast_cancel(t), 0);
 	j = COAST_START(coast_join)(&coast__task_alloc, t, NULL);
-	ASSERT_EQ(coast__block_on(j, &r), 0);
-	ASSERT_EQ(r, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(j), -ECANCELED);
 	coast_detach(coast__spawn_local(pinned_new(3)));
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;

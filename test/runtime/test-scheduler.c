@@ -97,7 +97,7 @@ TEST_IMPL(sched_steal)
 {
 	struct spawn_markers *s;
 	atomic_uint seen;
-	int joined = 0, distinct = 0;
+	int distinct = 0;
 	unsigned i;
 
 	test_workers(4);
@@ -106,8 +106,7 @@ TEST_IMPL(sched_steal)
 	s = test_frame_new(&coast__task_alloc, &spawn_markers_fn);
 	s->n = 2000;
 	s->seen = &seen;
-	ASSERT_EQ(coast__block_on(&s->h, &joined), 0);
-	ASSERT_EQ(joined, 2000);
+	ASSERT_EQ(test_block_on_int(&s->h), 2000);
 	ASSERT_EQ(coast__worker_count(), 4);
 	for (i = 0; i < 4; i++)
 		distinct += !!(atomic_load(&seen) & (1u << i));
@@ -254,7 +253,7 @@ TEST_IMPL(sched_foreign_wakes)
 	pthread_t th[NTHREADS];
 	unsigned polls[NTHREADS];
 	struct pong *p;
-	int joined = 0, i;
+	int i;
 
 	for (i = 0; i < NTHREADS; i++) {
 		atomic_init(&sh[i].waker, NULL);
@@ -265,12 +264,10 @@ TEST_IMPL(sched_foreign_wakes)
 		tasks[i] = coast__spawn(&p->h);
 		ASSERT_EQ(pthread_create(&th[i], NULL, pong_thread, &sh[i]), 0);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      tasks, NTHREADS, polls,
-						      sizeof(unsigned)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NTHREADS);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc,
+							tasks, NTHREADS, polls,
+							sizeof(unsigned))),
+		  NTHREADS);
 	for (i = 0; i < NTHREADS; i++) {
 		ASSERT_EQ(pthread_join(th[i], NULL), 0);
 		ASSERT(polls[i] >= ROUNDS);
@@ -357,7 +354,7 @@ TEST_IMPL(sched_timers_under_load)
 {
 	coast_task *busy[NBUSY], *timed[NSLEEP];
 	struct timed *tf[NSLEEP];
-	int joined = 0, i, k;
+	int i, k;
 	atomic_int stop;
 	double late[NSLEEP], worst = 0, t0;
 	struct busy *b;
@@ -377,17 +374,13 @@ TEST_IMPL(sched_timers_under_load)
 		tf[k]->late = &late[k];
 		timed[k] = coast__spawn(&tf[k]->h);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      timed, NSLEEP, NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NSLEEP);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(
+			  &coast__task_alloc, timed, NSLEEP, NULL, 0)),
+		  NSLEEP);
 	atomic_store(&stop, 1);
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, busy,
-						      NBUSY, NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NBUSY);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc,
+							busy, NBUSY, NULL, 0)),
+		  NBUSY);
 	for (i = 0; i < NSLEEP; i++) {
 		/* Whole-ms clock: up to 1 ms early.  "On time" is 10 s:
 		 * starved of CPU, a sanitizer build was 2 s late, and what
@@ -496,13 +489,11 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(sched_spill_fair)
 {
 	struct spiller *s;
-	int r = 0;
 
 	test_workers(1);
 	s = test_frame_new(&coast__task_alloc, &spiller_fn);
 	atomic_init(&s->count, 0);
-	ASSERT_EQ(coast__block_on(&s->h, &r), 0);
-	ASSERT_EQ(r, SPILLED);
+	ASSERT_EQ(test_block_on_int(&s->h), SPILLED);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

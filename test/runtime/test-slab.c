@@ -366,11 +366,9 @@ static int remote_poll(struct coast_frame *f, struct coast_cx *cx)
 static void run_remote(bool foreign)
 {
 	struct remote *r = test_frame_new(&coast__task_alloc, &remote_fn);
-	int ret = -1;
 
 	r->ret = foreign;
-	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&r->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 }
 

@@ -121,13 +121,11 @@ static int sj_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 static void sj_run(int mode, bool use_frame, int want_ret, int want_out)
 {
 	struct sj_joiner *j = test_frame_new(&coast__task_alloc, &sj_joiner_fn);
-	int ret = 1;
 
 	memset(&sj, 0, sizeof(sj));
 	j->mode = mode;
 	j->use_frame = use_frame;
-	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-	ASSERT_EQ(ret, want_ret);
+	ASSERT_EQ(test_block_on_int(&j->h), want_ret);
 	ASSERT_EQ(sj.out, want_out);
 	ASSERT_EQ(sj.polls, 1);
 	ASSERT(sj.inline_ran);
@@ -256,14 +254,12 @@ static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(spawn_join_inline_2w)
 {
 	struct sj2_root *s;
-	int round, ok;
+	int round;
 
 	test_workers(2);
 	for (round = 0; round < SJ2_ROUNDS; round++) {
 		s = test_frame_new(&coast__task_alloc, &sj2_root_fn);
-		ok = 0;
-		ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-		ASSERT_EQ(ok, SJ2_N);
+		ASSERT_EQ(test_block_on_int(&s->h), SJ2_N);
 		ASSERT_EQ(test_live_settle(0), 0);
 	}
 	return 0;
@@ -396,8 +392,7 @@ static void sjf_run(int mode)
 	before = sjf_malloc_held();
 	s = test_frame_new(&coast__task_alloc, &sjf_root_fn);
 	s->mode = mode;
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, SJF_N);
+	ASSERT_EQ(test_block_on_int(&s->h), SJF_N);
 	ASSERT_EQ(test_live_settle(0), 0);
 	/* A chunk is 4 KiB, the records 136 bytes: either leaked a task is
 	 * far more than 64 bytes a task. */
@@ -476,8 +471,8 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(r, -1);
 		for (s->i = 0; s->i < SJQ_N; s->i++) {
 			if (s->i == 1) /* The ring has a free slot now. */
-				s->tasks[SJQ_N - 1] =
-					test_leaf_spawn(sjq_leaf, NULL, SJQ_N - 1);
+				s->tasks[SJQ_N - 1] = test_leaf_spawn(
+					sjq_leaf, NULL, SJQ_N - 1);
 			s->out = -1;
 			/* Only the companion's inline runs count as such. */
 			sjq.in_joiner = true;
@@ -503,12 +498,11 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(spawn_join_inline_queue_order)
 {
 	struct sjq_root *s;
-	int i, ok = 0, spill_inline = 0;
+	int i, spill_inline = 0;
 
 	test_workers(1);
 	s = test_frame_new(&coast__task_alloc, &sjq_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, SJQ_N);
+	ASSERT_EQ(test_block_on_int(&s->h), SJQ_N);
 	ASSERT_EQ(sjq.next, SJQ_N);
 	for (i = 0; i < SJQ_N; i++)
 		ASSERT_EQ(sjq.order[i], i);
@@ -557,14 +551,10 @@ static int sj2w_root(struct coast_cx *cx, void *p, int n)
 
 static void sj2w_run(struct sj2w_case *c)
 {
-	int ok = 0;
-
 	test_workers(2);
-	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
-						  sj2w_root, c, 0),
-				  &ok),
-		  0);
-	ASSERT_EQ(ok, 1);
+	ASSERT_EQ(test_block_on_int(
+			  test_leaf_start(&coast__task_alloc, sj2w_root, c, 0)),
+		  1);
 	ASSERT_EQ(test_live_settle(0), 0);
 }
 

@@ -110,14 +110,10 @@ static int alarm_poll(struct coast_frame *f, struct coast_cx *cx)
  * no fd to ask about. */
 TEST_IMPL(tick_no_fd_no_poll)
 {
-	int ret = -1;
-
 	test_workers(1);
-	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc,
-						     10000, 7, NULL, NULL),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, 7);
+	ASSERT_EQ(test_block_on_int(test_yielder_start(&coast__task_alloc,
+						       10000, 7, NULL, NULL)),
+		  7);
 	ASSERT_EQ(coast__driver_polls(), 0);
 	return 0;
 }

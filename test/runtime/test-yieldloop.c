@@ -494,12 +494,10 @@ static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(yield_loop_inline_tick)
 {
 	struct yl_jroot *r;
-	int ret = -1;
 
 	test_workers(1);
 	r = test_frame_new(&coast__task_alloc, &yl_jroot_fn);
-	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&r->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

@@ -132,6 +132,20 @@ static inline coast_task *test_spawn(struct coast_frame *f)
 	return t;
 }
 
+/*
+ * Runs root, whose result is an int, with coast__block_on, which must
+ * answer 0: the result (12345 if none was written).
+ */
+static inline int test_block_on_int(struct coast_frame *root)
+{
+	int ret = 12345;
+
+	ASSERT(root != NULL);
+	ASSERT_EQ(root->fn->ret_size, sizeof(int));
+	ASSERT_EQ(coast__block_on(root, &ret), 0);
+	return ret;
+}
+
 /* Joins t from a root task: its int result, or the join's error. */
 static inline int test_join_int(struct coast_task *t)
 {
