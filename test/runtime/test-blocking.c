@@ -118,14 +118,11 @@ static int join_int(coast_task *t)
 TEST_IMPL(blocking_result)
 {
 	struct job j = { .ms = 5, .value = 42 };
-	int ret = 0;
 
 	ASSERT_EQ(join_int(spawn_caller(&j, false)), 42);
-	ASSERT_EQ(coast__block_on(COAST_START(coast_blocking)(
-					  &coast__task_alloc, NULL, NULL),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -EINVAL);
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_blocking)(
+			  &coast__task_alloc, NULL, NULL)),
+		  -EINVAL);
 	ASSERT_EQ(coast_blocking(job_fn, &j), 42); /* the blocking version */
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -141,7 +138,7 @@ TEST_IMPL(blocking_parallel)
 	enum { N = 8 };
 	static struct job j[N];
 	coast_task *t[N];
-	int outs[N], joined = 0, i;
+	int outs[N], i;
 	double t0;
 
 	test_workers(1);
@@ -152,11 +149,9 @@ TEST_IMPL(blocking_parallel)
 		j[i].meet = 2;
 		t[i] = spawn_caller(&j[i], false);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, N,
-						      outs, sizeof(int)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, N);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc, t,
+							N, outs, sizeof(int))),
+		  N);
 	for (i = 0; i < N; i++)
 		ASSERT_EQ(outs[i], i);
 	fprintf(stderr, "blocking_parallel: %d x 50 ms in %.1f ms, %d at once\n",
@@ -171,7 +166,7 @@ TEST_IMPL(blocking_cap_and_retire)
 	enum { N = 6 };
 	static struct job j[N];
 	coast_task *t[N];
-	int joined = 0, i;
+	int i;
 	double t0 = test_now_ms(), idle;
 
 	setenv("COAST_BLOCKING_THREADS", "2", 1);
@@ -180,11 +175,9 @@ TEST_IMPL(blocking_cap_and_retire)
 		j[i].ms = 20;
 		t[i] = spawn_caller(&j[i], false);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, N,
-						      NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, N);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc, t,
+							N, NULL, 0)),
+		  N);
 	ASSERT(atomic_load(&running_max) <= 2);
 	ASSERT(test_now_ms() - t0 >= 20.0 * N / 2 - 1);
 	ASSERT(coast__blocking_threads() <= 2);

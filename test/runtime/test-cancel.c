@@ -133,8 +133,9 @@ static int canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 		c->t0 = test_now_ms();
 		while (!c->armed_now(c->fd)) {
 			ASSERT(test_now_ms() - c->t0 < 10000.0);
-			TEST_AWAIT(1, c->sub, COAST_START(coast_yield)(cx->frames),
-				   int, c->y);
+			TEST_AWAIT(1, c->sub,
+				   COAST_START(coast_yield)(cx->frames), int,
+				   c->y);
 		}
 		ASSERT_EQ(coast_cancel(c->t), 0);
 		ASSERT_EQ(coast_cancel(c->t), 0); /* twice is fine */
@@ -221,15 +222,13 @@ TEST_IMPL(cancel_async_cleanup)
 TEST_IMPL(cancel_unstarted)
 {
 	coast_task *t = spawn_victim(V_SLEEP, -1, NULL);
-	int ret = 0, out = -1;
+	int out = -1;
 
 	ASSERT_EQ(coast_cancel(t), 0);
 	ASSERT_EQ(coast_cancel(NULL), -EINVAL);
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
-							  t, &out),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_join)(&coast__task_alloc, t, &out)),
+		  -ECANCELED);
 	ASSERT_EQ(out, -1);
 	ASSERT_EQ(coast__timer_count(), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -241,7 +240,7 @@ TEST_IMPL(cancel_finished)
 {
 	coast_task *t = coast__spawn(
 		test_yielder_start(&coast__task_alloc, 0, 42, NULL, NULL));
-	int ret = -1, out = 0;
+	int out = 0;
 	double t0;
 
 	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 3, 0,
@@ -255,11 +254,9 @@ TEST_IMPL(cancel_finished)
 	}
 	ASSERT_EQ(coast_cancel(t), 0);
 	ASSERT_EQ(coast_cancel(t), 0);
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
-							  t, &out),
-				  &ret),
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_join)(&coast__task_alloc, t, &out)),
 		  0);
-	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(out, 42);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -379,12 +376,11 @@ static void *storm_thread(void *arg)
 		 * canceller runs, and then nothing would end cancelled.
 		 */
 		ms = s->cancel[i] && i % 8 == 0 ? 100000 : r % 4;
-		s->t[i] = coast__spawn(
+		s->t[i] = test_spawn(
 			r % 2 ? test_sleeper_start(&coast__task_alloc, ms, i,
 						   NULL, NULL)
 			      : test_yielder_start(&coast__task_alloc,
 						   (int)(r % 6), i, NULL, NULL));
-		ASSERT(s->t[i] != NULL);
 		/* The canceller's own reference: the join consumes ours. */
 		if (s->cancel[i])
 			coast__task_ref(s->t[i]);

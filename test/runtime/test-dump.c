@@ -85,8 +85,7 @@ TEST_IMPL(dump_lent_running)
 	ASSERT_EQ(coast__block_on(COAST_START(coast_yield)(&coast__task_alloc),
 				  &r),
 		  0);
-	t = coast__spawn(f);
-	ASSERT(t);
+	t = test_spawn(f);
 	t0 = test_now_ms();
 	while (!atomic_load(&lent_dropped)) {
 		ASSERT_WITHIN(t0, "the lender's first poll");

@@ -88,12 +88,9 @@ static int nested_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(executor_block_on_nested)
 {
-	int ret = 0;
-
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &nested_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -EDEADLK);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &nested_fn)),
+		  -EDEADLK);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -123,20 +120,14 @@ static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 		s->tasks = calloc((size_t)s->n, sizeof(*s->tasks));
 		ASSERT(s->tasks != NULL);
 		for (i = 0; i < s->n; i++) {
-			s->tasks[i] = coast__spawn(test_yielder_start(
+			s->tasks[i] = test_spawn(test_yielder_start(
 				&coast__task_alloc, s->yields ? i % s->yields : 0,
 				i * 3, NULL, NULL));
-			ASSERT(s->tasks[i] != NULL);
 		}
-		s->sub = test_join_all_start(cx->frames, s->tasks,
-					     (size_t)s->n, s->outs, sizeof(int));
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		s->ret = COAST_RESULT(int, s->sub);
-		test_free(cx, s->sub);
+		TEST_AWAIT(1, s->sub,
+			   test_join_all_start(cx->frames, s->tasks,
+					       (size_t)s->n, s->outs, sizeof(int)),
+			   int, s->ret);
 		free(s->tasks);
 		return COAST_READY;
 	}
@@ -147,14 +138,13 @@ static void spawn_and_join(int n, int yields)
 {
 	struct spawner *s = test_frame_new(&coast__task_alloc, &spawner_fn);
 	int *outs = calloc((size_t)n, sizeof(int));
-	int joined = 0, i;
+	int i;
 
 	ASSERT(outs != NULL);
 	s->n = n;
 	s->yields = yields;
 	s->outs = outs;
-	ASSERT_EQ(coast__block_on(&s->h, &joined), 0);
-	ASSERT_EQ(joined, n);
+	ASSERT_EQ(test_block_on_int(&s->h), n);
 	for (i = 0; i < n; i++)
 		ASSERT_EQ(outs[i], i * 3);
 	free(outs);
@@ -192,13 +182,7 @@ static int counter_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		c->sub = COAST_START(coast_yield)(cx->frames);
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(c->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		test_free(cx, c->sub);
+		TEST_AWAIT_YIELD(1, c->sub);
 		atomic_fetch_add(c->count, 1);
 		return COAST_READY;
 	}
@@ -238,13 +222,7 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < w->n) {
 			ASSERT_WITHIN(w->t0, "the counters' runs");
-			w->sub = COAST_START(coast_yield)(cx->frames);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(w->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			test_free(cx, w->sub);
+			TEST_AWAIT_YIELD(1, w->sub);
 			w->ret++;
 		}
 		return COAST_READY;
@@ -292,31 +270,24 @@ TEST_IMPL(executor_spawn_outside)
 
 /* ------------------------------------------------------- leftover tasks */
 
-struct leaver {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(leaver_fn, struct leaver, leaver_poll);
-
 /*
  * Spawns a detached 500 ms sleeper and returns at once.  The sleep is the
  * time the test has to see the sleeper alive after this block_on: 50 ms
  * was short for a loaded machine.
  */
-static int leaver_poll(struct coast_frame *f, struct coast_cx *cx)
+static int leaver(struct coast_cx *cx, void *p, int n)
 {
-	(void)f;
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	coast_detach(coast__spawn(
 		test_sleeper_start(&coast__task_alloc, 500, 1, NULL, NULL)));
-	return COAST_READY;
+	return 0;
 }
 
 /* A task left behind by one block_on finishes in the next, not leaked. */
 TEST_IMPL(executor_leftover_task)
 {
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc, &leaver_fn),
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc, leaver,
+						  NULL, 0),
 				  NULL),
 		  0);
 	ASSERT_EQ(test_live_settle(1), 1);
@@ -367,7 +338,7 @@ static void *block_on_thread(void *arg)
 {
 	enum { NS = 40 };
 	coast_task *t[NS];
-	int ids[NS], joined = 0, i;
+	int ids[NS], i;
 
 	(void)arg;
 	spawn_and_join(2000, 4);
@@ -375,11 +346,9 @@ static void *block_on_thread(void *arg)
 	for (i = 0; i < NS; i++)
 		t[i] = coast__spawn(test_sleeper_start(
 			&coast__task_alloc, (uint64_t)(i % 7), i, NULL, NULL));
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t,
-						      NS, ids, sizeof(int)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NS);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc, t,
+							NS, ids, sizeof(int))),
+		  NS);
 	for (i = 0; i < NS; i++)
 		ASSERT_EQ(ids[i], i);
 	return NULL;

@@ -157,8 +157,7 @@ static int joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		l = test_frame_new(&coast__task_alloc, &leaf_fn);
 		l->mode = j->mode;
 		lf.joiner = cx->task;
-		lf.self = coast__spawn(&l->h);
-		ASSERT(lf.self);
+		lf.self = test_spawn(&l->h);
 		j->sub = COAST_START(coast_join)(cx->frames, lf.self, &j->out);
 		f->state = 1;
 		/* fall through */
@@ -317,8 +316,7 @@ static int ready_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		l = test_frame_new(&coast__task_alloc, &leaf_fn);
 		l->mode = j->mode;
-		lf.self = coast__spawn(&l->h);
-		ASSERT(lf.self);
+		lf.self = test_spawn(&l->h);
 		lf.in_joiner = true;
 		if (coast_join__coast_ready(lf.self, &j->out, &r)) {
 			lf.in_joiner = false;
@@ -345,7 +343,7 @@ TEST_IMPL(inline_join_ready)
 	struct joiner *j;
 	static const int modes[] = { LEAF_PLAIN, LEAF_YIELD, LEAF_PLAIN };
 	coast_task *prev = NULL;
-	int i, mode, ret;
+	int i, mode;
 
 	test_workers(1);
 	for (i = 0; i < 3; i++) {
@@ -353,9 +351,7 @@ TEST_IMPL(inline_join_ready)
 		memset(&lf, 0, sizeof(lf));
 		j = test_frame_new(&coast__task_alloc, &ready_joiner_fn);
 		j->mode = mode;
-		ret = 0;
-		ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-		ASSERT_EQ(ret, 42);
+		ASSERT_EQ(test_block_on_int(&j->h), 42);
 		ASSERT(lf.first_inline);
 		ASSERT(!lf.later_inline);
 		ASSERT_EQ(lf.polls, mode == LEAF_YIELD ? 2 : 1);
@@ -384,45 +380,27 @@ static struct {
 	coast_task *local;
 } ot;
 
-struct other_leaf {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(other_leaf_fn, struct other_leaf, other_leaf_poll);
-
-static int other_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+static int other_leaf(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	atomic_store(&ot.ran_on, coast__worker_id() + 1);
-	((struct other_leaf *)f)->ret = 7;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 7;
 }
 
-struct other_spawner {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(other_spawner_fn, struct other_spawner, other_spawner_poll);
-
-static int other_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+static int other_spawner(struct coast_cx *cx, void *p, int n)
 {
 	double t0 = test_now_ms();
 
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	ot.local = coast__spawn_local(
-		&((struct other_leaf *)test_frame_new(&coast__task_alloc,
-						      &other_leaf_fn))->h);
+		test_leaf_start(&coast__task_alloc, other_leaf, NULL, 0));
 	ASSERT(ot.local);
 	atomic_store(&ot.home, coast__worker_id() + 1);
 	while (!atomic_load(&ot.looked)) {
 		ASSERT_WITHIN(t0, "the root's join");
 		sched_yield();
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 struct other_root {
@@ -443,9 +421,7 @@ static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		o->spawner = coast__spawn(
-			test_frame_new(&coast__task_alloc, &other_spawner_fn));
-		ASSERT(o->spawner);
+		o->spawner = test_leaf_spawn(other_spawner, NULL, 0);
 		/* Busy here: only the other worker can run it. */
 		while (!atomic_load(&ot.home)) {
 			ASSERT_WITHIN(t0, "a steal by the other worker");
@@ -475,15 +451,11 @@ static int other_root_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(inline_join_other_local)
 {
-	int ret = 0;
-
 	test_workers(2);
 	memset(&lf, 0, sizeof(lf));
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &other_root_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, 7);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &other_root_fn)),
+		  7);
 	/* On its home, not in the root's join on the main worker. */
 	ASSERT_EQ(atomic_load(&ot.ran_on), atomic_load(&ot.home));
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -508,32 +480,31 @@ struct chain {
 
 TEST_FN(chain_fn, struct chain, chain_poll);
 
-static int chain_step(struct chain *c, struct coast_cx *cx)
+static int chain_step(struct coast_frame *f, struct coast_cx *cx)
 {
-	struct chain *next;
+	struct chain *c = (struct chain *)f, *next;
 	int r;
 
-	if (c->h.state == COAST_STATE_START) {
+	switch (f->state) {
+	case COAST_STATE_START:
 		if (c->k == CHAIN_N) {
 			c->ret = 0;
-			c->h.state = COAST_STATE_DONE;
+			f->state = COAST_STATE_DONE;
 			return COAST_READY;
 		}
 		next = test_frame_new(&coast__task_alloc, &chain_fn);
 		next->k = c->k + 1;
-		c->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&next->h),
-						 &c->out);
-		c->h.state = 1;
+		TEST_AWAIT(1, c->sub,
+			   COAST_START(coast_join)(cx->frames,
+						   coast__spawn(&next->h),
+						   &c->out),
+			   int, r);
+		ASSERT_EQ(r, 0);
+		c->ret = c->out + 1;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	r = test_poll(c->sub, cx);
-	if (r == COAST_PENDING)
-		return COAST_PENDING;
-	ASSERT_EQ(COAST_RESULT(int, c->sub), 0);
-	test_free(cx, c->sub);
-	c->ret = c->out + 1;
-	c->h.state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
@@ -542,7 +513,7 @@ static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	if (++chain_nested > max)
 		atomic_compare_exchange_strong(&chain_max, &max, chain_nested);
-	r = chain_step((struct chain *)f, cx);
+	r = chain_step(f, cx);
 	chain_nested--;
 	return r;
 }
@@ -552,12 +523,10 @@ static int chain_poll(struct coast_frame *f, struct coast_cx *cx)
 static void chain_run(unsigned workers)
 {
 	struct chain *c;
-	int ret = 0;
 
 	test_workers(workers);
 	c = test_frame_new(&coast__task_alloc, &chain_fn);
-	ASSERT_EQ(coast__block_on(&c->h, &ret), 0);
-	ASSERT_EQ(ret, CHAIN_N);
+	ASSERT_EQ(test_block_on_int(&c->h), CHAIN_N);
 	fprintf(stderr, "inline_join_chain: %u workers, %d polls nested\n",
 		workers, atomic_load(&chain_max));
 	ASSERT(atomic_load(&chain_max) > 1);
@@ -609,56 +578,49 @@ TEST_FN(spinner_fn, struct spinner, spinner_poll);
 static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spinner *s = (struct spinner *)f;
-	struct leaf *l;
+	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		break;
-	case 1:
-		goto poll;
-	case 2:
-		goto poll_sleeper;
-	default:
-		abort();
-	}
-	for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
-		s->sleeper = coast__spawn(test_sleeper_start(
-			&coast__task_alloc, 2, s->round, s->log, &s->slept));
-		ASSERT(s->sleeper);
-		s->due = UINT64_MAX;
-		while (s->slept == s->round) {
-			ASSERT(s->joins < 10000000);
-			if (coast__now_ms() >= s->due)
-				s->after++;
-			l = test_frame_new(&coast__task_alloc, &leaf_fn);
-			s->sub = COAST_START(coast_join)(
-				cx->frames, coast__spawn(&l->h), &s->out);
-			f->state = 1;
-		poll:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-			ASSERT_EQ(s->out, 42);
-			test_free(cx, s->sub);
-			s->joins++;
-			/* The round's first join waited (its task was behind
-			 * the sleeper), which armed the timer before now. */
-			if (s->due == UINT64_MAX)
-				s->due = coast__now_ms() + 2;
+		for (s->round = 0; s->round < TIMER_ROUNDS; s->round++) {
+			s->sleeper = test_spawn(test_sleeper_start(
+				&coast__task_alloc, 2, s->round, s->log,
+				&s->slept));
+			s->due = UINT64_MAX;
+			while (s->slept == s->round) {
+				ASSERT(s->joins < 10000000);
+				if (coast__now_ms() >= s->due)
+					s->after++;
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames,
+						   coast__spawn(test_frame_new(
+							   &coast__task_alloc,
+							   &leaf_fn)),
+						   &s->out),
+					   int, r);
+				ASSERT_EQ(r, 0);
+				ASSERT_EQ(s->out, 42);
+				s->joins++;
+				/* The round's first join waited (its task was
+				 * behind the sleeper), which armed the timer
+				 * before now. */
+				if (s->due == UINT64_MAX)
+					s->due = coast__now_ms() + 2;
+			}
+			TEST_AWAIT(2, s->sub,
+				   COAST_START(coast_join)(cx->frames,
+							   s->sleeper, NULL),
+				   int, r);
 		}
-		s->sub = COAST_START(coast_join)(cx->frames, s->sleeper, NULL);
-		f->state = 2;
-	poll_sleeper:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		test_free(cx, s->sub);
+		fprintf(stderr,
+			"inline_join_timer: %ld joins, %ld with the timer due\n",
+			s->joins, s->after);
+		s->ret = (int)s->after;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	fprintf(stderr,
-		"inline_join_timer: %ld joins, %ld with the timer due\n",
-		s->joins, s->after);
-	s->ret = (int)s->after;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_timer)
@@ -688,27 +650,15 @@ TEST_IMPL(inline_join_timer)
  */
 enum { RACE_BATCH = 128, RACE_N = 160 * RACE_BATCH };
 
-struct value {
-	struct coast_frame h;
-	int ret;
-	int v;
-};
-
-TEST_FN(value_fn, struct value, value_poll);
-
 static atomic_int value_polls, value_stolen, spawner_worker;
 
-static int value_poll(struct coast_frame *f, struct coast_cx *cx)
+static int value(struct coast_cx *cx, void *p, int v)
 {
-	struct value *v = (struct value *)f;
-
-	(void)cx;
+	(void)cx, (void)p;
 	atomic_fetch_add(&value_polls, 1);
 	if (coast__worker_id() != atomic_load(&spawner_worker))
 		atomic_fetch_add(&value_stolen, 1);
-	v->ret = v->v * 3;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return v * 3;
 }
 
 struct spawner {
@@ -724,32 +674,29 @@ TEST_FN(spawner_fn, struct spawner, spawner_poll);
 static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spawner *s = (struct spawner *)f;
-	struct value *v;
+	int r;
 
-	if (f->state == 1)
-		goto poll;
-	atomic_store(&spawner_worker, coast__worker_id());
-	for (s->base = 0; s->base < RACE_N; s->base += RACE_BATCH) {
-		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
-			v = test_frame_new(&coast__task_alloc, &value_fn);
-			v->v = s->i;
-			s->t[s->i] = coast__spawn(&v->h);
-			ASSERT(s->t[s->i]);
+	switch (f->state) {
+	case COAST_STATE_START:
+		atomic_store(&spawner_worker, coast__worker_id());
+		for (s->base = 0; s->base < RACE_N; s->base += RACE_BATCH) {
+			for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++)
+				s->t[s->i] = test_leaf_spawn(value, NULL, s->i);
+			for (s->i = s->base; s->i < s->base + RACE_BATCH;
+			     s->i++) {
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->t[s->i],
+						   &s->out),
+					   int, r);
+				ASSERT_EQ(r, 0);
+				ASSERT_EQ(s->out, s->i * 3);
+			}
 		}
-		for (s->i = s->base; s->i < s->base + RACE_BATCH; s->i++) {
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->t[s->i], &s->out);
-			f->state = 1;
-		poll:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-			ASSERT_EQ(s->out, s->i * 3);
-			test_free(cx, s->sub);
-		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_steal_race)
@@ -810,28 +757,19 @@ TEST_FN(detach_joiner_fn, struct detach_joiner, detach_joiner_poll);
 static int detach_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct detach_joiner *j = (struct detach_joiner *)f;
-	struct leaf *l;
 	coast_task *t;
-	int r = -1;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		l = test_frame_new(&coast__task_alloc, &leaf_fn);
-		t = coast__spawn(&l->h);
-		ASSERT(t);
+		t = test_spawn(test_frame_new(&coast__task_alloc, &leaf_fn));
 		ASSERT_EQ(coast_detach(t), 0);
-		if (j->use_ready && coast_join__coast_ready(t, &j->out, &r)) {
-			j->ret = r;
-			break;
-		}
-		j->sub = COAST_START(coast_join)(cx->frames, t, &j->out);
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(j->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		j->ret = COAST_RESULT(int, j->sub);
-		test_free(cx, j->sub);
+		if (j->use_ready)
+			TEST_AWAIT_JOIN(1, j->sub, t, &j->out, j->ret);
+		else
+			TEST_AWAIT(2, j->sub,
+				   COAST_START(coast_join)(cx->frames, t,
+							   &j->out),
+				   int, j->ret);
 		break;
 	default:
 		abort();
@@ -874,22 +812,15 @@ TEST_IMPL(inline_join_after_detach)
  */
 enum { BUDGET_SPENT = 27 };
 
-struct spender {
-	struct coast_frame h;
-	int ret; /* units spent */
-};
-
-TEST_FN(spender_fn, struct spender, spender_poll);
-
-static int spender_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Units spent. */
+static int spender(struct coast_cx *cx, void *p, int n)
 {
-	struct spender *s = (struct spender *)f;
+	int spent = 0;
 
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	while (coast__budget_spend())
-		s->ret++;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+		spent++;
+	return spent;
 }
 
 /* The spender's units, and whether the root could spend after the join. */
@@ -907,16 +838,14 @@ TEST_FN(budget_root_fn, struct budget_root, budget_root_poll);
 static int budget_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct budget_root *b = (struct budget_root *)f;
-	struct spender *s;
 	int i;
 
 	/* Its first poll must complete: the join is inline. */
 	ASSERT_EQ(f->state, COAST_STATE_START);
 	for (i = 0; i < BUDGET_SPENT; i++)
 		ASSERT(coast__budget_spend());
-	s = test_frame_new(&coast__task_alloc, &spender_fn);
-	b->sub = COAST_START(coast_join)(cx->frames, coast__spawn(&s->h),
-					 &budget_out);
+	b->sub = COAST_START(coast_join)(
+		cx->frames, test_leaf_spawn(spender, NULL, 0), &budget_out);
 	ASSERT_EQ(test_poll(b->sub, cx), COAST_READY);
 	ASSERT_EQ(COAST_RESULT(int, b->sub), 0);
 	test_free(cx, b->sub);
@@ -1018,40 +947,26 @@ enum { INJ_N = 5000, INJ_K = 2 };
 static int inj_leaves, inj_ran_at[INJ_K];
 static atomic_int inj_go;
 
-struct inj_task {
-	struct coast_frame h;
-	int ret;
-	int k; /* an injected one's index, or -1 */
-};
-
-TEST_FN(inj_task_fn, struct inj_task, inj_task_poll);
-
-static int inj_task_poll(struct coast_frame *f, struct coast_cx *cx)
+/* k: an injected one's index, or -1. */
+static int inj_task(struct coast_cx *cx, void *p, int k)
 {
-	struct inj_task *x = (struct inj_task *)f;
-
-	(void)cx;
-	if (x->k < 0)
+	(void)cx, (void)p;
+	if (k < 0)
 		inj_leaves++;
 	else
-		inj_ran_at[x->k] = inj_leaves;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+		inj_ran_at[k] = inj_leaves;
+	return 0;
 }
 
 static void *inj_main(void *arg)
 {
-	struct inj_task *x;
 	int k;
 
 	(void)arg;
 	while (atomic_load(&inj_go) != 1)
 		sched_yield();
-	for (k = 0; k < INJ_K; k++) {
-		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
-		x->k = k;
-		ASSERT_EQ(coast_detach(coast__spawn(&x->h)), 0);
-	}
+	for (k = 0; k < INJ_K; k++)
+		ASSERT_EQ(coast_detach(test_leaf_spawn(inj_task, NULL, k)), 0);
 	atomic_store(&inj_go, 2);
 	return NULL;
 }
@@ -1069,36 +984,31 @@ TEST_FN(inj_root_fn, struct inj_root, inj_root_poll);
 static int inj_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct inj_root *s = (struct inj_root *)f;
-	struct inj_task *x;
 	double t0;
+	int r;
 
-	if (f->state == 1)
-		goto poll;
-	for (s->i = 0; s->i < INJ_N; s->i++) {
-		x = test_frame_new(&coast__task_alloc, &inj_task_fn);
-		x->k = -1;
-		s->t[s->i] = coast__spawn(&x->h);
-		ASSERT(s->t[s->i]);
+	switch (f->state) {
+	case COAST_STATE_START:
+		for (s->i = 0; s->i < INJ_N; s->i++)
+			s->t[s->i] = test_leaf_spawn(inj_task, NULL, -1);
+		/* Injected behind the 5000, before any of them ran. */
+		atomic_store(&inj_go, 1);
+		t0 = test_now_ms();
+		while (atomic_load(&inj_go) != 2) {
+			ASSERT_WITHIN(t0, "the injecting thread");
+			sched_yield();
+		}
+		for (s->i = 0; s->i < INJ_N; s->i++) {
+			TEST_AWAIT(1, s->sub,
+				   COAST_START(coast_join)(cx->frames,
+							   s->t[s->i], &s->out),
+				   int, r);
+			ASSERT_EQ(r, 0);
+		}
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	/* Injected behind the 5000, before any of them ran. */
-	atomic_store(&inj_go, 1);
-	t0 = test_now_ms();
-	while (atomic_load(&inj_go) != 2) {
-		ASSERT_WITHIN(t0, "the injecting thread");
-		sched_yield();
-	}
-	for (s->i = 0; s->i < INJ_N; s->i++) {
-		s->sub = COAST_START(coast_join)(cx->frames, s->t[s->i],
-						 &s->out);
-		f->state = 1;
-	poll:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-		test_free(cx, s->sub);
-	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 TEST_IMPL(inline_join_injected)

@@ -224,13 +224,10 @@ static int echo_root_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(io_echo)
 {
 	double t0 = test_now_ms();
-	int joined = 0;
 
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &echo_root_fn),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, 3);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &echo_root_fn)),
+		  3);
 	fprintf(stderr, "io_echo: %d bytes echoed in %.1f ms\n", ECHO_BYTES,
 		test_now_ms() - t0);
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -401,7 +398,7 @@ static int bad_fd_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(io_bad_fd)
 {
 	struct bad_fd *b;
-	int p[2], bad = -1, fds[] = { -1, 0, 100000000 }, i;
+	int p[2], fds[] = { -1, 0, 100000000 }, i;
 	char c;
 
 	/* A negative fd, a closed one, one past any table. */
@@ -415,8 +412,7 @@ TEST_IMPL(io_bad_fd)
 		}
 		b = test_frame_new(&coast__task_alloc, &bad_fd_fn);
 		b->fd = fds[i];
-		ASSERT_EQ(coast__block_on(&b->h, &bad), 0);
-		ASSERT_EQ(bad, 0);
+		ASSERT_EQ(test_block_on_int(&b->h), 0);
 		ASSERT_EQ(coast_read(fds[i], &c, 1), -EBADF);
 		ASSERT_EQ(coast_write(fds[i], &c, 1), -EBADF);
 		ASSERT_EQ(coast_connect(fds[i], NULL, 0), -EBADF);
@@ -578,13 +574,9 @@ static int hint_reader_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(io_short_hint)
 {
-	int r = -1;
-
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &hint_reader_fn),
-				  &r),
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &hint_reader_fn)),
 		  0);
-	ASSERT_EQ(r, 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

@@ -10,13 +10,9 @@
 
 TEST_IMPL(join_null)
 {
-	int ret = 0;
-
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc,
-							  NULL, NULL),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -EINVAL);
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join)(&coast__task_alloc,
+							    NULL, NULL)),
+		  -EINVAL);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -26,7 +22,7 @@ TEST_IMPL(join_completed)
 {
 	coast_task *t = coast__spawn(
 		test_yielder_start(&coast__task_alloc, 0, 99, NULL, NULL));
-	int out = 0, ret = -1;
+	int out = 0;
 
 	ASSERT(t != NULL);
 	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc, 3, 0,
@@ -35,11 +31,9 @@ TEST_IMPL(join_completed)
 		  0);
 	ASSERT(test_complete_settle(t));
 	ASSERT_EQ(test_live_settle(1), 1);
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, t,
-							  &out),
-				  &ret),
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_join)(&coast__task_alloc, t, &out)),
 		  0);
-	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(out, 99);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -90,19 +84,14 @@ TEST_IMPL(join_result_sizes)
 						    &triple_fn));
 	uint64_t wide = 0;
 	struct triple tr = { { 0, 0, 0 } };
-	int ret = -1;
 
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, w,
-							  &wide),
-				  &ret),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join)(&coast__task_alloc,
+							    w, &wide)),
 		  0);
-	ASSERT_EQ(ret, 0);
 	ASSERT(wide == UINT64_C(0x0123456789abcdef));
-	ASSERT_EQ(coast__block_on(COAST_START(coast_join)(&coast__task_alloc, t,
-							  &tr),
-				  &ret),
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_join)(&coast__task_alloc, t, &tr)),
 		  0);
-	ASSERT_EQ(ret, 0);
 	ASSERT(tr.v[0] == 1 && tr.v[1] == 2 && tr.v[2] == 3);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -158,13 +147,11 @@ static int join_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(join_cancel)
 {
 	struct join_canceller *j;
-	int ret = 0;
 
 	test_workers(1); /* the joined task must not finish before the join */
 	/* Cancelled while waiting: the task runs on, detached. */
 	j = test_frame_new(&coast__task_alloc, &join_canceller_fn);
-	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(&j->h), -ECANCELED);
 	/* Alive still: its 500 ms sleep is the slack for this thread to
 	 * get here on a loaded machine (50 ms was short). */
 	ASSERT_EQ(test_live_settle(1), 1);
@@ -177,8 +164,7 @@ TEST_IMPL(join_cancel)
 	/* Cancelled after the completer took (and woke) the waker. */
 	j = test_frame_new(&coast__task_alloc, &join_canceller_fn);
 	j->after_complete = 1;
-	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(&j->h), -ECANCELED);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -187,19 +173,8 @@ TEST_IMPL(join_cancel)
 
 static coast_task *spawn_sleeper(uint64_t ms, int id)
 {
-	coast_task *t = coast__spawn(
+	return test_spawn(
 		test_sleeper_start(&coast__task_alloc, ms, id, NULL, NULL));
-
-	ASSERT(t != NULL);
-	return t;
-}
-
-static int block_on_int(struct coast_frame *root)
-{
-	int ret = 12345;
-
-	ASSERT_EQ(coast__block_on(root, &ret), 0);
-	return ret;
 }
 
 /* In time: the result.  Too late: -ETIMEDOUT, the task cancelled and gone. */
@@ -208,7 +183,7 @@ TEST_IMPL(join_timeout)
 	int out = 0;
 	double t0;
 
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_timeout)(
 			  &coast__task_alloc, spawn_sleeper(5, 7), 5000, &out)),
 		  0);
 	ASSERT_EQ(out, 7);
@@ -216,7 +191,7 @@ TEST_IMPL(join_timeout)
 
 	out = -1;
 	t0 = test_now_ms();
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_timeout)(
 			  &coast__task_alloc, spawn_sleeper(100000, 8), 20,
 			  &out)),
 		  -ETIMEDOUT);
@@ -226,7 +201,7 @@ TEST_IMPL(join_timeout)
 	ASSERT_EQ(coast__timer_count(), 0); /* deadline and the task's sleep */
 	ASSERT_EQ(test_live_settle(0), 0);
 
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_timeout)(
 			  &coast__task_alloc, NULL, 10, &out)),
 		  -EINVAL);
 	ASSERT_EQ(coast__timer_count(), 0);
@@ -244,8 +219,8 @@ TEST_IMPL(join_any)
 	t[0] = spawn_sleeper(100000, 0);
 	t[1] = spawn_sleeper(10, 1);
 	t[2] = spawn_sleeper(200000, 2);
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
-							   t, 3, &index, &out)),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, t, 3, &index, &out)),
 		  0);
 	ASSERT_EQ(index, 1);
 	ASSERT_EQ(out, 1);
@@ -265,16 +240,16 @@ TEST_IMPL(join_any_errors)
 	size_t index = 99;
 	int out = -1;
 
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
-							   t, 0, &index, &out)),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, t, 0, &index, &out)),
 		  -EINVAL);
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
 			  &coast__task_alloc, NULL, 2, &index, &out)),
 		  -EINVAL);
 	t[0] = spawn_sleeper(100000, 0);
 	t[1] = NULL;
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
-							   t, 2, &index, &out)),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, t, 2, &index, &out)),
 		  -EINVAL);
 	ASSERT(t[0] == NULL);
 	ASSERT_EQ(coast__timer_count(), 0);
@@ -283,8 +258,8 @@ TEST_IMPL(join_any_errors)
 	t[1] = spawn_sleeper(100000, 1);
 	ASSERT_EQ(coast_cancel(t[0]), 0);
 	ASSERT_EQ(coast_cancel(t[1]), 0);
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
-							   t, 2, &index, &out)),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, t, 2, &index, &out)),
 		  -ECANCELED);
 	ASSERT_EQ(index, 99);
 	ASSERT_EQ(out, -1);
@@ -327,7 +302,7 @@ static int any_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(join_any_cancel)
 {
-	ASSERT_EQ(block_on_int(test_frame_new(&coast__task_alloc,
+	ASSERT_EQ(test_block_on_int(test_frame_new(&coast__task_alloc,
 					      &any_canceller_fn)),
 		  -ECANCELED);
 	/* The tasks finish their cancellation on their own. */
@@ -383,20 +358,19 @@ TEST_IMPL(join_after_detach)
 
 	ASSERT(ch != NULL);
 	g->ch = ch;
-	t = coast__spawn(&g->h);
-	ASSERT(t != NULL);
+	t = test_spawn(&g->h);
 
 	ASSERT_EQ(coast_detach(t), 0);
 	ASSERT_EQ(coast_detach(t), -EINVAL);
 	ASSERT_EQ(coast_detach(NULL), -EINVAL);
-	ASSERT_EQ(block_on_int(COAST_START(coast_join)(&coast__task_alloc, t,
-						       &out)),
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_join)(&coast__task_alloc, t, &out)),
 		  -EINVAL);
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_timeout)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_timeout)(
 			  &coast__task_alloc, t, 1000, &out)),
 		  -EINVAL);
 	set[0] = t;
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
 			  &coast__task_alloc, set, 1, &index, &out)),
 		  -EINVAL);
 	ASSERT(set[0] == NULL);
@@ -465,14 +439,13 @@ TEST_IMPL(join_twice)
 	j = test_frame_new(&coast__task_alloc, &join_twice_fn);
 	j->out = -1;
 	j->out2 = -1;
-	ASSERT_EQ(coast__block_on(&j->h, &out), 0);
-	ASSERT_EQ(out, 0);
+	ASSERT_EQ(test_block_on_int(&j->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 
 	t[0] = t[1] = spawn_sleeper(100000, 3);
 	out = -1;
-	ASSERT_EQ(block_on_int(COAST_START(coast_join_any)(&coast__task_alloc,
-							   t, 2, &index, &out)),
+	ASSERT_EQ(test_block_on_int(COAST_START(coast_join_any)(
+			  &coast__task_alloc, t, 2, &index, &out)),
 		  -EINVAL);
 	ASSERT(t[0] == NULL && t[1] == NULL);
 	ASSERT_EQ(out, -1);
@@ -534,7 +507,7 @@ static int join_spurious_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(join_spurious_poll)
 {
 	struct join_spurious *j;
-	int round, out, ret;
+	int round, out;
 
 	test_workers(1);
 	for (round = 0; round < 2; round++) {
@@ -542,8 +515,7 @@ TEST_IMPL(join_spurious_poll)
 		out = -1;
 		j->out = &out;
 		j->cancel = round;
-		ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-		ASSERT_EQ(ret, round ? -ECANCELED : 0);
+		ASSERT_EQ(test_block_on_int(&j->h), round ? -ECANCELED : 0);
 		ASSERT_EQ(out, round ? -1 : 7);
 		ASSERT_EQ(test_live_settle(0), 0);
 	}
@@ -558,24 +530,13 @@ TEST_IMPL(join_spurious_poll)
  * queued once, by the wake or by the deferred transition, and in the
  * second case its next poll is the cancellation poll.
  */
-struct deferred_joined {
-	struct coast_frame h;
-	int ret;
-	coast_task *joiner; /* to cancel, or NULL */
-};
-
-TEST_FN(deferred_joined_fn, struct deferred_joined, deferred_joined_poll);
-
-static int deferred_joined_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Cancels joiner (when not NULL); 5. */
+static int deferred_joined(struct coast_cx *cx, void *joiner, int n)
 {
-	struct deferred_joined *d = (struct deferred_joined *)f;
-
-	(void)cx;
-	if (d->joiner)
-		ASSERT_EQ(coast_cancel(d->joiner), 0);
-	d->ret = 5;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	if (joiner)
+		ASSERT_EQ(coast_cancel(joiner), 0);
+	return 5;
 }
 
 struct deferred_joiner {
@@ -591,17 +552,18 @@ TEST_FN(deferred_joiner_fn, struct deferred_joiner, deferred_joiner_poll);
 static int deferred_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct deferred_joiner *j = (struct deferred_joiner *)f;
-	struct deferred_joined *d;
 	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		d = test_frame_new(&coast__task_alloc, &deferred_joined_fn);
-		d->joiner = j->cancel ? cx->task : NULL;
 		j->out = -1;
 		/* Local: not joined inline, and still the next poll. */
 		j->sub = COAST_START(coast_join)(
-			cx->frames, coast__spawn_local(&d->h), &j->out);
+			cx->frames,
+			coast__spawn_local(test_leaf_start(
+				&coast__task_alloc, deferred_joined,
+				j->cancel ? cx->task : NULL, 0)),
+			&j->out);
 		ASSERT_EQ(test_poll(j->sub, cx), COAST_PENDING);
 		f->state = 1;
 		return COAST_PENDING;

@@ -62,30 +62,20 @@ static int pair_side_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
-struct third {
-	struct coast_frame h;
-	int ret;
-	struct pair_shared *sh;
-};
-
-TEST_FN(third_fn, struct third, third_poll);
-
-static int third_poll(struct coast_frame *f, struct coast_cx *cx)
+static int third(struct coast_cx *cx, void *p, int n)
 {
-	struct third *t = (struct third *)f;
+	struct pair_shared *sh = p;
 
-	(void)cx;
-	t->sh->third_ran = true;
-	t->sh->rounds_at_third = t->sh->rounds;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	sh->third_ran = true;
+	sh->rounds_at_third = sh->rounds;
+	return 0;
 }
 
 TEST_IMPL(lifo_pair_no_starvation)
 {
 	struct pair_shared sh = { { NULL, NULL }, false, 0, 0 };
 	struct pair_side *p[2];
-	struct third *t;
 	coast_task *tasks[3];
 	unsigned i;
 
@@ -96,9 +86,8 @@ TEST_IMPL(lifo_pair_no_starvation)
 		p[i]->sh = &sh;
 		tasks[i] = coast__spawn(&p[i]->h);
 	}
-	t = test_frame_new(&coast__task_alloc, &third_fn);
-	t->sh = &sh;
-	tasks[2] = coast__spawn(&t->h);
+	tasks[2] = coast__spawn(
+		test_leaf_start(&coast__task_alloc, third, &sh, 0));
 	ASSERT_EQ(join_all(tasks, 3, NULL), 3);
 	ASSERT(sh.third_ran);
 	/* The pair runs from the slot at most 3 times in a row, then goes to
@@ -232,14 +221,12 @@ struct announce_task {
 
 TEST_FN(spinner_fn, struct announce_task, spinner_poll);
 TEST_FN(yielder_fn, struct announce_task, yielder_poll);
-TEST_FN(spawned_fn, struct announce_task, spawned_poll);
 
-static int spawned_poll(struct coast_frame *f, struct coast_cx *cx)
+static int spawned(struct coast_cx *cx, void *sh, int n)
 {
-	(void)cx;
-	atomic_store(&((struct announce_task *)f)->sh->z_ran, true);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	atomic_store(&((struct announce_shared *)sh)->z_ran, true);
+	return 0;
 }
 
 /* Waits to be woken, then spawns z and spins until z ran (or 10 s, for a
@@ -248,7 +235,6 @@ static int spawned_poll(struct coast_frame *f, struct coast_cx *cx)
 static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct announce_task *x = (struct announce_task *)f;
-	struct announce_task *z;
 	coast_task *zt;
 	double t0;
 
@@ -257,9 +243,8 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		atomic_store(&x->sh->x_waker, coast_waker_get(cx));
 		return COAST_PENDING;
 	}
-	z = test_frame_new(&coast__task_alloc, &spawned_fn);
-	z->sh = x->sh;
-	zt = coast__spawn(&z->h);
+	zt = coast__spawn(
+		test_leaf_start(&coast__task_alloc, spawned, x->sh, 0));
 	if (zt)
 		coast_detach(zt);
 	t0 = test_now_ms();

@@ -102,56 +102,44 @@ static int lc_link_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
-struct lc_spawner {
-	struct coast_frame h;
-	int ret;
-	struct lc_shared *sh;
-	coast_task **ts;
-};
+static coast_task *lc_ts[LC_LINKS + LC_SPINNERS];
 
-TEST_FN(lc_spawner_fn, struct lc_spawner, lc_spawner_poll);
-
-static int lc_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Spawns the links, then the spinners, from the worker, into lc_ts. */
+static int lc_spawner(struct coast_cx *cx, void *sh, int n)
 {
-	struct lc_spawner *sp = (struct lc_spawner *)f;
 	struct lc_link *l;
 	struct lc_spinner *s;
 	int i;
 
-	(void)cx;
+	(void)cx, (void)n;
 	for (i = 0; i < LC_LINKS; i++) {
 		l = test_frame_new(&coast__task_alloc, &lc_link_fn);
-		l->sh = sp->sh;
+		l->sh = sh;
 		l->id = i;
-		sp->ts[i] = coast__spawn(&l->h);
-		ASSERT(sp->ts[i] != NULL);
+		lc_ts[i] = test_spawn(&l->h);
 	}
 	for (i = 0; i < LC_SPINNERS; i++) {
 		s = test_frame_new(&coast__task_alloc, &lc_spinner_fn);
-		s->sh = sp->sh;
+		s->sh = sh;
 		s->hook = i == 0;
-		sp->ts[LC_LINKS + i] = coast__spawn(&s->h);
-		ASSERT(sp->ts[LC_LINKS + i] != NULL);
+		lc_ts[LC_LINKS + i] = test_spawn(&s->h);
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 TEST_IMPL(yield_loop_lifo_chain)
 {
-	static coast_task *ts[LC_LINKS + LC_SPINNERS];
 	struct lc_shared sh = { 0 };
-	struct lc_spawner *sp;
 	int i, ret = -1;
 
 	test_workers(1);
 	sh.t0 = test_now_ms();
-	sp = test_frame_new(&coast__task_alloc, &lc_spawner_fn);
-	sp->sh = &sh;
-	sp->ts = ts;
-	ASSERT_EQ(coast__block_on(&sp->h, &ret), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  lc_spawner, &sh, 0),
+				  &ret),
+		  0);
 	for (i = 0; i < LC_LINKS + LC_SPINNERS; i++)
-		test_join_int(ts[i]);
+		test_join_int(lc_ts[i]);
 	ASSERT(sh.max_run >= 1);
 	ASSERT(sh.max_run <= 3);
 	ASSERT_EQ(test_live_settle(0), 0);

@@ -49,9 +49,7 @@ static int pinned_poll(struct coast_frame *f, struct coast_cx *cx)
 		p->worker = coast__worker_id();
 		ASSERT(p->worker >= 0);
 		for (p->i = 0; p->i < p->rounds; p->i++) {
-			TEST_AWAIT(1, p->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   p->dummy);
+			TEST_AWAIT_YIELD(1, p->sub);
 			same_thread(p);
 			TEST_AWAIT(2, p->sub,
 				   COAST_START(coast_sleep_ms)(cx->frames,
@@ -83,7 +81,6 @@ static struct coast_frame *pinned_new(int rounds)
 struct busy {
 	struct coast_frame h;
 	int ret;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -104,8 +101,7 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 	switch (f->state) {
 	case COAST_STATE_START:
 		spin_us(20);
-		TEST_AWAIT(1, b->sub, COAST_START(coast_yield)(cx->frames), int,
-			   b->dummy);
+		TEST_AWAIT_YIELD(1, b->sub);
 		spin_us(20);
 		b->ret = 1;
 		f->state = COAST_STATE_DONE;
@@ -159,30 +155,19 @@ static int mixer_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(local_never_moves)
 {
 	struct mixer *m;
-	int joined = 0;
 
 	test_workers(4);
 	m = test_frame_new(&coast__task_alloc, &mixer_fn);
-	ASSERT_EQ(coast__block_on(&m->h, &joined), 0);
-	ASSERT_EQ(joined, NLOCAL + NBUSY);
+	ASSERT_EQ(test_block_on_int(&m->h), NLOCAL + NBUSY);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
 /* Reports the worker it runs on. */
-struct where {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(where_fn, struct where, where_poll);
-
-static int where_poll(struct coast_frame *f, struct coast_cx *cx)
+static int where(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct where *)f)->ret = coast__worker_id();
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return coast__worker_id();
 }
 
 /* Local tasks spawned from main before block_on run on the root's worker,
@@ -190,22 +175,22 @@ static int where_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(local_off_runtime)
 {
 	coast_task *t[NLOCAL];
-	int outs[NLOCAL], joined = 0, root = -1, i;
+	int outs[NLOCAL], root = -1, i;
 	struct coast_frame *j;
-	struct where *w;
 
 	test_workers(4);
 	for (i = 0; i < NLOCAL; i++) {
 		t[i] = coast__spawn_local(pinned_new(10));
 		ASSERT(t[i] != NULL);
 	}
-	w = test_frame_new(&coast__task_alloc, &where_fn);
-	ASSERT_EQ(coast__block_on(&w->h, &root), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc, where,
+						  NULL, 0),
+				  &root),
+		  0);
 	ASSERT(root >= 0);
 	j = test_join_all_start(&coast__task_alloc, t, NLOCAL, outs,
 				sizeof(int));
-	ASSERT_EQ(coast__block_on(j, &joined), 0);
-	ASSERT_EQ(joined, NLOCAL);
+	ASSERT_EQ(test_block_on_int(j), NLOCAL);
 	for (i = 0; i < NLOCAL; i++)
 		ASSERT_EQ(outs[i], root);
 	ASSERT_EQ(coast__spawn_local(NULL), NULL);
@@ -218,14 +203,12 @@ TEST_IMPL(local_cancel)
 {
 	coast_task *t;
 	struct coast_frame *j;
-	int r = 0;
 
 	test_workers(2);
 	t = coast__spawn_local(pinned_new(1000000));
 	ASSERT_EQ(coast_cancel(t), 0);
 	j = COAST_START(coast_join)(&coast__task_alloc, t, NULL);
-	ASSERT_EQ(coast__block_on(j, &r), 0);
-	ASSERT_EQ(r, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(j), -ECANCELED);
 	coast_detach(coast__spawn_local(pinned_new(3)));
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -288,7 +271,6 @@ struct turn_taker {
 	int ret;
 	int i;
 	int start;
-	int dummy;
 	atomic_int *stop;
 	atomic_int *yields;
 	struct coast_frame *sub;
@@ -306,9 +288,7 @@ static int turn_taker_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		t->start = atomic_load(t->yields);
 		for (t->i = 0; t->i < TURN_YIELDS; t->i++)
-			TEST_AWAIT(1, t->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   t->dummy);
+			TEST_AWAIT_YIELD(1, t->sub);
 		t->ret = atomic_load(t->yields) - t->start;
 		atomic_store(t->stop, 1);
 		f->state = COAST_STATE_DONE;
@@ -345,8 +325,7 @@ TEST_IMPL(local_turn_while_busy)
 		s->go = &go;
 		s->stop = &stop;
 		s->yields = &yields;
-		ts[i] = coast__spawn(&s->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&s->h);
 	}
 	t = test_frame_new(&coast__task_alloc, &turn_taker_fn);
 	t->stop = &stop;

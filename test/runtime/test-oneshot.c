@@ -87,7 +87,7 @@ TEST_IMPL(oneshot_foreign_send)
 TEST_IMPL(oneshot_cancel_recv)
 {
 	coast_oneshot *o = coast_oneshot_new(sizeof(int));
-	int v = 5, jr = 0, i, got = 0, rc = -1;
+	int v = 5, i, got = 0;
 	struct receiver *r = receiver_new(o, &got), *again;
 	struct coast_frame *j;
 	coast_task *t;
@@ -101,13 +101,11 @@ TEST_IMPL(oneshot_cancel_recv)
 	}
 	ASSERT_EQ(coast_cancel(t), 0);
 	j = COAST_START(coast_join)(&coast__task_alloc, t, NULL);
-	ASSERT_EQ(coast__block_on(j, &jr), 0);
-	ASSERT_EQ(jr, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(j), -ECANCELED);
 	ASSERT_EQ(coast_oneshot_send(o, &v), 0);
 	ASSERT_EQ(got, 0); /* the cancelled recv took nothing */
 	again = receiver_new(o, &got);
-	ASSERT_EQ(coast__block_on(&again->h, &rc), 0);
-	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(test_block_on_int(&again->h), 0);
 	ASSERT_EQ(got, 5);
 	coast_oneshot_free(o);
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -140,8 +138,7 @@ TEST_IMPL(oneshot_close)
 	ASSERT_EQ(coast_oneshot_close(o), 0);
 	ASSERT_EQ(coast_oneshot_send(o, &v), -EPIPE);
 	r = receiver_new(o, &got);
-	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&r->h), 0);
 	ASSERT_EQ(got, 9);
 	coast_oneshot_free(o);
 	/* A bare signal, and the errors. */

@@ -113,10 +113,9 @@ static struct coast_frame *descender_start(int n, int *polls, bool park)
  */
 TEST_IMPL(poll_root_descend)
 {
-	int polls = 0, ret = 0;
+	int polls = 0;
 
-	ASSERT_EQ(coast__block_on(descender_start(3, &polls, false), &ret), 0);
-	ASSERT_EQ(ret, 21);
+	ASSERT_EQ(test_block_on_int(descender_start(3, &polls, false)), 21);
 	ASSERT_EQ(polls, 4);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -140,8 +139,7 @@ static int cancel_descended_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		c->t = coast__spawn(descender_start(1, &c->polls, true));
-		ASSERT(c->t);
+		c->t = test_spawn(descender_start(1, &c->polls, true));
 		f->state = 1;
 		/* fall through */
 	case 1:
@@ -169,14 +167,10 @@ static int cancel_descended_poll(struct coast_frame *f, struct coast_cx *cx)
  */
 TEST_IMPL(poll_root_cancel_descended)
 {
-	int ret = 0;
-
 	test_workers(1); /* parked is shared by two tasks: one thread */
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &cancel_descended_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(test_frame_new(&coast__task_alloc,
+						   &cancel_descended_fn)),
+		  -ECANCELED);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

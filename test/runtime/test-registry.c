@@ -139,9 +139,7 @@ static int scope_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 							      &scope_owner_fn))
 						     ->h);
 			for (c->i = 0; c->i < c->round % 5; c->i++) {
-				TEST_AWAIT(1, c->sub,
-					   COAST_START(coast_yield)(cx->frames),
-					   int, c->dummy);
+				TEST_AWAIT_YIELD(1, c->sub);
 			}
 			ASSERT_EQ(coast_cancel(c->t), 0);
 			TEST_AWAIT(2, c->sub,

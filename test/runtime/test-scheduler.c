@@ -20,7 +20,6 @@ struct marker {
 	struct coast_frame h;
 	int ret;
 	atomic_uint *seen; /* bit i: worker i ran a marker */
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -48,8 +47,7 @@ static int marker_poll(struct coast_frame *f, struct coast_cx *cx)
 		while (__builtin_popcount(atomic_load(m->seen)) < 2 &&
 		       test_now_ms() < steal_deadline)
 			;
-		TEST_AWAIT(1, m->sub, COAST_START(coast_yield)(cx->frames), int,
-			   m->dummy);
+		TEST_AWAIT_YIELD(1, m->sub);
 		atomic_fetch_or(m->seen, 1u << coast__worker_id());
 		m->ret = 1;
 		return COAST_READY;
@@ -82,8 +80,7 @@ static int spawn_markers_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (i = 0; i < s->n; i++) {
 			m = test_frame_new(&coast__task_alloc, &marker_fn);
 			m->seen = s->seen;
-			s->tasks[i] = coast__spawn(&m->h);
-			ASSERT(s->tasks[i] != NULL);
+			s->tasks[i] = test_spawn(&m->h);
 		}
 		TEST_AWAIT(1, s->sub,
 			   test_join_all_start(cx->frames, s->tasks,
@@ -100,7 +97,7 @@ TEST_IMPL(sched_steal)
 {
 	struct spawn_markers *s;
 	atomic_uint seen;
-	int joined = 0, distinct = 0;
+	int distinct = 0;
 	unsigned i;
 
 	test_workers(4);
@@ -109,8 +106,7 @@ TEST_IMPL(sched_steal)
 	s = test_frame_new(&coast__task_alloc, &spawn_markers_fn);
 	s->n = 2000;
 	s->seen = &seen;
-	ASSERT_EQ(coast__block_on(&s->h, &joined), 0);
-	ASSERT_EQ(joined, 2000);
+	ASSERT_EQ(test_block_on_int(&s->h), 2000);
 	ASSERT_EQ(coast__worker_count(), 4);
 	for (i = 0; i < 4; i++)
 		distinct += !!(atomic_load(&seen) & (1u << i));
@@ -123,21 +119,10 @@ TEST_IMPL(sched_steal)
 
 /* ------------------------------------------------------ a million tasks */
 
-struct tiny {
-	struct coast_frame h;
-	int ret;
-	int v;
-};
-
-TEST_FN(tiny_fn, struct tiny, tiny_poll);
-
-static int tiny_poll(struct coast_frame *f, struct coast_cx *cx)
+static int tiny(struct coast_cx *cx, void *p, int v)
 {
-	struct tiny *t = (struct tiny *)f;
-
-	(void)cx;
-	t->ret = t->v + 1;
-	return COAST_READY;
+	(void)cx, (void)p;
+	return v + 1;
 }
 
 /* Spawns and joins total tasks, batch at a time, summing results. */
@@ -156,19 +141,15 @@ TEST_FN(million_fn, struct million, million_poll);
 static int million_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct million *m = (struct million *)f;
-	struct tiny *t;
 
 	switch (f->state) {
 	case COAST_STATE_START:
 		m->tasks = calloc((size_t)m->batch, sizeof(*m->tasks));
 		ASSERT(m->tasks != NULL);
 		for (m->done = 0; m->done < m->total; m->done += m->batch) {
-			for (m->i = 0; m->i < m->batch; m->i++) {
-				t = test_frame_new(&coast__task_alloc, &tiny_fn);
-				t->v = m->done + m->i;
-				m->tasks[m->i] = coast__spawn(&t->h);
-				ASSERT(m->tasks[m->i] != NULL);
-			}
+			for (m->i = 0; m->i < m->batch; m->i++)
+				m->tasks[m->i] = test_leaf_spawn(
+					tiny, NULL, m->done + m->i);
 			for (m->i = 0; m->i < m->batch; m->i++) {
 				TEST_AWAIT(1, m->sub,
 					   COAST_START(coast_join)(
@@ -272,7 +253,7 @@ TEST_IMPL(sched_foreign_wakes)
 	pthread_t th[NTHREADS];
 	unsigned polls[NTHREADS];
 	struct pong *p;
-	int joined = 0, i;
+	int i;
 
 	for (i = 0; i < NTHREADS; i++) {
 		atomic_init(&sh[i].waker, NULL);
@@ -283,12 +264,10 @@ TEST_IMPL(sched_foreign_wakes)
 		tasks[i] = coast__spawn(&p->h);
 		ASSERT_EQ(pthread_create(&th[i], NULL, pong_thread, &sh[i]), 0);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      tasks, NTHREADS, polls,
-						      sizeof(unsigned)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NTHREADS);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc,
+							tasks, NTHREADS, polls,
+							sizeof(unsigned))),
+		  NTHREADS);
 	for (i = 0; i < NTHREADS; i++) {
 		ASSERT_EQ(pthread_join(th[i], NULL), 0);
 		ASSERT(polls[i] >= ROUNDS);
@@ -307,7 +286,6 @@ struct busy {
 	int ret;
 	atomic_int *stop;
 	double t0;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -328,9 +306,7 @@ static int busy_poll(struct coast_frame *f, struct coast_cx *cx)
 			ASSERT_WITHIN(b->t0, "every sleeper woke while busy "
 					     "tasks kept the workers busy");
 			spin_us(20);
-			TEST_AWAIT(1, b->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   b->dummy);
+			TEST_AWAIT_YIELD(1, b->sub);
 			b->ret++;
 		}
 		return COAST_READY;
@@ -378,7 +354,7 @@ TEST_IMPL(sched_timers_under_load)
 {
 	coast_task *busy[NBUSY], *timed[NSLEEP];
 	struct timed *tf[NSLEEP];
-	int joined = 0, i, k;
+	int i, k;
 	atomic_int stop;
 	double late[NSLEEP], worst = 0, t0;
 	struct busy *b;
@@ -398,17 +374,13 @@ TEST_IMPL(sched_timers_under_load)
 		tf[k]->late = &late[k];
 		timed[k] = coast__spawn(&tf[k]->h);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      timed, NSLEEP, NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NSLEEP);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(
+			  &coast__task_alloc, timed, NSLEEP, NULL, 0)),
+		  NSLEEP);
 	atomic_store(&stop, 1);
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, busy,
-						      NBUSY, NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, NBUSY);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc,
+							busy, NBUSY, NULL, 0)),
+		  NBUSY);
 	for (i = 0; i < NSLEEP; i++) {
 		/* Whole-ms clock: up to 1 ms early.  "On time" is 10 s:
 		 * starved of CPU, a sanitizer build was 2 s late, and what
@@ -427,21 +399,12 @@ TEST_IMPL(sched_timers_under_load)
 
 /* ---------------------------------------------------------- the spill */
 
-/* Counts itself done. */
-struct tally {
-	struct coast_frame h;
-	int ret;
-	atomic_int *count;
-};
-
-TEST_FN(tally_fn, struct tally, tally_poll);
-
-static int tally_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Counts itself done in *count. */
+static int tally(struct coast_cx *cx, void *count, int n)
 {
-	(void)cx;
-	atomic_fetch_add(((struct tally *)f)->count, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	atomic_fetch_add((atomic_int *)count, 1);
+	return 0;
 }
 
 #define SPILLED 2000
@@ -452,7 +415,6 @@ struct waiter {
 	int ret;
 	double t0;
 	atomic_int *count;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -469,9 +431,7 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 		w->t0 = test_now_ms();
 		while (atomic_load(w->count) < SPILLED) {
 			ASSERT_WITHIN(w->t0, "the spilled tasks' runs");
-			TEST_AWAIT(1, w->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   w->dummy);
+			TEST_AWAIT_YIELD(1, w->sub);
 		}
 		w->ret = atomic_load(w->count);
 		f->state = COAST_STATE_DONE;
@@ -498,7 +458,6 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct spiller *s = (struct spiller *)f;
 	struct waiter *w;
-	struct tally *t;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &s->sub, cx);
@@ -507,11 +466,10 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 		w = test_frame_new(&coast__task_alloc, &waiter_fn);
 		w->count = &s->count;
 		s->waiter = coast__spawn(&w->h);
-		for (s->i = 0; s->i < SPILLED; s->i++) {
-			t = test_frame_new(&coast__task_alloc, &tally_fn);
-			t->count = &s->count;
-			ASSERT_EQ(coast_detach(coast__spawn(&t->h)), 0);
-		}
+		for (s->i = 0; s->i < SPILLED; s->i++)
+			ASSERT_EQ(coast_detach(test_leaf_spawn(tally, &s->count,
+							       0)),
+				  0);
 		TEST_AWAIT(1, s->sub,
 			   COAST_START(coast_join)(cx->frames, s->waiter,
 						   &s->ret),
@@ -531,13 +489,11 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(sched_spill_fair)
 {
 	struct spiller *s;
-	int r = 0;
 
 	test_workers(1);
 	s = test_frame_new(&coast__task_alloc, &spiller_fn);
 	atomic_init(&s->count, 0);
-	ASSERT_EQ(coast__block_on(&s->h, &r), 0);
-	ASSERT_EQ(r, SPILLED);
+	ASSERT_EQ(test_block_on_int(&s->h), SPILLED);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

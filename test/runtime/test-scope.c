@@ -15,7 +15,6 @@ struct filler {
 	int *slot;
 	int v;
 	int yields;
-	int dummy;
 	coast_scope *spawn_in; /* spawns two more fillers there first */
 	struct coast_frame *sub;
 };
@@ -55,11 +54,8 @@ static int filler_poll(struct coast_frame *f, struct coast_cx *cx)
 								NULL)),
 				  0);
 		}
-		while (p->yields-- > 0) {
-			TEST_AWAIT(1, p->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   p->dummy);
-		}
+		while (p->yields-- > 0)
+			TEST_AWAIT_YIELD(1, p->sub);
 		*p->slot = p->v;
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -119,12 +115,10 @@ static int owner_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(scope_fill)
 {
 	struct owner *o;
-	int r = -1;
 
 	test_workers(4);
 	o = test_frame_new(&coast__task_alloc, &owner_fn);
-	ASSERT_EQ(coast__block_on(&o->h, &r), 0);
-	ASSERT_EQ(r, 0);
+	ASSERT_EQ(test_block_on_int(&o->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -224,12 +218,10 @@ static int canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(scope_cancel_join)
 {
 	struct canceller *c;
-	int r = 0;
 
 	test_workers(4);
 	c = test_frame_new(&coast__task_alloc, &canceller_fn);
-	ASSERT_EQ(coast__block_on(&c->h, &r), 0);
-	ASSERT_EQ(r, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(&c->h), -ECANCELED);
 	ASSERT_EQ(coast__timer_count(), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
@@ -239,20 +231,18 @@ TEST_IMPL(scope_errors)
 {
 	coast_scope s = COAST_SCOPE_INIT;
 	struct coast_frame *j;
-	int slot = 0, r = -1;
+	int slot = 0;
 
 	test_workers(2);
 	ASSERT_EQ(coast__scope_spawn(&s, NULL), -ENOMEM);
 	ASSERT_EQ(coast__scope_spawn(NULL, filler_new(&slot, 1, 0, NULL)),
 		  -EINVAL);
 	j = COAST_START(coast_scope_join)(&coast__task_alloc, NULL);
-	ASSERT_EQ(coast__block_on(j, &r), 0);
-	ASSERT_EQ(r, -EINVAL);
+	ASSERT_EQ(test_block_on_int(j), -EINVAL);
 	/* Spawned from outside the runtime, joined by a root. */
 	ASSERT_EQ(coast__scope_spawn(&s, filler_new(&slot, 7, 2, NULL)), 0);
 	j = COAST_START(coast_scope_join)(&coast__task_alloc, &s);
-	ASSERT_EQ(coast__block_on(j, &r), 0);
-	ASSERT_EQ(r, 0);
+	ASSERT_EQ(test_block_on_int(j), 0);
 	ASSERT_EQ(slot, 7);
 	ASSERT_EQ(coast__scope_spawn(&s, filler_new(&slot, 8, 0, NULL)),
 		  -EPIPE);

@@ -75,14 +75,11 @@ static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 static coast_task *spawn_leaf(int v, atomic_int *done, int away)
 {
 	struct leaf *l = test_frame_new(&coast__task_alloc, &leaf_fn);
-	coast_task *t;
 
 	l->v = v;
 	l->done = done;
 	l->away = away;
-	t = coast__spawn(&l->h);
-	ASSERT(t != NULL);
-	return t;
+	return test_spawn(&l->h);
 }
 
 /* ------------------------------------------------- a million, joined */
@@ -369,11 +366,9 @@ static int remote_poll(struct coast_frame *f, struct coast_cx *cx)
 static void run_remote(bool foreign)
 {
 	struct remote *r = test_frame_new(&coast__task_alloc, &remote_fn);
-	int ret = -1;
 
 	r->ret = foreign;
-	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&r->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 }
 
@@ -463,8 +458,7 @@ static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
 			l = test_frame_new(&coast__task_alloc, &large_fn);
 			l->done = &y->done;
 			l->away = y->away ? coast__worker_id() : -1;
-			t = coast__spawn(&l->h);
-			ASSERT(t != NULL);
+			t = test_spawn(&l->h);
 			if (!y->i)
 				ASSERT_EQ(((struct coast_task *)t)->blk_class,
 					  COAST__SLAB_CLASSES - 1);
@@ -539,8 +533,7 @@ static int late_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		l = test_frame_new(&coast__task_alloc, &large_fn);
 		l->done = &late_done;
 		l->away = -1;
-		late_hs[i] = coast__spawn(&l->h);
-		ASSERT(late_hs[i] != NULL);
+		late_hs[i] = test_spawn(&l->h);
 	}
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
@@ -614,12 +607,9 @@ TEST_FN(spawner_fn, struct spawner, spawner_poll);
 static coast_task *spawn_writer(size_t at)
 {
 	struct writer *w = test_frame_new(&coast__task_alloc, &writer_fn);
-	coast_task *t;
 
 	w->at = at;
-	t = coast__spawn(&w->h);
-	ASSERT(t != NULL);
-	return t;
+	return test_spawn(&w->h);
 }
 
 static int spawner_poll(struct coast_frame *f, struct coast_cx *cx)

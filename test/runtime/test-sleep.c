@@ -25,13 +25,9 @@ TEST_IMPL(sleep_root)
 
 TEST_IMPL(sleep_zero)
 {
-	int ret = -1;
-
-	ASSERT_EQ(coast__block_on(COAST_START(coast_sleep_ms)(&coast__task_alloc,
-							      0),
-				  &ret),
+	ASSERT_EQ(test_block_on_int(
+			  COAST_START(coast_sleep_ms)(&coast__task_alloc, 0)),
 		  0);
-	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(coast__timer_count(), 0);
 	return 0;
 }

@@ -82,8 +82,7 @@ static int sj_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		l = test_frame_new(&coast__task_alloc, &sj_leaf_fn);
 		l->mode = j->mode;
-		sj.self = coast__spawn(&l->h);
-		ASSERT(sj.self);
+		sj.self = test_spawn(&l->h);
 		if (j->mode == SJ_CANCELLED)
 			ASSERT_EQ(coast_cancel(sj.self), 0);
 		j->out = -1;
@@ -122,13 +121,11 @@ static int sj_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 static void sj_run(int mode, bool use_frame, int want_ret, int want_out)
 {
 	struct sj_joiner *j = test_frame_new(&coast__task_alloc, &sj_joiner_fn);
-	int ret = 1;
 
 	memset(&sj, 0, sizeof(sj));
 	j->mode = mode;
 	j->use_frame = use_frame;
-	ASSERT_EQ(coast__block_on(&j->h, &ret), 0);
-	ASSERT_EQ(ret, want_ret);
+	ASSERT_EQ(test_block_on_int(&j->h), want_ret);
 	ASSERT_EQ(sj.out, want_out);
 	ASSERT_EQ(sj.polls, 1);
 	ASSERT(sj.inline_ran);
@@ -187,26 +184,12 @@ TEST_IMPL(spawn_join_inline_detached_self)
  */
 enum { SJ2_N = 400, SJ2_ROUNDS = 5 };
 
-struct sj2_leaf {
-	struct coast_frame h;
-	int ret;
-	int i;
-	coast_waker **kept; /* its slot, for SJ_KEEP_WAKER */
-};
-
-TEST_FN(sj2_leaf_fn, struct sj2_leaf, sj2_leaf_poll);
-
-static int sj2_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Its index i; for SJ_KEEP_WAKER, a waker of itself in its slot kept. */
+static int sj2_leaf(struct coast_cx *cx, void *kept, int i)
 {
-	struct sj2_leaf *l = (struct sj2_leaf *)f;
-
-	f->state = COAST_STATE_DONE;
-	if (f->flags & COAST_F_CANCEL)
-		return COAST_READY;
-	if (l->kept)
-		*l->kept = coast_waker_get(cx);
-	l->ret = l->i;
-	return COAST_READY;
+	if (kept)
+		*(coast_waker **)kept = coast_waker_get(cx);
+	return i;
 }
 
 struct sj2_root {
@@ -232,40 +215,28 @@ static bool sj2_answer_ok(struct sj2_root *s, int r)
 static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sj2_root *s = (struct sj2_root *)f;
-	struct sj2_leaf *l;
 	int r;
 
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (s->i = 0; s->i < SJ2_N; s->i++) {
-			l = test_frame_new(&coast__task_alloc, &sj2_leaf_fn);
-			l->i = s->i;
-			if (s->i % 3 == 2)
-				l->kept = &s->kept[s->i];
-			s->tasks[s->i] = coast__spawn(&l->h);
-			ASSERT(s->tasks[s->i]);
+			s->tasks[s->i] = test_leaf_spawn(
+				sj2_leaf, s->i % 3 == 2 ? &s->kept[s->i] : NULL,
+				s->i);
 			if (s->i % 3 == 1)
 				ASSERT_EQ(coast_cancel(s->tasks[s->i]), 0);
 		}
 		for (s->i = 0; s->i < SJ2_N; s->i++) {
 			s->out = -1;
-			if (s->i % 2 &&
-			    coast_join__coast_ready(s->tasks[s->i], &s->out,
-						    &r)) {
-				s->ret += sj2_answer_ok(s, r);
-				continue;
-			}
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->tasks[s->i],
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			if (s->i % 2)
+				TEST_AWAIT_JOIN(1, s->sub, s->tasks[s->i],
+						&s->out, r);
+			else
+				TEST_AWAIT(2, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->tasks[s->i],
+						   &s->out),
+					   int, r);
 			s->ret += sj2_answer_ok(s, r);
 		}
 		break;
@@ -283,14 +254,12 @@ static int sj2_root_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(spawn_join_inline_2w)
 {
 	struct sj2_root *s;
-	int round, ok;
+	int round;
 
 	test_workers(2);
 	for (round = 0; round < SJ2_ROUNDS; round++) {
 		s = test_frame_new(&coast__task_alloc, &sj2_root_fn);
-		ok = 0;
-		ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-		ASSERT_EQ(ok, SJ2_N);
+		ASSERT_EQ(test_block_on_int(&s->h), SJ2_N);
 		ASSERT_EQ(test_live_settle(0), 0);
 	}
 	return 0;
@@ -306,19 +275,10 @@ TEST_IMPL(spawn_join_inline_2w)
  */
 enum { SJF_N = 2000, SJF_FRAMES = 1, SJF_DESCEND = 2 };
 
-struct sjf_sub {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sjf_sub_fn, struct sjf_sub, sjf_sub_poll);
-
-static int sjf_sub_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sjf_sub(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct sjf_sub *)f)->ret = 5;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return 5;
 }
 
 struct sjf_leaf {
@@ -342,10 +302,10 @@ static int sjf_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 		/* Descending, from malloc: the records alone are the
 		 * task's (with a chunk, the slow path would free them
 		 * anyway). */
-		l->sub = test_frame_new(l->mode == SJF_DESCEND
-						? &coast__box_alloc
-						: cx->frames,
-					&sjf_sub_fn);
+		l->sub = test_leaf_start(l->mode == SJF_DESCEND
+						 ? &coast__box_alloc
+						 : cx->frames,
+					 sjf_sub, NULL, 0);
 		f->state = 1;
 		/* As coast__poll_child past COAST_POLL_DEPTH: the executor
 		 * polls the sub-frame, then this one again. */
@@ -359,7 +319,7 @@ static int sjf_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 		l->ret = COAST_RESULT(int, l->sub);
 		if (l->mode == SJF_DESCEND)
 			coast__box_alloc.free(&coast__box_alloc, l->sub,
-					      sjf_sub_fn.size);
+					      l->sub->fn->size);
 		else
 			test_free(cx, l->sub);
 		l->sub = NULL;
@@ -394,25 +354,11 @@ static int sjf_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (s->i = 0; s->i < SJF_N; s->i++) {
 			l = test_frame_new(&coast__task_alloc, &sjf_leaf_fn);
 			l->mode = s->mode;
-			s->t = coast__spawn(&l->h);
-			ASSERT(s->t);
+			s->t = test_spawn(&l->h);
 			s->out = 0;
 			/* Inline but for a join in 61 (the tick's) or 128
 			 * (the budget's), which waits. */
-			if (coast_join__coast_ready(s->t, &s->out, &r)) {
-				s->ret += !r && s->out == 5;
-				continue;
-			}
-			s->sub = COAST_START(coast_join)(cx->frames, s->t,
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			TEST_AWAIT_JOIN(1, s->sub, s->t, &s->out, r);
 			s->ret += !r && s->out == 5;
 		}
 		break;
@@ -446,8 +392,7 @@ static void sjf_run(int mode)
 	before = sjf_malloc_held();
 	s = test_frame_new(&coast__task_alloc, &sjf_root_fn);
 	s->mode = mode;
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, SJF_N);
+	ASSERT_EQ(test_block_on_int(&s->h), SJF_N);
 	ASSERT_EQ(test_live_settle(0), 0);
 	/* A chunk is 4 KiB, the records 136 bytes: either leaked a task is
 	 * far more than 64 bytes a task. */
@@ -487,24 +432,12 @@ static struct {
 	bool in_joiner;
 } sjq;
 
-struct sjq_leaf {
-	struct coast_frame h;
-	int ret;
-	int i;
-};
-
-TEST_FN(sjq_leaf_fn, struct sjq_leaf, sjq_leaf_poll);
-
-static int sjq_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sjq_leaf(struct coast_cx *cx, void *p, int i)
 {
-	struct sjq_leaf *l = (struct sjq_leaf *)f;
-
-	(void)cx;
-	sjq.order[sjq.next++] = l->i;
-	sjq.ran_inline[l->i] = sjq.in_joiner;
-	l->ret = l->i;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p;
+	sjq.order[sjq.next++] = i;
+	sjq.ran_inline[i] = sjq.in_joiner;
+	return i;
 }
 
 struct sjq_root {
@@ -521,17 +454,13 @@ TEST_FN(sjq_root_fn, struct sjq_root, sjq_root_poll);
 static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sjq_root *s = (struct sjq_root *)f;
-	struct sjq_leaf *l;
+	bool ready;
 	int r = -1;
 
 	switch (f->state) {
 	case COAST_STATE_START:
-		for (s->i = 0; s->i < SJQ_N - 1; s->i++) {
-			l = test_frame_new(&coast__task_alloc, &sjq_leaf_fn);
-			l->i = s->i;
-			s->tasks[s->i] = coast__spawn(&l->h);
-			ASSERT(s->tasks[s->i]);
-		}
+		for (s->i = 0; s->i < SJQ_N - 1; s->i++)
+			s->tasks[s->i] = test_leaf_spawn(sjq_leaf, NULL, s->i);
 		/* Neither the spill list's head nor the ring's second is
 		 * next: the companion answers 0 and runs nothing. */
 		sjq.in_joiner = true;
@@ -541,34 +470,21 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(sjq.next, 0);
 		ASSERT_EQ(r, -1);
 		for (s->i = 0; s->i < SJQ_N; s->i++) {
-			if (s->i == 1) {
-				/* The ring has a free slot now. */
-				l = test_frame_new(&coast__task_alloc,
-						   &sjq_leaf_fn);
-				l->i = SJQ_N - 1;
-				s->tasks[SJQ_N - 1] = coast__spawn(&l->h);
-				ASSERT(s->tasks[SJQ_N - 1]);
-			}
+			if (s->i == 1) /* The ring has a free slot now. */
+				s->tasks[SJQ_N - 1] = test_leaf_spawn(
+					sjq_leaf, NULL, SJQ_N - 1);
 			s->out = -1;
+			/* Only the companion's inline runs count as such. */
 			sjq.in_joiner = true;
-			if (coast_join__coast_ready(s->tasks[s->i], &s->out,
-						    &r)) {
-				sjq.in_joiner = false;
-				s->ret += !r && s->out == s->i;
-				continue;
-			}
+			ready = coast_join__coast_ready(s->tasks[s->i], &s->out,
+							&r);
 			sjq.in_joiner = false;
-			s->sub = COAST_START(coast_join)(cx->frames,
-							 s->tasks[s->i],
-							 &s->out);
-			ASSERT(s->sub);
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			r = COAST_RESULT(int, s->sub);
-			test_free(cx, s->sub);
+			if (!ready)
+				TEST_AWAIT(1, s->sub,
+					   COAST_START(coast_join)(
+						   cx->frames, s->tasks[s->i],
+						   &s->out),
+					   int, r);
 			s->ret += !r && s->out == s->i;
 		}
 		break;
@@ -582,12 +498,11 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(spawn_join_inline_queue_order)
 {
 	struct sjq_root *s;
-	int i, ok = 0, spill_inline = 0;
+	int i, spill_inline = 0;
 
 	test_workers(1);
 	s = test_frame_new(&coast__task_alloc, &sjq_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, SJQ_N);
+	ASSERT_EQ(test_block_on_int(&s->h), SJQ_N);
 	ASSERT_EQ(sjq.next, SJQ_N);
 	for (i = 0; i < SJQ_N; i++)
 		ASSERT_EQ(sjq.order[i], i);
@@ -611,29 +526,18 @@ struct sj2w_case {
 	int want_r, want_out;
 };
 
-static const struct sj2w_case *sj2w_case;
-
-struct sj2w_root {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(sj2w_root_fn, struct sj2w_root, sj2w_root_poll);
-
-static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
+static int sj2w_root(struct coast_cx *cx, void *p, int n)
 {
-	const struct sj2w_case *c = sj2w_case;
+	const struct sj2w_case *c = p;
 	double t0 = test_now_ms();
 	coast_task *helper, *t;
 	int r = 1, out = -1;
 
-	(void)cx;
-	helper = coast__spawn(test_frame_new(&coast__task_alloc, c->helper));
-	ASSERT(helper);
+	(void)cx, (void)n;
+	helper = test_spawn(test_frame_new(&coast__task_alloc, c->helper));
 	while (!atomic_load(c->started)) /* stolen by the other worker */
 		ASSERT_WITHIN(t0, "the helper's start");
-	t = coast__spawn(test_frame_new(&coast__task_alloc, c->leaf));
-	ASSERT(t);
+	t = test_spawn(test_frame_new(&coast__task_alloc, c->leaf));
 	atomic_store(c->target, t);
 	ASSERT(coast_join__coast_ready(t, &out, &r)); /* inline */
 	ASSERT_EQ(r, c->want_r);
@@ -642,21 +546,15 @@ static int sj2w_root_poll(struct coast_frame *f, struct coast_cx *cx)
 	/* A helper woken by the leaf's end may be queued on this worker: it
 	 * runs once this poll returns. */
 	ASSERT_EQ(coast_detach(helper), 0);
-	((struct sj2w_root *)f)->ret = 1;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 1;
 }
 
-static void sj2w_run(const struct sj2w_case *c)
+static void sj2w_run(struct sj2w_case *c)
 {
-	struct sj2w_root *s;
-	int ok = 0;
-
 	test_workers(2);
-	sj2w_case = c;
-	s = test_frame_new(&coast__task_alloc, &sj2w_root_fn);
-	ASSERT_EQ(coast__block_on(&s->h, &ok), 0);
-	ASSERT_EQ(ok, 1);
+	ASSERT_EQ(test_block_on_int(
+			  test_leaf_start(&coast__task_alloc, sj2w_root, c, 0)),
+		  1);
 	ASSERT_EQ(test_live_settle(0), 0);
 }
 
@@ -713,7 +611,7 @@ static int sjc_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(spawn_join_inline_cancel_during_poll)
 {
-	static const struct sj2w_case c = {
+	static struct sj2w_case c = {
 		&sjc_canceller_fn, &sjc_leaf_fn, &sjc_started, &sjc_target, 0, 7,
 	};
 
@@ -787,7 +685,7 @@ static int sjd_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(spawn_join_inline_consumed_elsewhere)
 {
-	static const struct sj2w_case c = {
+	static struct sj2w_case c = {
 		&sjd_joiner_fn, &sjd_leaf_fn, &sjd_started, &sjd_target,
 		-EINVAL, 0,
 	};

@@ -27,7 +27,6 @@ struct spinner {
 	struct coast_frame h;
 	int ret;
 	int id;
-	int dummy;
 	struct coast_frame *sub;
 };
 
@@ -44,9 +43,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 		while (total < POLLS || (spin_more && spin_more())) {
 			polls[s->id]++;
 			total++;
-			TEST_AWAIT(1, s->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   s->dummy);
+			TEST_AWAIT_YIELD(1, s->sub);
 		}
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -78,8 +75,7 @@ static int spin_all_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (a->i = 0; a->i < SPINNERS; a->i++) {
 			s = test_frame_new(&coast__task_alloc, &spinner_fn);
 			s->id = a->i;
-			a->t[a->i] = coast__spawn(&s->h);
-			ASSERT(a->t[a->i]);
+			a->t[a->i] = test_spawn(&s->h);
 		}
 		for (a->i = 0; a->i < SPINNERS; a->i++) {
 			TEST_AWAIT(1, a->sub,
@@ -130,27 +126,17 @@ TEST_IMPL(sched_spill_share)
 static atomic_bool foreign_stop;
 static atomic_long foreign_spawned, foreign_done;
 
-struct counted {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(counted_fn, struct counted, counted_poll);
-
-static int counted_poll(struct coast_frame *f, struct coast_cx *cx)
+static int counted(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
+	(void)cx, (void)p, (void)n;
 	atomic_fetch_add(&foreign_done, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 /* Keeps IN_FLIGHT tasks spawned from off the runtime (the injection
  * queue) until told to stop. */
 static void *foreign_spawner(void *arg)
 {
-	struct counted *c;
-
 	(void)arg;
 	while (!atomic_load(&foreign_stop)) {
 		if (atomic_load(&foreign_spawned) - atomic_load(&foreign_done) >=
@@ -158,8 +144,7 @@ static void *foreign_spawner(void *arg)
 			sched_yield();
 			continue;
 		}
-		c = test_frame_new(&coast__task_alloc, &counted_fn);
-		ASSERT_EQ(coast_detach(coast__spawn(&c->h)), 0);
+		ASSERT_EQ(coast_detach(test_leaf_spawn(counted, NULL, 0)), 0);
 		atomic_fetch_add(&foreign_spawned, 1);
 	}
 	return NULL;

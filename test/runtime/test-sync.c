@@ -569,12 +569,11 @@ TEST_IMPL(sync_null_args)
 {
 	coast_chan *ch = coast_chan_new(1, sizeof(int));
 	struct null_args *n = test_frame_new(&coast__task_alloc, &null_args_fn);
-	int v = 7, ret = -1;
+	int v = 7;
 
 	ASSERT(ch != NULL);
 	n->ch = ch;
-	ASSERT_EQ(coast__block_on(&n->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&n->h), 0);
 	ASSERT_EQ(coast_chan_send(NULL, &v), -EINVAL);
 	ASSERT_EQ(coast_chan_recv(NULL, &v), -EINVAL);
 	ASSERT_EQ(coast_chan_send(ch, NULL), -EINVAL);

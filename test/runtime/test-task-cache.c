@@ -72,10 +72,7 @@ static int mid_poll(struct coast_frame *f, struct coast_cx *cx)
 
 static coast_task *spawn(const struct coast_fn *fn)
 {
-	coast_task *t = coast__spawn(test_frame_new(&coast__task_alloc, fn));
-
-	ASSERT(t != NULL);
-	return t;
+	return test_spawn(test_frame_new(&coast__task_alloc, fn));
 }
 
 /*
@@ -142,14 +139,10 @@ static int reuser_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(task_cache_reuse)
 {
-	int sum = 0;
-
 	test_workers(1);
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &reuser_fn),
-				  &sum),
-		  0);
-	ASSERT_EQ(sum, 1 + 2 + 3 + 1);
+	ASSERT_EQ(test_block_on_int(
+			  test_frame_new(&coast__task_alloc, &reuser_fn)),
+		  1 + 2 + 3 + 1);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

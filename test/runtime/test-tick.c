@@ -36,16 +36,7 @@ static int spinner_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		while (!atomic_load(s->stop)) {
 			ASSERT_WITHIN(s->t0, s->awaited);
-			s->sub = COAST_START(coast_yield)(cx->frames);
-			if (!s->sub)
-				coast__out_of_frames("spinner");
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(s->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			test_free(cx, s->sub);
-			s->sub = NULL;
+			TEST_AWAIT_YIELD(1, s->sub);
 			s->ret++;
 		}
 		f->state = COAST_STATE_DONE;
@@ -69,23 +60,21 @@ TEST_FN(reader_fn, struct reader, reader_poll);
 static int reader_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct reader *r = (struct reader *)f;
+	ssize_t n;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &r->sub, cx);
-	if (f->state == COAST_STATE_START) {
-		r->sub = COAST_START(coast_read)(cx->frames, r->fd, &r->c, 1);
-		if (!r->sub)
-			coast__out_of_frames("reader");
-		f->state = 1;
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, r->sub,
+			   COAST_START(coast_read)(cx->frames, r->fd, &r->c, 1),
+			   ssize_t, n);
+		r->ret = (int)n;
+		atomic_store(r->stop, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	if (test_poll(r->sub, cx) == COAST_PENDING)
-		return COAST_PENDING;
-	r->ret = (int)COAST_RESULT(ssize_t, r->sub);
-	test_free(cx, r->sub);
-	r->sub = NULL;
-	atomic_store(r->stop, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 /* Sleeps ms, then sets *stop. */
@@ -105,34 +94,26 @@ static int alarm_poll(struct coast_frame *f, struct coast_cx *cx)
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &a->sub, cx);
-	if (f->state == COAST_STATE_START) {
-		a->sub = COAST_START(coast_sleep_ms)(cx->frames, a->ms);
-		if (!a->sub)
-			coast__out_of_frames("alarm");
-		f->state = 1;
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, a->sub,
+			   COAST_START(coast_sleep_ms)(cx->frames, a->ms), int,
+			   a->ret);
+		atomic_store(a->stop, 1);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	if (test_poll(a->sub, cx) == COAST_PENDING)
-		return COAST_PENDING;
-	a->ret = COAST_RESULT(int, a->sub);
-	test_free(cx, a->sub);
-	a->sub = NULL;
-	atomic_store(a->stop, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 /* 10,000 polls of a busy worker, 160 ticks, and no epoll_wait: there is
  * no fd to ask about. */
 TEST_IMPL(tick_no_fd_no_poll)
 {
-	int ret = -1;
-
 	test_workers(1);
-	ASSERT_EQ(coast__block_on(test_yielder_start(&coast__task_alloc,
-						     10000, 7, NULL, NULL),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, 7);
+	ASSERT_EQ(test_block_on_int(test_yielder_start(&coast__task_alloc,
+						       10000, 7, NULL, NULL)),
+		  7);
 	ASSERT_EQ(coast__driver_polls(), 0);
 	return 0;
 }

@@ -100,23 +100,19 @@ TEST_IMPL(timer_fire_order)
 	static const int expect[] = { 4, 1, 3, 2, 6, 0, 5 };
 	enum { N = sizeof(ms) / sizeof(ms[0]) };
 	coast_task *tasks[N];
-	int log[N], nlog = 0, joined = 0;
+	int log[N], nlog = 0;
 	int ids[N];
 	size_t i;
 
 	test_workers(1); /* the order of one run queue */
 
 	for (i = 0; i < N; i++) {
-		tasks[i] = coast__spawn(test_sleeper_start(
+		tasks[i] = test_spawn(test_sleeper_start(
 			&coast__task_alloc, ms[i], (int)i, log, &nlog));
-		ASSERT(tasks[i] != NULL);
 	}
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc,
-						      tasks, N, ids,
-						      sizeof(int)),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, N);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(
+			  &coast__task_alloc, tasks, N, ids, sizeof(int))),
+		  N);
 	ASSERT_EQ(nlog, N);
 	for (i = 0; i < N; i++) {
 		ASSERT_EQ(log[i], expect[i]);

@@ -2,8 +2,9 @@
  * test-util.c - hand-written futures shared by the runtime tests, written
  * as the plugin would lower them: a frame with a state, sub-futures taken
  * from cx->frames through start functions, polled until READY, then freed;
- * a cancellation poll drops the awaited sub-future (test_drop); and the
- * dumping thread and the script runner several tests use.
+ * a cancellation poll drops the awaited sub-future (test_drop); the
+ * one-poll leaf; and the dumping thread and the script runner several
+ * tests use.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,22 +30,16 @@ TEST_FN(sleeper_fn, struct sleeper, sleeper_poll);
 static int sleeper_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct sleeper *s = (struct sleeper *)f;
+	int r;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &s->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
-		s->sub = COAST_START(coast_sleep_ms)(cx->frames, s->ms);
-		if (!s->sub)
-			coast__out_of_frames("sleeper");
-		f->state = 1;
-		/* fall through */
-	case 1:
-		if (test_poll(s->sub, cx) == COAST_PENDING)
-			return COAST_PENDING;
-		ASSERT_EQ(COAST_RESULT(int, s->sub), 0);
-		test_free(cx, s->sub);
-		s->sub = NULL;
+		TEST_AWAIT(1, s->sub,
+			   COAST_START(coast_sleep_ms)(cx->frames, s->ms), int,
+			   r);
+		ASSERT_EQ(r, 0);
 		if (s->log)
 			s->log[(*s->nlog)++] = s->id;
 		s->ret = s->id;
@@ -92,16 +87,7 @@ static int yielder_poll(struct coast_frame *f, struct coast_cx *cx)
 		for (y->i = 0; y->i < y->yields; y->i++) {
 			if (y->log)
 				y->log[(*y->nlog)++] = y->id;
-			y->sub = COAST_START(coast_yield)(cx->frames);
-			if (!y->sub)
-				coast__out_of_frames("yielder");
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(y->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			test_free(cx, y->sub);
-			y->sub = NULL;
+			TEST_AWAIT_YIELD(1, y->sub);
 		}
 		y->ret = y->id;
 		f->state = COAST_STATE_DONE;
@@ -140,26 +126,20 @@ TEST_FN(join_all_fn, struct join_all, join_all_poll);
 static int join_all_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct join_all *j = (struct join_all *)f;
+	int r;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &j->sub, cx);
 	switch (f->state) {
 	case COAST_STATE_START:
 		for (j->i = 0; j->i < j->n; j->i++) {
-			j->sub = COAST_START(coast_join)(
-				cx->frames, j->tasks[j->i],
-				j->outs ? j->outs + j->i * j->out_size : NULL);
-			if (!j->sub)
-				coast__out_of_frames("join_all");
-			f->state = 1;
-			/* fall through */
-	case 1:
-			if (test_poll(j->sub, cx) == COAST_PENDING)
-				return COAST_PENDING;
-			if (COAST_RESULT(int, j->sub) == 0)
-				j->ret++;
-			test_free(cx, j->sub);
-			j->sub = NULL;
+			TEST_AWAIT(1, j->sub,
+				   COAST_START(coast_join)(
+					   cx->frames, j->tasks[j->i],
+					   j->outs ? j->outs + j->i * j->out_size
+						   : NULL),
+				   int, r);
+			j->ret += r == 0;
 		}
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -178,6 +158,44 @@ struct coast_frame *test_join_all_start(struct coast_alloc *a,
 	j->outs = outs;
 	j->out_size = out_size;
 	return &j->h;
+}
+
+/* ------------------------------------------------------------------- leaf */
+
+struct leaf {
+	struct coast_frame h;
+	int ret;
+	test_leaf_fn *fn;
+	void *p;
+	int n;
+};
+
+TEST_FN(leaf_fn, struct leaf, leaf_poll);
+
+static int leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct leaf *l = (struct leaf *)f;
+
+	f->state = COAST_STATE_DONE;
+	if (!(f->flags & COAST_F_CANCEL))
+		l->ret = l->fn(cx, l->p, l->n);
+	return COAST_READY;
+}
+
+struct coast_frame *test_leaf_start(struct coast_alloc *a, test_leaf_fn *fn,
+				    void *p, int n)
+{
+	struct leaf *l = test_frame_new(a, &leaf_fn);
+
+	l->fn = fn;
+	l->p = p;
+	l->n = n;
+	return &l->h;
+}
+
+coast_task *test_leaf_spawn(test_leaf_fn *fn, void *p, int n)
+{
+	return test_spawn(test_leaf_start(&coast__task_alloc, fn, p, n));
 }
 
 /* ------------------------------------------------------------------ stuck */
@@ -214,11 +232,8 @@ static int stuck_poll(struct coast_frame *f, struct coast_cx *cx)
 							       60000),
 				   int, s->ret);
 		}
-		while (s->yields-- > 0) {
-			TEST_AWAIT(2, s->sub,
-				   COAST_START(coast_yield)(cx->frames), int,
-				   s->ret);
-		}
+		while (s->yields-- > 0)
+			TEST_AWAIT_YIELD(2, s->sub);
 		*s->slot = TEST_SLOT_DONE;
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;

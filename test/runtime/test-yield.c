@@ -9,7 +9,7 @@ TEST_IMPL(yield_interleave)
 {
 	static const int expect[] = { 1, 2, 1, 2, 1, 2 };
 	coast_task *t[2];
-	int log[6], nlog = 0, joined = 0;
+	int log[6], nlog = 0;
 
 	test_workers(1); /* the order of one run queue */
 
@@ -17,11 +17,9 @@ TEST_IMPL(yield_interleave)
 					       &nlog));
 	t[1] = coast__spawn(test_yielder_start(&coast__task_alloc, 3, 2, log,
 					       &nlog));
-	ASSERT_EQ(coast__block_on(test_join_all_start(&coast__task_alloc, t, 2,
-						      NULL, 0),
-				  &joined),
-		  0);
-	ASSERT_EQ(joined, 2);
+	ASSERT_EQ(test_block_on_int(test_join_all_start(&coast__task_alloc, t,
+							2, NULL, 0)),
+		  2);
 	ASSERT_EQ(nlog, 6);
 	ASSERT(!memcmp(log, expect, sizeof(expect)));
 	ASSERT_EQ(test_live_settle(0), 0);
@@ -51,13 +49,9 @@ static int yield_canceller_poll(struct coast_frame *f, struct coast_cx *cx)
 
 TEST_IMPL(yield_cancel)
 {
-	int ret = 0;
-
-	ASSERT_EQ(coast__block_on(test_frame_new(&coast__task_alloc,
-						 &yield_canceller_fn),
-				  &ret),
-		  0);
-	ASSERT_EQ(ret, -ECANCELED);
+	ASSERT_EQ(test_block_on_int(test_frame_new(&coast__task_alloc,
+						   &yield_canceller_fn)),
+		  -ECANCELED);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }

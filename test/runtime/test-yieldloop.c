@@ -104,8 +104,7 @@ static void yl_start(struct yl_shared *sh, coast_task **ts, const char *what)
 		s = test_frame_new(&coast__task_alloc, &yl_spinner_fn);
 		s->sh = sh;
 		s->hook = i == 0;
-		ts[i] = coast__spawn(&s->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&s->h);
 	}
 }
 
@@ -125,23 +124,13 @@ static bool yl_spinning(const void *sh)
 }
 
 /* Sets stop when polled; its result is the poll count then. */
-struct yl_marker {
-	struct coast_frame h;
-	int ret;
-	struct yl_shared *sh;
-};
-
-TEST_FN(yl_marker_fn, struct yl_marker, yl_marker_poll);
-
-static int yl_marker_poll(struct coast_frame *f, struct coast_cx *cx)
+static int yl_marker(struct coast_cx *cx, void *sh, int n)
 {
-	struct yl_marker *m = (struct yl_marker *)f;
+	int now = (int)yl_count(sh);
 
-	(void)cx;
-	m->ret = (int)yl_count(m->sh);
-	atomic_store(&m->sh->stop, 1);
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)n;
+	atomic_store(&((struct yl_shared *)sh)->stop, 1);
+	return now;
 }
 
 /*
@@ -157,16 +146,12 @@ TEST_IMPL(yield_loop_injected)
 {
 	struct yl_shared sh = { 0 };
 	coast_task *ts[SPINNERS], *tm;
-	struct yl_marker *m;
 	unsigned after;
 	int ran_at;
 
 	yl_start(&sh, ts, "the injected task, taken by the tick");
 	ASSERT(test_wait(yl_spinning, &sh));
-	m = test_frame_new(&coast__task_alloc, &yl_marker_fn);
-	m->sh = &sh;
-	tm = coast__spawn(&m->h);
-	ASSERT(tm != NULL);
+	tm = test_leaf_spawn(yl_marker, &sh, 0);
 	after = atomic_load(&sh.polls);
 	ran_at = test_join_int(tm);
 	ASSERT((long)ran_at - (long)after <= 61);
@@ -215,8 +200,7 @@ TEST_IMPL(yield_loop_lifo)
 	w = test_frame_new(&coast__task_alloc, &yl_waiter_fn);
 	w->sh = &sh;
 	yl_start(&sh, ts, "the waiter's 20 wakes");
-	tw = coast__spawn(&w->h);
-	ASSERT(tw != NULL);
+	tw = test_spawn(&w->h);
 	ASSERT_EQ(test_join_int(tw), 0);
 	ASSERT_EQ(sh.rounds, 20);
 	ASSERT_EQ(sh.late, 0);
@@ -265,8 +249,7 @@ TEST_IMPL(yield_loop_cancel)
 	ASSERT(test_wait(yl_spinning, &sh));
 	t = test_frame_new(&coast__task_alloc, &yl_target_fn);
 	t->sh = &sh;
-	tt = coast__spawn(&t->h);
-	ASSERT(tt != NULL);
+	tt = test_spawn(&t->h);
 	atomic_store(&sh.target, tt);
 	ASSERT_EQ(test_join_int(tt), -ECANCELED);
 	ASSERT(sh.cancel_polled);
@@ -316,8 +299,7 @@ TEST_IMPL(yield_loop_lent)
 	yl_start(&sh, ts, "the lender's 200 yields");
 	l = test_frame_new(&coast__task_alloc, &yl_lender_fn);
 	l->sh = &sh;
-	tl = coast__spawn(&l->h);
-	ASSERT(tl != NULL);
+	tl = test_spawn(&l->h);
 	ASSERT_EQ(test_join_int(tl), 200);
 	yl_finish(ts);
 	return 0;
@@ -356,32 +338,22 @@ static int yl_counter_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
-/* Spawns SPILL_TASKS counters from the worker: the ring's 256, the rest
- * in the spill list behind them. */
-struct yl_spawner {
-	struct coast_frame h;
-	int ret;
-	struct yl_shared *sh;
-	coast_task **ts;
-};
+static coast_task *spill_ts[SPILL_TASKS];
 
-TEST_FN(yl_spawner_fn, struct yl_spawner, yl_spawner_poll);
-
-static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
+/* Spawns SPILL_TASKS counters from the worker into spill_ts: the ring's
+ * 256, the rest in the spill list behind them. */
+static int yl_spawner(struct coast_cx *cx, void *sh, int n)
 {
-	struct yl_spawner *s = (struct yl_spawner *)f;
 	struct yl_counter *c;
 	int i;
 
-	(void)cx;
+	(void)cx, (void)n;
 	for (i = 0; i < SPILL_TASKS; i++) {
 		c = test_frame_new(&coast__task_alloc, &yl_counter_fn);
-		c->sh = s->sh;
-		s->ts[i] = coast__spawn(&c->h);
-		ASSERT(s->ts[i] != NULL);
+		c->sh = sh;
+		spill_ts[i] = test_spawn(&c->h);
 	}
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	return 0;
 }
 
 /*
@@ -393,36 +365,24 @@ static int yl_spawner_poll(struct coast_frame *f, struct coast_cx *cx)
  */
 TEST_IMPL(yield_loop_spill)
 {
-	static coast_task *ts[SPILL_TASKS];
 	struct yl_shared sh = { 0 };
-	struct yl_spawner *s;
 	int i, ret = -1;
 
 	test_workers(1);
-	s = test_frame_new(&coast__task_alloc, &yl_spawner_fn);
-	s->sh = &sh;
-	s->ts = ts;
-	ASSERT_EQ(coast__block_on(&s->h, &ret), 0);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  yl_spawner, &sh, 0),
+				  &ret),
+		  0);
 	for (i = 0; i < SPILL_TASKS; i++)
-		ASSERT(test_join_int(ts[i]) <= SPILL_TASKS + 2);
+		ASSERT(test_join_int(spill_ts[i]) <= SPILL_TASKS + 2);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
 
-/* Completes at once with 1. */
-struct yl_unit {
-	struct coast_frame h;
-	int ret;
-};
-
-TEST_FN(yl_unit_fn, struct yl_unit, yl_unit_poll);
-
-static int yl_unit_poll(struct coast_frame *f, struct coast_cx *cx)
+static int yl_unit(struct coast_cx *cx, void *p, int n)
 {
-	(void)cx;
-	((struct yl_unit *)f)->ret = 1;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	(void)cx, (void)p, (void)n;
+	return 1;
 }
 
 #define TICK_POLLS 61 /* scheduler.c's TICK_INTERVAL */
@@ -448,7 +408,6 @@ TEST_FN(yl_joiner_fn, struct yl_joiner, yl_joiner_poll);
 static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct yl_joiner *j = (struct yl_joiner *)f;
-	struct yl_unit *u;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &j->sub, cx);
@@ -475,9 +434,8 @@ static int yl_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 			j->yields = j->joins = 0;
 			continue;
 		}
-		u = test_frame_new(&coast__task_alloc, &yl_unit_fn);
-		j->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&u->h), &j->out);
+		j->sub = COAST_START(coast_join)(
+			cx->frames, test_leaf_spawn(yl_unit, NULL, 0), &j->out);
 		if (!j->sub)
 			coast__out_of_frames("yl_joiner");
 		if (test_poll(j->sub, cx) == COAST_PENDING) {
@@ -506,24 +464,24 @@ TEST_FN(yl_jroot_fn, struct yl_jroot, yl_jroot_poll);
 static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct yl_jroot *r = (struct yl_jroot *)f;
-	struct yl_joiner *j;
+	int joined;
 
 	if (f->flags & COAST_F_CANCEL)
 		return test_drop(f, &r->sub, cx);
-	if (!r->sub) {
-		j = test_frame_new(&coast__task_alloc, &yl_joiner_fn);
-		r->sub = COAST_START(coast_join)(cx->frames,
-						 coast__spawn(&j->h), &r->ret);
-		if (!r->sub)
-			coast__out_of_frames("yl_jroot");
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, r->sub,
+			   COAST_START(coast_join)(
+				   cx->frames,
+				   coast__spawn(test_frame_new(
+					   &coast__task_alloc, &yl_joiner_fn)),
+				   &r->ret),
+			   int, joined);
+		ASSERT_EQ(joined, 0);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
 	}
-	if (test_poll(r->sub, cx) == COAST_PENDING)
-		return COAST_PENDING;
-	ASSERT_EQ(COAST_RESULT(int, r->sub), 0);
-	test_free(cx, r->sub);
-	r->sub = NULL;
-	f->state = COAST_STATE_DONE;
-	return COAST_READY;
+	abort();
 }
 
 /*
@@ -536,12 +494,10 @@ static int yl_jroot_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(yield_loop_inline_tick)
 {
 	struct yl_jroot *r;
-	int ret = -1;
 
 	test_workers(1);
 	r = test_frame_new(&coast__task_alloc, &yl_jroot_fn);
-	ASSERT_EQ(coast__block_on(&r->h, &ret), 0);
-	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(test_block_on_int(&r->h), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
@@ -668,15 +624,13 @@ TEST_IMPL(yield_loop_lifo_count)
 		l = test_frame_new(&coast__task_alloc, &lc_link_fn);
 		l->sh = &sh;
 		l->id = i;
-		ts[i] = coast__spawn(&l->h);
-		ASSERT(ts[i] != NULL);
+		ts[i] = test_spawn(&l->h);
 	}
 	for (i = 0; i < SPINNERS; i++) {
 		s = test_frame_new(&coast__task_alloc, &lc_spinner_fn);
 		s->sh = &sh;
 		s->hook = i == 0;
-		ts[4 + i] = coast__spawn(&s->h);
-		ASSERT(ts[4 + i] != NULL);
+		ts[4 + i] = test_spawn(&s->h);
 	}
 	for (i = 0; i < SPINNERS + 4; i++)
 		test_join_int(ts[i]);

@@ -123,6 +123,29 @@ static inline bool test_complete_settle(struct coast_task *t)
 	return test_wait(test_is_complete, t);
 }
 
+/* Spawns the root frame f: its handle, never NULL. */
+static inline coast_task *test_spawn(struct coast_frame *f)
+{
+	coast_task *t = coast__spawn(f);
+
+	ASSERT(t != NULL);
+	return t;
+}
+
+/*
+ * Runs root, whose result is an int, with coast__block_on, which must
+ * answer 0: the result (12345 if none was written).
+ */
+static inline int test_block_on_int(struct coast_frame *root)
+{
+	int ret = 12345;
+
+	ASSERT(root != NULL);
+	ASSERT_EQ(root->fn->ret_size, sizeof(int));
+	ASSERT_EQ(coast__block_on(root, &ret), 0);
+	return ret;
+}
+
 /* Joins t from a root task: its int result, or the join's error. */
 static inline int test_join_int(struct coast_task *t)
 {
@@ -222,6 +245,30 @@ static inline int test_poll(struct coast_frame *sub, struct coast_cx *cx)
 		(sub) = NULL;                                               \
 	} while (0)
 
+/* TEST_AWAIT of coast_yield(), whose result (0) nobody reads. */
+#define TEST_AWAIT_YIELD(st, sub)                                           \
+	do {                                                                \
+		int yielded_;                                               \
+		TEST_AWAIT(st, sub, COAST_START(coast_yield)(cx->frames),   \
+			   int, yielded_);                                  \
+		(void)yielded_;                                             \
+	} while (0)
+
+/*
+ * await(coast_join(t, out)) as lowered code has it, in such a poll
+ * function: the join's ready companion first (a task it joins inline
+ * answers there, without a frame), else a join frame awaited as
+ * TEST_AWAIT does; the join's answer in r.
+ */
+#define TEST_AWAIT_JOIN(st, sub, t, out, r)                                 \
+	do {                                                                \
+		if (!coast_join__coast_ready((t), (out), &(r)))             \
+			TEST_AWAIT(st, sub,                                 \
+				   COAST_START(coast_join)(cx->frames, (t), \
+							   (out)),          \
+				   int, r);                                 \
+	} while (0)
+
 /* Gives a READY sub-frame back to the task's frame stack. */
 static inline void test_free(struct coast_cx *cx, struct coast_frame *sub)
 {
@@ -264,6 +311,18 @@ struct coast_frame *test_yielder_start(struct coast_alloc *a, int yields,
 struct coast_frame *test_join_all_start(struct coast_alloc *a,
 					coast_task **tasks, size_t n,
 					void *outs, size_t out_size);
+
+/*
+ * The leaf most tests spawn and join: it completes in its first poll with
+ * fn(cx, p, n) as its int result (fn does what the test looks at).  A
+ * cancellation poll (a task cancelled before it ran) calls nothing and
+ * leaves no result, as future.h's rule 4 has it.
+ */
+typedef int test_leaf_fn(struct coast_cx *cx, void *p, int n);
+struct coast_frame *test_leaf_start(struct coast_alloc *a, test_leaf_fn *fn,
+				    void *p, int n);
+/* Spawns test_leaf_start(&coast__task_alloc, fn, p, n): its handle. */
+coast_task *test_leaf_spawn(test_leaf_fn *fn, void *p, int n);
 
 /* How a test_stuck_start future ended, in its slot. */
 enum { TEST_SLOT_DONE = 1, TEST_SLOT_DROPPED = 2 };
