@@ -2,10 +2,10 @@
 //
 // One list for the raw scans that decide, before the parse, what the
 // plugin does with a main file: whether it may need lowering at all
-// (CoastAction.cpp's fast path) and where its coast code begins
-// (SingleParse.cpp's canParseOnce). Code reaching coast only through
-// macros defined elsewhere is caught by the checks, never compiled
-// unlowered.
+// (FastPath.h: the file and the headers it reaches) and where its coast
+// code begins (SingleParse.cpp's canParseOnce). Code reaching coast only
+// through what the scans cannot see is caught by the checks, never
+// compiled unlowered.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,13 @@ inline bool isCoastName(llvm::StringRef Id) {
   return Id.starts_with("coast") || Id.starts_with("__coast") ||
          Id == "async" || Id == "await" || Id == "box_async" ||
          Id == "__async__" || Id == "__box_async__";
+}
+
+/// Whether \p Text may spell a name isCoastName takes: each contains one
+/// of these, and text without them needs no lex.
+inline bool mayContainCoastName(llvm::StringRef Text) {
+  return Text.contains("coast") || Text.contains("async") ||
+         Text.contains("await");
 }
 
 } // namespace coast

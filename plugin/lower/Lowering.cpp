@@ -485,9 +485,11 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
 }
 
 /// Which declarations to lower: every one with code in the main file, and
-/// in each header that defines an async function. Declarations of system
-/// headers are only looked at for async definitions: their bodies are not
-/// walked for marks.
+/// in each header that defines an async function or a function with coast
+/// operations (a sync wrapper, `coast_block_on(f())`, of a header-only
+/// library: compiled as written, it would call the marks). Declarations
+/// of system headers are only looked at for async definitions: their
+/// bodies are not walked for marks.
 void TULowering::collect() {
   const SourceManager &SM = Ctx.getSourceManager();
   FileID Main = SM.getMainFileID();
@@ -503,8 +505,10 @@ void TULowering::collect() {
         SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
       continue;
     WithCode.push_back(D);
-    if (Async && Lowered.insert(F).second)
+    if (F != Main && !Lowered.count(F) && (Async || isLoweredCode(D))) {
+      Lowered.insert(F);
       HeaderFiles.push_back(F);
+    }
   }
   for (const Decl *D : WithCode)
     if (Lowered.count(fileOf(SM, D)))
@@ -522,8 +526,8 @@ bool TULowering::checkHeaderFiles() {
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(F);
     if (!FE || !Seen.insert(&FE->getFileEntry()).second) {
       Handler.unsupported(SM.getIncludeLoc(F),
-                          "this header defines async functions and is "
-                          "included more than once (or is not a file); "
+                          "this header has async code and is included "
+                          "more than once (or is not a file); "
                           "give it an include guard");
       Ok = false;
     }
