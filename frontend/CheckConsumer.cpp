@@ -19,7 +19,7 @@ namespace {
 /// What the plugin's decision before the parse (FastPath.h) reads, said
 /// with the way out that always works: the scan sees `coast` there.
 #define SCAN                                                                   \
-  "; the plugin decides before the parse whether a file needs lowering, "    \
+  "; the plugin decides before the parse whether a file needs lowering, "      \
   "from the text of the file and of the headers it includes, and "
 #define WAY_OUT "so it did not lower this file: include <coast.h> in it"
 

@@ -12,7 +12,12 @@
 #ifndef COAST_PLUGIN_COASTNAMES_H
 #define COAST_PLUGIN_COASTNAMES_H
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <cstring>
 
 namespace coast {
 
@@ -24,11 +29,38 @@ inline bool isCoastName(llvm::StringRef Id) {
          Id == "__async__" || Id == "__box_async__";
 }
 
-/// Whether \p Text may spell a name isCoastName takes: each contains one
-/// of these, and text without them needs no lex.
-inline bool mayContainCoastName(llvm::StringRef Text) {
-  return Text.contains("coast") || Text.contains("async") ||
-         Text.contains("await");
+/// Whether \p Text holds a word isCoastName takes (each contains one of
+/// the three five-letter strings below), wherever it stands, a comment's
+/// too: text without one needs no lex. A word ends where an identifier may
+/// (a `$`, a non-ASCII letter), so it is never longer than the raw
+/// lexer's. One Horspool pass for the three: the window's last byte says
+/// how far on the next match may end (most text skips five at a time).
+inline bool mayNameCoast(llvm::StringRef Text) {
+  static const char *const Needles[] = {"coast", "async", "await"};
+  unsigned char Skip[256];
+  std::memset(Skip, 5, sizeof Skip);
+  for (const char *N : Needles)
+    for (unsigned I = 0; I < 4; ++I)
+      Skip[(unsigned char)N[I]] =
+          std::min<unsigned char>(Skip[(unsigned char)N[I]], 4 - I);
+  auto InWord = [](char C) { return llvm::isAlnum(C) || C == '_'; };
+  for (size_t At = 0; At + 5 <= Text.size();
+       At += Skip[(unsigned char)Text[At + 4]]) {
+    char Last = Text[At + 4];
+    if ((Last != 't' && Last != 'c') ||
+        llvm::none_of(Needles, [&](const char *N) {
+          return std::memcmp(Text.data() + At, N, 5) == 0;
+        }))
+      continue;
+    size_t Begin = At, End = At + 5;
+    while (Begin > 0 && InWord(Text[Begin - 1]))
+      --Begin;
+    while (End < Text.size() && InWord(Text[End]))
+      ++End;
+    if (isCoastName(Text.slice(Begin, End)))
+      return true;
+  }
+  return false;
 }
 
 } // namespace coast

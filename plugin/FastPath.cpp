@@ -18,9 +18,9 @@ namespace coast {
 namespace {
 
 /// Whether \p Text's raw tokens spell a coast name (comments and strings
-/// do not: "asynchronous" in a comment keeps the fast path).
+/// do not: "async-signal-safe" in a comment keeps the fast path).
 bool namesCoast(StringRef Text, const LangOptions &LO) {
-  if (!mayContainCoastName(Text))
+  if (!mayNameCoast(Text))
     return false;
   Lexer Lex(SourceLocation(), LO, Text.begin(), Text.begin(), Text.end());
   Token Tok;
