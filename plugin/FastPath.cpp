@@ -67,8 +67,8 @@ void forEachInclude(StringRef Text,
 }
 
 /// The scan: each file read once, headers found as the compile's
-/// preprocessor finds them (HeaderSearch, whose cache and the
-/// SourceManager's buffers the compile then reuses).
+/// preprocessor finds them (HeaderSearch, whose cache the compile then
+/// reuses).
 class Scan {
 public:
   explicit Scan(CompilerInstance &CI)
@@ -103,13 +103,16 @@ public:
         lookUp({Name, false, false}, MainFE, Cwd);
     while (!Work.empty()) {
       Header H = Work.pop_back_val();
-      std::optional<llvm::MemoryBufferRef> Buf =
-          SM.getMemoryBufferForFileOrNone(H.File);
+      // Not the SourceManager's buffer: its content cache would keep the
+      // scan's spelling of the file's name, and the compile's __FILE__,
+      // debug info and diagnostics would show it.
+      llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
+          CI.getFileManager().getBufferForFile(H.File);
       if (!Buf)
         continue;
-      if (namesCoast(Buf->getBuffer(), CI.getLangOpts()))
+      if (namesCoast((*Buf)->getBuffer(), CI.getLangOpts()))
         return true;
-      forEachInclude(Buf->getBuffer(), [&](const Include &I) {
+      forEachInclude((*Buf)->getBuffer(), [&](const Include &I) {
         lookUp(I, H.File, H.File.getDir(), H.Dir);
       });
     }
