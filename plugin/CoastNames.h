@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace coast {
 
@@ -29,13 +30,15 @@ inline bool isCoastName(llvm::StringRef Id) {
          Id == "__async__" || Id == "__box_async__";
 }
 
-/// Whether \p Text holds a word isCoastName takes (each contains one of
-/// the three five-letter strings below), wherever it stands, a comment's
-/// too: text without one needs no lex. A word ends where an identifier may
-/// (a `$`, a non-ASCII letter), so it is never longer than the raw
-/// lexer's. One Horspool pass for the three: the window's last byte says
-/// how far on the next match may end (most text skips five at a time).
-inline bool mayNameCoast(llvm::StringRef Text) {
+/// Where the first word isCoastName takes stands in \p Text at or after
+/// \p From, wherever it stands, a comment's too ({npos, npos} if none):
+/// text without one needs no lex. Each word contains one of the three
+/// five-letter strings below. A word ends where an identifier may (a `$`,
+/// a non-ASCII letter), so it is never longer than the raw lexer's. One
+/// Horspool pass for the three: the window's last byte says how far on the
+/// next match may end (most text skips five at a time).
+inline std::pair<size_t, size_t> findCoastWord(llvm::StringRef Text,
+                                               size_t From = 0) {
   static const char *const Needles[] = {"coast", "async", "await"};
   unsigned char Skip[256];
   std::memset(Skip, 5, sizeof Skip);
@@ -44,7 +47,7 @@ inline bool mayNameCoast(llvm::StringRef Text) {
       Skip[(unsigned char)N[I]] =
           std::min<unsigned char>(Skip[(unsigned char)N[I]], 4 - I);
   auto InWord = [](char C) { return llvm::isAlnum(C) || C == '_'; };
-  for (size_t At = 0; At + 5 <= Text.size();
+  for (size_t At = From; At + 5 <= Text.size();
        At += Skip[(unsigned char)Text[At + 4]]) {
     char Last = Text[At + 4];
     if ((Last != 't' && Last != 'c') ||
@@ -58,9 +61,9 @@ inline bool mayNameCoast(llvm::StringRef Text) {
     while (End < Text.size() && InWord(Text[End]))
       ++End;
     if (isCoastName(Text.slice(Begin, End)))
-      return true;
+      return {Begin, End};
   }
-  return false;
+  return {llvm::StringRef::npos, llvm::StringRef::npos};
 }
 
 } // namespace coast

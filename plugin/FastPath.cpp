@@ -2,6 +2,7 @@
 
 #include "FastPath.h"
 #include "CoastNames.h"
+#include "HiddenText.h"
 
 #include "clang/Lex/HeaderSearch.h"
 #include "clang/Lex/Lexer.h"
@@ -10,6 +11,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 
@@ -18,9 +20,16 @@ namespace coast {
 namespace {
 
 /// Whether \p Text's raw tokens spell a coast name (comments and strings
-/// do not: "async-signal-safe" in a comment keeps the fast path).
+/// do not: "async-signal-safe" in a comment keeps the fast path). Lexed
+/// only if a coast word stands outside what HiddenText surely reads as a
+/// comment or a literal.
 bool namesCoast(StringRef Text, const LangOptions &LO) {
-  if (!mayNameCoast(Text))
+  HiddenText Hidden(Text, LO.LineComment);
+  std::pair<size_t, size_t> Word = findCoastWord(Text);
+  while (Word.first != StringRef::npos && !LO.Trigraphs &&
+         Hidden.hidden(Word.first))
+    Word = findCoastWord(Text, Word.second);
+  if (Word.first == StringRef::npos)
     return false;
   Lexer Lex(SourceLocation(), LO, Text.begin(), Text.begin(), Text.end());
   Token Tok;
@@ -133,6 +142,21 @@ private:
   void lookUp(const Include &I, OptionalFileEntryRef Includer,
               OptionalDirectoryEntryRef Dir,
               ConstSearchDirIterator From = nullptr) {
+    // The same name from the same place finds the same file: look it up
+    // once (hundreds of headers may each include <stdio.h>). An angled
+    // name is looked up in the search path only; a quoted one next to its
+    // includer first, whose flavour the found file takes, always a user
+    // header's here. An `#include_next` depends on where its includer was
+    // found: rare, not memoised.
+    if (!(I.Next && From)) {
+      std::string Key(I.Angled ? "<" : "\"");
+      if (!I.Angled && Dir)
+        Key += Dir->getName();
+      Key += '\0';
+      Key += I.Name;
+      if (!Looked.insert(Key).second)
+        return;
+    }
     llvm::SmallVector<std::pair<OptionalFileEntryRef, DirectoryEntryRef>, 1>
         Includers;
     ConstSearchDirIterator Start = nullptr;
@@ -155,6 +179,7 @@ private:
   SourceManager &SM;
   HeaderSearch &HS;
   llvm::SmallPtrSet<const FileEntry *, 16> Seen;
+  llvm::StringSet<> Looked;
   llvm::SmallVector<Header, 16> Work;
 };
 
