@@ -533,16 +533,22 @@ bool TULowering::checkHeaderFiles() {
     }
   }
   for (const Decl *D : Decls) {
-    const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (!FD || !isAsyncFunction(FD) || fileOf(SM, D) == SM.getMainFileID())
+    if (fileOf(SM, D) == SM.getMainFileID())
       continue;
-    if (FD->isFromASTFile()) {
-      Handler.unsupported(FD->getLocation(),
-                          "async function '" + FD->getName().str() +
-                              "' comes from a precompiled header; include "
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    bool Async = FD && isAsyncFunction(FD);
+    // Every definition of a lowered header, a sync wrapper's too: the
+    // header's new contents would override the precompiled one's.
+    if (D->isFromASTFile()) {
+      const auto *ND = dyn_cast<NamedDecl>(D);
+      std::string Name = ND ? "'" + ND->getNameAsString() + "'" : "code";
+      Handler.unsupported(D->getLocation(),
+                          (Async ? "async function " : "") + Name +
+                              (Async ? "" : ", which has async code,") +
+                              " comes from a precompiled header; include "
                               "its header without precompiling it");
       Ok = false;
-    } else if (FD->getStorageClass() != SC_Static) {
+    } else if (Async && FD->getStorageClass() != SC_Static) {
       Handler.unsupported(FD->getLocation(),
                           "async function '" + FD->getName().str() +
                               "' is defined in a header without 'static': "
