@@ -146,6 +146,8 @@ private:
   std::vector<const Decl *> Decls;
   /// Headers that define async functions, in the order first seen.
   llvm::SmallVector<FileID, 2> HeaderFiles;
+  /// Used definitions of system headers calling coast's operations.
+  llvm::SmallVector<const NamedDecl *, 1> SystemWithMarks;
   std::map<FileID, std::unique_ptr<LoweringContext>> Contexts;
   llvm::DenseMap<const Decl *, DeclUses> UsesOf;
   std::deque<AsyncFunctionPlan> Plans; // stable: replacements point in
@@ -487,9 +489,9 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
 /// Which declarations to lower: every one with code in the main file, and
 /// in each header that defines an async function or a function with coast
 /// operations (a sync wrapper, `coast_block_on(f())`, of a header-only
-/// library: compiled as written, it would call the marks). Declarations
-/// of system headers are only looked at for async definitions: their
-/// bodies are not walked for marks.
+/// library: compiled as written, it would call the marks). A system
+/// header's definitions are not lowered; a used one calling the marks is
+/// reported (checkSystemHeaders).
 void TULowering::collect() {
   const SourceManager &SM = Ctx.getSourceManager();
   FileID Main = SM.getMainFileID();
@@ -502,8 +504,11 @@ void TULowering::collect() {
     const auto *FD = dyn_cast<FunctionDecl>(D);
     bool Async = FD && isAsyncFunction(FD);
     if (F != Main && !Async &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()))) {
+      if (D->isUsed() && isLoweredCode(D))
+        SystemWithMarks.push_back(cast<NamedDecl>(D));
       continue;
+    }
     WithCode.push_back(D);
     if (F != Main && !Lowered.count(F) && (Async || isLoweredCode(D))) {
       Lowered.insert(F);
@@ -584,6 +589,14 @@ LoweringResult TULowering::run(bool Emit) {
   LoweringResult R;
   R.Ok = checkVariadicDeclarations();
   collect();
+  for (const NamedDecl *D : SystemWithMarks) {
+    Handler.unsupported(D->getLocation(),
+                        "'" + D->getNameAsString() +
+                            "' has async code in a system header, whose "
+                            "code the plugin does not lower; include its "
+                            "header with -I, not -isystem");
+    R.Ok = false;
+  }
   bool HasAsync = false;
   for (const Decl *D : Decls) {
     const DeclUses &U = UsesOf[D] = usesIn(codeOf(D));
