@@ -25,8 +25,10 @@ namespace {
 /// comment or a literal.
 bool namesCoast(StringRef Text, const LangOptions &LO) {
   HiddenText Hidden(Text, LO.LineComment);
+  // Trigraphs may splice lines; C++'s raw strings hold quotes.
+  bool Readable = !LO.Trigraphs && !LO.CPlusPlus;
   std::pair<size_t, size_t> Word = findCoastWord(Text);
-  while (Word.first != StringRef::npos && !LO.Trigraphs &&
+  while (Word.first != StringRef::npos && Readable &&
          Hidden.hidden(Word.first))
     Word = findCoastWord(Text, Word.second);
   if (Word.first == StringRef::npos)

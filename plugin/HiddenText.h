@@ -8,7 +8,7 @@
 // open or close one. Wherever the text could be read two ways (a line
 // splice, an apostrophe after a letter or digit, an unterminated literal)
 // it gives up and the caller lexes: it may say "code" of a comment, never
-// "comment" of code.
+// "comment" of code. C only, without trigraphs (the caller's to check).
 //
 //===----------------------------------------------------------------------===//
 
