@@ -28,8 +28,7 @@ bool namesCoast(StringRef Text, const LangOptions &LO) {
   // Trigraphs may splice lines; C++'s raw strings hold quotes.
   bool Readable = !LO.Trigraphs && !LO.CPlusPlus;
   std::pair<size_t, size_t> Word = findCoastWord(Text);
-  while (Word.first != StringRef::npos && Readable &&
-         Hidden.hidden(Word.first))
+  while (Word.first != StringRef::npos && Readable && Hidden.hidden(Word.first))
     Word = findCoastWord(Text, Word.second);
   if (Word.first == StringRef::npos)
     return false;
