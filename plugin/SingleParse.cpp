@@ -499,9 +499,8 @@ public:
 private:
   /// Whether the lowering will rewrite \p D: then CodeGen must not see its
   /// code. As the lowering's own choice (Lowering.cpp, collect): system
-  /// headers' declarations only when they are async functions; a header's
-  /// rewritten declarations when the header defines none are left to the
-  /// pieces' check below.
+  /// headers' declarations only when they are async functions; what the
+  /// lowering leaves without a piece is left to the pieces' check below.
   bool hide(Decl *D) {
     const SourceManager &SM = CI.getSourceManager();
     auto *FD = dyn_cast<FunctionDecl>(D);
