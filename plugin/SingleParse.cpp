@@ -1036,6 +1036,15 @@ private:
             Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
         if (!Used || !Seen.insert(Used->getCanonicalDecl()).second)
           continue;
+        // A file-scope constant's initializer is folded into the use (`fp ?`
+        // with `fp = g`): what it names is used here too.
+        if (const auto *VD = dyn_cast<VarDecl>(Used);
+            VD && VD->isFileVarDecl())
+          for (const VarDecl *Re : VD->redecls())
+            if (const Expr *Init = Re->getInit()
+                                       ? Re->getInit()
+                                       : Inits.lookup(const_cast<VarDecl *>(Re)))
+              Work.push_back(Init);
         // An overload declared after the definition may be the one the
         // appended call picks (`f(1.5)` calls a later `f(double)`).
         if (Used->hasAttr<OverloadableAttr>())
