@@ -992,7 +992,8 @@ private:
   /// translation unit does not define weak (`if (g)` folds, and a strong
   /// reference becomes a weak one), hidden (an undefined reference's
   /// visibility, which a shared library's link gives its definition),
-  /// initial-exec (`tls_model`: a TLSGD access becomes GOTTPOFF) or
+  /// any thread-local initial-exec (`tls_model`: a TLSGD access becomes
+  /// GOTTPOFF) or
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
   /// where the nested parse leaves the earlier ones as they were (hidden
   /// and renamed only those CodeGen emits where they stand); and a later
@@ -1064,8 +1065,11 @@ private:
                   << Other;
               return false;
             }
-        if (!Used->hasExternalFormalLinkage())
-          continue;
+        // A TLS model is read off the declaration a use names, whatever its
+        // linkage and even when defined here: a tentative definition is
+        // emitted only at the end, after the appended text, and Sema drops
+        // a tls_model given after a full definition.
+        bool External = Used->hasExternalFormalLinkage();
         bool Defined = llvm::any_of(
             Used->redecls(), [&](const Decl *Re) { return defines(Re); });
         for (const Decl *Re : Used->redecls())
@@ -1074,10 +1078,13 @@ private:
             // -fvisibility): a later default one changes nothing.
             const auto *Vis = dyn_cast<VisibilityAttr>(A);
             bool Kind =
-                (!Defined && isa<WeakAttr, WeakImportAttr, TLSModelAttr>(A)) ||
-                (Eager && (isa<AsmLabelAttr>(A) ||
-                           (!Defined && Vis &&
-                            Vis->getVisibility() != VisibilityAttr::Default)));
+                isa<TLSModelAttr>(A) ||
+                (External &&
+                 ((!Defined && isa<WeakAttr, WeakImportAttr>(A)) ||
+                  (Eager &&
+                   (isa<AsmLabelAttr>(A) ||
+                    (!Defined && Vis &&
+                     Vis->getVisibility() != VisibilityAttr::Default)))));
             // One the named declaration has already (a prototype said again
             // in a later header) changes nothing either.
             if (!Kind || A->isInherited() ||
