@@ -997,8 +997,7 @@ private:
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
   /// where the nested parse leaves the earlier ones as they were (hidden
   /// and renamed only those CodeGen emits where they stand); and a later
-  /// overload of an `overloadable` function it calls may be the appended
-  /// call's pick.
+  /// overload of a function it calls may be the appended call's pick.
   /// The raw scan falls back on the main file's such attributes.
   bool keepsUses() {
     const SourceManager &SM = CI.getSourceManager();
@@ -1047,8 +1046,9 @@ private:
                                        : Inits.lookup(const_cast<VarDecl *>(Re)))
               Work.push_back(Init);
         // An overload declared after the definition may be the one the
-        // appended call picks (`f(1.5)` calls a later `f(double)`).
-        if (Used->hasAttr<OverloadableAttr>())
+        // appended call picks (`f(1.5)` calls a later `f(double)`); the
+        // used one need not say `overloadable` (clang allows one without).
+        if (isa<FunctionDecl>(Used))
           for (const Decl *O :
                CI.getASTContext().getTranslationUnitDecl()->decls())
             if (const auto *Other = dyn_cast<FunctionDecl>(O);
