@@ -1031,6 +1031,9 @@ private:
         for (const Stmt *Child : S->children())
           if (Child)
             Work.push_back(Child);
+        // A block's body is not among its expression's children (-fblocks).
+        if (const auto *Block = dyn_cast<BlockExpr>(S))
+          Work.push_back(Block->getBody());
         const auto *Ref = dyn_cast<DeclRefExpr>(S);
         const auto *Used =
             Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
