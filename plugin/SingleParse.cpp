@@ -1013,9 +1013,9 @@ private:
       // function, an async function's poll function): a use's visibility
       // and name (an asm label) are read off the chain when emitted, its
       // weak and TLS model off the declaration it names, the one before
-      // the definition.
-      bool Eager = false;
-      if (!KeepBody.count(D)) {
+      // the definition. -femit-all-decls defers none.
+      bool Eager = CI.getLangOpts().EmitAllDecls;
+      if (!Eager && !KeepBody.count(D)) {
         setCode(D, true);
         Eager = CI.getASTContext().DeclMustBeEmitted(D);
         setCode(D, false);
