@@ -222,6 +222,15 @@ private:
     // appended definition would be a redefinition of the inline one.
     if (Id == "gnu_inline" || Id == "__gnu_inline__")
       return false;
+    // An attribute after coast code that may make weak, hidden or
+    // renamed a function or variable a rewritten definition uses, change
+    // a thread-local one's TLS model, or add an overload (keepsUses).
+    if (SeenCoast && llvm::is_contained(
+                         {"weak", "__weak__", "weak_import", "__weak_import__",
+                          "visibility", "__visibility__", "tls_model",
+                          "__tls_model__", "overloadable", "__overloadable__"},
+                         Id))
+      return false;
     // A tag defined inside parentheses or an initializer, which the
     // appended piece of its declaration would define twice (a keyword,
     // perhaps a name, then `{`).
@@ -705,7 +714,7 @@ private:
       if (!KeepBody.count(D))
         setCode(D, false);
     if (!R.Ok || CI.getDiagnostics().hasErrorOccurred() || !matchesHidden(R) ||
-        !keepsMeaning())
+        !keepsMeaning() || !keepsUses())
       return;
     // As the nested path: nothing lowered, nothing dumped.
     if (R.Pieces.empty())
@@ -861,6 +870,8 @@ private:
       return "'#pragma weak'";
     if (A->isImplicit() && isa<AsmLabelAttr>(A))
       return "'#pragma redefine_extname'";
+    if (A->isImplicit() && isa<VisibilityAttr>(A))
+      return "'#pragma GCC visibility'";
     return "attribute '" + std::string(A->getSpelling()) + "'";
   }
 
@@ -956,6 +967,145 @@ private:
               << (Ordered ? 0 : 1);
           return false;
         }
+      }
+    }
+    return true;
+  }
+
+  /// Whether \p A and \p B, of the kinds keepsUses compares, say the same.
+  static bool sameAttr(const Attr *A, const Attr *B) {
+    if (A->getKind() != B->getKind())
+      return false;
+    if (const auto *L = dyn_cast<AsmLabelAttr>(A))
+      return L->getLabel() == cast<AsmLabelAttr>(B)->getLabel();
+    if (const auto *V = dyn_cast<VisibilityAttr>(A))
+      return V->getVisibility() == cast<VisibilityAttr>(B)->getVisibility();
+    if (const auto *T = dyn_cast<TLSModelAttr>(A))
+      return T->getModel() == cast<TLSModelAttr>(B)->getModel();
+    return true;
+  }
+
+  /// Whether the names each hidden definition uses mean in the appended
+  /// text, read at the end of the file, what they meant where it was: a
+  /// later declaration or pragma that makes a function or variable the
+  /// translation unit does not define weak (`if (g)` folds, and a strong
+  /// reference becomes a weak one), hidden (an undefined reference's
+  /// visibility, which a shared library's link gives its definition),
+  /// any thread-local initial-exec (`tls_model`: a TLSGD access becomes
+  /// GOTTPOFF) or
+  /// renamed (`#pragma redefine_extname`) would reach the appended uses,
+  /// where the nested parse leaves the earlier ones as they were (hidden
+  /// and renamed only those CodeGen emits where they stand); and a later
+  /// overload of a function it calls may be the appended call's pick.
+  /// The raw scan falls back on the main file's such attributes.
+  bool keepsUses() {
+    const SourceManager &SM = CI.getSourceManager();
+    for (Decl *D : Hidden) {
+      Stmt *Code = nullptr;
+      if (auto *FD = dyn_cast<FunctionDecl>(D))
+        Code = Bodies[FD];
+      else
+        Code = Inits[cast<VarDecl>(D)];
+      SourceLocation End = SM.getExpansionLoc(Code->getEndLoc());
+      // Whether CodeGen emits the nested parse's definition where it
+      // stands, not at the end with what it defers (a static or inline
+      // function, an async function's poll function): a use's visibility
+      // and name (an asm label) are read off the chain when emitted, its
+      // weak and TLS model off the declaration it names, the one before
+      // the definition. -femit-all-decls defers none.
+      bool Eager = CI.getLangOpts().EmitAllDecls;
+      if (!Eager && !KeepBody.count(D)) {
+        setCode(D, true);
+        Eager = CI.getASTContext().DeclMustBeEmitted(D);
+        setCode(D, false);
+      }
+      auto After = [&](SourceLocation Loc) {
+        return Loc.isValid() &&
+               SM.isBeforeInTranslationUnit(End, SM.getExpansionLoc(Loc));
+      };
+      llvm::SmallPtrSet<const Decl *, 16> Seen;
+      llvm::SmallVector<const Stmt *, 16> Work = {Code};
+      while (!Work.empty()) {
+        const Stmt *S = Work.pop_back_val();
+        for (const Stmt *Child : S->children())
+          if (Child)
+            Work.push_back(Child);
+        // A block's body is not among its expression's children (-fblocks).
+        if (const auto *Block = dyn_cast<BlockExpr>(S))
+          Work.push_back(Block->getBody());
+        const auto *Ref = dyn_cast<DeclRefExpr>(S);
+        const auto *Used =
+            Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
+        if (!Used || !Seen.insert(Used->getCanonicalDecl()).second)
+          continue;
+        // A file-scope constant's initializer is folded into the use (`fp ?`
+        // with `fp = g`): what it names is used here too.
+        if (const auto *VD = dyn_cast<VarDecl>(Used);
+            VD && VD->isFileVarDecl())
+          for (const VarDecl *Re : VD->redecls())
+            if (const Expr *Init = Re->getInit()
+                                       ? Re->getInit()
+                                       : Inits.lookup(const_cast<VarDecl *>(Re)))
+              Work.push_back(Init);
+        // An overload declared after the definition may be the one the
+        // appended call picks (`f(1.5)` calls a later `f(double)`); the
+        // used one need not say `overloadable` (clang allows one without).
+        if (isa<FunctionDecl>(Used))
+          for (const Decl *O :
+               CI.getASTContext().getTranslationUnitDecl()->decls())
+            if (const auto *Other = dyn_cast<FunctionDecl>(O);
+                Other && Other->getDeclName() == Used->getDeclName() &&
+                Other->getCanonicalDecl() != Used->getCanonicalDecl() &&
+                After(Other->getLocation())) {
+              DiagnosticsEngine &Diags = CI.getDiagnostics();
+              Diags.Report(Other->getLocation(),
+                           Diags.getCustomDiagID(
+                               DiagnosticsEngine::Error,
+                               "coast: the single parse cannot keep the "
+                               "overload of %0 declared after a rewritten "
+                               "definition that uses it; " NESTED))
+                  << Other;
+              return false;
+            }
+        // A TLS model is read off the declaration a use names, whatever its
+        // linkage and even when defined here: a tentative definition is
+        // emitted only at the end, after the appended text, and Sema drops
+        // a tls_model given after a full definition.
+        bool External = Used->hasExternalFormalLinkage();
+        bool Defined = llvm::any_of(
+            Used->redecls(), [&](const Decl *Re) { return defines(Re); });
+        for (const Decl *Re : Used->redecls())
+          for (const Attr *A : Re->attrs()) {
+            // A declaration's visibility is default but where said (not by
+            // -fvisibility): a later default one changes nothing.
+            const auto *Vis = dyn_cast<VisibilityAttr>(A);
+            bool Kind =
+                isa<TLSModelAttr>(A) ||
+                (External &&
+                 ((!Defined && isa<WeakAttr, WeakImportAttr>(A)) ||
+                  (Eager &&
+                   (isa<AsmLabelAttr>(A) ||
+                    (!Defined && Vis &&
+                     Vis->getVisibility() != VisibilityAttr::Default)))));
+            // One the named declaration has already (a prototype said again
+            // in a later header) changes nothing either.
+            if (!Kind || A->isInherited() ||
+                !(After(Re->getLocation()) || After(A->getLocation())) ||
+                llvm::any_of(Used->attrs(), [&](const Attr *Had) {
+                  return Had != A && sameAttr(Had, A);
+                }))
+              continue;
+            DiagnosticsEngine &Diags = CI.getDiagnostics();
+            SourceLocation Loc = A->getLocation();
+            Diags.Report(Loc.isValid() ? Loc : Re->getLocation(),
+                         Diags.getCustomDiagID(
+                             DiagnosticsEngine::Error,
+                             "coast: the single parse cannot keep %0 given "
+                             "to %1 after a rewritten definition that uses "
+                             "it; " NESTED))
+                << nameOf(A) << cast<NamedDecl>(Re);
+            return false;
+          }
       }
     }
     return true;
