@@ -14,6 +14,49 @@ bool keywordsDefined(Preprocessor &PP) {
   return PP.isMacroDefined("await") && PP.isMacroDefined("async");
 }
 
+namespace {
+
+/// What the plugin's decision before the parse (FastPath.h) reads, said
+/// with the way out that always works: the scan sees `coast` there.
+#define SCAN                                                                   \
+  "; the plugin decides before the parse whether a file needs lowering, "      \
+  "from the text of the file and of the headers it includes, and "
+#define WAY_OUT "so it did not lower this file: include <coast.h> in it"
+
+/// Says why the plugin did not lower a main file that uses \p FD, which
+/// has async code in its header (never a system header's: its includes
+/// are system headers too): the `#include` of a macro on the way from the
+/// main file to that header, or the scan's other limits (a digraph's
+/// `%:include`, a directive split by a line continuation).
+void reportUnfollowed(const SourceManager &SM, const FunctionDecl *FD,
+                      DiagnosticReporter &Reporter) {
+  std::string Uses = "this file uses '" + FD->getName().str() +
+                     "', which has async code in its header";
+  SourceLocation ByMacro;
+  for (FileID F = SM.getFileID(SM.getExpansionLoc(FD->getLocation()));
+       F.isValid() && F != SM.getMainFileID();) {
+    // Where the preprocessor entered F: its file name's first character,
+    // or where the macro that gave it was expanded.
+    SourceLocation Inc = SM.getIncludeLoc(F);
+    if (Inc.isInvalid())
+      break;
+    char C = *SM.getCharacterData(Inc);
+    if (C != '"' && C != '<')
+      ByMacro = Inc;
+    F = SM.getFileID(Inc);
+  }
+  if (ByMacro.isValid())
+    Reporter.unsupported(ByMacro, Uses + ", reached through the '#include' "
+                                         "of a macro here" SCAN
+                                         "cannot follow an '#include' of a "
+                                         "macro, " WAY_OUT);
+  else
+    Reporter.unsupported(SM.getLocForStartOfFile(SM.getMainFileID()),
+                         Uses + SCAN "did not read that header, " WAY_OUT);
+}
+
+} // namespace
+
 void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
                           bool Unlowered, const CounterExpansions &Counters,
                           const MacroTests &Tests) {
@@ -21,17 +64,14 @@ void checkTranslationUnit(ASTContext &Ctx, DiagnosticReporter &Reporter,
   runAllChecks(Ctx, Reporter, Analyses);
   if (Unlowered) {
     const SourceManager &SM = Ctx.getSourceManager();
-    SourceLocation Start = SM.getLocForStartOfFile(SM.getMainFileID());
     if (hasAsyncCode(Ctx))
       Reporter.unsupported(
-          Start, "this file uses async code but never spells a coast name, "
-                 "so the plugin did not lower it; include <coast.h> in it");
+          SM.getLocForStartOfFile(SM.getMainFileID()),
+          "this file uses async code through macros of a header the plugin "
+          "did not read (one reached through the '#include' of a macro or "
+          "through a system header)" SCAN "reads neither, " WAY_OUT);
     else if (const FunctionDecl *FD = usedHeaderAsyncCode(Ctx))
-      Reporter.unsupported(
-          Start, "this file uses '" + FD->getName().str() +
-                     "', whose header has async code, but never spells a "
-                     "coast name, so the plugin did not lower it; include "
-                     "<coast.h> in it");
+      reportUnfollowed(SM, FD, Reporter);
   } else {
     // No text is emitted: the skipped branches are not needed.
     lowerTranslationUnit(Ctx, Reporter, /*Emit=*/false, Analyses, Counters,

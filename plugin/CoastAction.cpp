@@ -8,8 +8,8 @@
 // functions), so the rest of the same invocation compiles the lowered
 // code; on an error it fails the compile. When it does not (-fsyntax-only,
 // -ast-dump, building a PCH), it checks the AST the compile builds anyway. A
-// main file that never mentions coast skips both and costs nothing but a raw
-// lex.
+// main file that never mentions coast, nor do the headers it reaches,
+// skips both and costs nothing but a scan of their text (FastPath.h).
 //
 // Plugin arguments: -fplugin-arg-coast-dump=<file> writes the lowered C;
 // -fplugin-arg-coast-frame-sizes=<file> appends each async function's frame
@@ -25,7 +25,7 @@
 #include "CheckConsumer.h"
 #include "ClangCompat.h"
 #include "CoastAttrs.h"
-#include "CoastNames.h"
+#include "FastPath.h"
 #include "NestedParse.h"
 #include "SingleParse.h"
 #include "lower/FrameSizeReport.h"
@@ -34,7 +34,6 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
-#include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -58,26 +57,6 @@ bool generatesCode(frontend::ActionKind K) {
   default:
     return false;
   }
-}
-
-/// Whether the main file's tokens can spell code to lower: a raw lex, no
-/// preprocessing. `box(...)`, `returns_send` and `must_destruct` need no
-/// lowering of their own (a box is awaited or spawned); the checks of the
-/// compile itself still see them. Code reaching coast only through macros
-/// defined elsewhere is caught by CheckConsumer, never compiled unlowered.
-bool mayNeedLowering(CompilerInstance &CI) {
-  SourceManager &SM = CI.getSourceManager();
-  FileID Main = SM.getMainFileID();
-  llvm::MemoryBufferRef Buf = SM.getBufferOrFake(Main);
-  Lexer Lex(Main, Buf, SM, CI.getLangOpts());
-  Token Tok;
-  while (!Lex.LexFromRawLexer(Tok)) {
-    if (!Tok.is(tok::raw_identifier))
-      continue;
-    if (isCoastName(Tok.getRawIdentifier()))
-      return true;
-  }
-  return false;
 }
 
 /// The nested parse's consumer: checks, then lowers if all is well.

@@ -508,9 +508,8 @@ public:
 private:
   /// Whether the lowering will rewrite \p D: then CodeGen must not see its
   /// code. As the lowering's own choice (Lowering.cpp, collect): system
-  /// headers' declarations only when they are async functions; a header's
-  /// rewritten declarations when the header defines none are left to the
-  /// pieces' check below.
+  /// headers' declarations only when they are async functions; what the
+  /// lowering leaves without a piece is left to the pieces' check below.
   bool hide(Decl *D) {
     const SourceManager &SM = CI.getSourceManager();
     auto *FD = dyn_cast<FunctionDecl>(D);
@@ -992,12 +991,12 @@ private:
   /// translation unit does not define weak (`if (g)` folds, and a strong
   /// reference becomes a weak one), hidden (an undefined reference's
   /// visibility, which a shared library's link gives its definition),
-  /// initial-exec (`tls_model`: a TLSGD access becomes GOTTPOFF) or
+  /// any thread-local initial-exec (`tls_model`: a TLSGD access becomes
+  /// GOTTPOFF) or
   /// renamed (`#pragma redefine_extname`) would reach the appended uses,
   /// where the nested parse leaves the earlier ones as they were (hidden
   /// and renamed only those CodeGen emits where they stand); and a later
-  /// overload of an `overloadable` function it calls may be the appended
-  /// call's pick.
+  /// overload of a function it calls may be the appended call's pick.
   /// The raw scan falls back on the main file's such attributes.
   bool keepsUses() {
     const SourceManager &SM = CI.getSourceManager();
@@ -1013,9 +1012,9 @@ private:
       // function, an async function's poll function): a use's visibility
       // and name (an asm label) are read off the chain when emitted, its
       // weak and TLS model off the declaration it names, the one before
-      // the definition.
-      bool Eager = false;
-      if (!KeepBody.count(D)) {
+      // the definition. -femit-all-decls defers none.
+      bool Eager = CI.getLangOpts().EmitAllDecls;
+      if (!Eager && !KeepBody.count(D)) {
         setCode(D, true);
         Eager = CI.getASTContext().DeclMustBeEmitted(D);
         setCode(D, false);
@@ -1031,14 +1030,27 @@ private:
         for (const Stmt *Child : S->children())
           if (Child)
             Work.push_back(Child);
+        // A block's body is not among its expression's children (-fblocks).
+        if (const auto *Block = dyn_cast<BlockExpr>(S))
+          Work.push_back(Block->getBody());
         const auto *Ref = dyn_cast<DeclRefExpr>(S);
         const auto *Used =
             Ref ? dyn_cast<DeclaratorDecl>(Ref->getDecl()) : nullptr;
         if (!Used || !Seen.insert(Used->getCanonicalDecl()).second)
           continue;
+        // A file-scope constant's initializer is folded into the use (`fp ?`
+        // with `fp = g`): what it names is used here too.
+        if (const auto *VD = dyn_cast<VarDecl>(Used);
+            VD && VD->isFileVarDecl())
+          for (const VarDecl *Re : VD->redecls())
+            if (const Expr *Init = Re->getInit()
+                                       ? Re->getInit()
+                                       : Inits.lookup(const_cast<VarDecl *>(Re)))
+              Work.push_back(Init);
         // An overload declared after the definition may be the one the
-        // appended call picks (`f(1.5)` calls a later `f(double)`).
-        if (Used->hasAttr<OverloadableAttr>())
+        // appended call picks (`f(1.5)` calls a later `f(double)`); the
+        // used one need not say `overloadable` (clang allows one without).
+        if (isa<FunctionDecl>(Used))
           for (const Decl *O :
                CI.getASTContext().getTranslationUnitDecl()->decls())
             if (const auto *Other = dyn_cast<FunctionDecl>(O);
@@ -1055,8 +1067,11 @@ private:
                   << Other;
               return false;
             }
-        if (!Used->hasExternalFormalLinkage())
-          continue;
+        // A TLS model is read off the declaration a use names, whatever its
+        // linkage and even when defined here: a tentative definition is
+        // emitted only at the end, after the appended text, and Sema drops
+        // a tls_model given after a full definition.
+        bool External = Used->hasExternalFormalLinkage();
         bool Defined = llvm::any_of(
             Used->redecls(), [&](const Decl *Re) { return defines(Re); });
         for (const Decl *Re : Used->redecls())
@@ -1065,10 +1080,13 @@ private:
             // -fvisibility): a later default one changes nothing.
             const auto *Vis = dyn_cast<VisibilityAttr>(A);
             bool Kind =
-                (!Defined && isa<WeakAttr, WeakImportAttr, TLSModelAttr>(A)) ||
-                (Eager && (isa<AsmLabelAttr>(A) ||
-                           (!Defined && Vis &&
-                            Vis->getVisibility() != VisibilityAttr::Default)));
+                isa<TLSModelAttr>(A) ||
+                (External &&
+                 ((!Defined && isa<WeakAttr, WeakImportAttr>(A)) ||
+                  (Eager &&
+                   (isa<AsmLabelAttr>(A) ||
+                    (!Defined && Vis &&
+                     Vis->getVisibility() != VisibilityAttr::Default)))));
             // One the named declaration has already (a prototype said again
             // in a later header) changes nothing either.
             if (!Kind || A->isInherited() ||

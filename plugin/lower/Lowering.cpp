@@ -146,6 +146,8 @@ private:
   std::vector<const Decl *> Decls;
   /// Headers that define async functions, in the order first seen.
   llvm::SmallVector<FileID, 2> HeaderFiles;
+  /// Used definitions of system headers calling coast's operations.
+  llvm::SmallVector<const NamedDecl *, 1> SystemWithMarks;
   std::map<FileID, std::unique_ptr<LoweringContext>> Contexts;
   llvm::DenseMap<const Decl *, DeclUses> UsesOf;
   std::deque<AsyncFunctionPlan> Plans; // stable: replacements point in
@@ -485,9 +487,11 @@ std::vector<LoweredPiece> TULowering::piecesOf(FileID F,
 }
 
 /// Which declarations to lower: every one with code in the main file, and
-/// in each header that defines an async function. Declarations of system
-/// headers are only looked at for async definitions: their bodies are not
-/// walked for marks.
+/// in each header that defines an async function or a function with coast
+/// operations (a sync wrapper, `coast_block_on(f())`, of a header-only
+/// library: compiled as written, it would call the marks). A system
+/// header's definitions are not lowered; a used one calling the marks is
+/// reported (checkSystemHeaders).
 void TULowering::collect() {
   const SourceManager &SM = Ctx.getSourceManager();
   FileID Main = SM.getMainFileID();
@@ -500,11 +504,16 @@ void TULowering::collect() {
     const auto *FD = dyn_cast<FunctionDecl>(D);
     bool Async = FD && isAsyncFunction(FD);
     if (F != Main && !Async &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()))) {
+      if (D->isUsed() && isLoweredCode(D))
+        SystemWithMarks.push_back(cast<NamedDecl>(D));
       continue;
+    }
     WithCode.push_back(D);
-    if (Async && Lowered.insert(F).second)
+    if (F != Main && !Lowered.count(F) && (Async || isLoweredCode(D))) {
+      Lowered.insert(F);
       HeaderFiles.push_back(F);
+    }
   }
   for (const Decl *D : WithCode)
     if (Lowered.count(fileOf(SM, D)))
@@ -522,23 +531,29 @@ bool TULowering::checkHeaderFiles() {
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(F);
     if (!FE || !Seen.insert(&FE->getFileEntry()).second) {
       Handler.unsupported(SM.getIncludeLoc(F),
-                          "this header defines async functions and is "
-                          "included more than once (or is not a file); "
+                          "this header has async code and is included "
+                          "more than once (or is not a file); "
                           "give it an include guard");
       Ok = false;
     }
   }
   for (const Decl *D : Decls) {
-    const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (!FD || !isAsyncFunction(FD) || fileOf(SM, D) == SM.getMainFileID())
+    if (fileOf(SM, D) == SM.getMainFileID())
       continue;
-    if (FD->isFromASTFile()) {
-      Handler.unsupported(FD->getLocation(),
-                          "async function '" + FD->getName().str() +
-                              "' comes from a precompiled header; include "
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    bool Async = FD && isAsyncFunction(FD);
+    // Every definition of a lowered header, a sync wrapper's too: the
+    // header's new contents would override the precompiled one's.
+    if (D->isFromASTFile()) {
+      const auto *ND = dyn_cast<NamedDecl>(D);
+      std::string Name = ND ? "'" + ND->getNameAsString() + "'" : "code";
+      Handler.unsupported(D->getLocation(),
+                          (Async ? "async function " : "") + Name +
+                              (Async ? "" : ", which has async code,") +
+                              " comes from a precompiled header; include "
                               "its header without precompiling it");
       Ok = false;
-    } else if (FD->getStorageClass() != SC_Static) {
+    } else if (Async && FD->getStorageClass() != SC_Static) {
       Handler.unsupported(FD->getLocation(),
                           "async function '" + FD->getName().str() +
                               "' is defined in a header without 'static': "
@@ -574,6 +589,14 @@ LoweringResult TULowering::run(bool Emit) {
   LoweringResult R;
   R.Ok = checkVariadicDeclarations();
   collect();
+  for (const NamedDecl *D : SystemWithMarks) {
+    Handler.unsupported(D->getLocation(),
+                        "'" + D->getNameAsString() +
+                            "' has async code in a system header, whose "
+                            "code the plugin does not lower; include its "
+                            "header with -I, not -isystem");
+    R.Ok = false;
+  }
   bool HasAsync = false;
   for (const Decl *D : Decls) {
     const DeclUses &U = UsesOf[D] = usesIn(codeOf(D));
