@@ -54,13 +54,23 @@ private:
     }
   }
 
-  void code(size_t Pos) {
-    size_t I = Text.find_first_of("/\"'", At);
+  /// Moves At past the first of \p Chars from At and answers its
+  /// position, or, when there is none before \p Pos, moves At to \p Pos
+  /// and answers npos.
+  size_t next(llvm::StringRef Chars, size_t Pos) {
+    size_t I = Text.find_first_of(Chars, At);
     if (I >= Pos) {
       At = Pos;
-      return;
+      return llvm::StringRef::npos;
     }
     At = I + 1;
+    return I;
+  }
+
+  void code(size_t Pos) {
+    size_t I = next("/\"'", Pos);
+    if (I == llvm::StringRef::npos)
+      return;
     if (Text[I] == '"') {
       In = String;
     } else if (Text[I] == '\'') {
@@ -83,12 +93,9 @@ private:
   }
 
   void lineComment(size_t Pos) {
-    size_t I = Text.find_first_of("\r\n", At);
-    if (I >= Pos) {
-      At = Pos;
+    size_t I = next("\r\n", Pos);
+    if (I == llvm::StringRef::npos)
       return;
-    }
-    At = I + 1;
     // A backslash, maybe followed by blanks, splices the next line on.
     size_t K = I;
     while (K > 0 && (Text[K - 1] == ' ' || Text[K - 1] == '\t'))
@@ -99,13 +106,8 @@ private:
 
   void blockComment(size_t Pos) {
     size_t Open = At;
-    size_t I = Text.find('/', At);
-    if (I >= Pos) {
-      At = Pos;
-      return;
-    }
-    At = I + 1;
-    if (I == Open)
+    size_t I = next("/", Pos);
+    if (I == llvm::StringRef::npos || I == Open)
       return;
     char Before = Text[I - 1];
     if (Before == '*')
@@ -116,12 +118,9 @@ private:
 
   void literal(size_t Pos, char Quote) {
     char Ends[] = {Quote, '\\', '\n', '\r', '\0'};
-    size_t I = Text.find_first_of(Ends, At);
-    if (I >= Pos) {
-      At = Pos;
+    size_t I = next(Ends, Pos);
+    if (I == llvm::StringRef::npos)
       return;
-    }
-    At = I + 1;
     if (Text[I] == Quote)
       In = Code;
     else if (Text[I] == '\\')
