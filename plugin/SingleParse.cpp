@@ -693,6 +693,10 @@ private:
   /// ends the translation unit, or takes it away (restore's rule): its
   /// -Wunused-function and -Wunused-variable are at the user's
   /// definition, not at the appended one, where every warning is off.
+  /// Meanwhile the appended definitions lose theirs: Sema finds the
+  /// definition it warns at by walking the redeclarations from the first,
+  /// which, after a prototype or a tentative definition, reaches the
+  /// appended one (the latest) before the user's.
   void showRewritten(bool On) {
     if (On == Shown)
       return;
@@ -700,6 +704,36 @@ private:
     for (Decl *D : Hidden)
       if (!KeepBody.count(D))
         setCode(D, On);
+    if (!On) {
+      for (auto &[FD, Body] : AppendedBodies)
+        FD->setBody(Body);
+      for (auto &[VD, Init] : AppendedInits)
+        VD->setInit(Init);
+      AppendedBodies.clear();
+      AppendedInits.clear();
+      return;
+    }
+    SourceManager &SM = CI.getSourceManager();
+    auto IsAppended = [&](const Decl *R) {
+      return SM.getFileID(SM.getExpansionLoc(R->getLocation())) == AppendedFID;
+    };
+    for (Decl *D : Hidden) {
+      if (KeepBody.count(D))
+        continue;
+      if (auto *FD = dyn_cast<FunctionDecl>(D)) {
+        for (FunctionDecl *R : FD->redecls())
+          if (R != FD && R->getBody() && IsAppended(R)) {
+            AppendedBodies.push_back({R, R->getBody()});
+            R->setBody(nullptr);
+          }
+      } else if (auto *VD = dyn_cast<VarDecl>(D)) {
+        for (VarDecl *R : VD->redecls())
+          if (R != VD && R->getInit() && IsAppended(R)) {
+            AppendedInits.push_back({R, R->getInit()});
+            R->setInit(nullptr);
+          }
+      }
+    }
   }
 
   void lowerAndAppend(Parser &P) {
@@ -743,7 +777,7 @@ private:
     // text was in place (no "In file included from" above a diagnostic in
     // it, __INCLUDE_LEVEL__ 0); a header's pieces enter the header by line
     // markers (appendedText).
-    FileID FID = SM.createFileID(
+    AppendedFID = SM.createFileID(
         llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
         SrcMgr::C_User, 0, 0, SourceLocation());
     // The diagnostic state of a file is taken, when a location of it is
@@ -759,7 +793,7 @@ private:
     Diags.popMappings(End);
     setCoastAttrsInert(true);
     markMacrosUsed();
-    CI.getPreprocessor().EnterSourceFile(FID, nullptr, End);
+    CI.getPreprocessor().EnterSourceFile(AppendedFID, nullptr, End);
     Entered = true;
     // Replaces the eof look-ahead: ParseAST's loop goes on with the
     // appended declarations, hands them to every consumer, and ends the
@@ -1225,6 +1259,12 @@ private:
   bool Appended = false;
   /// The rewritten definitions have their code back (showRewritten).
   bool Shown = false;
+  /// The appended text's buffer.
+  FileID AppendedFID;
+  /// The appended definitions' code while Sema ends the translation unit
+  /// (showRewritten).
+  std::vector<std::pair<FunctionDecl *, Stmt *>> AppendedBodies;
+  std::vector<std::pair<VarDecl *, Expr *>> AppendedInits;
   /// Variables and fields coast's attributes were recorded on.
   std::vector<Decl *> Annotated;
   struct TakenAttr {
