@@ -1,0 +1,30 @@
+/*
+ * take.c - the out-of-line await of a sub-future the caller knows nothing
+ * of: a start function of another translation unit (the runtime's I/O
+ * leaves, another file's async function) or a function pointer's.
+ *
+ * Inline, each such await was coast__poll_child, the result read through
+ * fn->ret_offset and coast__frame_free at every site: at -O2 the largest
+ * part of what a lowered function costs the optimizer and the back end
+ * over plain C (docs/future-abi.md, "Taking a result out of line").  Its
+ * callee's poll is an indirect call into other code already; this adds a
+ * direct one.  Awaits the runtime keeps fast (a known callee, a callee
+ * with a ready companion: join, channels, the mutex) stay inline.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int coast__poll_take(struct coast_frame *child, struct coast_cx *cx,
+		     void *out)
+{
+	const struct coast_fn *fn = child->fn;
+	int r = coast__poll_child(child, cx);
+
+	if (r != COAST_READY)
+		return r;
+	if (out)
+		memcpy(out, (char *)child + fn->ret_offset, fn->ret_size);
+	coast__frame_free(cx->frames, child, fn->size);
+	return COAST_READY;
+}
