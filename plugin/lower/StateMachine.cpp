@@ -502,8 +502,10 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     std::string Start = startCallee(
         Pt.Callee, Pt.Proto,
         Pt.Callee ? "" : LC.text(Pt.Call->getCallee()->getSourceRange()), LC);
-    S += Child + " = " + Start + "(" + FramesAlloc + Args + "); if (!" + Child +
-         ") coast__out_of_frames(\"" + Callee + "\"); ";
+    S += Child + " = " + Start + "(" + FramesAlloc + Args + "); ";
+    // coast__poll_take reports a frame that could not be started itself.
+    if (!Take)
+      S += "if (!" + Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer, storing the register locals live across the point;
@@ -514,7 +516,9 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
       S += "goto __coast_s" + N + "; __coast_r" + N + ": " + reloadText(Pt);
     std::string Poll =
         Take ? "coast__poll_take(" + Child + ", __cx, " +
-                   (Void ? "0" : "&__coast_r") + ")"
+                   (Void ? "0" : "&__coast_r") + ", " +
+                   (Pt.Race == MarkKind::Await ? "\"" + Callee + "\"" : "0") +
+                   ")"
              : pollCall(Pt);
     S += "__coast_s" + N + ": if ((__coast_p = " + Poll + ") != COAST_READY) ";
     S += Pt.Spills.empty() ? "goto __coast_pending; "

@@ -1,8 +1,9 @@
 // An await of a frame-stack callee whose descriptor only its frame knows
 // (declared but not lowered above, a function pointer's box(...), a race,
 // the runtime's leaves) is one call, coast__poll_take: the poll, the result
-// stored through its last argument (NULL for a void callee) and the frame
-// given back. One whose callee is known, or has a ready companion (the
+// stored through its third argument (NULL for a void callee) and the
+// frame given back; a start function's NULL is reported there, by name, not
+// tested after the start. One whose callee is known, or has a ready companion (the
 // channels), keeps coast__poll_child, the result and coast__frame_free
 // inline. The programs print what the one built without the plugin prints,
 // a recursion through taken awaits deeper than COAST_POLL_DEPTH included.
@@ -10,18 +11,18 @@
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // LOWERED-LABEL: static int pong__coast_poll(struct coast_head *__coast_h
-// LOWERED: __typeof_unqual__(pong__coast_result1) __coast_r; __co->__aw.p1 = ping__coast_start(
-// LOWERED-SAME: coast__poll_take(__co->__aw.p1, __cx, &__coast_r)) != COAST_READY)
+// LOWERED: __typeof_unqual__(pong__coast_result1) __coast_r; __co->__aw.p1 = ping__coast_start(__cx->frames, n - 1); __co->__h.state = 1;
+// LOWERED-SAME: coast__poll_take(__co->__aw.p1, __cx, &__coast_r, "ping")) != COAST_READY)
 // LOWERED-NOT: coast__frame_free
 // LOWERED-LABEL: static int ping__coast_poll(struct coast_head *__coast_h
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &pong__coast_fn)
 // LOWERED-SAME: coast__frame_free(
 // LOWERED-LABEL: static int forms__coast_poll(struct coast_head *__coast_h
-// LOWERED: coast__poll_take(__co->__aw.p1, __cx, &__coast_r)
-// LOWERED: coast__poll_take(__co->__aw.p2, __cx, 0)
-// LOWERED: coast__poll_take(__co->__aw.p3, __cx, &__coast_r)
-// LOWERED: coast__poll_take(__co->__aw.p4, __cx, &__coast_r)
-// LOWERED: coast__poll_take(__co->__aw.p5, __cx, &__coast_r)
+// LOWERED: coast__poll_take(__co->__aw.p1, __cx, &__coast_r, "later")
+// LOWERED: coast__poll_take(__co->__aw.p2, __cx, 0, "bump")
+// LOWERED: coast__poll_take(__co->__aw.p3, __cx, &__coast_r, "function pointer")
+// LOWERED: coast__poll_take(__co->__aw.p4, __cx, &__coast_r, "coast_sleep_ms")
+// LOWERED: coast__poll_take(__co->__aw.p5, __cx, &__coast_r, 0)
 // LOWERED: coast_chan_send__coast_ready(
 // LOWERED-SAME: coast__poll_child(__co->__aw.p6, __cx)
 // LOWERED-SAME: coast__frame_free(

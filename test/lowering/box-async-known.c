@@ -13,7 +13,7 @@
 // LOWERED-SAME: coast__frame_free(__cx->frames, __co->__aw.p1, (&depth__coast_fn)->size);
 // LOWERED: struct coast_frame *halves__coast_start(
 // LOWERED-NOT: coast__poll_known
-// LOWERED: coast__poll_take(__co->__aw.p1, __cx, &__coast_r)
+// LOWERED: coast__poll_take(__co->__aw.p1, __cx, &__coast_r, "halves")
 // LOWERED-NOT: coast__frame_free
 // LOWERED: static const struct coast_fn halves__coast_fn = {
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &halves__coast_fn)
