@@ -451,9 +451,10 @@ std::string StateMachineEmitter::freeChild(const SuspendPoint &Pt) const {
 /// A frame-stack sub-future whose descriptor only it knows, and that no
 /// ready companion marks as one the runtime keeps fast (join, channels, the
 /// mutex): polled, its result taken and its frame freed by one call,
-/// coast__poll_take. Inline, that was a third of what such an await cost
-/// the optimizer and the back end at -O2, and its poll is an indirect call
-/// into other code anyway.
+/// coast__poll_take. Inline, those steps were a large part of what such an
+/// await cost the optimizer and the back end at -O2 (bench/compile-time's
+/// README, "Awaits of unknown callees out of line"), and its poll is an
+/// indirect call into other code anyway.
 bool StateMachineEmitter::takesOutOfLine(const SuspendPoint &Pt) const {
   return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee && !Pt.Ready;
 }
