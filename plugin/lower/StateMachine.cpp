@@ -62,6 +62,7 @@ private:
   std::string pollCall(const SuspendPoint &Pt) const;
   std::string calleeFn(const SuspendPoint &Pt) const;
   std::string freeChild(const SuspendPoint &Pt) const;
+  bool takesOutOfLine(const SuspendPoint &Pt) const;
   std::string header() const;
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
@@ -447,6 +448,17 @@ std::string StateMachineEmitter::freeChild(const SuspendPoint &Pt) const {
          ", (" + calleeFn(Pt) + ")->size); ";
 }
 
+/// A frame-stack sub-future whose descriptor only it knows, and that no
+/// ready companion marks as one the runtime keeps fast (join, channels, the
+/// mutex): polled, its result taken and its frame freed by one call,
+/// coast__poll_take. Inline, those steps were a large part of what such an
+/// await cost the optimizer and the back end at -O2 (bench/compile-time's
+/// README, "Awaits of unknown callees out of line"), and its poll is an
+/// indirect call into other code anyway.
+bool StateMachineEmitter::takesOutOfLine(const SuspendPoint &Pt) const {
+  return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee && !Pt.Ready;
+}
+
 /// One line: start the callee, record the state, and the resume label
 /// followed by the poll; then hand its result to the statement's shape.
 std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
@@ -466,6 +478,10 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   // Its arguments are free of side effects: evaluated again for the start.
   bool Void = Pt.Result->isVoidType();
   std::string Result = Void ? "" : awaitResultType(P.Name, Pt.State);
+  bool Take = takesOutOfLine(Pt);
+  // coast__poll_take stores the result: declared before the resume label.
+  if (Take && !Void)
+    S += "__typeof_unqual__(" + Result + ") __coast_r; ";
   if (Pt.Ready) {
     // Each argument of Args comes after a ", ".
     std::string ReadyArgs = Args + (Void ? "" : ", &__coast_r");
@@ -487,8 +503,10 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     std::string Start = startCallee(
         Pt.Callee, Pt.Proto,
         Pt.Callee ? "" : LC.text(Pt.Call->getCallee()->getSourceRange()), LC);
-    S += Child + " = " + Start + "(" + FramesAlloc + Args + "); if (!" + Child +
-         ") coast__out_of_frames(\"" + Callee + "\"); ";
+    S += Child + " = " + Start + "(" + FramesAlloc + Args + "); ";
+    // coast__poll_take reports a frame that could not be started itself.
+    if (!Take)
+      S += "if (!" + Child + ") coast__out_of_frames(\"" + Callee + "\"); ";
   }
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer, storing the register locals live across the point;
@@ -497,8 +515,13 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     S += "__co->__h.state = " + N + "; ";
     if (!Pt.Spills.empty())
       S += "goto __coast_s" + N + "; __coast_r" + N + ": " + reloadText(Pt);
-    S += "__coast_s" + N + ": if ((__coast_p = " + pollCall(Pt) +
-         ") != COAST_READY) ";
+    std::string Poll =
+        Take ? "coast__poll_take(" + Child + ", __cx, " +
+                   (Void ? "0" : "&__coast_r") + ", " +
+                   (Pt.Race == MarkKind::Await ? "\"" + Callee + "\"" : "0") +
+                   ")"
+             : pollCall(Pt);
+    S += "__coast_s" + N + ": if ((__coast_p = " + Poll + ") != COAST_READY) ";
     S += Pt.Spills.empty() ? "goto __coast_pending; "
                            : "{ " + spillText(Pt) + "goto __coast_pending; } ";
   }
@@ -507,6 +530,9 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded) {
     if (!RT->isVoidType())
       Value = Child + ".__ret";
+  } else if (Take) {
+    if (!Void)
+      Value = "__coast_r";
   } else if (Pt.Source != FrameSource::None) {
     if (!Void) {
       std::string R = resultOf(Result, Child, calleeFn(Pt));
