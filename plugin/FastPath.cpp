@@ -153,9 +153,8 @@ private:
     // name is looked up in the search path only; a quoted one next to its
     // includer first, whose flavour the found file takes, always a user
     // header's here. An `#include_next` depends on where its includer was
-    // found: rare, not memoised.
-    // A quoted name is keyed on its includer directory's spelling (the
-    // found file's is made of it), an angled one on nothing.
+    // found: rare, not memoised. A quoted name is keyed on its includer
+    // directory's spelling (the found file's name is made of it).
     if (!(I.Next && From)) {
       const void *Where = I.Angled ? nullptr
                           : Dir ? static_cast<const void *>(&Dir->getMapEntry())
@@ -185,7 +184,7 @@ private:
   SourceManager &SM;
   HeaderSearch &HS;
   llvm::SmallPtrSet<const FileEntry *, 16> Seen;
-  /// Names (in the texts read, which outlive the scan) looked up.
+  /// The names looked up: pointers into the texts read, which Read keeps.
   llvm::DenseSet<std::pair<const void *, StringRef>> Looked;
   llvm::SmallVector<Header, 16> Work;
 };

@@ -14,11 +14,11 @@ namespace coast {
 
 namespace {
 
-/// Whether the compile, reading \p Text for \p File itself, would take it
-/// as it is: the size it stat'ed (else "file modified"), no byte order
-/// mark it refuses (checked only on a buffer it reads: UTF-16 and -32,
-/// UTF-7, and the rarer ones, none starting with a character of ASCII but
-/// NUL, SO and '+').
+/// Whether the compile, reading \p File itself, would take \p Text as it
+/// is: of the size it stat'ed (else it reports the file modified), with no
+/// byte order mark it refuses (it checks only the buffers it reads). No
+/// such mark (UTF-16, UTF-32, UTF-7 and rarer ones) starts with an ASCII
+/// character other than NUL, SO and '+'.
 bool readAsIs(FileEntryRef File, const llvm::MemoryBuffer &Text) {
   StringRef T = Text.getBuffer();
   if (T.size() != static_cast<size_t>(File.getSize()))
