@@ -2,16 +2,17 @@
 
 #include "FastPath.h"
 #include "CoastNames.h"
+#include "HandOver.h"
 #include "HiddenText.h"
 
 #include "clang/Lex/HeaderSearch.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 
@@ -125,9 +126,13 @@ public:
       forEachInclude((*Buf)->getBuffer(), [&](const Include &I) {
         lookUp(I, H.File, H.File.getDir(), H.Dir);
       });
+      Read[&H.File.getFileEntry()] = {H.File, std::move(*Buf)};
     }
     return false;
   }
+
+  /// The headers read, for the compile (HandOver.h).
+  ScannedFiles Read;
 
 private:
   struct Header {
@@ -148,14 +153,13 @@ private:
     // name is looked up in the search path only; a quoted one next to its
     // includer first, whose flavour the found file takes, always a user
     // header's here. An `#include_next` depends on where its includer was
-    // found: rare, not memoised.
+    // found: rare, not memoised. A quoted name is keyed on its includer
+    // directory's spelling (the found file's name is made of it).
     if (!(I.Next && From)) {
-      std::string Key(I.Angled ? "<" : "\"");
-      if (!I.Angled && Dir)
-        Key += Dir->getName();
-      Key += '\0';
-      Key += I.Name;
-      if (!Looked.insert(Key).second)
+      const void *Where = I.Angled ? nullptr
+                          : Dir ? static_cast<const void *>(&Dir->getMapEntry())
+                                : this;
+      if (!Looked.insert({Where, I.Name}).second)
         return;
     }
     llvm::SmallVector<std::pair<OptionalFileEntryRef, DirectoryEntryRef>, 1>
@@ -180,7 +184,8 @@ private:
   SourceManager &SM;
   HeaderSearch &HS;
   llvm::SmallPtrSet<const FileEntry *, 16> Seen;
-  llvm::StringSet<> Looked;
+  /// The names looked up: pointers into the texts read, which Read keeps.
+  llvm::DenseSet<std::pair<const void *, StringRef>> Looked;
   llvm::SmallVector<Header, 16> Work;
 };
 
@@ -192,8 +197,11 @@ bool mayNeedLowering(CompilerInstance &CI) {
   DiagnosticsEngine &D = CI.getDiagnostics();
   bool Suppressed = D.getSuppressAllDiagnostics();
   D.setSuppressAllDiagnostics(true);
-  bool May = Scan(CI).run();
+  Scan S(CI);
+  bool May = S.run();
   D.setSuppressAllDiagnostics(Suppressed);
+  if (!May)
+    handOver(CI, std::move(S.Read));
   return May;
 }
 
