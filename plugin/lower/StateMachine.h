@@ -2,20 +2,25 @@
 //
 // Stage 3 of the lowering: turns the function's definition into its poll
 // function, in place. The user's body stays where it is, as a block inside
-// the poll function:
+// the body function; the poll function of the descriptor follows it:
 //
-//   static int f__coast_poll(struct coast_frame *__coast_h,
-//                            struct coast_cx *__cx) {
+//   static int f__coast_body(struct coast_head *__coast_h,
+//                            struct coast_cx *__cx, unsigned __coast_st) {
 //     struct f__coast_frame *__co = ...;
-//     if (cancel requested) goto __coast_drop;
-//     switch (state) { case 0: break; case 1: goto __coast_s1; ... }
+//     switch (__coast_st) { case 0: break; case 1: goto __coast_s1; ... }
 //   #define return <store the value in __co->__ret, finish>
 //     { user body, frame variables renamed to __co->x,
 //       each await replaced by: start callee; state = N; __coast_sN:
-//       poll callee, pending? goto __coast_pending; take its result }
+//       poll callee, pending? goto __coast_pending; take its result
+//       (an embedded callee: its first poll is its body from state 0,
+//       __coast_sN polls it again) }
 //   #undef return
 //     finish; __coast_pending: return COAST_PENDING;
-//     __coast_drop: cancel the callee of the current state, finish
+//   }
+//   static int f__coast_poll(struct coast_head *__coast_h,
+//                            struct coast_cx *__cx) {
+//     if (!cancel requested) return f__coast_body(.., state);
+//     cancel the callee of the current state, finish
 //   }
 //
 // Resuming jumps to the label of the suspension point; C allows jumps into

@@ -1,0 +1,63 @@
+// An embedded callee's first poll enters its body function at the start
+// state, a constant (its frame was just initialized): at -O2 the inliner
+// folds the callee's dispatch away and inlines a chain of them, where the
+// poll function's load of the state and its flags test kept each level
+// too costly to inline into the next (cost 310 against 225: every other
+// level was a call). Resuming polls through the poll function, which
+// alone tests the cancel flag.
+// RUN: %coast-equiv | FileCheck %s
+// RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
+// RUN: grep -v '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
+// LOWERED-LABEL: static int e1__coast_body(struct coast_head *__coast_h, struct coast_cx *__cx, unsigned __coast_st)
+// LOWERED: switch (__coast_st) { case 0u: break; case 1: goto __coast_s1;
+// LOWERED: e0__coast_init(&__co->__aw.s1, n); __co->__h.state = 1; if ((__coast_p = e0__coast_body(&__co->__aw.s1.__h, __cx, 0u)) != COAST_READY) goto __coast_pending;
+// LOWERED-SAME: if (0) { __coast_s1: if ((__coast_p = e0__coast_poll(&__co->__aw.s1.__h, __cx)) != COAST_READY) goto __coast_pending; }
+// LOWERED: static int e1__coast_poll(struct coast_head *__coast_h, struct coast_cx *__cx) { if (!(__coast_h->flags & 1u)) return e1__coast_body(__coast_h, __cx, __coast_h->state); return coast__drop_child(__coast_h, &e1__coast_fn, __cx); }
+//
+// e6's first poll runs e0..e5's first polls inline: no call of a body from
+// its start state is left in it.
+// RUN: %coast -O2 -S -emit-llvm %s -o %t.ll
+// RUN: FileCheck %s --check-prefix=IR < %t.ll
+// IR-LABEL: define internal {{.*}}i32 @e6__coast_body(
+// IR-NOT: call {{.*}}@e{{[0-5]}}__coast_body({{.*}}, i32 {{(noundef )?}}0)
+// IR: {{^}}}
+#include <coast.h>
+#include <stdio.h>
+
+/* await is not allowed in a macro's definition: written out. */
+async int e0(int n)
+{
+	return n;
+}
+
+async int e1(int n) { return await(e0(n)) + 1; }
+async int e2(int n) { return await(e1(n)) + 1; }
+async int e3(int n) { return await(e2(n)) + 1; }
+async int e4(int n) { return await(e3(n)) + 1; }
+async int e5(int n) { return await(e4(n)) + 1; }
+async int e6(int n) { return await(e5(n)) + 1; }
+
+/* The same chain with a bottom that suspends: every level resumes through
+ * its callee's poll function once. */
+async int y0(int n)
+{
+	await(coast_yield());
+	return n;
+}
+
+async int y1(int n) { return await(y0(n)) + 1; }
+async int y2(int n) { return await(y1(n)) + 1; }
+
+async int both(int n)
+{
+	int a = await(e6(n));
+	int b = await(y2(n));
+	return a * 100 + b;
+}
+
+int main(void)
+{
+	// CHECK: 1006
+	printf("%d\n", coast_block_on(both(4)));
+	return 0;
+}
