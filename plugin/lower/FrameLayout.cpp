@@ -328,10 +328,8 @@ std::string framePrelude(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
   return destructorPrototypes(P, LC) + frameStruct(P, LC) + "static int " +
          generatedName(P.Name, "poll") +
-         "(struct coast_head *, struct coast_cx *); static int " +
-         generatedName(P.Name, "body") +
-         "(struct coast_head *, struct coast_cx *, unsigned);\n" +
-         descriptor(P, LC) + initFunction(P, LC) + startFunction(P, LC);
+         "(struct coast_head *, struct coast_cx *);\n" + descriptor(P, LC) +
+         initFunction(P, LC) + startFunction(P, LC);
 }
 
 } // namespace coast

@@ -154,6 +154,9 @@ private:
   llvm::DenseMap<const FunctionDecl *, const AsyncFunctionPlan *> PlanOf;
   /// Async functions whose definitions are lowered so far, in source order.
   llvm::DenseSet<const FunctionDecl *> Defined;
+  /// Async functions a caller embeds (their first poll's entry,
+  /// StateMachine.h).
+  llvm::DenseSet<const FunctionDecl *> Embedded;
   /// Start functions declared or defined so far in the lowered text.
   llvm::StringSet<> StartDeclared;
   /// An edit fell outside every piece (a bug of the lowering).
@@ -222,6 +225,8 @@ bool TULowering::plan() {
       Ok = false;
     PlanOf[FD] = &Plans.back();
     for (SuspendPoint &Pt : Plans.back().Points) {
+      if (Pt.Source == FrameSource::Embedded)
+        Embedded.insert(Pt.Callee->getDefinition());
       if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
         Pt.KnownCallee = PlanOf.count(Pt.Callee->getDefinition());
       Pt.Ready = readyCompanion(Pt, *FD, Ctx);
@@ -365,7 +370,8 @@ bool TULowering::emit() {
       // Before the frame is spelled: it names the moved types.
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
-      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas);
+      emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas,
+                       Embedded.count(FD));
       Moved.push_back(FD);
     } else {
       bool Uses = !U.Marks.empty() || !U.FunctionValues.empty();

@@ -30,9 +30,9 @@ std::string valueOf(const std::string &Temp) {
 class StateMachineEmitter {
 public:
   StateMachineEmitter(const AsyncFunctionPlan &P, LoweringContext &LC,
-                      std::string BodyPragmas)
+                      std::string BodyPragmas, bool Split)
       : P(P), LC(LC), Frame(frameType(P.Name)),
-        BodyPragmas(std::move(BodyPragmas)) {}
+        BodyPragmas(std::move(BodyPragmas)), Split(Split) {}
 
   void run(const std::string &Prelude);
 
@@ -66,7 +66,7 @@ private:
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
-  std::string dropPath() const;
+  std::string dropPath(bool Declare) const;
   std::string pollFunction() const;
   CharSourceRange statementRange(const Stmt *S) const;
 
@@ -75,6 +75,9 @@ private:
   std::string Frame;
   /// Pragmas a compound statement takes only before its first statement.
   std::string BodyPragmas;
+  /// Whether the code goes in a body function of its own, apart from the
+  /// poll function (emitStateMachine).
+  bool Split;
   /// The code of each Expression point and split operator, shared by the
   /// copies of this emitter that the replacements hold.
   std::shared_ptr<llvm::DenseMap<const Expr *, std::string>> Code =
@@ -156,9 +159,9 @@ void StateMachineEmitter::run(const std::string &Prelude) {
       "\n" + LC.directivesIn(Declaration) +
       "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
-      LC.pinned("static int " + generatedName(P.Name, "body") +
-                    "(struct coast_head *__coast_h, struct coast_cx *__cx, "
-                    "unsigned __coast_st)",
+      LC.pinned("static int " + generatedName(P.Name, Split ? "body" : "poll") +
+                    "(struct coast_head *__coast_h, struct coast_cx *__cx" +
+                    (Split ? ", unsigned __coast_st)" : ")"),
                 Begin) +
       LC.pinned(header(), LBrace) + LC.lineMarker(LBrace) +
       LC.columnPad(LBrace);
@@ -176,7 +179,7 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   // the body function's is: a breakpoint on either stops there.
   std::string Tail = "\n#undef return\n" + Undefs +
                      LC.pinned(epilogue(), Body->getRBracLoc()) +
-                     LC.pinned(pollFunction(), LBrace) +
+                     (Split ? LC.pinned(pollFunction(), LBrace) : "") +
                      LC.lineMarker(Body->getRBracLoc()) +
                      LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
@@ -764,9 +767,12 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 std::string StateMachineEmitter::header() const {
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
-                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; "
-                  "switch (__coast_st) { case " +
-                  StateStart + ": break; ";
+                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; " +
+                  (Split ? std::string("switch (__coast_st)")
+                         : std::string("if (__coast_h->flags & ") + FlagCancel +
+                               ") goto __coast_drop; switch "
+                               "(__coast_h->state)") +
+                  " { case " + StateStart + ": break; ";
   for (const SuspendPoint &Pt : P.Points) {
     // A yield's label is its resume path only.
     bool Reload = !Pt.Spills.empty() && Pt.Source != FrameSource::None;
@@ -851,8 +857,8 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
 
 /// What the poll function does when the frame is cancelled: the current
 /// state's sub-future cancelled and polled to completion, then what the
-/// state owns destructed.
-std::string StateMachineEmitter::dropPath() const {
+/// state owns destructed; \p Declare: with the locals it uses.
+std::string StateMachineEmitter::dropPath(bool Declare) const {
   std::string S;
   // Cancelled before its first poll, the frame still owns its arguments.
   if (!P.StartDrops.empty()) {
@@ -894,10 +900,11 @@ std::string StateMachineEmitter::dropPath() const {
   // Most functions have no drop code of their own: no switch to compile.
   if (S.empty())
     return Shared;
-  return Frame + " *__co = (" + Frame +
-         " *)__coast_h; int __coast_p; switch (__co->__h.state) { " + S +
-         "default: " + Shared + "} __co->__h.state = " + StateDone +
-         "; return COAST_READY; ";
+  return (Declare
+              ? Frame + " *__co = (" + Frame + " *)__coast_h; int __coast_p; "
+              : "") +
+         "switch (__co->__h.state) { " + S + "default: " + Shared +
+         "} __co->__h.state = " + StateDone + "; return COAST_READY; ";
 }
 
 std::string StateMachineEmitter::epilogue() const {
@@ -912,26 +919,27 @@ std::string StateMachineEmitter::epilogue() const {
          (Yields ? "__coast_yield: coast__task_wake_self(__cx); return "
                    "COAST_PENDING; "
                  : "") +
-         "}\n";
+         (Split ? "" : "__coast_drop: " + dropPath(false)) + "}\n";
 }
 
-/// The descriptor's poll function: the body from the frame's state, or the
-/// drop path. Kept out of the body, the drop path and the flags test leave
-/// an awaiter's first poll (body() from state 0) small enough to inline.
+/// A split function's poll function, the descriptor's: the body from the
+/// frame's state, or the drop path. Kept out of the body, the drop path and
+/// the flags test leave an awaiter's first poll (the body from state 0)
+/// small enough to inline.
 std::string StateMachineEmitter::pollFunction() const {
   return "static int " + generatedName(P.Name, "poll") +
          "(struct coast_head *__coast_h, struct coast_cx *__cx) { if "
          "(!(__coast_h->flags & " +
          FlagCancel + ")) return " + generatedName(P.Name, "body") +
-         "(__coast_h, __cx, __coast_h->state); " + dropPath() + "}\n";
+         "(__coast_h, __cx, __coast_h->state); " + dropPath(true) + "}\n";
 }
 
 } // namespace
 
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
                       const std::string &Prelude,
-                      const std::string &BodyPragmas) {
-  StateMachineEmitter(Plan, LC, BodyPragmas).run(Prelude);
+                      const std::string &BodyPragmas, bool Split) {
+  StateMachineEmitter(Plan, LC, BodyPragmas, Split).run(Prelude);
 }
 
 } // namespace coast

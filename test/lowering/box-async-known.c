@@ -25,16 +25,15 @@
 // RUN: grep -v '^//' %t.lowered.c | FileCheck %s --check-prefix=START
 // START: struct coast_frame *depth__coast_start(struct coast_alloc *__a, {{.*}} *__w = (struct depth__coast_heap *)coast__frame_new(__a, &depth__coast_fn);
 // At -O2 a known callee's body poll is a direct call (its descriptor's
-// body_poll folded, no call through coast__heap_poll; the poll function
-// inlined, its body called); a callee not known yet is polled through its
-// frame's descriptor, an indirect call.
+// body_poll folded, no call through coast__heap_poll); a callee not known
+// yet is polled through its frame's descriptor, an indirect call.
 // RUN: %coast -O2 -S -emit-llvm %s -o %t.ll
 // RUN: FileCheck %s --check-prefix=IR < %t.ll
-// IR-LABEL: define internal {{.*}}i32 @depth__coast_body(
+// IR-LABEL: define internal i32 @depth__coast_poll(
 // IR-NOT: {{call i32 %|call i32 @coast__heap_poll}}
-// IR: call {{.*}}i32 @depth__coast_{{body|poll}}(
+// IR: call i32 @depth__coast_poll(
 // IR-NOT: {{call i32 %|call i32 @coast__heap_poll}}
-// IR-LABEL: define internal {{.*}}i32 @before__coast_body(
+// IR-LABEL: define internal i32 @before__coast_poll(
 // IR: call i32 %
 #include <coast.h>
 #include <stdio.h>

@@ -13,6 +13,12 @@
 // LOWERED: e0__coast_init(&__co->__aw.s1, n); __co->__h.state = 1; if ((__coast_p = e0__coast_body(&__co->__aw.s1.__h, __cx, 0u)) != COAST_READY) goto __coast_pending;
 // LOWERED-SAME: if (0) { __coast_s1: if ((__coast_p = e0__coast_poll(&__co->__aw.s1.__h, __cx)) != COAST_READY) goto __coast_pending; }
 // LOWERED: static int e1__coast_poll(struct coast_head *__coast_h, struct coast_cx *__cx) { if (!(__coast_h->flags & 1u)) return e1__coast_body(__coast_h, __cx, __coast_h->state); return coast__drop_child(__coast_h, &e1__coast_fn, __cx); }
+// A function no caller embeds is not split: its body inlined into its poll
+// function, its one caller, would go through the optimizer twice.
+// LOWERED-NOT: both__coast_body
+// LOWERED: static int both__coast_poll(struct coast_head *__coast_h, struct coast_cx *__cx)
+// LOWERED: { struct both__coast_frame *__co = (struct both__coast_frame *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if (__coast_h->flags & 1u) goto __coast_drop; switch (__coast_h->state) {
+// LOWERED-NOT: both__coast_body
 //
 // e6's first poll runs e0..e5's first polls inline: no call of a body from
 // its start state is left in it.

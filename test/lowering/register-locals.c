@@ -112,7 +112,7 @@ async int forms(int n)
 // LOWERED-NEXT:     __typeof__(int) z;
 // LOWERED-NEXT:   } __s1;
 // The first poll spills them, resuming reloads them before polling again.
-// LOWERED:      static int interfere__coast_body(struct coast_head *__coast_h
+// LOWERED:      static int interfere__coast_poll(struct coast_head *__coast_h
 // LOWERED:        case 1: goto __coast_r1;
 // LOWERED:        (__coast_p = step__coast_body(&__co->__aw.s1.__h, __cx, 0u)) != COAST_READY)
 // LOWERED-SAME:   { __co->__s1.x = x; __co->y = y; goto __coast_pending; }

@@ -33,7 +33,7 @@ int main(void)
 }
 
 #pragma STDC FP_CONTRACT OFF
-// END-LABEL: {{^}}static int h__coast_body(struct coast_head *__coast_h
+// END-LABEL: {{^}}static int h__coast_poll(struct coast_head *__coast_h
 // END-NEXT: {
 // END-NEXT: #pragma push_macro("off")
 // END-NEXT: #undef off
@@ -41,7 +41,7 @@ int main(void)
 // END-NEXT: #pragma pop_macro("off")
 // END-NEXT: #pragma STDC FENV_ACCESS ON
 // END-NEXT: #pragma STDC FP_CONTRACT OFF
-// IR-LABEL: define internal {{.*}}@h__coast_body(
+// IR-LABEL: define internal {{.*}}@h__coast_poll(
 // IR-NOT: fmuladd
 // IR: llvm.experimental.constrained.fadd
 // IR-NOT: fmuladd

@@ -24,7 +24,7 @@ static async double id(double x)
 }
 
 #pragma float_control(precise, off)
-// LOWERED-LABEL: {{^}}static int accessed__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int accessed__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct accessed__coast_frame *__co
 static async double accessed(double x)
 {
@@ -36,7 +36,7 @@ static async double accessed(double x)
 #pragma float_control(precise, on)
 
 #pragma STDC FENV_ACCESS ON
-// LOWERED-LABEL: {{^}}static int imprecise__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int imprecise__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct imprecise__coast_frame *__co
 static async double imprecise(double a, double b, double c)
 {
@@ -48,7 +48,7 @@ static async double imprecise(double a, double b, double c)
 #pragma STDC FENV_ACCESS OFF
 
 #pragma clang fp exceptions(strict)
-// LOWERED-LABEL: {{^}}static int ignoring__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int ignoring__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct ignoring__coast_frame *__co
 static async double ignoring(double a, double b, double c)
 {

@@ -3,8 +3,7 @@
 // its poll function when the block is parsed after the file's end (the
 // single parse; END, emulated by state-at-end) and the translation unit
 // ends in another one: the body compiles as the function did. In place
-// nothing is written: same program, the same contraction in the IR (the
-// body function inlined into the poll function, its one caller).
+// nothing is written: same program, the same contraction in the IR.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -fplugin-arg-coast-nested-parse -S -emit-llvm -O1 %s -o %t.ll -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
@@ -29,9 +28,9 @@ static async double id(double x)
 }
 
 #pragma STDC FP_CONTRACT OFF
-// LOWERED-LABEL: {{^}}static int separate__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int separate__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct separate__coast_frame *__co
-// END-LABEL: {{^}}static int separate__coast_body(struct coast_head *__coast_h
+// END-LABEL: {{^}}static int separate__coast_poll(struct coast_head *__coast_h
 // END-NEXT: {
 // END-NEXT: #pragma STDC FP_CONTRACT OFF
 // END-NEXT: struct separate__coast_frame *__co
@@ -46,9 +45,9 @@ static async double separate(double a, double b, double c)
 
 // Its own pragma leads the body: the same state at the poll's start.
 #pragma STDC FP_CONTRACT ON
-// LOWERED-LABEL: {{^}}static int leading__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int leading__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct leading__coast_frame *__co
-// END-LABEL: {{^}}static int leading__coast_body(struct coast_head *__coast_h
+// END-LABEL: {{^}}static int leading__coast_poll(struct coast_head *__coast_h
 // END-NEXT: {
 // END-NEXT: #pragma float_control(precise, off)
 // END-NEXT: #pragma STDC FP_CONTRACT ON
@@ -62,9 +61,9 @@ static async double leading(double a, double b, double c)
 }
 
 #pragma STDC FENV_ACCESS ON
-// LOWERED-LABEL: {{^}}static int accessed__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int accessed__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct accessed__coast_frame *__co
-// END-LABEL: {{^}}static int accessed__coast_body(struct coast_head *__coast_h
+// END-LABEL: {{^}}static int accessed__coast_poll(struct coast_head *__coast_h
 // END-NEXT: {
 // END-NEXT: #pragma STDC FENV_ACCESS ON
 // END-NEXT: struct accessed__coast_frame *__co
@@ -80,9 +79,9 @@ static async double accessed(double x)
 
 // Where the file ends in the function's state, nothing is written.
 #pragma STDC FP_CONTRACT ON
-// END-LABEL: {{^}}static int fused__coast_body(struct coast_head *__coast_h
+// END-LABEL: {{^}}static int fused__coast_poll(struct coast_head *__coast_h
 // END-NEXT: { struct fused__coast_frame *__co
-// LOWERED-LABEL: {{^}}static int fused__coast_body(struct coast_head *__coast_h
+// LOWERED-LABEL: {{^}}static int fused__coast_poll(struct coast_head *__coast_h
 // LOWERED-NEXT: { struct fused__coast_frame *__co
 // IR3-LABEL: define internal {{.*}}@fused__coast_poll(
 // IR3: fmuladd
