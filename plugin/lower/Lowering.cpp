@@ -371,7 +371,7 @@ bool TULowering::emit() {
       hoistLocalTypes(P->Types, FD, LC);
       rewriteFrameLiterals(*P, LC);
       emitStateMachine(*P, LC, Protos + framePrelude(*P, LC), Pragmas,
-                       Embedded.count(FD));
+                       Ctx.getLangOpts().Optimize, Embedded.count(FD));
       Moved.push_back(FD);
     } else {
       bool Uses = !U.Marks.empty() || !U.FunctionValues.empty();

@@ -111,12 +111,9 @@ async int forms(int n)
 // LOWERED-NEXT:     __typeof__(int) x;
 // LOWERED-NEXT:     __typeof__(int) z;
 // LOWERED-NEXT:   } __s1;
-// The first poll spills them, resuming reloads them before polling again.
 // LOWERED:      static int interfere__coast_poll(struct coast_head *__coast_h
 // LOWERED:        case 1: goto __coast_r1;
-// LOWERED:        (__coast_p = step__coast_body(&__co->__aw.s1.__h, __cx, 0u)) != COAST_READY)
-// LOWERED-SAME:   { __co->__s1.x = x; __co->y = y; goto __coast_pending; }
-// LOWERED-SAME:   __coast_r1: x = __co->__s1.x; y = __co->y; if ((__coast_p = step__coast_poll(&__co->__aw.s1.__h, __cx)) != COAST_READY)
+// LOWERED:        __coast_r1: x = __co->__s1.x; y = __co->y; __coast_s1:
 // LOWERED-SAME:   { __co->__s1.x = x; __co->y = y; goto __coast_pending; }
 async int interfere(int n)
 {
