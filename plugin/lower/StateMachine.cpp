@@ -30,10 +30,9 @@ std::string valueOf(const std::string &Temp) {
 class StateMachineEmitter {
 public:
   StateMachineEmitter(const AsyncFunctionPlan &P, LoweringContext &LC,
-                      std::string BodyPragmas, bool Optimize, bool Embedded)
+                      std::string BodyPragmas, bool Split)
       : P(P), LC(LC), Frame(frameType(P.Name)),
-        BodyPragmas(std::move(BodyPragmas)), Optimize(Optimize),
-        Split(Optimize && Embedded) {}
+        BodyPragmas(std::move(BodyPragmas)), Split(Split) {}
 
   void run(const std::string &Prelude);
 
@@ -76,10 +75,9 @@ private:
   std::string Frame;
   /// Pragmas a compound statement takes only before its first statement.
   std::string BodyPragmas;
-  /// Whether embedded callees are split, and this function (the code in a
-  /// body function of its own, apart from the poll function):
-  /// emitStateMachine.
-  bool Optimize, Split;
+  /// Whether this function's code is in a body function of its own, apart
+  /// from the poll function: emitStateMachine.
+  bool Split;
   /// The code of each Expression point and split operator, shared by the
   /// copies of this emitter that the replacements hold.
   std::shared_ptr<llvm::DenseMap<const Expr *, std::string>> Code =
@@ -507,7 +505,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   std::string Pending = Pt.Spills.empty()
                             ? "goto __coast_pending; "
                             : "{ " + spillText(Pt) + "goto __coast_pending; } ";
-  if (Pt.Source == FrameSource::Embedded && Optimize) {
+  if (Pt.Source == FrameSource::Embedded && Pt.SplitCallee) {
     // The first poll enters the callee's body at its start: a constant
     // state the inliner folds its dispatch with (its frame was just
     // initialized), where the poll function's load of it is opaque. Resuming
@@ -940,9 +938,8 @@ std::string StateMachineEmitter::pollFunction() const {
 
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
                       const std::string &Prelude,
-                      const std::string &BodyPragmas, bool Optimize,
-                      bool Embedded) {
-  StateMachineEmitter(Plan, LC, BodyPragmas, Optimize, Embedded).run(Prelude);
+                      const std::string &BodyPragmas, bool Split) {
+  StateMachineEmitter(Plan, LC, BodyPragmas, Split).run(Prelude);
 }
 
 } // namespace coast

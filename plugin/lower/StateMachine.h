@@ -18,7 +18,8 @@
 //     __coast_drop: cancel the callee of the current state, finish
 //   }
 //
-// Optimizing, a function some caller embeds is split: the code is
+// Optimizing, an embedded function with at most one suspension point is
+// split: the code is
 // f__coast_body(__coast_h, __cx, unsigned __coast_st), dispatching on
 // __coast_st, and f__coast_poll tests the flag, then calls it with the
 // frame's state or runs the drop path. The embedding caller's first poll
@@ -44,16 +45,16 @@ namespace coast {
 
 /// Schedules the edits that turn \p Plan's function into its poll function,
 /// preceded by \p Prelude (declarations at file scope); \p BodyPragmas
-/// (FunctionState::fpPragmas) go first in its body. When \p Optimize (an
-/// inliner runs: at -O0 the split was only code to compile, gen-async.py
-/// 200 +17% instructions) and a caller \p Embedded the function: body and
-/// poll functions. Only then: a body inlined into its one caller, the poll
-/// function, went through the optimizer's function passes twice (+9.5% of
+/// (FunctionState::fpPragmas) go first in its body. \p Split: body and
+/// poll functions (TULowering::plan decides: optimizing, an embedded
+/// callee with at most one suspension point; at -O0 the split is only code
+/// to compile, gen-async.py 200 +17% instructions, and a function no
+/// caller embeds went through the optimizer's function passes twice, its
+/// body inlined into its one caller, the poll function: +9.5% of
 /// echo_server's -O2 compile).
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
                       const std::string &Prelude,
-                      const std::string &BodyPragmas = "",
-                      bool Optimize = false, bool Embedded = false);
+                      const std::string &BodyPragmas = "", bool Split = false);
 
 } // namespace coast
 
