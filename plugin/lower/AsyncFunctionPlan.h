@@ -133,6 +133,9 @@ struct SuspendPoint {
   /// A frame-stack callee lowered above in this file (or the function
   /// itself): its descriptor is known, its poll called directly.
   bool KnownCallee = false;
+  /// An Embedded callee split into body and poll functions (StateMachine.h):
+  /// the first poll enters its body at state 0.
+  bool SplitCallee = false;
   /// The callee's ready companion (ReadyCompanion.h), called before its
   /// start function; null: the frame is always started.
   const clang::FunctionDecl *Ready = nullptr;

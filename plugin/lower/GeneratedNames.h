@@ -3,11 +3,13 @@
 // For an async function `f`: `struct f__coast_frame` (the frame a caller
 // embeds), `struct f__coast_heap` (it behind a struct coast_frame, as start
 // functions allocate it; the runtime's coast__heap_poll polls it),
-// `f__coast_poll`, `f__coast_init`, `f__coast_start` (the ABI symbol other
+// `f__coast_poll`, `f__coast_body` (optimizing, the code of an embedded
+// one, from a given state: StateMachine.h),
+// `f__coast_init`, `f__coast_start` (the ABI symbol other
 // translation units call, see coast/future.h), `f__coast_fn`,
 // `f__coast_sites`, `f__coast_subs`. Inside a poll function: `__co` (the
 // frame), `__cx` (the context), labels `__coast_s<N>`, `__coast_pending`,
-// `__coast_yield`, `__coast_drop`.
+// `__coast_yield`, `__coast_drop` (none in a body function).
 // Diagnostics never show these names: checks run on the user's source.
 //
 //===----------------------------------------------------------------------===//

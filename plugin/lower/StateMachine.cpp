@@ -30,9 +30,9 @@ std::string valueOf(const std::string &Temp) {
 class StateMachineEmitter {
 public:
   StateMachineEmitter(const AsyncFunctionPlan &P, LoweringContext &LC,
-                      std::string BodyPragmas)
+                      std::string BodyPragmas, bool Split)
       : P(P), LC(LC), Frame(frameType(P.Name)),
-        BodyPragmas(std::move(BodyPragmas)) {}
+        BodyPragmas(std::move(BodyPragmas)), Split(Split) {}
 
   void run(const std::string &Prelude);
 
@@ -67,6 +67,8 @@ private:
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
+  std::string dropPath(bool Declare) const;
+  std::string pollFunction() const;
   CharSourceRange statementRange(const Stmt *S) const;
 
   const AsyncFunctionPlan &P;
@@ -74,6 +76,9 @@ private:
   std::string Frame;
   /// Pragmas a compound statement takes only before its first statement.
   std::string BodyPragmas;
+  /// Whether this function's code is in a body function of its own, apart
+  /// from the poll function: emitStateMachine.
+  bool Split;
   /// The code of each Expression point and split operator, shared by the
   /// copies of this emitter that the replacements hold.
   std::shared_ptr<llvm::DenseMap<const Expr *, std::string>> Code =
@@ -155,8 +160,9 @@ void StateMachineEmitter::run(const std::string &Prelude) {
       "\n" + LC.directivesIn(Declaration) +
       "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
-      LC.pinned("static int " + generatedName(P.Name, "poll") +
-                    "(struct coast_head *__coast_h, struct coast_cx *__cx)",
+      LC.pinned("static int " + generatedName(P.Name, Split ? "body" : "poll") +
+                    "(struct coast_head *__coast_h, struct coast_cx *__cx" +
+                    (Split ? ", unsigned __coast_st)" : ")"),
                 Begin) +
       LC.pinned(header(), LBrace) + LC.lineMarker(LBrace) +
       LC.columnPad(LBrace);
@@ -170,8 +176,11 @@ void StateMachineEmitter::run(const std::string &Prelude) {
   for (const FrameVar &V : P.Vars)
     if (V.Defined)
       Undefs += "#undef " + V.Decl->getName().str() + "\n";
+  // The poll function's prologue is on the line of the user's `{`, as
+  // the body function's is: a breakpoint on either stops there.
   std::string Tail = "\n#undef return\n" + Undefs +
                      LC.pinned(epilogue(), Body->getRBracLoc()) +
+                     (Split ? LC.pinned(pollFunction(), LBrace) : "") +
                      LC.lineMarker(Body->getRBracLoc()) +
                      LC.columnPad(AfterBody);
   LC.replace(CharSourceRange::getCharRange(AfterBody, AfterBody),
@@ -511,7 +520,23 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer, storing the register locals live across the point;
   // resuming (header()) loads them first. The first poll needs neither.
-  if (Pt.Source != FrameSource::None) {
+  std::string Pending = Pt.Spills.empty()
+                            ? "goto __coast_pending; "
+                            : "{ " + spillText(Pt) + "goto __coast_pending; } ";
+  if (Pt.Source == FrameSource::Embedded && Pt.SplitCallee) {
+    // The first poll enters the callee's body at its start: a constant
+    // state the inliner folds its dispatch with (its frame was just
+    // initialized), where the poll function's load of it is opaque. Resuming
+    // polls as the runtime does.
+    S += "__co->__h.state = " + N +
+         "; if ((__coast_p = " + generatedName(Callee, "body") + "(&" + Child +
+         ".__h, __cx, " + StateStart + ")) != COAST_READY) " + Pending +
+         "if (0) { " +
+         (Pt.Spills.empty() ? "__coast_s" + N + ": "
+                            : "__coast_r" + N + ": " + reloadText(Pt)) +
+         "if ((__coast_p = " + pollCall(Pt) + ") != COAST_READY) " + Pending +
+         "} ";
+  } else if (Pt.Source != FrameSource::None) {
     S += "__co->__h.state = " + N + "; ";
     if (!Pt.Spills.empty())
       S += "goto __coast_s" + N + "; __coast_r" + N + ": " + reloadText(Pt);
@@ -521,9 +546,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
                    (Pt.Race == MarkKind::Await ? "\"" + Callee + "\"" : "0") +
                    ")"
              : pollCall(Pt);
-    S += "__coast_s" + N + ": if ((__coast_p = " + Poll + ") != COAST_READY) ";
-    S += Pt.Spills.empty() ? "goto __coast_pending; "
-                           : "{ " + spillText(Pt) + "goto __coast_pending; } ";
+    S += "__coast_s" + N + ": if ((__coast_p = " + Poll + ") != COAST_READY) " +
+         Pending;
   }
 
   QualType RT = Pt.Result;
@@ -770,10 +794,12 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
 std::string StateMachineEmitter::header() const {
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
-                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if "
-                  "(__coast_h->flags & " +
-                  FlagCancel + ") goto __coast_drop; switch " +
-                  "(__coast_h->state) { case " + StateStart + ": break; ";
+                  " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; " +
+                  (Split ? std::string("switch (__coast_st)")
+                         : std::string("if (__coast_h->flags & ") + FlagCancel +
+                               ") goto __coast_drop; switch "
+                               "(__coast_h->state)") +
+                  " { case " + StateStart + ": break; ";
   for (const SuspendPoint &Pt : P.Points) {
     // A yield's label is its resume path only.
     bool Reload = !Pt.Spills.empty() && Pt.Source != FrameSource::None;
@@ -856,7 +882,10 @@ std::string StateMachineEmitter::dropText(const DropValue &D) const {
          "coast__frame_free(__cx->frames, " + F + ", " + F + "->fn->size); } ";
 }
 
-std::string StateMachineEmitter::epilogue() const {
+/// What the poll function does when the frame is cancelled: the current
+/// state's sub-future cancelled and polled to completion, then what the
+/// state owns destructed; \p Declare: with the locals it uses.
+std::string StateMachineEmitter::dropPath(bool Declare) const {
   std::string S;
   // Cancelled before its first poll, the frame still owns its arguments.
   if (!P.StartDrops.empty()) {
@@ -896,11 +925,16 @@ std::string StateMachineEmitter::epilogue() const {
   std::string Shared = "return coast__drop_child(__coast_h, &" +
                        generatedName(P.Name, "fn") + ", __cx); ";
   // Most functions have no drop code of their own: no switch to compile.
-  std::string Drop = S.empty() ? Shared
-                               : "switch (__co->__h.state) { " + S +
-                                     "default: " + Shared + "} " +
-                                     "__co->__h.state = " + StateDone +
-                                     "; return COAST_READY; ";
+  if (S.empty())
+    return Shared;
+  return (Declare
+              ? Frame + " *__co = (" + Frame + " *)__coast_h; int __coast_p; "
+              : "") +
+         "switch (__co->__h.state) { " + S + "default: " + Shared +
+         "} __co->__h.state = " + StateDone + "; return COAST_READY; ";
+}
+
+std::string StateMachineEmitter::epilogue() const {
   // A yield suspends itself: PENDING without a poll's answer to pass on,
   // the task queued again. Once here, not per yield: each full expression
   // costs the compile of the lowered text ~6.6K instructions in Sema alone.
@@ -912,15 +946,27 @@ std::string StateMachineEmitter::epilogue() const {
          (Yields ? "__coast_yield: coast__task_wake_self(__cx); return "
                    "COAST_PENDING; "
                  : "") +
-         "__coast_drop: " + Drop + "}\n";
+         (Split ? "" : "__coast_drop: " + dropPath(false)) + "}\n";
+}
+
+/// A split function's poll function, the descriptor's: the body from the
+/// frame's state, or the drop path. Kept out of the body, the drop path and
+/// the flags test leave an awaiter's first poll (the body from state 0)
+/// small enough to inline.
+std::string StateMachineEmitter::pollFunction() const {
+  return "static int " + generatedName(P.Name, "poll") +
+         "(struct coast_head *__coast_h, struct coast_cx *__cx) { if "
+         "(!(__coast_h->flags & " +
+         FlagCancel + ")) return " + generatedName(P.Name, "body") +
+         "(__coast_h, __cx, __coast_h->state); " + dropPath(true) + "}\n";
 }
 
 } // namespace
 
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
                       const std::string &Prelude,
-                      const std::string &BodyPragmas) {
-  StateMachineEmitter(Plan, LC, BodyPragmas).run(Prelude);
+                      const std::string &BodyPragmas, bool Split) {
+  StateMachineEmitter(Plan, LC, BodyPragmas, Split).run(Prelude);
 }
 
 } // namespace coast

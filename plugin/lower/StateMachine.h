@@ -4,7 +4,7 @@
 // function, in place. The user's body stays where it is, as a block inside
 // the poll function:
 //
-//   static int f__coast_poll(struct coast_frame *__coast_h,
+//   static int f__coast_poll(struct coast_head *__coast_h,
 //                            struct coast_cx *__cx) {
 //     struct f__coast_frame *__co = ...;
 //     if (cancel requested) goto __coast_drop;
@@ -17,6 +17,15 @@
 //     finish; __coast_pending: return COAST_PENDING;
 //     __coast_drop: cancel the callee of the current state, finish
 //   }
+//
+// Optimizing, an embedded function with at most one suspension point is
+// split: the code is
+// f__coast_body(__coast_h, __cx, unsigned __coast_st), dispatching on
+// __coast_st, and f__coast_poll tests the flag, then calls it with the
+// frame's state or runs the drop path. The embedding caller's first poll
+// (the frame just initialized) calls f__coast_body with state 0, a constant
+// the inliner folds the dispatch with; its __coast_sN, in an `if (0)`
+// block, resumes through f__coast_poll.
 //
 // Resuming jumps to the label of the suspension point; C allows jumps into
 // blocks and loops, and planning made sure no jump enters the scope of a
@@ -36,10 +45,16 @@ namespace coast {
 
 /// Schedules the edits that turn \p Plan's function into its poll function,
 /// preceded by \p Prelude (declarations at file scope); \p BodyPragmas
-/// (FunctionState::fpPragmas) go first in its body.
+/// (FunctionState::fpPragmas) go first in its body. \p Split: body and
+/// poll functions (TULowering::plan decides: optimizing, an embedded
+/// callee with at most one suspension point; at -O0 the split is only code
+/// to compile, gen-async.py 200 +17% instructions, and a function no
+/// caller embeds went through the optimizer's function passes twice, its
+/// body inlined into its one caller, the poll function: +9.5% of
+/// echo_server's -O2 compile).
 void emitStateMachine(const AsyncFunctionPlan &Plan, LoweringContext &LC,
                       const std::string &Prelude,
-                      const std::string &BodyPragmas = "");
+                      const std::string &BodyPragmas = "", bool Split = false);
 
 } // namespace coast
 
