@@ -457,15 +457,21 @@ std::string StateMachineEmitter::freeChild(const SuspendPoint &Pt) const {
          ", (" + calleeFn(Pt) + ")->size); ";
 }
 
-/// A frame-stack sub-future whose descriptor only it knows, and that no
-/// ready companion marks as one the runtime keeps fast (join, channels, the
-/// mutex): polled, its result taken and its frame freed by one call,
-/// coast__poll_take. Inline, those steps were a large part of what such an
-/// await cost the optimizer and the back end at -O2 (bench/compile-time's
-/// README, "Awaits of unknown callees out of line"), and its poll is an
-/// indirect call into other code anyway.
+/// A runtime leaf (its name starts with coast_: the I/O calls, sleeps,
+/// the blocking pool; not those a ready companion marks as kept fast: join,
+/// channels, the mutex) or a race: polled, its result taken and its frame
+/// freed by one call, coast__poll_take. Inline, those steps were a large
+/// part of what such an await cost the optimizer and the back end at -O2
+/// (bench/compile-time's README, "Awaits of unknown callees out of line");
+/// a leaf's poll is a system call's cost. The user's own callees of other
+/// files and pointers keep the inline path: through coast__poll_take each
+/// await cost ~40 instructions more. An _Atomic result is wider than the
+/// __typeof_unqual__ the result is stored in.
 bool StateMachineEmitter::takesOutOfLine(const SuspendPoint &Pt) const {
-  return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee && !Pt.Ready;
+  bool Leaf = Pt.Race != MarkKind::Await ||
+              (Pt.Callee && Pt.Callee->getName().starts_with("coast_"));
+  return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee &&
+         !Pt.Ready && Leaf && !Pt.Result->isAtomicType();
 }
 
 /// One line: start the callee, record the state, and the resume label

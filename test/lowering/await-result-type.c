@@ -16,7 +16,7 @@ async short narrow(void);
 
 // LOWERED: typedef __typeof__(long) shadowing__coast_result1;
 // LOWERED: typedef __typeof__(short) shadowing__coast_result2;
-// LOWERED: __typeof_unqual__(shadowing__coast_result1) __coast_r;
+// LOWERED: shadowing__coast_result1 __coast_r = (*(shadowing__coast_result1 *)
 async long shadowing(void)
 {
 	char n = 3;

@@ -2,8 +2,9 @@
 // itself, is awaited through its descriptor, a constant: its body's poll
 // called directly (coast__poll_known), its result and frame size read from
 // depth__coast_fn. One lowered below it is not declared yet where it is
-// awaited: it goes through coast__poll_take, like another file's
-// callee. Both print what the program built without the plugin prints.
+// awaited: it goes through the frame's own descriptor, like another
+// file's callee. Both print what the program built without the plugin
+// prints.
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
@@ -13,8 +14,9 @@
 // LOWERED-SAME: coast__frame_free(__cx->frames, __co->__aw.p1, (&depth__coast_fn)->size);
 // LOWERED: struct coast_frame *halves__coast_start(
 // LOWERED-NOT: coast__poll_known
-// LOWERED: coast__poll_take(__co->__aw.p1, __cx, &__coast_r, "halves")
-// LOWERED-NOT: coast__frame_free
+// LOWERED: coast__poll_child(__co->__aw.p1, __cx)
+// LOWERED-SAME: (__co->__aw.p1->fn)->ret_offset
+// LOWERED-SAME: coast__frame_free(__cx->frames, __co->__aw.p1, (__co->__aw.p1->fn)->size);
 // LOWERED: static const struct coast_fn halves__coast_fn = {
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &halves__coast_fn)
 // LOWERED: coast__poll_known(__co->__aw.p1, __cx, &depth__coast_fn)
@@ -24,7 +26,7 @@
 // START: struct coast_frame *depth__coast_start(struct coast_alloc *__a, {{.*}} *__w = (struct depth__coast_heap *)coast__frame_new(__a, &depth__coast_fn);
 // At -O2 a known callee's body poll is a direct call (its descriptor's
 // body_poll folded, no call through coast__heap_poll); a callee not known
-// yet is polled through coast__poll_take.
+// yet is polled through its frame's descriptor, an indirect call.
 // RUN: %coast -O2 -S -emit-llvm %s -o %t.ll
 // RUN: FileCheck %s --check-prefix=IR < %t.ll
 // IR-LABEL: define internal i32 @depth__coast_poll(
@@ -32,7 +34,7 @@
 // IR: call i32 @depth__coast_poll(
 // IR-NOT: {{call i32 %|call i32 @coast__heap_poll}}
 // IR-LABEL: define internal i32 @before__coast_poll(
-// IR: call i32 @coast__poll_take(
+// IR: call i32 %
 #include <coast.h>
 #include <stdio.h>
 

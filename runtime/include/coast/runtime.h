@@ -165,9 +165,8 @@ static inline int coast__poll_child(struct coast_frame *child,
  * coast__poll_child, then, once child is READY, its result (fn->ret_size
  * bytes at fn->ret_offset) copied to out unless out is NULL and its frame
  * given back to cx->frames; a NULL child (its start function was out of
- * frames) is coast__out_of_frames(name).  Lowered code awaits a
- * frame-stack callee it knows nothing of (another file's, a function
- * pointer's, the runtime's I/O leaves) with this one call: inline, those
+ * frames) is coast__out_of_frames(name).  Lowered code awaits the
+ * runtime's I/O leaves, sleeps and races with this one call: inline, those
  * steps at every await were a large part of what an async-heavy file cost
  * the optimizer and the back end at -O2.
  */
