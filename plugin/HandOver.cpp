@@ -45,10 +45,14 @@ public:
     // Only the first include makes the content cache, and under its own
     // name (SourceManager::getFileEntryRefForID: the directory later
     // quoted includes are looked up in); a file the compile reaches under
-    // another spelling than the scan did reads itself.
+    // another spelling than the scan did reads itself, and so does one
+    // mapped to another file (-remap-file: its content cache made at the
+    // first include, the scan's text would replace the mapped file's).
     ScannedFile &S = It->second;
     if (!ModuleImported && File->isSameRef(*S.File) &&
-        !SM.hasFileInfo(&File->getFileEntry()) && readAsIs(*File, *S.Text))
+        !SM.hasFileInfo(&File->getFileEntry()) &&
+        !SM.isFileOverridden(&File->getFileEntry()) &&
+        readAsIs(*File, *S.Text))
       SM.overrideFileContents(*File, std::move(S.Text));
     Files.erase(It);
   }
