@@ -1,17 +1,17 @@
 /*
- * take.c - the out-of-line await of a sub-future the caller knows nothing
- * of: a start function of another translation unit (the runtime's I/O
- * leaves, another file's async function) or a function pointer's.
+ * take.c - the out-of-line await of a runtime leaf (the I/O calls, the
+ * sleeps: a start function whose name starts with coast_ and that has no
+ * ready companion) or a race.
  *
  * Inline, each such await was coast__poll_child, the result read through
  * fn->ret_offset and coast__frame_free at every site: at -O2 a large part
  * of what a lowered function costs the optimizer and the back end over
- * plain C (docs/future-abi.md, section 3).  Its
- * callee's poll is an indirect call into other code already; this adds a
- * direct one.  The start function's NULL (out of frames) is reported
- * here too, not after every start: a compare, a branch and a call fewer
- * at each await.  Awaits the runtime keeps fast (a known callee, a callee
- * with a ready companion: join, channels, the mutex) stay inline.
+ * plain C (docs/future-abi.md, section 3).  A leaf's poll costs a system
+ * call; this adds a direct call.  The start function's NULL (out of
+ * frames) is reported here too, not after every start.  Awaits the
+ * runtime keeps fast (join, channels, the mutex: ready companions), known
+ * callees and the user's callees of other files stay inline: through here
+ * each of the latter cost ~40 instructions more.
  */
 #include <string.h>
 
