@@ -400,11 +400,11 @@ size_t coast__slab_kept(void);
 size_t coast__slab_mapped(void);
 unsigned coast__slab_most_retired(void);
 /*
- * The registry's side of the slab (task.c): n blocks of bsize bytes at
- * base, just carved, enter the registry dead (R1); n blocks of a span
- * about to be given back leave it.
+ * The task's side of the slab (task.c): n blocks of bsize bytes at base,
+ * just carved for class c, get what every task starts with and enter the
+ * registry dead (R1); n blocks of a span about to be given back leave it.
  */
-void coast__task_reg_carve(char *base, size_t bsize, unsigned n);
+void coast__task_carve(char *base, size_t bsize, unsigned n, unsigned c);
 void coast__task_reg_retire(char *base, size_t bsize, unsigned n);
 
 /* Tasks allocated and not yet freed, for tests and dumps. */

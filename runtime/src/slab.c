@@ -21,7 +21,7 @@
  * -----
  * The owner allocates from its class's current span (cur).  A span's
  * blocks are carved 64 at a time (they enter the task registry then, see
- * coast__task_reg_carve); when cur has no free block and nothing left to
+ * coast__task_carve); when cur has no free block and nothing left to
  * carve, the owner drains the class's remote stack (below), then takes a
  * span that has free blocks (partial first, empty after), then a retired
  * span, then maps a new one.  A span is on at most one list:
@@ -216,8 +216,9 @@ static struct span *span_new(struct coast__slab *s, unsigned c)
 	return sp;
 }
 
-/* The next CARVE blocks of sp (fewer at its end) onto its free list, dead
- * and in the registry (coast__task_reg_carve). */
+/* The next CARVE blocks of sp (fewer at its end) onto its free list, dead,
+ * each with what a task starts with, and in the registry
+ * (coast__task_carve). */
 static void span_carve(struct span *sp)
 {
 	char *base = (char *)sp + SPAN_HDR + (size_t)sp->carved * sp->bsize;
@@ -226,7 +227,7 @@ static void span_carve(struct span *sp)
 
 	if (n > CARVE)
 		n = CARVE;
-	coast__task_reg_carve(base, sp->bsize, n);
+	coast__task_carve(base, sp->bsize, n, sp->cls);
 	for (i = n; i-- > 0;) {
 		t = (struct coast_task *)(void *)(base + (size_t)i * sp->bsize);
 		t->next = sp->free;

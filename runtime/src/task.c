@@ -451,6 +451,33 @@ static void reg_forget_scope(struct coast_task *t)
 	reg_unlock(r);
 }
 
+static void *stack_alloc(struct coast_alloc *a, size_t size);
+static void stack_free(struct coast_alloc *a, void *p, size_t size);
+
+/*
+ * What every task starts with, stored once per slab block when it is
+ * carved (and in a malloc'd block when it is allocated): a free block
+ * keeps it, since each free puts back what the task changed (no frame
+ * stack, nothing descended, no scope: task_dealloc_slow; the fast free
+ * takes only blocks that have none), so a spawn's allocation stores only
+ * home and cancel_polled (was 13 fields, 3 of them stored again by the
+ * spawn's init).  The rest is the init's: state, is_root, yielded
+ * (coast__task_init, coast__task_init_running); next is set by every
+ * list a task enters, join_waker before JOIN_WAITING.
+ */
+static void block_init(struct coast_task *t, unsigned c)
+{
+	/* Atomic stores: a walker may read a linked block's (R1, R3). */
+	atomic_store_explicit(&t->state, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
+	t->blk_class = (uint8_t)c;
+	t->frames.alloc = stack_alloc;
+	t->frames.free = stack_free;
+	t->frames.cur = NULL;
+	t->frames.end = NULL;
+	t->descended = NULL;
+}
+
 /*
  * R1, R2: a span's blocks enter the registry when carved, dead (a count of
  * zero, no scope), all at once under the carving worker's shard lock; they
@@ -460,23 +487,21 @@ static void reg_forget_scope(struct coast_task *t)
  * Under AddressSanitizer they are linked only while allocated instead
  * (SLAB_LINKED).
  */
-void coast__task_reg_carve(char *base, size_t bsize, unsigned n)
+void coast__task_carve(char *base, size_t bsize, unsigned n, unsigned c)
 {
 	struct coast_task *t;
 	struct reg_shard *r;
 	unsigned i, shard;
 
-	if (!SLAB_LINKED)
-		return;
 	shard = reg_shard_here();
-	r = &reg[shard];
-	/* The walkers read a linked block's state and scope (R1, R3). */
 	for (i = 0; i < n; i++) {
 		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
-		atomic_store_explicit(&t->state, 0, memory_order_relaxed);
-		atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
+		block_init(t, c);
 		t->reg_shard = (uint16_t)shard;
 	}
+	if (!SLAB_LINKED)
+		return;
+	r = &reg[shard];
 	reg_lock(r);
 	for (i = 0; i < n; i++) {
 		t = (struct coast_task *)(void *)(base + (size_t)i * bsize);
@@ -785,47 +810,82 @@ _Noreturn void coast__out_of_frames(const char *fn)
 
 /* --------------------------------------------------- task allocation */
 
-static void *task_block_alloc(struct coast_alloc *a, size_t size)
+/* A block from malloc: off the workers, too big, or no span to be had. */
+static __attribute__((noinline)) void *task_block_malloc(size_t size)
 {
-	struct coast_task *t = NULL;
-	bool linked = SLAB_LINKED; /* R2 */
-	unsigned c;
+	struct coast_task *t = malloc(COAST__TASK_HDR + size);
 
-	(void)a;
-	if (size > SIZE_MAX - COAST__TASK_HDR - COAST__SLAB_RZ)
+	if (!t)
 		return NULL;
-	c = coast__slab_class(COAST__TASK_HDR + size + COAST__SLAB_RZ);
-	if (c != COAST__SLAB_NONE && on_worker())
-		t = coast__slab_alloc(c);
-	if (!t) {
-		/* Off the workers, too big, or no span to be had. */
-		c = COAST__SLAB_NONE;
-		t = malloc(COAST__TASK_HDR + size);
-		linked = false;
-		if (!t)
-			return NULL;
-	}
-	/* A slab block is poisoned but for what the task uses (COAST__SLAB_RZ). */
-	UNPOISON(t, COAST__TASK_HDR + size);
-	t->blk_class = (uint8_t)c;
-	/* Atomic stores: a walker may read a linked block's (R1, R3). */
-	atomic_store_explicit(&t->state, 0, memory_order_relaxed);
-	atomic_store_explicit(&t->scope, NULL, memory_order_relaxed);
-	t->next = NULL;
-	t->join_waker = NULL;
-	t->is_root = false;
+	block_init(t, COAST__SLAB_NONE);
 	t->home = -1;
 	t->cancel_polled = false;
-	t->yielded = false;
-	t->frames.alloc = stack_alloc;
-	t->frames.free = stack_free;
-	t->frames.cur = NULL;
-	t->frames.end = NULL;
-	t->descended = NULL;
-	if (!linked)
-		reg_add(t);
+	reg_add(t);
 	live_count(false);
 	return (char *)t + COAST__TASK_HDR;
+}
+
+/* What a slab block's task sets when allocated (block_init's aside). */
+static inline void *task_block_start(struct coast_task *t, size_t size)
+{
+	/* A slab block is poisoned but for what the task uses (COAST__SLAB_RZ). */
+	UNPOISON(t, COAST__TASK_HDR + size);
+	t->home = -1;
+	t->cancel_polled = false;
+	if (!SLAB_LINKED)
+		reg_add(t); /* R2 */
+	return (char *)t + COAST__TASK_HDR;
+}
+
+/* coast__task_frame_alloc's general path: the thread's first block, no
+ * free block in the current span, off the workers, too big. */
+static __attribute__((noinline)) void *task_block_slow(size_t size,
+							unsigned c)
+{
+	struct coast_task *t = NULL;
+
+	if (size > SIZE_MAX - COAST__TASK_HDR - COAST__SLAB_RZ)
+		return NULL;
+	if (c != COAST__SLAB_NONE && on_worker())
+		t = coast__slab_alloc(c);
+	if (!t)
+		return task_block_malloc(size);
+	live_count(false);
+	return task_block_start(t, size);
+}
+
+/*
+ * The common block, a worker's with a free block in its class's current
+ * span, without a register save: the general path is a tail call.  A
+ * thread has a slab only if it is a worker (from its first block), and
+ * here_live once it counted on a worker: the two tests on_worker and
+ * live_count would make.
+ */
+void *coast__task_frame_alloc(size_t size)
+{
+	struct coast__slab *s = coast__slab_here;
+	struct live_count *l = here_live;
+	unsigned c = size <= COAST__SLAB_MAX - COAST__TASK_HDR - COAST__SLAB_RZ
+			     ? coast__slab_class(COAST__TASK_HDR + size +
+						 COAST__SLAB_RZ)
+			     : COAST__SLAB_NONE;
+	struct span *sp;
+	struct coast_task *t;
+
+	if (__builtin_expect(!s || !l || c == COAST__SLAB_NONE ||
+				     !(sp = s->cls[c].cur) || !(t = sp->free),
+			     0))
+		return task_block_slow(size, c);
+	sp->free = t->next;
+	sp->used++;
+	live_count_here(l, false);
+	return task_block_start(t, size);
+}
+
+static void *task_block_alloc(struct coast_alloc *a, size_t size)
+{
+	(void)a;
+	return coast__task_frame_alloc(size);
 }
 
 /* Frees a root frame that never became a task (rule 5 of future.h). */
@@ -871,6 +931,7 @@ void *coast__no_child(void *f, const struct coast_fn **cfn)
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 {
 	t->is_root = is_root;
+	t->yielded = false;
 	/* Not yet shared: the push that publishes it orders this store. */
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |
@@ -881,15 +942,19 @@ void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 static __attribute__((noinline)) void task_dealloc_slow(struct coast_task *t)
 {
 	stack_release(t);
-	if (t->descended) /* rare: free(NULL) cost 6 instructions a task */
+	if (t->descended) { /* rare: free(NULL) cost 6 instructions a task */
 		free(t->descended);
+		t->descended = NULL; /* block_init's, for the next task */
+	}
 	if (t->blk_class == COAST__SLAB_NONE) {
 		reg_remove(t);
 		free(t);
 	} else {
-		if (!SLAB_LINKED)
+		if (!SLAB_LINKED) {
 			reg_remove(t);
-		else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
+			atomic_store_explicit(&t->scope, NULL,
+					      memory_order_relaxed);
+		} else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
 			reg_forget_scope(t); /* R3 */
 		coast__slab_free(t);
 	}

@@ -94,6 +94,15 @@ static inline int coast__poll_frame(struct coast_frame *f,
 	return r;
 }
 
+/* Allocates a task and its root frame together (coast_spawn's and
+ * coast_block_on's allocator, below). */
+COAST_EXTERN extern struct coast_alloc coast__task_alloc;
+/*
+ * coast__task_alloc's alloc without the allocator: a task block with room
+ * for a root frame of size bytes, the frame returned, or NULL.
+ */
+COAST_EXTERN void *coast__task_frame_alloc(size_t size);
+
 /*
  * The frame of a start function (lowered or hand-written), fn->size bytes
  * from a, its header filled in (fn, COAST_STATE_START, no flags; the rest
@@ -196,8 +205,7 @@ COAST_EXTERN void coast_waker_drop(coast_waker *w);
  * with coast__task_alloc and passes the frame here.
  */
 
-/* Allocates a task and its root frame together. */
-COAST_EXTERN extern struct coast_alloc coast__task_alloc;
+/* coast__task_alloc (above) allocates a task and its root frame together. */
 /* Frames of boxed calls: one heap allocation each. */
 COAST_EXTERN extern struct coast_alloc coast__box_alloc;
 
