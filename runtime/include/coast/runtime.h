@@ -108,14 +108,23 @@ COAST_EXTERN void *coast__task_frame_alloc(size_t size);
  * from a, its header filled in (fn, COAST_STATE_START, no flags; the rest
  * is the caller's to fill), or NULL when a is out of memory.  Inline: at
  * -O2 it is the start function's own code, at -O0 one copy a translation
- * unit instead of those lines in every lowered start function.
+ * unit instead of those lines in every lowered start function.  A start
+ * function inlined where a spawn passes &coast__task_alloc calls
+ * coast__task_frame_alloc directly: coast__frame_alloc's test of the
+ * allocator's room (a task allocator has none) and the indirect call were
+ * 8 instructions of a spawn.  __builtin_constant_p tells after inlining:
+ * elsewhere (and at -O0) it is false and the allocator is called.
  */
 static inline void *coast__frame_new(struct coast_alloc *a,
 				     const struct coast_fn *fn)
 {
-	struct coast_frame *f =
-		(struct coast_frame *)coast__frame_alloc(a, fn->size);
+	struct coast_frame *f;
 
+	if (__builtin_constant_p(a == &coast__task_alloc) &&
+	    a == &coast__task_alloc)
+		f = (struct coast_frame *)coast__task_frame_alloc(fn->size);
+	else
+		f = (struct coast_frame *)coast__frame_alloc(a, fn->size);
 	if (!f)
 		return NULL;
 	f->fn = fn;
