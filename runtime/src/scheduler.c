@@ -355,10 +355,9 @@ static struct coast_task *pop_spill(struct worker *w)
 	return t;
 }
 
-/* Inline: every spawn and wake on a worker comes here.  Forced into
- * coast__spawn; the other callers' copy is push_local. */
-static __attribute__((always_inline)) inline void
-push_local_inline(struct worker *w, struct coast_task *t)
+/* Inline: every wake on a worker comes here (coast__spawn has its own
+ * copy, with its calls as tail calls). */
+static inline void push_local(struct worker *w, struct coast_task *t)
 {
 	/*
 	 * P1 wakes another worker; with one, there is none, and w itself
@@ -375,11 +374,6 @@ push_local_inline(struct worker *w, struct coast_task *t)
 		w->unannounced = false;
 		notify();
 	}
-}
-
-static inline void push_local(struct worker *w, struct coast_task *t)
-{
-	push_local_inline(w, t);
 }
 
 static void push_remote(struct coast_task *t)
@@ -1418,6 +1412,41 @@ _Noreturn void coast__block_on_failed(int err, const char *fn)
 	abort();
 }
 
+/*
+ * coast__spawn's paths that call: each a tail call there (the register
+ * saves of a call in coast__spawn's own body were 6 instructions of every
+ * spawn).  Each returns t hidden from the optimizer: one that knows it is
+ * the argument keeps t in a saved register across the call instead.
+ */
+static inline coast_task *spawn_ret(struct coast_task *t)
+{
+	__asm__("" : "+r"(t));
+	return t;
+}
+
+static __attribute__((noinline)) coast_task *
+spawn_remote(struct coast_task *t)
+{
+	push_remote(t);
+	return spawn_ret(t);
+}
+
+/* Several workers: push_local's test of whom to wake calls. */
+static __attribute__((noinline)) coast_task *
+spawn_shared(struct worker *w, struct coast_task *t)
+{
+	push_local(w, t);
+	return spawn_ret(t);
+}
+
+/* One worker, the ring full: behind it on the spill list. */
+static __attribute__((noinline)) coast_task *
+spawn_full(struct worker *w, struct coast_task *t)
+{
+	push_full(w, t);
+	return spawn_ret(t);
+}
+
 coast_task *coast__spawn(struct coast_frame *root)
 {
 	struct worker *w = me;
@@ -1432,17 +1461,20 @@ coast_task *coast__spawn(struct coast_frame *root)
 	 * none: task_block_alloc) and with the push inline: three calls
 	 * deep, a spawn paid 20 instructions for the calls alone.
 	 */
-	if (__builtin_expect(!w, 0)) {
-		push_remote(t);
-		return t;
-	}
+	if (__builtin_expect(!w, 0))
+		return spawn_remote(t);
 	/* One worker spawning more than its ring holds: behind the spill
 	 * list, as push_full would (only one worker has one). */
 	if (w->spill_head) {
 		spill_append(w, t);
 		return t;
 	}
-	push_local_inline(w, t);
+	if (rt.n > 1)
+		return spawn_shared(w, t);
+	/* push_local's with one worker (nobody to wake), the ring's push
+	 * inline. */
+	if (__builtin_expect(!coast__local_push_room(&w->q, t), 0))
+		return spawn_full(w, t);
 	return t;
 }
 
