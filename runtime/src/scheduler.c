@@ -1458,7 +1458,7 @@ coast_task *coast__spawn(struct coast_frame *root)
 	coast__task_init_running(t, 2); /* the handle's and the queue's */
 	/*
 	 * schedule_new's, without its test of home (a spawned task has
-	 * none: task_block_alloc) and with the push inline: three calls
+	 * none: task_block_start) and with the push inline: three calls
 	 * deep, a spawn paid 20 instructions for the calls alone.
 	 */
 	if (__builtin_expect(!w, 0))
