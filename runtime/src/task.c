@@ -954,8 +954,10 @@ static __attribute__((noinline)) void task_dealloc_slow(struct coast_task *t)
 			reg_remove(t);
 			atomic_store_explicit(&t->scope, NULL,
 					      memory_order_relaxed);
-		} else if (atomic_load_explicit(&t->scope, memory_order_relaxed))
+		} else if (atomic_load_explicit(&t->scope,
+						memory_order_relaxed)) {
 			reg_forget_scope(t); /* R3 */
+		}
 		coast__slab_free(t);
 	}
 	live_count(true);
