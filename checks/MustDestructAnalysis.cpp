@@ -697,36 +697,23 @@ private:
   std::map<unsigned, std::set<SourceLocation>> Leaks;
 };
 
-class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
-public:
-  FunctionFinder(ASTContext &Ctx, CheckHandler &H, FunctionAnalyses &A)
-      : Ctx(Ctx), Handler(H), Analyses(A) {}
-
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext())
-      return true;
-    // The lowering asks again about async functions: they keep the result.
-    if (isAsyncFunction(FD))
-      Analyses.ownership(FD, Ctx, &Handler);
-    else
-      OwnershipFlow(FD, Ctx, &Handler).run(nullptr);
-    return true;
-  }
-
-private:
-  ASTContext &Ctx;
-  CheckHandler &Handler;
-  FunctionAnalyses &Analyses;
-};
-
 } // namespace
 
 void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler,
                              FunctionAnalyses &Analyses) {
   if (!mentionsCoast(Ctx))
     return;
-  FunctionFinder(Ctx, Handler, Analyses)
-      .TraverseDecl(Ctx.getTranslationUnitDecl());
+  // A C function is defined at file scope only (runSpawnBorrowCheck).
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext())
+      continue;
+    // The lowering asks again about async functions: they keep the result.
+    if (isAsyncFunction(FD))
+      Analyses.ownership(FD, Ctx, &Handler);
+    else
+      OwnershipFlow(FD, Ctx, &Handler).run(nullptr);
+  }
 }
 
 MustDestructOwnership::MustDestructOwnership(const FunctionDecl *FD,

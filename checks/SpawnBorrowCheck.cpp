@@ -519,28 +519,16 @@ private:
   FactCollector Facts;
 };
 
-class FunctionFinder : public RecursiveASTVisitor<FunctionFinder> {
-public:
-  FunctionFinder(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
-
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (FD->doesThisDeclarationHaveABody())
-      SpawnBorrowChecker(FD, Ctx, Handler).run();
-    return true;
-  }
-
-  // A C function body defines no function: SpawnBorrowChecker walks it.
-  bool TraverseStmt(Stmt *) { return true; }
-
-private:
-  ASTContext &Ctx;
-  CheckHandler &Handler;
-};
-
 } // namespace
 
+// A C function is defined at file scope only: the translation unit's
+// declarations, not a RecursiveASTVisitor walk of every prototype's types
+// and parameters (most of them the system headers').
 void runSpawnBorrowCheck(ASTContext &Ctx, CheckHandler &Handler) {
-  FunctionFinder(Ctx, Handler).TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+    if (auto *FD = dyn_cast<FunctionDecl>(D);
+        FD && FD->doesThisDeclarationHaveABody())
+      SpawnBorrowChecker(FD, Ctx, Handler).run();
 }
 
 } // namespace coast
