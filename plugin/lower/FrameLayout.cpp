@@ -304,10 +304,9 @@ std::string startCallee(const FunctionDecl *Callee,
 }
 
 std::string childMember(const SuspendPoint &Pt) {
-  bool InFrame = Pt.Source == FrameSource::Embedded ||
-                 Pt.Source == FrameSource::Leaf;
-  return (InFrame ? "__aw.s" : "__aw.p") +
-         std::to_string(Pt.State);
+  bool InFrame =
+      Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
+  return (InFrame ? "__aw.s" : "__aw.p") + std::to_string(Pt.State);
 }
 
 std::string dtorMember() { return "__aw.__coast_dtor"; }

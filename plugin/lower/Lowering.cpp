@@ -5,12 +5,12 @@
 #include "AsyncFunctionPlan.h"
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
+#include "EmbeddedLeaf.h"
 #include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
 #include "LocalTypes.h"
 #include "LoweringContext.h"
-#include "EmbeddedLeaf.h"
 #include "ReadyCompanion.h"
 #include "StateMachine.h"
 

@@ -24,8 +24,9 @@ namespace coast {
 /// embedded as a leaf (not a race, not lowered in this file), every
 /// argument is free of side effects, calls and variably modified types
 /// (the lowering evaluates them for the companion and again, when it
-/// answers 0, for the start or init function), and a function of the companion's name (not a macro's) and
-/// shape is declared at file scope before \p Caller.
+/// answers 0, for the start or init function), and a function of the
+/// companion's name (not a macro's) and shape is declared at file scope before
+/// \p Caller.
 const clang::FunctionDecl *readyCompanion(const SuspendPoint &Pt,
                                           const clang::FunctionDecl &Caller,
                                           clang::ASTContext &Ctx);

@@ -925,11 +925,11 @@ std::string StateMachineEmitter::dropPath(bool Declare) const {
     }
     // An awaited destructor is not interrupted: it finishes, then the
     // frame does.
-    bool InFrame = Pt.Source == FrameSource::Embedded ||
-                   Pt.Source == FrameSource::Leaf;
+    bool InFrame =
+        Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
     if (!Pt.FinishOnCancel)
-      S += Child + (InFrame ? ".__h.flags" : "->flags") + " |= " +
-           FlagCancel + "; ";
+      S += Child + (InFrame ? ".__h.flags" : "->flags") + " |= " + FlagCancel +
+           "; ";
     S += "if ((__coast_p = " + pollCall(Pt) +
          ") != COAST_READY) return __coast_p; ";
     if (!InFrame)
