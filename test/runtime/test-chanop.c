@@ -327,3 +327,50 @@ TEST_IMPL(chanop_ping_pong)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/*
+ * An operation embedded where the last one ended NOTIFIED (a send that
+ * was woken for room and then sent: the next await of a loop reuses its
+ * union member) starts over: its first poll links it behind the senders
+ * already waiting, not at the front, where C2 puts only a notified
+ * sender that lost the room.  Fails if the init leaves the waiter's
+ * state as it was and the first poll does not reset it.
+ */
+static void reused_send(struct coast_cx *cx)
+{
+	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct coast_chan_op op;
+	struct coast_frame *b;
+	int v0 = 0, v1 = 1, v2 = 2, v3 = 3, got = -1;
+
+	ASSERT_EQ(coast_chan_send(ch, &v0), 0); /* full */
+	coast_chan_send__coast_init(&op, ch, &v1);
+	ASSERT_EQ(coast_chan_send__coast_poll(&op.__h, cx), COAST_PENDING);
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0); /* notifies op */
+	ASSERT_EQ(got, 0);
+	ASSERT_EQ(coast_chan_send__coast_poll(&op.__h, cx), COAST_READY);
+	ASSERT_EQ(op.__ret, 0);
+
+	b = COAST_START(coast_chan_send)(cx->frames, ch, &v2);
+	ASSERT(b);
+	ASSERT_EQ(test_poll(b, cx), COAST_PENDING); /* first in line */
+	coast_chan_send__coast_init(&op, ch, &v3);
+	ASSERT_EQ(coast_chan_send__coast_poll(&op.__h, cx), COAST_PENDING);
+	ASSERT_EQ(coast__chan_waiters(ch), 2);
+
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0); /* notifies the first */
+	ASSERT_EQ(got, 1);
+	ASSERT_EQ(test_poll(b, cx), COAST_READY);
+	ASSERT_EQ(COAST_RESULT(int, b), 0);
+	test_free(cx, b);
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0);
+	ASSERT_EQ(got, 2);
+	ASSERT_EQ(coast_chan_send__coast_poll(&op.__h, cx), COAST_READY);
+	ASSERT_EQ(op.__ret, 0);
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0);
+	ASSERT_EQ(got, 3);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+}
+
+TEST_SCRIPT(chanop_reused_send, reused_send)
