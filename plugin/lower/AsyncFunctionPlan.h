@@ -52,6 +52,8 @@ enum class FrameSource {
               ///< (also box_async callees and box(...) calls: awaiting
               ///< keeps them LIFO, and only their size is unknown)
   None,       ///< no sub-future: `coast_yield()` wakes its own task, suspends
+  Leaf,       ///< a member of the caller's frame, hand-written elsewhere
+              ///< (EmbeddedLeaf.h): a frame with its own header
 };
 
 /// The most suspension points (awaits and awaited destructors) a function
@@ -139,6 +141,8 @@ struct SuspendPoint {
   /// The callee's ready companion (ReadyCompanion.h), called before its
   /// start function; null: the frame is always started.
   const clang::FunctionDecl *Ready = nullptr;
+  /// Leaf: the frame's type, which its init and poll functions take.
+  clang::QualType LeafFrame;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
   std::string Temp; ///< Expression: frame member with the result; "" if void

@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 
@@ -64,7 +65,9 @@ std::string frameVarMember(const FrameVar &V, const LoweringContext &LC) {
 std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
   std::string S;
   for (const SuspendPoint &Pt : P.Points)
-    if (Pt.Source == FrameSource::FrameStack && !Pt.Result->isVoidType())
+    if ((Pt.Source == FrameSource::FrameStack ||
+         (Pt.Source == FrameSource::Leaf && Pt.Ready)) &&
+        !Pt.Result->isVoidType())
       S += "typedef " + LC.typeName(Pt.Result) + " " +
            awaitResultType(P.Name, Pt.State) + ";\n";
   S += frameType(P.Name) + " {\n  struct coast_head __h;\n";
@@ -122,6 +125,8 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
         continue;
       if (Pt.Source == FrameSource::Embedded)
         Aw += "  " + frameType(Pt.Callee->getName()) + " s" + N + ";\n";
+      else if (Pt.Source == FrameSource::Leaf)
+        Aw += "  " + LC.typeName(Pt.LeafFrame) + " s" + N + ";\n";
       else
         Aw += "  struct coast_frame *p" + N + ";\n";
     }
@@ -149,6 +154,7 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
 static unsigned siteAlloc(FrameSource Source) {
   switch (Source) {
   case FrameSource::Embedded:
+  case FrameSource::Leaf:
     return 0; // COAST_CHILD_EMBEDDED
   case FrameSource::FrameStack:
     return 1; // COAST_CHILD_FRAMES
@@ -172,6 +178,7 @@ static std::string siteTables(const AsyncFunctionPlan &P,
   std::string Table = "static const coast_site " + Sites + "[] = {";
   // The embedded callees in order of first await, and each one's index.
   std::vector<StringRef> Subs;
+  llvm::StringSet<> Leaves;
   llvm::StringMap<unsigned> SubIndex;
   bool Children = false;
   for (const SuspendPoint &Pt : P.Points) {
@@ -181,11 +188,13 @@ static std::string siteTables(const AsyncFunctionPlan &P,
                     uint64_t(std::min(PL.getColumn(), ColMax)) << 18 |
                     siteAlloc(Pt.Source);
     Children |= Pt.Source != FrameSource::None;
-    if (Pt.Source == FrameSource::Embedded) {
+    if (Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf) {
       auto [It, New] =
           SubIndex.try_emplace(Pt.Callee->getName(), unsigned(Subs.size()));
       if (New)
         Subs.push_back(It->first());
+      if (Pt.Source == FrameSource::Leaf)
+        Leaves.insert(It->first());
       // COAST_SITE_SUB's 16 bits hold it: there are fewer callees than
       // points, and Planner::planDrops rejects more than
       // MaxSuspensionPoints of those.
@@ -208,8 +217,9 @@ static std::string siteTables(const AsyncFunctionPlan &P,
   std::string SubsName = generatedName(P.Name, "subs");
   Tail += ", " + SubsName;
   Table += "static const struct coast_fn *const " + SubsName + "[] = {";
+  // A leaf's entry is NULL: its frame starts with its own descriptor.
   for (StringRef Fn : Subs)
-    Table += "&" + generatedName(Fn, "fn") + ", ";
+    Table += Leaves.count(Fn) ? "0, " : "&" + generatedName(Fn, "fn") + ", ";
   return Table + "};\n";
 }
 
@@ -294,8 +304,9 @@ std::string startCallee(const FunctionDecl *Callee,
 }
 
 std::string childMember(const SuspendPoint &Pt) {
-  return (Pt.Source == FrameSource::Embedded ? "__aw.s" : "__aw.p") +
-         std::to_string(Pt.State);
+  bool InFrame =
+      Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
+  return (InFrame ? "__aw.s" : "__aw.p") + std::to_string(Pt.State);
 }
 
 std::string dtorMember() { return "__aw.__coast_dtor"; }

@@ -5,6 +5,7 @@
 #include "AsyncFunctionPlan.h"
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
+#include "EmbeddedLeaf.h"
 #include "EvaluatedVisitor.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
@@ -133,7 +134,8 @@ private:
   LoweringContext &contextFor(const Decl *D);
   std::string prototypesFor(const Decl *D, LoweringContext &LC);
   void rewriteMark(const Mark &M, LoweringContext &LC);
-  FrameSource sourceOf(const FunctionDecl *Callee) const;
+  FrameSource sourceOf(const FunctionDecl *Callee,
+                       const FunctionDecl &Caller) const;
 
   ASTContext &Ctx;
   CheckHandler &Handler;
@@ -169,7 +171,8 @@ private:
   std::vector<const NamedDecl *> Moved;
 };
 
-FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
+FrameSource TULowering::sourceOf(const FunctionDecl *Callee,
+                                 const FunctionDecl &Caller) const {
   // Never embedded (that is what lets it recurse), but awaited like a
   // callee of another file: from the frame stack, not one malloc a call.
   if (hasCoastAttr(Callee, CoastAttr::BoxAsync))
@@ -180,8 +183,10 @@ FrameSource TULowering::sourceOf(const FunctionDecl *Callee) const {
       Callee->getDeclContext()->isTranslationUnit())
     return FrameSource::None;
   const FunctionDecl *Def = Callee->getDefinition();
-  return Def && Defined.count(Def) ? FrameSource::Embedded
-                                   : FrameSource::FrameStack;
+  if (Def && Defined.count(Def))
+    return FrameSource::Embedded;
+  return leafFrame(*Callee, Caller, Ctx).isNull() ? FrameSource::FrameStack
+                                                  : FrameSource::Leaf;
 }
 
 bool TULowering::plan() {
@@ -218,7 +223,9 @@ bool TULowering::plan() {
     if (!FD || !isAsyncFunction(FD))
       continue;
     Plans.emplace_back();
-    auto SourceOf = [this](const FunctionDecl *C) { return sourceOf(C); };
+    auto SourceOf = [this, FD](const FunctionDecl *C) {
+      return sourceOf(C, *FD);
+    };
     if (!planAsyncFunction(FD, Ctx, SourceOf, Handler, Analyses, Counters,
                            Tests, Plans.back()))
       Ok = false;
@@ -226,6 +233,8 @@ bool TULowering::plan() {
     for (SuspendPoint &Pt : Plans.back().Points) {
       if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
         Pt.KnownCallee = PlanOf.count(Pt.Callee->getDefinition());
+      if (Pt.Source == FrameSource::Leaf)
+        Pt.LeafFrame = leafFrame(*Pt.Callee, *FD, Ctx);
       Pt.Ready = readyCompanion(Pt, *FD, Ctx);
     }
     Defined.insert(FD);

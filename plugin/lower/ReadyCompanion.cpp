@@ -49,10 +49,11 @@ bool evaluatesTwiceAsOnce(const Expr *Arg, ASTContext &Ctx) {
   return !F.Refused && !Arg->HasSideEffects(Ctx);
 }
 
-/// Whether a declaration of \p R at file scope precedes \p Caller: the
-/// poll function stands where Caller is written and calls the companion
-/// there by name. One at block scope, in another function, is in the
-/// translation unit's lookup but not visible there.
+} // namespace
+
+/// The poll function stands where Caller is written and calls the
+/// companion there by name. One at block scope, in another function, is in
+/// the translation unit's lookup but not visible there.
 bool declaredAtFileScopeBefore(const FunctionDecl &R,
                                const FunctionDecl &Caller,
                                const SourceManager &SM) {
@@ -65,13 +66,13 @@ bool declaredAtFileScopeBefore(const FunctionDecl &R,
   return false;
 }
 
-} // namespace
-
 const FunctionDecl *readyCompanion(const SuspendPoint &Pt,
                                    const FunctionDecl &Caller,
                                    ASTContext &Ctx) {
-  if (!Pt.Callee || Pt.Source != FrameSource::FrameStack || Pt.KnownCallee ||
-      Pt.Race != MarkKind::Await)
+  if (!Pt.Callee ||
+      (Pt.Source != FrameSource::FrameStack &&
+       Pt.Source != FrameSource::Leaf) ||
+      Pt.KnownCallee || Pt.Race != MarkKind::Await)
     return nullptr;
   for (const Expr *A : Pt.Call->arguments())
     if (!evaluatesTwiceAsOnce(A, Ctx))

@@ -20,15 +20,21 @@
 namespace coast {
 
 /// The ready companion the await \p Pt in \p Caller calls first, or null:
-/// \p Pt awaits a direct call of a callee started from the frame stack
-/// (not a race, not lowered in this file), every argument is free of side
-/// effects, calls and variably modified types (the lowering evaluates them
-/// for the companion and again, when it answers 0, for the start
-/// function), and a function of the companion's name (not a macro's) and
-/// shape is declared at file scope before \p Caller.
+/// \p Pt awaits a direct call of a callee started from the frame stack or
+/// embedded as a leaf (not a race, not lowered in this file), every
+/// argument is free of side effects, calls and variably modified types
+/// (the lowering evaluates them for the companion and again, when it
+/// answers 0, for the start or init function), and a function of the
+/// companion's name (not a macro's) and shape is declared at file scope before
+/// \p Caller.
 const clang::FunctionDecl *readyCompanion(const SuspendPoint &Pt,
                                           const clang::FunctionDecl &Caller,
                                           clang::ASTContext &Ctx);
+
+/// Whether a declaration of \p R at file scope precedes \p Caller.
+bool declaredAtFileScopeBefore(const clang::FunctionDecl &R,
+                               const clang::FunctionDecl &Caller,
+                               const clang::SourceManager &SM);
 
 } // namespace coast
 

@@ -433,7 +433,9 @@ void StateMachineEmitter::rewritePoint(const SuspendPoint &Pt) {
 
 std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   std::string Child = "__co->" + childMember(Pt);
-  if (Pt.Source == FrameSource::Embedded)
+  // A leaf's poll takes its struct coast_frame, a lowered body's its head:
+  // both are __h.
+  if (Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf)
     return generatedName(Pt.Callee->getName(), "poll") + "(&" + Child +
            ".__h, __cx)";
   if (Pt.KnownCallee)
@@ -512,7 +514,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Value = "0";
   } else if (Pt.Race != MarkKind::Await) {
     S += raceStart(Pt);
-  } else if (Pt.Source == FrameSource::Embedded) {
+  } else if (Pt.Source == FrameSource::Embedded ||
+             Pt.Source == FrameSource::Leaf) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
     std::string Start = startCallee(
@@ -560,6 +563,14 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   if (Pt.Source == FrameSource::Embedded) {
     if (!RT->isVoidType())
       Value = Child + ".__ret";
+  } else if (Pt.Source == FrameSource::Leaf) {
+    // Nothing to free: the frame is the awaiter's.
+    if (!Void && Pt.Ready) {
+      S += LC.store("__coast_r", RT, Child + ".__ret", false) + " ";
+      Value = "__coast_r";
+    } else if (!Void) {
+      Value = Child + ".__ret";
+    }
   } else if (Take) {
     if (!Void)
       Value = "__coast_r";
@@ -914,13 +925,14 @@ std::string StateMachineEmitter::dropPath(bool Declare) const {
     }
     // An awaited destructor is not interrupted: it finishes, then the
     // frame does.
+    bool InFrame =
+        Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
     if (!Pt.FinishOnCancel)
-      S += Child +
-           (Pt.Source == FrameSource::Embedded ? ".__h.flags" : "->flags") +
-           " |= " + FlagCancel + "; ";
+      S += Child + (InFrame ? ".__h.flags" : "->flags") + " |= " + FlagCancel +
+           "; ";
     S += "if ((__coast_p = " + pollCall(Pt) +
          ") != COAST_READY) return __coast_p; ";
-    if (Pt.Source != FrameSource::Embedded)
+    if (!InFrame)
       S += freeChild(Pt);
     for (const DropValue &D : Pt.Drops)
       S += dropText(D);

@@ -88,8 +88,9 @@
  * its poll links). */
 enum { W_IDLE, W_LINKED, W_NOTIFIED, W_HANDING, W_HANDED };
 
-/* Room for the element of a hand-off (C6): two words. */
-#define CHAN_SLOT 16
+/* Room for the element of a hand-off (C6): two words.  coast/runtime.h's
+ * struct coast_chan_op counts it. */
+#define CHAN_SLOT COAST__CHAN_SLOT
 
 struct chan_waiter {
 	struct chan_waiter *next, *prev;
@@ -575,11 +576,21 @@ struct chan_frame {
 	struct chan_waiter w;
 };
 
-static int send_poll(struct coast_frame *f, struct coast_cx *cx);
-static int recv_poll(struct coast_frame *f, struct coast_cx *cx);
+/* The lowering embeds the frame in its awaiter's as coast/runtime.h
+ * publishes it, and reads and writes the members it names there. */
+#define CHAN_OP_SAME(a, b)                                                 \
+	(offsetof(struct chan_frame, a) == offsetof(struct coast_chan_op, b))
+_Static_assert(sizeof(struct chan_frame) == sizeof(struct coast_chan_op) &&
+		       _Alignof(struct chan_frame) ==
+			       _Alignof(struct coast_chan_op),
+	       "coast/runtime.h's struct coast_chan_op is chan_frame's size");
+_Static_assert(CHAN_OP_SAME(h, __h) && CHAN_OP_SAME(ret, __ret) &&
+		       CHAN_OP_SAME(ch, __ch) && CHAN_OP_SAME(elem, __elem) &&
+		       CHAN_OP_SAME(w, __w),
+	       "coast/runtime.h's struct coast_chan_op is chan_frame's layout");
 
-static const struct coast_fn send_fn = {
-	.poll = send_poll,
+COAST_EXTERN const struct coast_fn coast__chan_send_fn = {
+	.poll = coast_chan_send__coast_poll,
 	.child = coast__no_child,
 	.size = sizeof(struct chan_frame),
 	.ret_offset = offsetof(struct chan_frame, ret),
@@ -588,8 +599,8 @@ static const struct coast_fn send_fn = {
 	.file = __FILE__,
 };
 
-static const struct coast_fn recv_fn = {
-	.poll = recv_poll,
+COAST_EXTERN const struct coast_fn coast__chan_recv_fn = {
+	.poll = coast_chan_recv__coast_poll,
 	.child = coast__no_child,
 	.size = sizeof(struct chan_frame),
 	.ret_offset = offsetof(struct chan_frame, ret),
@@ -719,11 +730,14 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	struct chan_frame *c = (struct chan_frame *)f;
 	unsigned char st;
 
-	/* A first poll's node is idle: the looks below are for the polls
-	 * after a wait (a ping-pong's receive links in its first poll and
-	 * finds HANDED in its second). */
-	if (f->state == COAST_STATE_START)
+	/* A first poll's node is idle (set here: the start, inline in an
+	 * embedding awaiter, stores no more than it must): the looks below
+	 * are for the polls after a wait (a ping-pong's receive links in its
+	 * first poll and finds HANDED in its second). */
+	if (f->state == COAST_STATE_START) {
+		atomic_init(&c->w.state, W_IDLE);
 		goto locked;
+	}
 	/* Only this poll links the node, so HANDED holds still without
 	 * the lock; acquire: the slot's element (C6).  Tested first: it is
 	 * the poll after a wait that a hand-off ended, the other polls of a
@@ -744,16 +758,19 @@ locked:
 	return send ? send_locked(c, cx) : recv_locked(c, cx);
 }
 
-static int send_poll(struct coast_frame *f, struct coast_cx *cx)
+COAST_EXTERN int coast_chan_send__coast_poll(struct coast_frame *f,
+					     struct coast_cx *cx)
 {
 	return chan_poll(f, cx, true);
 }
 
-static int recv_poll(struct coast_frame *f, struct coast_cx *cx)
+COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
+					     struct coast_cx *cx)
 {
 	return chan_poll(f, cx, false);
 }
 
+/* The waiter is set by the first poll and when linked. */
 static inline __attribute__((always_inline)) struct coast_frame *
 chan_init(struct chan_frame *c, coast_chan *ch, void *elem)
 {
@@ -761,7 +778,6 @@ chan_init(struct chan_frame *c, coast_chan *ch, void *elem)
 		return NULL;
 	c->ch = ch;
 	c->elem = elem;
-	atomic_init(&c->w.state, W_IDLE); /* the rest is set when linked */
 	return &c->h;
 }
 
@@ -793,14 +809,14 @@ COAST_EXTERN struct coast_frame *
 coast_chan_send__coast_start(struct coast_alloc *a, coast_chan *ch,
 			     const void *elem)
 {
-	return chan_start(a, &send_fn, ch, (void *)elem);
+	return chan_start(a, &coast__chan_send_fn, ch, (void *)elem);
 }
 
 COAST_EXTERN struct coast_frame *
 coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 			     void *elem)
 {
-	return chan_start(a, &recv_fn, ch, elem);
+	return chan_start(a, &coast__chan_recv_fn, ch, elem);
 }
 
 /*

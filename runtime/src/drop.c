@@ -27,6 +27,8 @@ void *coast__child(const struct coast_fn *fn, void *f,
 	s = fn->sites[h->state - 1];
 	switch (COAST_SITE_ALLOC(s)) {
 	case COAST_CHILD_EMBEDDED:
+		/* NULL: an embedded hand-written leaf, a frame with its own
+		 * header, cancelled and dumped as one (never freed). */
 		*cfn = fn->subs[COAST_SITE_SUB(s)];
 		return (char *)f + fn->child_offset;
 	case COAST_CHILD_NONE:

@@ -4,9 +4,10 @@
 // its third argument and the frame given back; a start function's NULL is
 // reported there, by name, not tested after the start. The user's own
 // callees (declared but not lowered above, another file's, a function
-// pointer's box(...)), known ones and those with a ready companion (the
-// channels) keep the poll, the result and coast__frame_free inline: through
-// coast__poll_take each of those awaits cost ~40 instructions more. So does
+// pointer's box(...)), known ones and those with a ready companion (join,
+// the mutex) keep the poll, the result and coast__frame_free inline:
+// through coast__poll_take each of those awaits cost ~40 instructions more;
+// the channels' frames are embedded (chan-embedded.c). So does
 // a leaf whose result is _Atomic (wider than the __typeof_unqual__ the call
 // stores it in: a stack overflow). The programs print what the one built
 // without the plugin prints, a recursion deeper than COAST_POLL_DEPTH
@@ -28,11 +29,11 @@
 // LOWERED: coast__poll_take(__co->__aw.p4, __cx, &__coast_r, "coast_sleep_ms")
 // LOWERED: coast__poll_take(__co->__aw.p5, __cx, &__coast_r, 0)
 // LOWERED: coast_chan_send__coast_ready(
-// LOWERED-SAME: coast__poll_child(__co->__aw.p6, __cx)
-// LOWERED-SAME: coast__frame_free(
+// LOWERED-SAME: coast_chan_send__coast_poll(&__co->__aw.s6.__h, __cx)
+// LOWERED-NOT: coast__frame_free(
 // LOWERED: coast_chan_recv__coast_ready(
-// LOWERED-SAME: coast__poll_child(__co->__aw.p7, __cx)
-// LOWERED-SAME: coast__frame_free(
+// LOWERED-SAME: coast_chan_recv__coast_poll(&__co->__aw.s7.__h, __cx)
+// LOWERED-NOT: coast__frame_free(
 // LOWERED-LABEL: static int atomic_user__coast_poll(struct coast_head *__coast_h
 // LOWERED-NOT: coast__poll_take
 // LOWERED: coast__poll_child(__co->__aw.p1, __cx)

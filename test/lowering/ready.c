@@ -172,7 +172,7 @@ async int pairs(int x)
 	return p.a * 100 + p.b * 10 + q.b;
 }
 
-// LOWERED: if (!coast_chan_send__coast_ready(ch, &__co->__s1.v, &__coast_r)) { __co->__aw.p1 = coast_chan_send__coast_start(__cx->frames, ch, &__co->__s1.v);
+// LOWERED: if (!coast_chan_send__coast_ready(ch, &__co->__s1.v, &__coast_r)) { coast_chan_send__coast_init(&__co->__aw.s1, ch, &__co->__s1.v);
 // LOWERED: if (!coast_chan_recv__coast_ready(ch, &__co->__s2.w, &__coast_r)) {
 // LOWERED: if (!coast_mutex_lock__coast_ready(&m, &__coast_r)) {
 async int channel(int n)

@@ -95,7 +95,8 @@ enum coast_child_alloc {
  *   bits 31..18  column, clamped to COAST_SITE_COL_MAX (a dump of a point
  *                further right shows that column, on the right line)
  *   bits 17..2   EMBEDDED: the index of the sub-future's descriptor in
- *                coast_fn.subs (fewer than 2^16 suspension points)
+ *                coast_fn.subs (fewer than 2^16 suspension points), whose
+ *                NULL entry is a leaf that describes itself
  *   bits  1..0   enum coast_child_alloc
  */
 typedef uint64_t coast_site;
@@ -149,7 +150,9 @@ struct coast_fn {
 	/*
 	 * Lowered only: where in the body the sub-futures are (all of them
 	 * share one union: one offset, not one per site), and the
-	 * descriptors of the embedded ones, each once (COAST_SITE_SUB).
+	 * descriptors of the embedded ones, each once (COAST_SITE_SUB); NULL
+	 * for an embedded hand-written leaf (coast/runtime.h's channel
+	 * operations), whose frame starts with its own struct coast_frame.
 	 */
 	size_t child_offset;
 	const struct coast_fn *const *subs;

@@ -474,6 +474,65 @@ static inline int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 	return coast__chan_recv_try(ch, elem, result);
 }
 
+/*
+ * Embedded leaves (docs/future-abi.md, "Embedded leaves"): a channel
+ * operation's frame, published so that the lowering embeds it in the
+ * frame that awaits it, as it does a callee of the same file, instead of
+ * starting it from the frame stack.  It is chan.c's struct chan_frame
+ * (static-asserted there): __h, a whole struct coast_frame (its site in
+ * the awaiter is COAST_CHILD_EMBEDDED with a NULL fn->subs entry: the
+ * sub-future describes itself), and __ret, the result once READY, are the
+ * lowering's; the rest is the runtime's.  A ping-pong's receive paid a
+ * start, a frame-stack alloc and free, coast__poll_child's depth test and
+ * indirect call twice, and the result through fn->ret_offset.
+ */
+#define COAST__CHAN_SLOT 16 /* a hand-off's element, in the waiter */
+struct coast_chan_op {
+	struct coast_frame __h;
+	int __ret;
+	coast_chan *__ch;
+	void *__elem;
+	/* The waiter: three pointers, a state byte, the slot. */
+	void *__w[(3 * sizeof(void *) + 1 + COAST__CHAN_SLOT +
+		   sizeof(void *) - 1) /
+		  sizeof(void *)];
+};
+
+COAST_EXTERN extern const struct coast_fn coast__chan_send_fn;
+COAST_EXTERN extern const struct coast_fn coast__chan_recv_fn;
+
+/* The descriptors' polls, called directly by the awaiter: a leaf awaits
+ * nothing, so no depth to count (coast__poll_child) and no call through
+ * fn->poll. */
+COAST_EXTERN int coast_chan_send__coast_poll(struct coast_frame *f,
+					     struct coast_cx *cx);
+COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
+					     struct coast_cx *cx);
+
+/* What the start functions store, in place; the first poll sets the
+ * rest. */
+static inline void coast__chan_op_init(struct coast_chan_op *f,
+				       const struct coast_fn *fn,
+				       coast_chan *ch, void *elem)
+{
+	f->__h.fn = fn;
+	f->__h.state = COAST_STATE_START;
+	f->__h.flags = 0;
+	f->__ch = ch;
+	f->__elem = elem;
+}
+static inline void coast_chan_send__coast_init(struct coast_chan_op *f,
+					       coast_chan *ch,
+					       const void *elem)
+{
+	coast__chan_op_init(f, &coast__chan_send_fn, ch, (void *)elem);
+}
+static inline void coast_chan_recv__coast_init(struct coast_chan_op *f,
+					       coast_chan *ch, void *elem)
+{
+	coast__chan_op_init(f, &coast__chan_recv_fn, ch, elem);
+}
+
 /* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock
  * (mutex.c). */
 COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result);
