@@ -114,7 +114,8 @@ struct coast_task {
 	 * queues it before the push, read by the worker that pops it. */
 	bool yielded;
 	/* The slab class of the block (slab.c), or COAST__SLAB_NONE for
-	 * one from malloc.  Written when the block is allocated. */
+	 * one from malloc.  Written when its span is carved (slab.c) or the
+	 * block is malloc'd. */
 	uint8_t blk_class;
 	/* The worker a local task (coast__spawn_local, block_on's roots) is
 	 * pinned to, or -1: any worker.  Written before the task is

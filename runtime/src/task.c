@@ -170,7 +170,8 @@
  * owner take no lock: the registry holds dead blocks, and its walkers
  * skip them.  A malloc'd block is linked from its malloc to its free.
  *  R1. A dead block has a reference count of zero (its last drop made it
- *      so, or the carve's or the allocator's store of 0); claims fail on
+ *      so, or the carve's store of 0; a block being allocated keeps its last
+ *      task's dead word until init); claims fail on
  *      it and a dump does not list it.  Only the state word and the scope
  *      of a dead block are read by walkers, atomically (a free block's
  *      link is t->next, which they do not read).
