@@ -521,7 +521,8 @@ private:
 
 } // namespace
 
-// A C function is defined at file scope only: the translation unit's
+// A C function is defined at file scope only (C++'s namespaces, linkage
+// blocks and classes are not visited: coast is C): the translation unit's
 // declarations, not a RecursiveASTVisitor walk of every prototype's types
 // and parameters (most of them the system headers').
 void runSpawnBorrowCheck(ASTContext &Ctx, CheckHandler &Handler) {
