@@ -15,6 +15,9 @@
 // RUN: %coast -std=c99 -fsyntax-only -Wall -Wextra -Werror %s
 // RUN: %plain -std=c99 -fsyntax-only -Wall -Wextra -Werror %s
 // RUN: %gcc -std=gnu99 -fsyntax-only -Wall -Wextra -Werror %s
+// Its inline functions keep const: -Wcast-qual, common in C projects' flags.
+// RUN: %plain -std=c11 -fsyntax-only -Wall -Wextra -Wcast-qual -Werror %s
+// RUN: %gcc -std=c11 -fsyntax-only -Wall -Wextra -Wcast-qual -Werror %s
 // Included twice: the guard holds.
 #include <coast.h>
 #include <coast.h>
