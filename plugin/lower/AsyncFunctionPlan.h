@@ -56,6 +56,12 @@ enum class FrameSource {
               ///< (EmbeddedLeaf.h): a frame with its own header
 };
 
+/// Whether the sub-future is a member of the caller's frame (no start, no
+/// free): a lowered callee's or a hand-written leaf's.
+inline bool inCallerFrame(FrameSource S) {
+  return S == FrameSource::Embedded || S == FrameSource::Leaf;
+}
+
 /// The most suspension points (awaits and awaited destructors) a function
 /// may have: frame headers keep the state in 16 bits, 0xffff meaning done,
 /// and a site (coast_site) keeps an embedded callee's index in the

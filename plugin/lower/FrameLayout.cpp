@@ -188,7 +188,7 @@ static std::string siteTables(const AsyncFunctionPlan &P,
                     uint64_t(std::min(PL.getColumn(), ColMax)) << 18 |
                     siteAlloc(Pt.Source);
     Children |= Pt.Source != FrameSource::None;
-    if (Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf) {
+    if (inCallerFrame(Pt.Source)) {
       auto [It, New] =
           SubIndex.try_emplace(Pt.Callee->getName(), unsigned(Subs.size()));
       if (New)
@@ -304,9 +304,8 @@ std::string startCallee(const FunctionDecl *Callee,
 }
 
 std::string childMember(const SuspendPoint &Pt) {
-  bool InFrame =
-      Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
-  return (InFrame ? "__aw.s" : "__aw.p") + std::to_string(Pt.State);
+  return (inCallerFrame(Pt.Source) ? "__aw.s" : "__aw.p") +
+         std::to_string(Pt.State);
 }
 
 std::string dtorMember() { return "__aw.__coast_dtor"; }

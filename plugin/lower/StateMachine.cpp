@@ -435,7 +435,7 @@ std::string StateMachineEmitter::pollCall(const SuspendPoint &Pt) const {
   std::string Child = "__co->" + childMember(Pt);
   // A leaf's poll takes its struct coast_frame, a lowered body's its head:
   // both are __h.
-  if (Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf)
+  if (inCallerFrame(Pt.Source))
     return generatedName(Pt.Callee->getName(), "poll") + "(&" + Child +
            ".__h, __cx)";
   if (Pt.KnownCallee)
@@ -514,8 +514,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     Value = "0";
   } else if (Pt.Race != MarkKind::Await) {
     S += raceStart(Pt);
-  } else if (Pt.Source == FrameSource::Embedded ||
-             Pt.Source == FrameSource::Leaf) {
+  } else if (inCallerFrame(Pt.Source)) {
     S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
     std::string Start = startCallee(
@@ -925,8 +924,7 @@ std::string StateMachineEmitter::dropPath(bool Declare) const {
     }
     // An awaited destructor is not interrupted: it finishes, then the
     // frame does.
-    bool InFrame =
-        Pt.Source == FrameSource::Embedded || Pt.Source == FrameSource::Leaf;
+    bool InFrame = inCallerFrame(Pt.Source);
     if (!Pt.FinishOnCancel)
       S += Child + (InFrame ? ".__h.flags" : "->flags") + " |= " + FlagCancel +
            "; ";
