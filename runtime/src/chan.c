@@ -263,27 +263,36 @@ static CHAN_COLD void chan_unlock_broadcast(struct coast_chan *ch)
 	pthread_mutex_unlock(&ch->block_lock);
 }
 
-/* Releases ch->lock, then does what had to wait for that: C5's
- * broadcast, the hand-off to h (C6; NULL: none) and the wake of k (C4;
- * NULL: none). */
+/* Releases ch->lock, with C5's broadcast if one is due. */
 static inline __attribute__((always_inline)) void
-chan_unlock_handing(struct coast_chan *ch, coast_waker *k,
-		    struct chan_waiter *h)
+chan_release(struct coast_chan *ch)
 {
 	if (ch->broadcast)
 		chan_unlock_broadcast(ch);
 	else
 		coast__spin_unlock(&ch->lock);
-	/* The last touch: the receiver may finish and free ch at once. */
-	if (h)
-		atomic_store_explicit(&h->state, W_HANDED, memory_order_release);
-	if (k)
-		coast__waker_wake_fast(k);
 }
 
-static void chan_unlock(struct coast_chan *ch, coast_waker *k)
+static CHAN_OUT void chan_wake_call(coast_waker *k)
 {
-	chan_unlock_handing(ch, k, NULL);
+	coast_waker_wake(k);
+}
+
+/* A wake (C4) of k (NULL: none), the lock released: its inline part,
+ * else the call, which saves no registers in the sections. */
+static inline __attribute__((always_inline)) void
+chan_wake(coast_waker *k)
+{
+	if (k && !coast__waker_wake_deferred(k))
+		chan_wake_call(k);
+}
+
+/* Releases ch->lock, then wakes k (C4; NULL: none). */
+static inline __attribute__((always_inline)) void
+chan_unlock(struct coast_chan *ch, coast_waker *k)
+{
+	chan_release(ch);
+	chan_wake(k);
 }
 
 static CHAN_COLD void chan_task_ref(struct coast_task *t)
@@ -330,6 +339,14 @@ static bool has_room(struct coast_chan *ch)
 	return ch->look.len + 1 < ch->look.cap || !settle_pending(ch);
 }
 
+/* Senders are linked, ch->lock held: C7's ch->waiting set if a hand-off
+ * outstanding keeps them waiting.  Out of line for the hand-off's
+ * section, which then saves no registers. */
+static CHAN_OUT void senders_wait(struct coast_chan *ch)
+{
+	(void)has_room(ch);
+}
+
 /* Whether a receive would complete (C7), ch->lock held. */
 static bool can_recv(struct coast_chan *ch)
 {
@@ -367,19 +384,24 @@ static void notify_settled(struct coast_chan *ch)
 	}
 }
 
-static CHAN_COLD void settle_notify(struct coast_chan *ch)
+/* COAST_READY: a tail call's, so that the common settle needs no stack
+ * frame for the call. */
+static CHAN_COLD int settle_notify(struct coast_chan *ch)
 {
 	chan_lock(ch);
 	notify_settled(ch);
+	return COAST_READY;
 }
 
-/* C7: the receiver has copied its handed-off element; no lock held. */
-static inline __attribute__((always_inline)) void
+/* C7: the receiver has copied its handed-off element and is done (READY,
+ * returned); no lock held. */
+static inline __attribute__((always_inline)) int
 settle(struct coast_chan *ch)
 {
 	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&ch->waiting, memory_order_seq_cst))
-		settle_notify(ch);
+		return settle_notify(ch);
+	return COAST_READY;
 }
 
 COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
@@ -477,24 +499,34 @@ elem_copy(void *dst, const void *src, size_t n)
 }
 
 /*
- * C6: hands elem to the first receiver linked, ch->lock held; false when
- * none is, one is outstanding (C7) or the element does not fit the slot.
- * *k is set to its waker, *h to the node to mark HANDED after the unlock.
+ * C6: a send that hands elem to the first receiver linked, ch->lock held:
+ * true when it did, and released the lock, marked the node HANDED and
+ * woke its receiver; false, the lock still held, when the channel is
+ * closed or holds elements, nobody is linked, one is outstanding (C7) or
+ * the element does not fit the slot: try_send's turn.  A path of its own,
+ * ahead of try_send: merged into it, the hand-off tested again after the
+ * unlock what it knows (a node to mark, a waker to wake).
  */
 static inline __attribute__((always_inline)) bool
-hand_off(struct coast_chan *ch, const void *elem, coast_waker **k,
-	 struct chan_waiter **h)
+send_handing(struct coast_chan *ch, const void *elem)
 {
 	struct chan_waiter *w = ch->receivers.head;
+	coast_waker *k;
 
-	if (!w || ch->elem_size > CHAN_SLOT || outstanding(ch))
+	if (!w || ch->look.len || ch->look.closed ||
+	    ch->elem_size > CHAN_SLOT || outstanding(ch))
 		return false;
 	wq_pop(&ch->receivers);
 	set_state(w, W_HANDING);
-	*k = w->waker;
-	*h = w;
+	k = w->waker;
 	elem_copy(w->slot, elem, ch->elem_size);
 	ch->handed++;
+	if (ch->senders.head)
+		senders_wait(ch);
+	chan_release(ch);
+	/* The last touch: the receiver may finish and free ch at once. */
+	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
+	chan_wake(k);
 	return true;
 }
 
@@ -508,22 +540,16 @@ static unsigned char *ring_at(struct coast_chan *ch, size_t i)
 }
 
 /*
- * One attempt, ch->lock held: 0, -EPIPE, or -EAGAIN (would wait).  *k is
- * set to the waker to wake once the lock is released, *h to a node
- * handed off (C6).  Ring positions wrap by comparison, not %: a division
- * was the largest cost of a section.
+ * One attempt after send_handing's, ch->lock held: 0, -EPIPE, or -EAGAIN
+ * (would wait).  *k is set to the waker to wake once the lock is
+ * released.  Ring positions wrap by comparison, not %: a division was the
+ * largest cost of a section.
  */
 static inline __attribute__((always_inline)) int
-try_send(struct coast_chan *ch, const void *elem, coast_waker **k,
-	 struct chan_waiter **h)
+try_send(struct coast_chan *ch, const void *elem, coast_waker **k)
 {
 	if (ch->look.closed)
 		return COAST__ERR(EPIPE);
-	if (!ch->look.len && hand_off(ch, elem, k, h)) {
-		if (ch->senders.head)
-			(void)has_room(ch); /* sets ch->waiting (C7) */
-		return 0;
-	}
 	if (!has_room(ch))
 		return COAST__ERR(EAGAIN);
 	elem_copy(ring_at(ch, ch->look.len), elem, ch->elem_size);
@@ -672,15 +698,16 @@ static inline __attribute__((always_inline)) int
 poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
 	struct coast_chan *ch = c->ch;
-	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
 	int r;
 
-	r = send ? try_send(ch, c->elem, &k, &h) : try_recv(ch, c->elem, &k);
+	if (send && send_handing(ch, c->elem))
+		return chan_done(c, 0);
+	r = send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r == COAST__ERR(EAGAIN))
 		return poll_wait(c, cx, send);
 	r = chan_done(c, r); /* first: nothing is live across the wake */
-	chan_unlock_handing(ch, k, h);
+	chan_unlock(ch, k);
 	return r;
 }
 
@@ -724,10 +751,30 @@ static __attribute__((noinline)) int recv_locked(struct chan_frame *c,
 	return poll_locked(c, cx, false);
 }
 
+/* A receive handed its element (C6) that copied it: done, and the
+ * hand-off settled (C7). */
+static inline __attribute__((always_inline)) int
+handed_done(struct chan_frame *c, struct coast_chan *ch)
+{
+	set_state(&c->w, W_IDLE); /* a later poll is READY */
+	chan_done(c, 0);
+	return settle(ch);
+}
+
+/* The same with elem_copy's call: apart, so that the common copy, of a
+ * word or an int, needs no stack frame. */
+static __attribute__((noinline)) int handed_copy(struct chan_frame *c,
+						 struct coast_chan *ch)
+{
+	chan_memcpy(c->elem, c->w.slot, ch->elem_size);
+	return handed_done(c, ch);
+}
+
 static inline __attribute__((always_inline)) int
 chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 {
 	struct chan_frame *c = (struct chan_frame *)f;
+	struct coast_chan *ch;
 	unsigned char st;
 
 	/* A first poll's node is idle (set here: the start, inline in an
@@ -741,14 +788,18 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	/* Only this poll links the node, so HANDED holds still without
 	 * the lock; acquire: the slot's element (C6).  Tested first: it is
 	 * the poll after a wait that a hand-off ended, the other polls of a
-	 * ping-pong's receives.  A receive done from HANDED keeps the state,
-	 * hence the test of DONE. */
+	 * ping-pong's receives.  A receive done from HANDED leaves the node
+	 * IDLE: one store where a test of DONE cost two instructions. */
 	st = get_state(&c->w);
-	if (st == W_HANDED && f->state != COAST_STATE_DONE &&
-	    !(f->flags & COAST_F_CANCEL)) {
-		elem_copy(c->elem, c->w.slot, c->ch->elem_size);
-		settle(c->ch);
-		return chan_done(c, 0);
+	if (st == W_HANDED && !(f->flags & COAST_F_CANCEL)) {
+		ch = c->ch; /* before the copy, which may alias c */
+		if (ch->elem_size == sizeof(uint64_t))
+			memcpy(c->elem, c->w.slot, sizeof(uint64_t));
+		else if (ch->elem_size == sizeof(int))
+			memcpy(c->elem, c->w.slot, sizeof(int));
+		else
+			return handed_copy(c, ch);
+		return handed_done(c, ch);
 	}
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
@@ -829,18 +880,21 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 static inline __attribute__((always_inline)) int
 chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 {
-	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
 	int r;
 
 	chan_lock(ch);
-	r = send ? try_send(ch, elem, &k, &h) : try_recv(ch, elem, &k);
+	if (send && send_handing(ch, elem)) {
+		*result = 0;
+		return 1;
+	}
+	r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 	if (r == COAST__ERR(EAGAIN)) {
 		chan_unlock(ch, NULL);
 		return 0;
 	}
 	*result = r; /* first: nothing is live across the wake */
-	chan_unlock_handing(ch, k, h);
+	chan_unlock(ch, k);
 	return 1;
 }
 
@@ -864,7 +918,6 @@ COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem, int *result)
 
 static int chan_block(coast_chan *ch, bool send, void *elem)
 {
-	struct chan_waiter *h = NULL;
 	coast_waker *k = NULL;
 	unsigned long seen;
 	int r;
@@ -873,8 +926,9 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
 	for (;;) {
-		r = send ? try_send(ch, elem, &k, &h)
-			 : try_recv(ch, elem, &k);
+		if (send && send_handing(ch, elem))
+			return 0;
+		r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 		if (r != COAST__ERR(EAGAIN))
 			break;
 		ch->nblocked++; /* C5 */
@@ -888,7 +942,7 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		chan_lock(ch);
 		ch->nblocked--;
 	}
-	chan_unlock_handing(ch, k, h);
+	chan_unlock(ch, k);
 	return r;
 }
 

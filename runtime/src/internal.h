@@ -467,30 +467,34 @@ static inline void coast__schedule_running(struct coast_task *t)
 }
 
 /*
- * coast_waker_wake with rule 11's requeue (task.c) inline: the wake of the
- * task this worker deferred, from the poll after its own, still RUNNING and
- * not NOTIFIED, COMPLETE or SCHEDULED, changes no word and puts it in the
- * LIFO slot, as coast_waker_wake would (notify's REQUEUE).  For the hot
- * wakes of the runtime (a channel's hand-off: the receiver a ping-pong's
- * sender woke, 2 of a round trip's 6 calls); every other wake goes on to
- * the call.
+ * The inline part of coast_waker_wake for the hot wakes of the runtime (a
+ * channel's hand-off: the receiver a ping-pong's sender woke, 2 of a
+ * round trip's 6 calls): rule 11's requeue (task.c), when w is the task
+ * this worker deferred, woken from a poll (the one after its own), not
+ * NOTIFIED, and the LIFO slot is free.  Then, as coast_waker_wake would
+ * (notify's REQUEUE), no word changes and the task goes to the slot, and
+ * true is returned; false asks the caller for coast_waker_wake.  What
+ * coast__wake_runs_here and notify would test more holds for a deferred
+ * task: only one worker defers, so its home is that worker or none, and
+ * it is RUNNING, its runner's, so neither SCHEDULED nor COMPLETE; only
+ * another thread's wake or cancel (NOTIFIED) changes its word meanwhile.
+ * A task the slot holds would have to leave it by a call: the caller's,
+ * which may then save no registers for one here.
  */
-static inline void coast__waker_wake_fast(coast_waker *w)
+static inline __attribute__((always_inline)) bool
+coast__waker_wake_deferred(coast_waker *w)
 {
 	struct coast_task *t = (struct coast_task *)(void *)w;
-	uint64_t st;
 
-	if (t && t == coast__polling.deferred && coast__wake_runs_here(t)) {
-		st = atomic_load_explicit(&t->state, memory_order_relaxed);
-		if ((st & (COAST__ST_SCHEDULED | COAST__ST_RUNNING |
-			   COAST__ST_NOTIFIED | COAST__ST_COMPLETE)) ==
-		    COAST__ST_RUNNING) {
-			coast__polling.deferred = NULL;
-			coast__schedule_running(t);
-			return;
-		}
-	}
-	coast_waker_wake(w);
+	if (t != coast__polling.deferred || !t || !coast__polling.current ||
+	    coast__polling.lifo ||
+	    (atomic_load_explicit(&t->state, memory_order_relaxed) &
+	     COAST__ST_NOTIFIED))
+		return false;
+	coast__polling.deferred = NULL;
+	t->yielded = true; /* the worker's start_running: no transition */
+	coast__polling.lifo = t;
+	return true;
 }
 
 /*

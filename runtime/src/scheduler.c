@@ -958,6 +958,12 @@ next_task(struct worker *w, unsigned *turn, bool single,
 		}
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
+		} else if (single) {
+			/* To the back as a yield goes (P8 is about other
+			 * workers): with the pop in one step, itself at once
+			 * from an empty queue (a ping-pong's every fourth
+			 * poll). */
+			back = t;
 		} else {
 			push_own(w, t);
 			w->unannounced = true; /* P8 */
