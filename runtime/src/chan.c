@@ -273,18 +273,15 @@ chan_release(struct coast_chan *ch)
 		coast__spin_unlock(&ch->lock);
 }
 
-static CHAN_OUT void chan_wake_call(coast_waker *k)
-{
-	coast_waker_wake(k);
-}
-
 /* A wake (C4) of k (NULL: none), the lock released: its inline part,
- * else the call, which saves no registers in the sections. */
+ * else the call.  The callers have nothing live across it: a
+ * preserve_most call there saved every register a wake's call clobbers
+ * (20 instructions a wake with two workers). */
 static inline __attribute__((always_inline)) void
 chan_wake(coast_waker *k)
 {
 	if (k && !coast__waker_wake_deferred(k))
-		chan_wake_call(k);
+		coast_waker_wake(k);
 }
 
 /* Releases ch->lock, then wakes k (C4; NULL: none). */
@@ -500,15 +497,15 @@ elem_copy(void *dst, const void *src, size_t n)
 
 /*
  * C6: a send that hands elem to the first receiver linked, ch->lock held:
- * true when it did, and released the lock, marked the node HANDED and
- * woke its receiver; false, the lock still held, when the channel is
+ * true when it did, and stored the send's result (0) in *result,
+ * released the lock, marked the node HANDED and woke its receiver; false, the lock still held, when the channel is
  * closed or holds elements, nobody is linked, one is outstanding (C7) or
  * the element does not fit the slot: try_send's turn.  A path of its own,
  * ahead of try_send: merged into it, the hand-off tested again after the
  * unlock what it knows (a node to mark, a waker to wake).
  */
 static inline __attribute__((always_inline)) bool
-send_handing(struct coast_chan *ch, const void *elem)
+send_handing(struct coast_chan *ch, const void *elem, int *result)
 {
 	struct chan_waiter *w = ch->receivers.head;
 	coast_waker *k;
@@ -523,6 +520,7 @@ send_handing(struct coast_chan *ch, const void *elem)
 	ch->handed++;
 	if (ch->senders.head)
 		senders_wait(ch);
+	*result = 0; /* before the wake: nothing is live across its call */
 	chan_release(ch);
 	/* The last touch: the receiver may finish and free ch at once. */
 	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
@@ -701,8 +699,10 @@ poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
 	coast_waker *k = NULL;
 	int r;
 
-	if (send && send_handing(ch, c->elem))
-		return chan_done(c, 0);
+	if (send && send_handing(ch, c->elem, &c->ret)) {
+		c->h.state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
 	r = send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r == COAST__ERR(EAGAIN))
 		return poll_wait(c, cx, send);
@@ -872,7 +872,7 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 
 /*
  * The ready companions (coast/runtime.h): the first poll's try without a
- * frame.  On -EAGAIN nothing is linked and nothing woken; the only trace
+ * frame, ch->lock held (a send's hand-off tried).  On -EAGAIN nothing is linked and nothing woken; the only trace
  * is ch->waiting, which the try of the frame's first poll, next, sets
  * again anyway (C7; a settle that finds it notifies: at worst a spurious
  * poll, C2).
@@ -883,11 +883,6 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	coast_waker *k = NULL;
 	int r;
 
-	chan_lock(ch);
-	if (send && send_handing(ch, elem)) {
-		*result = 0;
-		return 1;
-	}
 	r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 	if (r == COAST__ERR(EAGAIN)) {
 		chan_unlock(ch, NULL);
@@ -903,14 +898,26 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
  * inline look found that it may complete; called directly it is right too
  * (the look only saves the lock).
  */
-COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
-				      int *result)
+static __attribute__((noinline)) int send_ready(coast_chan *ch,
+						const void *elem, int *result)
 {
 	return chan_ready(ch, (void *)elem, true, result);
 }
 
+/* The hand-off first, its one call (the wake's) the last thing before
+ * the return; the rest, ch->lock held, a tail call. */
+COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
+				      int *result)
+{
+	chan_lock(ch);
+	if (send_handing(ch, elem, result))
+		return 1;
+	return send_ready(ch, elem, result);
+}
+
 COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem, int *result)
 {
+	chan_lock(ch);
 	return chan_ready(ch, elem, false, result);
 }
 
@@ -926,8 +933,8 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
 	for (;;) {
-		if (send && send_handing(ch, elem))
-			return 0;
+		if (send && send_handing(ch, elem, &r))
+			return r;
 		r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 		if (r != COAST__ERR(EAGAIN))
 			break;
