@@ -5,8 +5,11 @@
  * writes its destination and gives its element back, and the elements
  * given back keep their order and are drained after a close; that
  * cancelled receives keep each sender's order and nothing is received
- * after -EPIPE, that a hand-off counts against cap, and that a channel
- * may be freed as soon as its receive completed.
+ * after -EPIPE, that a hand-off counts against cap, that a channel
+ * may be freed as soon as its receive completed, and that the hand-off's
+ * wake of a receiver whose transition is deferred (one worker) requeues
+ * it, cancelled or not, from this thread or another, the LIFO slot free
+ * or taken.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -420,35 +423,92 @@ TEST_IMPL(chan_cancel_passes_element)
 
 /* --------------------------------- the hand-off's wake of a deferred task */
 
+/* What the deferred receiver's sender does before its send. */
+enum deferred_how {
+	DEFERRED_PLAIN,
+	DEFERRED_CANCEL,         /* cancels it here: NOTIFIED */
+	DEFERRED_CANCEL_FOREIGN, /* has another thread cancel it */
+	DEFERRED_SLOT_TAKEN,     /* wakes a third task into the LIFO slot */
+};
+
 /*
  * With one worker, in the poll right after the receive's pending one (rule
  * 11 of task.c: the receiver is still RUNNING, its transition to idle
- * deferred): sends v on ch, the hand-off waking the receiver, after
- * cancelling it first when cancel is set.
+ * deferred): sends v on ch, the hand-off waking the receiver, after what
+ * how says.
  */
 struct deferred_sender {
 	struct coast_frame h;
 	int ret;
 	coast_chan *ch;
 	coast_task *victim;
-	bool cancel;
+	enum deferred_how how;
+	coast_waker *third; /* DEFERRED_SLOT_TAKEN's, a sleeper's waker */
 	int v;
 };
 
 TEST_FN(deferred_sender_fn, struct deferred_sender, deferred_sender_poll);
 
+static void *cancel_thread(void *arg)
+{
+	ASSERT_EQ(coast_cancel(arg), 0);
+	return NULL;
+}
+
 static int deferred_sender_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct deferred_sender *s = (struct deferred_sender *)f;
+	pthread_t th;
 	int r = 7;
 
 	(void)cx;
 	/* What the test is about: the receiver's transition put off. */
 	ASSERT(coast__polling.deferred == (struct coast_task *)s->victim);
-	if (s->cancel)
+	switch (s->how) {
+	case DEFERRED_PLAIN:
+		break;
+	case DEFERRED_CANCEL:
 		ASSERT_EQ(coast_cancel(s->victim), 0);
+		break;
+	case DEFERRED_CANCEL_FOREIGN:
+		ASSERT_EQ(pthread_create(&th, NULL, cancel_thread, s->victim),
+			  0);
+		ASSERT_EQ(pthread_join(th, NULL), 0);
+		break;
+	case DEFERRED_SLOT_TAKEN:
+		ASSERT(s->third != NULL);
+		coast_waker_wake(s->third);
+		ASSERT(coast__polling.lifo != NULL);
+		break;
+	}
 	ASSERT_EQ(coast_chan_send__coast_ready(s->ch, &s->v, &r), 1);
 	ASSERT_EQ(r, 0);
+	if (s->how == DEFERRED_SLOT_TAKEN) /* it runs next, the third after */
+		ASSERT(coast__polling.lifo == (struct coast_task *)s->victim);
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* DEFERRED_SLOT_TAKEN's third task: waits once (its waker in *w), then
+ * completes. */
+struct waits_once {
+	struct coast_frame h;
+	int ret;
+	coast_waker **w;
+};
+
+TEST_FN(waits_once_fn, struct waits_once, waits_once_poll);
+
+static int waits_once_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct waits_once *o = (struct waits_once *)f;
+
+	if (f->state == COAST_STATE_START && !(f->flags & COAST_F_CANCEL)) {
+		*o->w = coast_waker_get(cx);
+		f->state = 1;
+		return COAST_PENDING;
+	}
+	o->ret = 5;
 	f->state = COAST_STATE_DONE;
 	return COAST_READY;
 }
@@ -456,32 +516,45 @@ static int deferred_sender_poll(struct coast_frame *f, struct coast_cx *cx)
 /*
  * One worker: a receive waits, and the next poll, its sender's, hands it
  * an element.  The hand-off's wake requeues the receiver without a word
- * changed (coast__waker_wake_fast; one that left the deferred transition
- * to be made as well queued the task twice).  With the sender's cancel
- * first (NOTIFIED, with a reference of its own), what is checked is the
- * outcome: the cancellation poll gives the element back, no waiter stays
- * linked and no reference is left (a fast path that also requeued a
- * NOTIFIED task would pass too: that is correct as well).
+ * changed (coast__waker_wake_deferred; one that left the deferred
+ * transition to be made as well queued the task twice).  With a cancel
+ * first (NOTIFIED, with a reference of its own; from this worker or from
+ * another thread), what is checked is the outcome: the cancellation poll
+ * gives the element back, no waiter stays linked and no reference is left
+ * (a fast path that also requeued a NOTIFIED task would pass too: that is
+ * correct as well).  With the LIFO slot taken by a third task, the wake
+ * takes coast_waker_wake's path: the receiver still runs next, the third
+ * after it.
  */
-static void handoff_to_deferred(bool cancel)
+static void handoff_to_deferred(enum deferred_how how)
 {
 	coast_chan *ch = coast_chan_new(1, sizeof(int));
+	struct waits_once *o;
 	struct dest_receiver *r =
 		test_frame_new(&coast__task_alloc, &dest_receiver_fn);
 	struct deferred_sender *s =
 		test_frame_new(&coast__task_alloc, &deferred_sender_fn);
-	coast_task *rt, *st;
+	bool cancel = how == DEFERRED_CANCEL || how == DEFERRED_CANCEL_FOREIGN;
+	coast_task *ot = NULL, *rt, *st;
 	int v = -1;
 
 	dest = -1;
 	r->ch = s->ch = ch;
 	s->v = 42;
-	s->cancel = cancel;
-	/* Before the runtime starts: the worker takes both, in order. */
+	s->how = how;
+	s->third = NULL;
+	/* Before the runtime starts: the worker takes them in order. */
+	if (how == DEFERRED_SLOT_TAKEN) {
+		o = test_frame_new(&coast__task_alloc, &waits_once_fn);
+		o->w = &s->third;
+		ot = coast__spawn(&o->h);
+	}
 	rt = coast__spawn(&r->h);
 	s->victim = rt;
 	st = coast__spawn(&s->h);
 	ASSERT_EQ(test_join_int(st), 0);
+	if (ot)
+		ASSERT_EQ(test_join_int(ot), 5);
 	if (cancel) {
 		ASSERT_EQ(test_join_int(rt), -ECANCELED);
 		ASSERT_EQ(dest, -1);
@@ -500,14 +573,28 @@ static void handoff_to_deferred(bool cancel)
 TEST_IMPL(chan_handoff_wakes_deferred)
 {
 	test_workers(1);
-	handoff_to_deferred(false);
+	handoff_to_deferred(DEFERRED_PLAIN);
 	return 0;
 }
 
 TEST_IMPL(chan_handoff_wakes_deferred_cancelled)
 {
 	test_workers(1);
-	handoff_to_deferred(true);
+	handoff_to_deferred(DEFERRED_CANCEL);
+	return 0;
+}
+
+TEST_IMPL(chan_handoff_wakes_deferred_cancelled_foreign)
+{
+	test_workers(1);
+	handoff_to_deferred(DEFERRED_CANCEL_FOREIGN);
+	return 0;
+}
+
+TEST_IMPL(chan_handoff_wakes_deferred_slot_taken)
+{
+	test_workers(1);
+	handoff_to_deferred(DEFERRED_SLOT_TAKEN);
 	return 0;
 }
 

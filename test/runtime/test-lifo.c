@@ -1,10 +1,11 @@
 /*
  * test-lifo.c - the LIFO slot (scheduler.c) and wakes into it, which queue
  * the woken task RUNNING (rule 8 of task.c): two tasks waking each other
- * do not starve a third, and a task woken into the slot then cancelled or
+ * do not starve a third, queued or injected from another thread, and a task woken into the slot then cancelled or
  * woken again before it runs gets its cancellation poll and every wake.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "test.h"
 
@@ -27,8 +28,13 @@ static int join_all(coast_task **tasks, size_t n, int *outs)
 struct pair_shared {
 	coast_waker *slot[2]; /* each side's waker, for the other to wake */
 	bool third_ran;
-	unsigned rounds;       /* wakes between the pair */
+	unsigned rounds; /* wakes between the pair */
 	unsigned rounds_at_third;
+	unsigned limit; /* rounds the pair makes at most */
+	/* lifo_pair_foreign_spawn's: the third was spawned, and 1 + the
+	 * rounds when the pair first saw that (0: not yet). */
+	atomic_bool spawned;
+	unsigned rounds_at_seen;
 };
 
 struct pair_side {
@@ -49,7 +55,9 @@ static int pair_side_poll(struct coast_frame *f, struct coast_cx *cx)
 	coast_waker *other = sh->slot[!p->me];
 
 	sh->slot[!p->me] = NULL;
-	if (sh->third_ran || sh->rounds > 100000) {
+	if (!sh->rounds_at_seen && atomic_load(&sh->spawned))
+		sh->rounds_at_seen = sh->rounds + 1;
+	if (sh->third_ran || sh->rounds > sh->limit) {
 		coast_waker_wake(other); /* let it see the end too */
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
@@ -74,7 +82,7 @@ static int third(struct coast_cx *cx, void *p, int n)
 
 TEST_IMPL(lifo_pair_no_starvation)
 {
-	struct pair_shared sh = { { NULL, NULL }, false, 0, 0 };
+	struct pair_shared sh = { .limit = 100000 };
 	struct pair_side *p[2];
 	coast_task *tasks[3];
 	unsigned i;
@@ -93,6 +101,55 @@ TEST_IMPL(lifo_pair_no_starvation)
 	/* The pair runs from the slot at most 3 times in a row, then goes to
 	 * the back of the queue, behind the third. */
 	ASSERT(sh.rounds_at_third <= 8);
+	coast_waker_drop(sh.slot[0]);
+	coast_waker_drop(sh.slot[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* Spawns the third from off the runtime (the injection queue), then
+ * tells the pair. */
+static void *spawn_third(void *arg)
+{
+	struct pair_shared *sh = arg;
+
+	ASSERT_EQ(coast_detach(coast__spawn(
+			  test_leaf_start(&coast__task_alloc, third, sh, 0))),
+		  0);
+	atomic_store(&sh->spawned, true);
+	return NULL;
+}
+
+/*
+ * One worker, the pair alone in its queues: every fourth poll (the slot's
+ * count used up) goes to the back of an empty queue, which gives it back
+ * at once, and counts a turn; a task injected from another thread
+ * meanwhile runs at the tick (every 61 turns), not never.
+ */
+TEST_IMPL(lifo_pair_foreign_spawn)
+{
+	/* The limit only ends a broken run. */
+	struct pair_shared sh = { .limit = 100000000 };
+	struct pair_side *p[2];
+	coast_task *tasks[2];
+	pthread_t th;
+	unsigned i;
+
+	test_workers(1);
+	for (i = 0; i < 2; i++) {
+		p[i] = test_frame_new(&coast__task_alloc, &pair_side_fn);
+		p[i]->me = (int)i;
+		p[i]->sh = &sh;
+		tasks[i] = coast__spawn(&p[i]->h);
+	}
+	ASSERT_EQ(pthread_create(&th, NULL, spawn_third, &sh), 0);
+	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT(sh.third_ran);
+	/* Within a tick's 61 turns, one in 4 polls (unless it ran before
+	 * the pair saw it queued). */
+	if (sh.rounds_at_seen)
+		ASSERT(sh.rounds_at_third + 1 - sh.rounds_at_seen <= 61 * 4 + 4);
 	coast_waker_drop(sh.slot[0]);
 	coast_waker_drop(sh.slot[1]);
 	ASSERT_EQ(test_live_settle(0), 0);
