@@ -675,12 +675,12 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
 
-/* A poll that waits, ch->lock held: links the node and releases it. */
+/* A poll that waits, ch (c->ch: passed, not loaded again after the
+ * lock's acquire) locked: links the node and releases the lock. */
 static inline __attribute__((always_inline)) int
-poll_wait(struct chan_frame *c, struct coast_cx *cx, bool send)
+poll_wait(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
+	  bool send)
 {
-	struct coast_chan *ch = c->ch;
-
 	c->w.waker = chan_waker(cx);
 	if (send && get_state(&c->w) == W_NOTIFIED)
 		wq_push_front(&ch->senders, &c->w); /* C2 */
@@ -691,11 +691,11 @@ poll_wait(struct chan_frame *c, struct coast_cx *cx, bool send)
 	return COAST_PENDING;
 }
 
-/* A poll's try, ch->lock held, and released. */
+/* A poll's try, ch (c->ch) locked, and released. */
 static inline __attribute__((always_inline)) int
-poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
+poll_try(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
+	 bool send)
 {
-	struct coast_chan *ch = c->ch;
 	coast_waker *k = NULL;
 	int r;
 
@@ -705,7 +705,7 @@ poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
 	}
 	r = send ? try_send(ch, c->elem, &k) : try_recv(ch, c->elem, &k);
 	if (r == COAST__ERR(EAGAIN))
-		return poll_wait(c, cx, send);
+		return poll_wait(c, ch, cx, send);
 	r = chan_done(c, r); /* first: nothing is live across the wake */
 	chan_unlock(ch, k);
 	return r;
@@ -714,7 +714,7 @@ poll_try(struct chan_frame *c, struct coast_cx *cx, bool send)
 static __attribute__((noinline)) int recv_try(struct chan_frame *c,
 					      struct coast_cx *cx)
 {
-	return poll_try(c, cx, false);
+	return poll_try(c, c->ch, cx, false);
 }
 
 /* The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
@@ -731,12 +731,12 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_cancel(c, send);
 	chan_lock(ch);
 	if (send)
-		return poll_try(c, cx, true);
+		return poll_try(c, ch, cx, true);
 	/* An open, empty channel: the receive waits without the try, and
 	 * without the registers the try needs. */
 	if (ch->look.len || ch->look.closed)
 		return recv_try(c, cx);
-	return poll_wait(c, cx, false);
+	return poll_wait(c, ch, cx, false);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
