@@ -80,20 +80,27 @@ static int third(struct coast_cx *cx, void *p, int n)
 	return 0;
 }
 
+/* The pair's two tasks, sharing sh, in tasks[0..2). */
+static void spawn_pair(struct pair_shared *sh, coast_task **tasks)
+{
+	struct pair_side *p;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p = test_frame_new(&coast__task_alloc, &pair_side_fn);
+		p->me = i;
+		p->sh = sh;
+		tasks[i] = coast__spawn(&p->h);
+	}
+}
+
 TEST_IMPL(lifo_pair_no_starvation)
 {
 	struct pair_shared sh = { .limit = 100000 };
-	struct pair_side *p[2];
 	coast_task *tasks[3];
-	unsigned i;
 
 	test_workers(1);
-	for (i = 0; i < 2; i++) {
-		p[i] = test_frame_new(&coast__task_alloc, &pair_side_fn);
-		p[i]->me = (int)i;
-		p[i]->sh = &sh;
-		tasks[i] = coast__spawn(&p[i]->h);
-	}
+	spawn_pair(&sh, tasks);
 	tasks[2] = coast__spawn(
 		test_leaf_start(&coast__task_alloc, third, &sh, 0));
 	ASSERT_EQ(join_all(tasks, 3, NULL), 3);
@@ -130,18 +137,11 @@ TEST_IMPL(lifo_pair_foreign_spawn)
 {
 	/* The limit only ends a broken run. */
 	struct pair_shared sh = { .limit = 100000000 };
-	struct pair_side *p[2];
 	coast_task *tasks[2];
 	pthread_t th;
-	unsigned i;
 
 	test_workers(1);
-	for (i = 0; i < 2; i++) {
-		p[i] = test_frame_new(&coast__task_alloc, &pair_side_fn);
-		p[i]->me = (int)i;
-		p[i]->sh = &sh;
-		tasks[i] = coast__spawn(&p[i]->h);
-	}
+	spawn_pair(&sh, tasks);
 	ASSERT_EQ(pthread_create(&th, NULL, spawn_third, &sh), 0);
 	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
 	ASSERT_EQ(pthread_join(th, NULL), 0);
