@@ -381,24 +381,19 @@ static void notify_settled(struct coast_chan *ch)
 	}
 }
 
-/* COAST_READY: a tail call's, so that the common settle needs no stack
- * frame for the call. */
-static CHAN_COLD int settle_notify(struct coast_chan *ch)
+static CHAN_COLD void settle_notify(struct coast_chan *ch)
 {
 	chan_lock(ch);
 	notify_settled(ch);
-	return COAST_READY;
 }
 
-/* C7: the receiver has copied its handed-off element and is done (READY,
- * returned); no lock held. */
-static inline __attribute__((always_inline)) int
+/* C7: the receiver has copied its handed-off element; no lock held. */
+static inline __attribute__((always_inline)) void
 settle(struct coast_chan *ch)
 {
 	atomic_fetch_add_explicit(&ch->settled, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&ch->waiting, memory_order_seq_cst))
-		return settle_notify(ch);
-	return COAST_READY;
+		settle_notify(ch);
 }
 
 COAST_EXTERN coast_chan *coast_chan_new(size_t cap, size_t elem_size)
@@ -498,11 +493,12 @@ elem_copy(void *dst, const void *src, size_t n)
 /*
  * C6: a send that hands elem to the first receiver linked, ch->lock held:
  * true when it did, and stored the send's result (0) in *result,
- * released the lock, marked the node HANDED and woke its receiver; false, the lock still held, when the channel is
- * closed or holds elements, nobody is linked, one is outstanding (C7) or
- * the element does not fit the slot: try_send's turn.  A path of its own,
- * ahead of try_send: merged into it, the hand-off tested again after the
- * unlock what it knows (a node to mark, a waker to wake).
+ * released the lock, marked the node HANDED and woke its receiver;
+ * false, the lock still held, when the channel is closed or holds
+ * elements, nobody is linked, one is outstanding (C7) or the element does
+ * not fit the slot: try_send's turn.  A path of its own, ahead of
+ * try_send: merged into it, the hand-off tested again after the unlock
+ * what it knows (a node to mark, a waker to wake).
  */
 static inline __attribute__((always_inline)) bool
 send_handing(struct coast_chan *ch, const void *elem, int *result)
@@ -758,11 +754,12 @@ handed_done(struct chan_frame *c, struct coast_chan *ch)
 {
 	set_state(&c->w, W_IDLE); /* a later poll is READY */
 	chan_done(c, 0);
-	return settle(ch);
+	settle(ch);
+	return COAST_READY;
 }
 
-/* The same with elem_copy's call: apart, so that the common copy, of a
- * word or an int, needs no stack frame. */
+/* The same with elem_copy's call: apart, so that the common copy (a
+ * word, an int) sets up no call (2 instructions a receive). */
 static __attribute__((noinline)) int handed_copy(struct chan_frame *c,
 						 struct coast_chan *ch)
 {
@@ -872,10 +869,10 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
 
 /*
  * The ready companions (coast/runtime.h): the first poll's try without a
- * frame, ch->lock held (a send's hand-off tried).  On -EAGAIN nothing is linked and nothing woken; the only trace
- * is ch->waiting, which the try of the frame's first poll, next, sets
- * again anyway (C7; a settle that finds it notifies: at worst a spurious
- * poll, C2).
+ * frame, ch->lock held (a send's hand-off tried).  On -EAGAIN nothing is
+ * linked and nothing woken; the only trace is ch->waiting, which the try
+ * of the frame's first poll, next, sets again anyway (C7; a settle that
+ * finds it notifies: at worst a spurious poll, C2).
  */
 static inline __attribute__((always_inline)) int
 chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)

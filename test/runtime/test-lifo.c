@@ -1,8 +1,9 @@
 /*
  * test-lifo.c - the LIFO slot (scheduler.c) and wakes into it, which queue
  * the woken task RUNNING (rule 8 of task.c): two tasks waking each other
- * do not starve a third, queued or injected from another thread, and a task woken into the slot then cancelled or
- * woken again before it runs gets its cancellation poll and every wake.
+ * do not starve a third, queued or injected from another thread, and a
+ * task woken into the slot then cancelled or woken again before it runs
+ * gets its cancellation poll and every wake.
  */
 #include <pthread.h>
 #include <stdatomic.h>
