@@ -890,19 +890,19 @@ chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
 	return 1;
 }
 
-/*
- * The companions' try (coast/runtime.h), ch and elem not NULL, after the
- * inline look found that it may complete; called directly it is right too
- * (the look only saves the lock).
- */
 static __attribute__((noinline)) int send_ready(coast_chan *ch,
 						const void *elem, int *result)
 {
 	return chan_ready(ch, (void *)elem, true, result);
 }
 
-/* The hand-off first, its one call (the wake's) the last thing before
- * the return; the rest, ch->lock held, a tail call. */
+/*
+ * The companions' try (coast/runtime.h), ch and elem not NULL, after the
+ * inline look found that it may complete; called directly it is right too
+ * (the look only saves the lock).  A send's hand-off first, its one call
+ * (the wake's) the last thing before the return; the rest, ch->lock held,
+ * a tail call.
+ */
 COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
 				      int *result)
 {
