@@ -478,11 +478,12 @@ static CHAN_OUT void chan_memcpy(void *dst, const void *src, size_t n)
 
 /* An element's copy: words and ints (pointers, longs) without a call to
  * memcpy, other sizes through one that saves no registers in the
- * sections. */
+ * sections.  A word is tested first (the compiler's order tested an int
+ * first: 2 instructions a word's copy, 3 a hand-off's). */
 static inline __attribute__((always_inline)) void
 elem_copy(void *dst, const void *src, size_t n)
 {
-	if (n == sizeof(uint64_t))
+	if (__builtin_expect(n == sizeof(uint64_t), 1))
 		memcpy(dst, src, sizeof(uint64_t));
 	else if (n == sizeof(int))
 		memcpy(dst, src, sizeof(int));
@@ -504,15 +505,16 @@ static inline __attribute__((always_inline)) bool
 send_handing(struct coast_chan *ch, const void *elem, int *result)
 {
 	struct chan_waiter *w = ch->receivers.head;
+	size_t n = ch->elem_size; /* once: the node's stores may alias it */
 	coast_waker *k;
 
-	if (!w || ch->look.len || ch->look.closed ||
-	    ch->elem_size > CHAN_SLOT || outstanding(ch))
+	if (!w || ch->look.len || ch->look.closed || n > CHAN_SLOT ||
+	    outstanding(ch))
 		return false;
 	wq_pop(&ch->receivers);
 	set_state(w, W_HANDING);
 	k = w->waker;
-	elem_copy(w->slot, elem, ch->elem_size);
+	elem_copy(w->slot, elem, n);
 	ch->handed++;
 	if (ch->senders.head)
 		senders_wait(ch);
@@ -790,7 +792,8 @@ chan_poll(struct coast_frame *f, struct coast_cx *cx, bool send)
 	st = get_state(&c->w);
 	if (st == W_HANDED && !(f->flags & COAST_F_CANCEL)) {
 		ch = c->ch; /* before the copy, which may alias c */
-		if (ch->elem_size == sizeof(uint64_t))
+		/* elem_copy's order, its call apart (handed_copy) */
+		if (__builtin_expect(ch->elem_size == sizeof(uint64_t), 1))
 			memcpy(c->elem, c->w.slot, sizeof(uint64_t));
 		else if (ch->elem_size == sizeof(int))
 			memcpy(c->elem, c->w.slot, sizeof(int));
