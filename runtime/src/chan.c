@@ -760,13 +760,22 @@ handed_done(struct chan_frame *c, struct coast_chan *ch)
 	return COAST_READY;
 }
 
-/* The same with elem_copy's call: apart, so that the common copy (a
- * word, an int) sets up no call (2 instructions a receive). */
+/*
+ * The same with elem_copy's call, apart (a tail call), so that the common
+ * copy (a word, an int) sets up no call.  It returns COAST_READY through
+ * an empty asm the compiler cannot see through: returning the constant,
+ * clang's IPSCCP made the tail call a call and a move, and the poll then
+ * kept a stack frame on every path (2 instructions a poll).
+ */
 static __attribute__((noinline)) int handed_copy(struct chan_frame *c,
 						 struct coast_chan *ch)
 {
+	int r;
+
 	chan_memcpy(c->elem, c->w.slot, ch->elem_size);
-	return handed_done(c, ch);
+	r = handed_done(c, ch);
+	__asm__("" : "+r"(r));
+	return r;
 }
 
 static inline __attribute__((always_inline)) int
