@@ -292,21 +292,6 @@ chan_unlock(struct coast_chan *ch, coast_waker *k)
 	chan_wake(k);
 }
 
-static CHAN_COLD void chan_task_ref(struct coast_task *t)
-{
-	coast__task_ref(t);
-}
-
-/* coast_waker_get without the call: a waiting poll's waker is almost
- * always the reference its runner lends (task.c rule 9). */
-static inline __attribute__((always_inline)) coast_waker *
-chan_waker(struct coast_cx *cx)
-{
-	if (!coast__task_lend_ref(cx->task))
-		chan_task_ref(cx->task);
-	return (coast_waker *)(void *)cx->task;
-}
-
 /* C7: whether a hand-off is outstanding, ch->lock held. */
 static bool outstanding(struct coast_chan *ch)
 {
@@ -673,13 +658,12 @@ static __attribute__((noinline)) int chan_cancel(struct chan_frame *c,
 	return chan_done(c, COAST__ERR(ECANCELED));
 }
 
-/* A poll that waits, ch (c->ch: passed, not loaded again after the
- * lock's acquire) locked: links the node and releases the lock. */
+/* poll_wait's linking, with the waker k. */
 static inline __attribute__((always_inline)) int
-poll_wait(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
+poll_link(struct chan_frame *c, struct coast_chan *ch, coast_waker *k,
 	  bool send)
 {
-	c->w.waker = chan_waker(cx);
+	c->w.waker = k;
 	if (send && get_state(&c->w) == W_NOTIFIED)
 		wq_push_front(&ch->senders, &c->w); /* C2 */
 	else
@@ -687,6 +671,34 @@ poll_wait(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
 	coast__spin_unlock(&ch->lock); /* nothing changed (C5) */
 	c->h.state = CHAN_WAIT;
 	return COAST_PENDING;
+}
+
+/* poll_wait with a waker of its own: the runner's reference was lent
+ * already. */
+static __attribute__((noinline)) int poll_wait_ref(struct chan_frame *c,
+						   struct coast_chan *ch,
+						   struct coast_cx *cx,
+						   bool send)
+{
+	coast__task_ref(cx->task);
+	return poll_link(c, ch, (coast_waker *)(void *)cx->task, send);
+}
+
+/*
+ * A poll that waits, ch (c->ch: passed, not loaded again after the
+ * lock's acquire) locked: links the node and releases the lock.  Its
+ * waker is coast_waker_get's without the call: almost always the
+ * reference its runner lends (task.c rule 9), else made by poll_wait_ref,
+ * a tail call (a call that came back here made the poll keep a stack
+ * frame on every path).
+ */
+static inline __attribute__((always_inline)) int
+poll_wait(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
+	  bool send)
+{
+	if (!coast__task_lend_ref(cx->task))
+		return poll_wait_ref(c, ch, cx, send);
+	return poll_link(c, ch, (coast_waker *)(void *)cx->task, send);
 }
 
 /* A poll's try, ch (c->ch) locked, and released. */
@@ -715,9 +727,35 @@ static __attribute__((noinline)) int recv_try(struct chan_frame *c,
 	return poll_try(c, c->ch, cx, false);
 }
 
-/* The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
+/* poll_locked's part under ch->lock (c->ch, taken). */
+static inline __attribute__((always_inline)) int
+poll_lock_held(struct chan_frame *c, struct coast_chan *ch,
+	       struct coast_cx *cx, bool send)
+{
+	if (send)
+		return poll_try(c, ch, cx, true);
+	/* An open, empty channel: the receive waits without the try, and
+	 * without the registers the try needs. */
+	if (ch->look.len || ch->look.closed)
+		return recv_try(c, cx);
+	return poll_wait(c, ch, cx, false);
+}
+
+/* poll_locked's lock, contended: taken by spinning. */
+static __attribute__((noinline)) int poll_contended(struct chan_frame *c,
+						    struct coast_cx *cx,
+						    bool send)
+{
+	coast__spin_lock(&c->ch->lock);
+	return poll_lock_held(c, c->ch, cx, send);
+}
+
+/*
+ * The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
  * still): everything under the lock.  Apart, so that the polls that need
- * no lock save no registers; one copy for each side. */
+ * no lock save no registers; one copy for each side.  A contended lock
+ * is poll_contended's, a tail call (see poll_wait).
+ */
 static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 {
@@ -727,14 +765,9 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_done(c, COAST__ERR(EINVAL));
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
-	chan_lock(ch);
-	if (send)
-		return poll_try(c, ch, cx, true);
-	/* An open, empty channel: the receive waits without the try, and
-	 * without the registers the try needs. */
-	if (ch->look.len || ch->look.closed)
-		return recv_try(c, cx);
-	return poll_wait(c, ch, cx, false);
+	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
+		return poll_contended(c, cx, send);
+	return poll_lock_held(c, ch, cx, send);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
