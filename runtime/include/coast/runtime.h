@@ -438,18 +438,18 @@ COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem,
  * that will wait, every receive of a ping-pong, makes no call before its
  * frame (a call of its own cost 14 instructions).  A stale look only
  * sends the await to its frame, whose first poll tries again under the
- * lock.
+ * lock.  len first: a send with room or a receive with an element goes
+ * to the try without looking at closed (the try answers it).
  */
 static inline int coast__chan_would_wait(coast_chan *ch, int send)
 {
 	const struct coast__chan_look *l =
 		(const struct coast__chan_look *)(const void *)ch;
-	size_t len;
+	size_t len = __atomic_load_n(&l->len, __ATOMIC_RELAXED);
 
-	if (__atomic_load_n(&l->closed, __ATOMIC_RELAXED))
+	if (send ? len < l->cap : len != 0)
 		return 0;
-	len = __atomic_load_n(&l->len, __ATOMIC_RELAXED);
-	return send ? len >= l->cap : !len;
+	return !__atomic_load_n(&l->closed, __ATOMIC_RELAXED);
 }
 static inline int coast_chan_send__coast_ready(coast_chan *ch,
 					       const void *elem, int *result)
