@@ -69,7 +69,8 @@ TEST_IMPL(ready_join)
 	return 0;
 }
 
-/* The channel's companions on NULL, room, full, empty and closed. */
+/* The channel's companions on NULL, room, full, empty and closed (full,
+ * empty and with room). */
 TEST_IMPL(ready_chan)
 {
 	coast_chan *ch = coast_chan_new(1, sizeof(int));
@@ -107,6 +108,10 @@ TEST_IMPL(ready_chan)
 	ASSERT_EQ(r, 0);
 	ASSERT_EQ(got, 2);
 	ASSERT_EQ(coast_chan_recv__coast_ready(ch, &got, &r), 1);
+	ASSERT_EQ(r, -EPIPE);
+	/* Closed with room: the look sends it to the try, which answers. */
+	r = 7;
+	ASSERT_EQ(coast_chan_send__coast_ready(ch, &v, &r), 1);
 	ASSERT_EQ(r, -EPIPE);
 	coast_chan_free(ch);
 	return 0;
