@@ -109,10 +109,12 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
-	/* Queued RUNNING (rule 8 of task.c): by its runner when it yielded,
-	 * or by a wake into the LIFO slot.  Written by the thread that
-	 * queues it before the push, read by the worker that pops it. */
-	bool yielded;
+	/* Queued RUNNING (rule 8 of task.c), nonzero: by its runner when
+	 * it yielded, or by a wake into the LIFO slot; with one worker, a
+	 * yield also says how the yield loop polls it (enum
+	 * coast__yielded).  Written by the thread that queues it before the
+	 * push, read by the worker that pops it. */
+	uint8_t yielded;
 	/* The slab class of the block (slab.c), or COAST__SLAB_NONE for
 	 * one from malloc.  Written when its span is carved (slab.c) or the
 	 * block is malloc'd. */
@@ -141,6 +143,21 @@ struct coast_task {
 	 * keeps the header at 96 bytes, see TASK_HDR in task.c.)
 	 */
 	struct coast__descended *descended;
+};
+
+/*
+ * task->yielded.  A plain yield's requeue with one worker (after_poll,
+ * scheduler.c) records how the task's next poll goes, so that the yield
+ * loop dispatches on the byte it tests anyway: the root's body directly
+ * (a lowered root), or its fn->poll (a hand-written one).  A task that
+ * ever descended (descend.c) is polled through coast__task_poll, which the
+ * loop leaves to the run loop: it is queued as COAST__YIELDED.
+ */
+enum coast__yielded {
+	COAST__NOT_YIELDED,  /* queued SCHEDULED: the transition is due */
+	COAST__YIELDED,      /* queued RUNNING (rule 8 of task.c) */
+	COAST__YIELDED_BODY, /* the same, polled by fn->body_poll */
+	COAST__YIELDED_POLL, /* the same, polled by fn->poll */
 };
 
 /*
@@ -226,7 +243,7 @@ static inline void coast__task_init_running(struct coast_task *t,
 					    unsigned refs)
 {
 	t->is_root = false;
-	t->yielded = true; /* rule 8: its first poll skips the transition */
+	t->yielded = COAST__YIELDED; /* rule 8: no transition at its first poll */
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |
 				      COAST__ST_RUNNING,
@@ -460,7 +477,7 @@ static inline void coast__schedule_running(struct coast_task *t)
 {
 	struct coast_task *prev = coast__polling.lifo;
 
-	t->yielded = true; /* the worker's start_running: no transition */
+	t->yielded = COAST__YIELDED; /* start_running: no transition */
 	coast__polling.lifo = t;
 	if (prev)
 		coast__lifo_displaced(prev);

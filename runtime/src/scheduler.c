@@ -623,6 +623,22 @@ static inline void settle_deferred(struct worker *w)
 }
 
 /*
+ * How the yield loop (run_yielders) polls t after a yield, as poll_task
+ * would: t->descended (coast__task_poll's records) is only ever set by a
+ * poll, and a poll that sets it either answers COAST_DESCEND (the loop
+ * leaves, and after_poll looks again) or, from a race's arm
+ * (coast__poll_here), leaves no record behind: the root is still what
+ * coast__task_poll polls first.
+ */
+static inline uint8_t yield_mode(struct coast_task *t)
+{
+	if (t->descended)
+		return COAST__YIELDED;
+	return coast__task_root(t)->fn->body_poll ? COAST__YIELDED_BODY
+						  : COAST__YIELDED_POLL;
+}
+
+/*
  * What follows a poll of t that returned r, run_task's and the yield loop's
  * (run_yielders).  Returns a task that yielded with one worker (`single`):
  * the caller queues it at the back of w's queue with the next pop, one step
@@ -658,7 +674,7 @@ after_poll(struct worker *w, struct coast_task *t, int r,
 	if (cx->yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
-		t->yielded = true;
+		t->yielded = single ? yield_mode(t) : COAST__YIELDED;
 		if (single)
 			settle_deferred(w);
 		if (coast__polling.lent)
@@ -675,7 +691,7 @@ after_poll(struct worker *w, struct coast_task *t, int r,
 		return NULL;
 	}
 	/* Before the transition: then another thread may queue t. */
-	t->yielded = false;
+	t->yielded = COAST__NOT_YIELDED;
 	if (single)
 		settle_deferred(w);
 	if (single && coast__polling.lent) {
@@ -847,7 +863,7 @@ static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
 		return true;
 	}
 	if (cx.yield_now) {
-		t->yielded = true;
+		t->yielded = COAST__YIELDED;
 		if (coast__polling.lent)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
@@ -858,7 +874,7 @@ static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
 		push_own(w, t);
 		return false;
 	}
-	t->yielded = false;
+	t->yielded = COAST__NOT_YIELDED;
 	after_pending(w, t, coast__polling.lent);
 	return false;
 }
@@ -1023,6 +1039,28 @@ static inline struct coast_task *rotate_spill(struct worker *w,
 	return next ? next : pop_spill(w);
 }
 
+/* A task the yield loop popped and leaves to run_task: cancelled (its
+ * next poll is the cancellation poll).  Acquire: as start_running's. */
+static inline bool cancelled(struct coast_task *t)
+{
+	return atomic_load_explicit(&t->state, memory_order_acquire) &
+	       COAST__ST_CANCELLED;
+}
+
+/* run_task's setup of a poll of t, in the yield loop: cx is reused
+ * (`current` stays set between two polls, nothing reads it). */
+static __attribute__((always_inline)) inline void
+yield_loop_start(struct coast_task *t, struct coast_cx *cx)
+{
+	cx->task = t;
+	cx->frames = &t->frames;
+	cx->depth = 0;
+	cx->yield_now = 0;
+	coast__polling.current = t;
+	coast__polling.lent = false;
+	coast__polling.budget = COAST__BUDGET;
+}
+
 /*
  * One worker, t just yielded (after_poll returned it): the yield loop.  It
  * polls the queue's tasks in turn for as long as each yields and nothing
@@ -1052,12 +1090,74 @@ static inline struct coast_task *rotate_spill(struct worker *w,
  * the poll ended in something other than a plain yield, and worker_loop
  * goes on with next_task.
  */
+/*
+ * The yield loop's poll of a task queued otherwise than by a lowered
+ * root's plain yield: a hand-written root's (fn->poll), or -1 for one
+ * that needs run_task (a transition, a descent, a cancellation).
+ */
+static __attribute__((noinline)) int yield_poll_other(struct coast_task *t,
+						       struct coast_cx *cx)
+{
+	struct coast_frame *root = coast__task_root(t);
+
+	if (t->yielded != COAST__YIELDED_POLL || cancelled(t))
+		return -1;
+	yield_loop_start(t, cx);
+	return root->fn->poll(root, cx);
+}
+
+/* What a turn of the yield loop (yield_turn) leaves it with. */
+enum yield_turn {
+	YT_NEXT,     /* *tp yielded: the next turn */
+	YT_RUN,      /* *tp, popped, is run_task's */
+	YT_DONE,     /* nothing to rotate: worker_loop goes on */
+};
+
+/* A turn of the yield loop after its duties: *tp to the back, the next
+ * task out, polled. */
+static __attribute__((always_inline)) inline enum yield_turn
+yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
+{
+	struct coast_task *t = *tp;
+	const struct coast_fn *fn;
+	struct coast_frame *root;
+	int r;
+
+	if (__builtin_expect(w->spill_head != NULL, 0))
+		t = rotate_spill(w, t);
+	else
+		t = coast__local_rotate_unstolen(&w->q, t);
+	*tp = t;
+	/* A lowered root's poll takes one test of the byte (enum
+	 * coast__yielded); anything else is out of line. */
+	if (__builtin_expect(t->yielded == COAST__YIELDED_BODY, 1)) {
+		if (cancelled(t))
+			return YT_RUN;
+		yield_loop_start(t, cx);
+		root = coast__task_root(t);
+		fn = root->fn;
+		r = fn->body_poll((struct coast_head *)((char *)root +
+							fn->body_offset),
+				  cx);
+	} else if ((r = yield_poll_other(t, cx)) < 0) {
+		return YT_RUN;
+	}
+	if (__builtin_expect(r == COAST_PENDING, 1) &&
+	    __builtin_expect(cx->yield_now != 0, 1) &&
+	    __builtin_expect(!coast__polling.lent, 1))
+		return YT_NEXT;
+	if (r == COAST_DESCEND)
+		r = coast__task_poll(t, cx);
+	*tp = after_poll(w, t, r, cx, true);
+	return *tp ? YT_NEXT : YT_DONE;
+}
+
 static __attribute__((always_inline)) inline struct coast_task *
 run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 {
 	unsigned n = *turn;
 	struct coast_cx cx;
-	int r;
+	enum yield_turn yt;
 
 	/* The count restarts with a pop from the queue, not before one: a
 	 * task run from the slot that woke the next into it and yielded
@@ -1065,48 +1165,49 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 	 * tasks would run from the slot without limit. */
 	if (!coast__polling.lifo)
 		w->lifo_polls = 0;
+	/*
+	 * Unrolled by the turns' parity: an even turn has no duty to test.
+	 * n counts down by two at the odd turn, for both (the tick's test is
+	 * the subtraction's): during the odd turn's poll the countdown is
+	 * n + 1, during the even turn's n.
+	 */
+	if (n & 1) {
+		n--;
+		goto even;
+	}
 	for (;;) {
 		if (coast__polling.lifo)
 			break;
-		if ((--n & 1) && (n == 1 || w->inline_polls >= TICK_INTERVAL ||
-				  coast__inject_len(&w->pinned))) {
-			n++; /* next_task's turn */
+		n -= 2;
+		if (n == 0 || w->inline_polls >= TICK_INTERVAL ||
+		    coast__inject_len(&w->pinned)) {
+			n += 2; /* next_task's turn */
 			break;
 		}
-		if (__builtin_expect(w->spill_head != NULL, 0))
-			t = rotate_spill(w, t);
-		else
-			t = coast__local_rotate_unstolen(&w->q, t);
-		if (__builtin_expect(!t->yielded, 0) ||
-		    (atomic_load_explicit(&t->state, memory_order_acquire) &
-		     COAST__ST_CANCELLED)) {
-			*turn = n;
-			coast__polling.current = NULL;
-			return t;
+		yt = yield_turn(w, &t, &cx);
+		if (__builtin_expect(yt != YT_NEXT, 0)) {
+			n++;
+			goto out;
 		}
-		cx.task = t;
-		cx.frames = &t->frames;
-		cx.depth = 0;
-		cx.yield_now = 0;
-		coast__polling.current = t;
-		coast__polling.lent = false;
-		coast__polling.budget = COAST__BUDGET;
-		r = t->descended ? coast__task_poll(t, &cx) : poll_root(t, &cx);
-		if (__builtin_expect(r == COAST_PENDING, 1) &&
-		    __builtin_expect(cx.yield_now != 0, 1) &&
-		    __builtin_expect(!coast__polling.lent, 1))
-			continue;
-		if (r == COAST_DESCEND)
-			r = coast__task_poll(t, &cx);
-		t = after_poll(w, t, r, &cx, true);
-		if (!t) {
-			*turn = n;
-			return NULL;
-		}
+even:
+		if (coast__polling.lifo)
+			break;
+		yt = yield_turn(w, &t, &cx);
+		if (__builtin_expect(yt != YT_NEXT, 0))
+			goto out;
 	}
 	*turn = n;
 	coast__polling.current = NULL;
+	/* next_task loads the LIFO slot again: the loop's tests of it
+	 * then compare memory, no register holds it across the polls. */
+	__asm__ volatile("" ::: "memory");
 	return next_task(w, turn, true, t);
+out:
+	*turn = n;
+	if (yt == YT_DONE)
+		return NULL;
+	coast__polling.current = NULL;
+	return t;
 }
 
 static uint32_t xorshift(uint32_t *s)
