@@ -1106,16 +1106,13 @@ static __attribute__((noinline)) int yield_poll_other(struct coast_task *t,
 	return root->fn->poll(root, cx);
 }
 
-/* What a turn of the yield loop (yield_turn) leaves it with. */
-enum yield_turn {
-	YT_NEXT,     /* *tp yielded: the next turn */
-	YT_RUN,      /* *tp, popped, is run_task's */
-	YT_DONE,     /* nothing to rotate: worker_loop goes on */
-};
-
-/* A turn of the yield loop after its duties: *tp to the back, the next
- * task out, polled. */
-static __attribute__((always_inline)) inline enum yield_turn
+/*
+ * A turn of the yield loop after its duties: *tp to the back, the next
+ * task out, polled.  True when the turn ends in a yield, *tp the task
+ * to rotate next; false when the loop ends, *tp the task for run_task
+ * (popped, not polled) or NULL.
+ */
+static __attribute__((always_inline)) inline bool
 yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
 {
 	struct coast_task *t = *tp;
@@ -1132,7 +1129,7 @@ yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
 	 * coast__yielded); anything else is out of line. */
 	if (__builtin_expect(t->yielded == COAST__YIELDED_BODY, 1)) {
 		if (cancelled(t))
-			return YT_RUN;
+			return false;
 		yield_loop_start(t, cx);
 		root = coast__task_root(t);
 		fn = root->fn;
@@ -1140,16 +1137,16 @@ yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
 							fn->body_offset),
 				  cx);
 	} else if ((r = yield_poll_other(t, cx)) < 0) {
-		return YT_RUN;
+		return false;
 	}
 	if (__builtin_expect(r == COAST_PENDING, 1) &&
 	    __builtin_expect(cx->yield_now != 0, 1) &&
 	    __builtin_expect(!coast__polling.lent, 1))
-		return YT_NEXT;
+		return true;
 	if (r == COAST_DESCEND)
 		r = coast__task_poll(t, cx);
 	*tp = after_poll(w, t, r, cx, true);
-	return *tp ? YT_NEXT : YT_DONE;
+	return *tp != NULL;
 }
 
 static __attribute__((always_inline)) inline struct coast_task *
@@ -1157,7 +1154,6 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 {
 	unsigned n = *turn;
 	struct coast_cx cx;
-	enum yield_turn yt;
 
 	/* The count restarts with a pop from the queue, not before one: a
 	 * task run from the slot that woke the next into it and yielded
@@ -1167,34 +1163,33 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 		w->lifo_polls = 0;
 	/*
 	 * Unrolled by the turns' parity: an even turn has no duty to test.
-	 * n counts down by two at the odd turn, for both (the tick's test is
-	 * the subtraction's): during the odd turn's poll the countdown is
-	 * n + 1, during the even turn's n.
+	 * The countdown is n - 1 during the odd turn's poll, n - 2 during
+	 * the even turn's (one subtraction for both).
 	 */
 	if (n & 1) {
-		n--;
+		n++;
 		goto even;
 	}
 	for (;;) {
 		if (coast__polling.lifo)
 			break;
-		n -= 2;
-		if (n == 0 || w->inline_polls >= TICK_INTERVAL ||
-		    coast__inject_len(&w->pinned)) {
-			n += 2; /* next_task's turn */
-			break;
-		}
-		yt = yield_turn(w, &t, &cx);
-		if (__builtin_expect(yt != YT_NEXT, 0)) {
-			n++;
+		if (n == 2 || w->inline_polls >= TICK_INTERVAL ||
+		    coast__inject_len(&w->pinned))
+			break; /* next_task's turn */
+		if (__builtin_expect(!yield_turn(w, &t, &cx), 0)) {
+			n--;
 			goto out;
 		}
 even:
-		if (coast__polling.lifo)
+		if (coast__polling.lifo) {
+			n--;
 			break;
-		yt = yield_turn(w, &t, &cx);
-		if (__builtin_expect(yt != YT_NEXT, 0))
+		}
+		if (__builtin_expect(!yield_turn(w, &t, &cx), 0)) {
+			n -= 2;
 			goto out;
+		}
+		n -= 2;
 	}
 	*turn = n;
 	coast__polling.current = NULL;
@@ -1203,9 +1198,8 @@ even:
 	__asm__ volatile("" ::: "memory");
 	return next_task(w, turn, true, t);
 out:
+	/* t: popped for run_task, or NULL (after_poll's). */
 	*turn = n;
-	if (yt == YT_DONE)
-		return NULL;
 	coast__polling.current = NULL;
 	return t;
 }

@@ -186,6 +186,9 @@ TEST_DECLARE(yield_loop_spill)
 TEST_DECLARE(yield_loop_inline_tick)
 TEST_DECLARE(yield_loop_lifo_count)
 TEST_DECLARE(yield_loop_lifo_chain)
+TEST_DECLARE(yield_loop_body)
+TEST_DECLARE(yield_loop_descended)
+TEST_DECLARE(yield_loop_body_cancel)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -385,4 +388,7 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_inline_tick)
   TEST_ENTRY(yield_loop_lifo_count)
   TEST_ENTRY(yield_loop_lifo_chain)
+  TEST_ENTRY(yield_loop_body)
+  TEST_ENTRY(yield_loop_descended)
+  TEST_ENTRY(yield_loop_body_cancel)
 TASK_LIST_END

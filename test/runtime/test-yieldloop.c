@@ -639,3 +639,193 @@ TEST_IMPL(yield_loop_lifo_count)
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
+
+/* ------------------------------------------- how the loop polls a root */
+
+/* Yields (a plain self-wake) k times, then answers 5. */
+struct yl_yleaf {
+	struct coast_frame h;
+	int ret;
+	int k;
+};
+
+TEST_FN(yl_yleaf_fn, struct yl_yleaf, yl_yleaf_poll);
+
+static int yl_yleaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_yleaf *l = (struct yl_yleaf *)f;
+
+	ASSERT(!(f->flags & COAST_F_CANCEL));
+	if (l->k-- > 0) {
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	l->ret = 5;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+#define BODY_LEAVES 3
+#define LEAF_YIELDS 3
+
+/*
+ * A root described as a lowered one is: fn->body_poll, its body at
+ * fn->body_offset, coast__heap_poll its poll.  Awaits BODY_LEAVES leaves
+ * in turn, polled in place, or with descend each through coast__descend
+ * (then the executor polls the leaf from its record, and the body only
+ * once a leaf is done).  Its result: 5 a leaf, and 100 a poll of its
+ * body.  With target it is yl_target instead: it yields until
+ * cancelled.
+ */
+struct yl_body {
+	struct coast_head h;
+	int ret;
+	int done, polls;
+	bool descend, target;
+	struct coast_frame *sub;
+	struct yl_shared *sh;
+};
+
+struct yl_broot {
+	struct coast_frame f;
+	struct yl_body b;
+};
+
+static int yl_body_poll(struct coast_head *h, struct coast_cx *cx);
+
+static const struct coast_fn yl_broot_fn = {
+	.poll = coast__heap_poll,
+	.size = sizeof(struct yl_broot),
+	.ret_offset = offsetof(struct yl_broot, b.ret),
+	.ret_size = sizeof(int),
+	.name = "yl_broot",
+	.file = __FILE__,
+	.body_poll = yl_body_poll,
+	.body_offset = offsetof(struct yl_broot, b),
+};
+
+static int yl_body_target(struct yl_body *b, struct coast_cx *cx)
+{
+	struct yl_shared *sh = b->sh;
+
+	yl_count(sh);
+	sh->target_polls++;
+	if (b->h.flags & COAST_F_CANCEL) {
+		sh->cancel_polled = true;
+		atomic_store(&sh->stop, 1);
+		b->ret = -ECANCELED;
+		b->h.state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (sh->cancelled)
+		sh->late++;
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+static int yl_body_poll(struct coast_head *h, struct coast_cx *cx)
+{
+	struct yl_body *b = (struct yl_body *)h;
+	struct yl_yleaf *l;
+	int r;
+
+	if (b->target)
+		return yl_body_target(b, cx);
+	b->polls++;
+	for (;;) {
+		if (!b->sub) {
+			if (b->done == BODY_LEAVES) {
+				b->ret += 100 * b->polls;
+				h->state = COAST_STATE_DONE;
+				return COAST_READY;
+			}
+			l = test_frame_new(cx->frames, &yl_yleaf_fn);
+			l->k = LEAF_YIELDS;
+			b->sub = &l->h;
+			h->state = 1;
+		}
+		if (b->descend) {
+			/* The executor polled it to READY and marked it. */
+			if (b->sub->state != COAST_STATE_DONE)
+				return coast__descend(cx, b->sub);
+		} else if ((r = coast__poll_child(b->sub, cx)) !=
+			   COAST_READY) {
+			return r;
+		}
+		b->ret += COAST_RESULT(int, b->sub);
+		test_free(cx, b->sub);
+		b->sub = NULL;
+		b->done++;
+	}
+}
+
+static coast_task *yl_body_spawn(struct yl_shared *sh, bool descend,
+				 bool target)
+{
+	struct yl_broot *r = test_frame_new(&coast__task_alloc, &yl_broot_fn);
+
+	r->b.sh = sh;
+	r->b.descend = descend;
+	r->b.target = target;
+	return test_spawn(&r->f);
+}
+
+/*
+ * A lowered root's yields in the loop: its body polled directly (after
+ * its first yield the task is queued COAST__YIELDED_BODY), once a yield,
+ * each leaf's three yields and its answer in turn: the first poll and
+ * three for each leaf.
+ */
+TEST_IMPL(yield_loop_body)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tb;
+
+	yl_start(&sh, ts, "the body root's yields");
+	ASSERT(test_wait(yl_spinning, &sh));
+	tb = yl_body_spawn(&sh, false, false);
+	ASSERT_EQ(test_join_int(tb),
+		  5 * BODY_LEAVES + 100 * (BODY_LEAVES * LEAF_YIELDS + 1));
+	atomic_store(&sh.stop, 1);
+	yl_finish(ts);
+	return 0;
+}
+
+/*
+ * A root that descended yields from its record, which coast__task_poll
+ * polls: the loop leaves such a task to run_task (queued
+ * COAST__YIELDED).  Its body is polled once for each leaf and once at the
+ * end; polling the body directly at a yield would descend into the leaf
+ * again (more body polls, a second record of one leaf).
+ */
+TEST_IMPL(yield_loop_descended)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tb;
+
+	yl_start(&sh, ts, "the descended root's yields");
+	ASSERT(test_wait(yl_spinning, &sh));
+	tb = yl_body_spawn(&sh, true, false);
+	ASSERT_EQ(test_join_int(tb), 5 * BODY_LEAVES + 100 * (BODY_LEAVES + 1));
+	atomic_store(&sh.stop, 1);
+	yl_finish(ts);
+	return 0;
+}
+
+/* yield_loop_cancel with a lowered root's body as the target: the loop
+ * tests CANCELLED on that path too. */
+TEST_IMPL(yield_loop_body_cancel)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS], *tt;
+
+	yl_start(&sh, ts, "the body target's cancellation poll");
+	ASSERT(test_wait(yl_spinning, &sh));
+	tt = yl_body_spawn(&sh, false, true);
+	atomic_store(&sh.target, tt);
+	ASSERT_EQ(test_join_int(tt), -ECANCELED);
+	ASSERT(sh.cancel_polled);
+	ASSERT_EQ(sh.late, 0);
+	yl_finish(ts);
+	return 0;
+}
