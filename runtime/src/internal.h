@@ -662,66 +662,6 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q);
  * not, or a stealer moved the head. */
 bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t);
 
-/* The same, for a queue no worker ever steals from (a runtime of one
- * worker): no atomic read-modify-write, inline (a yield pops once). */
-static inline struct coast_task *
-coast__local_pop_unstolen(struct coast__local_queue *q)
-{
-	/* relaxed: only this thread writes head, tail and the slots. */
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-
-	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
-		return NULL;
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				    memory_order_relaxed);
-}
-/*
- * For the same queue: pops the oldest task if it is t (1); 0 when another
- * is, -1 when the ring is empty.  Inline: every inline join of one worker
- * looks (an inline join paid two calls for it).
- */
-static inline int coast__local_pop_if_unstolen(struct coast__local_queue *q,
-					       struct coast_task *t)
-{
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-
-	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
-		return -1;
-	if (atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				 memory_order_relaxed) != t)
-		return 0;
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return 1;
-}
-/*
- * For the same queue: pushes t at the back and pops the oldest, as one
- * step (a yield with one worker).  Never NULL: t itself when the queue
- * was empty.  A full ring stays full, t in the freed slot: the caller
- * uses it only while nothing waits behind the ring (push_full).
- */
-static inline struct coast_task *
-coast__local_rotate_unstolen(struct coast__local_queue *q, struct coast_task *t)
-{
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
-	struct coast_task *next;
-
-	if (real == tail)
-		return t;
-	/* Read before the write: with a full ring they are one slot. */
-	next = atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				    memory_order_relaxed);
-	coast__local_put(q, t, tail);
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return next;
-}
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

@@ -18,9 +18,9 @@
  *   2. every 61st task the injection queue first (fairness for foreign
  *      wakes), and a non-blocking turn of the driver (I/O and timers make
  *      progress while nobody is idle);
- *   3. the local queue (with one worker, its ring and then its spill
- *      list: push_full), then a batch from the injection queue (its
- *      share: len / N + 1, at most half a ring);
+ *   3. the local queue (with one worker, a list instead of the ring:
+ *      push_list), then a batch from the injection queue (its share:
+ *      len / N + 1, at most half a ring);
  *   4. searching: steal half of another worker's queue, from a random one;
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
  *      the worker's condvar.
@@ -156,9 +156,11 @@ struct worker {
 	 * (coast__inline_cas_pops): inline takes by the ring's CAS pop. */
 	atomic_ulong inline_cas_pops;
 	bool searching;
-	/* One worker only: the newer part of its FIFO once the ring was
-	 * full, through task->next (push_full). */
-	struct coast_task *spill_head, *spill_tail;
+	/* One worker only: its queue, a circular list through task->next,
+	 * by its last task (NULL: empty; push_list).  in_place: the yield
+	 * loop polls the list's head where it is (run_yielders). */
+	struct coast_task *last;
+	bool in_place;
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
@@ -215,8 +217,9 @@ static bool work_visible(void)
 
 	if (coast__inject_len(&rt.inject))
 		return true;
+	/* (Only one worker has a list, and only it calls this then.) */
 	for (i = 0; i < rt.n; i++)
-		if (coast__local_len(&rt.w[i].q))
+		if (coast__local_len(&rt.w[i].q) || rt.w[i].last)
 			return true;
 	return false;
 }
@@ -304,55 +307,53 @@ static __attribute__((noinline)) void end_search(struct worker *w)
 /* ------------------------------------------------------------- queueing */
 
 /*
- * A push to w's full ring, or (one worker) behind w's spill list.  With
- * one worker nothing is stolen, so tasks go to a list only w touches
- * instead of the injection queue (its mutex, and batches taken back by
- * take_injected: a third of a spawn when a task spawns thousands).  Every
- * push goes behind the list while it holds tasks, so the ring holds the
- * oldest tasks, the list the newer ones, and the two are one FIFO: popped
- * ring first, each task polled in its turn.  Letting a yield take the
- * slot its pop freed kept the ring's tasks at 60 polls in 61 for good;
- * moving half the ring to the list as coast__local_push_full does still
- * left a few tasks (phase-locked to the overflows) a tenth of the polls.
+ * One worker's queue.  Nothing is stolen from it, so it needs no ring: it
+ * is a FIFO through task->next that only w touches, circular, held by its
+ * last task (the head is last->next), unbounded (no overflow to the
+ * injection queue: its mutex, and batches taken back by take_injected,
+ * were a third of a spawn when a task spawns thousands).  Circular for
+ * the yield loop: a task that yields while at the head goes to the back
+ * by becoming the last, one store (run_yielders).
  */
-static inline void spill_append(struct worker *w, struct coast_task *t)
+static inline void push_list(struct worker *w, struct coast_task *t)
 {
-	t->next = NULL;
-	if (w->spill_head)
-		w->spill_tail->next = t;
-	else
-		w->spill_head = t;
-	w->spill_tail = t;
+	struct coast_task *last = w->last;
+
+	t->next = last ? last->next : t;
+	if (last)
+		last->next = t;
+	w->last = t;
 }
 
+/* The head of w's list out, or NULL. */
+static inline struct coast_task *pop_list(struct worker *w)
+{
+	struct coast_task *last = w->last, *t;
+
+	if (!last)
+		return NULL;
+	t = last->next;
+	if (t == last)
+		w->last = NULL;
+	else
+		last->next = t->next;
+	return t;
+}
+
+/* Several workers, w's ring full: half of it to the injection queue. */
 static __attribute__((noinline)) void push_full(struct worker *w,
 						struct coast_task *t)
 {
-	if (rt.n > 1) {
-		coast__local_push_full(&w->q, t, &rt.inject);
-		return;
-	}
-	spill_append(w, t);
+	coast__local_push_full(&w->q, t, &rt.inject);
 }
 
-/* The back of w's own queue (the spill list is only ever set with one
- * worker). */
+/* The back of w's own queue. */
 static inline void push_own(struct worker *w, struct coast_task *t)
 {
-	if (w->spill_head || !coast__local_push_room(&w->q, t))
+	if (rt.n == 1)
+		push_list(w, t);
+	else if (!coast__local_push_room(&w->q, t))
 		push_full(w, t);
-}
-
-/* The oldest task push_full put aside, or NULL. */
-static struct coast_task *pop_spill(struct worker *w)
-{
-	struct coast_task *t = w->spill_head;
-
-	if (t) {
-		w->spill_head = t->next;
-		t->next = NULL;
-	}
-	return t;
 }
 
 /* Inline: every wake on a worker comes here (coast__spawn has its own
@@ -791,12 +792,38 @@ static struct coast_task *pop_pinned(struct worker *w)
 /* ---------------------------------------------------------- inline joins */
 
 /*
+ * One worker: takes t out of w's list if it is the task w would pop next,
+ * its head, or while the yield loop polls the head in place (the joiner
+ * itself, or the joiner of an inline poll in progress) the one behind it.
+ */
+static bool pop_list_if(struct worker *w, struct coast_task *t)
+{
+	struct coast_task *prev = w->last, *next;
+
+	if (!prev)
+		return false;
+	if (w->in_place) {
+		prev = prev->next; /* the head, polled */
+		if (prev == w->last)
+			return false; /* alone */
+	}
+	next = prev->next;
+	if (next != t)
+		return false;
+	if (next == prev)
+		w->last = NULL; /* alone */
+	else if ((prev->next = next->next, next == w->last))
+		w->last = prev;
+	return true;
+}
+
+/*
  * Whether t is the task w would run next from its own queues (its LIFO
- * slot, the ring's oldest, or with one worker the spill list's oldest
- * behind an empty ring), and if so takes it out.  A local task is only
- * ever in its home's pinned queue or LIFO slot, so one of another worker
- * is never taken; the ring's is claimed with the owner's pop (a stealer
- * racing for it wins or loses as against any pop).
+ * slot, the ring's oldest, or with one worker its list's head) and if so
+ * takes it out.  A local task is only ever in its home's pinned queue or
+ * LIFO slot, so one of another worker is never taken; the ring's is
+ * claimed with the owner's pop (a stealer racing for it wins or loses as
+ * against any pop).
  */
 static bool take_next(struct worker *w, struct coast_task *t)
 {
@@ -806,22 +833,10 @@ static bool take_next(struct worker *w, struct coast_task *t)
 	}
 	if (t->home >= 0)
 		return false;
-	if (rt.n == 1) {
-		/* The ring's oldest, or the spill list's behind an empty
-		 * ring. */
-		switch (coast__local_pop_if_unstolen(&w->q, t)) {
-		case 1:
-			return true;
-		case 0:
-			return false;
-		}
-		if (w->spill_head != t)
-			return false;
-		pop_spill(w);
-		return true;
-	}
+	if (rt.n == 1)
+		return pop_list_if(w, t);
 	if (!coast__local_pop_if(&w->q, t))
-		return false; /* (no spill list with several workers) */
+		return false;
 	atomic_store_explicit(&w->inline_cas_pops,
 			      atomic_load_explicit(&w->inline_cas_pops,
 						   memory_order_relaxed) + 1,
@@ -950,23 +965,16 @@ int coast__join_inline(struct coast_task *t, void *out, int *ret)
 
 /*
  * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
- * the one-worker loop pops without the steal-safe CAS and has no test of
- * rt.n on its path.  `back` is the task that just yielded there
- * (run_task), or NULL: it goes to the back of the queue before anything
- * else is queued or popped, as if run_task had pushed it, and with the
- * ring's pop in one step when that is next.
+ * the one-worker loop pops its list (no ring, no steal-safe CAS) and has
+ * no test of rt.n on its path.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-next_task(struct worker *w, unsigned *turn, bool single,
-	  struct coast_task *back)
+next_task(struct worker *w, unsigned *turn, bool single)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
-		if (back)
-			push_own(w, back);
-		back = NULL;
 		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
@@ -989,10 +997,6 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	 */
 	if (--*turn & 1) {
 		if (*turn == 1 || w->inline_polls >= TICK_INTERVAL) {
-			/* The driver's wakes queue behind it. */
-			if (back)
-				push_own(w, back);
-			back = NULL;
 			*turn = TICK_INTERVAL + 1;
 			w->inline_polls = 0;
 			maintenance(w);
@@ -1001,42 +1005,15 @@ next_task(struct worker *w, unsigned *turn, bool single,
 				return t;
 		}
 		t = pop_pinned(w);
-		if (t) {
-			if (back)
-				push_own(w, back);
+		if (t)
 			return t;
-		}
 	}
-	if (back && !w->spill_head)
-		return coast__local_rotate_unstolen(&w->q, back);
-	if (back)
-		push_full(w, back); /* behind the spill list, as push_own */
-	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
-	if (!t)
-		t = pop_spill(w);
+	t = single ? pop_list(w) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_pinned(w);
 	if (t)
 		return t;
 	return take_injected(w);
-}
-
-/*
- * One worker, its spill list not empty: t behind it, and the FIFO's head
- * out, the ring's or else the list's (next_task's push_full and pops, in
- * one step).  More tasks than the ring holds all yielding (yield_storm's
- * 1,000) go round through the list: pushes go behind it while it holds
- * tasks, so the ring drains into it.
- */
-static inline struct coast_task *rotate_spill(struct worker *w,
-					      struct coast_task *t)
-{
-	struct coast_task *next = coast__local_pop_unstolen(&w->q);
-
-	t->next = NULL;
-	w->spill_tail->next = t;
-	w->spill_tail = t;
-	return next ? next : pop_spill(w);
 }
 
 /* A task the yield loop popped and leaves to run_task: cancelled (its
@@ -1066,23 +1043,30 @@ yield_loop_start(struct coast_task *t, struct coast_cx *cx)
  * polls the queue's tasks in turn for as long as each yields and nothing
  * else is due, without run_task and next_task's general protocol, which
  * is what it keeps, in another order:
- *  - t goes to the back of the queue and its head is popped (next_task's
- *    rotation: the ring's, or rotate_spill's while the spill list holds
- *    tasks) unless the LIFO slot holds a task or the turn about to start
- *    is odd and has a duty (the tick, its inline-poll count, a pinned
- *    task): then next_task makes the turn, from the same countdown;
- *  - a task popped that was not queued RUNNING by a yield (a spawn or a
- *    wake: the transition to RUNNING), or that is cancelled, goes to
- *    run_task (returned unpolled);
+ *  - t goes to the back of the list at once (as next_task would first
+ *    thing); then, unless the LIFO slot holds a task or the turn about to
+ *    start is odd and has a duty (the tick, its inline-poll count, a
+ *    pinned task: next_task makes the turn, from the same countdown), the
+ *    list's head is polled where it is, and a plain yield takes it to the
+ *    back by making it the list's last (circular: one store, where the
+ *    ring's pop and push were 15 instructions).  Tasks pushed during its
+ *    poll went behind the last, before the head: they stay ahead of it;
+ *    an inline join meanwhile takes the one behind the head
+ *    (pop_list_if, w->in_place);
+ *  - a task at the head that was not queued by a lowered root's plain
+ *    yield (a spawn, a wake: the transition to RUNNING; a descended
+ *    task: coast__task_poll; a hand-written root: yield_poll_other), or
+ *    that is cancelled, is popped and goes to run_task, unpolled;
  *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
- *    waker that borrowed the runner's reference) goes on as run_task's.
+ *    waker that borrowed the runner's reference) pops it and goes on as
+ *    run_task's.
  * What it drops is what a plain yield of a queued task with one worker
- * never needs: the yielded flag is already set and stays set; the
+ * never needs: the yielded byte is already set and stays set; the
  * deferred task of rule 11 (task.c) is none, since only a poll that waits
- * leaves one, and such a poll leaves this loop; a task of the ring or the
- * spill list has no home (local tasks never enter a stealable queue); the
- * LIFO count restarts at the loop's first pop from the queue, as after any
- * pop that is not the slot's; `current` stays set between two polls here, where nothing reads
+ * leaves one, and such a poll leaves this loop; a task of the list has no
+ * home (local tasks never enter it); the LIFO count restarts at the
+ * loop's first poll from the queue, as after any pop that is not the
+ * slot's; `current` stays set between two polls here, where nothing reads
  * it (no call), and is cleared on the way out.  The cx is reused, its
  * depth and yield_now zeroed (one store).
  *
@@ -1107,29 +1091,24 @@ static __attribute__((noinline)) int yield_poll_other(struct coast_task *t,
 }
 
 /*
- * A turn of the yield loop after its duties: *tp to the back, the next
- * task out, polled.  True when the turn ends in a yield, *tp the task
- * to rotate next; false when the loop ends, *tp the task for run_task
- * (popped, not polled) or NULL.
+ * A turn of the yield loop after its duties: the list's head, behind *tp
+ * (the last), polled in place.  True when the turn ends in a yield, *tp
+ * the list's last again; false when the loop ends, *tp the task for
+ * run_task (out of the list, not polled) or NULL.
  */
 static __attribute__((always_inline)) inline bool
 yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
 {
-	struct coast_task *t = *tp;
+	struct coast_task *t = (*tp)->next;
 	const struct coast_fn *fn;
 	struct coast_frame *root;
 	int r;
 
-	if (__builtin_expect(w->spill_head != NULL, 0))
-		t = rotate_spill(w, t);
-	else
-		t = coast__local_rotate_unstolen(&w->q, t);
-	*tp = t;
 	/* A lowered root's poll takes one test of the byte (enum
 	 * coast__yielded); anything else is out of line. */
 	if (__builtin_expect(t->yielded == COAST__YIELDED_BODY, 1)) {
 		if (cancelled(t))
-			return false;
+			goto out;
 		yield_loop_start(t, cx);
 		root = coast__task_root(t);
 		fn = root->fn;
@@ -1137,16 +1116,31 @@ yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
 							fn->body_offset),
 				  cx);
 	} else if ((r = yield_poll_other(t, cx)) < 0) {
-		return false;
+		goto out;
 	}
 	if (__builtin_expect(r == COAST_PENDING, 1) &&
 	    __builtin_expect(cx->yield_now != 0, 1) &&
-	    __builtin_expect(!coast__polling.lent, 1))
+	    __builtin_expect(!coast__polling.lent, 1)) {
+		w->last = t;
+		*tp = t;
 		return true;
+	}
+	/* Still the head: what its poll pushed went behind the last. */
+	pop_list(w);
+	w->in_place = false;
 	if (r == COAST_DESCEND)
 		r = coast__task_poll(t, cx);
-	*tp = after_poll(w, t, r, cx, true);
-	return *tp != NULL;
+	t = after_poll(w, t, r, cx, true);
+	*tp = t;
+	if (!t)
+		return false;
+	push_list(w, t);
+	w->in_place = true;
+	return true;
+out:
+	pop_list(w);
+	*tp = t;
+	return false;
 }
 
 static __attribute__((always_inline)) inline struct coast_task *
@@ -1161,6 +1155,8 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 	 * tasks would run from the slot without limit. */
 	if (!coast__polling.lifo)
 		w->lifo_polls = 0;
+	push_list(w, t);
+	w->in_place = true;
 	/*
 	 * Unrolled by the turns' parity: an even turn has no duty to test.
 	 * The countdown is n - 1 during the odd turn's poll, n - 2 during
@@ -1191,14 +1187,16 @@ even:
 		}
 		n -= 2;
 	}
+	w->in_place = false;
 	*turn = n;
 	coast__polling.current = NULL;
 	/* next_task loads the LIFO slot again: the loop's tests of it
 	 * then compare memory, no register holds it across the polls. */
 	__asm__ volatile("" ::: "memory");
-	return next_task(w, turn, true, t);
+	return next_task(w, turn, true);
 out:
 	/* t: popped for run_task, or NULL (after_poll's). */
+	w->in_place = false;
 	*turn = n;
 	coast__polling.current = NULL;
 	return t;
@@ -1328,7 +1326,7 @@ worker_loop(struct worker *w, bool single)
 	struct coast_task *t, *back;
 
 	for (;;) {
-		t = next_task(w, &turn, single, NULL);
+		t = next_task(w, &turn, single);
 		if (__builtin_expect(!t, 0)) {
 			/* Rule 11 of task.c: nothing ran after it, so no
 			 * wake can come here; it may be work (NOTIFIED). */
@@ -1343,7 +1341,7 @@ worker_loop(struct worker *w, bool single)
 			 */
 			while (!(t = search(w))) {
 				park(w);
-				t = next_task(w, &turn, single, NULL);
+				t = next_task(w, &turn, single);
 				if (t)
 					break;
 			}
@@ -1534,14 +1532,6 @@ spawn_shared(struct worker *w, struct coast_task *t)
 	return spawn_ret(t);
 }
 
-/* One worker, the ring full: behind it on the spill list. */
-static __attribute__((noinline)) coast_task *
-spawn_full(struct worker *w, struct coast_task *t)
-{
-	push_full(w, t);
-	return spawn_ret(t);
-}
-
 coast_task *coast__spawn(struct coast_frame *root)
 {
 	struct worker *w = me;
@@ -1558,18 +1548,10 @@ coast_task *coast__spawn(struct coast_frame *root)
 	 */
 	if (__builtin_expect(!w, 0))
 		return spawn_remote(t);
-	/* One worker spawning more than its ring holds: behind the spill
-	 * list, as push_full would (only one worker has one). */
-	if (w->spill_head) {
-		spill_append(w, t);
-		return t;
-	}
 	if (rt.n > 1)
 		return spawn_shared(w, t);
-	/* push_local's with one worker (nobody to wake), the ring's push
-	 * inline. */
-	if (__builtin_expect(!coast__local_push_room(&w->q, t), 0))
-		return spawn_full(w, t);
+	/* push_local's with one worker: nobody to wake. */
+	push_list(w, t);
 	return t;
 }
 
