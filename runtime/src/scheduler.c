@@ -315,13 +315,23 @@ static __attribute__((noinline)) void end_search(struct worker *w)
  * the yield loop: a task that yields while at the head goes to the back
  * by becoming the last, one store (run_yielders).
  */
+static inline void push_behind(struct worker *w, struct coast_task *last,
+			       struct coast_task *t)
+{
+	t->next = last->next;
+	last->next = t;
+	w->last = t;
+}
+
 static inline void push_list(struct worker *w, struct coast_task *t)
 {
 	struct coast_task *last = w->last;
 
-	t->next = last ? last->next : t;
-	if (last)
-		last->next = t;
+	if (__builtin_expect(last != NULL, 1)) {
+		push_behind(w, last, t);
+		return;
+	}
+	t->next = t;
 	w->last = t;
 }
 
@@ -642,8 +652,8 @@ static inline uint8_t yield_mode(struct coast_task *t)
 /*
  * What follows a poll of t that returned r, run_task's and the yield loop's
  * (run_yielders).  Returns a task that yielded with one worker (`single`):
- * the caller queues it at the back of w's queue with the next pop, one step
- * instead of two.  Otherwise NULL.
+ * the caller queues it at the back of w's list (the yield loop, which
+ * polls the tasks ahead of it).  Otherwise NULL.
  */
 static __attribute__((always_inline)) inline struct coast_task *
 after_poll(struct worker *w, struct coast_task *t, int r,
@@ -792,9 +802,10 @@ static struct coast_task *pop_pinned(struct worker *w)
 /* ---------------------------------------------------------- inline joins */
 
 /*
- * One worker: takes t out of w's list if it is the task w would pop next,
+ * One worker: takes t out of w's list if it is the task w would pop next:
  * its head, or while the yield loop polls the head in place (the joiner
- * itself, or the joiner of an inline poll in progress) the one behind it.
+ * itself, or the joiner of an inline poll in progress), the one behind
+ * it.
  */
 static bool pop_list_if(struct worker *w, struct coast_task *t)
 {
@@ -802,17 +813,24 @@ static bool pop_list_if(struct worker *w, struct coast_task *t)
 
 	if (!prev)
 		return false;
-	if (w->in_place) {
-		prev = prev->next; /* the head, polled */
-		if (prev == w->last)
-			return false; /* alone */
+	next = prev->next;
+	if (__builtin_expect(!w->in_place, 1)) {
+		if (next != t)
+			return false;
+		if (next == prev)
+			w->last = NULL; /* alone */
+		else
+			prev->next = next->next;
+		return true;
 	}
+	if (next == prev)
+		return false; /* the head alone, polled */
+	prev = next;
 	next = prev->next;
 	if (next != t)
 		return false;
-	if (next == prev)
-		w->last = NULL; /* alone */
-	else if ((prev->next = next->next, next == w->last))
+	prev->next = next->next;
+	if (next == w->last)
 		w->last = prev;
 	return true;
 }
@@ -831,10 +849,11 @@ static bool take_next(struct worker *w, struct coast_task *t)
 		coast__polling.lifo = NULL;
 		return true;
 	}
-	if (t->home >= 0)
-		return false;
+	/* A local task is never in the list. */
 	if (rt.n == 1)
 		return pop_list_if(w, t);
+	if (t->home >= 0)
+		return false;
 	if (!coast__local_pop_if(&w->q, t))
 		return false;
 	atomic_store_explicit(&w->inline_cas_pops,
@@ -1039,42 +1058,6 @@ yield_loop_start(struct coast_task *t, struct coast_cx *cx)
 }
 
 /*
- * One worker, t just yielded (after_poll returned it): the yield loop.  It
- * polls the queue's tasks in turn for as long as each yields and nothing
- * else is due, without run_task and next_task's general protocol, which
- * is what it keeps, in another order:
- *  - t goes to the back of the list at once (as next_task would first
- *    thing); then, unless the LIFO slot holds a task or the turn about to
- *    start is odd and has a duty (the tick, its inline-poll count, a
- *    pinned task: next_task makes the turn, from the same countdown), the
- *    list's head is polled where it is, and a plain yield takes it to the
- *    back by making it the list's last (circular: one store, where the
- *    ring's pop and push were 15 instructions).  Tasks pushed during its
- *    poll went behind the last, before the head: they stay ahead of it;
- *    an inline join meanwhile takes the one behind the head
- *    (pop_list_if, w->in_place);
- *  - a task at the head that was not queued by a lowered root's plain
- *    yield (a spawn, a wake: the transition to RUNNING; a descended
- *    task: coast__task_poll; a hand-written root: yield_poll_other), or
- *    that is cancelled, is popped and goes to run_task, unpolled;
- *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
- *    waker that borrowed the runner's reference) pops it and goes on as
- *    run_task's.
- * What it drops is what a plain yield of a queued task with one worker
- * never needs: the yielded byte is already set and stays set; the
- * deferred task of rule 11 (task.c) is none, since only a poll that waits
- * leaves one, and such a poll leaves this loop; a task of the list has no
- * home (local tasks never enter it); the LIFO count restarts at the
- * loop's first poll from the queue, as after any pop that is not the
- * slot's; `current` stays set between two polls here, where nothing reads
- * it (no call), and is cleared on the way out.  The cx is reused, its
- * depth and yield_now zeroed (one store).
- *
- * Returns the next task for run_task, or NULL: the queues are empty or
- * the poll ended in something other than a plain yield, and worker_loop
- * goes on with next_task.
- */
-/*
  * The yield loop's poll of a task queued otherwise than by a lowered
  * root's plain yield: a hand-written root's (fn->poll), or -1 for one
  * that needs run_task (a transition, a descent, a cancellation).
@@ -1143,6 +1126,43 @@ out:
 	return false;
 }
 
+/*
+ * One worker, t just yielded (after_poll returned it): the yield loop.  It
+ * polls the queue's tasks in turn for as long as each yields and nothing
+ * else is due, without run_task and next_task's general protocol, which
+ * is what it keeps, in another order:
+ *  - t goes to the back of the list at once (as next_task would first
+ *    thing); then, unless the LIFO slot holds a task or the turn about to
+ *    start is odd and has a duty (the tick, its inline-poll count, a
+ *    pinned task: next_task makes the turn, from the same countdown), the
+ *    list's head is polled where it is, and a plain yield takes it to the
+ *    back by making it the list's last (circular: one store, where the
+ *    ring's pop and push were 15 instructions).  Tasks pushed during its
+ *    poll went behind the last, before the head: they stay ahead of it;
+ *    an inline join meanwhile takes the one behind the head
+ *    (pop_list_if, w->in_place);
+ *  - the head is polled as after_poll's yield recorded (t->yielded): a
+ *    lowered root's body directly, a hand-written root's poll out of line
+ *    (yield_poll_other); a task queued otherwise (a spawn, a wake: the
+ *    transition to RUNNING; a descended task: coast__task_poll), or one
+ *    cancelled, is popped and goes to run_task, unpolled;
+ *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
+ *    waker that borrowed the runner's reference) pops it and goes on as
+ *    run_task's.
+ * What it drops is what a plain yield of a queued task with one worker
+ * never needs: the yielded byte is already set and stays set; the
+ * deferred task of rule 11 (task.c) is none, since only a poll that waits
+ * leaves one, and such a poll leaves this loop; a task of the list has no
+ * home (local tasks never enter it); the LIFO count restarts at the
+ * loop's first poll from the queue, as after any pop that is not the
+ * slot's; `current` stays set between two polls here, where nothing reads
+ * it (no call), and is cleared on the way out.  The cx is reused, its
+ * depth and yield_now zeroed (one store).
+ *
+ * Returns the next task for run_task, or NULL: the queues are empty or
+ * the poll ended in something other than a plain yield, and worker_loop
+ * goes on with next_task.
+ */
 static __attribute__((always_inline)) inline struct coast_task *
 run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 {
@@ -1535,7 +1555,7 @@ spawn_shared(struct worker *w, struct coast_task *t)
 coast_task *coast__spawn(struct coast_frame *root)
 {
 	struct worker *w = me;
-	struct coast_task *t;
+	struct coast_task *t, *last;
 
 	if (!root)
 		return NULL;
@@ -1548,9 +1568,15 @@ coast_task *coast__spawn(struct coast_frame *root)
 	 */
 	if (__builtin_expect(!w, 0))
 		return spawn_remote(t);
+	/* push_local's with one worker (nobody to wake), the test of its
+	 * list first: only one worker has one. */
+	last = w->last;
+	if (last) {
+		push_behind(w, last, t);
+		return t;
+	}
 	if (rt.n > 1)
 		return spawn_shared(w, t);
-	/* push_local's with one worker: nobody to wake. */
 	push_list(w, t);
 	return t;
 }

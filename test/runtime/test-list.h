@@ -189,6 +189,7 @@ TEST_DECLARE(yield_loop_lifo_chain)
 TEST_DECLARE(yield_loop_body)
 TEST_DECLARE(yield_loop_descended)
 TEST_DECLARE(yield_loop_body_cancel)
+TEST_DECLARE(yield_loop_inline_join)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -391,4 +392,5 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_body)
   TEST_ENTRY(yield_loop_descended)
   TEST_ENTRY(yield_loop_body_cancel)
+  TEST_ENTRY(yield_loop_inline_join)
 TASK_LIST_END

@@ -829,3 +829,101 @@ TEST_IMPL(yield_loop_body_cancel)
 	yl_finish(ts);
 	return 0;
 }
+
+/* ------------------------------------- an inline join from the loop */
+
+/* Yields once, then answers 7. */
+struct ij_leaf {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(ij_leaf_fn, struct ij_leaf, ij_leaf_poll);
+
+static int ij_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct ij_leaf *l = (struct ij_leaf *)f;
+
+	if (f->state == COAST_STATE_START) {
+		f->state = 1;
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	l->ret = 7;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Yields once, then joins b: its answer is b's, plus 1000 when the
+ * join's ready companion answered at once (it polled b inline). */
+struct ij_joiner {
+	struct coast_frame h;
+	int ret;
+	coast_task *b;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(ij_joiner_fn, struct ij_joiner, ij_joiner_poll);
+
+static int ij_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct ij_joiner *j = (struct ij_joiner *)f;
+	int r = 0;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		f->state = 2;
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	case 2:
+		if (coast_join__coast_ready(j->b, &j->out, &r)) {
+			j->ret = 1000;
+		} else {
+			TEST_AWAIT(1, j->sub,
+				   COAST_START(coast_join)(cx->frames, j->b,
+							   &j->out),
+				   int, r);
+		}
+		ASSERT_EQ(r, 0);
+		j->ret += j->out;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+static coast_task *ij_joined;
+
+/* Spawns the joiner, then the task it joins: the list holds them in
+ * that order. */
+static int ij_spawner(struct coast_cx *cx, void *p, int n)
+{
+	struct ij_joiner *j = test_frame_new(&coast__task_alloc, &ij_joiner_fn);
+
+	(void)cx, (void)p, (void)n;
+	ij_joined = test_spawn(&j->h);
+	j->b = test_spawn(test_frame_new(&coast__task_alloc, &ij_leaf_fn));
+	return 0;
+}
+
+/*
+ * The two tasks alone, each yields once, and the joiner's second poll is
+ * the yield loop's, the joiner polled in place at the list's head with
+ * the task it joins right behind it: that task is the next the worker
+ * would run, so the join polls it inline (1007), where looking at the
+ * list's head (the joiner itself) would make the join wait (7).
+ */
+TEST_IMPL(yield_loop_inline_join)
+{
+	int ret = -1;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  ij_spawner, NULL, 0),
+				  &ret),
+		  0);
+	ASSERT_EQ(test_join_int(ij_joined), 1007);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
