@@ -1,12 +1,13 @@
 /*
  * test-yieldloop.c - the yield loop of one worker (scheduler.c,
- * run_yielders): while the tasks of its ring yield, it polls them in turn
+ * run_yielders): while the tasks of its list yield, it polls them in turn
  * without the general run loop, and still leaves every other duty to it:
- * the tick's injected task, a task woken into the LIFO slot, the spill
- * list's tasks, a cancellation, a yield whose poll lent its reference to
- * a waker.  Each test keeps the ring full of yielding spinners, and one
- * worker: the shared counts need no lock beyond relaxed atomics (the main
- * thread reads some).
+ * the tick's injected task, a task woken into the LIFO slot, more tasks
+ * than a ring holds, a cancellation, a yield whose poll lent its
+ * reference to a waker, a task that descended, an inline join.  Each test
+ * keeps the list busy with yielding spinners, and one worker: the shared
+ * counts need no lock beyond relaxed atomics (the main thread reads
+ * some).
  */
 #include <errno.h>
 
@@ -357,11 +358,11 @@ static int yl_spawner(struct coast_cx *cx, void *sh, int n)
 }
 
 /*
- * Yielding tasks in the ring and in the spill list take turns as one
- * FIFO: every task is polled once before any twice, and between two
- * polls of one every other is polled once.  A loop rotating the ring
- * alone would leave the spill list's tasks waiting for all the ring's
- * yields, one taking the list's first the ring's.
+ * More yielding tasks than a ring holds take turns as one FIFO: every
+ * task is polled once before any twice, and between two polls of one
+ * every other is polled once.  (Written when one worker had a ring and a
+ * spill list: a loop rotating the ring alone would have left the list's
+ * tasks waiting for all the ring's yields.)
  */
 TEST_IMPL(yield_loop_spill)
 {
