@@ -238,24 +238,31 @@ static int yl_target_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
+/* The hook cancels tt once it yielded 10 times: tt's next poll must be
+ * its cancellation poll; then the spinners finish. */
+static void yl_cancel_target(struct yl_shared *sh, coast_task **ts,
+			     coast_task *tt)
+{
+	atomic_store(&sh->target, tt);
+	ASSERT_EQ(test_join_int(tt), -ECANCELED);
+	ASSERT(sh->cancel_polled);
+	ASSERT_EQ(sh->late, 0);
+	yl_finish(ts);
+}
+
 /* A yielding task cancelled by another yielding task: its next poll is
  * its cancellation poll. */
 TEST_IMPL(yield_loop_cancel)
 {
 	struct yl_shared sh = { 0 };
-	coast_task *ts[SPINNERS], *tt;
+	coast_task *ts[SPINNERS];
 	struct yl_target *t;
 
 	yl_start(&sh, ts, "the target's cancellation poll");
 	ASSERT(test_wait(yl_spinning, &sh));
 	t = test_frame_new(&coast__task_alloc, &yl_target_fn);
 	t->sh = &sh;
-	tt = test_spawn(&t->h);
-	atomic_store(&sh.target, tt);
-	ASSERT_EQ(test_join_int(tt), -ECANCELED);
-	ASSERT(sh.cancel_polled);
-	ASSERT_EQ(sh.late, 0);
-	yl_finish(ts);
+	yl_cancel_target(&sh, ts, test_spawn(&t->h));
 	return 0;
 }
 
@@ -771,6 +778,21 @@ static coast_task *yl_body_spawn(struct yl_shared *sh, bool descend,
 	return test_spawn(&r->f);
 }
 
+/* Runs a body root (not a target) among the spinners: its result. */
+static int yl_body_run(bool descend, const char *what)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS];
+	int ret;
+
+	yl_start(&sh, ts, what);
+	ASSERT(test_wait(yl_spinning, &sh));
+	ret = test_join_int(yl_body_spawn(&sh, descend, false));
+	atomic_store(&sh.stop, 1);
+	yl_finish(ts);
+	return ret;
+}
+
 /*
  * A lowered root's yields in the loop: its body polled directly (after
  * its first yield the task is queued COAST__YIELDED_BODY), once a yield,
@@ -779,16 +801,8 @@ static coast_task *yl_body_spawn(struct yl_shared *sh, bool descend,
  */
 TEST_IMPL(yield_loop_body)
 {
-	struct yl_shared sh = { 0 };
-	coast_task *ts[SPINNERS], *tb;
-
-	yl_start(&sh, ts, "the body root's yields");
-	ASSERT(test_wait(yl_spinning, &sh));
-	tb = yl_body_spawn(&sh, false, false);
-	ASSERT_EQ(test_join_int(tb),
+	ASSERT_EQ(yl_body_run(false, "the body root's yields"),
 		  5 * BODY_LEAVES + 100 * (BODY_LEAVES * LEAF_YIELDS + 1));
-	atomic_store(&sh.stop, 1);
-	yl_finish(ts);
 	return 0;
 }
 
@@ -801,15 +815,8 @@ TEST_IMPL(yield_loop_body)
  */
 TEST_IMPL(yield_loop_descended)
 {
-	struct yl_shared sh = { 0 };
-	coast_task *ts[SPINNERS], *tb;
-
-	yl_start(&sh, ts, "the descended root's yields");
-	ASSERT(test_wait(yl_spinning, &sh));
-	tb = yl_body_spawn(&sh, true, false);
-	ASSERT_EQ(test_join_int(tb), 5 * BODY_LEAVES + 100 * (BODY_LEAVES + 1));
-	atomic_store(&sh.stop, 1);
-	yl_finish(ts);
+	ASSERT_EQ(yl_body_run(true, "the descended root's yields"),
+		  5 * BODY_LEAVES + 100 * (BODY_LEAVES + 1));
 	return 0;
 }
 
@@ -818,16 +825,11 @@ TEST_IMPL(yield_loop_descended)
 TEST_IMPL(yield_loop_body_cancel)
 {
 	struct yl_shared sh = { 0 };
-	coast_task *ts[SPINNERS], *tt;
+	coast_task *ts[SPINNERS];
 
 	yl_start(&sh, ts, "the body target's cancellation poll");
 	ASSERT(test_wait(yl_spinning, &sh));
-	tt = yl_body_spawn(&sh, false, true);
-	atomic_store(&sh.target, tt);
-	ASSERT_EQ(test_join_int(tt), -ECANCELED);
-	ASSERT(sh.cancel_polled);
-	ASSERT_EQ(sh.late, 0);
-	yl_finish(ts);
+	yl_cancel_target(&sh, ts, yl_body_spawn(&sh, false, true));
 	return 0;
 }
 
