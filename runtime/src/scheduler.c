@@ -1555,7 +1555,7 @@ spawn_shared(struct worker *w, struct coast_task *t)
 coast_task *coast__spawn(struct coast_frame *root)
 {
 	struct worker *w = me;
-	struct coast_task *t, *last;
+	struct coast_task *t;
 
 	if (!root)
 		return NULL;
@@ -1569,10 +1569,12 @@ coast_task *coast__spawn(struct coast_frame *root)
 	if (__builtin_expect(!w, 0))
 		return spawn_remote(t);
 	/* push_local's with one worker (nobody to wake), the test of its
-	 * list first: only one worker has one. */
-	last = w->last;
-	if (last) {
-		push_behind(w, last, t);
+	 * list first: only one worker has one.  Loaded again behind a
+	 * barrier: the test compares memory, with no load for the workers
+	 * that never have a list. */
+	if (w->last) {
+		__asm__ volatile("" ::: "memory");
+		push_behind(w, w->last, t);
 		return t;
 	}
 	if (rt.n > 1)
