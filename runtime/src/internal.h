@@ -243,7 +243,7 @@ static inline void coast__task_init_running(struct coast_task *t,
 					    unsigned refs)
 {
 	t->is_root = false;
-	t->yielded = COAST__YIELDED; /* rule 8: no transition at its first poll */
+	t->yielded = COAST__YIELDED; /* rule 8: its first poll: no transition */
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |
 				      COAST__ST_RUNNING,

@@ -26,8 +26,8 @@
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
  * still RUNNING: no state transition for a yield (run_task).  With one
- * worker the yields of the ring's tasks are polled in turn by the yield
- * loop (run_yielders) until anything else is due.
+ * worker the yielding tasks of its list are polled in turn, each where it
+ * is, by the yield loop (run_yielders) until anything else is due.
  * A join whose task is the next this worker would pop from its own queues
  * polls it inline, inside the joiner's poll (coast__join_inline, "inline
  * joins" below and in docs/runtime.md).
