@@ -109,10 +109,12 @@ struct coast_task {
 	/* The root frame has been polled with COAST_F_CANCEL.  Only the
 	 * thread that has the task RUNNING touches it. */
 	bool cancel_polled;
-	/* Queued RUNNING (rule 8 of task.c): by its runner when it yielded,
-	 * or by a wake into the LIFO slot.  Written by the thread that
-	 * queues it before the push, read by the worker that pops it. */
-	bool yielded;
+	/* Queued RUNNING (rule 8 of task.c), nonzero: by its runner when
+	 * it yielded, or by a wake into the LIFO slot; with one worker, a
+	 * yield also says how the yield loop polls it (enum
+	 * coast__yielded).  Written by the thread that queues it before the
+	 * push, read by the worker that pops it. */
+	uint8_t yielded;
 	/* The slab class of the block (slab.c), or COAST__SLAB_NONE for
 	 * one from malloc.  Written when its span is carved (slab.c) or the
 	 * block is malloc'd. */
@@ -141,6 +143,21 @@ struct coast_task {
 	 * keeps the header at 96 bytes, see TASK_HDR in task.c.)
 	 */
 	struct coast__descended *descended;
+};
+
+/*
+ * task->yielded.  A plain yield's requeue with one worker (after_poll,
+ * scheduler.c) records how the task's next poll goes, so that the yield
+ * loop dispatches on the byte it tests anyway: the root's body directly
+ * (a lowered root), or its fn->poll (a hand-written one).  A task that
+ * ever descended (descend.c) is polled through coast__task_poll, which the
+ * loop leaves to the run loop: it is queued as COAST__YIELDED.
+ */
+enum coast__yielded {
+	COAST__NOT_YIELDED,  /* queued SCHEDULED: the transition is due */
+	COAST__YIELDED,      /* queued RUNNING (rule 8 of task.c) */
+	COAST__YIELDED_BODY, /* the same, polled by fn->body_poll */
+	COAST__YIELDED_POLL, /* the same, polled by fn->poll */
 };
 
 /*
@@ -226,7 +243,7 @@ static inline void coast__task_init_running(struct coast_task *t,
 					    unsigned refs)
 {
 	t->is_root = false;
-	t->yielded = true; /* rule 8: its first poll skips the transition */
+	t->yielded = COAST__YIELDED; /* rule 8: its first poll: no transition */
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |
 				      COAST__ST_RUNNING,
@@ -460,7 +477,7 @@ static inline void coast__schedule_running(struct coast_task *t)
 {
 	struct coast_task *prev = coast__polling.lifo;
 
-	t->yielded = true; /* the worker's start_running: no transition */
+	t->yielded = COAST__YIELDED; /* start_running: no transition */
 	coast__polling.lifo = t;
 	if (prev)
 		coast__lifo_displaced(prev);
@@ -649,66 +666,6 @@ struct coast_task *coast__local_pop(struct coast__local_queue *q);
  * not, or a stealer moved the head. */
 bool coast__local_pop_if(struct coast__local_queue *q, struct coast_task *t);
 
-/* The same, for a queue no worker ever steals from (a runtime of one
- * worker): no atomic read-modify-write, inline (a yield pops once). */
-static inline struct coast_task *
-coast__local_pop_unstolen(struct coast__local_queue *q)
-{
-	/* relaxed: only this thread writes head, tail and the slots. */
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-
-	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
-		return NULL;
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				    memory_order_relaxed);
-}
-/*
- * For the same queue: pops the oldest task if it is t (1); 0 when another
- * is, -1 when the ring is empty.  Inline: every inline join of one worker
- * looks (an inline join paid two calls for it).
- */
-static inline int coast__local_pop_if_unstolen(struct coast__local_queue *q,
-					       struct coast_task *t)
-{
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-
-	if (real == atomic_load_explicit(&q->tail, memory_order_relaxed))
-		return -1;
-	if (atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				 memory_order_relaxed) != t)
-		return 0;
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return 1;
-}
-/*
- * For the same queue: pushes t at the back and pops the oldest, as one
- * step (a yield with one worker).  Never NULL: t itself when the queue
- * was empty.  A full ring stays full, t in the freed slot: the caller
- * uses it only while nothing waits behind the ring (push_full).
- */
-static inline struct coast_task *
-coast__local_rotate_unstolen(struct coast__local_queue *q, struct coast_task *t)
-{
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-	uint32_t real = (uint32_t)head;
-	uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
-	struct coast_task *next;
-
-	if (real == tail)
-		return t;
-	/* Read before the write: with a full ring they are one slot. */
-	next = atomic_load_explicit(&q->buf[real & (COAST_LOCAL_QUEUE_CAP - 1)],
-				    memory_order_relaxed);
-	coast__local_put(q, t, tail);
-	atomic_store_explicit(&q->head, (uint64_t)(real + 1) << 32 | (real + 1),
-			      memory_order_relaxed);
-	return next;
-}
 /* Any thread: a hint (exact only for the owner). */
 uint32_t coast__local_len(struct coast__local_queue *q);
 /*

@@ -16,9 +16,9 @@
  *     (not tail - real: a stealer may still be reading the old slots).
  *  3. A pop claims one slot by CAS on head, moving real (and steal with it
  *     when nobody steals).  The owner reads the slot after the CAS: only the
- *     owner writes slots, so nobody can have changed it.  A queue nobody
- *     can steal from (a runtime of one worker) needs no CAS: a plain store
- *     of head (coast__local_pop_unstolen; a yield pays no RMW for it).
+ *     owner writes slots, so nobody can have changed it.  (A runtime of
+ *     one worker, which nobody steals from, has no ring: its worker's
+ *     queue is a list, scheduler.c's push_list.)
  *  4. A stealer claims half of [real, tail) by CAS moving real while leaving
  *     steal where it was; only one stealer at a time (steal != real means
  *     someone is stealing: others back off).  It copies the claimed slots
@@ -27,9 +27,8 @@
  *     (and the new task) to the injection queue by CAS on head (claiming them
  *     like a pop); with a stealer busy it pushes the one task to inject.
  *
- * The owner's push (its room case) and the unstolen pop are inline in
- * internal.h: each is a handful of instructions, a yield does one of each,
- * and a call cost as much as the work.
+ * The owner's push (its room case) is inline in internal.h: a handful of
+ * instructions, where a call cost as much as the work.
  *
  * Safety: rule 2 keeps the owner off slots a stealer copies; rule 3/4's CAS
  * on head gives every task in [real, tail) to exactly one of the owner or a

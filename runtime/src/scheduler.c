@@ -18,16 +18,16 @@
  *   2. every 61st task the injection queue first (fairness for foreign
  *      wakes), and a non-blocking turn of the driver (I/O and timers make
  *      progress while nobody is idle);
- *   3. the local queue (with one worker, its ring and then its spill
- *      list: push_full), then a batch from the injection queue (its
- *      share: len / N + 1, at most half a ring);
+ *   3. the local queue (with one worker, a list instead of the ring:
+ *      push_list), then a batch from the injection queue (its share:
+ *      len / N + 1, at most half a ring);
  *   4. searching: steal half of another worker's queue, from a random one;
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
  *      the worker's condvar.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
  * still RUNNING: no state transition for a yield (run_task).  With one
- * worker the yields of the ring's tasks are polled in turn by the yield
- * loop (run_yielders) until anything else is due.
+ * worker the yielding tasks of its list are polled in turn, each where it
+ * is, by the yield loop (run_yielders) until anything else is due.
  * A join whose task is the next this worker would pop from its own queues
  * polls it inline, inside the joiner's poll (coast__join_inline, "inline
  * joins" below and in docs/runtime.md).
@@ -156,9 +156,11 @@ struct worker {
 	 * (coast__inline_cas_pops): inline takes by the ring's CAS pop. */
 	atomic_ulong inline_cas_pops;
 	bool searching;
-	/* One worker only: the newer part of its FIFO once the ring was
-	 * full, through task->next (push_full). */
-	struct coast_task *spill_head, *spill_tail;
+	/* One worker only: its queue, a circular list through task->next,
+	 * by its last task (NULL: empty; push_list).  in_place: the yield
+	 * loop polls the list's head where it is (run_yielders). */
+	struct coast_task *last;
+	bool in_place;
 	bool parked_in_driver;  /* wakes during a parked turn: no notify */
 	bool unannounced;       /* P8: a push since the last notify had none */
 	uint32_t rng;
@@ -215,8 +217,9 @@ static bool work_visible(void)
 
 	if (coast__inject_len(&rt.inject))
 		return true;
+	/* (Only one worker has a list, and only it calls this then.) */
 	for (i = 0; i < rt.n; i++)
-		if (coast__local_len(&rt.w[i].q))
+		if (coast__local_len(&rt.w[i].q) || rt.w[i].last)
 			return true;
 	return false;
 }
@@ -304,55 +307,63 @@ static __attribute__((noinline)) void end_search(struct worker *w)
 /* ------------------------------------------------------------- queueing */
 
 /*
- * A push to w's full ring, or (one worker) behind w's spill list.  With
- * one worker nothing is stolen, so tasks go to a list only w touches
- * instead of the injection queue (its mutex, and batches taken back by
- * take_injected: a third of a spawn when a task spawns thousands).  Every
- * push goes behind the list while it holds tasks, so the ring holds the
- * oldest tasks, the list the newer ones, and the two are one FIFO: popped
- * ring first, each task polled in its turn.  Letting a yield take the
- * slot its pop freed kept the ring's tasks at 60 polls in 61 for good;
- * moving half the ring to the list as coast__local_push_full does still
- * left a few tasks (phase-locked to the overflows) a tenth of the polls.
+ * One worker's queue.  Nothing is stolen from it, so it needs no ring: it
+ * is a FIFO through task->next that only w touches, circular, held by its
+ * last task (the head is last->next), unbounded (no overflow to the
+ * injection queue: its mutex, and batches taken back by take_injected,
+ * were a third of a spawn when a task spawns thousands).  Circular for
+ * the yield loop: a task that yields while at the head goes to the back
+ * by becoming the last, one store (run_yielders).
  */
-static inline void spill_append(struct worker *w, struct coast_task *t)
+static inline void push_behind(struct worker *w, struct coast_task *last,
+			       struct coast_task *t)
 {
-	t->next = NULL;
-	if (w->spill_head)
-		w->spill_tail->next = t;
-	else
-		w->spill_head = t;
-	w->spill_tail = t;
+	t->next = last->next;
+	last->next = t;
+	w->last = t;
 }
 
+static inline void push_list(struct worker *w, struct coast_task *t)
+{
+	struct coast_task *last = w->last;
+
+	if (__builtin_expect(last != NULL, 1)) {
+		push_behind(w, last, t);
+		return;
+	}
+	t->next = t;
+	w->last = t;
+}
+
+/* The head of w's list out, or NULL. */
+static inline struct coast_task *pop_list(struct worker *w)
+{
+	struct coast_task *last = w->last, *t;
+
+	if (!last)
+		return NULL;
+	t = last->next;
+	if (t == last)
+		w->last = NULL;
+	else
+		last->next = t->next;
+	return t;
+}
+
+/* Several workers, w's ring full: half of it to the injection queue. */
 static __attribute__((noinline)) void push_full(struct worker *w,
 						struct coast_task *t)
 {
-	if (rt.n > 1) {
-		coast__local_push_full(&w->q, t, &rt.inject);
-		return;
-	}
-	spill_append(w, t);
+	coast__local_push_full(&w->q, t, &rt.inject);
 }
 
-/* The back of w's own queue (the spill list is only ever set with one
- * worker). */
+/* The back of w's own queue. */
 static inline void push_own(struct worker *w, struct coast_task *t)
 {
-	if (w->spill_head || !coast__local_push_room(&w->q, t))
+	if (rt.n == 1)
+		push_list(w, t);
+	else if (!coast__local_push_room(&w->q, t))
 		push_full(w, t);
-}
-
-/* The oldest task push_full put aside, or NULL. */
-static struct coast_task *pop_spill(struct worker *w)
-{
-	struct coast_task *t = w->spill_head;
-
-	if (t) {
-		w->spill_head = t->next;
-		t->next = NULL;
-	}
-	return t;
 }
 
 /* Inline: every wake on a worker comes here (coast__spawn has its own
@@ -623,10 +634,26 @@ static inline void settle_deferred(struct worker *w)
 }
 
 /*
+ * How the yield loop (run_yielders) polls t after a yield, as poll_task
+ * would: t->descended (coast__task_poll's records) is only ever set by a
+ * poll, and a poll that sets it either answers COAST_DESCEND (the loop
+ * leaves, and after_poll looks again) or, from a race's arm
+ * (coast__poll_here), leaves no record behind: the root is still what
+ * coast__task_poll polls first.
+ */
+static inline uint8_t yield_mode(struct coast_task *t)
+{
+	if (t->descended)
+		return COAST__YIELDED;
+	return coast__task_root(t)->fn->body_poll ? COAST__YIELDED_BODY
+						  : COAST__YIELDED_POLL;
+}
+
+/*
  * What follows a poll of t that returned r, run_task's and the yield loop's
  * (run_yielders).  Returns a task that yielded with one worker (`single`):
- * the caller queues it at the back of w's queue with the next pop, one step
- * instead of two.  Otherwise NULL.
+ * the caller queues it at the back of w's list (the yield loop, which
+ * polls the tasks ahead of it).  Otherwise NULL.
  */
 static __attribute__((always_inline)) inline struct coast_task *
 after_poll(struct worker *w, struct coast_task *t, int r,
@@ -658,7 +685,7 @@ after_poll(struct worker *w, struct coast_task *t, int r,
 	if (cx->yield_now) {
 		/* The runner's reference becomes the queue's.  P7: no
 		 * notify. */
-		t->yielded = true;
+		t->yielded = single ? yield_mode(t) : COAST__YIELDED;
 		if (single)
 			settle_deferred(w);
 		if (coast__polling.lent)
@@ -675,7 +702,7 @@ after_poll(struct worker *w, struct coast_task *t, int r,
 		return NULL;
 	}
 	/* Before the transition: then another thread may queue t. */
-	t->yielded = false;
+	t->yielded = COAST__NOT_YIELDED;
 	if (single)
 		settle_deferred(w);
 	if (single && coast__polling.lent) {
@@ -775,12 +802,46 @@ static struct coast_task *pop_pinned(struct worker *w)
 /* ---------------------------------------------------------- inline joins */
 
 /*
+ * One worker: takes t out of w's list if it is the task w would pop next:
+ * its head, or while the yield loop polls the head in place (the joiner
+ * itself, or the joiner of an inline poll in progress), the one behind
+ * it.
+ */
+static bool pop_list_if(struct worker *w, struct coast_task *t)
+{
+	struct coast_task *prev = w->last, *next;
+
+	if (!prev)
+		return false;
+	next = prev->next;
+	if (__builtin_expect(!w->in_place, 1)) {
+		if (next != t)
+			return false;
+		if (next == prev)
+			w->last = NULL; /* alone */
+		else
+			prev->next = next->next;
+		return true;
+	}
+	if (next == prev)
+		return false; /* the head alone, polled */
+	prev = next;
+	next = prev->next;
+	if (next != t)
+		return false;
+	prev->next = next->next;
+	if (next == w->last)
+		w->last = prev;
+	return true;
+}
+
+/*
  * Whether t is the task w would run next from its own queues (its LIFO
- * slot, the ring's oldest, or with one worker the spill list's oldest
- * behind an empty ring), and if so takes it out.  A local task is only
- * ever in its home's pinned queue or LIFO slot, so one of another worker
- * is never taken; the ring's is claimed with the owner's pop (a stealer
- * racing for it wins or loses as against any pop).
+ * slot, the ring's oldest, or with one worker its list's head) and if so
+ * takes it out.  A local task is only ever in its home's pinned queue or
+ * LIFO slot, so one of another worker is never taken; the ring's is
+ * claimed with the owner's pop (a stealer racing for it wins or loses as
+ * against any pop).
  */
 static bool take_next(struct worker *w, struct coast_task *t)
 {
@@ -788,24 +849,13 @@ static bool take_next(struct worker *w, struct coast_task *t)
 		coast__polling.lifo = NULL;
 		return true;
 	}
+	/* A local task is never in the list. */
+	if (rt.n == 1)
+		return pop_list_if(w, t);
 	if (t->home >= 0)
 		return false;
-	if (rt.n == 1) {
-		/* The ring's oldest, or the spill list's behind an empty
-		 * ring. */
-		switch (coast__local_pop_if_unstolen(&w->q, t)) {
-		case 1:
-			return true;
-		case 0:
-			return false;
-		}
-		if (w->spill_head != t)
-			return false;
-		pop_spill(w);
-		return true;
-	}
 	if (!coast__local_pop_if(&w->q, t))
-		return false; /* (no spill list with several workers) */
+		return false;
 	atomic_store_explicit(&w->inline_cas_pops,
 			      atomic_load_explicit(&w->inline_cas_pops,
 						   memory_order_relaxed) + 1,
@@ -847,7 +897,7 @@ static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
 		return true;
 	}
 	if (cx.yield_now) {
-		t->yielded = true;
+		t->yielded = COAST__YIELDED;
 		if (coast__polling.lent)
 			coast__task_ref(t); /* the queue's: ours was lent */
 		if (t->home >= 0) {
@@ -858,7 +908,7 @@ static bool poll_inline(struct worker *w, struct coast_task *t, void *out,
 		push_own(w, t);
 		return false;
 	}
-	t->yielded = false;
+	t->yielded = COAST__NOT_YIELDED;
 	after_pending(w, t, coast__polling.lent);
 	return false;
 }
@@ -934,23 +984,16 @@ int coast__join_inline(struct coast_task *t, void *out, int *ret)
 
 /*
  * `single` is rt.n == 1, a constant in each of worker_loop's two copies:
- * the one-worker loop pops without the steal-safe CAS and has no test of
- * rt.n on its path.  `back` is the task that just yielded there
- * (run_task), or NULL: it goes to the back of the queue before anything
- * else is queued or popped, as if run_task had pushed it, and with the
- * ring's pop in one step when that is next.
+ * the one-worker loop pops its list (no ring, no steal-safe CAS) and has
+ * no test of rt.n on its path.
  */
 static __attribute__((always_inline)) inline struct coast_task *
-next_task(struct worker *w, unsigned *turn, bool single,
-	  struct coast_task *back)
+next_task(struct worker *w, unsigned *turn, bool single)
 {
 	struct coast_task *t = coast__polling.lifo;
 	size_t n;
 
 	if (t) {
-		if (back)
-			push_own(w, back);
-		back = NULL;
 		coast__polling.lifo = NULL;
 		if (w->lifo_polls < MAX_LIFO_POLLS) {
 			w->lifo_polls++;
@@ -958,12 +1001,6 @@ next_task(struct worker *w, unsigned *turn, bool single,
 		}
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
-		} else if (single) {
-			/* To the back as a yield goes (P8 is about other
-			 * workers): with the pop in one step, itself at once
-			 * from an empty queue (a ping-pong's every fourth
-			 * poll). */
-			back = t;
 		} else {
 			push_own(w, t);
 			w->unannounced = true; /* P8 */
@@ -979,10 +1016,6 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	 */
 	if (--*turn & 1) {
 		if (*turn == 1 || w->inline_polls >= TICK_INTERVAL) {
-			/* The driver's wakes queue behind it. */
-			if (back)
-				push_own(w, back);
-			back = NULL;
 			*turn = TICK_INTERVAL + 1;
 			w->inline_polls = 0;
 			maintenance(w);
@@ -991,19 +1024,10 @@ next_task(struct worker *w, unsigned *turn, bool single,
 				return t;
 		}
 		t = pop_pinned(w);
-		if (t) {
-			if (back)
-				push_own(w, back);
+		if (t)
 			return t;
-		}
 	}
-	if (back && !w->spill_head)
-		return coast__local_rotate_unstolen(&w->q, back);
-	if (back)
-		push_full(w, back); /* behind the spill list, as push_own */
-	t = single ? coast__local_pop_unstolen(&w->q) : coast__local_pop(&w->q);
-	if (!t)
-		t = pop_spill(w);
+	t = single ? pop_list(w) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_pinned(w);
 	if (t)
@@ -1011,22 +1035,95 @@ next_task(struct worker *w, unsigned *turn, bool single,
 	return take_injected(w);
 }
 
-/*
- * One worker, its spill list not empty: t behind it, and the FIFO's head
- * out, the ring's or else the list's (next_task's push_full and pops, in
- * one step).  More tasks than the ring holds all yielding (yield_storm's
- * 1,000) go round through the list: pushes go behind it while it holds
- * tasks, so the ring drains into it.
- */
-static inline struct coast_task *rotate_spill(struct worker *w,
-					      struct coast_task *t)
+/* A task the yield loop popped and leaves to run_task: cancelled (its
+ * next poll is the cancellation poll).  Acquire: as start_running's. */
+static inline bool cancelled(struct coast_task *t)
 {
-	struct coast_task *next = coast__local_pop_unstolen(&w->q);
+	return atomic_load_explicit(&t->state, memory_order_acquire) &
+	       COAST__ST_CANCELLED;
+}
 
-	t->next = NULL;
-	w->spill_tail->next = t;
-	w->spill_tail = t;
-	return next ? next : pop_spill(w);
+/* run_task's setup of a poll of t, in the yield loop: cx is reused
+ * (`current` stays set between two polls, nothing reads it). */
+static __attribute__((always_inline)) inline void
+yield_loop_start(struct coast_task *t, struct coast_cx *cx)
+{
+	cx->task = t;
+	cx->frames = &t->frames;
+	cx->depth = 0;
+	cx->yield_now = 0;
+	coast__polling.current = t;
+	coast__polling.lent = false;
+	coast__polling.budget = COAST__BUDGET;
+}
+
+/*
+ * The yield loop's poll of a task queued otherwise than by a lowered
+ * root's plain yield: a hand-written root's (fn->poll), or -1 for one
+ * that needs run_task (a transition, a descent, a cancellation).
+ */
+static __attribute__((noinline)) int yield_poll_other(struct coast_task *t,
+						       struct coast_cx *cx)
+{
+	struct coast_frame *root = coast__task_root(t);
+
+	if (t->yielded != COAST__YIELDED_POLL || cancelled(t))
+		return -1;
+	yield_loop_start(t, cx);
+	return root->fn->poll(root, cx);
+}
+
+/*
+ * A turn of the yield loop after its duties: the list's head, behind *tp
+ * (the last), polled in place.  True when the turn ends in a yield, *tp
+ * the list's last again; false when the loop ends, *tp the task for
+ * run_task (out of the list, not polled) or NULL.
+ */
+static __attribute__((always_inline)) inline bool
+yield_turn(struct worker *w, struct coast_task **tp, struct coast_cx *cx)
+{
+	struct coast_task *t = (*tp)->next;
+	const struct coast_fn *fn;
+	struct coast_frame *root;
+	int r;
+
+	/* A lowered root's poll takes one test of the byte (enum
+	 * coast__yielded); anything else is out of line. */
+	if (__builtin_expect(t->yielded == COAST__YIELDED_BODY, 1)) {
+		if (cancelled(t))
+			goto out;
+		yield_loop_start(t, cx);
+		root = coast__task_root(t);
+		fn = root->fn;
+		r = fn->body_poll((struct coast_head *)((char *)root +
+							fn->body_offset),
+				  cx);
+	} else if ((r = yield_poll_other(t, cx)) < 0) {
+		goto out;
+	}
+	if (__builtin_expect(r == COAST_PENDING, 1) &&
+	    __builtin_expect(cx->yield_now != 0, 1) &&
+	    __builtin_expect(!coast__polling.lent, 1)) {
+		w->last = t;
+		*tp = t;
+		return true;
+	}
+	/* Still the head: what its poll pushed went behind the last. */
+	pop_list(w);
+	w->in_place = false;
+	if (r == COAST_DESCEND)
+		r = coast__task_poll(t, cx);
+	t = after_poll(w, t, r, cx, true);
+	*tp = t;
+	if (!t)
+		return false;
+	push_list(w, t);
+	w->in_place = true;
+	return true;
+out:
+	pop_list(w);
+	*tp = t;
+	return false;
 }
 
 /*
@@ -1034,23 +1131,31 @@ static inline struct coast_task *rotate_spill(struct worker *w,
  * polls the queue's tasks in turn for as long as each yields and nothing
  * else is due, without run_task and next_task's general protocol, which
  * is what it keeps, in another order:
- *  - t goes to the back of the queue and its head is popped (next_task's
- *    rotation: the ring's, or rotate_spill's while the spill list holds
- *    tasks) unless the LIFO slot holds a task or the turn about to start
- *    is odd and has a duty (the tick, its inline-poll count, a pinned
- *    task): then next_task makes the turn, from the same countdown;
- *  - a task popped that was not queued RUNNING by a yield (a spawn or a
- *    wake: the transition to RUNNING), or that is cancelled, goes to
- *    run_task (returned unpolled);
+ *  - t goes to the back of the list at once (as next_task would first
+ *    thing); then, unless the LIFO slot holds a task or the turn about to
+ *    start is odd and has a duty (the tick, its inline-poll count, a
+ *    pinned task: next_task makes the turn, from the same countdown), the
+ *    list's head is polled where it is, and a plain yield takes it to the
+ *    back by making it the list's last (circular: one store, where the
+ *    ring's pop and push were 15 instructions).  Tasks pushed during its
+ *    poll went behind the last, before the head: they stay ahead of it;
+ *    an inline join meanwhile takes the one behind the head
+ *    (pop_list_if, w->in_place);
+ *  - the head is polled as after_poll's yield recorded (t->yielded): a
+ *    lowered root's body directly, a hand-written root's poll out of line
+ *    (yield_poll_other); a task queued otherwise (a spawn, a wake: the
+ *    transition to RUNNING; a descended task: coast__task_poll), or one
+ *    cancelled, is popped and goes to run_task, unpolled;
  *  - a poll that did not end in a plain yield (ready, a wait, a descent, a
- *    waker that borrowed the runner's reference) goes on as run_task's.
+ *    waker that borrowed the runner's reference) pops it and goes on as
+ *    run_task's.
  * What it drops is what a plain yield of a queued task with one worker
- * never needs: the yielded flag is already set and stays set; the
+ * never needs: the yielded byte is already set and stays set; the
  * deferred task of rule 11 (task.c) is none, since only a poll that waits
- * leaves one, and such a poll leaves this loop; a task of the ring or the
- * spill list has no home (local tasks never enter a stealable queue); the
- * LIFO count restarts at the loop's first pop from the queue, as after any
- * pop that is not the slot's; `current` stays set between two polls here, where nothing reads
+ * leaves one, and such a poll leaves this loop; a task of the list has no
+ * home (local tasks never enter it); the LIFO count restarts at the
+ * loop's first poll from the queue, as after any pop that is not the
+ * slot's; `current` stays set between two polls here, where nothing reads
  * it (no call), and is cleared on the way out.  The cx is reused, its
  * depth and yield_now zeroed (one store).
  *
@@ -1063,7 +1168,6 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 {
 	unsigned n = *turn;
 	struct coast_cx cx;
-	int r;
 
 	/* The count restarts with a pop from the queue, not before one: a
 	 * task run from the slot that woke the next into it and yielded
@@ -1071,48 +1175,51 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 	 * tasks would run from the slot without limit. */
 	if (!coast__polling.lifo)
 		w->lifo_polls = 0;
+	push_list(w, t);
+	w->in_place = true;
+	/*
+	 * Unrolled by the turns' parity: an even turn has no duty to test.
+	 * The countdown is n - 1 during the odd turn's poll, n - 2 during
+	 * the even turn's (one subtraction for both).
+	 */
+	if (n & 1) {
+		n++;
+		goto even;
+	}
 	for (;;) {
 		if (coast__polling.lifo)
 			break;
-		if ((--n & 1) && (n == 1 || w->inline_polls >= TICK_INTERVAL ||
-				  coast__inject_len(&w->pinned))) {
-			n++; /* next_task's turn */
+		if (n == 2 || w->inline_polls >= TICK_INTERVAL ||
+		    coast__inject_len(&w->pinned))
+			break; /* next_task's turn */
+		if (__builtin_expect(!yield_turn(w, &t, &cx), 0)) {
+			n--;
+			goto out;
+		}
+even:
+		if (coast__polling.lifo) {
+			n--;
 			break;
 		}
-		if (__builtin_expect(w->spill_head != NULL, 0))
-			t = rotate_spill(w, t);
-		else
-			t = coast__local_rotate_unstolen(&w->q, t);
-		if (__builtin_expect(!t->yielded, 0) ||
-		    (atomic_load_explicit(&t->state, memory_order_acquire) &
-		     COAST__ST_CANCELLED)) {
-			*turn = n;
-			coast__polling.current = NULL;
-			return t;
+		if (__builtin_expect(!yield_turn(w, &t, &cx), 0)) {
+			n -= 2;
+			goto out;
 		}
-		cx.task = t;
-		cx.frames = &t->frames;
-		cx.depth = 0;
-		cx.yield_now = 0;
-		coast__polling.current = t;
-		coast__polling.lent = false;
-		coast__polling.budget = COAST__BUDGET;
-		r = t->descended ? coast__task_poll(t, &cx) : poll_root(t, &cx);
-		if (__builtin_expect(r == COAST_PENDING, 1) &&
-		    __builtin_expect(cx.yield_now != 0, 1) &&
-		    __builtin_expect(!coast__polling.lent, 1))
-			continue;
-		if (r == COAST_DESCEND)
-			r = coast__task_poll(t, &cx);
-		t = after_poll(w, t, r, &cx, true);
-		if (!t) {
-			*turn = n;
-			return NULL;
-		}
+		n -= 2;
 	}
+	w->in_place = false;
 	*turn = n;
 	coast__polling.current = NULL;
-	return next_task(w, turn, true, t);
+	/* next_task loads the LIFO slot again: the loop's tests of it
+	 * then compare memory, no register holds it across the polls. */
+	__asm__ volatile("" ::: "memory");
+	return next_task(w, turn, true);
+out:
+	/* t: popped for run_task, or NULL (after_poll's). */
+	w->in_place = false;
+	*turn = n;
+	coast__polling.current = NULL;
+	return t;
 }
 
 static uint32_t xorshift(uint32_t *s)
@@ -1239,7 +1346,7 @@ worker_loop(struct worker *w, bool single)
 	struct coast_task *t, *back;
 
 	for (;;) {
-		t = next_task(w, &turn, single, NULL);
+		t = next_task(w, &turn, single);
 		if (__builtin_expect(!t, 0)) {
 			/* Rule 11 of task.c: nothing ran after it, so no
 			 * wake can come here; it may be work (NOTIFIED). */
@@ -1254,7 +1361,7 @@ worker_loop(struct worker *w, bool single)
 			 */
 			while (!(t = search(w))) {
 				park(w);
-				t = next_task(w, &turn, single, NULL);
+				t = next_task(w, &turn, single);
 				if (t)
 					break;
 			}
@@ -1445,14 +1552,6 @@ spawn_shared(struct worker *w, struct coast_task *t)
 	return spawn_ret(t);
 }
 
-/* One worker, the ring full: behind it on the spill list. */
-static __attribute__((noinline)) coast_task *
-spawn_full(struct worker *w, struct coast_task *t)
-{
-	push_full(w, t);
-	return spawn_ret(t);
-}
-
 coast_task *coast__spawn(struct coast_frame *root)
 {
 	struct worker *w = me;
@@ -1469,18 +1568,18 @@ coast_task *coast__spawn(struct coast_frame *root)
 	 */
 	if (__builtin_expect(!w, 0))
 		return spawn_remote(t);
-	/* One worker spawning more than its ring holds: behind the spill
-	 * list, as push_full would (only one worker has one). */
-	if (w->spill_head) {
-		spill_append(w, t);
+	/* push_local's with one worker (nobody to wake), the test of its
+	 * list first: only one worker has one.  Loaded again behind a
+	 * barrier: the test compares memory, with no load for the workers
+	 * that never have a list. */
+	if (w->last) {
+		__asm__ volatile("" ::: "memory");
+		push_behind(w, w->last, t);
 		return t;
 	}
 	if (rt.n > 1)
 		return spawn_shared(w, t);
-	/* push_local's with one worker (nobody to wake), the ring's push
-	 * inline. */
-	if (__builtin_expect(!coast__local_push_room(&w->q, t), 0))
-		return spawn_full(w, t);
+	push_list(w, t);
 	return t;
 }
 

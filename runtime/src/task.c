@@ -932,7 +932,7 @@ void *coast__no_child(void *f, const struct coast_fn **cfn)
 void coast__task_init(struct coast_task *t, unsigned refs, bool is_root)
 {
 	t->is_root = is_root;
-	t->yielded = false;
+	t->yielded = COAST__NOT_YIELDED;
 	/* Not yet shared: the push that publishes it orders this store. */
 	atomic_store_explicit(&t->state,
 			      (uint64_t)refs * COAST__ST_REF_ONE |

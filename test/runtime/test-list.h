@@ -189,6 +189,10 @@ TEST_DECLARE(yield_loop_spill)
 TEST_DECLARE(yield_loop_inline_tick)
 TEST_DECLARE(yield_loop_lifo_count)
 TEST_DECLARE(yield_loop_lifo_chain)
+TEST_DECLARE(yield_loop_body)
+TEST_DECLARE(yield_loop_descended)
+TEST_DECLARE(yield_loop_body_cancel)
+TEST_DECLARE(yield_loop_inline_join)
 
 #define TEST_ENTRY(name) { #name, run_test_##name },
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
@@ -391,4 +395,8 @@ TASK_LIST_START
   TEST_ENTRY(yield_loop_inline_tick)
   TEST_ENTRY(yield_loop_lifo_count)
   TEST_ENTRY(yield_loop_lifo_chain)
+  TEST_ENTRY(yield_loop_body)
+  TEST_ENTRY(yield_loop_descended)
+  TEST_ENTRY(yield_loop_body_cancel)
+  TEST_ENTRY(yield_loop_inline_join)
 TASK_LIST_END

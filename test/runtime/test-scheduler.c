@@ -440,9 +440,9 @@ static int waiter_poll(struct coast_frame *f, struct coast_cx *cx)
 	abort();
 }
 
-/* Spawns a waiter, then more tallies than the ring holds, and joins the
- * waiter: the waiter keeps the ring from emptying while the tallies
- * behind it spilled. */
+/* Spawns a waiter, then more tallies than a ring holds, and joins the
+ * waiter: the waiter keeps the queue from emptying while the tallies
+ * behind it wait. */
 struct spiller {
 	struct coast_frame h;
 	int ret;
@@ -482,9 +482,10 @@ static int spiller_poll(struct coast_frame *f, struct coast_cx *cx)
 }
 
 /*
- * One worker: a full ring spills into the worker's own list (scheduler.c,
- * push_full), which gets its turns while a yielding task keeps the ring
- * busy, so every spawned task runs.
+ * One worker: more tasks than a ring holds go to the worker's own list
+ * (scheduler.c, push_list), never to the injection queue, and each gets
+ * its turn while a yielding task keeps the worker busy, so every spawned
+ * task runs.
  */
 TEST_IMPL(sched_spill_fair)
 {

@@ -414,14 +414,13 @@ TEST_IMPL(spawn_join_frees_descended)
 }
 
 /*
- * One worker, more tasks than the ring holds (the spill list has the
- * rest): a join runs inline only the task the worker would run next, the
- * ring's oldest, or the spill list's oldest once the ring is empty
- * (scheduler.c, take_next).  The spill list's head is not taken while
- * the ring holds tasks, nor the ring's second; every task runs in spawn
- * order, and those of the spill list run inline too.  The last task is
- * spawned once the ring has room again: it goes behind the spill list
- * (coast__spawn's shortcut to it), not into the ring.
+ * One worker, more tasks than a ring holds (its queue is a list:
+ * scheduler.c, push_list): a join runs inline only the task the worker
+ * would run next, the list's head (take_next).  Neither the task at a
+ * ring's length nor the second is taken; every task runs in spawn order,
+ * and those past a ring's length run inline too.  The last task, spawned
+ * once the joins took the first, goes behind the others (coast__spawn's
+ * push behind the list's last).
  */
 enum { SJQ_N = COAST_LOCAL_QUEUE_CAP + 45 };
 
@@ -461,7 +460,7 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		for (s->i = 0; s->i < SJQ_N - 1; s->i++)
 			s->tasks[s->i] = test_leaf_spawn(sjq_leaf, NULL, s->i);
-		/* Neither the spill list's head nor the ring's second is
+		/* Neither the task at a ring's length nor the second is
 		 * next: the companion answers 0 and runs nothing. */
 		sjq.in_joiner = true;
 		ASSERT(!coast_join__coast_ready(
@@ -470,7 +469,7 @@ static int sjq_root_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(sjq.next, 0);
 		ASSERT_EQ(r, -1);
 		for (s->i = 0; s->i < SJQ_N; s->i++) {
-			if (s->i == 1) /* The ring has a free slot now. */
+			if (s->i == 1) /* after the first's join */
 				s->tasks[SJQ_N - 1] = test_leaf_spawn(
 					sjq_leaf, NULL, SJQ_N - 1);
 			s->out = -1;

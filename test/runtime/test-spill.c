@@ -1,10 +1,12 @@
 /*
- * test-spill.c - one worker with more yielding tasks than its ring holds:
- * the ring and the spill list (scheduler.c, push_full) must share the
- * worker's polls evenly, also while a foreign thread keeps the injection
- * queue busy.  Before, a yield took the slot its pop freed, so the ring's
- * 256 tasks got 60 polls in 61 and the spilled ones 80 times fewer, and
- * every tick preferred a foreign spawn to a spilled task.
+ * test-spill.c - one worker with more yielding tasks than a worker's ring
+ * holds (COAST_LOCAL_QUEUE_CAP): they must share the worker's polls
+ * evenly, also while a foreign thread keeps the injection queue busy.
+ * When one worker had a ring and a spill list behind it, a yield once
+ * took the slot its pop freed, so the ring's 256 tasks got 60 polls in 61
+ * and the spilled ones 80 times fewer, and every tick preferred a foreign
+ * spawn to a spilled task.  (Its queue is one list now: scheduler.c,
+ * push_list.)
  */
 #include <pthread.h>
 #include <sched.h>

@@ -1,12 +1,13 @@
 /*
  * test-yieldloop.c - the yield loop of one worker (scheduler.c,
- * run_yielders): while the tasks of its ring yield, it polls them in turn
+ * run_yielders): while the tasks of its list yield, it polls them in turn
  * without the general run loop, and still leaves every other duty to it:
- * the tick's injected task, a task woken into the LIFO slot, the spill
- * list's tasks, a cancellation, a yield whose poll lent its reference to
- * a waker.  Each test keeps the ring full of yielding spinners, and one
- * worker: the shared counts need no lock beyond relaxed atomics (the main
- * thread reads some).
+ * the tick's injected task, a task woken into the LIFO slot, more tasks
+ * than a ring holds, a cancellation, a yield whose poll lent its
+ * reference to a waker, a task that descended, an inline join.  Each test
+ * keeps the list busy with yielding spinners, and one worker: the shared
+ * counts need no lock beyond relaxed atomics (the main thread reads
+ * some).
  */
 #include <errno.h>
 
@@ -237,24 +238,31 @@ static int yl_target_poll(struct coast_frame *f, struct coast_cx *cx)
 	return COAST_PENDING;
 }
 
+/* The hook cancels tt once it yielded 10 times: tt's next poll must be
+ * its cancellation poll; then the spinners finish. */
+static void yl_cancel_target(struct yl_shared *sh, coast_task **ts,
+			     coast_task *tt)
+{
+	atomic_store(&sh->target, tt);
+	ASSERT_EQ(test_join_int(tt), -ECANCELED);
+	ASSERT(sh->cancel_polled);
+	ASSERT_EQ(sh->late, 0);
+	yl_finish(ts);
+}
+
 /* A yielding task cancelled by another yielding task: its next poll is
  * its cancellation poll. */
 TEST_IMPL(yield_loop_cancel)
 {
 	struct yl_shared sh = { 0 };
-	coast_task *ts[SPINNERS], *tt;
+	coast_task *ts[SPINNERS];
 	struct yl_target *t;
 
 	yl_start(&sh, ts, "the target's cancellation poll");
 	ASSERT(test_wait(yl_spinning, &sh));
 	t = test_frame_new(&coast__task_alloc, &yl_target_fn);
 	t->sh = &sh;
-	tt = test_spawn(&t->h);
-	atomic_store(&sh.target, tt);
-	ASSERT_EQ(test_join_int(tt), -ECANCELED);
-	ASSERT(sh.cancel_polled);
-	ASSERT_EQ(sh.late, 0);
-	yl_finish(ts);
+	yl_cancel_target(&sh, ts, test_spawn(&t->h));
 	return 0;
 }
 
@@ -357,11 +365,11 @@ static int yl_spawner(struct coast_cx *cx, void *sh, int n)
 }
 
 /*
- * Yielding tasks in the ring and in the spill list take turns as one
- * FIFO: every task is polled once before any twice, and between two
- * polls of one every other is polled once.  A loop rotating the ring
- * alone would leave the spill list's tasks waiting for all the ring's
- * yields, one taking the list's first the ring's.
+ * More yielding tasks than a ring holds take turns as one FIFO: every
+ * task is polled once before any twice, and between two polls of one
+ * every other is polled once.  (Written when one worker had a ring and a
+ * spill list: a loop rotating the ring alone would have left the list's
+ * tasks waiting for all the ring's yields.)
  */
 TEST_IMPL(yield_loop_spill)
 {
@@ -636,6 +644,289 @@ TEST_IMPL(yield_loop_lifo_count)
 		test_join_int(ts[i]);
 	ASSERT_EQ(sh.rounds, JOIN_ROUNDS);
 	ASSERT_EQ(sh.late, 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* ------------------------------------------- how the loop polls a root */
+
+/* Yields (a plain self-wake) k times, then answers 5. */
+struct yl_yleaf {
+	struct coast_frame h;
+	int ret;
+	int k;
+};
+
+TEST_FN(yl_yleaf_fn, struct yl_yleaf, yl_yleaf_poll);
+
+static int yl_yleaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct yl_yleaf *l = (struct yl_yleaf *)f;
+
+	ASSERT(!(f->flags & COAST_F_CANCEL));
+	if (l->k-- > 0) {
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	l->ret = 5;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+#define BODY_LEAVES 3
+#define LEAF_YIELDS 3
+
+/*
+ * A root described as a lowered one is: fn->body_poll, its body at
+ * fn->body_offset, coast__heap_poll its poll.  Awaits BODY_LEAVES leaves
+ * in turn, polled in place, or with descend each through coast__descend
+ * (then the executor polls the leaf from its record, and the body only
+ * once a leaf is done).  Its result: 5 a leaf, and 100 a poll of its
+ * body.  With target it is yl_target instead: it yields until
+ * cancelled.
+ */
+struct yl_body {
+	struct coast_head h;
+	int ret;
+	int done, polls;
+	bool descend, target;
+	struct coast_frame *sub;
+	struct yl_shared *sh;
+};
+
+struct yl_broot {
+	struct coast_frame f;
+	struct yl_body b;
+};
+
+static int yl_body_poll(struct coast_head *h, struct coast_cx *cx);
+
+static const struct coast_fn yl_broot_fn = {
+	.poll = coast__heap_poll,
+	.size = sizeof(struct yl_broot),
+	.ret_offset = offsetof(struct yl_broot, b.ret),
+	.ret_size = sizeof(int),
+	.name = "yl_broot",
+	.file = __FILE__,
+	.body_poll = yl_body_poll,
+	.body_offset = offsetof(struct yl_broot, b),
+};
+
+static int yl_body_target(struct yl_body *b, struct coast_cx *cx)
+{
+	struct yl_shared *sh = b->sh;
+
+	yl_count(sh);
+	sh->target_polls++;
+	if (b->h.flags & COAST_F_CANCEL) {
+		sh->cancel_polled = true;
+		atomic_store(&sh->stop, 1);
+		b->ret = -ECANCELED;
+		b->h.state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	if (sh->cancelled)
+		sh->late++;
+	coast__task_wake_self(cx);
+	return COAST_PENDING;
+}
+
+static int yl_body_poll(struct coast_head *h, struct coast_cx *cx)
+{
+	struct yl_body *b = (struct yl_body *)h;
+	struct yl_yleaf *l;
+	int r;
+
+	if (b->target)
+		return yl_body_target(b, cx);
+	b->polls++;
+	for (;;) {
+		if (!b->sub) {
+			if (b->done == BODY_LEAVES) {
+				b->ret += 100 * b->polls;
+				h->state = COAST_STATE_DONE;
+				return COAST_READY;
+			}
+			l = test_frame_new(cx->frames, &yl_yleaf_fn);
+			l->k = LEAF_YIELDS;
+			b->sub = &l->h;
+			h->state = 1;
+		}
+		if (b->descend) {
+			/* The executor polled it to READY and marked it. */
+			if (b->sub->state != COAST_STATE_DONE)
+				return coast__descend(cx, b->sub);
+		} else if ((r = coast__poll_child(b->sub, cx)) !=
+			   COAST_READY) {
+			return r;
+		}
+		b->ret += COAST_RESULT(int, b->sub);
+		test_free(cx, b->sub);
+		b->sub = NULL;
+		b->done++;
+	}
+}
+
+static coast_task *yl_body_spawn(struct yl_shared *sh, bool descend,
+				 bool target)
+{
+	struct yl_broot *r = test_frame_new(&coast__task_alloc, &yl_broot_fn);
+
+	r->b.sh = sh;
+	r->b.descend = descend;
+	r->b.target = target;
+	return test_spawn(&r->f);
+}
+
+/* Runs a body root (not a target) among the spinners: its result. */
+static int yl_body_run(bool descend, const char *what)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS];
+	int ret;
+
+	yl_start(&sh, ts, what);
+	ASSERT(test_wait(yl_spinning, &sh));
+	ret = test_join_int(yl_body_spawn(&sh, descend, false));
+	atomic_store(&sh.stop, 1);
+	yl_finish(ts);
+	return ret;
+}
+
+/*
+ * A lowered root's yields in the loop: its body polled directly (after
+ * its first yield the task is queued COAST__YIELDED_BODY), once a yield,
+ * each leaf's three yields and its answer in turn: the first poll and
+ * three for each leaf.
+ */
+TEST_IMPL(yield_loop_body)
+{
+	ASSERT_EQ(yl_body_run(false, "the body root's yields"),
+		  5 * BODY_LEAVES + 100 * (BODY_LEAVES * LEAF_YIELDS + 1));
+	return 0;
+}
+
+/*
+ * A root that descended yields from its record, which coast__task_poll
+ * polls: the loop leaves such a task to run_task (queued
+ * COAST__YIELDED).  Its body is polled once for each leaf and once at the
+ * end; polling the body directly at a yield would descend into the leaf
+ * again (more body polls, a second record of one leaf).
+ */
+TEST_IMPL(yield_loop_descended)
+{
+	ASSERT_EQ(yl_body_run(true, "the descended root's yields"),
+		  5 * BODY_LEAVES + 100 * (BODY_LEAVES + 1));
+	return 0;
+}
+
+/* yield_loop_cancel with a lowered root's body as the target: the loop
+ * tests CANCELLED on that path too. */
+TEST_IMPL(yield_loop_body_cancel)
+{
+	struct yl_shared sh = { 0 };
+	coast_task *ts[SPINNERS];
+
+	yl_start(&sh, ts, "the body target's cancellation poll");
+	ASSERT(test_wait(yl_spinning, &sh));
+	yl_cancel_target(&sh, ts, yl_body_spawn(&sh, false, true));
+	return 0;
+}
+
+/* ------------------------------------- an inline join from the loop */
+
+/* Yields once, then answers 7. */
+struct ij_leaf {
+	struct coast_frame h;
+	int ret;
+};
+
+TEST_FN(ij_leaf_fn, struct ij_leaf, ij_leaf_poll);
+
+static int ij_leaf_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct ij_leaf *l = (struct ij_leaf *)f;
+
+	if (f->state == COAST_STATE_START) {
+		f->state = 1;
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	}
+	l->ret = 7;
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+/* Yields once, then joins b: its answer is b's, plus 1000 when the
+ * join's ready companion answered at once (it polled b inline). */
+struct ij_joiner {
+	struct coast_frame h;
+	int ret;
+	coast_task *b;
+	int out;
+	struct coast_frame *sub;
+};
+
+TEST_FN(ij_joiner_fn, struct ij_joiner, ij_joiner_poll);
+
+static int ij_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct ij_joiner *j = (struct ij_joiner *)f;
+	int r = 0;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		f->state = 2;
+		coast__task_wake_self(cx);
+		return COAST_PENDING;
+	case 2:
+		if (coast_join__coast_ready(j->b, &j->out, &r)) {
+			j->ret = 1000;
+		} else {
+			TEST_AWAIT(1, j->sub,
+				   COAST_START(coast_join)(cx->frames, j->b,
+							   &j->out),
+				   int, r);
+		}
+		ASSERT_EQ(r, 0);
+		j->ret += j->out;
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+static coast_task *ij_joined;
+
+/* Spawns the joiner, then the task it joins: the list holds them in
+ * that order. */
+static int ij_spawner(struct coast_cx *cx, void *p, int n)
+{
+	struct ij_joiner *j = test_frame_new(&coast__task_alloc, &ij_joiner_fn);
+
+	(void)cx, (void)p, (void)n;
+	ij_joined = test_spawn(&j->h);
+	j->b = test_spawn(test_frame_new(&coast__task_alloc, &ij_leaf_fn));
+	return 0;
+}
+
+/*
+ * The two tasks alone, each yields once, and the joiner's second poll is
+ * the yield loop's, the joiner polled in place at the list's head with
+ * the task it joins right behind it: that task is the next the worker
+ * would run, so the join polls it inline (1007), where looking at the
+ * list's head (the joiner itself) would make the join wait (7).
+ */
+TEST_IMPL(yield_loop_inline_join)
+{
+	int ret = -1;
+
+	test_workers(1);
+	ASSERT_EQ(coast__block_on(test_leaf_start(&coast__task_alloc,
+						  ij_spawner, NULL, 0),
+				  &ret),
+		  0);
+	ASSERT_EQ(test_join_int(ij_joined), 1007);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
 }
