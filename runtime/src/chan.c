@@ -79,8 +79,9 @@
 #include "coast.h"
 #include "internal.h"
 
-/* A waiter's state: written under ch->lock, but for HANDED (C6), and
- * once a section: wq_unlink writes none, the section that unlinks a node
+/* A waiter's state: written under ch->lock, but for HANDED (C6) and
+ * the IDLE its owner stores once it has copied a handed element (nobody
+ * else reads the node after HANDED), and once a section: wq_unlink writes none, the section that unlinks a node
  * writes its next state (NOTIFIED, HANDING; IDLE in its own cancel, after
  * which its frame is done).  So its owner, reading it without the lock,
  * sees LINKED, then HANDING and HANDED or NOTIFIED, never an IDLE in

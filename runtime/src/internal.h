@@ -95,7 +95,10 @@ struct coast_task {
 	/* State bits and reference count; see task.c. */
 	_Atomic uint64_t state;
 	/* Injection queue link: touched under the injection queue's lock, or
-	 * by the thread that holds a batch it took out of (or builds for) it. */
+	 * by the thread that holds a batch it took out of (or builds for) it.
+	 * With one worker also its list's link (scheduler.c), written only
+	 * by that worker; the head's stays linked while it is polled in
+	 * place. */
 	struct coast_task *next;
 	/*
 	 * The joiner's waker.  Owned by the handle holder while
@@ -509,7 +512,7 @@ coast__waker_wake_deferred(coast_waker *w)
 	     COAST__ST_NOTIFIED))
 		return false;
 	coast__polling.deferred = NULL;
-	t->yielded = true; /* the worker's start_running: no transition */
+	t->yielded = COAST__YIELDED; /* the worker's start_running: no transition */
 	coast__polling.lifo = t;
 	return true;
 }

@@ -869,6 +869,11 @@ struct ij_joiner {
 
 TEST_FN(ij_joiner_fn, struct ij_joiner, ij_joiner_poll);
 
+/* The joiner's answer, published: main's join of it, made before, would
+ * be a root on the pinned queue, whose turn could take the joiner's second
+ * poll out of the yield loop. */
+static atomic_int ij_answer;
+
 static int ij_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct ij_joiner *j = (struct ij_joiner *)f;
@@ -890,6 +895,7 @@ static int ij_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 		}
 		ASSERT_EQ(r, 0);
 		j->ret += j->out;
+		atomic_store(&ij_answer, j->ret);
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
 	}
@@ -897,6 +903,12 @@ static int ij_joiner_poll(struct coast_frame *f, struct coast_cx *cx)
 }
 
 static coast_task *ij_joined;
+
+static bool ij_answered(const void *p)
+{
+	(void)p;
+	return atomic_load(&ij_answer) != 0;
+}
 
 /* Spawns the joiner, then the task it joins: the list holds them in
  * that order. */
@@ -926,6 +938,7 @@ TEST_IMPL(yield_loop_inline_join)
 						  ij_spawner, NULL, 0),
 				  &ret),
 		  0);
+	ASSERT(test_wait(ij_answered, NULL));
 	ASSERT_EQ(test_join_int(ij_joined), 1007);
 	ASSERT_EQ(test_live_settle(0), 0);
 	return 0;
