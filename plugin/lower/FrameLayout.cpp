@@ -251,7 +251,14 @@ std::string descriptor(const AsyncFunctionPlan &P, const LoweringContext &LC) {
 
 std::string initFunction(const AsyncFunctionPlan &P,
                          const LoweringContext &LC) {
-  std::string S = "static inline void " + generatedName(P.Name, "init") + "(" +
+  // Optimizing, always inlined: an inline function the inliner takes only
+  // after the function passes have run on it alone, as on every function
+  // (bench/compile-time's README, "Helpers inlined always"); coast.h's
+  // COAST__INLINE does the same for the runtime's helpers.
+  std::string S = std::string("static inline ") +
+                  (optimizing(LC.Ctx) ? "__attribute__((__always_inline__)) "
+                                      : "") +
+                  "void " + generatedName(P.Name, "init") + "(" +
                   frameType(P.Name) + " *__co";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +

@@ -244,9 +244,7 @@ bool TULowering::plan() {
   // to its code up to that point. One with more inlines every callee's
   // first poll into each of its own: gen-async.py 200 at -O2 took 1.9x the
   // wall clock and 1.6x the text when every embedded callee was split.
-  // __OPTIMIZE__ is what says it in both Clang 19 (LangOptions::Optimize)
-  // and 22 (CodeGenOptions, which the lowering is not given).
-  if (Ctx.Idents.get("__OPTIMIZE__").hasMacroDefinition())
+  if (optimizing(Ctx))
     for (AsyncFunctionPlan &Plan : Plans)
       for (SuspendPoint &Pt : Plan.Points)
         if (Pt.Source == FrameSource::Embedded) {

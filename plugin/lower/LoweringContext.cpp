@@ -235,6 +235,10 @@ static std::string cString(StringRef S) {
   return Out + "\"";
 }
 
+bool optimizing(const ASTContext &Ctx) {
+  return Ctx.Idents.get("__OPTIMIZE__").hasMacroDefinition();
+}
+
 std::string LoweringContext::fileLiteral(SourceLocation L) const {
   return cString(SM.getPresumedLoc(SM.getExpansionLoc(L)).getFilename());
 }

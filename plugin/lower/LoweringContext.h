@@ -48,6 +48,11 @@
 
 namespace coast {
 
+/// Whether the compile optimizes: __OPTIMIZE__ says it in both Clang 19
+/// (LangOptions::Optimize) and 22 (CodeGenOptions, which the lowering is not
+/// given).
+bool optimizing(const clang::ASTContext &Ctx);
+
 class LoweringContext {
 public:
   /// \p Skipped: the ranges of \p File the preprocessor skipped, as

@@ -194,7 +194,22 @@ struct coast__max_align {
 #define COAST__FRAME_ALIGN ((size_t)__alignof__(struct coast__max_align))
 #endif
 
-static inline size_t coast__frame_round(size_t size)
+/*
+ * The inline helpers lowered code calls (here and in coast/runtime.h).
+ * Optimizing, always inlined: the inliner inlined them anyway, but only
+ * after each had gone through the optimizer's function passes on its own,
+ * ~0.6M instructions of the compile a helper (echo_server's -O2 compile
+ * spent 7M on its ten; bench/compile-time's README, "Helpers inlined
+ * always").  At -O0 nothing inlines them, and forcing it cost more than
+ * the calls.
+ */
+#ifdef __OPTIMIZE__
+#define COAST__INLINE static inline __attribute__((__always_inline__))
+#else
+#define COAST__INLINE static inline
+#endif
+
+COAST__INLINE size_t coast__frame_round(size_t size)
 {
 	return (size + COAST__FRAME_ALIGN - 1) & ~(COAST__FRAME_ALIGN - 1);
 }
@@ -205,7 +220,7 @@ static inline size_t coast__frame_round(size_t size)
  * top chunk, is a compare and a bump here.  Size 0 (rounded to 0) and
  * sizes that wrap take a->alloc, which handles them.
  */
-static inline void *coast__frame_alloc(struct coast_alloc *a, size_t size)
+COAST__INLINE void *coast__frame_alloc(struct coast_alloc *a, size_t size)
 {
 	size_t n = coast__frame_round(size);
 	char *p = a->cur;
@@ -220,7 +235,7 @@ static inline void *coast__frame_alloc(struct coast_alloc *a, size_t size)
 /* Gives back p, size bytes from coast__frame_alloc(a, size); the frame
  * stack's top frame inline, anything else (an emptied chunk, a LIFO
  * violation, which aborts) through a->free. */
-static inline void coast__frame_free(struct coast_alloc *a, void *p,
+COAST__INLINE void coast__frame_free(struct coast_alloc *a, void *p,
 				     size_t size)
 {
 	size_t n = coast__frame_round(size);

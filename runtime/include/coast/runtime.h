@@ -56,7 +56,7 @@ COAST_EXTERN int coast__drop_child(struct coast_head *h,
  * the executor that made cx reads yield_now after the poll (a call into
  * the runtime was 18 of a yield's 107 instructions).
  */
-static inline void coast__task_wake_self(struct coast_cx *cx)
+COAST__INLINE void coast__task_wake_self(struct coast_cx *cx)
 {
 	cx->yield_now = 1;
 }
@@ -78,7 +78,7 @@ COAST_EXTERN int coast__heap_poll(struct coast_frame *f, struct coast_cx *cx);
  * (coast__poll_known): the test folds away and the body's poll is a
  * direct call.
  */
-static inline int coast__poll_frame(struct coast_frame *f,
+COAST__INLINE int coast__poll_frame(struct coast_frame *f,
 				    struct coast_cx *cx,
 				    const struct coast_fn *fn)
 {
@@ -115,7 +115,7 @@ COAST_EXTERN void *coast__task_frame_alloc(size_t size);
  * 8 instructions of a spawn.  __builtin_constant_p tells after inlining:
  * elsewhere (and at -O0) it is false and the allocator is called.
  */
-static inline void *coast__frame_new(struct coast_alloc *a,
+COAST__INLINE void *coast__frame_new(struct coast_alloc *a,
 				     const struct coast_fn *fn)
 {
 	struct coast_frame *f;
@@ -141,7 +141,7 @@ static inline void *coast__frame_new(struct coast_alloc *a,
  * child->fn, or the callee's descriptor where lowered code knows it
  * (coast__poll_frame).
  */
-static inline int coast__poll_known(struct coast_frame *child,
+COAST__INLINE int coast__poll_known(struct coast_frame *child,
 				    struct coast_cx *cx,
 				    const struct coast_fn *fn)
 {
@@ -164,7 +164,7 @@ static inline int coast__poll_known(struct coast_frame *child,
  * of a hand-written leaf (a channel, a sleep) more than the call it saves
  * a lowered one (ping_pong 1218.3 -> 1242.3 instructions).
  */
-static inline int coast__poll_child(struct coast_frame *child,
+COAST__INLINE int coast__poll_child(struct coast_frame *child,
 				    struct coast_cx *cx)
 {
 	int r;
@@ -409,7 +409,7 @@ COAST_EXTERN int coast__join_ready(coast_task *t, void *out, int *result);
  * every join makes the call (the state word is read there, acquire).
  * NULL answers -EINVAL there.
  */
-static inline int coast_join__coast_ready(coast_task *t, void *out,
+COAST__INLINE int coast_join__coast_ready(coast_task *t, void *out,
 					  int *result)
 {
 	return coast__join_ready(t, out, result);
@@ -441,7 +441,7 @@ COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem,
  * lock.  len first: a send with room or a receive with an element goes
  * to the try without looking at closed (the try answers it).
  */
-static inline int coast__chan_would_wait(coast_chan *ch, int send)
+COAST__INLINE int coast__chan_would_wait(coast_chan *ch, int send)
 {
 	const struct coast__chan_look *l =
 		(const struct coast__chan_look *)(const void *)ch;
@@ -451,7 +451,7 @@ static inline int coast__chan_would_wait(coast_chan *ch, int send)
 		return 0;
 	return !__atomic_load_n(&l->closed, __ATOMIC_RELAXED);
 }
-static inline int coast_chan_send__coast_ready(coast_chan *ch,
+COAST__INLINE int coast_chan_send__coast_ready(coast_chan *ch,
 					       const void *elem, int *result)
 {
 	if (!ch || !elem) {
@@ -462,7 +462,7 @@ static inline int coast_chan_send__coast_ready(coast_chan *ch,
 		return 0;
 	return coast__chan_send_try(ch, elem, result);
 }
-static inline int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
+COAST__INLINE int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					       int *result)
 {
 	if (!ch || !elem) {
@@ -511,7 +511,7 @@ COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
 
 /* What the start functions store, in place; the first poll sets the
  * rest. */
-static inline void coast__chan_op_init(struct coast_chan_op *f,
+COAST__INLINE void coast__chan_op_init(struct coast_chan_op *f,
 				       const struct coast_fn *fn,
 				       coast_chan *ch, void *elem)
 {
@@ -521,7 +521,7 @@ static inline void coast__chan_op_init(struct coast_chan_op *f,
 	f->__ch = ch;
 	f->__elem = elem;
 }
-static inline void coast_chan_send__coast_init(struct coast_chan_op *f,
+COAST__INLINE void coast_chan_send__coast_init(struct coast_chan_op *f,
 					       coast_chan *ch,
 					       const void *elem)
 {
@@ -530,7 +530,7 @@ static inline void coast_chan_send__coast_init(struct coast_chan_op *f,
 	coast__chan_op_init(f, &coast__chan_send_fn, ch,
 			    (void *)(uintptr_t)elem);
 }
-static inline void coast_chan_recv__coast_init(struct coast_chan_op *f,
+COAST__INLINE void coast_chan_recv__coast_init(struct coast_chan_op *f,
 					       coast_chan *ch, void *elem)
 {
 	coast__chan_op_init(f, &coast__chan_recv_fn, ch, elem);
@@ -542,7 +542,7 @@ COAST_EXTERN int coast__mutex_lock_ready(coast_mutex *m, int *result);
 
 /* A held mutex waits: one relaxed load inline (a stale view only sends
  * the await to its frame, which looks again under the lock). */
-static inline int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
+COAST__INLINE int coast_mutex_lock__coast_ready(coast_mutex *m, int *result)
 {
 	if (m && __atomic_load_n(&m->locked, __ATOMIC_RELAXED))
 		return 0;
