@@ -417,7 +417,8 @@ static int joinset_poll(struct coast_frame *f, struct coast_cx *cx)
 				set_win(s, i); /* too late to cancel */
 				break;
 			}
-			/* fall through: a loser's result is discarded */
+			/* A loser's result is discarded. */
+			/* fall through */
 		case COAST__JOIN_CANCELLED:
 			set_consume(s, i);
 			break;
