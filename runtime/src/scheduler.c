@@ -990,7 +990,7 @@ int coast__join_inline(struct coast_task *t, void *out, int *ret)
 static __attribute__((always_inline)) inline struct coast_task *
 next_task(struct worker *w, unsigned *turn, bool single)
 {
-	struct coast_task *t = coast__polling.lifo;
+	struct coast_task *t = coast__polling.lifo, *back = NULL;
 	size_t n;
 
 	if (t) {
@@ -1001,6 +1001,13 @@ next_task(struct worker *w, unsigned *turn, bool single)
 		}
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
+		} else if (single && !w->last) {
+			/* The back of an empty list is its head: the list's
+			 * pop below would take it back at once (a ping-pong's
+			 * every fourth poll), so it is held, and pushed only
+			 * when the turn's duties come first.  P8 is about
+			 * other workers. */
+			back = t;
 		} else {
 			push_own(w, t);
 			w->unannounced = true; /* P8 */
@@ -1018,15 +1025,24 @@ next_task(struct worker *w, unsigned *turn, bool single)
 		if (*turn == 1 || w->inline_polls >= TICK_INTERVAL) {
 			*turn = TICK_INTERVAL + 1;
 			w->inline_polls = 0;
+			/* Queued before what the driver's turn wakes. */
+			if (back)
+				push_list(w, back);
+			back = NULL;
 			maintenance(w);
 			t = coast__inject_pop_batch(&rt.inject, 1, &n);
 			if (t)
 				return t;
 		}
 		t = pop_pinned(w);
-		if (t)
+		if (t) {
+			if (back)
+				push_list(w, back);
 			return t;
+		}
 	}
+	if (back)
+		return back;
 	t = single ? pop_list(w) : coast__local_pop(&w->q);
 	if (!t)
 		t = pop_pinned(w);

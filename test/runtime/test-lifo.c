@@ -6,6 +6,7 @@
  * gets its cancellation poll and every wake.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "test.h"
@@ -36,6 +37,12 @@ struct pair_shared {
 	 * rounds when the pair first saw that (0: not yet). */
 	atomic_bool spawned;
 	unsigned rounds_at_seen;
+	/* lifo_pair_pinned's and lifo_pair_foreign_late's: the rounds at
+	 * which a side spawns the third as a local task, or lets a thread
+	 * spawn it (late_go) (0: never). */
+	unsigned third_at;
+	bool third_local;
+	atomic_bool late_go;
 };
 
 struct pair_side {
@@ -46,6 +53,7 @@ struct pair_side {
 };
 
 TEST_FN(pair_side_fn, struct pair_side, pair_side_poll);
+static int third(struct coast_cx *cx, void *p, int n);
 
 /* Wakes the other side and waits to be woken, until the third ran (one
  * worker: the shared fields need no lock). */
@@ -62,6 +70,16 @@ static int pair_side_poll(struct coast_frame *f, struct coast_cx *cx)
 		coast_waker_wake(other); /* let it see the end too */
 		f->state = COAST_STATE_DONE;
 		return COAST_READY;
+	}
+	if (sh->third_at && sh->rounds == sh->third_at) {
+		sh->third_at = 0;
+		if (sh->third_local)
+			ASSERT_EQ(coast_detach(coast__spawn_local(
+					  test_leaf_start(&coast__task_alloc,
+							  third, sh, 0))),
+				  0);
+		else
+			atomic_store(&sh->late_go, true);
 	}
 	coast_waker_drop(sh->slot[p->me]);
 	sh->slot[p->me] = coast_waker_get(cx);
@@ -151,6 +169,68 @@ TEST_IMPL(lifo_pair_foreign_spawn)
 	 * the pair saw it queued). */
 	if (sh.rounds_at_seen)
 		ASSERT(sh.rounds_at_third + 1 - sh.rounds_at_seen <= 61 * 4 + 4);
+	coast_waker_drop(sh.slot[0]);
+	coast_waker_drop(sh.slot[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/*
+ * One worker, the pair alone in its list: a fourth poll's task is held
+ * back from the empty list (next_task) while the turn looks at the pinned
+ * queue, whose local task then runs first; the held task must still go to
+ * the list, behind it, or its side is never polled again (a hang).  The
+ * turns count down only on such polls, every other one is the pinned
+ * queue's: the local task runs within two of them.
+ */
+TEST_IMPL(lifo_pair_pinned)
+{
+	struct pair_shared sh = { .limit = 100000,
+				  .third_at = 50,
+				  .third_local = true };
+	coast_task *tasks[2];
+
+	test_workers(1);
+	spawn_pair(&sh, tasks);
+	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
+	ASSERT(sh.third_ran);
+	ASSERT(sh.rounds_at_third - 50 <= 8);
+	coast_waker_drop(sh.slot[0]);
+	coast_waker_drop(sh.slot[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+/* spawn_third once the pair has made its rounds. */
+static void *spawn_third_late(void *arg)
+{
+	struct pair_shared *sh = arg;
+
+	while (!atomic_load(&sh->late_go))
+		sched_yield();
+	return spawn_third(sh);
+}
+
+/*
+ * lifo_pair_foreign_spawn with the pair in its stride first: the injected
+ * task is taken at a tick, a turn whose fourth-poll task is held back from
+ * the empty list (next_task); it must still go to the list, or its side
+ * is never polled again (a hang).
+ */
+TEST_IMPL(lifo_pair_foreign_late)
+{
+	struct pair_shared sh = { .limit = 100000000, .third_at = 50 };
+	coast_task *tasks[2];
+	pthread_t th;
+
+	test_workers(1);
+	spawn_pair(&sh, tasks);
+	ASSERT_EQ(pthread_create(&th, NULL, spawn_third_late, &sh), 0);
+	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT(sh.third_ran);
+	ASSERT(sh.rounds_at_seen > 50);
+	ASSERT(sh.rounds_at_third + 1 - sh.rounds_at_seen <= 61 * 4 + 4);
 	coast_waker_drop(sh.slot[0]);
 	coast_waker_drop(sh.slot[1]);
 	ASSERT_EQ(test_live_settle(0), 0);
