@@ -488,7 +488,7 @@ elem_copy(void *dst, const void *src, size_t n)
  * what it knows (a node to mark, a waker to wake).
  */
 static inline __attribute__((always_inline)) bool
-send_handing(struct coast_chan *ch, const void *elem, int *result)
+send_handing(struct coast_chan *ch, const void *elem)
 {
 	struct chan_waiter *w = ch->receivers.head;
 	size_t n = ch->elem_size; /* once: the node's stores may alias it */
@@ -504,7 +504,6 @@ send_handing(struct coast_chan *ch, const void *elem, int *result)
 	ch->handed++;
 	if (ch->senders.head)
 		senders_wait(ch);
-	*result = 0; /* before the wake: nothing is live across its call */
 	chan_release(ch);
 	/* The last touch: the receiver may finish and free ch at once. */
 	atomic_store_explicit(&w->state, W_HANDED, memory_order_release);
@@ -710,7 +709,8 @@ poll_try(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
 	coast_waker *k = NULL;
 	int r;
 
-	if (send && send_handing(ch, c->elem, &c->ret)) {
+	if (send && send_handing(ch, c->elem)) {
+		c->ret = 0;
 		c->h.state = COAST_STATE_DONE;
 		return COAST_READY;
 	}
@@ -751,11 +751,21 @@ static __attribute__((noinline)) int poll_contended(struct chan_frame *c,
 	return poll_lock_held(c, c->ch, cx, send);
 }
 
+/* The lock taken (c->ch: ch), then poll_lock_held.  A contended lock is
+ * poll_contended's, a tail call (see poll_wait). */
+static inline __attribute__((always_inline)) int
+poll_acquire(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
+	     bool send)
+{
+	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
+		return poll_contended(c, cx, send);
+	return poll_lock_held(c, ch, cx, send);
+}
+
 /*
  * The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
  * still): everything under the lock.  Apart, so that the polls that need
- * no lock save no registers; one copy for each side.  A contended lock
- * is poll_contended's, a tail call (see poll_wait).
+ * no lock save no registers; one copy for each side.
  */
 static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
@@ -766,9 +776,7 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_done(c, COAST__ERR(EINVAL));
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
-	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
-		return poll_contended(c, cx, send);
-	return poll_lock_held(c, ch, cx, send);
+	return poll_acquire(c, ch, cx, send);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
@@ -864,6 +872,23 @@ COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
 	return chan_poll(f, cx, false);
 }
 
+/* coast_chan_recv__coast_init, then chan_poll's first poll, which knows
+ * what the init stored: the channel and destination in registers, and no
+ * cancellation (the awaiter, polling, was not cancelled; its frame's was
+ * just cleared). */
+COAST_EXTERN int coast_chan_recv__coast_first(struct coast_chan_op *f,
+					      coast_chan *ch, void *elem,
+					      struct coast_cx *cx)
+{
+	struct chan_frame *c = (struct chan_frame *)(void *)f;
+
+	coast_chan_recv__coast_init(f, ch, elem);
+	atomic_init(&c->w.state, W_IDLE);
+	if (!ch || !elem)
+		return chan_done(c, COAST__ERR(EINVAL));
+	return poll_acquire(c, ch, cx, false);
+}
+
 /* The waiter is set by the first poll and when linked. */
 static inline __attribute__((always_inline)) struct coast_frame *
 chan_init(struct chan_frame *c, coast_chan *ch, void *elem)
@@ -921,25 +946,28 @@ coast_chan_recv__coast_start(struct coast_alloc *a, coast_chan *ch,
  * finds it notifies: at worst a spurious poll, C2).
  */
 static inline __attribute__((always_inline)) int
-chan_ready(struct coast_chan *ch, void *elem, bool send, int *result)
+chan_ready(struct coast_chan *ch, void *elem, bool send)
 {
 	coast_waker *k = NULL;
 	int r;
 
 	r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
-	if (r == COAST__ERR(EAGAIN)) {
-		chan_unlock(ch, NULL);
+	if (r == COAST__ERR(EAGAIN))
+		r = COAST__CHAN_WAIT;
+	/* Only a push or pop that completed wakes: then 0, nothing live
+	 * across the wake's call. */
+	if (k) {
+		chan_unlock(ch, k);
 		return 0;
 	}
-	*result = r; /* first: nothing is live across the wake */
-	chan_unlock(ch, k);
-	return 1;
+	chan_unlock(ch, NULL);
+	return r;
 }
 
 static __attribute__((noinline)) int send_ready(coast_chan *ch,
-						const void *elem, int *result)
+						const void *elem)
 {
-	return chan_ready(ch, (void *)elem, true, result);
+	return chan_ready(ch, (void *)elem, true);
 }
 
 /*
@@ -949,19 +977,18 @@ static __attribute__((noinline)) int send_ready(coast_chan *ch,
  * (the wake's) the last thing before the return; the rest, ch->lock held,
  * a tail call.
  */
-COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
-				      int *result)
+COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem)
 {
 	chan_lock(ch);
-	if (send_handing(ch, elem, result))
-		return 1;
-	return send_ready(ch, elem, result);
+	if (send_handing(ch, elem))
+		return 0;
+	return send_ready(ch, elem);
 }
 
-COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem, int *result)
+COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem)
 {
 	chan_lock(ch);
-	return chan_ready(ch, elem, false, result);
+	return chan_ready(ch, elem, false);
 }
 
 /* ------------------------------------------------------ blocking versions */
@@ -976,8 +1003,8 @@ static int chan_block(coast_chan *ch, bool send, void *elem)
 		return COAST__ERR(EINVAL);
 	chan_lock(ch);
 	for (;;) {
-		if (send && send_handing(ch, elem, &r))
-			return r;
+		if (send && send_handing(ch, elem))
+			return 0;
 		r = send ? try_send(ch, elem, &k) : try_recv(ch, elem, &k);
 		if (r != COAST__ERR(EAGAIN))
 			break;

@@ -425,12 +425,15 @@ struct coast__chan_look {
 };
 
 /* The channel's first try, under its lock (chan.c): room, a waiting
- * receiver or an element there (or -EPIPE) completes at once.  ch and elem
- * are not NULL. */
-COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem,
-				      int *result);
-COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem,
-				      int *result);
+ * receiver or an element there (or -EPIPE) completes at once, and the
+ * try returns the result (0, -EPIPE); else COAST__CHAN_WAIT, nothing
+ * done.  ch and elem are not NULL.  The result is returned, not stored
+ * through a pointer: the companion's, inline in the awaiter, then stays
+ * in a register (the awaiter kept a stack slot for it, and a stack
+ * frame). */
+#define COAST__CHAN_WAIT 1
+COAST_EXTERN int coast__chan_send_try(coast_chan *ch, const void *elem);
+COAST_EXTERN int coast__chan_recv_try(coast_chan *ch, void *elem);
 
 /*
  * The companions: NULLs answer -EINVAL; a channel seen open and full
@@ -451,6 +454,13 @@ COAST__INLINE int coast__chan_would_wait(coast_chan *ch, int send)
 		return 0;
 	return !__atomic_load_n(&l->closed, __ATOMIC_RELAXED);
 }
+COAST__INLINE int coast__chan_tried(int r, int *result)
+{
+	if (r == COAST__CHAN_WAIT)
+		return 0;
+	*result = r;
+	return 1;
+}
 COAST__INLINE int coast_chan_send__coast_ready(coast_chan *ch,
 					       const void *elem, int *result)
 {
@@ -460,7 +470,7 @@ COAST__INLINE int coast_chan_send__coast_ready(coast_chan *ch,
 	}
 	if (coast__chan_would_wait(ch, 1))
 		return 0;
-	return coast__chan_send_try(ch, elem, result);
+	return coast__chan_tried(coast__chan_send_try(ch, elem), result);
 }
 COAST__INLINE int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 					       int *result)
@@ -471,7 +481,7 @@ COAST__INLINE int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
 	}
 	if (coast__chan_would_wait(ch, 0))
 		return 0;
-	return coast__chan_recv_try(ch, elem, result);
+	return coast__chan_tried(coast__chan_recv_try(ch, elem), result);
 }
 
 /*
@@ -535,6 +545,16 @@ COAST__INLINE void coast_chan_recv__coast_init(struct coast_chan_op *f,
 {
 	coast__chan_op_init(f, &coast__chan_recv_fn, ch, elem);
 }
+
+/* A receive's init and first poll in one call, which the lowering makes
+ * instead of the two (docs/future-abi.md, "Embedded leaves"): a receive
+ * that waits, every receive of a ping-pong that its companion sent to
+ * its frame, tests nothing the init just stored (its state, its
+ * cancellation, the channel and destination loaded back).  A send has
+ * none: its companion completes it, or the channel is full. */
+COAST_EXTERN int coast_chan_recv__coast_first(struct coast_chan_op *f,
+					      coast_chan *ch, void *elem,
+					      struct coast_cx *cx);
 
 /* An unlocked mutex nobody waits for (or NULL: -EINVAL), under its lock
  * (mutex.c). */
