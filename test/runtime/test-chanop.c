@@ -8,7 +8,9 @@
  * parked on a send or a receive (its waiter unlinked: nothing lost,
  * nothing received twice, the channel usable after) and dumped while
  * parked (the await's file:line:col, then the leaf's name), with
- * several workers, under TSan and ASan.
+ * several workers, under TSan and ASan; a receive's first poll also
+ * through coast_chan_recv__coast_first, its init and first poll in one
+ * call, as the lowering makes it.
  */
 #include <stdatomic.h>
 #include <unistd.h>
@@ -32,11 +34,14 @@
  *
  * as the plugin lowers it (one await, a shared drop path).
  */
+/* What op_body awaits: OP_RECV_FIRST is a receive through its first. */
+enum { OP_RECV, OP_SEND, OP_RECV_FIRST };
+
 struct op_body {
 	struct coast_head h;
 	coast_chan *ch;
 	int *elem;
-	int send;
+	int send; /* OP_* */
 	int ret;
 	union {
 		struct coast_chan_op s1;
@@ -84,20 +89,25 @@ static int op_body_poll(struct coast_head *h, struct coast_cx *cx)
 		/* The init stores only what it must: the first poll sets the
 		 * rest, whatever the union held before. */
 		memset(op, 0xa5, sizeof(*op));
-		if (b->send)
-			coast_chan_send__coast_init(op, b->ch, b->elem);
-		else
-			coast_chan_recv__coast_init(op, b->ch, b->elem);
 		h->state = 1;
-		r = b->send ? coast_chan_send__coast_poll(&op->__h, cx)
-			    : coast_chan_recv__coast_poll(&op->__h, cx);
+		if (b->send == OP_SEND) {
+			coast_chan_send__coast_init(op, b->ch, b->elem);
+			r = coast_chan_send__coast_poll(&op->__h, cx);
+		} else if (b->send == OP_RECV) {
+			coast_chan_recv__coast_init(op, b->ch, b->elem);
+			r = coast_chan_recv__coast_poll(&op->__h, cx);
+		} else {
+			r = coast_chan_recv__coast_first(op, b->ch, b->elem,
+							 cx);
+		}
 		if (r != COAST_READY) {
 			atomic_fetch_add(&op_parked, 1);
 			return r;
 		}
 		break;
 	case 1:
-		r = b->send ? coast_chan_send__coast_poll(&op->__h, cx)
+		r = b->send == OP_SEND
+			    ? coast_chan_send__coast_poll(&op->__h, cx)
 			    : coast_chan_recv__coast_poll(&op->__h, cx);
 		if (r != COAST_READY)
 			return r;
@@ -203,7 +213,7 @@ enum { N = 8, K = 3 };
  * cancelled: every element is received once, by a receive that answered
  * 0 or from the channel after the close; none twice.
  */
-TEST_IMPL(chanop_cancel_parked_recv)
+static int cancel_parked_recv(int how)
 {
 	coast_chan *ch = coast_chan_new(4, sizeof(int));
 	coast_task *t[N];
@@ -213,7 +223,7 @@ TEST_IMPL(chanop_cancel_parked_recv)
 	ASSERT(ch);
 	for (i = 0; i < N; i++) {
 		got[i] = -1;
-		t[i] = op_spawn(ch, &got[i], 0);
+		t[i] = op_spawn(ch, &got[i], how);
 	}
 	ASSERT(test_wait(parked_is, &n));
 	ASSERT_EQ(coast__chan_waiters(ch), N);
@@ -250,6 +260,16 @@ TEST_IMPL(chanop_cancel_parked_recv)
 	return 0;
 }
 
+TEST_IMPL(chanop_cancel_parked_recv)
+{
+	return cancel_parked_recv(OP_RECV);
+}
+
+TEST_IMPL(chanop_cancel_parked_recv_first)
+{
+	return cancel_parked_recv(OP_RECV_FIRST);
+}
+
 /*
  * A full channel, N sends parked on it, dumped, K elements received, all
  * cancelled: the elements received and those left are the first ones
@@ -269,7 +289,7 @@ TEST_IMPL(chanop_cancel_parked_send)
 		ASSERT_EQ(coast_chan_send(ch, &v), 0);
 	for (i = 0; i < N; i++) {
 		vals[i] = CAP + i;
-		t[i] = op_spawn(ch, &vals[i], 1);
+		t[i] = op_spawn(ch, &vals[i], OP_SEND);
 	}
 	ASSERT(test_wait(parked_is, &n));
 	ASSERT_EQ(coast__chan_waiters(ch), N);
@@ -305,7 +325,7 @@ TEST_IMPL(chanop_cancel_parked_send)
  * Ping-pong through embedded operations on two workers, with wakes from
  * the other side (hand-offs): every value arrives once, in order.
  */
-TEST_IMPL(chanop_ping_pong)
+static int ping_pong(int how)
 {
 	enum { ROUNDS = 2000 };
 	coast_chan *ch = coast_chan_new(1, sizeof(int));
@@ -316,7 +336,7 @@ TEST_IMPL(chanop_ping_pong)
 	ASSERT(ch);
 	for (i = 0; i < ROUNDS; i++) {
 		got = -1;
-		t = op_spawn(ch, &got, 0);
+		t = op_spawn(ch, &got, how);
 		v = i;
 		ASSERT_EQ(coast_chan_send(ch, &v), 0);
 		ASSERT_EQ(test_join_int(t), 0);
@@ -325,6 +345,60 @@ TEST_IMPL(chanop_ping_pong)
 	ASSERT_EQ(coast__chan_waiters(ch), 0);
 	coast_chan_free(ch);
 	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
+TEST_IMPL(chanop_ping_pong)
+{
+	return ping_pong(OP_RECV);
+}
+
+TEST_IMPL(chanop_ping_pong_first)
+{
+	return ping_pong(OP_RECV_FIRST);
+}
+
+/*
+ * A receive's first that completes at once, called as the lowering calls
+ * it (its frame's memory dirty): an element there, a closed empty
+ * channel, NULLs; each READY, the frame done and describing itself.
+ */
+static int recv_first(struct coast_cx *cx, void *p, int n)
+{
+	coast_chan *ch = coast_chan_new(2, sizeof(int));
+	struct coast_chan_op op;
+	int v = 5, got = -1;
+
+	(void)p, (void)n;
+	ASSERT(ch);
+	ASSERT_EQ(coast_chan_send(ch, &v), 0);
+	memset(&op, 0xa5, sizeof(op));
+	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, &got, cx), COAST_READY);
+	ASSERT_EQ(op.__ret, 0);
+	ASSERT_EQ(got, 5);
+	ASSERT_EQ(op.__h.state, COAST_STATE_DONE);
+	ASSERT(op.__h.fn == &coast__chan_recv_fn);
+	ASSERT_EQ(coast_chan_close(ch), 0);
+	memset(&op, 0xa5, sizeof(op));
+	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, &got, cx), COAST_READY);
+	ASSERT_EQ(op.__ret, -EPIPE);
+	memset(&op, 0xa5, sizeof(op));
+	ASSERT_EQ(coast_chan_recv__coast_first(&op, NULL, &got, cx),
+		  COAST_READY);
+	ASSERT_EQ(op.__ret, -EINVAL);
+	memset(&op, 0xa5, sizeof(op));
+	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, NULL, cx), COAST_READY);
+	ASSERT_EQ(op.__ret, -EINVAL);
+	ASSERT_EQ(coast__chan_waiters(ch), 0);
+	coast_chan_free(ch);
+	return 0;
+}
+
+TEST_IMPL(chanop_recv_first_ready)
+{
+	ASSERT_EQ(test_block_on_int(test_leaf_start(&coast__task_alloc,
+						    recv_first, NULL, 0)),
+		  0);
 	return 0;
 }
 
