@@ -41,6 +41,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
+#include <set>
+
 using namespace clang;
 
 namespace coast {
@@ -94,6 +96,7 @@ private:
                  std::initializer_list<const Expr *> Parts);
   void planLoopEntries(const Stmt *Body, const std::string &Flag);
   void registerExprAwaits(const Expr *E, const Stmt *Anchor);
+  void placeTemps();
   SuspendPoint *addPoint(const Mark &M, AwaitForm Form, const Stmt *Anchor);
   std::string addTemp(const char *Prefix, QualType T);
   bool addRaceArms(const Mark &Race, SuspendPoint &P);
@@ -158,6 +161,9 @@ private:
   };
   std::vector<VMTypedef> VMTypedefs;
   llvm::DenseSet<const Expr *> Classified;
+  /// The expressions whose awaits run in a prelude, each followed by the
+  /// reads of its temporaries: an anchor's parts, a declarator's value.
+  std::vector<const Expr *> Preludes;
   /// The offsets of directives reported: the pieces of a statement nest.
   llvm::DenseSet<unsigned> ReportedDirectives;
   /// Where code split across a macro's definition and its use was reported.
@@ -226,6 +232,7 @@ bool Planner::run() {
   planDrops();
   checkFlagWrites();
   shareDeadParameters();
+  placeTemps();
   return Ok;
 }
 
@@ -509,6 +516,7 @@ void Planner::walkDeclStmt(const DeclStmt *DS, unsigned ScopeEnd,
           rejectCutGroups(CharSourceRange::getCharRange(
               SM.getExpansionLoc(VD->getLocation()), Value.getBegin()));
         registerExprAwaits(Init, DS);
+        Preludes.push_back(Init);
       }
   }
 }
@@ -701,8 +709,10 @@ void Planner::addAnchor(const Stmt *S, AnchorKind Kind,
   rejectCounters(Moved);
   rejectAnchorDirectives(S, Kind, Parts);
   for (const Expr *E : Parts)
-    if (E)
+    if (E) {
       registerExprAwaits(E, S);
+      Preludes.push_back(E);
+    }
   Plan.Anchors.push_back(A);
 }
 
@@ -1082,6 +1092,120 @@ void Planner::registerExprAwaits(const Expr *E, const Stmt *Anchor) {
                         [&](const Expr *C) { registerExprAwaits(C, Anchor); });
 }
 
+namespace {
+
+/// The temporaries live across a suspension point: a backward liveness
+/// over the code StateMachine.cpp writes for a prelude (prelude(),
+/// splitText()), one expression's, which reads its temporaries right after
+/// it, so none is live across another statement. That code has no loops
+/// and no jump but a suspension's leaving and its resume label, so
+/// following its structure is following every path.
+class TempLiveness {
+public:
+  explicit TempLiveness(const AsyncFunctionPlan &P) : P(P) {}
+
+  void prelude(const Expr *E) { before(E, reads(E)); }
+  bool across(const std::string &Temp) const { return Across.count(Temp); }
+
+private:
+  using Names = std::set<std::string>;
+
+  static void add(Names &To, const Names &From) {
+    To.insert(From.begin(), From.end());
+  }
+
+  const SuspendPoint *point(const Expr *E) const {
+    const SuspendPoint *Pt = P.pointFor(E);
+    return Pt && Pt->Form == AwaitForm::Expression ? Pt : nullptr;
+  }
+
+  /// The temporaries \p E's text reads once its prelude ran: those of the
+  /// outermost Expression points and split operators in it.
+  Names reads(const Expr *E) const {
+    Names R;
+    const SuspendPoint *Pt = point(E);
+    const SplitOp *Op = Pt ? nullptr : P.splitFor(E);
+    if (Pt || Op) {
+      const std::string &T = Pt ? Pt->Temp : Op->Temp;
+      if (!T.empty())
+        R.insert(T);
+      return R;
+    }
+    forEachEvaluatedChild(E, [&](const Expr *C) { add(R, reads(C)); });
+    return R;
+  }
+
+  /// Live before \p E's prelude, given \p Live after it.
+  Names before(const Expr *E, Names Live) {
+    if (const SuspendPoint *Pt = point(E)) {
+      // The callee's and the arguments' preludes, then the point: it
+      // reads their values as it starts, suspends, and stores its own.
+      Live.erase(Pt->Temp);
+      add(Across, Live);
+      std::vector<const Expr *> Parts{Pt->Call->getCallee()};
+      Parts.insert(Parts.end(), Pt->Call->arg_begin(), Pt->Call->arg_end());
+      for (const Expr *C : Parts)
+        add(Live, reads(C));
+      for (const Expr *C : llvm::reverse(Parts))
+        Live = before(C, std::move(Live));
+      return Live;
+    }
+    if (const SplitOp *Op = P.splitFor(E)) {
+      // An operand's code, then its value stored (or discarded).
+      auto Stored = [&](const Expr *V, Names After) {
+        After.erase(Op->Temp);
+        add(After, reads(V));
+        return before(V, std::move(After));
+      };
+      if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+        const Expr *L = BO->getLHS(), *R = BO->getRHS();
+        if (BO->getOpcode() == BO_Comma)
+          return Stored(L, Stored(R, std::move(Live)));
+        // `T = !!(L); if (T) { R's code; T = !!(R); }` (or `if (!T)`).
+        Names Joined = Stored(R, Live);
+        add(Joined, Live);
+        return Stored(L, std::move(Joined));
+      }
+      const auto *CO = cast<ConditionalOperator>(E);
+      Names Joined = Stored(CO->getTrueExpr(), Live);
+      add(Joined, Stored(CO->getFalseExpr(), std::move(Live)));
+      add(Joined, reads(CO->getCond()));
+      return before(CO->getCond(), std::move(Joined));
+    }
+    std::vector<const Expr *> Children;
+    forEachEvaluatedChild(E, [&](const Expr *C) { Children.push_back(C); });
+    for (const Expr *C : llvm::reverse(Children))
+      Live = before(C, std::move(Live));
+    return Live;
+  }
+
+  const AsyncFunctionPlan &P;
+  Names Across;
+};
+
+} // namespace
+
+/// Expression points' and split operators' values no suspension point
+/// comes between a store and a read of are C locals (FrameTemp::InFrame):
+/// the value `a || await(b)` reads of a completed await, for instance.
+/// Break flags are read after the body's awaits, and compound literals are
+/// lvalues whose address may outlive the statement: frame members.
+void Planner::placeTemps() {
+  TempLiveness Live(Plan);
+  for (const Expr *E : Preludes)
+    Live.prelude(E);
+  llvm::StringSet<> Values;
+  for (const SuspendPoint &Pt : Plan.Points)
+    if (Pt.Form == AwaitForm::Expression && !Pt.Temp.empty())
+      Values.insert(Pt.Temp);
+  for (const SplitOp &Op : Plan.Splits)
+    if (!Op.Temp.empty())
+      Values.insert(Op.Temp);
+  for (FrameTemp &T : Plan.Temps)
+    if (Values.count(T.Name) && !Live.across(T.Name))
+      T.InFrame = false;
+}
+
 /// The lowering copies \p S's text into what it generates; a piece that
 /// starts and ends in different macro expansions has no text of its own.
 void Planner::requireText(const Stmt *S) {
@@ -1203,13 +1327,14 @@ void Planner::planFrameLiterals() {
 }
 
 /// The types the frame spells that are defined in the body move to file
-/// scope (LocalTypes.h).
+/// scope (LocalTypes.h); so do those of the temporaries that are C locals,
+/// declared before the body.
 void Planner::planTypes() {
   std::vector<QualType> Roots;
   for (const FrameVar &V : Plan.Vars)
     Roots.push_back(V.Decl->getType());
-  for (const auto &[Name, T] : Plan.Temps)
-    Roots.push_back(T);
+  for (const FrameTemp &T : Plan.Temps)
+    Roots.push_back(T.Type);
   if (!planLocalTypes(FD, Ctx, Roots, Handler, Plan.Types))
     Ok = false;
 }

@@ -10,7 +10,9 @@
 // right side of `=` or as the value of `return` are lowered in place. An
 // await anywhere else in an evaluated expression is an Expression point: its
 // statement (the anchor) is preceded by a prelude that runs the await into a
-// frame temporary, and the await itself reads the temporary. Operators that
+// temporary (a C local, or a frame member where a suspension point comes
+// between its store and its read: FrameTemp), and the await itself reads
+// the temporary. Operators that
 // sequence or skip an operand holding an await (&&, ||, ?:, the comma) are
 // split: the prelude evaluates them with if statements, into a temporary,
 // as C would. Loop conditions and steps holding awaits turn their loop into
@@ -74,7 +76,7 @@ enum class AwaitForm {
   Init,       ///< `T v = await(f(x));`
   Assign,     ///< `lhs = await(f(x));`
   Return,     ///< `return await(f(x));`
-  Expression, ///< anywhere else: the result goes to a frame temporary
+  Expression, ///< anywhere else: the result goes to a temporary
 };
 
 /// An operator that sequences or skips an operand holding an await.
@@ -149,6 +151,9 @@ struct SuspendPoint {
   const clang::FunctionDecl *Ready = nullptr;
   /// Leaf: the frame's type, which its init and poll functions take.
   clang::QualType LeafFrame;
+  /// Leaf: it publishes F__coast_first, its init and first poll in one
+  /// call (EmbeddedLeaf.h).
+  bool LeafFirst = false;
   const clang::VarDecl *Var = nullptr;           ///< Init: the local
   const clang::BinaryOperator *Assign = nullptr; ///< Assign: the `=`
   std::string Temp; ///< Expression: frame member with the result; "" if void
@@ -185,6 +190,20 @@ struct FrameVar {
   /// name, defined as a macro of its member around the body
   /// (FrameVarNames.h). Otherwise its references are rewritten to the member.
   bool Defined = false;
+};
+
+/// A value the lowering keeps between the pieces of a statement: an
+/// Expression point's result, a split operator's value, a loop's break flag,
+/// a compound literal.
+struct FrameTemp {
+  std::string Name;
+  clang::QualType Type;
+  /// A frame member. An Expression point's or split operator's value that
+  /// no suspension point comes between a store and a read of
+  /// (AsyncFunctionPlan.cpp, Planner::placeTemps) is a C local of the poll
+  /// function instead: its stores and loads are then the optimizer's to
+  /// keep in registers, where a frame member's were kept in memory.
+  bool InFrame = true;
 };
 
 /// A compound literal that lives in the frame (CompoundLiterals.h).
@@ -228,11 +247,11 @@ struct AsyncFunctionPlan {
   /// Parameters first, in order, then locals in source order.
   std::vector<FrameVar> Vars;
   llvm::DenseMap<const clang::VarDecl *, unsigned> VarIndex;
-  /// Expression points' anchors, split operators and the frame temporaries
-  /// they use (member name, type).
+  /// Expression points' anchors, split operators and the temporaries
+  /// they use.
   std::vector<ExprAnchor> Anchors;
   std::vector<SplitOp> Splits;
-  std::vector<std::pair<std::string, clang::QualType>> Temps;
+  std::vector<FrameTemp> Temps;
   /// Labels in the body of a for or do loop rebuilt around a break flag
   /// that a jump from outside the loop reaches: the flags of the loops
   /// they are in are set there (JumpsIntoLoops.h).
@@ -305,6 +324,14 @@ struct AsyncFunctionPlan {
       if (P.Source != FrameSource::None)
         return true;
     return false;
+  }
+  /// The temporary \p Name as the poll function spells it: its frame
+  /// member, or the C local `__coast_t<N>` / `__coast_c<N>`.
+  std::string tempRef(llvm::StringRef Name) const {
+    for (const FrameTemp &T : Temps)
+      if (T.Name == Name && !T.InFrame)
+        return ("__coast" + Name.drop_front()).str();
+    return ("__co->" + Name).str();
   }
   const SplitOp *splitFor(const clang::Expr *E) const {
     for (const SplitOp &S : Splits)

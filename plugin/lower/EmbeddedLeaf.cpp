@@ -99,4 +99,29 @@ QualType leafFrame(const FunctionDecl &Callee, const FunctionDecl &Caller,
   return L.getUnqualifiedType();
 }
 
+bool leafFirst(const FunctionDecl &Callee, const FunctionDecl &Caller,
+               QualType Frame, ASTContext &Ctx) {
+  const FunctionDecl *First =
+      visibleFunction(generatedName(Callee.getName(), "first"), Caller, Ctx);
+  if (!First || isAsyncFunction(First))
+    return false;
+  // int (struct L *, F's parameters, struct coast_cx *).
+  const auto *FP = Callee.getType()->getAs<FunctionProtoType>();
+  const auto *P = First->getType()->getAs<FunctionProtoType>();
+  unsigned N = FP->getNumParams();
+  if (!P || P->isVariadic() || P->getNumParams() != N + 2 ||
+      !Ctx.hasSameType(P->getReturnType(), Ctx.IntTy) ||
+      !pointsToStruct(P->getParamType(N + 1), "coast_cx"))
+    return false;
+  const auto *LP = P->getParamType(0)->getAs<PointerType>();
+  if (!LP || LP->getPointeeType().isConstQualified() ||
+      !Ctx.hasSameUnqualifiedType(LP->getPointeeType(), Frame))
+    return false;
+  for (unsigned I = 0; I != N; ++I)
+    if (!Ctx.hasSameUnqualifiedType(P->getParamType(I + 1),
+                                    FP->getParamType(I)))
+      return false;
+  return true;
+}
+
 } // namespace coast

@@ -13,7 +13,12 @@
 // declared at file scope before the awaiter, neither the name of a macro,
 // where struct L starts with `struct coast_frame __h` (the frame describes
 // itself: dumps and drops find its descriptor there) and, F not void, has
-// `__ret`, F's result once the poll answers COAST_READY.
+// `__ret`, F's result once the poll answers COAST_READY. Optionally also
+//
+//   int F__coast_first(struct L *frame, params..., struct coast_cx *cx);
+//
+// the init and the first poll in one call (a channel receive that waits:
+// one call where two were, and no test of what the init just stored).
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +35,12 @@ namespace coast {
 clang::QualType leafFrame(const clang::FunctionDecl &Callee,
                           const clang::FunctionDecl &Caller,
                           clang::ASTContext &Ctx);
+
+/// Whether the leaf \p Callee, whose frame type is \p Frame (leafFrame),
+/// publishes F__coast_first where \p Caller awaits it.
+bool leafFirst(const clang::FunctionDecl &Callee,
+               const clang::FunctionDecl &Caller, clang::QualType Frame,
+               clang::ASTContext &Ctx);
 
 } // namespace coast
 

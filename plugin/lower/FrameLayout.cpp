@@ -105,8 +105,9 @@ std::string frameStruct(const AsyncFunctionPlan &P, const LoweringContext &LC) {
         S += "    " + LC.storageDecl(V.SlotType, V.Name) + ";\n";
     S += "  } __s" + std::to_string(Slot) + ";\n";
   }
-  for (const auto &[Name, T] : P.Temps)
-    S += "  " + LC.storageDecl(T, Name) + ";\n";
+  for (const FrameTemp &T : P.Temps)
+    if (T.InFrame)
+      S += "  " + LC.storageDecl(T.Type, T.Name) + ";\n";
   for (const DropFlag &F : P.Flags)
     S += "  unsigned char " + F.Field + ";\n";
   // The result is stored once nothing else of the frame is needed (the

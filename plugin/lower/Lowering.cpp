@@ -233,8 +233,10 @@ bool TULowering::plan() {
     for (SuspendPoint &Pt : Plans.back().Points) {
       if (Pt.Callee && Pt.Source == FrameSource::FrameStack)
         Pt.KnownCallee = PlanOf.count(Pt.Callee->getDefinition());
-      if (Pt.Source == FrameSource::Leaf)
+      if (Pt.Source == FrameSource::Leaf) {
         Pt.LeafFrame = leafFrame(*Pt.Callee, *FD, Ctx);
+        Pt.LeafFirst = leafFirst(*Pt.Callee, *FD, Pt.LeafFrame, Ctx);
+      }
       Pt.Ready = readyCompanion(Pt, *FD, Ctx);
     }
     Defined.insert(FD);

@@ -23,8 +23,8 @@ namespace {
 constexpr const char *FramesAlloc = "__cx->frames";
 
 /// What an Expression point or split operator reads once its prelude ran.
-std::string valueOf(const std::string &Temp) {
-  return Temp.empty() ? "((void)0)" : "__co->" + Temp;
+std::string valueOf(const AsyncFunctionPlan &P, const std::string &Temp) {
+  return Temp.empty() ? "((void)0)" : P.tempRef(Temp);
 }
 
 class StateMachineEmitter {
@@ -64,6 +64,7 @@ private:
   std::string freeChild(const SuspendPoint &Pt) const;
   bool takesOutOfLine(const SuspendPoint &Pt) const;
   std::string header() const;
+  std::string tempLocals() const;
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
   std::string epilogue() const;
@@ -107,12 +108,12 @@ void StateMachineEmitter::run(const std::string &Prelude) {
         for (const Expr *A : Pt.Call->arguments())
           S += Self.prelude(A);
         (*Self.Code)[Pt.Await] = S + Self.pointText(Pt) + " ";
-        return valueOf(Pt.Temp);
+        return valueOf(Self.P, Pt.Temp);
       });
   for (const SplitOp &Op : P.Splits)
     LC.replace(LC.fileRange(Op.E->getSourceRange()), [Self = *this, &Op] {
       (*Self.Code)[Op.E] = Self.splitText(Op);
-      return valueOf(Op.Temp);
+      return valueOf(Self.P, Op.Temp);
     });
   for (const ExprAnchor &A : P.Anchors)
     LC.replace(statementRange(A.S),
@@ -515,7 +516,8 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   } else if (Pt.Race != MarkKind::Await) {
     S += raceStart(Pt);
   } else if (inCallerFrame(Pt.Source)) {
-    S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
+    if (!Pt.LeafFirst)
+      S += generatedName(Callee, "init") + "(&" + Child + Args + "); ";
   } else {
     std::string Start = startCallee(
         Pt.Callee, Pt.Proto,
@@ -531,15 +533,20 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   std::string Pending = Pt.Spills.empty()
                             ? "goto __coast_pending; "
                             : "{ " + spillText(Pt) + "goto __coast_pending; } ";
-  if (Pt.Source == FrameSource::Embedded && Pt.SplitCallee) {
+  if ((Pt.Source == FrameSource::Embedded && Pt.SplitCallee) ||
+      Pt.LeafFirst) {
     // The first poll enters the callee's body at its start: a constant
     // state the inliner folds its dispatch with (its frame was just
-    // initialized), where the poll function's load of it is opaque. Resuming
-    // polls as the runtime does.
-    S += "__co->__h.state = " + N +
-         "; if ((__coast_p = " + generatedName(Callee, "body") + "(&" + Child +
-         ".__h, __cx, " + StateStart + ")) != COAST_READY) " + Pending +
-         "if (0) { " +
+    // initialized), where the poll function's load of it is opaque; a
+    // leaf's F__coast_first initializes its frame and polls it in one
+    // call. Resuming polls as the runtime does.
+    std::string First =
+        Pt.LeafFirst
+            ? generatedName(Callee, "first") + "(&" + Child + Args + ", __cx)"
+            : generatedName(Callee, "body") + "(&" + Child + ".__h, __cx, " +
+                  StateStart + ")";
+    S += "__co->__h.state = " + N + "; if ((__coast_p = " + First +
+         ") != COAST_READY) " + Pending + "if (0) { " +
          (Pt.Spills.empty() ? "__coast_s" + N + ": "
                             : "__coast_r" + N + ": " + reloadText(Pt)) +
          "if ((__coast_p = " + pollCall(Pt) + ") != COAST_READY) " + Pending +
@@ -608,7 +615,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
     break;
   case AwaitForm::Expression:
     if (!Pt.Temp.empty())
-      S += LC.store("__co->" + Pt.Temp, RT, Value, false) + " ";
+      S += LC.store(P.tempRef(Pt.Temp), RT, Value, false) + " ";
     break;
   }
   return S + "}";
@@ -667,7 +674,7 @@ std::string StateMachineEmitter::prelude(const Expr *E) const {
 /// `a && b`, `a || b`, `a ? b : c` and `a, b` with an await where C
 /// evaluates it only after, or only if: the same sequence with statements.
 std::string StateMachineEmitter::splitText(const SplitOp &Op) const {
-  std::string T = "__co->" + Op.Temp;
+  std::string T = P.tempRef(Op.Temp);
   auto Store = [&](const Expr *V) {
     std::string Value = LC.text(V->getSourceRange());
     if (Op.Temp.empty())
@@ -807,10 +814,21 @@ std::string StateMachineEmitter::anchorText(const ExprAnchor &A) const {
   llvm_unreachable("unknown anchor kind");
 }
 
+/// The temporaries that are C locals, declared before the dispatch: no
+/// jump enters their scope, and none is live across a suspension point.
+std::string StateMachineEmitter::tempLocals() const {
+  std::string S;
+  for (const FrameTemp &T : P.Temps)
+    if (!T.InFrame)
+      S += LC.storageDecl(T.Type, P.tempRef(T.Name)) + "; ";
+  return S;
+}
+
 std::string StateMachineEmitter::header() const {
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; " +
+                  tempLocals() +
                   (Split ? std::string("switch (__coast_st)")
                          : std::string("if (__coast_h->flags & ") + FlagCancel +
                                ") goto __coast_drop; switch "

@@ -1,8 +1,9 @@
 // An await of a channel send or receive embeds the channel's frame
 // (coast/runtime.h's struct coast_chan_op) in the awaiting frame, behind
 // the ready companion: initialized in place, polled by a direct call of
-// the exported poll, its result read from the frame; no frame-stack
-// start, no free. The site says EMBEDDED with a NULL subs entry (the
+// the exported poll (a receive initialized and polled the first time by
+// one call, coast_chan_recv__coast_first), its result read from the
+// frame; no frame-stack start, no free. The site says EMBEDDED with a NULL subs entry (the
 // sub-future describes itself). Prints the same lowered and as plain C at
 // -O0 and -O2 (no await of it waits there). The spawned part runs only
 // lowered, on one worker: tasks parked on an embedded send and an
@@ -12,7 +13,7 @@
 // and the channel usable after.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
-// RUN: grep -v '^//' %t.lowered.c | not grep -e '= coast_chan_[a-z]*__coast_start(' -e 'coast__poll_child('
+// RUN: grep -v '^//' %t.lowered.c | not grep -e '= coast_chan_[a-z]*__coast_start(' -e 'coast__poll_child(' -e 'coast_chan_recv__coast_init('
 // RUN: %coast-equiv | FileCheck %s
 // RUN: %coast -O2 %s %coast-libs -o %t.o2 && %t.o2 > %t.o2.out
 // RUN: %plain -O2 %s %coast-libs -o %t.plain2 && %t.plain2 | diff -u - %t.o2.out
@@ -32,8 +33,9 @@
 // LOWERED: coast_chan_send__coast_ready(ch, &i, &__coast_r)) { coast_chan_send__coast_init(&__co->__aw.s1, ch, &i);
 // LOWERED-SAME: __coast_s1: if ((__coast_p = coast_chan_send__coast_poll(&__co->__aw.s1.__h, __cx)) != COAST_READY)
 // LOWERED-SAME: __coast_r = __co->__aw.s1.__ret; }
-// LOWERED: coast_chan_recv__coast_init(&__co->__aw.s2, ch, &__co->__s1.v);
-// LOWERED-SAME: __coast_s2: if ((__coast_p = coast_chan_recv__coast_poll(&__co->__aw.s2.__h, __cx)) != COAST_READY)
+// LOWERED: __co->__h.state = 2; if ((__coast_p = coast_chan_recv__coast_first(&__co->__aw.s2, ch, &__co->__s1.v, __cx)) != COAST_READY)
+// LOWERED-SAME: if (0) { __coast_r2:
+// LOWERED-SAME: if ((__coast_p = coast_chan_recv__coast_poll(&__co->__aw.s2.__h, __cx)) != COAST_READY)
 // LOWERED-SAME: __coast_r = __co->__aw.s2.__ret; }
 
 struct big {

@@ -19,11 +19,13 @@
 // LOWERED-NEXT:   struct coast_head __h;
 // LOWERED-NEXT:   __typeof__(int) n;
 // LOWERED-NEXT:   __typeof__(int) a;
-// LOWERED-NEXT:   __typeof__(int) __t1;
-// LOWERED-NEXT:   __typeof__(int) __t2;
-// LOWERED-NEXT:   __typeof__(int) __t3;
 // LOWERED-NEXT:   __typeof__(int) __ret;
 // LOWERED-NEXT: };
+// The yields' values are read before the next one: C locals.
+// LOWERED-LABEL: static int forms__coast_poll(
+// LOWERED: __typeof__(int) __coast_t1;
+// LOWERED-NEXT: __typeof__(int) __coast_t2;
+// LOWERED-NEXT: __typeof__(int) __coast_t3;
 // LOWERED: __co->__h.state = 1; goto __coast_yield;
 // The task is queued again once, where every yield leaves the poll.
 // LOWERED: __coast_yield: coast__task_wake_self(__cx);

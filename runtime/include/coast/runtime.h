@@ -497,6 +497,9 @@ COAST__INLINE int coast_chan_recv__coast_ready(coast_chan *ch, void *elem,
  * indirect call twice, and the result through fn->ret_offset.
  */
 #define COAST__CHAN_SLOT 16 /* a hand-off's element, in the waiter */
+/* The waiter's state byte, at this offset in __w: the init makes it idle
+ * (chan.c's W_IDLE, 0). */
+#define COAST__CHAN_W_STATE (3 * sizeof(void *))
 struct coast_chan_op {
 	struct coast_frame __h;
 	int __ret;
@@ -520,7 +523,8 @@ COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
 					     struct coast_cx *cx);
 
 /* What the start functions store, in place; the first poll sets the
- * rest. */
+ * rest.  The waiter idle: the polls then test no START first (a
+ * ping-pong's receive is polled once by its first, once from HANDED). */
 COAST__INLINE void coast__chan_op_init(struct coast_chan_op *f,
 				       const struct coast_fn *fn,
 				       coast_chan *ch, void *elem)
@@ -530,6 +534,7 @@ COAST__INLINE void coast__chan_op_init(struct coast_chan_op *f,
 	f->__h.flags = 0;
 	f->__ch = ch;
 	f->__elem = elem;
+	((unsigned char *)f->__w)[COAST__CHAN_W_STATE] = 0;
 }
 COAST__INLINE void coast_chan_send__coast_init(struct coast_chan_op *f,
 					       coast_chan *ch,
