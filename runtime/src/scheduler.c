@@ -140,8 +140,9 @@ struct worker {
 	struct coast__inject pinned; /* local tasks of this home (P6) */
 	unsigned id;
 	/* Owner only (its LIFO slot is coast__polling.lifo; its tick is a
-	 * local of worker_loop). */
-	unsigned lifo_polls;
+	 * local of worker_loop): the LIFO runs left in a row, counted down
+	 * (a subtraction and its carry: next_task). */
+	unsigned lifo_left;
 	/* Inline joins (coast__join_inline): how many nest on the C stack
 	 * now, and how many were made since the last tick (next_task). */
 	unsigned inline_depth;
@@ -519,8 +520,9 @@ struct coast_task *coast__task_current(void)
  * the acquire load synchronises with them as the CAS would, and makes a
  * cancel that came meanwhile this poll's business (rule 5 of task.c).
  * t->yielded stays set through the poll: run_task clears it only when
- * the task does not yield again (a store a yield fewer); nothing else
- * reads it.
+ * the task does not yield again (a store a yield fewer), and when it is
+ * deferred (rule 11 of task.c) not before settle_deferred_now's
+ * transition (a requeue sets it again); nothing else reads it.
  *
  * Returns t->cancel_polled, known here without loading it: it is only
  * ever set here, when the state says CANCELLED, which stays set until
@@ -624,6 +626,7 @@ static __attribute__((noinline)) void settle_deferred_now(struct worker *w)
 	struct coast_task *t = coast__polling.deferred;
 
 	coast__polling.deferred = NULL;
+	t->yielded = COAST__NOT_YIELDED; /* after_poll left it: see there */
 	after_pending(w, t, true);
 }
 
@@ -701,17 +704,21 @@ after_poll(struct worker *w, struct coast_task *t, int r,
 		push_own(w, t);
 		return NULL;
 	}
-	/* Before the transition: then another thread may queue t. */
-	t->yielded = COAST__NOT_YIELDED;
 	if (single)
 		settle_deferred(w);
 	if (single && coast__polling.lent) {
 		/* Rule 11 of task.c: a wake of t in the next poll here
 		 * (the task it joins, run next) requeues it without an
-		 * RMW; else the transition follows that poll. */
+		 * RMW; else the transition follows that poll.  t->yielded
+		 * stays: the requeue sets it again, and settle_deferred_now
+		 * clears it before the transition (a store a wait fewer:
+		 * nothing reads it of a task deferred, which is in no
+		 * queue). */
 		coast__polling.deferred = t;
 		return NULL;
 	}
+	/* Before the transition: then another thread may queue t. */
+	t->yielded = COAST__NOT_YIELDED;
 	after_pending(w, t, coast__polling.lent);
 	return NULL;
 }
@@ -995,10 +1002,9 @@ next_task(struct worker *w, unsigned *turn, bool single)
 
 	if (t) {
 		coast__polling.lifo = NULL;
-		if (w->lifo_polls < MAX_LIFO_POLLS) {
-			w->lifo_polls++;
+		/* Wrapped when none was left: the reset below follows. */
+		if (!__builtin_sub_overflow(w->lifo_left, 1u, &w->lifo_left))
 			return t;
-		}
 		if (t->home >= 0) {
 			coast__inject_push(&w->pinned, t);
 		} else if (single && !w->last) {
@@ -1013,7 +1019,7 @@ next_task(struct worker *w, unsigned *turn, bool single)
 			w->unannounced = true; /* P8 */
 		}
 	}
-	w->lifo_polls = 0;
+	w->lifo_left = MAX_LIFO_POLLS;
 	/*
 	 * One countdown for both turns, one test a poll on the even
 	 * values: the odd ones are the pinned queue's turn (P6), and 1, one
@@ -1190,7 +1196,7 @@ run_yielders(struct worker *w, unsigned *turn, struct coast_task *t)
 	 * leaves the slot to next_task with its count, or a chain of such
 	 * tasks would run from the slot without limit. */
 	if (!coast__polling.lifo)
-		w->lifo_polls = 0;
+		w->lifo_left = MAX_LIFO_POLLS;
 	push_list(w, t);
 	w->in_place = true;
 	/*
@@ -1462,6 +1468,7 @@ static void rt_start(void)
 		coast__local_init(&rt.w[i].q);
 		coast__inject_init(&rt.w[i].pinned);
 		rt.w[i].id = i;
+		rt.w[i].lifo_left = MAX_LIFO_POLLS;
 		rt.w[i].rng = 0x9e3779b9u * (i + 1);
 		pthread_mutex_init(&rt.w[i].park_lock, NULL);
 		pthread_cond_init(&rt.w[i].park_cond, NULL);
