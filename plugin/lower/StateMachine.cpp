@@ -533,8 +533,7 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   std::string Pending = Pt.Spills.empty()
                             ? "goto __coast_pending; "
                             : "{ " + spillText(Pt) + "goto __coast_pending; } ";
-  if ((Pt.Source == FrameSource::Embedded && Pt.SplitCallee) ||
-      Pt.LeafFirst) {
+  if ((Pt.Source == FrameSource::Embedded && Pt.SplitCallee) || Pt.LeafFirst) {
     // The first poll enters the callee's body at its start: a constant
     // state the inliner folds its dispatch with (its frame was just
     // initialized), where the poll function's load of it is opaque; a

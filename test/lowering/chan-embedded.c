@@ -3,14 +3,14 @@
 // the ready companion: initialized in place, polled by a direct call of
 // the exported poll (a receive initialized and polled the first time by
 // one call, coast_chan_recv__coast_first), its result read from the
-// frame; no frame-stack start, no free. The site says EMBEDDED with a NULL subs entry (the
-// sub-future describes itself). Prints the same lowered and as plain C at
-// -O0 and -O2 (no await of it waits there). The spawned part runs only
-// lowered, on one worker: tasks parked on an embedded send and an
-// embedded receive are dumped (the await's file:line:col, the leaf's
-// name), then cancelled: their waiters unlinked, nothing lost, nothing
-// received twice, a must_destruct value owned at the await destructed,
-// and the channel usable after.
+// frame; no frame-stack start, no free. The site says EMBEDDED with a
+// NULL subs entry (the sub-future describes itself). Prints the same
+// lowered and as plain C at -O0 and -O2 (no await of it waits there).
+// The spawned part runs only lowered, on one worker: tasks parked on an
+// embedded send and an embedded receive are dumped (the await's
+// file:line:col, the leaf's name), then cancelled: their waiters
+// unlinked, nothing lost, nothing received twice, a must_destruct value
+// owned at the await destructed, and the channel usable after.
 // RUN: %coast -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // RUN: grep -v -e '^#line' -e '^//' %t.lowered.c | FileCheck %s --check-prefix=LOWERED
 // RUN: grep -v '^//' %t.lowered.c | not grep -e '= coast_chan_[a-z]*__coast_start(' -e 'coast__poll_child(' -e 'coast_chan_recv__coast_init('

@@ -113,6 +113,15 @@ static void spawn_pair(struct pair_shared *sh, coast_task **tasks)
 	}
 }
 
+/* The pair's end: the wakers they kept dropped, no task left. */
+static int pair_end(struct pair_shared *sh)
+{
+	coast_waker_drop(sh->slot[0]);
+	coast_waker_drop(sh->slot[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
 TEST_IMPL(lifo_pair_no_starvation)
 {
 	struct pair_shared sh = { .limit = 100000 };
@@ -127,10 +136,7 @@ TEST_IMPL(lifo_pair_no_starvation)
 	/* The pair runs from the slot at most 3 times in a row, then goes to
 	 * the back of the queue, behind the third. */
 	ASSERT(sh.rounds_at_third <= 8);
-	coast_waker_drop(sh.slot[0]);
-	coast_waker_drop(sh.slot[1]);
-	ASSERT_EQ(test_live_settle(0), 0);
-	return 0;
+	return pair_end(&sh);
 }
 
 /* Spawns the third from off the runtime (the injection queue), then
@@ -152,27 +158,32 @@ static void *spawn_third(void *arg)
  * at once, and counts a turn; a task injected from another thread
  * meanwhile runs at the tick (every 61 turns), not never.
  */
-TEST_IMPL(lifo_pair_foreign_spawn)
+/* One worker, the pair run to its end while the thread spawner spawns
+ * the third. */
+static void pair_with_thread(struct pair_shared *sh, void *(*spawner)(void *))
 {
-	/* The limit only ends a broken run. */
-	struct pair_shared sh = { .limit = 100000000 };
 	coast_task *tasks[2];
 	pthread_t th;
 
 	test_workers(1);
-	spawn_pair(&sh, tasks);
-	ASSERT_EQ(pthread_create(&th, NULL, spawn_third, &sh), 0);
+	spawn_pair(sh, tasks);
+	ASSERT_EQ(pthread_create(&th, NULL, spawner, sh), 0);
 	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
 	ASSERT_EQ(pthread_join(th, NULL), 0);
-	ASSERT(sh.third_ran);
+	ASSERT(sh->third_ran);
+}
+
+TEST_IMPL(lifo_pair_foreign_spawn)
+{
+	/* The limit only ends a broken run. */
+	struct pair_shared sh = { .limit = 100000000 };
+
+	pair_with_thread(&sh, spawn_third);
 	/* Within a tick's 61 turns, one in 4 polls (unless it ran before
 	 * the pair saw it queued). */
 	if (sh.rounds_at_seen)
 		ASSERT(sh.rounds_at_third + 1 - sh.rounds_at_seen <= 61 * 4 + 4);
-	coast_waker_drop(sh.slot[0]);
-	coast_waker_drop(sh.slot[1]);
-	ASSERT_EQ(test_live_settle(0), 0);
-	return 0;
+	return pair_end(&sh);
 }
 
 /*
@@ -195,10 +206,7 @@ TEST_IMPL(lifo_pair_pinned)
 	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
 	ASSERT(sh.third_ran);
 	ASSERT(sh.rounds_at_third - 50 <= 8);
-	coast_waker_drop(sh.slot[0]);
-	coast_waker_drop(sh.slot[1]);
-	ASSERT_EQ(test_live_settle(0), 0);
-	return 0;
+	return pair_end(&sh);
 }
 
 /* spawn_third once the pair has made its rounds. */
@@ -220,21 +228,11 @@ static void *spawn_third_late(void *arg)
 TEST_IMPL(lifo_pair_foreign_late)
 {
 	struct pair_shared sh = { .limit = 100000000, .third_at = 50 };
-	coast_task *tasks[2];
-	pthread_t th;
 
-	test_workers(1);
-	spawn_pair(&sh, tasks);
-	ASSERT_EQ(pthread_create(&th, NULL, spawn_third_late, &sh), 0);
-	ASSERT_EQ(join_all(tasks, 2, NULL), 2);
-	ASSERT_EQ(pthread_join(th, NULL), 0);
-	ASSERT(sh.third_ran);
+	pair_with_thread(&sh, spawn_third_late);
 	ASSERT(sh.rounds_at_seen > 50);
 	ASSERT(sh.rounds_at_third + 1 - sh.rounds_at_seen <= 61 * 4 + 4);
-	coast_waker_drop(sh.slot[0]);
-	coast_waker_drop(sh.slot[1]);
-	ASSERT_EQ(test_live_settle(0), 0);
-	return 0;
+	return pair_end(&sh);
 }
 
 /* ------------------------------------------- woken into the slot, then */
