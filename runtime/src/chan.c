@@ -761,21 +761,11 @@ static __attribute__((noinline)) int poll_contended(struct chan_frame *c,
 	return poll_lock_held(c, c->ch, cx, send);
 }
 
-/* The lock taken (c->ch: ch), then poll_lock_held.  A contended lock is
- * poll_contended's, a tail call (see poll_wait). */
-static inline __attribute__((always_inline)) int
-poll_acquire(struct chan_frame *c, struct coast_chan *ch, struct coast_cx *cx,
-	     bool send)
-{
-	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
-		return poll_contended(c, cx, send);
-	return poll_lock_held(c, ch, cx, send);
-}
-
 /*
  * The rest of a poll, the node unlinked (IDLE or NOTIFIED, which hold
  * still): everything under the lock.  Apart, so that the polls that need
- * no lock save no registers; one copy for each side.
+ * no lock save no registers; one copy for each side.  A contended lock
+ * is poll_contended's, a tail call (see poll_wait).
  */
 static inline __attribute__((always_inline)) int
 poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
@@ -786,7 +776,9 @@ poll_locked(struct chan_frame *c, struct coast_cx *cx, bool send)
 		return chan_done(c, COAST__ERR(EINVAL));
 	if (c->h.flags & COAST_F_CANCEL)
 		return chan_cancel(c, send);
-	return poll_acquire(c, ch, cx, send);
+	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
+		return poll_contended(c, cx, send);
+	return poll_lock_held(c, ch, cx, send);
 }
 
 static __attribute__((noinline)) int send_locked(struct chan_frame *c,
@@ -875,34 +867,46 @@ COAST_EXTERN int coast_chan_recv__coast_poll(struct coast_frame *f,
 	return chan_poll(f, cx, false);
 }
 
-/* coast_chan_recv__coast_first's NULLs, apart: a tail call whose READY
- * is hidden from IPSCCP (see handed_copy).  Inline, the NULLs' path made
- * clang keep a stack frame on every path; tested in one if, with two
- * setnes. */
-static __attribute__((noinline)) int first_invalid(struct chan_frame *c)
+/* coast_chan_recv__coast_first's paths that do not link the waiter at
+ * once (a contended lock, NULLs): the waiter idle, then recv_locked's
+ * poll.  Apart, a tail call: inline, the NULLs' path made clang keep a
+ * stack frame on every path. */
+static __attribute__((noinline)) int first_idle(struct chan_frame *c,
+						struct coast_cx *cx)
 {
-	int r = chan_done(c, COAST__ERR(EINVAL));
-
-	__asm__("" : "+r"(r));
-	return r;
+	atomic_init(&c->w.state, W_IDLE);
+	return recv_locked(c, cx);
 }
 
 /* coast_chan_recv__coast_init, then chan_poll's first poll, which knows
  * what the init stored: the channel and destination in registers, and no
  * cancellation (the awaiter, polling, was not cancelled; its frame's was
- * just cleared). */
+ * just cleared).  The init's stores but the waiter's state: a wait links
+ * the waiter, and only the other paths make it idle first (a store a
+ * waiting receive fewer).  NULLs tested one at a time: together clang
+ * tested them with two setnes. */
 COAST_EXTERN int coast_chan_recv__coast_first(struct coast_chan_op *f,
 					      coast_chan *ch, void *elem,
 					      struct coast_cx *cx)
 {
 	struct chan_frame *c = (struct chan_frame *)(void *)f;
 
-	coast_chan_recv__coast_init(f, ch, elem);
+	c->h.fn = &coast__chan_recv_fn;
+	c->h.state = COAST_STATE_START;
+	c->h.flags = 0;
+	c->ch = ch;
+	c->elem = elem;
 	if (!ch)
-		return first_invalid(c);
+		return first_idle(c, cx);
 	if (!elem)
-		return first_invalid(c);
-	return poll_acquire(c, ch, cx, false);
+		return first_idle(c, cx);
+	if (atomic_exchange_explicit(&ch->lock, true, memory_order_acquire))
+		return first_idle(c, cx);
+	if (ch->look.len || ch->look.closed) {
+		atomic_init(&c->w.state, W_IDLE);
+		return recv_try(c, cx);
+	}
+	return poll_wait(c, ch, cx, false);
 }
 
 /* The start functions' init: the waiter idle, as coast__chan_op_init leaves

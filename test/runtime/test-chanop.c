@@ -360,8 +360,10 @@ TEST_IMPL(chanop_ping_pong_first)
 
 /*
  * A receive's first that completes at once, called as the lowering calls
- * it (its frame's memory dirty): an element there, a closed empty
- * channel, NULLs; each READY, the frame done and describing itself.
+ * it (its frame's memory dirty, here with bytes that read as HANDED): an
+ * element there, a closed empty channel, NULLs; each READY, the frame
+ * done and describing itself, a poll after it READY with nothing copied
+ * (its waiter made idle: first links it only when it waits).
  */
 static int recv_first(struct coast_cx *cx, void *p, int n)
 {
@@ -372,20 +374,25 @@ static int recv_first(struct coast_cx *cx, void *p, int n)
 	(void)p, (void)n;
 	ASSERT(ch);
 	ASSERT_EQ(coast_chan_send(ch, &v), 0);
-	memset(&op, 0xa5, sizeof(op));
+	memset(&op, 4, sizeof(op));
 	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, &got, cx), COAST_READY);
 	ASSERT_EQ(op.__ret, 0);
 	ASSERT_EQ(got, 5);
 	ASSERT_EQ(op.__h.state, COAST_STATE_DONE);
 	ASSERT(op.__h.fn == &coast__chan_recv_fn);
+	got = -1;
+	ASSERT_EQ(coast_chan_recv__coast_poll(&op.__h, cx), COAST_READY);
+	ASSERT_EQ(got, -1);
 	ASSERT_EQ(coast_chan_close(ch), 0);
 	memset(&op, 0xa5, sizeof(op));
 	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, &got, cx), COAST_READY);
 	ASSERT_EQ(op.__ret, -EPIPE);
-	memset(&op, 0xa5, sizeof(op));
+	memset(&op, 4, sizeof(op));
 	ASSERT_EQ(coast_chan_recv__coast_first(&op, NULL, &got, cx),
 		  COAST_READY);
 	ASSERT_EQ(op.__ret, -EINVAL);
+	ASSERT_EQ(coast_chan_recv__coast_poll(&op.__h, cx), COAST_READY);
+	ASSERT_EQ(got, -1);
 	memset(&op, 0xa5, sizeof(op));
 	ASSERT_EQ(coast_chan_recv__coast_first(&op, ch, NULL, cx), COAST_READY);
 	ASSERT_EQ(op.__ret, -EINVAL);
