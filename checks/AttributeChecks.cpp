@@ -4,8 +4,6 @@
 #include "ClangCompat.h"
 #include "CoastAttrs.h"
 
-#include "clang/AST/RecursiveASTVisitor.h"
-
 #include <string>
 
 using namespace clang;
@@ -40,70 +38,53 @@ bool takesLocalNamesake(const FunctionDecl *FD, const RecordDecl *RD) {
          Other->getCanonicalDecl() != RD->getCanonicalDecl();
 }
 
-class AttributeVisitor : public RecursiveASTVisitor<AttributeVisitor> {
-public:
-  AttributeVisitor(ASTContext &Ctx, CheckHandler &H) : Ctx(Ctx), Handler(H) {}
-
-  bool VisitRecordDecl(RecordDecl *RD) {
-    if (!RD->isThisDeclarationADefinition())
-      return true;
-    for (StringRef Name : mustDestructNames(RD))
-      checkDestructor(RD, Name);
-    return true;
-  }
-
-  bool VisitDecl(Decl *D) {
-    // Attributes are inherited by redeclarations: no attributes here means
-    // none on any earlier declaration either.
-    if (!D->hasAttrs() || !hasCoastAttr(D, CoastAttr::ReturnsSend) ||
-        hasCoastAttr(D, CoastAttr::Async) ||
-        hasCoastAttr(D, CoastAttr::BoxAsync))
-      return true;
-    if (D->getPreviousDecl())
-      return true; // reported at the first declaration
-    Handler.attribute(coastAttrLoc(D, CoastAttr::ReturnsSend),
-                      "'returns_send' needs an async function or async "
-                      "function pointer: add 'async'");
-    return true;
-  }
-
-private:
-  void checkDestructor(const RecordDecl *RD, StringRef Name) {
-    SourceLocation Loc = coastAttrLoc(RD, CoastAttr::MustDestruct);
-    const FunctionDecl *Found = nullptr;
-    for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(
-             DeclarationName(&Ctx.Idents.get(Name))))
-      if (const auto *FD = dyn_cast<FunctionDecl>(ND))
-        Found = FD;
-    QualType RT = recordTypeOf(Ctx, RD);
-    std::string Type = RT.getAsString(Ctx.getPrintingPolicy());
-    if (!Found) {
-      Handler.attribute(Loc, "destructor '" + Name.str() + "' of '" + Type +
-                                 "' is not a declared function");
-      return;
-    }
-    if (destructs(Found, RT))
-      return;
-    std::string Note = "'" + Name.str() + "' declared here";
-    if (takesLocalNamesake(Found, RD))
-      Note += ", where '" + Type +
-              "' is a new type local to its parameter list; declare '" + Type +
-              ";' before it";
-    Handler.attribute(Loc,
-                      "destructor '" + Name.str() + "' must take one '" + Type +
-                          " *' or '" + Type + "' parameter",
-                      Found->getLocation(), Note);
-  }
-
-  ASTContext &Ctx;
-  CheckHandler &Handler;
-};
-
 } // namespace
 
-void runAttributeChecks(ASTContext &Ctx, CheckHandler &Handler) {
-  AttributeVisitor V(Ctx, Handler);
-  V.TraverseDecl(Ctx.getTranslationUnitDecl());
+void AttributeChecks::visitRecordDecl(const RecordDecl *RD) {
+  if (!RD->isThisDeclarationADefinition())
+    return;
+  for (StringRef Name : mustDestructNames(RD))
+    checkDestructor(RD, Name);
+}
+
+void AttributeChecks::visitDecl(const Decl *D) {
+  // Attributes are inherited by redeclarations: no attributes here means
+  // none on any earlier declaration either.
+  if (!D->hasAttrs() || !hasCoastAttr(D, CoastAttr::ReturnsSend) ||
+      hasCoastAttr(D, CoastAttr::Async) || hasCoastAttr(D, CoastAttr::BoxAsync))
+    return;
+  if (D->getPreviousDecl())
+    return; // reported at the first declaration
+  Handler.attribute(coastAttrLoc(D, CoastAttr::ReturnsSend),
+                    "'returns_send' needs an async function or async "
+                    "function pointer: add 'async'");
+}
+
+void AttributeChecks::checkDestructor(const RecordDecl *RD, StringRef Name) {
+  SourceLocation Loc = coastAttrLoc(RD, CoastAttr::MustDestruct);
+  const FunctionDecl *Found = nullptr;
+  for (const NamedDecl *ND : Ctx.getTranslationUnitDecl()->lookup(
+           DeclarationName(&Ctx.Idents.get(Name))))
+    if (const auto *FD = dyn_cast<FunctionDecl>(ND))
+      Found = FD;
+  QualType RT = recordTypeOf(Ctx, RD);
+  std::string Type = RT.getAsString(Ctx.getPrintingPolicy());
+  if (!Found) {
+    Handler.attribute(Loc, "destructor '" + Name.str() + "' of '" + Type +
+                               "' is not a declared function");
+    return;
+  }
+  if (destructs(Found, RT))
+    return;
+  std::string Note = "'" + Name.str() + "' declared here";
+  if (takesLocalNamesake(Found, RD))
+    Note += ", where '" + Type +
+            "' is a new type local to its parameter list; declare '" + Type +
+            ";' before it";
+  Handler.attribute(Loc,
+                    "destructor '" + Name.str() + "' must take one '" + Type +
+                        " *' or '" + Type + "' parameter",
+                    Found->getLocation(), Note);
 }
 
 } // namespace coast

@@ -15,7 +15,22 @@
 
 namespace coast {
 
-void runAttributeChecks(clang::ASTContext &Ctx, CheckHandler &Handler);
+/// Handed every declaration of the translation unit by the checks' one walk
+/// (Checks.cpp).
+class AttributeChecks {
+public:
+  AttributeChecks(clang::ASTContext &Ctx, CheckHandler &H)
+      : Ctx(Ctx), Handler(H) {}
+
+  void visitDecl(const clang::Decl *D);
+  void visitRecordDecl(const clang::RecordDecl *RD);
+
+private:
+  void checkDestructor(const clang::RecordDecl *RD, llvm::StringRef Name);
+
+  clang::ASTContext &Ctx;
+  CheckHandler &Handler;
+};
 
 } // namespace coast
 

@@ -3,6 +3,7 @@
 #include "Checks.h"
 #include "AsyncCallChecks.h"
 #include "AttributeChecks.h"
+#include "EvaluatedVisitor.h"
 #include "FnPtrMismatchCheck.h"
 #include "LockAcrossAwaitCheck.h"
 #include "MustDestructAnalysis.h"
@@ -13,16 +14,189 @@
 #include "SpawnBorrowCheck.h"
 #include "SpawnNotSendCheck.h"
 
+using namespace clang;
+
 namespace coast {
+
+namespace {
+
+/// The checks that look at every declaration or expression of the
+/// translation unit, wherever it is, share one walk: a walk of the whole
+/// unit (every prototype of every header, its parameters and their types)
+/// costs far more than what each check does at a node.
+///
+/// The walk visits what a plain RecursiveASTVisitor visits, in its order,
+/// and tells each node to the checks that would have seen it in a walk of
+/// their own: AttributeChecks and FnPtrMismatchCheck see everything;
+/// AsyncCallChecks and SpawnNotSendCheck walked as EvaluatedVisitors, so
+/// they do not see what one skips, AsyncCallChecks sees unevaluated
+/// operands as such, SpawnNotSendCheck does not see them, and
+/// AsyncCallChecks sees function definitions only.
+class CheckWalk : public EvaluatedVisitor<CheckWalk> {
+  using Base = EvaluatedVisitor<CheckWalk>;
+  using Plain = RecursiveASTVisitor<CheckWalk>;
+
+public:
+  CheckWalk(ASTContext &Ctx, SendAnalysis &Send, CheckHandler &Handler)
+      : Attributes(Ctx, Handler), AsyncCalls(Handler), FnPtrs(Send, Handler),
+        Spawns(Ctx.getSourceManager(), Send, Handler) {}
+
+  bool TraverseFunctionDecl(FunctionDecl *FD) {
+    const FunctionDecl *OuterFunction = Function;
+    bool OuterHidden = HiddenFromAsyncCalls;
+    Function = FD;
+    bool Definition = FD->doesThisDeclarationHaveABody();
+    if (Definition)
+      AsyncCalls.enterFunction(FD);
+    else
+      HiddenFromAsyncCalls = true;
+    bool Result = Base::TraverseFunctionDecl(FD);
+    if (Definition)
+      AsyncCalls.leaveFunction();
+    HiddenFromAsyncCalls = OuterHidden;
+    Function = OuterFunction;
+    return Result;
+  }
+
+  bool traverseUnevaluated(Expr *E, const char *Operator) {
+    const char *Outer = Unevaluated;
+    if (!Outer)
+      Unevaluated = Operator;
+    bool Result = TraverseStmt(E);
+    Unevaluated = Outer;
+    return Result;
+  }
+
+  // EvaluatedVisitor walks the chosen operand alone and the other as
+  // unevaluated, not the condition.
+  bool TraverseChooseExpr(ChooseExpr *E) {
+    if (E->isConditionDependent())
+      return hidden([&] { return Plain::TraverseChooseExpr(E); });
+    if (!hidden([&] {
+          return WalkUpFromChooseExpr(E) && TraverseStmt(E->getCond());
+        }))
+      return false;
+    for (Expr *Operand : {E->getLHS(), E->getRHS()})
+      if (!(Operand == E->getChosenSubExpr()
+                ? TraverseStmt(Operand)
+                : traverseUnevaluated(Operand, "__builtin_choose_expr")))
+        return false;
+    return true;
+  }
+
+  // EvaluatedVisitor walks the selected association alone and the other
+  // expressions as unevaluated, not the types.
+  bool TraverseGenericSelectionExpr(GenericSelectionExpr *E) {
+    if (E->isResultDependent())
+      return hidden([&] { return Plain::TraverseGenericSelectionExpr(E); });
+    if (!hidden([&] {
+          return WalkUpFromGenericSelectionExpr(E) &&
+                 (E->isExprPredicate() ||
+                  TraverseTypeLoc(E->getControllingType()->getTypeLoc()));
+        }))
+      return false;
+    if (E->isExprPredicate() &&
+        !traverseUnevaluated(E->getControllingExpr(), "_Generic"))
+      return false;
+    for (const GenericSelectionExpr::Association A : E->associations()) {
+      if (TypeSourceInfo *TSI = A.getTypeSourceInfo();
+          TSI && !hidden([&] { return TraverseTypeLoc(TSI->getTypeLoc()); }))
+        return false;
+      Expr *Operand = A.getAssociationExpr();
+      if (!(Operand == E->getResultExpr()
+                ? TraverseStmt(Operand)
+                : traverseUnevaluated(Operand, "_Generic")))
+        return false;
+    }
+    return true;
+  }
+
+  bool VisitDecl(Decl *D) {
+    Attributes.visitDecl(D);
+    return true;
+  }
+
+  bool VisitRecordDecl(RecordDecl *RD) {
+    Attributes.visitRecordDecl(RD);
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    FnPtrs.visitVarDecl(VD);
+    return true;
+  }
+
+  bool VisitParenExpr(ParenExpr *PE) {
+    if (HiddenFromEvaluated)
+      return true;
+    std::optional<Mark> M = matchMark(PE);
+    if (!M)
+      return true;
+    if (!HiddenFromAsyncCalls)
+      AsyncCalls.visitMark(*M, Unevaluated);
+    if (!Unevaluated)
+      Spawns.visitMark(*M, Function);
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    if (!HiddenFromEvaluated && !HiddenFromAsyncCalls)
+      AsyncCalls.visitCallExpr(CE, Unevaluated);
+    FnPtrs.visitCallExpr(CE);
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    FnPtrs.visitBinaryOperator(BO);
+    return true;
+  }
+
+  bool VisitInitListExpr(InitListExpr *ILE) {
+    FnPtrs.visitInitListExpr(ILE);
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    FnPtrs.visitReturnStmt(RS, Function);
+    return true;
+  }
+
+  bool VisitCStyleCastExpr(CStyleCastExpr *CE) {
+    FnPtrs.visitCStyleCastExpr(CE);
+    return true;
+  }
+
+private:
+  /// Walks what an EvaluatedVisitor does not visit at all.
+  template <typename Walk> bool hidden(Walk W) {
+    bool Outer = HiddenFromEvaluated;
+    HiddenFromEvaluated = true;
+    bool Result = W();
+    HiddenFromEvaluated = Outer;
+    return Result;
+  }
+
+  AttributeChecks Attributes;
+  AsyncCallChecks AsyncCalls;
+  FnPtrMismatchCheck FnPtrs;
+  SpawnNotSendCheck Spawns;
+  /// The innermost function declaration walked, a definition or not.
+  const FunctionDecl *Function = nullptr;
+  /// The outermost operator ("sizeof") whose operand, which C never
+  /// evaluates, the walk is in; null in evaluated code.
+  const char *Unevaluated = nullptr;
+  bool HiddenFromEvaluated = false;
+  /// In a function declaration that is not a definition.
+  bool HiddenFromAsyncCalls = false;
+};
+
+} // namespace
 
 void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
                   FunctionAnalyses &Analyses) {
-  runAttributeChecks(Ctx, Handler);
-  runAsyncCallChecks(Ctx, Handler);
   runRecursionCheck(Ctx, Handler);
   SendAnalysis Send(Ctx, Analyses);
-  runFnPtrMismatchCheck(Ctx, Send, Handler);
-  runSpawnNotSendCheck(Ctx, Send, Handler);
+  CheckWalk(Ctx, Send, Handler).TraverseDecl(Ctx.getTranslationUnitDecl());
   runReturnsSendViolatedCheck(Send, Handler);
   runLockAcrossAwaitCheck(Send, Handler);
   runMustDestructAnalysis(Ctx, Handler, Analyses);

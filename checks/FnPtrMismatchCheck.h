@@ -21,11 +21,45 @@
 #include "SendAnalysis.h"
 
 #include "clang/AST/ASTContext.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <string>
 
 namespace coast {
 
-void runFnPtrMismatchCheck(clang::ASTContext &Ctx, SendAnalysis &Send,
-                           CheckHandler &Handler);
+/// Handed every declaration and expression of the translation unit by the
+/// checks' one walk (Checks.cpp), in pre-order: a variable before its
+/// initializer list.
+class FnPtrMismatchCheck {
+public:
+  FnPtrMismatchCheck(SendAnalysis &Send, CheckHandler &H)
+      : Send(Send), Handler(H) {}
+
+  void visitBinaryOperator(const clang::BinaryOperator *BO);
+  void visitVarDecl(const clang::VarDecl *VD);
+  void visitInitListExpr(const clang::InitListExpr *Visited);
+  void visitCallExpr(const clang::CallExpr *CE);
+  /// \p Function is the function declaration the return is in, or null.
+  void visitReturnStmt(const clang::ReturnStmt *RS,
+                       const clang::FunctionDecl *Function);
+  void visitCStyleCastExpr(const clang::CStyleCastExpr *CE);
+
+private:
+  void check(const clang::Expr *Value, const clang::Decl *Target,
+             clang::QualType TargetType);
+  void checkBound(const clang::Expr *Value, const clang::ValueDecl *From,
+                  const clang::Decl *Target, clang::QualType TargetType,
+                  const std::string &What);
+  void checkVtableCast(const clang::CStyleCastExpr *CE);
+
+  SendAnalysis &Send;
+  CheckHandler &Handler;
+  llvm::DenseSet<const clang::InitListExpr *> Seen;
+  /// The variable or field each (semantic) initializer list initializes,
+  /// recorded before the list is visited.
+  llvm::DenseMap<const clang::InitListExpr *, const clang::Decl *> ListOwner;
+};
 
 } // namespace coast
 

@@ -11,6 +11,7 @@
 #ifndef COAST_CHECKS_SPAWNNOTSENDCHECK_H
 #define COAST_CHECKS_SPAWNNOTSENDCHECK_H
 
+#include "AsyncAST.h"
 #include "CheckHandler.h"
 #include "SendAnalysis.h"
 
@@ -18,8 +19,22 @@
 
 namespace coast {
 
-void runSpawnNotSendCheck(clang::ASTContext &Ctx, SendAnalysis &Send,
-                          CheckHandler &Handler);
+/// Handed the evaluated expressions of the translation unit by the checks'
+/// one walk (Checks.cpp).
+class SpawnNotSendCheck {
+public:
+  SpawnNotSendCheck(const clang::SourceManager &SM, SendAnalysis &Send,
+                    CheckHandler &H)
+      : SM(SM), Send(Send), Handler(H) {}
+
+  /// \p Function is the function declaration the mark is in, or null.
+  void visitMark(const Mark &M, const clang::FunctionDecl *Function);
+
+private:
+  const clang::SourceManager &SM;
+  SendAnalysis &Send;
+  CheckHandler &Handler;
+};
 
 } // namespace coast
 

@@ -603,8 +603,10 @@ bool TULowering::checkVariadicDeclarations() {
   bool Ok = true;
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
     const auto *FD = dyn_cast<FunctionDecl>(D);
-    if (!FD || !FD->isFirstDecl() || !isAsyncFunction(FD) ||
-        !FD->isVariadic() || FD->isDefined())
+    // Variadic first: most of a file's declarations are its headers'
+    // prototypes, and the attribute lookup walks each one's redeclarations.
+    if (!FD || !FD->isFirstDecl() || !FD->isVariadic() ||
+        !isAsyncFunction(FD) || FD->isDefined())
       continue;
     Handler.unsupported(FD->getLocation(),
                         "async function '" + FD->getName().str() +
