@@ -173,6 +173,9 @@ struct SuspendPoint {
   /// The register locals live across it (indices into Plan.Spills): stored
   /// into the frame when it suspends, loaded back when it resumes.
   std::vector<unsigned> Spills;
+  /// The register parameters the body assigns live across it (indices into
+  /// Plan.Vars): stored into their members when it suspends.
+  std::vector<unsigned> Params;
 };
 
 /// A parameter or local that lives in the frame.
@@ -190,6 +193,14 @@ struct FrameVar {
   /// name, defined as a macro of its member around the body
   /// (FrameVarNames.h). Otherwise its references are rewritten to the member.
   bool Defined = false;
+  /// A register parameter: a C local of the poll function of its name,
+  /// loaded from its member as the poll function starts; its references
+  /// stay as written. A scalar whose address is never taken and whose name
+  /// means it throughout: after a call, a value in the frame is loaded
+  /// again (the frame is reached through a pointer), a C local is not.
+  /// One the body assigns is stored back where the function suspends at a
+  /// point it is live across (SuspendPoint::Params).
+  bool Register = false;
 };
 
 /// A value the lowering keeps between the pieces of a statement: an

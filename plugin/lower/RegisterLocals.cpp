@@ -67,6 +67,34 @@ void collectVarRefs(const Stmt *S, llvm::DenseSet<const VarDecl *> &Refs) {
   Finder.TraverseStmt(const_cast<Stmt *>(S));
 }
 
+void collectAssigned(const Stmt *Body,
+                     llvm::DenseSet<const VarDecl *> &Assigned) {
+  struct AssignFinder : RecursiveASTVisitor<AssignFinder> {
+    llvm::DenseSet<const VarDecl *> &Assigned;
+    explicit AssignFinder(llvm::DenseSet<const VarDecl *> &A) : Assigned(A) {}
+    void note(const Expr *E) {
+      if (const VarDecl *VD = designatedVar(E))
+        Assigned.insert(VD);
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->isAssignmentOp())
+        note(BO->getLHS());
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *UO) {
+      if (UO->isIncrementDecrementOp())
+        note(UO->getSubExpr());
+      return true;
+    }
+    bool VisitGCCAsmStmt(GCCAsmStmt *S) {
+      for (const Expr *Out : S->outputs())
+        note(Out);
+      return true;
+    }
+  } AF(Assigned);
+  AF.TraverseStmt(const_cast<Stmt *>(Body));
+}
+
 /// The parts of an Expression point's anchor that the lowering evaluates
 /// after the await: the statement's own expressions, not the bodies of the
 /// statements it holds.
@@ -209,6 +237,20 @@ std::string RegisterLocals::whyInFrame(const LocalScope &L) const {
     if (!inScope(L, I) && live(L, I))
       return "is live across an 'await' outside its scope";
   return "";
+}
+
+bool RegisterLocals::registerParameter(const ParmVarDecl *P) const {
+  QualType T = P->getType();
+  if (!T->isScalarType() || T->isVariablyModifiedType() ||
+      T.isVolatileQualified() || T->isAtomicType() || P->hasAttrs() ||
+      AddressTaken.count(P))
+    return false;
+  // Drop paths destruct owned values from the frame at any suspension point.
+  QualType Owned = T;
+  if (const auto *PT = T->getAs<PointerType>())
+    Owned = PT->getPointeeType();
+  return !mustDestructRecord(Owned) &&
+         !hasCoastAttr(P, CoastAttr::MustDestruct);
 }
 
 std::vector<unsigned> RegisterLocals::liveAcross(const LocalScope &L) const {

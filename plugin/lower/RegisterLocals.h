@@ -57,6 +57,12 @@ void collectAddressTaken(const clang::Stmt *Body,
 void collectVarRefs(const clang::Stmt *S,
                     llvm::DenseSet<const clang::VarDecl *> &Refs);
 
+/// Adds to \p Assigned the variables \p Body assigns, increments,
+/// decrements or names as an asm output: every way to change a scalar
+/// whose address is never taken.
+void collectAssigned(const clang::Stmt *Body,
+                     llvm::DenseSet<const clang::VarDecl *> &Assigned);
+
 /// Which locals of one async function can be register locals, and the
 /// suspension points each is live across. Computed once the suspension
 /// points are planned; stale once the AST changes.
@@ -79,6 +85,13 @@ public:
   /// The type of \p VD's frame slot, spelled at file scope; null when there
   /// is none.
   clang::QualType slotType(const clang::VarDecl *VD) const;
+
+  /// Whether the parameter \p P can be a register parameter (a C local of
+  /// the poll function, loaded from its frame member where the function
+  /// starts and resumes) as far as its type and uses go: a scalar whose
+  /// address is never taken and that cancellation never destructs. Its name
+  /// must also mean it throughout the body (FrameVar::Defined).
+  bool registerParameter(const clang::ParmVarDecl *P) const;
 
 private:
   bool inScope(const LocalScope &L, unsigned Point) const;

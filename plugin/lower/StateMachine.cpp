@@ -332,12 +332,17 @@ std::string StateMachineEmitter::localDecl(const VarDecl *VD) const {
   return S + ";";
 }
 
-/// The register locals live across \p Pt go to the frame as it suspends...
+/// The register locals live across \p Pt go to the frame as it suspends,
+/// and so do the register parameters the body assigns (header() loads
+/// them all again)...
 std::string StateMachineEmitter::spillText(const SuspendPoint &Pt) const {
   std::string S;
   for (unsigned I : Pt.Spills)
     S += "__co->" + P.Spills[I].Field + " = " +
          P.Spills[I].Decl->getName().str() + "; ";
+  for (unsigned I : Pt.Params)
+    S += "__co->" + P.Vars[I].Field + " = " + P.Vars[I].Decl->getName().str() +
+         "; ";
   return S;
 }
 
@@ -530,9 +535,11 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
   // Anything but READY (PENDING, or DESCEND: rule 6 of future.h) leaves
   // with that answer, storing the register locals live across the point;
   // resuming (header()) loads them first. The first poll needs neither.
-  std::string Pending = Pt.Spills.empty()
+  std::string Spill = spillText(Pt);
+  std::string Pending = Spill.empty()
                             ? "goto __coast_pending; "
-                            : "{ " + spillText(Pt) + "goto __coast_pending; } ";
+                            : "{ " + Spill + "goto __coast_pending; } ";
+  bool Reload = !Pt.Spills.empty();
   if ((Pt.Source == FrameSource::Embedded && Pt.SplitCallee) || Pt.LeafFirst) {
     // The first poll enters the callee's body at its start: a constant
     // state the inliner folds its dispatch with (its frame was just
@@ -546,13 +553,13 @@ std::string StateMachineEmitter::pointText(const SuspendPoint &Pt) const {
                   StateStart + ")";
     S += "__co->__h.state = " + N + "; if ((__coast_p = " + First +
          ") != COAST_READY) " + Pending + "if (0) { " +
-         (Pt.Spills.empty() ? "__coast_s" + N + ": "
-                            : "__coast_r" + N + ": " + reloadText(Pt)) +
+         (Reload ? "__coast_r" + N + ": " + reloadText(Pt)
+                 : "__coast_s" + N + ": ") +
          "if ((__coast_p = " + pollCall(Pt) + ") != COAST_READY) " + Pending +
          "} ";
   } else if (Pt.Source != FrameSource::None) {
     S += "__co->__h.state = " + N + "; ";
-    if (!Pt.Spills.empty())
+    if (Reload)
       S += "goto __coast_s" + N + "; __coast_r" + N + ": " + reloadText(Pt);
     std::string Poll =
         Take ? "coast__poll_take(" + Child + ", __cx, " +
@@ -824,10 +831,26 @@ std::string StateMachineEmitter::tempLocals() const {
 }
 
 std::string StateMachineEmitter::header() const {
+  // Register parameters, declared ahead of every jump: loaded on the way
+  // in, one value for the whole poll (loaded where each resume jumps to, a
+  // parameter was a phi at every join, more IR than the loads it saved). A
+  // parameter sharing storage with the callee frames holds its value at the
+  // start only.
+  std::string Params, Start;
+  for (const FrameVar &V : P.Vars) {
+    if (!V.Register)
+      continue;
+    std::string Name = V.Decl->getName().str();
+    std::string Load = Name + " = __co->" + V.Field + "; ";
+    Params += "__typeof_unqual__(__co->" + V.Field + ") " +
+              (V.Shared ? Name + "; " : Load);
+    if (V.Shared)
+      Start += Load;
+  }
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; " +
-                  tempLocals() +
+                  Params + tempLocals() +
                   (Split ? std::string("switch (__coast_st)")
                          : std::string("if (__coast_h->flags & ") + FlagCancel +
                                ") goto __coast_drop; switch "
@@ -839,7 +862,7 @@ std::string StateMachineEmitter::header() const {
     S += "case " + std::to_string(Pt.State) + ": goto __coast_" +
          (Reload ? "r" : "s") + std::to_string(Pt.State) + "; ";
   }
-  S += "default: return COAST_READY; }\n";
+  S += "default: return COAST_READY; } " + Start + "\n";
   // The body's function names are the user's function's, not the poll
   // function's (assert and logs print them). Only where the body names
   // them: six directives and their markers a function were nearly half the

@@ -7,6 +7,7 @@
 //   static int f__coast_poll(struct coast_head *__coast_h,
 //                            struct coast_cx *__cx) {
 //     struct f__coast_frame *__co = ...;
+//     T p = __co->p;  (optimizing: each register parameter)
 //     if (cancel requested) goto __coast_drop;
 //     switch (state) { case 0: break; case 1: goto __coast_s1; ... }
 //   #define return <store the value in __co->__ret, finish>
