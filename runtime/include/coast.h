@@ -35,9 +35,9 @@
  * (a yield the library does not see hangs its task).  Without debug
  * info, which would give every program's line table one file more.
  */
-COAST_EXTERN extern const char coast__abi_2[];
+COAST_EXTERN extern const char coast__abi_3[];
 static const char *const coast__abi_check
-	__attribute__((__used__, __nodebug__)) = coast__abi_2;
+	__attribute__((__used__, __nodebug__)) = coast__abi_3;
 
 #define coast_async __attribute__((__async__))
 #define coast_box_async __attribute__((__box_async__))

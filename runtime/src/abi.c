@@ -6,4 +6,4 @@
  */
 #include <coast/runtime.h>
 
-COAST_EXTERN const char coast__abi_2[] = "coast ABI 2";
+COAST_EXTERN const char coast__abi_3[] = "coast ABI 3";

@@ -485,8 +485,8 @@ elem_copy(void *dst, const void *src, size_t n)
 
 /*
  * C6: a send that hands elem to the first receiver linked, ch->lock held:
- * true when it did, and stored the send's result (0) in *result,
- * released the lock, marked the node HANDED and woke its receiver;
+ * true when it did (the send's result is 0), released the lock, marked
+ * the node HANDED and woke its receiver;
  * false, the lock still held, when the channel is closed or holds
  * elements, nobody is linked, one is outstanding (C7) or the element does
  * not fit the slot: try_send's turn.  A path of its own, ahead of
