@@ -25,13 +25,14 @@ namespace {
 /// unit (every prototype of every header, its parameters and their types)
 /// costs far more than what each check does at a node.
 ///
-/// The walk visits what a plain RecursiveASTVisitor visits, in its order,
-/// and tells each node to the checks that would have seen it in a walk of
-/// their own: AttributeChecks and FnPtrMismatchCheck see everything;
-/// AsyncCallChecks and SpawnNotSendCheck walked as EvaluatedVisitors, so
-/// they do not see what one skips, AsyncCallChecks sees unevaluated
-/// operands as such, SpawnNotSendCheck does not see them, and
-/// AsyncCallChecks sees function definitions only.
+/// The walk visits what a plain RecursiveASTVisitor visits, in its order
+/// (but the sizeof or typeof around an unevaluated operand, which no check
+/// looks at), and tells each node to the checks that would have seen it in
+/// a walk of their own: AttributeChecks and FnPtrMismatchCheck see
+/// everything; AsyncCallChecks and SpawnNotSendCheck walked as
+/// EvaluatedVisitors, so they do not see what one skips, AsyncCallChecks
+/// sees unevaluated operands as such, SpawnNotSendCheck does not see them,
+/// and AsyncCallChecks sees function definitions only.
 class CheckWalk : public EvaluatedVisitor<CheckWalk> {
   using Base = EvaluatedVisitor<CheckWalk>;
   using Plain = RecursiveASTVisitor<CheckWalk>;
