@@ -841,11 +841,11 @@ std::string StateMachineEmitter::header() const {
     if (!V.Register)
       continue;
     std::string Name = V.Decl->getName().str();
-    std::string Load = Name + " = __co->" + V.Field + "; ";
+    std::string Load = Name + " = __co->" + V.Field + ";";
     Params += "__typeof_unqual__(__co->" + V.Field + ") " +
-              (V.Shared ? Name + "; " : Load);
+              (V.Shared ? Name + ";" : Load) + " ";
     if (V.Shared)
-      Start += Load;
+      Start += " " + Load;
   }
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
@@ -862,7 +862,7 @@ std::string StateMachineEmitter::header() const {
     S += "case " + std::to_string(Pt.State) + ": goto __coast_" +
          (Reload ? "r" : "s") + std::to_string(Pt.State) + "; ";
   }
-  S += "default: return COAST_READY; } " + Start + "\n";
+  S += "default: return COAST_READY; }" + Start + "\n";
   // The body's function names are the user's function's, not the poll
   // function's (assert and logs print them). Only where the body names
   // them: six directives and their markers a function were nearly half the
