@@ -27,7 +27,7 @@
 // function, its one caller, would go through the optimizer twice.
 // LOWERED-NOT: both__coast_body
 // LOWERED: static int both__coast_poll(struct coast_head *__coast_h, struct coast_cx *__cx)
-// LOWERED: { struct both__coast_frame *__co = (struct both__coast_frame *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; __typeof_unqual__(__co->n) n = __co->n; if (__coast_h->flags & 1u) goto __coast_drop; switch (__coast_h->state) {
+// LOWERED: { struct both__coast_frame *__co = (struct both__coast_frame *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; if (__coast_h->flags & 1u) goto __coast_drop; switch (__coast_h->state) {
 // LOWERED-NOT: both__coast_body
 //
 // e6's first poll runs e0..e5's first polls inline: no call of a body from

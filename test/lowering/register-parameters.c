@@ -1,12 +1,13 @@
-// Register parameters (optimizing): a scalar parameter whose address is
-// never taken and whose name means it throughout the body is a C local of
-// the poll function, loaded from its frame member as the poll function
-// starts, so the optimizer keeps it in a register across the calls of the
-// body; one the body assigns is stored back where the function suspends at
-// a point it is live across. A parameter dead at every await shares its
-// member with the callee frames and is loaded on the first poll only. Each
-// program prints the same lowered at -O2 (a missing store shows as a stale
-// value, a load from a reused member as garbage) and as plain C.
+// Register parameters (optimizing, in a function with at most one await):
+// a scalar parameter whose address is never taken and whose name means it
+// throughout the body is a C local of the poll function, loaded from its
+// frame member as the poll function starts, so the optimizer keeps it in a
+// register across the calls of the body; one the body assigns is stored
+// back where the function suspends at a point it is live across. A
+// parameter dead at every await shares its member with the callee frames
+// and is loaded on the first poll only. Each program prints the same
+// lowered at -O2 (a missing store shows as a stale value, a load from a
+// reused member as garbage) and as plain C.
 // RUN: %coast -O2 -c %s -o %t.o -fplugin-arg-coast-dump=%t.lowered.c
 // The code a function's lowering adds is one line after its #line: the
 // sed breaks it after each ';' and '{'.
@@ -104,14 +105,14 @@ async int scaled(const int k, int n)
 	return t;
 }
 
-// Assigned from an await and by a compound assignment holding one, a
-// pointer walked in a loop (examples/tcp_server.h's write_all).
+// Assigned by a compound assignment holding the await, a pointer walked
+// in a loop (examples/tcp_server.h's write_all).
 async long walk(const char *p, long left)
 {
 	long total = 0;
 	while (left > 0) {
-		left = left - await(step(0));
-		total += *p++ * 10 + (left += await(step(-1)));
+		left = left - 2;
+		total += *p++ * 10 + (left += await(step(0)));
 		clobber();
 	}
 	return total + (p[0] == '\0');
@@ -127,7 +128,7 @@ async int hidden(int n)
 	int r = 0;
 	{
 		int n = 7;
-		r += await(step(n));
+		r += n;
 	}
 	return r + await(step(n));
 }
@@ -141,9 +142,18 @@ static void bump(int *p)
 }
 async int addressed(int n)
 {
-	int v = await(step(n));
 	bump(&n);
-	return v + await(step(n));
+	return await(step(n));
+}
+
+// More than one await: a poll resumes one of its paths, which need not
+// read every parameter; they stay their members' macros.
+// LOWERED-LABEL: static int two__coast_poll(
+// LOWERED: #define m (__co->m)
+async int two(int n, int m)
+{
+	int a = await(step(n));
+	return a * 100 + await(step(m));
 }
 
 async int all(void)
@@ -157,6 +167,7 @@ async int all(void)
 	printf("walk: %ld\n", await(walk("abc", 3)));
 	printf("hidden: %d\n", await(hidden(20)));
 	printf("addressed: %d\n", await(addressed(30)));
+	printf("two: %d\n", await(two(4, 5)));
 	return 0;
 }
 
@@ -166,8 +177,9 @@ async int all(void)
 // CHECK-NEXT: reassign: 17
 // CHECK-NEXT: scaled: 30
 // CHECK-NEXT: walk: 2944
-// CHECK-NEXT: hidden: 29
-// CHECK-NEXT: addressed: 63
+// CHECK-NEXT: hidden: 28
+// CHECK-NEXT: addressed: 32
+// CHECK-NEXT: two: 506
 // CHECK-NEXT: sum: 30
 int main(void)
 {
