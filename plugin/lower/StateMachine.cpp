@@ -64,6 +64,7 @@ private:
   std::string freeChild(const SuspendPoint &Pt) const;
   bool takesOutOfLine(const SuspendPoint &Pt) const;
   std::string header() const;
+  bool registerParameters() const;
   std::string tempLocals() const;
   std::string returnText(const std::string &Value) const;
   std::string dropText(const DropValue &D) const;
@@ -835,7 +836,8 @@ std::string StateMachineEmitter::header() const {
   // in, one value for the whole poll (loaded where each resume jumps to, a
   // parameter was a phi at every join, more IR than the loads it saved). A
   // parameter sharing storage with the callee frames holds its value at the
-  // start only.
+  // start only. Their block closes before the epilogue, whose drop path
+  // calls destructors by the names the parameters could hide.
   std::string Params, Start;
   for (const FrameVar &V : P.Vars) {
     if (!V.Register)
@@ -850,7 +852,7 @@ std::string StateMachineEmitter::header() const {
   std::string S = (BodyPragmas.empty() ? "{ " : "{\n" + BodyPragmas) + Frame +
                   " *__co = (" + Frame +
                   " *)__coast_h; int __coast_p = COAST_PENDING; (void)__cx; " +
-                  Params + tempLocals() +
+                  (Params.empty() ? "" : "{ " + Params) + tempLocals() +
                   (Split ? std::string("switch (__coast_st)")
                          : std::string("if (__coast_h->flags & ") + FlagCancel +
                                ") goto __coast_drop; switch "
@@ -990,6 +992,10 @@ std::string StateMachineEmitter::dropPath(bool Declare) const {
          "} __co->__h.state = " + StateDone + "; return COAST_READY; ";
 }
 
+bool StateMachineEmitter::registerParameters() const {
+  return llvm::any_of(P.Vars, [](const FrameVar &V) { return V.Register; });
+}
+
 std::string StateMachineEmitter::epilogue() const {
   // A yield suspends itself: PENDING without a poll's answer to pass on,
   // the task queued again. Once here, not per yield: each full expression
@@ -997,7 +1003,8 @@ std::string StateMachineEmitter::epilogue() const {
   bool Yields = llvm::any_of(P.Points, [](const SuspendPoint &Pt) {
     return Pt.Source == FrameSource::None;
   });
-  return std::string("__co->__h.state = ") + StateDone +
+  return std::string(registerParameters() ? "} " : "") +
+         "__co->__h.state = " + StateDone +
          "; return COAST_READY; __coast_pending: return __coast_p; " +
          (Yields ? "__coast_yield: coast__task_wake_self(__cx); return "
                    "COAST_PENDING; "
