@@ -15,11 +15,14 @@
 #                         run 2, ...); each figure is the median
 #        SECS=5 CONNS=64  measured seconds and connections per server load
 #        CPUS=0,1         taskset for every program (client and server too)
+#        IMPLS=<regex>    servers: run only the implementations whose name
+#                         matches (e.g. 'floor|tokio-mt'; default all)
 #        PTHREAD_N=10000  threads of the pthread baseline
 # Output: one line per workload per implementation per run, as the peers
 # print them (`<workload> impl=<name> <metric>=<value> <params...>`), then
 # `median ...` lines and `ratio ...` lines (coast over each peer: for ns
-# metrics below 1 is coast faster, for rates above 1 is).  coast runs with
+# metrics below 1 is coast faster, for rates above 1 is; uring-floor over
+# each peer likewise).  coast runs with
 # one worker (impl=coast-1w) and two (coast-2w); its chain of embedded
 # frames is `chain impl=coast-Nw-embedded`.  A peer whose toolchain
 # or sources are missing is skipped with a `# skip` line.
@@ -57,11 +60,17 @@ build_coast() {
 		$CC -fplugin="$plugin" -I"$root/runtime/include" -O2 -Wall \
 			-Wextra -Werror "$here/$p.c" "$lib" -lpthread -o "$bin/$p"
 	done
-	$CC -std=c11 -O2 -Wall -Wextra -Werror "$here/epoll_floor.c" \
-		-o "$bin/epoll_floor"
+	for p in epoll_floor uring_floor; do
+		$CC -std=c11 -O2 -Wall -Wextra -Werror "$here/$p.c" -o "$bin/$p"
+	done
+	if why=$("$bin/uring_floor" probe 2>&1); then
+		have_uring=1
+	else
+		echo "# skip: uring-floor ($why)"
+	fi
 }
 
-have_go=0 have_cpp=0 have_c=0 have_wrk=0 have_tokio=0
+have_uring=0 have_go=0 have_cpp=0 have_c=0 have_wrk=0 have_tokio=0
 build_peers() {
 	if command -v go >/dev/null; then
 		(cd "$PEERS/go" && for c in go_micro go_server echo_client; do
@@ -118,13 +127,26 @@ wait_port() { # port pid
 	return 1
 }
 
-ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# user and system ticks of a process
+ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"; }
+
+# cpu_line WORKLOAD IMPL METRIC RATE TICKS0 TICKS1: server CPU per operation
+# over the SECS measured, and the share of it spent in the kernel.
+cpu_line() {
+	awk -v w="$1" -v i="$2" -v m="$3" -v r="$4" -v s="$SECS" -v c="$CONNS" \
+		-v t="$(getconf CLK_TCK)" -v a="$5" -v b="$6" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		u = y[1] - x[1]; k = y[2] - x[2]
+		printf "%s impl=%s %s=%.0f conns=%d sys_pct=%.0f\n", w, i, m,
+			(u + k) / t * 1e9 / (r * s), c, u + k ? 100 * k / (u + k) : 0 }'
+}
 
 # load KIND IMPL CMD... : a server on a free port ({PORT} in CMD), 1 s
 # warm-up, SECS measured; the rate line and server CPU per operation.
 load() {
 	local kind=$1 impl=$2 port pid c0 c1 line rate out
 	shift 2
+	[[ -z ${IMPLS:-} || $impl =~ $IMPLS ]] || return 0
 	port=$(free_port)
 	PORT=$((port + 1))
 	"${TS[@]}" "${@//\{PORT\}/$port}" >/dev/null 2>"$OUT/results/server-$impl.err" &
@@ -144,10 +166,8 @@ load() {
 		c1=$(ticks "$pid")
 		echo "$line"
 		rate=$(sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p' <<<"$line")
-		[[ -z "$rate" ]] || awk -v d=$((c1 - c0)) -v t="$(getconf CLK_TCK)" \
-			-v r="$rate" -v s="$SECS" -v i="$impl" -v c="$CONNS" 'BEGIN {
-			printf "echo_server_cpu impl=%s server_cpu_ns_per_msg=%.0f conns=%d\n",
-				i, d / t * 1e9 / (r * s), c }'
+		[[ -z "$rate" ]] || cpu_line echo_server_cpu "$impl" \
+			server_cpu_ns_per_msg "$rate" "$c0" "$c1"
 	else
 		"${TS[@]}" wrk -t2 -c"$CONNS" -d1s "http://127.0.0.1:$port/" \
 			>/dev/null 2>&1 || :
@@ -161,10 +181,8 @@ load() {
 		fi
 		if [[ -n "$rate" ]]; then
 			echo "http_hello impl=$impl req_per_s=$rate conns=$CONNS wrk_threads=2 secs=$SECS"
-			awk -v d=$((c1 - c0)) -v t="$(getconf CLK_TCK)" -v r="$rate" \
-				-v s="$SECS" -v i="$impl" -v c="$CONNS" 'BEGIN {
-				printf "http_hello_cpu impl=%s server_cpu_ns_per_req=%.0f conns=%d\n",
-					i, d / t * 1e9 / (r * s), c }'
+			cpu_line http_hello_cpu "$impl" server_cpu_ns_per_req \
+				"$rate" "$c0" "$c1"
 		else
 			echo "# ERROR: wrk gave no Requests/sec for $impl"
 		fi
@@ -193,6 +211,7 @@ run_servers() {
 		[[ $have_tokio = 0 ]] || load echo tokio-mt "$bin/tokio_server" {PORT} mt echo
 		[[ $have_cpp = 0 ]] || load echo cpp-coro "$bin/cpp_server" {PORT} echo
 		load echo epoll-floor "$bin/epoll_floor" {PORT} echo
+		[[ $have_uring = 0 ]] || load echo uring-floor "$bin/uring_floor" {PORT} echo
 	else
 		echo "# skip: echo_server (its client, echo_client, is Go)"
 	fi
@@ -204,6 +223,7 @@ run_servers() {
 	[[ $have_tokio = 0 ]] || load http tokio-mt-raw "$bin/tokio_server" {PORT} mt http-raw
 	[[ $have_cpp = 0 ]] || load http cpp-coro-raw "$bin/cpp_server" {PORT} http-raw
 	load http epoll-floor "$bin/epoll_floor" {PORT} http-raw
+	[[ $have_uring = 0 ]] || load http uring-floor "$bin/uring_floor" {PORT} http-raw
 }
 
 # ------------------------------------------------------------- summaries
@@ -221,7 +241,8 @@ medians() {
 		END { flush() }'
 }
 
-# "ratio <workload> coast-Nw/<peer>=<r> <metric>" for every peer measured.
+# "ratio <workload> coast-Nw/<peer>=<r> <metric>" for every peer measured,
+# and uring-floor/<peer> likewise.
 ratios() {
 	awk '{ split($3, i, "="); split($4, kv, "=");
 		m[$2 " " i[2]] = kv[2]; metric[$2] = kv[1]; impls[$2] = impls[$2] " " i[2] }
@@ -229,9 +250,10 @@ ratios() {
 		for (w in impls) {
 			n = split(impls[w], list, " ")
 			for (a = 1; a <= n; a++) {
-				if (list[a] !~ /^coast-/) continue
+				if (list[a] !~ /^(coast-|uring-floor$)/) continue
 				for (b = 1; b <= n; b++) {
-					if (list[b] ~ /^coast-/ || m[w " " list[b]] == 0) continue
+					if (list[b] ~ /^coast-/ || b == a ||
+					    m[w " " list[b]] == 0) continue
 					printf "ratio %s %s/%s=%.2f %s\n", w, list[a], list[b],
 						m[w " " list[a]] / m[w " " list[b]], metric[w]
 				}

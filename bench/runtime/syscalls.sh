@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# bench/runtime/syscalls.sh - system calls, context switches and CPU per
+# message of the servers, counted rather than timed: `perf stat` attached to
+# the server during one load, divided by the messages the client reports.
+# Uses the binaries run.sh built (run `run.sh build` first).
+#
+# usage: bench/runtime/syscalls.sh [IMPL...]   (default: epoll-floor uring-floor)
+#        IMPL: epoll-floor uring-floor tokio-mt coast-1w coast-2w
+# env:   COAST_BUILD_DIR, OUT, SECS=3, CONNS=64, CPUS=0,1 as run.sh
+# Output per server and workload: `syscalls <workload> impl=<name>
+# per_msg=<all system calls> <name>=<per message>... ctxsw=<per message>
+# task_ns=<server CPU per message, perf's task-clock> server_ns=<the same
+# from /proc/PID/stat's ticks> client_ns=<the client's> sys_pct=<the
+# server's share in the kernel>`.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${COAST_BUILD_DIR:-$root/build}/19
+OUT=${OUT:-$BUILD/bench-runtime}
+SECS=${SECS:-3}
+CONNS=${CONNS:-64}
+CPUS=${CPUS:-0,1}
+bin=$OUT/bin
+TS=(taskset -c "$CPUS")
+[[ $# -gt 0 ]] || set -- epoll-floor uring-floor
+calls=(read write recvfrom sendto epoll_wait epoll_ctl io_uring_enter futex)
+events=raw_syscalls:sys_enter,context-switches,task-clock
+for c in "${calls[@]}"; do events+=",syscalls:sys_enter_$c"; done
+
+ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"; }
+
+# count KIND IMPL CMD...
+count() {
+	local kind=$1 impl=$2 port=18700 pid perf c0 c1 k0 k1 rate out
+	shift 2
+	while ss -ltnH "sport = :$port" | grep -q .; do port=$((port + 1)); done
+	"${TS[@]}" "${@//\{PORT\}/$port}" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.05
+	done
+	if [[ $kind == echo ]]; then
+		"${TS[@]}" "$bin/echo_client" -addr "127.0.0.1:$port" -c "$CONNS" \
+			-d 1 -impl warmup >/dev/null
+		"${TS[@]}" "$bin/echo_client" -addr "127.0.0.1:$port" -c "$CONNS" \
+			-d $((SECS + 1)) -impl "$impl" >"$OUT/results/sc.out" &
+	else
+		"${TS[@]}" wrk -t2 -c"$CONNS" -d1s "http://127.0.0.1:$port/" >/dev/null
+		"${TS[@]}" wrk -t2 -c"$CONNS" -d"$((SECS + 1))s" \
+			"http://127.0.0.1:$port/" >"$OUT/results/sc.out" 2>&1 &
+	fi
+	local client=$!
+	# The window: SECS seconds inside the client's SECS + 1, its rate
+	# taken as steady.
+	sleep 0.5
+	perf stat -x, -e "$events" -p "$pid" -o "$OUT/results/sc.perf" &
+	perf=$!
+	c0=$(ticks "$pid")
+	k0=$(ticks "$client")
+	sleep "$SECS"
+	c1=$(ticks "$pid")
+	k1=$(ticks "$client")
+	kill -INT "$perf"
+	wait "$perf" || :
+	wait "$client" || :
+	kill "$pid"
+	wait "$pid" 2>/dev/null || :
+	if [[ $kind == echo ]]; then
+		rate=$(sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p' "$OUT/results/sc.out")
+	else
+		rate=$(awk '/^Requests\/sec:/ { print $2 }' "$OUT/results/sc.out")
+	fi
+	awk -F, -v w="$kind" -v i="$impl" -v r="$rate" -v s="$SECS" \
+		-v t="$(getconf CLK_TCK)" -v a="$c0" -v b="$c1" -v ka="$k0" \
+		-v kb="$k1" '
+		{ n = $3; sub(/^syscalls:sys_enter_/, "", n); v[n] = $1 }
+		END {
+			m = r * s
+			printf "syscalls %s impl=%s per_msg=%.3f", w, i,
+				v["raw_syscalls:sys_enter"] / m
+			for (n in v)
+				if (n !~ /:|-/ && v[n] > 0)
+					printf " %s=%.3f", n, v[n] / m
+			split(a, x, " "); split(b, y, " ")
+			split(ka, p, " "); split(kb, q, " ")
+			u = y[1] - x[1]; k = y[2] - x[2]
+			printf " ctxsw=%.3f task_ns=%.0f server_ns=%.0f client_ns=%.0f sys_pct=%.0f\n",
+				v["context-switches"] / m, v["task-clock"] * 1e6 / m,
+				(u + k) / t * 1e9 / m,
+				(q[1] + q[2] - p[1] - p[2]) / t * 1e9 / m,
+				u + k ? 100 * k / (u + k) : 0 }' "$OUT/results/sc.perf"
+}
+
+for impl in "$@"; do
+	case $impl in
+	epoll-floor | uring-floor)
+		cmd=("$bin/${impl%-floor}_floor" {PORT})
+		;;
+	tokio-mt) cmd=("$bin/tokio_server" {PORT} mt) ;;
+	coast-1w | coast-2w)
+		w=${impl#coast-}
+		cmd=(env "COAST_WORKERS=${w%w}" "$bin/coast_server" {PORT})
+		;;
+	*)
+		echo "unknown impl $impl" >&2
+		exit 2
+		;;
+	esac
+	count echo "$impl" "${cmd[@]}" echo
+	count http "$impl" "${cmd[@]}" http-raw
+done
