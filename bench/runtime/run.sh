@@ -21,8 +21,8 @@
 # Output: one line per workload per implementation per run, as the peers
 # print them (`<workload> impl=<name> <metric>=<value> <params...>`), then
 # `median ...` lines and `ratio ...` lines (coast over each peer: for ns
-# metrics below 1 is coast faster, for rates above 1 is; uring-floor over
-# each peer likewise).  coast runs with
+# metrics below 1 is coast faster, for rates above 1 is; the io_uring
+# floors over each peer likewise).  coast runs with
 # one worker (impl=coast-1w) and two (coast-2w); its chain of embedded
 # frames is `chain impl=coast-Nw-embedded`.  A peer whose toolchain
 # or sources are missing is skipped with a `# skip` line.
@@ -211,7 +211,10 @@ run_servers() {
 		[[ $have_tokio = 0 ]] || load echo tokio-mt "$bin/tokio_server" {PORT} mt echo
 		[[ $have_cpp = 0 ]] || load echo cpp-coro "$bin/cpp_server" {PORT} echo
 		load echo epoll-floor "$bin/epoll_floor" {PORT} echo
-		[[ $have_uring = 0 ]] || load echo uring-floor "$bin/uring_floor" {PORT} echo
+		if [[ $have_uring = 1 ]]; then
+			load echo uring-floor "$bin/uring_floor" {PORT} echo
+			load echo uring-oneshot "$bin/uring_floor" {PORT} echo oneshot
+		fi
 	else
 		echo "# skip: echo_server (its client, echo_client, is Go)"
 	fi
@@ -223,7 +226,10 @@ run_servers() {
 	[[ $have_tokio = 0 ]] || load http tokio-mt-raw "$bin/tokio_server" {PORT} mt http-raw
 	[[ $have_cpp = 0 ]] || load http cpp-coro-raw "$bin/cpp_server" {PORT} http-raw
 	load http epoll-floor "$bin/epoll_floor" {PORT} http-raw
-	[[ $have_uring = 0 ]] || load http uring-floor "$bin/uring_floor" {PORT} http-raw
+	if [[ $have_uring = 1 ]]; then
+		load http uring-floor "$bin/uring_floor" {PORT} http-raw
+		load http uring-oneshot "$bin/uring_floor" {PORT} http-raw oneshot
+	fi
 }
 
 # ------------------------------------------------------------- summaries
@@ -242,7 +248,7 @@ medians() {
 }
 
 # "ratio <workload> coast-Nw/<peer>=<r> <metric>" for every peer measured,
-# and uring-floor/<peer> likewise.
+# and uring-floor/<peer>, uring-oneshot/<peer> likewise.
 ratios() {
 	awk '{ split($3, i, "="); split($4, kv, "=");
 		m[$2 " " i[2]] = kv[2]; metric[$2] = kv[1]; impls[$2] = impls[$2] " " i[2] }
@@ -250,7 +256,7 @@ ratios() {
 		for (w in impls) {
 			n = split(impls[w], list, " ")
 			for (a = 1; a <= n; a++) {
-				if (list[a] !~ /^(coast-|uring-floor$)/) continue
+				if (list[a] !~ /^(coast|uring)-/) continue
 				for (b = 1; b <= n; b++) {
 					if (list[b] ~ /^coast-/ || b == a ||
 					    m[w " " list[b]] == 0) continue

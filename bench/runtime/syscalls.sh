@@ -4,8 +4,9 @@
 # the server during one load, divided by the messages the client reports.
 # Uses the binaries run.sh built (run `run.sh build` first).
 #
-# usage: bench/runtime/syscalls.sh [IMPL...]   (default: epoll-floor uring-floor)
-#        IMPL: epoll-floor uring-floor tokio-mt coast-1w coast-2w
+# usage: bench/runtime/syscalls.sh [IMPL...]
+#        IMPL: epoll-floor uring-floor uring-oneshot tokio-mt coast-1w
+#        coast-2w (default: the three floors)
 # env:   COAST_BUILD_DIR, OUT, SECS=3, CONNS=64, CPUS=0,1 as run.sh
 # Output per server and workload: `syscalls <workload> impl=<name>
 # per_msg=<all system calls> <name>=<per message>... ctxsw=<per message>
@@ -22,7 +23,7 @@ CONNS=${CONNS:-64}
 CPUS=${CPUS:-0,1}
 bin=$OUT/bin
 TS=(taskset -c "$CPUS")
-[[ $# -gt 0 ]] || set -- epoll-floor uring-floor
+[[ $# -gt 0 ]] || set -- epoll-floor uring-floor uring-oneshot
 calls=(read write recvfrom sendto epoll_wait epoll_ctl io_uring_enter futex)
 events=raw_syscalls:sys_enter,context-switches,task-clock
 for c in "${calls[@]}"; do events+=",syscalls:sys_enter_$c"; done
@@ -93,9 +94,13 @@ count() {
 }
 
 for impl in "$@"; do
+	extra=()
 	case $impl in
-	epoll-floor | uring-floor)
-		cmd=("$bin/${impl%-floor}_floor" {PORT})
+	epoll-floor) cmd=("$bin/epoll_floor" {PORT}) ;;
+	uring-floor) cmd=("$bin/uring_floor" {PORT}) ;;
+	uring-oneshot)
+		cmd=("$bin/uring_floor" {PORT})
+		extra=(oneshot)
 		;;
 	tokio-mt) cmd=("$bin/tokio_server" {PORT} mt) ;;
 	coast-1w | coast-2w)
@@ -107,6 +112,6 @@ for impl in "$@"; do
 		exit 2
 		;;
 	esac
-	count echo "$impl" "${cmd[@]}" echo
-	count http "$impl" "${cmd[@]}" http-raw
+	count echo "$impl" "${cmd[@]}" echo "${extra[@]}"
+	count http "$impl" "${cmd[@]}" http-raw "${extra[@]}"
 done

@@ -3,7 +3,7 @@
  * thread, with raw system calls and no liburing: the floor of a
  * completion-based reactor, to set against the readiness floor.
  *
- *   uring_floor <port> echo|http-raw
+ *   uring_floor <port> echo|http-raw [oneshot]
  *   uring_floor probe          exit 0 when this kernel can run it
  *
  * Same logic and limits as epoll_floor.c: binds 127.0.0.1 only; echo sends
@@ -22,6 +22,12 @@
  * static response when one is owed, a batch built in the connection
  * otherwise. One send at a time per connection, because two sends in
  * flight on one socket may complete out of order.
+ *
+ * With `oneshot`, each receive is one SQE into the connection's own buffer
+ * (echo: 4 KiB, http-raw: what is left of 8 KiB), made when the output
+ * before it has gone, as epoll_floor reads: the shape of a completion-based
+ * coast_read into its caller's buffer, which needs no provided buffers but
+ * arms the kernel's internal poll whenever the socket is empty.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,7 +71,7 @@ struct conn {
 	char out[8192];
 };
 
-static int http;
+static int http, oneshot;
 
 static struct {
 	int fd, enter_fd;
@@ -218,9 +224,15 @@ static void arm_recv(struct conn *c)
 {
 	struct io_uring_sqe *s = sqe_get(IORING_OP_RECV, c->fd,
 					 (char *)c + OP_RECV);
-	s->ioprio = IORING_RECV_MULTISHOT;
-	s->flags = IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT;
-	s->buf_group = BGID;
+	s->flags = IOSQE_FIXED_FILE;
+	if (oneshot) {
+		s->addr = (uintptr_t)(c->in + c->in_len);
+		s->len = http ? (unsigned)(sizeof c->in - c->in_len) : BUF_SIZE;
+	} else {
+		s->ioprio = IORING_RECV_MULTISHOT;
+		s->flags |= IOSQE_BUFFER_SELECT;
+		s->buf_group = BGID;
+	}
 	c->recv_armed = 1;
 }
 
@@ -301,7 +313,25 @@ static size_t heads(const char *p, size_t n, unsigned *k)
 	return start;
 }
 
-/* -1 when the connection must end, as epoll_floor's consume. */
+/* The heads complete in c->in, consumed; -1 when it is full without one. */
+static int http_parse(struct conn *c, unsigned *k)
+{
+	size_t used = heads(c->in, c->in_len, k);
+	memmove(c->in, c->in + used, c->in_len - used);
+	c->in_len -= used;
+	return c->in_len == sizeof c->in ? -1 : 0;
+}
+
+static int http_owe(struct conn *c, unsigned k)
+{
+	if (c->slen + (c->owed + k) * RESP_LEN > sizeof c->out)
+		return -1; /* a pipeline longer than the peers' buffer */
+	c->owed += k;
+	return 0;
+}
+
+/* n bytes received into a provided buffer at p; -1 when the connection
+ * must end, as epoll_floor's consume. */
 static int http_in(struct conn *c, const char *p, size_t n)
 {
 	unsigned k = 0, more;
@@ -310,26 +340,20 @@ static int http_in(struct conn *c, const char *p, size_t n)
 		size_t used = heads(p, n, &k);
 		memcpy(c->in, p + used, n - used);
 		c->in_len = n - used;
-	} else {
-		while (n) {
-			size_t take = sizeof c->in - c->in_len;
-			take = take < n ? take : n;
-			memcpy(c->in + c->in_len, p, take);
-			p += take;
-			n -= take;
-			c->in_len += take;
-			size_t used = heads(c->in, c->in_len, &more);
-			memmove(c->in, c->in + used, c->in_len - used);
-			c->in_len -= used;
-			k += more;
-			if (c->in_len == sizeof c->in)
-				return -1;
-		}
+		return http_owe(c, k);
 	}
-	if (c->slen + (c->owed + k) * RESP_LEN > sizeof c->out)
-		return -1; /* a pipeline longer than the peers' buffer */
-	c->owed += k;
-	return 0;
+	while (n) {
+		size_t take = sizeof c->in - c->in_len;
+		take = take < n ? take : n;
+		memcpy(c->in + c->in_len, p, take);
+		p += take;
+		n -= take;
+		c->in_len += take;
+		if (http_parse(c, &more) < 0)
+			return -1;
+		k += more;
+	}
+	return http_owe(c, k);
 }
 
 static void on_recv(struct conn *c, int res, unsigned flags)
@@ -339,8 +363,16 @@ static void on_recv(struct conn *c, int res, unsigned flags)
 		c->recv_armed = 0;
 	if (res > 0) {
 		int bid = (int)(flags >> IORING_CQE_BUFFER_SHIFT);
+		unsigned k;
 		if (c->dead) {
-			buf_recycle(bid);
+			if (flags & IORING_CQE_F_BUFFER)
+				buf_recycle(bid);
+		} else if (oneshot && !http) {
+			send_now(c, c->in, (size_t)res);
+		} else if (oneshot) {
+			c->in_len += (size_t)res;
+			if (http_parse(c, &k) < 0 || http_owe(c, k) < 0)
+				conn_kill(c);
 		} else if (http) {
 			int r = http_in(c, bufs + (size_t)bid * BUF_SIZE, (size_t)res);
 			buf_recycle(bid);
@@ -358,7 +390,7 @@ static void on_recv(struct conn *c, int res, unsigned flags)
 		}
 		if (!c->dead && !c->sending)
 			send_next(c);
-		if (!more && !c->dead)
+		if (!more && !c->dead && !(oneshot && c->sending))
 			arm_recv(c);
 	} else if (res == -ENOBUFS && !c->dead) {
 		/* Every buffer waits for a send: receive again when one is back. */
@@ -384,7 +416,7 @@ static void on_send(struct conn *c, int res)
 		return;
 	}
 	c->slen = 0;
-	if (!http) {
+	if (!http && !oneshot) {
 		int b = c->qhead;
 		c->qhead = bnext[b];
 		if (c->qhead < 0)
@@ -393,6 +425,8 @@ static void on_send(struct conn *c, int res)
 		buf_recycle(b);
 	}
 	send_next(c);
+	if (oneshot && !c->sending)
+		arm_recv(c); /* all sent: read again, as epoll_floor */
 }
 
 static void on_accept(int l, int fd, unsigned flags)
@@ -421,8 +455,11 @@ int main(int argc, char **argv)
 {
 	int probe = argc == 2 && !strcmp(argv[1], "probe");
 	if (!probe &&
-	    (argc != 3 || (strcmp(argv[2], "echo") && strcmp(argv[2], "http-raw")))) {
-		fprintf(stderr, "usage: uring_floor <port> echo|http-raw | probe\n");
+	    (argc < 3 || argc > 4 ||
+	     (strcmp(argv[2], "echo") && strcmp(argv[2], "http-raw")) ||
+	     (argc == 4 && strcmp(argv[3], "oneshot")))) {
+		fprintf(stderr,
+			"usage: uring_floor <port> echo|http-raw [oneshot] | probe\n");
 		return 2;
 	}
 	const char *what;
@@ -434,6 +471,7 @@ int main(int argc, char **argv)
 	if (probe)
 		return 0;
 	http = !strcmp(argv[2], "http-raw");
+	oneshot = argc == 4;
 	signal(SIGPIPE, SIG_IGN);
 	int l = socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
