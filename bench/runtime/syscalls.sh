@@ -11,8 +11,7 @@
 # Output per server and workload: `syscalls <workload> impl=<name>
 # per_msg=<all system calls> <name>=<per message>... ctxsw=<per message>
 # task_ns=<server CPU per message, perf's task-clock> server_ns=<the same
-# from /proc/PID/stat's ticks> client_ns=<the client's> sys_pct=<the
-# server's share in the kernel>`.
+# from /proc/PID/stat's ticks> client_ns=<the client's, from time(1)>`.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,11 +27,14 @@ calls=(read write recvfrom sendto epoll_wait epoll_ctl io_uring_enter futex)
 events=raw_syscalls:sys_enter,context-switches,task-clock
 for c in "${calls[@]}"; do events+=",syscalls:sys_enter_$c"; done
 
-ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"; }
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
-# count KIND IMPL CMD...
+# count KIND IMPL CMD...: perf and the server's ticks span the whole
+# measured client run (its connections' set-up is a few system calls per
+# connection); the client's CPU from time(1).
 count() {
-	local kind=$1 impl=$2 port=18700 pid perf c0 c1 k0 k1 rate out
+	local kind=$1 impl=$2 port=18700 pid perf c0 c1 msgs
+	local res=$OUT/results/sc
 	shift 2
 	while ss -ltnH "sport = :$port" | grep -q .; do port=$((port + 1)); done
 	"${TS[@]}" "${@//\{PORT\}/$port}" >/dev/null 2>&1 &
@@ -44,53 +46,41 @@ count() {
 	if [[ $kind == echo ]]; then
 		"${TS[@]}" "$bin/echo_client" -addr "127.0.0.1:$port" -c "$CONNS" \
 			-d 1 -impl warmup >/dev/null
-		"${TS[@]}" "$bin/echo_client" -addr "127.0.0.1:$port" -c "$CONNS" \
-			-d $((SECS + 1)) -impl "$impl" >"$OUT/results/sc.out" &
 	else
 		"${TS[@]}" wrk -t2 -c"$CONNS" -d1s "http://127.0.0.1:$port/" >/dev/null
-		"${TS[@]}" wrk -t2 -c"$CONNS" -d"$((SECS + 1))s" \
-			"http://127.0.0.1:$port/" >"$OUT/results/sc.out" 2>&1 &
 	fi
-	local client=$!
-	# The window: SECS seconds inside the client's SECS + 1, its rate
-	# taken as steady.
-	sleep 0.5
-	perf stat -x, -e "$events" -p "$pid" -o "$OUT/results/sc.perf" &
+	perf stat -x, -e "$events" -p "$pid" -o "$res.perf" &
 	perf=$!
+	sleep 0.3 # perf attached
 	c0=$(ticks "$pid")
-	k0=$(ticks "$client")
-	sleep "$SECS"
+	if [[ $kind == echo ]]; then
+		/usr/bin/time -f '%U %S' -o "$res.time" "${TS[@]}" "$bin/echo_client" \
+			-addr "127.0.0.1:$port" -c "$CONNS" -d "$SECS" -impl "$impl" >"$res.out"
+		msgs=$(sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p' "$res.out")
+		msgs=$(awk -v r="$msgs" -v s="$SECS" 'BEGIN { print r * s }')
+	else
+		/usr/bin/time -f '%U %S' -o "$res.time" "${TS[@]}" wrk -t2 \
+			-c"$CONNS" -d"${SECS}s" "http://127.0.0.1:$port/" >"$res.out" 2>&1
+		msgs=$(awk '/ requests in / { print $1 }' "$res.out")
+	fi
 	c1=$(ticks "$pid")
-	k1=$(ticks "$client")
 	kill -INT "$perf"
 	wait "$perf" || :
-	wait "$client" || :
 	kill "$pid"
 	wait "$pid" 2>/dev/null || :
-	if [[ $kind == echo ]]; then
-		rate=$(sed -n 's/.*msgs_per_s=\([0-9.]*\).*/\1/p' "$OUT/results/sc.out")
-	else
-		rate=$(awk '/^Requests\/sec:/ { print $2 }' "$OUT/results/sc.out")
-	fi
-	awk -F, -v w="$kind" -v i="$impl" -v r="$rate" -v s="$SECS" \
-		-v t="$(getconf CLK_TCK)" -v a="$c0" -v b="$c1" -v ka="$k0" \
-		-v kb="$k1" '
+	awk -F, -v w="$kind" -v i="$impl" -v m="$msgs" -v t="$(getconf CLK_TCK)" \
+		-v d=$((c1 - c0)) -v k="$(cat "$res.time")" '
 		{ n = $3; sub(/^syscalls:sys_enter_/, "", n); v[n] = $1 }
 		END {
-			m = r * s
 			printf "syscalls %s impl=%s per_msg=%.3f", w, i,
 				v["raw_syscalls:sys_enter"] / m
 			for (n in v)
 				if (n !~ /:|-/ && v[n] > 0)
 					printf " %s=%.3f", n, v[n] / m
-			split(a, x, " "); split(b, y, " ")
-			split(ka, p, " "); split(kb, q, " ")
-			u = y[1] - x[1]; k = y[2] - x[2]
-			printf " ctxsw=%.3f task_ns=%.0f server_ns=%.0f client_ns=%.0f sys_pct=%.0f\n",
+			split(k, c, " ")
+			printf " ctxsw=%.3f task_ns=%.0f server_ns=%.0f client_ns=%.0f\n",
 				v["context-switches"] / m, v["task-clock"] * 1e6 / m,
-				(u + k) / t * 1e9 / m,
-				(q[1] + q[2] - p[1] - p[2]) / t * 1e9 / m,
-				u + k ? 100 * k / (u + k) : 0 }' "$OUT/results/sc.perf"
+				d / t * 1e9 / m, (c[1] + c[2]) * 1e9 / m }' "$res.perf"
 }
 
 for impl in "$@"; do
