@@ -22,8 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n"
-			   "Content-Type: text/plain\r\n\r\nHello, World!";
+#include "floor.h"
 
 struct conn {
 	int fd;
@@ -129,16 +128,10 @@ int main(int argc, char **argv)
 	}
 	http = !strcmp(argv[2], "http-raw");
 	signal(SIGPIPE, SIG_IGN);
-	int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	int one = 1;
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)atoi(argv[1])),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1024)) {
-		perror("epoll_floor: listen");
+	int l = listen_loopback(argv[1], SOCK_STREAM | SOCK_NONBLOCK, "epoll_floor");
+	if (l < 0)
 		return 1;
-	}
+	int one = 1;
 	ep = epoll_create1(0);
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev);

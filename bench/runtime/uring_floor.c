@@ -46,8 +46,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n"
-			   "Content-Type: text/plain\r\n\r\nHello, World!";
+#include "floor.h"
+
 #define RESP_LEN (sizeof resp - 1)
 
 #define SQ_ENTRIES 1024
@@ -473,16 +473,9 @@ int main(int argc, char **argv)
 	http = !strcmp(argv[2], "http-raw");
 	oneshot = argc == 4;
 	signal(SIGPIPE, SIG_IGN);
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	int one = 1;
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)atoi(argv[1])),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1024)) {
-		perror("uring_floor: listen");
+	int l = listen_loopback(argv[1], SOCK_STREAM, "uring_floor");
+	if (l < 0)
 		return 1;
-	}
 	for (int i = 0; i < NBUF; i++)
 		buf_recycle(i);
 	arm_accept(l);
