@@ -52,7 +52,9 @@
 
 #define SQ_ENTRIES 1024
 #define CQ_ENTRIES 8192
-#define NBUF 1024 /* provided buffers: a power of two */
+#ifndef NBUF
+#define NBUF 1024 /* provided buffers: a power of two (-DNBUF=4 runs out) */
+#endif
 #define BUF_SIZE 4096 /* echo's read size; http-raw's 8 KiB is the connection's */
 #define BGID 0
 
