@@ -63,11 +63,16 @@
  *      ch->settled, then a seq_cst load of ch->waiting: set, it takes the
  *      lock and notifies) or when a cancelled receiver gives it back,
  *      under the lock, at the front of the ring: the element is older
- *      than every other in it, and the room is there (counted).  Whoever
- *      would wait, or leave a waiter waiting, because a hand-off is
- *      outstanding sets ch->waiting (seq_cst) and reads ch->settled again
- *      (seq_cst) under the lock: either it sees the settle or the settling
- *      receiver sees the flag, so no wake-up is lost (Dekker).  So FIFO
+ *      than every other in it, and the room is there (counted).  A settle
+ *      frees a unit of room as a pop does, so it notifies a sender too
+ *      when senders were linked at the hand-off.  Whoever would wait, or
+ *      leave a waiter waiting, because a hand-off is outstanding sets
+ *      ch->waiting (seq_cst) and reads ch->settled again (seq_cst) under
+ *      the lock: either it sees the settle or the settling receiver sees
+ *      the flag, so no wake-up is lost (Dekker).  A hand-off made with
+ *      senders linked sets it too, and the notification that follows a
+ *      settle clears it only when nothing is outstanding (another
+ *      hand-off may have been made since that settle).  So FIFO
  *      holds with cancelled receivers, nothing is received after -EPIPE,
  *      and nothing grows or allocates under the lock.
  * Freeing a channel with operations in flight is the caller's bug.
@@ -328,12 +333,20 @@ static bool has_room(struct coast_chan *ch)
 	return ch->look.len + 1 < ch->look.cap || !settle_pending(ch);
 }
 
-/* Senders are linked, ch->lock held: C7's ch->waiting set if a hand-off
- * outstanding keeps them waiting.  Out of line for the hand-off's
- * section, which then saves no registers. */
+/*
+ * A hand-off was just made with senders linked, ch->lock held: its
+ * element holds a unit of room until it settles, so the settle must pass
+ * that unit to a linked sender, as a pop would (C7's ch->waiting set).
+ * The send that handed may have been a notified sender, woken for room
+ * it did not use: without this, the wake was lost with it, and a
+ * channel fed by more senders than its cap could end with every sender
+ * linked on an empty ring.  Out of line for the hand-off's section,
+ * which then saves no registers.
+ */
 static CHAN_OUT void senders_wait(struct coast_chan *ch)
 {
-	(void)has_room(ch);
+	if (!atomic_load_explicit(&ch->waiting, memory_order_relaxed))
+		atomic_store_explicit(&ch->waiting, true, memory_order_seq_cst);
 }
 
 /* Whether a receive would complete (C7), ch->lock held. */
@@ -355,7 +368,12 @@ static void notify_settled(struct coast_chan *ch)
 	bool sender = true;
 	coast_waker *k;
 
-	atomic_store_explicit(&ch->waiting, false, memory_order_relaxed);
+	/* Another hand-off may have been made since the settle that brought
+	 * us here: its flag stays for its own settle.  None is made while
+	 * the lock is held, so a flag cleared here is one nobody needs. */
+	if (!outstanding(ch))
+		atomic_store_explicit(&ch->waiting, false,
+				      memory_order_relaxed);
 	changed(ch);
 	for (;;) {
 		k = NULL;

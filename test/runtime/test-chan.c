@@ -881,6 +881,47 @@ static void settle_wakes_sender(struct coast_cx *cx)
 
 TEST_SCRIPT(chan_settle_wakes_sender, settle_wakes_sender)
 
+/*
+ * Cap 2, full, three sends waiting: two receives wake the first two.  The
+ * first of them hands its element to a waiting receive instead of using
+ * the room it was woken for; when that receive settles, the room is
+ * free again and the third send must have been woken for it, or every
+ * send can end up waiting on an empty channel (a server's request
+ * channel fed by more clients than its cap: all hung).
+ */
+static void handoff_passes_room(struct coast_cx *cx)
+{
+	static const int want[] = { 4, 5 };
+	coast_chan *ch = coast_chan_new(2, sizeof(int));
+	int one = 1, two = 2, v[3] = { 3, 4, 5 }, got = -1, d = -1;
+	struct coast_frame *s[3], *r;
+	int i;
+
+	ASSERT_EQ(coast_chan_send(ch, &one), 0);
+	ASSERT_EQ(coast_chan_send(ch, &two), 0);
+	for (i = 0; i < 3; i++) {
+		s[i] = COAST_START(coast_chan_send)(&heap, ch, &v[i]);
+		ASSERT(s[i]);
+		ASSERT_EQ(step(s[i], cx), NOT_YET);
+	}
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0);
+	ASSERT_EQ(got, 1);
+	ASSERT_EQ(coast_chan_recv(ch, &got), 0);
+	ASSERT_EQ(got, 2);
+	r = waiting_recv(cx, ch, &d);
+	ASSERT_EQ(step(s[0], cx), 0);
+	ASSERT_EQ(step(r, cx), 0);
+	ASSERT_EQ(d, 3);
+	ASSERT_EQ(step(s[1], cx), 0);
+	ASSERT_EQ(step(s[2], cx), 0);
+	for (i = 0; i < 3; i++)
+		heap.free(&heap, s[i], s[i]->fn->size);
+	heap.free(&heap, r, r->fn->size);
+	drain_expect(ch, want, 2);
+}
+
+TEST_SCRIPT(chan_handoff_passes_room, handoff_passes_room)
+
 /* ------------------------------------------ a channel freed at once */
 
 static coast_chan *_Atomic uaf_ch; /* the channel the sender sends on */
