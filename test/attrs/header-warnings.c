@@ -18,6 +18,13 @@
 // Its inline functions keep const: -Wcast-qual, common in C projects' flags.
 // RUN: %plain -std=c11 -fsyntax-only -Wall -Wextra -Wcast-qual -Werror %s
 // RUN: %gcc -std=c11 -fsyntax-only -Wall -Wextra -Wcast-qual -Werror %s
+// Its frame arithmetic is marked for -Wunsafe-buffer-usage, whose end-of-file
+// analysis reports an includer's inline functions, at -O0 and -O2 (the
+// helpers differ).
+// RUN: %coast -std=c11 -c -o /dev/null -Werror=unsafe-buffer-usage %s
+// RUN: %coast -std=c11 -O2 -c -o /dev/null -Werror=unsafe-buffer-usage %s
+// RUN: %plain -std=c11 -fsyntax-only -Werror=unsafe-buffer-usage %s
+// RUN: %plain -std=c11 -O2 -fsyntax-only -Werror=unsafe-buffer-usage %s
 // Included twice: the guard holds.
 #include <coast.h>
 #include <coast.h>

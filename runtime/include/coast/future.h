@@ -209,6 +209,20 @@ struct coast__max_align {
 #define COAST__INLINE static inline
 #endif
 
+/*
+ * Around the helpers' pointer arithmetic over frames, which clang's
+ * -Wunsafe-buffer-usage would report in every includer (its end-of-file
+ * analysis; -Werror=unsafe-buffer-usage failed the build): the
+ * arithmetic stays inside frames the lowering laid out.
+ */
+#if defined(__clang__) && __clang_major__ >= 16
+#define COAST__BUFFERS_BEGIN _Pragma("clang unsafe_buffer_usage begin")
+#define COAST__BUFFERS_END _Pragma("clang unsafe_buffer_usage end")
+#else
+#define COAST__BUFFERS_BEGIN
+#define COAST__BUFFERS_END
+#endif
+
 COAST__INLINE size_t coast__frame_round(size_t size)
 {
 	return (size + COAST__FRAME_ALIGN - 1) & ~(COAST__FRAME_ALIGN - 1);
@@ -226,7 +240,9 @@ COAST__INLINE void *coast__frame_alloc(struct coast_alloc *a, size_t size)
 	char *p = a->cur;
 
 	if (n - 1 < (size_t)((uintptr_t)a->end - (uintptr_t)p)) {
+		COAST__BUFFERS_BEGIN
 		a->cur = p + n;
+		COAST__BUFFERS_END
 		return p;
 	}
 	return a->alloc(a, size);
@@ -240,10 +256,12 @@ COAST__INLINE void coast__frame_free(struct coast_alloc *a, void *p,
 {
 	size_t n = coast__frame_round(size);
 
+	COAST__BUFFERS_BEGIN
 	if ((char *)p + n == a->cur) {
 		a->cur = (char *)p;
 		return;
 	}
+	COAST__BUFFERS_END
 	a->free(a, p, size);
 }
 

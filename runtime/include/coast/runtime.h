@@ -87,7 +87,9 @@ COAST__INLINE int coast__poll_frame(struct coast_frame *f,
 
 	if (!fn->body_poll)
 		return fn->poll(f, cx);
+	COAST__BUFFERS_BEGIN
 	h = (struct coast_head *)((char *)f + fn->body_offset);
+	COAST__BUFFERS_END
 	h->flags |= f->flags;
 	r = fn->body_poll(h, cx);
 	f->state = h->state;
@@ -534,7 +536,9 @@ COAST__INLINE void coast__chan_op_init(struct coast_chan_op *f,
 	f->__h.flags = 0;
 	f->__ch = ch;
 	f->__elem = elem;
+	COAST__BUFFERS_BEGIN
 	((unsigned char *)f->__w)[COAST__CHAN_W_STATE] = 0;
+	COAST__BUFFERS_END
 }
 COAST__INLINE void coast_chan_send__coast_init(struct coast_chan_op *f,
 					       coast_chan *ch,
