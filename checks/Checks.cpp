@@ -14,6 +14,8 @@
 #include "SpawnBorrowCheck.h"
 #include "SpawnNotSendCheck.h"
 
+#include <vector>
+
 using namespace clang;
 
 namespace coast {
@@ -32,7 +34,10 @@ namespace {
 /// everything; AsyncCallChecks and SpawnNotSendCheck walked as
 /// EvaluatedVisitors, so they do not see what one skips, AsyncCallChecks
 /// sees unevaluated operands as such, SpawnNotSendCheck does not see them,
-/// and AsyncCallChecks sees function definitions only.
+/// and AsyncCallChecks sees function definitions only. It also lists the
+/// definitions the borrow check and the must_destruct analysis have to
+/// walk: wherever in a body it finds what they report about, so a superset
+/// of what their own walks (EvaluatedVisitors) would.
 class CheckWalk : public EvaluatedVisitor<CheckWalk> {
   using Base = EvaluatedVisitor<CheckWalk>;
   using Plain = RecursiveASTVisitor<CheckWalk>;
@@ -44,19 +49,38 @@ public:
 
   bool TraverseFunctionDecl(FunctionDecl *FD) {
     const FunctionDecl *OuterFunction = Function;
+    const FunctionDecl *OuterDefinition = Definition;
     bool OuterHidden = HiddenFromAsyncCalls;
     Function = FD;
-    bool Definition = FD->doesThisDeclarationHaveABody();
-    if (Definition)
+    bool IsDefinition = FD->doesThisDeclarationHaveABody();
+    if (IsDefinition) {
       AsyncCalls.enterFunction(FD);
-    else
+      if (!Definition) {
+        Definition = FD;
+        if (ownsParameters(FD))
+          candidate(OwnershipCandidates);
+      }
+    } else {
       HiddenFromAsyncCalls = true;
+    }
     bool Result = Base::TraverseFunctionDecl(FD);
-    if (Definition)
+    if (IsDefinition)
       AsyncCalls.leaveFunction();
     HiddenFromAsyncCalls = OuterHidden;
+    Definition = OuterDefinition;
     Function = OuterFunction;
     return Result;
+  }
+
+  /// The definitions the borrow check looks at, in the unit's order.
+  llvm::ArrayRef<const FunctionDecl *> borrowCandidates() const {
+    return BorrowCandidates;
+  }
+
+  /// The definitions the must_destruct analysis looks at (but the async
+  /// ones, which it always does).
+  llvm::ArrayRef<const FunctionDecl *> ownershipCandidates() const {
+    return OwnershipCandidates;
   }
 
   bool traverseUnevaluated(Expr *E, const char *Operator) {
@@ -124,14 +148,21 @@ public:
 
   bool VisitVarDecl(VarDecl *VD) {
     FnPtrs.visitVarDecl(VD);
+    if (Definition && isLocalScope(VD))
+      candidate(BorrowCandidates);
+    if (Definition && ownsLocal(VD))
+      candidate(OwnershipCandidates);
     return true;
   }
 
   bool VisitParenExpr(ParenExpr *PE) {
-    if (HiddenFromEvaluated)
-      return true;
     std::optional<Mark> M = matchMark(PE);
     if (!M)
+      return true;
+    // Wherever it is: the borrow check's own walk decides what it sees.
+    if (Definition && isSpawnMark(M->Kind))
+      candidate(BorrowCandidates);
+    if (HiddenFromEvaluated)
       return true;
     if (!HiddenFromAsyncCalls)
       AsyncCalls.visitMark(*M, Unevaluated);
@@ -144,6 +175,8 @@ public:
     if (!HiddenFromEvaluated && !HiddenFromAsyncCalls)
       AsyncCalls.visitCallExpr(CE, Unevaluated);
     FnPtrs.visitCallExpr(CE);
+    if (Definition && ownsOrDestructs(CE))
+      candidate(OwnershipCandidates);
     return true;
   }
 
@@ -168,6 +201,12 @@ public:
   }
 
 private:
+  /// Lists the definition walked in \p List, once.
+  void candidate(std::vector<const FunctionDecl *> &List) {
+    if (List.empty() || List.back() != Definition)
+      List.push_back(Definition);
+  }
+
   /// Walks what an EvaluatedVisitor does not visit at all.
   template <typename Walk> bool hidden(Walk W) {
     bool Outer = HiddenFromEvaluated;
@@ -183,6 +222,13 @@ private:
   SpawnNotSendCheck Spawns;
   /// The innermost function declaration walked, a definition or not.
   const FunctionDecl *Function = nullptr;
+  /// The function definition walked (a C definition is not nested).
+  const FunctionDecl *Definition = nullptr;
+  /// Definitions whose body holds a spawn or declares a local coast_scope.
+  std::vector<const FunctionDecl *> BorrowCandidates;
+  /// Definitions that own a parameter or a local, or call what returns an
+  /// owned value or destructs one.
+  std::vector<const FunctionDecl *> OwnershipCandidates;
   /// The outermost operator ("sizeof") whose operand, which C never
   /// evaluates, the walk is in; null in evaluated code.
   const char *Unevaluated = nullptr;
@@ -197,11 +243,12 @@ void runAllChecks(clang::ASTContext &Ctx, CheckHandler &Handler,
                   FunctionAnalyses &Analyses) {
   runRecursionCheck(Ctx, Handler);
   SendAnalysis Send(Ctx, Analyses);
-  CheckWalk(Ctx, Send, Handler).TraverseDecl(Ctx.getTranslationUnitDecl());
+  CheckWalk Walk(Ctx, Send, Handler);
+  Walk.TraverseDecl(Ctx.getTranslationUnitDecl());
   runReturnsSendViolatedCheck(Send, Handler);
   runLockAcrossAwaitCheck(Send, Handler);
-  runMustDestructAnalysis(Ctx, Handler, Analyses);
-  runSpawnBorrowCheck(Ctx, Handler);
+  runMustDestructAnalysis(Ctx, Handler, Analyses, Walk.ownershipCandidates());
+  runSpawnBorrowCheck(Ctx, Handler, Walk.borrowCandidates());
   runReadyCompanionCheck(Ctx, Handler);
 }
 

@@ -38,6 +38,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <deque>
 #include <map>
@@ -96,6 +97,11 @@ const VarDecl *localVar(const Expr *E) {
 
 std::string quoted(StringRef S) { return ("'" + S + "'").str(); }
 
+bool ownedParameter(const ParmVarDecl *P) {
+  return hasCoastAttr(P, CoastAttr::MustDestruct) ||
+         mustDestructRecord(P->getType());
+}
+
 /// Step 1: which variables are followed and what each reference does.
 /// Operands C never evaluates (sizeof, typeof, the associations _Generic
 /// does not select) neither make, use nor consume a value.
@@ -108,8 +114,7 @@ public:
     // A destructor's own parameter is what it destructs.
     if (!destructedRecord(FD))
       for (const ParmVarDecl *P : FD->parameters())
-        if (hasCoastAttr(P, CoastAttr::MustDestruct) ||
-            mustDestructRecord(P->getType()))
+        if (ownedParameter(P))
           track(P);
     TraverseStmt(FD->getBody());
     findAliases();
@@ -129,7 +134,7 @@ public:
   bool VisitVarDecl(VarDecl *VD) {
     if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
       return true;
-    if (mustDestructRecord(VD->getType()))
+    if (ownsLocal(VD))
       track(VD);
     if (const Expr *Init = VD->getInit()) {
       InitOf[VD] = into(VD, Init);
@@ -699,11 +704,30 @@ private:
 
 } // namespace
 
+bool ownsParameters(const FunctionDecl *FD) {
+  return !destructedRecord(FD) && llvm::any_of(FD->parameters(), ownedParameter);
+}
+
+bool ownsLocal(const VarDecl *VD) {
+  return VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+         mustDestructRecord(VD->getType());
+}
+
+bool ownsOrDestructs(const CallExpr *CE) {
+  return ownedResultCall(CE) || destructedRecord(CE->getDirectCallee());
+}
+
 void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler,
-                             FunctionAnalyses &Analyses) {
+                             FunctionAnalyses &Analyses,
+                             llvm::ArrayRef<const FunctionDecl *> Synchronous) {
   if (!mentionsCoast(Ctx))
     return;
-  // A C function is defined at file scope only (runSpawnBorrowCheck).
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Listed(Synchronous.begin(),
+                                                    Synchronous.end());
+  // A C function is defined at file scope only (C++'s namespaces, linkage
+  // blocks and classes are not visited: coast is C): the translation unit's
+  // declarations, not a RecursiveASTVisitor walk of every prototype's types
+  // and parameters (most of them the system headers').
   for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
     auto *FD = dyn_cast<FunctionDecl>(D);
     if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext())
@@ -711,7 +735,7 @@ void runMustDestructAnalysis(ASTContext &Ctx, CheckHandler &Handler,
     // The lowering asks again about async functions: they keep the result.
     if (isAsyncFunction(FD))
       Analyses.ownership(FD, Ctx, &Handler);
-    else
+    else if (Listed.count(FD))
       OwnershipFlow(FD, Ctx, &Handler).run(nullptr);
   }
 }

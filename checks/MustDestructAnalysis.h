@@ -30,11 +30,20 @@ namespace coast {
 
 class FunctionAnalyses;
 
-/// Runs the analysis on every function definition of the translation unit,
-/// keeping each function's MustDestructOwnership in \p Analyses for the
-/// lowering.
-void runMustDestructAnalysis(clang::ASTContext &Ctx, CheckHandler &Handler,
-                             FunctionAnalyses &Analyses);
+/// Runs the analysis on every async function definition of the translation
+/// unit, keeping each one's MustDestructOwnership in \p Analyses for the
+/// lowering, and on the other definitions \p Synchronous lists.
+void runMustDestructAnalysis(
+    clang::ASTContext &Ctx, CheckHandler &Handler, FunctionAnalyses &Analyses,
+    llvm::ArrayRef<const clang::FunctionDecl *> Synchronous);
+
+/// The analysis reports in a definition only about a value it follows (a
+/// parameter \p FD owns, a local that \p VD owns) or at a call \p CE whose
+/// result is owned or that destructs: a definition none of the three finds
+/// in may be left out (the checks' one walk asks them).
+bool ownsParameters(const clang::FunctionDecl *FD);
+bool ownsLocal(const clang::VarDecl *VD);
+bool ownsOrDestructs(const clang::CallExpr *CE);
 
 /// A value that owns a must_destruct resource at a suspension point.
 struct OwnedValue {

@@ -71,10 +71,16 @@ const VarDecl *localVar(const Expr *E) {
 /// True for a value that can only be held whole: a pointer or a number.
 bool isScalarVar(const VarDecl *VD) { return VD->getType()->isScalarType(); }
 
-bool isScopeType(QualType T) {
-  const RecordDecl *RD = mustDestructRecord(T);
+} // namespace
+
+bool isLocalScope(const VarDecl *VD) {
+  if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
+    return false;
+  const RecordDecl *RD = mustDestructRecord(VD->getType());
   return RD && RD->getIdentifier() && RD->getName() == "coast_scope";
 }
+
+namespace {
 
 /// The local a store into \p LHS writes (part of): `v`, `v.f`, `v[i]` of
 /// a local array; null through a pointer.
@@ -118,7 +124,7 @@ public:
     if (!VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
       return true;
     BlockOf[VD] = Blocks.empty() ? nullptr : Blocks.back();
-    if (isScopeType(VD->getType()))
+    if (isLocalScope(VD))
       Scopes.insert(VD);
     if (const Expr *Init = VD->getInit()) {
       Stores[VD].push_back(Init);
@@ -521,15 +527,10 @@ private:
 
 } // namespace
 
-// A C function is defined at file scope only (C++'s namespaces, linkage
-// blocks and classes are not visited: coast is C): the translation unit's
-// declarations, not a RecursiveASTVisitor walk of every prototype's types
-// and parameters (most of them the system headers').
-void runSpawnBorrowCheck(ASTContext &Ctx, CheckHandler &Handler) {
-  for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
-    if (auto *FD = dyn_cast<FunctionDecl>(D);
-        FD && FD->doesThisDeclarationHaveABody())
-      SpawnBorrowChecker(FD, Ctx, Handler).run();
+void runSpawnBorrowCheck(ASTContext &Ctx, CheckHandler &Handler,
+                         llvm::ArrayRef<const FunctionDecl *> Definitions) {
+  for (const FunctionDecl *FD : Definitions)
+    SpawnBorrowChecker(FD, Ctx, Handler).run();
 }
 
 } // namespace coast

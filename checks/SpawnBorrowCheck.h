@@ -21,10 +21,19 @@
 #include "CheckHandler.h"
 
 #include "clang/AST/ASTContext.h"
+#include "llvm/ADT/ArrayRef.h"
 
 namespace coast {
 
-void runSpawnBorrowCheck(clang::ASTContext &Ctx, CheckHandler &Handler);
+/// A local coast_scope: the check follows every use of one.
+bool isLocalScope(const clang::VarDecl *VD);
+
+/// Checks the function definitions \p Definitions. The check reports at a
+/// spawn and at a use of a local coast_scope only: a definition whose body
+/// holds neither may be left out (the checks' one walk leaves them out).
+void runSpawnBorrowCheck(
+    clang::ASTContext &Ctx, CheckHandler &Handler,
+    llvm::ArrayRef<const clang::FunctionDecl *> Definitions);
 
 } // namespace coast
 
