@@ -6,6 +6,7 @@
 #include "CoastAttrObserver.h"
 #include "CoastAttrs.h"
 #include "CoastNames.h"
+#include "QuietWarnings.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
@@ -432,8 +433,11 @@ public:
         static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
     bool Last = P && P->getCurToken().is(tok::eof);
     if (Appended) {
-      if (Last)
+      if (Last && Entered) {
         showRewritten(true);
+        endQuietWarnings(CI.getDiagnostics(), CI.getSourceManager(),
+                         UserIgnoresWarnings);
+      }
       return true;
     }
     llvm::SmallVector<Decl *, 1> Mine;
@@ -495,7 +499,7 @@ public:
     if (Entered && CI.getDiagnostics().hasErrorOccurred()) {
       DiagnosticsEngine &D = CI.getDiagnostics();
       // A note follows the last diagnostic, which may be one the appended
-      // text ignores (-Weverything) at Sema's end: not this one.
+      // text ignores (QuietWarnings.h) at Sema's end: not this one.
       D.setLastDiagnosticIgnored(false);
       D.Report(D.getCustomDiagID(
           DiagnosticsEngine::Note,
@@ -757,15 +761,11 @@ private:
       OnLowered(R);
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
       dropCoastAnnotations(D);
-    // Generated code warns about nothing: the pragma's state holds from
-    // its location on, after every user location, so the user's own
-    // warnings (this parse's, printed once) are untouched.
     // It ends with a declaration CodeGen emits nothing for, so that the
     // consumer sees the parser's look-ahead reach eof again even when the
     // pieces end in a pragma (a region a block reopened, closed after it):
     // restore's rule.
-    std::string Text = "#pragma clang diagnostic ignored \"-Weverything\"\n" +
-                       appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
+    std::string Text = appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
     // -verify reads expected-* comments as the preprocessor lexes them;
     // the appended text copies the async bodies' comments, which would
     // expect each of their diagnostics twice.
@@ -782,7 +782,7 @@ private:
         SrcMgr::C_User, 0, 0, SourceLocation());
     // The diagnostic state of a file is taken, when a location of it is
     // first looked up after a state change, from where its includer
-    // includes it, and the buffer's pragma changes the state of what it
+    // includes it, and the buffer's state changes the state of what it
     // is included from: nowhere, like the main file. Have the main file's
     // taken now, by a change at its end undone there, or one without
     // pragmas of its own would take the buffer's, and its
@@ -791,6 +791,11 @@ private:
     Diags.pushMappings(End);
     Diags.setSeverity(diag::pp_macro_not_used, diag::Severity::Ignored, End);
     Diags.popMappings(End);
+    // Generated code warns about nothing: the state holds from the
+    // buffer's start on, after every user location, so the user's own
+    // warnings (this parse's, printed once) are untouched.
+    UserIgnoresWarnings =
+        quietWarningsFrom(Diags, SM.getLocForStartOfFile(AppendedFID));
     setCoastAttrsInert(true);
     markMacrosUsed();
     CI.getPreprocessor().EnterSourceFile(AppendedFID, nullptr, End);
@@ -1277,6 +1282,9 @@ private:
   bool AfterLinked = false;
   /// Whether the lowered text was appended.
   bool Entered = false;
+  /// The -w flag of the diagnostic state before the appended text's
+  /// (endQuietWarnings).
+  bool UserIgnoresWarnings = false;
 };
 
 /// After CodeGen's consumer: hands each group back to the single parse.
