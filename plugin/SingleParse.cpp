@@ -433,7 +433,7 @@ public:
         static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
     bool Last = P && P->getCurToken().is(tok::eof);
     if (Appended) {
-      if (Last && Entered) {
+      if (Last) {
         showRewritten(true);
         endQuietWarnings(CI.getDiagnostics(), CI.getSourceManager(),
                          UserIgnoresWarnings);

@@ -1,8 +1,9 @@
 // The checks' one walk lists the definitions the borrow check and the
 // must_destruct analysis walk (checks/Checks.cpp): a definition is listed
 // for any one thing either reports about, wherever in its body. Each
-// function below has one such thing alone, and is diagnosed; those after
-// "Not listed" have none and are not.
+// function below has one such thing alone, and is diagnosed; the two
+// after "Accepted" must not be (whether the walk lists them is not
+// visible here: only that nothing is reported).
 // RUN: %coast -fsyntax-only -Xclang -verify %s
 #include <coast.h>
 
@@ -61,14 +62,15 @@ void destructs(struct conn *c)
 	conn_close_async(c); // expected-error {{async destructor 'conn_close_async' called from a synchronous function must run through coast_block_on}}
 }
 
-// Not listed: a borrowed pointer, used.
+// Accepted: a borrowed pointer, used.
 void borrows(const struct conn *c)
 {
 	(void)conn_fd(c);
 }
 
-// Listed (the walk sees the operands C never evaluates), and nothing to
-// report: neither check's own walk looks there.
+// Accepted: an owned result and a borrowing spawn in operands C never
+// evaluates (the walk lists the function; neither check's own walk looks
+// there).
 int unevaluated(void)
 {
 	int x = 0;
