@@ -287,8 +287,10 @@ std::string startFunction(const AsyncFunctionPlan &P,
   // function only initializes the body.
   std::string Heap = "struct " + generatedName(P.Name, "heap");
   std::string S =
-      linkage(P.FD) + "struct coast_frame *" + generatedName(P.Name, "start") +
-      "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
+      (P.InlineStart ? "static inline __attribute__((__always_inline__)) "
+                     : linkage(P.FD)) +
+      "struct coast_frame *" + generatedName(P.Name, "start") + "(" +
+      paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
       " *)coast__frame_new(__a, &" + generatedName(P.Name, "fn") +
       ");\n  if (__w)\n    " + generatedName(P.Name, "init") + "(&__w->__f";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)

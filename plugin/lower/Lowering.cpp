@@ -128,6 +128,9 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
+  /// Marks the start functions and split bodies called from one site only
+  /// to be always inlined (AsyncFunctionPlan::InlineStart).
+  void inlineSingleSites();
   bool emit();
   bool keepState(const FunctionDecl &FD, LoweringContext &LC);
   std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
@@ -246,18 +249,66 @@ bool TULowering::plan() {
   // to its code up to that point. One with more inlines every callee's
   // first poll into each of its own: gen-async.py 200 at -O2 took 1.9x the
   // wall clock and 1.6x the text when every embedded callee was split.
-  if (optimizing(Ctx))
-    for (AsyncFunctionPlan &Plan : Plans)
-      for (SuspendPoint &Pt : Plan.Points)
-        if (Pt.Source == FrameSource::Embedded) {
-          const FunctionDecl *C = Pt.Callee->getDefinition();
-          const AsyncFunctionPlan *CP = PlanOf.lookup(C);
-          if (CP && CP->Points.size() <= 1) {
-            Pt.SplitCallee = true;
-            Embedded.insert(C);
-          }
+  if (!optimizing(Ctx))
+    return Ok;
+  for (AsyncFunctionPlan &Plan : Plans)
+    for (SuspendPoint &Pt : Plan.Points)
+      if (Pt.Source == FrameSource::Embedded) {
+        const FunctionDecl *C = Pt.Callee->getDefinition();
+        const AsyncFunctionPlan *CP = PlanOf.lookup(C);
+        if (CP && CP->Points.size() <= 1) {
+          Pt.SplitCallee = true;
+          Embedded.insert(C);
         }
+      }
+  inlineSingleSites();
   return Ok;
+}
+
+void TULowering::inlineSingleSites() {
+  // Where the lowered code calls each function's start function and
+  // embeds its split body (prototypesFor and destructorPrototypes list the
+  // same callees). A value of the function (its start function's address)
+  // and an awaited destructor (the drop path's text, written in more than
+  // one place) count as many.
+  llvm::DenseMap<const FunctionDecl *, unsigned> Starts, Bodies;
+  auto Add = [](llvm::DenseMap<const FunctionDecl *, unsigned> &Sites,
+                const FunctionDecl *F, unsigned N = 1) {
+    if (F)
+      Sites[F->getCanonicalDecl()] += N;
+  };
+  auto AddDrops = [&](const std::vector<DropValue> &Drops) {
+    for (const DropValue &D : Drops)
+      if (D.State)
+        Add(Starts, D.Destructor, 2);
+  };
+  for (const Decl *D : Decls) {
+    const DeclUses &U = UsesOf[D];
+    for (const Mark &M : U.Marks)
+      Add(Starts, futureCall(M)->Callee);
+    for (const DeclRefExpr *DRE : U.FunctionValues)
+      Add(Starts, cast<FunctionDecl>(DRE->getDecl()), 2);
+  }
+  for (const AsyncFunctionPlan &Plan : Plans) {
+    AddDrops(Plan.StartDrops);
+    for (const SuspendPoint &Pt : Plan.Points) {
+      AddDrops(Pt.Drops);
+      for (const RaceArm &Arm : Pt.Arms)
+        Add(Starts, Arm.Callee);
+      if (Pt.Race == MarkKind::Await && Pt.Source == FrameSource::FrameStack)
+        Add(Starts, Pt.Callee);
+      if (Pt.SplitCallee)
+        Add(Bodies, Pt.Callee);
+    }
+  }
+  // One site: inlining copies nothing; the body's other caller is its own
+  // poll function, which the inliner gave it before too. More sites are
+  // the inliner's to judge (a large body awaited from many places).
+  for (AsyncFunctionPlan &Plan : Plans) {
+    const FunctionDecl *C = Plan.FD->getCanonicalDecl();
+    Plan.InlineStart = !Plan.FD->isExternallyVisible() && Starts.lookup(C) == 1;
+    Plan.InlineBody = Bodies.lookup(C) == 1;
+  }
 }
 
 /// Prototypes of the start functions \p D's code uses that are not declared
