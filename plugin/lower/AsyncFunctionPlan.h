@@ -297,9 +297,9 @@ struct AsyncFunctionPlan {
   /// that take ownership.
   std::vector<DropValue> StartDrops;
   /// Optimizing, the start function (static, called from one site) and the
-  /// split body (awaited from one site) are always inlined: the inliner
-  /// took them there anyway, after the function passes had run on each one
-  /// alone (TULowering::plan).
+  /// split body (awaited from one site, and small) are always inlined: the
+  /// inliner took them there anyway, after the function passes had run on
+  /// each one alone (TULowering::inlineSingleSites).
   bool InlineStart = false;
   bool InlineBody = false;
   std::vector<DropFlag> Flags;

@@ -265,6 +265,39 @@ bool TULowering::plan() {
   return Ok;
 }
 
+/// The AST nodes of a body the inliner copies into each of its callers at
+/// -O2: write_all of examples/tcp_server.h has about 50.
+static constexpr unsigned SmallBodyNodes = 120;
+
+/// Whether \p FD's body is small, with at most 1024 bytes of locals and
+/// none of variable size (LLVM's limit for a recursive caller).
+static bool isSmallBody(const FunctionDecl &FD, ASTContext &Ctx) {
+  struct Counter : RecursiveASTVisitor<Counter> {
+    ASTContext &Ctx;
+    unsigned Nodes = 0;
+    uint64_t LocalBytes = 0;
+    bool Unsized = false;
+    explicit Counter(ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitStmt(Stmt *) {
+      ++Nodes;
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (!VD->hasLocalStorage())
+        return true;
+      QualType T = VD->getType();
+      if (T->isIncompleteType() || !T->isConstantSizeType())
+        Unsized = true;
+      else
+        LocalBytes += Ctx.getTypeSizeInChars(T).getQuantity();
+      return true;
+    }
+  } Count(Ctx);
+  Count.TraverseStmt(FD.getBody());
+  return Count.Nodes <= SmallBodyNodes && !Count.Unsized &&
+         Count.LocalBytes <= 1024;
+}
+
 void TULowering::inlineSingleSites() {
   // Where the lowered code calls each function's start function and
   // embeds its split body (prototypesFor and destructorPrototypes list the
@@ -301,13 +334,17 @@ void TULowering::inlineSingleSites() {
         Add(Bodies, Pt.Callee);
     }
   }
-  // One site: inlining copies nothing; the body's other caller is its own
-  // poll function, which the inliner gave it before too. More sites are
-  // the inliner's to judge (a large body awaited from many places).
+  // A start function has one call to inline, its frame's init: one site
+  // copies nothing. A split body has two callers, the awaiting poll
+  // function and its own, and the inliner copies it into both only while
+  // it is small; forced, a large body would be compiled twice, and its
+  // locals would sit in a recursive (box_async) caller's C frame, which
+  // the inliner refuses past 1024 bytes. More sites are the inliner's to
+  // judge.
   for (AsyncFunctionPlan &Plan : Plans) {
     const FunctionDecl *C = Plan.FD->getCanonicalDecl();
     Plan.InlineStart = !Plan.FD->isExternallyVisible() && Starts.lookup(C) == 1;
-    Plan.InlineBody = Bodies.lookup(C) == 1;
+    Plan.InlineBody = Bodies.lookup(C) == 1 && isSmallBody(*Plan.FD, Ctx);
   }
 }
 
