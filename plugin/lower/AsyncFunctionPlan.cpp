@@ -20,6 +20,7 @@
 
 #include "AsyncFunctionPlan.h"
 #include "AsyncAST.h"
+#include "CarriedAttributes.h"
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "CounterExpansions.h"
@@ -183,6 +184,7 @@ bool Planner::run() {
     fail(FD->getLocation(), "async function '" + Plan.Name +
                                 "' is variadic; async functions take a fixed "
                                 "list of parameters");
+  Ok &= checkCarriedAttributes(*FD, Handler);
   if (!FD->hasWrittenPrototype())
     fail(FD->getLocation(), "async function '" + Plan.Name +
                                 "' needs a prototype (write '(void)' for no "

@@ -1,6 +1,7 @@
 //===- FrameLayout.cpp - The frame of an async function -------------------===//
 
 #include "FrameLayout.h"
+#include "CarriedAttributes.h"
 #include "GeneratedNames.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
@@ -287,6 +288,7 @@ std::string startFunction(const AsyncFunctionPlan &P,
   // function only initializes the body.
   std::string Heap = "struct " + generatedName(P.Name, "heap");
   std::string S =
+      startAttributes(*P.FD) +
       (P.InlineStart ? "static inline __attribute__((__always_inline__)) "
                      : linkage(P.FD)) +
       "struct coast_frame *" + generatedName(P.Name, "start") + "(" +

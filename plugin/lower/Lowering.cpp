@@ -3,6 +3,7 @@
 #include "Lowering.h"
 #include "AsyncAST.h"
 #include "AsyncFunctionPlan.h"
+#include "CarriedAttributes.h"
 #include "CoastAttrs.h"
 #include "CompoundLiterals.h"
 #include "EmbeddedLeaf.h"
@@ -340,11 +341,13 @@ void TULowering::inlineSingleSites() {
   // it is small; forced, a large body would be compiled twice, and its
   // locals would sit in a recursive (box_async) caller's C frame, which
   // the inliner refuses past 1024 bytes. More sites are the inliner's to
-  // judge.
+  // judge. A body with attributes of its own (target, optnone, noinline,
+  // no_sanitize...) is never forced into an awaiter compiled without them.
   for (AsyncFunctionPlan &Plan : Plans) {
     const FunctionDecl *C = Plan.FD->getCanonicalDecl();
     Plan.InlineStart = !Plan.FD->isExternallyVisible() && Starts.lookup(C) == 1;
-    Plan.InlineBody = Bodies.lookup(C) == 1 && isSmallBody(*Plan.FD, Ctx);
+    Plan.InlineBody = Bodies.lookup(C) == 1 && isSmallBody(*Plan.FD, Ctx) &&
+                      codeAttributes(*Plan.FD).empty();
   }
 }
 

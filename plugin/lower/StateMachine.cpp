@@ -1,6 +1,7 @@
 //===- StateMachine.cpp - An async function as a resumable poll function --===//
 
 #include "StateMachine.h"
+#include "CarriedAttributes.h"
 #include "Directives.h"
 #include "FrameLayout.h"
 #include "GeneratedNames.h"
@@ -162,9 +163,10 @@ void StateMachineEmitter::run(const std::string &Prelude) {
       "\n" + LC.directivesIn(Declaration) +
       "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
-      LC.pinned(std::string(P.InlineBody ? "static inline "
-                                           "__attribute__((__always_inline__)) "
-                                         : "static ") +
+      LC.pinned(codeAttributes(*P.FD) +
+                    (P.InlineBody ? "static inline "
+                                    "__attribute__((__always_inline__)) "
+                                  : "static ") +
                     "int " + generatedName(P.Name, Split ? "body" : "poll") +
                     "(struct coast_head *__coast_h, struct coast_cx *__cx" +
                     (Split ? ", unsigned __coast_st)" : ")"),
@@ -1020,7 +1022,8 @@ std::string StateMachineEmitter::epilogue() const {
 /// the flags test leave an awaiter's first poll (the body from state 0)
 /// small enough to inline.
 std::string StateMachineEmitter::pollFunction() const {
-  return "static int " + generatedName(P.Name, "poll") +
+  return codeAttributes(*P.FD) + "static int " +
+         generatedName(P.Name, "poll") +
          "(struct coast_head *__coast_h, struct coast_cx *__cx) { if "
          "(!(__coast_h->flags & " +
          FlagCancel + ")) return " + generatedName(P.Name, "body") +
