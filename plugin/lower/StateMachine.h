@@ -27,7 +27,8 @@
 // (the frame just initialized) calls f__coast_body with state 0, a constant
 // the inliner folds the dispatch with; its __coast_sN, in an `if (0)`
 // block, resumes through f__coast_poll. Awaited from one site only
-// and small, f__coast_body is always inlined (AsyncFunctionPlan::InlineBody).
+// and small, without code attributes of its own (CarriedAttributes.h),
+// f__coast_body is always inlined (AsyncFunctionPlan::InlineBody).
 //
 // Resuming jumps to the label of the suspension point; C allows jumps into
 // blocks and loops, and planning made sure no jump enters the scope of a
