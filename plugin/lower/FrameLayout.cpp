@@ -258,10 +258,9 @@ std::string initFunction(const AsyncFunctionPlan &P,
   // (bench/compile-time's README, "Helpers inlined always"); coast.h's
   // COAST__INLINE does the same for the runtime's helpers.
   std::string S = std::string("static inline ") +
-                  (optimizing(LC.Ctx) ? "__attribute__((__always_inline__)) "
-                                      : "") +
-                  "void " + generatedName(P.Name, "init") + "(" +
-                  frameType(P.Name) + " *__co";
+                  (optimizing(LC.Ctx) ? AlwaysInline : "") + "void " +
+                  generatedName(P.Name, "init") + "(" + frameType(P.Name) +
+                  " *__co";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", " + LC.typeName(P.FD->getParamDecl(I)->getType()) + " __p" +
          std::to_string(I);
@@ -287,14 +286,14 @@ std::string startFunction(const AsyncFunctionPlan &P,
   // coast__frame_new allocates the frame and fills its header: the start
   // function only initializes the body.
   std::string Heap = "struct " + generatedName(P.Name, "heap");
-  std::string S =
-      startAttributes(*P.FD) +
-      (P.InlineStart ? "static inline __attribute__((__always_inline__)) "
-                     : linkage(P.FD)) +
-      "struct coast_frame *" + generatedName(P.Name, "start") + "(" +
-      paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
-      " *)coast__frame_new(__a, &" + generatedName(P.Name, "fn") +
-      ");\n  if (__w)\n    " + generatedName(P.Name, "init") + "(&__w->__f";
+  std::string S = startAttributes(*P.FD) +
+                  (P.InlineStart ? std::string("static inline ") + AlwaysInline
+                                 : linkage(P.FD)) +
+                  "struct coast_frame *" + generatedName(P.Name, "start") +
+                  "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap +
+                  " *__w = (" + Heap + " *)coast__frame_new(__a, &" +
+                  generatedName(P.Name, "fn") + ");\n  if (__w)\n    " +
+                  generatedName(P.Name, "init") + "(&__w->__f";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
     S += ", __p" + std::to_string(I);
   return S + ");\n  return (struct coast_frame *)__w;\n}\n";

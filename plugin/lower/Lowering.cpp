@@ -129,8 +129,9 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
-  /// Marks the start functions and split bodies called from one site only
-  /// to be always inlined (AsyncFunctionPlan::InlineStart).
+  /// Marks the start functions called from one site only, and the small
+  /// split bodies awaited from one site, to be always inlined
+  /// (AsyncFunctionPlan::InlineStart, InlineBody).
   void inlineSingleSites();
   bool emit();
   bool keepState(const FunctionDecl &FD, LoweringContext &LC);

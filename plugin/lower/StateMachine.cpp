@@ -164,9 +164,8 @@ void StateMachineEmitter::run(const std::string &Prelude) {
       "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
       LC.pinned(codeAttributes(*P.FD) +
-                    (P.InlineBody ? "static inline "
-                                    "__attribute__((__always_inline__)) "
-                                  : "static ") +
+                    (P.InlineBody ? std::string("static inline ") + AlwaysInline
+                                  : std::string("static ")) +
                     "int " + generatedName(P.Name, Split ? "body" : "poll") +
                     "(struct coast_head *__coast_h, struct coast_cx *__cx" +
                     (Split ? ", unsigned __coast_st)" : ")"),
@@ -484,8 +483,8 @@ std::string StateMachineEmitter::freeChild(const SuspendPoint &Pt) const {
 bool StateMachineEmitter::takesOutOfLine(const SuspendPoint &Pt) const {
   bool Leaf = Pt.Race != MarkKind::Await ||
               (Pt.Callee && Pt.Callee->getName().starts_with("coast_"));
-  return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee &&
-         !Pt.Ready && Leaf && !Pt.Result->isAtomicType();
+  return Pt.Source == FrameSource::FrameStack && !Pt.KnownCallee && !Pt.Ready &&
+         Leaf && !Pt.Result->isAtomicType();
 }
 
 /// One line: start the callee, record the state, and the resume label
@@ -1022,8 +1021,7 @@ std::string StateMachineEmitter::epilogue() const {
 /// the flags test leave an awaiter's first poll (the body from state 0)
 /// small enough to inline.
 std::string StateMachineEmitter::pollFunction() const {
-  return codeAttributes(*P.FD) + "static int " +
-         generatedName(P.Name, "poll") +
+  return codeAttributes(*P.FD) + "static int " + generatedName(P.Name, "poll") +
          "(struct coast_head *__coast_h, struct coast_cx *__cx) { if "
          "(!(__coast_h->flags & " +
          FlagCancel + ")) return " + generatedName(P.Name, "body") +
