@@ -4,7 +4,6 @@
 #include "CoastAttrs.h"
 #include "MustDestructTypes.h"
 
-#include "clang/AST/Attr.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -87,12 +86,7 @@ void AsyncCallChecks::visitCallExpr(const CallExpr *CE,
     return;
   }
   const FunctionDecl *Callee = asyncCallee(CE);
-  if (!Callee || !Current || Unevaluated)
-    return;
-  if (const auto *EA = Callee->getAttr<ErrorAttr>())
-    Handler.attributeCall(CE->getExprLoc(), Callee->getName(),
-                          EA->getUserDiagnostic(), EA->isError());
-  if (Consumed.count(CE))
+  if (!Callee || !Current || Unevaluated || Consumed.count(CE))
     return;
   // An async destructor's call is coast-async-destructor-context.
   if (destructedRecord(Callee))

@@ -237,13 +237,6 @@ public:
   /// \param Reason a sentence fragment: what, and what to do instead.
   virtual void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) {}
 
-  /// A call of async function \p Callee declared with `error(Message)`
-  /// (\p Error) or `warning(Message)`: Clang's back end, which reports these,
-  /// never sees it, as the lowering calls the start function instead.
-  virtual void attributeCall(clang::SourceLocation Call,
-                             llvm::StringRef Callee, llvm::StringRef Message,
-                             bool Error) {}
-
   /// An attribute that is wrong where it is [coast-attribute].
   /// \param Note where the cause is, invalid for none; \param NoteText its
   /// message.

@@ -2,7 +2,6 @@
 
 #include "DiagnosticReporter.h"
 
-#include "clang/Basic/DiagnosticFrontend.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/ErrorHandling.h"
 
@@ -446,18 +445,6 @@ void DiagnosticReporter::unsupported(SourceLocation Loc, StringRef Reason) {
   HasErrors = true;
   defer(Loc, [this, Loc, Reason = Reason.str()] {
     report(DiagnosticsEngine::Error, Loc, "coast-unsupported", Reason);
-  });
-}
-
-/// Clang's own diagnostics, so -Wno-attribute-warning and -Werror= apply.
-void DiagnosticReporter::attributeCall(SourceLocation Call, StringRef Callee,
-                                       StringRef Message, bool Error) {
-  HasErrors |= Error;
-  defer(Call, [this, Call, Callee = Callee.str(), Message = Message.str(),
-               Error] {
-    Diags.Report(Call, Error ? diag::err_fe_backend_error_attr
-                             : diag::warn_fe_backend_warning_attr)
-        << Callee << Message;
   });
 }
 

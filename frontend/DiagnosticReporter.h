@@ -89,8 +89,6 @@ public:
                            llvm::StringRef Shape,
                            clang::SourceLocation FunctionDecl) override;
   void unsupported(clang::SourceLocation Loc, llvm::StringRef Reason) override;
-  void attributeCall(clang::SourceLocation Call, llvm::StringRef Callee,
-                     llvm::StringRef Message, bool Error) override;
   void attribute(clang::SourceLocation Loc, llvm::StringRef Message,
                  clang::SourceLocation Note, llvm::StringRef NoteText) override;
 

@@ -22,10 +22,18 @@ bool shapesCode(const Attr *A) {
              OptimizeNoneAttr, MinSizeAttr, NoInstrumentFunctionAttr,
              NoProfileFunctionAttr, SectionAttr, PatchableFunctionEntryAttr,
              ZeroCallUsedRegsAttr, NoInlineAttr, FunctionReturnThunksAttr,
-             NoSplitStackAttr>(A);
+             NoSplitStackAttr, FlattenAttr, NoBuiltinAttr, DisableTailCallsAttr,
+             SpeculativeLoadHardeningAttr, NoSpeculativeLoadHardeningAttr,
+             NoUwtableAttr, MinVectorWidthAttr, XRayInstrumentAttr,
+             XRayLogArgsAttr, AlignedAttr, CodeSegAttr>(A);
 }
 
-bool hintsCalls(const Attr *A) { return isa<ColdAttr, HotAttr>(A); }
+/// Hints for the function's calls, and the linkage of the symbol other
+/// files call (an async function's is its start function's).
+bool shapesStart(const Attr *A) {
+  return isa<ColdAttr, HotAttr, VisibilityAttr, WeakAttr, UsedAttr, RetainAttr>(
+      A);
+}
 
 /// \p FD's explicit attributes \p Take accepts, printed: the `[[...]]`
 /// ones first, as C23 wants them at the start of a declaration.
@@ -52,7 +60,7 @@ std::string codeAttributes(const FunctionDecl &FD) {
 }
 
 std::string startAttributes(const FunctionDecl &FD) {
-  return printed(FD, hintsCalls);
+  return printed(FD, shapesStart);
 }
 
 bool checkCarriedAttributes(const FunctionDecl &FD, CheckHandler &H) {

@@ -6,8 +6,10 @@
 // macro's expansion, whatever the spelling). Those of its code (target,
 // no_sanitize, cold, section, optnone...) go on the poll and body functions,
 // which then are never forced inline into another function; those that hint
-// at its calls (cold, hot) on the start function too. The others concern
-// the declaration callers see and stay on it. What cannot be honoured
+// at its calls (cold, hot) on the start function too, with those of the
+// symbol other files call, the start function's (visibility, weak, used,
+// retain). The others concern the declaration callers see and stay on it.
+// What cannot be honoured
 // (naked; always_inline: the poll function is called through a pointer) is
 // coast-unsupported by name; Clang itself rejects multiversioning
 // (target_clones...) beside the `async` annotation.

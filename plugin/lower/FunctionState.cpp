@@ -582,6 +582,29 @@ bool FunctionState::bodyRegions(const FunctionDecl &FD) {
   return true;
 }
 
+/// Whether the attribute at \p Loc is written before \p Begin, the expansion
+/// location a C declaration's begin location has (it leaves out a leading
+/// `[[...]]` specifier), in the same declaration: only attribute text
+/// between, not the rest of a `#pragma clang attribute` directive, nor
+/// another declaration of that pragma's region.
+static bool leadsDeclaration(SourceLocation Loc, SourceLocation Begin,
+                             const SourceManager &SM, const LangOptions &LO) {
+  SourceLocation From = SM.getExpansionLoc(Loc);
+  if (!SM.isBeforeInTranslationUnit(From, Begin) ||
+      SM.getFileID(From) != SM.getFileID(Begin))
+    return false;
+  const char *End = SM.getCharacterData(Begin);
+  Lexer Raw(From, LO, SM.getCharacterData(From), SM.getCharacterData(From),
+            SM.getBufferData(SM.getFileID(From)).end());
+  Token T;
+  while (!Raw.LexFromRawLexer(T) && SM.getCharacterData(T.getLocation()) < End)
+    if (T.isOneOf(tok::hash, tok::semi, tok::l_brace, tok::r_brace) ||
+        (T.is(tok::raw_identifier) && (T.getRawIdentifier() == "apply_to" ||
+                                       T.getRawIdentifier() == "_Pragma")))
+      return false;
+  return true;
+}
+
 /// Appended, the block is in the regions the file ends in: each the function
 /// was in, or the end is in, is reopened for the block (visibility, text
 /// section, optimize off) and the end's put back after; attributes of `#pragma
@@ -599,7 +622,9 @@ bool FunctionState::regionsAround(const FunctionDecl &FD, StateText &Out) {
   };
   for (const Attr *A : FD.attrs())
     if (!A->isImplicit() && !A->isInherited() && A->getLocation().isValid() &&
-        !InOwn(A->getLocation())) {
+        !InOwn(A->getLocation()) &&
+        !leadsDeclaration(A->getLocation(), Own.getBegin(), SM,
+                          Ctx.getLangOpts())) {
       Handler.unsupported(A->getLocation(),
                           named(FD) +
                               " takes attributes from '#pragma clang "

@@ -43,6 +43,21 @@ async int g(int x)
 #pragma GCC visibility pop
 #undef INNER
 
+// A C23 attribute first on the definition, written or from a macro, is the
+// function's own (a C declaration's begin location leaves it out), not a
+// '#pragma clang attribute' one: carried, not rejected.
+#define WARM [[gnu::hot]]
+// CHECK: {{\[\[gnu::hot\]\]}} static int warm__coast_poll(
+// CHECK: {{\[\[gnu::cold\]\] \[\[gnu::noinline\]\]}} static int chilly__coast_poll(
+WARM async int warm(int x)
+{
+	return await(id(x)) + 1;
+}
+[[gnu::cold]] [[gnu::noinline]] async int chilly(int x)
+{
+	return await(id(x)) + 2;
+}
+
 #ifdef REJECTED
 #define ODD (2 * __COUNTER__ + 1)
 // REJECTED: error: __COUNTER__ expanded from a macro's definition in async function 'counted'{{.*}}[coast-unsupported]
