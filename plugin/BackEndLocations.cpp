@@ -1,0 +1,147 @@
+//===- BackEndLocations.cpp - Back-end diagnostics at the user's source ---===//
+
+#include "BackEndLocations.h"
+
+#include "clang/Lex/Lexer.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+
+#include <algorithm>
+
+using namespace clang;
+
+namespace coast {
+
+namespace {
+
+/// Gives the user's locations to what instruction selection and the
+/// assembler report at a `srcloc`: calls to a function with the `warning`
+/// or `error` attribute (found through the callee, without a walk), and,
+/// when the appended text may hold one, inline asm.
+class UserSrcLocs : public llvm::PassInfoMixin<UserSrcLocs> {
+public:
+  explicit UserSrcLocs(const BackEndLocations &Locs) : Locs(&Locs) {}
+
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
+    for (llvm::Function &F : M) {
+      if (F.hasFnAttribute("dontcall-warn") ||
+          F.hasFnAttribute("dontcall-error"))
+        for (llvm::User *U : F.users())
+          if (auto *Call = llvm::dyn_cast<llvm::CallBase>(U))
+            Locs->relocate(*Call);
+      if (Locs->hasAsm())
+        for (llvm::Instruction &I : llvm::instructions(F))
+          if (auto *Call = llvm::dyn_cast<llvm::CallBase>(&I);
+              Call && Call->isInlineAsm())
+            Locs->relocate(*Call);
+    }
+    return llvm::PreservedAnalyses::all();
+  }
+
+  /// Also at -O0, where functions are optnone.
+  static bool isRequired() { return true; }
+
+private:
+  const BackEndLocations *Locs;
+};
+
+} // namespace
+
+BackEndLocations::BackEndLocations(CompilerInstance &CI, FileID Appended,
+                                   std::vector<unsigned> Starts,
+                                   std::vector<SourceLocation> Users,
+                                   bool HasAsm)
+    : CI(CI), Appended(Appended), Starts(std::move(Starts)),
+      Users(std::move(Users)), HasAsm(HasAsm) {}
+
+BackEndLocations::~BackEndLocations() {
+  auto &Callbacks = CI.getCodeGenOpts().PassBuilderCallbacks;
+  if (Callback < Callbacks.size())
+    Callbacks.erase(Callbacks.begin() + Callback);
+}
+
+void BackEndLocations::sawGroup(DeclGroupRef G) {
+  for (Decl *D : G)
+    if (auto *FD = dyn_cast<FunctionDecl>(D);
+        FD && FD->doesThisDeclarationHaveABody())
+      Definitions.push_back(FD);
+}
+
+void BackEndLocations::beforeBackEnd() {
+  SourceManager &SM = CI.getSourceManager();
+  // Every declaration of the chain: CodeGen looks a function's up by the
+  // declaration it first mangled, the prototype that leads a block.
+  for (FunctionDecl *FD : Definitions)
+    for (FunctionDecl *R : FD->redecls()) {
+      auto [File, Offset] = SM.getDecomposedLoc(SM.getFileLoc(R->getLocation()));
+      if (File == Appended && Users[pieceAt(Offset)].isValid())
+        R->setLocation(Users[pieceAt(Offset)]);
+    }
+  auto &Callbacks = CI.getCodeGenOpts().PassBuilderCallbacks;
+  Callback = Callbacks.size();
+  Callbacks.push_back([this](llvm::PassBuilder &PB) {
+    PB.registerPipelineStartEPCallback(
+        [this](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+          MPM.addPass(UserSrcLocs(*this));
+        });
+  });
+}
+
+void BackEndLocations::relocate(llvm::CallBase &Call) const {
+  llvm::MDNode *Locs = Call.getMetadata("srcloc");
+  if (!Locs)
+    return;
+  llvm::SmallVector<llvm::Metadata *, 4> Moved;
+  bool Changed = false;
+  for (const llvm::MDOperand &Op : Locs->operands()) {
+    auto *Raw = llvm::mdconst::dyn_extract<llvm::ConstantInt>(Op);
+    if (!Raw)
+      return;
+    SourceLocation Loc = SourceLocation::getFromRawEncoding(
+        static_cast<SourceLocation::UIntTy>(Raw->getZExtValue()));
+    SourceLocation User = userLoc(Loc);
+    Changed |= User != Loc;
+    Moved.push_back(llvm::ConstantAsMetadata::get(
+        llvm::ConstantInt::get(Raw->getType(), User.getRawEncoding())));
+  }
+  if (Changed)
+    Call.setMetadata("srcloc", llvm::MDNode::get(Call.getContext(), Moved));
+}
+
+SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {
+  if (Loc.isInvalid())
+    return Loc;
+  SourceManager &SM = CI.getSourceManager();
+  SourceLocation At = SM.getFileLoc(Loc);
+  auto [File, Offset] = SM.getDecomposedLoc(At);
+  if (File != Appended)
+    return Loc;
+  PresumedLoc Presumed = SM.getPresumedLoc(At);
+  SourceLocation Decl = Users[pieceAt(Offset)];
+  if (Presumed.isInvalid() || Decl.isInvalid())
+    return Loc;
+  // The `#line` markers give the user's line; a column there counts the
+  // lowering's text before it on the line too.
+  FileID UserFile = SM.getFileID(Decl);
+  SourceLocation Line = SM.translateLineCol(UserFile, Presumed.getLine(), 1);
+  StringRef Token(SM.getCharacterData(At),
+                  Lexer::MeasureTokenLength(At, SM, CI.getLangOpts()));
+  StringRef Text = SM.getBufferData(UserFile)
+                       .substr(SM.getFileOffset(Line))
+                       .take_until([](char C) { return C == '\n'; });
+  size_t Column = Token.empty() ? StringRef::npos : Text.find(Token);
+  if (Column != StringRef::npos &&
+      Text.find(Token, Column + 1) == StringRef::npos)
+    return Line.getLocWithOffset(Column);
+  return SM.translateLineCol(UserFile, Presumed.getLine(),
+                             Presumed.getColumn());
+}
+
+size_t BackEndLocations::pieceAt(unsigned Offset) const {
+  auto After = std::upper_bound(Starts.begin(), Starts.end(), Offset);
+  return After == Starts.begin() ? 0 : After - Starts.begin() - 1;
+}
+
+} // namespace coast
