@@ -17,26 +17,22 @@ namespace coast {
 namespace {
 
 /// Gives the user's locations to what instruction selection and the
-/// assembler report at a `srcloc`: calls to a function with the `warning`
-/// or `error` attribute (found through the callee, without a walk), and,
-/// when the appended text may hold one, inline asm.
+/// assembler report at a `srcloc`, which CodeGen puts on calls to a
+/// function with the `warning` or `error` attribute and on inline asm: in
+/// the appended definitions only (the user's own are located right), read
+/// before the inliner moves their calls elsewhere.
 class UserSrcLocs : public llvm::PassInfoMixin<UserSrcLocs> {
 public:
   explicit UserSrcLocs(const BackEndLocations &Locs) : Locs(&Locs) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
-    for (llvm::Function &F : M) {
-      if (F.hasFnAttribute("dontcall-warn") ||
-          F.hasFnAttribute("dontcall-error"))
-        for (llvm::User *U : F.users())
-          if (auto *Call = llvm::dyn_cast<llvm::CallBase>(U))
-            Locs->relocate(*Call);
-      if (Locs->hasAsm())
-        for (llvm::Instruction &I : llvm::instructions(F))
-          if (auto *Call = llvm::dyn_cast<llvm::CallBase>(&I);
-              Call && Call->isInlineAsm())
-            Locs->relocate(*Call);
-    }
+    unsigned SrcLoc = M.getContext().getMDKindID("srcloc");
+    for (StringRef Name : Locs->definitions())
+      if (llvm::Function *F = M.getFunction(Name))
+        for (llvm::Instruction &I : llvm::instructions(*F))
+          if (I.hasMetadataOtherThanDebugLoc())
+            if (llvm::MDNode *Cookies = I.getMetadata(SrcLoc))
+              I.setMetadata(SrcLoc, Locs->relocate(*Cookies));
     return llvm::PreservedAnalyses::all();
   }
 
@@ -51,10 +47,9 @@ private:
 
 BackEndLocations::BackEndLocations(CompilerInstance &CI, FileID Appended,
                                    std::vector<unsigned> Starts,
-                                   std::vector<SourceLocation> Users,
-                                   bool HasAsm)
+                                   std::vector<SourceLocation> Users)
     : CI(CI), Appended(Appended), Starts(std::move(Starts)),
-      Users(std::move(Users)), HasAsm(HasAsm) {}
+      Users(std::move(Users)) {}
 
 BackEndLocations::~BackEndLocations() {
   auto &Callbacks = CI.getCodeGenOpts().PassBuilderCallbacks;
@@ -65,20 +60,27 @@ BackEndLocations::~BackEndLocations() {
 void BackEndLocations::sawGroup(DeclGroupRef G) {
   for (Decl *D : G)
     if (auto *FD = dyn_cast<FunctionDecl>(D);
-        FD && FD->doesThisDeclarationHaveABody())
+        FD && FD->doesThisDeclarationHaveABody()) {
       Definitions.push_back(FD);
+      // The identifier table outlives the AST, which the compile may free
+      // before the back end.
+      Names.push_back(FD->getName());
+    }
 }
 
 void BackEndLocations::beforeBackEnd() {
   SourceManager &SM = CI.getSourceManager();
   // Every declaration of the chain: CodeGen looks a function's up by the
-  // declaration it first mangled, the prototype that leads a block.
-  for (FunctionDecl *FD : Definitions)
-    for (FunctionDecl *R : FD->redecls()) {
-      auto [File, Offset] = SM.getDecomposedLoc(SM.getFileLoc(R->getLocation()));
-      if (File == Appended && Users[pieceAt(Offset)].isValid())
-        R->setLocation(Users[pieceAt(Offset)]);
-    }
+  // declaration it first mangled. Not under debug info (the header says
+  // why).
+  if (CI.getCodeGenOpts().getDebugInfo() == llvm::codegenoptions::NoDebugInfo)
+    for (FunctionDecl *FD : Definitions)
+      for (FunctionDecl *R : FD->redecls()) {
+        auto [File, Offset] =
+            SM.getDecomposedLoc(SM.getFileLoc(R->getLocation()));
+        if (File == Appended && Users[pieceAt(Offset)].isValid())
+          R->setLocation(Users[pieceAt(Offset)]);
+      }
   auto &Callbacks = CI.getCodeGenOpts().PassBuilderCallbacks;
   Callback = Callbacks.size();
   Callbacks.push_back([this](llvm::PassBuilder &PB) {
@@ -89,16 +91,13 @@ void BackEndLocations::beforeBackEnd() {
   });
 }
 
-void BackEndLocations::relocate(llvm::CallBase &Call) const {
-  llvm::MDNode *Locs = Call.getMetadata("srcloc");
-  if (!Locs)
-    return;
+llvm::MDNode *BackEndLocations::relocate(llvm::MDNode &Cookies) const {
   llvm::SmallVector<llvm::Metadata *, 4> Moved;
   bool Changed = false;
-  for (const llvm::MDOperand &Op : Locs->operands()) {
+  for (const llvm::MDOperand &Op : Cookies.operands()) {
     auto *Raw = llvm::mdconst::dyn_extract<llvm::ConstantInt>(Op);
     if (!Raw)
-      return;
+      return &Cookies;
     SourceLocation Loc = SourceLocation::getFromRawEncoding(
         static_cast<SourceLocation::UIntTy>(Raw->getZExtValue()));
     SourceLocation User = userLoc(Loc);
@@ -106,8 +105,7 @@ void BackEndLocations::relocate(llvm::CallBase &Call) const {
     Moved.push_back(llvm::ConstantAsMetadata::get(
         llvm::ConstantInt::get(Raw->getType(), User.getRawEncoding())));
   }
-  if (Changed)
-    Call.setMetadata("srcloc", llvm::MDNode::get(Call.getContext(), Moved));
+  return Changed ? llvm::MDNode::get(Cookies.getContext(), Moved) : &Cookies;
 }
 
 SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {

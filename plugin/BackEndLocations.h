@@ -22,6 +22,12 @@
 //   user's line the `#line` markers name, at the column where the same
 //   token is on that line when it is there once.
 //
+// Under debug info the definitions keep their locations: CodeGen
+// generates a static function at the end of the unit from its location,
+// and the subprogram would name the user's file's entry, not the `#line`
+// markers' one, unlike the nested parse's line table. The frame's warning
+// is lost there.
+//
 // A location the back end takes from debug info already names the user's
 // file (the `#line` markers), and the back end's remarks are not ignored
 // by the quiet state: both were printed before.
@@ -38,7 +44,7 @@
 #include <vector>
 
 namespace llvm {
-class CallBase;
+class MDNode;
 } // namespace llvm
 
 namespace coast {
@@ -49,7 +55,7 @@ public:
   /// \p Starts[I] lowers the user's declaration at \p Users[I].
   BackEndLocations(clang::CompilerInstance &CI, clang::FileID Appended,
                    std::vector<unsigned> Starts,
-                   std::vector<clang::SourceLocation> Users, bool HasAsm);
+                   std::vector<clang::SourceLocation> Users);
   ~BackEndLocations();
 
   /// \p G is a group of the appended text, as the parse hands it over.
@@ -59,11 +65,12 @@ public:
   /// definitions and has the back end's pipeline start with the pass.
   void beforeBackEnd();
 
-  /// Gives \p Call's `srcloc` locations in the appended text the user's.
-  void relocate(llvm::CallBase &Call) const;
+  /// \p Cookies, a `srcloc`, with its locations in the appended text the
+  /// user's.
+  llvm::MDNode *relocate(llvm::MDNode &Cookies) const;
 
-  /// Whether the appended text may hold an asm statement.
-  bool hasAsm() const { return HasAsm; }
+  /// The names of the functions the appended text defines.
+  llvm::ArrayRef<llvm::StringRef> definitions() const { return Names; }
 
 private:
   /// The user's location for \p Loc, or \p Loc when it is not in the
@@ -76,8 +83,8 @@ private:
   clang::FileID Appended;
   std::vector<unsigned> Starts;
   std::vector<clang::SourceLocation> Users;
-  bool HasAsm;
   std::vector<clang::FunctionDecl *> Definitions;
+  std::vector<llvm::StringRef> Names;
   /// The pass's callback in CodeGenOptions::PassBuilderCallbacks, taken
   /// out again with this object.
   size_t Callback = ~size_t(0);

@@ -793,8 +793,7 @@ private:
                           ? SourceLocation()
                           : SM.getFileLoc(Piece.Decls.front()->getLocation()));
     BackEnd = std::make_unique<BackEndLocations>(
-        CI, AppendedFID, std::move(Starts), std::move(Users),
-        StringRef(Text).contains("asm"));
+        CI, AppendedFID, std::move(Starts), std::move(Users));
     // The diagnostic state of a file is taken, when a location of it is
     // first looked up after a state change, from where its includer
     // includes it, and the buffer's state changes the state of what it
