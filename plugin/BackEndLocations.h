@@ -17,8 +17,8 @@
 //   to the async function's);
 // * the location a call to a function with the `warning` or `error`
 //   attribute carries, and an inline asm statement's (`srcloc` metadata,
-//   read by instruction selection and the assembler): rewritten before the
-//   optimizer runs, by a pass put at the start of the pipeline, to the
+//   read by instruction selection and the assembler): rewritten by a pass
+//   at the end of the optimizer's pipeline, before code generation, to the
 //   user's line the `#line` markers name, at the column where the same
 //   token is on that line when it is there once.
 //
