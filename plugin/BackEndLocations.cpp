@@ -28,6 +28,12 @@ public:
   explicit UserSrcLocs(const BackEndLocations &Locs) : Locs(&Locs) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
+    // Nothing has a `srcloc` unless its kind was made (the usual case: no
+    // walk).
+    llvm::SmallVector<StringRef, 48> Kinds;
+    M.getContext().getMDKindNames(Kinds);
+    if (!llvm::is_contained(Kinds, "srcloc"))
+      return llvm::PreservedAnalyses::all();
     unsigned SrcLoc = M.getContext().getMDKindID("srcloc");
     for (StringRef Name : Locs->definitions())
       if (llvm::Function *F = M.getFunction(Name))
