@@ -2,11 +2,16 @@
 
 #include "BackEndLocations.h"
 
+#include "clang/Basic/CharInfo.h"
+#include "clang/Basic/DiagnosticFrontend.h"
 #include "clang/Lex/Lexer.h"
-#include "llvm/IR/InstIterator.h"
-#include "llvm/IR/Metadata.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/DiagnosticHandler.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <algorithm>
 
@@ -16,31 +21,93 @@ namespace coast {
 
 namespace {
 
-/// Gives the user's locations to what instruction selection and the
-/// assembler report at a `srcloc`, which CodeGen puts on calls to a
-/// function with the `warning` or `error` attribute and on inline asm: in
-/// the appended definitions only (the user's own are located right; only
-/// appended code calls them, so what the inliner moved stays among them),
-/// once the optimizer is done with them (a fraction of the instructions
-/// there were at its start, at -O2).
-class UserSrcLocs : public llvm::PassInfoMixin<UserSrcLocs> {
+/// Clang's handler of the back end's diagnostics, given the user's
+/// locations for the appended text's: the location cookie of a `srcloc`
+/// (read by instruction selection and the assembler, wherever the code
+/// went) and the frame warning of an appended function.
+class UserLocatedDiagnostics : public llvm::DiagnosticHandler {
 public:
-  explicit UserSrcLocs(const BackEndLocations &Locs) : Locs(&Locs) {}
+  UserLocatedDiagnostics(std::unique_ptr<llvm::DiagnosticHandler> Clang,
+                         const BackEndLocations &Locs)
+      : Clang(std::move(Clang)), Locs(Locs) {}
+
+  bool handleDiagnostics(const llvm::DiagnosticInfo &DI) override {
+    // The context marks this handler; Clang's is the one asked.
+    Clang->HasErrors |= HasErrors;
+    switch (DI.getKind()) {
+    case llvm::DK_DontCall: {
+      const auto &D = llvm::cast<llvm::DiagnosticInfoDontCall>(DI);
+      uint64_t Cookie = user(D.getLocCookie());
+      if (Cookie != D.getLocCookie())
+        return Clang->handleDiagnostics(llvm::DiagnosticInfoDontCall(
+            D.getFunctionName(), D.getNote(), D.getSeverity(), Cookie));
+      break;
+    }
+    case llvm::DK_InlineAsm: {
+      const auto &D = llvm::cast<llvm::DiagnosticInfoInlineAsm>(DI);
+      uint64_t Cookie = user(D.getLocCookie());
+      if (Cookie != D.getLocCookie())
+        return Clang->handleDiagnostics(llvm::DiagnosticInfoInlineAsm(
+            Cookie, D.getMsgStr(), D.getSeverity()));
+      break;
+    }
+    case llvm::DK_SrcMgr: {
+      const auto &D = llvm::cast<llvm::DiagnosticInfoSrcMgr>(DI);
+      uint64_t Cookie = user(D.getLocCookie());
+      if (Cookie != D.getLocCookie())
+        return Clang->handleDiagnostics(llvm::DiagnosticInfoSrcMgr(
+            D.getSMDiag(), D.getModuleName(), D.isInlineAsmDiag(), Cookie));
+      break;
+    }
+    case llvm::DK_StackSize: {
+      // Clang's text; it formats no other severity.
+      const auto &D = llvm::cast<llvm::DiagnosticInfoStackSize>(DI);
+      StringRef Name = D.getFunction().getName();
+      SourceLocation Decl = Locs.userDeclOf(Name);
+      if (D.getSeverity() != llvm::DS_Warning || Decl.isInvalid())
+        break;
+      Locs.diagnostics().Report(Decl, diag::warn_fe_frame_larger_than)
+          << D.getStackSize() << D.getStackLimit() << llvm::demangle(Name);
+      return true;
+    }
+    default:
+      break;
+    }
+    return Clang->handleDiagnostics(DI);
+  }
+
+  bool isAnalysisRemarkEnabled(StringRef PassName) const override {
+    return Clang->isAnalysisRemarkEnabled(PassName);
+  }
+  bool isMissedOptRemarkEnabled(StringRef PassName) const override {
+    return Clang->isMissedOptRemarkEnabled(PassName);
+  }
+  bool isPassedOptRemarkEnabled(StringRef PassName) const override {
+    return Clang->isPassedOptRemarkEnabled(PassName);
+  }
+  bool isAnyRemarkEnabled() const override {
+    return Clang->isAnyRemarkEnabled();
+  }
+
+private:
+  uint64_t user(uint64_t Cookie) const {
+    SourceLocation Loc = SourceLocation::getFromRawEncoding(
+        static_cast<SourceLocation::UIntTy>(Cookie));
+    SourceLocation User = Locs.userLoc(Loc);
+    return User == Loc ? Cookie : User.getRawEncoding();
+  }
+
+  std::unique_ptr<llvm::DiagnosticHandler> Clang;
+  const BackEndLocations &Locs;
+};
+
+/// The back end's pipeline starts: BackEndLocations::atPipelineStart.
+class AtPipelineStart : public llvm::PassInfoMixin<AtPipelineStart> {
+public:
+  explicit AtPipelineStart(const BackEndLocations &Locs) : Locs(&Locs) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
-    // Nothing has a `srcloc` unless its kind was made (the usual case: no
-    // walk).
-    llvm::SmallVector<StringRef, 48> Kinds;
-    M.getContext().getMDKindNames(Kinds);
-    if (!llvm::is_contained(Kinds, "srcloc"))
-      return llvm::PreservedAnalyses::all();
-    unsigned SrcLoc = M.getContext().getMDKindID("srcloc");
-    for (StringRef Name : Locs->definitions())
-      if (llvm::Function *F = M.getFunction(Name))
-        for (llvm::Instruction &I : llvm::instructions(*F))
-          if (I.hasMetadataOtherThanDebugLoc())
-            if (llvm::MDNode *Cookies = I.getMetadata(SrcLoc))
-              I.setMetadata(SrcLoc, Locs->relocate(*Cookies));
+    Locs->atPipelineStart(M);
     return llvm::PreservedAnalyses::all();
   }
 
@@ -50,6 +117,28 @@ public:
 private:
   const BackEndLocations *Locs;
 };
+
+/// The offsets of \p Token in \p Line, as a token: not inside an
+/// identifier.
+llvm::SmallVector<size_t, 4> offsetsOf(StringRef Line, StringRef Token) {
+  llvm::SmallVector<size_t, 4> Out;
+  bool Word = isAsciiIdentifierContinue(Token.front());
+  for (size_t At = Line.find(Token); At != StringRef::npos;
+       At = Line.find(Token, At + 1))
+    if (!Word || ((At == 0 || !isAsciiIdentifierContinue(Line[At - 1])) &&
+                  (At + Token.size() == Line.size() ||
+                   !isAsciiIdentifierContinue(Line[At + Token.size()]))))
+      Out.push_back(At);
+  return Out;
+}
+
+/// The line of \p Text around offset \p At, and At's offset in it.
+std::pair<StringRef, size_t> lineAround(StringRef Text, size_t At) {
+  size_t Begin = Text.rfind('\n', At);
+  Begin = Begin == StringRef::npos ? 0 : Begin + 1;
+  size_t End = Text.find('\n', At);
+  return {Text.slice(Begin, End), At - Begin};
+}
 
 } // namespace
 
@@ -66,13 +155,15 @@ BackEndLocations::~BackEndLocations() {
 }
 
 void BackEndLocations::sawGroup(DeclGroupRef G) {
+  SourceManager &SM = CI.getSourceManager();
   for (Decl *D : G)
     if (auto *FD = dyn_cast<FunctionDecl>(D);
         FD && FD->doesThisDeclarationHaveABody()) {
       Definitions.push_back(FD);
-      // The identifier table outlives the AST, which the compile may free
-      // before the back end.
-      Names.push_back(FD->getName());
+      auto [File, Offset] =
+          SM.getDecomposedLoc(SM.getFileLoc(FD->getLocation()));
+      if (File == Appended)
+        Names.emplace_back(FD->getName(), Users[pieceAt(Offset)]);
     }
 }
 
@@ -92,28 +183,40 @@ void BackEndLocations::beforeBackEnd() {
   auto &Callbacks = CI.getCodeGenOpts().PassBuilderCallbacks;
   Callback = Callbacks.size();
   Callbacks.push_back([this](llvm::PassBuilder &PB) {
-    // Clang 22's callback also gets the LTO phase.
-    PB.registerOptimizerLastEPCallback(
-        [this](llvm::ModulePassManager &MPM, llvm::OptimizationLevel,
-               auto...) { MPM.addPass(UserSrcLocs(*this)); });
+    PB.registerPipelineStartEPCallback(
+        [this](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+          MPM.addPass(AtPipelineStart(*this));
+        });
   });
 }
 
-llvm::MDNode *BackEndLocations::relocate(llvm::MDNode &Cookies) const {
-  llvm::SmallVector<llvm::Metadata *, 4> Moved;
-  bool Changed = false;
-  for (const llvm::MDOperand &Op : Cookies.operands()) {
-    auto *Raw = llvm::mdconst::dyn_extract<llvm::ConstantInt>(Op);
-    if (!Raw)
-      return &Cookies;
-    SourceLocation Loc = SourceLocation::getFromRawEncoding(
-        static_cast<SourceLocation::UIntTy>(Raw->getZExtValue()));
-    SourceLocation User = userLoc(Loc);
-    Changed |= User != Loc;
-    Moved.push_back(llvm::ConstantAsMetadata::get(
-        llvm::ConstantInt::get(Raw->getType(), User.getRawEncoding())));
-  }
-  return Changed ? llvm::MDNode::get(Cookies.getContext(), Moved) : &Cookies;
+void BackEndLocations::atPipelineStart(llvm::Module &M) const {
+  // Clang's handler, from BackendConsumer::HandleTranslationUnit on, puts
+  // its predecessor back after the back end's run, which frees this one.
+  llvm::LLVMContext &Ctx = M.getContext();
+  Ctx.setDiagnosticHandler(std::make_unique<UserLocatedDiagnostics>(
+      Ctx.getDiagnosticHandler(), *this));
+  // CodeGen gives a function the frame's limit unless the warning is
+  // ignored at the function's location: for an appended one, the quiet
+  // text's, during the parse. The user's declaration decides.
+  unsigned Limit = CI.getCodeGenOpts().WarnStackSize;
+  if (Limit == UINT_MAX)
+    return;
+  for (const auto &[Name, Decl] : Names)
+    if (llvm::Function *F = M.getFunction(Name); F && !F->isDeclaration()) {
+      if (Decl.isValid() &&
+          !CI.getDiagnostics().isIgnored(diag::warn_fe_frame_larger_than, Decl))
+        F->addFnAttr("warn-stack-size", std::to_string(Limit));
+      else
+        F->removeFnAttr("warn-stack-size");
+    }
+}
+
+SourceLocation BackEndLocations::userDeclOf(StringRef Name) const {
+  for (const auto &[Defined, Decl] : Names)
+    if (Defined == Name)
+      return Decl;
+  return SourceLocation();
 }
 
 SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {
@@ -124,25 +227,44 @@ SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {
   auto [File, Offset] = SM.getDecomposedLoc(At);
   if (File != Appended)
     return Loc;
-  PresumedLoc Presumed = SM.getPresumedLoc(At);
   SourceLocation Decl = Users[pieceAt(Offset)];
-  if (Presumed.isInvalid() || Decl.isInvalid())
+  PresumedLoc Presumed = SM.getPresumedLoc(At);
+  PresumedLoc DeclPresumed = SM.getPresumedLoc(Decl);
+  if (Presumed.isInvalid() || DeclPresumed.isInvalid())
     return Loc;
-  // The `#line` markers give the user's line; a column there counts the
-  // lowering's text before it on the line too.
+  // The `#line` markers give the line the user's text presumes, as the
+  // declaration's does (a `#line` of the user's, before the function,
+  // counts in both); the physical line is as far from the declaration's.
+  // A `#line` inside the body breaks that: the declaration then.
   FileID UserFile = SM.getFileID(Decl);
-  SourceLocation Line = SM.translateLineCol(UserFile, Presumed.getLine(), 1);
+  int Line = static_cast<int>(SM.getSpellingLineNumber(Decl)) +
+             static_cast<int>(Presumed.getLine()) -
+             static_cast<int>(DeclPresumed.getLine());
+  if (Line < 1 || StringRef(Presumed.getFilename()) != DeclPresumed.getFilename())
+    return Decl;
+  SourceLocation LineStart = SM.translateLineCol(UserFile, Line, 1);
+  if (SM.getPresumedLineNumber(LineStart) != Presumed.getLine())
+    return Decl;
+  // The column: the same token's, the same occurrence of it counted from
+  // the line's end (the lowering writes its own code, an awaited call's
+  // arguments, before the user's text on the line); the first one when
+  // the lowering made more of it than the user wrote.
   StringRef Token(SM.getCharacterData(At),
                   Lexer::MeasureTokenLength(At, SM, CI.getLangOpts()));
-  StringRef Text = SM.getBufferData(UserFile)
-                       .substr(SM.getFileOffset(Line))
-                       .take_until([](char C) { return C == '\n'; });
-  size_t Column = Token.empty() ? StringRef::npos : Text.find(Token);
-  if (Column != StringRef::npos &&
-      Text.find(Token, Column + 1) == StringRef::npos)
-    return Line.getLocWithOffset(Column);
-  return SM.translateLineCol(UserFile, Presumed.getLine(),
-                             Presumed.getColumn());
+  StringRef UserLine = lineAround(SM.getBufferData(UserFile),
+                                  SM.getFileOffset(LineStart))
+                           .first;
+  if (Token.empty())
+    return LineStart;
+  auto [Lowered, Column] = lineAround(SM.getBufferData(Appended), Offset);
+  auto Mine = offsetsOf(Lowered, Token);
+  auto Theirs = offsetsOf(UserLine, Token);
+  if (Theirs.empty())
+    return LineStart;
+  size_t After = Mine.end() - llvm::lower_bound(Mine, Column);
+  size_t Index =
+      After == 0 || After > Theirs.size() ? 0 : Theirs.size() - After;
+  return LineStart.getLocWithOffset(Theirs[Index]);
 }
 
 size_t BackEndLocations::pieceAt(unsigned Offset) const {

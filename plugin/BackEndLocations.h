@@ -8,29 +8,33 @@
 // locations are the user's instead, where the user's -W, -Werror and
 // pragma state applies and the user's line is shown:
 //
-// * a function's location (the stack frame's warning, resource limits, and
-//   the fallback of every diagnostic located by debug info when there is
-//   none: -Wpass-failed, -Wmisexpect, unsupported features), which CodeGen
-//   takes from the function's declaration once the parse is over: the
-//   definitions of the appended text are moved to the name of the user's
-//   declaration they lower (an async function's poll and start functions
-//   to the async function's);
-// * the location a call to a function with the `warning` or `error`
-//   attribute carries, and an inline asm statement's (`srcloc` metadata,
-//   read by instruction selection and the assembler): rewritten by a pass
-//   at the end of the optimizer's pipeline, before code generation, to the
-//   user's line the `#line` markers name, at the column where the same
-//   token is on that line when it is there once.
+// * what the back end reports at a `srcloc` (a call to a function with the
+//   `warning` or `error` attribute, inline asm): the LLVM context's
+//   diagnostic handler is wrapped for the back end's run, and a location
+//   in the appended text is given to Clang's handler as the user's, in
+//   whatever function the code ended in (inlined, a block's, an OpenMP
+//   outlined function). The user's line is the one the `#line` markers
+//   presume, counted from the user's declaration; the column is the same
+//   token's there, the same occurrence of it counted from the line's end
+//   (the lowering puts its own code before the user's on a line);
+// * the stack frame's warning of an appended function (an async
+//   function's poll and start functions, a rewritten `main`): reported
+//   here, at the user's declaration it lowers, with the emitted
+//   function's name (docs/architecture.md says what its frame is);
+// * the fallback location of what the back end locates by debug info
+//   when there is none (-Wpass-failed, -Wmisexpect, unsupported
+//   features): without debug info the appended definitions take the
+//   location of the user's declaration once the parse is over. Not under
+//   -g, where CodeGen makes subprograms from it and the line table must
+//   stay the nested parse's; there the debug location names the user's
+//   file already (the `#line` markers).
 //
-// Under debug info the definitions keep their locations: CodeGen
-// generates a static function at the end of the unit from its location,
-// and the subprogram would name the user's file's entry, not the `#line`
-// markers' one, unlike the nested parse's line table. The frame's warning
-// is lost there.
-//
-// A location the back end takes from debug info already names the user's
-// file (the `#line` markers), and the back end's remarks are not ignored
-// by the quiet state: both were printed before.
+// Not relocated: code of a file `#include`d inside an async body (its
+// locations are the header's, included from the appended text, whose
+// quiet state it has: its back-end warnings are lost); a macro's
+// "expanded from" note (the location becomes the expansion's file
+// location). The back end's remarks are not ignored by the quiet state
+// and name the lowered functions, as before.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,12 +43,11 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/Frontend/CompilerInstance.h"
-#include "llvm/ADT/ArrayRef.h"
 
 #include <vector>
 
 namespace llvm {
-class MDNode;
+class Module;
 } // namespace llvm
 
 namespace coast {
@@ -62,20 +65,26 @@ public:
   void sawGroup(clang::DeclGroupRef G);
 
   /// The parse is over, CodeGen has yet to finish: moves the appended
-  /// definitions and has the back end's pipeline start with the pass.
+  /// definitions (without debug info) and has the back end's pipeline
+  /// start by wrapping the diagnostic handler.
   void beforeBackEnd();
 
-  /// \p Cookies, a `srcloc`, with its locations in the appended text the
-  /// user's.
-  llvm::MDNode *relocate(llvm::MDNode &Cookies) const;
+  /// The back end's pipeline starts on \p M: its context's diagnostic
+  /// handler is wrapped, the appended functions get the frame's limit
+  /// where the user's declaration warns about it.
+  void atPipelineStart(llvm::Module &M) const;
 
-  /// The names of the functions the appended text defines.
-  llvm::ArrayRef<llvm::StringRef> definitions() const { return Names; }
-
-private:
   /// The user's location for \p Loc, or \p Loc when it is not in the
   /// appended text.
   clang::SourceLocation userLoc(clang::SourceLocation Loc) const;
+
+  /// The user's declaration that the appended function \p Name lowers, or
+  /// an invalid location.
+  clang::SourceLocation userDeclOf(llvm::StringRef Name) const;
+
+  clang::DiagnosticsEngine &diagnostics() const { return CI.getDiagnostics(); }
+
+private:
   /// The piece of the appended text's offset \p Offset.
   size_t pieceAt(unsigned Offset) const;
 
@@ -84,8 +93,11 @@ private:
   std::vector<unsigned> Starts;
   std::vector<clang::SourceLocation> Users;
   std::vector<clang::FunctionDecl *> Definitions;
-  std::vector<llvm::StringRef> Names;
-  /// The pass's callback in CodeGenOptions::PassBuilderCallbacks, taken
+  /// The appended definitions' names (the identifier table outlives the
+  /// AST, which the compile may free before the back end) and the user's
+  /// declarations they lower.
+  std::vector<std::pair<llvm::StringRef, clang::SourceLocation>> Names;
+  /// The handler's callback in CodeGenOptions::PassBuilderCallbacks, taken
   /// out again with this object.
   size_t Callback = ~size_t(0);
 };
