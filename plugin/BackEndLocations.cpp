@@ -34,30 +34,34 @@ public:
   bool handleDiagnostics(const llvm::DiagnosticInfo &DI) override {
     // The context marks this handler; Clang's is the one asked.
     Clang->HasErrors |= HasErrors;
+    // The same diagnostic at the user's cookie, made by \p Make.
+    auto AtUsers = [&](const auto &D, auto Make) {
+      uint64_t Cookie = user(D.getLocCookie());
+      return Cookie == D.getLocCookie()
+                 ? Clang->handleDiagnostics(DI)
+                 : Clang->handleDiagnostics(Make(Cookie));
+    };
     switch (DI.getKind()) {
     case llvm::DK_DontCall: {
       const auto &D = llvm::cast<llvm::DiagnosticInfoDontCall>(DI);
-      uint64_t Cookie = user(D.getLocCookie());
-      if (Cookie != D.getLocCookie())
-        return Clang->handleDiagnostics(llvm::DiagnosticInfoDontCall(
-            D.getFunctionName(), D.getNote(), D.getSeverity(), Cookie));
-      break;
+      return AtUsers(D, [&](uint64_t Cookie) {
+        return llvm::DiagnosticInfoDontCall(D.getFunctionName(), D.getNote(),
+                                            D.getSeverity(), Cookie);
+      });
     }
     case llvm::DK_InlineAsm: {
       const auto &D = llvm::cast<llvm::DiagnosticInfoInlineAsm>(DI);
-      uint64_t Cookie = user(D.getLocCookie());
-      if (Cookie != D.getLocCookie())
-        return Clang->handleDiagnostics(llvm::DiagnosticInfoInlineAsm(
-            Cookie, D.getMsgStr(), D.getSeverity()));
-      break;
+      return AtUsers(D, [&](uint64_t Cookie) {
+        return llvm::DiagnosticInfoInlineAsm(Cookie, D.getMsgStr(),
+                                             D.getSeverity());
+      });
     }
     case llvm::DK_SrcMgr: {
       const auto &D = llvm::cast<llvm::DiagnosticInfoSrcMgr>(DI);
-      uint64_t Cookie = user(D.getLocCookie());
-      if (Cookie != D.getLocCookie())
-        return Clang->handleDiagnostics(llvm::DiagnosticInfoSrcMgr(
-            D.getSMDiag(), D.getModuleName(), D.isInlineAsmDiag(), Cookie));
-      break;
+      return AtUsers(D, [&](uint64_t Cookie) {
+        return llvm::DiagnosticInfoSrcMgr(D.getSMDiag(), D.getModuleName(),
+                                          D.isInlineAsmDiag(), Cookie);
+      });
     }
     case llvm::DK_StackSize: {
       // Clang's text; it formats no other severity.
@@ -240,7 +244,8 @@ SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {
   int Line = static_cast<int>(SM.getSpellingLineNumber(Decl)) +
              static_cast<int>(Presumed.getLine()) -
              static_cast<int>(DeclPresumed.getLine());
-  if (Line < 1 || StringRef(Presumed.getFilename()) != DeclPresumed.getFilename())
+  if (Line < 1 ||
+      StringRef(Presumed.getFilename()) != DeclPresumed.getFilename())
     return Decl;
   SourceLocation LineStart = SM.translateLineCol(UserFile, Line, 1);
   if (SM.getPresumedLineNumber(LineStart) != Presumed.getLine())
@@ -251,9 +256,8 @@ SourceLocation BackEndLocations::userLoc(SourceLocation Loc) const {
   // the lowering made more of it than the user wrote.
   StringRef Token(SM.getCharacterData(At),
                   Lexer::MeasureTokenLength(At, SM, CI.getLangOpts()));
-  StringRef UserLine = lineAround(SM.getBufferData(UserFile),
-                                  SM.getFileOffset(LineStart))
-                           .first;
+  StringRef UserLine =
+      lineAround(SM.getBufferData(UserFile), SM.getFileOffset(LineStart)).first;
   if (Token.empty())
     return LineStart;
   auto [Lowered, Column] = lineAround(SM.getBufferData(Appended), Offset);

@@ -18,8 +18,10 @@
 //   token's there, the same occurrence of it counted from the line's end
 //   (the lowering puts its own code before the user's on a line);
 // * the stack frame's warning of an appended function (an async
-//   function's poll and start functions, a rewritten `main`): reported
-//   here, at the user's declaration it lowers, with the emitted
+//   function's poll and start functions, a rewritten `main`): the limit,
+//   which CodeGen gives a function where the warning is not ignored, is
+//   given by the user's state at the declaration the function lowers, and
+//   the warning is reported here, at that declaration, with the emitted
 //   function's name (docs/architecture.md says what its frame is);
 // * the fallback location of what the back end locates by debug info
 //   when there is none (-Wpass-failed, -Wmisexpect, unsupported
