@@ -31,11 +31,11 @@
 //   stay the nested parse's; there the debug location names the user's
 //   file already (the `#line` markers).
 //
-// Not relocated: code of a file `#include`d inside an async body (its
-// locations are the header's, included from the appended text, whose
-// quiet state it has: its back-end warnings are lost); a macro's
-// "expanded from" note (the location becomes the expansion's file
-// location). The back end's remarks are not ignored by the quiet state
+// Never in the appended text: a file `#include`d inside a body (the
+// single parse leaves such a main file to the nested parse, which ignores
+// the back end's warnings; in a header it is an error). Not kept: a
+// macro's "expanded from" note (the location becomes the expansion's
+// file location). The back end's remarks are not ignored by the quiet state
 // and name the lowered functions, as before.
 //
 //===----------------------------------------------------------------------===//
