@@ -1,6 +1,7 @@
 //===- SingleParse.cpp - Lowering inside the compile's own parse ----------===//
 
 #include "SingleParse.h"
+#include "BackEndLocations.h"
 #include "CheckAndLower.h"
 #include "ClangCompat.h"
 #include "CoastAttrObserver.h"
@@ -433,6 +434,8 @@ public:
         static_cast<Parser *>(CI.getPreprocessor().getCodeCompletionHandler());
     bool Last = P && P->getCurToken().is(tok::eof);
     if (Appended) {
+      if (BackEnd)
+        BackEnd->sawGroup(G);
       if (Last) {
         showRewritten(true);
         endQuietWarnings(CI.getDiagnostics(), CI.getSourceManager(),
@@ -506,6 +509,8 @@ public:
           "coast: an error above may come from the lowered code that the "
           "single parse appends to the file; " NESTED));
     }
+    if (BackEnd)
+      BackEnd->beforeBackEnd();
     Lowered->HandleTranslationUnit(Ctx);
   }
 
@@ -765,7 +770,9 @@ private:
     // consumer sees the parser's look-ahead reach eof again even when the
     // pieces end in a pragma (a region a block reopened, closed after it):
     // restore's rule.
-    std::string Text = appendedText(R.Pieces) + "_Static_assert(1, \"\");\n";
+    std::vector<unsigned> Starts;
+    std::string Text =
+        appendedText(R.Pieces, &Starts) + "_Static_assert(1, \"\");\n";
     // -verify reads expected-* comments as the preprocessor lexes them;
     // the appended text copies the async bodies' comments, which would
     // expect each of their diagnostics twice.
@@ -780,6 +787,13 @@ private:
     AppendedFID = SM.createFileID(
         llvm::MemoryBuffer::getMemBufferCopy(Text, "<coast lowered>"),
         SrcMgr::C_User, 0, 0, SourceLocation());
+    std::vector<SourceLocation> Users;
+    for (const LoweredPiece &Piece : R.Pieces)
+      Users.push_back(Piece.Decls.empty()
+                          ? SourceLocation()
+                          : SM.getFileLoc(Piece.Decls.front()->getLocation()));
+    BackEnd = std::make_unique<BackEndLocations>(
+        CI, AppendedFID, std::move(Starts), std::move(Users));
     // The diagnostic state of a file is taken, when a location of it is
     // first looked up after a state change, from where its includer
     // includes it, and the buffer's state changes the state of what it
@@ -1271,6 +1285,8 @@ private:
   bool Shown = false;
   /// The appended text's buffer.
   FileID AppendedFID;
+  /// Where CodeGen's and the back end's diagnostics about it point.
+  std::unique_ptr<BackEndLocations> BackEnd;
   /// The appended definitions' code while Sema ends the translation unit
   /// (showRewritten).
   std::vector<std::pair<FunctionDecl *, Stmt *>> AppendedBodies;

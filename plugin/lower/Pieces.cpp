@@ -41,11 +41,15 @@ static std::string enter(std::vector<IncludeStep> &Open,
   return Out;
 }
 
-std::string appendedText(llvm::ArrayRef<LoweredPiece> Pieces) {
+std::string appendedText(llvm::ArrayRef<LoweredPiece> Pieces,
+                         std::vector<unsigned> *Starts) {
   std::string Out;
   std::vector<IncludeStep> Open;
-  for (const LoweredPiece &P : Pieces)
+  for (const LoweredPiece &P : Pieces) {
+    if (Starts)
+      Starts->push_back(Out.size());
     Out += enter(Open, P) + P.Place + P.Text + "\n";
+  }
   return Out;
 }
 

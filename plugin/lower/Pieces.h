@@ -76,8 +76,10 @@ std::string assembleFile(llvm::StringRef Original,
 /// each behind the `#line` of where it was and, for a header's, behind the
 /// line markers that enter the header from the main file (the buffer has
 /// no include location of its own, so its text is at the main file's
-/// level).
-std::string appendedText(llvm::ArrayRef<LoweredPiece> Pieces);
+/// level). \p Starts, if given, gets the offset where each piece's text
+/// (its markers first) starts.
+std::string appendedText(llvm::ArrayRef<LoweredPiece> Pieces,
+                         std::vector<unsigned> *Starts = nullptr);
 
 } // namespace coast
 
