@@ -814,6 +814,63 @@ void coast__driver_interrupt(void);
  * an fd was registered: reactor_epoll.c), for tests. */
 unsigned long coast__driver_polls(void);
 
+/* ---------------------------------------------------------------- io_uring */
+
+/*
+ * One I/O operation submitted to a worker's io_uring (uring.c), an
+ * intrusive node in the frame of the leaf that made it.  The kernel owns
+ * the leaf's buffer from the submission until the op's CQE; only then is
+ * the state DONE (release: res is written before), after which the ring
+ * forgets the op.  A cancel asked for on another thread waits in the
+ * ring's inbox (state CANCEL_QUEUED) until the owner submits it.
+ */
+enum { COAST__URING_INFLIGHT = 1, COAST__URING_CANCEL_QUEUED,
+       COAST__URING_CANCEL_SENT, COAST__URING_DONE };
+
+struct coast__uring;
+
+struct coast__uring_op {
+	_Atomic int state;
+	int res;
+	coast_waker *waker;	    /* consumed by the CQE */
+	struct coast__uring *ring;  /* submitted to */
+	struct coast__uring_op *next; /* in ring's inbox, under its lock */
+};
+
+/* COAST_IO=uring: read once when the runtime starts (scheduler.c). */
+bool coast__uring_wanted(void);
+/* The calling worker's ring, made on its own thread (SINGLE_ISSUER):
+ * NULL when io_uring is unavailable (the worker uses epoll). */
+struct coast__uring *coast__uring_start(void);
+/* The calling thread's ring, or NULL. */
+struct coast__uring *coast__uring_mine(void);
+/*
+ * Queues op on the calling thread's ring (submitted at its next turn), a
+ * send (write) or receive (else) with msg_flags, or with file a write(2)
+ * or read(2) at the file position: the ring owns w until the CQE.  0, or
+ * -ENODEV when this thread has no ring (the caller still owns w).
+ */
+int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
+			int fd, void *buf, size_t n, int msg_flags,
+			coast_waker *w);
+/* Whether op's CQE came (acquire: res is there). */
+bool coast__uring_done(struct coast__uring_op *op);
+/*
+ * Asks the kernel to cancel op (once; later calls only look): true when
+ * its CQE already came, else the CQE will wake op's waker.  Any thread.
+ */
+bool coast__uring_cancel(struct coast__uring_op *op);
+/*
+ * The owner's turn of its ring: submits what is queued (and the cancels
+ * in its inbox), waits up to timeout_ms (0: not at all, -1: no bound) for
+ * a completion or a kick, and completes what came: returns the ops it
+ * completed.  With epfd >= 0 a blocking turn also wakes when epfd is
+ * readable, and sets *epfd_ready.
+ */
+size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready);
+/* Ends a blocking turn of r's owner (or its next one).  Any thread. */
+void coast__uring_kick(struct coast__uring *r);
+
 /* --------------------------------------------------------- blocking pool */
 
 /* How long a pool thread waits for work before it exits (blocking.c);

@@ -24,7 +24,19 @@
  * reading a fast socket in a loop cannot starve the others.
  *
  * States: START, IO_WAIT (a reactor wait is armed and owns a waker),
- * IO_YIELD (woke itself to spend no budget), DONE.
+ * IO_YIELD (woke itself to spend no budget), IO_RING (below), DONE.
+ *
+ * On a worker with an io_uring (COAST_IO=uring, uring.c) read, write,
+ * recv and send are completion-based instead: the first poll queues the
+ * op on the worker's ring, naming the caller's buffer, and returns
+ * COAST_PENDING (IO_RING); the CQE stores the result and wakes the task.
+ * No attempt first (it would bring back the system call the ring's
+ * batching saves), no budget (the op always suspends once), no hints.  A
+ * read or write on a file that is not a socket (-ENOTSOCK) is submitted
+ * again as read(2)/write(2).  Cancelled in flight, the op stays pending
+ * until its CQE, for the kernel may write into the buffer until then (U3
+ * of uring.c).  A completion the ring cannot give (-EAGAIN, -EINTR), an
+ * empty buffer and a thread without a ring take the readiness path.
  *
  * accept returns sockets that are non-blocking and close-on-exec, in both
  * versions; connect's result is 0 or -errno (SO_ERROR after the wait).
@@ -46,7 +58,7 @@
 #include "internal.h"
 
 enum io_op { OP_ACCEPT, OP_CONNECT, OP_READ, OP_WRITE, OP_RECV, OP_SEND };
-enum { IO_WAIT = 1, IO_YIELD = 2 };
+enum { IO_WAIT = 1, IO_YIELD = 2, IO_RING = 3 };
 
 struct io_frame {
 	struct coast_frame h;
@@ -60,6 +72,7 @@ struct io_frame {
 	bool not_sock; /* read/write: the fd is not a socket */
 	bool blocking; /* the blocking version: never change the fd's mode */
 	bool connecting;
+	bool ring_file; /* the ring's op is read(2)/write(2): not a socket */
 	void *buf;
 	size_t n;
 	struct sockaddr *addr;
@@ -67,6 +80,7 @@ struct io_frame {
 	const struct sockaddr *caddr;
 	socklen_t caddrlen;
 	struct coast__io_wait wait;
+	struct coast__uring_op uop;
 };
 
 static int io_poll(struct coast_frame *f, struct coast_cx *cx);
@@ -266,6 +280,28 @@ static int io_done(struct io_frame *x, ssize_t r)
 	return COAST_READY;
 }
 
+/* Queues x on this worker's ring; false when it takes the readiness path. */
+static bool ring_submit(struct io_frame *x, struct coast_cx *cx)
+{
+	bool write = x->op == OP_WRITE || x->op == OP_SEND;
+	coast_waker *w;
+	int flags;
+
+	if (x->op == OP_ACCEPT || x->op == OP_CONNECT || !x->n ||
+	    !coast__uring_mine())
+		return false;
+	/* The op waits, as the readiness path's does after EAGAIN. */
+	flags = x->flags & ~MSG_DONTWAIT;
+	if (write)
+		flags |= MSG_NOSIGNAL;
+	w = coast_waker_get(cx);
+	if (!coast__uring_submit(&x->uop, write, x->ring_file, x->fd, x->buf,
+				 x->n, flags, w))
+		return true;
+	coast_waker_drop(w);
+	return false;
+}
+
 static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct io_frame *x = (struct io_frame *)f;
@@ -277,6 +313,8 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (f->flags & COAST_F_CANCEL) {
+		if (f->state == IO_RING && !coast__uring_cancel(&x->uop))
+			return COAST_PENDING; /* the CQE wakes us */
 		if (f->state == IO_WAIT)
 			coast_waker_drop(coast__io_wait_cancel(&x->wait));
 		return io_done(x, COAST__ERR(ECANCELED));
@@ -285,6 +323,10 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		if (x->fd < 0)
 			return io_done(x, COAST__ERR(EBADF));
+		if (ring_submit(x, cx)) {
+			f->state = IO_RING;
+			return COAST_PENDING;
+		}
 		if (x->op == OP_ACCEPT || x->op == OP_CONNECT) {
 			r = set_nonblock(x->fd);
 			if (r)
@@ -301,6 +343,19 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 		}
 		break;
 	case IO_YIELD:
+		break;
+	case IO_RING:
+		if (!coast__uring_done(&x->uop))
+			return COAST_PENDING; /* spurious: the ring has our waker */
+		r = x->uop.res;
+		if (r == COAST__ERR(ENOTSOCK) && !x->ring_file &&
+		    (x->op == OP_READ || x->op == OP_WRITE)) {
+			x->ring_file = true;
+			if (ring_submit(x, cx))
+				return COAST_PENDING;
+		} else if (r != COAST__ERR(EAGAIN) && r != COAST__ERR(EINTR)) {
+			return io_done(x, r);
+		}
 		break;
 	case IO_WAIT:
 		/* A spurious poll leaves the wait armed with our waker. */
@@ -349,6 +404,7 @@ static struct io_frame *io_new(struct coast_alloc *a, const struct coast_fn *fn,
 	x->not_sock = false;
 	x->blocking = false;
 	x->connecting = false;
+	x->ring_file = false;
 	x->buf = NULL;
 	x->n = 0;
 	x->addr = NULL;

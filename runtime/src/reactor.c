@@ -583,6 +583,7 @@ size_t coast__driver_turn(bool block)
 	uint64_t now;
 	size_t k;
 	int timeout = 0, n, i;
+	bool ready;
 
 	k = timers_fire();
 	if (atomic_load_explicit(&sweep.armed, memory_order_relaxed) &&
@@ -610,7 +611,15 @@ size_t coast__driver_turn(bool block)
 			timeout = SWEEP_MS;
 	}
 
-	n = backend_wait(timeout);
+	/* U4 of uring.c: a worker with a ring sleeps in it, the epoll fd
+	 * polled from it; epoll_wait only when that poll fired. */
+	if (timeout && coast__uring_mine()) {
+		ready = false;
+		k += coast__uring_turn(timeout, be.epfd, &ready);
+		n = ready ? backend_wait(0, true) : 0;
+	} else {
+		n = backend_wait(timeout, false);
+	}
 
 	if (timeout) {
 		pthread_mutex_lock(&timers.lock);
