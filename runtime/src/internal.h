@@ -870,6 +870,12 @@ bool coast__uring_cancel(struct coast__uring_op *op);
 size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready);
 /* Ends a blocking turn of r's owner (or its next one).  Any thread. */
 void coast__uring_kick(struct coast__uring *r);
+/* For tests: ops in flight on every ring; the rings made (the workers
+ * started so far that have one); non-blocking turns that asked the kernel
+ * (coast__driver_polls' counterpart). */
+size_t coast__uring_ops(void);
+unsigned coast__uring_rings(void);
+unsigned long coast__uring_polls(void);
 
 /* --------------------------------------------------------- blocking pool */
 

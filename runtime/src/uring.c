@@ -75,15 +75,30 @@ struct coast__uring {
 	struct io_uring_sqe *sqes;
 	unsigned *cq_khead, *cq_ktail, cq_mask;
 	struct io_uring_cqe *cqes;
-	size_t inflight; /* ops queued or submitted, CQE not reaped */
+	/* Ops queued or submitted, CQE not reaped; non-blocking turns that
+	 * entered.  Owner-written (a load and a store), read by tests. */
+	_Atomic size_t inflight;
+	_Atomic unsigned long polls;
 	bool kick_armed, epoll_armed;
 	uint64_t kick_buf;
 	int kick_fd;
 	pthread_mutex_t inbox_lock;
 	_Atomic(struct coast__uring_op *) inbox;
+	struct coast__uring *next; /* in rings, for the tests' counts */
 };
 
 static _Thread_local struct coast__uring *mine COAST__TLS_IE;
+
+static struct {
+	pthread_mutex_t lock;
+	struct coast__uring *head;
+} rings = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Owner only: no RMW. */
+static void count(_Atomic size_t *c, size_t v)
+{
+	atomic_store_explicit(c, v, memory_order_relaxed);
+}
 
 bool coast__uring_wanted(void)
 {
@@ -197,6 +212,10 @@ struct coast__uring *coast__uring_start(void)
 	}
 	pthread_mutex_init(&r->inbox_lock, NULL);
 	atomic_init(&r->inbox, NULL);
+	pthread_mutex_lock(&rings.lock);
+	r->next = rings.head;
+	rings.head = r;
+	pthread_mutex_unlock(&rings.lock);
 	mine = r;
 	return r;
 }
@@ -259,7 +278,8 @@ int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
 		s->off = (uint64_t)-1; /* the file position, as read(2) */
 	else
 		s->msg_flags = (unsigned)msg_flags;
-	r->inflight++;
+	count(&r->inflight,
+	      atomic_load_explicit(&r->inflight, memory_order_relaxed) + 1);
 	return 0;
 }
 
@@ -396,7 +416,10 @@ static size_t reap(struct coast__uring *r, bool *epfd_ready)
 		case TAG_CANCEL:
 			break; /* -ENOENT when the op had completed */
 		default:
-			r->inflight--;
+			count(&r->inflight,
+			      atomic_load_explicit(&r->inflight,
+						   memory_order_relaxed) -
+				      1);
 			op_complete(r, (struct coast__uring_op *)(uintptr_t)
 					       c->user_data,
 				    c->res);
@@ -418,8 +441,13 @@ size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready)
 
 	inbox_take(r);
 	if (!timeout_ms) {
-		if (!r->inflight && r->sq_tail == r->published)
+		if (!atomic_load_explicit(&r->inflight, memory_order_relaxed) &&
+		    r->sq_tail == r->published)
 			return 0; /* nothing to submit or reap: no call */
+		atomic_store_explicit(
+			&r->polls,
+			atomic_load_explicit(&r->polls, memory_order_relaxed) + 1,
+			memory_order_relaxed);
 		enter(r, 0, 0, NULL, 0);
 	} else {
 		/* U4 */
@@ -455,4 +483,40 @@ size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready)
 		k += reap(r, epfd_ready);
 	}
 	return k;
+}
+
+size_t coast__uring_ops(void)
+{
+	struct coast__uring *r;
+	size_t n = 0;
+
+	pthread_mutex_lock(&rings.lock);
+	for (r = rings.head; r; r = r->next)
+		n += atomic_load_explicit(&r->inflight, memory_order_relaxed);
+	pthread_mutex_unlock(&rings.lock);
+	return n;
+}
+
+unsigned coast__uring_rings(void)
+{
+	struct coast__uring *r;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&rings.lock);
+	for (r = rings.head; r; r = r->next)
+		n++;
+	pthread_mutex_unlock(&rings.lock);
+	return n;
+}
+
+unsigned long coast__uring_polls(void)
+{
+	struct coast__uring *r;
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&rings.lock);
+	for (r = rings.head; r; r = r->next)
+		n += atomic_load_explicit(&r->polls, memory_order_relaxed);
+	pthread_mutex_unlock(&rings.lock);
+	return n;
 }
