@@ -169,14 +169,20 @@ static bool two_rings(const void *unused)
 TEST_IMPL(uring_used)
 {
 	struct user *u;
+	int sv[2], p[2];
 
 	if (!uring_on())
 		return 0;
 	test_workers(2);
 	u = test_frame_new(&coast__task_alloc, &user_fn);
-	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, u->sv), 0);
-	ASSERT_EQ(pipe(u->p), 0);
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_EQ(pipe(p), 0);
+	memcpy(u->sv, sv, sizeof(sv));
+	memcpy(u->p, p, sizeof(p));
 	ASSERT_EQ(test_block_on_int(&u->h), 0);
+	close(sv[0]); /* sv[1]: closed by the task */
+	close(p[0]);
+	close(p[1]);
 	/* Every worker made its ring (the second may start late). */
 	ASSERT(test_wait(two_rings, NULL));
 	ASSERT_EQ(coast__uring_ops(), 0);
@@ -311,16 +317,18 @@ static int own_poll(struct coast_frame *f, struct coast_cx *cx)
 TEST_IMPL(uring_cancel_own)
 {
 	struct own *o;
+	int sv[2];
 
 	if (!uring_on())
 		return 0;
 	o = test_frame_new(&coast__task_alloc, &own_fn);
-	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, o->sv), 0);
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	memcpy(o->sv, sv, sizeof(sv));
 	ASSERT_EQ(test_block_on_int(&o->h), 0);
 	ASSERT_EQ(coast__uring_ops(), 0);
 	ASSERT_EQ(test_live_settle(0), 0);
-	close(o->sv[0]);
-	close(o->sv[1]);
+	close(sv[0]);
+	close(sv[1]);
 	return 0;
 }
 
