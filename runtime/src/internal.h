@@ -16,6 +16,8 @@
  *               queue
  *   reactor.c   the driver a parked worker runs: epoll (reactor_epoll.c)
  *               and the runtime's timers (heap from timer.c), fd waits
+ *   uring.c     one io_uring per worker (COAST_IO=uring): the completion
+ *               path of read, write, recv and send
  *   timer.c     the timer min-heap and the monotonic clock
  *   blocking.c  the blocking pool and coast_blocking
  *   chan.c, mutex.c   channels and the async mutex
