@@ -8,7 +8,9 @@
  * condvar, the others sleep on their condvars (scheduler.c).  Busy workers
  * poll the driver without blocking every 61 task polls, so I/O and timers
  * make progress when nobody is idle.  Tokio's design; the reasons are in
- * docs/runtime.md.
+ * docs/runtime.md.  With COAST_IO=uring a worker with a ring makes its
+ * blocking turn in its ring instead, the epoll fd polled from there (U4
+ * of uring.c).
  *
  * Timers
  *  T1. The heap (timer.c) and every armed timer's fields are only touched
