@@ -485,38 +485,36 @@ size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready)
 	return k;
 }
 
-size_t coast__uring_ops(void)
-{
-	struct coast__uring *r;
-	size_t n = 0;
+enum what { RINGS, OPS, POLLS };
 
-	pthread_mutex_lock(&rings.lock);
-	for (r = rings.head; r; r = r->next)
-		n += atomic_load_explicit(&r->inflight, memory_order_relaxed);
-	pthread_mutex_unlock(&rings.lock);
-	return n;
-}
-
-unsigned coast__uring_rings(void)
-{
-	struct coast__uring *r;
-	unsigned n = 0;
-
-	pthread_mutex_lock(&rings.lock);
-	for (r = rings.head; r; r = r->next)
-		n++;
-	pthread_mutex_unlock(&rings.lock);
-	return n;
-}
-
-unsigned long coast__uring_polls(void)
+static unsigned long sum(enum what what)
 {
 	struct coast__uring *r;
 	unsigned long n = 0;
 
 	pthread_mutex_lock(&rings.lock);
 	for (r = rings.head; r; r = r->next)
-		n += atomic_load_explicit(&r->polls, memory_order_relaxed);
+		n += what == RINGS ? 1
+		     : what == OPS
+			     ? atomic_load_explicit(&r->inflight,
+						    memory_order_relaxed)
+			     : atomic_load_explicit(&r->polls,
+						    memory_order_relaxed);
 	pthread_mutex_unlock(&rings.lock);
 	return n;
+}
+
+size_t coast__uring_ops(void)
+{
+	return sum(OPS);
+}
+
+unsigned coast__uring_rings(void)
+{
+	return (unsigned)sum(RINGS);
+}
+
+unsigned long coast__uring_polls(void)
+{
+	return sum(POLLS);
 }
