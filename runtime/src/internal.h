@@ -17,7 +17,7 @@
  *   reactor.c   the driver a parked worker runs: epoll (reactor_epoll.c)
  *               and the runtime's timers (heap from timer.c), fd waits
  *   uring.c     one io_uring per worker (COAST_IO=uring): the completion
- *               path of read, write, recv and send
+ *               path of read, write, recv, send and accept
  *   timer.c     the timer min-heap and the monotonic clock
  *   blocking.c  the blocking pool and coast_blocking
  *   chan.c, mutex.c   channels and the async mutex
@@ -854,6 +854,11 @@ struct coast__uring *coast__uring_mine(void);
  */
 int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
 			int fd, void *buf, size_t n, int msg_flags,
+			coast_waker *w);
+/* The same for an accept4(fd, addr, addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+ * addr and addrlen stay the kernel's until the CQE. */
+int coast__uring_accept(struct coast__uring_op *op, int fd,
+			struct sockaddr *addr, socklen_t *addrlen,
 			coast_waker *w);
 /* Whether op's CQE came (acquire: res is there). */
 bool coast__uring_done(struct coast__uring_op *op);

@@ -27,7 +27,7 @@
  * IO_YIELD (woke itself to spend no budget), IO_RING (below), DONE.
  *
  * On a worker with an io_uring (COAST_IO=uring, uring.c) read, write,
- * recv and send are completion-based instead: the first poll queues the
+ * recv, send and accept are completion-based instead: the first poll queues the
  * op on the worker's ring, naming the caller's buffer, and returns
  * COAST_PENDING (IO_RING); the CQE stores the result and wakes the task.
  * No attempt first (it would bring back the system call the ring's
@@ -35,7 +35,8 @@
  * read or write on a file that is not a socket (-ENOTSOCK) is submitted
  * again as read(2)/write(2).  Cancelled in flight, the op stays pending
  * until its CQE, for the kernel may write into the buffer until then (U3
- * of uring.c).  A completion the ring cannot give (-EAGAIN, -EINTR), an
+ * of uring.c); an accept that completed before its cancel closes the
+ * socket it made.  connect stays readiness-based.  A completion the ring cannot give (-EAGAIN, -EINTR), an
  * empty buffer and a thread without a ring take the readiness path.
  *
  * accept returns sockets that are non-blocking and close-on-exec, in both
@@ -285,18 +286,24 @@ static bool ring_submit(struct io_frame *x, struct coast_cx *cx)
 {
 	bool write = x->op == OP_WRITE || x->op == OP_SEND;
 	coast_waker *w;
-	int flags;
+	int flags, r;
 
-	if (x->op == OP_ACCEPT || x->op == OP_CONNECT || !x->n ||
+	if (x->op == OP_CONNECT || (x->op != OP_ACCEPT && !x->n) ||
 	    !coast__uring_mine())
 		return false;
-	/* The op waits, as the readiness path's does after EAGAIN. */
-	flags = x->flags & ~MSG_DONTWAIT;
-	if (write)
-		flags |= MSG_NOSIGNAL;
 	w = coast_waker_get(cx);
-	if (!coast__uring_submit(&x->uop, write, x->ring_file, x->fd, x->buf,
-				 x->n, flags, w))
+	if (x->op == OP_ACCEPT) {
+		r = coast__uring_accept(&x->uop, x->fd, x->addr, x->addrlenp,
+					w);
+	} else {
+		/* The op waits, as the readiness path's does after EAGAIN. */
+		flags = x->flags & ~MSG_DONTWAIT;
+		if (write)
+			flags |= MSG_NOSIGNAL;
+		r = coast__uring_submit(&x->uop, write, x->ring_file, x->fd,
+					x->buf, x->n, flags, w);
+	}
+	if (!r)
 		return true;
 	coast_waker_drop(w);
 	return false;
@@ -313,8 +320,13 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (f->flags & COAST_F_CANCEL) {
-		if (f->state == IO_RING && !coast__uring_cancel(&x->uop))
-			return COAST_PENDING; /* the CQE wakes us */
+		if (f->state == IO_RING) {
+			if (!coast__uring_cancel(&x->uop))
+				return COAST_PENDING; /* the CQE wakes us */
+			/* Accepted before the cancel came: nobody's socket. */
+			if (x->op == OP_ACCEPT && x->uop.res >= 0)
+				close(x->uop.res);
+		}
 		if (f->state == IO_WAIT)
 			coast_waker_drop(coast__io_wait_cancel(&x->wait));
 		return io_done(x, COAST__ERR(ECANCELED));
@@ -354,7 +366,14 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 			if (ring_submit(x, cx))
 				return COAST_PENDING;
 		} else if (r != COAST__ERR(EAGAIN) && r != COAST__ERR(EINTR)) {
+			if (x->op == OP_ACCEPT && r >= 0) /* a new file: F2 */
+				coast__io_fd_new((int)r, is_stream((int)r));
 			return io_done(x, r);
+		} else if (x->op == OP_ACCEPT) {
+			/* Readiness: the listener must not block. */
+			r = set_nonblock(x->fd);
+			if (r)
+				return io_done(x, r);
 		}
 		break;
 	case IO_WAIT:

@@ -1,6 +1,7 @@
 /*
  * uring.c - one io_uring per worker (COAST_IO=uring): the completion path
- * of coast_read, coast_write, coast_recv and coast_send (io.c).
+ * of coast_read, coast_write, coast_recv, coast_send and coast_accept
+ * (io.c).
  *
  * A worker makes its ring on its own thread when it starts, with
  * SINGLE_ISSUER and DEFER_TASKRUN: completions run only inside that
@@ -51,6 +52,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -252,6 +254,27 @@ static struct io_uring_sqe *sqe_get(struct coast__uring *r,
 	return s;
 }
 
+/* U1: op's SQE on this thread's ring, which owns w from here; NULL when
+ * this thread has none. */
+static struct io_uring_sqe *op_sqe(struct coast__uring_op *op,
+				   unsigned char opcode, int fd,
+				   coast_waker *w)
+{
+	struct coast__uring *r = mine;
+
+	if (!r)
+		return NULL;
+	op->ring = r;
+	op->waker = w;
+	op->res = 0;
+	op->next = NULL;
+	atomic_store_explicit(&op->state, COAST__URING_INFLIGHT,
+			      memory_order_relaxed);
+	count(&r->inflight,
+	      atomic_load_explicit(&r->inflight, memory_order_relaxed) + 1);
+	return sqe_get(r, opcode, fd, (uint64_t)(uintptr_t)op);
+}
+
 int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
 			int fd, void *buf, size_t n, int msg_flags,
 			coast_waker *w)
@@ -260,26 +283,30 @@ int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
 		{ IORING_OP_RECV, IORING_OP_SEND },
 		{ IORING_OP_READ, IORING_OP_WRITE },
 	};
-	struct coast__uring *r = mine;
-	struct io_uring_sqe *s;
+	struct io_uring_sqe *s = op_sqe(op, opcodes[file][write], fd, w);
 
-	if (!r)
+	if (!s)
 		return COAST__ERR(ENODEV);
-	op->ring = r;
-	op->waker = w;
-	op->res = 0;
-	op->next = NULL;
-	atomic_store_explicit(&op->state, COAST__URING_INFLIGHT,
-			      memory_order_relaxed);
-	s = sqe_get(r, opcodes[file][write], fd, (uint64_t)(uintptr_t)op);
 	s->addr = (uint64_t)(uintptr_t)buf;
 	s->len = n > MAX_LEN ? MAX_LEN : (unsigned)n;
 	if (file)
 		s->off = (uint64_t)-1; /* the file position, as read(2) */
 	else
 		s->msg_flags = (unsigned)msg_flags;
-	count(&r->inflight,
-	      atomic_load_explicit(&r->inflight, memory_order_relaxed) + 1);
+	return 0;
+}
+
+int coast__uring_accept(struct coast__uring_op *op, int fd,
+			struct sockaddr *addr, socklen_t *addrlen,
+			coast_waker *w)
+{
+	struct io_uring_sqe *s = op_sqe(op, IORING_OP_ACCEPT, fd, w);
+
+	if (!s)
+		return COAST__ERR(ENODEV);
+	s->addr = (uint64_t)(uintptr_t)addr;
+	s->addr2 = (uint64_t)(uintptr_t)addrlen;
+	s->accept_flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * runtime/src/uring.c), each test setting the variable itself: the ring
  * is used (an op always suspends once, sockets and pipes), the fallback to
  * epoll when the setup fails, and cancelling an op in flight: on its own
- * worker, from a thread that is not its ring's (the inbox), tasks
+ * worker, an accept, from a thread that is not its ring's (the inbox), tasks
  * cancelled or timed out in flight while other ops complete, with the
  * kernel's copy into the buffer never after the leaf returned READY.
  *
@@ -11,8 +11,11 @@
  * ring say so and pass: the fallback test covers that machine.
  */
 #define _GNU_SOURCE /* syscall */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/io_uring.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -329,6 +332,123 @@ TEST_IMPL(uring_cancel_own)
 	ASSERT_EQ(test_live_settle(0), 0);
 	close(sv[0]);
 	close(sv[1]);
+	return 0;
+}
+
+/* --------------------------------------------------- accept cancelled */
+
+struct acceptor {
+	struct coast_frame h;
+	int ret;
+	int lfd, cfd;
+	struct sockaddr_in addr;
+	struct coast_frame *sub;
+};
+
+TEST_FN(acceptor_fn, struct acceptor, acceptor_poll);
+
+/* A client socket connected to a's listener (the backlog takes it). */
+static int client(struct acceptor *a)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ASSERT(fd >= 0);
+	ASSERT_EQ(connect(fd, (struct sockaddr *)&a->addr, sizeof(a->addr)),
+		  0);
+	return fd;
+}
+
+static int acceptor_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct acceptor *a = (struct acceptor *)f;
+	char c;
+	int fd;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		/* Nobody connecting: cancelled in flight, it took nothing. */
+		ASSERT_EQ(first_poll(&a->sub,
+				     COAST_START(coast_accept)(cx->frames,
+							       a->lfd, NULL,
+							       NULL),
+				     cx),
+			  COAST_PENDING);
+		a->sub->flags |= COAST_F_CANCEL;
+		ASSERT_EQ(test_poll(a->sub, cx), COAST_PENDING);
+		f->state = 1;
+		return COAST_PENDING;
+	case 1:
+		ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(int, a->sub), -ECANCELED);
+		test_free(cx, a->sub);
+		a->cfd = client(a);
+		ASSERT_EQ(first_poll(&a->sub,
+				     COAST_START(coast_accept)(cx->frames,
+							       a->lfd, NULL,
+							       NULL),
+				     cx),
+			  COAST_PENDING);
+		f->state = 2;
+		return COAST_PENDING;
+	case 2:
+		/* The connection the cancelled accept left: non-blocking
+		 * and close-on-exec, as coast_accept's always are. */
+		ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
+		fd = COAST_RESULT(int, a->sub);
+		test_free(cx, a->sub);
+		ASSERT(fd >= 0);
+		ASSERT(fcntl(fd, F_GETFL) & O_NONBLOCK);
+		ASSERT(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		close(fd);
+		close(a->cfd);
+		/* Accepted before the cancel: the socket is closed, its
+		 * client sees the end of the stream. */
+		ASSERT_EQ(first_poll(&a->sub,
+				     COAST_START(coast_accept)(cx->frames,
+							       a->lfd, NULL,
+							       NULL),
+				     cx),
+			  COAST_PENDING);
+		a->cfd = client(a);
+		f->state = 3;
+		return COAST_PENDING;
+	case 3:
+		a->sub->flags |= COAST_F_CANCEL;
+		ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
+		ASSERT_EQ(COAST_RESULT(int, a->sub), -ECANCELED);
+		test_free(cx, a->sub);
+		ASSERT_EQ(recv(a->cfd, &c, 1, 0), 0);
+		close(a->cfd);
+		f->state = COAST_STATE_DONE;
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(uring_cancel_accept)
+{
+	struct acceptor *a;
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	int lfd;
+
+	if (!uring_on())
+		return 0;
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT(lfd >= 0);
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	ASSERT_EQ(listen(lfd, 4), 0);
+	ASSERT_EQ(getsockname(lfd, (struct sockaddr *)&addr, &len), 0);
+	a = test_frame_new(&coast__task_alloc, &acceptor_fn);
+	a->lfd = lfd;
+	a->addr = addr;
+	ASSERT_EQ(test_block_on_int(&a->h), 0);
+	ASSERT_EQ(coast__uring_ops(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	close(lfd);
 	return 0;
 }
 
