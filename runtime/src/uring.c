@@ -73,7 +73,6 @@ struct coast__uring {
 	int fd, enter_fd;
 	unsigned enter_flags;
 	unsigned *sq_khead, *sq_ktail, *sq_flags, sq_mask, sq_tail;
-	unsigned published; /* sq_tail at the last store to *sq_ktail */
 	struct io_uring_sqe *sqes;
 	unsigned *cq_khead, *cq_ktail, cq_mask;
 	struct io_uring_cqe *cqes;
@@ -226,11 +225,13 @@ struct coast__uring *coast__uring_start(void)
 static void enter(struct coast__uring *r, unsigned wait, unsigned flags,
 		  void *arg, size_t argsz)
 {
-	unsigned n = r->sq_tail - r->published;
+	/* Every SQE the kernel has not consumed: one an enter refused
+	 * (EBUSY) is submitted by the next. */
+	unsigned n = r->sq_tail -
+		     __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
 
 	/* release: the SQEs' contents before the kernel sees the tail. */
 	__atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
-	r->published = r->sq_tail;
 	/* EINTR, ETIME (the timeout), EBUSY/EAGAIN (the kernel short of
 	 * memory or CQ room): what came is reaped, the rest next turn. */
 	(void)sys_enter(r, n, wait, flags | IORING_ENTER_GETEVENTS, arg,
@@ -469,7 +470,8 @@ size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready)
 	inbox_take(r);
 	if (!timeout_ms) {
 		if (!atomic_load_explicit(&r->inflight, memory_order_relaxed) &&
-		    r->sq_tail == r->published)
+		    r->sq_tail == __atomic_load_n(r->sq_khead,
+						  __ATOMIC_ACQUIRE))
 			return 0; /* nothing to submit or reap: no call */
 		atomic_store_explicit(
 			&r->polls,
