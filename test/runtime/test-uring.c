@@ -69,6 +69,16 @@ static size_t ops_settle(size_t n)
 	return coast__uring_ops();
 }
 
+/* The end of a test: no op left on the rings, no task alive; closes a, b. */
+static void settled_close(int a, int b)
+{
+	ASSERT_EQ(coast__uring_ops(), 0);
+	ASSERT_EQ(test_live_settle(0), 0);
+	close(a);
+	if (b >= 0)
+		close(b);
+}
+
 /* ---------------------------------------------------- the ring is used */
 
 struct user {
@@ -183,13 +193,10 @@ TEST_IMPL(uring_used)
 	memcpy(u->sv, sv, sizeof(sv));
 	memcpy(u->p, p, sizeof(p));
 	ASSERT_EQ(test_block_on_int(&u->h), 0);
-	close(sv[0]); /* sv[1]: closed by the task */
-	close(p[0]);
-	close(p[1]);
 	/* Every worker made its ring (the second may start late). */
 	ASSERT(test_wait(two_rings, NULL));
-	ASSERT_EQ(coast__uring_ops(), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
+	close(sv[0]); /* sv[1]: closed by the task */
+	settled_close(p[0], p[1]);
 	return 0;
 }
 
@@ -245,9 +252,7 @@ TEST_IMPL(uring_fallback)
 	p->fd = sv[0];
 	ASSERT_EQ(test_block_on_int(&p->h), 0);
 	ASSERT_EQ(coast__uring_rings(), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
-	close(sv[0]);
-	close(sv[1]);
+	settled_close(sv[0], sv[1]);
 	return 0;
 }
 
@@ -328,10 +333,7 @@ TEST_IMPL(uring_cancel_own)
 	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	memcpy(o->sv, sv, sizeof(sv));
 	ASSERT_EQ(test_block_on_int(&o->h), 0);
-	ASSERT_EQ(coast__uring_ops(), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
-	close(sv[0]);
-	close(sv[1]);
+	settled_close(sv[0], sv[1]);
 	return 0;
 }
 
@@ -446,9 +448,7 @@ TEST_IMPL(uring_cancel_accept)
 	a->lfd = lfd;
 	a->addr = addr;
 	ASSERT_EQ(test_block_on_int(&a->h), 0);
-	ASSERT_EQ(coast__uring_ops(), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
-	close(lfd);
+	settled_close(lfd, -1);
 	return 0;
 }
 
@@ -531,10 +531,7 @@ TEST_IMPL(uring_cancel_foreign)
 	ASSERT_EQ(write(sv[1], "z", 1), 1);
 	ASSERT_EQ(recv(sv[0], &c, 1, 0), 1);
 	ASSERT_EQ(c, 'z');
-	ASSERT_EQ(coast__uring_ops(), 0);
-	ASSERT_EQ(test_live_settle(0), 0);
-	close(sv[0]);
-	close(sv[1]);
+	settled_close(sv[0], sv[1]);
 	return 0;
 }
 
