@@ -4,6 +4,7 @@
 
 #include "clang/Basic/Version.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "llvm/ADT/SmallString.h"
 
 using namespace clang;
 
@@ -18,15 +19,71 @@ bool InNested = false;
 /// own.
 class ForwardingConsumer : public DiagnosticConsumer {
 public:
-  explicit ForwardingConsumer(DiagnosticConsumer &Outer) : Outer(Outer) {}
+  explicit ForwardingConsumer(CompilerInstance &Outer)
+      : Outer(Outer.getDiagnosticClient()), OuterDiags(Outer.getDiagnostics()),
+        OuterSM(Outer.getSourceManager()),
+        Sarif(Outer.getDiagnosticOpts().getFormat() ==
+              DiagnosticOptions::SARIF) {}
+
   void HandleDiagnostic(DiagnosticsEngine::Level L,
                         const Diagnostic &Info) override {
     DiagnosticConsumer::HandleDiagnostic(L, Info);
-    Outer.HandleDiagnostic(L, Info);
+    if (Sarif)
+      reportInOuter(L, Info);
+    else
+      Outer.HandleDiagnostic(L, Info);
   }
 
 private:
+  /// The SARIF printer's document writer reads every location through the
+  /// outer compile's SourceManager, which a location of the nested one
+  /// sent out of bounds (a crash): the diagnostic goes out again in the
+  /// outer compile's, as stored, at the same file offsets there (without
+  /// its fix-its, which the printer does not write).
+  void reportInOuter(DiagnosticsEngine::Level L, const Diagnostic &Info) {
+    const SourceManager &SM = Info.getSourceManager();
+    llvm::SmallString<256> Message;
+    Info.FormatDiagnostic(Message);
+    std::vector<CharSourceRange> Ranges;
+    for (const CharSourceRange &R : Info.getRanges())
+      if (CharSourceRange Moved = outerRange(SM, R); Moved.isValid())
+        Ranges.push_back(Moved);
+    OuterDiags.Report(StoredDiagnostic(
+        L, Info.getID(), Message,
+        FullSourceLoc(outerLoc(SM, Info.getLocation()), OuterSM), Ranges,
+        {}));
+  }
+
+  /// \p Loc of the nested \p SM, in the outer SourceManager: the same
+  /// offset of the same file, which a header the outer compile has yet to
+  /// include enters now. A location in a buffer has none.
+  SourceLocation outerLoc(const SourceManager &SM, SourceLocation Loc) {
+    if (Loc.isInvalid())
+      return Loc;
+    Loc = SM.getFileLoc(Loc);
+    auto [File, Offset] = SM.getDecomposedLoc(Loc);
+    OptionalFileEntryRef Entry = SM.getFileEntryRefForID(File);
+    if (!Entry)
+      return SourceLocation();
+    FileID There = OuterSM.translateFile(*Entry);
+    if (There.isInvalid())
+      There = OuterSM.createFileID(*Entry, SourceLocation(),
+                                   SM.getFileCharacteristic(Loc));
+    return OuterSM.getLocForStartOfFile(There).getLocWithOffset(Offset);
+  }
+
+  CharSourceRange outerRange(const SourceManager &SM, CharSourceRange R) {
+    SourceLocation Begin = outerLoc(SM, R.getBegin());
+    SourceLocation End = outerLoc(SM, R.getEnd());
+    if (Begin.isInvalid() || End.isInvalid())
+      return CharSourceRange();
+    return CharSourceRange(SourceRange(Begin, End), R.isTokenRange());
+  }
+
   DiagnosticConsumer &Outer;
+  DiagnosticsEngine &OuterDiags;
+  SourceManager &OuterSM;
+  bool Sarif;
 };
 
 class NestedAction : public ASTFrontendAction {
@@ -65,7 +122,7 @@ bool runNestedParse(CompilerInstance &Outer, const FrontendInputFile &Input,
   // Not createDiagnostics: it reports the command line's unknown -W options,
   // which the outer compile has reported already.
   DiagnosticOptions &DiagOpts = Inv->getDiagnosticOpts();
-  auto *Forward = new ForwardingConsumer(Outer.getDiagnosticClient());
+  auto *Forward = new ForwardingConsumer(Outer);
 #if CLANG_VERSION_MAJOR >= 22
   CompilerInstance N(Inv, Outer.getPCHContainerOperations());
   N.setVirtualFileSystem(Outer.getVirtualFileSystemPtr());

@@ -296,6 +296,12 @@ struct AsyncFunctionPlan {
   /// What cancellation before the first poll destructs: the parameters
   /// that take ownership.
   std::vector<DropValue> StartDrops;
+  /// Optimizing, the start function (static, called from one site) and the
+  /// split body (awaited from one site, and small) are always inlined: the
+  /// inliner took them there anyway, after the function passes had run on
+  /// each one alone (TULowering::inlineSingleSites).
+  bool InlineStart = false;
+  bool InlineBody = false;
   std::vector<DropFlag> Flags;
   /// References that change a flagged value's ownership, and the value
   /// (the one named, or the original an alias stands for).

@@ -33,8 +33,12 @@ literalsInFrame(const AsyncFunctionPlan &Plan, ASTContext &Ctx) {
     // Statement expressions are blocks too, but their literals die with
     // the expression's value: only awaits could outlive them, and awaits
     // there are not supported.
+    // An argument passed to a transparent union parameter (glibc's
+    // `__SOCKADDR_ARG` under _GNU_SOURCE) is wrapped by Sema in a
+    // compound literal of its own making: an rvalue with no text, which
+    // the argument's text already denotes.
     bool VisitCompoundLiteralExpr(CompoundLiteralExpr *CL) {
-      if (!CL->isFileScope() && !Blocks.empty())
+      if (!CL->isFileScope() && !Blocks.empty() && !CL->isPRValue())
         Found.push_back({CL, Blocks.back()});
       return true;
     }

@@ -13,7 +13,9 @@
 // (awaits in its initializer included, lowered before it) and its type.
 // A literal read only for its value (lvalue-to-rvalue: `v = (T){...}`,
 // passed by value) has no address to keep and stays as written, as do
-// literals in blocks without awaits and at file scope.
+// literals in blocks without awaits and at file scope, and the rvalue
+// literal Sema wraps around an argument of a transparent union parameter
+// (it has no text: the argument's own is the value).
 //
 //===----------------------------------------------------------------------===//
 

@@ -257,8 +257,7 @@ std::string initFunction(const AsyncFunctionPlan &P,
   // (bench/compile-time's README, "Helpers inlined always"); coast.h's
   // COAST__INLINE does the same for the runtime's helpers.
   std::string S = std::string("static inline ") +
-                  (optimizing(LC.Ctx) ? "__attribute__((__always_inline__)) "
-                                      : "") +
+                  (optimizing(LC.Ctx) ? AlwaysInline : "") +
                   "void " + generatedName(P.Name, "init") + "(" +
                   frameType(P.Name) + " *__co";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)
@@ -287,8 +286,10 @@ std::string startFunction(const AsyncFunctionPlan &P,
   // function only initializes the body.
   std::string Heap = "struct " + generatedName(P.Name, "heap");
   std::string S =
-      linkage(P.FD) + "struct coast_frame *" + generatedName(P.Name, "start") +
-      "(" + paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
+      (P.InlineStart ? std::string("static inline ") + AlwaysInline
+                     : linkage(P.FD)) +
+      "struct coast_frame *" + generatedName(P.Name, "start") + "(" +
+      paramList(P.FD, LC, true) + ") {\n  " + Heap + " *__w = (" + Heap +
       " *)coast__frame_new(__a, &" + generatedName(P.Name, "fn") +
       ");\n  if (__w)\n    " + generatedName(P.Name, "init") + "(&__w->__f";
   for (unsigned I = 0; I != P.FD->getNumParams(); ++I)

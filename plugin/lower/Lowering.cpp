@@ -128,6 +128,10 @@ private:
   bool checkHeaderFiles();
   bool checkVariadicDeclarations();
   bool plan();
+  /// Marks the start functions called from one site only, and the small
+  /// split bodies awaited from one site, to be always inlined
+  /// (AsyncFunctionPlan::InlineStart, InlineBody).
+  void inlineSingleSites();
   bool emit();
   bool keepState(const FunctionDecl &FD, LoweringContext &LC);
   std::vector<LoweredPiece> piecesOf(FileID F, const LoweringContext &LC);
@@ -246,18 +250,103 @@ bool TULowering::plan() {
   // to its code up to that point. One with more inlines every callee's
   // first poll into each of its own: gen-async.py 200 at -O2 took 1.9x the
   // wall clock and 1.6x the text when every embedded callee was split.
-  if (optimizing(Ctx))
-    for (AsyncFunctionPlan &Plan : Plans)
-      for (SuspendPoint &Pt : Plan.Points)
-        if (Pt.Source == FrameSource::Embedded) {
-          const FunctionDecl *C = Pt.Callee->getDefinition();
-          const AsyncFunctionPlan *CP = PlanOf.lookup(C);
-          if (CP && CP->Points.size() <= 1) {
-            Pt.SplitCallee = true;
-            Embedded.insert(C);
-          }
+  if (!optimizing(Ctx))
+    return Ok;
+  for (AsyncFunctionPlan &Plan : Plans)
+    for (SuspendPoint &Pt : Plan.Points)
+      if (Pt.Source == FrameSource::Embedded) {
+        const FunctionDecl *C = Pt.Callee->getDefinition();
+        const AsyncFunctionPlan *CP = PlanOf.lookup(C);
+        if (CP && CP->Points.size() <= 1) {
+          Pt.SplitCallee = true;
+          Embedded.insert(C);
         }
+      }
+  inlineSingleSites();
   return Ok;
+}
+
+/// The AST nodes of a body the inliner copies into each of its callers at
+/// -O2: write_all of examples/tcp_server.h has about 50.
+static constexpr unsigned SmallBodyNodes = 120;
+
+/// Whether \p FD's body is small, with at most 1024 bytes of locals and
+/// none of variable size (LLVM's limit for a recursive caller).
+static bool isSmallBody(const FunctionDecl &FD, ASTContext &Ctx) {
+  struct Counter : RecursiveASTVisitor<Counter> {
+    ASTContext &Ctx;
+    unsigned Nodes = 0;
+    uint64_t LocalBytes = 0;
+    bool Unsized = false;
+    explicit Counter(ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitStmt(Stmt *) {
+      ++Nodes;
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (!VD->hasLocalStorage())
+        return true;
+      QualType T = VD->getType();
+      if (T->isIncompleteType() || !T->isConstantSizeType())
+        Unsized = true;
+      else
+        LocalBytes += Ctx.getTypeSizeInChars(T).getQuantity();
+      return true;
+    }
+  } Count(Ctx);
+  Count.TraverseStmt(FD.getBody());
+  return Count.Nodes <= SmallBodyNodes && !Count.Unsized &&
+         Count.LocalBytes <= 1024;
+}
+
+void TULowering::inlineSingleSites() {
+  // Where the lowered code calls each function's start function and
+  // embeds its split body (prototypesFor and destructorPrototypes list the
+  // same callees). A value of the function (its start function's address)
+  // and an awaited destructor (the drop path's text, written in more than
+  // one place) count as many.
+  llvm::DenseMap<const FunctionDecl *, unsigned> Starts, Bodies;
+  auto Add = [](llvm::DenseMap<const FunctionDecl *, unsigned> &Sites,
+                const FunctionDecl *F, unsigned N = 1) {
+    if (F)
+      Sites[F->getCanonicalDecl()] += N;
+  };
+  auto AddDrops = [&](const std::vector<DropValue> &Drops) {
+    for (const DropValue &D : Drops)
+      if (D.State)
+        Add(Starts, D.Destructor, 2);
+  };
+  for (const Decl *D : Decls) {
+    const DeclUses &U = UsesOf[D];
+    for (const Mark &M : U.Marks)
+      Add(Starts, futureCall(M)->Callee);
+    for (const DeclRefExpr *DRE : U.FunctionValues)
+      Add(Starts, cast<FunctionDecl>(DRE->getDecl()), 2);
+  }
+  for (const AsyncFunctionPlan &Plan : Plans) {
+    AddDrops(Plan.StartDrops);
+    for (const SuspendPoint &Pt : Plan.Points) {
+      AddDrops(Pt.Drops);
+      for (const RaceArm &Arm : Pt.Arms)
+        Add(Starts, Arm.Callee);
+      if (Pt.Race == MarkKind::Await && Pt.Source == FrameSource::FrameStack)
+        Add(Starts, Pt.Callee);
+      if (Pt.SplitCallee)
+        Add(Bodies, Pt.Callee);
+    }
+  }
+  // A start function has one call to inline, its frame's init: one site
+  // copies nothing. A split body has two callers, the awaiting poll
+  // function and its own, and the inliner copies it into both only while
+  // it is small; forced, a large body would be compiled twice, and its
+  // locals would sit in a recursive (box_async) caller's C frame, which
+  // the inliner refuses past 1024 bytes. More sites are the inliner's to
+  // judge.
+  for (AsyncFunctionPlan &Plan : Plans) {
+    const FunctionDecl *C = Plan.FD->getCanonicalDecl();
+    Plan.InlineStart = !Plan.FD->isExternallyVisible() && Starts.lookup(C) == 1;
+    Plan.InlineBody = Bodies.lookup(C) == 1 && isSmallBody(*Plan.FD, Ctx);
+  }
 }
 
 /// Prototypes of the start functions \p D's code uses that are not declared

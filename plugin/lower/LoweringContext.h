@@ -53,6 +53,12 @@ namespace coast {
 /// given).
 bool optimizing(const clang::ASTContext &Ctx);
 
+/// The attribute the generated functions the inliner would take after
+/// optimizing them alone are given when optimizing (FrameLayout.cpp's init
+/// and start functions, StateMachine.cpp's split body).
+inline constexpr const char *AlwaysInline =
+    "__attribute__((__always_inline__)) ";
+
 class LoweringContext {
 public:
   /// \p Skipped: the ranges of \p File the preprocessor skipped, as

@@ -162,7 +162,9 @@ void StateMachineEmitter::run(const std::string &Prelude) {
       "\n" + LC.directivesIn(Declaration) +
       "#pragma pack(push)\n#pragma pack()\n" + LC.pinned(Prelude, Begin) +
       "#pragma pack(pop)\n" +
-      LC.pinned("static int " + generatedName(P.Name, Split ? "body" : "poll") +
+      LC.pinned((P.InlineBody ? std::string("static inline ") + AlwaysInline
+                              : std::string("static ")) +
+                    "int " + generatedName(P.Name, Split ? "body" : "poll") +
                     "(struct coast_head *__coast_h, struct coast_cx *__cx" +
                     (Split ? ", unsigned __coast_st)" : ")"),
                 Begin) +

@@ -26,7 +26,8 @@
 // frame's state or runs the drop path. The embedding caller's first poll
 // (the frame just initialized) calls f__coast_body with state 0, a constant
 // the inliner folds the dispatch with; its __coast_sN, in an `if (0)`
-// block, resumes through f__coast_poll.
+// block, resumes through f__coast_poll. Awaited from one site only
+// and small, f__coast_body is always inlined (AsyncFunctionPlan::InlineBody).
 //
 // Resuming jumps to the label of the suspension point; C allows jumps into
 // blocks and loops, and planning made sure no jump enters the scope of a

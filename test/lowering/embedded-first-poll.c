@@ -66,8 +66,9 @@ async int y1(int n) { return await(y0(n)) + 1; }
 async int y2(int n) { return await(y1(n)) + 1; }
 
 /* x, a register local live across the await: the first poll's pending
- * path spills it, the resume label reloads it before polling again. */
-// KEPT-LABEL: static int kept__coast_body(
+ * path spills it, the resume label reloads it before polling again. Its
+ * one awaiter (both) inlines its body always (single-site-inline.c). */
+// KEPT-LABEL: static inline __attribute__((__always_inline__)) int kept__coast_body(
 // KEPT: y1__coast_init(&__co->__aw.s1, n); __co->__h.state = 1; if ((__coast_p = y1__coast_body(&__co->__aw.s1.__h, __cx, 0u)) != COAST_READY) { __co->x = x; goto __coast_pending; }
 // KEPT-SAME: if (0) { __coast_r1: x = __co->x; if ((__coast_p = y1__coast_poll(&__co->__aw.s1.__h, __cx)) != COAST_READY) { __co->x = x; goto __coast_pending; } }
 async int kept(int n)
