@@ -18,6 +18,7 @@
  *               and the runtime's timers (heap from timer.c), fd waits
  *   uring.c     one io_uring per worker (COAST_IO=uring): the completion
  *               path of read, write, recv, send and accept
+ *   carry.c     what a cancelled ring op took, kept for the fd's next op
  *   timer.c     the timer min-heap and the monotonic clock
  *   blocking.c  the blocking pool and coast_blocking
  *   chan.c, mutex.c   channels and the async mutex
@@ -883,6 +884,20 @@ void coast__uring_kick(struct coast__uring *r);
 size_t coast__uring_ops(void);
 unsigned coast__uring_rings(void);
 unsigned long coast__uring_polls(void);
+
+/*
+ * What a cancelled ring op took before its cancel (carry.c): a read's
+ * bytes, an accept's socket, kept for fd's next read or accept.  keep is
+ * false when out of memory.  take is false when nothing is kept for fd
+ * (one relaxed load when nothing is kept at all); else the bytes copied
+ * (*r, left kept if peek) or the socket.  kept: entries, for tests.
+ */
+bool coast__carry_keep_bytes(int fd, const void *buf, size_t n);
+bool coast__carry_keep_socket(int fd, int sock);
+bool coast__carry_take_bytes(int fd, void *buf, size_t n, bool peek,
+			     ssize_t *r);
+bool coast__carry_take_socket(int fd, int *sock);
+size_t coast__carry_kept(void);
 
 /* --------------------------------------------------------- blocking pool */
 

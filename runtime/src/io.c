@@ -309,6 +309,58 @@ static bool ring_submit(struct io_frame *x, struct coast_cx *cx)
 	return false;
 }
 
+/*
+ * What a cancelled ring op that the kernel completed first leaves behind
+ * (carry.c): a read's bytes and an accepted socket are kept for the fd's
+ * next read or accept, and the cancel took (true); a write's count is the
+ * op's result, the cancel did not take (false).  Out of memory, the bytes
+ * are the result too.
+ */
+static bool ring_cancelled(struct io_frame *x)
+{
+	int res = x->uop.res;
+
+	switch (x->op) {
+	case OP_ACCEPT:
+		if (res >= 0 && !coast__carry_keep_socket(x->fd, res))
+			close(res); /* nobody's socket */
+		return true;
+	case OP_READ:
+	case OP_RECV:
+		/* A peek took nothing; out-of-band data is not the
+		 * stream's. */
+		return res <= 0 || (x->flags & (MSG_PEEK | MSG_OOB)) ||
+		       coast__carry_keep_bytes(x->fd, x->buf, (size_t)res);
+	default:
+		return res < 0;
+	}
+}
+
+/* What a cancelled op left for this one (carry.c): true with *r. */
+static bool take_kept(struct io_frame *x, ssize_t *r)
+{
+	int sock;
+
+	switch (x->op) {
+	case OP_ACCEPT:
+		if (!coast__carry_take_socket(x->fd, &sock))
+			return false;
+		/* accept(2)'s address: the peer's. */
+		if (x->addr && getpeername(sock, x->addr, x->addrlenp))
+			*x->addrlenp = 0;
+		coast__io_fd_new(sock, is_stream(sock));
+		*r = sock;
+		return true;
+	case OP_READ:
+	case OP_RECV:
+		return x->n && !(x->flags & MSG_OOB) &&
+		       coast__carry_take_bytes(x->fd, x->buf, x->n,
+					       x->flags & MSG_PEEK, r);
+	default:
+		return false;
+	}
+}
+
 static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct io_frame *x = (struct io_frame *)f;
@@ -323,9 +375,11 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 		if (f->state == IO_RING) {
 			if (!coast__uring_cancel(&x->uop))
 				return COAST_PENDING; /* the CQE wakes us */
-			/* Accepted before the cancel came: nobody's socket. */
-			if (x->op == OP_ACCEPT && x->uop.res >= 0)
-				close(x->uop.res);
+			if (!ring_cancelled(x)) {
+				/* The awaiter may report it (race.c). */
+				f->flags &= ~COAST_F_CANCEL;
+				return io_done(x, x->uop.res);
+			}
 		}
 		if (f->state == IO_WAIT)
 			coast_waker_drop(coast__io_wait_cancel(&x->wait));
@@ -335,6 +389,8 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		if (x->fd < 0)
 			return io_done(x, COAST__ERR(EBADF));
+		if (take_kept(x, &r))
+			return io_done(x, r);
 		if (ring_submit(x, cx)) {
 			f->state = IO_RING;
 			return COAST_PENDING;
@@ -515,6 +571,8 @@ static ssize_t io_block(struct io_frame *x)
 
 	if (x->fd < 0)
 		return COAST__ERR(EBADF);
+	if (take_kept(x, &r))
+		return r;
 	for (;;) {
 		r = attempt(x, &dir);
 		if (r != COAST__ERR(EAGAIN))
