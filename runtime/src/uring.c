@@ -43,6 +43,11 @@
  *  U5. The CQ is larger than the SQ, and the kernel keeps what overflows
  *      (IORING_FEAT_NODROP): a turn that finds the overflow flag enters
  *      again to flush it.
+ *  U6. A full SQ is submitted at once; if that enter was refused (EBUSY,
+ *      EAGAIN) the SQ stays full and no queued SQE is overwritten: an op
+ *      takes the readiness path instead (io.c), a cancel waits in the
+ *      inbox for the next turn, a blocking turn that could not arm its
+ *      kick or epoll poll does not block.
  */
 #define _GNU_SOURCE
 #include <linux/io_uring.h>
@@ -221,6 +226,8 @@ struct coast__uring *coast__uring_start(void)
 	return r;
 }
 
+_Atomic unsigned coast__uring_refuse;
+
 /* Submits what is queued; waits for wait completions (flags: EXT_ARG). */
 static void enter(struct coast__uring *r, unsigned wait, unsigned flags,
 		  void *arg, size_t argsz)
@@ -229,7 +236,13 @@ static void enter(struct coast__uring *r, unsigned wait, unsigned flags,
 	 * (EBUSY) is submitted by the next. */
 	unsigned n = r->sq_tail -
 		     __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
+	unsigned refuse = atomic_load_explicit(&coast__uring_refuse,
+					       memory_order_relaxed);
 
+	if (refuse && atomic_compare_exchange_strong_explicit(
+			      &coast__uring_refuse, &refuse, refuse - 1,
+			      memory_order_relaxed, memory_order_relaxed))
+		return; /* a test's refused enter */
 	/* release: the SQEs' contents before the kernel sees the tail. */
 	__atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
 	/* EINTR, ETIME (the timeout), EBUSY/EAGAIN (the kernel short of
@@ -238,15 +251,28 @@ static void enter(struct coast__uring *r, unsigned wait, unsigned flags,
 			argsz);
 }
 
+static bool sq_full(struct coast__uring *r)
+{
+	return r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) >
+	       r->sq_mask;
+}
+
+/*
+ * A free SQE, or NULL when the SQ is full and an enter did not take any
+ * (refused: EBUSY, EAGAIN): an SQE the kernel has not consumed is never
+ * overwritten.  Callers that get NULL take another way (U6).
+ */
 static struct io_uring_sqe *sqe_get(struct coast__uring *r,
 				    unsigned char opcode, int fd,
 				    uint64_t user_data)
 {
 	struct io_uring_sqe *s;
 
-	if (r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) >
-	    r->sq_mask)
-		enter(r, 0, 0, NULL, 0); /* full: submit now */
+	if (sq_full(r)) {
+		enter(r, 0, 0, NULL, 0); /* submit now */
+		if (sq_full(r))
+			return NULL;
+	}
 	s = &r->sqes[r->sq_tail++ & r->sq_mask];
 	memset(s, 0, sizeof(*s));
 	s->opcode = opcode;
@@ -262,8 +288,9 @@ static struct io_uring_sqe *op_sqe(struct coast__uring_op *op,
 				   coast_waker *w)
 {
 	struct coast__uring *r = mine;
+	struct io_uring_sqe *s;
 
-	if (!r)
+	if (!r || !(s = sqe_get(r, opcode, fd, (uint64_t)(uintptr_t)op)))
 		return NULL;
 	op->ring = r;
 	op->waker = w;
@@ -273,7 +300,7 @@ static struct io_uring_sqe *op_sqe(struct coast__uring_op *op,
 			      memory_order_relaxed);
 	count(&r->inflight,
 	      atomic_load_explicit(&r->inflight, memory_order_relaxed) + 1);
-	return sqe_get(r, opcode, fd, (uint64_t)(uintptr_t)op);
+	return s;
 }
 
 int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
@@ -317,14 +344,18 @@ bool coast__uring_done(struct coast__uring_op *op)
 	       COAST__URING_DONE;
 }
 
-static void cancel_sqe(struct coast__uring *r, struct coast__uring_op *op)
+/* False when the SQ has no room (U6). */
+static bool cancel_sqe(struct coast__uring *r, struct coast__uring_op *op)
 {
 	struct io_uring_sqe *s = sqe_get(r, IORING_OP_ASYNC_CANCEL, -1,
 					 TAG_CANCEL);
 
+	if (!s)
+		return false;
 	s->addr = (uint64_t)(uintptr_t)op;
 	atomic_store_explicit(&op->state, COAST__URING_CANCEL_SENT,
 			      memory_order_relaxed);
+	return true;
 }
 
 void coast__uring_kick(struct coast__uring *r)
@@ -343,12 +374,12 @@ bool coast__uring_cancel(struct coast__uring_op *op)
 	bool first = false;
 
 	/* One task is polled by one thread at a time: no other canceller.
-	 * On the owner thread no CQE can come meanwhile either. */
+	 * On the owner thread no CQE can come meanwhile either; with the SQ
+	 * full the cancel goes through the inbox (U6). */
 	if (r == mine) {
 		s = atomic_load_explicit(&op->state, memory_order_relaxed);
-		if (s == COAST__URING_INFLIGHT)
-			cancel_sqe(r, op);
-		return s == COAST__URING_DONE;
+		if (s != COAST__URING_INFLIGHT || cancel_sqe(r, op))
+			return s == COAST__URING_DONE;
 	}
 	pthread_mutex_lock(&r->inbox_lock);
 	if (atomic_compare_exchange_strong_explicit(
@@ -367,17 +398,18 @@ bool coast__uring_cancel(struct coast__uring_op *op)
 /* U3: the owner submits the cancels asked for on other threads. */
 static void inbox_take(struct coast__uring *r)
 {
-	struct coast__uring_op *op, *next;
+	struct coast__uring_op *op;
 
 	if (!atomic_load_explicit(&r->inbox, memory_order_relaxed))
 		return;
 	pthread_mutex_lock(&r->inbox_lock);
-	op = atomic_load_explicit(&r->inbox, memory_order_relaxed);
-	atomic_store_explicit(&r->inbox, NULL, memory_order_relaxed);
-	for (; op; op = next) {
-		next = op->next;
+	/* The CQE waits for this lock: U3.  With the SQ full the rest stay
+	 * for a later turn (U6). */
+	while ((op = atomic_load_explicit(&r->inbox, memory_order_relaxed)) &&
+	       cancel_sqe(r, op)) {
+		atomic_store_explicit(&r->inbox, op->next,
+				      memory_order_relaxed);
 		op->next = NULL;
-		cancel_sqe(r, op); /* the CQE waits for this lock: U3 */
 	}
 	pthread_mutex_unlock(&r->inbox_lock);
 }
@@ -479,19 +511,21 @@ size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready)
 			memory_order_relaxed);
 		enter(r, 0, 0, NULL, 0);
 	} else {
-		/* U4 */
-		if (!r->kick_armed) {
-			s = sqe_get(r, IORING_OP_READ, r->kick_fd, TAG_KICK);
+		/* U4; U6: a wait that nothing could end is not made. */
+		if (!r->kick_armed &&
+		    (s = sqe_get(r, IORING_OP_READ, r->kick_fd, TAG_KICK))) {
 			s->addr = (uint64_t)(uintptr_t)&r->kick_buf;
 			s->len = sizeof(r->kick_buf);
 			r->kick_armed = true;
 		}
-		if (epfd >= 0 && !r->epoll_armed) {
-			s = sqe_get(r, IORING_OP_POLL_ADD, epfd, TAG_EPOLL);
+		if (epfd >= 0 && !r->epoll_armed &&
+		    (s = sqe_get(r, IORING_OP_POLL_ADD, epfd, TAG_EPOLL))) {
 			s->poll32_events = POLLIN;
 			r->epoll_armed = true;
 		}
-		if (timeout_ms < 0) {
+		if (!r->kick_armed || (epfd >= 0 && !r->epoll_armed)) {
+			enter(r, 0, 0, NULL, 0);
+		} else if (timeout_ms < 0) {
 			enter(r, 1, 0, NULL, 0);
 		} else {
 			memset(&arg, 0, sizeof(arg));

@@ -256,6 +256,109 @@ TEST_IMPL(uring_fallback)
 	return 0;
 }
 
+/* ------------------------------------------- a refused enter, SQ full */
+
+enum { NFULL = 300 }; /* more than the SQ's 256 entries */
+
+struct full {
+	struct coast_frame h;
+	int ret;
+	int (*sv)[2];
+	int ready_at_once;
+	struct coast_frame *sub[NFULL];
+	char buf[NFULL];
+};
+
+TEST_FN(full_fn, struct full, full_poll);
+
+/*
+ * NFULL reads started in one poll, each with its byte waiting: the 257th
+ * finds the SQ full and the enter that would make room refused.  It takes
+ * the readiness path (its byte there: READY at once) and overwrites none
+ * of the 256 SQEs queued; the reads after it find room again.
+ */
+static int full_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct full *u = (struct full *)f;
+	int i, pending = 0;
+
+	if (f->state == COAST_STATE_START) {
+		atomic_store(&coast__uring_refuse, 1);
+		for (i = 0; i < NFULL; i++)
+			if (first_poll(&u->sub[i],
+				       COAST_START(coast_read)(cx->frames,
+							       u->sv[i][0],
+							       &u->buf[i], 1),
+				       cx) == COAST_READY) {
+				ASSERT_EQ(i, 256);
+				u->ready_at_once++;
+			}
+		ASSERT_EQ(atomic_load(&coast__uring_refuse), 0);
+		f->state = 1;
+	}
+	for (i = 0; i < NFULL; i++)
+		if (test_poll(u->sub[i], cx) == COAST_PENDING)
+			pending++;
+	if (pending)
+		return COAST_PENDING;
+	for (i = NFULL; i-- > 0;) {
+		ASSERT_EQ(COAST_RESULT(ssize_t, u->sub[i]), 1);
+		ASSERT_EQ(u->buf[i], (char)i);
+		test_free(cx, u->sub[i]);
+	}
+	f->state = COAST_STATE_DONE;
+	return COAST_READY;
+}
+
+TEST_IMPL(uring_sq_full)
+{
+	static int sv[NFULL][2];
+	struct full *u;
+	char c;
+	int i;
+
+	if (!uring_on())
+		return 0;
+	for (i = 0; i < NFULL; i++) {
+		ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv[i]), 0);
+		c = (char)i;
+		ASSERT_EQ(write(sv[i][1], &c, 1), 1);
+	}
+	u = test_frame_new(&coast__task_alloc, &full_fn);
+	u->sv = sv;
+	ASSERT_EQ(test_block_on_int(&u->h), 0);
+	ASSERT_EQ(u->ready_at_once, 1);
+	for (i = 1; i < NFULL; i++) {
+		close(sv[i][0]);
+		close(sv[i][1]);
+	}
+	settled_close(sv[0][0], sv[0][1]);
+	return 0;
+}
+
+/*
+ * Which reactor the run's COAST_IO asks for is the one the workers use: a
+ * ring per worker with COAST_IO=uring (where the kernel has io_uring),
+ * none by default.  Printed for the lit RUN lines to check.
+ */
+TEST_IMPL(io_mode)
+{
+	const char *io = getenv("COAST_IO");
+	bool uring = io && !strcmp(io, "uring");
+
+	if (uring && !uring_usable()) {
+		printf("io_mode: epoll (no io_uring here)\n");
+		return 0;
+	}
+	runtime_start();
+	if (uring)
+		ASSERT(coast__uring_rings() > 0);
+	else
+		ASSERT_EQ(coast__uring_rings(), 0);
+	printf("io_mode: %s\n", uring ? "uring" : "epoll");
+	return 0;
+}
+
 /* ---------------------------------------- cancel on the op's own worker */
 
 struct own {
