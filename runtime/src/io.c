@@ -35,9 +35,10 @@
  * read or write on a file that is not a socket (-ENOTSOCK) is submitted
  * again as read(2)/write(2).  Cancelled in flight, the op stays pending
  * until its CQE, for the kernel may write into the buffer until then (U3
- * of uring.c); an accept that completed before its cancel closes the
- * socket it made.  connect stays readiness-based.  A completion the ring cannot give (-EAGAIN, -EINTR), an
- * empty buffer and a thread without a ring take the readiness path.
+ * of uring.c); what the kernel completed before the cancel is not lost
+ * (ring_cancelled, carry.c).  connect stays readiness-based.  A
+ * completion the ring cannot give (-EAGAIN, -EINTR), an empty buffer, a
+ * full SQ and a thread without a ring take the readiness path.
  *
  * accept returns sockets that are non-blocking and close-on-exec, in both
  * versions; connect's result is 0 or -errno (SO_ERROR after the wait).
