@@ -8,7 +8,7 @@
 //  try0       timeout(0) reads over queued bytes, of varying sizes
 //  pairs      64 socket pairs, reads under 0-2 ms timeouts against a writer
 //             writing small pieces with pauses
-//  wtimeout   64 KiB writes under 1 ms timeouts to a slow reader
+//  wtimeout   64 KiB writes under 0 and 1 ms timeouts to a slow reader
 //  acc        accepts under timeout(0) while a thread connects 200 times
 // RUN: %coast %s %coast-libs -o %t
 // RUN: %t | FileCheck %s --check-prefixes=CHECK,EPOLL
@@ -45,17 +45,17 @@ enum { TRY0_BYTES = 6400 };
 
 async int try0(void) {
   int sv[2];
+  static unsigned char all[TRY0_BYTES];
   unsigned char buf[128];
   size_t off = 0;
   long tries = 0;
 
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
     return -1;
-  for (size_t i = 0; i < TRY0_BYTES; i++) {
-    buf[0] = PAT(i);
-    if (write(sv[1], buf, 1) != 1)
-      return -1;
-  }
+  for (size_t i = 0; i < TRY0_BYTES; i++)
+    all[i] = PAT(i);
+  if (write(sv[1], all, TRY0_BYTES) != TRY0_BYTES)
+    return -1;
   while (off < TRY0_BYTES && tries++ < 1000000) {
     ssize_t n = 0;
     int rc = await(coast_timeout(0, coast_read(sv[0], buf, 1 + tries % 97),
@@ -171,7 +171,7 @@ async int wtimeout(void) {
   for (int i = 0; i < WROUNDS; i++) {
     ssize_t n = 0;
     int rc = await(
-        coast_timeout(1, coast_write(sv[1], pat + off % 251, WCHUNK), &n));
+        coast_timeout(i % 2, coast_write(sv[1], pat + off % 251, WCHUNK), &n));
     if (rc == -ETIMEDOUT)
       timedout++;
     else if (rc || n < 0)
