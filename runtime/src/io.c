@@ -297,8 +297,10 @@ static bool ring_submit(struct io_frame *x, struct coast_cx *cx)
 		r = coast__uring_accept(&x->uop, x->fd, x->addr, x->addrlenp,
 					w);
 	} else {
-		/* The op waits, as the readiness path's does after EAGAIN. */
-		flags = x->flags & ~MSG_DONTWAIT;
+		/* The op waits, as the readiness path's does after EAGAIN;
+		 * and, as that path's, not for all of it (MSG_DONTWAIT makes
+		 * recv(2) ignore MSG_WAITALL there). */
+		flags = x->flags & ~(MSG_DONTWAIT | MSG_WAITALL);
 		if (write)
 			flags |= MSG_NOSIGNAL;
 		r = coast__uring_submit(&x->uop, write, x->ring_file, x->fd,

@@ -421,6 +421,45 @@ TEST_IMPL(io_bad_fd)
 	return 0;
 }
 
+/* ------------------------------------------------------------ flags */
+
+TEST_FN(waitall_fn, struct bad_fd, waitall_poll);
+
+/* MSG_WAITALL: what is there, on either reactor (the ring would wait for
+ * all of it; the readiness path's MSG_DONTWAIT does not). */
+static int waitall_poll(struct coast_frame *f, struct coast_cx *cx)
+{
+	struct bad_fd *b = (struct bad_fd *)f;
+
+	switch (f->state) {
+	case COAST_STATE_START:
+		TEST_AWAIT(1, b->sub,
+			   COAST_START(coast_recv)(cx->frames, b->fd, b->buf,
+						   sizeof(b->buf),
+						   MSG_WAITALL),
+			   ssize_t, b->r);
+		b->ret = (int)b->r;
+		return COAST_READY;
+	}
+	abort();
+}
+
+TEST_IMPL(io_waitall)
+{
+	struct bad_fd *b;
+	int sv[2];
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ASSERT_EQ(write(sv[1], "ab", 2), 2);
+	b = test_frame_new(&coast__task_alloc, &waitall_fn);
+	b->fd = sv[0];
+	ASSERT_EQ(test_block_on_int(&b->h), 2);
+	close(sv[0]);
+	close(sv[1]);
+	ASSERT_EQ(test_live_settle(0), 0);
+	return 0;
+}
+
 /* ------------------------------------------------------ cancelling I/O */
 
 struct read_canceller {
