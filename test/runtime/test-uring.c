@@ -521,6 +521,27 @@ static int client(struct acceptor *a)
 	return fd;
 }
 
+/* An accept in flight, then a client connecting: its CQE comes. */
+static void accept_then_client(struct acceptor *a, struct coast_cx *cx)
+{
+	ASSERT_EQ(first_poll(&a->sub,
+			     COAST_START(coast_accept)(cx->frames, a->lfd, NULL,
+						       NULL),
+			     cx),
+		  COAST_PENDING);
+	a->cfd = client(a);
+}
+
+/* Cancelled after its CQE: -ECANCELED, the socket kept (carry.c). */
+static void cancel_kept(struct acceptor *a, struct coast_cx *cx)
+{
+	a->sub->flags |= COAST_F_CANCEL;
+	ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
+	ASSERT_EQ(COAST_RESULT(int, a->sub), -ECANCELED);
+	test_free(cx, a->sub);
+	ASSERT_EQ(coast__carry_kept(), 1);
+}
+
 static int acceptor_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct acceptor *a = (struct acceptor *)f;
@@ -566,21 +587,11 @@ static int acceptor_poll(struct coast_frame *f, struct coast_cx *cx)
 		close(a->cfd);
 		/* Accepted before the cancel: the socket is kept for the
 		 * listener's next accept, with its peer's address. */
-		ASSERT_EQ(first_poll(&a->sub,
-				     COAST_START(coast_accept)(cx->frames,
-							       a->lfd, NULL,
-							       NULL),
-				     cx),
-			  COAST_PENDING);
-		a->cfd = client(a);
+		accept_then_client(a, cx);
 		f->state = 3;
 		return COAST_PENDING;
 	case 3:
-		a->sub->flags |= COAST_F_CANCEL;
-		ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
-		ASSERT_EQ(COAST_RESULT(int, a->sub), -ECANCELED);
-		test_free(cx, a->sub);
-		ASSERT_EQ(coast__carry_kept(), 1);
+		cancel_kept(a, cx);
 		a->peerlen = sizeof(a->peer);
 		ASSERT_EQ(first_poll(&a->sub,
 				     COAST_START(coast_accept)(
@@ -601,21 +612,11 @@ static int acceptor_poll(struct coast_frame *f, struct coast_cx *cx)
 		close(a->cfd);
 		/* Kept again, then the listener closed and its number
 		 * reused by another file: the kept socket is closed (K2). */
-		ASSERT_EQ(first_poll(&a->sub,
-				     COAST_START(coast_accept)(cx->frames,
-							       a->lfd, NULL,
-							       NULL),
-				     cx),
-			  COAST_PENDING);
-		a->cfd = client(a);
+		accept_then_client(a, cx);
 		f->state = 4;
 		return COAST_PENDING;
 	case 4:
-		a->sub->flags |= COAST_F_CANCEL;
-		ASSERT_EQ(test_poll(a->sub, cx), COAST_READY);
-		ASSERT_EQ(COAST_RESULT(int, a->sub), -ECANCELED);
-		test_free(cx, a->sub);
-		ASSERT_EQ(coast__carry_kept(), 1);
+		cancel_kept(a, cx);
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		ASSERT(fd >= 0);
 		ASSERT_EQ(dup2(fd, a->lfd), a->lfd);
