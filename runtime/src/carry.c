@@ -20,10 +20,12 @@
  *      task, whatever thread runs it.
  *  K2. An entry names its file by device and inode as well as by number:
  *      a number closed and reused by another file does not inherit what
- *      the old file's reader left.  A keep or a take drops every entry
- *      whose number no longer names its file (closing the sockets an
- *      accept left: nobody can accept them now), so what is left for a
- *      file closed unread lasts until the next keep or take, at most.
+ *      the old file's reader left.  A keep drops every entry whose number
+ *      no longer names its file, a take the ones of its fd (closing the
+ *      sockets an accept left: nobody can accept them now), so what is
+ *      left for a file closed unread lasts until the next keep, or the
+ *      next take on its number.  Meanwhile every read and accept in the
+ *      process takes the lock and walks the list.
  *  K3. A datagram is kept whole and taken whole: the rest of it is
  *      dropped if the reader's buffer is smaller, as recv(2) drops it.
  */
@@ -70,23 +72,35 @@ static bool same_file(const struct kept *e)
 	return !fstat(e->fd, &st) && st.st_dev == e->dev && st.st_ino == e->ino;
 }
 
-/* K2.  Under the lock. */
+/* Unlinks *p, e.  Under the lock. */
+static void unlink_at(struct kept **p, struct kept *e)
+{
+	*p = e->next;
+	if (carry.tail == &e->next)
+		carry.tail = p;
+	kept_add(-1);
+}
+
+/* K2: drops e at *p, closing its socket.  Under the lock. */
+static void drop_at(struct kept **p, struct kept *e)
+{
+	unlink_at(p, e);
+	if (e->sock >= 0)
+		close(e->sock);
+	free(e);
+}
+
+/* K2: every entry whose file is gone.  Under the lock. */
 static void drop_stale(void)
 {
 	struct kept **p = &carry.head, *e;
 
 	while ((e = *p)) {
-		if (same_file(e)) {
+		if (same_file(e))
 			p = &e->next;
-			continue;
-		}
-		*p = e->next;
-		if (e->sock >= 0)
-			close(e->sock);
-		free(e);
-		kept_add(-1);
+		else
+			drop_at(p, e);
 	}
-	carry.tail = p;
 }
 
 /* False when out of memory (the caller keeps what it has). */
@@ -132,59 +146,63 @@ bool coast__carry_keep_socket(int fd, int sock)
 	return keep(fd, sock, NULL, 0);
 }
 
-/* fd's first entry of the kind asked, unlinked unless peek.  Under the
- * lock. */
-static struct kept *first(int fd, bool sock, bool peek)
+/*
+ * The link to fd's first entry of the kind asked, or NULL; fd's entries
+ * for a file gone are dropped on the way (K2: one fstat, none for another
+ * fd's entries).  Under the lock.
+ */
+static struct kept **find(int fd, bool sock)
 {
-	struct kept **p, *e;
+	struct kept **p = &carry.head, *e;
 
-	drop_stale();
-	for (p = &carry.head; (e = *p); p = &e->next)
-		if (e->fd == fd && (e->sock >= 0) == sock)
-			break;
-	if (!e || peek)
-		return e;
-	*p = e->next;
-	if (carry.tail == &e->next)
-		carry.tail = p;
-	kept_add(-1);
-	return e;
+	while ((e = *p)) {
+		if (e->fd == fd && !same_file(e))
+			drop_at(p, e);
+		else if (e->fd == fd && (e->sock >= 0) == sock)
+			return p;
+		else
+			p = &e->next;
+	}
+	return NULL;
 }
 
 bool coast__carry_take_bytes(int fd, void *buf, size_t n, bool peek,
 			     ssize_t *r)
 {
-	struct kept *e;
+	struct kept **p, *e;
 	size_t k;
 
 	if (!atomic_load_explicit(&carry.kept, memory_order_relaxed))
 		return false;
 	pthread_mutex_lock(&carry.lock);
-	e = first(fd, false, true);
-	if (!e) {
-		pthread_mutex_unlock(&carry.lock);
-		return false;
-	}
-	k = e->len - e->off < n ? e->len - e->off : n;
-	memcpy(buf, e->data + e->off, k);
-	*r = (ssize_t)k;
-	if (!peek) {
-		e->off += k;
-		if (e->dgram || e->off == e->len)
-			free(first(fd, false, false)); /* K3: e, unlinked */
+	p = find(fd, false);
+	if (p) {
+		e = *p;
+		k = e->len - e->off < n ? e->len - e->off : n;
+		memcpy(buf, e->data + e->off, k);
+		*r = (ssize_t)k;
+		e->off += peek ? 0 : k;
+		if (!peek && (e->dgram || e->off == e->len)) { /* K3 */
+			unlink_at(p, e);
+			free(e);
+		}
 	}
 	pthread_mutex_unlock(&carry.lock);
-	return true;
+	return p;
 }
 
 bool coast__carry_take_socket(int fd, int *sock)
 {
-	struct kept *e;
+	struct kept **p, *e = NULL;
 
 	if (!atomic_load_explicit(&carry.kept, memory_order_relaxed))
 		return false;
 	pthread_mutex_lock(&carry.lock);
-	e = first(fd, true, false);
+	p = find(fd, true);
+	if (p) {
+		e = *p;
+		unlink_at(p, e);
+	}
 	pthread_mutex_unlock(&carry.lock);
 	if (!e)
 		return false;
