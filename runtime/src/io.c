@@ -349,7 +349,8 @@ static bool take_kept(struct io_frame *x, ssize_t *r)
 		if (!coast__carry_take_socket(x->fd, &sock))
 			return false;
 		/* accept(2)'s address: the peer's. */
-		if (x->addr && getpeername(sock, x->addr, x->addrlenp))
+		if (x->addr && x->addrlenp &&
+		    getpeername(sock, x->addr, x->addrlenp))
 			*x->addrlenp = 0;
 		coast__io_fd_new(sock, is_stream(sock));
 		*r = sock;
