@@ -331,9 +331,12 @@ static bool ring_cancelled(struct io_frame *x)
 	case OP_READ:
 	case OP_RECV:
 		/* A peek took nothing; out-of-band data is not the
-		 * stream's. */
+		 * stream's; MSG_TRUNC's result may be more than the buffer
+		 * holds. */
 		return res <= 0 || (x->flags & (MSG_PEEK | MSG_OOB)) ||
-		       coast__carry_keep_bytes(x->fd, x->buf, (size_t)res);
+		       coast__carry_keep_bytes(x->fd, x->buf,
+					       (size_t)res < x->n ? (size_t)res
+								  : x->n);
 	default:
 		return res < 0;
 	}
