@@ -884,8 +884,8 @@ void coast__uring_kick(struct coast__uring *r);
 size_t coast__uring_ops(void);
 unsigned coast__uring_rings(void);
 unsigned long coast__uring_polls(void);
-/* For tests: this many io_uring_enter calls are skipped, as if the
- * kernel refused them (EBUSY). */
+/* For tests: the next this many enters that would make room in a full SQ
+ * are skipped, as if the kernel refused them (EBUSY). */
 extern _Atomic unsigned coast__uring_refuse;
 
 /*

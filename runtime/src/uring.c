@@ -236,19 +236,24 @@ static void enter(struct coast__uring *r, unsigned wait, unsigned flags,
 	 * (EBUSY) is submitted by the next. */
 	unsigned n = r->sq_tail -
 		     __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
-	unsigned refuse = atomic_load_explicit(&coast__uring_refuse,
-					       memory_order_relaxed);
 
-	if (refuse && atomic_compare_exchange_strong_explicit(
-			      &coast__uring_refuse, &refuse, refuse - 1,
-			      memory_order_relaxed, memory_order_relaxed))
-		return; /* a test's refused enter */
 	/* release: the SQEs' contents before the kernel sees the tail. */
 	__atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
 	/* EINTR, ETIME (the timeout), EBUSY/EAGAIN (the kernel short of
 	 * memory or CQ room): what came is reaped, the rest next turn. */
 	(void)sys_enter(r, n, wait, flags | IORING_ENTER_GETEVENTS, arg,
 			argsz);
+}
+
+/* A test's refused enter (coast__uring_refuse): one fewer to refuse. */
+static bool refused(void)
+{
+	unsigned n = atomic_load_explicit(&coast__uring_refuse,
+					  memory_order_relaxed);
+
+	return n && atomic_compare_exchange_strong_explicit(
+			    &coast__uring_refuse, &n, n - 1,
+			    memory_order_relaxed, memory_order_relaxed);
 }
 
 static bool sq_full(struct coast__uring *r)
@@ -269,7 +274,8 @@ static struct io_uring_sqe *sqe_get(struct coast__uring *r,
 	struct io_uring_sqe *s;
 
 	if (sq_full(r)) {
-		enter(r, 0, 0, NULL, 0); /* submit now */
+		if (!refused())
+			enter(r, 0, 0, NULL, 0); /* submit now */
 		if (sq_full(r))
 			return NULL;
 	}
