@@ -18,9 +18,12 @@
  *      relaxed load (io.c, every read and accept).  Relaxed is enough:
  *      the next op on an fd is ordered after the cancelled one by its
  *      task, whatever thread runs it.
- *  K2. An entry names its file by device and inode as well as by number:
- *      a number closed and reused by another file does not inherit what
- *      the old file's reader left.  A keep drops every entry whose number
+ *  K2. Only sockets keep anything: a read of another file takes the
+ *      readiness path (io.c), for a file, FIFO or tty opened again has the
+ *      same device and inode, and a sought file another offset.  An entry
+ *      names its socket by device and inode as well as by number: a
+ *      number closed and reused by another socket does not inherit what
+ *      the old one's reader left.  A keep drops every entry whose number
  *      no longer names its file, a take the ones of its fd (closing the
  *      sockets an accept left: nobody can accept them now), so what is
  *      left for a file closed unread lasts until the next keep, or the

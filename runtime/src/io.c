@@ -32,8 +32,8 @@
  * COAST_PENDING (IO_RING); the CQE stores the result and wakes the task.
  * No attempt first (it would bring back the system call the ring's
  * batching saves), no budget (the op always suspends once), no hints.  A
- * read or write on a file that is not a socket (-ENOTSOCK) is submitted
- * again as read(2)/write(2).  Cancelled in flight, the op stays pending
+ * write on a file that is not a socket (-ENOTSOCK) is submitted again as
+ * write(2), a read takes the readiness path.  Cancelled in flight, the op stays pending
  * until its CQE, for the kernel may write into the buffer until then (U3
  * of uring.c); what the kernel completed before the cancel is not lost
  * (ring_cancelled, carry.c).  connect stays readiness-based.  A
@@ -423,8 +423,13 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 		if (!coast__uring_done(&x->uop))
 			return COAST_PENDING; /* spurious: the ring has our waker */
 		r = x->uop.res;
-		if (r == COAST__ERR(ENOTSOCK) && !x->ring_file &&
-		    (x->op == OP_READ || x->op == OP_WRITE)) {
+		if (r == COAST__ERR(ENOTSOCK) && x->op == OP_READ) {
+			/* Not a socket: the readiness path, as on epoll.  A
+			 * read of a file, FIFO or tty kept after a cancel could
+			 * not be told from one of the same file opened again,
+			 * or sought (carry.c, K2). */
+		} else if (r == COAST__ERR(ENOTSOCK) && !x->ring_file &&
+			   x->op == OP_WRITE) {
 			x->ring_file = true;
 			if (ring_submit(x, cx))
 				return COAST_PENDING;
