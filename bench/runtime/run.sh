@@ -23,7 +23,8 @@
 # `median ...` lines and `ratio ...` lines (coast over each peer: for ns
 # metrics below 1 is coast faster, for rates above 1 is; the io_uring
 # floors over each peer likewise).  coast runs with
-# one worker (impl=coast-1w) and two (coast-2w); its chain of embedded
+# one worker (impl=coast-1w) and two (coast-2w), and the servers also with
+# COAST_IO=uring (coast-1w-uring, coast-2w-uring); its chain of embedded
 # frames is `chain impl=coast-Nw-embedded`.  A peer whose toolchain
 # or sources are missing is skipped with a `# skip` line.
 set -euo pipefail
@@ -206,6 +207,8 @@ run_servers() {
 	if [[ $have_go = 1 ]]; then
 		for w in 1 2; do
 			COAST_WORKERS=$w load echo coast-${w}w "$bin/coast_server" {PORT} echo
+			[[ $have_uring = 0 ]] || COAST_IO=uring COAST_WORKERS=$w \
+				load echo coast-${w}w-uring "$bin/coast_server" {PORT} echo
 		done
 		load echo go "$bin/go_server" {PORT} echo
 		[[ $have_tokio = 0 ]] || load echo tokio-mt "$bin/tokio_server" {PORT} mt echo
@@ -221,6 +224,8 @@ run_servers() {
 	[[ $have_wrk = 1 ]] || return 0
 	for w in 1 2; do
 		COAST_WORKERS=$w load http coast-${w}w "$bin/coast_server" {PORT} http-raw
+		[[ $have_uring = 0 ]] || COAST_IO=uring COAST_WORKERS=$w \
+			load http coast-${w}w-uring "$bin/coast_server" {PORT} http-raw
 	done
 	[[ $have_go = 0 ]] || load http go-raw "$bin/go_server" {PORT} http-raw
 	[[ $have_tokio = 0 ]] || load http tokio-mt-raw "$bin/tokio_server" {PORT} mt http-raw

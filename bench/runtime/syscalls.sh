@@ -6,7 +6,8 @@
 #
 # usage: bench/runtime/syscalls.sh [IMPL...]
 #        IMPL: epoll-floor uring-floor uring-oneshot tokio-mt coast-1w
-#        coast-2w (default: the three floors)
+#        coast-2w coast-1w-uring coast-2w-uring (COAST_IO=uring) (default:
+#        the three floors)
 # env:   COAST_BUILD_DIR, OUT, SECS=3, CONNS=64, CPUS=0,1 as run.sh
 # Output per server and workload: `syscalls <workload> impl=<name>
 # per_msg=<all system calls> <name>=<per message>... ctxsw=<per message>
@@ -96,6 +97,11 @@ for impl in "$@"; do
 	coast-1w | coast-2w)
 		w=${impl#coast-}
 		cmd=(env "COAST_WORKERS=${w%w}" "$bin/coast_server" {PORT})
+		;;
+	coast-1w-uring | coast-2w-uring)
+		w=${impl#coast-}
+		w=${w%w-uring}
+		cmd=(env COAST_IO=uring "COAST_WORKERS=$w" "$bin/coast_server" {PORT})
 		;;
 	*)
 		echo "unknown impl $impl" >&2

@@ -164,8 +164,9 @@ static inline int coast__bad_ms(long long ms)
  *
  * 0 when f(x) completed within ms milliseconds (its result stored through
  * out; NULL discards it, and a void call takes NULL), -ETIMEDOUT when the
- * deadline came first (f(x) has been cancelled), -EINVAL for a negative ms
- * (f(x) is dropped unpolled).
+ * deadline came first (f(x) has been cancelled; 0 and its result after all
+ * if f(x) is an I/O leaf the kernel completed before the cancel: a write's
+ * count on io_uring), -EINVAL for a negative ms (f(x) is dropped unpolled).
  *
  *   int i = await(coast_first(coast_arm(f(x), &a), coast_arm(g(), NULL)));
  *

@@ -16,6 +16,9 @@
  *               queue
  *   reactor.c   the driver a parked worker runs: epoll (reactor_epoll.c)
  *               and the runtime's timers (heap from timer.c), fd waits
+ *   uring.c     one io_uring per worker (COAST_IO=uring): the completion
+ *               path of read, write, recv, send and accept
+ *   carry.c     what a cancelled ring op took, kept for the fd's next op
  *   timer.c     the timer min-heap and the monotonic clock
  *   blocking.c  the blocking pool and coast_blocking
  *   chan.c, mutex.c   channels and the async mutex
@@ -813,6 +816,91 @@ void coast__driver_interrupt(void);
 /* Turns that did not block and asked the kernel for events (none before
  * an fd was registered: reactor_epoll.c), for tests. */
 unsigned long coast__driver_polls(void);
+
+/* ---------------------------------------------------------------- io_uring */
+
+/*
+ * One I/O operation submitted to a worker's io_uring (uring.c), an
+ * intrusive node in the frame of the leaf that made it.  The kernel owns
+ * the leaf's buffer from the submission until the op's CQE; only then is
+ * the state DONE (release: res is written before), after which the ring
+ * forgets the op.  A cancel asked for on another thread waits in the
+ * ring's inbox (state CANCEL_QUEUED) until the owner submits it.
+ */
+enum { COAST__URING_INFLIGHT = 1, COAST__URING_CANCEL_QUEUED,
+       COAST__URING_CANCEL_SENT, COAST__URING_DONE };
+
+struct coast__uring;
+
+struct coast__uring_op {
+	_Atomic int state;
+	int res;
+	coast_waker *waker;	    /* consumed by the CQE */
+	struct coast__uring *ring;  /* submitted to */
+	struct coast__uring_op *next; /* in ring's inbox, under its lock */
+};
+
+/* COAST_IO=uring: read once when the runtime starts (scheduler.c). */
+bool coast__uring_wanted(void);
+/* The calling worker's ring, made on its own thread (SINGLE_ISSUER):
+ * NULL when io_uring is unavailable (the worker uses epoll). */
+struct coast__uring *coast__uring_start(void);
+/* The calling thread's ring, or NULL. */
+struct coast__uring *coast__uring_mine(void);
+/*
+ * Queues op on the calling thread's ring (submitted at its next turn), a
+ * send (write) or receive (else) with msg_flags, or with file a write(2)
+ * or read(2) at the file position: the ring owns w until the CQE.  0, or
+ * -ENODEV when this thread has no ring (the caller still owns w).
+ */
+int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
+			int fd, void *buf, size_t n, int msg_flags,
+			coast_waker *w);
+/* The same for an accept4(fd, addr, addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+ * addr and addrlen stay the kernel's until the CQE. */
+int coast__uring_accept(struct coast__uring_op *op, int fd,
+			struct sockaddr *addr, socklen_t *addrlen,
+			coast_waker *w);
+/* Whether op's CQE came (acquire: res is there). */
+bool coast__uring_done(struct coast__uring_op *op);
+/*
+ * Asks the kernel to cancel op (once; later calls only look): true when
+ * its CQE already came, else the CQE will wake op's waker.  Any thread.
+ */
+bool coast__uring_cancel(struct coast__uring_op *op);
+/*
+ * The owner's turn of its ring: submits what is queued (and the cancels
+ * in its inbox), waits up to timeout_ms (0: not at all, -1: no bound) for
+ * a completion or a kick, and completes what came: returns the ops it
+ * completed.  With epfd >= 0 a blocking turn also wakes when epfd is
+ * readable, and sets *epfd_ready.
+ */
+size_t coast__uring_turn(int timeout_ms, int epfd, bool *epfd_ready);
+/* Ends a blocking turn of r's owner (or its next one).  Any thread. */
+void coast__uring_kick(struct coast__uring *r);
+/* For tests: ops in flight on every ring; the rings made (the workers
+ * started so far that have one); non-blocking turns that asked the kernel
+ * (coast__driver_polls' counterpart). */
+size_t coast__uring_ops(void);
+unsigned coast__uring_rings(void);
+unsigned long coast__uring_polls(void);
+/* For tests: the next this many enters that would make room in a full SQ
+ * are skipped, as if the kernel refused them (EBUSY). */
+extern _Atomic unsigned coast__uring_refuse;
+
+/*
+ * What a cancelled ring op took before its cancel (carry.c): a read's
+ * bytes, an accept's socket, kept for fd's next read or accept.  keep is
+ * false when out of memory.  take is false when nothing is kept for fd
+ * (one relaxed load when nothing is kept at all); else the bytes copied
+ * (*r, left kept if peek) or the socket.  kept: entries, for tests.
+ */
+bool coast__carry_keep_bytes(int fd, const void *buf, size_t n);
+bool coast__carry_keep_socket(int fd, int sock);
+bool coast__carry_take_bytes(int fd, void *buf, size_t n, bool peek,
+			     ssize_t *r);
+bool coast__carry_take_socket(int fd, int *sock);
+size_t coast__carry_kept(void);
 
 /* --------------------------------------------------------- blocking pool */
 

@@ -24,7 +24,21 @@
  * reading a fast socket in a loop cannot starve the others.
  *
  * States: START, IO_WAIT (a reactor wait is armed and owns a waker),
- * IO_YIELD (woke itself to spend no budget), DONE.
+ * IO_YIELD (woke itself to spend no budget), IO_RING (below), DONE.
+ *
+ * On a worker with an io_uring (COAST_IO=uring, uring.c) read, write,
+ * recv, send and accept are completion-based instead: the first poll queues the
+ * op on the worker's ring, naming the caller's buffer, and returns
+ * COAST_PENDING (IO_RING); the CQE stores the result and wakes the task.
+ * No attempt first (it would bring back the system call the ring's
+ * batching saves), no budget (the op always suspends once), no hints.  A
+ * write on a file that is not a socket (-ENOTSOCK) is submitted again as
+ * write(2), a read takes the readiness path.  Cancelled in flight, the op stays pending
+ * until its CQE, for the kernel may write into the buffer until then (U3
+ * of uring.c); what the kernel completed before the cancel is not lost
+ * (ring_cancelled, carry.c).  connect stays readiness-based.  A
+ * completion the ring cannot give (-EAGAIN, -EINTR), an empty buffer, a
+ * full SQ and a thread without a ring take the readiness path.
  *
  * accept returns sockets that are non-blocking and close-on-exec, in both
  * versions; connect's result is 0 or -errno (SO_ERROR after the wait).
@@ -46,7 +60,7 @@
 #include "internal.h"
 
 enum io_op { OP_ACCEPT, OP_CONNECT, OP_READ, OP_WRITE, OP_RECV, OP_SEND };
-enum { IO_WAIT = 1, IO_YIELD = 2 };
+enum { IO_WAIT = 1, IO_YIELD = 2, IO_RING = 3 };
 
 struct io_frame {
 	struct coast_frame h;
@@ -60,6 +74,7 @@ struct io_frame {
 	bool not_sock; /* read/write: the fd is not a socket */
 	bool blocking; /* the blocking version: never change the fd's mode */
 	bool connecting;
+	bool ring_file; /* the ring's op is read(2)/write(2): not a socket */
 	void *buf;
 	size_t n;
 	struct sockaddr *addr;
@@ -67,6 +82,7 @@ struct io_frame {
 	const struct sockaddr *caddr;
 	socklen_t caddrlen;
 	struct coast__io_wait wait;
+	struct coast__uring_op uop;
 };
 
 static int io_poll(struct coast_frame *f, struct coast_cx *cx);
@@ -266,6 +282,92 @@ static int io_done(struct io_frame *x, ssize_t r)
 	return COAST_READY;
 }
 
+/* Queues x on this worker's ring; false when it takes the readiness path. */
+static bool ring_submit(struct io_frame *x, struct coast_cx *cx)
+{
+	bool write = x->op == OP_WRITE || x->op == OP_SEND;
+	coast_waker *w;
+	int flags, r;
+
+	if (x->op == OP_CONNECT || (x->op != OP_ACCEPT && !x->n) ||
+	    !coast__uring_mine())
+		return false;
+	w = coast_waker_get(cx);
+	if (x->op == OP_ACCEPT) {
+		r = coast__uring_accept(&x->uop, x->fd, x->addr, x->addrlenp,
+					w);
+	} else {
+		/* The op waits, as the readiness path's does after EAGAIN;
+		 * and, as that path's, not for all of it (MSG_DONTWAIT makes
+		 * recv(2) ignore MSG_WAITALL there). */
+		flags = x->flags & ~(MSG_DONTWAIT | MSG_WAITALL);
+		if (write)
+			flags |= MSG_NOSIGNAL;
+		r = coast__uring_submit(&x->uop, write, x->ring_file, x->fd,
+					x->buf, x->n, flags, w);
+	}
+	if (!r)
+		return true;
+	coast_waker_drop(w);
+	return false;
+}
+
+/*
+ * What a cancelled ring op that the kernel completed first leaves behind
+ * (carry.c): a read's bytes and an accepted socket are kept for the fd's
+ * next read or accept, and the cancel took (true); a write's count is the
+ * op's result, the cancel did not take (false).  Out of memory, the bytes
+ * are the result too.
+ */
+static bool ring_cancelled(struct io_frame *x)
+{
+	int res = x->uop.res;
+
+	switch (x->op) {
+	case OP_ACCEPT:
+		if (res >= 0 && !coast__carry_keep_socket(x->fd, res))
+			close(res); /* nobody's socket */
+		return true;
+	case OP_READ:
+	case OP_RECV:
+		/* A peek took nothing; out-of-band data is not the
+		 * stream's; MSG_TRUNC's result may be more than the buffer
+		 * holds. */
+		return res <= 0 || (x->flags & (MSG_PEEK | MSG_OOB)) ||
+		       coast__carry_keep_bytes(x->fd, x->buf,
+					       (size_t)res < x->n ? (size_t)res
+								  : x->n);
+	default:
+		return res < 0;
+	}
+}
+
+/* What a cancelled op left for this one (carry.c): true with *r. */
+static bool take_kept(struct io_frame *x, ssize_t *r)
+{
+	int sock;
+
+	switch (x->op) {
+	case OP_ACCEPT:
+		if (!coast__carry_take_socket(x->fd, &sock))
+			return false;
+		/* accept(2)'s address: the peer's. */
+		if (x->addr && x->addrlenp &&
+		    getpeername(sock, x->addr, x->addrlenp))
+			*x->addrlenp = 0;
+		coast__io_fd_new(sock, is_stream(sock));
+		*r = sock;
+		return true;
+	case OP_READ:
+	case OP_RECV:
+		return x->n && !(x->flags & MSG_OOB) &&
+		       coast__carry_take_bytes(x->fd, x->buf, x->n,
+					       x->flags & MSG_PEEK, r);
+	default:
+		return false;
+	}
+}
+
 static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 {
 	struct io_frame *x = (struct io_frame *)f;
@@ -277,6 +379,15 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	if (f->state == COAST_STATE_DONE)
 		return COAST_READY;
 	if (f->flags & COAST_F_CANCEL) {
+		if (f->state == IO_RING) {
+			if (!coast__uring_cancel(&x->uop))
+				return COAST_PENDING; /* the CQE wakes us */
+			if (!ring_cancelled(x)) {
+				/* The awaiter may report it (race.c). */
+				f->flags &= ~COAST_F_CANCEL;
+				return io_done(x, x->uop.res);
+			}
+		}
 		if (f->state == IO_WAIT)
 			coast_waker_drop(coast__io_wait_cancel(&x->wait));
 		return io_done(x, COAST__ERR(ECANCELED));
@@ -285,6 +396,12 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 	case COAST_STATE_START:
 		if (x->fd < 0)
 			return io_done(x, COAST__ERR(EBADF));
+		if (take_kept(x, &r))
+			return io_done(x, r);
+		if (ring_submit(x, cx)) {
+			f->state = IO_RING;
+			return COAST_PENDING;
+		}
 		if (x->op == OP_ACCEPT || x->op == OP_CONNECT) {
 			r = set_nonblock(x->fd);
 			if (r)
@@ -301,6 +418,31 @@ static int io_poll(struct coast_frame *f, struct coast_cx *cx)
 		}
 		break;
 	case IO_YIELD:
+		break;
+	case IO_RING:
+		if (!coast__uring_done(&x->uop))
+			return COAST_PENDING; /* spurious: the ring has our waker */
+		r = x->uop.res;
+		if (r == COAST__ERR(ENOTSOCK) && x->op == OP_READ) {
+			/* Not a socket: the readiness path, as on epoll.  A
+			 * read of a file, FIFO or tty kept after a cancel could
+			 * not be told from one of the same file opened again,
+			 * or sought (carry.c, K2). */
+		} else if (r == COAST__ERR(ENOTSOCK) && !x->ring_file &&
+			   x->op == OP_WRITE) {
+			x->ring_file = true;
+			if (ring_submit(x, cx))
+				return COAST_PENDING;
+		} else if (r != COAST__ERR(EAGAIN) && r != COAST__ERR(EINTR)) {
+			if (x->op == OP_ACCEPT && r >= 0) /* a new file: F2 */
+				coast__io_fd_new((int)r, is_stream((int)r));
+			return io_done(x, r);
+		} else if (x->op == OP_ACCEPT) {
+			/* Readiness: the listener must not block. */
+			r = set_nonblock(x->fd);
+			if (r)
+				return io_done(x, r);
+		}
 		break;
 	case IO_WAIT:
 		/* A spurious poll leaves the wait armed with our waker. */
@@ -349,6 +491,7 @@ static struct io_frame *io_new(struct coast_alloc *a, const struct coast_fn *fn,
 	x->not_sock = false;
 	x->blocking = false;
 	x->connecting = false;
+	x->ring_file = false;
 	x->buf = NULL;
 	x->n = 0;
 	x->addr = NULL;
@@ -440,6 +583,8 @@ static ssize_t io_block(struct io_frame *x)
 
 	if (x->fd < 0)
 		return COAST__ERR(EBADF);
+	if (take_kept(x, &r))
+		return r;
 	for (;;) {
 		r = attempt(x, &dir);
 		if (r != COAST__ERR(EAGAIN))

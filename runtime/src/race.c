@@ -19,6 +19,11 @@
  *     reverse order and the race is READY with its outcome.
  *  4. A race polled with COAST_F_CANCEL (its awaiter is dropped) goes to
  *     CANCEL with no winner: every arm is cancelled, nothing is copied.
+ *  5. A timeout's arm whose cancel did not take (a leaf that completed
+ *     first clears COAST_F_CANCEL and returns its result: a ring write,
+ *     io.c) wins after all: what it did is reported, not -ETIMEDOUT.  A
+ *     coast_first has its winner already: a loser's result is dropped,
+ *     and a loser's write that completed first stays written, unreported.
  *
  * Frame memory: the arms' frames sit above the race on the awaiting
  * frame's allocator, so freeing them (3), then the race, is LIFO.  What the
@@ -186,6 +191,9 @@ static int cancel_losers(struct race_frame *r, struct coast_cx *cx)
 		r->arms[i].f->flags |= COAST_F_CANCEL;
 		if (poll_arm(r, i, cx) != COAST_READY)
 			pending = true;
+		else if (r->outcome == -ETIMEDOUT &&
+			 !(r->arms[i].f->flags & COAST_F_CANCEL))
+			r->outcome = (int)i; /* rule 5 */
 	}
 	if (pending)
 		return COAST_PENDING;

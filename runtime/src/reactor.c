@@ -8,7 +8,9 @@
  * condvar, the others sleep on their condvars (scheduler.c).  Busy workers
  * poll the driver without blocking every 61 task polls, so I/O and timers
  * make progress when nobody is idle.  Tokio's design; the reasons are in
- * docs/runtime.md.
+ * docs/runtime.md.  With COAST_IO=uring a worker with a ring makes its
+ * blocking turn in its ring instead, the epoll fd polled from there (U4
+ * of uring.c).
  *
  * Timers
  *  T1. The heap (timer.c) and every armed timer's fields are only touched
@@ -583,6 +585,7 @@ size_t coast__driver_turn(bool block)
 	uint64_t now;
 	size_t k;
 	int timeout = 0, n, i;
+	bool ready;
 
 	k = timers_fire();
 	if (atomic_load_explicit(&sweep.armed, memory_order_relaxed) &&
@@ -610,7 +613,15 @@ size_t coast__driver_turn(bool block)
 			timeout = SWEEP_MS;
 	}
 
-	n = backend_wait(timeout);
+	/* U4 of uring.c: a worker with a ring sleeps in it, the epoll fd
+	 * polled from it; epoll_wait only when that poll fired. */
+	if (timeout && coast__uring_mine()) {
+		ready = false;
+		k += coast__uring_turn(timeout, be.epfd, &ready);
+		n = ready ? backend_wait(0, true) : 0;
+	} else {
+		n = backend_wait(timeout, false);
+	}
 
 	if (timeout) {
 		pthread_mutex_lock(&timers.lock);

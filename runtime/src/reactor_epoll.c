@@ -8,7 +8,9 @@
  *                            directions); already registered is success
  *   backend_verify(fd)       register fd again: after a close and reuse of
  *                            the number the old registration is gone
- *   backend_wait(timeout_ms) wait, fill the event array, drain interrupts
+ *   backend_wait(timeout_ms, ask)
+ *                            wait, fill the event array, drain interrupts
+ *                            (ask: even before any fd was registered)
  *   backend_interrupt()      make a concurrent backend_wait return
  *   backend_polls()          non-blocking waits that asked the kernel (tests)
  *
@@ -105,13 +107,13 @@ static int backend_verify(int fd)
 }
 
 /* Returns the number of fd events in be.out (interrupts drained). */
-static int backend_wait(int timeout_ms)
+static int backend_wait(int timeout_ms, bool ask)
 {
 	uint64_t junk;
 	int n, i, k = 0;
 	uint32_t e;
 
-	if (!timeout_ms) {
+	if (!timeout_ms && !ask) {
 		if (!atomic_load_explicit(&be.watching, memory_order_relaxed))
 			return 0;
 		/* Only the driver lock's holder writes it. */

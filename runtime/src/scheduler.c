@@ -23,7 +23,8 @@
  *      len / N + 1, at most half a ring);
  *   4. searching: steal half of another worker's queue, from a random one;
  *   5. parking: in the driver (epoll, reactor.c) if nobody else is, else on
- *      the worker's condvar.
+ *      the worker's condvar, or with COAST_IO=uring in its io_uring's
+ *      enter (uring.c, U4), so that its completions wake it.
  * A task woken by itself (coast_yield) goes to the back of the local queue,
  * still RUNNING: no state transition for a yield (run_task).  With one
  * worker the yielding tasks of its list are polled in turn, each where it
@@ -61,7 +62,9 @@
  *      work is left.
  *  P4. Parkers remember an unpark that comes before the park (state
  *      NOTIFIED); an unpark of a worker parked in the driver interrupts the
- *      backend's wait (eventfd), one parked on its condvar signals it.
+ *      backend's wait (eventfd), one parked on its condvar signals it, one
+ *      with a ring (in the driver or not) kicks the ring (an eventfd the
+ *      ring reads while it waits: a kick before the wait still ends it).
  *  P5. A woken worker takes itself off the idle list if it is still there
  *      (a driver event or timer woke it, not a notify) and searches.
  *  P7. A task that yielded goes back to its worker's queue without
@@ -133,6 +136,7 @@ enum park_state {
 	PARK_NOTIFIED,    /* an unpark waits to be consumed */
 	PARK_ON_CONDVAR,  /* asleep on cond */
 	PARK_IN_DRIVER,   /* asleep in the driver's backend wait */
+	PARK_IN_RING,     /* asleep in its io_uring's enter, not the driver */
 };
 
 struct worker {
@@ -172,12 +176,15 @@ struct worker {
 	pthread_mutex_t park_lock;
 	pthread_cond_t park_cond;
 	enum park_state park;
+	/* Its io_uring (uring.c), NULL on epoll; set before it first parks. */
+	struct coast__uring *ring;
 };
 
 static struct {
 	unsigned n;
 	struct worker *w;
 	_Atomic bool started; /* release: publishes n and w */
+	bool uring; /* COAST_IO=uring: each worker tries to make a ring */
 	int start_err;
 	unsigned main; /* home of roots and of local tasks spawned off it */
 	struct coast__inject inject;
@@ -235,7 +242,9 @@ static void unpark(struct worker *w)
 	if (prev == PARK_ON_CONDVAR)
 		pthread_cond_signal(&w->park_cond);
 	pthread_mutex_unlock(&w->park_lock);
-	if (prev == PARK_IN_DRIVER)
+	if ((prev == PARK_IN_DRIVER || prev == PARK_IN_RING) && w->ring)
+		coast__uring_kick(w->ring);
+	else if (prev == PARK_IN_DRIVER)
 		coast__driver_interrupt();
 }
 
@@ -790,7 +799,8 @@ static struct coast_task *take_injected(struct worker *w)
 
 static void maintenance(struct worker *w)
 {
-	(void)w;
+	if (w->ring)
+		coast__uring_turn(0, -1, NULL);
 	if (coast__driver_try_lock()) {
 		coast__driver_turn(false);
 		coast__driver_unlock();
@@ -1304,7 +1314,14 @@ static void park_sleep(struct worker *w)
 		return;
 	}
 	pthread_mutex_lock(&w->park_lock);
-	if (w->park != PARK_NOTIFIED) {
+	if (w->ring && w->park != PARK_NOTIFIED) {
+		w->park = PARK_IN_RING;
+		pthread_mutex_unlock(&w->park_lock);
+		w->parked_in_driver = true; /* its wakes: as a driver turn's */
+		coast__uring_turn(-1, -1, NULL);
+		w->parked_in_driver = false;
+		pthread_mutex_lock(&w->park_lock);
+	} else if (w->park != PARK_NOTIFIED) {
 		w->park = PARK_ON_CONDVAR;
 		while (w->park == PARK_ON_CONDVAR)
 			pthread_cond_wait(&w->park_cond, &w->park_lock);
@@ -1404,6 +1421,8 @@ static void *worker_main(void *arg)
 
 	me = w;
 	coast__polling.worker = (int16_t)w->id;
+	if (rt.uring)
+		w->ring = coast__uring_start();
 	coast__chunk_cache_enable();
 	/* rt.n is set before any worker starts and never changes. */
 	if (rt.n == 1)
@@ -1454,6 +1473,7 @@ static void rt_start(void)
 	if (err)
 		fprintf(stderr, "coast: COAST_DUMP_ON_SIGQUIT: %s\n",
 			strerror(-err));
+	rt.uring = coast__uring_wanted();
 	err = coast__reactor_init();
 	if (err) {
 		rt.start_err = err;

@@ -156,7 +156,7 @@ static bool timer_armed(int fd)
 
 static bool read_armed(int fd)
 {
-	return coast__io_wait_count(fd) == 1;
+	return test_io_waiting(fd);
 }
 
 static int run_canceller(enum victim_kind kind, int fd, atomic_int *cleaned,

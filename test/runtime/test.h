@@ -100,6 +100,16 @@ static inline size_t test_live_settle(size_t n)
 	return coast__task_live();
 }
 
+/*
+ * One I/O leaf waits on fd: an epoll wait armed on it or, with COAST_IO=uring
+ * (the workers' rings), one op in flight on the rings (the tests that ask
+ * have no other I/O pending).
+ */
+static inline bool test_io_waiting(int fd)
+{
+	return coast__io_wait_count(fd) == 1 || coast__uring_ops() == 1;
+}
+
 static inline bool test_timers_are(const void *n)
 {
 	return coast__timer_count() == *(const size_t *)n;

@@ -21,7 +21,10 @@
  *  4. Cancellation (dropping a started future): set COAST_F_CANCEL in flags,
  *     then poll until COAST_READY.  A cancelled future produces no result; it
  *     cancels the sub-future it awaits, releases what it owns and may return
- *     COAST_PENDING while asynchronous clean-up runs.
+ *     COAST_PENDING while asynchronous clean-up runs.  A leaf whose
+ *     operation completed before the cancel could stop it (an io_uring
+ *     write) may clear COAST_F_CANCEL and return that result instead; an
+ *     awaiter that can report it does (coast_timeout), others drop it.
  *  5. A frame in state COAST_STATE_START owns nothing but its arguments,
  *     which it may own (must_destruct arguments, a join's task handle): it
  *     is dropped like a started one, by a cancellation poll.

@@ -41,6 +41,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+unsigned coast__uring_rings(void);
+
 #define GOOD 24
 #define RESETS 6
 #define CLOSERS 6
@@ -442,5 +444,7 @@ int main(void)
 	printf("server: signals delivered: %s\n",
 	       atomic_load(&signals) > 0 ? "yes" : "no");
 	printf("server: unexpected errors: %ld\n", atomic_load(&unexpected));
+	/* The reactor COAST_IO asked for (the runtime's count, uring.c). */
+	printf("server: io_urings: %s\n", coast__uring_rings() ? "yes" : "no");
 	return 0;
 }
