@@ -850,7 +850,8 @@ struct coast__uring *coast__uring_mine(void);
 /*
  * Queues op on the calling thread's ring (submitted at its next turn), a
  * send (write) or receive (else) with msg_flags, or with file a write(2)
- * or read(2) at the file position: the ring owns w until the CQE.  0, or
+ * at the file position (write set: a read of a file is never a ring op,
+ * io.c): the ring owns w until the CQE.  0, or
  * -ENODEV when this thread has no ring (the caller still owns w).
  */
 int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,

@@ -74,7 +74,7 @@ struct io_frame {
 	bool not_sock; /* read/write: the fd is not a socket */
 	bool blocking; /* the blocking version: never change the fd's mode */
 	bool connecting;
-	bool ring_file; /* the ring's op is read(2)/write(2): not a socket */
+	bool ring_file; /* the ring's op is write(2): not a socket */
 	void *buf;
 	size_t n;
 	struct sockaddr *addr;

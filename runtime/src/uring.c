@@ -313,18 +313,19 @@ int coast__uring_submit(struct coast__uring_op *op, bool write, bool file,
 			int fd, void *buf, size_t n, int msg_flags,
 			coast_waker *w)
 {
-	static const unsigned char opcodes[2][2] = {
-		{ IORING_OP_RECV, IORING_OP_SEND },
-		{ IORING_OP_READ, IORING_OP_WRITE },
-	};
-	struct io_uring_sqe *s = op_sqe(op, opcodes[file][write], fd, w);
+	/* A file's op is a write: a read of a file takes the readiness
+	 * path (io.c, carry.c K2). */
+	unsigned char opcode = file    ? IORING_OP_WRITE
+			       : write ? IORING_OP_SEND
+				       : IORING_OP_RECV;
+	struct io_uring_sqe *s = op_sqe(op, opcode, fd, w);
 
 	if (!s)
 		return COAST__ERR(ENODEV);
 	s->addr = (uint64_t)(uintptr_t)buf;
 	s->len = n > MAX_LEN ? MAX_LEN : (unsigned)n;
 	if (file)
-		s->off = (uint64_t)-1; /* the file position, as read(2) */
+		s->off = (uint64_t)-1; /* the file position, as write(2) */
 	else
 		s->msg_flags = (unsigned)msg_flags;
 	return 0;

@@ -123,8 +123,9 @@ static int user_poll(struct coast_frame *f, struct coast_cx *cx)
 		ASSERT_EQ(COAST_RESULT(ssize_t, u->sub), 3);
 		ASSERT(!memcmp(u->buf, "abc", 3));
 		test_free(cx, u->sub);
-		/* A pipe: the receive fails with -ENOTSOCK, the read(2)
-		 * that follows is on the ring too. */
+		/* A pipe: the receive fails with -ENOTSOCK and the read
+		 * takes the readiness path; the write is write(2) on the
+		 * ring. */
 		ASSERT_EQ(first_poll(&u->sub,
 				     COAST_START(coast_write)(cx->frames,
 							      u->p[1], "xyz",
